@@ -1,0 +1,14 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TOPICS } from '@callcenter/events';
+import { PlatformModule } from '@callcenter/platform';
+import { AnalyticsConfig } from './analytics.config';
+
+@Module({})
+export class AnalyticsModule {
+  static forRoot(config: AnalyticsConfig): DynamicModule {
+    return {
+      module: AnalyticsModule,
+      imports: [PlatformModule.forService({ service: 'analytics', config, consumes: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch] })],
+    };
+  }
+}

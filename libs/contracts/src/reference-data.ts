@@ -1,0 +1,40 @@
+/** Reference data shared by every service (DESIGN.md, "Reference data"). */
+
+export const CATEGORIES = [
+  'KEJAHATAN',
+  'KECELAKAAN_LALU_LINTAS',
+  'KEBAKARAN',
+  'GANGGUAN_KETERTIBAN',
+  'BENCANA',
+  'DARURAT_MEDIS',
+  'ORANG_HILANG',
+  'INFORMASI_PENGADUAN',
+  'LAINNYA',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Indonesian label and English name of each category, for people-facing views. */
+export const CATEGORY_LABELS: Record<Category, { id: string; en: string }> = {
+  KEJAHATAN: { id: 'Kejahatan', en: 'Crime' },
+  KECELAKAAN_LALU_LINTAS: { id: 'Kecelakaan lalu lintas', en: 'Traffic accident' },
+  KEBAKARAN: { id: 'Kebakaran', en: 'Fire' },
+  GANGGUAN_KETERTIBAN: { id: 'Gangguan ketertiban', en: 'Public disorder' },
+  BENCANA: { id: 'Bencana', en: 'Disaster' },
+  DARURAT_MEDIS: { id: 'Darurat medis', en: 'Medical emergency' },
+  ORANG_HILANG: { id: 'Orang hilang', en: 'Missing person' },
+  INFORMASI_PENGADUAN: { id: 'Informasi / pengaduan', en: 'Information / complaint' },
+  LAINNYA: { id: 'Lainnya', en: 'Other' },
+};
+
+/** P1 threat to life now; P2 urgent; P3 non-urgent; P4 no dispatch. */
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const CHANNELS = ['HOTLINE', 'MOBILE_APP', 'WEB', 'SMS', 'WHATSAPP', 'WALK_IN', 'OTHER_SYSTEM'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ROLES = ['operator', 'supervisor', 'dispatcher', 'unit', 'analyst', 'commander', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Shown to people in this zone; UTC on the wire and in storage. */
+export const DISPLAY_TIME_ZONE = 'Asia/Jakarta';

@@ -1,0 +1,160 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { fromKafkaMessage, headerString, HEADERS } from './codec';
+import { EventEnvelope } from './envelope';
+import { EventRegistry } from './event-registry';
+import { deadLetterTopic } from './topics';
+import { ensureTopics, KafkaLogger } from './kafka';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type EventHandler = (event: EventEnvelope, context: MessageContext) => Promise<void>;
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  /** One consumer group per service (and read model); instances of a service share its partitions. */
+  groupId: string;
+  topics: string[];
+  handle: EventHandler;
+  registry?: EventRegistry;
+  /** Attempts per message before it goes to the dead-letter topic. */
+  maxAttempts?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Partitions handled in parallel; messages of one partition are always handled in order. */
+  partitionsConcurrently?: number;
+  logger?: KafkaLogger;
+  sessionTimeoutMs?: number;
+  onDeadLetter?: (event: { topic: string; offset: string; error: string }) => void;
+}
+
+const silent: KafkaLogger = { log() {}, warn() {}, error() {} };
+
+/**
+ * Consumes events for one consumer group with at-least-once delivery:
+ * - offsets are resolved only after the handler succeeded, and only resolved offsets are committed;
+ * - a failing handler is retried with exponential back-off, then the message is parked on the
+ *   group's dead-letter topic with the error, and the partition moves on (never stalls, never drops);
+ * - a message that is not an event envelope goes to the dead-letter topic at once.
+ * Handlers must be idempotent (see projection.ts): a redelivered event must change nothing.
+ */
+export class EventConsumer {
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly logger: KafkaLogger;
+  readonly deadLetterTopic: string;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.logger = options.logger ?? silent;
+    this.deadLetterTopic = deadLetterTopic(options.groupId);
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [...topics.map((topic) => ({ topic })), { topic: this.deadLetterTopic }]);
+    } finally {
+      await admin.disconnect();
+    }
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 15_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 500,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the batch in flight finish and commits what was handled. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      await this.handleMessage(batch.topic, batch.partition, message);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async handleMessage(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    const context = { topic, partition, offset: message.offset };
+    let event: EventEnvelope;
+    try {
+      event = fromKafkaMessage(message);
+      if (this.options.registry) event = this.options.registry.upcast(event);
+    } catch (e) {
+      await this.deadLetter(context, message, e, 1);
+      return;
+    }
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    let backoff = this.options.initialBackoffMs ?? 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handle(event, context);
+        return;
+      } catch (e) {
+        if (attempt >= maxAttempts) {
+          await this.deadLetter(context, message, e, attempt);
+          return;
+        }
+        this.logger.warn(`handler failed for ${event.type} ${event.streamId}@${event.streamVersion}; retrying`, {
+          attempt,
+          error: String(e),
+        });
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5_000);
+      }
+    }
+  }
+
+  /** If the dead-letter write fails, this throws: the offset is not resolved and the batch is retried. */
+  private async deadLetter(context: MessageContext, message: KafkaMessage, error: unknown, attempts: number) {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.logger.error(`dead-lettering ${context.topic}/${context.partition}@${context.offset}`, { error: text });
+    await this.producer!.send({
+      topic: this.deadLetterTopic,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'dlt-error': text.slice(0, 4_000),
+            'dlt-attempts': String(attempts),
+            'dlt-consumer-group': this.options.groupId,
+            'dlt-source-topic': context.topic,
+            'dlt-source-partition': String(context.partition),
+            'dlt-source-offset': context.offset,
+            'dlt-failed-at': new Date().toISOString(),
+            'dlt-event-type': headerString(message.headers, HEADERS.type) ?? 'unknown',
+          },
+        },
+      ],
+    });
+    this.options.onDeadLetter?.({ topic: context.topic, offset: context.offset, error: text });
+  }
+}

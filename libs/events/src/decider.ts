@@ -1,0 +1,50 @@
+import { ConcurrencyConflict } from '@callcenter/contracts';
+import { CommandMetadata, DomainEvent, EventEnvelope } from './envelope';
+import { MongoEventStore } from './event-store';
+
+/**
+ * An aggregate as pure functions: no clock, no ids, no I/O. Business rules throw the error
+ * vocabulary of libs/contracts (IllegalState …).
+ */
+export interface Decider<Command, Event extends DomainEvent, State> {
+  initialState: () => State;
+  decide: (command: Command, state: State) => Event[];
+  evolve: (state: State, event: Event) => State;
+}
+
+export interface CommandResult<State> {
+  state: State;
+  version: number;
+  events: EventEnvelope[];
+}
+
+/**
+ * Folds the stream, decides, appends at the version it read. On a lost race it re-reads and
+ * decides again (the rules may now refuse), up to `retries` times. With `expectedVersion` (a
+ * client's If-Match) there is no retry: the caller asked for that exact version.
+ */
+export async function handleCommand<Command, Event extends DomainEvent, State>(
+  store: MongoEventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  command: Command,
+  meta: CommandMetadata,
+  options: { retries?: number; expectedVersion?: number } = {},
+): Promise<CommandResult<State>> {
+  const retries = options.expectedVersion === undefined ? options.retries ?? 3 : 0;
+  for (let attempt = 0; ; attempt++) {
+    const stream = await store.readStream(streamId);
+    if (options.expectedVersion !== undefined && stream.version !== options.expectedVersion) {
+      throw new ConcurrencyConflict(streamId, options.expectedVersion, stream.version);
+    }
+    const state = stream.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    const decided = decider.decide(command, state);
+    try {
+      const appended = await store.append(streamId, stream.version, decided, meta);
+      const next = decided.reduce((s, e) => decider.evolve(s, e), state);
+      return { state: next, version: appended.version, events: appended.events };
+    } catch (e) {
+      if (!(e instanceof ConcurrencyConflict) || attempt >= retries) throw e;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { Admin, Kafka, LogEntry, logLevel, Partitioners, Producer } from 'kafkajs';
+
+export interface KafkaLogger {
+  debug?(message: string, context?: unknown): void;
+  log(message: string, context?: unknown): void;
+  warn(message: string, context?: unknown): void;
+  error(message: string, context?: unknown): void;
+}
+
+export function createKafka(options: { brokers: string[]; clientId: string; logger?: KafkaLogger }): Kafka {
+  const logger = options.logger;
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      if (!logger) return;
+      const { message, ...rest } = entry.log;
+      const context = { kafka: entry.namespace, ...rest };
+      if (entry.level === logLevel.ERROR) logger.error(message, context);
+      else if (entry.level === logLevel.WARN) logger.warn(message, context);
+      else logger.log(message, context);
+    },
+  });
+}
+
+/** Idempotent, one request in flight: retries cannot duplicate or reorder a partition's records. */
+export function createEventProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+}
+
+/**
+ * Creates missing topics with unlimited retention (full history for replay). Existing topics are
+ * left as they are: partition counts are only ever raised by an operator, because that moves keys.
+ */
+export async function ensureTopics(admin: Admin, topics: TopicSpec[], defaultPartitions = 6): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.topic));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((t) => ({
+      topic: t.topic,
+      numPartitions: t.partitions ?? defaultPartitions,
+      replicationFactor: -1,
+      configEntries: [
+        { name: 'retention.ms', value: '-1' },
+        { name: 'retention.bytes', value: '-1' },
+        { name: 'cleanup.policy', value: 'delete' },
+      ],
+    })),
+  });
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { InvalidConfiguration } from './config';
+import { HttpErrorsFilter, validationExceptionFactory } from './http-errors.filter';
+
+export interface ServiceBootstrap {
+  service: string;
+  port: number;
+  host?: string;
+  title: string;
+  description: string;
+}
+
+/** Creates and starts a service's HTTP side the same way for all four services. */
+export async function bootstrapService(module: unknown, options: ServiceBootstrap): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module as any, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.useBodyParser('json', { limit: '64kb' });
+  app.useGlobalFilters(new HttpErrorsFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.listen(options.port, options.host ?? '127.0.0.1');
+  return app;
+}
+
+/** A service that cannot start says why in one line and exits non-zero. */
+export function exitOnStartupFailure(service: string) {
+  return (error: unknown) => {
+    const message = error instanceof InvalidConfiguration ? error.message : (error as Error)?.stack ?? String(error);
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service, time: new Date().toISOString(), msg: `${service} failed to start: ${message}` })}\n`);
+    process.exit(1);
+  };
+}

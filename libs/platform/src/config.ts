@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export class InvalidConfiguration extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/**
+ * Settings every service reads from the environment (README, "Configuration").
+ * Each service extends it with its own; `loadConfig` validates everything at start and a bad or
+ * missing setting stops the service with a message naming it.
+ */
+export class PlatformConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// URI' })
+  MONGODB_URI = 'mongodb://127.0.0.1:27017';
+
+  /** Prefix of each service's own database: `<prefix>_<service>`. */
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/)
+  MONGODB_DB_PREFIX = 'callcenter';
+
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  TOPIC_PARTITIONS = 6;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** HS256 secret for operator tokens in local use; production may use RS256/JWKS instead. */
+  @IsString()
+  @MinLength(16, { message: 'AUTH_JWT_SECRET must be at least 16 characters' })
+  AUTH_JWT_SECRET = 'local-development-secret-change-me';
+
+  @IsOptional()
+  @IsInt()
+  @Min(50)
+  OUTBOX_POLL_INTERVAL_MS = 250;
+}
+
+export function loadConfig<T extends object>(
+  cls: new () => T,
+  env: Record<string, string | undefined> = process.env,
+): T {
+  const defaults = new cls() as Record<string, unknown>;
+  const given: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') given[key] = value;
+  }
+  const config = plainToInstance(cls, { ...defaults, ...given }, { enableImplicitConversion: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new InvalidConfiguration(
+      errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}=${JSON.stringify(env[e.property] ?? defaults[e.property])}: ${m}`)),
+    );
+  }
+  const production = (config as unknown as PlatformConfig).NODE_ENV === 'production';
+  if (production && (config as unknown as PlatformConfig).AUTH_JWT_SECRET === defaults.AUTH_JWT_SECRET) {
+    throw new InvalidConfiguration(['AUTH_JWT_SECRET: the development default may not be used in production']);
+  }
+  return config;
+}

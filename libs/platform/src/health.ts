@@ -1,0 +1,62 @@
+import { Controller, Get, Inject, Injectable } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { Admin } from 'kafkajs';
+import type { Db } from 'mongodb';
+import { HEALTH_KAFKA_ADMIN, MONGO_DB } from './tokens';
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+@Injectable()
+export class InfrastructureHealth {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    @Inject(MONGO_DB) private readonly db: Db,
+    @Inject(HEALTH_KAFKA_ADMIN) private readonly admin: Admin,
+  ) {}
+
+  async database() {
+    const indicator = this.indicators.check('database');
+    try {
+      await withTimeout(this.db.command({ ping: 1 }), 2_000, 'database');
+      return indicator.up();
+    } catch (e) {
+      return indicator.down({ error: (e as Error).message });
+    }
+  }
+
+  async kafka() {
+    const indicator = this.indicators.check('kafka');
+    try {
+      const cluster = await withTimeout(this.admin.describeCluster(), 2_000, 'kafka');
+      return indicator.up({ brokers: cluster.brokers.length });
+    } catch (e) {
+      return indicator.down({ error: (e as Error).message });
+    }
+  }
+}
+
+/** Liveness: the process answers. Readiness: its database and Kafka answer too. */
+@ApiExcludeController()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthCheckService, private readonly infrastructure: InfrastructureHealth) {}
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.infrastructure.database(), () => this.infrastructure.kafka()]);
+  }
+}

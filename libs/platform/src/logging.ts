@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
+import type { KafkaLogger } from '@callcenter/events';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Structured JSON logs; each HTTP request carries a correlation id (taken from the caller or made). */
+export function loggingParams(service: string, level: string): Params {
+  return {
+    pinoHttp: {
+      level,
+      base: { service },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      customAttributeKeys: { reqId: 'correlationId' },
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const given = req.headers[CORRELATION_HEADER];
+        const id = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+        res.setHeader(CORRELATION_HEADER, id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+      redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+    },
+  };
+}
+
+/** Routes kafkajs and backbone logs into the service's JSON log. */
+export function kafkaLogger(context: string): KafkaLogger {
+  const logger = new Logger(context);
+  const fmt = (message: string, details?: unknown) => (details ? `${message} ${JSON.stringify(details)}` : message);
+  return {
+    debug: (m, d) => logger.debug(fmt(m, d)),
+    log: (m, d) => logger.log(fmt(m, d)),
+    warn: (m, d) => logger.warn(fmt(m, d)),
+    error: (m, d) => logger.error(fmt(m, d)),
+  };
+}

@@ -1,0 +1,184 @@
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { Admin, Kafka, Producer } from 'kafkajs';
+import { Db, MongoClient } from 'mongodb';
+import {
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  EventRegistry,
+  MongoEventStore,
+  OutboxRelay,
+  ServiceName,
+} from '@callcenter/events';
+import { PlatformConfig } from './config';
+import { HealthController, InfrastructureHealth } from './health';
+import { kafkaLogger, loggingParams } from './logging';
+import { backboneMetrics } from './metrics';
+import {
+  EVENT_PRODUCER,
+  EVENT_STORE,
+  HEALTH_KAFKA_ADMIN,
+  KAFKA,
+  MONGO_CLIENT,
+  MONGO_DB,
+  PLATFORM_CONFIG,
+  SERVICE_NAME,
+} from './tokens';
+
+export interface PlatformOptions {
+  service: ServiceName;
+  config: PlatformConfig;
+  /** The topic this service writes; services that only read (analytics) have none. */
+  topic?: string;
+  /** Topics this service reads; created if missing so a consumer can start before their writer. */
+  consumes?: string[];
+  registry?: EventRegistry;
+}
+
+async function retry<T>(what: string, attempts: number, fn: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= attempts) throw new Error(`${what} unreachable after ${attempts} attempts: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * i)));
+    }
+  }
+}
+
+/** Provisions topics at start and runs the outbox relay for as long as the service runs. */
+@Injectable()
+class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private relay?: OutboxRelay;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(HEALTH_KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(EVENT_PRODUCER) private readonly producer: Producer,
+    @Inject(MONGO_CLIENT) private readonly mongo: MongoClient,
+    @Inject('PLATFORM_TOPICS') private readonly topics: string[],
+    @Optional() @Inject(EVENT_STORE) private readonly store?: MongoEventStore,
+  ) {}
+
+  async onModuleInit() {
+    await ensureTopics(this.admin, this.topics.map((topic) => ({ topic })), this.config.TOPIC_PARTITIONS);
+    if (this.store) {
+      await this.store.ensureIndexes();
+    }
+  }
+
+  onApplicationBootstrap() {
+    if (!this.store) return;
+    this.relay = new OutboxRelay(this.store, this.producer, {
+      pollIntervalMs: this.config.OUTBOX_POLL_INTERVAL_MS,
+      logger: kafkaLogger('OutboxRelay'),
+      onPublished: (n) => backboneMetrics.published.inc(n),
+    });
+    this.relay.start();
+  }
+
+  /** The relay finishes its batch before Kafka and the database close. */
+  async beforeApplicationShutdown() {
+    await this.relay?.stop();
+  }
+
+  async onApplicationShutdown() {
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+    await this.mongo.close().catch(() => undefined);
+  }
+}
+
+@Module({})
+export class PlatformModule {
+  static forService(options: PlatformOptions): DynamicModule {
+    const { config, service } = options;
+    const topics = [...(options.topic ? [options.topic] : []), ...(options.consumes ?? [])];
+    const providers = [
+      { provide: PLATFORM_CONFIG, useValue: config },
+      { provide: SERVICE_NAME, useValue: service },
+      { provide: 'PLATFORM_TOPICS', useValue: topics },
+      {
+        provide: MONGO_CLIENT,
+        useFactory: async () => {
+          const client = new MongoClient(config.MONGODB_URI, { appName: service, serverSelectionTimeoutMS: 5_000 });
+          return retry('database', 10, () => client.connect());
+        },
+      },
+      {
+        provide: MONGO_DB,
+        useFactory: (client: MongoClient) => client.db(`${config.MONGODB_DB_PREFIX}_${service}`),
+        inject: [MONGO_CLIENT],
+      },
+      {
+        provide: KAFKA,
+        useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: service, logger: kafkaLogger('Kafka') }),
+      },
+      {
+        // Its own client with few retries: a health probe must answer fast, not retry for a minute.
+        provide: HEALTH_KAFKA_ADMIN,
+        useFactory: async () => {
+          const kafka = new Kafka({
+            clientId: `${service}-admin`,
+            brokers: config.KAFKA_BROKERS.split(','),
+            connectionTimeout: 1_500,
+            requestTimeout: 5_000,
+            retry: { retries: 1, initialRetryTime: 100 },
+            logCreator: () => () => undefined,
+          });
+          const admin = kafka.admin();
+          await retry('kafka', 15, () => admin.connect());
+          return admin;
+        },
+      },
+      {
+        provide: EVENT_PRODUCER,
+        useFactory: async (kafka: Kafka) => {
+          const producer = createEventProducer(kafka);
+          await retry('kafka', 10, () => producer.connect());
+          return producer;
+        },
+        inject: [KAFKA],
+      },
+      ...(options.topic
+        ? [
+            {
+              provide: EVENT_STORE,
+              useFactory: (db: Db) => {
+                const store = new MongoEventStore(db, { producer: service, topic: options.topic!, registry: options.registry });
+                return store;
+              },
+              inject: [MONGO_DB],
+            },
+          ]
+        : []),
+      BackboneLifecycle,
+      InfrastructureHealth,
+    ];
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot(loggingParams(service, config.LOG_LEVEL)),
+        TerminusModule.forRoot({ logger: false }),
+        PrometheusModule.register({ path: '/metrics', defaultLabels: { service } }),
+      ],
+      controllers: [HealthController],
+      providers,
+      exports: [PLATFORM_CONFIG, SERVICE_NAME, MONGO_CLIENT, MONGO_DB, KAFKA, EVENT_PRODUCER, ...(options.topic ? [EVENT_STORE] : [])],
+    };
+  }
+}

@@ -1,0 +1,9 @@
+/** Injection tokens for the infrastructure the platform module provides. */
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+export const MONGO_CLIENT = Symbol('MONGO_CLIENT');
+export const MONGO_DB = Symbol('MONGO_DB');
+export const KAFKA = Symbol('KAFKA');
+export const EVENT_PRODUCER = Symbol('EVENT_PRODUCER');
+export const HEALTH_KAFKA_ADMIN = Symbol('HEALTH_KAFKA_ADMIN');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const SERVICE_NAME = Symbol('SERVICE_NAME');

@@ -1,0 +1,17 @@
+# Shared by scripts/start.sh and scripts/test.sh.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+say() { printf '\033[1m[callcenter]\033[0m %s\n' "$*" >&2; }
+
+# Installs npm packages when node_modules is missing or older than the lockfile, then builds.
+ensure_built() {
+  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    say "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  fi
+  say "building (swc)"
+  rm -rf dist
+  npx swc apps libs bench -d dist --copy-files --quiet >&2
+}
+
+SERVICES=(intake triage dispatch analytics)

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `npm start`: installs and builds what is missing, starts Kafka + FerretDB and the four services,
+# waits until every one is ready and prints where they listen. Ctrl-C stops everything.
+# `npm start -- --detach` returns once ready; `npm run stop` stops it later.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DETACH=0
+for arg in "$@"; do [[ "$arg" == "--detach" ]] && DETACH=1; done
+
+DATA="${INFRA_DATA_DIR:-$ROOT/.data}"
+mkdir -p "$DATA/run" "$DATA/logs"
+
+ensure_built
+bash infra/bin/infra start
+
+port_of() {
+  case "$1" in
+    intake) echo "${INTAKE_HTTP_PORT:-3001}" ;; triage) echo "${TRIAGE_HTTP_PORT:-3002}" ;;
+    dispatch) echo "${DISPATCH_HTTP_PORT:-3003}" ;; analytics) echo "${ANALYTICS_HTTP_PORT:-3004}" ;;
+  esac
+}
+
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${DB_PORT:-27017}}"
+export NODE_ENV="${NODE_ENV:-development}"
+
+for svc in "${SERVICES[@]}"; do
+  pidfile="$DATA/run/$svc.pid"
+  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+  say "starting $svc"
+  nohup node --enable-source-maps "dist/apps/$svc/src/main.js" >"$DATA/logs/$svc.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+done
+
+for svc in "${SERVICES[@]}"; do
+  port="$(port_of "$svc")"
+  for ((i = 0; i < 300; i++)); do
+    if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$(cat "$DATA/run/$svc.pid")" 2>/dev/null; then
+      say "$svc exited during start-up:"; tail -n 20 "$DATA/logs/$svc.log" >&2; bash scripts/stop.sh; exit 1
+    fi
+    sleep 0.2
+  done
+  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || { say "$svc not ready after 60s"; bash scripts/stop.sh; exit 1; }
+done
+
+cat <<INFO
+
+  Polres Call Center is up.
+    Kafka               ${KAFKA_BROKERS}
+    Database            ${MONGODB_URI}   (FerretDB on SQLite unless MONGODB_URI points elsewhere)
+    intake   gRPC       127.0.0.1:${INTAKE_GRPC_PORT:-50051}   (callcenter.intake.v1.ReportIntake)
+    intake   HTTP       http://127.0.0.1:$(port_of intake)      /health/ready  /metrics
+    triage   REST       http://127.0.0.1:$(port_of triage)/api/v1   docs: http://127.0.0.1:$(port_of triage)/docs
+    dispatch REST       http://127.0.0.1:$(port_of dispatch)/api/v1   docs: http://127.0.0.1:$(port_of dispatch)/docs
+    analytics REST      http://127.0.0.1:$(port_of analytics)/api/v1   docs: http://127.0.0.1:$(port_of analytics)/docs
+    logs                $DATA/logs/<service>.log
+
+INFO
+
+if [[ $DETACH == 1 ]]; then say "detached; stop with: npm run stop"; exit 0; fi
+say "running; Ctrl-C stops the services and the infrastructure"
+trap 'bash scripts/stop.sh; exit 0' INT TERM
+while true; do
+  for svc in "${SERVICES[@]}"; do
+    if ! kill -0 "$(cat "$DATA/run/$svc.pid" 2>/dev/null)" 2>/dev/null; then
+      say "$svc stopped unexpectedly; see $DATA/logs/$svc.log"; bash scripts/stop.sh; exit 1
+    fi
+  done
+  sleep 2 & wait $!
+done
