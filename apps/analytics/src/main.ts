@@ -7,6 +7,7 @@ async function main() {
   await bootstrapService(AnalyticsModule.forRoot(config), {
     service: 'analytics',
     port: config.ANALYTICS_HTTP_PORT,
+    host: config.HTTP_HOST,
     title: 'Polres Call Center — Analytics',
     description: 'Analytics service',
   });

@@ -7,6 +7,7 @@ async function main() {
   await bootstrapService(DispatchModule.forRoot(config), {
     service: 'dispatch',
     port: config.DISPATCH_HTTP_PORT,
+    host: config.HTTP_HOST,
     title: 'Polres Call Center — Dispatch',
     description: 'Dispatch service',
   });

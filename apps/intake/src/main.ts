@@ -7,6 +7,7 @@ async function main() {
   await bootstrapService(IntakeModule.forRoot(config), {
     service: 'intake',
     port: config.INTAKE_HTTP_PORT,
+    host: config.HTTP_HOST,
     title: 'Polres Call Center — Intake',
     description: 'Intake service',
   });

@@ -7,6 +7,7 @@ async function main() {
   await bootstrapService(TriageModule.forRoot(config), {
     service: 'triage',
     port: config.TRIAGE_HTTP_PORT,
+    host: config.HTTP_HOST,
     title: 'Polres Call Center — Triage',
     description: 'Triage service',
   });

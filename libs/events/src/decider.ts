@@ -41,7 +41,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     const decided = decider.decide(command, state);
     try {
       const appended = await store.append(streamId, stream.version, decided, meta);
-      const next = decided.reduce((s, e) => decider.evolve(s, e), state);
+      const next = decided.reduce((s: State, e: Event) => decider.evolve(s, e), state);
       return { state: next, version: appended.version, events: appended.events };
     } catch (e) {
       if (!(e instanceof ConcurrencyConflict) || attempt >= retries) throw e;

@@ -5,24 +5,37 @@ import { CommandMetadata, DomainEvent, EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
 
 /**
- * One document per stream holds all of its events. Appending a command's events is a single
- * document write, so it is atomic without multi-document transactions (FerretDB and a MongoDB
- * replica set behave alike), and the version guard in the filter is the optimistic-concurrency
- * check: two writers expecting the same version cannot both match.
+ * A command's events, stored as one immutable document ("commit").
  *
- * `pending` marks streams with events the relay has not yet published; the relay clears it.
- * Caveat: a stream is capped by the 16 MiB document limit (≈ 30,000 typical events) — far above
- * a report's or incident's lifetime; long-lived streams (units) must stay within it.
+ * `_id` is `<streamId>#<version the command was decided on>`, so the unique `_id` index is the
+ * optimistic-concurrency check: two writers that read the same version cannot both insert, and a
+ * command's events land together in one document, atomically, without multi-document transactions.
+ * Only `_id` lookups and inserts are used on the write path: the embedded mongo-java-server (and a
+ * MongoDB replica set) serve those from the `_id` index, while other filters would scan.
+ *
+ * A stream is read by following its commits: `<id>#0` holds versions 1..a, `<id>#a` holds a+1..b, …
  */
-export interface StreamDocument {
+export interface CommitDocument {
   _id: string;
+  streamId: string;
+  /** Version of the stream before this commit; `_id` ends with it. */
+  base: number;
+  /** Version of the stream after this commit. */
   version: number;
+  /** `_id` of the commit before this one, or null for the first: lets the relay keep stream order. */
+  previous: string | null;
   events: EventEnvelope[];
   topic: string;
-  publishedVersion: number;
-  pending?: true;
-  createdAt: Date;
-  updatedAt: Date;
+  /** False until Kafka acknowledged this commit's events (the outbox flag). */
+  published: boolean;
+  recordedAt: Date;
+}
+
+/** A commit as the relay hears of it right after an append. */
+export type AppendedCommit = CommitDocument;
+
+export function commitId(streamId: string, base: number): string {
+  return `${streamId}#${base}`;
 }
 
 export interface AppendResult {
@@ -38,6 +51,8 @@ export interface EventStoreOptions {
   topic: string;
   registry?: EventRegistry;
   collection?: string;
+  /** Streams kept in memory (LRU) so re-reading them costs one lookup. */
+  cacheSize?: number;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -76,27 +91,42 @@ export function toEnvelopes(
   }));
 }
 
+interface CachedStream {
+  version: number;
+  lastCommit: string | null;
+  events: EventEnvelope[];
+}
+
 export class MongoEventStore {
-  readonly streams: Collection<StreamDocument>;
+  readonly commits: Collection<CommitDocument>;
   readonly registry: EventRegistry;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(commit: AppendedCommit) => void>();
+  /** Commits never change, so a stream read once only needs the lookups past what is cached. */
+  private readonly cache = new Map<string, CachedStream>();
+  private readonly cacheSize: number;
 
   constructor(readonly db: Db, private readonly options: EventStoreOptions) {
-    this.streams = db.collection<StreamDocument>(options.collection ?? 'event_streams');
+    this.commits = db.collection<CommitDocument>(options.collection ?? 'event_commits');
     this.registry = options.registry ?? new EventRegistry();
+    this.cacheSize = options.cacheSize ?? 10_000;
   }
 
   get producer(): string {
     return this.options.producer;
   }
 
+  get topic(): string {
+    return this.options.topic;
+  }
+
   async ensureIndexes(): Promise<void> {
-    await this.streams.createIndex({ pending: 1 }, { name: 'pending' });
+    // The `_id` index is all the write path needs; `streamId` serves operators' ad-hoc queries.
+    await this.commits.createIndex({ streamId: 1 }, { name: 'streamId' });
   }
 
   /**
-   * Appends the events of one command at `expectedVersion` (0 = the stream must not exist).
-   * Throws ConcurrencyConflict when the stream is elsewhere; nothing is written then.
+   * Appends the events of one command at `expectedVersion` (0 = the stream must not exist yet).
+   * Throws ConcurrencyConflict when the stream is at another version; nothing is written then.
    */
   async append(
     streamId: string,
@@ -104,7 +134,13 @@ export class MongoEventStore {
     events: DomainEvent[],
     meta: CommandMetadata,
   ): Promise<AppendResult> {
+    if (streamId.length === 0 || streamId.includes('#')) throw new RangeError(`stream id must be non-empty without '#': ${streamId}`);
     if (events.length === 0) return { version: expectedVersion, events: [] };
+    // Versions are only ever decided on at a commit boundary; checking that `expectedVersion` is the
+    // head now is race-free, because the head can only move past it through the `_id` inserted below.
+    const head = await this.head(streamId);
+    if (head.version !== expectedVersion) throw new ConcurrencyConflict(streamId, expectedVersion, head.version);
+
     const recordedAt = new Date();
     const envelopes = toEnvelopes(streamId, expectedVersion, events, meta, {
       producer: this.options.producer,
@@ -112,52 +148,65 @@ export class MongoEventStore {
       schemaVersionOf: (type) => this.registry.schemaVersionOf(type),
       newId: randomUUID,
     });
-    const version = expectedVersion + events.length;
-
-    if (expectedVersion === 0) {
-      try {
-        await this.streams.insertOne({
-          _id: streamId,
-          version,
-          events: envelopes,
-          topic: this.options.topic,
-          publishedVersion: 0,
-          pending: true,
-          createdAt: recordedAt,
-          updatedAt: recordedAt,
-        });
-      } catch (e) {
-        if (isDuplicateKey(e)) throw new ConcurrencyConflict(streamId, 0, await this.versionOf(streamId));
-        throw e;
+    const commit: CommitDocument = {
+      _id: commitId(streamId, expectedVersion),
+      streamId,
+      base: expectedVersion,
+      version: expectedVersion + events.length,
+      previous: head.lastCommit,
+      events: envelopes,
+      topic: this.options.topic,
+      published: false,
+      recordedAt,
+    };
+    try {
+      await this.commits.insertOne(commit);
+    } catch (e) {
+      if (isDuplicateKey(e)) {
+        this.cache.delete(streamId);
+        throw new ConcurrencyConflict(streamId, expectedVersion, (await this.head(streamId)).version);
       }
-    } else {
-      const result = await this.streams.updateOne(
-        { _id: streamId, version: expectedVersion },
-        { $push: { events: { $each: envelopes } }, $set: { version, pending: true, updatedAt: recordedAt } },
-      );
-      if (result.matchedCount === 0) {
-        throw new ConcurrencyConflict(streamId, expectedVersion, await this.versionOf(streamId));
-      }
+      throw e;
     }
-    for (const listener of this.listeners) listener();
-    return { version, events: envelopes };
+    this.remember(streamId, { version: commit.version, lastCommit: commit._id, events: [...head.events, ...envelopes] });
+    for (const listener of this.listeners) listener(commit);
+    return { version: commit.version, events: envelopes };
   }
 
   /** All events of a stream, upcast to current schema versions; version 0 and no events if absent. */
   async readStream(streamId: string): Promise<AppendResult> {
-    const doc = await this.streams.findOne({ _id: streamId }, { projection: { version: 1, events: 1 } });
-    if (!doc) return { version: 0, events: [] };
-    return { version: doc.version, events: doc.events.map((e) => this.registry.upcast(e)) };
+    const head = await this.head(streamId);
+    return { version: head.version, events: head.events.map((e) => this.registry.upcast(e)) };
   }
 
   async versionOf(streamId: string): Promise<number> {
-    const doc = await this.streams.findOne({ _id: streamId }, { projection: { version: 1 } });
-    return doc?.version ?? 0;
+    return (await this.head(streamId)).version;
   }
 
-  /** Called after every successful append in this process (the relay uses it to publish at once). */
-  onAppended(listener: () => void): () => void {
+  /** Called after every successful append in this process (the relay publishes at once). */
+  onAppended(listener: (commit: AppendedCommit) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private async head(streamId: string): Promise<CachedStream> {
+    const cached = this.cache.get(streamId);
+    let head: CachedStream = cached ?? { version: 0, lastCommit: null, events: [] };
+    let grew = false;
+    for (;;) {
+      const next = await this.commits.findOne({ _id: commitId(streamId, head.version) });
+      if (!next) break;
+      head = { version: next.version, lastCommit: next._id, events: [...head.events, ...next.events] };
+      grew = true;
+    }
+    if (grew || !cached) this.remember(streamId, head);
+    return head;
+  }
+
+  private remember(streamId: string, stream: CachedStream): void {
+    if (stream.version === 0) return;
+    this.cache.delete(streamId); // re-insert: Map order is the LRU order
+    this.cache.set(streamId, stream);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 }

