@@ -1,14 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TOPICS } from '@callcenter/events';
+import { EventRegistry, intakeEvents, TOPICS } from '@callcenter/events';
 import { PlatformModule } from '@callcenter/platform';
+import { ApiKeys } from './callers/api-keys';
+import { CallingSystems, INTAKE_CALLERS_OPTIONS } from './callers/calling-systems';
+import { ReportIntakeGrpcController } from './grpc/report-intake.grpc.controller';
 import { IntakeConfig } from './intake.config';
+import { SubmitReportHandler } from './report/submit-report.handler';
+import { ReportStatusConsumer } from './status/report-status.consumer';
+import { ReportStatusStore } from './status/report-status.store';
 
 @Module({})
 export class IntakeModule {
   static forRoot(config: IntakeConfig): DynamicModule {
     return {
       module: IntakeModule,
-      imports: [PlatformModule.forService({ service: 'intake', config, topic: TOPICS.intake, consumes: [TOPICS.triage, TOPICS.dispatch] })],
+      imports: [
+        PlatformModule.forService({
+          service: 'intake',
+          config,
+          topic: TOPICS.intake,
+          consumes: [TOPICS.triage, TOPICS.dispatch],
+          registry: new EventRegistry(intakeEvents),
+        }),
+      ],
+      controllers: [ReportIntakeGrpcController],
+      providers: [
+        {
+          provide: INTAKE_CALLERS_OPTIONS,
+          useValue: { apiKeys: ApiKeys.parse(config.INTAKE_API_KEYS), ratePerSecond: config.INTAKE_RATE_LIMIT_PER_SECOND },
+        },
+        CallingSystems,
+        SubmitReportHandler,
+        ReportStatusStore,
+        ReportStatusConsumer,
+      ],
     };
   }
 }

@@ -30,7 +30,10 @@ export function defineEvent<Data>() {
   };
 }
 
+/** The envelope of a defined event, as consumers see it. */
 export type EventOf<D> = D extends EventDefinition<infer T, infer Data> ? EventEnvelope<T, Data> : never;
+/** The bare domain event of a defined event, as deciders emit and evolve it. */
+export type DomainEventOf<D> = D extends EventDefinition<infer T, infer Data> ? DomainEvent<T, Data> : never;
 
 export class UnknownSchemaVersion extends Error {
   constructor(readonly type: string, readonly version: number, readonly known: number) {

@@ -9,3 +9,4 @@ export * from './consumer';
 export * from './replay';
 export * from './projection';
 export * from './decider';
+export * from './intake';

@@ -2,8 +2,11 @@ import { Collection, Document } from 'mongodb';
 import { EventEnvelope } from './envelope';
 import { isDuplicateKey } from './event-store';
 
-/** A read-model document as stored: the projection's fields plus the stream version it has applied. */
-export type Projected<D> = D & { _id: string; _version: number };
+/**
+ * A read-model document as stored: the projection's fields plus the stream version it has applied,
+ * per source when one document is fed by several streams (a report's intake, triage and dispatch).
+ */
+export type Projected<D> = D & { _id: string; _version?: number; _versions?: Record<string, number> };
 
 /**
  * Applies one event to the read-model document of its stream, exactly once.
@@ -22,16 +25,22 @@ export async function projectOnce<D extends Document>(
   id: string,
   event: EventEnvelope,
   evolve: (doc: D | null, event: EventEnvelope) => D | null,
+  options: { source?: string } = {},
 ): Promise<boolean> {
+  const source = options.source;
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = (await collection.findOne({ _id: id } as any)) as Projected<D> | null;
-    if (current && current._version >= event.streamVersion) return false;
-    const { _id, _version, ...state } = current ?? ({} as Projected<D>);
+    const applied = source ? current?._versions?.[source] ?? 0 : current?._version ?? 0;
+    if (current && applied >= event.streamVersion) return false;
+    const { _id, _version, _versions, ...state } = current ?? ({} as Projected<D>);
     const next = evolve(current ? (state as unknown as D) : null, event);
+    const position = source
+      ? { _versions: { ...(_versions ?? {}), [source]: event.streamVersion } }
+      : { _version: event.streamVersion };
     if (current === null) {
       if (next === null) return false;
       try {
-        await collection.insertOne({ ...next, _id: id, _version: event.streamVersion } as any);
+        await collection.insertOne({ ...next, _id: id, ...position } as any);
         return true;
       } catch (e) {
         if (isDuplicateKey(e)) continue; // inserted meanwhile (a rebalance overlap): re-read and re-check
@@ -39,7 +48,7 @@ export async function projectOnce<D extends Document>(
       }
     }
     if (next === null) await collection.deleteOne({ _id: id } as any);
-    else await collection.replaceOne({ _id: id } as any, { ...next, _version: event.streamVersion } as any);
+    else await collection.replaceOne({ _id: id } as any, { ...next, ...position } as any);
     return true;
   }
   throw new Error(`projection of ${event.streamId}@${event.streamVersion} kept colliding on ${id}`);

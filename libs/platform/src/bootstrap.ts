@@ -13,6 +13,8 @@ export interface ServiceBootstrap {
   host: string;
   title: string;
   description: string;
+  /** Extra transports (intake's gRPC server) connected before the app starts listening. */
+  connect?: (app: INestApplication) => void | Promise<void>;
 }
 
 /** Creates and starts a service's HTTP side the same way for all four services. */
@@ -30,6 +32,8 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
     new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await options.connect?.(app);
+  await app.startAllMicroservices();
   await app.listen(options.port, options.host);
   return app;
 }

@@ -1,0 +1,35 @@
+import { INestApplication } from '@nestjs/common';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { withDeclaredDependencies } from './reflection';
+import { INTAKE_PACKAGE, INTAKE_PROTO_PATH, INTAKE_SERVICE } from '@callcenter/contracts';
+
+/** Whole request messages above this are refused by gRPC itself (RESOURCE_EXHAUSTED). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Intake's gRPC server on the Nest app: the ReportIntake service plus standard health checking
+ * (grpc.health.v1) and server reflection, so grpcurl and ghz work against ReportIntake without
+ * the .proto. (The health service is not in reflection: clients use the standard health.proto.)
+ */
+export function connectGrpc(app: INestApplication, host: string, port: number): void {
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.GRPC,
+      options: {
+        url: `${host}:${port}`,
+        package: INTAKE_PACKAGE,
+        protoPath: INTAKE_PROTO_PATH,
+        loader: { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true },
+        maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+        gracefulShutdown: true,
+        onLoadPackageDefinition: (definition: any, server: any) => {
+          new ReflectionService(withDeclaredDependencies(definition)).addToServer(server);
+          new HealthImplementation({ '': 'SERVING', [`${INTAKE_PACKAGE}.${INTAKE_SERVICE}`]: 'SERVING' }).addToServer(server);
+        },
+      },
+    },
+    { inheritAppConfig: true },
+  );
+}

@@ -1,0 +1,88 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { v5 as uuidv5 } from 'uuid';
+import { ConcurrencyConflict, SubmitReportDto } from '@callcenter/contracts';
+import { MongoEventStore } from '@callcenter/events';
+import { backboneMetrics, EVENT_STORE } from '@callcenter/platform';
+import { ReportStatusStore } from '../status/report-status.store';
+import { reportDecider, ReportState } from './report.decider';
+import { formatTrackingCode } from './tracking-code';
+
+/** Namespace of report ids derived from (source system, external id). */
+const REPORT_ID_NAMESPACE = '6f1d4a52-2c0e-4b8e-9a3c-5d0f7e1b9c11';
+
+export function reportIdFor(sourceSystem: string, externalId: string): string {
+  return uuidv5(`${sourceSystem}\n${externalId}`, REPORT_ID_NAMESPACE);
+}
+
+export interface SubmissionReceipt {
+  reportId: string;
+  trackingCode: string;
+  receivedAt: string;
+  duplicate: boolean;
+}
+
+/**
+ * Idempotent acceptance. The report id is derived from (source system, external id), so every
+ * repeat of a submission, however concurrent, addresses the same stream: the first append wins and
+ * the others read back the original receipt. The receipt is returned only once ReportReceived is
+ * stored; the relay then puts it on Kafka.
+ */
+@Injectable()
+export class SubmitReportHandler {
+  private readonly logger = new Logger(SubmitReportHandler.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    private readonly statuses: ReportStatusStore,
+  ) {}
+
+  async submit(dto: SubmitReportDto, correlationId: string): Promise<SubmissionReceipt> {
+    const reportId = reportIdFor(dto.source_system, dto.external_id);
+    const existing = await this.receiptOf(reportId);
+    if (existing) return existing;
+
+    const receivedAt = new Date();
+    const command = {
+      type: 'SubmitReport' as const,
+      reportId,
+      trackingCode: formatTrackingCode(Array.from({ length: 10 }, () => randomInt(32))),
+      sourceSystem: dto.source_system,
+      externalId: dto.external_id,
+      channel: dto.channel,
+      reporter: dto.reporter,
+      categoryHint: dto.category_hint,
+      description: dto.description,
+      location: dto.location,
+      occurredAt: dto.occurred_at,
+      peopleInjured: dto.people_injured,
+      peopleInvolved: dto.people_involved,
+      receivedAt,
+    };
+    try {
+      const { events } = await this.store.append(reportId, 0, reportDecider.decide(command, reportDecider.initialState()), {
+        actor: dto.source_system,
+        correlationId,
+        now: receivedAt,
+      });
+      backboneMetrics.appended.inc({ type: 'ReportReceived' });
+      // The status consumer will also apply it from Kafka (a no-op then); doing it now lets the
+      // caller query the status at once. Failing here loses nothing: the consumer catches up.
+      await this.statuses.apply(events[0]).catch((e) => this.logger.warn(`status not updated yet: ${e}`));
+      return { reportId, trackingCode: command.trackingCode, receivedAt: receivedAt.toISOString(), duplicate: false };
+    } catch (e) {
+      if (!(e instanceof ConcurrencyConflict)) throw e;
+      const winner = await this.receiptOf(reportId);
+      if (!winner) throw e;
+      return winner;
+    }
+  }
+
+  private async receiptOf(reportId: string): Promise<SubmissionReceipt | null> {
+    const { events } = await this.store.readStream(reportId);
+    if (events.length === 0) return null;
+    const state = events.reduce((s, e) => reportDecider.evolve(s, e as any), reportDecider.initialState()) as ReportState;
+    if (state.status !== 'received') return null;
+    return { reportId, trackingCode: state.trackingCode, receivedAt: state.receivedAt, duplicate: true };
+  }
+}

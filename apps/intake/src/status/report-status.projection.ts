@@ -1,0 +1,81 @@
+import { EventEnvelope, IntakeEnvelope } from '@callcenter/events';
+
+/** The states a reporter sees (the proto's ReportState). */
+export type ReporterState =
+  | 'RECEIVED' | 'IN_TRIAGE' | 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN'
+  | 'FORWARDED' | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
+
+export const FINAL_STATES: ReadonlySet<ReporterState> = new Set(['REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'CLOSED']);
+
+export interface StatusEntry {
+  state: ReporterState;
+  at: string;
+  /** Indonesian, reporter-safe: no operator names, no internal notes. */
+  message: string;
+}
+
+/** The reporter-facing status of one report (collection `report_status`, _id = reportId). */
+export interface ReportStatusView {
+  reportId: string;
+  trackingCode: string | null;
+  sourceSystem: string | null;
+  receivedAt: string | null;
+  state: ReporterState;
+  timeline: StatusEntry[];
+  final: boolean;
+}
+
+const MESSAGES: Record<ReporterState, string> = {
+  RECEIVED: 'Laporan Anda telah diterima dan menunggu petugas.',
+  IN_TRIAGE: 'Laporan Anda sedang diperiksa petugas.',
+  REJECTED: 'Laporan Anda tidak dapat ditindaklanjuti.',
+  DUPLICATE: 'Kejadian ini sudah dilaporkan dan sedang ditangani.',
+  ADVICE_GIVEN: 'Petugas telah memberikan saran; tidak perlu pengiriman unit.',
+  FORWARDED: 'Laporan Anda diteruskan ke bagian pengiriman unit.',
+  DISPATCHED: 'Unit petugas sedang menuju lokasi.',
+  ON_SCENE: 'Unit petugas telah tiba di lokasi.',
+  RESOLVED: 'Kejadian telah ditangani.',
+  CLOSED: 'Laporan ditutup.',
+};
+
+/** Maps a lifecycle event to the step the reporter sees, if any. Later issues add triage and dispatch. */
+function stepOf(event: EventEnvelope): StatusEntry | null {
+  switch (event.type) {
+    case 'ReportReceived':
+      return { state: 'RECEIVED', at: (event as IntakeEnvelope).data.receivedAt, message: MESSAGES.RECEIVED };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Pure: folds one event into the reporter's view. Events of a report come from several topics and
+ * may arrive in any order across them, so the timeline is kept sorted by time and the state is that
+ * of the latest step; a repeated step (same state and time) is not added twice.
+ */
+export function evolveReportStatus(doc: ReportStatusView | null, event: EventEnvelope): ReportStatusView | null {
+  const step = stepOf(event);
+  if (!step) return doc;
+  const base: ReportStatusView = doc ?? {
+    reportId: event.streamId,
+    trackingCode: null,
+    sourceSystem: null,
+    receivedAt: null,
+    state: step.state,
+    timeline: [],
+    final: false,
+  };
+  const next = { ...base };
+  if (event.type === 'ReportReceived') {
+    const data = (event as IntakeEnvelope).data;
+    next.reportId = data.reportId;
+    next.trackingCode = data.trackingCode;
+    next.sourceSystem = data.sourceSystem;
+    next.receivedAt = data.receivedAt;
+  }
+  const seen = base.timeline.some((s) => s.state === step.state && s.at === step.at);
+  next.timeline = seen ? base.timeline : [...base.timeline, step].sort((a, b) => a.at.localeCompare(b.at));
+  next.state = next.timeline[next.timeline.length - 1].state;
+  next.final = FINAL_STATES.has(next.state);
+  return next;
+}
