@@ -15,3 +15,16 @@ ensure_built() {
 }
 
 SERVICES=(intake triage dispatch analytics)
+
+# Independent gRPC clients the tests and benchmarks use (Go modules, cached in .cache/tools).
+ensure_grpc_tools() {
+  local bin="$ROOT/.cache/tools/bin"
+  if [[ ! -x "$bin/grpcurl" ]]; then
+    say "building grpcurl (go install)"
+    GOBIN="$bin" go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3 >&2
+  fi
+  if [[ "${1:-}" == "--with-ghz" && ! -x "$bin/ghz" ]]; then
+    say "building ghz (go install)"
+    GOBIN="$bin" go install github.com/bojand/ghz/cmd/ghz@v0.120.0 >&2
+  fi
+}

@@ -8,6 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_built
+ensure_grpc_tools
 say "type-checking (tsc --noEmit)"
 npx tsc -p tsconfig.json --noEmit
 

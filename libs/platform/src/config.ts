@@ -58,9 +58,15 @@ export function loadConfig<T extends object>(
   const given: Record<string, unknown> = {};
   for (const key of Object.keys(defaults)) {
     const value = env[key];
-    if (value !== undefined && value !== '') given[key] = value;
+    if (value === undefined || value === '') continue;
+    // Environment values are strings: read them as the type of the setting's default.
+    const kind = typeof defaults[key];
+    given[key] =
+      kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value)
+      : kind === 'boolean' && /^(true|false)$/i.test(value.trim()) ? value.trim().toLowerCase() === 'true'
+      : value;
   }
-  const config = plainToInstance(cls, { ...defaults, ...given }, { enableImplicitConversion: true });
+  const config = plainToInstance(cls, { ...defaults, ...given });
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new InvalidConfiguration(

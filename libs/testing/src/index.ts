@@ -80,3 +80,70 @@ export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boole
   }
   return value;
 }
+
+export interface RunningService {
+  name: string;
+  pid: number;
+  output: () => string;
+  /** SIGTERM and wait for a clean exit. */
+  stop: () => Promise<number | null>;
+  /** SIGKILL: a crash, nothing is flushed. */
+  kill: () => Promise<void>;
+}
+
+/**
+ * Starts a built service (dist/apps/<name>/src/main.js) as its own process against the test
+ * infrastructure and waits until /health/ready answers 200.
+ */
+export async function startService(name: string, httpPort: number, env: Record<string, string>): Promise<RunningService> {
+  const { spawn } = await import('node:child_process');
+  const path = await import('node:path');
+  const root = path.resolve(__dirname, '../../..');
+  const main = path.join(root, 'dist/apps', name, 'src/main.js');
+  const infra = testInfra();
+  const child = spawn(process.execPath, [main], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: infra.brokers.join(','),
+      MONGODB_URI: infra.mongoUri,
+      [`${name.toUpperCase()}_HTTP_PORT`]: String(httpPort),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${output}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/health/ready`);
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} not ready after 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    name,
+    pid: child.pid!,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

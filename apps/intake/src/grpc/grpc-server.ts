@@ -30,6 +30,7 @@ export function connectGrpc(app: INestApplication, host: string, port: number): 
         },
       },
     },
-    { inheritAppConfig: true },
+    // Not the HTTP app's global pipes: the gRPC edge validates against the contract itself (wire.ts).
+    { inheritAppConfig: false },
   );
 }
