@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Collection, Db, MongoServerError } from 'mongodb';
+import { Collection, Db, MongoBulkWriteError, MongoServerError } from 'mongodb';
 import { ConcurrencyConflict } from '@callcenter/contracts';
 import { CommandMetadata, DomainEvent, EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
@@ -104,6 +104,8 @@ export class MongoEventStore {
   /** Commits never change, so a stream read once only needs the lookups past what is cached. */
   private readonly cache = new Map<string, CachedStream>();
   private readonly cacheSize: number;
+  private readonly pending: { commit: CommitDocument; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing = false;
 
   constructor(readonly db: Db, private readonly options: EventStoreOptions) {
     this.commits = db.collection<CommitDocument>(options.collection ?? 'event_commits');
@@ -138,7 +140,8 @@ export class MongoEventStore {
     if (events.length === 0) return { version: expectedVersion, events: [] };
     // Versions are only ever decided on at a commit boundary; checking that `expectedVersion` is the
     // head now is race-free, because the head can only move past it through the `_id` inserted below.
-    const head = await this.head(streamId);
+    // At version 0 the insert of `<id>#0` is the whole check; later, `expectedVersion` must be the head.
+    const head = expectedVersion === 0 ? { version: 0, lastCommit: null, events: [] } : await this.head(streamId);
     if (head.version !== expectedVersion) throw new ConcurrencyConflict(streamId, expectedVersion, head.version);
 
     const recordedAt = new Date();
@@ -160,7 +163,7 @@ export class MongoEventStore {
       recordedAt,
     };
     try {
-      await this.commits.insertOne(commit);
+      await this.insert(commit);
     } catch (e) {
       if (isDuplicateKey(e)) {
         this.cache.delete(streamId);
@@ -187,6 +190,37 @@ export class MongoEventStore {
   onAppended(listener: (commit: AppendedCommit) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Group commit: appends that arrive while an insert is in flight go to the database together in
+   * one unordered insertMany; each commit still succeeds or fails (duplicate key) on its own.
+   */
+  private insert(commit: CommitDocument): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ commit, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 500);
+      const failed = new Map<number, unknown>();
+      try {
+        await this.commits.insertMany(batch.map((p) => p.commit), { ordered: false });
+      } catch (e) {
+        const writeErrors = e instanceof MongoBulkWriteError ? e.writeErrors : undefined;
+        const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+        if (list.length === 0) batch.forEach((_, i) => failed.set(i, e));
+        for (const w of list) {
+          failed.set(w.index, w.code === DUPLICATE_KEY ? new MongoServerError({ message: w.errmsg ?? 'duplicate key', code: w.code }) : e);
+        }
+      }
+      batch.forEach((p, i) => (failed.has(i) ? p.reject(failed.get(i)) : p.resolve()));
+    }
+    this.flushing = false;
   }
 
   private async head(streamId: string): Promise<CachedStream> {

@@ -116,7 +116,10 @@ export class OutboxRelay {
         count += commit.events.length;
       }
       await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
-      await Promise.all(ordered.map((c) => this.store.commits.updateOne({ _id: c._id }, { $set: { published: true } })));
+      await this.store.commits.bulkWrite(
+        ordered.map((c) => ({ updateOne: { filter: { _id: c._id }, update: { $set: { published: true } } } })),
+        { ordered: false },
+      );
       for (const c of ordered) this.remember(c._id);
       for (const c of batch) this.queued.delete(c._id);
       this.options.onPublished?.(count);

@@ -6,7 +6,8 @@ import { INTAKE_SERVICE, NotFound, ValidationFailed } from '@callcenter/contract
 import { CallingSystems } from '../callers/calling-systems';
 import { SubmitReportHandler } from '../report/submit-report.handler';
 import { normalizeTrackingCode } from '../report/tracking-code';
-import { ReportStatusView } from '../status/report-status.projection';
+import { evolveReportStatus, ReportStatusView } from '../status/report-status.projection';
+import { EventEnvelope } from '@callcenter/events';
 import { ReportStatusStore } from '../status/report-status.store';
 import { GrpcErrorsFilter, toGrpcError } from './grpc-errors.filter';
 import { correlationIdOf, toReportStatus, toSubmitReportDto, toSubmitReportResponse } from './wire';
@@ -86,8 +87,11 @@ export class ReportIntakeGrpcController {
       const id = String(request.report_id);
       if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationFailed([{ field: 'report_id', message: 'report_id must be a UUID' }]);
       const view = await this.statuses.byReportId(id);
-      if (!view) throw new NotFound('report', id);
-      return view;
+      if (view) return view;
+      // Stored but not yet projected (the status consumer lags by the relay and Kafka): build it.
+      const received = await this.submissions.received(id);
+      if (!received) throw new NotFound('report', id);
+      return evolveReportStatus(null, { type: 'ReportReceived', streamId: id, data: received } as EventEnvelope)!;
     }
     if (request?.ref === 'tracking_code' || request?.tracking_code) {
       const code = normalizeTrackingCode(String(request.tracking_code));

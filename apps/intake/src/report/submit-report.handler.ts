@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { ConcurrencyConflict, SubmitReportDto } from '@callcenter/contracts';
-import { MongoEventStore } from '@callcenter/events';
+import { MongoEventStore, ReportReceivedV1 } from '@callcenter/events';
 import { backboneMetrics, EVENT_STORE } from '@callcenter/platform';
-import { ReportStatusStore } from '../status/report-status.store';
 import { reportDecider, ReportState } from './report.decider';
 import { formatTrackingCode } from './tracking-code';
 
@@ -30,18 +29,11 @@ export interface SubmissionReceipt {
  */
 @Injectable()
 export class SubmitReportHandler {
-  private readonly logger = new Logger(SubmitReportHandler.name);
-
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
-    private readonly statuses: ReportStatusStore,
-  ) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: MongoEventStore) {}
 
   async submit(dto: SubmitReportDto, correlationId: string): Promise<SubmissionReceipt> {
     const reportId = reportIdFor(dto.source_system, dto.external_id);
-    const existing = await this.receiptOf(reportId);
-    if (existing) return existing;
-
+    // No read first: appending at version 0 is the idempotency check (a repeat conflicts).
     const receivedAt = new Date();
     const command = {
       type: 'SubmitReport' as const,
@@ -60,15 +52,12 @@ export class SubmitReportHandler {
       receivedAt,
     };
     try {
-      const { events } = await this.store.append(reportId, 0, reportDecider.decide(command, reportDecider.initialState()), {
+      await this.store.append(reportId, 0, reportDecider.decide(command, reportDecider.initialState()), {
         actor: dto.source_system,
         correlationId,
         now: receivedAt,
       });
       backboneMetrics.appended.inc({ type: 'ReportReceived' });
-      // The status consumer will also apply it from Kafka (a no-op then); doing it now lets the
-      // caller query the status at once. Failing here loses nothing: the consumer catches up.
-      await this.statuses.apply(events[0]).catch((e) => this.logger.warn(`status not updated yet: ${e}`));
       return { reportId, trackingCode: command.trackingCode, receivedAt: receivedAt.toISOString(), duplicate: false };
     } catch (e) {
       if (!(e instanceof ConcurrencyConflict)) throw e;
@@ -76,6 +65,13 @@ export class SubmitReportHandler {
       if (!winner) throw e;
       return winner;
     }
+  }
+
+  /** The report as stored, for a status asked before the status consumer has caught up. */
+  async received(reportId: string): Promise<ReportReceivedV1 | null> {
+    const { events } = await this.store.readStream(reportId);
+    const first = events.find((e) => e.type === 'ReportReceived');
+    return first ? (first.data as ReportReceivedV1) : null;
   }
 
   private async receiptOf(reportId: string): Promise<SubmissionReceipt | null> {
