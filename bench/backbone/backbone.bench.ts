@@ -1,0 +1,1283 @@
+/**
+ * Benchmark of the event backbone (issue 2): MongoEventStore.append → OutboxRelay → Kafka → consumer.
+ *
+ *   npm run build && node dist/bench/backbone/backbone.bench.js [--events=20000] [--concurrency=32] …
+ *
+ * Needs the local infra (bash infra/bin/infra start) or MONGODB_URI / KAFKA_BROKERS pointing elsewhere.
+ * Every run uses a fresh database and fresh topics and removes them at the end. See README.md.
+ *
+ * Phases, each on its own fresh stream collection with its own relay (so one phase's backlog or
+ * collection size does not leak into the next):
+ *   1. throughput, one event per new stream (insert path), N events, bounded concurrency;
+ *   2. throughput, K events per stream as K successive appends (update path), bounded concurrency;
+ *   3. latency append → consumer at a fixed open-loop rate;
+ *   4. cost of the single database operations the backbone issues, on phase 1's collection;
+ *   5. baselines on the same broker: kafkajs with the relay's producer settings (no database), and
+ *      Kafka's own ProducerPerformance (Java) with the record size of our serialized envelopes.
+ * Every phase is bounded in time (append and drain budgets); what did not finish is reported, not waited for.
+ * A table goes to stdout, a JSON summary to /tmp/backbone-last-run.json (BENCH_OUT).
+ */
+// @callcenter/events pulls in @callcenter/contracts, whose DTO decorators need the metadata polyfill first.
+import 'reflect-metadata';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Db, MongoClient } from 'mongodb';
+import {
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  EventEnvelope,
+  fromKafkaMessage,
+  MongoEventStore,
+  OutboxRelay,
+  toKafkaMessage,
+} from '@callcenter/events';
+
+// ───────────────────────────── configuration ─────────────────────────────
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+interface Config {
+  mongoUri: string;
+  brokers: string[];
+  events: number;
+  concurrency: number;
+  eventsPerStream: number;
+  multiEvents: number;
+  latencyRate: number;
+  latencySeconds: number;
+  partitions: number;
+  /** Undefined: the relay's own defaults. */
+  relayBatchSize?: number;
+  relayRecoveryMs?: number;
+  appendBudgetMs: number;
+  drainBudgetMs: number;
+  baseline: boolean;
+  baselineRecords: number;
+  kafkaLibs: string;
+  infraDataDir: string;
+  out: string;
+}
+
+function argValue(name: string): string | undefined {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === `--${name}`) return argv[i + 1];
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+function num(arg: string, env: string, fallback: number): number {
+  const raw = argValue(arg) ?? process.env[env];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${arg} / ${env} must be a non-negative number, got ${raw}`);
+  return n;
+}
+
+function optionalNum(arg: string, env: string): number | undefined {
+  const n = num(arg, env, NaN);
+  return Number.isNaN(n) ? undefined : Math.max(1, Math.floor(n));
+}
+
+function loadConfig(): Config {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(readFileSync(path.join(REPO_ROOT, 'bench/backbone/README.md'), 'utf8'));
+    process.exit(0);
+  }
+  return {
+    mongoUri: argValue('mongodb-uri') ?? process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
+    brokers: (argValue('brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    events: Math.floor(num('events', 'BENCH_EVENTS', 20_000)),
+    concurrency: Math.max(1, Math.floor(num('concurrency', 'BENCH_CONCURRENCY', 32))),
+    eventsPerStream: Math.max(1, Math.floor(num('per-stream', 'BENCH_EVENTS_PER_STREAM', 5))),
+    multiEvents: Math.floor(num('multi-events', 'BENCH_MULTI_EVENTS', 10_000)),
+    latencyRate: num('rate', 'BENCH_LATENCY_RATE', 200),
+    latencySeconds: num('seconds', 'BENCH_LATENCY_SECONDS', 10),
+    partitions: Math.max(1, Math.floor(num('partitions', 'BENCH_PARTITIONS', 6))),
+    relayBatchSize: optionalNum('batch', 'BENCH_RELAY_BATCH'),
+    relayRecoveryMs: optionalNum('recovery-ms', 'BENCH_RELAY_RECOVERY_MS'),
+    appendBudgetMs: num('append-budget-s', 'BENCH_APPEND_BUDGET_S', 120) * 1000,
+    drainBudgetMs: num('drain-budget-s', 'BENCH_DRAIN_BUDGET_S', 60) * 1000,
+    baseline: !process.argv.includes('--no-baseline') && process.env.BENCH_BASELINE !== '0',
+    baselineRecords: Math.floor(num('baseline-records', 'BENCH_BASELINE_RECORDS', 100_000)),
+    kafkaLibs: process.env.KAFKA_LIBS ?? path.join(REPO_ROOT, '.cache/kafka/libs'),
+    infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(REPO_ROOT, '.data'),
+    out: argValue('out') ?? process.env.BENCH_OUT ?? '/tmp/backbone-last-run.json',
+  };
+}
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const now = () => performance.now();
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Resolves with the promise's value, or with `fallback` after `ms` (the promise keeps running). */
+async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<F>((r) => (timer = setTimeout(() => r(fallback), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Percentiles {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+function percentiles(values: number[]): Percentiles {
+  if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  return {
+    n: s.length,
+    p50: round(at(50)),
+    p90: round(at(90)),
+    p99: round(at(99)),
+    max: round(s[s.length - 1]),
+    mean: round(s.reduce((a, b) => a + b, 0) / s.length),
+  };
+}
+
+function fmt(n: number, digits = 0): string {
+  if (!Number.isFinite(n)) return '—';
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A report as intake would record it: the typical size of an event on the backbone. */
+function reportReceived(streamId: string, i: number) {
+  return {
+    type: 'ReportReceived',
+    data: {
+      reportId: streamId,
+      channel: i % 3 === 0 ? 'web' : 'phone',
+      caller: { name: 'Budi Santoso', phone: `+62812${String(1_000_000 + (i % 9_000_000)).padStart(7, '0')}` },
+      category: 'traffic-accident',
+      location: {
+        lat: -6.2 + (i % 1000) / 10_000,
+        lon: 106.8 + (i % 1000) / 10_000,
+        address: 'Jl. Jenderal Sudirman No. 12, Kebayoran Baru, Jakarta Selatan',
+      },
+      description: 'Tabrakan dua motor di perempatan, satu orang luka ringan, lalu lintas tersendat.',
+    },
+  };
+}
+
+function followUp(streamId: string, version: number) {
+  const types = ['ReportTriaged', 'IncidentOpened', 'UnitAssigned', 'UnitArrived', 'IncidentClosed'];
+  return {
+    type: types[(version - 2) % types.length],
+    data: { reportId: streamId, step: version, note: 'Unit patroli 3 menuju lokasi, estimasi tiba 7 menit.' },
+  };
+}
+
+const meta = () => ({ actor: 'bench', correlationId: randomUUID(), now: new Date() });
+
+// ───────────────────────────── CPU accounting ─────────────────────────────
+
+interface CpuSnapshot {
+  wall: number;
+  node: number;
+  db: number;
+  kafka: number;
+  busy: number;
+  total: number;
+}
+
+/** CPU seconds of this process, of the infra processes (from their pid files) and of the whole machine. */
+class CpuMeter {
+  private readonly tick: number;
+  private readonly pids: Record<'db' | 'kafka', number | undefined>;
+
+  constructor(infraDataDir: string) {
+    let tick = 100;
+    try {
+      tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      /* keep 100 */
+    }
+    this.tick = tick;
+    const pid = (name: string) => {
+      const file = path.join(infraDataDir, 'run', `${name}.pid`);
+      if (!existsSync(file)) return undefined;
+      const p = Number(readFileSync(file, 'utf8').trim());
+      return existsSync(`/proc/${p}/stat`) ? p : undefined;
+    };
+    this.pids = { db: pid('db'), kafka: pid('kafka') };
+  }
+
+  get untracked(): string[] {
+    return (['db', 'kafka'] as const).filter((k) => this.pids[k] === undefined);
+  }
+
+  private procSeconds(pid: number | undefined): number {
+    if (pid === undefined) return NaN;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / this.tick; // utime + stime
+    } catch {
+      return NaN;
+    }
+  }
+
+  snapshot(): CpuSnapshot {
+    const u = process.cpuUsage();
+    let busy = NaN;
+    let total = NaN;
+    try {
+      const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+      total = cpu.reduce((a, b) => a + b, 0) / this.tick;
+      busy = total - (cpu[3] + cpu[4]) / this.tick; // minus idle, iowait
+    } catch {
+      /* not Linux */
+    }
+    return {
+      wall: now() / 1000,
+      node: (u.user + u.system) / 1e6,
+      db: this.procSeconds(this.pids.db),
+      kafka: this.procSeconds(this.pids.kafka),
+      busy,
+      total,
+    };
+  }
+
+  static diff(a: CpuSnapshot, b: CpuSnapshot) {
+    const node = b.node - a.node;
+    const db = b.db - a.db;
+    const kafka = b.kafka - a.kafka;
+    const busy = b.busy - a.busy;
+    return {
+      wallS: round(b.wall - a.wall),
+      nodeS: round(node),
+      databaseS: round(db),
+      kafkaS: round(kafka),
+      /** Everything else on the machine (other engineers' test runs, the Java baseline tool …). */
+      otherS: round(busy - node - (Number.isFinite(db) ? db : 0) - (Number.isFinite(kafka) ? kafka : 0)),
+      machineBusyPct: round((100 * busy) / (b.total - a.total), 1),
+    };
+  }
+}
+
+type CpuDiff = ReturnType<typeof CpuMeter.diff>;
+
+// ───────────────────────────── consumer side ─────────────────────────────
+
+/** What the consumer saw of one phase; phases are told apart by the stream id prefix. */
+class PhaseSink {
+  unique = 0;
+  duplicates = 0;
+  /** A new event that was not version last+1 of its stream. */
+  outOfOrder = 0;
+  firstAt = NaN;
+  lastAt = NaN;
+  valueBytes = 0;
+  messageBytes = 0;
+  private readonly versions = new Map<string, number>();
+  /** Latency phase: start time (before append) and append-resolved time per stream (one event each). */
+  readonly startedAt = new Map<string, number>();
+  readonly appendedAt = new Map<string, number>();
+  readonly endToEnd: number[] = [];
+  readonly afterAppend: number[] = [];
+  /** Latency phase: end-to-end latency per stream id. */
+  readonly endToEndById = new Map<string, number>();
+  private expected = Infinity;
+  private resolveDone?: () => void;
+  private readonly done = new Promise<void>((r) => (this.resolveDone = r));
+
+  constructor(readonly prefix: string) {}
+
+  receive(event: EventEnvelope, message: KafkaMessage, at: number): void {
+    const last = this.versions.get(event.streamId) ?? 0;
+    if (event.streamVersion <= last) {
+      this.duplicates++;
+      return;
+    }
+    if (event.streamVersion !== last + 1) this.outOfOrder++;
+    this.versions.set(event.streamId, event.streamVersion);
+    this.unique++;
+    if (this.unique === 1) this.firstAt = at;
+    this.lastAt = at;
+    const value = message.value?.length ?? 0;
+    let headers = 0;
+    for (const [k, v] of Object.entries(message.headers ?? {})) headers += k.length + (v ? String(v).length : 0);
+    this.valueBytes += value;
+    this.messageBytes += value + (message.key?.length ?? 0) + headers;
+    const started = this.startedAt.get(event.streamId);
+    if (started !== undefined) {
+      this.endToEnd.push(at - started);
+      this.endToEndById.set(event.streamId, at - started);
+      const appended = this.appendedAt.get(event.streamId);
+      if (appended !== undefined) this.afterAppend.push(at - appended);
+    }
+    if (this.unique >= this.expected) this.resolveDone?.();
+  }
+
+  /** Resolves true once `expected` events arrived, false after `timeoutMs`. */
+  async complete(expected: number, timeoutMs: number): Promise<boolean> {
+    this.expected = expected;
+    if (this.unique >= expected) return true;
+    return within(
+      this.done.then(() => true),
+      timeoutMs,
+      false,
+    );
+  }
+}
+
+class BenchConsumer {
+  private readonly sinks = new Map<string, PhaseSink>();
+  private consumer?: Consumer;
+  undecodable = 0;
+  foreign = 0;
+
+  constructor(private readonly kafka: Kafka, readonly groupId: string) {}
+
+  sink(prefix: string): PhaseSink {
+    const s = new PhaseSink(prefix);
+    this.sinks.set(prefix, s);
+    return s;
+  }
+
+  async start(topic: string): Promise<void> {
+    const consumer = (this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+    }));
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const at = now();
+        for (const message of batch.messages) {
+          let event: EventEnvelope;
+          try {
+            event = fromKafkaMessage(message);
+          } catch {
+            this.undecodable++;
+            continue;
+          }
+          const sink = this.sinks.get(event.streamId.slice(0, event.streamId.indexOf('-')));
+          if (sink) sink.receive(event, message, at);
+          else this.foreign++;
+        }
+      },
+    });
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+// ───────────────────────────── relay instrumentation ─────────────────────────────
+
+type Fn = (...args: any[]) => Promise<any>;
+
+/**
+ * Times the relay's rounds without touching libs/events, by wrapping public methods of the bench's
+ * own relay instance (`publishQueued`, `recover`) and the producer handle it is given (`sendBatch`).
+ * A round = prepare (order commits, look up predecessors) → sendBatch (Kafka) → mark published (database).
+ * If the relay's API changes, the affected columns show "—" instead of breaking the bench.
+ */
+class RelayProbe {
+  readonly round: number[] = [];
+  readonly prepare: number[] = [];
+  readonly send: number[] = [];
+  readonly mark: number[] = [];
+  readonly recoverScan: number[] = [];
+  recovered = 0;
+  published = 0;
+  rounds = 0;
+  private roundStart = NaN;
+  private sendStart = NaN;
+  private sendEnd = NaN;
+  private watch?: { target: number; resolve: (at: number) => void };
+  /** Keys (stream ids) with this prefix get their send start / Kafka ack time recorded. */
+  trackPrefix?: string;
+  readonly sentAt = new Map<string, number>();
+  readonly ackedAt = new Map<string, number>();
+
+  wrapProducer(producer: Producer): Producer {
+    return new Proxy(producer, {
+      get: (target, prop, receiver) => {
+        if (prop !== 'sendBatch') return Reflect.get(target, prop, receiver);
+        return async (batch: Parameters<Producer['sendBatch']>[0]) => {
+          const start = (this.sendStart = now());
+          const keys: string[] = [];
+          if (this.trackPrefix) {
+            for (const tm of batch.topicMessages ?? []) {
+              for (const m of tm.messages) {
+                const key = m.key?.toString();
+                if (key?.startsWith(this.trackPrefix)) keys.push(key);
+              }
+            }
+          }
+          try {
+            return await target.sendBatch(batch);
+          } finally {
+            const end = (this.sendEnd = now());
+            for (const k of keys) {
+              if (!this.sentAt.has(k)) this.sentAt.set(k, start);
+              if (!this.ackedAt.has(k)) this.ackedAt.set(k, end);
+            }
+          }
+        };
+      },
+    });
+  }
+
+  wrapRelay(relay: OutboxRelay): void {
+    const r = relay as unknown as Record<string, Fn>;
+    if (typeof r.publishQueued === 'function') {
+      const publishQueued = r.publishQueued.bind(relay);
+      r.publishQueued = async (...args: unknown[]) => {
+        this.roundStart = now();
+        this.sendStart = this.sendEnd = NaN;
+        const count: number = await publishQueued(...args);
+        if (count > 0) {
+          const end = now();
+          this.round.push(end - this.roundStart);
+          this.prepare.push(this.sendStart - this.roundStart);
+          this.send.push(this.sendEnd - this.sendStart);
+          this.mark.push(end - this.sendEnd);
+        }
+        return count;
+      };
+    }
+    if (typeof r.recover === 'function') {
+      const recover = r.recover.bind(relay);
+      r.recover = async (...args: unknown[]) => {
+        const t = now();
+        const found = await recover(...args);
+        this.recoverScan.push(now() - t);
+        if (typeof found === 'number') this.recovered += found;
+        return found;
+      };
+    }
+  }
+
+  onPublished(count: number): void {
+    this.published += count;
+    this.rounds++;
+    if (this.watch && this.published >= this.watch.target) {
+      this.watch.resolve(now());
+      this.watch = undefined;
+    }
+  }
+
+  /** Resolves with the time the relay had Kafka acks for `target` events. */
+  publishedAll(target: number): Promise<number> {
+    return new Promise((resolve) => {
+      if (this.published >= target) resolve(now());
+      else this.watch = { target, resolve };
+    });
+  }
+
+  summary() {
+    const sum = (xs: number[]) => xs.filter(Number.isFinite).reduce((a, b) => a + b, 0);
+    const total = sum(this.round);
+    const part = (xs: number[]) => ({ ...percentiles(xs.filter(Number.isFinite)), sharePct: total ? round((100 * sum(xs)) / total, 1) : NaN });
+    return {
+      rounds: this.rounds,
+      published: this.published,
+      avgEventsPerRound: this.rounds ? round(this.published / this.rounds, 1) : 0,
+      roundMs: percentiles(this.round),
+      prepareMs: part(this.prepare),
+      sendBatchMs: part(this.send),
+      markPublishedMs: part(this.mark),
+      recoveryScans: { ...percentiles(this.recoverScan), found: this.recovered },
+    };
+  }
+}
+
+// ───────────────────────────── phases ─────────────────────────────
+
+interface ThroughputResult {
+  name: string;
+  collection: string;
+  targetEvents: number;
+  events: number;
+  streams: number;
+  eventsPerStream: number;
+  concurrency: number;
+  /** Appending stopped at the append budget before all target events were written. */
+  appendBudgetHit: boolean;
+  /** Appends that threw (the stream's remaining appends are skipped); first error message kept. */
+  appendErrors: number;
+  firstAppendError?: string;
+  /** The consumer saw every appended event within the drain budget. */
+  complete: boolean;
+  received: number;
+  appendSeconds: number;
+  appendedPerSec: number;
+  /** First append → relay had Kafka acks for all (NaN if incomplete). */
+  relayAckedSeconds: number;
+  /** First append → consumer had all (or, if incomplete, the last event it got). */
+  consumedSeconds: number;
+  relayedPerSec: number;
+  /** Relay rate once appending had stopped (consumer-side, events/s). */
+  relayedPerSecAfterAppends: number;
+  drainAfterAppendsMs: number;
+  /** Append rate over the first and the last 5 s of appending (does it slow down as the collection grows?). */
+  appendedPerSecFirst5s: number;
+  appendedPerSecLast5s: number;
+  appendLatencyMs: Percentiles;
+  relay: ReturnType<RelayProbe['summary']>;
+  duplicates: number;
+  outOfOrder: number;
+  avgValueBytes: number;
+  avgMessageBytes: number;
+  cpu: CpuDiff;
+  /** Once a second: seconds since start, appended, published (Kafka-acked), received. */
+  timeline: [number, number, number, number][];
+}
+
+class Bench {
+  private relay?: OutboxRelay;
+
+  constructor(
+    private readonly cfg: Config,
+    private readonly db: Db,
+    private readonly topic: string,
+    private readonly producer: Producer,
+    private readonly consumer: BenchConsumer,
+    private readonly cpu: CpuMeter,
+  ) {}
+
+  /** A fresh stream collection with its own instrumented relay, for one phase. */
+  private async open(collection: string): Promise<{ store: MongoEventStore; probe: RelayProbe }> {
+    const store = new MongoEventStore(this.db, { producer: 'backbone-bench', topic: this.topic, collection });
+    await store.ensureIndexes();
+    const probe = new RelayProbe();
+    const relay = (this.relay = new OutboxRelay(store, probe.wrapProducer(this.producer), {
+      ...(this.cfg.relayBatchSize ? { batchSize: this.cfg.relayBatchSize } : {}),
+      ...(this.cfg.relayRecoveryMs ? { recoveryIntervalMs: this.cfg.relayRecoveryMs } : {}),
+      onPublished: (n) => probe.onPublished(n),
+      logger: { log() {}, warn: (m, c) => console.error(`[relay] ${m} ${JSON.stringify(c)}`), error: (m) => console.error(`[relay] ${m}`) },
+    }));
+    probe.wrapRelay(relay);
+    relay.start();
+    return { store, probe };
+  }
+
+  /** Stops the phase's relay; a round stuck in the database is abandoned after 30 s (reported). */
+  async close(): Promise<void> {
+    const relay = this.relay;
+    this.relay = undefined;
+    if (relay && (await within(relay.stop().then(() => true), 30_000, false)) === false) {
+      console.error('[bench] relay did not stop within 30 s (a round is stuck in the database); abandoning it');
+    }
+  }
+
+  async warmUp(): Promise<void> {
+    const { store } = await this.open('commits_warmup');
+    try {
+      const sink = this.consumer.sink('w');
+      for (let i = 0; i < 20; i++) {
+        const id = `w-${randomUUID()}`;
+        await store.append(id, 0, [reportReceived(id, i)], meta());
+      }
+      if (!(await sink.complete(20, 60_000))) throw new Error('warm-up events never reached the consumer');
+    } finally {
+      await this.close();
+    }
+  }
+
+  async throughput(name: string, prefix: string, targetEvents: number, perStream: number): Promise<ThroughputResult> {
+    const collection = `commits_${prefix}`;
+    const { store, probe } = await this.open(collection);
+    try {
+      const sink = this.consumer.sink(prefix);
+      const streams = Math.ceil(targetEvents / perStream);
+      const appendLatency: number[] = [];
+      let appended = 0;
+      let budgetHit = false;
+      let appendErrors = 0;
+      let firstAppendError: string | undefined;
+      const cpu0 = this.cpu.snapshot();
+      const t0 = now();
+      const timeline: [number, number, number, number][] = [];
+      const sampler = setInterval(() => timeline.push([round((now() - t0) / 1000, 1), appended, probe.published, sink.unique]), 1000);
+      try {
+        let next = 0;
+        const worker = async () => {
+          for (let s = next++; s < streams; s = next++) {
+            if (now() - t0 > this.cfg.appendBudgetMs) {
+              budgetHit = true;
+              return;
+            }
+            const id = `${prefix}-${randomUUID()}`;
+            for (let v = 0; v < perStream; v++) {
+              const started = now();
+              try {
+                await store.append(id, v, [v === 0 ? reportReceived(id, s) : followUp(id, v + 1)], meta());
+              } catch (e) {
+                appendErrors++;
+                firstAppendError ??= String(e).slice(0, 300);
+                break;
+              }
+              appendLatency.push(now() - started);
+              appended++;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(this.cfg.concurrency, streams) }, worker));
+        const tAppended = now();
+        const receivedAtAppendEnd = sink.unique;
+        const relayAcked = probe.publishedAll(appended);
+        const complete = await sink.complete(appended, this.cfg.drainBudgetMs);
+        const tEnd = complete ? sink.lastAt : now();
+        const tRelayed = complete ? await within(relayAcked, 5_000, NaN) : NaN;
+        const cpu1 = this.cpu.snapshot();
+        const s = (ms: number) => round(ms / 1000, 3);
+        const appendS = (tAppended - t0) / 1000;
+        const during = timeline.filter(([t]) => t <= appendS);
+        const first = during.find(([t]) => t >= 5);
+        const lastFrom = [...during].reverse().find(([t]) => t <= appendS - 5);
+        return {
+          name,
+          collection,
+          targetEvents: streams * perStream,
+          events: appended,
+          streams: Math.ceil(appended / perStream),
+          eventsPerStream: perStream,
+          concurrency: this.cfg.concurrency,
+          appendBudgetHit: budgetHit,
+          appendErrors,
+          firstAppendError,
+          complete,
+          received: sink.unique,
+          appendSeconds: s(tAppended - t0),
+          appendedPerSec: Math.round((appended * 1000) / (tAppended - t0)),
+          relayAckedSeconds: s(tRelayed - t0),
+          consumedSeconds: s((complete ? sink.lastAt : tEnd) - t0),
+          relayedPerSec: Math.round((sink.unique * 1000) / ((complete ? sink.lastAt : tEnd) - t0)),
+          relayedPerSecAfterAppends: tEnd > tAppended ? round(((sink.unique - receivedAtAppendEnd) * 1000) / (tEnd - tAppended), 1) : NaN,
+          drainAfterAppendsMs: Math.round(tEnd - tAppended),
+          appendedPerSecFirst5s: first ? Math.round(first[1] / first[0]) : NaN,
+          appendedPerSecLast5s: lastFrom ? Math.round((appended - lastFrom[1]) / (appendS - lastFrom[0])) : NaN,
+          appendLatencyMs: percentiles(appendLatency),
+          relay: probe.summary(),
+          duplicates: sink.duplicates,
+          outOfOrder: sink.outOfOrder,
+          avgValueBytes: sink.unique ? Math.round(sink.valueBytes / sink.unique) : 0,
+          avgMessageBytes: sink.unique ? Math.round(sink.messageBytes / sink.unique) : 0,
+          cpu: CpuMeter.diff(cpu0, cpu1),
+          timeline,
+        };
+      } finally {
+        clearInterval(sampler);
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  async latency() {
+    const { latencyRate: rate, latencySeconds: seconds } = this.cfg;
+    const { store, probe } = await this.open('commits_l');
+    probe.trackPrefix = 'l-';
+    try {
+      const total = Math.max(1, Math.round(rate * seconds));
+      const sink = this.consumer.sink('l');
+      const appendLatency: number[] = [];
+      const inFlight = new Set<Promise<void>>();
+      let maxInFlight = 0;
+      let lateStarts = 0;
+      let appendErrors = 0;
+      let firstAppendError: string | undefined;
+      const cpu0 = this.cpu.snapshot();
+      const t0 = now();
+      for (let i = 0; i < total; i++) {
+        const due = t0 + (i * 1000) / rate;
+        const wait = due - now();
+        if (wait >= 1) await sleep(wait);
+        else if (wait < -50) lateStarts++;
+        // Bounded: if the store falls far behind, wait rather than pile up (shows as maxInFlight / achieved rate).
+        while (inFlight.size >= 256) await Promise.race(inFlight);
+        const id = `l-${randomUUID()}`;
+        const started = now();
+        sink.startedAt.set(id, started);
+        const p: Promise<void> = store.append(id, 0, [reportReceived(id, i)], meta()).then(
+          () => {
+            const t = now();
+            sink.appendedAt.set(id, t);
+            appendLatency.push(t - started);
+            inFlight.delete(p);
+          },
+          (e) => {
+            appendErrors++;
+            firstAppendError ??= String(e).slice(0, 300);
+            sink.startedAt.delete(id);
+            inFlight.delete(p);
+          },
+        );
+        inFlight.add(p);
+        maxInFlight = Math.max(maxInFlight, inFlight.size);
+      }
+      const issueSeconds = (now() - t0) / 1000;
+      await Promise.all(inFlight);
+      const complete = await sink.complete(total - appendErrors, this.cfg.drainBudgetMs);
+      const cpu1 = this.cpu.snapshot();
+      // Per second of the run: median end-to-end latency of the events started in it (shows drift).
+      const bySecond: number[][] = [];
+      // Where the time after the append goes: waiting in the relay, the Kafka produce request, delivery to the consumer.
+      const relayWait: number[] = [];
+      const produce: number[] = [];
+      const sendToConsumer: number[] = [];
+      for (const [id, started] of sink.startedAt) {
+        const e2e = sink.endToEndById.get(id);
+        if (e2e === undefined) continue;
+        (bySecond[Math.floor((started - t0) / 1000)] ??= []).push(e2e);
+        const appended = sink.appendedAt.get(id);
+        const sent = probe.sentAt.get(id);
+        const acked = probe.ackedAt.get(id);
+        if (appended === undefined || sent === undefined || acked === undefined) continue;
+        relayWait.push(sent - appended);
+        produce.push(acked - sent);
+        sendToConsumer.push(started + e2e - sent);
+      }
+      return {
+        targetRate: rate,
+        seconds,
+        events: total,
+        achievedRate: Math.round(total / issueSeconds),
+        complete,
+        received: sink.unique,
+        appendErrors,
+        firstAppendError,
+        lateStarts,
+        maxInFlight,
+        appendToConsumerMs: percentiles(sink.endToEnd),
+        appendCallMs: percentiles(appendLatency),
+        appendReturnedToConsumerMs: percentiles(sink.afterAppend),
+        appendReturnedToRelaySendMs: percentiles(relayWait),
+        relaySendToKafkaAckMs: percentiles(produce),
+        relaySendToConsumerMs: percentiles(sendToConsumer),
+        p50BySecondMs: bySecond.map((xs) => percentiles(xs ?? []).p50),
+        relay: probe.summary(),
+        duplicates: sink.duplicates,
+        cpu: CpuMeter.diff(cpu0, cpu1),
+      };
+    } finally {
+      await this.close();
+    }
+  }
+
+  /**
+   * The single operations the backbone sends to the database, timed on phase 1's collection with no
+   * relay running: what an append, the relay's mark-published update and its recovery scan cost at
+   * that collection size.
+   */
+  async operationCosts(collection: string) {
+    const commits = this.db.collection<{ _id: string; streamId?: string }>(collection);
+    const docs = await commits.countDocuments({});
+    const sample = await commits.find({}).skip(Math.floor(docs / 2)).limit(1).toArray();
+    if (!sample[0]) return { documents: docs, operationsMs: {} as Record<string, Percentiles> };
+    const { _id, streamId } = sample[0];
+    const time = async (label: string, op: () => Promise<unknown>, times = 5) => {
+      const xs: number[] = [];
+      for (let i = 0; i < times; i++) {
+        const t = now();
+        await op();
+        xs.push(now() - t);
+      }
+      return [label, percentiles(xs)] as const;
+    };
+    const ops = [
+      await time('findOne {_id} hit (append: read stream head)', () => commits.findOne({ _id })),
+      await time('findOne {_id} miss (append: check nothing follows the head)', () => commits.findOne({ _id: `${_id}-none` })),
+      await time('insertOne commit (append)', () => commits.insertOne({ ...sample[0], _id: `probe-${randomUUID()}` })),
+      await time('updateOne {_id} $set published (relay, per commit)', () => commits.updateOne({ _id }, { $set: { published: true } } as object)),
+      await time('find {published:false} (relay recovery scan, nothing unpublished)', () => commits.find({ published: false } as object).toArray()),
+      ...(streamId ? [await time('find {streamId} (indexed, operators)', () => commits.find({ streamId }).toArray())] : []),
+    ];
+    return { documents: docs, operationsMs: Object.fromEntries(ops) as Record<string, Percentiles> };
+  }
+}
+
+// ───────────────────────────── baselines ─────────────────────────────
+
+/** Our producer client (kafkajs, idempotent, 1 in flight, acks=all) sending prepared envelopes in relay-sized batches. */
+async function kafkajsBaseline(kafka: Kafka, topic: string, records: number, batchSize: number, sample: EventEnvelope) {
+  const producer = createEventProducer(kafka);
+  await producer.connect();
+  try {
+    const messages = Array.from({ length: records }, () =>
+      toKafkaMessage({ ...sample, eventId: randomUUID(), streamId: `k-${randomUUID()}`, streamVersion: 1 }),
+    );
+    await producer.sendBatch({ topicMessages: [{ topic, messages: messages.slice(0, batchSize) }], acks: -1 });
+    const t0 = now();
+    for (let i = 0; i < records; i += batchSize) {
+      await producer.sendBatch({ topicMessages: [{ topic, messages: messages.slice(i, i + batchSize) }], acks: -1 });
+    }
+    const seconds = (now() - t0) / 1000;
+    return { records, batchSize, seconds: round(seconds, 3), recordsPerSec: Math.round(records / seconds) };
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/**
+ * Kafka alone, same rate as the latency phase: one envelope per send with the relay's producer settings,
+ * received by a kafkajs consumer in this process. The floor for "relay send → consumer received".
+ */
+async function kafkajsLatencyBaseline(kafka: Kafka, topic: string, groupId: string, rate: number, seconds: number, sample: EventEnvelope) {
+  const producer = createEventProducer(kafka);
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  try {
+    await producer.connect();
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    // Only what is produced from now on: the baseline topic already holds the throughput baseline.
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const at = now();
+        for (const m of batch.messages) {
+          const sent = sentAt.get(m.key?.toString() ?? '');
+          if (sent !== undefined) latencies.push(at - sent);
+        }
+      },
+    });
+    await joined;
+    await sleep(1_000); // let the group settle on the latest offsets
+    const total = Math.max(1, Math.round(rate * seconds));
+    const t0 = now();
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      const wait = t0 + (i * 1000) / rate - now();
+      if (wait >= 1) await sleep(wait);
+      const key = `kl-${randomUUID()}`;
+      sentAt.set(key, now());
+      sends.push(producer.send({ topic, acks: -1, messages: [toKafkaMessage({ ...sample, streamId: key, eventId: randomUUID() })] }));
+    }
+    await Promise.all(sends);
+    for (let i = 0; i < 50 && latencies.length < total; i++) await sleep(100);
+    return { rate, seconds, sent: total, received: latencies.length, sendToConsumerMs: percentiles(latencies) };
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+  }
+}
+
+interface JavaBaseline {
+  label: string;
+  props: string[];
+  records: number;
+  recordSize: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  avgLatencyMs: number;
+  p99LatencyMs: number;
+  raw: string;
+}
+
+/** Kafka's ProducerPerformance (from the broker's own jars) against the same broker. */
+function javaBaseline(cfg: Config, topic: string, recordSize: number, label: string, props: string[]): Promise<JavaBaseline> {
+  const args = [
+    '-Xmx256m',
+    '-cp',
+    `${cfg.kafkaLibs}/*`,
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(cfg.baselineRecords),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${cfg.brokers.join(',')}`,
+    ...props,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const line = out
+        .split('\n')
+        .reverse()
+        .find((l) => / records sent, .* 99th/.test(l));
+      const m = line?.match(/(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency.*?(\d+) ms 99th/);
+      if (code !== 0 || !line || !m) {
+        reject(new Error(`ProducerPerformance failed (exit ${code}): ${(err || out).slice(-800)}`));
+        return;
+      }
+      resolve({
+        label,
+        props,
+        records: Number(m[1]),
+        recordSize,
+        recordsPerSec: Math.round(Number(m[2])),
+        mbPerSec: Number(m[3]),
+        avgLatencyMs: Number(m[4]),
+        p99LatencyMs: Number(m[5]),
+        raw: line.trim(),
+      });
+    });
+  });
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+const pct = (p: Percentiles) => [fmt(p.p50, 1), fmt(p.p90, 1), fmt(p.p99, 1), fmt(p.max, 1)];
+
+/** What answers on MONGODB_URI: buildInfo, and for the local infra the process behind the pid file. */
+async function serverDescription(db: Db, infraDataDir: string): Promise<string> {
+  let engine = '';
+  try {
+    const pid = readFileSync(path.join(infraDataDir, 'run', 'db.pid'), 'utf8').trim();
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes('LocalMongoServer')) engine = 'mongo-java-server (H2 MVStore)';
+    else if (cmdline.includes('ferretdb')) engine = 'FerretDB (SQLite)';
+  } catch {
+    /* not the local infra */
+  }
+  try {
+    const info = await db.admin().command({ buildInfo: 1 });
+    if (info.ferretdb) engine = `FerretDB ${info.ferretdb.version ?? ''} (SQLite)`;
+    return `${engine || 'MongoDB-compatible server'}, reports version ${info.version}`;
+  } catch {
+    return engine || 'unknown server';
+  }
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main(): Promise<number> {
+  const cfg = loadConfig();
+  const runId = `${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}_${randomUUID().slice(0, 6)}`;
+  const dbName = `bench_backbone_${runId}`;
+  const topic = `bench.backbone.${runId}`;
+  const baselineTopic = `${topic}.baseline`;
+  const groupId = `bench-backbone-${runId}`;
+  const cpu = new CpuMeter(cfg.infraDataDir);
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
+
+  console.error(`[bench] db ${dbName} at ${cfg.mongoUri}, topic ${topic} (${cfg.partitions} partitions) at ${cfg.brokers.join(',')}`);
+  for (const missing of cpu.untracked) console.error(`[bench] no ${missing}.pid under ${cfg.infraDataDir}/run: its CPU is not measured`);
+
+  const mongo = new MongoClient(cfg.mongoUri, { appName: 'backbone-bench', serverSelectionTimeoutMS: 5_000 });
+  const kafka = createKafka({
+    brokers: cfg.brokers,
+    clientId: 'backbone-bench',
+    logger: { log() {}, warn: (m) => console.error(`[kafka] ${m}`), error: (m) => console.error(`[kafka] ${m}`) },
+  });
+  const admin: Admin = kafka.admin();
+  let producer: Producer | undefined;
+  let bench: Bench | undefined;
+  let consumer: BenchConsumer | undefined;
+  let dbCreated = false;
+  let topicsCreated: string[] = [];
+  let interrupted = false;
+
+  /** Every step bounded: a database stuck in a deadlock must not keep the bench (and its process) alive. */
+  const cleanup = async () => {
+    const step = async (name: string, p: () => Promise<unknown>, ms = 15_000) => {
+      const r = await within(
+        p().then(
+          () => 'ok',
+          (e) => `failed: ${e}`,
+        ),
+        ms,
+        `timed out after ${ms / 1000} s`,
+      );
+      if (r !== 'ok') console.error(`[bench] cleanup ${name}: ${r}`);
+    };
+    if (bench) await step('relay stop', () => bench!.close(), 35_000);
+    if (consumer) await step('consumer stop', () => consumer!.stop());
+    if (producer) await step('producer disconnect', () => producer!.disconnect());
+    if (dbCreated) await step(`drop database ${dbName}`, () => mongo.db(dbName).dropDatabase());
+    await step('mongo close', () => mongo.close(true), 5_000);
+    if (topicsCreated.length) await step('delete topics', () => admin.deleteTopics({ topics: topicsCreated, timeout: 10_000 }));
+    if (consumer) await step('delete consumer groups', () => admin.deleteGroups([groupId, `${groupId}-baseline`]).catch(() => admin.deleteGroups([groupId])));
+    await step('admin disconnect', () => admin.disconnect(), 5_000);
+  };
+  const onSignal = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error('[bench] interrupted: cleaning up (again to force exit)');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    await mongo.connect();
+    await admin.connect();
+    const db = mongo.db(dbName);
+    const server = await serverDescription(db, cfg.infraDataDir);
+    dbCreated = true;
+    await ensureTopics(admin, [{ topic, partitions: cfg.partitions }, { topic: baselineTopic, partitions: cfg.partitions }]);
+    topicsCreated = [topic, baselineTopic];
+    if (/FerretDB/.test(server)) {
+      console.error(
+        '[bench] note: FerretDB 1.x/SQLite has one writer per database; under this load appends can fail with SQLITE_BUSY ' +
+          'after its 10 s busy timeout (counted as append errors). See docs/performance.md.',
+      );
+    }
+
+    producer = createEventProducer(kafka);
+    await producer.connect();
+    consumer = new BenchConsumer(kafka, groupId);
+    await consumer.start(topic);
+    bench = new Bench(cfg, db, topic, producer, consumer, cpu);
+
+    console.error('[bench] warm-up');
+    await bench.warmUp();
+
+    console.error(`[bench] throughput: ${cfg.events} events, 1 per new stream, ${cfg.concurrency} in flight`);
+    const single = await bench.throughput('1 event / new stream', 's', cfg.events, 1);
+
+    let multi: ThroughputResult | undefined;
+    if (cfg.multiEvents > 0 && cfg.eventsPerStream > 1) {
+      console.error(`[bench] throughput: ${cfg.multiEvents} events, ${cfg.eventsPerStream} successive appends per stream`);
+      multi = await bench.throughput(`${cfg.eventsPerStream} appends / stream`, 'm', cfg.multiEvents, cfg.eventsPerStream);
+    }
+
+    console.error(`[bench] latency: ${cfg.latencyRate} events/s for ${cfg.latencySeconds} s`);
+    const latency = await bench.latency();
+
+    console.error('[bench] single operation costs');
+    const costs = await bench.operationCosts(single.collection);
+
+    let kafkajs: Awaited<ReturnType<typeof kafkajsBaseline>> | undefined;
+    let kafkaLatency: Awaited<ReturnType<typeof kafkajsLatencyBaseline>> | undefined;
+    const java: JavaBaseline[] = [];
+    const baselineErrors: string[] = [];
+    const sample = (await db.collection<{ events: EventEnvelope[] }>(single.collection).findOne({}))?.events[0];
+    if (cfg.baseline && sample) {
+      const recordSize = single.avgValueBytes || JSON.stringify(sample).length;
+      const records = Math.min(cfg.baselineRecords, 50_000);
+      console.error(`[bench] baseline: kafkajs direct, ${records} records`);
+      try {
+        kafkajs = await kafkajsBaseline(kafka, baselineTopic, records, cfg.relayBatchSize ?? 500, sample);
+      } catch (e) {
+        baselineErrors.push(`kafkajs: ${e}`);
+      }
+      const latencySeconds = Math.min(cfg.latencySeconds, 5);
+      console.error(`[bench] baseline: Kafka-only latency, ${cfg.latencyRate} ev/s for ${latencySeconds} s`);
+      try {
+        kafkaLatency = await kafkajsLatencyBaseline(kafka, baselineTopic, `${groupId}-baseline`, cfg.latencyRate, latencySeconds, sample);
+      } catch (e) {
+        baselineErrors.push(`kafka latency: ${e}`);
+      }
+      const variants: [string, string[]][] = [
+        ['ProducerPerformance acks=all', ['acks=all']],
+        ['ProducerPerformance acks=all, 1 in flight', ['acks=all', 'max.in.flight.requests.per.connection=1']],
+      ];
+      for (const [label, props] of variants) {
+        console.error(`[bench] baseline: ${label}, ${cfg.baselineRecords} × ${recordSize} B`);
+        try {
+          java.push(await javaBaseline(cfg, baselineTopic, recordSize, label, props));
+        } catch (e) {
+          baselineErrors.push(`${label}: ${(e as Error).message}`);
+        }
+      }
+    }
+
+    // ── report ──
+    const throughputs = [single, ...(multi ? [multi] : [])];
+    const out: string[] = [];
+    const cpus = os.cpus();
+    out.push(
+      `Backbone benchmark ${startedAt.toISOString()}: node ${process.version}, ${cpus.length} CPU (${cpus[0]?.model.trim()}), ` +
+        `load avg before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    );
+    out.push(
+      `${server}; Kafka ${cfg.brokers.join(',')}, topic ${cfg.partitions} partitions; relay batchSize ${cfg.relayBatchSize ?? 'default'}, ` +
+        `recoveryIntervalMs ${cfg.relayRecoveryMs ?? 'default'}; envelope ${single.avgValueBytes} B JSON (${single.avgMessageBytes} B with key + headers)`,
+    );
+    out.push(`budgets: append ${cfg.appendBudgetMs / 1000} s, drain ${cfg.drainBudgetMs / 1000} s per phase`);
+    out.push('');
+    out.push('Throughput (bounded concurrency; relayed = first append → consumer has them; each phase on a fresh collection)');
+    out.push(
+      table([
+        ['phase', 'events', 'append s', 'appended ev/s', '(first/last 5 s)', 'relayed', 'relayed s', 'relayed ev/s', 'relay ev/s after appends', 'append p50 ms', 'append p99 ms', 'err', 'dup', 'ooo'],
+        ...throughputs.map((t) => [
+          t.name,
+          `${fmt(t.events)}${t.appendBudgetHit ? ` of ${fmt(t.targetEvents)}` : ''}`,
+          fmt(t.appendSeconds, 1),
+          fmt(t.appendedPerSec),
+          `${fmt(t.appendedPerSecFirst5s)} / ${fmt(t.appendedPerSecLast5s)}`,
+          `${fmt(t.received)}${t.complete ? '' : ' INCOMPLETE'}`,
+          fmt(t.consumedSeconds, 1),
+          fmt(t.relayedPerSec),
+          fmt(t.relayedPerSecAfterAppends, 1),
+          fmt(t.appendLatencyMs.p50, 1),
+          fmt(t.appendLatencyMs.p99, 1),
+          String(t.appendErrors),
+          String(t.duplicates),
+          String(t.outOfOrder),
+        ]),
+      ]),
+    );
+    for (const t of throughputs) if (t.firstAppendError) out.push(`  ${t.name}: first append error: ${t.firstAppendError}`);
+    out.push('');
+    out.push('Relay rounds (where the relay spends its time) and CPU seconds per phase');
+    const relayRows = [
+      ['phase', 'rounds', 'ev/round', 'round ms p50', 'prepare ms p50 (share)', 'sendBatch ms p50 (share)', 'mark published ms p50 (share)', 'cpu s node/db/Kafka/other', 'wall s'],
+    ];
+    const relayRow = (name: string, r: ReturnType<RelayProbe['summary']>, c: CpuDiff) => [
+      name,
+      fmt(r.rounds),
+      fmt(r.avgEventsPerRound, 1),
+      fmt(r.roundMs.p50, 1),
+      `${fmt(r.prepareMs.p50, 1)} (${fmt(r.prepareMs.sharePct)} %)`,
+      `${fmt(r.sendBatchMs.p50, 1)} (${fmt(r.sendBatchMs.sharePct)} %)`,
+      `${fmt(r.markPublishedMs.p50, 1)} (${fmt(r.markPublishedMs.sharePct)} %)`,
+      `${fmt(c.nodeS, 1)} / ${fmt(c.databaseS, 1)} / ${fmt(c.kafkaS, 1)} / ${fmt(c.otherS, 1)}`,
+      fmt(c.wallS, 1),
+    ];
+    for (const t of throughputs) relayRows.push(relayRow(t.name, t.relay, t.cpu));
+    relayRows.push(relayRow('latency', latency.relay, latency.cpu));
+    out.push(table(relayRows));
+    out.push('');
+    out.push(
+      `Latency, open loop at ${fmt(latency.targetRate)} ev/s for ${fmt(latency.seconds)} s (issued at ${fmt(latency.achievedRate)} ev/s, ` +
+        `${fmt(latency.received)}/${fmt(latency.events)} received within the drain budget${latency.complete ? '' : ' INCOMPLETE'}, ` +
+        `max ${latency.maxInFlight} appends in flight${latency.appendErrors ? `, ${latency.appendErrors} appends FAILED` : ''})`,
+    );
+    out.push(
+      table([
+        ['ms', 'p50', 'p90', 'p99', 'max'],
+        ['just before append → consumer received', ...pct(latency.appendToConsumerMs)],
+        ['  append call (head lookup + insert)', ...pct(latency.appendCallMs)],
+        ['  append returned → consumer (relay + Kafka)', ...pct(latency.appendReturnedToConsumerMs)],
+        ['    append returned → relay sends it', ...pct(latency.appendReturnedToRelaySendMs)],
+        ['    relay send → consumer received', ...pct(latency.relaySendToConsumerMs)],
+        ['    relay send → Kafka ack (acks=all)', ...pct(latency.relaySendToKafkaAckMs)],
+      ]),
+    );
+    out.push(`  median latency by second of the run (ms): ${latency.p50BySecondMs.map((x) => fmt(x)).join(', ')}`);
+    out.push('');
+    if (Object.keys(costs.operationsMs).length) {
+      out.push(`Single database operations on phase 1's collection of ${fmt(costs.documents)} commits (relay stopped)`);
+      out.push(
+        table([
+          ['operation', 'p50 ms', 'max ms'],
+          ...Object.entries(costs.operationsMs).map(([k, p]) => [k, fmt(p.p50, 2), fmt(p.max, 2)]),
+        ]),
+      );
+      out.push('');
+    }
+    if (cfg.baseline) {
+      out.push('Baselines on the same broker (no database)');
+      const rows = [['client', 'records', 'record B', 'records/s', 'ours relayed / baseline', 'ours appended / baseline']];
+      const ratio = (x: number, base: number) => (base > 0 && Number.isFinite(x) ? `${((100 * x) / base).toPrecision(2)} %` : '—');
+      if (kafkajs) {
+        rows.push([
+          `kafkajs, relay producer settings, batches of ${kafkajs.batchSize}`,
+          fmt(kafkajs.records),
+          fmt(single.avgValueBytes),
+          fmt(kafkajs.recordsPerSec),
+          ratio(single.relayedPerSec, kafkajs.recordsPerSec),
+          ratio(single.appendedPerSec, kafkajs.recordsPerSec),
+        ]);
+      }
+      for (const j of java) {
+        rows.push([
+          j.label,
+          fmt(j.records),
+          fmt(j.recordSize),
+          fmt(j.recordsPerSec),
+          ratio(single.relayedPerSec, j.recordsPerSec),
+          ratio(single.appendedPerSec, j.recordsPerSec),
+        ]);
+      }
+      out.push(table(rows));
+      if (kafkaLatency) {
+        out.push(
+          `  Kafka only, kafkajs send → kafkajs consumer at ${fmt(kafkaLatency.rate)} ev/s (${fmt(kafkaLatency.received)}/${fmt(kafkaLatency.sent)}): ` +
+            `p50 ${fmt(kafkaLatency.sendToConsumerMs.p50, 1)}, p90 ${fmt(kafkaLatency.sendToConsumerMs.p90, 1)}, ` +
+            `p99 ${fmt(kafkaLatency.sendToConsumerMs.p99, 1)}, max ${fmt(kafkaLatency.sendToConsumerMs.max, 1)} ms`,
+        );
+      }
+      for (const j of java) out.push(`  ${j.label}: ${j.raw}`);
+      for (const e of baselineErrors) out.push(`  baseline error: ${e}`);
+      out.push('  (ratios against the "1 event / new stream" phase; ProducerPerformance records carry no key/headers)');
+    }
+    const loadAfter = os.loadavg();
+    out.push(`load avg after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(out.join('\n'));
+
+    const summary = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model.trim(),
+        memGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        loadAvgBefore: loadBefore,
+        loadAvgAfter: loadAfter,
+      },
+      server,
+      config: { ...cfg, mongoUri: cfg.mongoUri.replace(/\/\/[^@/]*@/, '//***@') },
+      dbName,
+      topic,
+      throughput: throughputs,
+      latency,
+      operationCosts: costs,
+      baselines: { kafkajs, kafkaLatency, producerPerformance: java, errors: baselineErrors },
+      consumer: { undecodable: consumer.undecodable, foreign: consumer.foreign },
+      table: out.join('\n'),
+    };
+    writeFileSync(cfg.out, JSON.stringify(summary, null, 2));
+    console.error(`[bench] summary written to ${cfg.out}`);
+    const clean = throughputs.every((t) => t.complete && t.appendErrors === 0) && latency.complete && latency.appendErrors === 0;
+    return clean ? 0 : 1;
+  } finally {
+    await cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`[bench] failed: ${e instanceof Error ? e.stack : e}`);
+    process.exit(1);
+  },
+);
