@@ -49,7 +49,7 @@ cat <<INFO
 
   Polres Call Center is up.
     Kafka               ${KAFKA_BROKERS}
-    Database            ${MONGODB_URI}   (FerretDB on SQLite unless MONGODB_URI points elsewhere)
+    Database            ${MONGODB_URI}   (mongo-java-server with H2 unless MONGODB_URI points elsewhere)
     intake   gRPC       127.0.0.1:${INTAKE_GRPC_PORT:-50051}   (callcenter.intake.v1.ReportIntake)
     intake   HTTP       http://127.0.0.1:$(port_of intake)      /health/ready  /metrics
     triage   REST       http://127.0.0.1:$(port_of triage)/api/v1   docs: http://127.0.0.1:$(port_of triage)/docs
