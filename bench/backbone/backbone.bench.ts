@@ -62,6 +62,7 @@ interface Config {
   kafkaLibs: string;
   infraDataDir: string;
   out: string;
+  maxSeconds: number;
 }
 
 function argValue(name: string): string | undefined {
@@ -111,6 +112,7 @@ function loadConfig(): Config {
     kafkaLibs: process.env.KAFKA_LIBS ?? path.join(REPO_ROOT, '.cache/kafka/libs'),
     infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(REPO_ROOT, '.data'),
     out: argValue('out') ?? process.env.BENCH_OUT ?? '/tmp/backbone-last-run.json',
+    maxSeconds: num('max-s', 'BENCH_MAX_S', 900),
   };
 }
 
@@ -185,6 +187,9 @@ function followUp(streamId: string, version: number) {
     data: { reportId: streamId, step: version, note: 'Unit patroli 3 menuju lokasi, estimasi tiba 7 menit.' },
   };
 }
+
+/** A phase stops appending after this many failed appends (a database that refuses writes). */
+const MAX_APPEND_ERRORS = 50;
 
 const meta = () => ({ actor: 'bench', correlationId: randomUUID(), now: new Date() });
 
@@ -622,7 +627,7 @@ class Bench {
         let next = 0;
         const worker = async () => {
           for (let s = next++; s < streams; s = next++) {
-            if (now() - t0 > this.cfg.appendBudgetMs) {
+            if (now() - t0 > this.cfg.appendBudgetMs || appendErrors >= MAX_APPEND_ERRORS) {
               budgetHit = true;
               return;
             }
@@ -706,6 +711,7 @@ class Bench {
       let lateStarts = 0;
       let appendErrors = 0;
       let firstAppendError: string | undefined;
+      let issued = 0;
       const cpu0 = this.cpu.snapshot();
       const t0 = now();
       for (let i = 0; i < total; i++) {
@@ -715,6 +721,7 @@ class Bench {
         else if (wait < -50) lateStarts++;
         // Bounded: if the store falls far behind, wait rather than pile up (shows as maxInFlight / achieved rate).
         while (inFlight.size >= 256) await Promise.race(inFlight);
+        if (appendErrors >= MAX_APPEND_ERRORS) break;
         const id = `l-${randomUUID()}`;
         const started = now();
         sink.startedAt.set(id, started);
@@ -733,11 +740,12 @@ class Bench {
           },
         );
         inFlight.add(p);
+        issued++;
         maxInFlight = Math.max(maxInFlight, inFlight.size);
       }
       const issueSeconds = (now() - t0) / 1000;
       await Promise.all(inFlight);
-      const complete = await sink.complete(total - appendErrors, this.cfg.drainBudgetMs);
+      const complete = await sink.complete(issued - appendErrors, this.cfg.drainBudgetMs);
       const cpu1 = this.cpu.snapshot();
       // Per second of the run: median end-to-end latency of the events started in it (shows drift).
       const bySecond: number[][] = [];
@@ -760,8 +768,8 @@ class Bench {
       return {
         targetRate: rate,
         seconds,
-        events: total,
-        achievedRate: Math.round(total / issueSeconds),
+        events: issued,
+        achievedRate: Math.round(issued / issueSeconds),
         complete,
         received: sink.unique,
         appendErrors,
@@ -804,13 +812,27 @@ class Bench {
       }
       return [label, percentiles(xs)] as const;
     };
+    // 50 per batch: FerretDB 1.x deadlocks on one update command with ≥ 100 matched statements.
+    const batchIds = (await commits.find({}, { projection: { _id: 1 } }).limit(50).toArray()).map((d) => d._id);
     const ops = [
-      await time('findOne {_id} hit (append: read stream head)', () => commits.findOne({ _id })),
+      await time('findOne {_id} hit (append at version > 0: read stream head)', () => commits.findOne({ _id })),
       await time('findOne {_id} miss (append: check nothing follows the head)', () => commits.findOne({ _id: `${_id}-none` })),
-      await time('insertOne commit (append)', () => commits.insertOne({ ...sample[0], _id: `probe-${randomUUID()}` })),
-      await time('updateOne {_id} $set published (relay, per commit)', () => commits.updateOne({ _id }, { $set: { published: true } } as object)),
+      await time('insertOne commit', () => commits.insertOne({ ...sample[0], _id: `probe-${randomUUID()}` })),
+      await time('insertMany 50 commits, unordered (group commit)', () =>
+        commits.insertMany(
+          Array.from({ length: 50 }, () => ({ ...sample[0], _id: `probe-${randomUUID()}` })),
+          { ordered: false },
+        ),
+      ),
+      await time('updateOne {_id} $set published', () => commits.updateOne({ _id }, { $set: { published: true } } as object)),
+      await time('bulkWrite 50 × updateOne {_id} (relay marks a round published)', () =>
+        commits.bulkWrite(
+          batchIds.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { published: true } } as object } })),
+          { ordered: false },
+        ),
+      ),
       await time('find {published:false} (relay recovery scan, nothing unpublished)', () => commits.find({ published: false } as object).toArray()),
-      ...(streamId ? [await time('find {streamId} (indexed, operators)', () => commits.find({ streamId }).toArray())] : []),
+      ...(streamId ? [await time('find {streamId} (has an index)', () => commits.find({ streamId }).toArray())] : []),
     ];
     return { documents: docs, operationsMs: Object.fromEntries(ops) as Record<string, Percentiles> };
   }
@@ -997,7 +1019,8 @@ async function main(): Promise<number> {
   console.error(`[bench] db ${dbName} at ${cfg.mongoUri}, topic ${topic} (${cfg.partitions} partitions) at ${cfg.brokers.join(',')}`);
   for (const missing of cpu.untracked) console.error(`[bench] no ${missing}.pid under ${cfg.infraDataDir}/run: its CPU is not measured`);
 
-  const mongo = new MongoClient(cfg.mongoUri, { appName: 'backbone-bench', serverSelectionTimeoutMS: 5_000 });
+  // socketTimeoutMS: an operation stuck in a deadlocked database fails (and is counted) instead of hanging the run.
+  const mongo = new MongoClient(cfg.mongoUri, { appName: 'backbone-bench', serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 60_000 });
   const kafka = createKafka({
     brokers: cfg.brokers,
     clientId: 'backbone-bench',
@@ -1011,8 +1034,21 @@ async function main(): Promise<number> {
   let topicsCreated: string[] = [];
   let interrupted = false;
 
+  /** Results so far, written after every phase so an interrupted run still leaves its figures. */
+  const partial: Record<string, unknown> = { startedAt: startedAt.toISOString(), partial: true, dbName, topic };
+  const savePartial = (key?: string, value?: unknown) => {
+    if (key) partial[key] = value;
+    try {
+      writeFileSync(cfg.out, JSON.stringify(partial, null, 2));
+    } catch (e) {
+      console.error(`[bench] cannot write ${cfg.out}: ${e}`);
+    }
+  };
+
   /** Every step bounded: a database stuck in a deadlock must not keep the bench (and its process) alive. */
-  const cleanup = async () => {
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => (cleaning ??= doCleanup());
+  const doCleanup = async () => {
     const step = async (name: string, p: () => Promise<unknown>, ms = 15_000) => {
       const r = await within(
         p().then(
@@ -1030,17 +1066,24 @@ async function main(): Promise<number> {
     if (dbCreated) await step(`drop database ${dbName}`, () => mongo.db(dbName).dropDatabase());
     await step('mongo close', () => mongo.close(true), 5_000);
     if (topicsCreated.length) await step('delete topics', () => admin.deleteTopics({ topics: topicsCreated, timeout: 10_000 }));
-    if (consumer) await step('delete consumer groups', () => admin.deleteGroups([groupId, `${groupId}-baseline`]).catch(() => admin.deleteGroups([groupId])));
+    if (consumer) await step('delete consumer group', () => admin.deleteGroups([groupId]));
+    if (cfg.baseline) await admin.deleteGroups([`${groupId}-baseline`]).catch(() => undefined); // absent if the baseline was skipped
     await step('admin disconnect', () => admin.disconnect(), 5_000);
   };
   const onSignal = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    console.error('[bench] interrupted: cleaning up (again to force exit)');
+    console.error(`[bench] interrupted: partial results in ${cfg.out}; cleaning up (again to force exit)`);
+    savePartial('interrupted', new Date().toISOString());
     void cleanup().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const deadline = setTimeout(() => {
+    console.error(`[bench] overall deadline of ${cfg.maxSeconds} s reached`);
+    onSignal();
+  }, cfg.maxSeconds * 1000);
+  deadline.unref();
 
   try {
     await mongo.connect();
@@ -1068,18 +1111,22 @@ async function main(): Promise<number> {
 
     console.error(`[bench] throughput: ${cfg.events} events, 1 per new stream, ${cfg.concurrency} in flight`);
     const single = await bench.throughput('1 event / new stream', 's', cfg.events, 1);
+    savePartial('throughputSingle', single);
 
     let multi: ThroughputResult | undefined;
     if (cfg.multiEvents > 0 && cfg.eventsPerStream > 1) {
       console.error(`[bench] throughput: ${cfg.multiEvents} events, ${cfg.eventsPerStream} successive appends per stream`);
       multi = await bench.throughput(`${cfg.eventsPerStream} appends / stream`, 'm', cfg.multiEvents, cfg.eventsPerStream);
+      savePartial('throughputMulti', multi);
     }
 
     console.error(`[bench] latency: ${cfg.latencyRate} events/s for ${cfg.latencySeconds} s`);
     const latency = await bench.latency();
+    savePartial('latency', latency);
 
     console.error('[bench] single operation costs');
     const costs = await bench.operationCosts(single.collection);
+    savePartial('operationCosts', costs);
 
     let kafkajs: Awaited<ReturnType<typeof kafkajsBaseline>> | undefined;
     let kafkaLatency: Awaited<ReturnType<typeof kafkajsLatencyBaseline>> | undefined;
@@ -1264,6 +1311,7 @@ async function main(): Promise<number> {
       table: out.join('\n'),
     };
     writeFileSync(cfg.out, JSON.stringify(summary, null, 2));
+    clearTimeout(deadline);
     console.error(`[bench] summary written to ${cfg.out}`);
     const clean = throughputs.every((t) => t.complete && t.appendErrors === 0) && latency.complete && latency.appendErrors === 0;
     return clean ? 0 : 1;
