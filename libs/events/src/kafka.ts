@@ -47,6 +47,19 @@ export interface TopicSpec {
  * left as they are: partition counts are only ever raised by an operator, because that moves keys.
  */
 export async function ensureTopics(admin: Admin, topics: TopicSpec[], defaultPartitions = 6): Promise<void> {
+  // A broker that has just started (or just created a topic) answers metadata requests with
+  // transient errors for a moment; several services may also be creating the same topics.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissingTopics(admin, topics, defaultPartitions);
+    } catch (e) {
+      if (attempt >= 15) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+async function createMissingTopics(admin: Admin, topics: TopicSpec[], defaultPartitions: number): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return;
@@ -63,4 +76,6 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[], defaultPar
       ],
     })),
   });
+  // Metadata for every partition must answer before producers and consumers use the topics.
+  await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
 }
