@@ -1,8 +1,8 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { PlatformConfig } from '@callcenter/platform';
+import { DevelopmentDefault, PlatformConfig } from '@callcenter/platform';
 
-/** Development keys: accepted only outside production (loadIntakeConfig refuses them there). */
-export const DEVELOPMENT_API_KEYS = [
+/** Development keys: accepted only outside production (loadConfig refuses them there). */
+const DEVELOPMENT_API_KEYS = [
   'mobile-app=dev-key-mobile-app-0001',
   'web-portal=dev-key-web-portal-0001',
   'hotline-110=dev-key-hotline-110-0001',
@@ -27,6 +27,7 @@ export class IntakeConfig extends PlatformConfig {
   /** `source_system=key` pairs, comma-separated; `source=sha256:<hex>` to configure only a hash. */
   @IsString()
   @MinLength(1)
+  @DevelopmentDefault()
   INTAKE_API_KEYS = DEVELOPMENT_API_KEYS;
 
   /** Submissions per second each calling system may make, sustained (bursts up to twice that). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Collection, Db, MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { Collection, Db, MongoBulkWriteError } from 'mongodb';
 import { ConcurrencyConflict } from '@callcenter/contracts';
 import { CommandMetadata, DomainEvent, EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
@@ -31,9 +31,6 @@ export interface CommitDocument {
   recordedAt: Date;
 }
 
-/** A commit as the relay hears of it right after an append. */
-export type AppendedCommit = CommitDocument;
-
 export function commitId(streamId: string, base: number): string {
   return `${streamId}#${base}`;
 }
@@ -57,8 +54,9 @@ export interface EventStoreOptions {
 
 const DUPLICATE_KEY = 11000;
 
+/** A duplicate-key failure, whether a single write's error or one entry of a bulk write. */
 export function isDuplicateKey(e: unknown): boolean {
-  return e instanceof MongoServerError && e.code === DUPLICATE_KEY;
+  return (e as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 }
 
 /**
@@ -100,7 +98,7 @@ interface CachedStream {
 export class MongoEventStore {
   readonly commits: Collection<CommitDocument>;
   readonly registry: EventRegistry;
-  private readonly listeners = new Set<(commit: AppendedCommit) => void>();
+  private readonly listeners = new Set<(commit: CommitDocument) => void>();
   /** Commits never change, so a stream read once only needs the lookups past what is cached. */
   private readonly cache = new Map<string, CachedStream>();
   private readonly cacheSize: number;
@@ -115,10 +113,6 @@ export class MongoEventStore {
 
   get producer(): string {
     return this.options.producer;
-  }
-
-  get topic(): string {
-    return this.options.topic;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -182,12 +176,8 @@ export class MongoEventStore {
     return { version: head.version, events: head.events.map((e) => this.registry.upcast(e)) };
   }
 
-  async versionOf(streamId: string): Promise<number> {
-    return (await this.head(streamId)).version;
-  }
-
   /** Called after every successful append in this process (the relay publishes at once). */
-  onAppended(listener: (commit: AppendedCommit) => void): () => void {
+  onAppended(listener: (commit: CommitDocument) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -214,9 +204,7 @@ export class MongoEventStore {
         const writeErrors = e instanceof MongoBulkWriteError ? e.writeErrors : undefined;
         const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
         if (list.length === 0) batch.forEach((_, i) => failed.set(i, e));
-        for (const w of list) {
-          failed.set(w.index, w.code === DUPLICATE_KEY ? new MongoServerError({ message: w.errmsg ?? 'duplicate key', code: w.code }) : e);
-        }
+        for (const w of list) failed.set(w.index, isDuplicateKey(w) ? w : e);
       }
       batch.forEach((p, i) => (failed.has(i) ? p.reject(failed.get(i)) : p.resolve()));
     }

@@ -59,6 +59,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
   private recoverySoon = true;
+  private recovering?: Promise<void>;
   private unsubscribe?: () => void;
 
   constructor(
@@ -88,6 +89,7 @@ export class OutboxRelay {
     this.unsubscribe?.();
     this.wake?.();
     await this.loop;
+    await this.recovering;
     await this.leases.deleteOne({ _id: this.store.commits.collectionName, owner: this.owner }).catch(() => undefined);
   }
 
@@ -142,7 +144,10 @@ export class OutboxRelay {
     return true;
   }
 
-  /** The batch in publishable order: per stream, every unpublished earlier commit first. */
+  /**
+   * The batch in publishable order: each commit comes after every unpublished earlier commit of its
+   * stream, because its chain is walked back and placed oldest first (or was placed already).
+   */
   private async withPredecessors(batch: CommitDocument[]): Promise<CommitDocument[]> {
     const inBatch = new Map(batch.map((c) => [c._id, c]));
     const result: CommitDocument[] = [];
@@ -164,9 +169,7 @@ export class OutboxRelay {
         }
       }
     }
-    // A stream's commits in base order (a predecessor may have been placed after its successor's chain).
-    const position = new Map(result.map((c, i) => [c._id, i]));
-    return result.sort((a, b) => (a.streamId === b.streamId ? a.base - b.base : position.get(a._id)! - position.get(b._id)!));
+    return result;
   }
 
   private remember(id: string): void {
@@ -199,15 +202,12 @@ export class OutboxRelay {
     let lastRecovery = 0;
     while (this.running) {
       let published = 0;
+      if (!this.recovering && (this.recoverySoon || Date.now() - lastRecovery >= this.recoveryIntervalMs)) {
+        lastRecovery = Date.now();
+        this.recoverySoon = false;
+        this.recovering = this.recoverBeside().finally(() => (this.recovering = undefined));
+      }
       try {
-        if (this.recoverySoon || Date.now() - lastRecovery >= this.recoveryIntervalMs) {
-          lastRecovery = Date.now();
-          this.recoverySoon = false;
-          if (await this.holdLease()) {
-            const found = await this.recover();
-            if (found > 0) this.logger.log(`outbox relay found ${found} unpublished commits`);
-          }
-        }
         published = await this.publishQueued();
         if (failures > 0) this.logger.log(`outbox relay recovered after ${failures} failed rounds`);
         failures = 0;
@@ -220,6 +220,23 @@ export class OutboxRelay {
       const delay = failures > 0 ? Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) : this.recoveryIntervalMs;
       // While Kafka is failing, new appends must not turn the back-off into a busy loop.
       await this.sleep(delay, failures === 0);
+    }
+  }
+
+  /**
+   * The recovery scan reads the whole store, so it runs beside the publishing rounds rather than
+   * inside them: commits appended meanwhile go out without waiting for it.
+   */
+  private async recoverBeside(): Promise<void> {
+    try {
+      if (!(await this.holdLease())) return;
+      const found = await this.recover();
+      if (found > 0) {
+        this.logger.log(`outbox relay found ${found} unpublished commits`);
+        this.wake?.();
+      }
+    } catch (e) {
+      this.logger.warn('outbox relay recovery scan failed; it runs again next interval', { error: String(e) });
     }
   }
 

@@ -8,6 +8,16 @@ export class InvalidConfiguration extends Error {
   }
 }
 
+const DEVELOPMENT_DEFAULTS = Symbol('developmentDefaults');
+
+/** Marks a setting whose default is for local use only: `loadConfig` refuses it in production. */
+export function DevelopmentDefault(): PropertyDecorator {
+  return (target, property) => {
+    const marked: (string | symbol)[] = Reflect.getMetadata(DEVELOPMENT_DEFAULTS, target) ?? [];
+    Reflect.defineMetadata(DEVELOPMENT_DEFAULTS, [...marked, property], target);
+  };
+}
+
 /**
  * Settings every service reads from the environment (README, "Configuration").
  * Each service extends it with its own; `loadConfig` validates everything at start and a bad or
@@ -41,6 +51,7 @@ export class PlatformConfig {
 
   /** HS256 secret for operator tokens in local use; production may use RS256/JWKS instead. */
   @IsString()
+  @DevelopmentDefault()
   @MinLength(16, { message: 'AUTH_JWT_SECRET must be at least 16 characters' })
   AUTH_JWT_SECRET = 'local-development-secret-change-me';
 
@@ -73,9 +84,10 @@ export function loadConfig<T extends object>(
       errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}=${JSON.stringify(env[e.property] ?? defaults[e.property])}: ${m}`)),
     );
   }
-  const production = (config as unknown as PlatformConfig).NODE_ENV === 'production';
-  if (production && (config as unknown as PlatformConfig).AUTH_JWT_SECRET === defaults.AUTH_JWT_SECRET) {
-    throw new InvalidConfiguration(['AUTH_JWT_SECRET: the development default may not be used in production']);
+  if ((config as unknown as PlatformConfig).NODE_ENV === 'production') {
+    const marked: string[] = Reflect.getMetadata(DEVELOPMENT_DEFAULTS, cls.prototype) ?? [];
+    const kept = marked.filter((key) => (config as Record<string, unknown>)[key] === defaults[key]);
+    if (kept.length) throw new InvalidConfiguration(kept.map((key) => `${key}: the development default may not be used in production`));
   }
   return config;
 }

@@ -8,6 +8,11 @@ import type { KafkaLogger } from '@callcenter/events';
 export const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+/** The caller's correlation id if it is a sane one, else a new one. */
+export function correlationIdFrom(given: unknown): string {
+  return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+}
+
 /** Structured JSON logs; each HTTP request carries a correlation id (taken from the caller or made). */
 export function loggingParams(service: string, level: string): Params {
   return {
@@ -18,8 +23,7 @@ export function loggingParams(service: string, level: string): Params {
       formatters: { level: (label) => ({ level: label }) },
       customAttributeKeys: { reqId: 'correlationId' },
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const given = req.headers[CORRELATION_HEADER];
-        const id = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+        const id = correlationIdFrom(req.headers[CORRELATION_HEADER]);
         res.setHeader(CORRELATION_HEADER, id);
         return id;
       },

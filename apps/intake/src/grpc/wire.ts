@@ -1,9 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Metadata } from '@grpc/grpc-js';
-import { randomUUID } from 'node:crypto';
 import { SubmitReportDto, ValidationFailed } from '@callcenter/contracts';
-import { toViolations } from '@callcenter/platform';
+import { CORRELATION_HEADER, correlationIdFrom, toViolations } from '@callcenter/platform';
 import type { SubmissionReceipt } from '../report/submit-report.handler';
 import type { ReportStatusView } from '../status/report-status.projection';
 
@@ -83,9 +82,6 @@ export function toReportStatus(view: ReportStatusView) {
   };
 }
 
-const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
 export function correlationIdOf(metadata: Metadata): string {
-  const [given] = metadata.get('x-correlation-id');
-  return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+  return correlationIdFrom(metadata.get(CORRELATION_HEADER)[0]);
 }

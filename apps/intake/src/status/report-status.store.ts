@@ -26,7 +26,8 @@ export class ReportStatusStore {
   /** Idempotent: a redelivered event changes nothing. */
   async apply(event: EventEnvelope): Promise<void> {
     const reportId = (event.data as { reportId?: string })?.reportId ?? event.streamId;
-    const changed = await projectOnce(this.statuses, reportId, event, evolveReportStatus, { source: event.producer });
+    // The mapping goes first: once the status has applied the event, a redelivery is a no-op, so a
+    // crash between the two writes must not be able to leave the mapping out.
     if (event.type === 'ReportReceived') {
       const { trackingCode } = event.data as { trackingCode: string };
       try {
@@ -35,6 +36,7 @@ export class ReportStatusStore {
         if (!isDuplicateKey(e)) throw e;
       }
     }
+    const changed = await projectOnce(this.statuses, reportId, event, evolveReportStatus, { source: event.producer });
     if (changed) this.changes.next(reportId);
   }
 
