@@ -23,6 +23,7 @@ import {
   OutboxRelay,
   ServiceName,
 } from '@callcenter/events';
+import { AuthModule } from './auth';
 import { PlatformConfig } from './config';
 import { HealthController, InfrastructureHealth } from './health';
 import { kafkaLogger, loggingParams } from './logging';
@@ -175,6 +176,7 @@ export class PlatformModule {
         LoggerModule.forRoot(loggingParams(service, config.LOG_LEVEL)),
         TerminusModule.forRoot({ logger: false }),
         PrometheusModule.register({ path: '/metrics', defaultLabels: { service } }),
+        AuthModule.forRoot(config),
       ],
       controllers: [HealthController],
       providers,
