@@ -38,3 +38,7 @@ export type Role = (typeof ROLES)[number];
 
 /** Shown to people in this zone; UTC on the wire and in storage. */
 export const DISPLAY_TIME_ZONE = 'Asia/Jakarta';
+
+/** Why triage closed a report without action. */
+export const REJECTION_REASONS = ['PRANK', 'NOT_POLICE_MATTER', 'INSUFFICIENT_INFORMATION', 'OUT_OF_JURISDICTION'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
