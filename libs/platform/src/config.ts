@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
+import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets } from '@callcenter/contracts';
 
 export class InvalidConfiguration extends Error {
   constructor(readonly problems: string[]) {
@@ -59,6 +60,34 @@ export class PlatformConfig {
   @IsInt()
   @Min(100)
   OUTBOX_RECOVERY_INTERVAL_MS = 10_000;
+
+  /** Per priority: time to triage / dispatch / arrive, in seconds (`-` for none). */
+  @ValidateBy({
+    name: 'priorityTargets',
+    validator: {
+      validate: (value) => {
+        try {
+          parsePriorityTargets(String(value));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args) => {
+        try {
+          parsePriorityTargets(String(args?.value));
+          return '';
+        } catch (e) {
+          return `PRIORITY_TARGETS: ${(e as Error).message}`;
+        }
+      },
+    },
+  })
+  PRIORITY_TARGETS = DEFAULT_PRIORITY_TARGETS;
+
+  /** The districts of the command (JSON: name, districts[code, name, latitude, longitude]). */
+  @IsString()
+  JURISDICTION_FILE = 'config/jurisdiction.json';
 }
 
 export function loadConfig<T extends object>(
