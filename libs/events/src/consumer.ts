@@ -26,6 +26,12 @@ export interface EventConsumerOptions {
   maxBackoffMs?: number;
   /** Partitions handled in parallel; messages of one partition are always handled in order. */
   partitionsConcurrently?: number;
+  /**
+   * Within a partition, handle up to this many messages at once when their keys (streams) differ;
+   * messages of one stream stay in order. For handlers whose writes per stream are independent,
+   * so the database's group commit gets work to group. Default 1: strictly one at a time.
+   */
+  streamsConcurrently?: number;
   logger?: KafkaLogger;
   sessionTimeoutMs?: number;
   onDeadLetter?: (event: { topic: string; offset: string; error: string }) => void;
@@ -90,10 +96,26 @@ export class EventConsumer {
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
-    for (const message of batch.messages) {
+    const width = Math.max(1, this.options.streamsConcurrently ?? 1);
+    for (let start = 0; start < batch.messages.length; start += width) {
       if (!isRunning() || isStale()) break;
-      await this.handleMessage(batch.topic, batch.partition, message);
-      resolveOffset(message.offset);
+      const chunk = batch.messages.slice(start, start + width);
+      if (chunk.length === 1) {
+        await this.handleMessage(batch.topic, batch.partition, chunk[0]);
+      } else {
+        // One chain per stream, in offset order; the chunk's offsets are resolved only when all are done.
+        const byStream = new Map<string, KafkaMessage[]>();
+        for (const m of chunk) {
+          const key = m.key?.toString() ?? '';
+          byStream.set(key, [...(byStream.get(key) ?? []), m]);
+        }
+        await Promise.all(
+          [...byStream.values()].map(async (messages) => {
+            for (const m of messages) await this.handleMessage(batch.topic, batch.partition, m);
+          }),
+        );
+      }
+      resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();

@@ -7,6 +7,8 @@ export * from './outbox-relay';
 export * from './kafka';
 export * from './consumer';
 export * from './replay';
+export * from './tail';
 export * from './projection';
 export * from './decider';
 export * from './intake';
+export * from './triage';

@@ -15,8 +15,9 @@ export type Projected<D> = D & { _id: string; _version?: number; _versions?: Rec
  * no-op, so a redelivered event changes nothing. Writes address the document by `_id` only (the
  * embedded database scans on any other filter). That is safe because all events of a stream come
  * through one Kafka partition, which one consumer of the group owns at a time.
- * `evolve` returns the new document, or null to delete it; it must return `doc` for events it
- * does not handle.
+ * `evolve` returns the new document, or null to delete it; it must return `doc` itself for events
+ * that change nothing, and then nothing is written (a redelivery of such an event changes nothing
+ * either, so its version need not be recorded).
  *
  * Returns true if the event changed the read model.
  */
@@ -33,7 +34,9 @@ export async function projectOnce<D extends Document>(
     const applied = source ? current?._versions?.[source] ?? 0 : current?._version ?? 0;
     if (current && applied >= event.streamVersion) return false;
     const { _id, _version, _versions, ...state } = current ?? ({} as Projected<D>);
-    const next = evolve(current ? (state as unknown as D) : null, event);
+    const before = current ? (state as unknown as D) : null;
+    const next = evolve(before, event);
+    if (next === before) return false;
     const position = source
       ? { _versions: { ...(_versions ?? {}), [source]: event.streamVersion } }
       : { _version: event.streamVersion };

@@ -3,6 +3,8 @@ export * from './tokens';
 export * from './logging';
 export * from './metrics';
 export * from './health';
+export * from './service-consumer';
 export * from './http-errors.filter';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './auth';

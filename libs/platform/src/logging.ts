@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
@@ -44,3 +44,9 @@ export function kafkaLogger(context: string): KafkaLogger {
     error: (m, d) => logger.error(fmt(m, d)),
   };
 }
+
+/** The request's correlation id (the one pino-http took from the caller or made), for command metadata. */
+export const CorrelationId = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  const request = context.switchToHttp().getRequest<IncomingMessage & { id?: unknown }>();
+  return typeof request.id === 'string' ? request.id : correlationIdFrom(request.headers[CORRELATION_HEADER]);
+});

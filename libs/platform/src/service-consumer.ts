@@ -1,0 +1,48 @@
+import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { EventConsumer, EventEnvelope, EventRegistry } from '@callcenter/events';
+import { kafkaLogger } from './logging';
+import { backboneMetrics } from './metrics';
+
+export interface ServiceConsumerOptions {
+  group: string;
+  topics: string[];
+  registry: EventRegistry;
+  /** See EventConsumerOptions.streamsConcurrently. */
+  streamsConcurrently?: number;
+}
+
+/**
+ * A consumer group of a service, started with the application and drained on shutdown (the batch in
+ * flight finishes and its offsets are committed), with its metrics and logs. Subclasses say what to
+ * do with one event; delivery, retries and dead-lettering are the EventConsumer's.
+ */
+export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer?: EventConsumer;
+
+  protected constructor(private readonly kafka: Kafka, private readonly options: ServiceConsumerOptions) {}
+
+  protected abstract handle(event: EventEnvelope): Promise<void>;
+
+  async onApplicationBootstrap() {
+    const { group } = this.options;
+    this.consumer = new EventConsumer({
+      kafka: this.kafka,
+      groupId: group,
+      topics: this.options.topics,
+      registry: this.options.registry,
+      streamsConcurrently: this.options.streamsConcurrently,
+      logger: kafkaLogger(this.constructor.name),
+      handle: async (event) => {
+        await this.handle(event);
+        backboneMetrics.consumed.inc({ group, type: event.type });
+      },
+      onDeadLetter: () => backboneMetrics.deadLettered.inc({ group }),
+    });
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy() {
+    await this.consumer?.stop();
+  }
+}
