@@ -151,3 +151,4 @@ export async function startService(name: string, httpPort: number, env: Record<s
     },
   };
 }
+export * from './clients';

@@ -1,4 +1,5 @@
-import { EventEnvelope, IntakeEnvelope } from '@callcenter/events';
+import { RejectionReason } from '@callcenter/contracts';
+import { EventEnvelope, IntakeEnvelope, ReportAdviceGivenV1, ReportRejectedV1 } from '@callcenter/events';
 
 /** The states a reporter sees (the proto's ReportState). */
 export type ReporterState =
@@ -38,11 +39,31 @@ const MESSAGES: Record<ReporterState, string> = {
   CLOSED: 'Laporan ditutup.',
 };
 
-/** Maps a lifecycle event to the step the reporter sees, if any. Later issues add triage and dispatch. */
+/** Why a report was not acted on, in words fit for the reporter (the operator's explanation stays internal). */
+const REJECTION_MESSAGES: Record<RejectionReason, string> = {
+  PRANK: 'Laporan Anda tidak dapat ditindaklanjuti karena tidak dapat diverifikasi sebagai kejadian nyata.',
+  NOT_POLICE_MATTER: 'Laporan Anda bukan wewenang kepolisian; silakan hubungi instansi terkait.',
+  INSUFFICIENT_INFORMATION: 'Laporan Anda tidak dapat ditindaklanjuti karena informasinya kurang lengkap. Silakan laporkan kembali dengan detail lokasi dan kejadian.',
+  OUT_OF_JURISDICTION: 'Lokasi kejadian di luar wilayah hukum kami; silakan hubungi kantor polisi setempat.',
+};
+
+/** Maps a lifecycle event to the step the reporter sees, if any; other events are not the reporter's business. */
 function stepOf(event: EventEnvelope): StatusEntry | null {
+  const at = event.occurredAt;
   switch (event.type) {
     case 'ReportReceived':
       return { state: 'RECEIVED', at: (event as IntakeEnvelope).data.receivedAt, message: MESSAGES.RECEIVED };
+    case 'ReportClaimed':
+    case 'ReportReassigned':
+      return { state: 'IN_TRIAGE', at, message: MESSAGES.IN_TRIAGE };
+    case 'ReportRejected':
+      return { state: 'REJECTED', at, message: REJECTION_MESSAGES[(event.data as ReportRejectedV1).reason] ?? MESSAGES.REJECTED };
+    case 'ReportMarkedDuplicate':
+      return { state: 'DUPLICATE', at, message: MESSAGES.DUPLICATE };
+    case 'ReportAdviceGiven':
+      return { state: 'ADVICE_GIVEN', at, message: `${MESSAGES.ADVICE_GIVEN} Saran: ${(event.data as ReportAdviceGivenV1).advice}` };
+    case 'ReportForwardedForDispatch':
+      return { state: 'FORWARDED', at, message: MESSAGES.FORWARDED };
     default:
       return null;
   }
@@ -73,7 +94,8 @@ export function evolveReportStatus(doc: ReportStatusView | null, event: EventEnv
     next.sourceSystem = data.sourceSystem;
     next.receivedAt = data.receivedAt;
   }
-  const seen = base.timeline.some((s) => s.state === step.state && s.at === step.at);
+  // Being in triage is one step for the reporter, however often the case changes hands.
+  const seen = base.timeline.some((s) => s.state === step.state && (s.at === step.at || step.state === 'IN_TRIAGE'));
   next.timeline = seen ? base.timeline : [...base.timeline, step].sort((a, b) => a.at.localeCompare(b.at));
   next.state = next.timeline[next.timeline.length - 1].state;
   next.final = FINAL_STATES.has(next.state);

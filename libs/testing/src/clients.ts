@@ -1,0 +1,81 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { INTAKE_PROTO_PATH, Role } from '@callcenter/contracts';
+import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
+import { uniqueName } from './index';
+
+const definition = loadSync(INTAKE_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+const ReportIntake = (grpc.loadPackageDefinition(definition) as any).callcenter.intake.v1.ReportIntake;
+
+export const MOBILE_APP_KEY = 'dev-key-mobile-app-0001';
+
+/** A gRPC client of intake as a calling system uses it (snake_case fields, as on the wire). */
+export function intakeClient(port: number): any {
+  return new ReportIntake(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+}
+
+export function intakeMetadata(key: string | null = MOBILE_APP_KEY, correlationId?: string): grpc.Metadata {
+  const m = new grpc.Metadata();
+  if (key) m.set('x-api-key', key);
+  if (correlationId) m.set('x-correlation-id', correlationId);
+  return m;
+}
+
+export function grpcCall<T>(client: any, method: string, request: unknown, metadata = intakeMetadata()): Promise<T> {
+  return new Promise((ok, fail) => client[method](request, metadata, (err: grpc.ServiceError | null, res: T) => (err ? fail(err) : ok(res))));
+}
+
+/** A plausible report from the mobile app; override what a test is about. */
+export function sampleReport(overrides: Record<string, unknown> = {}) {
+  return {
+    source_system: 'mobile-app',
+    external_id: uniqueName('ext'),
+    channel: 'MOBILE_APP',
+    reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false },
+    category_hint: 'KEBAKARAN',
+    description: 'Kebakaran rumah di Jl. Dago 120, asap tebal, satu orang terluka',
+    location: { latitude: -6.8847, longitude: 107.6131, address: 'Jl. Dago 120', district: 'Coblong' },
+    occurred_at: { seconds: String(Math.floor(Date.now() / 1000) - 120), nanos: 0 },
+    people_injured: 1,
+    people_involved: 3,
+    ...overrides,
+  };
+}
+
+/** A token as the services' development secret signs it (tests run with NODE_ENV=test). */
+export function testToken(sub: string, roles: Role[], secret = new PlatformConfig().AUTH_JWT_SECRET): string {
+  return mintDevelopmentToken({ NODE_ENV: 'test', AUTH_JWT_SECRET: secret }, { sub, roles, ttlSeconds: 3_600 });
+}
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  body: T;
+}
+
+/** JSON over HTTP as an operator's client would send it. */
+export function restClient(baseUrl: string, token?: string) {
+  const request = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as T };
+  };
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) => request<T>('GET', path, undefined, headers),
+    post: <T = any>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, body, headers),
+    patch: <T = any>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('PATCH', path, body, headers),
+  };
+}
