@@ -1,9 +1,60 @@
-import { IsInt, Max, Min } from 'class-validator';
-import { PlatformConfig } from '@callcenter/platform';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { DevelopmentDefault, PlatformConfig } from '@callcenter/platform';
 
 export class TriageConfig extends PlatformConfig {
   @IsInt()
   @Min(1)
   @Max(65535)
   TRIAGE_HTTP_PORT = 3002;
+
+  /** How long a claim keeps other operators off a case without activity. */
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  TRIAGE_CLAIM_LEASE_SECONDS = 300;
+
+  /** How often the timers look for overdue cases and expired claims. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  TRIAGE_TIMER_INTERVAL_MS = 1_000;
+
+  /** Possible duplicates: same category within this distance … */
+  @IsInt()
+  @Min(1)
+  @Max(50_000)
+  TRIAGE_DUPLICATE_RADIUS_METERS = 500;
+
+  /** … and this many minutes before or after. */
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  TRIAGE_DUPLICATE_WINDOW_MINUTES = 30;
+
+  /** Possible duplicates: the same caller within this many minutes, whatever they reported. */
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  TRIAGE_SAME_CALLER_MINUTES = 10;
+
+  /** A caller is flagged low-trust after this many reports rejected as PRANK. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  TRIAGE_PRANK_THRESHOLD = 2;
+
+  /**
+   * On start each instance re-reads this much of the triage topic into its in-process queue, on
+   * top of the stored snapshot: it must exceed the duplicate window and any lag of the snapshot.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_080)
+  TRIAGE_LIVE_LOOKBACK_MINUTES = 60;
+
+  /** Key of the caller reference (HMAC of the phone number), so numbers never travel on Kafka. */
+  @IsString()
+  @DevelopmentDefault()
+  @MinLength(16)
+  CALLER_REF_KEY = 'local-development-caller-ref-key';
 }

@@ -1,14 +1,40 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TOPICS } from '@callcenter/events';
+import { EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/events';
 import { PlatformModule } from '@callcenter/platform';
+import { CallersStore } from './callers/callers.store';
+import { TriageCases } from './case/triage-cases';
+import { TriageCasesHttpController } from './http/triage-cases.http.controller';
+import { OpenTriageCaseConsumer } from './intake-feed/open-triage-case.consumer';
+import { TriageQueue } from './queue/triage-queue';
+import { TriageTopicProjector } from './queue/triage-topic.projector';
+import { TriageTimers } from './timers/triage-timers';
 import { TriageConfig } from './triage.config';
+import { TriageRules } from './triage.rules';
 
 @Module({})
 export class TriageModule {
   static forRoot(config: TriageConfig): DynamicModule {
     return {
       module: TriageModule,
-      imports: [PlatformModule.forService({ service: 'triage', config, topic: TOPICS.triage, consumes: [TOPICS.intake] })],
+      imports: [
+        PlatformModule.forService({
+          service: 'triage',
+          config,
+          topic: TOPICS.triage,
+          consumes: [TOPICS.intake],
+          registry: new EventRegistry([...triageEvents, ...intakeEvents]),
+        }),
+      ],
+      controllers: [TriageCasesHttpController],
+      providers: [
+        { provide: TriageRules, useValue: new TriageRules(config) },
+        CallersStore,
+        TriageQueue,
+        TriageCases,
+        TriageTopicProjector,
+        OpenTriageCaseConsumer,
+        TriageTimers,
+      ],
     };
   }
 }

@@ -1,0 +1,280 @@
+import { Category, IllegalState, Priority, PriorityTargets, RejectionReason } from '@callcenter/contracts';
+import {
+  Decider,
+  ReportAdviceGiven,
+  ReportClaimed,
+  ReportClassified,
+  ReportEscalated,
+  ReportForwardedForDispatch,
+  ReportMarkedDuplicate,
+  ReportNoteAdded,
+  ReportReassigned,
+  ReportRejected,
+  ReportReleased,
+  TriageCaseOpened,
+  TriageCaseOpenedV1,
+  TriageEvent,
+  TriageOverdue,
+} from '@callcenter/events';
+
+/** Who acts: the authenticated operator or supervisor. Supervisors may act on any open case. */
+export interface Operator {
+  id: string;
+  supervisor: boolean;
+}
+
+export type TriageCommand =
+  | { type: 'OpenCase'; data: TriageCaseOpenedV1 }
+  | { type: 'Claim'; by: Operator; now: Date; leaseSeconds: number }
+  | { type: 'Release'; by: Operator }
+  | { type: 'Classify'; by: Operator; now: Date; category: Category; priority: Priority; district: string | null }
+  | { type: 'AddNote'; by: Operator; text: string }
+  | { type: 'MarkDuplicate'; by: Operator; now: Date; duplicateOf: string }
+  | { type: 'Reject'; by: Operator; now: Date; reason: RejectionReason; explanation: string }
+  | { type: 'GiveAdvice'; by: Operator; now: Date; advice: string }
+  | { type: 'Escalate'; by: Operator; now: Date; reason: string }
+  | { type: 'Forward'; by: Operator; now: Date }
+  | { type: 'Reassign'; by: Operator; now: Date; toOperatorId: string; leaseSeconds: number }
+  | { type: 'MarkOverdue'; now: Date; targets: PriorityTargets }
+  | { type: 'ExpireLease'; now: Date };
+
+/** Waiting in the queue, being triaged, waiting for a supervisor, or closed by a triage decision. */
+export type CaseStatus = 'QUEUED' | 'IN_TRIAGE' | 'ESCALATED' | 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN' | 'FORWARDED';
+export const OPEN_STATUSES: ReadonlySet<CaseStatus> = new Set(['QUEUED', 'IN_TRIAGE', 'ESCALATED']);
+
+export interface TriageCase {
+  status: CaseStatus;
+  report: TriageCaseOpenedV1;
+  classification: { category: Category; priority: Priority; district: string | null } | null;
+  claim: { operatorId: string; leaseExpiresAt: string } | null;
+  escalated: boolean;
+  overdue: boolean;
+}
+
+export type TriageCaseState = { status: 'NONE' } | TriageCase;
+
+export const isOpen = (c: TriageCase) => OPEN_STATUSES.has(c.status);
+/** The priority the queue sorts by and the timers use: the operator's, else the suggestion's. */
+export const effectivePriority = (c: TriageCase): Priority => c.classification?.priority ?? c.report.suggestion.priority;
+export const effectiveCategory = (c: TriageCase): Category => c.classification?.category ?? c.report.suggestion.category;
+export const effectiveDistrict = (c: TriageCase): string | null => c.classification?.district ?? c.report.district;
+
+/** When the case must have a triage decision. */
+export function triageDueAt(c: TriageCase, targets: PriorityTargets): Date {
+  return new Date(Date.parse(c.report.receivedAt) + targets[effectivePriority(c)].triageSeconds * 1000);
+}
+
+const leaseUntil = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+const leaseLive = (c: TriageCase, now: Date) => !!c.claim && Date.parse(c.claim.leaseExpiresAt) > now.getTime();
+
+function existing(state: TriageCaseState): TriageCase {
+  if (state.status === 'NONE') throw new IllegalState('CASE_NOT_OPENED', 'the report has no triage case yet', state);
+  return state;
+}
+
+function open(state: TriageCaseState): TriageCase {
+  const c = existing(state);
+  if (!isOpen(c)) throw new IllegalState('CASE_CLOSED', `the case is closed (${c.status})`, c);
+  return c;
+}
+
+/**
+ * The actor must hold a live claim on the case. Supervisors may act on any open case: they are the
+ * ones who step in when an operator is stuck.
+ */
+function heldBy(state: TriageCaseState, by: Operator, now: Date): TriageCase {
+  const c = open(state);
+  if (by.supervisor) return c;
+  if (!c.claim || c.claim.operatorId !== by.id) {
+    throw new IllegalState('CLAIM_REQUIRED', 'claim the case before acting on it', c);
+  }
+  if (!leaseLive(c, now)) throw new IllegalState('CLAIM_EXPIRED', 'your claim on the case has expired; claim it again', c);
+  return c;
+}
+
+export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseState> = {
+  initialState: () => ({ status: 'NONE' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'OpenCase':
+        // A redelivered ReportReceived finds the case open: nothing to do, not an error.
+        return state.status === 'NONE' ? [TriageCaseOpened(command.data)] : [];
+
+      case 'Claim': {
+        const c = open(state);
+        const reportId = c.report.reportId;
+        // Escalated stays escalated while a supervisor holds it, even if their lease lapses.
+        if (c.escalated && !command.by.supervisor) {
+          throw new IllegalState('ESCALATED_CASE_NEEDS_SUPERVISOR', 'an escalated case is claimed by a supervisor', c);
+        }
+        if (c.claim && c.claim.operatorId !== command.by.id && leaseLive(c, command.now)) {
+          throw new IllegalState('CASE_ALREADY_CLAIMED', `the case is claimed by ${c.claim.operatorId}`, c);
+        }
+        // Claiming again renews the lease; claiming an expired lease takes the case over.
+        return [ReportClaimed({ reportId, operatorId: command.by.id, leaseExpiresAt: leaseUntil(command.now, command.leaseSeconds) })];
+      }
+
+      case 'Release': {
+        const c = open(state);
+        if (!c.claim) throw new IllegalState('CASE_NOT_CLAIMED', 'the case is not claimed', c);
+        if (c.claim.operatorId !== command.by.id && !command.by.supervisor) {
+          throw new IllegalState('CLAIM_REQUIRED', `only ${c.claim.operatorId} or a supervisor can release the case`, c);
+        }
+        return [ReportReleased({ reportId: c.report.reportId, operatorId: c.claim.operatorId, reason: 'RELEASED' })];
+      }
+
+      case 'Classify': {
+        const c = heldBy(state, command.by, command.now);
+        return [
+          ReportClassified({ reportId: c.report.reportId, category: command.category, priority: command.priority, district: command.district }),
+        ];
+      }
+
+      case 'AddNote': {
+        // Notes are the audit trail's comments: allowed on closed cases too, without a claim.
+        const c = existing(state);
+        return [ReportNoteAdded({ reportId: c.report.reportId, text: command.text })];
+      }
+
+      case 'MarkDuplicate': {
+        const c = heldBy(state, command.by, command.now);
+        if (command.duplicateOf === c.report.reportId) {
+          throw new IllegalState('DUPLICATE_OF_ITSELF', 'a report cannot duplicate itself', c);
+        }
+        return [ReportMarkedDuplicate({ reportId: c.report.reportId, duplicateOf: command.duplicateOf })];
+      }
+
+      case 'Reject': {
+        const c = heldBy(state, command.by, command.now);
+        return [
+          ReportRejected({
+            reportId: c.report.reportId,
+            reason: command.reason,
+            explanation: command.explanation,
+            callerRef: c.report.callerRef,
+          }),
+        ];
+      }
+
+      case 'GiveAdvice': {
+        const c = heldBy(state, command.by, command.now);
+        return [ReportAdviceGiven({ reportId: c.report.reportId, advice: command.advice })];
+      }
+
+      case 'Escalate': {
+        const c = heldBy(state, command.by, command.now);
+        if (c.escalated) throw new IllegalState('ALREADY_ESCALATED', 'the case is already with a supervisor', c);
+        return [ReportEscalated({ reportId: c.report.reportId, reason: command.reason })];
+      }
+
+      case 'Forward': {
+        const c = heldBy(state, command.by, command.now);
+        if (!c.classification) throw new IllegalState('CLASSIFICATION_REQUIRED', 'classify the report before forwarding it', c);
+        if (c.classification.priority === 'P4') {
+          throw new IllegalState('P4_IS_NOT_DISPATCHED', 'a P4 report is not dispatched; give advice or reclassify', c);
+        }
+        const { latitude, longitude, address } = c.report.location;
+        const district = effectiveDistrict(c);
+        if ((latitude === null || longitude === null) && !district) {
+          throw new IllegalState('LOCATION_REQUIRED', 'dispatch needs coordinates or a district; classify the district first', c);
+        }
+        return [
+          ReportForwardedForDispatch({
+            reportId: c.report.reportId,
+            trackingCode: c.report.trackingCode,
+            channel: c.report.channel,
+            receivedAt: c.report.receivedAt,
+            category: c.classification.category,
+            priority: c.classification.priority,
+            district,
+            location: { latitude, longitude, address },
+            description: c.report.description,
+            peopleInjured: c.report.peopleInjured,
+            peopleInvolved: c.report.peopleInvolved,
+          }),
+        ];
+      }
+
+      case 'Reassign': {
+        const c = open(state);
+        if (!command.by.supervisor) throw new IllegalState('SUPERVISOR_REQUIRED', 'only a supervisor reassigns a case', c);
+        return [
+          ReportReassigned({
+            reportId: c.report.reportId,
+            fromOperatorId: c.claim?.operatorId ?? null,
+            toOperatorId: command.toOperatorId,
+            leaseExpiresAt: leaseUntil(command.now, command.leaseSeconds),
+          }),
+        ];
+      }
+
+      case 'MarkOverdue': {
+        // Timers may fire late, twice, or on two instances: the state decides whether anything happens.
+        if (state.status === 'NONE' || !isOpen(state) || state.overdue) return [];
+        const dueAt = triageDueAt(state, command.targets);
+        if (command.now < dueAt) return [];
+        const priority = effectivePriority(state);
+        return [
+          TriageOverdue({
+            reportId: state.report.reportId,
+            priority,
+            targetSeconds: command.targets[priority].triageSeconds,
+            dueAt: dueAt.toISOString(),
+          }),
+        ];
+      }
+
+      case 'ExpireLease': {
+        if (state.status === 'NONE' || !isOpen(state) || !state.claim || leaseLive(state, command.now)) return [];
+        return [ReportReleased({ reportId: state.report.reportId, operatorId: state.claim.operatorId, reason: 'LEASE_EXPIRED' })];
+      }
+
+      default: {
+        const unknown: never = command;
+        throw new Error(`unknown command ${(unknown as TriageCommand).type}`);
+      }
+    }
+  },
+
+  evolve(state, event) {
+    if (event.type === 'TriageCaseOpened') {
+      return { status: 'QUEUED', report: event.data, classification: null, claim: null, escalated: false, overdue: false };
+    }
+    if (state.status === 'NONE') return state;
+    switch (event.type) {
+      case 'ReportClaimed':
+        return { ...state, status: 'IN_TRIAGE', claim: { operatorId: event.data.operatorId, leaseExpiresAt: event.data.leaseExpiresAt } };
+      case 'ReportReleased':
+        return { ...state, status: state.escalated ? 'ESCALATED' : 'QUEUED', claim: null };
+      case 'ReportClassified':
+        return { ...state, classification: { category: event.data.category, priority: event.data.priority, district: event.data.district } };
+      case 'ReportNoteAdded':
+        return state;
+      case 'ReportMarkedDuplicate':
+        return { ...state, status: 'DUPLICATE', claim: null };
+      case 'ReportRejected':
+        return { ...state, status: 'REJECTED', claim: null };
+      case 'ReportAdviceGiven':
+        return { ...state, status: 'ADVICE_GIVEN', claim: null };
+      case 'ReportEscalated':
+        return { ...state, status: 'ESCALATED', escalated: true, claim: null };
+      case 'ReportReassigned':
+        // A supervisor handing the case to an operator is how an escalation is settled.
+        return {
+          ...state,
+          status: 'IN_TRIAGE',
+          escalated: false,
+          claim: { operatorId: event.data.toOperatorId, leaseExpiresAt: event.data.leaseExpiresAt },
+        };
+      case 'ReportForwardedForDispatch':
+        return { ...state, status: 'FORWARDED', claim: null };
+      case 'TriageOverdue':
+        return { ...state, overdue: true };
+      default: {
+        const unknown: never = event;
+        throw new Error(`unknown event ${(unknown as TriageEvent).type}`);
+      }
+    }
+  },
+};

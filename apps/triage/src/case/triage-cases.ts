@@ -1,0 +1,144 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { districtNamed, NotFound, Priority, ValidationFailed } from '@callcenter/contracts';
+import { EventEnvelope, handleCommand, MongoEventStore, SYSTEM_ACTOR, TriageEnvelope } from '@callcenter/events';
+import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
+import { ReporterIdentity, CallersStore } from '../callers/callers.store';
+import { QueueItem } from '../queue/queue-index';
+import { recentReportOf, TriageQueue } from '../queue/triage-queue';
+import { DuplicateCandidate } from '../suggestions';
+import { TriageRules } from '../triage.rules';
+import { Operator, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from './triage-case.decider';
+
+/** A command as the API takes it: the decider's command without who and when, which come from the request. */
+type OperatorCommand = TriageCommand extends infer C ? (C extends { by: Operator } ? Omit<C, 'by' | 'now' | 'leaseSeconds'> : never) : never;
+
+export interface TimelineEntry {
+  version: number;
+  type: string;
+  at: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+/** One case as an operator sees it: the queue item, the report, suggestions, reporter and timeline. */
+export interface CaseDetail extends QueueItem {
+  report: {
+    description: string;
+    categoryHint: string | null;
+    location: TriageCase['report']['location'];
+    suggestedDistrict: string | null;
+    peopleInjured: number;
+    peopleInvolved: number;
+    sourceSystem: string;
+  };
+  classification: TriageCase['classification'];
+  suggestion: TriageCase['report']['suggestion'] & { duplicateCandidatesNow: DuplicateCandidate[] };
+  reporter: ReporterIdentity | null;
+  timeline: TimelineEntry[];
+}
+
+const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor') });
+
+/** What the timeline shows of an event: its data without the ids it repeats and without the caller reference. */
+function timelineData(event: EventEnvelope): Record<string, unknown> {
+  const { reportId, callerRef, ...rest } = event.data as Record<string, unknown>;
+  if (event.type === 'TriageCaseOpened') return { channel: rest.channel, sourceSystem: rest.sourceSystem };
+  return rest;
+}
+
+/**
+ * Runs operators' and timers' commands against the case streams. Thin: the rules are the decider's;
+ * this only folds, appends with optimistic concurrency and answers with the new state.
+ */
+@Injectable()
+export class TriageCases {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    private readonly queue: TriageQueue,
+    private readonly callers: CallersStore,
+    private readonly rules: TriageRules,
+  ) {}
+
+  async execute(
+    reportId: string,
+    command: OperatorCommand,
+    user: AuthenticatedUser,
+    correlationId: string,
+    expectedVersion?: number,
+  ): Promise<CaseDetail> {
+    const now = new Date();
+    if (command.type === 'Classify') this.checkDistrict(command.district);
+    if (command.type === 'MarkDuplicate') await this.checkReportExists(command.duplicateOf);
+    const full = { ...command, by: operatorOf(user), now, leaseSeconds: this.rules.leaseSeconds } as TriageCommand;
+    await this.run(reportId, full, user.id, correlationId, expectedVersion);
+    return this.detail(reportId, user);
+  }
+
+  /** For timers: the actor is `system`; a command that finds nothing to do appends nothing. */
+  async runAsSystem(reportId: string, command: Extract<TriageCommand, { type: 'MarkOverdue' | 'ExpireLease' }>): Promise<number> {
+    try {
+      const result = await this.run(reportId, command, SYSTEM_ACTOR, `timer-${command.type}-${reportId}`);
+      return result.events.length;
+    } catch (e) {
+      if (!(e instanceof NotFound)) throw e;
+      this.queue.index.forget(reportId);
+      return 0;
+    }
+  }
+
+  private async run(reportId: string, command: TriageCommand, actor: string, correlationId: string, expectedVersion?: number) {
+    const existing = await this.store.readStream(reportId);
+    if (existing.version === 0) throw new NotFound('report', reportId);
+    const result = await handleCommand(this.store, triageCaseDecider, reportId, command, { actor, correlationId, now: new Date() }, { expectedVersion });
+    for (const e of result.events) backboneMetrics.appended.inc({ type: e.type });
+    this.queue.accept(result.state, result.version);
+    return result;
+  }
+
+  private checkDistrict(district: string | null | undefined): void {
+    if (district && !districtNamed(this.rules.jurisdiction, district)) {
+      const known = this.rules.jurisdiction.districts.map((d) => d.code).join(', ');
+      throw new ValidationFailed([{ field: 'district', message: `district must be one of ${known}` }]);
+    }
+  }
+
+  private async checkReportExists(reportId: string): Promise<void> {
+    if ((await this.store.readStream(reportId)).version === 0) {
+      throw new ValidationFailed([{ field: 'duplicateOf', message: `no report ${reportId} is known to triage` }]);
+    }
+  }
+
+  /** Folded from the event store, so it shows a command's effect at once. */
+  async detail(reportId: string, user: AuthenticatedUser): Promise<CaseDetail> {
+    const { version, events } = await this.store.readStream(reportId);
+    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    if (state.status === 'NONE') throw new NotFound('report', reportId);
+    const now = new Date();
+    const item = this.queue.index.item({ case: state, version }, now, this.rules.targets);
+    const mayContactReporter = user.roles.some((r) => r === 'operator' || r === 'supervisor');
+    return {
+      ...item,
+      report: {
+        description: state.report.description,
+        categoryHint: state.report.categoryHint,
+        location: state.report.location,
+        suggestedDistrict: state.report.district,
+        peopleInjured: state.report.peopleInjured,
+        peopleInvolved: state.report.peopleInvolved,
+        sourceSystem: state.report.sourceSystem,
+      },
+      classification: state.classification,
+      suggestion: {
+        ...state.report.suggestion,
+        // Reports that came in after this one are candidates too: ask again now.
+        duplicateCandidatesNow: this.queue.recent.candidatesFor(recentReportOf(state)),
+      },
+      reporter: mayContactReporter ? await this.callers.reporterOf(reportId) : null,
+      timeline: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, actor: e.actor, data: timelineData(e) })),
+    };
+  }
+
+  targetOf(priority: Priority) {
+    return this.rules.targets[priority];
+  }
+}

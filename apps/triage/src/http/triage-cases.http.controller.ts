@@ -1,0 +1,176 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  AddNoteDto,
+  ClassifyReportDto,
+  EscalateReportDto,
+  GiveAdviceDto,
+  MarkDuplicateDto,
+  QueueQueryDto,
+  ReassignReportDto,
+  RejectReportDto,
+  ValidationFailed,
+} from '@callcenter/contracts';
+import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { TriageCases } from '../case/triage-cases';
+import { TriageQueue } from '../queue/triage-queue';
+import { TriageRules } from '../triage.rules';
+
+const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
+
+/** `If-Match: 7` or `If-Match: "7"`: act only if the case is still at that version. */
+function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!match) throw new ValidationFailed([{ field: 'If-Match', message: 'If-Match must be the case version, e.g. "7"' }]);
+  return Number(match[1]);
+}
+
+const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The case version you saw; 409 if it moved on' });
+
+@ApiTags('triage')
+@Roles('operator', 'supervisor')
+@ApiConflictResponse({ description: 'the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`)' })
+@Controller('api/v1')
+export class TriageCasesHttpController {
+  constructor(private readonly cases: TriageCases, private readonly queue: TriageQueue, private readonly rules: TriageRules) {}
+
+  @Get('queue')
+  @ApiOperation({ summary: 'Open cases, most urgent first, then longest waiting' })
+  list(@Query() query: QueueQueryDto) {
+    const { offset, limit, ...filter } = query;
+    const page = this.queue.index.list(filter, offset, limit, new Date(), this.rules.targets);
+    return { ...page, offset, limit };
+  }
+
+  @Get('reports/:reportId')
+  @ApiOperation({ summary: 'A case with its suggestions, reporter and timeline' })
+  @ApiNotFoundResponse()
+  get(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser) {
+    return this.cases.detail(id, user);
+  }
+
+  @Post('reports/:reportId/claim')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Take the case (a lease; claiming again renews it)' })
+  claim(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
+    return this.cases.execute(id, { type: 'Claim' }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/release')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Put the case back in the queue' })
+  release(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
+    return this.cases.execute(id, { type: 'Release' }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/classify')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Set category, priority and district' })
+  classify(
+    @Param('reportId', reportId) id: string,
+    @Body() body: ClassifyReportDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    const command = { type: 'Classify' as const, category: body.category, priority: body.priority, district: body.district ?? null };
+    return this.cases.execute(id, command, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/notes')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add an internal note (never shown to the reporter)' })
+  note(@Param('reportId', reportId) id: string, @Body() body: AddNoteDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.cases.execute(id, { type: 'AddNote', text: body.text.trim() }, user, cid);
+  }
+
+  @Post('reports/:reportId/duplicate')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Close as a duplicate of another report' })
+  duplicate(
+    @Param('reportId', reportId) id: string,
+    @Body() body: MarkDuplicateDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.cases.execute(id, { type: 'MarkDuplicate', duplicateOf: body.duplicateOf.toLowerCase() }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/reject')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Close without action, with a reason' })
+  reject(
+    @Param('reportId', reportId) id: string,
+    @Body() body: RejectReportDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.cases.execute(id, { type: 'Reject', reason: body.reason, explanation: body.explanation.trim() }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/advice')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Give the reporter advice and close without dispatch' })
+  advice(
+    @Param('reportId', reportId) id: string,
+    @Body() body: GiveAdviceDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.cases.execute(id, { type: 'GiveAdvice', advice: body.advice.trim() }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/escalate')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Hand the case to a supervisor' })
+  escalate(
+    @Param('reportId', reportId) id: string,
+    @Body() body: EscalateReportDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.cases.execute(id, { type: 'Escalate', reason: body.reason.trim() }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/forward')
+  @HttpCode(200)
+  @IF_MATCH
+  @ApiOperation({ summary: 'Forward for dispatch (needs a classification and a usable location)' })
+  forward(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
+    return this.cases.execute(id, { type: 'Forward' }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/reassign')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @IF_MATCH
+  @ApiOperation({ summary: 'Give the case to an operator (supervisors)' })
+  reassign(
+    @Param('reportId', reportId) id: string,
+    @Body() body: ReassignReportDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.cases.execute(id, { type: 'Reassign', toOperatorId: body.operatorId }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Get('supervisor/stats')
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Queue depth per priority, oldest waiting, overdue, operators active' })
+  stats() {
+    return this.queue.index.stats(new Date(), this.rules.targets);
+  }
+}

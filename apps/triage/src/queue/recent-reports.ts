@@ -1,0 +1,80 @@
+import { DuplicateCandidate, DuplicateRules, findDuplicateCandidates, RecentReport } from '../suggestions';
+
+const METERS_PER_DEGREE = 111_320;
+/**
+ * Per cell and per caller, only the latest reports are compared: a big incident can bring hundreds
+ * of reports to one spot, and ten candidates are all an operator can use.
+ */
+const LATEST_PER_BUCKET = 100;
+
+/**
+ * The reports of the last duplicate window, in process, bucketed so that a new arrival is compared
+ * only with reports in neighbouring grid cells of the same category, or from the same caller:
+ * at 200 arrivals a second a 30-minute window holds 360,000 reports.
+ */
+export class RecentReports {
+  private readonly byCell = new Map<string, RecentReport[]>();
+  private readonly byCaller = new Map<string, RecentReport[]>();
+  private readonly cellDegrees: number;
+  private readonly keepMs: number;
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly rules: DuplicateRules) {
+    this.cellDegrees = rules.radiusMeters / METERS_PER_DEGREE;
+    this.keepMs = Math.max(rules.windowMinutes, rules.sameCallerMinutes) * 60_000;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  private cell(category: string, latitude: number, longitude: number): [number, number, string] {
+    const row = Math.floor(latitude / this.cellDegrees);
+    const column = Math.floor(longitude / this.cellDegrees);
+    return [row, column, `${category}:${row}:${column}`];
+  }
+
+  add(report: RecentReport): void {
+    if (this.seen.has(report.reportId)) return;
+    this.seen.add(report.reportId);
+    if (report.latitude !== null && report.longitude !== null) {
+      const [, , key] = this.cell(report.category, report.latitude, report.longitude);
+      push(this.byCell, key, report);
+    }
+    if (report.callerRef) push(this.byCaller, report.callerRef, report);
+  }
+
+  /** Possible duplicates of a report among the recent ones (the report itself excluded). */
+  candidatesFor(report: RecentReport): DuplicateCandidate[] {
+    const pool: RecentReport[] = [];
+    if (report.latitude !== null && report.longitude !== null) {
+      const [row, column] = this.cell(report.category, report.latitude, report.longitude);
+      for (let r = row - 1; r <= row + 1; r++) {
+        for (let c = column - 1; c <= column + 1; c++) pool.push(...latest(this.byCell.get(`${report.category}:${r}:${c}`)));
+      }
+    }
+    if (report.callerRef) pool.push(...latest(this.byCaller.get(report.callerRef)));
+    return findDuplicateCandidates(report, pool, this.rules);
+  }
+
+  /** Forgets reports older than the longest window (relative to `now`). */
+  prune(now: Date): void {
+    const horizon = new Date(now.getTime() - this.keepMs).toISOString();
+    for (const map of [this.byCell, this.byCaller]) {
+      for (const [key, reports] of map) {
+        const kept = reports.filter((r) => r.receivedAt >= horizon);
+        if (kept.length === 0) map.delete(key);
+        else if (kept.length !== reports.length) map.set(key, kept);
+        for (const r of reports) if (r.receivedAt < horizon) this.seen.delete(r.reportId);
+      }
+    }
+  }
+}
+
+const latest = (reports: RecentReport[] | undefined) => (reports ?? []).slice(-LATEST_PER_BUCKET);
+
+function push(map: Map<string, RecentReport[]>, key: string, report: RecentReport) {
+  const list = map.get(key);
+  if (list) list.push(report);
+  else map.set(key, [report]);
+}

@@ -1,0 +1,116 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Collection, Db } from 'mongodb';
+import {
+  EventEnvelope,
+  EventRegistry,
+  MongoEventStore,
+  Projected,
+  TopicTail,
+  TOPICS,
+  TRIAGE_EVENT_TYPES,
+  triageEvents,
+  TriageEnvelope,
+} from '@callcenter/events';
+import { EVENT_STORE, kafkaLogger, KAFKA, MONGO_DB } from '@callcenter/platform';
+import { TriageCase, TriageCaseState, triageCaseDecider } from '../case/triage-case.decider';
+import { RecentReport } from '../suggestions';
+import { TriageRules } from '../triage.rules';
+import { QueueIndex } from './queue-index';
+import { RecentReports } from './recent-reports';
+
+export const QUEUE_SNAPSHOT_COLLECTION = 'triage_queue';
+
+export function recentReportOf(c: TriageCase): RecentReport {
+  return {
+    reportId: c.report.reportId,
+    category: c.classification?.category ?? c.report.suggestion.category,
+    latitude: c.report.location.latitude,
+    longitude: c.report.location.longitude,
+    callerRef: c.report.callerRef,
+    receivedAt: c.report.receivedAt,
+  };
+}
+
+/**
+ * This instance's whole view of the queue. On start it loads the stored snapshot of open cases and
+ * re-reads the last `lookbackMinutes` of the triage topic (events the snapshot already holds are
+ * recognised by version and skipped), then follows the topic live. Every instance sees every case,
+ * so any of them can list the queue and find duplicates.
+ */
+@Injectable()
+export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly index = new QueueIndex();
+  readonly recent: RecentReports;
+  private readonly logger = new Logger(TriageQueue.name);
+  private readonly snapshot: Collection<Projected<TriageCase>>;
+  private tail?: TopicTail;
+  private pending: EventEnvelope[][] | null = [];
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_DB) db: Db,
+    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    private readonly rules: TriageRules,
+  ) {
+    this.recent = new RecentReports(rules.duplicates);
+    this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
+  }
+
+  async onApplicationBootstrap() {
+    const started = Date.now();
+    this.tail = new TopicTail({
+      kafka: this.kafka,
+      topic: TOPICS.triage,
+      since: new Date(started - this.rules.lookbackMinutes * 60_000),
+      registry: new EventRegistry(triageEvents),
+      groupPrefix: 'triage-queue-live',
+      logger: kafkaLogger('TriageQueueTail'),
+      handle: async (events) => {
+        if (this.pending) this.pending.push(events);
+        else await this.apply(events);
+      },
+    });
+    // The tail starts first and buffers, so nothing recorded while the snapshot loads is missed.
+    await this.tail.start();
+    let loaded = 0;
+    for await (const doc of this.snapshot.find({}, { batchSize: 5_000 })) {
+      const { _id, _version, _versions, ...c } = doc;
+      this.index.load({ case: c as TriageCase, version: _version ?? 1 });
+      this.recent.add(recentReportOf(c as TriageCase));
+      loaded++;
+    }
+    const buffered = this.pending ?? [];
+    this.pending = null;
+    for (const events of buffered) await this.apply(events);
+    this.logger.log(`queue loaded: ${loaded} open cases from the snapshot, ${this.index.size} open now (${Date.now() - started} ms)`);
+  }
+
+  async onModuleDestroy() {
+    await this.tail?.stop();
+  }
+
+  private async apply(events: EventEnvelope[]): Promise<void> {
+    for (const event of events) {
+      if (!TRIAGE_EVENT_TYPES.has(event.type)) continue;
+      const outcome = this.index.apply(event as TriageEnvelope);
+      if (event.type === 'TriageCaseOpened') {
+        const entry = this.index.get(event.streamId);
+        if (entry) this.recent.add(recentReportOf(entry.case));
+      }
+      if (outcome === 'gap') await this.refold(event.streamId);
+    }
+  }
+
+  /** Takes a case's state from the event store, the source of truth (after a gap, or a local command). */
+  async refold(reportId: string): Promise<void> {
+    const { version, events } = await this.store.readStream(reportId);
+    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    if (state.status !== 'NONE') this.index.load({ case: state, version });
+  }
+
+  /** A command of this instance has just been stored: show it at once rather than after the round trip through Kafka. */
+  accept(state: TriageCaseState, version: number): void {
+    if (state.status !== 'NONE') this.index.load({ case: state, version });
+  }
+}

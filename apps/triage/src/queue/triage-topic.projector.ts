@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Collection, Db } from 'mongodb';
+import { EventEnvelope, EventRegistry, projectOnce, Projected, ReportRejectedV1, TOPICS, triageEvents } from '@callcenter/events';
+import { KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
+import { TriageCase } from '../case/triage-case.decider';
+import { CallersStore } from '../callers/callers.store';
+import { evolveQueueSnapshot } from './queue-snapshot.projection';
+import { QUEUE_SNAPSHOT_COLLECTION } from './triage-queue';
+
+export const TRIAGE_PROJECTOR_GROUP = 'triage-read-models';
+
+/**
+ * Keeps triage's stored read models from its own topic: the queue snapshot and the callers'
+ * prank record. Instances share the partitions, so each case is written by one of them.
+ */
+@Injectable()
+export class TriageTopicProjector extends ServiceConsumer {
+  private readonly snapshot: Collection<Projected<TriageCase>>;
+
+  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(MONGO_DB) db: Db, private readonly callers: CallersStore) {
+    super(kafka, { group: TRIAGE_PROJECTOR_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 50 });
+    this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
+  }
+
+  protected async handle(event: EventEnvelope) {
+    await projectOnce(this.snapshot, event.streamId, event, evolveQueueSnapshot);
+    if (event.type === 'ReportRejected') {
+      const { reason, callerRef, reportId } = event.data as ReportRejectedV1;
+      if (reason === 'PRANK' && callerRef) await this.callers.recordPrank(callerRef, reportId);
+    }
+  }
+}

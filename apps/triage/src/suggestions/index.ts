@@ -1,0 +1,3 @@
+export * from './suggest-classification';
+export * from './find-duplicates';
+export * from './low-trust';
