@@ -3,51 +3,33 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { INTAKE_PROTO_PATH } from '@callcenter/contracts';
 import { fromKafkaMessage, HEADERS, TOPICS } from '@callcenter/events';
-import { eventually, readTopic, RunningService, startService, testKafka, testMongo, uniqueName } from '@callcenter/testing';
+import {
+  eventually,
+  grpcCall,
+  intakeClient,
+  intakeMetadata,
+  MOBILE_APP_KEY,
+  readTopic,
+  RunningService,
+  sampleReport,
+  startService,
+  testKafka,
+  testMongo,
+  uniqueName,
+} from '@callcenter/testing';
 
 const ROOT = resolve(__dirname, '../../..');
 const HTTP_PORT = 13001;
 const GRPC_PORT = 15051;
-const MOBILE_KEY = 'dev-key-mobile-app-0001';
 
-const definition = loadSync(INTAKE_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-const ReportIntake = (grpc.loadPackageDefinition(definition) as any).callcenter.intake.v1.ReportIntake;
-
-function client(port = GRPC_PORT) {
-  return new ReportIntake(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}
-
-function metadata(key: string | null = MOBILE_KEY, correlationId?: string) {
-  const m = new grpc.Metadata();
-  if (key) m.set('x-api-key', key);
-  if (correlationId) m.set('x-correlation-id', correlationId);
-  return m;
-}
-
-function call<T>(c: any, method: string, request: unknown, md = metadata()): Promise<T> {
-  return new Promise((ok, fail) => c[method](request, md, (err: grpc.ServiceError | null, res: T) => (err ? fail(err) : ok(res))));
-}
-
-function report(externalId = uniqueName('ext'), overrides: Record<string, unknown> = {}) {
-  return {
-    source_system: 'mobile-app',
-    external_id: externalId,
-    channel: 'MOBILE_APP',
-    reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false },
-    category_hint: 'KEBAKARAN',
-    description: 'Kebakaran rumah di Jl. Dago 120, asap tebal, satu orang terluka',
-    location: { latitude: -6.8847, longitude: 107.6131, address: 'Jl. Dago 120', district: 'Coblong' },
-    occurred_at: { seconds: String(Math.floor(Date.now() / 1000) - 120), nanos: 0 },
-    people_injured: 1,
-    people_involved: 3,
-    ...overrides,
-  };
-}
+const MOBILE_KEY = MOBILE_APP_KEY;
+const client = (port = GRPC_PORT) => intakeClient(port);
+const metadata = intakeMetadata;
+const call = grpcCall;
+const report = (externalId = uniqueName('ext'), overrides: Record<string, unknown> = {}) => sampleReport({ external_id: externalId, ...overrides });
 
 describe('intake service over gRPC (real Kafka and database)', () => {
   const prefix = uniqueName('e2e').replace(/-/g, '_');

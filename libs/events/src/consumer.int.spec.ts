@@ -1,5 +1,5 @@
 import { Admin, Kafka, Producer } from 'kafkajs';
-import { Collection, MongoClient } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import { deleteTopics, eventually, readTopic, testKafka, testMongo, uniqueName } from '@callcenter/testing';
 import { headerString, toKafkaMessage } from './codec';
 import { EventConsumer } from './consumer';
