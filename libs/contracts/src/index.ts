@@ -6,3 +6,4 @@ export * from './priority-targets';
 export * from './jurisdiction';
 export * from './geo';
 export * from './triage/triage.dto';
+export * from './dispatch/dispatch.dto';

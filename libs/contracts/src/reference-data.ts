@@ -42,3 +42,15 @@ export const DISPLAY_TIME_ZONE = 'Asia/Jakarta';
 /** Why triage closed a report without action. */
 export const REJECTION_REASONS = ['PRANK', 'NOT_POLICE_MATTER', 'INSUFFICIENT_INFORMATION', 'OUT_OF_JURISDICTION'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Kinds of field unit a Polres sends (which handles what: apps/dispatch/src/recommendation). */
+export const UNIT_TYPES = ['PATROL_CAR', 'MOTORCYCLE_PATROL', 'TRAFFIC', 'INVESTIGATION', 'FIRE_LIAISON', 'AMBULANCE_LIAISON'] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+
+/** What a unit reports about itself. */
+export const UNIT_STATUSES = ['AVAILABLE', 'EN_ROUTE', 'ON_SCENE', 'BUSY', 'OFF_DUTY'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+/** How an incident ended. CANCELLED: called off before a unit got there. */
+export const RESOLUTION_OUTCOMES = ['HANDLED_ON_SCENE', 'ARREST_MADE', 'REFERRED', 'FALSE_ALARM', 'NO_TRACE', 'CANCELLED'] as const;
+export type ResolutionOutcome = (typeof RESOLUTION_OUTCOMES)[number];

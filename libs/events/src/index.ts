@@ -12,3 +12,4 @@ export * from './projection';
 export * from './decider';
 export * from './intake';
 export * from './triage';
+export * from './dispatch';

@@ -72,3 +72,34 @@ export class TopicTail {
     this.consumer = undefined;
   }
 }
+
+/**
+ * Starts an in-process view: the tail starts first and buffers, then the stored snapshot loads, then
+ * the buffered and all later events apply. Nothing recorded while the snapshot loads is missed, and
+ * `apply` must recognise what the snapshot already holds (by stream version).
+ */
+export async function followWithSnapshot(
+  options: Omit<TopicTailOptions, 'handle'>,
+  loadSnapshot: () => Promise<void>,
+  apply: (events: EventEnvelope[]) => void | Promise<void>,
+): Promise<TopicTail> {
+  let pending: EventEnvelope[][] | null = [];
+  const tail = new TopicTail({
+    ...options,
+    handle: async (events) => {
+      if (pending) pending.push(events);
+      else await apply(events);
+    },
+  });
+  await tail.start();
+  try {
+    await loadSnapshot();
+  } catch (e) {
+    await tail.stop();
+    throw e;
+  }
+  const buffered: EventEnvelope[][] = pending ?? [];
+  pending = null;
+  for (const events of buffered) await apply(events);
+  return tail;
+}

@@ -63,7 +63,7 @@ export class QueueQueryDto {
   @Matches(PERSON_ID, { message: 'claimedBy must be an operator id' })
   claimedBy?: string;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'offset must be a whole number' })
@@ -71,7 +71,7 @@ export class QueueQueryDto {
   @Max(1_000_000)
   offset = 0;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @ApiPropertyOptional({ type: Number, default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })
