@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { EventEnvelope, EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/events';
+import { dispatchEvents, EventEnvelope, EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/events';
 import { KAFKA, ServiceConsumer } from '@callcenter/platform';
 import { ReportStatusStore } from './report-status.store';
 
@@ -13,7 +13,7 @@ export class ReportStatusConsumer extends ServiceConsumer {
     super(kafka, {
       group: STATUS_CONSUMER_GROUP,
       topics: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch],
-      registry: new EventRegistry([...intakeEvents, ...triageEvents]),
+      registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
       streamsConcurrently: 50,
     });
   }

@@ -64,6 +64,15 @@ function stepOf(event: EventEnvelope): StatusEntry | null {
       return { state: 'ADVICE_GIVEN', at, message: `${MESSAGES.ADVICE_GIVEN} Saran: ${(event.data as ReportAdviceGivenV1).advice}` };
     case 'ReportForwardedForDispatch':
       return { state: 'FORWARDED', at, message: MESSAGES.FORWARDED };
+    case 'UnitAssigned':
+    case 'UnitEnRoute':
+      return { state: 'DISPATCHED', at, message: MESSAGES.DISPATCHED };
+    case 'UnitArrived':
+      return { state: 'ON_SCENE', at, message: MESSAGES.ON_SCENE };
+    case 'IncidentResolved':
+      return { state: 'RESOLVED', at, message: MESSAGES.RESOLVED };
+    case 'IncidentClosed':
+      return { state: 'CLOSED', at, message: MESSAGES.CLOSED };
     default:
       return null;
   }
@@ -94,8 +103,10 @@ export function evolveReportStatus(doc: ReportStatusView | null, event: EventEnv
     next.sourceSystem = data.sourceSystem;
     next.receivedAt = data.receivedAt;
   }
-  // Being in triage is one step for the reporter, however often the case changes hands.
-  const seen = base.timeline.some((s) => s.state === step.state && (s.at === step.at || step.state === 'IN_TRIAGE'));
+  // Being in triage, or a unit on its way, is one step for the reporter, however often the case or
+  // the incident changes hands.
+  const once = step.state === 'IN_TRIAGE' || step.state === 'DISPATCHED';
+  const seen = base.timeline.some((s) => s.state === step.state && (s.at === step.at || once));
   next.timeline = seen ? base.timeline : [...base.timeline, step].sort((a, b) => a.at.localeCompare(b.at));
   next.state = next.timeline[next.timeline.length - 1].state;
   next.final = FINAL_STATES.has(next.state);

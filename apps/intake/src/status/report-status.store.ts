@@ -36,7 +36,9 @@ export class ReportStatusStore {
         if (!isDuplicateKey(e)) throw e;
       }
     }
-    const changed = await projectOnce(this.statuses, reportId, event, evolveReportStatus, { source: event.producer });
+    // Several streams feed one report's status (its intake, triage and incident streams); each
+    // keeps its own position.
+    const changed = await projectOnce(this.statuses, reportId, event, evolveReportStatus, { source: `${event.producer}:${event.streamId}` });
     if (changed) this.changes.next(reportId);
   }
 

@@ -6,6 +6,7 @@ import {
   EventRegistry,
   MongoEventStore,
   Projected,
+  followWithSnapshot,
   TopicTail,
   TOPICS,
   TRIAGE_EVENT_TYPES,
@@ -45,7 +46,6 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TriageQueue.name);
   private readonly snapshot: Collection<Projected<TriageCase>>;
   private tail?: TopicTail;
-  private pending: EventEnvelope[][] | null = [];
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -59,30 +59,26 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap() {
     const started = Date.now();
-    this.tail = new TopicTail({
-      kafka: this.kafka,
-      topic: TOPICS.triage,
-      since: new Date(started - this.rules.lookbackMinutes * 60_000),
-      registry: new EventRegistry(triageEvents),
-      groupPrefix: 'triage-queue-live',
-      logger: kafkaLogger('TriageQueueTail'),
-      handle: async (events) => {
-        if (this.pending) this.pending.push(events);
-        else await this.apply(events);
-      },
-    });
-    // The tail starts first and buffers, so nothing recorded while the snapshot loads is missed.
-    await this.tail.start();
     let loaded = 0;
-    for await (const doc of this.snapshot.find({}, { batchSize: 5_000 })) {
-      const { _id, _version, _versions, ...c } = doc;
-      this.index.load({ case: c as TriageCase, version: _version ?? 1 });
-      this.recent.add(recentReportOf(c as TriageCase));
-      loaded++;
-    }
-    const buffered = this.pending ?? [];
-    this.pending = null;
-    for (const events of buffered) await this.apply(events);
+    this.tail = await followWithSnapshot(
+      {
+        kafka: this.kafka,
+        topic: TOPICS.triage,
+        since: new Date(started - this.rules.lookbackMinutes * 60_000),
+        registry: new EventRegistry(triageEvents),
+        groupPrefix: 'triage-queue-live',
+        logger: kafkaLogger('TriageQueueTail'),
+      },
+      async () => {
+        for await (const doc of this.snapshot.find({}, { batchSize: 5_000 })) {
+          const { _id, _version, _versions, ...c } = doc;
+          this.index.load({ case: c as TriageCase, version: _version ?? 1 });
+          this.recent.add(recentReportOf(c as TriageCase));
+          loaded++;
+        }
+      },
+      (events) => this.apply(events),
+    );
     this.logger.log(`queue loaded: ${loaded} open cases from the snapshot, ${this.index.size} open now (${Date.now() - started} ms)`);
   }
 
