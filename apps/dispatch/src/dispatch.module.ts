@@ -1,14 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TOPICS } from '@callcenter/events';
+import { dispatchEvents, EventRegistry, TOPICS } from '@callcenter/events';
 import { PlatformModule } from '@callcenter/platform';
+import { DispatchBoardService } from './board/dispatch-board.service';
+import { DispatchTopicProjector } from './board/dispatch-topic.projector';
 import { DispatchConfig } from './dispatch.config';
+import { DispatchRules } from './dispatch.rules';
+import { Dispatching } from './dispatching';
+import { IncidentsHttpController } from './http/incidents.http.controller';
+import { UnitsHttpController } from './http/units.http.controller';
+import { DispatchTimers } from './timers/dispatch-timers';
+import { OpenIncidentConsumer } from './triage-feed/open-incident.consumer';
 
 @Module({})
 export class DispatchModule {
   static forRoot(config: DispatchConfig): DynamicModule {
     return {
       module: DispatchModule,
-      imports: [PlatformModule.forService({ service: 'dispatch', config, topic: TOPICS.dispatch, consumes: [TOPICS.triage] })],
+      imports: [
+        PlatformModule.forService({
+          service: 'dispatch',
+          config,
+          topic: TOPICS.dispatch,
+          consumes: [TOPICS.triage],
+          registry: new EventRegistry(dispatchEvents),
+        }),
+      ],
+      controllers: [UnitsHttpController, IncidentsHttpController],
+      providers: [
+        { provide: DispatchRules, useValue: new DispatchRules(config) },
+        DispatchBoardService,
+        Dispatching,
+        DispatchTopicProjector,
+        OpenIncidentConsumer,
+        DispatchTimers,
+      ],
     };
   }
 }

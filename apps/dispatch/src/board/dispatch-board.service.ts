@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Collection, Db } from 'mongodb';
+import { dispatchEvents, EventEnvelope, UNIT_EVENT_TYPES, EventRegistry, followWithSnapshot, MongoEventStore, Projected, TopicTail, TOPICS } from '@callcenter/events';
+import { EVENT_STORE, KAFKA, kafkaLogger, MONGO_DB } from '@callcenter/platform';
+import { DispatchRules } from '../dispatch.rules';
+import { Incident, incidentDecider, IncidentState } from '../incident/incident.decider';
+import { Unit, unitDecider, UnitState } from '../unit/unit.decider';
+import { DispatchBoard } from './dispatch-board';
+
+export const UNITS_SNAPSHOT = 'dispatch_units';
+export const OPEN_INCIDENTS_SNAPSHOT = 'dispatch_open_incidents';
+
+/**
+ * This instance's dispatch board: the stored snapshots, then the dispatch topic from
+ * `lookbackMinutes` ago and live. Every instance sees every unit and open incident.
+ */
+@Injectable()
+export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly board: DispatchBoard;
+  private readonly logger = new Logger(DispatchBoardService.name);
+  private readonly units: Collection<Projected<Unit>>;
+  private readonly incidents: Collection<Projected<Incident>>;
+  private tail?: TopicTail;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_DB) db: Db,
+    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    private readonly rules: DispatchRules,
+  ) {
+    this.board = new DispatchBoard(rules.jurisdiction);
+    this.units = db.collection(UNITS_SNAPSHOT);
+    this.incidents = db.collection(OPEN_INCIDENTS_SNAPSHOT);
+  }
+
+  async onApplicationBootstrap() {
+    const started = Date.now();
+    this.tail = await followWithSnapshot(
+      {
+        kafka: this.kafka,
+        topic: TOPICS.dispatch,
+        since: new Date(started - this.rules.lookbackMinutes * 60_000),
+        registry: new EventRegistry(dispatchEvents),
+        groupPrefix: 'dispatch-board-live',
+        logger: kafkaLogger('DispatchBoardTail'),
+      },
+      async () => {
+        for await (const { _id, _version, _versions, ...unit } of this.units.find({}, { batchSize: 5_000 })) {
+          this.board.loadUnit({ state: unit as Unit, version: _version ?? 1 });
+        }
+        for await (const { _id, _version, _versions, ...incident } of this.incidents.find({}, { batchSize: 5_000 })) {
+          this.board.loadIncident({ state: incident as Incident, version: _version ?? 1 });
+        }
+      },
+      (events) => this.apply(events),
+    );
+    const { units, openIncidents } = this.board.size;
+    this.logger.log(`board loaded: ${units} units, ${openIncidents} open incidents (${Date.now() - started} ms)`);
+  }
+
+  async onModuleDestroy() {
+    await this.tail?.stop();
+  }
+
+  private async apply(events: EventEnvelope[]) {
+    for (const event of events) {
+      if (this.board.apply(event) === 'gap') await this.refold(event.streamId, event.type);
+    }
+  }
+
+  private async refold(streamId: string, type: string) {
+    const { version, events } = await this.store.readStream(streamId);
+    if (UNIT_EVENT_TYPES.has(type)) {
+      this.acceptUnit(events.reduce((s: UnitState, e) => unitDecider.evolve(s, e as any), unitDecider.initialState()), version);
+    } else {
+      this.acceptIncident(events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState()), version);
+    }
+  }
+
+  /** A command of this instance was stored: show it now, not after the round trip through Kafka. */
+  acceptUnit(state: UnitState, version: number): void {
+    if (state.status !== 'UNREGISTERED') this.board.loadUnit({ state, version });
+  }
+
+  acceptIncident(state: IncidentState, version: number): void {
+    if (state.status !== 'NONE') this.board.loadIncident({ state, version });
+  }
+}

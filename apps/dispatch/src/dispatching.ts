@@ -1,0 +1,303 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { v5 as uuidv5 } from 'uuid';
+import { districtNamed, haversineMeters, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { CommandMetadata, handleCommand, IncidentOpenedV1, MongoEventStore, SYSTEM_ACTOR, UnitReleasedV1 } from '@callcenter/events';
+import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
+import { DispatchBoardService } from './board/dispatch-board.service';
+import { DispatchRules } from './dispatch.rules';
+import { Incident, IncidentActor, IncidentCommand, incidentDecider, IncidentState, UnitChoice } from './incident/incident.decider';
+import { Recommendation } from './recommendation';
+import { Unit, UnitCommand, unitDecider, UnitDetails, UnitState } from './unit/unit.decider';
+
+const INCIDENT_ID_NAMESPACE = 'b8a4c3c2-5d7e-4f0a-9e1b-2c6d8f0a4e17';
+
+/** One incident per report, found again from the report id, however often the forward is redelivered. */
+export function incidentIdFor(reportId: string): string {
+  return uuidv5(reportId, INCIDENT_ID_NAMESPACE);
+}
+
+/** A field unit's token names it as `unit:<call sign>`; dispatchers and supervisors act for any unit. */
+export function actorOf(user: AuthenticatedUser): IncidentActor {
+  if (user.roles.includes('dispatcher') || user.roles.includes('supervisor')) return { kind: 'dispatcher', id: user.id };
+  return { kind: 'unit', unitId: user.id.replace(/^unit:/, '') };
+}
+
+type Meta = Omit<CommandMetadata, 'now'>;
+
+/**
+ * Runs dispatch commands. An assignment touches two streams, the incident's and the unit's, and
+ * there are no multi-document transactions: the unit is committed first (its version check is the
+ * lock that stops double-booking), then the incident records the assignment; if that fails the
+ * unit is released again. A crash between the two leaves a committed unit its incident does not
+ * hold, which the timers release (see DispatchBoard.due). Releases are idempotent.
+ */
+@Injectable()
+export class Dispatching {
+  private readonly logger = new Logger(Dispatching.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    private readonly boards: DispatchBoardService,
+    private readonly rules: DispatchRules,
+  ) {}
+
+  // ---- units ----
+
+  async registerUnit(callSign: string, details: UnitDetails, onShift: boolean, meta: Meta): Promise<Unit> {
+    this.checkDistrict(details.homeDistrict);
+    return this.onUnit(callSign, { type: 'RegisterUnit', unitId: callSign, callSign, details, onShift }, meta);
+  }
+
+  async updateUnit(unitId: string, details: Partial<UnitDetails>, onShift: boolean | undefined, meta: Meta): Promise<Unit> {
+    if (details.homeDistrict) this.checkDistrict(details.homeDistrict);
+    await this.existingUnit(unitId);
+    return this.onUnit(unitId, { type: 'UpdateUnit', now: new Date(), details, onShift }, meta);
+  }
+
+  async reportUnitStatus(unitId: string, user: AuthenticatedUser, change: Omit<Extract<UnitCommand, { type: 'ReportStatus' }>, 'type' | 'now'>, meta: Meta): Promise<Unit> {
+    const actor = actorOf(user);
+    if (actor.kind === 'unit' && actor.unitId !== unitId) {
+      throw new IllegalState('NOT_YOUR_UNIT', `a unit reports only its own status (${actor.unitId})`);
+    }
+    await this.existingUnit(unitId);
+    return this.onUnit(unitId, { type: 'ReportStatus', now: new Date(), ...change }, meta);
+  }
+
+  private async existingUnit(unitId: string): Promise<void> {
+    if ((await this.store.readStream(unitId)).version === 0) throw new NotFound('unit', unitId);
+  }
+
+  private async onUnit(unitId: string, command: UnitCommand, meta: Meta): Promise<Unit> {
+    const result = await handleCommand(this.store, unitDecider, unitId, command, { ...meta, now: new Date() });
+    this.count(result.events);
+    this.boards.acceptUnit(result.state, result.version);
+    return result.state as Unit;
+  }
+
+  private async releaseUnit(unitId: string, incidentId: string, reason: UnitReleasedV1['reason'], meta: Meta): Promise<void> {
+    try {
+      await this.onUnit(unitId, { type: 'ReleaseUnit', incidentId, reason }, meta);
+    } catch (e) {
+      // The incident has moved on; the timers release the unit if this did not.
+      this.logger.warn(`releasing ${unitId} from ${incidentId} failed; the timers retry: ${(e as Error).message}`);
+    }
+  }
+
+  // ---- incidents ----
+
+  /** Opens the incident of a forwarded report (idempotent). Returns it, and whether this call opened it. */
+  async openIncident(forwarded: Omit<IncidentOpenedV1, 'incidentId' | 'location'> & { location: { latitude: number | null; longitude: number | null; address: string | null } }, meta: Meta) {
+    const incidentId = incidentIdFor(forwarded.reportId);
+    const location = this.whereToSend(forwarded.location, forwarded.district);
+    const data: IncidentOpenedV1 = { ...forwarded, incidentId, location };
+    const result = await handleCommand(this.store, incidentDecider, incidentId, { type: 'OpenIncident', data }, { ...meta, now: new Date() });
+    this.count(result.events);
+    this.boards.acceptIncident(result.state, result.version);
+    return { incident: result.state as Incident, opened: result.events.length > 0 };
+  }
+
+  private whereToSend(location: { latitude: number | null; longitude: number | null; address: string | null }, district: string | null): IncidentOpenedV1['location'] {
+    if (location.latitude !== null && location.longitude !== null) return { latitude: location.latitude, longitude: location.longitude, address: location.address, approximate: false };
+    const centre = districtNamed(this.rules.jurisdiction, district);
+    // Triage forwards only with coordinates or a district; an unknown district falls back to the first.
+    const d = centre ?? this.rules.jurisdiction.districts[0];
+    return { latitude: d.latitude, longitude: d.longitude, address: location.address, approximate: true };
+  }
+
+  async assign(incidentId: string, unitId: string, by: IncidentActor, meta: Meta, automatic = false): Promise<Incident> {
+    const incident = await this.incidentState(incidentId);
+    const unit = await this.unitState(unitId);
+    const choice = this.choiceOf(incident, unit);
+    const now = new Date();
+    // Ask the incident's rules first, so an illegal assignment never touches the unit.
+    incidentDecider.decide({ type: 'AssignUnit', by, now, unit: choice, automatic, acknowledgeSeconds: this.rules.acknowledgeSeconds }, incident);
+    await this.onUnit(unitId, { type: 'CommitUnit', now, incidentId, reportId: incident.incident.reportId }, meta);
+    try {
+      return (await this.onIncident(incidentId, { type: 'AssignUnit', by, now, unit: choice, automatic, acknowledgeSeconds: this.rules.acknowledgeSeconds }, meta)).incident;
+    } catch (e) {
+      await this.releaseUnit(unitId, incidentId, 'ASSIGNMENT_FAILED', meta);
+      throw e;
+    }
+  }
+
+  async reassign(incidentId: string, unitId: string, by: IncidentActor, meta: Meta): Promise<Incident> {
+    const incident = await this.incidentState(incidentId);
+    const unit = await this.unitState(unitId);
+    const choice = this.choiceOf(incident, unit);
+    const now = new Date();
+    incidentDecider.decide({ type: 'ReassignUnit', by, now, unit: choice, acknowledgeSeconds: this.rules.acknowledgeSeconds }, incident);
+    const previous = incident.assignment!.unitId;
+    await this.onUnit(unitId, { type: 'CommitUnit', now, incidentId, reportId: incident.incident.reportId }, meta);
+    let result: Incident;
+    try {
+      result = (await this.onIncident(incidentId, { type: 'ReassignUnit', by, now, unit: choice, acknowledgeSeconds: this.rules.acknowledgeSeconds }, meta)).incident;
+    } catch (e) {
+      await this.releaseUnit(unitId, incidentId, 'ASSIGNMENT_FAILED', meta);
+      throw e;
+    }
+    await this.releaseUnit(previous, incidentId, 'REASSIGNED', meta);
+    return result;
+  }
+
+  async acknowledge(incidentId: string, by: IncidentActor, meta: Meta) {
+    return (await this.onIncident(incidentId, { type: 'AcknowledgeAssignment', by }, meta)).incident;
+  }
+
+  async decline(incidentId: string, by: IncidentActor, reason: string, meta: Meta) {
+    const result = await this.onIncident(incidentId, { type: 'DeclineAssignment', by, reason }, meta);
+    await this.releaseUnit(result.unitId!, incidentId, 'DECLINED', meta);
+    return this.afterUnitLost(result.incident, meta);
+  }
+
+  async enRoute(incidentId: string, by: IncidentActor, meta: Meta) {
+    const result = await this.onIncident(incidentId, { type: 'MarkEnRoute', by }, meta);
+    await this.followUnit(result.unitId!, 'EN_ROUTE', incidentId, meta);
+    return result.incident;
+  }
+
+  async arrive(incidentId: string, by: IncidentActor, meta: Meta) {
+    const result = await this.onIncident(incidentId, { type: 'MarkArrived', by }, meta);
+    await this.followUnit(result.unitId!, 'ON_SCENE', incidentId, meta);
+    return result.incident;
+  }
+
+  async resolve(incidentId: string, by: IncidentActor, outcome: Extract<IncidentCommand, { type: 'ResolveIncident' }>['outcome'], summary: string, meta: Meta) {
+    const result = await this.onIncident(incidentId, { type: 'ResolveIncident', by, outcome, summary }, meta);
+    if (result.unitId) await this.releaseUnit(result.unitId, incidentId, 'RESOLVED', meta);
+    return result.incident;
+  }
+
+  async close(incidentId: string, by: IncidentActor, meta: Meta) {
+    const result = await this.onIncident(incidentId, { type: 'CloseIncident', by }, meta);
+    if (result.unitId) await this.releaseUnit(result.unitId, incidentId, 'CLOSED', meta);
+    return result.incident;
+  }
+
+  // ---- timers ----
+
+  async timeOutAssignment(incidentId: string): Promise<void> {
+    const meta = this.systemMeta('ack-timeout', incidentId);
+    const result = await this.onIncident(incidentId, { type: 'TimeOutAssignment', now: new Date() }, meta);
+    if (result.unitId && result.changed) {
+      await this.releaseUnit(result.unitId, incidentId, 'TIMED_OUT', meta);
+      await this.afterUnitLost(result.incident, meta);
+    }
+  }
+
+  async markOverdue(incidentId: string): Promise<void> {
+    await this.onIncident(incidentId, { type: 'MarkDispatchOverdue', now: new Date(), targets: this.rules.targets }, this.systemMeta('dispatch-overdue', incidentId));
+  }
+
+  async releaseOrphan(unitId: string, incidentId: string): Promise<void> {
+    await this.releaseUnit(unitId, incidentId, 'ORPHANED', this.systemMeta('orphan', unitId));
+  }
+
+  /** P1 incidents go to the top recommended unit at once when configured; else they wait for a dispatcher. */
+  async autoAssign(incident: Incident, meta: Meta): Promise<Incident> {
+    if (!this.rules.autoAssignP1 || incident.incident.priority !== 'P1' || incident.status !== 'AWAITING_UNIT') return incident;
+    for (const candidate of this.recommendations(incident)) {
+      try {
+        return await this.assign(incident.incident.incidentId, candidate.unitId, { kind: 'dispatcher', id: SYSTEM_ACTOR }, { ...meta, actor: SYSTEM_ACTOR }, true);
+      } catch (e) {
+        if (!(e instanceof IllegalState)) throw e; // the unit was taken meanwhile: try the next one
+      }
+    }
+    return incident;
+  }
+
+  private afterUnitLost(incident: Incident, meta: Meta): Promise<Incident> {
+    return this.autoAssign(incident, meta);
+  }
+
+  private systemMeta(what: string, id: string): Meta {
+    return { actor: SYSTEM_ACTOR, correlationId: `timer-${what}-${id}` };
+  }
+
+  private async followUnit(unitId: string, status: 'EN_ROUTE' | 'ON_SCENE', incidentId: string, meta: Meta) {
+    try {
+      await this.onUnit(unitId, { type: 'ReportStatus', now: new Date(), status, incidentId }, meta);
+    } catch (e) {
+      this.logger.warn(`status ${status} of ${unitId} not recorded: ${(e as Error).message}`);
+    }
+  }
+
+  /** Runs a command on an incident; also says which unit held it when the command was decided. */
+  private async onIncident(incidentId: string, command: IncidentCommand, meta: Meta): Promise<{ incident: Incident; unitId: string | null; changed: boolean }> {
+    if ((await this.store.readStream(incidentId)).version === 0) throw new NotFound('incident', incidentId);
+    let heldBy: string | null = null;
+    const result = await handleCommand(
+      this.store,
+      {
+        ...incidentDecider,
+        // The unit the command concerns is the one holding the incident when the command was decided.
+        decide: (c, s) => {
+          heldBy = s.status !== 'NONE' ? s.assignment?.unitId ?? null : null;
+          return incidentDecider.decide(c, s);
+        },
+      },
+      incidentId,
+      command,
+      { ...meta, now: new Date() },
+    );
+    this.count(result.events);
+    this.boards.acceptIncident(result.state, result.version);
+    return { incident: result.state as Incident, unitId: heldBy as string | null, changed: result.events.length > 0 };
+  }
+
+  private count(events: { type: string }[]) {
+    for (const e of events) backboneMetrics.appended.inc({ type: e.type });
+  }
+
+  // ---- reads ----
+
+  async incidentState(incidentId: string): Promise<Incident> {
+    const { events } = await this.store.readStream(incidentId);
+    const state = events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
+    if (state.status === 'NONE') throw new NotFound('incident', incidentId);
+    return state;
+  }
+
+  async unitState(unitId: string): Promise<Unit> {
+    const { events } = await this.store.readStream(unitId);
+    const state = events.reduce((s: UnitState, e) => unitDecider.evolve(s, e as any), unitDecider.initialState());
+    if (state.status === 'UNREGISTERED') throw new NotFound('unit', unitId);
+    return state;
+  }
+
+  async incidentTimeline(incidentId: string) {
+    const { version, events } = await this.store.readStream(incidentId);
+    if (version === 0) throw new NotFound('incident', incidentId);
+    return {
+      version,
+      timeline: events.map((e) => {
+        const { incidentId: _i, reportId: _r, ...data } = e.data as Record<string, unknown>;
+        return { version: e.streamVersion, type: e.type, at: e.occurredAt, actor: e.actor, data: e.type === 'IncidentOpened' ? {} : data };
+      }),
+    };
+  }
+
+  recommendations(incident: Incident): Recommendation[] {
+    if (incident.status !== 'AWAITING_UNIT' && incident.status !== 'ASSIGNED') return [];
+    return this.boards.board.recommend(incident, this.rules.speedsKmh, new Date());
+  }
+
+  private choiceOf(incident: Incident, unit: Unit): UnitChoice {
+    const from = unit.position ?? this.centroidOf(unit.details.homeDistrict);
+    if (!from) return { unitId: unit.unitId, callSign: unit.callSign, distanceMeters: null, etaSeconds: null };
+    const distanceMeters = Math.round(haversineMeters(from, incident.incident.location));
+    const speed = this.rules.speedsKmh[unit.details.type];
+    return { unitId: unit.unitId, callSign: unit.callSign, distanceMeters, etaSeconds: Math.round(distanceMeters / ((speed * 1000) / 3600)) };
+  }
+
+  private centroidOf(district: string) {
+    const d = districtNamed(this.rules.jurisdiction, district);
+    return d && { latitude: d.latitude, longitude: d.longitude };
+  }
+
+  private checkDistrict(district: string) {
+    if (!districtNamed(this.rules.jurisdiction, district)) {
+      const known = this.rules.jurisdiction.districts.map((d) => d.code).join(', ');
+      throw new ValidationFailed([{ field: 'homeDistrict', message: `homeDistrict must be one of ${known}` }]);
+    }
+  }
+}

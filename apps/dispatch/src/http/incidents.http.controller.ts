@@ -1,0 +1,121 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AssignUnitDto, DeclineAssignmentDto, IncidentQueryDto, NotFound, ResolveIncidentDto, ValidationFailed } from '@callcenter/contracts';
+import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { DispatchBoardService } from '../board/dispatch-board.service';
+import { DispatchRules } from '../dispatch.rules';
+import { actorOf, Dispatching, incidentIdFor } from '../dispatching';
+import { Incident } from '../incident/incident.decider';
+import { incidentView } from './views';
+
+const incidentId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'incidentId', message: 'incidentId must be a UUID' }]) });
+
+@ApiTags('incidents')
+@Roles('dispatcher', 'supervisor', 'unit')
+@ApiConflictResponse({ description: 'a rule named in `rule` forbids it now, or someone acted first' })
+@Controller('api/v1/incidents')
+export class IncidentsHttpController {
+  constructor(private readonly dispatching: Dispatching, private readonly boards: DispatchBoardService, private readonly rules: DispatchRules) {}
+
+  private view(incident: Incident) {
+    const version = this.boards.board.incident(incident.incident.incidentId)?.version ?? 0;
+    return incidentView(incident, version, new Date(), this.rules.targets);
+  }
+
+  /** The incident as stored, with its timeline and the units recommended now. */
+  private async detail(id: string) {
+    const incident = await this.dispatching.incidentState(id);
+    const { version, timeline } = await this.dispatching.incidentTimeline(id);
+    return {
+      ...incidentView(incident, version, new Date(), this.rules.targets),
+      description: incident.incident.description,
+      excludedUnitIds: incident.excludedUnitIds,
+      recommendations: this.dispatching.recommendations(incident),
+      timeline,
+    };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Incidents not closed, most urgent and oldest first; or the incident of a report (?reportId=)' })
+  async list(@Query() query: IncidentQueryDto) {
+    if (query.reportId) {
+      try {
+        return { total: 1, items: [await this.detail(incidentIdFor(query.reportId.toLowerCase()))] };
+      } catch (e) {
+        if (e instanceof NotFound) return { total: 0, items: [] };
+        throw e;
+      }
+    }
+    const open = this.boards.board.openIncidents({ status: query.status });
+    const now = new Date();
+    return { total: open.length, items: open.slice(0, query.limit).map((e) => incidentView(e.state, e.version, now, this.rules.targets)) };
+  }
+
+  @Get(':incidentId')
+  @ApiOperation({ summary: 'An incident with its recommendations and timeline' })
+  @ApiNotFoundResponse()
+  get(@Param('incidentId', incidentId) id: string) {
+    return this.detail(id);
+  }
+
+  @Post(':incidentId/assign')
+  @HttpCode(200)
+  @Roles('dispatcher', 'supervisor')
+  @ApiOperation({ summary: 'Assign a unit' })
+  async assign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    await this.dispatching.assign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
+    return this.detail(id);
+  }
+
+  @Post(':incidentId/reassign')
+  @HttpCode(200)
+  @Roles('dispatcher', 'supervisor')
+  @ApiOperation({ summary: 'Give the incident to another unit; the previous one is released' })
+  async reassign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    await this.dispatching.reassign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
+    return this.detail(id);
+  }
+
+  @Post(':incidentId/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The assigned unit accepts the assignment' })
+  async acknowledge(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.view(await this.dispatching.acknowledge(id, actorOf(user), { actor: user.id, correlationId: cid }));
+  }
+
+  @Post(':incidentId/decline')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The assigned unit declines; the incident needs a unit again' })
+  async decline(@Param('incidentId', incidentId) id: string, @Body() body: DeclineAssignmentDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.view(await this.dispatching.decline(id, actorOf(user), body.reason.trim(), { actor: user.id, correlationId: cid }));
+  }
+
+  @Post(':incidentId/en-route')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The unit is on its way' })
+  async enRoute(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.view(await this.dispatching.enRoute(id, actorOf(user), { actor: user.id, correlationId: cid }));
+  }
+
+  @Post(':incidentId/arrive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The unit is on scene' })
+  async arrive(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.view(await this.dispatching.arrive(id, actorOf(user), { actor: user.id, correlationId: cid }));
+  }
+
+  @Post(':incidentId/resolve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resolve with an outcome code and a summary; the unit is free again' })
+  async resolve(@Param('incidentId', incidentId) id: string, @Body() body: ResolveIncidentDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.view(await this.dispatching.resolve(id, actorOf(user), body.outcome, body.summary.trim(), { actor: user.id, correlationId: cid }));
+  }
+
+  @Post(':incidentId/close')
+  @HttpCode(200)
+  @Roles('dispatcher', 'supervisor')
+  @ApiOperation({ summary: 'Close a resolved incident' })
+  async close(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.view(await this.dispatching.close(id, actorOf(user), { actor: user.id, correlationId: cid }));
+  }
+}

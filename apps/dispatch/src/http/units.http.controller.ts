@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CALL_SIGN, RegisterUnitDto, ReportUnitStatusDto, UpdateUnitDto, ValidationFailed } from '@callcenter/contracts';
+import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { DispatchBoardService } from '../board/dispatch-board.service';
+import { Dispatching } from '../dispatching';
+import { unitView } from './views';
+
+function unitIdOf(raw: string): string {
+  const id = raw.toUpperCase();
+  if (!CALL_SIGN.test(id)) throw new ValidationFailed([{ field: 'unitId', message: 'unitId must be a call sign' }]);
+  return id;
+}
+
+@ApiTags('units')
+@Roles('dispatcher', 'supervisor')
+@ApiConflictResponse({ description: 'a rule named in `rule` forbids it now' })
+@Controller('api/v1/units')
+export class UnitsHttpController {
+  constructor(private readonly dispatching: Dispatching, private readonly boards: DispatchBoardService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a unit (its call sign is its id)' })
+  async register(@Body() body: RegisterUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
+    const unit = await this.dispatching.registerUnit(
+      body.callSign,
+      { type: body.type, capabilities: body.capabilities, homeDistrict: body.homeDistrict },
+      body.onShift,
+      { actor: user.id, correlationId },
+    );
+    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 1);
+  }
+
+  @Patch(':unitId')
+  @ApiOperation({ summary: 'Change type, capabilities, home district or shift' })
+  @ApiNotFoundResponse()
+  async update(@Param('unitId') raw: string, @Body() body: UpdateUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
+    const { onShift, ...details } = body;
+    const unit = await this.dispatching.updateUnit(unitIdOf(raw), details, onShift, { actor: user.id, correlationId });
+    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0);
+  }
+
+  @Post(':unitId/status')
+  @HttpCode(200)
+  @Roles('unit', 'dispatcher', 'supervisor')
+  @ApiOperation({ summary: 'A unit reports its status and/or position (a unit only its own)' })
+  @ApiNotFoundResponse()
+  async status(@Param('unitId') raw: string, @Body() body: ReportUnitStatusDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
+    const position = body.latitude !== undefined && body.longitude !== undefined ? { latitude: body.latitude, longitude: body.longitude } : undefined;
+    if (!body.status && !position) throw new ValidationFailed([{ field: 'status', message: 'give a status, a position, or both' }]);
+    const unit = await this.dispatching.reportUnitStatus(unitIdOf(raw), user, { status: body.status, position }, { actor: user.id, correlationId });
+    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0);
+  }
+
+  @Get()
+  @Roles('dispatcher', 'supervisor', 'unit')
+  @ApiOperation({ summary: 'The status board: every unit with status, position and current incident' })
+  list() {
+    const units = this.boards.board.allUnits().map((u) => unitView(u.state, u.version));
+    return { total: units.length, items: units };
+  }
+}

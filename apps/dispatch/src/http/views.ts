@@ -1,0 +1,45 @@
+import { PriorityTargets } from '@callcenter/contracts';
+import { dispatchDueAt, Incident } from '../incident/incident.decider';
+import { Unit } from '../unit/unit.decider';
+
+/** A unit on the status board. */
+export function unitView(unit: Unit, version: number) {
+  return {
+    unitId: unit.unitId,
+    callSign: unit.callSign,
+    type: unit.details.type,
+    capabilities: unit.details.capabilities,
+    homeDistrict: unit.details.homeDistrict,
+    status: unit.status,
+    onShift: unit.status !== 'OFF_DUTY',
+    position: unit.position,
+    positionAt: unit.positionAt,
+    currentIncident: unit.assignment,
+    version,
+  };
+}
+
+/** An incident in the dispatcher's list. */
+export function incidentView(incident: Incident, version: number, now: Date, targets: PriorityTargets) {
+  const i = incident.incident;
+  const dueAt = dispatchDueAt(incident, targets);
+  return {
+    incidentId: i.incidentId,
+    reportId: i.reportId,
+    trackingCode: i.trackingCode,
+    status: incident.status,
+    priority: i.priority,
+    category: i.category,
+    district: i.district,
+    location: i.location,
+    peopleInjured: i.peopleInjured,
+    receivedAt: i.receivedAt,
+    forwardedAt: i.forwardedAt,
+    ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(i.receivedAt)) / 1000)),
+    assignment: incident.assignment,
+    dispatchDueAt: dueAt?.toISOString() ?? null,
+    overdue: incident.overdue || (!incident.everAssigned && dueAt !== null && now >= dueAt && incident.status === 'AWAITING_UNIT'),
+    resolution: incident.resolution,
+    version,
+  };
+}

@@ -1,0 +1,242 @@
+import { IllegalState, PriorityTargets, ResolutionOutcome } from '@callcenter/contracts';
+import {
+  AssignmentAcknowledged,
+  AssignmentDeclined,
+  AssignmentTimedOut,
+  Decider,
+  DispatchOverdue,
+  IncidentClosed,
+  IncidentEvent,
+  IncidentOpened,
+  IncidentOpenedV1,
+  IncidentResolved,
+  UnitArrived,
+  UnitAssigned,
+  UnitEnRoute,
+} from '@callcenter/events';
+
+/** Who acts: a dispatcher or supervisor (who may act for any unit, as by radio), or a field unit for itself. */
+export type IncidentActor = { kind: 'dispatcher'; id: string } | { kind: 'unit'; unitId: string };
+
+export interface UnitChoice {
+  unitId: string;
+  callSign: string;
+  distanceMeters: number | null;
+  etaSeconds: number | null;
+}
+
+export type IncidentCommand =
+  | { type: 'OpenIncident'; data: IncidentOpenedV1 }
+  | { type: 'AssignUnit'; by: IncidentActor; now: Date; unit: UnitChoice; automatic: boolean; acknowledgeSeconds: number }
+  | { type: 'ReassignUnit'; by: IncidentActor; now: Date; unit: UnitChoice; acknowledgeSeconds: number }
+  | { type: 'AcknowledgeAssignment'; by: IncidentActor }
+  | { type: 'DeclineAssignment'; by: IncidentActor; reason: string }
+  | { type: 'MarkEnRoute'; by: IncidentActor }
+  | { type: 'MarkArrived'; by: IncidentActor }
+  | { type: 'ResolveIncident'; by: IncidentActor; outcome: ResolutionOutcome; summary: string }
+  | { type: 'CloseIncident'; by: IncidentActor }
+  | { type: 'TimeOutAssignment'; now: Date }
+  | { type: 'MarkDispatchOverdue'; now: Date; targets: PriorityTargets };
+
+export type IncidentStatus = 'AWAITING_UNIT' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'EN_ROUTE' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
+/** A unit is held by the incident in these states. */
+export const HOLDING_STATUSES: ReadonlySet<IncidentStatus> = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE']);
+
+export interface Incident {
+  status: IncidentStatus;
+  incident: IncidentOpenedV1;
+  assignment: { unitId: string; callSign: string; acknowledgeBy: string; automatic: boolean } | null;
+  /** Units that declined or timed out: not recommended for this incident again. */
+  excludedUnitIds: string[];
+  everAssigned: boolean;
+  overdue: boolean;
+  resolution: { outcome: ResolutionOutcome; summary: string } | null;
+}
+
+export type IncidentState = { status: 'NONE' } | Incident;
+
+export const isActive = (i: Incident) => i.status !== 'RESOLVED' && i.status !== 'CLOSED';
+
+/** When a unit must be assigned by: receipt + the priority's time to dispatch (none for P4). */
+export function dispatchDueAt(i: Incident, targets: PriorityTargets): Date | null {
+  const seconds = targets[i.incident.priority].dispatchSeconds;
+  return seconds === null ? null : new Date(Date.parse(i.incident.receivedAt) + seconds * 1000);
+}
+
+function existing(state: IncidentState): Incident {
+  if (state.status === 'NONE') throw new IllegalState('INCIDENT_NOT_OPENED', 'no such incident', state);
+  return state;
+}
+
+function active(state: IncidentState): Incident {
+  const i = existing(state);
+  if (!isActive(i)) throw new IllegalState('INCIDENT_CLOSED', `the incident is ${i.status}`, i);
+  return i;
+}
+
+/** The assigned unit acting for itself, or a dispatcher acting for it. */
+function assignedTo(i: Incident, by: IncidentActor, allowed: IncidentStatus[]): NonNullable<Incident['assignment']> {
+  if (!i.assignment || !allowed.includes(i.status)) {
+    throw new IllegalState('ILLEGAL_TRANSITION', `not possible while the incident is ${i.status}`, i);
+  }
+  if (by.kind === 'unit' && by.unitId !== i.assignment.unitId) {
+    throw new IllegalState('NOT_YOUR_ASSIGNMENT', `the incident is assigned to ${i.assignment.callSign}`, i);
+  }
+  return i.assignment;
+}
+
+const ids = (i: Incident) => ({ incidentId: i.incident.incidentId, reportId: i.incident.reportId });
+
+/**
+ * An incident from forwarding to closing: which unit holds it and how far it got. The unit's own
+ * side (committed or free) is the unit decider's; the dispatch handler keeps the two in step.
+ */
+export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentState> = {
+  initialState: () => ({ status: 'NONE' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'OpenIncident':
+        return state.status === 'NONE' ? [IncidentOpened(command.data)] : [];
+
+      case 'AssignUnit': {
+        const i = active(state);
+        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'units do not assign themselves', i);
+        if (i.status !== 'AWAITING_UNIT') {
+          throw new IllegalState('INCIDENT_ALREADY_ASSIGNED', `${i.assignment?.callSign} holds the incident; reassign instead`, i);
+        }
+        return [
+          UnitAssigned({
+            ...ids(i),
+            unitId: command.unit.unitId,
+            callSign: command.unit.callSign,
+            previousUnitId: null,
+            distanceMeters: command.unit.distanceMeters,
+            etaSeconds: command.unit.etaSeconds,
+            automatic: command.automatic,
+            acknowledgeBy: new Date(command.now.getTime() + command.acknowledgeSeconds * 1000).toISOString(),
+          }),
+        ];
+      }
+
+      case 'ReassignUnit': {
+        const i = active(state);
+        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'units do not assign themselves', i);
+        if (!i.assignment) throw new IllegalState('NO_UNIT_TO_REPLACE', 'no unit holds the incident; assign instead', i);
+        if (i.assignment.unitId === command.unit.unitId) throw new IllegalState('SAME_UNIT', `${command.unit.callSign} already holds it`, i);
+        return [
+          UnitAssigned({
+            ...ids(i),
+            unitId: command.unit.unitId,
+            callSign: command.unit.callSign,
+            previousUnitId: i.assignment.unitId,
+            distanceMeters: command.unit.distanceMeters,
+            etaSeconds: command.unit.etaSeconds,
+            automatic: false,
+            acknowledgeBy: new Date(command.now.getTime() + command.acknowledgeSeconds * 1000).toISOString(),
+          }),
+        ];
+      }
+
+      case 'AcknowledgeAssignment': {
+        const i = active(state);
+        const a = assignedTo(i, command.by, ['ASSIGNED']);
+        return [AssignmentAcknowledged({ ...ids(i), unitId: a.unitId })];
+      }
+
+      case 'DeclineAssignment': {
+        const i = active(state);
+        const a = assignedTo(i, command.by, ['ASSIGNED', 'ACKNOWLEDGED']);
+        return [AssignmentDeclined({ ...ids(i), unitId: a.unitId, reason: command.reason })];
+      }
+
+      case 'MarkEnRoute': {
+        const i = active(state);
+        const a = assignedTo(i, command.by, ['ACKNOWLEDGED']);
+        return [UnitEnRoute({ ...ids(i), unitId: a.unitId })];
+      }
+
+      case 'MarkArrived': {
+        const i = active(state);
+        const a = assignedTo(i, command.by, ['ACKNOWLEDGED', 'EN_ROUTE']);
+        return [UnitArrived({ ...ids(i), unitId: a.unitId })];
+      }
+
+      case 'ResolveIncident': {
+        const i = active(state);
+        // The unit resolves what it attended; a dispatcher may also resolve an incident no unit reached
+        // (a false alarm called off, a caller who cancelled).
+        if (command.by.kind === 'unit') assignedTo(i, command.by, ['ON_SCENE']);
+        else if (i.status !== 'ON_SCENE' && i.status !== 'AWAITING_UNIT' && command.outcome !== 'CANCELLED' && command.outcome !== 'FALSE_ALARM') {
+          throw new IllegalState('RESOLVE_REQUIRES_ON_SCENE', 'a unit must be on scene, or the outcome must be CANCELLED or FALSE_ALARM', i);
+        }
+        return [IncidentResolved({ ...ids(i), unitId: i.assignment?.unitId ?? null, outcome: command.outcome, summary: command.summary })];
+      }
+
+      case 'CloseIncident': {
+        const i = existing(state);
+        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'a dispatcher closes incidents', i);
+        if (i.status === 'CLOSED') throw new IllegalState('INCIDENT_CLOSED', 'the incident is already closed', i);
+        if (i.status !== 'RESOLVED') throw new IllegalState('RESOLVE_BEFORE_CLOSE', 'resolve the incident before closing it', i);
+        return [IncidentClosed(ids(i))];
+      }
+
+      case 'TimeOutAssignment': {
+        if (state.status !== 'ASSIGNED' || !state.assignment) return [];
+        if (command.now.getTime() < Date.parse(state.assignment.acknowledgeBy)) return [];
+        return [AssignmentTimedOut({ ...ids(state), unitId: state.assignment.unitId })];
+      }
+
+      case 'MarkDispatchOverdue': {
+        if (state.status !== 'AWAITING_UNIT' || state.overdue || state.everAssigned) return [];
+        const due = dispatchDueAt(state, command.targets);
+        if (!due || command.now < due) return [];
+        const priority = state.incident.priority;
+        return [
+          DispatchOverdue({ ...ids(state), priority, targetSeconds: command.targets[priority].dispatchSeconds!, dueAt: due.toISOString() }),
+        ];
+      }
+
+      default: {
+        const unknown: never = command;
+        throw new Error(`unknown command ${(unknown as IncidentCommand).type}`);
+      }
+    }
+  },
+
+  evolve(state, event) {
+    if (event.type === 'IncidentOpened') {
+      return { status: 'AWAITING_UNIT', incident: event.data, assignment: null, excludedUnitIds: [], everAssigned: false, overdue: false, resolution: null };
+    }
+    if (state.status === 'NONE') return state;
+    const exclude = (unitId: string) => (state.excludedUnitIds.includes(unitId) ? state.excludedUnitIds : [...state.excludedUnitIds, unitId]);
+    switch (event.type) {
+      case 'UnitAssigned':
+        return {
+          ...state,
+          status: 'ASSIGNED',
+          everAssigned: true,
+          assignment: { unitId: event.data.unitId, callSign: event.data.callSign, acknowledgeBy: event.data.acknowledgeBy, automatic: event.data.automatic },
+        };
+      case 'AssignmentAcknowledged':
+        return { ...state, status: 'ACKNOWLEDGED' };
+      case 'AssignmentDeclined':
+      case 'AssignmentTimedOut':
+        return { ...state, status: 'AWAITING_UNIT', assignment: null, excludedUnitIds: exclude(event.data.unitId) };
+      case 'UnitEnRoute':
+        return { ...state, status: 'EN_ROUTE' };
+      case 'UnitArrived':
+        return { ...state, status: 'ON_SCENE' };
+      case 'IncidentResolved':
+        return { ...state, status: 'RESOLVED', resolution: { outcome: event.data.outcome, summary: event.data.summary } };
+      case 'IncidentClosed':
+        return { ...state, status: 'CLOSED' };
+      case 'DispatchOverdue':
+        return { ...state, overdue: true };
+      default: {
+        const unknown: never = event;
+        throw new Error(`unknown event ${(unknown as IncidentEvent).type}`);
+      }
+    }
+  },
+};

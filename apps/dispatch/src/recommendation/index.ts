@@ -1,0 +1,2 @@
+export * from './unit-capabilities';
+export * from './recommend-units';

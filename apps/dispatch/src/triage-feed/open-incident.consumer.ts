@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { EventEnvelope, EventRegistry, ReportForwardedForDispatchV1, TOPICS, triageEvents } from '@callcenter/events';
+import { KAFKA, ServiceConsumer } from '@callcenter/platform';
+import { Dispatching } from '../dispatching';
+
+export const INCIDENT_OPENER_GROUP = 'dispatch-incident-opener';
+
+/** Opens an incident for every report triage forwarded (and auto-assigns P1 when configured). */
+@Injectable()
+export class OpenIncidentConsumer extends ServiceConsumer {
+  constructor(@Inject(KAFKA) kafka: Kafka, private readonly dispatching: Dispatching) {
+    super(kafka, { group: INCIDENT_OPENER_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 20 });
+  }
+
+  protected async handle(event: EventEnvelope) {
+    if (event.type !== 'ReportForwardedForDispatch') return;
+    const f = event.data as ReportForwardedForDispatchV1;
+    const meta = { actor: 'system', correlationId: event.correlationId, causationId: event.eventId };
+    const { incident, opened } = await this.dispatching.openIncident(
+      {
+        reportId: f.reportId,
+        trackingCode: f.trackingCode,
+        category: f.category,
+        priority: f.priority,
+        district: f.district,
+        location: f.location,
+        description: f.description,
+        peopleInjured: f.peopleInjured,
+        receivedAt: f.receivedAt,
+        forwardedAt: event.occurredAt,
+      },
+      meta,
+    );
+    if (opened) await this.dispatching.autoAssign(incident, meta);
+  }
+}
