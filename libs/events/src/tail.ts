@@ -5,13 +5,20 @@ import { EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
 import { KafkaLogger } from './kafka';
 
+export interface TailPosition {
+  topic: string;
+  partition: number;
+  /** The last offset of the batch just handled. */
+  offset: string;
+}
+
 export interface TopicTailOptions {
   kafka: Kafka;
-  topic: string;
-  /** Start at the first event recorded at or after this time, on every partition. */
-  since: Date;
+  topic: string | string[];
+  /** Start at the first event recorded at or after this time on every partition, or at the beginning. */
+  since: Date | 'earliest';
   /** Called with the events of one fetched batch, in partition order. */
-  handle: (events: EventEnvelope[]) => void | Promise<void>;
+  handle: (events: EventEnvelope[], position: TailPosition) => void | Promise<void>;
   registry?: EventRegistry;
   groupPrefix: string;
   logger?: KafkaLogger;
@@ -29,15 +36,23 @@ export class TopicTail {
   constructor(private readonly options: TopicTailOptions) {}
 
   async start(): Promise<void> {
-    const { kafka, topic, since } = this.options;
+    const { kafka, since } = this.options;
+    const topics = Array.isArray(this.options.topic) ? this.options.topic : [this.options.topic];
     const admin = kafka.admin();
     await admin.connect();
-    let starts: { partition: number; offset: string }[];
+    const starts: { topic: string; partition: number; offset: string }[] = [];
     try {
-      const [byTime, ends] = await Promise.all([admin.fetchTopicOffsetsByTimestamp(topic, since.getTime()), admin.fetchTopicOffsets(topic)]);
-      const high = new Map(ends.map((p) => [p.partition, p.high]));
-      // -1: nothing recorded since then; start at the end.
-      starts = byTime.map((p) => ({ partition: p.partition, offset: p.offset === '-1' ? high.get(p.partition)! : p.offset }));
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        if (since === 'earliest') {
+          starts.push(...ends.map((p) => ({ topic, partition: p.partition, offset: p.low })));
+          continue;
+        }
+        const high = new Map(ends.map((p) => [p.partition, p.high]));
+        // -1: nothing recorded since then; start at the end.
+        const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, since.getTime());
+        starts.push(...byTime.map((p) => ({ topic, partition: p.partition, offset: p.offset === '-1' ? high.get(p.partition)! : p.offset })));
+      }
     } finally {
       await admin.disconnect();
     }
@@ -48,7 +63,7 @@ export class TopicTail {
       allowAutoTopicCreation: false,
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
@@ -61,10 +76,11 @@ export class TopicTail {
             this.options.logger?.warn(`skipping undecodable ${batch.topic}/${batch.partition}@${message.offset}`, { error: String(e) });
           }
         }
-        if (events.length) await this.options.handle(events);
+        const last = batch.messages[batch.messages.length - 1];
+        if (last) await this.options.handle(events, { topic: batch.topic, partition: batch.partition, offset: last.offset });
       },
     });
-    for (const { partition, offset } of starts) this.consumer.seek({ topic, partition, offset });
+    for (const { topic, partition, offset } of starts) this.consumer.seek({ topic, partition, offset });
   }
 
   async stop(): Promise<void> {
