@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { PlatformConfig } from '@callcenter/platform';
 
 export class AnalyticsConfig extends PlatformConfig {
@@ -6,4 +6,8 @@ export class AnalyticsConfig extends PlatformConfig {
   @Min(1)
   @Max(65535)
   ANALYTICS_HTTP_PORT = 3004;
+
+  /** The staffing target: `<share>/<seconds>`, e.g. 0.9/15 = 90 % of reports claimed within 15 s. */
+  @Matches(/^0?\.\d+\/\d{1,4}$/, { message: 'ANALYTICS_SERVICE_LEVEL must be <share>/<seconds>, e.g. 0.9/15' })
+  ANALYTICS_SERVICE_LEVEL = '0.9/15';
 }

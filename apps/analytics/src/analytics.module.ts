@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TOPICS } from '@callcenter/events';
 import { PlatformModule } from '@callcenter/platform';
 import { AnalyticsConfig } from './analytics.config';
+import { AnalyticsHttpController } from './http/analytics.http.controller';
+import { ReadModels } from './model/read-models';
 
 @Module({})
 export class AnalyticsModule {
@@ -9,6 +11,8 @@ export class AnalyticsModule {
     return {
       module: AnalyticsModule,
       imports: [PlatformModule.forService({ service: 'analytics', config, consumes: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch] })],
+      controllers: [AnalyticsHttpController],
+      providers: [ReadModels],
     };
   }
 }

@@ -7,3 +7,4 @@ export * from './jurisdiction';
 export * from './geo';
 export * from './triage/triage.dto';
 export * from './dispatch/dispatch.dto';
+export * from './analytics/analytics.dto';

@@ -1,0 +1,122 @@
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HotspotsQueryDto, NotFound, parsePriorityTargets, StaffingQueryDto, StatsQueryDto, ValidationFailed } from '@callcenter/contracts';
+import { PLATFORM_CONFIG, Roles } from '@callcenter/platform';
+import { AnalyticsConfig } from '../analytics.config';
+import { ReadModels } from '../model/read-models';
+import { durations, hotspots, load, localTime, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
+import { toCsv } from './csv';
+
+const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
+
+const filterOf = ({ from, to, district, category, channel, priority }: StatsQueryDto): StatsFilter => ({ from, to, district, category, channel, priority });
+
+/** JSON, or with `format=csv` the rows of the result's tables as CSV. */
+function answer(res: Response, format: 'json' | 'csv', name: string, json: unknown, rows: () => Record<string, unknown>[]) {
+  if (format === 'csv') {
+    res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(toCsv(rows()));
+    return;
+  }
+  res.json(json);
+}
+
+const dimensionRows = (tables: Record<string, Record<string, number>>) =>
+  Object.entries(tables).flatMap(([dimension, counts]) => Object.entries(counts).map(([value, count]) => ({ dimension, value, count })));
+
+@ApiTags('analytics')
+@Roles('analyst', 'commander')
+@ApiProduces('application/json', 'text/csv')
+@Controller('api/v1')
+export class AnalyticsHttpController {
+  private readonly targets;
+  private readonly serviceLevel;
+
+  constructor(private readonly models: ReadModels, @Inject(PLATFORM_CONFIG) config: AnalyticsConfig) {
+    this.targets = parsePriorityTargets(config.PRIORITY_TARGETS);
+    const [share, seconds] = config.ANALYTICS_SERVICE_LEVEL.split('/').map(Number);
+    this.serviceLevel = { share, withinSeconds: seconds };
+  }
+
+  @Get('reports/:reportId/timeline')
+  @ApiOperation({ summary: 'Every event of one report from every service, in order, with actor and time (the audit view)' })
+  @ApiNotFoundResponse()
+  timeline(@Param('reportId', reportId) id: string, @Query() query: StatsQueryDto, @Res() res: Response) {
+    const entries = this.models.model.timelines.get(id);
+    if (!entries) throw new NotFound('report', id);
+    const rows = entries.map((e) => ({ ...e, atLocal: localTime(e.at) }));
+    answer(res, query.format, `timeline-${id}`, { reportId: id, generation: this.models.generation, events: rows }, () =>
+      rows.map((r) => ({ ...r, data: JSON.stringify(r.data) })),
+    );
+  }
+
+  @Get('stats/volume')
+  @ApiOperation({ summary: 'Counts by state, category, channel, district, priority; rejection reasons; duplicate and prank rates' })
+  volume(@Query() query: StatsQueryDto, @Res() res: Response) {
+    const v = volume(this.models.model, filterOf(query));
+    answer(res, query.format, 'volume', v, () => [
+      { dimension: 'total', value: 'all', count: v.total },
+      ...dimensionRows({ state: v.byState, category: v.byCategory, channel: v.byChannel, district: v.byDistrict, priority: v.byPriority, rejectionReason: v.rejectionReasons }),
+      ...Object.entries(v.notActionable).map(([value, count]) => ({ dimension: 'notActionable', value, count })),
+    ]);
+  }
+
+  @Get('stats/durations')
+  @ApiOperation({ summary: 'p50/p90/p99 of the lifecycle spans and the share within each priority target' })
+  durations(@Query() query: StatsQueryDto, @Res() res: Response) {
+    const rows = durations(this.models.model, filterOf(query), this.targets);
+    answer(res, query.format, 'durations', { measures: rows }, () => rows);
+  }
+
+  @Get('stats/load')
+  @ApiOperation({ summary: 'Arrivals by hour of day and day of week, queue depth over time, peaks (Asia/Jakarta)' })
+  load(@Query() query: StatsQueryDto, @Res() res: Response) {
+    const l = load(this.models.model, filterOf(query));
+    answer(res, query.format, 'load', l, () => [
+      ...l.arrivalsByHourOfDay.map((r) => ({ series: 'arrivals_by_hour_of_day', key: r.hour, value: r.arrivals })),
+      ...l.arrivalsByDayOfWeek.map((r) => ({ series: 'arrivals_by_day_of_week', key: r.day, value: r.arrivals })),
+      ...l.queueDepth.map((r) => ({ series: 'queue_depth', key: r.at, value: r.waiting })),
+      ...l.peaks.map((r) => ({ series: 'peak_hours', key: r.hourStarting, value: r.arrivals })),
+    ]);
+  }
+
+  @Get('stats/staffing')
+  @ApiOperation({ summary: 'Operators needed per hour of day by Erlang C for the service level, beside those active' })
+  staffing(@Query() query: StaffingQueryDto, @Res() res: Response) {
+    const level = { share: query.share ?? this.serviceLevel.share, withinSeconds: query.withinSeconds ?? this.serviceLevel.withinSeconds };
+    const s = staffing(this.models.model, filterOf(query), level);
+    answer(res, query.format, 'staffing', s, () => s.hours);
+  }
+
+  @Get('stats/hotspots')
+  @ApiOperation({ summary: 'Counts per district and per grid cell with category breakdown; top cells' })
+  hotspots(@Query() query: HotspotsQueryDto, @Res() res: Response) {
+    const h = hotspots(this.models.model, filterOf(query), query.top, query.cellDegrees);
+    answer(res, query.format, 'hotspots', h, () => [
+      ...h.byDistrict.map((d) => ({ kind: 'district', key: d.district, total: d.total, byCategory: d.byCategory })),
+      ...h.topCells.map((c) => ({ kind: 'cell', key: `${c.latitude},${c.longitude}`, total: c.total, byCategory: c.byCategory })),
+    ]);
+  }
+
+  @Get('stats/workload')
+  @ApiOperation({ summary: 'Workload per operator and per unit' })
+  workload(@Query() query: StatsQueryDto, @Res() res: Response) {
+    const w = workload(this.models.model, filterOf(query));
+    answer(res, query.format, 'workload', w, () => [...w.operators.map((o) => ({ kind: 'operator', ...o })), ...w.units.map((u) => ({ kind: 'unit', ...u }))]);
+  }
+
+  @Post('admin/rebuild')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Rebuild every read model from offset 0 into a new generation; switch once caught up' })
+  rebuild() {
+    return this.models.rebuild();
+  }
+
+  @Get('admin/rebuild')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Progress of the running (or last) rebuild, and the current generation' })
+  progress() {
+    return { currentGeneration: this.models.generation, rebuild: this.models.progress() };
+  }
+}

@@ -1,0 +1,119 @@
+import { parsePriorityTargets, DEFAULT_PRIORITY_TARGETS } from '@callcenter/contracts';
+import { EventEnvelope } from '@callcenter/events';
+import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
+import { durations, hotspots, load, staffing, volume, workload } from '../queries/analytics-queries';
+import { toCsv } from '../http/csv';
+import { AnalyticsModel } from './analytics-model';
+
+const targets = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
+const script = () => scriptedLifecycles('2021-03-01', 'unit').map((s) => s.event);
+const modelOf = (events: EventEnvelope[]) => {
+  const model = new AnalyticsModel();
+  for (const e of events) model.apply(e);
+  return model;
+};
+
+/** Interleaves streams at random while keeping each stream's own order (what Kafka guarantees). */
+function interleave(events: EventEnvelope[], seed: number): EventEnvelope[] {
+  const streams = new Map<string, EventEnvelope[]>();
+  for (const e of events) streams.set(`${e.producer}:${e.streamId}`, [...(streams.get(`${e.producer}:${e.streamId}`) ?? []), e]);
+  const queues = [...streams.values()];
+  const out: EventEnvelope[] = [];
+  let s = seed;
+  while (queues.some((q) => q.length)) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const open = queues.filter((q) => q.length);
+    out.push(open[s % open.length].shift()!);
+  }
+  return out;
+}
+
+describe('analytics read models over a scripted day', () => {
+  const model = modelOf(script());
+
+  it('counts volume, outcomes and what could not be acted on', () => {
+    const v = volume(model, {});
+    expect(v.total).toBe(X.total);
+    expect(v.byState).toEqual(X.byState);
+    expect(v.byChannel).toEqual(X.byChannel);
+    expect(v.byCategory).toEqual(X.byCategory);
+    expect(v.byPriority).toEqual(X.byPriority);
+    expect(v.byDistrict).toEqual(X.byDistrict);
+    expect(v.rejectionReasons).toEqual(X.rejectionReasons);
+    expect(v.notActionable).toEqual(X.notActionable);
+  });
+
+  it('filters by district, channel, category, priority and time', () => {
+    expect(volume(model, { district: ['TEBET'] }).total).toBe(2);
+    expect(volume(model, { channel: ['HOTLINE'] }).total).toBe(4);
+    expect(volume(model, { category: ['KEBAKARAN'], priority: ['P1'] }).total).toBe(2);
+    expect(volume(model, { from: new Date('2021-03-01T02:00:00Z'), to: new Date('2021-03-01T03:30:00Z') }).total).toBe(3);
+    expect(volume(model, { from: new Date('2021-03-02T00:00:00Z') }).total).toBe(0);
+  });
+
+  it('measures durations with percentiles and the share within each priority target', () => {
+    const rows = durations(model, {}, targets);
+    expect(rows.find((r) => r.measure === 'received_to_claimed')).toMatchObject({ ...X.receivedToClaimed, withinTargetShare: X.receivedToClaimedWithin });
+    expect(rows.find((r) => r.measure === 'received_to_assigned')).toMatchObject(X.receivedToAssigned);
+    // R2: first assigned at 100 s, arrived at 500 s (400); R1: 150 → 600 (450)
+    expect(rows.find((r) => r.measure === 'assigned_to_arrived')).toMatchObject({ count: 2, p50Seconds: 400, p99Seconds: 450 });
+  });
+
+  it('shows load by hour of day in Asia/Jakarta and queue depth', () => {
+    const l = load(model, {});
+    const byHour = Object.fromEntries(l.arrivalsByHourOfDay.filter((h) => h.arrivals).map((h) => [h.hour, h.arrivals]));
+    expect(byHour).toEqual(X.arrivalsByHourOfDayWib);
+    expect(l.arrivalsByDayOfWeek.find((d) => d.day === 'MON')!.arrivals).toBe(8); // 2021-03-01 was a Monday
+    expect(l.peaks[0]).toEqual({ hourStarting: '2021-03-01T08:00:00+07:00', arrivals: 3 });
+    expect(l.queueDepth.at(-1)!.waiting).toBe(1); // R8 was never taken
+  });
+
+  it('counts workload per operator and per unit', () => {
+    const w = workload(model, {});
+    for (const [operatorId, expected] of Object.entries(X.operators)) expect(w.operators.find((o) => o.operatorId === operatorId)).toMatchObject(expected);
+    for (const [unitId, expected] of Object.entries(X.units)) expect(w.units.find((u) => u.unitId === unitId)).toMatchObject(expected);
+    expect(w.operators.map((o) => o.operatorId).sort()).toEqual(['op-a', 'op-b']);
+  });
+
+  it('puts hotspots by district and grid cell', () => {
+    const h = hotspots(model, {}, 3);
+    expect(h.byDistrict.slice(0, 2).map((d) => [d.district, d.total]).sort()).toEqual([['CILANDAK', 2], ['TEBET', 2]]);
+    expect(h.byDistrict.find((d) => d.district === 'CILANDAK')!.byCategory.KEBAKARAN).toBe(2);
+    expect(h.topCells[0].total).toBe(2);
+  });
+
+  it('derives staffing from arrivals and handling time', () => {
+    const s = staffing(model, {}, { share: 0.9, withinSeconds: 15 });
+    expect(s.days).toBe(1);
+    const eight = s.hours[8];
+    expect(eight.arrivalsPerHour).toBe(3);
+    expect(eight.operatorsNeeded).toBeGreaterThanOrEqual(1);
+    expect(eight.operatorsActive).toBe(2);
+    expect(s.hours[3]).toMatchObject({ arrivalsPerHour: 0, operatorsNeeded: 0 });
+  });
+
+  it('keeps a timeline per report across all three services, without personal data', () => {
+    const r7 = [...model.timelines.values()].find((t) => t.some((e) => e.type === 'DispatchOverdue'))!;
+    expect(r7.map((e) => e.producer)).toEqual(expect.arrayContaining(['intake', 'triage', 'dispatch']));
+    expect(r7.map((e) => e.at)).toEqual([...r7.map((e) => e.at)].sort());
+    const text = JSON.stringify([...model.timelines.values()]);
+    expect(text).not.toContain('Siti Aminah');
+    expect(text).not.toContain('+6281234567890');
+    expect(text).not.toContain('caller-ref-secret');
+  });
+
+  it.each([1, 2, 3, 4, 5])('gives the same models whatever order the streams interleave in (seed %i)', (seed) => {
+    expect(modelOf(interleave(script(), seed)).digest()).toBe(model.digest());
+  });
+
+  it('gives the same models with every event delivered twice', () => {
+    const events = script();
+    const twice = modelOf([...events, ...events, ...interleave(events, 9)]);
+    expect(twice.digest()).toBe(model.digest());
+    expect(twice.eventsApplied).toBe(events.length);
+  });
+
+  it('exports any table as CSV, quoting what needs it and defusing formulas', () => {
+    expect(toCsv([{ a: 1, b: { c: 'x,y' } }, { a: '=cmd()', d: 'q"uote' }])).toBe('a,b.c,d\r\n1,"x,y",\r\n\'=cmd(),,"q""uote"\r\n');
+  });
+});

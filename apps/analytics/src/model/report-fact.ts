@@ -1,0 +1,245 @@
+import type { Category, Channel, Priority, RejectionReason, ResolutionOutcome } from '@callcenter/contracts';
+import type { EventEnvelope } from '@callcenter/events';
+
+export type Decision = 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN' | 'FORWARDED';
+export type ReportState = 'RECEIVED' | 'IN_TRIAGE' | Decision | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
+
+/** Who did what to a report, for workload. */
+export interface ActorStep {
+  actor: string;
+  step: 'CLAIMED' | 'CLASSIFIED' | 'DECIDED' | 'NOTED' | 'ESCALATED' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'DECLINED' | 'TIMED_OUT' | 'ARRIVED' | 'RESOLVED';
+  at: string;
+}
+
+/**
+ * Everything analytics knows about one report, folded from its intake, triage and incident
+ * streams. No reporter identity is ever kept. Events of different streams may come in any order,
+ * so every field is set in a way that does not depend on it: first times are minima, and the
+ * classification (triage stream, applied in order) wins over the suggestion whenever either comes.
+ */
+export interface ReportFact {
+  reportId: string;
+  receivedAt: string | null;
+  channel: Channel | null;
+  sourceSystem: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  peopleInjured: number;
+  categoryHint: Category | null;
+  suggestedCategory: Category | null;
+  suggestedPriority: Priority | null;
+  classifiedCategory: Category | null;
+  classifiedPriority: Priority | null;
+  /** District code: the operator's, else triage's suggestion. */
+  classifiedDistrict: string | null;
+  suggestedDistrict: string | null;
+  lowTrust: boolean;
+  possibleDuplicate: boolean;
+  claimedAt: string | null;
+  classifiedAt: string | null;
+  decision: Decision | null;
+  decidedAt: string | null;
+  rejectionReason: RejectionReason | null;
+  escalated: boolean;
+  leaseExpiries: number;
+  reassignments: number;
+  triageOverdue: boolean;
+  incidentId: string | null;
+  forwardedAt: string | null;
+  assignedAt: string | null;
+  arrivedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  outcome: ResolutionOutcome | null;
+  dispatchOverdue: boolean;
+  unitReassignments: number;
+  steps: ActorStep[];
+}
+
+export function emptyFact(reportId: string): ReportFact {
+  return {
+    reportId,
+    receivedAt: null,
+    channel: null,
+    sourceSystem: null,
+    latitude: null,
+    longitude: null,
+    peopleInjured: 0,
+    categoryHint: null,
+    suggestedCategory: null,
+    suggestedPriority: null,
+    classifiedCategory: null,
+    classifiedPriority: null,
+    classifiedDistrict: null,
+    suggestedDistrict: null,
+    lowTrust: false,
+    possibleDuplicate: false,
+    claimedAt: null,
+    classifiedAt: null,
+    decision: null,
+    decidedAt: null,
+    rejectionReason: null,
+    escalated: false,
+    leaseExpiries: 0,
+    reassignments: 0,
+    triageOverdue: false,
+    incidentId: null,
+    forwardedAt: null,
+    assignedAt: null,
+    arrivedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    outcome: null,
+    dispatchOverdue: false,
+    unitReassignments: 0,
+    steps: [],
+  };
+}
+
+const first = (current: string | null, at: string) => (current === null || at < current ? at : current);
+
+export const categoryOf = (f: ReportFact): Category => f.classifiedCategory ?? f.suggestedCategory ?? f.categoryHint ?? 'LAINNYA';
+export const priorityOf = (f: ReportFact): Priority | null => f.classifiedPriority ?? f.suggestedPriority;
+export const districtOf = (f: ReportFact): string | null => f.classifiedDistrict ?? f.suggestedDistrict;
+
+/** The furthest step reached: the order of the lifecycle, not the order events arrived in. */
+export function stateOf(f: ReportFact): ReportState {
+  if (f.closedAt) return 'CLOSED';
+  if (f.resolvedAt) return 'RESOLVED';
+  if (f.arrivedAt) return 'ON_SCENE';
+  if (f.assignedAt) return 'DISPATCHED';
+  if (f.decision) return f.decision;
+  if (f.claimedAt) return 'IN_TRIAGE';
+  return 'RECEIVED';
+}
+
+/** The report an event belongs to, or null for events about no report (a unit's roster changes). */
+export function reportIdOf(event: EventEnvelope): string | null {
+  if (event.producer === 'intake' || event.producer === 'triage') return event.streamId;
+  const reportId = (event.data as { reportId?: unknown })?.reportId;
+  return typeof reportId === 'string' ? reportId : null;
+}
+
+/**
+ * Folds one event into a report's fact. Pure; mutates and returns a copy. Events of one stream come
+ * in order (the caller drops repeats by stream version); across streams any order gives one result.
+ */
+export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
+  const d = event.data as any;
+  const at = event.occurredAt;
+  const f = { ...fact };
+  // Kept sorted, so the fact is the same whatever order its streams were read in.
+  const add = (actor: string, s: ActorStep['step']) => {
+    f.steps = [...f.steps, { actor, step: s, at }].sort((a, b) => a.at.localeCompare(b.at) || a.step.localeCompare(b.step) || a.actor.localeCompare(b.actor));
+  };
+  const step = (s: ActorStep['step']) => add(event.actor, s);
+  switch (event.type) {
+    case 'ReportReceived':
+      f.receivedAt = d.receivedAt;
+      f.channel = d.channel;
+      f.sourceSystem = d.sourceSystem;
+      f.latitude = d.location?.latitude ?? null;
+      f.longitude = d.location?.longitude ?? null;
+      f.peopleInjured = d.peopleInjured ?? 0;
+      f.categoryHint = d.categoryHint ?? null;
+      break;
+    case 'TriageCaseOpened':
+      f.receivedAt ??= d.receivedAt;
+      f.channel ??= d.channel;
+      f.sourceSystem ??= d.sourceSystem;
+      f.latitude ??= d.location?.latitude ?? null;
+      f.longitude ??= d.location?.longitude ?? null;
+      f.suggestedCategory = d.suggestion.category;
+      f.suggestedPriority = d.suggestion.priority;
+      f.suggestedDistrict = d.district;
+      f.lowTrust = d.suggestion.lowTrust?.flagged ?? false;
+      f.possibleDuplicate = (d.suggestion.duplicateCandidates?.length ?? 0) > 0;
+      break;
+    case 'ReportClaimed':
+      f.claimedAt = first(f.claimedAt, at);
+      step('CLAIMED');
+      break;
+    case 'ReportReleased':
+      if (d.reason === 'LEASE_EXPIRED') f.leaseExpiries++;
+      break;
+    case 'ReportReassigned':
+      f.reassignments++;
+      f.claimedAt = first(f.claimedAt, at);
+      break;
+    case 'ReportClassified':
+      f.classifiedAt = first(f.classifiedAt, at);
+      f.classifiedCategory = d.category;
+      f.classifiedPriority = d.priority;
+      f.classifiedDistrict = d.district ?? f.classifiedDistrict;
+      step('CLASSIFIED');
+      break;
+    case 'ReportNoteAdded':
+      step('NOTED');
+      break;
+    case 'ReportEscalated':
+      f.escalated = true;
+      step('ESCALATED');
+      break;
+    case 'ReportRejected':
+    case 'ReportMarkedDuplicate':
+    case 'ReportAdviceGiven':
+    case 'ReportForwardedForDispatch': {
+      const decisions: Record<string, Decision> = {
+        ReportRejected: 'REJECTED',
+        ReportMarkedDuplicate: 'DUPLICATE',
+        ReportAdviceGiven: 'ADVICE_GIVEN',
+        ReportForwardedForDispatch: 'FORWARDED',
+      };
+      f.decision = decisions[event.type];
+      f.decidedAt = at;
+      if (event.type === 'ReportRejected') f.rejectionReason = d.reason;
+      if (event.type === 'ReportForwardedForDispatch') {
+        f.forwardedAt = at;
+        f.classifiedCategory ??= d.category;
+        f.classifiedPriority ??= d.priority;
+        f.classifiedDistrict ??= d.district;
+      }
+      step('DECIDED');
+      break;
+    }
+    case 'TriageOverdue':
+      f.triageOverdue = true;
+      break;
+    case 'IncidentOpened':
+      f.incidentId = d.incidentId;
+      f.forwardedAt ??= d.forwardedAt;
+      break;
+    case 'UnitAssigned':
+      f.assignedAt = first(f.assignedAt, at);
+      if (d.previousUnitId) f.unitReassignments++;
+      add(d.unitId, 'ASSIGNED');
+      break;
+    case 'AssignmentAcknowledged':
+      add(d.unitId, 'ACKNOWLEDGED');
+      break;
+    case 'AssignmentDeclined':
+      add(d.unitId, 'DECLINED');
+      break;
+    case 'AssignmentTimedOut':
+      add(d.unitId, 'TIMED_OUT');
+      break;
+    case 'UnitArrived':
+      f.arrivedAt = first(f.arrivedAt, at);
+      add(d.unitId, 'ARRIVED');
+      break;
+    case 'IncidentResolved':
+      f.resolvedAt = at;
+      f.outcome = d.outcome;
+      if (d.unitId) add(d.unitId, 'RESOLVED');
+      break;
+    case 'IncidentClosed':
+      f.closedAt = at;
+      break;
+    case 'DispatchOverdue':
+      f.dispatchOverdue = true;
+      break;
+    default:
+      return fact; // not about the report's lifecycle (or an event this version does not know)
+  }
+  return f;
+}

@@ -1,0 +1,329 @@
+import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, Priority, PRIORITIES, PriorityTargets } from '@callcenter/contracts';
+import { AnalyticsModel } from '../model/analytics-model';
+import { categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../model/report-fact';
+import { agentsNeeded } from '../staffing/erlang-c';
+
+export interface StatsFilter {
+  from?: Date;
+  to?: Date;
+  district?: string[];
+  category?: Category[];
+  channel?: Channel[];
+  priority?: Priority[];
+}
+
+/**
+ * Asia/Jakarta has kept UTC+7 without daylight saving since 1964, so local time is an offset:
+ * read from the time-zone database once rather than per report (queries walk every report).
+ */
+const OFFSET_MS = (() => {
+  const probe = new Date('2026-01-01T00:00:00Z');
+  const local = new Date(probe.toLocaleString('en-US', { timeZone: DISPLAY_TIME_ZONE }));
+  const utc = new Date(probe.toLocaleString('en-US', { timeZone: 'UTC' }));
+  return local.getTime() - utc.getTime();
+})();
+const OFFSET_TEXT = (() => {
+  const minutes = OFFSET_MS / 60_000;
+  const sign = minutes >= 0 ? '+' : '-';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+})();
+
+/** A time as people in the command read it: `2026-11-28T17:05:00+07:00`. */
+export function localTime(iso: string | Date | null): string | null {
+  if (iso === null) return null;
+  const t = typeof iso === 'string' ? Date.parse(iso) : iso.getTime();
+  return `${new Date(t + OFFSET_MS).toISOString().slice(0, 19)}${OFFSET_TEXT}`;
+}
+
+const localParts = (iso: string) => {
+  const d = new Date(Date.parse(iso) + OFFSET_MS);
+  return { hour: d.getUTCHours(), weekday: d.getUTCDay(), day: d.toISOString().slice(0, 10) };
+};
+
+/** The reports a query covers: received in [from, to) and matching every given dimension. */
+export function selectFacts(model: AnalyticsModel, filter: StatsFilter): ReportFact[] {
+  const from = filter.from?.toISOString();
+  const to = filter.to?.toISOString();
+  const district = filter.district && new Set(filter.district);
+  const category = filter.category && new Set(filter.category);
+  const channel = filter.channel && new Set(filter.channel);
+  const priority = filter.priority && new Set<string>(filter.priority);
+  const out: ReportFact[] = [];
+  for (const f of model.receivedFacts()) {
+    if (from && f.receivedAt! < from) continue;
+    if (to && f.receivedAt! >= to) continue;
+    if (district && !district.has(districtOf(f) ?? '')) continue;
+    if (category && !category.has(categoryOf(f))) continue;
+    if (channel && !channel.has(f.channel!)) continue;
+    if (priority && !priority.has(priorityOf(f) ?? '')) continue;
+    out.push(f);
+  }
+  return out;
+}
+
+const countBy = <K extends string>(facts: ReportFact[], key: (f: ReportFact) => K | null) => {
+  const counts: Record<string, number> = {};
+  for (const f of facts) {
+    const k = key(f) ?? 'UNKNOWN';
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+};
+
+const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
+
+/** 2. Volume and filtering: how much came in, what became of it, and how much could not be acted on. */
+export function volume(model: AnalyticsModel, filter: StatsFilter) {
+  const facts = selectFacts(model, filter);
+  const total = facts.length;
+  const rejected = facts.filter((f) => f.decision === 'REJECTED').length;
+  const duplicates = facts.filter((f) => f.decision === 'DUPLICATE').length;
+  const advice = facts.filter((f) => f.decision === 'ADVICE_GIVEN').length;
+  const pranks = facts.filter((f) => f.rejectionReason === 'PRANK').length;
+  return {
+    total,
+    byState: countBy(facts, stateOf),
+    byCategory: countBy(facts, categoryOf),
+    byChannel: countBy(facts, (f) => f.channel),
+    byDistrict: countBy(facts, districtOf),
+    byPriority: countBy(facts, priorityOf),
+    rejectionReasons: countBy(facts.filter((f) => f.rejectionReason), (f) => f.rejectionReason),
+    notActionable: {
+      rejected,
+      duplicates,
+      adviceOnly: advice,
+      pranks,
+      rejectedShare: share(rejected, total),
+      duplicateShare: share(duplicates, total),
+      prankShare: share(pranks, total),
+      notActionableShare: share(rejected + duplicates, total),
+    },
+  };
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const seconds = (from: string | null, to: string | null) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
+
+/** Each measured span, and which priority target it is held against (from receipt). */
+const SPANS: { measure: string; span: (f: ReportFact) => number | null; target: keyof PriorityTargets['P1'] | null }[] = [
+  { measure: 'received_to_claimed', span: (f) => seconds(f.receivedAt, f.claimedAt), target: 'triageSeconds' },
+  { measure: 'received_to_classified', span: (f) => seconds(f.receivedAt, f.classifiedAt), target: 'triageSeconds' },
+  { measure: 'received_to_decided', span: (f) => seconds(f.receivedAt, f.decidedAt), target: 'triageSeconds' },
+  { measure: 'forwarded_to_assigned', span: (f) => seconds(f.forwardedAt, f.assignedAt), target: null },
+  { measure: 'received_to_assigned', span: (f) => seconds(f.receivedAt, f.assignedAt), target: 'dispatchSeconds' },
+  { measure: 'assigned_to_arrived', span: (f) => seconds(f.assignedAt, f.arrivedAt), target: null },
+  { measure: 'received_to_arrived', span: (f) => seconds(f.receivedAt, f.arrivedAt), target: 'arriveSeconds' },
+  { measure: 'received_to_resolved', span: (f) => seconds(f.receivedAt, f.resolvedAt), target: null },
+];
+
+/** 3. Durations: p50/p90/p99 of each span, and the share within each priority's target. */
+export function durations(model: AnalyticsModel, filter: StatsFilter, targets: PriorityTargets) {
+  const facts = selectFacts(model, filter);
+  return SPANS.map(({ measure, span, target }) => {
+    const values: number[] = [];
+    const within: Record<string, { inside: number; of: number }> = {};
+    for (const f of facts) {
+      const s = span(f);
+      if (s === null) continue;
+      values.push(s);
+      const priority = priorityOf(f);
+      const limit = target && priority ? targets[priority][target] : null;
+      if (priority && limit !== null && limit !== undefined) {
+        const w = (within[priority] ??= { inside: 0, of: 0 });
+        w.of++;
+        if (s <= limit) w.inside++;
+      }
+    }
+    values.sort((a, b) => a - b);
+    return {
+      measure,
+      count: values.length,
+      p50Seconds: percentile(values, 50),
+      p90Seconds: percentile(values, 90),
+      p99Seconds: percentile(values, 99),
+      target: target ?? null,
+      withinTargetShare: Object.fromEntries(PRIORITIES.filter((p) => within[p]).map((p) => [p, share(within[p].inside, within[p].of)])),
+    };
+  });
+}
+
+/** 4. Load: arrivals by hour of day and day of week (Asia/Jakarta), queue depth over time, peaks. */
+export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
+  const facts = selectFacts(model, filter);
+  const byHour = Array.from({ length: 24 }, () => 0);
+  const byWeekday = Array.from({ length: 7 }, () => 0);
+  const perHour = new Map<string, number>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const f of facts) {
+    const { hour, weekday } = localParts(f.receivedAt!);
+    byHour[hour]++;
+    byWeekday[weekday]++;
+    const t = Date.parse(f.receivedAt!);
+    const hourStart = new Date(Math.floor(t / 3_600_000) * 3_600_000).toISOString();
+    perHour.set(hourStart, (perHour.get(hourStart) ?? 0) + 1);
+    first = Math.min(first, t);
+    last = Math.max(last, t);
+  }
+  // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
+  const depth: { at: string; waiting: number }[] = [];
+  if (facts.length > 0) {
+    const start = filter.from?.getTime() ?? first;
+    const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
+    const step = Math.max(stepMinutes * 60_000, Math.ceil((end - start) / 500)); // at most ~500 points
+    const arrivals = facts.map((f) => Date.parse(f.receivedAt!)).sort((a, b) => a - b);
+    const taken = facts
+      .map((f) => [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse))
+      .map((times) => (times.length ? Math.min(...times) : Infinity))
+      .sort((a, b) => a - b);
+    let a = 0;
+    let b = 0;
+    for (let t = start; t <= end; t += step) {
+      while (a < arrivals.length && arrivals[a] <= t) a++;
+      while (b < taken.length && taken[b] <= t) b++;
+      depth.push({ at: localTime(new Date(t))!, waiting: a - b });
+    }
+  }
+  const peaks = [...perHour.entries()]
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .slice(0, 5)
+    .map(([hour, arrivals]) => ({ hourStarting: localTime(hour), arrivals }));
+  const weekdays = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+  return {
+    timeZone: DISPLAY_TIME_ZONE,
+    arrivalsByHourOfDay: byHour.map((arrivals, hour) => ({ hour, arrivals })),
+    arrivalsByDayOfWeek: byWeekday.map((arrivals, day) => ({ day: weekdays[day], arrivals })),
+    queueDepth: depth,
+    peaks,
+  };
+}
+
+/** 5. Staffing: for each hour of day, operators needed by Erlang C beside those who were active. */
+export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { share: number; withinSeconds: number }) {
+  const facts = selectFacts(model, filter);
+  const days = new Set<string>();
+  const arrivals = Array.from({ length: 24 }, () => 0);
+  const handling: number[][] = Array.from({ length: 24 }, () => []);
+  const active: Map<string, Set<string>>[] = Array.from({ length: 24 }, () => new Map());
+  for (const f of facts) {
+    const { hour, day } = localParts(f.receivedAt!);
+    days.add(day);
+    arrivals[hour]++;
+    // Handling time: from an operator taking the report to their decision.
+    const h = seconds(f.claimedAt, f.decidedAt);
+    if (h !== null && h >= 0) handling[hour].push(h);
+    for (const s of f.steps) {
+      if (s.step !== 'CLAIMED' && s.step !== 'CLASSIFIED' && s.step !== 'DECIDED') continue;
+      const p = localParts(s.at);
+      if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
+      active[p.hour].get(p.day)!.add(s.actor);
+    }
+  }
+  const dayCount = Math.max(1, days.size);
+  const allHandling = handling.flat();
+  const overallAht = allHandling.length ? allHandling.reduce((a, b) => a + b, 0) / allHandling.length : null;
+  return {
+    timeZone: DISPLAY_TIME_ZONE,
+    serviceLevel: level,
+    days: days.size,
+    hours: arrivals.map((count, hour) => {
+      const arrivalsPerHour = count / dayCount;
+      const own = handling[hour];
+      const aht = own.length ? own.reduce((a, b) => a + b, 0) / own.length : overallAht;
+      const need = aht && arrivalsPerHour > 0 ? agentsNeeded(arrivalsPerHour, aht, level) : null;
+      const activeCounts = [...active[hour].values()].map((s) => s.size);
+      return {
+        hour,
+        arrivalsPerHour: Math.round(arrivalsPerHour * 100) / 100,
+        averageHandlingSeconds: aht === null ? null : Math.round(aht * 10) / 10,
+        operatorsNeeded: need?.agents ?? 0,
+        expectedServiceLevel: need ? Math.round(need.serviceLevel * 10_000) / 10_000 : null,
+        operatorsActive: activeCounts.length ? Math.round((activeCounts.reduce((a, b) => a + b, 0) / dayCount) * 100) / 100 : 0,
+      };
+    }),
+  };
+}
+
+/** 6. Hotspots: per district and per grid cell, with the category mix; the top `limit` cells. */
+export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10, cellDegrees = 0.01) {
+  const facts = selectFacts(model, filter);
+  const empty = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  const districts = new Map<string, { total: number; byCategory: Record<Category, number> }>();
+  const cells = new Map<string, { latitude: number; longitude: number; total: number; byCategory: Record<Category, number> }>();
+  for (const f of facts) {
+    const category = categoryOf(f);
+    const district = districtOf(f) ?? 'UNKNOWN';
+    const d = districts.get(district) ?? { total: 0, byCategory: empty() };
+    d.total++;
+    d.byCategory[category]++;
+    districts.set(district, d);
+    if (f.latitude !== null && f.longitude !== null) {
+      const row = Math.floor(f.latitude / cellDegrees);
+      const column = Math.floor(f.longitude / cellDegrees);
+      const key = `${row}:${column}`;
+      const c = cells.get(key) ?? {
+        latitude: Math.round((row + 0.5) * cellDegrees * 1e5) / 1e5,
+        longitude: Math.round((column + 0.5) * cellDegrees * 1e5) / 1e5,
+        total: 0,
+        byCategory: empty(),
+      };
+      c.total++;
+      c.byCategory[category]++;
+      cells.set(key, c);
+    }
+  }
+  return {
+    cellDegrees,
+    byDistrict: [...districts.entries()].map(([district, v]) => ({ district, ...v })).sort((a, b) => b.total - a.total || a.district.localeCompare(b.district)),
+    topCells: [...cells.values()].sort((a, b) => b.total - a.total || a.latitude - b.latitude || a.longitude - b.longitude).slice(0, limit),
+  };
+}
+
+/** 7. Workload per operator and per unit. */
+export function workload(model: AnalyticsModel, filter: StatsFilter) {
+  const facts = selectFacts(model, filter);
+  const operators = new Map<string, { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handling: number[] }>();
+  const units = new Map<string, { unitId: string; assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number }>();
+  const unitSteps = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'DECLINED', 'TIMED_OUT', 'ARRIVED', 'RESOLVED']);
+  for (const f of facts) {
+    for (const s of f.steps) {
+      if (unitSteps.has(s.step)) {
+        const u = units.get(s.actor) ?? { unitId: s.actor, assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 };
+        if (s.step === 'ASSIGNED') u.assigned++;
+        if (s.step === 'ACKNOWLEDGED') u.acknowledged++;
+        if (s.step === 'DECLINED') u.declined++;
+        if (s.step === 'TIMED_OUT') u.timedOut++;
+        if (s.step === 'ARRIVED') u.arrived++;
+        if (s.step === 'RESOLVED') u.resolved++;
+        units.set(s.actor, u);
+        continue;
+      }
+      if (s.actor === 'system') continue;
+      const o = operators.get(s.actor) ?? { operatorId: s.actor, claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handling: [] };
+      if (s.step === 'CLAIMED') o.claimed++;
+      if (s.step === 'CLASSIFIED') o.classified++;
+      if (s.step === 'NOTED') o.notes++;
+      if (s.step === 'ESCALATED') o.escalated++;
+      if (s.step === 'DECIDED') {
+        o.decided++;
+        const h = seconds(f.claimedAt, s.at);
+        if (h !== null && h >= 0) o.handling.push(h);
+      }
+      operators.set(s.actor, o);
+    }
+  }
+  return {
+    operators: [...operators.values()]
+      .map(({ handling, ...o }) => ({ ...o, averageHandlingSeconds: handling.length ? Math.round((handling.reduce((a, b) => a + b, 0) / handling.length) * 10) / 10 : null }))
+      .sort((a, b) => b.decided - a.decided || a.operatorId.localeCompare(b.operatorId)),
+    units: [...units.values()]
+      .map((u) => ({ ...u, callSign: model.units.get(u.unitId)?.callSign ?? u.unitId, type: model.units.get(u.unitId)?.type ?? null }))
+      .sort((a, b) => b.assigned - a.assigned || a.unitId.localeCompare(b.unitId)),
+  };
+}

@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
+import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority } from '../reference-data';
+
+const list = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+
+/** Only an ISO-8601 time with a zone (`2026-11-28T00:00:00+07:00` or `…Z`) is accepted, so no one guesses the zone. */
+const isoDate = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return value === undefined ? undefined : 'invalid';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? 'invalid' : d;
+};
+
+@ValidatorConstraint({ name: 'fromBeforeTo' })
+class FromBeforeTo implements ValidatorConstraintInterface {
+  validate(to: unknown, args: ValidationArguments) {
+    const from = (args.object as StatsQueryDto).from;
+    return !(from instanceof Date && to instanceof Date) || from < to;
+  }
+  defaultMessage() {
+    return 'to must be after from';
+  }
+}
+
+export class StatsQueryDto {
+  @ApiPropertyOptional({ type: String, example: '2026-11-01T00:00:00+07:00', description: 'Reports received at or after (ISO-8601 with zone)' })
+  @IsOptional()
+  @Transform(isoDate)
+  @IsDate({ message: 'from must be an ISO-8601 time with a zone, e.g. 2026-11-01T00:00:00+07:00' })
+  from?: Date;
+
+  @ApiPropertyOptional({ type: String, example: '2026-12-01T00:00:00+07:00', description: 'Reports received before' })
+  @IsOptional()
+  @Transform(isoDate)
+  @IsDate({ message: 'to must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00+07:00' })
+  @Validate(FromBeforeTo)
+  to?: Date;
+
+  @ApiPropertyOptional({ type: String, example: 'TEBET,CILANDAK' })
+  @IsOptional()
+  @Transform(list)
+  @Matches(/^[A-Z0-9_]{2,40}$/, { each: true, message: 'district must be district codes (UPPER_SNAKE)' })
+  district?: string[];
+
+  @ApiPropertyOptional({ type: String, example: 'KEJAHATAN' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(CATEGORIES, { each: true, message: `category must be among ${CATEGORIES.join(', ')}` })
+  category?: Category[];
+
+  @ApiPropertyOptional({ type: String, example: 'HOTLINE' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(CHANNELS, { each: true, message: `channel must be among ${CHANNELS.join(', ')}` })
+  channel?: Channel[];
+
+  @ApiPropertyOptional({ type: String, example: 'P1,P2' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(PRIORITIES, { each: true, message: `priority must be among ${PRIORITIES.join(', ')}` })
+  priority?: Priority[];
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'], { message: 'format must be json or csv' })
+  format: 'json' | 'csv' = 'json';
+}
+
+export class HotspotsQueryDto extends StatsQueryDto {
+  @ApiPropertyOptional({ type: Number, default: 10, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'top must be a whole number' })
+  @Min(1)
+  @Max(100)
+  top = 10;
+
+  @ApiPropertyOptional({ type: Number, default: 0.01, description: 'Grid cell size in degrees (0.01° ≈ 1.1 km)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({}, { message: 'cellDegrees must be a number' })
+  @Min(0.001)
+  @Max(1)
+  cellDegrees = 0.01;
+}
+
+export class StaffingQueryDto extends StatsQueryDto {
+  @ApiPropertyOptional({ type: Number, description: 'Share of reports to claim within `withinSeconds` (default from ANALYTICS_SERVICE_LEVEL)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({}, { message: 'share must be a number' })
+  @Min(0.01)
+  @Max(0.999)
+  share?: number;
+
+  @ApiPropertyOptional({ type: Number })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'withinSeconds must be a whole number' })
+  @Min(1)
+  @Max(3600)
+  withinSeconds?: number;
+}
