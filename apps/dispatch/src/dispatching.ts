@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { districtNamed, haversineMeters, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { ConcurrencyConflict, districtNamed, haversineMeters, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { CommandMetadata, handleCommand, IncidentOpenedV1, MongoEventStore, SYSTEM_ACTOR, UnitReleasedV1 } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { DispatchBoardService } from './board/dispatch-board.service';
@@ -199,7 +199,8 @@ export class Dispatching {
       try {
         return await this.assign(incident.incident.incidentId, candidate.unitId, { kind: 'dispatcher', id: SYSTEM_ACTOR }, { ...meta, actor: SYSTEM_ACTOR }, true);
       } catch (e) {
-        if (!(e instanceof IllegalState)) throw e; // the unit was taken meanwhile: try the next one
+        // The unit was taken meanwhile (or is not in this store): try the next one.
+        if (!(e instanceof IllegalState || e instanceof NotFound || e instanceof ConcurrencyConflict)) throw e;
       }
     }
     return incident;

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { Producer } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
+import { eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+
+const HTTP = 13024;
+
+describe('dispatch with DISPATCH_AUTO_ASSIGN_P1 (real Kafka and database)', () => {
+  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  let dispatch: RunningService;
+  let mongo: MongoClient;
+  let producer: Producer;
+  const dispatcher = restClient(`http://127.0.0.1:${HTTP}`, testToken('dsp-andi', ['dispatcher']));
+
+  /** A forward as triage publishes it. */
+  async function forward(priority: 'P1' | 'P2', where: { latitude: number; longitude: number }) {
+    const reportId = randomUUID();
+    const now = new Date().toISOString();
+    const event: EventEnvelope = {
+      eventId: randomUUID(), type: 'ReportForwardedForDispatch', schemaVersion: 1, streamId: reportId, streamVersion: 4,
+      occurredAt: now, recordedAt: now, producer: 'triage', actor: 'op-budi', correlationId: uniqueName('corr'), causationId: null,
+      data: {
+        reportId, trackingCode: 'K7Q2M-94XHD', channel: 'HOTLINE', receivedAt: now, category: 'KEBAKARAN', priority, district: 'TEBET',
+        location: { ...where, address: 'Jl. Tebet Barat' }, description: 'Kebakaran gudang', peopleInjured: 0, peopleInvolved: 2,
+      },
+    };
+    await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
+    return reportId;
+  }
+
+  beforeAll(async () => {
+    mongo = await testMongo();
+    producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    dispatch = await startService('dispatch', HTTP, { MONGODB_DB_PREFIX: prefix, DISPATCH_AUTO_ASSIGN_P1: 'true' });
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await dispatch?.stop();
+    await mongo.db(`${prefix}_dispatch`).dropDatabase();
+    await mongo.close();
+  });
+
+  it('assigns the top recommended unit to a P1 incident at once, and leaves a P2 to the dispatcher', async () => {
+    const where = { latitude: -6.2297, longitude: 106.8532 };
+    const callSign = `FIRE-${uniqueName('A').split('-')[1].toUpperCase()}`;
+    expect((await dispatcher.post('/api/v1/units', { callSign, type: 'FIRE_LIAISON', homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
+    await dispatcher.post(`/api/v1/units/${callSign}/status`, { latitude: where.latitude, longitude: where.longitude + 0.001 });
+
+    const p1 = await forward('P1', where);
+    const assigned = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${p1}`), (r) => r.body.items?.[0]?.status === 'ASSIGNED', 30_000);
+    expect(assigned.body.items[0].assignment).toMatchObject({ unitId: callSign, automatic: true });
+    expect(assigned.body.items[0].timeline.find((e: any) => e.type === 'UnitAssigned')).toMatchObject({ actor: 'system' });
+
+    const p2 = await forward('P2', { latitude: where.latitude + 0.01, longitude: where.longitude });
+    const waiting = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${p2}`), (r) => r.body.total === 1, 30_000);
+    expect(waiting.body.items[0]).toMatchObject({ status: 'AWAITING_UNIT', assignment: null });
+  });
+});
