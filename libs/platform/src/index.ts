@@ -4,6 +4,7 @@ export * from './logging';
 export * from './metrics';
 export * from './health';
 export * from './service-consumer';
+export * from './service-timer';
 export * from './http-errors.filter';
 export * from './platform.module';
 export * from './bootstrap';
