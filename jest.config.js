@@ -5,7 +5,7 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false, sourceMap
 const moduleNameMapper = {
   '^@callcenter/(contracts|events|platform|testing)$': '<rootDir>/libs/$1/src',
 };
-const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname, roots: ['<rootDir>/apps', '<rootDir>/libs'] };
+const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname, roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/suites', '<rootDir>/tools'] };
 
 module.exports = {
   testTimeout: 180_000,

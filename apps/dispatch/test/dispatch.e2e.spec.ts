@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
-import { EventEnvelope } from '@callcenter/events';
+import { EventEnvelope, TOPICS } from '@callcenter/events';
 import {
+  consumerGroupCaughtUp,
   eventually,
   grpcCall,
   intakeClient,
@@ -9,6 +10,7 @@ import {
   RunningService,
   sampleReport,
   startService,
+  testKafka,
   testMongo,
   testToken,
   uniqueName,
@@ -88,6 +90,9 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
       startService('dispatch', DISPATCH_HTTP, env),
     ]);
     grpcIntake = intakeClient(INTAKE_GRPC);
+    const kafka = testKafka();
+    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
+    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
   });
 
   afterAll(async () => {

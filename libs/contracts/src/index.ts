@@ -8,3 +8,4 @@ export * from './geo';
 export * from './triage/triage.dto';
 export * from './dispatch/dispatch.dto';
 export * from './analytics/analytics.dto';
+export * from './text';

@@ -17,12 +17,21 @@ export interface ServiceBootstrap {
   connect?: (app: INestApplication) => void | Promise<void>;
 }
 
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (PROTOTYPE_KEYS.has(key)) throw new SyntaxError(`"${key}" is not allowed in a request body`);
+  return value;
+}
+
 /** Creates and starts a service's HTTP side the same way for all four services. */
 export async function bootstrapService(module: unknown, options: ServiceBootstrap): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as any, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  app.useBodyParser('json', { limit: '64kb' });
+  // `__proto__` and friends have no business in a request; refusing them at parse time keeps them
+  // out of class-transformer and every object built from the body.
+  app.useBodyParser('json', { limit: '64kb', reviver: refusePrototypeKeys });
   app.useGlobalFilters(new HttpErrorsFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }),

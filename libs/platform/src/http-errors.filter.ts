@@ -35,6 +35,13 @@ export class HttpErrorsFilter implements ExceptionFilter {
       response.status(error.getStatus()).json(typeof body === 'string' ? { message: body } : body);
       return;
     }
+    // body-parser's own errors (too large, not JSON, bad charset) carry their 4xx status.
+    const status = (error as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500 && typeof (error as { type?: unknown }).type === 'string') {
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
+      response.status(status).json({ code, message: (error as Error).message, violations: [{ field: 'body', message: (error as Error).message }] });
+      return;
+    }
     this.logger.error(error instanceof Error ? error.stack : String(error));
     response.status(500).json({ code: 'INTERNAL', message: 'internal error' });
   }

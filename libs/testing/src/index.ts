@@ -152,3 +152,33 @@ export async function startService(name: string, httpPort: number, env: Record<s
   };
 }
 export * from './clients';
+
+/**
+ * Waits until a service's consumer group has handled everything already on its topics, so a test
+ * does not race the backlog earlier tests left on the shared test topics.
+ */
+export async function consumerGroupCaughtUp(kafka: Kafka, groupId: string, topics: string[], timeoutMs = 120_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const targets = new Map<string, bigint>();
+    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) targets.set(`${topic}/${p.partition}`, BigInt(p.high));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      let behind = 0n;
+      for (const { topic, partitions } of committed) {
+        for (const p of partitions) {
+          const target = targets.get(`${topic}/${p.partition}`) ?? 0n;
+          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+          if (target > at) behind += target - at;
+        }
+      }
+      if (behind === 0n) return;
+      if (Date.now() > deadline) throw new Error(`${groupId} still ${behind} events behind after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { IsWellFormedText } from '../text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -106,6 +107,7 @@ export class DeclineAssignmentDto {
   @IsString()
   @Length(3, 500, { message: 'reason must be 3..500 characters' })
   @Matches(/\S/, { message: 'reason must not be blank' })
+  @IsWellFormedText()
   reason: string;
 }
 
@@ -118,6 +120,7 @@ export class ResolveIncidentDto {
   @IsString()
   @Length(3, 2000, { message: 'summary must be 3..2000 characters' })
   @Matches(/\S/, { message: 'summary must not be blank' })
+  @IsWellFormedText()
   summary: string;
 }
 

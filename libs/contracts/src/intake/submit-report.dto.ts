@@ -22,6 +22,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { CATEGORIES, CHANNELS, Category, Channel } from '../reference-data';
+import { IsWellFormedText } from '../text';
 
 /** E.164: a plus, a country code not starting with 0, up to 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
@@ -49,6 +50,7 @@ export class ReporterDto {
   @IsOptional()
   @IsString()
   @MaxLength(120)
+  @IsWellFormedText()
   name?: string;
 
   @IsOptional()
@@ -75,11 +77,13 @@ export class LocationDto {
   @IsOptional()
   @IsString()
   @MaxLength(300)
+  @IsWellFormedText()
   address?: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @IsWellFormedText()
   district?: string;
 
   @SaysWhere()
@@ -110,6 +114,7 @@ export class SubmitReportDto {
   @IsString()
   @Length(1, 4000, { message: 'description must be 1..4000 characters' })
   @Matches(/\S/, { message: 'description must not be blank' })
+  @IsWellFormedText()
   description: string;
 
   @IsDefined({ message: 'location is required' })

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { IsWellFormedText } from '../text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
@@ -100,6 +101,7 @@ export class AddNoteDto {
   @IsString()
   @Length(1, 2000, { message: 'text must be 1..2000 characters' })
   @Matches(NOT_BLANK, { message: 'text must not be blank' })
+  @IsWellFormedText()
   text: string;
 }
 
@@ -118,6 +120,7 @@ export class RejectReportDto {
   @IsString()
   @Length(3, 1000, { message: 'explanation must be 3..1000 characters' })
   @Matches(NOT_BLANK, { message: 'explanation must not be blank' })
+  @IsWellFormedText()
   explanation: string;
 }
 
@@ -126,6 +129,7 @@ export class GiveAdviceDto {
   @IsString()
   @Length(3, 2000, { message: 'advice must be 3..2000 characters' })
   @Matches(NOT_BLANK, { message: 'advice must not be blank' })
+  @IsWellFormedText()
   advice: string;
 }
 
@@ -134,6 +138,7 @@ export class EscalateReportDto {
   @IsString()
   @Length(3, 1000, { message: 'reason must be 3..1000 characters' })
   @Matches(NOT_BLANK, { message: 'reason must not be blank' })
+  @IsWellFormedText()
   reason: string;
 }
 

