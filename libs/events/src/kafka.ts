@@ -47,13 +47,21 @@ export interface TopicSpec {
  * left as they are: partition counts are only ever raised by an operator, because that moves keys.
  */
 export async function ensureTopics(admin: Admin, topics: TopicSpec[], defaultPartitions = 6): Promise<void> {
-  // A broker that has just started (or just created a topic) answers metadata requests with
-  // transient errors for a moment; several services may also be creating the same topics.
+  // Several services may also be creating the same topics.
+  return whileBrokerSettles(() => createMissingTopics(admin, topics, defaultPartitions));
+}
+
+/**
+ * Retries an admin request while the broker settles: one that has just started, or just created a
+ * topic, answers for a moment with transient errors ("not the leader for that topic-partition",
+ * "coordinator is loading").
+ */
+export async function whileBrokerSettles<T>(request: () => Promise<T>, attempts = 15): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await createMissingTopics(admin, topics, defaultPartitions);
+      return await request();
     } catch (e) {
-      if (attempt >= 15) throw e;
+      if (attempt >= attempts) throw e;
       await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
     }
   }

@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { fromKafkaMessage } from './codec';
 import { EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
+import { whileBrokerSettles } from './kafka';
 
 export interface ReplayProgress {
   done: number;
@@ -37,7 +38,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayProgress> {
   const remaining = new Map<string, bigint>(); // "topic/partition" -> last offset to read
   let total = 0;
   for (const topic of topics) {
-    for (const p of await admin.fetchTopicOffsets(topic)) {
+    for (const p of await whileBrokerSettles(() => admin.fetchTopicOffsets(topic))) {
       const low = BigInt(p.low);
       const high = BigInt(p.high);
       if (high > low) {

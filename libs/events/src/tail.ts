@@ -3,7 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { fromKafkaMessage } from './codec';
 import { EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
-import { KafkaLogger } from './kafka';
+import { KafkaLogger, whileBrokerSettles } from './kafka';
 
 export interface TailPosition {
   topic: string;
@@ -43,14 +43,14 @@ export class TopicTail {
     const starts: { topic: string; partition: number; offset: string }[] = [];
     try {
       for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
+        const ends = await whileBrokerSettles(() => admin.fetchTopicOffsets(topic));
         if (since === 'earliest') {
           starts.push(...ends.map((p) => ({ topic, partition: p.partition, offset: p.low })));
           continue;
         }
         const high = new Map(ends.map((p) => [p.partition, p.high]));
         // -1: nothing recorded since then; start at the end.
-        const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, since.getTime());
+        const byTime = await whileBrokerSettles(() => admin.fetchTopicOffsetsByTimestamp(topic, since.getTime()));
         starts.push(...byTime.map((p) => ({ topic, partition: p.partition, offset: p.offset === '-1' ? high.get(p.partition)! : p.offset })));
       }
     } finally {

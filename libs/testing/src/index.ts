@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { createKafka } from '@callcenter/events';
+import { createKafka, whileBrokerSettles } from '@callcenter/events';
 
 /** The real servers the tests run against (started by scripts/test.sh or pointed to by env). */
 export function testInfra() {
@@ -162,10 +162,10 @@ export async function consumerGroupCaughtUp(kafka: Kafka, groupId: string, topic
   await admin.connect();
   try {
     const targets = new Map<string, bigint>();
-    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) targets.set(`${topic}/${p.partition}`, BigInt(p.high));
+    for (const topic of topics) for (const p of await whileBrokerSettles(() => admin.fetchTopicOffsets(topic))) targets.set(`${topic}/${p.partition}`, BigInt(p.high));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const committed = await admin.fetchOffsets({ groupId, topics });
+      const committed = await whileBrokerSettles(() => admin.fetchOffsets({ groupId, topics }));
       let behind = 0n;
       for (const { topic, partitions } of committed) {
         for (const p of partitions) {

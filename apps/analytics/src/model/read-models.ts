@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { IllegalState } from '@callcenter/contracts';
-import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents } from '@callcenter/events';
+import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
 import { KAFKA, kafkaLogger, MONGO_DB } from '@callcenter/platform';
 import { AnalyticsModel } from './analytics-model';
 
@@ -40,7 +40,7 @@ class Generation {
     await admin.connect();
     try {
       for (const topic of ALL_TOPICS) {
-        for (const p of await admin.fetchTopicOffsets(topic)) {
+        for (const p of await whileBrokerSettles(() => admin.fetchTopicOffsets(topic))) {
           const [low, high] = [BigInt(p.low), BigInt(p.high)];
           if (high > low) {
             this.targets.set(`${topic}/${p.partition}`, high - 1n);
