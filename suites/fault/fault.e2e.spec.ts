@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import { MongoClient } from 'mongodb';
+import { TOPICS } from '@callcenter/events';
+import {
+  consumerGroupCaughtUp,
+  eventually,
+  grpcCall,
+  intakeClient,
+  restClient,
+  RunningService,
+  sampleReport,
+  startService,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
+
+/**
+ * Fault suite: under steady load, restart the broker, kill -9 each service and start it again,
+ * restart the database, and run two instances of triage and of analytics, killing one of each.
+ * Afterwards no acknowledged report is lost or duplicated, every lifecycle completes and the read
+ * models reconcile. The short profile runs in `npm test`; FAULT_RATE / FAULT_SECONDS make it longer
+ * (bench/suites).
+ */
+const RATE = Number(process.env.FAULT_RATE ?? 4); // reports per second
+const SECONDS = Number(process.env.FAULT_SECONDS ?? 70);
+const run = promisify(execFile);
+
+const PORT = { intake: 13061, triageA: 13062, triageB: 13063, dispatch: 13064, analyticsA: 13065, analyticsB: 13066 };
+const GRPC_PORT = 15091;
+
+describe('fault suite: restarts and kill -9 under load lose and duplicate nothing', () => {
+  const prefix = uniqueName('fault').replace(/-/g, '_');
+  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'error' };
+  const procs: Record<string, RunningService> = {};
+  const faults: string[] = [];
+  let mongo: MongoClient;
+  let client: any;
+
+  const start = async (name: keyof typeof PORT) => {
+    const service = name.replace(/[AB]$/, '');
+    procs[name] = await startService(service, PORT[name], env);
+  };
+  const killAndRestart = async (name: keyof typeof PORT) => {
+    await procs[name].kill();
+    faults.push(`kill -9 ${name}`);
+    await start(name);
+  };
+  const infra = async (command: 'restart-kafka' | 'restart-db') => {
+    await run('bash', ['infra/bin/infra', command], { env: process.env, timeout: 120_000 });
+    faults.push(command);
+  };
+
+  beforeAll(async () => {
+    mongo = await testMongo();
+    await start('intake');
+    await Promise.all([start('triageA'), start('triageB'), start('dispatch'), start('analyticsA'), start('analyticsB')]);
+    const kafka = testKafka();
+    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
+    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
+    client = intakeClient(GRPC_PORT);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await Promise.all(Object.values(procs).map((p) => p.stop()));
+    for (const s of ['intake', 'triage', 'dispatch', 'analytics']) await mongo.db(`${prefix}_${s}`).dropDatabase();
+    await mongo.close();
+  });
+
+  it('keeps every acknowledged report exactly once through broker, service and database failures, and completes every lifecycle', async () => {
+    const tag = uniqueName('f');
+    const acknowledged = new Map<string, string>(); // external id → report id
+    let sent = 0;
+    let retries = 0;
+    const since = new Date();
+
+    /** A calling system that retries with the same external id until it gets an answer. */
+    const submit = async (externalId: string) => {
+      const report = sampleReport({
+        external_id: externalId,
+        category_hint: 'KEJAHATAN',
+        description: 'Pencurian helm di parkiran pasar, pelaku sudah pergi',
+        reporter: { name: 'Warga', phone: `+62815${String(sent).padStart(7, '0')}`, anonymous: false },
+        location: { latitude: -6.24 - Math.random() * 0.05, longitude: 106.8 + Math.random() * 0.05, address: 'Pasar' },
+        people_injured: 0,
+      });
+      for (;;) {
+        try {
+          const res = await grpcCall<any>(client, 'SubmitReport', report);
+          acknowledged.set(externalId, res.report_id);
+          return;
+        } catch (e) {
+          const code = (e as grpc.ServiceError).code;
+          if (![grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.INTERNAL, grpc.status.UNKNOWN].includes(code)) throw e;
+          retries++;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
+    };
+
+    // Steady load for SECONDS, with a fault every SECONDS/8.
+    const inFlight: Promise<void>[] = [];
+    const load = (async () => {
+      const end = Date.now() + SECONDS * 1000;
+      while (Date.now() < end) {
+        inFlight.push(submit(`${tag}-${sent++}`));
+        await new Promise((r) => setTimeout(r, 1000 / RATE));
+      }
+    })();
+    const pause = () => new Promise((r) => setTimeout(r, (SECONDS * 1000) / 8));
+    await pause();
+    await infra('restart-kafka');
+    await pause();
+    await killAndRestart('triageA');
+    await pause();
+    await killAndRestart('intake');
+    await pause();
+    await infra('restart-db');
+    await pause();
+    await killAndRestart('dispatch');
+    await killAndRestart('analyticsA');
+    await pause();
+    // One of two instances goes for good: the other takes over its partitions (triage) or simply
+    // goes on answering (analytics instances each read every partition).
+    await procs.triageB.kill();
+    faults.push('kill -9 triageB (not restarted)');
+    await procs.analyticsB.kill();
+    faults.push('kill -9 analyticsB (not restarted)');
+    await load;
+    await Promise.all(inFlight);
+
+    const reportIds = [...acknowledged.values()];
+    expect(acknowledged.size).toBe(sent);
+    expect(new Set(reportIds).size).toBe(sent); // no two submissions became one report
+
+    // Every acknowledged report is stored once by intake and opened once by triage.
+    const received = await mongo.db(`${prefix}_intake`).collection('event_commits').countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
+    expect(received).toBe(sent);
+    const operator = restClient(`http://127.0.0.1:${PORT.triageA}`, testToken('op-fault', ['operator']));
+    await eventually(
+      async () => mongo.db(`${prefix}_triage`).collection('event_commits').countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any }),
+      (n) => n === sent,
+      120_000,
+      1_000,
+    );
+
+    // Every lifecycle completes: triage forwards, dispatch assigns, the unit resolves, dispatch closes.
+    const dispatcher = restClient(`http://127.0.0.1:${PORT.dispatch}`, testToken('dsp-fault', ['dispatcher']));
+    const units = Array.from({ length: 6 }, (_, i) => `FAULT-${tag.split('-')[1].toUpperCase()}-${i}`);
+    for (const u of units) {
+      expect((await dispatcher.post('/api/v1/units', { callSign: u, type: 'PATROL_CAR', homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
+    }
+    const free = [...units];
+    const lifecycle = async (reportId: string) => {
+      await eventually(() => operator.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200, 60_000);
+      expect((await operator.post(`/api/v1/reports/${reportId}/claim`)).status).toBe(200);
+      expect((await operator.post(`/api/v1/reports/${reportId}/classify`, { category: 'KEJAHATAN', priority: 'P3', district: 'TEBET' })).status).toBe(200);
+      expect((await operator.post(`/api/v1/reports/${reportId}/forward`)).status).toBe(200);
+      const found = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body.total === 1, 60_000);
+      const incidentId = found.body.items[0].incidentId;
+      while (free.length === 0) await new Promise((r) => setTimeout(r, 50));
+      const unitId = free.shift()!;
+      const unit = restClient(`http://127.0.0.1:${PORT.dispatch}`, testToken(`unit:${unitId}`, ['unit']));
+      expect((await dispatcher.post(`/api/v1/incidents/${incidentId}/assign`, { unitId })).status).toBe(200);
+      for (const step of ['acknowledge', 'en-route', 'arrive']) expect((await unit.post(`/api/v1/incidents/${incidentId}/${step}`)).status).toBe(200);
+      expect((await unit.post(`/api/v1/incidents/${incidentId}/resolve`, { outcome: 'HANDLED_ON_SCENE', summary: 'Ditangani di tempat' })).status).toBe(200);
+      expect((await dispatcher.post(`/api/v1/incidents/${incidentId}/close`)).status).toBe(200);
+      free.push(unitId);
+    };
+    const queue = [...reportIds];
+    await Promise.all(units.map(async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) await lifecycle(id);
+    }));
+
+    // The read models reconcile: analytics holds each report once, closed; the reporter sees CLOSED.
+    const analyst = restClient(`http://127.0.0.1:${PORT.analyticsA}`, testToken('an-fault', ['analyst']));
+    const timelineOf = async (id: string) => (await analyst.get(`/api/v1/reports/${id}/timeline`)).body.events?.map((e: any) => e.type) ?? [];
+    await eventually(() => timelineOf(reportIds[reportIds.length - 1]), (types) => types.includes('IncidentClosed'), 60_000, 500);
+    for (const id of reportIds) {
+      const types = await eventually(() => timelineOf(id), (t) => t.includes('IncidentClosed'), 30_000, 500);
+      expect(types.filter((t: string) => t === 'ReportReceived')).toHaveLength(1);
+      expect(types.filter((t: string) => t === 'TriageCaseOpened')).toHaveLength(1);
+      expect(types.filter((t: string) => t === 'IncidentOpened')).toHaveLength(1);
+      expect(types.filter((t: string) => t === 'IncidentClosed')).toHaveLength(1);
+      const status = await eventually(() => grpcCall<any>(client, 'GetReportStatus', { report_id: id }), (s) => s.state === 'CLOSED', 30_000, 500);
+      expect(status.state).toBe('CLOSED');
+    }
+    for (const name of ['intake', 'triageA', 'dispatch', 'analyticsA'] as const) {
+      expect((await fetch(`http://127.0.0.1:${PORT[name]}/health/ready`)).status).toBe(200);
+    }
+    process.stdout.write(
+      `fault suite: ${sent} reports sent, ${acknowledged.size} acknowledged, 0 lost, 0 duplicated, ${retries} client retries; faults: ${faults.join(', ')}\n`,
+    );
+  });
+});
