@@ -138,6 +138,12 @@ export class EventConsumer {
         await this.options.handle(event, context);
         return;
       } catch (e) {
+        // The database or broker being away is not the event's fault: wait for it rather than
+        // dead-letter events that would have been handled a few seconds later.
+        if (isTransient(e)) {
+          if (!this.consumer) throw e; // stopping: leave the offset unresolved; it is redelivered
+          attempt = Math.min(attempt, maxAttempts - 1);
+        }
         if (attempt >= maxAttempts) {
           await this.deadLetter(context, message, e, attempt);
           return;
@@ -179,4 +185,14 @@ export class EventConsumer {
     });
     this.options.onDeadLetter?.({ topic: context.topic, offset: context.offset, error: text });
   }
+}
+
+/** Failures of the infrastructure rather than of the event: a lost connection, a server that is away. */
+export function isTransient(error: unknown): boolean {
+  const e = error as { name?: string; code?: unknown; errorLabels?: unknown; retriable?: boolean };
+  if (!e) return false;
+  if (typeof e.name === 'string' && /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|PoolClosed)Error$/.test(e.name)) return true;
+  if (Array.isArray(e.errorLabels) && e.errorLabels.includes('RetryableWriteError')) return true;
+  if (e.retriable === true) return true; // kafkajs
+  return typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e.code);
 }

@@ -112,3 +112,25 @@ export function evolveReportStatus(doc: ReportStatusView | null, event: EventEnv
   next.final = FINAL_STATES.has(next.state);
   return next;
 }
+
+/**
+ * The reporter's view from its parts. Each service's stream of a report feeds its own part (one
+ * writer per document: the owner of that stream's partition), so parts never overwrite each other;
+ * reading merges them. Pure.
+ */
+export function mergeReportStatus(reportId: string, parts: (ReportStatusView | null)[]): ReportStatusView | null {
+  const present = parts.filter((p): p is ReportStatusView => p !== null);
+  if (present.length === 0) return null;
+  const received = present.find((p) => p.trackingCode !== null);
+  const timeline = present.flatMap((p) => p.timeline).sort((a, b) => a.at.localeCompare(b.at));
+  const state = timeline[timeline.length - 1].state;
+  return {
+    reportId,
+    trackingCode: received?.trackingCode ?? null,
+    sourceSystem: received?.sourceSystem ?? null,
+    receivedAt: received?.receivedAt ?? null,
+    state,
+    timeline,
+    final: FINAL_STATES.has(state),
+  };
+}

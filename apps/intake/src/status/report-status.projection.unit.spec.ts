@@ -1,5 +1,5 @@
 import { EventEnvelope, ReportReceivedV1 } from '@callcenter/events';
-import { evolveReportStatus } from './report-status.projection';
+import { evolveReportStatus, mergeReportStatus } from './report-status.projection';
 
 const received: EventEnvelope<'ReportReceived', Partial<ReportReceivedV1>> = {
   eventId: 'e1', type: 'ReportReceived', schemaVersion: 1, streamId: 'r1', streamVersion: 1,
@@ -29,5 +29,25 @@ describe('reporter-facing status', () => {
     const once = evolveReportStatus(null, received as EventEnvelope);
     expect(evolveReportStatus(once, { ...received, type: 'ReportNoteAdded' } as EventEnvelope)).toBe(once);
     expect(evolveReportStatus(null, { ...received, type: 'ReportNoteAdded' } as EventEnvelope)).toBeNull();
+  });
+});
+
+describe('mergeReportStatus: the reporter view from the parts each service feeds', () => {
+  const part = (state: string, at: string, extra: Record<string, unknown> = {}) =>
+    ({ reportId: 'r1', trackingCode: null, sourceSystem: null, receivedAt: null, state, timeline: [{ state, at, message: state }], final: false, ...extra }) as any;
+
+  it('puts the parts in time order and takes the ids from intake, whatever order they are read in', () => {
+    const intake = part('RECEIVED', '2026-11-28T02:00:00.000Z', { trackingCode: '7KQ2M-94XHD', sourceSystem: 'mobile-app', receivedAt: '2026-11-28T02:00:00.000Z' });
+    const triage = part('FORWARDED', '2026-11-28T02:01:00.000Z');
+    const dispatch = part('CLOSED', '2026-11-28T02:30:00.000Z');
+    for (const parts of [[intake, triage, dispatch], [dispatch, null, intake, triage]]) {
+      const view = mergeReportStatus('r1', parts)!;
+      expect(view.timeline.map((s) => s.state)).toEqual(['RECEIVED', 'FORWARDED', 'CLOSED']);
+      expect(view).toMatchObject({ reportId: 'r1', trackingCode: '7KQ2M-94XHD', state: 'CLOSED', final: true });
+    }
+  });
+
+  it('is null when no service has said anything yet', () => {
+    expect(mergeReportStatus('r1', [null, null, null])).toBeNull();
   });
 });

@@ -3,7 +3,11 @@ import { Collection, Db } from 'mongodb';
 import { Subject } from 'rxjs';
 import { EventEnvelope, isDuplicateKey, projectOnce, Projected } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
-import { evolveReportStatus, ReportStatusView } from './report-status.projection';
+import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './report-status.projection';
+
+/** The services whose streams say something to the reporter. */
+const STATUS_SOURCES = ['intake', 'triage', 'dispatch'] as const;
+const partId = (reportId: string, producer: string) => `${reportId}/${producer}`;
 
 interface TrackingCodeDocument {
   _id: string;
@@ -36,17 +40,23 @@ export class ReportStatusStore {
         if (!isDuplicateKey(e)) throw e;
       }
     }
-    // Several streams feed one report's status (its intake, triage and incident streams); each
-    // keeps its own position.
-    const changed = await projectOnce(this.statuses, reportId, event, evolveReportStatus, { source: `${event.producer}:${event.streamId}` });
+    // Each service's stream of the report feeds its own part: events of different topics are
+    // handled at the same time (other partitions, other instances), and one document per writer
+    // means no update can overwrite another.
+    const changed = await projectOnce(this.statuses, partId(reportId, event.producer), event, evolveReportStatus);
     if (changed) this.changes.next(reportId);
   }
 
   async byReportId(reportId: string): Promise<ReportStatusView | null> {
-    const doc = await this.statuses.findOne({ _id: reportId });
-    if (!doc) return null;
-    const { _id, _version, _versions, ...view } = doc;
-    return view as ReportStatusView;
+    const parts = await Promise.all(
+      STATUS_SOURCES.map(async (source) => {
+        const doc = await this.statuses.findOne({ _id: partId(reportId, source) });
+        if (!doc) return null;
+        const { _id, _version, _versions, ...view } = doc;
+        return view as ReportStatusView;
+      }),
+    );
+    return mergeReportStatus(reportId, parts);
   }
 
   async byTrackingCode(trackingCode: string): Promise<ReportStatusView | null> {
