@@ -25,8 +25,9 @@ import {
  * models reconcile. The short profile runs in `npm test`; FAULT_RATE / FAULT_SECONDS make it longer
  * (bench/suites).
  */
-const RATE = Number(process.env.FAULT_RATE ?? 4); // reports per second
-const SECONDS = Number(process.env.FAULT_SECONDS ?? 70);
+const RATE = Number(process.env.FAULT_RATE ?? 3); // reports per second
+const SECONDS = Number(process.env.FAULT_SECONDS ?? 48);
+const say = (text: string) => process.stdout.write(`[fault suite ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 const run = promisify(execFile);
 
 const PORT = { intake: 13061, triageA: 13062, triageB: 13063, dispatch: 13064, analyticsA: 13065, analyticsB: 13066 };
@@ -45,13 +46,17 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     procs[name] = await startService(service, PORT[name], env);
   };
   const killAndRestart = async (name: keyof typeof PORT) => {
+    say(`kill -9 ${name}`);
     await procs[name].kill();
     faults.push(`kill -9 ${name}`);
     await start(name);
+    say(`${name} is back`);
   };
   const infra = async (command: 'restart-kafka' | 'restart-db') => {
+    say(command);
     await run('bash', ['infra/bin/infra', command], { env: process.env, timeout: 120_000 });
     faults.push(command);
+    say(`${command} done`);
   };
 
   beforeAll(async () => {
@@ -72,6 +77,7 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
   });
 
   it('keeps every acknowledged report exactly once through broker, service and database failures, and completes every lifecycle', async () => {
+    say(`load ${RATE}/s for ${SECONDS} s`);
     const tag = uniqueName('f');
     const acknowledged = new Map<string, string>(); // external id → report id
     let sent = 0;
@@ -131,7 +137,9 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     await procs.analyticsB.kill();
     faults.push('kill -9 analyticsB (not restarted)');
     await load;
+    say(`load done: ${sent} sent; waiting for the last answers`);
     await Promise.all(inFlight);
+    say(`${acknowledged.size} acknowledged after ${retries} retries`);
 
     const reportIds = [...acknowledged.values()];
     expect(acknowledged.size).toBe(sent);
@@ -148,6 +156,7 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       1_000,
     );
 
+    say('every report opened once in triage; running the lifecycles');
     // Every lifecycle completes: triage forwards, dispatch assigns, the unit resolves, dispatch closes.
     const dispatcher = restClient(`http://127.0.0.1:${PORT.dispatch}`, testToken('dsp-fault', ['dispatcher']));
     const units = Array.from({ length: 6 }, (_, i) => `FAULT-${tag.split('-')[1].toUpperCase()}-${i}`);
@@ -176,6 +185,7 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       for (let id = queue.shift(); id; id = queue.shift()) await lifecycle(id);
     }));
 
+    say('lifecycles complete; reconciling the read models');
     // The read models reconcile: analytics holds each report once, closed; the reporter sees CLOSED.
     const analyst = restClient(`http://127.0.0.1:${PORT.analyticsA}`, testToken('an-fault', ['analyst']));
     const timelineOf = async (id: string) => (await analyst.get(`/api/v1/reports/${id}/timeline`)).body.events?.map((e: any) => e.type) ?? [];
@@ -195,5 +205,5 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     process.stdout.write(
       `fault suite: ${sent} reports sent, ${acknowledged.size} acknowledged, 0 lost, 0 duplicated, ${retries} client retries; faults: ${faults.join(', ')}\n`,
     );
-  });
+  }, 900_000);
 });
