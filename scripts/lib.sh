@@ -11,7 +11,7 @@ ensure_built() {
   fi
   say "building (swc)"
   rm -rf dist
-  npx swc apps libs bench -d dist --copy-files --quiet >&2
+  npm run --silent build >&2
 }
 
 SERVICES=(intake triage dispatch analytics)

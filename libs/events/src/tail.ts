@@ -80,7 +80,18 @@ export class TopicTail {
         if (last) await this.options.handle(events, { topic: batch.topic, partition: batch.partition, offset: last.offset });
       },
     });
-    for (const { topic, partition, offset } of starts) this.consumer.seek({ topic, partition, offset });
+    // On a broker that has just started, run() can return before the consumer accepts a seek.
+    for (const { topic, partition, offset } of starts) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          this.consumer.seek({ topic, partition, offset });
+          break;
+        } catch (e) {
+          if (attempt >= 100) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    }
   }
 
   async stop(): Promise<void> {
