@@ -10,7 +10,7 @@ ensure_built() {
     npm ci --no-audit --no-fund --loglevel=error >&2
   fi
   say "building (swc)"
-  rm -rf dist
+  # No `rm -rf dist`: services and benchmarks may be running from it (swc overwrites in place).
   npm run --silent build >&2
 }
 

@@ -35,7 +35,7 @@ const GRPC_PORT = 15091;
 
 describe('fault suite: restarts and kill -9 under load lose and duplicate nothing', () => {
   const prefix = uniqueName('fault').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'error' };
+  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' };
   const procs: Record<string, RunningService> = {};
   const faults: string[] = [];
   let mongo: MongoClient;
@@ -190,6 +190,8 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     const analyst = restClient(`http://127.0.0.1:${PORT.analyticsA}`, testToken('an-fault', ['analyst']));
     const timelineOf = async (id: string) => (await analyst.get(`/api/v1/reports/${id}/timeline`)).body.events?.map((e: any) => e.type) ?? [];
     await eventually(() => timelineOf(reportIds[reportIds.length - 1]), (types) => types.includes('IncidentClosed'), 60_000, 500);
+    // The reporter's status is a read model too: let intake's consumer work through what is on the topics.
+    await consumerGroupCaughtUp(testKafka(), 'intake-report-status', [TOPICS.intake, TOPICS.triage, TOPICS.dispatch], 180_000);
     for (const id of reportIds) {
       const types = await eventually(() => timelineOf(id), (t) => t.includes('IncidentClosed'), 30_000, 500);
       expect(types.filter((t: string) => t === 'ReportReceived')).toHaveLength(1);
@@ -197,6 +199,10 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       expect(types.filter((t: string) => t === 'IncidentOpened')).toHaveLength(1);
       expect(types.filter((t: string) => t === 'IncidentClosed')).toHaveLength(1);
       const status = await eventually(() => grpcCall<any>(client, 'GetReportStatus', { report_id: id }), (s) => s.state === 'CLOSED', 30_000, 500);
+      if (status.state !== 'CLOSED') {
+        const parts = await mongo.db(`${prefix}_intake`).collection('report_status').find({ _id: { $in: ['intake', 'triage', 'dispatch'].map((s) => `${id}/${s}`) } as any }).toArray();
+        say(`${id} shows ${status.state}; stored parts: ${JSON.stringify(parts)}; intake said:\n${procs.intake.output().slice(-4000)}`);
+      }
       expect(status.state).toBe('CLOSED');
     }
     for (const name of ['intake', 'triageA', 'dispatch', 'analyticsA'] as const) {
