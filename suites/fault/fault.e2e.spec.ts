@@ -8,6 +8,7 @@ import {
   eventually,
   grpcCall,
   intakeClient,
+  readTopic,
   restClient,
   RunningService,
   sampleReport,
@@ -201,7 +202,9 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       const status = await eventually(() => grpcCall<any>(client, 'GetReportStatus', { report_id: id }), (s) => s.state === 'CLOSED', 30_000, 500);
       if (status.state !== 'CLOSED') {
         const parts = await mongo.db(`${prefix}_intake`).collection('report_status').find({ _id: { $in: ['intake', 'triage', 'dispatch'].map((s) => `${id}/${s}`) } as any }).toArray();
-        say(`${id} shows ${status.state}; stored parts: ${JSON.stringify(parts)}; intake said:\n${procs.intake.output().slice(-4000)}`);
+        const parked = await readTopic(testKafka(), 'callcenter.intake-report-status.dead-letter.v1', () => false, 3_000);
+        const errors = parked.map((m) => `${m.message.headers?.['dlt-event-type']}: ${m.message.headers?.['dlt-error']}`).slice(0, 10);
+        say(`${id} shows ${status.state}; stored parts: ${JSON.stringify(parts)}; dead-lettered: ${parked.length} ${JSON.stringify(errors)}`);
       }
       expect(status.state).toBe('CLOSED');
     }

@@ -191,8 +191,8 @@ export class EventConsumer {
 export function isTransient(error: unknown): boolean {
   const e = error as { name?: string; code?: unknown; errorLabels?: unknown; retriable?: boolean };
   if (!e) return false;
-  if (typeof e.name === 'string' && /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|PoolClosed)Error$/.test(e.name)) return true;
-  if (Array.isArray(e.errorLabels) && e.errorLabels.includes('RetryableWriteError')) return true;
+  if (typeof e.name === 'string' && /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|PoolClosed|PoolCleared|WaitQueueTimeout|ServerClosed)Error$/.test(e.name)) return true;
+  if (Array.isArray(e.errorLabels) && e.errorLabels.some((l) => ['RetryableWriteError', 'ResetPool', 'TransientTransactionError', 'NoWritesPerformed'].includes(l))) return true;
   if (e.retriable === true) return true; // kafkajs
   return typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e.code);
 }

@@ -48,7 +48,8 @@ export class IncidentsHttpController {
     }
     const open = this.boards.board.openIncidents({ status: query.status });
     const now = new Date();
-    return { total: open.length, items: open.slice(0, query.limit).map((e) => incidentView(e.state, e.version, now, this.rules.targets)) };
+    const page = open.slice(query.offset, query.offset + query.limit);
+    return { total: open.length, offset: query.offset, limit: query.limit, items: page.map((e) => incidentView(e.state, e.version, now, this.rules.targets)) };
   }
 
   @Get(':incidentId')

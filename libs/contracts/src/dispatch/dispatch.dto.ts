@@ -139,6 +139,14 @@ export class IncidentQueryDto {
   @IsIn(INCIDENT_STATUSES, { each: true, message: `status must be among ${INCIDENT_STATUSES.join(', ')}` })
   status?: (typeof INCIDENT_STATUSES)[number][];
 
+  @ApiPropertyOptional({ type: Number, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({}, { message: 'offset must be a number' })
+  @Min(0)
+  @Max(1_000_000)
+  offset = 0;
+
   @ApiPropertyOptional({ type: Number, default: 100 })
   @IsOptional()
   @Type(() => Number)
