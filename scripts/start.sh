@@ -6,7 +6,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DETACH=0
-for arg in "$@"; do [[ "$arg" == "--detach" ]] && DETACH=1; done
+DEMO=0
+for arg in "$@"; do [[ "$arg" == "--detach" ]] && DETACH=1; [[ "$arg" == "--demo" ]] && DEMO=1; done
 
 DATA="${INFRA_DATA_DIR:-$ROOT/.data}"
 mkdir -p "$DATA/run" "$DATA/logs"
@@ -59,6 +60,14 @@ cat <<INFO
 
 INFO
 
+if [[ $DEMO == 1 ]]; then
+  # Demo mode: the simulator feeds the platform a day of traffic at 60x with operator, dispatcher
+  # and unit bots, so the queue, the incidents and the analytics fill with live numbers at once.
+  say "demo: the simulator is feeding the platform (log: $DATA/logs/simulator.log)"
+  nohup node dist/tools/simulator/src/simulate.js --period 24h --speed 60 --reports-per-hour 240 --bots --operators 6 --units 20 \
+    --ledger "$DATA/logs/simulator-ledger.jsonl" >"$DATA/logs/simulator.log" 2>&1 </dev/null &
+  echo $! >"$DATA/run/simulator.pid"
+fi
 if [[ $DETACH == 1 ]]; then say "detached; stop with: npm run stop"; exit 0; fi
 say "running; Ctrl-C stops the services and the infrastructure"
 trap 'bash scripts/stop.sh; exit 0' INT TERM

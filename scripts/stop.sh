@@ -5,7 +5,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DATA="${INFRA_DATA_DIR:-$ROOT/.data}"
 pids=()
-for svc in "${SERVICES[@]}"; do
+for svc in simulator "${SERVICES[@]}"; do
   pidfile="$DATA/run/$svc.pid"
   [[ -f "$pidfile" ]] || continue
   pid="$(cat "$pidfile")"
