@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
-import { consumerGroupCaughtUp, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { consumerGroupCaughtUp, restClient, RunningService, startServices, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 import { runSimulation } from '../../tools/simulator/src/simulate';
 
 /**
@@ -22,7 +22,7 @@ describe('acceptance: a simulated hour end to end', () => {
 
   beforeAll(async () => {
     mongo = await testMongo();
-    services.push(...(await Promise.all((Object.keys(PORT) as (keyof typeof PORT)[]).map((s) => startService(s, PORT[s], env)))));
+    services.push(...(await startServices((Object.keys(PORT) as (keyof typeof PORT)[]).map((s) => [s, PORT[s], env]))));
     const kafka = testKafka();
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
     await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);

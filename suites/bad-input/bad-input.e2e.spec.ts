@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
-import { intakeClient, intakeMetadata, RunningService, startService, testMongo, uniqueName } from '@callcenter/testing';
+import { intakeClient, intakeMetadata, RunningService, startServices, testMongo, uniqueName } from '@callcenter/testing';
 import { MalformedCase, malformedRequests } from './malformed-requests';
 
 const PORTS = { intake: 13041, triage: 13042, dispatch: 13043, analytics: 13044 } as const;
@@ -45,7 +45,7 @@ describe('bad-input suite: generated malformed requests across gRPC and REST', (
 
   beforeAll(async () => {
     mongo = await testMongo();
-    const started = await Promise.all(SERVICES.map((s) => startService(s, PORTS[s], env)));
+    const started = await startServices(SERVICES.map((s) => [s, PORTS[s], env]));
     SERVICES.forEach((s, i) => (services[s] = started[i]));
     client = intakeClient(GRPC_PORT);
   });

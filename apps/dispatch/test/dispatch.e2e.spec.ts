@@ -9,7 +9,7 @@ import {
   restClient,
   RunningService,
   sampleReport,
-  startService,
+  startServices,
   testKafka,
   testMongo,
   testToken,
@@ -84,10 +84,10 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
 
   beforeAll(async () => {
     mongo = await testMongo();
-    services = await Promise.all([
-      startService('intake', INTAKE_HTTP, env),
-      startService('triage', TRIAGE_HTTP, env),
-      startService('dispatch', DISPATCH_HTTP, env),
+    services = await startServices([
+      ['intake', INTAKE_HTTP, env],
+      ['triage', TRIAGE_HTTP, env],
+      ['dispatch', DISPATCH_HTTP, env],
     ]);
     grpcIntake = intakeClient(INTAKE_GRPC);
     const kafka = testKafka();

@@ -11,6 +11,7 @@ import {
   RunningService,
   sampleReport,
   startService,
+  startServices,
   testKafka,
   testMongo,
   testToken,
@@ -91,7 +92,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
   beforeAll(async () => {
     mongo = await testMongo();
     kafka = testKafka();
-    [intake, triage] = await Promise.all([startService('intake', INTAKE_HTTP, env), startService('triage', TRIAGE_HTTP, env)]);
+    [intake, triage] = await startServices([['intake', INTAKE_HTTP, env], ['triage', TRIAGE_HTTP, env]]);
     grpcIntake = intakeClient(INTAKE_GRPC);
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
   });

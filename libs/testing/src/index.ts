@@ -95,6 +95,16 @@ export interface RunningService {
 }
 
 /**
+ * Every service a test started and has not stopped. When the test process ends they are killed, so
+ * a test that failed half-way (one of several services did not start) leaves none behind to join
+ * the next run's consumer groups.
+ */
+const running = new Set<import('node:child_process').ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
  * Starts a built service (dist/apps/<name>/src/main.js) as its own process against the test
  * infrastructure and waits until /health/ready answers 200.
  */
@@ -118,6 +128,8 @@ export async function startService(name: string, httpPort: number, env: Record<s
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
@@ -181,4 +193,15 @@ export async function consumerGroupCaughtUp(kafka: Kafka, groupId: string, topic
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Starts several services at once; if one fails, stops the others before throwing. */
+export async function startServices(specs: [name: string, httpPort: number, env: Record<string, string>][]): Promise<RunningService[]> {
+  const results = await Promise.allSettled(specs.map(([name, port, env]) => startService(name, port, env)));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.stop()] : [])));
+    throw failure.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<RunningService>).value);
 }
