@@ -84,7 +84,6 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     const acknowledged = new Map<string, string>(); // external id → report id
     let sent = 0;
     let retries = 0;
-    const since = new Date();
 
     /** A calling system that retries with the same external id until it gets an answer. */
     const submit = async (externalId: string) => {
