@@ -170,6 +170,8 @@ interface Route {
 }
 
 const ID = '00000000-0000-4000-8000-00000000b00b';
+/** Every stream a malformed request names: none of them may gain a commit. */
+export const STREAMS_NAMED = [ID, '00000000-0000-4000-8000-00000000beef', 'PATROL-BAD-01', 'PATROL-X1', 'PATROL-X2', 'op-sari'];
 const ROUTES: Route[] = [
   { service: 'triage', method: 'GET', path: '/api/v1/queue', roles: ['operator'] },
   { service: 'triage', method: 'GET', path: `/api/v1/reports/${ID}`, roles: ['operator'] },

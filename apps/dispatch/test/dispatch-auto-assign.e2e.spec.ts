@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
-import { eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { consumerGroupCaughtUp, eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 
 const HTTP = 13024;
 
@@ -34,6 +34,8 @@ describe('dispatch with DISPATCH_AUTO_ASSIGN_P1 (real Kafka and database)', () =
     producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     dispatch = await startService('dispatch', HTTP, { MONGODB_DB_PREFIX: prefix, DISPATCH_AUTO_ASSIGN_P1: 'true' });
+    // Earlier tests' P1 forwards on the shared topic would be auto-assigned to this test's unit.
+    await consumerGroupCaughtUp(testKafka(), 'dispatch-incident-opener', [TOPICS.triage]);
   });
 
   afterAll(async () => {
