@@ -1,0 +1,1484 @@
+/**
+ * bench/analytics: how fast analytics replays a long history into its read models, and how fast its
+ * queries answer on that history. Prints figures; it is not a pass/fail test.
+ *
+ *   1. Replay: a generated history of ≥ 1,000,000 envelopes on the intake, triage and dispatch topics
+ *      (produced directly with kafkajs); analytics start-up (it builds generation 1 from offset 0
+ *      before listening) and POST /api/v1/admin/rebuild until SWITCHED, beside Kafka's own
+ *      ConsumerPerformance, a bare kafkajs read + JSON.parse loop and the model fold in this process.
+ *   2. Queries: every stats endpoint (no filter, district+category, one day), a report timeline and
+ *      one CSV, closed loop at concurrency 1 and 4, beside GET /health/live.
+ *
+ * Needs Kafka and the database (bash infra/bin/infra start; see README.md for the bench ports) and a
+ * build (npm run build). KAFKA_BROKERS / MONGODB_URI point at them. `--help` lists every option.
+ */
+// @callcenter/events and the service sources carry decorators that need the metadata polyfill first.
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { MongoClient } from 'mongodb';
+import { CATEGORIES, Category, Channel, loadJurisdiction, Priority, RejectionReason, ResolutionOutcome, UnitType } from '@callcenter/contracts';
+import {
+  createKafka,
+  dispatchEvents,
+  ensureTopics,
+  EventEnvelope,
+  EventRegistry,
+  intakeEvents,
+  toKafkaMessage,
+  TopicTail,
+  TOPICS,
+  triageEvents,
+} from '@callcenter/events';
+import { testInfra, testMongo, testToken } from '@callcenter/testing';
+import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
+import { incidentIdFor } from '../../apps/dispatch/src/dispatching';
+
+// ───────────────────────────── options ─────────────────────────────
+
+const ROOT = path.resolve(__dirname, '../../..');
+const ALL_TOPICS = [TOPICS.intake, TOPICS.triage, TOPICS.dispatch];
+
+const HELP = `bench/analytics — replay throughput over a long generated history, and query latency on it
+
+  node dist/bench/analytics/analytics.bench.js [options]
+
+History (produced directly to the three topics with kafkajs)
+  --events N            generate whole days of reports until the history holds at least N events (1000000)
+  --per-day N           reports per day (1000); the history ends yesterday and goes back as many days as needed
+  --batch N             messages per kafkajs sendBatch (500), acks -1
+  --in-flight N         sendBatch calls in flight (4)
+  --reuse-history       generate nothing: measure over what the topics already hold (an earlier run's history)
+
+Replay
+  --start-timeout-s N   how long analytics may take to become ready (900)
+  --no-rebuild          skip POST /api/v1/admin/rebuild
+  --no-baselines        skip ConsumerPerformance, the kafkajs loop and the in-process fold
+
+Queries
+  --requests N          measured requests per row and concurrency (300)
+  --warmup N            unmeasured requests before each row (30)
+  --max-row-s N         stop a row after this many seconds once it has --min-requests (45): a query that
+                        takes a second would otherwise hold a row for minutes; the table shows n
+  --min-requests N      measured requests a row gets even past --max-row-s (50)
+  --max-warmup-s N      stop the warm-up after this many seconds (10)
+  --concurrency a,b     closed-loop concurrencies (1,4)
+  --no-queries          skip the query part
+
+General
+  --http N              analytics' HTTP port (13310)
+  --seed N              random seed of the generated history (1)
+  --keep-db             keep the bench database (default: dropped at the end)
+  --cpu-prof DIR        profile analytics (preloaded sampler, cut after start-up, rebuild and queries) and
+                        print the top self-time functions; a diagnosis: it slows the service down
+  --help                this text
+
+Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0.0.1:19092 and
+mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data),
+KAFKA_LIBS (the broker's jars for ConsumerPerformance; default .cache/kafka/libs).
+See bench/analytics/README.md.`;
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(HELP);
+  process.exit(0);
+}
+function flag(name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) return argv[i + 1];
+    if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
+  }
+  return undefined;
+}
+function num(name: string, fallback: number): number {
+  const raw = flag(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`--${name} must be a number ≥ 0, not ${raw}`);
+    process.exit(2);
+  }
+  return n;
+}
+const BOOLEAN_FLAGS = new Set(['reuse-history', 'no-rebuild', 'no-baselines', 'no-queries', 'keep-db', 'help']);
+const known = new Set(['events', 'per-day', 'batch', 'in-flight', 'start-timeout-s', 'requests', 'warmup', 'max-row-s', 'min-requests', 'max-warmup-s', 'concurrency', 'http', 'seed', 'cpu-prof', ...BOOLEAN_FLAGS]);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (!a.startsWith('--')) continue;
+  const name = a.slice(2).split('=')[0];
+  if (!known.has(name)) {
+    console.error(`unknown option ${a}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (!BOOLEAN_FLAGS.has(name) && !a.includes('=')) i++;
+}
+
+const cfg = {
+  events: Math.floor(num('events', 1_000_000)),
+  perDay: Math.max(1, Math.floor(num('per-day', 1000))),
+  batch: Math.max(1, Math.floor(num('batch', 500))),
+  inFlight: Math.max(1, Math.floor(num('in-flight', 4))),
+  reuse: argv.includes('--reuse-history'),
+  startTimeoutS: num('start-timeout-s', 900),
+  rebuild: !argv.includes('--no-rebuild'),
+  baselines: !argv.includes('--no-baselines'),
+  queries: !argv.includes('--no-queries'),
+  requests: Math.max(1, Math.floor(num('requests', 300))),
+  warmup: Math.floor(num('warmup', 30)),
+  maxRowS: num('max-row-s', 45),
+  minRequests: Math.max(1, Math.floor(num('min-requests', 50))),
+  maxWarmupS: num('max-warmup-s', 10),
+  concurrency: (flag('concurrency') ?? '1,4').split(',').map((c) => Math.max(1, Math.floor(Number(c)))),
+  http: Math.floor(num('http', 13310)),
+  seed: Math.floor(num('seed', 1)),
+  keepDb: argv.includes('--keep-db'),
+  cpuProf: flag('cpu-prof'),
+  infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'),
+  kafkaLibs: process.env.KAFKA_LIBS ?? path.join(ROOT, '.cache/kafka/libs'),
+};
+
+const GOAL_REPLAY_EPS = 20_000;
+const GOAL_QUERY_P99_MS = 100;
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const nowMs = () => performance.timeOrigin + performance.now();
+const log = (msg: string) => process.stderr.write(`[bench:analytics ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
+
+interface Pct {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+/** Nearest-rank percentiles. */
+function pct(values: ArrayLike<number>): Pct {
+  if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
+  const s = Float64Array.from(values).sort();
+  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  let sum = 0;
+  for (const v of s) sum += v;
+  return { n: s.length, p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1], mean: sum / s.length };
+}
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '–');
+function table(rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (r: (string | number)[]) =>
+    r.map((cell, c) => ((align[c] ?? (c === 0 ? 'l' : 'r')) === 'l' ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+const pctCells = (p: Pct, d = 1) => [p.n, f(p.p50, d), f(p.p90, d), f(p.p99, d), f(p.max, d)];
+
+/** Seeded PRNG (mulberry32): the same --seed gives the same history (ids aside). */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const between = (lo: number, hi: number) => lo + next() * (hi - lo);
+  return {
+    next,
+    between,
+    /** Roughly log-normal: most near `typical`, a long tail up to `max`. */
+    skewed: (min: number, typical: number, max: number) => Math.min(max, Math.max(min, typical * Math.exp((next() + next() + next() - 1.5) * 1.6))),
+    chance: (p: number) => next() < p,
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    weighted: <T extends string>(w: Partial<Record<T, number>>): T => {
+      const entries = Object.entries(w) as [T, number][];
+      const total = entries.reduce((s, [, x]) => s + x, 0);
+      let r = next() * total;
+      for (const [k, x] of entries) if ((r -= x) < 0) return k;
+      return entries[entries.length - 1][0];
+    },
+  };
+}
+type Rng = ReturnType<typeof rng>;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function request(port: number, method: string, urlPath: string, token?: string, retried = false): Promise<{ status: number; body: string; ms: number; end: number }> {
+  const start = nowMs();
+  const retry = () => request(port, method, urlPath, token, true);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const end = nowMs();
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: end - start, end });
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
+    // A kept-alive socket the server closed meanwhile (its keep-alive timeout): retry once on a fresh one.
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && e.code === 'ECONNRESET' && !retried) resolve(retry());
+      else reject(e);
+    });
+    req.end();
+  });
+}
+const get = (port: number, urlPath: string, token?: string) => request(port, 'GET', urlPath, token);
+
+// CPU accounting from /proc (clock ticks, USER_HZ = 100 on Linux).
+const HZ = 100;
+function cpuTicks(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return NaN;
+  }
+}
+function machineTicks(): { busy: number; total: number } {
+  const parts = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = parts.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - parts[3] - parts[4], total };
+}
+function pidFile(name: string): number | undefined {
+  const file = path.join(cfg.infraDataDir, 'run', `${name}.pid`);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return existsSync(`/proc/${pid}`) ? pid : undefined;
+}
+function rssMiB(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+function cpuMeter(pids: Record<string, number | undefined>) {
+  const names = Object.keys(pids);
+  let t0 = 0;
+  let before: Record<string, number> = {};
+  let m0 = machineTicks();
+  return {
+    start() {
+      t0 = nowMs();
+      m0 = machineTicks();
+      before = Object.fromEntries(names.map((n) => [n, cpuTicks(pids[n])]));
+    },
+    stop() {
+      const wall = (nowMs() - t0) / 1000;
+      const m1 = machineTicks();
+      const used = Object.fromEntries(names.map((n) => [n, (cpuTicks(pids[n]) - before[n]) / HZ])) as Record<string, number>;
+      const all = (m1.busy - m0.busy) / HZ;
+      const ours = Object.values(used).filter(Number.isFinite).reduce((a, b) => a + b, 0);
+      return { wall, used, other: all - ours, machineShare: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
+    },
+  };
+}
+type CpuReading = ReturnType<ReturnType<typeof cpuMeter>['stop']>;
+function cpuLine(r: CpuReading): string {
+  const parts = Object.entries(r.used).map(([n, s]) => `${n} ${f(s, 1)} s (${f((100 * s) / r.wall, 0)} %)`);
+  parts.push(`other processes ${f(r.other, 1)} s`);
+  return `CPU over ${f(r.wall, 1)} s wall (% of one core): ${parts.join(', ')}; machine ${f(100 * r.machineShare, 0)} % busy of ${os.cpus().length} cores`;
+}
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/**
+ * Top self-time functions of a .cpuprofile (Chrome DevTools format), and self time by package. Frames
+ * under the preload's own `cut` (serialising the previous profile) are left out.
+ */
+function topSelfTime(file: string, top = 18): string[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const excluded = new Set<number>();
+  const mark = (id: number) => {
+    excluded.add(id);
+    for (const c of byId.get(id)?.children ?? []) mark(c);
+  };
+  for (const n of profile.nodes) if (n.callFrame.url.includes('cpu-profile.preload')) mark(n.id);
+  const self = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const dt = profile.timeDeltas[i] ?? 0;
+    if (!node || excluded.has(node.id)) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
+    const where = file ? `${file}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? /^dist\/((?:apps|libs)\/[^/]+)/.exec(file)?.[1] ?? (file.startsWith('node:') ? 'node internals' : file ? file : functionName.startsWith('(') ? functionName : 'native (no script)');
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
+    total += dt;
+  }
+  const busy = total - (self.get('(idle)') ?? 0);
+  const rows = [...self.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
+  const packages = [...byPackage.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return [
+    `${path.basename(file)}: ${f(total / 1e6, 1)} s sampled, ${f(busy / 1e6, 1)} s not idle; top self time (share of non-idle):`,
+    ...rows.map(([k, us]) => `  ${f(us / 1000, 0).padStart(7)} ms  ${f((100 * us) / Math.max(1, busy), 1).padStart(5)} %  ${k}`),
+    `  by package: ${packages.map(([k, us]) => `${k} ${f((100 * us) / Math.max(1, busy), 0)} %`).join(', ')}`,
+  ];
+}
+
+// ───────────────────────────── clean-up ─────────────────────────────
+
+const kafka: Kafka = createKafka({ brokers: testInfra().brokers, clientId: 'bench-analytics' });
+const databases = new Set<string>();
+const groupsToDelete = new Set<string>();
+const children = new Set<ChildProcess>();
+let mongo: MongoClient | undefined;
+const closers: (() => Promise<void>)[] = [];
+
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const close of closers.splice(0)) await close().catch(() => undefined);
+    for (const child of children) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      child.kill('SIGTERM');
+      const exited = await Promise.race([new Promise<boolean>((r) => child.once('exit', () => r(true))), sleep(20_000).then(() => false)]);
+      if (!exited) child.kill('SIGKILL');
+    }
+    if (groupsToDelete.size) {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        await admin.deleteGroups([...groupsToDelete]).catch(() => undefined);
+      } catch {
+        /* Kafka gone */
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+    if (!cfg.keepDb && databases.size) {
+      try {
+        mongo ??= await testMongo();
+        for (const db of databases) await mongo.db(db).dropDatabase().catch(() => undefined);
+      } catch {
+        /* database gone */
+      }
+    }
+    await mongo?.close().catch(() => undefined);
+    agent.destroy();
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping what this bench started`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ───────────────────────────── the history ─────────────────────────────
+
+const jurisdiction = loadJurisdiction(path.join(ROOT, 'config/jurisdiction.json'));
+const WIB_MS = 7 * 3600_000;
+/** Arrivals by hour of day (Asia/Jakarta): quiet before dawn, peaks in the evening. */
+const HOUR_WEIGHTS = [2, 1.5, 1, 1, 1, 1.5, 2.5, 4, 5, 5, 5, 5, 5, 5, 5, 5.5, 6, 7, 7, 7.5, 7.5, 6.5, 5, 3];
+const CHANNEL_MIX: Partial<Record<Channel, number>> = { HOTLINE: 45, MOBILE_APP: 20, WHATSAPP: 15, WEB: 8, SMS: 7, WALK_IN: 3, OTHER_SYSTEM: 2 };
+const SOURCE_OF: Record<Channel, string> = {
+  HOTLINE: 'hotline-pabx',
+  MOBILE_APP: 'mobile-app',
+  WHATSAPP: 'whatsapp-gateway',
+  WEB: 'web-portal',
+  SMS: 'sms-gateway',
+  WALK_IN: 'spkt-desk',
+  OTHER_SYSTEM: 'damkar-bridge',
+};
+const CATEGORY_MIX: Partial<Record<Category, number>> = {
+  KEJAHATAN: 26,
+  KECELAKAAN_LALU_LINTAS: 18,
+  GANGGUAN_KETERTIBAN: 14,
+  INFORMASI_PENGADUAN: 12,
+  DARURAT_MEDIS: 8,
+  LAINNYA: 9,
+  KEBAKARAN: 5,
+  ORANG_HILANG: 5,
+  BENCANA: 3,
+};
+const PRIORITY_BY_CATEGORY: Record<Category, Partial<Record<Priority, number>>> = {
+  KEJAHATAN: { P1: 10, P2: 50, P3: 40 },
+  KECELAKAAN_LALU_LINTAS: { P1: 20, P2: 60, P3: 20 },
+  GANGGUAN_KETERTIBAN: { P1: 5, P2: 45, P3: 50 },
+  INFORMASI_PENGADUAN: { P3: 20, P4: 80 },
+  DARURAT_MEDIS: { P1: 70, P2: 30 },
+  LAINNYA: { P2: 10, P3: 60, P4: 30 },
+  KEBAKARAN: { P1: 80, P2: 20 },
+  ORANG_HILANG: { P1: 10, P2: 60, P3: 30 },
+  BENCANA: { P1: 60, P2: 40 },
+};
+const DESCRIPTIONS: Record<Category, string[]> = {
+  KEJAHATAN: ['Pencurian motor di depan minimarket, pelaku dua orang kabur ke arah timur', 'Penjambretan tas di halte bus, korban terluka ringan', 'Rumah kosong dibobol maling, jendela belakang rusak'],
+  KECELAKAAN_LALU_LINTAS: ['Tabrakan motor dan mobil di perempatan, satu orang terluka, lalu lintas macet', 'Mobil menabrak pembatas jalan, sopir terjepit'],
+  GANGGUAN_KETERTIBAN: ['Tawuran pelajar di depan sekolah, membawa senjata tajam', 'Keributan di warung, beberapa orang mabuk', 'Musik keras sampai larut malam, warga terganggu'],
+  INFORMASI_PENGADUAN: ['Mau tanya informasi cara membuat SKCK', 'Pengaduan pungutan liar di parkiran pasar', 'Mau tanya jam pelayanan SPKT'],
+  DARURAT_MEDIS: ['Orang pingsan di trotoar, tidak sadarkan diri', 'Ibu hamil pendarahan, butuh ambulans'],
+  LAINNYA: ['Pohon tumbang menutup sebagian jalan', 'Kabel listrik putus menjuntai ke jalan'],
+  KEBAKARAN: ['Kebakaran rumah, asap tebal, api mulai membesar', 'Kebakaran lapak di pasar, api merembet'],
+  ORANG_HILANG: ['Anak umur tujuh tahun hilang sejak sore di pasar', 'Lansia pikun tidak pulang sejak pagi'],
+  BENCANA: ['Banjir setinggi pinggang, warga terjebak di rumah', 'Tanah longsor menimpa dua rumah'],
+};
+const UNIT_TYPES_FOR: Record<Category, UnitType[]> = {
+  KEJAHATAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL', 'INVESTIGATION'],
+  KECELAKAAN_LALU_LINTAS: ['TRAFFIC', 'PATROL_CAR', 'MOTORCYCLE_PATROL'],
+  KEBAKARAN: ['FIRE_LIAISON', 'PATROL_CAR'],
+  GANGGUAN_KETERTIBAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
+  BENCANA: ['PATROL_CAR', 'FIRE_LIAISON', 'AMBULANCE_LIAISON'],
+  DARURAT_MEDIS: ['AMBULANCE_LIAISON', 'PATROL_CAR'],
+  ORANG_HILANG: ['PATROL_CAR', 'INVESTIGATION', 'MOTORCYCLE_PATROL'],
+  INFORMASI_PENGADUAN: ['PATROL_CAR'],
+  LAINNYA: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
+};
+const UNIT_PREFIX: Record<UnitType, string> = {
+  PATROL_CAR: 'SAMAPTA',
+  MOTORCYCLE_PATROL: 'RAIMAS',
+  TRAFFIC: 'PATWAL',
+  INVESTIGATION: 'BUSER',
+  FIRE_LIAISON: 'DAMKAR',
+  AMBULANCE_LIAISON: 'AMBULANS',
+};
+const UNIT_MIX: Record<UnitType, number> = { PATROL_CAR: 12, MOTORCYCLE_PATROL: 8, TRAFFIC: 4, INVESTIGATION: 3, FIRE_LIAISON: 2, AMBULANCE_LIAISON: 2 };
+const REJECTIONS: Partial<Record<RejectionReason, number>> = { PRANK: 30, NOT_POLICE_MATTER: 40, INSUFFICIENT_INFORMATION: 20, OUT_OF_JURISDICTION: 10 };
+const OUTCOMES: Partial<Record<ResolutionOutcome, number>> = { HANDLED_ON_SCENE: 55, ARREST_MADE: 10, REFERRED: 12, FALSE_ALARM: 12, NO_TRACE: 11 };
+const NAMES = ['Siti Aminah', 'Budi Santoso', 'Dewi Lestari', 'Agus Salim', 'Rina Wati', 'Joko Susilo', 'Putri Ayu', 'Hendra Gunawan'];
+const STREETS = ['Jl. Tebet Raya', 'Jl. Kemang Raya', 'Jl. Fatmawati', 'Jl. Sudirman', 'Jl. Gatot Subroto', 'Jl. Pasar Minggu', 'Jl. Ciputat Raya', 'Jl. Warung Buncit'];
+/** Seconds to triage / dispatch per priority (the default PRIORITY_TARGETS). */
+const TARGETS: Record<Priority, { triage: number; dispatch: number | null }> = {
+  P1: { triage: 60, dispatch: 180 },
+  P2: { triage: 180, dispatch: 600 },
+  P3: { triage: 600, dispatch: 1800 },
+  P4: { triage: 1800, dispatch: null },
+};
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+interface HistoryStats {
+  reports: number;
+  events: number;
+  bytes: number;
+  byTopic: Record<string, number>;
+  byType: Record<string, number>;
+  decisions: Record<string, number>;
+  first: string;
+  last: string;
+  units: number;
+}
+
+/**
+ * A Polres history: `perDay` reports a day over whole days ending yesterday (Asia/Jakarta), each with
+ * its intake, triage and (when forwarded) incident lifecycle, and the units' streams (registered at
+ * the start; committed, status and released per assignment). Events of one report come in time
+ * order; reports in order of receipt, so a topic is roughly chronological, as in production.
+ */
+class HistoryGenerator {
+  readonly stats: HistoryStats = { reports: 0, events: 0, bytes: 0, byTopic: {}, byType: {}, decisions: {}, first: '', last: '', units: 0 };
+  /** A sample of forwarded reports' ids, for the timeline query. */
+  readonly timelineIds: string[] = [];
+  private readonly unitVersions = new Map<string, number>();
+  private readonly unitsByType = new Map<UnitType, { id: string; district: string }[]>();
+  private readonly recent: { reportId: string; category: Category; district: string }[] = [];
+
+  constructor(private readonly r: Rng, private readonly tag: string) {}
+
+  private envelope(producer: 'intake' | 'triage' | 'dispatch', streamId: string, streamVersion: number, type: string, atMs: number, actor: string, data: object): { topic: string; message: Message } {
+    const at = new Date(atMs).toISOString();
+    const e: EventEnvelope = {
+      eventId: randomUUID(),
+      type,
+      schemaVersion: 1,
+      streamId,
+      streamVersion,
+      occurredAt: at,
+      recordedAt: new Date(atMs + 3 + Math.floor(this.r.next() * 20)).toISOString(),
+      producer,
+      actor,
+      correlationId: `bench-${this.tag}-${streamId.slice(0, 8)}`,
+      causationId: null,
+      data,
+    };
+    const message = toKafkaMessage(e);
+    const topic = TOPICS[producer];
+    this.stats.events++;
+    this.stats.bytes += (message.value as string).length;
+    this.stats.byTopic[topic] = (this.stats.byTopic[topic] ?? 0) + 1;
+    this.stats.byType[type] = (this.stats.byType[type] ?? 0) + 1;
+    return { topic, message };
+  }
+
+  private unitEvent(unitId: string, type: string, atMs: number, actor: string, data: object) {
+    const v = (this.unitVersions.get(unitId) ?? 0) + 1;
+    this.unitVersions.set(unitId, v);
+    return this.envelope('dispatch', unitId, v, type, atMs, actor, data);
+  }
+
+  /** 31 units per district (300-odd), registered at the start of the history. */
+  *roster(atMs: number): Generator<{ topic: string; message: Message }> {
+    for (const d of jurisdiction.districts) {
+      for (const [type, n] of Object.entries(UNIT_MIX) as [UnitType, number][]) {
+        for (let k = 1; k <= n; k++) {
+          const id = `${UNIT_PREFIX[type]}-${d.code.replace(/_/g, '-')}-${String(k).padStart(2, '0')}`;
+          const list = this.unitsByType.get(type) ?? [];
+          list.push({ id, district: d.code });
+          this.unitsByType.set(type, list);
+          this.stats.units++;
+          const capabilities = type === 'AMBULANCE_LIAISON' ? ['FIRST_AID'] : type === 'FIRE_LIAISON' ? ['FIRE_SAFETY'] : this.r.chance(0.2) ? ['FIRST_AID'] : [];
+          yield this.unitEvent(id, 'UnitRegistered', atMs, 'dsp-admin', { unitId: id, callSign: id, type, capabilities, homeDistrict: d.code, status: 'AVAILABLE' });
+        }
+      }
+    }
+  }
+
+  private pickUnit(category: Category, district: string, except: string | null) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const type = this.r.chance(0.7) ? UNIT_TYPES_FOR[category][0] : this.r.pick(UNIT_TYPES_FOR[category]);
+      const pool = this.unitsByType.get(type)!;
+      const local = pool.filter((u) => u.district === district);
+      const u = local.length && this.r.chance(0.75) ? this.r.pick(local) : this.r.pick(pool);
+      if (u.id !== except) return u.id;
+    }
+    return this.unitsByType.get('PATROL_CAR')![0].id;
+  }
+
+  /** Every event of one report received at `t0` (ms), in time order. */
+  report(t0: number): { topic: string; message: Message }[] {
+    const r = this.r;
+    const out: { topic: string; message: Message }[] = [];
+    const reportId = randomUUID();
+    const hourWib = new Date(t0 + WIB_MS).getUTCHours();
+    const shift = Math.floor(hourWib / 8);
+    const operator = () => `op-${String(shift * 14 + 1 + Math.floor(r.next() * 14)).padStart(2, '0')}`;
+    const supervisor = `spv-${shift + 1}`;
+    const dispatcher = `dsp-${String(shift * 3 + 1 + Math.floor(r.next() * 3)).padStart(2, '0')}`;
+    const channel = r.weighted(CHANNEL_MIX);
+    const sourceSystem = SOURCE_OF[channel];
+    const category = r.weighted(CATEGORY_MIX);
+    const priority = r.weighted(PRIORITY_BY_CATEGORY[category]);
+    const district = r.pick(jurisdiction.districts);
+    const hasCoordinates = channel !== 'HOTLINE' || r.chance(0.6);
+    const latitude = hasCoordinates ? Math.round((district.latitude + (r.next() - 0.5) * 0.04) * 1e6) / 1e6 : null;
+    const longitude = hasCoordinates ? Math.round((district.longitude + (r.next() - 0.5) * 0.04) * 1e6) / 1e6 : null;
+    const address = `${r.pick(STREETS)} No. ${1 + Math.floor(r.next() * 200)}`;
+    const named = r.chance(0.5);
+    const description = r.pick(DESCRIPTIONS[category]);
+    const injured = category === 'KECELAKAAN_LALU_LINTAS' || category === 'DARURAT_MEDIS' ? 1 + Math.floor(r.next() * 2) : 0;
+    const trackingCode = Array.from({ length: 10 }, () => CROCKFORD[Math.floor(r.next() * 32)]).join('').replace(/^(.{5})/, '$1-');
+    const receivedAt = new Date(t0).toISOString();
+    const anonymous = r.chance(0.1);
+    const categoryHint = r.chance(0.6) ? category : null;
+
+    let iv = 0;
+    let tv = 0;
+    out.push(
+      this.envelope('intake', reportId, ++iv, 'ReportReceived', t0, sourceSystem, {
+        reportId,
+        trackingCode,
+        sourceSystem,
+        externalId: `${sourceSystem}-${reportId.slice(0, 13)}`,
+        channel,
+        reporter: anonymous ? { name: null, phone: null, anonymous: true } : { name: r.pick(NAMES), phone: `+628${String(Math.floor(r.next() * 1e10)).padStart(10, '0')}`, anonymous: false },
+        categoryHint,
+        description,
+        location: { latitude, longitude, address, district: named ? district.name : null },
+        occurredAt: r.chance(0.3) ? new Date(t0 - 600_000).toISOString() : null,
+        peopleInjured: injured,
+        peopleInvolved: 1 + injured + Math.floor(r.next() * 3),
+        receivedAt,
+      }),
+    );
+    // Possible duplicate: an earlier report of the same category in the same district.
+    const earlier = this.recent.find((x) => x.category === category && x.district === district.code);
+    const duplicateCandidates = earlier && r.chance(0.35) ? [{ reportId: earlier.reportId, reason: 'NEARBY_SAME_CATEGORY', distanceMeters: Math.round(r.between(30, 480)), minutesApart: Math.round(r.between(1, 29)) }] : [];
+    const lowTrust = r.chance(0.015);
+    const reasons = [`category ${category} from the description`, `priority ${priority}: ${injured ? 'people injured' : 'no one injured'}`];
+    if (!named) reasons.push(`district ${district.name} from the coordinates`);
+    out.push(
+      this.envelope('triage', reportId, ++tv, 'TriageCaseOpened', t0 + 40, 'system', {
+        reportId,
+        trackingCode,
+        sourceSystem,
+        channel,
+        receivedAt,
+        description,
+        categoryHint,
+        location: { latitude, longitude, address, reportedDistrict: named ? district.name : null },
+        district: district.code,
+        peopleInjured: injured,
+        peopleInvolved: 1 + injured,
+        callerRef: anonymous ? null : `hmac-${randomUUID().replace(/-/g, '')}`,
+        suggestion: {
+          category,
+          priority,
+          reasons,
+          duplicateCandidates,
+          lowTrust: lowTrust ? { flagged: true, prankRejections: 2, reason: "caller's reports were rejected as prank 2 times" } : { flagged: false, prankRejections: 0, reason: null },
+        },
+      }),
+    );
+    this.recent.unshift({ reportId, category, district: district.code });
+    if (this.recent.length > 40) this.recent.pop();
+
+    const triageTarget = TARGETS[priority].triage;
+    const triage = (type: string, at: number, actor: string, data: object = {}) => out.push(this.envelope('triage', reportId, ++tv, type, at, actor, { reportId, ...data }));
+    // 0.5 % never taken (still waiting), overdue.
+    if (r.chance(0.005)) {
+      triage('TriageOverdue', t0 + triageTarget * 1000 + 500, 'system', { priority, targetSeconds: triageTarget, dueAt: new Date(t0 + triageTarget * 1000).toISOString() });
+      this.stats.decisions.NONE = (this.stats.decisions.NONE ?? 0) + 1;
+      this.stats.reports++;
+      return out;
+    }
+    const claimDelay = priority === 'P1' ? r.skewed(3, 15, 240) : r.skewed(5, 45, 1800);
+    let t = t0 + claimDelay * 1000;
+    if (claimDelay > triageTarget) triage('TriageOverdue', t0 + triageTarget * 1000 + 500, 'system', { priority, targetSeconds: triageTarget, dueAt: new Date(t0 + triageTarget * 1000).toISOString() });
+    let op = operator();
+    triage('ReportClaimed', t, op, { operatorId: op, leaseExpiresAt: new Date(t + 300_000).toISOString() });
+    if (r.chance(0.03)) {
+      t += 300_000;
+      triage('ReportReleased', t, 'system', { operatorId: op, reason: 'LEASE_EXPIRED' });
+      const to = operator();
+      t += r.between(5, 60) * 1000;
+      triage('ReportReassigned', t, supervisor, { fromOperatorId: null, toOperatorId: to, leaseExpiresAt: new Date(t + 300_000).toISOString() });
+      op = to;
+    }
+    if (r.chance(0.08)) {
+      t += r.between(10, 90) * 1000;
+      triage('ReportNoteAdded', t, op, { text: 'Pelapor dihubungi kembali, lokasi dikonfirmasi' });
+    }
+    let decider = op;
+    if (r.chance(0.015)) {
+      t += r.between(20, 120) * 1000;
+      triage('ReportEscalated', t, op, { reason: 'Butuh keputusan supervisor' });
+      decider = supervisor;
+    }
+    let finalCategory = category;
+    let finalPriority = priority;
+    if (r.chance(0.85)) {
+      t += r.between(10, 120) * 1000;
+      if (r.chance(0.1)) finalCategory = r.pick(CATEGORIES);
+      if (r.chance(0.1)) finalPriority = r.pick(['P1', 'P2', 'P3'] as Priority[]);
+      triage('ReportClassified', t, decider, { category: finalCategory, priority: finalPriority, district: district.code });
+    }
+    t += r.between(5, 90) * 1000;
+    const decision =
+      finalCategory === 'INFORMASI_PENGADUAN'
+        ? r.weighted({ ADVICE: 80, REJECT: 15, FORWARD: 5 })
+        : earlier && duplicateCandidates.length && r.chance(0.6)
+          ? 'DUPLICATE'
+          : lowTrust && r.chance(0.7)
+            ? 'REJECT'
+            : r.weighted({ FORWARD: 72, REJECT: 12, DUPLICATE: 5, ADVICE: 11 });
+    this.stats.decisions[decision] = (this.stats.decisions[decision] ?? 0) + 1;
+    this.stats.reports++;
+    if (decision === 'ADVICE') {
+      triage('ReportAdviceGiven', t, decider, { advice: 'Silakan datang ke Polsek terdekat dengan membawa KTP' });
+      return out;
+    }
+    if (decision === 'REJECT') {
+      triage('ReportRejected', t, decider, { reason: lowTrust ? 'PRANK' : r.weighted(REJECTIONS), explanation: 'Tidak dapat ditindaklanjuti', callerRef: null });
+      return out;
+    }
+    if (decision === 'DUPLICATE') {
+      triage('ReportMarkedDuplicate', t, decider, { duplicateOf: earlier?.reportId ?? reportId });
+      return out;
+    }
+    triage('ReportForwardedForDispatch', t, decider, {
+      trackingCode,
+      channel,
+      receivedAt,
+      category: finalCategory,
+      priority: finalPriority,
+      district: district.code,
+      location: { latitude, longitude, address },
+      description,
+      peopleInjured: injured,
+      peopleInvolved: 1 + injured,
+    });
+    if (this.timelineIds.length < 1000 && r.chance(0.02)) this.timelineIds.push(reportId);
+
+    // Dispatch: the incident's stream and the units' streams.
+    const incidentId = incidentIdFor(reportId);
+    let dv = 0;
+    const incident = (type: string, at: number, actor: string, data: object = {}) => out.push(this.envelope('dispatch', incidentId, ++dv, type, at, actor, { incidentId, reportId, ...data }));
+    const forwardedAt = t;
+    t += 80;
+    incident('IncidentOpened', t, 'system', {
+      trackingCode,
+      category: finalCategory,
+      priority: finalPriority,
+      district: district.code,
+      location: latitude !== null && longitude !== null ? { latitude, longitude, address, approximate: false } : { latitude: district.latitude, longitude: district.longitude, address, approximate: true },
+      description,
+      peopleInjured: injured,
+      receivedAt,
+      forwardedAt: new Date(forwardedAt).toISOString(),
+    });
+    const dispatchTarget = TARGETS[finalPriority].dispatch;
+    const assignDelay = finalPriority === 'P1' ? r.skewed(10, 40, 600) : r.skewed(20, 150, 3600);
+    if (dispatchTarget !== null && (t - t0) / 1000 + assignDelay > dispatchTarget) {
+      // The timer notices within a second of the due time (or at once, if triage forwarded it late).
+      incident('DispatchOverdue', Math.max(t + 900, t0 + dispatchTarget * 1000 + 700), 'system', { priority: finalPriority, targetSeconds: dispatchTarget, dueAt: new Date(t0 + dispatchTarget * 1000).toISOString() });
+    }
+    t += assignDelay * 1000;
+    let unit = this.pickUnit(finalCategory, district.code, null);
+    const assign = (previous: string | null) => {
+      const distanceMeters = Math.round(r.between(300, 6000));
+      out.push(this.unitEvent(unit, 'UnitCommitted', t, dispatcher, { unitId: unit, incidentId, reportId, committedAt: new Date(t).toISOString() }));
+      incident('UnitAssigned', t + 20, dispatcher, {
+        unitId: unit,
+        callSign: unit,
+        previousUnitId: previous,
+        distanceMeters,
+        etaSeconds: Math.round(distanceMeters / 8.3),
+        automatic: false,
+        acknowledgeBy: new Date(t + 60_000).toISOString(),
+      });
+    };
+    assign(null);
+    // 5 % decline, 2 % time out: the incident needs another unit.
+    const lost = r.next();
+    if (lost < 0.07) {
+      t += lost < 0.05 ? r.between(10, 50) * 1000 : 60_000;
+      if (lost < 0.05) incident('AssignmentDeclined', t, `unit:${unit}`, { unitId: unit, reason: 'Sedang menangani kejadian lain' });
+      else incident('AssignmentTimedOut', t, 'system', { unitId: unit });
+      out.push(this.unitEvent(unit, 'UnitReleased', t + 15, 'system', { unitId: unit, incidentId, reason: lost < 0.05 ? 'DECLINED' : 'TIMED_OUT' }));
+      const previous = unit;
+      unit = this.pickUnit(finalCategory, district.code, previous);
+      t += r.between(20, 120) * 1000;
+      assign(null);
+    }
+    t += r.between(5, 60) * 1000;
+    incident('AssignmentAcknowledged', t, `unit:${unit}`, { unitId: unit });
+    const cancelled = r.chance(0.03);
+    if (!cancelled) {
+      t += r.between(10, 60) * 1000;
+      incident('UnitEnRoute', t, `unit:${unit}`, { unitId: unit });
+      out.push(this.unitEvent(unit, 'UnitStatusChanged', t + 10, `unit:${unit}`, { unitId: unit, status: 'EN_ROUTE', previousStatus: 'AVAILABLE', position: null, incidentId, reportedAt: new Date(t).toISOString() }));
+      t += r.skewed(120, 600, 3600) * 1000;
+      incident('UnitArrived', t, `unit:${unit}`, { unitId: unit });
+      out.push(this.unitEvent(unit, 'UnitStatusChanged', t + 10, `unit:${unit}`, { unitId: unit, status: 'ON_SCENE', previousStatus: 'EN_ROUTE', position: { latitude: latitude ?? district.latitude, longitude: longitude ?? district.longitude }, incidentId, reportedAt: new Date(t).toISOString() }));
+    }
+    t += r.skewed(300, 1500, 14_400) * 1000;
+    incident('IncidentResolved', t, `unit:${unit}`, { unitId: unit, outcome: cancelled ? 'CANCELLED' : r.weighted(OUTCOMES), summary: cancelled ? 'Dibatalkan pelapor' : 'Situasi terkendali, laporan dibuat' });
+    out.push(this.unitEvent(unit, 'UnitReleased', t + 15, 'system', { unitId: unit, incidentId, reason: 'RESOLVED' }));
+    if (r.chance(0.9)) {
+      t += r.between(60, 1800) * 1000;
+      incident('IncidentClosed', t, dispatcher);
+    }
+    return out;
+  }
+}
+
+/** Produces the history with kafkajs: batches of `batch` messages over the three topics, `inFlight` at once, acks -1. */
+async function produceHistory(): Promise<{ stats: HistoryStats; timelineIds: string[]; seconds: number; days: number; firstDay: string; lastDay: string }> {
+  const r = rng(cfg.seed);
+  const gen = new HistoryGenerator(r, randomUUID().slice(0, 8));
+  const expectedPerReport = 11.3;
+  const days = Math.max(1, Math.ceil(cfg.events / expectedPerReport / cfg.perDay));
+  // Whole days in Asia/Jakarta, ending yesterday.
+  const todayWib = Math.floor((Date.now() + WIB_MS) / 86_400_000) * 86_400_000 - WIB_MS;
+  const firstDay = todayWib - days * 86_400_000;
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  closers.push(() => producer.disconnect());
+  const inFlight = new Set<Promise<unknown>>();
+  let batch = new Map<string, Message[]>();
+  let batched = 0;
+  let sendError: unknown;
+  const flush = async () => {
+    if (!batched) return;
+    const topicMessages = [...batch.entries()].map(([topic, messages]) => ({ topic, messages }));
+    batch = new Map();
+    batched = 0;
+    while (inFlight.size >= cfg.inFlight) await Promise.race(inFlight);
+    if (sendError) throw sendError;
+    const p: Promise<unknown> = producer
+      .sendBatch({ acks: -1, topicMessages })
+      .catch((e) => (sendError = e))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+  const push = async (item: { topic: string; message: Message }) => {
+    const list = batch.get(item.topic) ?? [];
+    list.push(item.message);
+    batch.set(item.topic, list);
+    if (++batched >= cfg.batch) await flush();
+  };
+  const t0 = nowMs();
+  let lastLog = 0;
+  for (const item of gen.roster(firstDay)) await push(item);
+  let day = 0;
+  for (; gen.stats.events < cfg.events || day < 1; day++) {
+    const dayStart = firstDay + day * 86_400_000;
+    const times: number[] = [];
+    const totalWeight = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < cfg.perDay; i++) {
+      let x = r.next() * totalWeight;
+      let hour = 0;
+      while (hour < 23 && (x -= HOUR_WEIGHTS[hour]) >= 0) hour++;
+      times.push(dayStart + hour * 3600_000 + Math.floor(r.next() * 3600_000));
+    }
+    times.sort((a, b) => a - b);
+    for (const at of times) for (const item of gen.report(at)) await push(item);
+    if (gen.stats.events - lastLog >= 100_000) {
+      lastLog = gen.stats.events;
+      log(`  ${int(gen.stats.events)} events produced (${int(gen.stats.events / ((nowMs() - t0) / 1000))}/s)`);
+    }
+  }
+  await flush();
+  await Promise.all(inFlight);
+  if (sendError) throw sendError;
+  const seconds = (nowMs() - t0) / 1000;
+  gen.stats.first = new Date(firstDay).toISOString();
+  gen.stats.last = new Date(firstDay + day * 86_400_000).toISOString();
+  const wibDay = (ms: number) => new Date(ms + WIB_MS).toISOString().slice(0, 10);
+  return { stats: gen.stats, timelineIds: gen.timelineIds, seconds, days: day, firstDay: wibDay(firstDay), lastDay: wibDay(firstDay + (day - 1) * 86_400_000) };
+}
+
+/** Messages on each topic now (high − low over the partitions). */
+async function topicSizes(): Promise<Record<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const out: Record<string, number> = {};
+    for (const topic of ALL_TOPICS) {
+      if (!existing.has(topic)) {
+        out[topic] = 0;
+        continue;
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          out[topic] = (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
+          break;
+        } catch (e) {
+          if (attempt >= 20) throw e;
+          await sleep(500);
+        }
+      }
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** When reusing a history: report ids and the span from a sample of the intake topic. */
+async function sampleIntake(want: number): Promise<{ ids: string[]; firstDay: string; lastDay: string }> {
+  const group = `bench-analytics-sample-${randomUUID().slice(0, 8)}`;
+  groupsToDelete.add(group);
+  const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
+  const ids: string[] = [];
+  const times: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [TOPICS.intake], fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 30_000);
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) {
+            const e = JSON.parse(m.value!.toString());
+            if (e.type !== 'ReportReceived') continue;
+            times.push(e.data.receivedAt);
+            if (ids.length < want && Math.random() < 0.05) ids.push(e.streamId);
+          }
+          if (ids.length >= want) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  times.sort();
+  const wibDay = (iso: string) => new Date(Date.parse(iso) + WIB_MS).toISOString().slice(0, 10);
+  return { ids, firstDay: wibDay(times[0]), lastDay: wibDay(times[times.length - 1]) };
+}
+
+// ───────────────────────────── the service ─────────────────────────────
+
+interface Service {
+  pid: number;
+  child: ChildProcess;
+  startupMs: number;
+  output: () => string;
+}
+const prefix = `bench_analytics_${Date.now()}`;
+
+/**
+ * Like startService (@callcenter/testing) but with a start-up deadline of --start-timeout-s: analytics
+ * reads the whole history before it listens, which takes longer than startService's 60 s.
+ */
+async function startAnalytics(): Promise<Service> {
+  databases.add(`${prefix}_analytics`);
+  const profile: Record<string, string> = cfg.cpuProf
+    ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.preload.js')}`, BENCH_CPU_PROF_DIR: path.resolve(cfg.cpuProf) }
+    : {};
+  const infra = testInfra();
+  const t0 = nowMs();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/analytics/src/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: infra.brokers.join(','),
+      MONGODB_URI: infra.mongoUri,
+      MONGODB_DB_PREFIX: prefix,
+      ANALYTICS_HTTP_PORT: String(cfg.http),
+      ...profile,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  const deadline = Date.now() + cfg.startTimeoutS * 1000;
+  let peakRss = 0;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`analytics exited during start-up (${child.exitCode ?? child.signalCode}):\n${output}`);
+    peakRss = Math.max(peakRss, rssMiB(child.pid) || 0);
+    try {
+      const res = await get(cfg.http, '/health/ready');
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`analytics not ready after ${cfg.startTimeoutS} s:\n${output}`);
+    await sleep(100);
+  }
+  startPeakRss = peakRss;
+  analytics = { pid: child.pid!, child, startupMs: nowMs() - t0, output: () => output };
+  return analytics;
+}
+let startPeakRss = 0;
+let analytics: Service | undefined;
+
+async function stopAnalytics(s: Service): Promise<void> {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+  s.child.kill('SIGTERM');
+  const exited = await Promise.race([new Promise<boolean>((r) => s.child.once('exit', () => r(true))), sleep(30_000).then(() => false)]);
+  if (!exited) s.child.kill('SIGKILL');
+  children.delete(s.child);
+}
+
+const profiles: { label: string; file: string }[] = [];
+async function cutProfile(s: Service, label: string): Promise<void> {
+  if (!cfg.cpuProf) return;
+  const dir = path.resolve(cfg.cpuProf);
+  const before = new Set(readdirSync(dir));
+  process.kill(s.pid, 'SIGWINCH');
+  for (let i = 0; i < 300; i++) {
+    const fresh = readdirSync(dir).filter((n) => !before.has(n) && n.startsWith(`analytics-${s.pid}-`));
+    if (fresh.length) {
+      await sleep(500);
+      profiles.push({ label, file: path.join(dir, fresh[0]) });
+      return;
+    }
+    await sleep(100);
+  }
+  log(`no profile written for ${label}`);
+}
+
+// ───────────────────────────── baselines ─────────────────────────────
+
+interface JavaPerf {
+  topic: string;
+  messages: number;
+  mb: number;
+  nMsgSec: number;
+  rebalanceMs: number;
+  fetchMs: number;
+  fetchNMsgSec: number;
+  wallMs: number;
+}
+
+/** Kafka's own consumer perf tool (org.apache.kafka.tools.ConsumerPerformance, Kafka 4.1) on one topic. */
+function consumerPerformance(topic: string, messages: number): Promise<JavaPerf> {
+  const group = `perf-${randomUUID()}`;
+  groupsToDelete.add(group);
+  const args = ['-Xmx512m', '-cp', `${cfg.kafkaLibs}/*`, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', testInfra().brokers.join(','), '--topic', topic, '--messages', String(messages), '--group', group, '--timeout', '60000'];
+  const t0 = nowMs();
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      children.delete(child);
+      // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+      const line = out
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /^\d{4}-/.test(l))
+        .pop();
+      const cells = line?.split(',').map((c) => c.trim());
+      if (code !== 0 || !cells || cells.length < 10) {
+        reject(new Error(`ConsumerPerformance on ${topic} failed (exit ${code}): ${(err || out).slice(-800)}`));
+        return;
+      }
+      resolve({
+        topic,
+        messages: Number(cells[4]),
+        mb: Number(cells[2]),
+        nMsgSec: Number(cells[5]),
+        rebalanceMs: Number(cells[6]),
+        fetchMs: Number(cells[7]),
+        fetchNMsgSec: Number(cells[9]),
+        wallMs: nowMs() - t0,
+      });
+    });
+  });
+}
+
+/** A bare kafkajs consumer of the three topics from offset 0 (own group): read + JSON.parse, nothing else. */
+async function kafkajsParseLoop(total: number): Promise<{ seconds: number; firstToLastSeconds: number; read: number; joinMs: number; checksum: number }> {
+  const group = `bench-analytics-parse-${randomUUID().slice(0, 8)}`;
+  groupsToDelete.add(group);
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+  let read = 0;
+  let first = NaN;
+  let last = NaN;
+  let checksum = 0;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: ALL_TOPICS, fromBeginning: true });
+    const t0 = nowMs();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`kafkajs loop read only ${read}/${total} in 15 min`)), 900_000);
+      void consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          if (Number.isNaN(first)) first = nowMs();
+          for (const m of batch.messages) {
+            const e = JSON.parse(m.value!.toString('utf8'));
+            checksum += e.streamVersion; // use the parsed value, so the parse is not optimised away
+          }
+          read += batch.messages.length;
+          last = nowMs();
+          if (read >= total) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return { seconds: (last - t0) / 1000, firstToLastSeconds: (last - first) / 1000, read, joinMs: first - t0, checksum };
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/**
+ * The service's replay path without Nest: a TopicTail over the three topics from offset 0 feeding an
+ * AnalyticsModel in this process (what a Generation does), timing model.apply apart; then its digest.
+ */
+async function inProcessFold(total: number) {
+  const model = new AnalyticsModel();
+  let read = 0;
+  let applyMs = 0;
+  let first = NaN;
+  let last = NaN;
+  const t0 = nowMs();
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const tail = new TopicTail({
+    kafka,
+    topic: ALL_TOPICS,
+    since: 'earliest',
+    registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
+    groupPrefix: `bench-analytics-fold-${randomUUID().slice(0, 8)}`,
+    handle: (events) => {
+      if (Number.isNaN(first)) first = nowMs();
+      const a = performance.now();
+      for (const e of events) model.apply(e);
+      applyMs += performance.now() - a;
+      read += events.length;
+      last = nowMs();
+      if (read >= total) done();
+    },
+  });
+  await tail.start();
+  const timeout = setTimeout(() => done(), 900_000);
+  await finished;
+  clearTimeout(timeout);
+  await tail.stop();
+  const d0 = performance.now();
+  model.digest();
+  const digestMs = performance.now() - d0;
+  return { seconds: (last - t0) / 1000, firstToLastSeconds: (last - first) / 1000, read, applyMs, digestMs, reports: model.facts.size, applied: model.eventsApplied, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 };
+}
+
+// ───────────────────────────── queries ─────────────────────────────
+
+/** Closed loop: each of `concurrency` workers sends the next request when its answer is read; stops at `requests`, or past `maxS` seconds once `minRequests` were started. */
+async function closedLoop(port: number, paths: string[], token: string | undefined, concurrency: number, requests: number, maxS = Infinity, minRequests = requests) {
+  const latencies: number[] = [];
+  let started = 0;
+  let errors = 0;
+  let bytes = 0;
+  let lastError = '';
+  const t0 = nowMs();
+  const more = () => started < requests && (started < minRequests || nowMs() - t0 < maxS * 1000);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (more()) {
+        const i = started++;
+        try {
+          const r = await get(port, paths[i % paths.length], token);
+          if (r.status !== 200) {
+            errors++;
+            lastError = `${r.status} ${r.body.slice(0, 200)}`;
+          }
+          latencies.push(r.ms);
+          bytes += Buffer.byteLength(r.body);
+        } catch (e) {
+          errors++;
+          lastError = String(e);
+        }
+      }
+    }),
+  );
+  return { latencies, seconds: (nowMs() - t0) / 1000, errors, meanBytes: bytes / Math.max(1, latencies.length), lastError };
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main() {
+  const infra = testInfra();
+  console.log('bench/analytics: replay throughput over a generated history, then query latency on it');
+  console.log(
+    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`).join(' ')} ` +
+      `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
+  );
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}; ` +
+      `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`,
+  );
+  const kafkaPid = pidFile('kafka');
+  const dbPid = pidFile('db');
+  if (!kafkaPid || !dbPid) console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other processes")`);
+  if (cfg.cpuProf) mkdirSync(cfg.cpuProf, { recursive: true });
+
+  // ── the history ──
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, ALL_TOPICS.map((topic) => ({ topic })));
+  } finally {
+    await admin.disconnect();
+  }
+  const before = await topicSizes();
+  const preexisting = Object.values(before).reduce((a, b) => a + b, 0);
+  let timelineIds: string[];
+  let firstDay: string;
+  let lastDay: string;
+  if (cfg.reuse) {
+    if (preexisting < 1000) throw new Error(`--reuse-history: the topics hold only ${preexisting} events`);
+    log(`reusing the ${int(preexisting)} events on the topics; sampling report ids from ${TOPICS.intake}`);
+    const s = await sampleIntake(500);
+    timelineIds = s.ids;
+    firstDay = s.firstDay;
+    lastDay = s.lastDay;
+    console.log(`\nhistory: reused, ${int(preexisting)} events already on the topics (${Object.entries(before).map(([t, n]) => `${t} ${int(n)}`).join(', ')}); reports ${firstDay} … ${lastDay} (Asia/Jakarta)`);
+  } else {
+    if (preexisting > 0) log(`the topics already hold ${int(preexisting)} events; the replay will read them too`);
+    log(`generating ≥ ${int(cfg.events)} events (${cfg.perDay} reports/day), batches of ${cfg.batch}, ${cfg.inFlight} in flight`);
+    const meter = cpuMeter({ bench: process.pid, kafka: kafkaPid });
+    meter.start();
+    const h = await produceHistory();
+    const cpu = meter.stop();
+    timelineIds = h.timelineIds;
+    firstDay = h.firstDay;
+    lastDay = h.lastDay;
+    const s = h.stats;
+    console.log(
+      `\nhistory: generated ${int(s.events)} events for ${int(s.reports)} reports over ${h.days} days (${h.firstDay} … ${h.lastDay}, Asia/Jakarta; ${cfg.perDay}/day, evening peak) ` +
+        `and ${s.units} units, in ${f(h.seconds, 1)} s (${int(s.events / h.seconds)} events/s produced, kafkajs sendBatch × ${cfg.batch}, ${cfg.inFlight} in flight, acks -1); ` +
+        `${f(s.events / s.reports, 1)} events/report; ${f(s.bytes / 2 ** 20, 0)} MiB of JSON (mean ${int(s.bytes / s.events)} B/event)`,
+    );
+    console.log(`  per topic: ${Object.entries(s.byTopic).map(([t, n]) => `${t} ${int(n)}`).join(', ')}`);
+    console.log(`  decisions: ${Object.entries(s.decisions).map(([k, n]) => `${k} ${f((100 * n) / s.reports, 1)} %`).join(', ')}`);
+    console.log(`  event types: ${Object.entries(s.byType).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${int(n)}`).join(', ')}`);
+    console.log(`  ${cpuLine(cpu)}`);
+    if (preexisting) console.log(`  NOTE: the topics held ${int(preexisting)} events before (${Object.entries(before).map(([t, n]) => `${t} ${int(n)}`).join(', ')}); every replay below reads them too`);
+  }
+  const sizes = await topicSizes();
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+  console.log(`topics now: ${Object.entries(sizes).map(([t, n]) => `${t} ${int(n)}`).join(', ')} = ${int(total)} events`);
+
+  // ── 1a. start-up ──
+  console.log(`\n=== 1. Replay: ${int(total)} events from offset 0 into every read model (goal ≥ ${int(GOAL_REPLAY_EPS)} events/s) ===`);
+  log(`starting analytics on ${cfg.http} (db prefix ${prefix}); it reads ${int(total)} events before it listens`);
+  const meterStart = cpuMeter({ bench: process.pid, kafka: kafkaPid, db: dbPid });
+  const loadStart = loadavg();
+  meterStart.start();
+  const service = await startAnalytics();
+  const cpuStart = meterStart.stop();
+  const cpuStartAnalytics = cpuTicks(service.pid) / HZ;
+  const rssReady = rssMiB(service.pid);
+  mongo ??= await testMongo();
+  const gens = mongo.db(`${prefix}_analytics`).collection<{ _id: number; switchedAt: string; events: number; reports: number; digest: string; reason: string }>('analytics_generations');
+  const gen1 = await gens.findOne({}, { sort: { _id: 1 } });
+  log(`analytics ready in ${f(service.startupMs / 1000, 1)} s`);
+  await cutProfile(service, 'start-up (generation 1 from offset 0)');
+  const rows: (string | number)[][] = [['replay', 'events', 'seconds', 'events/s', `goal ≥ ${int(GOAL_REPLAY_EPS)}/s`, 'notes']];
+  const goal = (eps: number) => (eps >= GOAL_REPLAY_EPS ? 'met' : `MISSED by ${int(GOAL_REPLAY_EPS - eps)}/s (${f((100 * eps) / GOAL_REPLAY_EPS, 0)} % of goal)`);
+  const startEps = total / (service.startupMs / 1000);
+  rows.push([
+    'analytics start-up: spawn → /health/ready',
+    int(total),
+    f(service.startupMs / 1000, 1),
+    int(startEps),
+    goal(startEps),
+    `Nest boot + generation 1 + digest + record; analytics CPU ${f(cpuStartAnalytics, 1)} s; generation record: ${gen1 ? `${int(gen1.events)} events applied, ${int(gen1.reports)} reports` : 'not found'}`,
+  ]);
+
+  // ── 1b. rebuild ──
+  const adminToken = testToken('bench-admin', ['admin']);
+  let rebuildInfo: { caughtUpS: number; switchedS: number; reported: any; peakRss: number; cpu: CpuReading; load: string; gen: any } | undefined;
+  if (cfg.rebuild) {
+    log('POST /api/v1/admin/rebuild, polling GET /api/v1/admin/rebuild every 250 ms');
+    const meter = cpuMeter({ analytics: service.pid, bench: process.pid, kafka: kafkaPid, db: dbPid });
+    const load = loadavg();
+    meter.start();
+    const t0 = nowMs();
+    const post = await request(cfg.http, 'POST', '/api/v1/admin/rebuild', adminToken);
+    if (post.status !== 202) throw new Error(`rebuild refused: ${post.status} ${post.body}`);
+    let caughtUpS = NaN;
+    let peakRss = 0;
+    let reported: any;
+    const deadline = Date.now() + cfg.startTimeoutS * 1000;
+    for (;;) {
+      await sleep(250);
+      peakRss = Math.max(peakRss, rssMiB(service.pid) || 0);
+      const p = JSON.parse((await get(cfg.http, '/api/v1/admin/rebuild', adminToken)).body).rebuild;
+      if (p && Number.isNaN(caughtUpS) && p.done >= p.total) caughtUpS = (nowMs() - t0) / 1000;
+      if (p && p.state !== 'RUNNING') {
+        reported = p;
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`rebuild not done after ${cfg.startTimeoutS} s: ${JSON.stringify(p)}`);
+    }
+    const switchedS = (nowMs() - t0) / 1000;
+    const cpu = meter.stop();
+    if (reported.state !== 'SWITCHED') throw new Error(`rebuild ${reported.state}: ${reported.error}`);
+    const gen = await gens.findOne({ _id: reported.generation });
+    rebuildInfo = { caughtUpS, switchedS, reported, peakRss, cpu, load, gen };
+    await cutProfile(service, 'rebuild (generation 2 from offset 0, then switch)');
+    rows.push([
+      'POST /admin/rebuild → read to the end (done = total)',
+      int(reported.total),
+      f(caughtUpS, 1),
+      int(reported.total / caughtUpS),
+      goal(reported.total / caughtUpS),
+      'polled every 250 ms',
+    ]);
+    rows.push([
+      'POST /admin/rebuild → state SWITCHED',
+      int(reported.total),
+      f(switchedS, 1),
+      int(reported.total / switchedS),
+      goal(reported.total / switchedS),
+      `incl. stopping the old generation, digest and record; the service reports ${int(reported.eventsPerSecond)} events/s; generation ${reported.generation}: ${gen ? `${int(gen.events)} events applied, digest ${gen.digest.slice(0, 12)} (generation 1: ${gen1?.digest.slice(0, 12)})` : '?'}`,
+    ]);
+  }
+  const rssAfterReplay = rssMiB(service.pid);
+  const applied = rebuildInfo?.gen?.events ?? gen1?.events;
+  const integrity =
+    applied === undefined
+      ? 'generation record not found'
+      : applied === total
+        ? `every one of the ${int(total)} events on the topics was applied (generation record)`
+        : `${int(applied)} of ${int(total)} events applied; ${int(total - applied)} skipped as already applied (same stream and version: redeliveries or duplicates on the topics)`;
+
+  // ── 2. queries ──
+  const queryRows: { label: string; concurrency: number; lat: Pct; rps: number; bytes: number; cpuMs: number; benchCpuMs: number; errors: number; lastError: string; goal: boolean }[] = [];
+  let cpuQueries: CpuReading | undefined;
+  let loadQ = ['', ''];
+  let rssAfterQueries = NaN;
+  const midDay = (() => {
+    const a = Date.parse(`${firstDay}T00:00:00Z`);
+    const b = Date.parse(`${lastDay}T00:00:00Z`);
+    return new Date(a + Math.floor((b - a) / 86_400_000 / 2) * 86_400_000).toISOString().slice(0, 10);
+  })();
+  const nextDay = new Date(Date.parse(`${midDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const oneDay = `from=${encodeURIComponent(`${midDay}T00:00:00+07:00`)}&to=${encodeURIComponent(`${nextDay}T00:00:00+07:00`)}`;
+  if (cfg.queries) {
+    const analyst = testToken('bench-analyst', ['analyst']);
+    const queries: { label: string; paths: string[]; token?: string; goal: boolean }[] = [];
+    for (const stat of ['volume', 'durations', 'load', 'staffing', 'hotspots', 'workload']) {
+      queries.push({ label: `stats/${stat}`, paths: [`/api/v1/stats/${stat}`], token: analyst, goal: true });
+      queries.push({ label: `stats/${stat}?district=TEBET&category=KEJAHATAN`, paths: [`/api/v1/stats/${stat}?district=TEBET&category=KEJAHATAN`], token: analyst, goal: true });
+      queries.push({ label: `stats/${stat}?from/to one day (${midDay} WIB)`, paths: [`/api/v1/stats/${stat}?${oneDay}`], token: analyst, goal: true });
+    }
+    queries.push({ label: `reports/{id}/timeline (${timelineIds.length} forwarded reports in turn)`, paths: timelineIds.map((id) => `/api/v1/reports/${id}/timeline`), token: analyst, goal: true });
+    queries.push({ label: 'stats/workload?format=csv', paths: ['/api/v1/stats/workload?format=csv'], token: analyst, goal: true });
+    queries.push({ label: 'baseline: GET /health/live', paths: ['/health/live'], goal: false });
+    const meterAll = cpuMeter({ analytics: service.pid, bench: process.pid, kafka: kafkaPid, db: dbPid });
+    loadQ = [loadavg(), ''];
+    meterAll.start();
+    for (const concurrency of cfg.concurrency) {
+      for (const q of queries) {
+        log(`${q.label} at concurrency ${concurrency}: ${cfg.warmup} warm-up + ${cfg.requests}`);
+        await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.warmup, cfg.maxWarmupS, Math.min(cfg.warmup, concurrency));
+        const meter = cpuMeter({ analytics: service.pid, bench: process.pid });
+        meter.start();
+        const run = await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.requests, cfg.maxRowS, cfg.minRequests);
+        const cpu = meter.stop();
+        queryRows.push({
+          label: q.label,
+          concurrency,
+          lat: pct(run.latencies),
+          rps: run.latencies.length / run.seconds,
+          bytes: run.meanBytes,
+          cpuMs: (1000 * cpu.used.analytics) / Math.max(1, run.latencies.length),
+          benchCpuMs: (1000 * cpu.used.bench) / Math.max(1, run.latencies.length),
+          errors: run.errors,
+          lastError: run.lastError,
+          goal: q.goal,
+        });
+      }
+    }
+    cpuQueries = meterAll.stop();
+    loadQ[1] = loadavg();
+    rssAfterQueries = rssMiB(service.pid);
+    await cutProfile(service, 'queries');
+  }
+  await stopAnalytics(service);
+
+  // ── baselines on the same topics, analytics stopped ──
+  const base: { label: string; events: number; seconds: number; eps: number; notes: string }[] = [];
+  let foldInfo: Awaited<ReturnType<typeof inProcessFold>> | undefined;
+  const loadB = loadavg();
+  if (cfg.baselines) {
+    const perf: JavaPerf[] = [];
+    for (const topic of ALL_TOPICS) {
+      log(`ConsumerPerformance on ${topic} (${int(sizes[topic])} messages)`);
+      perf.push(await consumerPerformance(topic, sizes[topic]));
+    }
+    const msgs = perf.reduce((s, p) => s + p.messages, 0);
+    const fetchS = perf.reduce((s, p) => s + p.fetchMs, 0) / 1000;
+    const withJoinS = perf.reduce((s, p) => s + p.fetchMs + p.rebalanceMs, 0) / 1000;
+    const wallS = perf.reduce((s, p) => s + p.wallMs, 0) / 1000;
+    base.push({
+      label: 'Kafka ConsumerPerformance (Java), the 3 topics one after another: fetch time',
+      events: msgs,
+      seconds: fetchS,
+      eps: msgs / fetchS,
+      notes: perf.map((p) => `${p.topic.split('.')[1]} ${int(p.messages)} msgs ${f(p.mb, 0)} MB fetch.nMsg.sec ${int(p.fetchNMsgSec)}`).join('; '),
+    });
+    base.push({ label: '  same, incl. group join (rebalance) time', events: msgs, seconds: withJoinS, eps: msgs / withJoinS, notes: `nMsg.sec ${perf.map((p) => int(p.nMsgSec)).join(' / ')}` });
+    base.push({ label: '  same, incl. JVM start (wall per run)', events: msgs, seconds: wallS, eps: msgs / wallS, notes: '' });
+    log(`bare kafkajs loop (read + JSON.parse) over the 3 topics, ${int(total)} messages`);
+    const k = await kafkajsParseLoop(total);
+    base.push({ label: 'kafkajs consumer, 3 topics, read + JSON.parse only', events: k.read, seconds: k.seconds, eps: k.read / k.seconds, notes: `incl. ${f(k.joinMs / 1000, 1)} s group join; first → last message ${f(k.firstToLastSeconds, 1)} s (${int(k.read / k.firstToLastSeconds)}/s)` });
+    log('TopicTail + AnalyticsModel in this process (the service path without Nest)');
+    foldInfo = await inProcessFold(total);
+    base.push({
+      label: 'TopicTail + AnalyticsModel.apply in the bench process',
+      events: foldInfo.read,
+      seconds: foldInfo.seconds,
+      eps: foldInfo.read / foldInfo.seconds,
+      notes: `model.apply ${f(foldInfo.applyMs / 1000, 1)} s of it (${int(foldInfo.read / (foldInfo.applyMs / 1000))} events/s alone); digest ${f(foldInfo.digestMs / 1000, 1)} s; ${int(foldInfo.reports)} reports, heap ${f(foldInfo.heapMiB, 0)} MiB`,
+    });
+  }
+
+  // ── report ──
+  console.log(
+    `analytics: LOG_LEVEL=warn, NODE_ENV=test, fresh MONGODB_DB_PREFIX ${prefix}; start-up load average ${loadStart}; ${cpuLine(cpuStart)} (analytics itself ${f(cpuStartAnalytics, 1)} s CPU)`,
+  );
+  console.log(table(rows, ['l', 'r', 'r', 'r', 'l', 'l']));
+  console.log(`check: ${integrity}`);
+  if (rebuildInfo) console.log(`rebuild: ${cpuLine(rebuildInfo.cpu)}; load average at its start ${rebuildInfo.load}`);
+  console.log(
+    `analytics RSS (VmRSS): peak during start-up ${f(startPeakRss, 0)} MiB, ready ${f(rssReady, 0)} MiB` +
+      (rebuildInfo ? `, peak during the rebuild (two generations) ${f(rebuildInfo.peakRss, 0)} MiB, after the switch ${f(rssAfterReplay, 0)} MiB` : '') +
+      (Number.isFinite(rssAfterQueries) ? `, after the queries ${f(rssAfterQueries, 0)} MiB` : ''),
+  );
+  if (base.length) {
+    console.log(`\nbaselines over the same ${int(total)} events, analytics stopped (load average at their start ${loadB}):`);
+    const ref = rebuildInfo ? rebuildInfo.reported.total / rebuildInfo.caughtUpS : startEps;
+    const refLabel = rebuildInfo ? 'rebuild read-to-end' : 'start-up';
+    const bRows: (string | number)[][] = [['reader', 'events', 'seconds', 'events/s', `analytics ${refLabel} as a share`, 'notes']];
+    for (const b of base) bRows.push([b.label, int(b.events), f(b.seconds, 1), int(b.eps), `${f((100 * ref) / b.eps, 1)} %`, b.notes]);
+    console.log(table(bRows, ['l', 'r', 'r', 'r', 'r', 'l']));
+  }
+  if (cfg.queries) {
+    console.log(`\n=== 2. Queries on that history (${int(total)} events; goal p99 ≤ ${GOAL_QUERY_P99_MS} ms) ===`);
+    console.log(
+      `closed loop, ${cfg.warmup} warm-up (at most ${cfg.maxWarmupS} s) + ${cfg.requests} measured requests per row (fewer, but at least ${cfg.minRequests}, when a row passes ${cfg.maxRowS} s: see n), ` +
+        `keep-alive HTTP/1.1, analyst token; request sent → whole body read; ms; one day = ${oneDay}`,
+    );
+    const qRows: (string | number)[][] = [['query', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'analytics cpu ms/req', 'bench cpu ms/req', 'errors', `p99 ≤ ${GOAL_QUERY_P99_MS} ms`]];
+    for (const r of queryRows) {
+      qRows.push([
+        r.label,
+        r.concurrency,
+        ...pctCells(r.lat),
+        f(r.rps, 1),
+        int(r.bytes),
+        f(r.cpuMs, 2),
+        f(r.benchCpuMs, 2),
+        r.errors ? `${r.errors} (${r.lastError.slice(0, 60)})` : 0,
+        r.goal ? (r.lat.p99 <= GOAL_QUERY_P99_MS ? 'met' : `MISSED by ${f(r.lat.p99 - GOAL_QUERY_P99_MS, 1)} ms`) : 'n/a',
+      ]);
+    }
+    console.log(table(qRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+    const goals = queryRows.filter((r) => r.goal);
+    for (const c of cfg.concurrency) {
+      const rowsC = goals.filter((r) => r.concurrency === c);
+      const missed = rowsC.filter((r) => r.lat.p99 > GOAL_QUERY_P99_MS);
+      const worst = rowsC.reduce((a, b) => (b.lat.p99 > a.lat.p99 ? b : a));
+      console.log(
+        `GOAL p99 ≤ ${GOAL_QUERY_P99_MS} ms at concurrency ${c}: ${missed.length ? 'MISSED' : 'MET'} (${rowsC.length - missed.length}/${rowsC.length} rows met); ` +
+          `worst ${worst.label}: p99 ${f(worst.lat.p99)} ms${worst.lat.p99 > GOAL_QUERY_P99_MS ? ` (over by ${f(worst.lat.p99 - GOAL_QUERY_P99_MS)} ms)` : ''}`,
+      );
+    }
+    if (cpuQueries) console.log(`queries: ${cpuLine(cpuQueries)}; load average before ${loadQ[0]}, after ${loadQ[1]}`);
+  }
+  if (cfg.cpuProf) {
+    await sleep(500);
+    const dir = path.resolve(cfg.cpuProf);
+    const rest = readdirSync(dir).filter((n) => n.startsWith(`analytics-${service.pid}-`) && !profiles.some((p) => path.basename(p.file) === n));
+    for (const n of rest) profiles.push({ label: 'until exit', file: path.join(dir, n) });
+    console.log(`\n=== CPU profiles of analytics (sampled every 1 ms; written to ${dir}) ===`);
+    for (const p of profiles) {
+      console.log(`\n[${p.label}]`);
+      for (const line of topSelfTime(p.file)) console.log(line);
+    }
+  }
+  console.log(`\nload average at the end ${loadavg()}`);
+}
+
+main()
+  .then(() => cleanup())
+  .then(() => process.exit(0))
+  .catch(async (e) => {
+    console.error(e);
+    if (analytics) console.error(`analytics' last output (pid ${analytics.pid}):\n${analytics.output().slice(-4000)}`);
+    await cleanup();
+    process.exit(1);
+  });

@@ -1,0 +1,1218 @@
+/**
+ * bench/dispatch: how fast dispatch recommends units with 2,000 units and 500 open incidents, and how
+ * long a forwarded report takes to become an open incident. Prints figures; not a pass/fail test.
+ *
+ *   Part 1  recommendation latency: 2,000 units registered through the REST API, 500 incidents opened
+ *           by forwards on the triage topic; then recommendUnits in process, and GET /incidents/{id}
+ *           (recommendations + timeline) closed loop at concurrency 1 and 8.   --units 2000 --incidents 500
+ *   Part 2  forward → IncidentOpened on the dispatch topic (kafkajs consumer) and → found by
+ *           GET /incidents?reportId= (poller), open loop, beside Kafka alone.    --rate 50 --seconds 20
+ *
+ * Needs Kafka and the database (bash infra/bin/infra start; see README.md for the bench ports) and a
+ * build (npm run build). KAFKA_BROKERS / MONGODB_URI point at them. `--help` lists every option.
+ */
+// @callcenter/events and the dispatch sources carry decorators that need the metadata polyfill first.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { MongoClient } from 'mongodb';
+import { Category, GeoPoint, loadJurisdiction, Priority, UnitStatus, UnitType } from '@callcenter/contracts';
+import {
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  EventEnvelope,
+  fromKafkaMessage,
+  IncidentOpened,
+  ReportForwardedForDispatchV1,
+  toKafkaMessage,
+  TOPICS,
+  UnitRegistered,
+  UnitStatusChanged,
+} from '@callcenter/events';
+import { RunningService, startService, testInfra, testMongo, testToken } from '@callcenter/testing';
+import { DispatchBoard } from '../../apps/dispatch/src/board/dispatch-board';
+import { incidentIdFor } from '../../apps/dispatch/src/dispatching';
+import { Incident, incidentDecider } from '../../apps/dispatch/src/incident/incident.decider';
+import { DEFAULT_SPEEDS_KMH, IncidentNeed, recommendUnits, UnitCandidate } from '../../apps/dispatch/src/recommendation';
+import { INCIDENT_OPENER_GROUP } from '../../apps/dispatch/src/triage-feed/open-incident.consumer';
+import { Unit, unitDecider, UnitState } from '../../apps/dispatch/src/unit/unit.decider';
+
+// ───────────────────────────── options ─────────────────────────────
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+const HELP = `bench/dispatch — recommendation latency with many units and open incidents, and forward → incident latency
+
+  node dist/bench/dispatch/dispatch.bench.js [part 1 options] [part 2 options]
+
+Part 1 runs if --units or --incidents is given, part 2 if --rate or --seconds is given; with none of
+them both run, part 1 first, on the same dispatch process.
+
+Part 1: seed through the API and the triage topic, then measure recommendations
+  --units N             units to register (POST /api/v1/units) and place (POST /units/{id}/status) (2000)
+  --incidents N         incidents to open by publishing ReportForwardedForDispatch (500)
+  --seed-concurrency N  REST calls in flight while seeding units (16)
+  --rounds N            in-process: rounds over every incident, each one recommendUnits call (4)
+  --requests N          API: measured requests per row and concurrency (2000)
+  --warmup N            API: unmeasured requests before each row (200)
+  --concurrency a,b     API: closed-loop concurrencies (1,8)
+
+Part 2: forwards at a fixed rate → incident opened
+  --rate N              forwards per second, open loop (50)
+  --seconds N           duration of each load phase (20)
+  --poll-ms N           API phase: each pending report is polled at most this often (20)
+  --poll-concurrency N  API phase: GET ?reportId= requests in flight (2)
+  --drain-s N           after the last forward, wait this long for the rest (20)
+  --no-api-phase        only the Kafka-observed phase (no poller)
+
+General
+  --http N              dispatch's HTTP port (13300)
+  --seed N              random seed of the generated mix (1)
+  --lookback-minutes N  DISPATCH_LIVE_LOOKBACK_MINUTES for the service (1: a re-run does not re-read the
+                        previous run's units from the dispatch topic)
+  --force               run even if dispatch's incident-opener group has a backlog on the triage topic
+  --keep-db             keep the bench database (default: dropped at the end)
+  --cpu-prof DIR        profile dispatch (preloaded sampler, cut at each phase) and print the top
+                        self-time functions; a diagnosis: it slows the service down
+  --help                this text
+
+Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0.0.1:19092 and
+mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data).
+See bench/dispatch/README.md.`;
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(HELP);
+  process.exit(0);
+}
+function flag(name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) return argv[i + 1];
+    if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
+  }
+  return undefined;
+}
+function num(name: string, fallback: number): number {
+  const raw = flag(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`--${name} must be a number ≥ 0, not ${raw}`);
+    process.exit(2);
+  }
+  return n;
+}
+const BOOLEAN_FLAGS = new Set(['no-api-phase', 'force', 'keep-db', 'help']);
+const known = new Set([
+  'units', 'incidents', 'seed-concurrency', 'rounds', 'requests', 'warmup', 'concurrency',
+  'rate', 'seconds', 'poll-ms', 'poll-concurrency', 'drain-s', 'http', 'seed', 'lookback-minutes', 'cpu-prof', ...BOOLEAN_FLAGS,
+]);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (!a.startsWith('--')) continue;
+  const name = a.slice(2).split('=')[0];
+  if (!known.has(name)) {
+    console.error(`unknown option ${a}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (!BOOLEAN_FLAGS.has(name) && !a.includes('=')) i++;
+}
+
+const wantPart1 = flag('units') !== undefined || flag('incidents') !== undefined;
+const wantPart2 = flag('rate') !== undefined || flag('seconds') !== undefined;
+const RUN_PART1 = wantPart1 || !wantPart2;
+const RUN_PART2 = wantPart2 || !wantPart1;
+
+const cfg = {
+  units: Math.floor(num('units', 2000)),
+  incidents: Math.floor(num('incidents', 500)),
+  seedConcurrency: Math.max(1, Math.floor(num('seed-concurrency', 16))),
+  rounds: Math.max(1, Math.floor(num('rounds', 4))),
+  requests: Math.max(1, Math.floor(num('requests', 2000))),
+  warmup: Math.floor(num('warmup', 200)),
+  concurrency: (flag('concurrency') ?? '1,8').split(',').map((c) => Math.max(1, Math.floor(Number(c)))),
+  rate: num('rate', 50),
+  seconds: num('seconds', 20),
+  pollMs: num('poll-ms', 20),
+  pollConcurrency: Math.max(1, Math.floor(num('poll-concurrency', 2))),
+  drainS: num('drain-s', 20),
+  apiPhase: !argv.includes('--no-api-phase'),
+  http: Math.floor(num('http', 13300)),
+  seed: Math.floor(num('seed', 1)),
+  lookbackMinutes: Math.max(1, Math.floor(num('lookback-minutes', 1))),
+  force: argv.includes('--force'),
+  keepDb: argv.includes('--keep-db'),
+  cpuProf: flag('cpu-prof'),
+  infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'),
+};
+
+/**
+ * Targets used by the bench's dispatch: time to dispatch a day, so no timer appends DispatchOverdue
+ * to the seeded incidents while they are measured (that would be timer work, not recommendation).
+ */
+const BENCH_TARGETS = 'P1=60/86400/86400,P2=180/86400/86400,P3=600/86400/86400,P4=1800/-/-';
+const GOAL_RECOMMEND_P99_MS = 20;
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable with the services' clocks. */
+const nowMs = () => performance.timeOrigin + performance.now();
+const log = (msg: string) => process.stderr.write(`[bench:dispatch ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
+
+interface Pct {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+/** Nearest-rank percentiles. */
+function pct(values: ArrayLike<number>): Pct {
+  if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
+  const s = Float64Array.from(values).sort();
+  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  let sum = 0;
+  for (const v of s) sum += v;
+  return { n: s.length, p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1], mean: sum / s.length };
+}
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '–');
+function table(rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (r: (string | number)[]) =>
+    r.map((cell, c) => ((align[c] ?? (c === 0 ? 'l' : 'r')) === 'l' ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+const pctCells = (p: Pct, d = 1) => [p.n, f(p.p50, d), f(p.p90, d), f(p.p99, d), f(p.max, d)];
+const goalCell = (p99: number, goal: number) => (p99 <= goal ? `met (p99 ${f(p99, 2)} ≤ ${goal})` : `MISSED by ${f(p99 - goal, 1)} ms (+${f((100 * (p99 - goal)) / goal, 0)} %)`);
+
+/** Seeded PRNG (mulberry32): the same --seed gives the same units and incidents. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    weighted: <T extends string>(w: Record<T, number>): T => {
+      const entries = Object.entries(w) as [T, number][];
+      const total = entries.reduce((s, [, x]) => s + x, 0);
+      let r = next() * total;
+      for (const [k, x] of entries) if ((r -= x) < 0) return k;
+      return entries[entries.length - 1][0];
+    },
+  };
+}
+
+/** A small keep-alive HTTP client; the time includes reading the whole body. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function request(port: number, method: string, urlPath: string, token?: string, body?: unknown, retried = false): Promise<{ status: number; body: string; ms: number; end: number }> {
+  const start = nowMs();
+  const retry = () => request(port, method, urlPath, token, body, true);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (payload !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(payload));
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const end = nowMs();
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: end - start, end });
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
+    // A kept-alive socket the server closed meanwhile (its keep-alive timeout): retry once on a fresh one.
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && e.code === 'ECONNRESET' && !retried) resolve(retry());
+      else reject(e);
+    });
+    req.end(payload);
+  });
+}
+const get = (port: number, urlPath: string, token?: string) => request(port, 'GET', urlPath, token);
+
+// CPU accounting from /proc (clock ticks, USER_HZ = 100 on Linux).
+const HZ = 100;
+function cpuTicks(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime
+  } catch {
+    return NaN;
+  }
+}
+function machineTicks(): { busy: number; total: number } {
+  const parts = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = parts.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - parts[3] - parts[4], total };
+}
+function pidFile(name: string): number | undefined {
+  const file = path.join(cfg.infraDataDir, 'run', `${name}.pid`);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return existsSync(`/proc/${pid}`) ? pid : undefined;
+}
+function rssMiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+/** CPU seconds per process between `start()` and `stop()`. */
+function cpuMeter(pids: Record<string, number | undefined>) {
+  const names = Object.keys(pids);
+  let t0 = 0;
+  let before: Record<string, number> = {};
+  let m0 = machineTicks();
+  return {
+    start() {
+      t0 = nowMs();
+      m0 = machineTicks();
+      before = Object.fromEntries(names.map((n) => [n, cpuTicks(pids[n])]));
+    },
+    stop() {
+      const wall = (nowMs() - t0) / 1000;
+      const m1 = machineTicks();
+      const used = Object.fromEntries(names.map((n) => [n, (cpuTicks(pids[n]) - before[n]) / HZ])) as Record<string, number>;
+      const all = (m1.busy - m0.busy) / HZ;
+      const ours = Object.values(used).filter(Number.isFinite).reduce((a, b) => a + b, 0);
+      return { wall, used, other: all - ours, machineShare: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
+    },
+  };
+}
+function cpuLine(r: ReturnType<ReturnType<typeof cpuMeter>['stop']>): string {
+  const parts = Object.entries(r.used).map(([n, s]) => `${n} ${f(s, 1)} s (${f((100 * s) / r.wall, 0)} %)`);
+  parts.push(`other processes ${f(r.other, 1)} s`);
+  return `CPU over ${f(r.wall, 1)} s wall (% of one core): ${parts.join(', ')}; machine ${f(100 * r.machineShare, 0)} % busy of ${os.cpus().length} cores`;
+}
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/**
+ * Top self-time functions of a .cpuprofile (Chrome DevTools format), and self time by package. Frames
+ * under the preload's own `cut` (serialising the previous profile) are left out.
+ */
+function topSelfTime(file: string, top = 15): string[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const excluded = new Set<number>();
+  const mark = (id: number) => {
+    excluded.add(id);
+    for (const c of byId.get(id)?.children ?? []) mark(c);
+  };
+  for (const n of profile.nodes) if (n.callFrame.url.includes('cpu-profile.preload')) mark(n.id);
+  const self = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const dt = profile.timeDeltas[i] ?? 0;
+    if (!node || excluded.has(node.id)) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
+    const where = file ? `${file}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? /^dist\/((?:apps|libs)\/[^/]+)/.exec(file)?.[1] ?? (file.startsWith('node:') ? 'node internals' : file ? file : functionName.startsWith('(') ? functionName : 'native (no script)');
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
+    total += dt;
+  }
+  const busy = total - (self.get('(idle)') ?? 0);
+  const rows = [...self.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
+  const packages = [...byPackage.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return [
+    `${path.basename(file)}: ${f(total / 1e6, 1)} s sampled, ${f(busy / 1e6, 1)} s not idle; top self time (share of non-idle):`,
+    ...rows.map(([k, us]) => `  ${f(us / 1000, 0).padStart(7)} ms  ${f((100 * us) / Math.max(1, busy), 1).padStart(5)} %  ${k}`),
+    `  by package: ${packages.map(([k, us]) => `${k} ${f((100 * us) / Math.max(1, busy), 0)} %`).join(', ')}`,
+  ];
+}
+
+// ───────────────────────────── clean-up ─────────────────────────────
+
+const running = new Set<RunningService>();
+const databases = new Set<string>();
+const topicsToDelete = new Set<string>();
+const groupsToDelete = new Set<string>();
+let mongo: MongoClient | undefined;
+const closers: (() => Promise<void>)[] = [];
+const kafka: Kafka = createKafka({ brokers: testInfra().brokers, clientId: 'bench-dispatch' });
+
+async function stopService(s: RunningService): Promise<void> {
+  const stopped = await Promise.race([s.stop().then(() => true), sleep(20_000).then(() => false)]);
+  if (!stopped) await s.kill();
+  running.delete(s);
+}
+
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const close of closers.splice(0)) await close().catch(() => undefined);
+    await Promise.all([...running].map(stopService));
+    if (topicsToDelete.size || groupsToDelete.size) {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        if (groupsToDelete.size) await admin.deleteGroups([...groupsToDelete]).catch(() => undefined);
+        if (topicsToDelete.size) await admin.deleteTopics({ topics: [...topicsToDelete], timeout: 10_000 }).catch(() => undefined);
+      } catch {
+        /* Kafka gone: nothing to delete */
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+    if (!cfg.keepDb && databases.size) {
+      try {
+        mongo ??= await testMongo();
+        for (const db of databases) await mongo.db(db).dropDatabase().catch(() => undefined);
+      } catch {
+        /* database gone: nothing to drop */
+      }
+    }
+    await mongo?.close().catch(() => undefined);
+    agent.destroy();
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping what this bench started`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ───────────────────────────── the service ─────────────────────────────
+
+let dispatch: RunningService | undefined;
+let dispatchStartupMs = NaN;
+const prefix = `bench_dispatch_${Date.now()}`;
+
+async function startDispatch(): Promise<RunningService> {
+  databases.add(`${prefix}_dispatch`);
+  const profile: Record<string, string> = cfg.cpuProf
+    ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.preload.js')}`, BENCH_CPU_PROF_DIR: path.resolve(cfg.cpuProf) }
+    : {};
+  const t0 = nowMs();
+  const service = await startService('dispatch', cfg.http, {
+    MONGODB_DB_PREFIX: prefix,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    PRIORITY_TARGETS: BENCH_TARGETS,
+    DISPATCH_LIVE_LOOKBACK_MINUTES: String(cfg.lookbackMinutes),
+    ...profile,
+  });
+  dispatchStartupMs = nowMs() - t0;
+  running.add(service);
+  log(`dispatch pid ${service.pid} ready on ${cfg.http} in ${f(dispatchStartupMs, 0)} ms (db prefix ${prefix})`);
+  return service;
+}
+
+/** Cuts the service's CPU profile here (see cpu-profile.preload.ts); returns the file written. */
+async function cutProfile(service: RunningService, label: string): Promise<void> {
+  if (!cfg.cpuProf) return;
+  const dir = path.resolve(cfg.cpuProf);
+  const before = new Set(readdirSync(dir));
+  process.kill(service.pid, 'SIGWINCH');
+  for (let i = 0; i < 100; i++) {
+    const fresh = readdirSync(dir).filter((n) => !before.has(n) && n.startsWith(`dispatch-${service.pid}-`));
+    if (fresh.length) {
+      await sleep(200);
+      profiles.push({ label, file: path.join(dir, fresh[0]) });
+      return;
+    }
+    await sleep(100);
+  }
+  log(`no profile written for ${label}`);
+}
+const profiles: { label: string; file: string }[] = [];
+
+/** How far dispatch's incident opener is behind on the triage topic (all of it when the group is new). */
+async function openerBacklog(admin: Admin): Promise<number> {
+  const topics = await admin.listTopics();
+  if (!topics.includes(TOPICS.triage)) return 0;
+  const ends = await admin.fetchTopicOffsets(TOPICS.triage);
+  const committed = await admin.fetchOffsets({ groupId: INCIDENT_OPENER_GROUP, topics: [TOPICS.triage] });
+  const at = new Map(committed.flatMap((t) => t.partitions.map((p) => [p.partition, Number(p.offset)] as const)));
+  let behind = 0;
+  for (const p of ends) {
+    const c = at.get(p.partition) ?? -1;
+    behind += Number(p.high) - Math.max(c, Number(p.low));
+  }
+  return behind;
+}
+
+// ───────────────────────────── what is seeded ─────────────────────────────
+
+const jurisdiction = loadJurisdiction(path.join(ROOT, 'config/jurisdiction.json'));
+const centroids = new Map(jurisdiction.districts.map((d) => [d.code, { latitude: d.latitude, longitude: d.longitude }]));
+
+const TYPE_MIX: Record<UnitType, number> = {
+  PATROL_CAR: 40,
+  MOTORCYCLE_PATROL: 25,
+  TRAFFIC: 12,
+  INVESTIGATION: 10,
+  FIRE_LIAISON: 6,
+  AMBULANCE_LIAISON: 7,
+};
+const CALL_SIGN_PREFIX: Record<UnitType, string> = {
+  PATROL_CAR: 'PATROL',
+  MOTORCYCLE_PATROL: 'MOTOR',
+  TRAFFIC: 'LANTAS',
+  INVESTIGATION: 'RESKRIM',
+  FIRE_LIAISON: 'DAMKAR',
+  AMBULANCE_LIAISON: 'AMBULANS',
+};
+/** Capability codes and how often a unit of each type carries them. */
+const CAPABILITY_ODDS: Record<UnitType, [string, number][]> = {
+  PATROL_CAR: [['FIRST_AID', 0.2], ['CROWD_CONTROL', 0.1], ['K9', 0.03]],
+  MOTORCYCLE_PATROL: [['FIRST_AID', 0.25], ['TRAFFIC_CONTROL', 0.15]],
+  TRAFFIC: [['FIRST_AID', 0.2], ['SEARCH', 0.05]],
+  INVESTIGATION: [['INVESTIGATION', 0.5], ['K9', 0.1], ['SEARCH', 0.15]],
+  FIRE_LIAISON: [['FIRE_SAFETY', 0.9], ['SEARCH', 0.3], ['FIRST_AID', 0.3]],
+  AMBULANCE_LIAISON: [['FIRST_AID', 1]],
+};
+
+interface SeedUnit {
+  callSign: string;
+  type: UnitType;
+  capabilities: string[];
+  homeDistrict: string;
+  onShift: boolean;
+  /** What it reports after registering (nothing: off shift, or never reported a position). */
+  report: { status?: UnitStatus; latitude?: number; longitude?: number } | null;
+}
+
+function seedUnits(n: number, seed: number): SeedUnit[] {
+  const r = rng(seed);
+  const counters = new Map<string, number>();
+  const units: SeedUnit[] = [];
+  for (let i = 0; i < n; i++) {
+    const type = r.weighted(TYPE_MIX);
+    const district = r.pick(jurisdiction.districts);
+    const key = `${CALL_SIGN_PREFIX[type]}-${district.code.replace(/_/g, '-')}`;
+    const k = (counters.get(key) ?? 0) + 1;
+    counters.set(key, k);
+    const capabilities = CAPABILITY_ODDS[type].filter(([, p]) => r.next() < p).map(([c]) => c);
+    const onShift = r.next() < 0.7;
+    let report: SeedUnit['report'] = null;
+    if (onShift && r.next() >= 0.08) {
+      // Somewhere around its district (±0.02° ≈ ±2.2 km); most free, some busy on other jobs.
+      const status = r.weighted({ AVAILABLE: 70, BUSY: 15, EN_ROUTE: 8, ON_SCENE: 7 } as Record<UnitStatus, number>);
+      report = {
+        ...(status === 'AVAILABLE' ? {} : { status }),
+        latitude: Math.round((district.latitude + (r.next() - 0.5) * 0.04) * 1e6) / 1e6,
+        longitude: Math.round((district.longitude + (r.next() - 0.5) * 0.04) * 1e6) / 1e6,
+      };
+    }
+    units.push({ callSign: `${key}-${String(k).padStart(3, '0')}`, type, capabilities, homeDistrict: district.code, onShift, report });
+  }
+  return units;
+}
+
+const CATEGORY_MIX: Record<Category, number> = {
+  KEJAHATAN: 30,
+  KECELAKAAN_LALU_LINTAS: 20,
+  GANGGUAN_KETERTIBAN: 15,
+  DARURAT_MEDIS: 10,
+  LAINNYA: 7,
+  KEBAKARAN: 6,
+  ORANG_HILANG: 5,
+  INFORMASI_PENGADUAN: 5,
+  BENCANA: 2,
+};
+const DESCRIPTIONS: Record<Category, string> = {
+  KEJAHATAN: 'Pencurian motor di depan minimarket, pelaku dua orang kabur ke arah timur',
+  KECELAKAAN_LALU_LINTAS: 'Tabrakan motor dan mobil di perempatan, satu orang terluka, lalu lintas macet',
+  GANGGUAN_KETERTIBAN: 'Tawuran pelajar di depan sekolah, membawa senjata tajam',
+  DARURAT_MEDIS: 'Orang pingsan di trotoar, tidak sadarkan diri',
+  LAINNYA: 'Pohon tumbang menutup sebagian jalan',
+  KEBAKARAN: 'Kebakaran rumah, asap tebal, api mulai membesar',
+  ORANG_HILANG: 'Anak umur tujuh tahun hilang sejak sore di pasar',
+  INFORMASI_PENGADUAN: 'Pengaduan pungutan liar di parkiran pasar',
+  BENCANA: 'Banjir setinggi pinggang, warga terjebak di rumah',
+};
+const STREETS = ['Jl. Tebet Raya', 'Jl. Kemang Raya', 'Jl. Fatmawati', 'Jl. Sudirman', 'Jl. Gatot Subroto', 'Jl. Pasar Minggu', 'Jl. Ciputat Raya', 'Jl. Warung Buncit'];
+
+/** A forward exactly as triage publishes it (apps/dispatch/test/dispatch-auto-assign.e2e.spec.ts). */
+function forwardEnvelope(r: ReturnType<typeof rng>, now: number, tag: string): EventEnvelope<'ReportForwardedForDispatch', ReportForwardedForDispatchV1> {
+  const reportId = randomUUID();
+  const category = r.weighted(CATEGORY_MIX);
+  const priority = r.weighted({ P1: 15, P2: 35, P3: 50 } as Record<Priority, number>);
+  const district = r.pick(jurisdiction.districts);
+  const withCoordinates = r.next() >= 0.05;
+  const at = new Date(now).toISOString();
+  return {
+    eventId: randomUUID(),
+    type: 'ReportForwardedForDispatch',
+    schemaVersion: 1,
+    streamId: reportId,
+    streamVersion: 4,
+    occurredAt: at,
+    recordedAt: at,
+    producer: 'triage',
+    actor: `op-${String(1 + Math.floor(r.next() * 40)).padStart(2, '0')}`,
+    correlationId: `bench-dispatch-${tag}-${reportId.slice(0, 8)}`,
+    causationId: null,
+    data: {
+      reportId,
+      trackingCode: `${randomUUID().slice(0, 5)}-${randomUUID().slice(0, 5)}`.toUpperCase(),
+      channel: r.weighted({ HOTLINE: 45, MOBILE_APP: 20, WHATSAPP: 15, WEB: 8, SMS: 7, WALK_IN: 3, OTHER_SYSTEM: 2 }),
+      receivedAt: new Date(now - 60_000 - Math.floor(r.next() * 19 * 60_000)).toISOString(),
+      category,
+      priority,
+      district: district.code,
+      location: withCoordinates
+        ? {
+            latitude: Math.round((district.latitude + (r.next() - 0.5) * 0.03) * 1e6) / 1e6,
+            longitude: Math.round((district.longitude + (r.next() - 0.5) * 0.03) * 1e6) / 1e6,
+            address: `${r.pick(STREETS)} No. ${1 + Math.floor(r.next() * 200)}`,
+          }
+        : { latitude: null, longitude: null, address: null },
+      description: DESCRIPTIONS[category],
+      peopleInjured: category === 'KECELAKAAN_LALU_LINTAS' || category === 'DARURAT_MEDIS' ? 1 : 0,
+      peopleInvolved: 2,
+    },
+  };
+}
+
+/** Runs `work` over `items` with `concurrency` in flight. */
+async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i], i);
+      }
+    }),
+  );
+}
+
+// ───────────────────────────── part 1 ─────────────────────────────
+
+async function closedLoop(port: number, paths: string[], token: string | undefined, concurrency: number, requests: number, expect = 200) {
+  const latencies: number[] = [];
+  let started = 0;
+  let errors = 0;
+  let bytes = 0;
+  let lastBody = '';
+  const t0 = nowMs();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < requests) {
+        const i = started++;
+        try {
+          const r = await get(port, paths[i % paths.length], token);
+          if (r.status !== expect) errors++;
+          latencies.push(r.ms);
+          bytes += Buffer.byteLength(r.body);
+          lastBody = r.body;
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { latencies, seconds: (nowMs() - t0) / 1000, errors, meanBytes: bytes / Math.max(1, latencies.length), lastBody };
+}
+
+async function part1(service: RunningService, producer: Producer): Promise<void> {
+  const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
+  const units = seedUnits(cfg.units, cfg.seed);
+  const forwardsRng = rng(cfg.seed + 1);
+  const tag = randomUUID().slice(0, 8);
+
+  // 1. units through the API
+  log(`part 1: registering ${cfg.units} units (${cfg.seedConcurrency} in flight) and reporting their positions`);
+  const seedStart = nowMs();
+  const seedErrors: string[] = [];
+  const registerMs: number[] = [];
+  const statusMs: number[] = [];
+  await pool(units, cfg.seedConcurrency, async (u, i) => {
+    const r = await request(cfg.http, 'POST', '/api/v1/units', dispatcher, {
+      callSign: u.callSign,
+      type: u.type,
+      capabilities: u.capabilities,
+      homeDistrict: u.homeDistrict,
+      onShift: u.onShift,
+    });
+    registerMs.push(r.ms);
+    if (r.status !== 201) seedErrors.push(`register ${u.callSign}: ${r.status} ${r.body.slice(0, 200)}`);
+    if (u.report) {
+      const s = await request(cfg.http, 'POST', `/api/v1/units/${u.callSign}/status`, dispatcher, u.report);
+      statusMs.push(s.ms);
+      if (s.status !== 200) seedErrors.push(`status ${u.callSign}: ${s.status} ${s.body.slice(0, 200)}`);
+    }
+    if ((i + 1) % 500 === 0) log(`  ${i + 1} units`);
+  });
+  const unitsSeconds = (nowMs() - seedStart) / 1000;
+  if (seedErrors.length) throw new Error(`seeding units failed ${seedErrors.length} times, e.g.\n${seedErrors.slice(0, 5).join('\n')}`);
+
+  // 2. incidents through the triage topic, as triage forwards them
+  log(`part 1: publishing ${cfg.incidents} forwards to ${TOPICS.triage}`);
+  const incidentsStart = nowMs();
+  const forwards = Array.from({ length: cfg.incidents }, () => forwardEnvelope(forwardsRng, Date.now(), tag));
+  for (let i = 0; i < forwards.length; i += 100) {
+    await producer.send({ topic: TOPICS.triage, acks: -1, messages: forwards.slice(i, i + 100).map((e) => toKafkaMessage(e)) });
+  }
+  const ours = new Set(forwards.map((e) => incidentIdFor(e.data.reportId)));
+  let listed = 0;
+  let openTotal = 0;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const r = await get(cfg.http, '/api/v1/incidents?limit=500', dispatcher);
+    const body = JSON.parse(r.body);
+    openTotal = body.total;
+    // The list shows at most 500; ours are recognised by id through ?reportId= once the total says so.
+    if (openTotal >= cfg.incidents) {
+      listed = 0;
+      await pool(forwards, 8, async (e) => {
+        const one = JSON.parse((await get(cfg.http, `/api/v1/incidents?reportId=${e.data.reportId}`, dispatcher)).body);
+        if (one.total === 1) listed++;
+      });
+      if (listed === cfg.incidents) break;
+    }
+    if (Date.now() > deadline) throw new Error(`only ${listed}/${cfg.incidents} incidents open after 180 s (list total ${openTotal})`);
+    await sleep(250);
+  }
+  const incidentsSeconds = (nowMs() - incidentsStart) / 1000;
+  await sleep(1000); // let the projector and relay settle before measuring
+  const rssSeeded = rssMiB(service.pid);
+  const unitsListed = JSON.parse((await get(cfg.http, '/api/v1/units', dispatcher)).body).total as number;
+  await cutProfile(service, 'seeding');
+
+  // What the board holds, and what a recommendation sees.
+  const onShift = units.filter((u) => u.onShift).length;
+  const available = units.filter((u) => u.onShift && (!u.report || !u.report.status)).length;
+  const noPosition = units.filter((u) => u.onShift && !u.report).length;
+  const typeShare = Object.entries(TYPE_MIX)
+    .map(([t]) => `${t} ${units.filter((u) => u.type === t).length}`)
+    .join(', ');
+  const withCapability = units.filter((u) => u.capabilities.length).length;
+  const catShare = Object.keys(CATEGORY_MIX)
+    .map((c) => `${c} ${forwards.filter((e) => e.data.category === c).length}`)
+    .join(', ');
+  const priShare = ['P1', 'P2', 'P3'].map((p) => `${p} ${forwards.filter((e) => e.data.priority === p).length}`).join(', ');
+
+  // 3a. in process: recommendUnits over the same units and incidents
+  log('part 1: in-process recommendUnits');
+  const candidates: UnitCandidate[] = units.map((u) => ({
+    unitId: u.callSign,
+    callSign: u.callSign,
+    type: u.type,
+    capabilities: u.capabilities,
+    status: !u.onShift ? 'OFF_DUTY' : u.report?.status ?? 'AVAILABLE',
+    onShift: u.onShift,
+    assignedIncidentId: null,
+    position: u.report?.latitude !== undefined ? { latitude: u.report.latitude, longitude: u.report.longitude! } : null,
+    homeDistrictCentroid: centroids.get(u.homeDistrict) ?? null,
+    workload: 0,
+  }));
+  const needs: IncidentNeed[] = forwards.map((e) => ({
+    category: e.data.category,
+    priority: e.data.priority,
+    location:
+      e.data.location.latitude !== null && e.data.location.longitude !== null
+        ? { latitude: e.data.location.latitude, longitude: e.data.location.longitude }
+        : (centroids.get(e.data.district!) as GeoPoint),
+  }));
+  const settings = { speedsKmh: { ...DEFAULT_SPEEDS_KMH } };
+  const timeCalls = (call: (i: number) => number): { lat: number[]; returned: number[] } => {
+    const lat: number[] = [];
+    const returned: number[] = [];
+    for (let i = 0; i < needs.length; i++) call(i); // warm-up round (JIT), not counted
+    for (let round = 0; round < cfg.rounds; round++) {
+      for (let i = 0; i < needs.length; i++) {
+        const t = performance.now();
+        const n = call(i);
+        lat.push(performance.now() - t);
+        returned.push(n);
+      }
+    }
+    return { lat, returned };
+  };
+  const plain = timeCalls((i) => recommendUnits(needs[i], candidates, settings).length);
+
+  // The board's path, as GET /incidents/{id} runs it: candidates kept in a Map, workload computed per call.
+  const board = new DispatchBoard(jurisdiction);
+  const at = new Date().toISOString();
+  const envelope = <T extends string>(type: T, streamId: string, streamVersion: number, data: unknown) =>
+    ({ eventId: randomUUID(), type, schemaVersion: 1, streamId, streamVersion, occurredAt: at, recordedAt: at, producer: 'dispatch', actor: 'bench', correlationId: 'bench', causationId: null, data }) as any;
+  for (const u of units) {
+    let state: UnitState = unitDecider.evolve(
+      unitDecider.initialState(),
+      envelope(UnitRegistered.type, u.callSign, 1, { unitId: u.callSign, callSign: u.callSign, type: u.type, capabilities: u.capabilities, homeDistrict: u.homeDistrict, status: u.onShift ? 'AVAILABLE' : 'OFF_DUTY' }),
+    );
+    let version = 1;
+    if (u.report) {
+      const position = u.report.latitude !== undefined ? { latitude: u.report.latitude, longitude: u.report.longitude! } : null;
+      state = unitDecider.evolve(state, envelope(UnitStatusChanged.type, u.callSign, 2, { unitId: u.callSign, status: u.report.status ?? 'AVAILABLE', previousStatus: 'AVAILABLE', position, incidentId: null, reportedAt: at }));
+      version = 2;
+    }
+    board.loadUnit({ state: state as Unit, version });
+  }
+  const incidents: Incident[] = forwards.map((e, i) => {
+    const incidentId = incidentIdFor(e.data.reportId);
+    const { channel: _c, peopleInvolved: _p, ...rest } = e.data;
+    return incidentDecider.evolve(incidentDecider.initialState(), envelope(IncidentOpened.type, incidentId, 1, { ...rest, incidentId, location: { ...needs[i].location, address: e.data.location.address, approximate: e.data.location.latitude === null }, forwardedAt: at })) as Incident;
+  });
+  const viaBoard = timeCalls((i) => board.recommend(incidents[i], settings.speedsKmh, new Date()).length);
+
+  // 3b. through the API
+  const paths = forwards.map((e) => `/api/v1/incidents/${incidentIdFor(e.data.reportId)}`);
+  const sample = JSON.parse((await get(cfg.http, paths[0], dispatcher)).body);
+  const recCounts: number[] = [];
+  await pool(paths.slice(0, 100), 8, async (p) => {
+    recCounts.push(JSON.parse((await get(cfg.http, p, dispatcher)).body).recommendations.length);
+  });
+  const unknownIds = Array.from({ length: 100 }, () => `/api/v1/incidents/${randomUUID()}`);
+  const queries: { label: string; paths: string[]; token?: string; goal: boolean; expect?: number }[] = [
+    { label: `GET /api/v1/incidents/{id} (recommendations + timeline), ${paths.length} ids in turn`, paths, token: dispatcher, goal: true },
+    { label: 'GET /api/v1/incidents/{unknown id} → 404 (auth + one event-store read)', paths: unknownIds, token: dispatcher, goal: false, expect: 404 },
+    { label: `GET /api/v1/incidents (list, first 100 of ${openTotal})`, paths: ['/api/v1/incidents'], token: dispatcher, goal: false },
+    { label: 'baseline: GET /health/live', paths: ['/health/live'], goal: false },
+  ];
+  interface Row {
+    label: string;
+    concurrency: number;
+    lat: Pct;
+    rps: number;
+    bytes: number;
+    cpuMsPerReq: number;
+    benchCpuMsPerReq: number;
+    errors: number;
+    goal: boolean;
+  }
+  const rows: Row[] = [];
+  const meterAll = cpuMeter({ bench: process.pid, dispatch: service.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+  const loadBefore = loadavg();
+  meterAll.start();
+  for (const concurrency of cfg.concurrency) {
+    for (const q of queries) {
+      log(`${q.label} at concurrency ${concurrency}: ${cfg.warmup} warm-up + ${cfg.requests}`);
+      await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.warmup, q.expect);
+      await cutProfile(service, 'between rows');
+      const meter = cpuMeter({ bench: process.pid, dispatch: service.pid });
+      meter.start();
+      const run = await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.requests, q.expect);
+      const cpu = meter.stop();
+      await cutProfile(service, `${q.label} at concurrency ${concurrency} (${cfg.requests} requests)`);
+      rows.push({
+        label: q.label,
+        concurrency,
+        lat: pct(run.latencies),
+        rps: run.latencies.length / run.seconds,
+        bytes: run.meanBytes,
+        cpuMsPerReq: (1000 * cpu.used.dispatch) / cfg.requests,
+        benchCpuMsPerReq: (1000 * cpu.used.bench) / cfg.requests,
+        errors: run.errors,
+        goal: q.goal,
+      });
+    }
+  }
+  const cpuAll = meterAll.stop();
+  const loadAfter = loadavg();
+  const rssAfter = rssMiB(service.pid);
+
+  // ── report ──
+  console.log(`\n=== Part 1 — recommendation latency with ${int(cfg.units)} units and ${int(cfg.incidents)} open incidents ===`);
+  console.log(
+    `seeded ${int(cfg.units)} units in ${f(unitsSeconds, 1)} s through POST /api/v1/units + POST /api/v1/units/{id}/status (${cfg.seedConcurrency} in flight; ` +
+      `register p50 ${f(pct(registerMs).p50)} / p99 ${f(pct(registerMs).p99)} ms, status p50 ${f(pct(statusMs).p50)} / p99 ${f(pct(statusMs).p99)} ms)`,
+  );
+  console.log(`  types: ${typeShare}; ${withCapability} with capabilities (FIRST_AID, K9, SEARCH, …); home districts evenly over ${jurisdiction.districts.length}`);
+  console.log(
+    `  on shift ${onShift} (${f((100 * onShift) / cfg.units, 0)} %), of which AVAILABLE ${available} (${noPosition} never reported a position: home district centre), ` +
+      `the rest BUSY / EN_ROUTE / ON_SCENE; off shift ${cfg.units - onShift}`,
+  );
+  console.log(
+    `opened ${int(cfg.incidents)} incidents in ${f(incidentsSeconds, 1)} s by ReportForwardedForDispatch on ${TOPICS.triage} (batches of 100, acks -1) until all were found by GET /incidents?reportId=`,
+  );
+  console.log(`  categories: ${catShare}; priorities: ${priShare}; 5 % without coordinates (district centre)`);
+  console.log(
+    `board: GET /units lists ${unitsListed}, GET /incidents total ${openTotal}` +
+      (unitsListed !== cfg.units || openTotal !== cfg.incidents
+        ? `  ← NOT what was seeded: the board also holds earlier runs' units/incidents (re-read from the dispatch topic); run on fresh infrastructure for exact figures`
+        : ' (exactly what was seeded)'),
+  );
+  console.log(`NOTE: dispatch ran with PRIORITY_TARGETS=${BENCH_TARGETS} so no timer appends DispatchOverdue while it is measured`);
+  console.log(`dispatch start-up until /health/ready ${f(dispatchStartupMs, 0)} ms; RSS (VmRSS) after seeding ${f(rssSeeded, 0)} MiB, after the measurements ${f(rssAfter, 0)} MiB`);
+  const recP = pct(recCounts);
+  console.log(
+    `recommendations per incident (first 100 via the API): min ${Math.min(...recCounts)}, p50 ${recP.p50}, max ${recP.max}; ` +
+      `detail answer ~${int(JSON.stringify(sample).length)} B with ${sample.recommendations?.length} recommendations and ${sample.timeline?.length} timeline entries`,
+  );
+
+  console.log(`\n(a) in process (this bench's node process): one call = one incident against all ${int(cfg.units)} candidates; 1 warm-up round + ${cfg.rounds} rounds × ${cfg.incidents} incidents; ms`);
+  const inRows: (string | number)[][] = [['call', 'n', 'p50', 'p90', 'p99', 'max', 'mean', `goal p99 ≤ ${GOAL_RECOMMEND_P99_MS} ms`]];
+  for (const [label, r] of [
+    [`recommendUnits(need, UnitCandidate[${candidates.length}], speeds)`, plain],
+    ['DispatchBoard.recommend (Map + workload, as the API)', viaBoard],
+  ] as const) {
+    const p = pct(r.lat);
+    inRows.push([label, ...pctCells(p, 3), f(p.mean, 3), goalCell(p.p99, GOAL_RECOMMEND_P99_MS)]);
+  }
+  console.log(table(inRows));
+  console.log(`  recommendations returned per call: p50 ${pct(plain.returned).p50}, min ${Math.min(...plain.returned)} (limit 5)`);
+
+  console.log(`\n(b) through the API: closed loop, ${cfg.warmup} warm-up + ${cfg.requests} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`);
+  const apiRows: (string | number)[][] = [['request', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'dispatch cpu ms/req', 'bench cpu ms/req', 'errors', `goal p99 ≤ ${GOAL_RECOMMEND_P99_MS} ms`]];
+  for (const r of rows) {
+    apiRows.push([
+      r.label,
+      r.concurrency,
+      ...pctCells(r.lat),
+      f(r.rps, 0),
+      int(r.bytes),
+      f(r.cpuMsPerReq, 2),
+      f(r.benchCpuMsPerReq, 2),
+      r.errors,
+      r.goal ? goalCell(r.lat.p99, GOAL_RECOMMEND_P99_MS) : 'n/a',
+    ]);
+  }
+  console.log(table(apiRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+  console.log(cpuLine(cpuAll));
+  console.log(`load average (1/5/15 min): before the API measurements ${loadBefore}, after ${loadAfter}`);
+}
+
+// ───────────────────────────── part 2 ─────────────────────────────
+
+interface Sent {
+  reportId: string;
+  sentAt: number;
+  /** IncidentOpened seen by the bench's kafkajs consumer of the dispatch topic. */
+  onKafkaAt?: number;
+  openedRecordedAt?: number;
+  /** First GET ?reportId= answer that lists it. */
+  apiSeenAt?: number;
+}
+
+/** Open loop: send i is due at start + i/rate whatever the answers; a 1 ms timer sends what is due. */
+async function openLoop(count: number, rate: number, send: (i: number) => void): Promise<{ start: number; end: number; lag: number[] }> {
+  const start = nowMs();
+  const lag: number[] = [];
+  let i = 0;
+  while (i < count) {
+    const due = start + (i * 1000) / rate;
+    const now = nowMs();
+    if (now >= due) {
+      lag.push(now - due);
+      send(i++);
+      continue;
+    }
+    await sleep(Math.max(0, Math.min(1, due - now)));
+  }
+  return { start, end: nowMs(), lag };
+}
+
+async function part2(service: RunningService, producer: Producer): Promise<void> {
+  const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
+  const r = rng(cfg.seed + 2);
+  const tag = randomUUID().slice(0, 8);
+  const byReport = new Map<string, Sent>();
+
+  // The bench's own consumer of the dispatch topic (own group, from the latest offsets).
+  const group = `bench-dispatch-opened-${tag}`;
+  groupsToDelete.add(group);
+  const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+  closers.push(() => consumer.disconnect());
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [TOPICS.dispatch], fromBeginning: false });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const at = nowMs();
+      for (const m of batch.messages) {
+        try {
+          const e = fromKafkaMessage(m);
+          if (e.type !== 'IncidentOpened') continue;
+          const s = byReport.get((e.data as { reportId: string }).reportId);
+          if (s && s.onKafkaAt === undefined) {
+            s.onKafkaAt = at;
+            s.openedRecordedAt = Date.parse(e.recordedAt);
+          }
+        } catch {
+          /* not an envelope */
+        }
+      }
+    },
+  });
+  await Promise.race([joined, sleep(30_000)]);
+  await sleep(1000);
+
+  const send = (phase: Sent[]) => (_i: number) => {
+    const e = forwardEnvelope(r, Date.now(), tag);
+    const s: Sent = { reportId: e.data.reportId, sentAt: nowMs() };
+    byReport.set(s.reportId, s);
+    phase.push(s);
+    void producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(e)] }).catch((err) => log(`send failed: ${err}`));
+  };
+  const drain = async (phase: Sent[], done: (s: Sent) => boolean) => {
+    const until = Date.now() + cfg.drainS * 1000;
+    while (Date.now() < until && !phase.every(done)) await sleep(50);
+  };
+
+  // Warm-up: 20 forwards at 10/s, waited for.
+  log('part 2: warm-up, 20 forwards at 10/s');
+  const warm: Sent[] = [];
+  await openLoop(20, 10, send(warm));
+  await drain(warm, (s) => s.onKafkaAt !== undefined);
+
+  // Phase K: Kafka-observed only.
+  const total = Math.max(1, Math.round(cfg.rate * cfg.seconds));
+  log(`part 2: Kafka-observed phase, ${total} forwards at ${cfg.rate}/s`);
+  const phaseK: Sent[] = [];
+  const meterK = cpuMeter({ bench: process.pid, dispatch: service.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+  const loadK = loadavg();
+  meterK.start();
+  const loopK = await openLoop(total, cfg.rate, send(phaseK));
+  await drain(phaseK, (s) => s.onKafkaAt !== undefined);
+  const cpuK = meterK.stop();
+  await cutProfile(service, 'forward → IncidentOpened (Kafka phase)');
+
+  // Phase A: the same load, with a poller of GET /incidents?reportId=.
+  const phaseA: Sent[] = [];
+  const pollRtt: number[] = [];
+  const pollGap: number[] = [];
+  let polls = 0;
+  let loopA: Awaited<ReturnType<typeof openLoop>> | undefined;
+  let cpuA: ReturnType<ReturnType<typeof cpuMeter>['stop']> | undefined;
+  let loadA = '';
+  if (cfg.apiPhase) {
+    log(`part 2: API-observed phase, ${total} forwards at ${cfg.rate}/s, polling each pending report every ${cfg.pollMs} ms (${cfg.pollConcurrency} in flight)`);
+    const lastPoll = new Map<string, number>();
+    const inFlight = new Set<string>();
+    let sending = true;
+    const poller = async () => {
+      while (sending || phaseA.some((s) => s.apiSeenAt === undefined)) {
+        const now = nowMs();
+        const next = phaseA.find((s) => s.apiSeenAt === undefined && !inFlight.has(s.reportId) && now - (lastPoll.get(s.reportId) ?? 0) >= cfg.pollMs);
+        if (!next) {
+          await sleep(1);
+          continue;
+        }
+        if (now - next.sentAt > (cfg.drainS + cfg.seconds) * 1000) {
+          next.apiSeenAt = NaN; // give up on it
+          continue;
+        }
+        const previous = lastPoll.get(next.reportId);
+        if (previous !== undefined) pollGap.push(now - previous);
+        lastPoll.set(next.reportId, now);
+        inFlight.add(next.reportId);
+        try {
+          const res = await get(cfg.http, `/api/v1/incidents?reportId=${next.reportId}`, dispatcher);
+          polls++;
+          pollRtt.push(res.ms);
+          if (res.status === 200 && JSON.parse(res.body).total === 1) next.apiSeenAt = res.end;
+        } catch {
+          /* counted as not seen yet */
+        } finally {
+          inFlight.delete(next.reportId);
+        }
+      }
+    };
+    const meterA = cpuMeter({ bench: process.pid, dispatch: service.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+    loadA = loadavg();
+    meterA.start();
+    const pollers = Promise.all(Array.from({ length: cfg.pollConcurrency }, poller));
+    loopA = await openLoop(total, cfg.rate, send(phaseA));
+    const stopAt = Date.now() + cfg.drainS * 1000;
+    while (Date.now() < stopAt && phaseA.some((s) => s.apiSeenAt === undefined || s.onKafkaAt === undefined)) await sleep(50);
+    sending = false;
+    for (const s of phaseA) if (s.apiSeenAt === undefined) s.apiSeenAt = NaN;
+    await pollers;
+    cpuA = meterA.stop();
+    await cutProfile(service, 'forward → found by GET ?reportId= (API phase)');
+  }
+
+  // Kafka alone: same message size, same rate, kafkajs → kafkajs on a throw-away topic.
+  log(`part 2: Kafka-only baseline, ${total} messages at ${cfg.rate}/s`);
+  const baseline = await kafkaBaseline(forwardEnvelope(rng(7), Date.now(), tag), total, cfg.rate);
+  const rssAfter = rssMiB(service.pid);
+
+  // ── report ──
+  const sizeOf = Buffer.byteLength(JSON.stringify(forwardEnvelope(rng(7), Date.now(), tag)));
+  const lat = (xs: Sent[], f0: (s: Sent) => number | undefined, f1: (s: Sent) => number | undefined) =>
+    pct(xs.map((s) => (f1(s) ?? NaN) - (f0(s) ?? NaN)).filter(Number.isFinite));
+  console.log(`\n=== Part 2 — forward → incident open, ${cfg.rate}/s for ${cfg.seconds} s (${total} forwards per phase, open loop) ===`);
+  console.log(
+    `each forward: a ReportForwardedForDispatch envelope of ~${sizeOf} B sent to ${TOPICS.triage} (kafkajs, idempotent producer, 1 request in flight, acks -1); ` +
+      `dispatch's group ${INCIDENT_OPENER_GROUP} opens the incident (event store append), its outbox relay publishes IncidentOpened to ${TOPICS.dispatch}: two Kafka hops`,
+  );
+  const kRows: (string | number)[][] = [['', 'n', 'p50', 'p90', 'p99', 'max', 'of sent', 'lost']];
+  const seenK = phaseK.filter((s) => s.onKafkaAt !== undefined).length;
+  kRows.push(['forward sent → IncidentOpened received (kafkajs consumer)', ...pctCells(lat(phaseK, (s) => s.sentAt, (s) => s.onKafkaAt)), total, total - seenK]);
+  kRows.push(['  sent → IncidentOpened recordedAt (hop 1, opener, append)', ...pctCells(lat(phaseK, (s) => s.sentAt, (s) => s.openedRecordedAt)), '', '']);
+  kRows.push(['  recordedAt → received (outbox relay, hop 2)', ...pctCells(lat(phaseK, (s) => s.openedRecordedAt, (s) => s.onKafkaAt)), '', '']);
+  if (cfg.apiPhase) {
+    const seenA = phaseA.filter((s) => Number.isFinite(s.apiSeenAt)).length;
+    kRows.push([`forward sent → first found by GET /incidents?reportId= (API phase)`, ...pctCells(lat(phaseA, (s) => s.sentAt, (s) => s.apiSeenAt)), total, total - seenA]);
+    kRows.push(['  same phase: sent → IncidentOpened received (kafkajs)', ...pctCells(lat(phaseA, (s) => s.sentAt, (s) => s.onKafkaAt)), '', '']);
+    kRows.push(['  poll round trip (GET ?reportId=, mostly "not yet")', ...pctCells(pct(pollRtt)), `${polls} polls`, '']);
+    kRows.push(['  poll interval per pending report achieved', ...pctCells(pct(pollGap)), '', '']);
+  }
+  kRows.push([`baseline: Kafka only, kafkajs send → kafkajs consumer (one hop, ${baseline.bytes} B)`, ...pctCells(baseline.lat), baseline.sent, baseline.sent - baseline.lat.n]);
+  console.log(table(kRows));
+  const floor = 2 * baseline.lat.p50;
+  console.log(
+    `two Kafka hops alone ≈ 2 × ${f(baseline.lat.p50)} = ${f(floor)} ms at p50; ` +
+      `dispatch adds ≈ ${f(lat(phaseK, (s) => s.sentAt, (s) => s.onKafkaAt).p50 - floor)} ms at p50 over that floor (Kafka-observed)`,
+  );
+  const slices = 4;
+  const sliceRows: (string | number)[][] = [['by when the forward was sent', 'n', 'p50', 'p90', 'p99', 'max']];
+  for (let k = 0; k < slices; k++) {
+    const from = (k * cfg.seconds) / slices;
+    const to = ((k + 1) * cfg.seconds) / slices;
+    const part = phaseK.filter((s) => s.sentAt - loopK.start >= from * 1000 && s.sentAt - loopK.start < to * 1000);
+    sliceRows.push([`Kafka phase ${f(from, 1)}–${f(to, 1)} s`, ...pctCells(lat(part, (s) => s.sentAt, (s) => s.onKafkaAt))]);
+  }
+  console.log(table(sliceRows));
+  console.log(`send schedule lag (open loop): Kafka phase p99 ${f(pct(loopK.lag).p99, 2)} ms${loopA ? `, API phase p99 ${f(pct(loopA.lag).p99, 2)} ms` : ''}`);
+  console.log(`Kafka phase: ${cpuLine(cpuK)}; load average at its start ${loadK}`);
+  if (cpuA) console.log(`API phase: ${cpuLine(cpuA)}; load average at its start ${loadA}`);
+  console.log(`dispatch RSS (VmRSS) after part 2: ${f(rssAfter, 0)} MiB`);
+}
+
+/** Kafka alone at the same rate: one message per send with the relay's producer settings, to a kafkajs consumer here. */
+async function kafkaBaseline(sample: EventEnvelope, count: number, rate: number) {
+  const topic = `bench.dispatch.baseline.${randomUUID().slice(0, 8)}`;
+  const group = `bench-dispatch-baseline-${randomUUID().slice(0, 8)}`;
+  topicsToDelete.add(topic);
+  groupsToDelete.add(group);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [{ topic }]);
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = createEventProducer(kafka);
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  try {
+    await producer.connect();
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const at = nowMs();
+        for (const m of batch.messages) {
+          const sent = sentAt.get(m.key?.toString() ?? '');
+          if (sent !== undefined) latencies.push(at - sent);
+        }
+      },
+    });
+    await Promise.race([joined, sleep(30_000)]);
+    await sleep(1000);
+    const sends: Promise<unknown>[] = [];
+    await openLoop(count, rate, () => {
+      const key = randomUUID();
+      sentAt.set(key, nowMs());
+      sends.push(producer.send({ topic, acks: -1, messages: [toKafkaMessage({ ...sample, streamId: key, eventId: randomUUID() })] }));
+    });
+    await Promise.all(sends);
+    for (let i = 0; i < 100 && latencies.length < count; i++) await sleep(100);
+    return { lat: pct(latencies), sent: count, bytes: Buffer.byteLength(JSON.stringify(sample)) };
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+  }
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main() {
+  const infra = testInfra();
+  const parts = [RUN_PART1 && 'part 1', RUN_PART2 && 'part 2'].filter(Boolean).join(', then ');
+  console.log(`bench/dispatch: ${parts}`);
+  console.log(
+    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`).join(' ')} ` +
+      `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
+  );
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}; ` +
+      `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`,
+  );
+  if (!pidFile('kafka') || !pidFile('db')) console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other processes")`);
+  if (cfg.cpuProf) mkdirSync(cfg.cpuProf, { recursive: true });
+
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [{ topic: TOPICS.triage }, { topic: TOPICS.dispatch }]);
+    // A topic just created answers offset requests with NOT_LEADER for a moment.
+    let backlog = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        backlog = await openerBacklog(admin);
+        break;
+      } catch (e) {
+        if (attempt >= 20) throw e;
+        await sleep(500);
+      }
+    }
+    if (backlog > 100) {
+      const msg = `dispatch's group ${INCIDENT_OPENER_GROUP} has ${backlog} triage events to catch up on (another run's history on this Kafka): it would open those incidents during the bench`;
+      if (!cfg.force) throw new Error(`${msg}. Run on fresh infrastructure (infra reset with the bench's env), or pass --force.`);
+      console.log(`WARNING (--force): ${msg}`);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  closers.push(() => producer.disconnect());
+  dispatch = await startDispatch();
+  if (RUN_PART1) await part1(dispatch, producer);
+  if (RUN_PART2) await part2(dispatch, producer);
+  await stopService(dispatch);
+  if (cfg.cpuProf) {
+    await sleep(500);
+    const dir = path.resolve(cfg.cpuProf);
+    const rest = readdirSync(dir).filter((n) => n.startsWith(`dispatch-${dispatch!.pid}-`) && !profiles.some((p) => path.basename(p.file) === n));
+    for (const n of rest) profiles.push({ label: 'until exit', file: path.join(dir, n) });
+    console.log(`\n=== CPU profiles of dispatch (sampled every 1 ms; written to ${dir}) ===`);
+    for (const p of profiles.filter((x) => x.label !== 'between rows')) {
+      console.log(`\n[${p.label}]`);
+      for (const line of topSelfTime(p.file)) console.log(line);
+    }
+  }
+}
+
+main()
+  .then(() => cleanup())
+  .then(() => process.exit(0))
+  .catch(async (e) => {
+    console.error(e);
+    if (dispatch) console.error(`dispatch's last output (pid ${dispatch.pid}):\n${dispatch.output().slice(-4000)}`);
+    await cleanup();
+    process.exit(1);
+  });
