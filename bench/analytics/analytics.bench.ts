@@ -886,27 +886,37 @@ async function topicSizes(): Promise<Record<string, number>> {
   }
 }
 
-/** When reusing a history: report ids and the span from a sample of the intake topic. */
-async function sampleIntake(want: number): Promise<{ ids: string[]; firstDay: string; lastDay: string }> {
+/** When reusing a history: the whole intake topic is read for its span, with a random sample of report ids. */
+async function sampleIntake(want: number, messages: number): Promise<{ ids: string[]; firstDay: string; lastDay: string }> {
   const group = `bench-analytics-sample-${randomUUID().slice(0, 8)}`;
   groupsToDelete.add(group);
   const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
   const ids: string[] = [];
-  const times: string[] = [];
+  let seen = 0;
+  let read = 0;
+  let first = '';
+  let last = '';
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [TOPICS.intake], fromBeginning: true });
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 30_000);
+      const timer = setTimeout(resolve, 120_000);
       void consumer.run({
+        autoCommit: false,
         eachBatch: async ({ batch }) => {
           for (const m of batch.messages) {
             const e = JSON.parse(m.value!.toString());
             if (e.type !== 'ReportReceived') continue;
-            times.push(e.data.receivedAt);
-            if (ids.length < want && Math.random() < 0.05) ids.push(e.streamId);
+            const at: string = e.data.receivedAt;
+            if (!first || at < first) first = at;
+            if (!last || at > last) last = at;
+            // Reservoir sample: every report equally likely.
+            if (ids.length < want) ids.push(e.streamId);
+            else if (Math.random() < want / (seen + 1)) ids[Math.floor(Math.random() * want)] = e.streamId;
+            seen++;
           }
-          if (ids.length >= want) {
+          read += batch.messages.length;
+          if (read >= messages) {
             clearTimeout(timer);
             resolve();
           }
@@ -916,9 +926,8 @@ async function sampleIntake(want: number): Promise<{ ids: string[]; firstDay: st
   } finally {
     await consumer.disconnect();
   }
-  times.sort();
   const wibDay = (iso: string) => new Date(Date.parse(iso) + WIB_MS).toISOString().slice(0, 10);
-  return { ids, firstDay: wibDay(times[0]), lastDay: wibDay(times[times.length - 1]) };
+  return { ids, firstDay: wibDay(first), lastDay: wibDay(last) };
 }
 
 // ───────────────────────────── the service ─────────────────────────────
@@ -1206,7 +1215,7 @@ async function main() {
   if (cfg.reuse) {
     if (preexisting < 1000) throw new Error(`--reuse-history: the topics hold only ${preexisting} events`);
     log(`reusing the ${int(preexisting)} events on the topics; sampling report ids from ${TOPICS.intake}`);
-    const s = await sampleIntake(500);
+    const s = await sampleIntake(500, before[TOPICS.intake]);
     timelineIds = s.ids;
     firstDay = s.firstDay;
     lastDay = s.lastDay;
@@ -1342,7 +1351,7 @@ async function main() {
       queries.push({ label: `stats/${stat}?district=TEBET&category=KEJAHATAN`, paths: [`/api/v1/stats/${stat}?district=TEBET&category=KEJAHATAN`], token: analyst, goal: true });
       queries.push({ label: `stats/${stat}?from/to one day (${midDay} WIB)`, paths: [`/api/v1/stats/${stat}?${oneDay}`], token: analyst, goal: true });
     }
-    queries.push({ label: `reports/{id}/timeline (${timelineIds.length} forwarded reports in turn)`, paths: timelineIds.map((id) => `/api/v1/reports/${id}/timeline`), token: analyst, goal: true });
+    queries.push({ label: `reports/{id}/timeline (${timelineIds.length} ${cfg.reuse ? '' : 'forwarded '}reports in turn)`, paths: timelineIds.map((id) => `/api/v1/reports/${id}/timeline`), token: analyst, goal: true });
     queries.push({ label: 'stats/workload?format=csv', paths: ['/api/v1/stats/workload?format=csv'], token: analyst, goal: true });
     queries.push({ label: 'baseline: GET /health/live', paths: ['/health/live'], goal: false });
     const meterAll = cpuMeter({ analytics: service.pid, bench: process.pid, kafka: kafkaPid, db: dbPid });

@@ -114,11 +114,15 @@ describe('triage service (real Kafka and database, intake and triage as processe
         people_injured: 2,
       }),
     );
-    const { body: item } = await eventually(
-      () => budi.get(`/api/v1/queue?category=KEBAKARAN&limit=200`),
-      (r) => r.status === 200 && r.body.items.some((i: any) => i.reportId === reportId),
-      30_000,
-    ).then((r) => ({ body: r.body.items.find((i: any) => i.reportId === reportId) }));
+    // Other tests' fire reports share the lane: look through every page.
+    const findInQueue = async () => {
+      for (let offset = 0; ; offset += 200) {
+        const page = await budi.get(`/api/v1/queue?category=KEBAKARAN&district=TEBET&limit=200&offset=${offset}`);
+        const found = page.body.items?.find((i: any) => i.reportId === reportId);
+        if (found || !page.body.items?.length) return found;
+      }
+    };
+    const item = await eventually(findInQueue, (found) => !!found, 30_000);
     expect(item).toMatchObject({ status: 'QUEUED', priority: 'P1', category: 'KEBAKARAN', classified: false, district: 'TEBET', channel: 'MOBILE_APP' });
 
     const { status, body } = await budi.get(`/api/v1/reports/${reportId}`);
