@@ -205,7 +205,7 @@ const wrongRole = (route: Route) => (route.service === 'analytics' ? (route.role
 function restCases(): MalformedCase[] {
   const cases: MalformedCase[] = [];
   const secret = new PlatformConfig().AUTH_JWT_SECRET;
-  const expired = mintDevelopmentToken({ NODE_ENV: 'test', AUTH_JWT_SECRET: secret }, { sub: 'op-old', roles: ['operator'], ttlSeconds: -60 } as any);
+  const expired = mintDevelopmentToken({ NODE_ENV: 'test', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: secret }, { sub: 'op-old', roles: ['operator'], ttlSeconds: -60 } as any);
   const unsigned = (() => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'op-x', roles: ['operator', 'supervisor', 'dispatcher', 'analyst', 'admin'], iss: 'polres-callcenter', exp: 4102444800 })}.`;

@@ -1,5 +1,5 @@
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { DevelopmentDefault, PlatformConfig } from '@callcenter/platform';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { DevelopmentDefault, OnOutsideProduction, PlatformConfig, Secret } from '@callcenter/platform';
 
 /** Development keys: accepted only outside production (loadConfig refuses them there). */
 const DEVELOPMENT_API_KEYS = [
@@ -24,10 +24,17 @@ export class IntakeConfig extends PlatformConfig {
   @IsString()
   INTAKE_GRPC_HOST = '127.0.0.1';
 
+  /** gRPC server reflection (grpcurl and ghz without the .proto); default on outside production. */
+  @IsOptional()
+  @IsBoolean({ message: 'GRPC_REFLECTION_ENABLED must be 1, true, 0 or false' })
+  @OnOutsideProduction()
+  GRPC_REFLECTION_ENABLED?: boolean = undefined;
+
   /** `source_system=key` pairs, comma-separated; `source=sha256:<hex>` to configure only a hash. */
   @IsString()
   @MinLength(1)
   @DevelopmentDefault()
+  @Secret({ pairs: true })
   INTAKE_API_KEYS = DEVELOPMENT_API_KEYS;
 
   /** Submissions per second each calling system may make, sustained (bursts up to twice that). */

@@ -11,7 +11,7 @@ async function main() {
     host: config.HTTP_HOST,
     title: 'Polres Call Center — Intake',
     description: 'Intake service: reports arrive over gRPC (callcenter.intake.v1.ReportIntake); this HTTP side serves health and metrics.',
-    connect: (app) => connectGrpc(app, config.INTAKE_GRPC_HOST, config.INTAKE_GRPC_PORT),
+    connect: (app) => connectGrpc(app, config.INTAKE_GRPC_HOST, config.INTAKE_GRPC_PORT, config.GRPC_REFLECTION_ENABLED),
   });
 }
 

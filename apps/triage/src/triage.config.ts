@@ -1,5 +1,5 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { DevelopmentDefault, PlatformConfig } from '@callcenter/platform';
+import { DevelopmentDefault, PlatformConfig, Secret } from '@callcenter/platform';
 
 export class TriageConfig extends PlatformConfig {
   @IsInt()
@@ -55,6 +55,7 @@ export class TriageConfig extends PlatformConfig {
   /** Key of the caller reference (HMAC of the phone number), so numbers never travel on Kafka. */
   @IsString()
   @DevelopmentDefault()
+  @Secret()
   @MinLength(16)
   CALLER_REF_KEY = 'local-development-caller-ref-key';
 }

@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { InvalidConfiguration } from './config';
+import { InvalidConfiguration, PlatformConfig } from './config';
+import { PLATFORM_CONFIG } from './tokens';
 import { HttpErrorsFilter, validationExceptionFactory } from './http-errors.filter';
 
 export interface ServiceBootstrap {
@@ -36,11 +37,14 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }),
   );
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // DOCS_ENABLED: off by default in production, so the API's map is not handed to anyone who asks.
+  if (app.get<PlatformConfig>(PLATFORM_CONFIG, { strict: false }).DOCS_ENABLED) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  }
   await options.connect?.(app);
   await app.startAllMicroservices();
   await app.listen(options.port, options.host);

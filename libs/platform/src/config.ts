@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidateBy, ValidateIf } from 'class-validator';
 import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets } from '@callcenter/contracts';
+import { isDevelopmentValue, KNOWN_DEVELOPMENT_VALUES } from './development-values';
 
 export class InvalidConfiguration extends Error {
   constructor(readonly problems: string[]) {
@@ -19,14 +21,86 @@ export function DevelopmentDefault(): PropertyDecorator {
   };
 }
 
+const SECRETS = Symbol('secrets');
+
+export interface SecretOptions {
+  /** `name=value` pairs, comma-separated (INTAKE_API_KEYS); a value `sha256:<hex>` is a hash, not the secret in clear. */
+  pairs?: boolean;
+}
+
+/** Secrets and keys need at least this many bytes in production. */
+export const MIN_SECRET_BYTES = 32;
+
+/**
+ * Marks a secret or key: in production `loadConfig` refuses any known development or example value
+ * (development-values.ts, `dev-key-…`, `…change-me…`) and one shorter than MIN_SECRET_BYTES.
+ */
+export function Secret(options: SecretOptions = {}): PropertyDecorator {
+  return (target, property) => {
+    const marked: Record<string, SecretOptions> = Reflect.getMetadata(SECRETS, target) ?? {};
+    Reflect.defineMetadata(SECRETS, { ...marked, [property]: options }, target);
+  };
+}
+
+const ON_OUTSIDE_PRODUCTION = Symbol('onOutsideProduction');
+
+/** A switch whose default is on in development and test and off in production (docs, reflection). */
+export function OnOutsideProduction(): PropertyDecorator {
+  return (target, property) => {
+    const marked: (string | symbol)[] = Reflect.getMetadata(ON_OUTSIDE_PRODUCTION, target) ?? [];
+    Reflect.defineMetadata(ON_OUTSIDE_PRODUCTION, [...marked, property], target);
+  };
+}
+
+/** 127.0.0.0/8, ::1 or localhost: where development tokens may be served. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return !!octets && octets.slice(1).every((o) => Number(o) <= 255);
+}
+
 /**
  * Settings every service reads from the environment (README, "Configuration").
  * Each service extends it with its own; `loadConfig` validates everything at start and a bad or
  * missing setting stops the service with a message naming it.
  */
 export class PlatformConfig {
+  /** Unset or empty means production: a service started without it (systemd, pm2, `node dist/…`) fails closed. */
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
+
+  /**
+   * Development tokens (HS256 with AUTH_JWT_SECRET, `POST /dev/tokens`): only when set, never in
+   * production, and only on a loopback HTTP_HOST. `1` or `true`.
+   */
+  @IsBoolean({ message: 'DEV_AUTH must be 1, true, 0 or false' })
+  DEV_AUTH = false;
+
+  /** The identity provider whose access tokens the services accept (required in production). */
+  @ValidateIf((_, value) => value !== '')
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'OIDC_ISSUER must be an http(s) URL, e.g. https://sso.example.org/realms/polres' })
+  OIDC_ISSUER = '';
+
+  /** The `aud` access tokens must carry; empty means `urn:callcenter:<service>`. */
+  @IsString()
+  OIDC_AUDIENCE = '';
+
+  /** Access tokens whose `exp - iat` exceeds this are refused. */
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  OIDC_MAX_TOKEN_LIFETIME_SECONDS = 3600;
+
+  /** Prometheus `/metrics`. */
+  @IsBoolean({ message: 'METRICS_ENABLED must be 1, true, 0 or false' })
+  METRICS_ENABLED = true;
+
+  /** Swagger UI at `/docs` and the document at `/docs-json`; default on outside production. */
+  @IsOptional()
+  @IsBoolean({ message: 'DOCS_ENABLED must be 1, true, 0 or false' })
+  @OnOutsideProduction()
+  DOCS_ENABLED?: boolean = undefined;
 
   @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
@@ -50,9 +124,10 @@ export class PlatformConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** HS256 secret for operator tokens in local use; production may use RS256/JWKS instead. */
+  /** HS256 secret of development tokens (DEV_AUTH); production verifies OIDC_ISSUER's tokens instead. */
   @IsString()
   @DevelopmentDefault()
+  @Secret()
   @MinLength(16, { message: 'AUTH_JWT_SECRET must be at least 16 characters' })
   AUTH_JWT_SECRET = 'local-development-secret-change-me';
 
@@ -95,15 +170,16 @@ export function loadConfig<T extends object>(
   env: Record<string, string | undefined> = process.env,
 ): T {
   const defaults = new cls() as Record<string, unknown>;
+  const switches: string[] = (Reflect.getMetadata(ON_OUTSIDE_PRODUCTION, cls.prototype) ?? []).map(String);
   const given: Record<string, unknown> = {};
   for (const key of Object.keys(defaults)) {
     const value = env[key];
     if (value === undefined || value === '') continue;
     // Environment values are strings: read them as the type of the setting's default.
-    const kind = typeof defaults[key];
+    const kind = switches.includes(key) ? 'boolean' : typeof defaults[key];
     given[key] =
       kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value)
-      : kind === 'boolean' && /^(true|false)$/i.test(value.trim()) ? value.trim().toLowerCase() === 'true'
+      : kind === 'boolean' && /^(true|false|1|0)$/i.test(value.trim()) ? /^(true|1)$/i.test(value.trim())
       : value;
   }
   const config = plainToInstance(cls, { ...defaults, ...given });
@@ -113,10 +189,57 @@ export function loadConfig<T extends object>(
       errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}=${JSON.stringify(env[e.property] ?? defaults[e.property])}: ${m}`)),
     );
   }
-  if ((config as unknown as PlatformConfig).NODE_ENV === 'production') {
-    const marked: string[] = Reflect.getMetadata(DEVELOPMENT_DEFAULTS, cls.prototype) ?? [];
-    const kept = marked.filter((key) => (config as Record<string, unknown>)[key] === defaults[key]);
-    if (kept.length) throw new InvalidConfiguration(kept.map((key) => `${key}: the development default may not be used in production`));
+  const settings = config as Record<string, unknown>;
+  const platform = config as unknown as PlatformConfig;
+  const production = platform.NODE_ENV === 'production';
+  for (const key of switches) {
+    if (settings[key] === undefined) settings[key] = !production;
   }
+  const problems = [...developmentAuthProblems(platform)];
+  if (production) {
+    if (!platform.OIDC_ISSUER) problems.push('OIDC_ISSUER: required in production, the identity provider whose access tokens the services accept');
+    const marked: string[] = (Reflect.getMetadata(DEVELOPMENT_DEFAULTS, cls.prototype) ?? []).map(String);
+    const kept = marked.filter((key) => settings[key] === defaults[key]);
+    problems.push(...kept.map((key) => `${key}: the development default may not be used in production`));
+    const secrets: Record<string, SecretOptions> = Reflect.getMetadata(SECRETS, cls.prototype) ?? {};
+    for (const [key, options] of Object.entries(secrets)) {
+      if (kept.includes(key) || typeof settings[key] !== 'string') continue;
+      problems.push(...secretProblems(key, settings[key] as string, options));
+    }
+  }
+  if (problems.length) throw new InvalidConfiguration(problems);
   return config;
+}
+
+/** DEV_AUTH is refused outright where it would hand out tokens to anyone who can reach the port. */
+function developmentAuthProblems(config: PlatformConfig): string[] {
+  if (config.DEV_AUTH !== true) return [];
+  if (config.NODE_ENV === 'production') {
+    return ['DEV_AUTH: development tokens may not be enabled in production (NODE_ENV unset or production); unset DEV_AUTH'];
+  }
+  if (!isLoopbackHost(config.HTTP_HOST)) {
+    return [`DEV_AUTH: development tokens need a loopback HTTP_HOST (127.0.0.1, ::1 or localhost), not ${JSON.stringify(config.HTTP_HOST)}`];
+  }
+  return [];
+}
+
+const KNOWN_DEVELOPMENT_HASHES = new Set(KNOWN_DEVELOPMENT_VALUES.map((v) => createHash('sha256').update(v, 'utf8').digest('hex')));
+
+function secretProblems(key: string, value: string, options: SecretOptions): string[] {
+  const example = `${key}: a development or example value may not be used in production`;
+  if (isDevelopmentValue(value)) return [example];
+  const parts = options.pairs
+    ? value.split(',').map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: `${key} (${pair.slice(0, Math.max(at, 0)).trim()})`, secret: pair.slice(at + 1).trim() };
+      })
+    : [{ name: key, secret: value }];
+  return parts.flatMap(({ name, secret }) => {
+    if (options.pairs && secret.startsWith('sha256:')) {
+      return KNOWN_DEVELOPMENT_HASHES.has(secret.slice(7).toLowerCase()) ? [`${name}: the hash of a development or example key may not be used in production`] : [];
+    }
+    if (isDevelopmentValue(secret)) return [`${name}: a development or example value may not be used in production`];
+    if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) return [`${name}: must be at least ${MIN_SECRET_BYTES} bytes in production`];
+    return [];
+  });
 }

@@ -10,7 +10,7 @@ class ServiceConfig extends PlatformConfig {
 
 describe('configuration', () => {
   it('uses defaults and reads numbers from the environment as numbers', () => {
-    const config = loadConfig(ServiceConfig, { SERVICE_HTTP_PORT: '13001', TOPIC_PARTITIONS: '12' });
+    const config = loadConfig(ServiceConfig, { NODE_ENV: 'development', SERVICE_HTTP_PORT: '13001', TOPIC_PARTITIONS: '12' });
     expect(config.SERVICE_HTTP_PORT).toBe(13001);
     expect(config.TOPIC_PARTITIONS).toBe(12);
     expect(config.KAFKA_BROKERS).toBe('127.0.0.1:9092');
@@ -29,6 +29,8 @@ describe('configuration', () => {
 
   it('refuses the development secret in production', () => {
     expect(() => loadConfig(ServiceConfig, { NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET/);
-    expect(loadConfig(ServiceConfig, { NODE_ENV: 'production', AUTH_JWT_SECRET: 'a-real-production-secret-0123' }).NODE_ENV).toBe('production');
+    const production = { NODE_ENV: 'production', OIDC_ISSUER: 'https://sso.example.org' };
+    expect(() => loadConfig(ServiceConfig, { ...production, AUTH_JWT_SECRET: 'a-real-production-secret-0123' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 bytes/);
+    expect(loadConfig(ServiceConfig, { ...production, AUTH_JWT_SECRET: 'a-real-production-secret-0123456789abcdef' }).NODE_ENV).toBe('production');
   });
 });

@@ -1,4 +1,5 @@
 export * from './config';
+export * from './development-values';
 export * from './tokens';
 export * from './logging';
 export * from './metrics';

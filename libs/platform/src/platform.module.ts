@@ -23,7 +23,7 @@ import {
   OutboxRelay,
   ServiceName,
 } from '@callcenter/events';
-import { AuthModule } from './auth';
+import { AuthModule, oidcAudience } from './auth';
 import { PlatformConfig } from './config';
 import { HealthController, InfrastructureHealth } from './health';
 import { kafkaLogger, loggingParams } from './logging';
@@ -175,8 +175,8 @@ export class PlatformModule {
       imports: [
         LoggerModule.forRoot(loggingParams(service, config.LOG_LEVEL)),
         TerminusModule.forRoot({ logger: false }),
-        PrometheusModule.register({ path: '/metrics', defaultLabels: { service } }),
-        AuthModule.forRoot(config),
+        ...(config.METRICS_ENABLED ? [PrometheusModule.register({ path: '/metrics', defaultLabels: { service } })] : []),
+        AuthModule.forRoot({ ...config, OIDC_AUDIENCE: config.OIDC_AUDIENCE || oidcAudience(service) }),
       ],
       controllers: [HealthController],
       providers,

@@ -42,9 +42,9 @@ export function sampleReport(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** A token as the services' development secret signs it (tests run with NODE_ENV=test). */
+/** A token as the services' development secret signs it (tests run with NODE_ENV=test DEV_AUTH=1). */
 export function testToken(sub: string, roles: Role[], secret = new PlatformConfig().AUTH_JWT_SECRET): string {
-  return mintDevelopmentToken({ NODE_ENV: 'test', AUTH_JWT_SECRET: secret }, { sub, roles, ttlSeconds: 3_600 });
+  return mintDevelopmentToken({ NODE_ENV: 'test', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: secret }, { sub, roles, ttlSeconds: 3_600 });
 }
 
 export interface HttpAnswer<T = any> {

@@ -120,6 +120,7 @@ export async function startService(name: string, httpPort: number, env: Record<s
     env: {
       ...process.env,
       NODE_ENV: 'test',
+      DEV_AUTH: '1',
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: infra.brokers.join(','),
       MONGODB_URI: infra.mongoUri,

@@ -60,7 +60,7 @@ Services
     node dist/tools/simulator/src/launch.js --kafka … --mongodb … --intake … --intake-http-url … \
       --triage-url … --dispatch-url … --analytics-url … [--db-prefix …]
   Tokens are minted with the development secret (AUTH_JWT_SECRET if set): the services must run
-  with NODE_ENV development or test.
+  with NODE_ENV development or test and DEV_AUTH=1.
 
 Output
   --ledger <file>              write the ledger as JSON lines

@@ -10,10 +10,10 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
  * Intake's gRPC server on the Nest app: the ReportIntake service plus standard health checking
- * (grpc.health.v1) and server reflection, so grpcurl and ghz work against ReportIntake without
+ * (grpc.health.v1) and, when `reflection` (GRPC_REFLECTION_ENABLED), server reflection, so grpcurl and ghz work against ReportIntake without
  * the .proto. (The health service is not in reflection: clients use the standard health.proto.)
  */
-export function connectGrpc(app: INestApplication, host: string, port: number): void {
+export function connectGrpc(app: INestApplication, host: string, port: number, reflection = false): void {
   app.connectMicroservice<MicroserviceOptions>(
     {
       transport: Transport.GRPC,
@@ -25,7 +25,7 @@ export function connectGrpc(app: INestApplication, host: string, port: number): 
         maxReceiveMessageLength: MAX_MESSAGE_BYTES,
         gracefulShutdown: true,
         onLoadPackageDefinition: (definition: any, server: any) => {
-          new ReflectionService(withDeclaredDependencies(definition)).addToServer(server);
+          if (reflection) new ReflectionService(withDeclaredDependencies(definition)).addToServer(server);
           new HealthImplementation({ '': 'SERVING', [`${INTAKE_PACKAGE}.${INTAKE_SERVICE}`]: 'SERVING' }).addToServer(server);
         },
       },

@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorsFilter, validationExceptionFactory } from '../http-errors.filter';
 import { AuthConfig, AuthenticatedUser, AuthModule, mintDevelopmentToken, Roles, Actor, TOKEN_ISSUER } from '.';
 
-const config: AuthConfig = { NODE_ENV: 'test', AUTH_JWT_SECRET: 'unit-test-secret-0123456789' };
+const config: AuthConfig = { NODE_ENV: 'test', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: 'unit-test-secret-0123456789' };
 
 @Roles('operator')
 @Controller('cases')
@@ -190,7 +190,7 @@ describe('authentication and roles', () => {
 
   describe('in production', () => {
     it('has no development token endpoint', async () => {
-      const production = await start({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'a-real-production-secret-0123' });
+      const production = await start({ ...config, NODE_ENV: 'production', DEV_AUTH: false, OIDC_ISSUER: 'http://127.0.0.1:1', OIDC_AUDIENCE: 'urn:callcenter:test' });
       try {
         const response = await fetch(`${production.url}/dev/tokens`, {
           method: 'POST',
@@ -204,9 +204,7 @@ describe('authentication and roles', () => {
     });
 
     it('refuses to mint development tokens', () => {
-      expect(() => mintDevelopmentToken({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'a-real-production-secret-0123' }, { sub: 'op-budi', roles: ['admin'] })).toThrow(
-        /disabled when NODE_ENV=production/,
-      );
+      expect(() => mintDevelopmentToken({ ...config, NODE_ENV: 'production' }, { sub: 'op-budi', roles: ['admin'] })).toThrow(/disabled when NODE_ENV=production/);
     });
   });
 });

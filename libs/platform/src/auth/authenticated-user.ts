@@ -20,13 +20,22 @@ export interface TokenClaims {
   roles?: unknown;
   iss?: unknown;
   exp?: unknown;
+  iat?: unknown;
 }
 
-/** What authentication needs from the configuration; any PlatformConfig has it. */
-export type AuthConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_JWT_SECRET'>;
+/** What development tokens need from the configuration: they are minted and accepted only with DEV_AUTH on a loopback host. */
+export type DevelopmentAuthConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_JWT_SECRET' | 'DEV_AUTH' | 'HTTP_HOST'>;
+
+/** What authentication needs from the configuration; any PlatformConfig has it (OIDC_AUDIENCE resolved per service). */
+export type AuthConfig = DevelopmentAuthConfig & Partial<Pick<PlatformConfig, 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_MAX_TOKEN_LIFETIME_SECONDS'>>;
+
+/** The audience a service's access tokens must name unless OIDC_AUDIENCE says otherwise. */
+export function oidcAudience(service: string): string {
+  return `urn:callcenter:${service}`;
+}
 
 /** One token format for the guard, the dev endpoint and the CLI: HS256 only, our issuer. */
-export function tokenOptions(config: AuthConfig): JwtModuleOptions {
+export function tokenOptions(config: Pick<AuthConfig, 'AUTH_JWT_SECRET'>): JwtModuleOptions {
   return {
     secret: config.AUTH_JWT_SECRET,
     signOptions: { algorithm: 'HS256', issuer: TOKEN_ISSUER },

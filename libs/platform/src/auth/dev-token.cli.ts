@@ -16,7 +16,7 @@ usage: npm run --silent token -- --sub <user id> --role <role> [--role <role>…
   --name  display name
   --ttl   lifetime in seconds, 60..86400 (default 8 hours)
 
-Refused when NODE_ENV=production (exit code 2).`;
+Needs NODE_ENV=development (or test) and DEV_AUTH=1; refused when NODE_ENV is production or unset (exit code 2).`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -25,8 +25,8 @@ function fail(message: string, code: number): never {
 
 function main() {
   // Before loadConfig: in production it stops on the development secret, which would hide the real reason.
-  if (process.env.NODE_ENV === 'production') {
-    fail('dev-token: refused: development tokens cannot be minted when NODE_ENV=production; tokens there come from the identity provider', 2);
+  if ((process.env.NODE_ENV || 'production') === 'production') {
+    fail('dev-token: refused: development tokens cannot be minted when NODE_ENV is production or unset; tokens there come from the identity provider', 2);
   }
 
   let values: { sub?: string; role?: string[]; name?: string; ttl?: string; help?: boolean };
@@ -66,7 +66,12 @@ function main() {
   } catch (e) {
     fail(`dev-token: ${(e as Error).message}`, 1);
   }
-  const token = mintDevelopmentToken(config, { sub: request.sub, name: request.name, roles: request.roles, ttlSeconds: request.ttl_seconds });
+  let token: string;
+  try {
+    token = mintDevelopmentToken(config, { sub: request.sub, name: request.name, roles: request.roles, ttlSeconds: request.ttl_seconds });
+  } catch (e) {
+    fail(`dev-token: refused: ${(e as Error).message}`, 2);
+  }
   process.stdout.write(`${token}\n`);
 }
 

@@ -3,13 +3,24 @@ import { JwtService } from '@nestjs/jwt';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayNotEmpty, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Role, ROLES } from '@callcenter/contracts';
-import { AuthConfig, tokenOptions } from './authenticated-user';
+import { isLoopbackHost } from '../config';
+import { AuthConfig, DevelopmentAuthConfig, tokenOptions } from './authenticated-user';
 
 const DEFAULT_TTL_SECONDS = 8 * 60 * 60;
 
-/** Checked where tokens are minted as well as where the endpoint is registered: either alone fails closed. */
-export function developmentTokensAllowed(config: Pick<AuthConfig, 'NODE_ENV'>): boolean {
-  return config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
+/**
+ * Development tokens need DEV_AUTH, development or test, and a loopback HTTP_HOST. Checked where
+ * tokens are minted, where they are verified and where the endpoint is registered: each alone fails closed.
+ */
+export function developmentTokensAllowed(config: Pick<DevelopmentAuthConfig, 'NODE_ENV' | 'DEV_AUTH' | 'HTTP_HOST'>): boolean {
+  return config.DEV_AUTH === true && (config.NODE_ENV === 'development' || config.NODE_ENV === 'test') && isLoopbackHost(config.HTTP_HOST ?? '');
+}
+
+/** Why development tokens are refused, for the error message. */
+function developmentTokensRefusal(config: Pick<DevelopmentAuthConfig, 'NODE_ENV' | 'DEV_AUTH' | 'HTTP_HOST'>): string {
+  if (config.NODE_ENV !== 'development' && config.NODE_ENV !== 'test') return `development tokens are disabled when NODE_ENV=${config.NODE_ENV}`;
+  if (config.DEV_AUTH !== true) return 'development tokens are disabled unless DEV_AUTH=1';
+  return `development tokens are disabled unless HTTP_HOST is a loopback address (it is ${JSON.stringify(config.HTTP_HOST)})`;
 }
 
 /**
@@ -17,11 +28,11 @@ export function developmentTokensAllowed(config: Pick<AuthConfig, 'NODE_ENV'>): 
  * where tokens come from the identity provider and nobody may grant themselves a role.
  */
 export function mintDevelopmentToken(
-  config: AuthConfig,
+  config: DevelopmentAuthConfig,
   claims: { sub: string; name?: string; roles: Role[]; ttlSeconds?: number },
 ): string {
   if (!developmentTokensAllowed(config)) {
-    throw new Error(`development tokens are disabled when NODE_ENV=${config.NODE_ENV}`);
+    throw new Error(developmentTokensRefusal(config));
   }
   const { sub, name, roles, ttlSeconds = DEFAULT_TTL_SECONDS } = claims;
   return new JwtService(tokenOptions(config)).sign({ sub, roles, ...(name ? { name } : {}) }, { expiresIn: ttlSeconds });
@@ -65,7 +76,7 @@ export class DevelopmentTokenResponse {
 /** AuthModule's configuration, for the dev endpoint to mint with. */
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
-/** Registered only in development and test: in production the route does not exist. */
+/** Registered only when developmentTokensAllowed (DEV_AUTH): elsewhere the route does not exist. */
 @ApiTags('development')
 @Controller('dev/tokens')
 export class DevelopmentTokensController {
@@ -73,8 +84,8 @@ export class DevelopmentTokensController {
 
   @Post()
   @ApiOperation({
-    summary: 'Mint a bearer token (development and test only)',
-    description: 'Signs a token with this deployment\'s AUTH_JWT_SECRET for any user and roles. Absent (404) in production. ' +
+    summary: 'Mint a bearer token (DEV_AUTH=1 on a loopback address, development and test only)',
+    description: 'Signs a token with this deployment\'s AUTH_JWT_SECRET for any user and roles. Absent (404) in production and without DEV_AUTH=1. ' +
       'From a shell: `npm run --silent token -- --sub op-budi --role operator`.',
   })
   @ApiCreatedResponse({ type: DevelopmentTokenResponse })

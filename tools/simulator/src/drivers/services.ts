@@ -6,7 +6,7 @@ export interface LaunchOptions {
   triageHttpPort: number;
   dispatchHttpPort: number;
   analyticsHttpPort: number;
-  /** Extra environment of the services (NODE_ENV is test, so development tokens and keys work). */
+  /** Extra environment of the services (NODE_ENV is test and DEV_AUTH=1, so development tokens and keys work). */
   env?: Record<string, string>;
 }
 
