@@ -956,6 +956,7 @@ async function startAnalytics(): Promise<Service> {
     env: {
       ...process.env,
       NODE_ENV: 'test',
+      DEV_AUTH: '1',
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: infra.brokers.join(','),
       MONGODB_URI: infra.mongoUri,
