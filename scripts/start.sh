@@ -25,6 +25,7 @@ port_of() {
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${DB_PORT:-27017}}"
 export NODE_ENV="${NODE_ENV:-development}"
+if [[ "$NODE_ENV" == development ]]; then export DEV_AUTH="${DEV_AUTH:-1}"; fi
 
 for svc in "${SERVICES[@]}"; do
   pidfile="$DATA/run/$svc.pid"

@@ -22,5 +22,6 @@ if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ]]; then
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" MONGODB_URI="mongodb://127.0.0.1:$DB_PORT"
 fi
 export NODE_ENV=test KAFKAJS_NO_PARTITIONER_WARNING=1
+export DEV_AUTH=1
 say "running tests against Kafka $KAFKA_BROKERS and $MONGODB_URI"
 npx jest --runInBand "$@"
