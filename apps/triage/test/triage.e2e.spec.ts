@@ -104,7 +104,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
     await mongo.close();
   });
 
-  it('puts a report submitted over gRPC in the queue with suggestions and the reporter for operators', async () => {
+  it('puts a report submitted over gRPC in the queue with suggestions, and the reporter for the operator holding it', async () => {
     const reportId = await submit(
       sampleReport({
         category_hint: undefined,
@@ -130,8 +130,12 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(body.suggestion).toMatchObject({ category: 'KEBAKARAN', priority: 'P1', lowTrust: { flagged: false } });
     expect(body.suggestion.reasons.join(' ')).toMatch(/kebakaran|asap/i);
     expect(body.suggestion.reasons.join(' ')).toMatch(/injured/);
-    expect(body.reporter).toEqual({ name: 'Siti Aminah', phone: expect.stringMatching(/^\+62812/) });
+    // Personal data: the reporter is shown to the operator holding the case, not to every operator.
+    expect(body.reporter).toBeNull();
     expect(body.timeline[0]).toMatchObject({ version: 1, type: 'TriageCaseOpened', actor: 'system' });
+    expect((await budi.post(`/api/v1/reports/${reportId}/claim`)).status).toBe(200);
+    expect((await budi.get(`/api/v1/reports/${reportId}`)).body.reporter).toEqual({ name: 'Siti Aminah', phone: expect.stringMatching(/^\+62812/) });
+    await budi.post(`/api/v1/reports/${reportId}/release`);
   });
 
   it('claim → classify → forward: each step an event with the operator as actor, forwarded on Kafka, shown to the reporter', async () => {

@@ -21,6 +21,8 @@ import {
 export interface Operator {
   id: string;
   supervisor: boolean;
+  /** Display name from the sign-in, so others are told who holds a case. */
+  name?: string | null;
 }
 
 export type TriageCommand =
@@ -46,7 +48,8 @@ export interface TriageCase {
   status: CaseStatus;
   report: TriageCaseOpenedV1;
   classification: { category: Category; priority: Priority; district: string | null } | null;
-  claim: { operatorId: string; leaseExpiresAt: string } | null;
+  /** `operatorName` and `claimedAt` are absent from claims recorded before they were kept. */
+  claim: { operatorId: string; operatorName?: string | null; claimedAt?: string; leaseExpiresAt: string } | null;
   escalated: boolean;
   overdue: boolean;
 }
@@ -67,14 +70,17 @@ export function triageDueAt(c: TriageCase, targets: PriorityTargets): Date {
 const leaseUntil = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
 const leaseLive = (c: TriageCase, now: Date) => !!c.claim && Date.parse(c.claim.leaseExpiresAt) > now.getTime();
 
+/** What a refusal tells the caller: the status and who holds the case, never the report or the caller reference. */
+export const conflictView = (c: TriageCase) => ({ status: c.status, claim: c.claim, escalated: c.escalated });
+
 function existing(state: TriageCaseState): TriageCase {
-  if (state.status === 'NONE') throw new IllegalState('CASE_NOT_OPENED', 'the report has no triage case yet', state);
+  if (state.status === 'NONE') throw new IllegalState('CASE_NOT_OPENED', 'the report has no triage case yet', { status: state.status });
   return state;
 }
 
 function open(state: TriageCaseState): TriageCase {
   const c = existing(state);
-  if (!isOpen(c)) throw new IllegalState('CASE_CLOSED', `the case is closed (${c.status})`, c);
+  if (!isOpen(c)) throw new IllegalState('CASE_CLOSED', `the case is closed (${c.status})`, conflictView(c));
   return c;
 }
 
@@ -86,9 +92,9 @@ function heldBy(state: TriageCaseState, by: Operator, now: Date): TriageCase {
   const c = open(state);
   if (by.supervisor) return c;
   if (!c.claim || c.claim.operatorId !== by.id) {
-    throw new IllegalState('CLAIM_REQUIRED', 'claim the case before acting on it', c);
+    throw new IllegalState('CLAIM_REQUIRED', 'claim the case before acting on it', conflictView(c));
   }
-  if (!leaseLive(c, now)) throw new IllegalState('CLAIM_EXPIRED', 'your claim on the case has expired; claim it again', c);
+  if (!leaseLive(c, now)) throw new IllegalState('CLAIM_EXPIRED', 'your claim on the case has expired; claim it again', conflictView(c));
   return c;
 }
 
@@ -106,20 +112,28 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
         const reportId = c.report.reportId;
         // Escalated stays escalated while a supervisor holds it, even if their lease lapses.
         if (c.escalated && !command.by.supervisor) {
-          throw new IllegalState('ESCALATED_CASE_NEEDS_SUPERVISOR', 'an escalated case is claimed by a supervisor', c);
+          throw new IllegalState('ESCALATED_CASE_NEEDS_SUPERVISOR', 'an escalated case is claimed by a supervisor', conflictView(c));
         }
         if (c.claim && c.claim.operatorId !== command.by.id && leaseLive(c, command.now)) {
-          throw new IllegalState('CASE_ALREADY_CLAIMED', `the case is claimed by ${c.claim.operatorId}`, c);
+          throw new IllegalState('CASE_ALREADY_CLAIMED', `the case is claimed by ${c.claim.operatorId}`, conflictView(c));
         }
         // Claiming again renews the lease; claiming an expired lease takes the case over.
-        return [ReportClaimed({ reportId, operatorId: command.by.id, leaseExpiresAt: leaseUntil(command.now, command.leaseSeconds) })];
+        return [
+          ReportClaimed({
+            reportId,
+            operatorId: command.by.id,
+            ...(command.by.name ? { operatorName: command.by.name } : {}),
+            claimedAt: command.now.toISOString(),
+            leaseExpiresAt: leaseUntil(command.now, command.leaseSeconds),
+          }),
+        ];
       }
 
       case 'Release': {
         const c = open(state);
-        if (!c.claim) throw new IllegalState('CASE_NOT_CLAIMED', 'the case is not claimed', c);
+        if (!c.claim) throw new IllegalState('CASE_NOT_CLAIMED', 'the case is not claimed', conflictView(c));
         if (c.claim.operatorId !== command.by.id && !command.by.supervisor) {
-          throw new IllegalState('CLAIM_REQUIRED', `only ${c.claim.operatorId} or a supervisor can release the case`, c);
+          throw new IllegalState('CLAIM_REQUIRED', `only ${c.claim.operatorId} or a supervisor can release the case`, conflictView(c));
         }
         return [ReportReleased({ reportId: c.report.reportId, operatorId: c.claim.operatorId, reason: 'RELEASED' })];
       }
@@ -140,7 +154,7 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
       case 'MarkDuplicate': {
         const c = heldBy(state, command.by, command.now);
         if (command.duplicateOf === c.report.reportId) {
-          throw new IllegalState('DUPLICATE_OF_ITSELF', 'a report cannot duplicate itself', c);
+          throw new IllegalState('DUPLICATE_OF_ITSELF', 'a report cannot duplicate itself', conflictView(c));
         }
         return [ReportMarkedDuplicate({ reportId: c.report.reportId, duplicateOf: command.duplicateOf })];
       }
@@ -164,20 +178,20 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
 
       case 'Escalate': {
         const c = heldBy(state, command.by, command.now);
-        if (c.escalated) throw new IllegalState('ALREADY_ESCALATED', 'the case is already with a supervisor', c);
+        if (c.escalated) throw new IllegalState('ALREADY_ESCALATED', 'the case is already with a supervisor', conflictView(c));
         return [ReportEscalated({ reportId: c.report.reportId, reason: command.reason })];
       }
 
       case 'Forward': {
         const c = heldBy(state, command.by, command.now);
-        if (!c.classification) throw new IllegalState('CLASSIFICATION_REQUIRED', 'classify the report before forwarding it', c);
+        if (!c.classification) throw new IllegalState('CLASSIFICATION_REQUIRED', 'classify the report before forwarding it', conflictView(c));
         if (c.classification.priority === 'P4') {
-          throw new IllegalState('P4_IS_NOT_DISPATCHED', 'a P4 report is not dispatched; give advice or reclassify', c);
+          throw new IllegalState('P4_IS_NOT_DISPATCHED', 'a P4 report is not dispatched; give advice or reclassify', conflictView(c));
         }
         const { latitude, longitude, address } = c.report.location;
         const district = effectiveDistrict(c);
         if ((latitude === null || longitude === null) && !district) {
-          throw new IllegalState('LOCATION_REQUIRED', 'dispatch needs coordinates or a district; classify the district first', c);
+          throw new IllegalState('LOCATION_REQUIRED', 'dispatch needs coordinates or a district; classify the district first', conflictView(c));
         }
         return [
           ReportForwardedForDispatch({
@@ -198,7 +212,7 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
 
       case 'Reassign': {
         const c = open(state);
-        if (!command.by.supervisor) throw new IllegalState('SUPERVISOR_REQUIRED', 'only a supervisor reassigns a case', c);
+        if (!command.by.supervisor) throw new IllegalState('SUPERVISOR_REQUIRED', 'only a supervisor reassigns a case', conflictView(c));
         return [
           ReportReassigned({
             reportId: c.report.reportId,
@@ -243,8 +257,16 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
     }
     if (state.status === 'NONE') return state;
     switch (event.type) {
-      case 'ReportClaimed':
-        return { ...state, status: 'IN_TRIAGE', claim: { operatorId: event.data.operatorId, leaseExpiresAt: event.data.leaseExpiresAt } };
+      case 'ReportClaimed': {
+        const { operatorId, operatorName, leaseExpiresAt } = event.data;
+        // Renewing keeps the time the operator first took the case; older events carry no time or name.
+        const claimedAt = state.claim?.operatorId === operatorId ? (state.claim.claimedAt ?? event.data.claimedAt) : event.data.claimedAt;
+        return {
+          ...state,
+          status: 'IN_TRIAGE',
+          claim: { operatorId, leaseExpiresAt, ...(operatorName ? { operatorName } : {}), ...(claimedAt ? { claimedAt } : {}) },
+        };
+      }
       case 'ReportReleased':
         return { ...state, status: state.escalated ? 'ESCALATED' : 'QUEUED', claim: null };
       case 'ReportClassified':

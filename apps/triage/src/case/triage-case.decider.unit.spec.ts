@@ -242,7 +242,7 @@ describe('triage case decider', () => {
     it('claims a queued case with a lease of now + leaseSeconds', () => {
       const state = given(opened())
         .when(claim(budi))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', leaseExpiresAt: '2026-11-28T03:05:30.000Z' })]);
+        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: '2026-11-28T03:05:30.000Z' })]);
       expect(state).toMatchObject({ status: 'IN_TRIAGE', claim: { operatorId: 'op-budi', leaseExpiresAt: LEASE_END } });
     });
 
@@ -257,32 +257,32 @@ describe('triage case decider', () => {
     it('renews the lease when the holder claims again', () => {
       given(opened(), claimed(budi))
         .when(claim(budi, DURING_LEASE, 600))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', leaseExpiresAt: '2026-11-28T03:12:00.000Z' })]);
+        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:12:00.000Z' })]);
     });
 
     it('lets the holder claim again after the lease ran out', () => {
       given(opened(), claimed(budi))
         .when(claim(budi, AFTER_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', leaseExpiresAt: '2026-11-28T03:11:00.000Z' })]);
+        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', claimedAt: AFTER_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:11:00.000Z' })]);
     });
 
     it("takes over someone else's expired lease", () => {
       const state = given(opened(), claimed(budi))
         .when(claim(sari, AFTER_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', leaseExpiresAt: '2026-11-28T03:11:00.000Z' })]);
+        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: AFTER_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:11:00.000Z' })]);
       expect(state).toMatchObject({ status: 'IN_TRIAGE', claim: { operatorId: 'op-sari' } });
     });
 
     it('takes over a lease that ends exactly now', () => {
       given(opened(), claimed(budi))
         .when(claim(sari, at(LEASE_END)))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', leaseExpiresAt: '2026-11-28T03:10:30.000Z' })]);
+        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: at(LEASE_END).toISOString(), leaseExpiresAt: '2026-11-28T03:10:30.000Z' })]);
     });
 
     it('claims a case released back to the queue', () => {
       given(opened(), claimed(budi), released(budi))
         .when(claim(sari, DURING_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', leaseExpiresAt: '2026-11-28T03:07:00.000Z' })]);
+        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:07:00.000Z' })]);
     });
 
     it.each(closings)('refuses a closed case ($status)', ({ event }) => {
@@ -300,7 +300,7 @@ describe('triage case decider', () => {
     it('gives an escalated case to a supervisor', () => {
       const state = given(opened(), claimed(budi), escalated())
         .when(claim(rina, DURING_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'spv-rina', leaseExpiresAt: '2026-11-28T03:07:00.000Z' })]);
+        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'spv-rina', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:07:00.000Z' })]);
       expect(state).toMatchObject({ status: 'IN_TRIAGE', escalated: true, claim: { operatorId: 'spv-rina' } });
     });
 
@@ -963,5 +963,39 @@ describe('triage case decider', () => {
       expect(triageDueAt(asCase(fold([opened()])), targets)).toEqual(at('2026-11-28T03:03:00Z'));
       expect(triageDueAt(asCase(fold([opened(), classified('P4')])), targets)).toEqual(at('2026-11-28T03:30:00Z'));
     });
+  });
+});
+
+describe('who holds a case, as a refusal and the console tell it', () => {
+  const named: Operator = { id: 'op-budi', supervisor: false, name: 'Budi Santoso' };
+
+  it('records the holder\'s name and the time of the claim', () => {
+    const state = given(opened())
+      .when(claim(named))
+      .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END })]);
+    expect(asCase(state).claim).toEqual({ operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END });
+  });
+
+  it('keeps the first claim time when the holder renews', () => {
+    const first = ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END });
+    const renewal = ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:12:00.000Z' });
+    expect(asCase(fold([opened(), first, renewal])).claim?.claimedAt).toBe(CLAIM_AT.toISOString());
+  });
+
+  it('refuses a second claim naming the holder, without the report or the caller reference', () => {
+    const state = fold([opened(), ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END })]);
+    let refusal: IllegalState | undefined;
+    try {
+      triageCaseDecider.decide(claim(sari, DURING_LEASE), state);
+    } catch (e) {
+      refusal = e as IllegalState;
+    }
+    expect(refusal?.rule).toBe('CASE_ALREADY_CLAIMED');
+    expect(refusal?.state).toEqual({
+      status: 'IN_TRIAGE',
+      escalated: false,
+      claim: { operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END },
+    });
+    expect(JSON.stringify(refusal?.state)).not.toContain(CALLER_REF);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { districtNamed, NotFound, Priority, ValidationFailed } from '@callcenter/contracts';
+import { districtNamed, IllegalState, NotFound, Priority, ValidationFailed } from '@callcenter/contracts';
 import { EventEnvelope, handleCommand, MongoEventStore, SYSTEM_ACTOR, TriageEnvelope } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { ReporterIdentity, CallersStore } from '../callers/callers.store';
@@ -37,7 +37,7 @@ export interface CaseDetail extends QueueItem {
   timeline: TimelineEntry[];
 }
 
-const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor') });
+const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor'), name: user.name });
 
 /** What the timeline shows of an event: its data without the ids it repeats and without the caller reference. */
 function timelineData(event: EventEnvelope): Record<string, unknown> {
@@ -89,7 +89,14 @@ export class TriageCases {
   private async run(reportId: string, command: TriageCommand, actor: string, correlationId: string, expectedVersion?: number) {
     const existing = await this.store.readStream(reportId);
     if (existing.version === 0) throw new NotFound('report', reportId);
-    const result = await handleCommand(this.store, triageCaseDecider, reportId, command, { actor, correlationId, now: new Date() }, { expectedVersion });
+    let result;
+    try {
+      result = await handleCommand(this.store, triageCaseDecider, reportId, command, { actor, correlationId, now: new Date() }, { expectedVersion });
+    } catch (e) {
+      // A refusal names the version it was judged against, so the screen can reload and compare.
+      if (e instanceof IllegalState && e.state && typeof e.state === 'object') throw new IllegalState(e.rule, e.message, { ...e.state, version: existing.version });
+      throw e;
+    }
     for (const e of result.events) backboneMetrics.appended.inc({ type: e.type });
     this.queue.accept(result.state, result.version);
     return result;
@@ -115,7 +122,9 @@ export class TriageCases {
     if (state.status === 'NONE') throw new NotFound('report', reportId);
     const now = new Date();
     const item = this.queue.index.item({ case: state, version }, now, this.rules.targets);
-    const mayContactReporter = user.roles.some((r) => r === 'operator' || r === 'supervisor');
+    // Personal data: the operator holding the case (who may call back) and supervisors, nobody else.
+    const holdsClaim = state.claim?.operatorId === user.id && Date.parse(state.claim.leaseExpiresAt) > now.getTime();
+    const mayContactReporter = holdsClaim || user.roles.includes('supervisor');
     return {
       ...item,
       report: {

@@ -4,6 +4,10 @@ import { defineEvent } from '../event-registry';
 export interface ReportClaimedV1 {
   reportId: string;
   operatorId: string;
+  /** The operator's display name at the time; absent from events recorded before it was kept. */
+  operatorName?: string | null;
+  /** When it was claimed (the command's time); absent from events recorded before it was kept. */
+  claimedAt?: string;
   leaseExpiresAt: string;
 }
 
