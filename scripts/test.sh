@@ -6,6 +6,7 @@
 # Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_node
 
 ensure_built
 ensure_grpc_tools
