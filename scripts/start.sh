@@ -15,6 +15,7 @@ mkdir -p "$DATA/run" "$DATA/logs"
 
 ensure_built
 bash infra/bin/infra start
+export OIDC_ISSUER="${OIDC_ISSUER:-http://127.0.0.1:${OIDC_PORT:-8080}}"
 
 port_of() {
   case "$1" in
@@ -53,6 +54,7 @@ cat <<INFO
   Polres Call Center is up.
     Kafka               ${KAFKA_BROKERS}
     Database            ${MONGODB_URI}   (mongo-java-server with H2 unless MONGODB_URI points elsewhere)
+    OIDC provider       ${OIDC_ISSUER}   (sign-in; demo users in infra/oidc-provider/README.md)
     intake   gRPC       127.0.0.1:${INTAKE_GRPC_PORT:-50051}   (callcenter.intake.v1.ReportIntake)
     intake   HTTP       http://127.0.0.1:$(port_of intake)      /health/ready  /metrics
     triage   REST       http://127.0.0.1:$(port_of triage)/api/v1   docs: http://127.0.0.1:$(port_of triage)/docs

@@ -2,7 +2,7 @@
 # `npm test`: installs and builds what is missing, type-checks, starts a separate test instance of
 # Kafka and FerretDB (own ports and data folder, wiped each run, so it can run beside `npm start`
 # and twice in a row), runs every tier of tests and stops what it started.
-# With KAFKA_BROKERS and MONGODB_URI set, it uses those servers instead.
+# With KAFKA_BROKERS, MONGODB_URI and OIDC_ISSUER set, it uses those servers instead.
 # Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,14 +13,16 @@ ensure_grpc_tools
 say "type-checking (tsc --noEmit)"
 npx tsc -p tsconfig.json --noEmit
 
-if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ]]; then
+if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" || -z "${OIDC_ISSUER:-}" ]]; then
   export INFRA_DATA_DIR="$ROOT/.data/test" KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
   export KAFKA_CONTROLLER_PORT="${TEST_KAFKA_CONTROLLER_PORT:-19093}" DB_PORT="${TEST_DB_PORT:-37017}"
-  unset KAFKA_BROKERS MONGODB_URI
+  export OIDC_PORT="${TEST_OIDC_PORT:-18080}"
+  unset KAFKA_BROKERS MONGODB_URI OIDC_ISSUER
   bash infra/bin/infra reset
   trap 'bash infra/bin/infra stop' EXIT
   bash infra/bin/infra start
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" MONGODB_URI="mongodb://127.0.0.1:$DB_PORT"
+  export OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
 fi
 export NODE_ENV=test KAFKAJS_NO_PARTITIONER_WARNING=1
 export DEV_AUTH=1

@@ -165,6 +165,7 @@ export async function startService(name: string, httpPort: number, env: Record<s
   };
 }
 export * from './clients';
+export * from './oidc';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test
