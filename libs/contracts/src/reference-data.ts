@@ -54,3 +54,76 @@ export type UnitStatus = (typeof UNIT_STATUSES)[number];
 /** How an incident ended. CANCELLED: called off before a unit got there. */
 export const RESOLUTION_OUTCOMES = ['HANDLED_ON_SCENE', 'ARREST_MADE', 'REFERRED', 'FALSE_ALARM', 'NO_TRACE', 'CANCELLED'] as const;
 export type ResolutionOutcome = (typeof RESOLUTION_OUTCOMES)[number];
+
+/** Indonesian and English labels for people-facing views (the console and the portal). */
+export type Labels<T extends string> = Record<T, { id: string; en: string }>;
+
+export const PRIORITY_LABELS: Labels<Priority> = {
+  P1: { id: 'P1 — ancaman nyawa', en: 'P1 — threat to life' },
+  P2: { id: 'P2 — mendesak', en: 'P2 — urgent' },
+  P3: { id: 'P3 — tidak mendesak', en: 'P3 — non-urgent' },
+  P4: { id: 'P4 — tanpa pengiriman', en: 'P4 — no dispatch' },
+};
+
+export const CHANNEL_LABELS: Labels<Channel> = {
+  HOTLINE: { id: 'Telepon 110', en: '110 hotline' },
+  MOBILE_APP: { id: 'Aplikasi', en: 'Mobile app' },
+  WEB: { id: 'Portal web', en: 'Web portal' },
+  SMS: { id: 'SMS', en: 'SMS' },
+  WHATSAPP: { id: 'WhatsApp', en: 'WhatsApp' },
+  WALK_IN: { id: 'Datang langsung', en: 'Walk-in' },
+  OTHER_SYSTEM: { id: 'Sistem lain', en: 'Other system' },
+};
+
+export const REJECTION_REASON_LABELS: Labels<RejectionReason> = {
+  PRANK: { id: 'Iseng / palsu', en: 'Prank' },
+  NOT_POLICE_MATTER: { id: 'Bukan ranah polisi', en: 'Not a police matter' },
+  INSUFFICIENT_INFORMATION: { id: 'Informasi kurang', en: 'Insufficient information' },
+  OUT_OF_JURISDICTION: { id: 'Di luar wilayah', en: 'Out of jurisdiction' },
+};
+
+export const UNIT_TYPE_LABELS: Labels<UnitType> = {
+  PATROL_CAR: { id: 'Mobil patroli', en: 'Patrol car' },
+  MOTORCYCLE_PATROL: { id: 'Patroli motor', en: 'Motorcycle patrol' },
+  TRAFFIC: { id: 'Satlantas', en: 'Traffic' },
+  INVESTIGATION: { id: 'Reskrim', en: 'Investigation' },
+  FIRE_LIAISON: { id: 'Penghubung Damkar', en: 'Fire liaison' },
+  AMBULANCE_LIAISON: { id: 'Penghubung ambulans', en: 'Ambulance liaison' },
+};
+
+export const UNIT_STATUS_LABELS: Labels<UnitStatus> = {
+  AVAILABLE: { id: 'Siaga', en: 'Available' },
+  EN_ROUTE: { id: 'Menuju TKP', en: 'En route' },
+  ON_SCENE: { id: 'Di TKP', en: 'On scene' },
+  BUSY: { id: 'Sibuk', en: 'Busy' },
+  OFF_DUTY: { id: 'Tidak aktif', en: 'Off duty' },
+};
+
+export const RESOLUTION_OUTCOME_LABELS: Labels<ResolutionOutcome> = {
+  HANDLED_ON_SCENE: { id: 'Ditangani di tempat', en: 'Handled on scene' },
+  ARREST_MADE: { id: 'Ada penangkapan', en: 'Arrest made' },
+  REFERRED: { id: 'Dirujuk', en: 'Referred' },
+  FALSE_ALARM: { id: 'Laporan tidak terbukti', en: 'False alarm' },
+  NO_TRACE: { id: 'Tidak ditemukan', en: 'No trace' },
+  CANCELLED: { id: 'Dibatalkan', en: 'Cancelled' },
+};
+
+export const CASE_STATUS_LABELS = {
+  QUEUED: { id: 'Menunggu', en: 'Waiting' },
+  IN_TRIAGE: { id: 'Ditriase', en: 'In triage' },
+  ESCALATED: { id: 'Dieskalasi', en: 'Escalated' },
+  REJECTED: { id: 'Ditolak', en: 'Rejected' },
+  DUPLICATE: { id: 'Duplikat', en: 'Duplicate' },
+  ADVICE_GIVEN: { id: 'Saran diberikan', en: 'Advice given' },
+  FORWARDED: { id: 'Diteruskan ke dispatch', en: 'Forwarded to dispatch' },
+} as const;
+
+export const INCIDENT_STATUS_LABELS = {
+  AWAITING_UNIT: { id: 'Menunggu unit', en: 'Awaiting unit' },
+  ASSIGNED: { id: 'Ditugaskan', en: 'Assigned' },
+  ACKNOWLEDGED: { id: 'Diterima unit', en: 'Acknowledged' },
+  EN_ROUTE: { id: 'Menuju TKP', en: 'En route' },
+  ON_SCENE: { id: 'Di TKP', en: 'On scene' },
+  RESOLVED: { id: 'Selesai', en: 'Resolved' },
+  CLOSED: { id: 'Ditutup', en: 'Closed' },
+} as const;

@@ -20,6 +20,15 @@ export interface TimelineEntry {
   data: Record<string, unknown>;
 }
 
+export interface DuplicateCandidateView extends DuplicateCandidate {
+  trackingCode: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  receivedAt: string | null;
+  channel: string | null;
+  summary: string | null;
+}
+
 /** One case as an operator sees it: the queue item, the report, suggestions, reporter and timeline. */
 export interface CaseDetail extends QueueItem {
   report: {
@@ -32,7 +41,7 @@ export interface CaseDetail extends QueueItem {
     sourceSystem: string;
   };
   classification: TriageCase['classification'];
-  suggestion: TriageCase['report']['suggestion'] & { duplicateCandidatesNow: DuplicateCandidate[] };
+  suggestion: TriageCase['report']['suggestion'] & { duplicateCandidatesNow: DuplicateCandidateView[] };
   reporter: ReporterIdentity | null;
   timeline: TimelineEntry[];
 }
@@ -140,10 +149,28 @@ export class TriageCases {
       suggestion: {
         ...state.report.suggestion,
         // Reports that came in after this one are candidates too: ask again now.
-        duplicateCandidatesNow: this.queue.recent.candidatesFor(recentReportOf(state)),
+        duplicateCandidatesNow: this.queue.recent.candidatesFor(recentReportOf(state)).map((candidate) => this.sideBySide(candidate)),
       },
       reporter: mayContactReporter ? await this.callers.reporterOf(reportId) : null,
       timeline: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, actor: e.actor, data: timelineData(e) })),
+    };
+  }
+
+  /**
+   * A candidate with what an operator needs to judge it beside this report: its code, place, time,
+   * channel and first words. Only open cases are at hand in memory; a closed one keeps the bare candidate.
+   */
+  private sideBySide(candidate: DuplicateCandidate): DuplicateCandidateView {
+    const other = this.queue.index.get(candidate.reportId)?.case.report;
+    if (!other) return { ...candidate, trackingCode: null, latitude: null, longitude: null, receivedAt: null, channel: null, summary: null };
+    return {
+      ...candidate,
+      trackingCode: other.trackingCode,
+      latitude: other.location.latitude,
+      longitude: other.location.longitude,
+      receivedAt: other.receivedAt,
+      channel: other.channel,
+      summary: other.description.length > 140 ? `${other.description.slice(0, 139)}…` : other.description,
     };
   }
 

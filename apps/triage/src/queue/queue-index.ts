@@ -44,7 +44,7 @@ export interface QueueItem {
   dueAt: string;
   overdue: boolean;
   escalated: boolean;
-  claim: { operatorId: string; leaseExpiresAt: string } | null;
+  claim: TriageCase['claim'];
   flags: { lowTrust: boolean; possibleDuplicates: number };
   summary: string;
   peopleInjured: number;

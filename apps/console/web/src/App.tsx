@@ -1,0 +1,217 @@
+import { ReactNode, useCallback, useEffect, useState } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import type { Role } from '@reference';
+import { clock } from './format';
+import { useI18n } from './i18n';
+import { live, useLiveState } from './live';
+import { hasRole, homeOf, useSession } from './session';
+import { useNow } from './components/common';
+import { CaseScreen } from './screens/CaseScreen';
+import { DispatchBoard } from './screens/DispatchBoard';
+import { QueueScreen } from './screens/QueueScreen';
+import { SupervisorScreen } from './screens/SupervisorScreen';
+import { UnitScreen } from './screens/UnitScreen';
+
+const NAV: { path: string; key: 'navQueue' | 'navSupervisor' | 'navDispatch' | 'navUnit'; roles: Role[] }[] = [
+  { path: '/queue', key: 'navQueue', roles: ['operator', 'supervisor'] },
+  { path: '/supervisor', key: 'navSupervisor', roles: ['supervisor'] },
+  { path: '/dispatch', key: 'navDispatch', roles: ['dispatcher', 'supervisor'] },
+  { path: '/unit', key: 'navUnit', roles: ['unit'] },
+];
+
+function LiveIndicator() {
+  const { t } = useI18n();
+  const state = useLiveState();
+  const word = { live: t('liveLive'), reconnecting: t('liveReconnecting'), down: t('liveDown') }[state.status];
+  return (
+    <div className="live" role="status" aria-live="polite">
+      <span className={`dot dot-${state.status}`} aria-hidden="true" />
+      <span>{word}</span>
+      {state.lastHeard && <span className="muted"> · {t('liveUpdated', { time: clock(state.lastHeard) })}</span>}
+      {state.status !== 'live' && (
+        <button type="button" className="link" onClick={() => live.connect()}>
+          {t('liveReconnect')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Header() {
+  const { t, language, setLanguage } = useI18n();
+  const { user, csrfToken } = useSession();
+  const now = useNow();
+  const [location] = useLocation();
+  const signOut = useCallback(async () => {
+    const answer = await fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken }, credentials: 'same-origin' });
+    live.close();
+    const { endSessionUrl } = answer.ok ? ((await answer.json()) as { endSessionUrl: string }) : { endSessionUrl: '/' };
+    window.location.replace(endSessionUrl);
+  }, [csrfToken, location]);
+  return (
+    <header className="topbar">
+      <a className="skip" href="#main">
+        {t('skipToMain')}
+      </a>
+      <strong className="brand">{t('appName')}</strong>
+      <nav aria-label="Menu">
+        <ul>
+          {NAV.filter((n) => hasRole(user, ...n.roles)).map((n) => (
+            <li key={n.path}>
+              <Link href={n.path} aria-current={location.startsWith(n.path) ? 'page' : undefined}>
+                {t(n.key)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <LiveIndicator />
+      <span className="clock" aria-label="Jam WIB">
+        {clock(now)}
+      </span>
+      <span className="who">
+        {user.name ?? user.id} <span className="muted">({user.roles.join(', ')})</span>
+      </span>
+      <button type="button" className="link" lang={language === 'id' ? 'en' : 'id'} onClick={() => setLanguage(language === 'id' ? 'en' : 'id')}>
+        {t('switchLanguage')}
+      </button>
+      <button type="button" onClick={signOut}>
+        {t('signOut')}
+      </button>
+    </header>
+  );
+}
+
+/** Shows the page only to these roles; the services refuse the rest on their own anyway. */
+export function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (!hasRole(user, ...roles)) {
+    return (
+      <div className="panel forbidden" role="alert">
+        <h1>{t('forbidden')}</h1>
+        <p>{t('forbiddenRole', { roles: user.roles.join(', ') || '—' })}</p>
+        <p>
+          <Link href={homeOf(user)}>{t('back')}</Link>
+        </p>
+      </div>
+    );
+  }
+  return <>{children}</>;
+}
+
+export function App() {
+  const { t, language } = useI18n();
+  const { user } = useSession();
+  useEffect(() => {
+    document.documentElement.lang = language;
+    live.connect();
+    return () => live.close();
+  }, [language]);
+  const [helpOpen, setHelpOpen] = useState(false);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === '?' && !(e.target as HTMLElement).closest('input, textarea, select')) setHelpOpen((open) => !open);
+      if (e.key === 'Escape') setHelpOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Switch>
+          <Route path="/">
+            <Redirect to={homeOf(user)} replace />
+          </Route>
+          <Route path="/queue">
+            <RequireRole roles={['operator', 'supervisor']}>
+              <QueueScreen />
+            </RequireRole>
+          </Route>
+          <Route path="/queue/:reportId">
+            {(params) => (
+              <RequireRole roles={['operator', 'supervisor']}>
+                <CaseScreen reportId={params.reportId} />
+              </RequireRole>
+            )}
+          </Route>
+          <Route path="/supervisor">
+            <RequireRole roles={['supervisor']}>
+              <SupervisorScreen />
+            </RequireRole>
+          </Route>
+          <Route path="/dispatch/:incidentId?">
+            {(params) => (
+              <RequireRole roles={['dispatcher', 'supervisor']}>
+                <DispatchBoard incidentId={params.incidentId ?? null} />
+              </RequireRole>
+            )}
+          </Route>
+          <Route path="/unit">
+            <RequireRole roles={['unit']}>
+              <UnitScreen />
+            </RequireRole>
+          </Route>
+          <Route path="/no-screen">
+            <div className="panel">
+              <h1>{t('forbidden')}</h1>
+              <p>{t('forbiddenRole', { roles: user.roles.join(', ') || '—' })}</p>
+            </div>
+          </Route>
+          <Route>
+            <div className="panel">
+              <h1>{t('notFound')}</h1>
+            </div>
+          </Route>
+        </Switch>
+      </main>
+      {helpOpen && <KeyHelp onClose={() => setHelpOpen(false)} />}
+    </>
+  );
+}
+
+function KeyHelp({ onClose }: { onClose: () => void }) {
+  const { t, language } = useI18n();
+  const rows: [string, string, string][] = [
+    ['?', 'Daftar pintasan', 'This list'],
+    ['↑ ↓', 'Pindah baris di antrean', 'Move between queue rows'],
+    ['Enter', 'Buka laporan', 'Open the report'],
+    ['Esc', 'Kembali satu tingkat', 'Back one level'],
+    ['B', 'Tampilkan laporan baru', 'Show new reports'],
+    ['A', 'Ambil laporan', 'Claim the report'],
+    ['L', 'Lepas laporan', 'Release the report'],
+    ['1–4', 'Prioritas P1–P4', 'Priority P1–P4'],
+    ['K', 'Kirim ke dispatch', 'Forward to dispatch'],
+    ['D', 'Tandai duplikat', 'Mark duplicate'],
+    ['T', 'Tolak (lalu 1–4 alasan)', 'Reject (then 1–4 reason)'],
+    ['S', 'Saran diberikan', 'Advice given'],
+    ['E', 'Eskalasi', 'Escalate'],
+    ['N', 'Catatan', 'Note'],
+    ['U', 'Tugaskan unit (dispatch)', 'Assign a unit (dispatch)'],
+    ['Ctrl+Enter', 'Kirim formulir', 'Submit the form'],
+  ];
+  return (
+    <div className="dialog-backdrop" onClick={onClose}>
+      <div role="dialog" aria-modal="true" aria-labelledby="keys-title" className="dialog" onClick={(e) => e.stopPropagation()}>
+        <h2 id="keys-title">{t('keysTitle')}</h2>
+        <table>
+          <tbody>
+            {rows.map(([key, id, en]) => (
+              <tr key={key}>
+                <th scope="row">
+                  <kbd>{key}</kbd>
+                </th>
+                <td>{language === 'id' ? id : en}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" onClick={onClose} autoFocus>
+          {t('cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}

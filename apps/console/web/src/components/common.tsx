@@ -1,0 +1,103 @@
+import { ReactNode, useEffect, useState } from 'react';
+import type { Priority } from '@reference';
+import { PRIORITY_LABELS } from '@reference';
+import type { ApiError } from '../api/client';
+import { clock, elapsed, serverNow } from '../format';
+import { Translate, useI18n } from '../i18n';
+
+/** A word beside the colour, never colour alone. */
+export function PriorityBadge({ priority, classified = true }: { priority: Priority | null; classified?: boolean }) {
+  const { language, t } = useI18n();
+  if (!priority) return <span className="badge badge-none">?</span>;
+  return (
+    <span className={`badge badge-${priority}`} title={PRIORITY_LABELS[priority][language]}>
+      {priority}
+      {!classified && <span className="visually-hidden"> ({t('unclassified')})</span>}
+    </span>
+  );
+}
+
+/** Re-renders every second, for ticking timers. */
+export function useNow(everyMs = 1000): number {
+  const [now, setNow] = useState(serverNow);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(serverNow()), everyMs);
+    return () => window.clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+/** Time since `since`, green → amber → red against the target (seconds). */
+export function Timer({ since, targetSeconds, now, label }: { since: string; targetSeconds?: number | null; now: number; label?: string }) {
+  const seconds = (now - Date.parse(since)) / 1000;
+  const level = !targetSeconds ? 'ok' : seconds >= targetSeconds ? 'breach' : seconds >= targetSeconds * 0.75 ? 'near' : 'ok';
+  return (
+    <span className={`timer timer-${level}`} aria-label={label ? `${label} ${elapsed(seconds)}` : undefined}>
+      {elapsed(seconds)}
+    </span>
+  );
+}
+
+/** Turns a service's error into a sentence: who, what and the way out (CONSOLE.md, conflicts). */
+export function explain(error: unknown, t: Translate, operatorName: (id: string) => string = (id) => id): string {
+  const e = error as ApiError;
+  if (!e || typeof e !== 'object' || typeof e.status !== 'number') return t('errUnknown', { status: String((error as Error)?.message ?? error) });
+  if (e.status === 400 && e.violations?.length) return t('errValidation', { fields: e.violations.map((v) => `${v.field} — ${v.message}`).join('; ') });
+  if (e.status === 401) return t('errSession');
+  if (e.status === 403) return t('errForbidden');
+  if (e.status === 404) return t('errNotFound');
+  if (e.status === 409) {
+    const claim = e.state?.claim;
+    if (e.rule === 'CASE_ALREADY_CLAIMED' && claim) {
+      return t('errClaimedBy', { name: claim.operatorName ?? operatorName(claim.operatorId), time: claim.claimedAt ? clock(claim.claimedAt) : '—' });
+    }
+    if (e.code === 'CONCURRENCY_CONFLICT') return t('errConcurrency');
+    return t('errRule', { message: e.message ?? e.rule ?? '' });
+  }
+  if (e.status === 503) return t('errUnavailable', { service: e.service ?? '' });
+  return t('errUnknown', { status: e.status });
+}
+
+/** A polite live region for routine news and an assertive one for what must not be missed. */
+export function Announcer({ message, urgent = false }: { message: string | null; urgent?: boolean }) {
+  return (
+    <div role={urgent ? 'alert' : 'status'} className={message ? `notice ${urgent ? 'notice-error' : 'notice-ok'}` : 'visually-hidden'}>
+      {message}
+    </div>
+  );
+}
+
+export function Section({ title, children, id, className }: { title: string; children: ReactNode; id?: string; className?: string }) {
+  return (
+    <section aria-labelledby={id ? `${id}-title` : undefined} className={`panel ${className ?? ''}`}>
+      <h2 id={id ? `${id}-title` : undefined}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** Keys that act only when no text field has focus (WCAG 2.1.4), and never the browser's own. */
+export function useKeys(bindings: Record<string, () => void>, enabled = true) {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement;
+      if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
+      const action = bindings[event.key] ?? bindings[event.key.toLowerCase()];
+      if (action) {
+        event.preventDefault();
+        action();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [bindings, enabled]);
+}
+
+/** "Tolak (T)": the key shown on the button, the same letter in both languages. */
+export const withKey = (text: string, key: string) => (
+  <>
+    {text} <kbd aria-hidden="true">{key}</kbd>
+  </>
+);
