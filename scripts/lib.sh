@@ -42,3 +42,11 @@ ensure_node() {
   fi
   export PATH="$bin:$PATH"
 }
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+ensure_chromium() {
+  if [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then return 0; fi
+  if [[ "$(id -u)" != 0 ]]; then say "Chromium is missing: install Debian's chromium package (as root: apt-get install chromium), or set CHROMIUM_PATH"; return 1; fi
+  say "installing Debian's chromium (apt-get)"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >&2
+}

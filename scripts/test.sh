@@ -10,14 +10,19 @@ ensure_node
 
 ensure_built
 ensure_grpc_tools
+ensure_chromium
 say "type-checking (tsc --noEmit)"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p apps/console/web/tsconfig.json --noEmit
 
 if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" || -z "${OIDC_ISSUER:-}" ]]; then
   export INFRA_DATA_DIR="$ROOT/.data/test" KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
   export KAFKA_CONTROLLER_PORT="${TEST_KAFKA_CONTROLLER_PORT:-19093}" DB_PORT="${TEST_DB_PORT:-37017}"
   export OIDC_PORT="${TEST_OIDC_PORT:-18080}"
   unset KAFKA_BROKERS MONGODB_URI OIDC_ISSUER
+  # The consoles the browser tests and the console bench start sign in here.
+  export OIDC_CONSOLE_REDIRECT_URIS="http://127.0.0.1:13300/auth/callback,http://127.0.0.1:13400/auth/callback"
+  export OIDC_CONSOLE_POST_LOGOUT_URIS="http://127.0.0.1:13300/,http://127.0.0.1:13400/"
   bash infra/bin/infra reset
   trap 'bash infra/bin/infra stop' EXIT
   bash infra/bin/infra start

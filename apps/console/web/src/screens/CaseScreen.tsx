@@ -2,7 +2,7 @@ import { FormEvent, ReactNode, useCallback, useEffect, useMemo, useRef, useState
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { CASE_STATUS_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, Priority, PRIORITIES, REJECTION_REASON_LABELS, REJECTION_REASONS, RejectionReason } from '@reference';
-import { answer, triage } from '../api/client';
+import { answer, ApiError, triage } from '../api/client';
 import type { CaseDetail } from '../api/views';
 import { Announcer, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
 import { MapPoint, MapView } from '../components/MapView';
@@ -23,10 +23,8 @@ export function CaseScreen({ reportId }: { reportId: string }) {
   const [message, setMessage] = useState<{ text: string; urgent: boolean } | null>(null);
   const [form, setForm] = useState<Form>(null);
 
-  const detail = useQuery({
-    queryKey: ['case', reportId],
-    queryFn: () => answer<CaseDetail>(triage.GET('/api/v1/reports/{reportId}', { params: { path: { reportId } } })),
-  });
+  const readCase = () => answer<CaseDetail>(triage.GET('/api/v1/reports/{reportId}', { params: { path: { reportId } } }));
+  const detail = useQuery({ queryKey: ['case', reportId], queryFn: readCase });
   useLiveEvents(
     (e) => e.source === 'triage' && e.reportId === reportId,
     (events) => {
@@ -49,10 +47,16 @@ export function CaseScreen({ reportId }: { reportId: string }) {
       setMessage({ text: t('done', { what }), urgent: false });
       setForm(null);
     },
-    onError: (error) => {
-      setMessage({ text: explain(error, t), urgent: true });
-      // The case moved on elsewhere: show what it is now, keeping what the person typed.
-      void client.invalidateQueries({ queryKey: ['case', reportId] });
+    onError: async (error) => {
+      if ((error as unknown as ApiError).status !== 409) return setMessage({ text: explain(error, t), urgent: true });
+      // Someone acted first: read the case as it is now (keeping what the person typed) and say who holds it.
+      const fresh = await client.fetchQuery({ queryKey: ['case', reportId], queryFn: readCase, staleTime: 0 }).catch(() => null);
+      const claim = fresh?.claim;
+      const heldByOther = claim && claim.operatorId !== user.id && Date.parse(claim.leaseExpiresAt) > Date.now();
+      setMessage({
+        text: heldByOther ? t('errClaimedBy', { name: claim.operatorName ?? claim.operatorId, time: claim.claimedAt ? clock(claim.claimedAt) : '—' }) : explain(error, t),
+        urgent: true,
+      });
     },
   });
   // Every change names the version the person saw: if the case moved on, the service answers 409.

@@ -25,9 +25,17 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
   const now = useNow();
   const [message, setMessage] = useState<{ text: string; urgent: boolean } | null>(null);
 
-  const incidents = useQuery({
-    queryKey: ['dispatch', 'incidents'],
-    queryFn: () => answer<Page<IncidentView>>(dispatch.GET('/api/v1/incidents', { params: { query: { limit: 200 } } })),
+  // Waiting and in-progress incidents are read apart, so a long tail of active ones never hides one that waits.
+  const waiting = useQuery({
+    queryKey: ['dispatch', 'incidents', 'waiting'],
+    queryFn: () => answer<Page<IncidentView>>(dispatch.GET('/api/v1/incidents', { params: { query: { status: ['AWAITING_UNIT'], limit: 200 } } })),
+  });
+  const inProgress = useQuery({
+    queryKey: ['dispatch', 'incidents', 'active'],
+    queryFn: () =>
+      answer<Page<IncidentView>>(
+        dispatch.GET('/api/v1/incidents', { params: { query: { status: ['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE', 'RESOLVED'], limit: 200 } } }),
+      ),
   });
   const units = useQuery({ queryKey: ['dispatch', 'units'], queryFn: () => answer<UnitView[] | Page<UnitView>>(dispatch.GET('/api/v1/units')) });
   const selected = useQuery({
@@ -44,9 +52,9 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
     const data = units.data;
     return Array.isArray(data) ? data : (data?.items ?? []);
   }, [units.data]);
-  const all = incidents.data?.items ?? [];
-  const pending = all.filter((i) => i.status === 'AWAITING_UNIT');
-  const active = all.filter((i) => i.status !== 'AWAITING_UNIT');
+  const pending = waiting.data?.items ?? [];
+  const active = inProgress.data?.items ?? [];
+  const all = [...pending, ...active];
 
   const act = useMutation({
     mutationFn: async ({ run }: { run: () => Promise<unknown>; what: string }) => run(),
@@ -122,11 +130,11 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
       <Announcer message={message?.text ?? null} urgent={message?.urgent} />
       <div className="board-grid">
         <div className="board-lists">
-          <Section title={`${t('pendingIncidents')} (${number(pending.length)})`} id="pending">
+          <Section title={`${t('pendingIncidents')} (${number(waiting.data?.total ?? 0)})`} id="pending">
             {pending.length === 0 && <p className="muted">{t('none')}</p>}
             <ul className="incident-list">{pending.map(row)}</ul>
           </Section>
-          <Section title={`${t('activeIncidents')} (${number(active.length)})`} id="active">
+          <Section title={`${t('activeIncidents')} (${number(inProgress.data?.total ?? 0)})`} id="active">
             {active.length === 0 && <p className="muted">{t('none')}</p>}
             <ul className="incident-list">{active.map(row)}</ul>
           </Section>
