@@ -207,7 +207,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
 
     const analyst = await signIn(browser, CONSOLE, 'an-dewi');
     const claimed = await analyst.page.evaluate(async (id) => {
-      const session = await (await fetch('/api/session')).json();
+      const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
       const answer = await fetch(`/api/triage/api/v1/reports/${id}/claim`, { method: 'POST', headers: { 'x-csrf-token': session.csrfToken } });
       return { status: answer.status, body: await answer.json() };
     }, reportId);
@@ -249,7 +249,11 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     expect(crossSite.status).toBe(403);
     expect(await crossSite.json()).toMatchObject({ code: 'CSRF_TOKEN_INVALID' });
     // No token of any kind is readable by the page.
-    expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }) + document.cookie)).not.toMatch(/eyJ/);
+    const readable = await page.evaluate(() => {
+      const w = globalThis as any; // the page's window
+      return JSON.stringify({ ...w.localStorage, ...w.sessionStorage }) + w.document.cookie;
+    });
+    expect(readable).not.toMatch(/eyJ/);
     await context.close();
   });
 

@@ -63,13 +63,13 @@ describe('a service started without NODE_ENV', () => {
 describe('a service started without NODE_ENV but with production settings', () => {
   let provider: Server;
   let issuer: string;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
   const secret = randomBytes(32).toString('base64url');
   const prefix = uniqueName('failclosed').replace(/-/g, '_');
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'e2e-1', alg: 'RS256', use: 'sig' };
     provider = createServer((request, response) => {
       if (request.url === '/.well-known/openid-configuration') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
