@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { HotspotsQueryDto, NotFound, parsePriorityTargets, StaffingQueryDto, StatsQueryDto, ValidationFailed } from '@callcenter/contracts';
+import { HotspotsQueryDto, NotFound, parsePriorityTargets, ReportListQueryDto, StaffingQueryDto, StatsQueryDto, ValidationFailed } from '@callcenter/contracts';
 import { PLATFORM_CONFIG, Roles } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
-import { durations, hotspots, load, localTime, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
+import { durations, hotspots, load, localTime, reports, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from './csv';
 
 const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
@@ -50,6 +50,13 @@ export class AnalyticsHttpController {
     );
   }
 
+  @Get('reports')
+  @ApiOperation({ summary: 'The reports behind a count (drill-down), newest first: ids, times and dimensions, never personal data' })
+  reports(@Query() query: ReportListQueryDto, @Res() res: Response) {
+    const page = reports(this.models.model, { ...filterOf(query), state: query.state, rejectionReason: query.rejectionReason }, query.offset, query.limit);
+    answer(res, query.format, 'reports', page, () => page.items);
+  }
+
   @Get('stats/volume')
   @ApiOperation({ summary: 'Counts by state, category, channel, district, priority; rejection reasons; duplicate and prank rates' })
   volume(@Query() query: StatsQueryDto, @Res() res: Response) {
@@ -58,6 +65,10 @@ export class AnalyticsHttpController {
       { dimension: 'total', value: 'all', count: v.total },
       ...dimensionRows({ state: v.byState, category: v.byCategory, channel: v.byChannel, district: v.byDistrict, priority: v.byPriority, rejectionReason: v.rejectionReasons }),
       ...Object.entries(v.notActionable).map(([value, count]) => ({ dimension: 'notActionable', value, count })),
+      ...v.overTime.flatMap((d) => [
+        { dimension: `day:${d.day}`, value: 'all', count: d.total },
+        ...dimensionRows({ [`day:${d.day}:category`]: d.byCategory, [`day:${d.day}:channel`]: d.byChannel, [`day:${d.day}:district`]: d.byDistrict }),
+      ]),
     ]);
   }
 

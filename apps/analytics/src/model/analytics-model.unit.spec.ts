@@ -1,7 +1,7 @@
 import { parsePriorityTargets, DEFAULT_PRIORITY_TARGETS } from '@callcenter/contracts';
 import { EventEnvelope } from '@callcenter/events';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
-import { durations, hotspots, load, staffing, volume, workload } from '../queries/analytics-queries';
+import { durations, hotspots, load, reports, staffing, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from '../http/csv';
 import { AnalyticsModel } from './analytics-model';
 
@@ -43,6 +43,32 @@ describe('analytics read models over a scripted day', () => {
     expect(v.notActionable).toEqual(X.notActionable);
   });
 
+  it('gives volume over time and what could not be acted on by channel and district, adding up to the totals', () => {
+    const v = volume(model, {});
+    expect(v.overTime.map((d) => d.day)).toEqual([...new Set(v.overTime.map((d) => d.day))].sort());
+    expect(v.overTime.reduce((sum, d) => sum + d.total, 0)).toBe(X.total);
+    for (const [channel, count] of Object.entries(X.byChannel)) {
+      expect(v.overTime.reduce((sum, d) => sum + (d.byChannel[channel] ?? 0), 0)).toBe(count);
+      expect(v.notActionableByChannel[channel].total).toBe(count);
+    }
+    const rejected = Object.values(v.notActionableByDistrict).reduce((sum, g) => sum + g.rejected, 0);
+    const duplicates = Object.values(v.notActionableByChannel).reduce((sum, g) => sum + g.duplicates, 0);
+    expect({ rejected, duplicates }).toEqual({ rejected: X.notActionable.rejected, duplicates: X.notActionable.duplicates });
+  });
+
+  it('lists the reports behind a count for drill-down, newest first, without personal data', () => {
+    const all = reports(model, {});
+    expect(all.total).toBe(X.total);
+    const rejected = reports(model, { state: 'REJECTED' });
+    expect(rejected.total).toBe(X.notActionable.rejected);
+    expect(rejected.items.every((r) => r.state === 'REJECTED')).toBe(true);
+    const tebet = reports(model, { district: ['TEBET'] }, 0, 1);
+    expect({ total: tebet.total, shown: tebet.items.length }).toEqual({ total: 2, shown: 1 });
+    expect(Object.keys(all.items[0]).sort()).toEqual(['category', 'channel', 'district', 'priority', 'receivedAt', 'rejectionReason', 'reportId', 'state']);
+    const times = all.items.map((r) => r.receivedAt!);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
   it('filters by district, channel, category, priority and time', () => {
     expect(volume(model, { district: ['TEBET'] }).total).toBe(2);
     expect(volume(model, { channel: ['HOTLINE'] }).total).toBe(4);
@@ -66,6 +92,9 @@ describe('analytics read models over a scripted day', () => {
     expect(l.arrivalsByDayOfWeek.find((d) => d.day === 'MON')!.arrivals).toBe(8); // 2021-03-01 was a Monday
     expect(l.peaks[0]).toEqual({ hourStarting: '2021-03-01T08:00:00+07:00', arrivals: 3 });
     expect(l.queueDepth.at(-1)!.waiting).toBe(1); // R8 was never taken
+    // The heat map holds the same arrivals, by day of week and hour.
+    const monday = l.arrivalsByDayAndHour.find((d) => d.day === 'MON')!.hours;
+    expect(Object.fromEntries(monday.flatMap((n, hour) => (n ? [[hour, n]] : [])))).toEqual(X.arrivalsByHourOfDayWib);
   });
 
   it('counts workload per operator and per unit', () => {

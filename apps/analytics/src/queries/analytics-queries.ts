@@ -81,8 +81,37 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
   const duplicates = facts.filter((f) => f.decision === 'DUPLICATE').length;
   const advice = facts.filter((f) => f.decision === 'ADVICE_GIVEN').length;
   const pranks = facts.filter((f) => f.rejectionReason === 'PRANK').length;
+  // Per local day, for volume over time; and what could not be acted on, by channel and by district.
+  const days = new Map<string, ReportFact[]>();
+  for (const f of facts) {
+    const day = localParts(f.receivedAt!).day;
+    days.set(day, [...(days.get(day) ?? []), f]);
+  }
+  const notActionableBy = (key: (f: ReportFact) => string | null) => {
+    const groups: Record<string, { total: number; rejected: number; duplicates: number; pranks: number; notActionableShare: number }> = {};
+    for (const f of facts) {
+      const g = (groups[key(f) ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0, notActionableShare: 0 });
+      g.total++;
+      if (f.decision === 'REJECTED') g.rejected++;
+      if (f.decision === 'DUPLICATE') g.duplicates++;
+      if (f.rejectionReason === 'PRANK') g.pranks++;
+    }
+    for (const g of Object.values(groups)) g.notActionableShare = share(g.rejected + g.duplicates, g.total);
+    return groups;
+  };
   return {
     total,
+    overTime: [...days.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, dayFacts]) => ({
+        day,
+        total: dayFacts.length,
+        byCategory: countBy(dayFacts, categoryOf),
+        byChannel: countBy(dayFacts, (f) => f.channel),
+        byDistrict: countBy(dayFacts, districtOf),
+      })),
+    notActionableByChannel: notActionableBy((f) => f.channel),
+    notActionableByDistrict: notActionableBy(districtOf),
     byState: countBy(facts, stateOf),
     byCategory: countBy(facts, categoryOf),
     byChannel: countBy(facts, (f) => f.channel),
@@ -158,6 +187,7 @@ export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 1
   const facts = selectFacts(model, filter);
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
+  const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
   const perHour = new Map<string, number>();
   let first = Infinity;
   let last = -Infinity;
@@ -165,6 +195,7 @@ export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 1
     const { hour, weekday } = localParts(f.receivedAt!);
     byHour[hour]++;
     byWeekday[weekday]++;
+    byWeekdayHour[weekday][hour]++;
     const t = Date.parse(f.receivedAt!);
     const hourStart = new Date(Math.floor(t / 3_600_000) * 3_600_000).toISOString();
     perHour.set(hourStart, (perHour.get(hourStart) ?? 0) + 1);
@@ -199,6 +230,8 @@ export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 1
     timeZone: DISPLAY_TIME_ZONE,
     arrivalsByHourOfDay: byHour.map((arrivals, hour) => ({ hour, arrivals })),
     arrivalsByDayOfWeek: byWeekday.map((arrivals, day) => ({ day: weekdays[day], arrivals })),
+    /** The heat map: arrivals for each day of week (SUN…SAT) and hour of day. */
+    arrivalsByDayAndHour: byWeekdayHour.map((hours, day) => ({ day: weekdays[day], hours })),
     queueDepth: depth,
     peaks,
   };
@@ -325,5 +358,34 @@ export function workload(model: AnalyticsModel, filter: StatsFilter) {
     units: [...units.values()]
       .map((u) => ({ ...u, callSign: model.units.get(u.unitId)?.callSign ?? u.unitId, type: model.units.get(u.unitId)?.type ?? null }))
       .sort((a, b) => b.assigned - a.assigned || a.unitId.localeCompare(b.unitId)),
+  };
+}
+
+/** What a drill-down narrows to beyond the filter: one state, decision or rejection reason. */
+export interface ReportListFilter extends StatsFilter {
+  state?: string;
+  rejectionReason?: string;
+}
+
+/** 8. The reports behind a count, newest first: enough to pick one and open its timeline; no personal data. */
+export function reports(model: AnalyticsModel, filter: ReportListFilter, offset = 0, limit = 50) {
+  const facts = selectFacts(model, filter)
+    .filter((f) => !filter.state || stateOf(f) === filter.state || f.decision === filter.state)
+    .filter((f) => !filter.rejectionReason || f.rejectionReason === filter.rejectionReason)
+    .sort((a, b) => b.receivedAt!.localeCompare(a.receivedAt!) || a.reportId.localeCompare(b.reportId));
+  return {
+    total: facts.length,
+    offset,
+    limit,
+    items: facts.slice(offset, offset + limit).map((f) => ({
+      reportId: f.reportId,
+      receivedAt: localTime(f.receivedAt),
+      channel: f.channel,
+      category: categoryOf(f),
+      priority: priorityOf(f),
+      district: districtOf(f),
+      state: stateOf(f),
+      rejectionReason: f.rejectionReason,
+    })),
   };
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
-import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority } from '../reference-data';
+import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority, REJECTION_REASONS, RejectionReason } from '../reference-data';
 
 const list = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
@@ -103,4 +103,36 @@ export class StaffingQueryDto extends StatsQueryDto {
   @Min(1)
   @Max(3600)
   withinSeconds?: number;
+}
+
+/** The states a report can be in, as analytics reads them across every service. */
+export const REPORT_STATES = ['RECEIVED', 'IN_TRIAGE', 'REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED'] as const;
+
+/** Drill-down: the reports behind a count, with the stats filters plus a state or a rejection reason. */
+export class ReportListQueryDto extends StatsQueryDto {
+  @ApiPropertyOptional({ enum: REPORT_STATES, description: 'Only reports in this state (or ended by this triage decision)' })
+  @IsOptional()
+  @IsIn(REPORT_STATES, { message: `state must be one of ${REPORT_STATES.join(', ')}` })
+  state?: (typeof REPORT_STATES)[number];
+
+  @ApiPropertyOptional({ enum: REJECTION_REASONS })
+  @IsOptional()
+  @IsIn(REJECTION_REASONS, { message: `rejectionReason must be one of ${REJECTION_REASONS.join(', ')}` })
+  rejectionReason?: RejectionReason;
+
+  @ApiPropertyOptional({ type: Number, default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Min(0)
+  @Max(1_000_000)
+  offset = 0;
+
+  @ApiPropertyOptional({ type: Number, default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(500)
+  limit = 50;
 }
