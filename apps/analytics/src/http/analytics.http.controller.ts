@@ -5,7 +5,7 @@ import { HotspotsQueryDto, NotFound, parsePriorityTargets, ReportListQueryDto, S
 import { PLATFORM_CONFIG, Roles } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
-import { durations, hotspots, load, localTime, reports, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
+import { durations, hotspots, load, localTime, overview, reports, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from './csv';
 
 const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
@@ -48,6 +48,12 @@ export class AnalyticsHttpController {
     answer(res, query.format, `timeline-${id}`, { reportId: id, generation: this.models.generation, events: rows }, () =>
       rows.map((r) => ({ ...r, data: JSON.stringify(r.data) })),
     );
+  }
+
+  @Get('stats/overview')
+  @ApiOperation({ summary: "The commander's overview: open now, overdue, units busy or free, breaches in the last hour, today against the same weekday" })
+  overview() {
+    return overview(this.models.model, new Date());
   }
 
   @Get('reports')

@@ -13,12 +13,16 @@ export interface TimelineEntry {
   data: Record<string, unknown>;
 }
 
-/** Unit roster facts, for workload by unit. */
+/** Unit roster facts, for workload by unit and the commander's units busy or free. */
 export interface UnitFact {
   unitId: string;
   callSign: string;
   type: string;
   homeDistrict: string;
+  /** The last status the unit reported (AVAILABLE … OFF_DUTY). */
+  status: string;
+  /** The incident the unit is committed to, if any. */
+  committedTo: string | null;
 }
 
 /**
@@ -57,11 +61,7 @@ export class AnalyticsModel {
     if (event.streamVersion <= (this.applied.get(stream) ?? 0)) return false;
     this.applied.set(stream, event.streamVersion);
     this.eventsApplied++;
-    if (event.type === 'UnitRegistered' || event.type === 'UnitUpdated') {
-      const d = event.data as any;
-      const known = this.units.get(d.unitId);
-      this.units.set(d.unitId, { unitId: d.unitId, callSign: d.callSign ?? known?.callSign ?? d.unitId, type: d.type, homeDistrict: d.homeDistrict });
-    }
+    this.applyToUnit(event);
     const reportId = reportIdOf(event);
     if (!reportId) return true;
     this.facts.set(reportId, evolveFact(this.facts.get(reportId) ?? emptyFact(reportId), event));
@@ -83,6 +83,33 @@ export class AnalyticsModel {
       timeline.splice(at, 0, entry);
     }
     return true;
+  }
+
+  private applyToUnit(event: EventEnvelope): void {
+    const d = event.data as any;
+    const known = this.units.get(d?.unitId ?? event.streamId);
+    switch (event.type) {
+      case 'UnitRegistered':
+      case 'UnitUpdated':
+        this.units.set(d.unitId, {
+          unitId: d.unitId,
+          callSign: d.callSign ?? known?.callSign ?? d.unitId,
+          type: d.type ?? known?.type,
+          homeDistrict: d.homeDistrict ?? known?.homeDistrict,
+          status: d.status ?? known?.status ?? 'OFF_DUTY',
+          committedTo: known?.committedTo ?? null,
+        });
+        return;
+      case 'UnitStatusChanged':
+        if (known) known.status = d.status;
+        return;
+      case 'UnitCommitted':
+        if (known) known.committedTo = d.incidentId;
+        return;
+      case 'UnitReleased':
+        if (known && known.committedTo === d.incidentId) known.committedTo = null;
+        return;
+    }
   }
 
   /** Facts of reports that were received (a report seen only through later streams waits for its receipt). */

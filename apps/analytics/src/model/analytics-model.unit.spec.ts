@@ -1,7 +1,7 @@
 import { parsePriorityTargets, DEFAULT_PRIORITY_TARGETS } from '@callcenter/contracts';
 import { EventEnvelope } from '@callcenter/events';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
-import { durations, hotspots, load, reports, staffing, volume, workload } from '../queries/analytics-queries';
+import { durations, hotspots, load, overview, reports, staffing, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from '../http/csv';
 import { AnalyticsModel } from './analytics-model';
 
@@ -67,6 +67,24 @@ describe('analytics read models over a scripted day', () => {
     expect(Object.keys(all.items[0]).sort()).toEqual(['category', 'channel', 'district', 'priority', 'receivedAt', 'rejectionReason', 'reportId', 'state']);
     const times = all.items.map((r) => r.receivedAt!);
     expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it("gives the commander what is open, overdue and today's load beside the same weekday", () => {
+    const end = new Date('2021-03-01T16:59:00Z'); // 23:59 WIB on the scripted Monday
+    const o = overview(model, end);
+    const v = volume(model, {});
+    const openStates = ['RECEIVED', 'IN_TRIAGE', 'FORWARDED', 'DISPATCHED', 'ON_SCENE'];
+    expect(o.open.total).toBe(openStates.reduce((sum, s) => sum + (v.byState[s] ?? 0), 0));
+    expect(Object.values(o.open.byDistrict).reduce((sum, d) => sum + d.total, 0)).toBe(o.open.total);
+    expect(o.today.day).toBe('2021-03-01');
+    expect(o.today.arrivalsByHour.reduce((a, b) => a + b, 0)).toBe(X.total);
+    expect(o.today.weeksCompared).toBe(0);
+    // A week later the scripted Monday is the typical Monday.
+    const nextMonday = overview(model, new Date('2021-03-08T05:00:00Z'));
+    expect(nextMonday.today.weeksCompared).toBe(1);
+    expect(nextMonday.today.typicalByHour.reduce((a, b) => a + b, 0)).toBe(X.total);
+    const units = o.units.available + o.units.committed + o.units.busy + o.units.offDuty;
+    expect(units).toBe(model.units.size);
   });
 
   it('filters by district, channel, category, priority and time', () => {

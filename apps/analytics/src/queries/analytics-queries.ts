@@ -389,3 +389,67 @@ export function reports(model: AnalyticsModel, filter: ReportListFilter, offset 
     })),
   };
 }
+
+const OPEN_STATES = new Set(['RECEIVED', 'IN_TRIAGE', 'FORWARDED', 'DISPATCHED', 'ON_SCENE']);
+
+/**
+ * 9. The commander's overview: what is open now by state, priority and district, what is overdue,
+ * units busy or free, breaches in the last hour, and today's arrivals by hour beside the typical
+ * load of the same weekday over the weeks before (Asia/Jakarta).
+ */
+export function overview(model: AnalyticsModel, now: Date, weeksBack = 4) {
+  const open = [...model.receivedFacts()].filter((f) => OPEN_STATES.has(stateOf(f)));
+  const byDistrict: Record<string, Record<string, number>> = {};
+  for (const f of open) {
+    const row = (byDistrict[districtOf(f) ?? 'UNKNOWN'] ??= { total: 0 });
+    row.total++;
+    const p = priorityOf(f) ?? 'UNKNOWN';
+    row[p] = (row[p] ?? 0) + 1;
+  }
+  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  const { day: today, weekday } = localParts(now.toISOString());
+  const todayByHour = Array.from({ length: 24 }, () => 0);
+  const sameWeekday = Array.from({ length: 24 }, () => 0);
+  const sameWeekdayDays = new Set<string>();
+  const earliest = new Date(now.getTime() - weeksBack * 7 * 86_400_000).toISOString();
+  let breachesLastHour = 0;
+  for (const f of model.receivedFacts()) {
+    const at = localParts(f.receivedAt!);
+    if (at.day === today) todayByHour[at.hour]++;
+    else if (at.weekday === weekday && f.receivedAt! >= earliest) {
+      sameWeekday[at.hour]++;
+      sameWeekdayDays.add(at.day);
+    }
+    const breachedAt = [f.triageOverdue ? f.receivedAt : null, f.dispatchOverdue ? f.forwardedAt : null].filter((x): x is string => !!x);
+    if (breachedAt.some((t) => t >= hourAgo)) breachesLastHour++;
+  }
+  const units = { available: 0, committed: 0, busy: 0, offDuty: 0 };
+  for (const u of model.units.values()) {
+    if (u.committedTo) units.committed++;
+    else if (u.status === 'OFF_DUTY') units.offDuty++;
+    else if (u.status === 'AVAILABLE') units.available++;
+    else units.busy++;
+  }
+  const weeks = sameWeekdayDays.size;
+  return {
+    at: localTime(now),
+    open: {
+      total: open.length,
+      byState: countBy(open, stateOf),
+      byPriority: countBy(open, priorityOf),
+      byDistrict,
+    },
+    overdue: {
+      triage: open.filter((f) => f.triageOverdue && (stateOf(f) === 'RECEIVED' || stateOf(f) === 'IN_TRIAGE')).length,
+      dispatch: open.filter((f) => f.dispatchOverdue && stateOf(f) === 'FORWARDED').length,
+    },
+    breachesLastHour,
+    units,
+    today: {
+      day: today,
+      arrivalsByHour: todayByHour,
+      typicalByHour: sameWeekday.map((n) => (weeks ? Math.round((n / weeks) * 10) / 10 : 0)),
+      weeksCompared: weeks,
+    },
+  };
+}
