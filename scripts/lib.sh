@@ -14,7 +14,7 @@ ensure_built() {
   npm run --silent build >&2
 }
 
-SERVICES=(intake triage dispatch analytics console)
+SERVICES=(intake triage dispatch analytics console portal)
 
 # Independent gRPC clients the tests and benchmarks use (Go modules, cached in .cache/tools).
 ensure_grpc_tools() {

@@ -21,7 +21,7 @@ port_of() {
   case "$1" in
     intake) echo "${INTAKE_HTTP_PORT:-3001}" ;; triage) echo "${TRIAGE_HTTP_PORT:-3002}" ;;
     dispatch) echo "${DISPATCH_HTTP_PORT:-3003}" ;; analytics) echo "${ANALYTICS_HTTP_PORT:-3004}" ;;
-    console) echo "${CONSOLE_HTTP_PORT:-3000}" ;;
+    console) echo "${CONSOLE_HTTP_PORT:-3000}" ;; portal) echo "${PORTAL_HTTP_PORT:-3005}" ;;
   esac
 }
 
@@ -56,6 +56,7 @@ cat <<INFO
     Kafka               ${KAFKA_BROKERS}
     Database            ${MONGODB_URI}   (mongo-java-server with H2 unless MONGODB_URI points elsewhere)
     console             http://127.0.0.1:$(port_of console)/   (sign in as op-budi / polres-demo; see README)
+    portal              http://127.0.0.1:$(port_of portal)/   (citizens: report, follow by tracking code, public statistics)
     OIDC provider       ${OIDC_ISSUER}   (sign-in; demo users in infra/oidc-provider/README.md)
     intake   gRPC       127.0.0.1:${INTAKE_GRPC_PORT:-50051}   (callcenter.intake.v1.ReportIntake)
     intake   HTTP       http://127.0.0.1:$(port_of intake)      /health/ready  /metrics

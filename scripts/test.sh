@@ -14,6 +14,7 @@ ensure_chromium
 say "type-checking (tsc --noEmit)"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p apps/console/web/tsconfig.json --noEmit
+npx tsc -p apps/portal/web/tsconfig.json --noEmit
 
 if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" || -z "${OIDC_ISSUER:-}" ]]; then
   export INFRA_DATA_DIR="$ROOT/.data/test" KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
