@@ -3,6 +3,7 @@ import { TOPICS } from '@callcenter/events';
 import { PlatformModule } from '@callcenter/platform';
 import { AnalyticsConfig } from './analytics.config';
 import { AnalyticsHttpController } from './http/analytics.http.controller';
+import { PublicStatsHttpController } from './http/public-stats.http.controller';
 import { ReadModels } from './model/read-models';
 
 @Module({})
@@ -11,7 +12,7 @@ export class AnalyticsModule {
     return {
       module: AnalyticsModule,
       imports: [PlatformModule.forService({ service: 'analytics', config, consumes: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch] })],
-      controllers: [AnalyticsHttpController],
+      controllers: [AnalyticsHttpController, PublicStatsHttpController],
       providers: [ReadModels],
     };
   }
