@@ -1,4 +1,4 @@
-import { bootstrapService, exitOnStartupFailure, loadConfig } from '@callcenter/platform';
+import { bootstrapService, exitOnStartupFailure, loadConfig, tlsFiles } from '@callcenter/platform';
 import { connectGrpc } from './grpc/grpc-server';
 import { IntakeConfig } from './intake.config';
 import { IntakeModule } from './intake.module';
@@ -11,7 +11,8 @@ async function main() {
     host: config.HTTP_HOST,
     title: 'Polres Call Center — Intake',
     description: 'Intake service: reports arrive over gRPC (callcenter.intake.v1.ReportIntake); this HTTP side serves health and metrics.',
-    connect: (app) => connectGrpc(app, config.INTAKE_GRPC_HOST, config.INTAKE_GRPC_PORT, config.GRPC_REFLECTION_ENABLED),
+    config,
+    connect: (app) => connectGrpc(app, config.INTAKE_GRPC_HOST, config.INTAKE_GRPC_PORT, config.GRPC_REFLECTION_ENABLED, tlsFiles(config)),
   });
 }
 

@@ -1,8 +1,10 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { fromKafkaMessage, headerString, HEADERS } from './codec';
 import { EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
-import { deadLetterTopic } from './topics';
+import { consumerMetrics } from './metrics';
+import { assertTopicOwner, ForeignProducer } from './ownership';
+import { deadLetterTopic, TOPIC_OWNERS } from './topics';
 import { ensureTopics, KafkaLogger } from './kafka';
 
 export interface MessageContext {
@@ -35,7 +37,13 @@ export interface EventConsumerOptions {
   logger?: KafkaLogger;
   sessionTimeoutMs?: number;
   onDeadLetter?: (event: { topic: string; offset: string; error: string }) => void;
+  /** Topic → the only `producer` its events may name (default: the catalogue's TOPIC_OWNERS). */
+  topicOwners?: Readonly<Record<string, string>>;
+  /** How often the group's lag is sampled into `callcenter_consumer_lag` (0: never). Default 15 s. */
+  lagIntervalMs?: number;
 }
+
+export type DeadLetterReason = 'handler-failed' | 'undecodable' | 'foreign-producer';
 
 const silent: KafkaLogger = { log() {}, warn() {}, error() {} };
 
@@ -50,6 +58,8 @@ const silent: KafkaLogger = { log() {}, warn() {}, error() {} };
 export class EventConsumer {
   private consumer?: Consumer;
   private producer?: Producer;
+  private lagAdmin?: Admin;
+  private lagTimer?: NodeJS.Timeout;
   private readonly logger: KafkaLogger;
   readonly deadLetterTopic: string;
 
@@ -85,10 +95,46 @@ export class EventConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    const every = this.options.lagIntervalMs ?? 15_000;
+    if (every > 0) {
+      this.lagAdmin = kafka.admin();
+      await this.lagAdmin.connect();
+      this.lagTimer = setInterval(() => void this.sampleLag().catch(() => undefined), every);
+      this.lagTimer.unref();
+      void this.sampleLag().catch(() => undefined);
+    }
+  }
+
+  /**
+   * The group's committed lag per topic (end offset minus committed offset, over partitions), so an
+   * alert sees a consumer that stalls, crash-loops or falls behind. Every member reports the same
+   * group-wide figure; Prometheus takes the max.
+   */
+  async sampleLag(): Promise<Map<string, number>> {
+    const admin = this.lagAdmin;
+    const result = new Map<string, number>();
+    if (!admin) return result;
+    const { groupId, topics } = this.options;
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    for (const { topic, partitions } of committed) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const at = new Map(partitions.map((p) => [p.partition, Number(p.offset)]));
+      let lag = 0;
+      for (const p of ends) {
+        const c = at.get(p.partition) ?? -1;
+        lag += Math.max(0, Number(p.high) - (c >= 0 ? c : Number(p.low)));
+      }
+      consumerMetrics.lag.set({ group: groupId, topic }, lag);
+      result.set(topic, lag);
+    }
+    return result;
   }
 
   /** Stops fetching, lets the batch in flight finish and commits what was handled. */
   async stop(): Promise<void> {
+    clearInterval(this.lagTimer);
+    await this.lagAdmin?.disconnect().catch(() => undefined);
+    this.lagAdmin = undefined;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
@@ -126,9 +172,10 @@ export class EventConsumer {
     let event: EventEnvelope;
     try {
       event = fromKafkaMessage(message);
+      assertTopicOwner(topic, event, headerString(message.headers, HEADERS.producer), this.options.topicOwners ?? TOPIC_OWNERS);
       if (this.options.registry) event = this.options.registry.upcast(event);
     } catch (e) {
-      await this.deadLetter(context, message, e, 1);
+      await this.deadLetter(context, message, e, 1, e instanceof ForeignProducer ? 'foreign-producer' : 'undecodable');
       return;
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
@@ -145,7 +192,7 @@ export class EventConsumer {
           attempt = Math.min(attempt, maxAttempts - 1);
         }
         if (attempt >= maxAttempts) {
-          await this.deadLetter(context, message, e, attempt);
+          await this.deadLetter(context, message, e, attempt, 'handler-failed');
           return;
         }
         this.logger.warn(`handler failed for ${event.type} ${event.streamId}@${event.streamVersion}; retrying`, {
@@ -159,32 +206,41 @@ export class EventConsumer {
   }
 
   /** If the dead-letter write fails, this throws: the offset is not resolved and the batch is retried. */
-  private async deadLetter(context: MessageContext, message: KafkaMessage, error: unknown, attempts: number) {
+  private async deadLetter(context: MessageContext, message: KafkaMessage, error: unknown, attempts: number, reason: DeadLetterReason) {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     this.logger.error(`dead-lettering ${context.topic}/${context.partition}@${context.offset}`, { error: text });
     await this.producer!.send({
       topic: this.deadLetterTopic,
       acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            'dlt-error': text.slice(0, 4_000),
-            'dlt-attempts': String(attempts),
-            'dlt-consumer-group': this.options.groupId,
-            'dlt-source-topic': context.topic,
-            'dlt-source-partition': String(context.partition),
-            'dlt-source-offset': context.offset,
-            'dlt-failed-at': new Date().toISOString(),
-            'dlt-event-type': headerString(message.headers, HEADERS.type) ?? 'unknown',
-          },
-        },
-      ],
+      messages: [deadLetterMessage(message, context, { error: text, attempts, group: this.options.groupId, reason })],
     });
+    consumerMetrics.deadLettered.inc({ group: this.options.groupId, topic: context.topic, reason });
     this.options.onDeadLetter?.({ topic: context.topic, offset: context.offset, error: text });
   }
+}
+
+/** The parked copy of a message: its key, value and headers, plus what failed, where and why (`dlt-*`). */
+export function deadLetterMessage(
+  message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>,
+  context: MessageContext,
+  failure: { error: string; attempts: number; group: string; reason: DeadLetterReason },
+): Message {
+  return {
+    key: message.key,
+    value: message.value,
+    headers: {
+      ...message.headers,
+      'dlt-error': failure.error.slice(0, 4_000),
+      'dlt-attempts': String(failure.attempts),
+      'dlt-consumer-group': failure.group,
+      'dlt-source-topic': context.topic,
+      'dlt-source-partition': String(context.partition),
+      'dlt-source-offset': context.offset,
+      'dlt-failed-at': new Date().toISOString(),
+      'dlt-event-type': headerString(message.headers, HEADERS.type) ?? 'unknown',
+      'dlt-reason': failure.reason,
+    },
+  };
 }
 
 /** Failures of the infrastructure rather than of the event: a lost connection, a server that is away. */

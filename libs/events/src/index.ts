@@ -13,3 +13,5 @@ export * from './decider';
 export * from './intake';
 export * from './triage';
 export * from './dispatch';
+export * from './ownership';
+export * from './metrics';

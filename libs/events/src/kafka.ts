@@ -1,4 +1,5 @@
-import { Admin, Kafka, LogEntry, logLevel, Partitioners, Producer } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Admin, Kafka, KafkaConfig, LogEntry, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
 
 export interface KafkaLogger {
   debug?(message: string, context?: unknown): void;
@@ -7,14 +8,47 @@ export interface KafkaLogger {
   error(message: string, context?: unknown): void;
 }
 
-export function createKafka(options: { brokers: string[]; clientId: string; logger?: KafkaLogger }): Kafka {
+/**
+ * How a client proves who it is to the brokers. With `sasl`, the connection is SASL_SSL: TLS
+ * verified against `caFile` (PEM; the system's CAs when absent), then SCRAM (or PLAIN) as the
+ * service's own user, whose broker ACLs let it write only its own topic. Without it, PLAINTEXT
+ * (local development).
+ */
+export interface KafkaSecurity {
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
+  /** PEM file of the CA that signed the brokers' certificates. */
+  caFile?: string;
+  /** TLS without SASL (e.g. a broker that authenticates clients by certificate elsewhere). */
+  ssl?: boolean;
+}
+
+export interface CreateKafkaOptions extends KafkaSecurity {
+  brokers: string[];
+  clientId: string;
+  logger?: KafkaLogger;
+  /** Defaults suit services; a health probe wants short ones and few retries. */
+  connectionTimeout?: number;
+  requestTimeout?: number;
+  retry?: KafkaConfig['retry'];
+}
+
+/** The kafkajs `ssl` and `sasl` settings for a KafkaSecurity (exported for tests and tools). */
+export function kafkaSecurityConfig(security: KafkaSecurity): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const tls = !!security.sasl || !!security.ssl || !!security.caFile;
+  if (!tls) return {};
+  const ssl = security.caFile ? { ca: [readFileSync(security.caFile, 'utf8')], rejectUnauthorized: true } : { rejectUnauthorized: true };
+  return security.sasl ? { ssl, sasl: security.sasl as SASLOptions } : { ssl };
+}
+
+export function createKafka(options: CreateKafkaOptions): Kafka {
   const logger = options.logger;
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
-    connectionTimeout: 3_000,
-    requestTimeout: 30_000,
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    ...kafkaSecurityConfig(options),
+    connectionTimeout: options.connectionTimeout ?? 3_000,
+    requestTimeout: options.requestTimeout ?? 30_000,
+    retry: options.retry ?? { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       if (!logger) return;

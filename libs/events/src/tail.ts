@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
-import { fromKafkaMessage } from './codec';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { fromKafkaMessage, headerString, HEADERS } from './codec';
+import { deadLetterMessage } from './consumer';
 import { EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
-import { KafkaLogger, whileBrokerSettles } from './kafka';
+import { consumerMetrics } from './metrics';
+import { assertTopicOwner, ForeignProducer } from './ownership';
+import { deadLetterTopic, TOPIC_OWNERS } from './topics';
+import { ensureTopics, KafkaLogger, whileBrokerSettles } from './kafka';
 
 export interface TailPosition {
   topic: string;
@@ -22,16 +26,30 @@ export interface TopicTailOptions {
   registry?: EventRegistry;
   groupPrefix: string;
   logger?: KafkaLogger;
+  /** Topic → the only `producer` its events may name (default: the catalogue's TOPIC_OWNERS). */
+  topicOwners?: Readonly<Record<string, string>>;
+  /**
+   * Also park refused events (foreign producer, undecodable) on `callcenter.<deadLetterGroup>.dead-letter.v1`.
+   * Off by default: a tail re-reads history at every start, so it would park the same message again
+   * each time; the service's consumer groups on the same topics park it once. Set it for a view
+   * that no consumer group of the service shares topics with.
+   */
+  deadLetterGroup?: string;
+  /** Called for each refused event (it is never handed to `handle`). */
+  onRefused?: (refusal: { topic: string; partition: number; offset: string; error: string }) => void;
 }
 
 /**
  * Every event of a topic, in this process, from a point in time on: an in-process view that each
  * instance keeps whole (a consumer group would split the partitions between instances).
  * Its group is throw-away: it commits nothing, so the broker forgets it once it stops.
- * Events that are not envelopes are skipped; the service's own consumers dead-letter them.
+ * Events that are not envelopes, or whose `producer` is not their topic's owner, are refused: never
+ * handed to `handle`, logged, and parked on a dead-letter topic when `deadLetterGroup` is set (the
+ * service's own consumer groups dead-letter them otherwise).
  */
 export class TopicTail {
   private consumer?: Consumer;
+  private producer?: Producer;
 
   constructor(private readonly options: TopicTailOptions) {}
 
@@ -53,8 +71,13 @@ export class TopicTail {
         const byTime = await whileBrokerSettles(() => admin.fetchTopicOffsetsByTimestamp(topic, since.getTime()));
         starts.push(...byTime.map((p) => ({ topic, partition: p.partition, offset: p.offset === '-1' ? high.get(p.partition)! : p.offset })));
       }
+      if (this.options.deadLetterGroup) await ensureTopics(admin, [{ topic: deadLetterTopic(this.options.deadLetterGroup) }]);
     } finally {
       await admin.disconnect();
+    }
+    if (this.options.deadLetterGroup) {
+      this.producer = kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
     }
     this.consumer = kafka.consumer({
       groupId: `${this.options.groupPrefix}-${randomUUID()}`,
@@ -71,9 +94,10 @@ export class TopicTail {
         for (const message of batch.messages) {
           try {
             const event = fromKafkaMessage(message);
+            assertTopicOwner(batch.topic, event, headerString(message.headers, HEADERS.producer), this.options.topicOwners ?? TOPIC_OWNERS);
             events.push(this.options.registry ? this.options.registry.upcast(event) : event);
           } catch (e) {
-            this.options.logger?.warn(`skipping undecodable ${batch.topic}/${batch.partition}@${message.offset}`, { error: String(e) });
+            await this.refuse(batch.topic, batch.partition, message, e);
           }
         }
         const last = batch.messages[batch.messages.length - 1];
@@ -96,7 +120,25 @@ export class TopicTail {
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
+    await this.producer?.disconnect();
     this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  private async refuse(topic: string, partition: number, message: KafkaMessage, e: unknown): Promise<void> {
+    const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const reason = e instanceof ForeignProducer ? 'foreign-producer' : 'undecodable';
+    this.options.logger?.error(`refusing ${topic}/${partition}@${message.offset}`, { error });
+    this.options.onRefused?.({ topic, partition, offset: message.offset, error });
+    const group = this.options.deadLetterGroup;
+    if (!group || !this.producer) return;
+    // If this write fails the batch fails and is fetched again: nothing refused goes unrecorded.
+    await this.producer.send({
+      topic: deadLetterTopic(group),
+      acks: -1,
+      messages: [deadLetterMessage(message, { topic, partition, offset: message.offset }, { error, attempts: 1, group, reason })],
+    });
+    consumerMetrics.deadLettered.inc({ group, topic, reason });
   }
 }
 

@@ -15,3 +15,10 @@ export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'analytics' | 'cons
 export function deadLetterTopic(consumerGroup: string): string {
   return `callcenter.${consumerGroup}.dead-letter.v1`;
 }
+
+/** Who may write each event topic: the one writer its ACLs allow, and the `producer` its events must name. */
+export const TOPIC_OWNERS: Readonly<Record<string, ServiceName>> = {
+  [TOPICS.intake]: 'intake',
+  [TOPICS.triage]: 'triage',
+  [TOPICS.dispatch]: 'dispatch',
+};

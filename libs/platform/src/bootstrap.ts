@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { DynamicModule, INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { InvalidConfiguration, PlatformConfig } from './config';
 import { PLATFORM_CONFIG } from './tokens';
 import { HttpErrorsFilter, validationExceptionFactory } from './http-errors.filter';
+import { httpMetricsMiddleware, serviceUp } from './metrics';
 
 export interface ServiceBootstrap {
   service: string;
@@ -16,6 +18,29 @@ export interface ServiceBootstrap {
   description: string;
   /** Extra transports (intake's gRPC server) connected before the app starts listening. */
   connect?: (app: INestApplication) => void | Promise<void>;
+  /** The validated settings; found in the module's PlatformModule when not given. */
+  config?: PlatformConfig;
+}
+
+/** The PlatformConfig a service module was built with (PlatformModule.forService provides it). */
+export function platformConfigOf(module: unknown, seen = new Set<unknown>()): PlatformConfig | undefined {
+  if (!module || typeof module !== 'object' || seen.has(module)) return undefined;
+  seen.add(module);
+  const dynamic = module as DynamicModule;
+  for (const p of dynamic.providers ?? []) {
+    if (typeof p === 'object' && p && 'provide' in p && p.provide === PLATFORM_CONFIG && 'useValue' in p) return p.useValue as PlatformConfig;
+  }
+  for (const imported of dynamic.imports ?? []) {
+    const found = platformConfigOf(imported, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The PEM certificate and key HTTPS and gRPC serve with, when TLS_CERT_FILE and TLS_KEY_FILE are set. */
+export function tlsFiles(config: Pick<PlatformConfig, 'TLS_CERT_FILE' | 'TLS_KEY_FILE'> | undefined): { cert: Buffer; key: Buffer } | undefined {
+  if (!config?.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
+  return { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) };
 }
 
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -27,9 +52,17 @@ export function refusePrototypeKeys(key: string, value: unknown): unknown {
 
 /** Creates and starts a service's HTTP side the same way for all four services. */
 export async function bootstrapService(module: unknown, options: ServiceBootstrap): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module as any, { bufferLogs: true, bodyParser: false });
+  const tls = tlsFiles(options.config ?? platformConfigOf(module));
+  const app = await NestFactory.create<NestExpressApplication>(module as any, {
+    bufferLogs: true,
+    bodyParser: false,
+    // TLS_CERT_FILE + TLS_KEY_FILE: HTTPS on the same port (health, metrics and the API alike).
+    ...(tls ? { httpsOptions: { cert: tls.cert, key: tls.key } } : {}),
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  // Before any route: every request is timed by its route template, refusals and 404s included.
+  app.use(httpMetricsMiddleware());
   // `__proto__` and friends have no business in a request; refusing them at parse time keeps them
   // out of class-transformer and every object built from the body.
   app.useBodyParser('json', { limit: '64kb', reviver: refusePrototypeKeys });
@@ -48,6 +81,7 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
   await options.connect?.(app);
   await app.startAllMicroservices();
   await app.listen(options.port, options.host);
+  serviceUp.set({ version: process.env.npm_package_version ?? '0.1.0' }, 1);
   return app;
 }
 

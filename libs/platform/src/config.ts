@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidateBy, ValidateIf } from 'class-validator';
 import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets } from '@callcenter/contracts';
@@ -105,6 +106,31 @@ export class PlatformConfig {
   @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
+  /**
+   * The service's own Kafka user (SCRAM): with it the connection is SASL_SSL and the broker's ACLs
+   * let the service write only its own topic. Empty: PLAINTEXT (local development).
+   */
+  @IsString()
+  KAFKA_SASL_USERNAME = '';
+
+  @IsString()
+  @Secret()
+  KAFKA_SASL_PASSWORD = '';
+
+  @IsIn(['scram-sha-512', 'scram-sha-256', 'plain'])
+  KAFKA_SASL_MECHANISM: 'scram-sha-512' | 'scram-sha-256' | 'plain' = 'scram-sha-512';
+
+  /** PEM of the CA that signed the brokers' certificates (empty: the system's CAs). Alone, it means TLS without SASL. */
+  @IsString()
+  KAFKA_SSL_CA_FILE = '';
+
+  /** PEM certificate (with its chain) and key: when both are set, HTTP serves HTTPS and intake's gRPC serves TLS. */
+  @IsString()
+  TLS_CERT_FILE = '';
+
+  @IsString()
+  TLS_KEY_FILE = '';
+
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// URI' })
   MONGODB_URI = 'mongodb://127.0.0.1:27017';
 
@@ -195,7 +221,7 @@ export function loadConfig<T extends object>(
   for (const key of switches) {
     if (settings[key] === undefined) settings[key] = !production;
   }
-  const problems = [...developmentAuthProblems(platform)];
+  const problems = [...developmentAuthProblems(platform), ...transportSecurityProblems(platform)];
   if (production) {
     if (!platform.OIDC_ISSUER) problems.push('OIDC_ISSUER: required in production, the identity provider whose access tokens the services accept');
     const marked: string[] = (Reflect.getMetadata(DEVELOPMENT_DEFAULTS, cls.prototype) ?? []).map(String);
@@ -203,12 +229,45 @@ export function loadConfig<T extends object>(
     problems.push(...kept.map((key) => `${key}: the development default may not be used in production`));
     const secrets: Record<string, SecretOptions> = Reflect.getMetadata(SECRETS, cls.prototype) ?? {};
     for (const [key, options] of Object.entries(secrets)) {
-      if (kept.includes(key) || typeof settings[key] !== 'string') continue;
+      // '' can only be a setting whose default is '' (empty values read as unset): not in use.
+      if (kept.includes(key) || typeof settings[key] !== 'string' || settings[key] === '') continue;
       problems.push(...secretProblems(key, settings[key] as string, options));
     }
   }
   if (problems.length) throw new InvalidConfiguration(problems);
   return config;
+}
+
+function unreadable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Kafka credentials and TLS files come in pairs and must be readable, or the service would fail later and less clearly. */
+function transportSecurityProblems(config: PlatformConfig): string[] {
+  const problems: string[] = [];
+  if (!!config.KAFKA_SASL_USERNAME !== !!config.KAFKA_SASL_PASSWORD) {
+    problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set both (SASL_SSL) or neither (PLAINTEXT)');
+  }
+  if (!!config.TLS_CERT_FILE !== !!config.TLS_KEY_FILE) problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both (TLS) or neither');
+  for (const key of ['KAFKA_SSL_CA_FILE', 'TLS_CERT_FILE', 'TLS_KEY_FILE'] as const) {
+    if (config[key] && unreadable(config[key])) problems.push(`${key}: cannot read ${config[key]}`);
+  }
+  return problems;
+}
+
+/** How this service connects to Kafka (libs/events createKafka): SASL_SSL with its own user, or PLAINTEXT. */
+export function kafkaSecurity(config: PlatformConfig) {
+  return {
+    caFile: config.KAFKA_SSL_CA_FILE || undefined,
+    sasl: config.KAFKA_SASL_USERNAME
+      ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
+      : undefined,
+  };
 }
 
 /** DEV_AUTH is refused outright where it would hand out tokens to anyone who can reach the port. */

@@ -10,3 +10,4 @@ export * from './http-errors.filter';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './auth';
+export * from './grpc-metrics';

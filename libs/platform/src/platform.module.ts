@@ -12,7 +12,7 @@ import {
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { Db, MongoClient } from 'mongodb';
 import {
   createEventProducer,
@@ -24,7 +24,7 @@ import {
   ServiceName,
 } from '@callcenter/events';
 import { AuthModule, oidcAudience } from './auth';
-import { PlatformConfig } from './config';
+import { kafkaSecurity, PlatformConfig } from './config';
 import { HealthController, InfrastructureHealth } from './health';
 import { kafkaLogger, loggingParams } from './logging';
 import { backboneMetrics } from './metrics';
@@ -126,19 +126,20 @@ export class PlatformModule {
       },
       {
         provide: KAFKA,
-        useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: service, logger: kafkaLogger('Kafka') }),
+        useFactory: () =>
+          createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: service, logger: kafkaLogger('Kafka'), ...kafkaSecurity(config) }),
       },
       {
         // Its own client with few retries: a health probe must answer fast, not retry for a minute.
         provide: HEALTH_KAFKA_ADMIN,
         useFactory: async () => {
-          const kafka = new Kafka({
+          const kafka = createKafka({
             clientId: `${service}-admin`,
             brokers: config.KAFKA_BROKERS.split(','),
             connectionTimeout: 1_500,
             requestTimeout: 5_000,
             retry: { retries: 1, initialRetryTime: 100 },
-            logCreator: () => () => undefined,
+            ...kafkaSecurity(config),
           });
           const admin = kafka.admin();
           await retry('kafka', 15, () => admin.connect());
@@ -149,7 +150,9 @@ export class PlatformModule {
         provide: EVENT_PRODUCER,
         useFactory: async (kafka: Kafka) => {
           const producer = createEventProducer(kafka);
-          await retry('kafka', 10, () => producer.connect());
+          // Only a service with a topic of its own writes events. An idempotent producer asks the
+          // broker for a producer id, which ACLs grant only to a principal allowed to write somewhere.
+          if (options.topic) await retry('kafka', 10, () => producer.connect());
           return producer;
         },
         inject: [KAFKA],

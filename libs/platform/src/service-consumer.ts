@@ -37,7 +37,6 @@ export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModul
         await this.handle(event);
         backboneMetrics.consumed.inc({ group, type: event.type });
       },
-      onDeadLetter: () => backboneMetrics.deadLettered.inc({ group }),
     });
     await this.consumer.start();
   }

@@ -1,9 +1,11 @@
 import { INestApplication } from '@nestjs/common';
+import { ServerCredentials } from '@grpc/grpc-js';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { withDeclaredDependencies } from './reflection';
 import { INTAKE_PACKAGE, INTAKE_PROTO_PATH, INTAKE_SERVICE } from '@callcenter/contracts';
+import { grpcMetricsInterceptor } from '@callcenter/platform';
 
 /** Whole request messages above this are refused by gRPC itself (RESOURCE_EXHAUSTED). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -13,7 +15,14 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
  * (grpc.health.v1) and, when `reflection` (GRPC_REFLECTION_ENABLED), server reflection, so grpcurl and ghz work against ReportIntake without
  * the .proto. (The health service is not in reflection: clients use the standard health.proto.)
  */
-export function connectGrpc(app: INestApplication, host: string, port: number, reflection = false): void {
+export function connectGrpc(
+  app: INestApplication,
+  host: string,
+  port: number,
+  reflection = false,
+  /** PEM certificate chain and key (TLS_CERT_FILE, TLS_KEY_FILE): TLS instead of plaintext. */
+  tls?: { cert: Buffer; key: Buffer },
+): void {
   app.connectMicroservice<MicroserviceOptions>(
     {
       transport: Transport.GRPC,
@@ -24,6 +33,10 @@ export function connectGrpc(app: INestApplication, host: string, port: number, r
         loader: { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true },
         maxReceiveMessageLength: MAX_MESSAGE_BYTES,
         gracefulShutdown: true,
+        // No client certificate is asked for: callers authenticate with x-api-key over the TLS channel.
+        ...(tls ? { credentials: ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) } : {}),
+        // Nest hands these options to grpc-js' Server constructor, which takes its interceptors there.
+        channelOptions: { interceptors: [grpcMetricsInterceptor()] } as Record<string, unknown>,
         onLoadPackageDefinition: (definition: any, server: any) => {
           if (reflection) new ReflectionService(withDeclaredDependencies(definition)).addToServer(server);
           new HealthImplementation({ '': 'SERVING', [`${INTAKE_PACKAGE}.${INTAKE_SERVICE}`]: 'SERVING' }).addToServer(server);
