@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Body, Controller, Get, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Db } from 'mongodb';
@@ -69,13 +69,14 @@ export class ReportHttpController {
 
   /** The check behind the review step: 200 with what will be sent (phone as E.164, the district's name), or 400 per field. */
   @Post('reports/check')
+  @HttpCode(200)
   check(@Body() body: CitizenReportInput, @Query('lang') lang: unknown, @Req() req: Request, @Res() res: Response) {
     const l = langOf(lang);
     if (this.tooLarge(req, res, l)) return;
     const checked = checkCitizenReport(body, this.jurisdiction.districts);
     if ('violations' in checked) return this.invalid(res, checked.violations, l);
     const r = checked.report;
-    res.json({ ...r, categoryLabel: CATEGORY_LABELS[r.category][l], location: { ...r.location, district: r.location.district?.name }, polres: this.jurisdiction.name });
+    res.status(200).json({ ...r, categoryLabel: CATEGORY_LABELS[r.category][l], location: { ...r.location, district: r.location.district?.name }, polres: this.jurisdiction.name });
   }
 
   @Post('reports')

@@ -215,7 +215,6 @@ function reportScreen() {
     replace(
       reviewSection,
       h('h1', { id: 'review-title', tabindex: -1 }, t.reviewTitle),
-      emergency(),
       dl([
         [t.category.replace(' *', ''), r.categoryLabel],
         [t.description.replace(' *', ''), r.description],
@@ -271,7 +270,6 @@ function reportScreen() {
         link(`/ikuti/${code}`, t.followThis, { class: 'button primary' }),
       ),
       copied,
-      emergency(),
       h('p', {}, link('/', t.newReport)),
     );
     showSection(doneSection);
