@@ -300,7 +300,7 @@ function followScreen(code: string | null) {
 function renderStatus(target: HTMLElement, s: any, live: boolean) {
   replace(
     target,
-    h('h2', {}, `${t.trackingCode} ${s.trackingCode}`),
+    h('h2', {}, `${t.trackingCode} `, h('span', { class: 'nowrap' }, s.trackingCode)),
     h('p', { class: 'now', role: 'status' }, `${t.statusNow}: `, h('strong', {}, stateLabel(s.state))),
     h('p', { class: 'hint' }, s.final ? t.liveFinal : live ? t.liveOn : ''),
     h('h3', {}, t.steps),
