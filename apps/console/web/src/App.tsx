@@ -1,4 +1,4 @@
-import { ReactNode, useCallback, useEffect, useState } from 'react';
+import { lazy, ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import type { Role } from '@reference';
 import { clock } from './format';
@@ -11,12 +11,22 @@ import { DispatchBoard } from './screens/DispatchBoard';
 import { QueueScreen } from './screens/QueueScreen';
 import { SupervisorScreen } from './screens/SupervisorScreen';
 import { UnitScreen } from './screens/UnitScreen';
+import { AdminScreen } from './screens/AdminScreen';
 
-const NAV: { path: string; key: 'navQueue' | 'navSupervisor' | 'navDispatch' | 'navUnit'; roles: Role[] }[] = [
+// Charts are for analysts and commanders: the operators' and units' screens load without them.
+const CommanderScreen = lazy(() => import('./screens/CommanderScreen').then((m) => ({ default: m.CommanderScreen })));
+const Dashboard = lazy(() => import('./screens/Dashboard').then((m) => ({ default: m.Dashboard })));
+const ReportList = lazy(() => import('./screens/Dashboard').then((m) => ({ default: m.ReportList })));
+const ReportTimeline = lazy(() => import('./screens/Dashboard').then((m) => ({ default: m.ReportTimeline })));
+
+const NAV: { path: string; key: 'navQueue' | 'navSupervisor' | 'navDispatch' | 'navUnit' | 'navDashboard' | 'navCommander' | 'navAdmin'; roles: Role[] }[] = [
   { path: '/queue', key: 'navQueue', roles: ['operator', 'supervisor'] },
   { path: '/supervisor', key: 'navSupervisor', roles: ['supervisor'] },
   { path: '/dispatch', key: 'navDispatch', roles: ['dispatcher', 'supervisor'] },
   { path: '/unit', key: 'navUnit', roles: ['unit'] },
+  { path: '/dashboard', key: 'navDashboard', roles: ['analyst', 'commander'] },
+  { path: '/commander', key: 'navCommander', roles: ['commander'] },
+  { path: '/admin', key: 'navAdmin', roles: ['admin'] },
 ];
 
 function LiveIndicator() {
@@ -121,6 +131,7 @@ export function App() {
     <>
       <Header />
       <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p className="panel muted">{t('loading')}</p>}>
         <Switch>
           <Route path="/">
             <Redirect to={homeOf(user)} replace />
@@ -154,6 +165,35 @@ export function App() {
               <UnitScreen />
             </RequireRole>
           </Route>
+          <Route path="/dashboard/reports/:reportId">
+            {(params) => (
+              <RequireRole roles={['analyst', 'commander']}>
+                <ReportTimeline reportId={params.reportId} />
+              </RequireRole>
+            )}
+          </Route>
+          <Route path="/dashboard/reports">
+            <RequireRole roles={['analyst', 'commander']}>
+              <ReportList />
+            </RequireRole>
+          </Route>
+          <Route path="/dashboard/:view?">
+            {(params) => (
+              <RequireRole roles={['analyst', 'commander']}>
+                <Dashboard view={params.view ?? 'volume'} />
+              </RequireRole>
+            )}
+          </Route>
+          <Route path="/commander">
+            <RequireRole roles={['commander']}>
+              <CommanderScreen />
+            </RequireRole>
+          </Route>
+          <Route path="/admin">
+            <RequireRole roles={['admin']}>
+              <AdminScreen />
+            </RequireRole>
+          </Route>
           <Route path="/no-screen">
             <div className="panel">
               <h1>{t('forbidden')}</h1>
@@ -166,6 +206,7 @@ export function App() {
             </div>
           </Route>
         </Switch>
+        </Suspense>
       </main>
       {helpOpen && <KeyHelp onClose={() => setHelpOpen(false)} />}
     </>

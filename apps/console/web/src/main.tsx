@@ -5,7 +5,7 @@ import { App } from './App';
 import { signIn } from './api/client';
 import { I18nProvider, initialLanguage, Language, translator } from './i18n';
 import { loadSession, Session, SessionProvider } from './session';
-import 'maplibre-gl/dist/maplibre-gl.css';
+
 import './styles.css';
 
 const queries = new QueryClient({

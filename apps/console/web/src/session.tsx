@@ -64,5 +64,8 @@ export function homeOf(user: SessionUser): string {
   if (hasRole(user, 'supervisor')) return '/supervisor';
   if (hasRole(user, 'dispatcher')) return '/dispatch';
   if (hasRole(user, 'unit')) return '/unit';
+  if (hasRole(user, 'commander')) return '/commander';
+  if (hasRole(user, 'analyst')) return '/dashboard/volume';
+  if (hasRole(user, 'admin')) return '/admin';
   return '/no-screen';
 }

@@ -21,6 +21,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commander's overview: open now, overdue, units busy or free, breaches in the last hour, today against the same weekday */
+        get: operations["AnalyticsHttpController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reports behind a count (drill-down), newest first: ids, times and dimensions, never personal data */
+        get: operations["AnalyticsHttpController_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/volume": {
         parameters: {
             query?: never;
@@ -141,6 +175,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anonymised monthly counts by category and district and response-time percentiles; cells under 5 suppressed */
+        get: operations["PublicStatsHttpController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -231,6 +282,127 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    AnalyticsHttpController_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                    "text/csv": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description requires one of the roles: analyst, commander */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                    "text/csv": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsHttpController_reports: {
+        parameters: {
+            query?: {
+                /** @description Reports received at or after (ISO-8601 with zone) */
+                from?: string;
+                /** @description Reports received before */
+                to?: string;
+                district?: string;
+                category?: string;
+                channel?: string;
+                priority?: string;
+                format?: "json" | "csv";
+                /** @description Only reports in this state (or ended by this triage decision) */
+                state?: "RECEIVED" | "IN_TRIAGE" | "REJECTED" | "DUPLICATE" | "ADVICE_GIVEN" | "FORWARDED" | "DISPATCHED" | "ON_SCENE" | "RESOLVED" | "CLOSED";
+                rejectionReason?: "PRANK" | "NOT_POLICE_MATTER" | "INSUFFICIENT_INFORMATION" | "OUT_OF_JURISDICTION";
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                    "text/csv": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description requires one of the roles: analyst, commander */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                    "text/csv": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                };
             };
         };
     };
@@ -709,6 +881,28 @@ export interface operations {
                         message: string;
                     };
                 };
+            };
+        };
+    };
+    PublicStatsHttpController_stats: {
+        parameters: {
+            query?: {
+                /** @description First month (Asia/Jakarta), default 11 months before `to` */
+                from?: string;
+                /** @description Last month, default the current one */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,3 +1,4 @@
+import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useRef, useState } from 'react';
 import { GeoJSONSource, LngLatBoundsLike, Map as MapLibre, MapLibreEvent, Marker, NavigationControl, StyleSpecification } from 'maplibre-gl';
 import { useI18n } from '../i18n';

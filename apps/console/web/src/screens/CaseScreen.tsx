@@ -5,7 +5,7 @@ import { CASE_STATUS_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, Priority, PRIORITI
 import { answer, ApiError, triage } from '../api/client';
 import type { CaseDetail } from '../api/views';
 import { Announcer, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
-import { MapPoint, MapView } from '../components/MapView';
+import { LazyMapView as MapView, MapPoint } from '../components/LazyMap';
 import { clock, dateTime, label, phone } from '../format';
 import { MessageKey, useI18n } from '../i18n';
 import { useLiveEvents } from '../live';

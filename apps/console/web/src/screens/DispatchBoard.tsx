@@ -5,7 +5,7 @@ import { CATEGORY_LABELS, INCIDENT_STATUS_LABELS, UNIT_STATUS_LABELS, UNIT_TYPE_
 import { answer, dispatch } from '../api/client';
 import type { IncidentDetail, IncidentView, Page, UnitView } from '../api/views';
 import { Announcer, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
-import { MapPoint, MapView } from '../components/MapView';
+import { LazyMapView as MapView, MapPoint } from '../components/LazyMap';
 import { clock, elapsed, label, number } from '../format';
 import { useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
