@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { DevelopmentDefault, PlatformConfig, Secret } from '@callcenter/platform';
 
 /** The citizens' portal's settings (README, "Configuration"). */
@@ -11,6 +11,14 @@ export class PortalConfig extends PlatformConfig {
   /** Intake's gRPC address, `host:port`. */
   @Matches(/^[^\s:/]+:\d{1,5}$/, { message: 'PORTAL_INTAKE_GRPC must be host:port' })
   PORTAL_INTAKE_GRPC = '127.0.0.1:50051';
+
+  /** TLS to intake's gRPC (intake with TLS_CERT_FILE/TLS_KEY_FILE); set automatically by PORTAL_INTAKE_CA_FILE. */
+  @IsBoolean({ message: 'PORTAL_INTAKE_TLS must be 1, true, 0 or false' })
+  PORTAL_INTAKE_TLS = false;
+
+  /** PEM of the CA that signed intake's certificate (empty: the system's CAs); implies TLS. */
+  @IsString()
+  PORTAL_INTAKE_CA_FILE = '';
 
   /** The portal's key as the calling system `web-portal` at intake (one of INTAKE_API_KEYS). */
   @IsString()

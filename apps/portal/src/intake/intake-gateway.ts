@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -21,7 +22,11 @@ export class IntakeGateway implements OnApplicationShutdown {
   private readonly client: any;
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PortalConfig) {
-    this.client = new ReportIntake(config.PORTAL_INTAKE_GRPC, grpc.credentials.createInsecure());
+    const tls = config.PORTAL_INTAKE_TLS || !!config.PORTAL_INTAKE_CA_FILE;
+    const credentials = tls
+      ? grpc.credentials.createSsl(config.PORTAL_INTAKE_CA_FILE ? readFileSync(config.PORTAL_INTAKE_CA_FILE) : null)
+      : grpc.credentials.createInsecure();
+    this.client = new ReportIntake(config.PORTAL_INTAKE_GRPC, credentials);
   }
 
   private metadata(correlationId?: string): grpc.Metadata {
