@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { ServiceName } from '@callcenter/events';
 import { PlatformModule } from '@callcenter/platform';
 import { FollowHttpController } from './follow/follow.http.controller';
 import { IntakeGateway } from './intake/intake-gateway';
@@ -14,7 +13,7 @@ export class PortalModule {
     return {
       module: PortalModule,
       // No topics: the portal neither writes nor reads events. Its database holds only rate limits and the idempotency keys it has submitted.
-      imports: [PlatformModule.forService({ service: 'portal' as ServiceName, config, consumes: [] })],
+      imports: [PlatformModule.forService({ service: 'portal', config, consumes: [] })],
       controllers: [ReportHttpController, FollowHttpController, PublicStatsHttpController],
       providers: [IntakeGateway, AbuseGuard],
     };

@@ -9,7 +9,7 @@ export const TOPICS = {
   dispatch: 'callcenter.dispatch.events.v1',
 } as const;
 
-export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'analytics' | 'console';
+export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'analytics' | 'console' | 'portal';
 
 /** Where a consumer group parks what it could not process, with the error. */
 export function deadLetterTopic(consumerGroup: string): string {
