@@ -50,3 +50,12 @@ ensure_chromium() {
   say "installing Debian's chromium (apt-get)"
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >&2
 }
+
+# Debian's Prometheus for the monitoring tests: promtool checks infra/prometheus/*.yml and a real
+# server scrapes a service (PROMETHEUS_BIN / PROMTOOL_BIN point elsewhere).
+ensure_prometheus() {
+  if [[ -x "${PROMTOOL_BIN:-/usr/bin/promtool}" && -x "${PROMETHEUS_BIN:-/usr/bin/prometheus}" ]]; then return 0; fi
+  if [[ "$(id -u)" != 0 ]]; then say "Prometheus is missing: install Debian's prometheus package (as root: apt-get install prometheus), or set PROMETHEUS_BIN and PROMTOOL_BIN"; return 1; fi
+  say "installing Debian's prometheus (apt-get)"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
+}
