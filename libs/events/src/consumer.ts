@@ -43,7 +43,8 @@ export interface EventConsumerOptions {
   lagIntervalMs?: number;
 }
 
-export type DeadLetterReason = 'handler-failed' | 'undecodable' | 'foreign-producer';
+export const DEAD_LETTER_REASONS = ['handler-failed', 'undecodable', 'foreign-producer'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 const silent: KafkaLogger = { log() {}, warn() {}, error() {} };
 
@@ -95,6 +96,8 @@ export class EventConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    // Every series an alert watches exists from the start at 0, so its first increase is seen.
+    for (const topic of topics) for (const reason of DEAD_LETTER_REASONS) consumerMetrics.deadLettered.inc({ group: groupId, topic, reason }, 0);
     const every = this.options.lagIntervalMs ?? 15_000;
     if (every > 0) {
       this.lagAdmin = kafka.admin();

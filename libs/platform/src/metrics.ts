@@ -62,3 +62,19 @@ export function grpcCodeName(code: number | undefined): string {
 
 /** The metrics registry every service serves at /metrics. */
 export const metricsRegistry = register;
+
+/**
+ * A gauge computed when Prometheus scrapes (from in-memory state: a queue, a board, a read model).
+ * Registering it again (a module built twice in one process) replaces the earlier one.
+ */
+export function scrapedGauge(name: string, help: string, read: () => number | undefined): Gauge {
+  register.removeSingleMetric(name);
+  return new Gauge({
+    name,
+    help,
+    collect() {
+      const value = read();
+      if (value !== undefined) this.set(value);
+    },
+  });
+}

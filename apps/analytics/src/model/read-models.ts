@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { IllegalState } from '@callcenter/contracts';
 import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
-import { KAFKA, kafkaLogger, MONGO_DB } from '@callcenter/platform';
+import { KAFKA, kafkaLogger, MONGO_DB, scrapedGauge } from '@callcenter/platform';
 import { AnalyticsModel } from './analytics-model';
 
 const ALL_TOPICS = [TOPICS.intake, TOPICS.triage, TOPICS.dispatch];
@@ -18,6 +18,22 @@ export interface RebuildProgress {
   startedAt: string;
   finishedAt: string | null;
   error: string | null;
+}
+
+/** A report should have a triage case this soon after it was received. */
+export const AWAITING_CASE_AFTER_MS = 60_000;
+/** Older reports without a case drop out of the count (the dead-letter alert has paged by then). */
+export const AWAITING_CASE_LOOKBACK_MS = 3_600_000;
+
+/** Reports received between an hour and a minute ago whose TriageCaseOpened has not been seen. */
+export function reportsAwaitingCase(model: AnalyticsModel, now: number): number {
+  let count = 0;
+  for (const f of model.facts.values()) {
+    if (!f.receivedAt || f.suggestedPriority !== null) continue;
+    const age = now - Date.parse(f.receivedAt);
+    if (age >= AWAITING_CASE_AFTER_MS && age <= AWAITING_CASE_LOOKBACK_MS) count++;
+  }
+  return count;
 }
 
 /** One generation: a model, the tail that feeds it, and how far it must read to be complete. */
@@ -106,6 +122,13 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(@Inject(KAFKA) private readonly kafka: Kafka, @Inject(MONGO_DB) db: Db) {
     this.generations = db.collection('analytics_generations');
+    // Analytics watches the hand-over from intake to triage because it is neither: it reads both
+    // topics whole, so it still counts when triage is down, stalled or dead-lettering.
+    scrapedGauge(
+      'callcenter_reports_awaiting_triage_case',
+      `Reports received ${AWAITING_CASE_AFTER_MS / 1000} s to ${AWAITING_CASE_LOOKBACK_MS / 3_600_000} h ago for which triage has not opened a case`,
+      () => (this.current ? reportsAwaitingCase(this.current.model, Date.now()) : undefined),
+    );
   }
 
   get model(): AnalyticsModel {

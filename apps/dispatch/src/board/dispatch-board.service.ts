@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { dispatchEvents, EventEnvelope, UNIT_EVENT_TYPES, EventRegistry, followWithSnapshot, MongoEventStore, Projected, TopicTail, TOPICS } from '@callcenter/events';
-import { EVENT_STORE, KAFKA, kafkaLogger, MONGO_DB } from '@callcenter/platform';
+import { EVENT_STORE, KAFKA, kafkaLogger, MONGO_DB, scrapedGauge } from '@callcenter/platform';
 import { DispatchRules } from '../dispatch.rules';
-import { Incident, incidentDecider, IncidentState } from '../incident/incident.decider';
+import { dispatchDueAt, Incident, incidentDecider, IncidentState } from '../incident/incident.decider';
 import { Unit, unitDecider, UnitState } from '../unit/unit.decider';
 import { DispatchBoard } from './dispatch-board';
 
@@ -30,6 +30,16 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
     private readonly rules: DispatchRules,
   ) {
     this.board = new DispatchBoard(rules.jurisdiction);
+    // Every instance holds the whole board, so each reports the same figure (alerts take the max).
+    scrapedGauge('callcenter_dispatch_overdue_incidents', 'Incidents still awaiting a unit past their priority’s time-to-dispatch target (PRIORITY_TARGETS)', () => {
+      const now = new Date();
+      const late = (i: Incident) => {
+        if (i.status !== 'AWAITING_UNIT') return false;
+        const due = dispatchDueAt(i, this.rules.targets);
+        return i.overdue || (due !== null && now >= due);
+      };
+      return this.board.due(now, late, Number.POSITIVE_INFINITY).overdue.length;
+    });
     this.units = db.collection(UNITS_SNAPSHOT);
     this.incidents = db.collection(OPEN_INCIDENTS_SNAPSHOT);
   }

@@ -13,7 +13,7 @@ import {
   triageEvents,
   TriageEnvelope,
 } from '@callcenter/events';
-import { EVENT_STORE, kafkaLogger, KAFKA, MONGO_DB } from '@callcenter/platform';
+import { EVENT_STORE, kafkaLogger, KAFKA, MONGO_DB, scrapedGauge } from '@callcenter/platform';
 import { TriageCase, TriageCaseState, triageCaseDecider } from '../case/triage-case.decider';
 import { RecentReport } from '../suggestions';
 import { TriageRules } from '../triage.rules';
@@ -55,6 +55,11 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.recent = new RecentReports(rules.duplicates);
     this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
+    // Every instance holds the whole queue, so each reports the same figure (alerts take the max).
+    scrapedGauge('callcenter_triage_overdue_cases', 'Open triage cases past their priority’s time-to-triage target (PRIORITY_TARGETS)', () =>
+      this.index.stats(new Date(), this.rules.targets).overdue,
+    );
+    scrapedGauge('callcenter_triage_open_cases', 'Open triage cases (queued, in triage or escalated)', () => this.index.size);
   }
 
   async onApplicationBootstrap() {
