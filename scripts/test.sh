@@ -11,6 +11,7 @@ ensure_node
 ensure_built
 ensure_grpc_tools
 ensure_chromium
+ensure_prometheus
 say "type-checking (tsc --noEmit)"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p apps/console/web/tsconfig.json --noEmit

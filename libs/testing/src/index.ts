@@ -108,7 +108,13 @@ process.once('exit', () => {
  * Starts a built service (dist/apps/<name>/src/main.js) as its own process against the test
  * infrastructure and waits until /health/ready answers 200.
  */
-export async function startService(name: string, httpPort: number, env: Record<string, string>): Promise<RunningService> {
+export async function startService(
+  name: string,
+  httpPort: number,
+  env: Record<string, string>,
+  /** `https.ca`: the service serves HTTPS (TLS_CERT_FILE); its readiness is checked over TLS against this CA. */
+  options: { https?: { ca: string | Buffer } } = {},
+): Promise<RunningService> {
   const { spawn } = await import('node:child_process');
   const path = await import('node:path');
   // libs/testing/src in tests, dist/libs/testing/src in benchmarks
@@ -139,8 +145,10 @@ export async function startService(name: string, httpPort: number, env: Record<s
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${output}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/health/ready`);
-      if (res.status === 200) break;
+      const status = options.https
+        ? (await httpsGet(`https://127.0.0.1:${httpPort}/health/ready`, options.https.ca)).status
+        : (await fetch(`http://127.0.0.1:${httpPort}/health/ready`)).status;
+      if (status === 200) break;
     } catch {
       /* not listening yet */
     }
@@ -164,6 +172,22 @@ export async function startService(name: string, httpPort: number, env: Record<s
     },
   };
 }
+/** GET over HTTPS trusting only `ca` (fetch cannot be given a CA): status and body. */
+export async function httpsGet(url: string, ca: string | Buffer): Promise<{ status: number; body: string; protocol: string | null }> {
+  const https = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca, timeout: 5_000 }, (res) => {
+      let body = '';
+      const protocol = (res.socket as import('node:tls').TLSSocket | null)?.getProtocol?.() ?? null;
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, protocol }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
 export * from './clients';
 export * from './oidc';
 
