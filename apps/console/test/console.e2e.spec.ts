@@ -238,7 +238,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await context.close();
   });
 
-  it('answers 401 to a forged or ended session and 403 to a change without the CSRF token', async () => {
+  it('answers 401 to a forged or ended session and 403 to a change without the CSRF token, and keeps every token from the page', async () => {
     expect((await fetch(`${CONSOLE}/api/session`, { headers: { cookie: 'cc_session=forged-0123456789' } })).status).toBe(401);
     const { context, page } = await signIn(browser, CONSOLE, 'op-sari', { path: QUEUE });
     const cookie = (await context.cookies()).find((c) => c.name === 'cc_session')!;
@@ -254,6 +254,11 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
       return JSON.stringify({ ...w.localStorage, ...w.sessionStorage }) + w.document.cookie;
     });
     expect(readable).not.toMatch(/eyJ/);
+    // A session that has ended (signed out elsewhere) is refused like a forged one.
+    const { csrfToken } = (await (await fetch(`${CONSOLE}/api/session`, { headers })).json()) as { csrfToken: string };
+    expect((await fetch(`${CONSOLE}/auth/logout`, { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(200);
+    expect((await fetch(`${CONSOLE}/api/session`, { headers })).status).toBe(401);
+    expect((await fetch(`${CONSOLE}/api/triage/api/v1/queue`, { headers })).status).toBe(401);
     await context.close();
   });
 

@@ -150,6 +150,7 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
   it('lets an admin rebuild the read models from the browser and watch it to the switch', async () => {
     const { context, page } = await signIn(browser, CONSOLE, 'adm-eko');
     await see(page.getByRole('heading', { name: 'Administrasi model baca' })).toBeVisible();
+    await see(page.getByTestId('generation')).toHaveText(/^\d+$/);
     const before = Number(await page.getByTestId('generation').textContent());
     await page.getByRole('button', { name: 'Bangun ulang semua model baca' }).click();
     await see(page.getByTestId('rebuild-progress')).toContainText(/RUNNING|SWITCHED/);

@@ -11,6 +11,7 @@ export default defineConfig({
   resolve: {
     alias: { '@reference': here('../../../libs/contracts/src/reference-data.ts') },
   },
+  worker: { format: 'es' },
   build: {
     outDir: here('../../../dist/apps/console/web'),
     emptyOutDir: true,

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { CookieOptions, Response } from 'express';
 import { PLATFORM_CONFIG } from '@callcenter/platform';
@@ -76,6 +76,7 @@ export class SessionHttpController {
 
   /** Ends the console's session and answers where to end the provider's. */
   @Post('auth/logout')
+  @HttpCode(200)
   @UseGuards(SignedInGuard)
   async logout(@Req() req: SessionRequest, @Res() res: Response) {
     const session = req.session!;

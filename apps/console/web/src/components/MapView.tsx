@@ -1,6 +1,10 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useRef, useState } from 'react';
-import { GeoJSONSource, LngLatBoundsLike, Map as MapLibre, MapLibreEvent, Marker, NavigationControl, StyleSpecification } from 'maplibre-gl';
+import { GeoJSONSource, LngLatBoundsLike, Map as MapLibre, MapLibreEvent, Marker, NavigationControl, setWorkerUrl, StyleSpecification } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+
+// The worker is bundled as a file of our own origin, so the content security policy needs no blob: workers.
+setWorkerUrl(workerUrl);
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 

@@ -96,8 +96,11 @@ export function useKeys(bindings: Record<string, () => void>, enabled = true) {
 }
 
 /** "Tolak (T)": the key shown on the button, the same letter in both languages. */
-export const withKey = (text: string, key: string) => (
-  <>
-    {text} <kbd aria-hidden="true">{key}</kbd>
-  </>
-);
+export const withKey = (text: string, key: string) =>
+  key ? (
+    <>
+      {text} <kbd aria-hidden="true">{key}</kbd>
+    </>
+  ) : (
+    text
+  );
