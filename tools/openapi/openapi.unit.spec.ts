@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openApiDocuments } from './export-openapi';
+
+/** The console's typed client is generated from these files; a service change must regenerate them. */
+describe('the OpenAPI documents the console is typed from', () => {
+  it('match what the services declare now (run `npm run openapi` after changing a route or DTO)', async () => {
+    const documents = await openApiDocuments();
+    for (const [name, document] of Object.entries(documents)) {
+      const committed = JSON.parse(readFileSync(join(__dirname, '../../apps/console/web/src/api', `${name}.openapi.json`), 'utf8'));
+      expect({ name, document: JSON.parse(JSON.stringify(document)) }).toEqual({ name, document: committed });
+    }
+  });
+});
