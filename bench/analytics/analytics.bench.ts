@@ -1332,6 +1332,18 @@ async function main() {
         ? `every one of the ${int(total)} events on the topics was applied (generation record)`
         : `${int(applied)} of ${int(total)} events applied; ${int(total - applied)} skipped because their stream had already reached that version (duplicates, or a stream's events out of order on its partition)`;
 
+  // ── report of part 1 now, so a run cut short later keeps it ──
+  console.log(
+    `analytics: LOG_LEVEL=warn, NODE_ENV=test, fresh MONGODB_DB_PREFIX ${prefix}; start-up load average ${loadStart}; ${cpuLine(cpuStart)} (analytics itself ${f(cpuStartAnalytics, 1)} s CPU)`,
+  );
+  console.log(table(rows, ['l', 'r', 'r', 'r', 'l', 'l']));
+  console.log(`check: ${integrity}`);
+  if (rebuildInfo) console.log(`rebuild: ${cpuLine(rebuildInfo.cpu)}; load average at its start ${rebuildInfo.load}`);
+  console.log(
+    `analytics RSS (VmRSS): peak during start-up ${f(startPeakRss, 0)} MiB, ready ${f(rssReady, 0)} MiB` +
+      (rebuildInfo ? `, peak during the rebuild (two generations) ${f(rebuildInfo.peakRss, 0)} MiB, after the switch ${f(rssAfterReplay, 0)} MiB` : ''),
+  );
+
   // ── 2. queries ──
   const queryRows: { label: string; concurrency: number; lat: Pct; rps: number; bytes: number; cpuMs: number; benchCpuMs: number; errors: number; lastError: string; goal: boolean }[] = [];
   let cpuQueries: CpuReading | undefined;
@@ -1385,6 +1397,40 @@ async function main() {
     rssAfterQueries = rssMiB(service.pid);
     await cutProfile(service, 'queries');
   }
+  if (cfg.queries) {
+    console.log(`\n=== 2. Queries on that history (${int(total)} events; goal p99 ≤ ${GOAL_QUERY_P99_MS} ms) ===`);
+    console.log(
+      `closed loop, ${cfg.warmup} warm-up (at most ${cfg.maxWarmupS} s) + ${cfg.requests} measured requests per row (fewer, but at least ${cfg.minRequests}, when a row passes ${cfg.maxRowS} s: see n), ` +
+        `keep-alive HTTP/1.1, analyst token; request sent → whole body read; ms; one day = ${oneDay}`,
+    );
+    const qRows: (string | number)[][] = [['query', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'analytics cpu ms/req', 'bench cpu ms/req', 'errors', `p99 ≤ ${GOAL_QUERY_P99_MS} ms`]];
+    for (const r of queryRows) {
+      qRows.push([
+        r.label,
+        r.concurrency,
+        ...pctCells(r.lat),
+        f(r.rps, 1),
+        int(r.bytes),
+        f(r.cpuMs, 2),
+        f(r.benchCpuMs, 2),
+        r.errors ? `${r.errors} (${r.lastError.slice(0, 60)})` : 0,
+        r.goal ? (r.lat.p99 <= GOAL_QUERY_P99_MS ? 'met' : `MISSED by ${f(r.lat.p99 - GOAL_QUERY_P99_MS, 1)} ms`) : 'n/a',
+      ]);
+    }
+    console.log(table(qRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+    const goals = queryRows.filter((r) => r.goal);
+    for (const c of cfg.concurrency) {
+      const rowsC = goals.filter((r) => r.concurrency === c);
+      const missed = rowsC.filter((r) => r.lat.p99 > GOAL_QUERY_P99_MS);
+      const worst = rowsC.reduce((a, b) => (b.lat.p99 > a.lat.p99 ? b : a));
+      console.log(
+        `GOAL p99 ≤ ${GOAL_QUERY_P99_MS} ms at concurrency ${c}: ${missed.length ? 'MISSED' : 'MET'} (${rowsC.length - missed.length}/${rowsC.length} rows met); ` +
+          `worst ${worst.label}: p99 ${f(worst.lat.p99)} ms${worst.lat.p99 > GOAL_QUERY_P99_MS ? ` (over by ${f(worst.lat.p99 - GOAL_QUERY_P99_MS)} ms)` : ''}`,
+      );
+    }
+    if (cpuQueries) console.log(`queries: ${cpuLine(cpuQueries)}; load average before ${loadQ[0]}, after ${loadQ[1]}`);
+    console.log(`analytics RSS (VmRSS) after the queries: ${f(rssAfterQueries, 0)} MiB`);
+  }
   await stopAnalytics(service);
 
   // ── baselines on the same topics, analytics stopped ──
@@ -1424,18 +1470,6 @@ async function main() {
     });
   }
 
-  // ── report ──
-  console.log(
-    `analytics: LOG_LEVEL=warn, NODE_ENV=test, fresh MONGODB_DB_PREFIX ${prefix}; start-up load average ${loadStart}; ${cpuLine(cpuStart)} (analytics itself ${f(cpuStartAnalytics, 1)} s CPU)`,
-  );
-  console.log(table(rows, ['l', 'r', 'r', 'r', 'l', 'l']));
-  console.log(`check: ${integrity}`);
-  if (rebuildInfo) console.log(`rebuild: ${cpuLine(rebuildInfo.cpu)}; load average at its start ${rebuildInfo.load}`);
-  console.log(
-    `analytics RSS (VmRSS): peak during start-up ${f(startPeakRss, 0)} MiB, ready ${f(rssReady, 0)} MiB` +
-      (rebuildInfo ? `, peak during the rebuild (two generations) ${f(rebuildInfo.peakRss, 0)} MiB, after the switch ${f(rssAfterReplay, 0)} MiB` : '') +
-      (Number.isFinite(rssAfterQueries) ? `, after the queries ${f(rssAfterQueries, 0)} MiB` : ''),
-  );
   if (base.length) {
     console.log(`\nbaselines over the same ${int(total)} events, analytics stopped (load average at their start ${loadB}):`);
     const ref = rebuildInfo ? rebuildInfo.reported.total / rebuildInfo.caughtUpS : startEps;
@@ -1443,39 +1477,6 @@ async function main() {
     const bRows: (string | number)[][] = [['reader', 'events', 'seconds', 'events/s', `analytics ${refLabel} as a share`, 'notes']];
     for (const b of base) bRows.push([b.label, int(b.events), f(b.seconds, 1), int(b.eps), `${f((100 * ref) / b.eps, 1)} %`, b.notes]);
     console.log(table(bRows, ['l', 'r', 'r', 'r', 'r', 'l']));
-  }
-  if (cfg.queries) {
-    console.log(`\n=== 2. Queries on that history (${int(total)} events; goal p99 ≤ ${GOAL_QUERY_P99_MS} ms) ===`);
-    console.log(
-      `closed loop, ${cfg.warmup} warm-up (at most ${cfg.maxWarmupS} s) + ${cfg.requests} measured requests per row (fewer, but at least ${cfg.minRequests}, when a row passes ${cfg.maxRowS} s: see n), ` +
-        `keep-alive HTTP/1.1, analyst token; request sent → whole body read; ms; one day = ${oneDay}`,
-    );
-    const qRows: (string | number)[][] = [['query', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'analytics cpu ms/req', 'bench cpu ms/req', 'errors', `p99 ≤ ${GOAL_QUERY_P99_MS} ms`]];
-    for (const r of queryRows) {
-      qRows.push([
-        r.label,
-        r.concurrency,
-        ...pctCells(r.lat),
-        f(r.rps, 1),
-        int(r.bytes),
-        f(r.cpuMs, 2),
-        f(r.benchCpuMs, 2),
-        r.errors ? `${r.errors} (${r.lastError.slice(0, 60)})` : 0,
-        r.goal ? (r.lat.p99 <= GOAL_QUERY_P99_MS ? 'met' : `MISSED by ${f(r.lat.p99 - GOAL_QUERY_P99_MS, 1)} ms`) : 'n/a',
-      ]);
-    }
-    console.log(table(qRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
-    const goals = queryRows.filter((r) => r.goal);
-    for (const c of cfg.concurrency) {
-      const rowsC = goals.filter((r) => r.concurrency === c);
-      const missed = rowsC.filter((r) => r.lat.p99 > GOAL_QUERY_P99_MS);
-      const worst = rowsC.reduce((a, b) => (b.lat.p99 > a.lat.p99 ? b : a));
-      console.log(
-        `GOAL p99 ≤ ${GOAL_QUERY_P99_MS} ms at concurrency ${c}: ${missed.length ? 'MISSED' : 'MET'} (${rowsC.length - missed.length}/${rowsC.length} rows met); ` +
-          `worst ${worst.label}: p99 ${f(worst.lat.p99)} ms${worst.lat.p99 > GOAL_QUERY_P99_MS ? ` (over by ${f(worst.lat.p99 - GOAL_QUERY_P99_MS)} ms)` : ''}`,
-      );
-    }
-    if (cpuQueries) console.log(`queries: ${cpuLine(cpuQueries)}; load average before ${loadQ[0]}, after ${loadQ[1]}`);
   }
   if (cfg.cpuProf) {
     await sleep(500);
