@@ -1,7 +1,8 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { SessionRequest, SignedInGuard } from '../session/signed-in.guard';
+import { Sessions } from '../session/sessions';
+import { SESSION_COOKIE, SessionRequest, SignedInGuard } from '../session/signed-in.guard';
 import { visibleTo } from './live-event';
 import { LiveFeed } from './live-feed';
 
@@ -14,7 +15,7 @@ const HEARTBEAT_MS = 15_000;
 @ApiExcludeController()
 @Controller('api')
 export class LiveHttpController {
-  constructor(private readonly feed: LiveFeed) {}
+  constructor(private readonly feed: LiveFeed, private readonly sessions: Sessions) {}
 
   @Get('live')
   @UseGuards(SignedInGuard)
@@ -31,7 +32,12 @@ export class LiveHttpController {
       const visible = events.filter((e) => visibleTo(viewer, e));
       if (visible.length) res.write(`event: changes\ndata: ${JSON.stringify(visible)}\n\n`);
     });
-    const heartbeat = setInterval(() => res.write(`event: heartbeat\ndata: ${JSON.stringify({ at: new Date().toISOString() })}\n\n`), HEARTBEAT_MS);
+    // The heartbeat also ends the stream once the session has ended (signed out, expired, idle).
+    const sessionId = req.cookies?.[SESSION_COOKIE];
+    const heartbeat = setInterval(async () => {
+      if (!(await this.sessions.find(sessionId).catch(() => null))) return res.end();
+      res.write(`event: heartbeat\ndata: ${JSON.stringify({ at: new Date().toISOString() })}\n\n`);
+    }, HEARTBEAT_MS);
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
