@@ -7,6 +7,7 @@ export * from './health';
 export * from './service-consumer';
 export * from './service-timer';
 export * from './http-errors.filter';
+export * from './transient';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './auth';

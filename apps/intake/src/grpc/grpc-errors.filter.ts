@@ -3,6 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Observable, throwError } from 'rxjs';
 import { CallCenterError, ValidationFailed } from '@callcenter/contracts';
+import { isTransientFailure } from '@callcenter/platform';
 
 const CODES: Record<CallCenterError['code'], GrpcStatus> = {
   VALIDATION_FAILED: GrpcStatus.INVALID_ARGUMENT,
@@ -17,13 +18,20 @@ export interface GrpcError {
   violations?: { field: string; message: string }[];
 }
 
-/** The one place the error vocabulary becomes gRPC status codes. */
+/**
+ * The one place the error vocabulary becomes gRPC status codes. An outage or timeout of the
+ * database or Kafka is UNAVAILABLE (the report was not accepted; a well-behaved client retries,
+ * and the retry is idempotent by external id), never INTERNAL.
+ */
 export function toGrpcError(error: unknown): GrpcError {
   if (error instanceof RpcException) return error.getError() as GrpcError;
   if (error instanceof ValidationFailed) {
     return { code: GrpcStatus.INVALID_ARGUMENT, message: error.message, violations: error.violations };
   }
   if (error instanceof CallCenterError) return { code: CODES[error.code], message: error.message };
+  if (isTransientFailure(error)) {
+    return { code: GrpcStatus.UNAVAILABLE, message: 'intake cannot store reports right now; retry with the same external_id' };
+  }
   return { code: GrpcStatus.INTERNAL, message: 'internal error' };
 }
 
@@ -33,7 +41,13 @@ export class GrpcErrorsFilter implements RpcExceptionFilter {
 
   catch(error: unknown, _host: ArgumentsHost): Observable<never> {
     const mapped = toGrpcError(error);
-    if (mapped.code === GrpcStatus.INTERNAL) this.logger.error(error instanceof Error ? error.stack : String(error));
+    logUnexpected(this.logger, mapped, error);
     return throwError(() => ({ code: mapped.code, message: mapped.message }));
   }
+}
+
+/** INTERNAL is a bug: its stack is logged; UNAVAILABLE is an outage: one line is enough. */
+export function logUnexpected(logger: Logger, mapped: GrpcError, error: unknown): void {
+  if (mapped.code === GrpcStatus.INTERNAL) logger.error(error instanceof Error ? error.stack : String(error));
+  else if (mapped.code === GrpcStatus.UNAVAILABLE) logger.warn(`unavailable: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
 }

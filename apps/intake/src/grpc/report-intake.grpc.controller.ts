@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller, Logger, UseFilters } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { defer, from, interval, merge, mergeMap, Observable, startWith, switchMap, takeWhile, filter, distinctUntilChanged, map } from 'rxjs';
@@ -9,7 +9,7 @@ import { normalizeTrackingCode } from '../report/tracking-code';
 import { evolveReportStatus, ReportStatusView } from '../status/report-status.projection';
 import { EventEnvelope } from '@callcenter/events';
 import { ReportStatusStore } from '../status/report-status.store';
-import { GrpcErrorsFilter, toGrpcError } from './grpc-errors.filter';
+import { GrpcErrorsFilter, logUnexpected, toGrpcError } from './grpc-errors.filter';
 import { correlationIdOf, toReportStatus, toSubmitReportDto, toSubmitReportResponse } from './wire';
 
 const WATCH_POLL_MS = 2_000;
@@ -18,6 +18,8 @@ const WATCH_POLL_MS = 2_000;
 @Controller()
 @UseFilters(GrpcErrorsFilter)
 export class ReportIntakeGrpcController {
+  private readonly logger = new Logger('GrpcErrors');
+
   constructor(
     private readonly callers: CallingSystems,
     private readonly submissions: SubmitReportHandler,
@@ -30,7 +32,11 @@ export class ReportIntakeGrpcController {
     return this.submitOne(caller, request, correlationIdOf(metadata));
   }
 
-  /** Every item is answered in turn; a refused item carries `error` and the stream goes on. */
+  /**
+   * Every item is answered in turn; a refused or failed item carries `error` (UNAVAILABLE when the
+   * database or Kafka is out: retry that item) and the stream goes on, so the items in flight
+   * beside it are not lost.
+   */
   @GrpcStreamMethod(INTAKE_SERVICE, 'SubmitReports')
   submitReports(requests: Observable<any>, metadata: Metadata): Observable<any> {
     const caller = this.callers.authenticate(metadata);
@@ -41,7 +47,7 @@ export class ReportIntakeGrpcController {
           return await this.submitOne(caller, request, correlationId);
         } catch (e) {
           const error = toGrpcError(e);
-          if (error.code === GrpcStatus.INTERNAL) throw e;
+          logUnexpected(this.logger, error, e);
           return {
             external_id: typeof request?.external_id === 'string' ? request.external_id : '',
             error: { code: GrpcStatus[error.code], message: error.message, violations: error.violations ?? [] },
