@@ -3,7 +3,7 @@
 #   callcenter/debian:bookworm          Debian bookworm minbase (debootstrap + docker import; once)
 #   callcenter/node:24-bookworm-slim    stand-in for node:24-bookworm-slim (node from .cache/node)
 #   callcenter/jre:17-bookworm          Debian's OpenJDK 17 JRE (apt inside the build)
-#   callcenter/services:local           intake, triage, dispatch, analytics, console (infra/images/services.Dockerfile)
+#   callcenter/services:local           intake, triage, dispatch, analytics, console, portal (infra/images/services.Dockerfile)
 #   callcenter/oidc-provider:local      the embedded OIDC provider, stand-in for the real IdP
 #   callcenter/kafka:local              Apache Kafka 4.1 KRaft from the Maven Central jars
 #   callcenter/mongo-java-server:local  stand-in for mongo:7 (mongo-java-server + H2)
@@ -72,14 +72,15 @@ say "compiling apps/ and libs/ without tests (swc) and the console web app (vite
 rm -rf "$APP/dist" "$APP/config" "$APP/infra"
 npx swc apps libs -d "$APP/dist" --copy-files --quiet \
   --ignore '**/*.spec.ts' --ignore 'apps/*/test/**' --ignore 'libs/testing/**' --ignore 'apps/*/web/**' >&2
-if [[ -f apps/console/web/vite.config.mts ]]; then
-  npx vite build --config apps/console/web/vite.config.mts --outDir "$APP/dist/apps/console/web" --emptyOutDir --logLevel error >&2
-fi
+for config in apps/*/web/vite.config.mts; do # the single-page apps (console, portal)
+  app="$(basename "$(dirname "$(dirname "$config")")")"
+  npx vite build --config "$config" --outDir "$APP/dist/apps/$app/web" --emptyOutDir --logLevel error >&2
+done
 mkdir -p "$APP/config" "$APP/infra/oidc-provider"
 cp config/jurisdiction.json config/oidc-realm.json "$APP/config/"
 cp infra/oidc-provider/*.mjs "$APP/infra/oidc-provider/"
-for svc in intake triage dispatch analytics console; do
-  [[ -f "$APP/dist/apps/$svc/src/main.js" ]] || { say "missing dist/apps/$svc/src/main.js"; exit 1; }
+for main in apps/*/src/main.ts; do
+  [[ -f "$APP/dist/${main%.ts}.js" ]] || { say "missing dist/${main%.ts}.js"; exit 1; }
 done
 if find "$APP/dist" \( -name '*.spec.js' -o -path '*/bench/*' -o -path '*/simulator/*' -o -path '*/libs/testing/*' \) | grep -q .; then
   say "test, bench or simulator code reached the image staging directory"; exit 1
