@@ -10,7 +10,19 @@ import { testToken } from '@callcenter/testing';
  */
 export type MalformedCase =
   | { api: 'grpc'; name: string; method: 'SubmitReport' | 'GetReportStatus'; apiKey: string | null; request: Record<string, unknown> | Buffer; expect: number[] }
-  | { api: 'rest'; service: 'triage' | 'dispatch' | 'analytics'; name: string; method: 'GET' | 'POST' | 'PATCH'; path: string; token: string | null; body?: string | Buffer; contentType?: string; expect: number[] };
+  | {
+      api: 'rest';
+      service: 'triage' | 'dispatch' | 'analytics' | 'portal';
+      name: string;
+      method: 'GET' | 'POST' | 'PATCH';
+      path: string;
+      token: string | null;
+      body?: string | Buffer;
+      contentType?: string;
+      expect: number[];
+      /** The portal's refusals: the field its 400 must name (`violations[].field`); every 4xx refusal must carry a message. */
+      field?: string;
+    };
 
 export const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAUTHENTICATED: 16 } as const;
 
@@ -295,6 +307,149 @@ function restCases(): MalformedCase[] {
   return cases;
 }
 
+/** A report as the portal's form sends it (the portal's field names, not intake's). */
+export const validPortalReport = (overrides: Record<string, unknown> = {}) => ({
+  idempotencyKey: randomUUID(),
+  category: 'KEBAKARAN',
+  description: 'Gudang kayu terbakar di belakang pasar, api membesar',
+  location: { district: 'SETIABUDI', address: 'Jl. Setiabudi Tengah 3' },
+  peopleInjured: 0,
+  anonymous: false,
+  name: 'Rina Marlina',
+  phone: '+6281311112222',
+  ...overrides,
+});
+
+/** JSON of `value` with the marker QQQQ replaced by raw bytes no UTF-8 decoder accepts. */
+const withBadUtf8 = (value: object) => {
+  const [before, after] = JSON.stringify(value).split('QQQQ');
+  return Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1]), Buffer.from(after)]);
+};
+
+/**
+ * The citizens' portal (no token: it is public). The report POST (and its check step), the follow
+ * look-up by tracking code and the public statistics. Free text (description, name, address) may
+ * hold anything printable — a `<script>` there is text, escaped wherever it is shown — so script
+ * tags and injections go to the formatted fields, which must refuse them. The flood of one IP is a
+ * test of its own (it needs an exhausted allowance).
+ */
+function portalCases(): MalformedCase[] {
+  const cases: MalformedCase[] = [];
+  const base = { api: 'rest' as const, service: 'portal' as const, token: null };
+  for (const path of ['/api/public/reports', '/api/public/reports/check', '/api/public/reports?lang=en']) {
+    const post = (name: string, body: string | Buffer, expect: number[], field?: string, contentType?: string) =>
+      cases.push({ ...base, name: `POST ${path}: ${name}`, method: 'POST', path, body, expect, field, contentType });
+    const report = (name: string, overrides: Record<string, unknown>, field: string) => post(name, JSON.stringify(validPortalReport(overrides)), [400], field);
+    const at = (location: Record<string, unknown>) => ({ location: { address: 'Jl. Tebet Raya 12', ...location } });
+
+    // Missing fields.
+    report('idempotencyKey missing', { idempotencyKey: undefined }, 'idempotencyKey');
+    report('category missing', { category: undefined }, 'category');
+    report('description missing', { description: undefined }, 'description');
+    report('location missing', { location: undefined }, 'location');
+    report('location says nowhere', { location: {} }, 'location');
+    report('location blank', { location: { address: '   ', district: '' } }, 'location');
+    // Wrong types.
+    for (const [label, value] of [['a number', 12345], ['an array', ['KEBAKARAN']], ['an object', { $gt: '' }], ['true', true], ['null', null]] as const) {
+      report(`category as ${label}`, { category: value }, 'category');
+      report(`idempotencyKey as ${label}`, { idempotencyKey: value }, 'idempotencyKey');
+      if (label !== 'null') report(`description as ${label}`, { description: value }, 'description');
+      if (label !== 'null') report(`peopleInjured as ${label}`, { peopleInjured: value }, 'peopleInjured');
+      if (label !== 'null') report(`phone as ${label}`, { phone: value }, 'phone');
+      if (label !== 'null') report(`name as ${label}`, { name: value }, 'name');
+      if (label !== 'null') report(`location.district as ${label}`, at({ district: value }), 'location.district');
+      if (label !== 'null') report(`location.latitude as ${label}`, at({ latitude: value, longitude: 106.85 }), 'location.latitude');
+    }
+    report('category in lower case', { category: 'kebakaran' }, 'category');
+    report('peopleInjured negative', { peopleInjured: -1 }, 'peopleInjured');
+    report('peopleInjured fractional', { peopleInjured: 1.5 }, 'peopleInjured');
+    report('peopleInjured absurd', { peopleInjured: 1001 }, 'peopleInjured');
+    report('peopleInjured as words', { peopleInjured: 'dua' }, 'peopleInjured');
+    report('idempotencyKey too short', { idempotencyKey: 'abc' }, 'idempotencyKey');
+    report('idempotencyKey too long', { idempotencyKey: 'a'.repeat(65) }, 'idempotencyKey');
+    report('district not of this Polres', at({ district: 'MENTENG' }), 'location.district');
+    report('phone too short', { phone: '0812' }, 'phone');
+    report('phone with letters', { phone: '0812-ABCD-7890' }, 'phone');
+    // Bad coordinates.
+    for (const [label, location] of [
+      ['latitude above 90', { latitude: 91, longitude: 106.85 }],
+      ['latitude below -90', { latitude: -90.5, longitude: 106.85 }],
+      ['longitude above 180', { latitude: -6.23, longitude: 180.5 }],
+      ['longitude below -180', { latitude: -6.23, longitude: -181 }],
+      ['latitude without longitude', { latitude: -6.23 }],
+      ['longitude without latitude', { longitude: 106.85 }],
+      ['latitude 1e308', { latitude: 1e308, longitude: 106.85 }],
+      ['latitude as a numeric string', { latitude: '-6.23', longitude: '106.85' }],
+      ['latitude "NaN"', { latitude: 'NaN', longitude: 106.85 }],
+      ['latitude "Infinity"', { latitude: 'Infinity', longitude: 106.85 }],
+      ['coordinates null and a number', { latitude: null, longitude: 106.85 }],
+    ] as const) {
+      report(label, at(location), 'location.latitude');
+    }
+    // Oversized.
+    report('description of 4,001 characters', { description: 'x'.repeat(4_001) }, 'description');
+    report('description of 15,000 characters (under the body limit)', { description: 'Kebakaran '.repeat(1_500) }, 'description');
+    report('address of 301 characters', at({ address: 'a'.repeat(301) }), 'location.address');
+    report('name of 121 characters', { name: 'S'.repeat(121) }, 'name');
+    post('a body over the portal\'s 16 KiB', JSON.stringify(validPortalReport({ description: 'x'.repeat(3_000), pad: 'x'.repeat(17 * 1024) })), [413]);
+    post('a body over 64 KiB', JSON.stringify(validPortalReport({ description: 'x'.repeat(70 * 1024) })), [413]);
+    // Script tags and injections where the field has a format.
+    INJECTIONS.forEach((text, i) => {
+      report(`category injection #${i}`, { category: text }, 'category');
+      report(`district injection #${i}`, at({ district: text }), 'location.district');
+      report(`phone injection #${i}`, { phone: text }, 'phone');
+      report(`idempotencyKey injection #${i}`, { idempotencyKey: `${text}-0123456789abcdef` }, 'idempotencyKey');
+    });
+    report('a script tag as the phone', { phone: '<script>fetch("//evil.example")</script>' }, 'phone');
+    report('a script tag with an event handler as the district', at({ district: '<img src=x onerror=alert(1)>' }), 'location.district');
+    // Bad UTF-8 and control characters in the free text.
+    for (const [field, where] of [['description', { description: 'QQQQ' }], ['name', { name: 'QQQQ' }], ['location.address', at({ address: 'QQQQ' })], ['phone', { phone: 'QQQQ' }]] as const) {
+      post(`${field} with bad UTF-8`, withBadUtf8(validPortalReport(where)), [400], field);
+    }
+    for (const [label, ch] of [['a NUL', '\u0000'], ['an escape sequence', '\u001b[2J'], ['a bell', '\u0007'], ['DEL', '\u007f'], ['a lone surrogate', '\ud800']] as const) {
+      report(`description with ${label}`, { description: `Kebakaran rumah ${ch} di gang sempit` }, 'description');
+      report(`name with ${label}`, { name: `Rina${ch}` }, 'name');
+      report(`address with ${label}`, at({ address: `Jl. Tebet ${ch} Raya` }), 'location.address');
+    }
+    // Broken bodies.
+    const body = JSON.stringify(validPortalReport());
+    for (const [name, raw] of [
+      ['truncated JSON', body.slice(0, -3)],
+      ['JSON with a trailing comma', body.replace(/}$/, ',}')],
+      ['single quotes', body.replace(/"/g, "'")],
+      ['a JSON string', '"hello"'],
+      ['JSON null', 'null'],
+      ['an empty object', '{}'],
+      ['an empty array', '[]'],
+      ['a prototype-pollution attempt', `{"__proto__":{"isAdmin":true},${body.slice(1)}`],
+    ] as const) {
+      post(name, raw, [400]);
+    }
+    post('the report as text/plain', body, [400], 'idempotencyKey', 'text/plain');
+    post('the report as a form', new URLSearchParams({ category: 'KEBAKARAN', description: 'Kebakaran rumah di gang' }).toString(), [400], 'idempotencyKey', 'application/x-www-form-urlencoded');
+  }
+  // A bot that fills the honeypot is thanked with a decoy code; nothing reaches intake.
+  cases.push({ ...base, name: 'POST /api/public/reports: the honeypot filled', method: 'POST', path: '/api/public/reports', body: JSON.stringify(validPortalReport({ website: 'http://spam.example' })), expect: [201] });
+
+  // Following by tracking code: anything not shaped like a code is refused before intake is asked.
+  for (const bad of ['ABC', 'A'.repeat(30), '-ABCDE-FGHJ', 'ABCDE_FGHJK', 'ÄBCDE-FGHJK', '<script>alert(1)</script>', 'ABCDE-FGHJK\u0000', ...INJECTIONS]) {
+    for (const suffix of ['', '/live', '?lang=en']) {
+      const path = `/api/public/reports/${encodeURIComponent(bad)}${suffix}`;
+      cases.push({ ...base, name: `GET ${path}`, method: 'GET', path, expect: [400], field: 'trackingCode' });
+    }
+  }
+  // Public statistics: from/to are months.
+  for (const field of ['from', 'to'] as const) {
+    for (const bad of ['yesterday', '2026-13', '2026-1', '1999-01', '2026-11-01', '2026-11-01T00:00:00Z', '', '<script>alert(1)</script>', ...INJECTIONS]) {
+      const path = `/api/public/stats?${field}=${encodeURIComponent(bad)}`;
+      cases.push({ ...base, name: `GET ${path}`, method: 'GET', path, expect: [400], field });
+    }
+    const path = `/api/public/stats?${field}=2026-01&${field}=2026-02`;
+    cases.push({ ...base, name: `GET ${path} (twice)`, method: 'GET', path, expect: [400], field });
+  }
+  return cases;
+}
+
 export function malformedRequests(): MalformedCase[] {
-  return [...grpcCases(), ...restCases()];
+  return [...grpcCases(), ...restCases(), ...portalCases()];
 }
