@@ -72,6 +72,10 @@ run('docker compose: the production path end to end', () => {
     // The console answers and sends people to the provider to sign in.
     const home = await fetch(`${consoleUrl()}/health/ready`);
     expect(home.status).toBe(200);
+    // The citizens' portal serves its page.
+    const portal = await fetch(`${url('HOST_PORT_PORTAL')}/`);
+    expect(portal.status).toBe(200);
+    expect(await portal.text()).toContain('<html');
   });
 
   it('takes a report from gRPC submission through triage and dispatch to resolution, and analytics shows it', async () => {

@@ -16,6 +16,7 @@ PROJECT="${CT_PROJECT:-callcenter-ct-$$}"
 B="${CT_PORT_BASE:-41}"
 export HOST_PORT_CONSOLE="${B}300" HOST_PORT_INTAKE_GRPC="${B}051" HOST_PORT_INTAKE="${B}301" HOST_PORT_TRIAGE="${B}302"
 export HOST_PORT_DISPATCH="${B}303" HOST_PORT_ANALYTICS="${B}304" HOST_PORT_OIDC="${B}080" HOST_PORT_KAFKA="${B}092" HOST_PORT_DB="${B}017"
+export HOST_PORT_PORTAL="${B}305"
 
 # Compose v2: the docker CLI plugin when there is one, else built once from the Go module proxy
 # into .cache/tools/bin (`go install …/cmd@v2` refuses: the module's go.mod has exclude directives).
