@@ -68,7 +68,7 @@ if [[ ! -f "$APP/node_modules/.package-lock.json" || package-lock.json -nt "$APP
 fi
 cp package.json "$APP/package.json"
 if [[ ! -d node_modules ]]; then say "installing npm packages (npm ci) to compile"; npm ci --no-audit --no-fund --loglevel=error >&2; fi
-say "compiling apps/ and libs/ without tests (swc) and the console web app (vite)"
+say "compiling apps/ and libs/ without tests (swc) and the web apps (vite)"
 rm -rf "$APP/dist" "$APP/config" "$APP/infra"
 npx swc apps libs -d "$APP/dist" --copy-files --quiet \
   --ignore '**/*.spec.ts' --ignore 'apps/*/test/**' --ignore 'libs/testing/**' --ignore 'apps/*/web/**' >&2

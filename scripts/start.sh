@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm start`: installs and builds what is missing, starts Kafka + FerretDB and the four services,
-# waits until every one is ready and prints where they listen. Ctrl-C stops everything.
+# `npm start`: installs and builds what is missing, starts Kafka, the database (mongo-java-server)
+# and the OIDC provider (infra/bin/infra), then the services; waits until every one is ready and
+# prints where they listen. Ctrl-C stops everything. (Containers: README, "Deploying".)
 # `npm start -- --detach` returns once ready; `npm run stop` stops it later.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
