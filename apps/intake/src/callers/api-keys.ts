@@ -27,6 +27,17 @@ export class ApiKeys {
       bySource.set(source, [...(bySource.get(source) ?? []), hash]);
     }
     if (bySource.size === 0) throw new Error('INTAKE_API_KEYS: no calling system configured');
+    // One key for two systems would make every call of either look like the first one's.
+    const ownerOf = new Map<string, string>();
+    for (const [source, hashes] of bySource) {
+      for (const hash of hashes) {
+        const owner = ownerOf.get(hash.toString('hex'));
+        if (owner && owner !== source) {
+          throw new Error(`INTAKE_API_KEYS: ${owner} and ${source} are configured with the same key; give each calling system its own`);
+        }
+        ownerOf.set(hash.toString('hex'), source);
+      }
+    }
     return new ApiKeys(bySource);
   }
 

@@ -30,4 +30,17 @@ describe('calling systems’ API keys', () => {
   ])('refuses the configuration %j', (config, message) => {
     expect(() => ApiKeys.parse(config)).toThrow(message);
   });
+
+  it('refuses one key for two calling systems, naming both, whether given plain or hashed', () => {
+    expect(() => ApiKeys.parse('mobile-app=shared-key-000000001,hotline-110=shared-key-000000001')).toThrow(
+      /mobile-app and hotline-110 are configured with the same key/,
+    );
+    expect(() => ApiKeys.parse(`mobile-app=other-key-0000000001,mobile-app=hotline-desk-secret-0001,hotline-110=sha256:${hashed}`)).toThrow(
+      /mobile-app and hotline-110/,
+    );
+  });
+
+  it('lets one system list the same key twice', () => {
+    expect(ApiKeys.parse('mobile-app=mobile-key-aaaaaaaaaa,mobile-app=mobile-key-aaaaaaaaaa').identify('mobile-key-aaaaaaaaaa')).toBe('mobile-app');
+  });
 });
