@@ -1,9 +1,9 @@
 /**
  * The platform's closed error vocabulary. Codes are stable and part of the public contract:
- * every edge maps them once (HTTP 400/404/409, gRPC INVALID_ARGUMENT/NOT_FOUND/
- * FAILED_PRECONDITION/ABORTED) and clients may rely on `code`.
+ * every edge maps them once (HTTP 400/404/409/409/409, gRPC INVALID_ARGUMENT/NOT_FOUND/
+ * FAILED_PRECONDITION/ABORTED/ALREADY_EXISTS) and clients may rely on `code`.
  */
-export type ErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_STATE' | 'CONCURRENCY_CONFLICT';
+export type ErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_STATE' | 'CONCURRENCY_CONFLICT' | 'ALREADY_EXISTS';
 
 export interface FieldViolation {
   field: string;
@@ -45,5 +45,16 @@ export class ConcurrencyConflict extends CallCenterError {
       `stream ${streamId} is not at version ${expectedVersion}` +
         (actualVersion === undefined ? '' : ` (it is at ${actualVersion})`),
     );
+  }
+}
+
+/**
+ * An identifier that must name one thing was given again for something different (e.g. an
+ * external id reused with other content); `existing` names what it already identifies.
+ */
+export class AlreadyExists extends CallCenterError {
+  readonly code = 'ALREADY_EXISTS';
+  constructor(readonly rule: string, message: string, readonly existing: Record<string, string>) {
+    super(message);
   }
 }

@@ -7,6 +7,7 @@ const STATUS: Record<CallCenterError['code'], number> = {
   NOT_FOUND: 404,
   ILLEGAL_STATE: 409,
   CONCURRENCY_CONFLICT: 409,
+  ALREADY_EXISTS: 409,
 };
 
 /** Flattens class-validator errors into field paths (`location.latitude`). */

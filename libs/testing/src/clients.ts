@@ -25,6 +25,12 @@ export function grpcCall<T>(client: any, method: string, request: unknown, metad
   return new Promise((ok, fail) => client[method](request, metadata, (err: grpc.ServiceError | null, res: T) => (err ? fail(err) : ok(res))));
 }
 
+/**
+ * When sample reports happened: fixed for the test process, so that sending the same external id
+ * twice sends the same content (intake refuses a reused external id with other content).
+ */
+const SAMPLE_OCCURRED_AT = { seconds: String(Math.floor(Date.now() / 1000) - 120), nanos: 0 };
+
 /** A plausible report from the mobile app; override what a test is about. */
 export function sampleReport(overrides: Record<string, unknown> = {}) {
   return {
@@ -35,7 +41,7 @@ export function sampleReport(overrides: Record<string, unknown> = {}) {
     category_hint: 'KEBAKARAN',
     description: 'Kebakaran rumah di Jl. Dago 120, asap tebal, satu orang terluka',
     location: { latitude: -6.8847, longitude: 107.6131, address: 'Jl. Dago 120', district: 'Coblong' },
-    occurred_at: { seconds: String(Math.floor(Date.now() / 1000) - 120), nanos: 0 },
+    occurred_at: SAMPLE_OCCURRED_AT,
     people_injured: 1,
     people_involved: 3,
     ...overrides,

@@ -10,6 +10,7 @@ const CODES: Record<CallCenterError['code'], GrpcStatus> = {
   NOT_FOUND: GrpcStatus.NOT_FOUND,
   ILLEGAL_STATE: GrpcStatus.FAILED_PRECONDITION,
   CONCURRENCY_CONFLICT: GrpcStatus.ABORTED,
+  ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
 };
 
 export interface GrpcError {

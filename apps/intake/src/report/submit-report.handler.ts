@@ -24,8 +24,9 @@ export interface SubmissionReceipt {
 /**
  * Idempotent acceptance. The report id is derived from (source system, external id), so every
  * repeat of a submission, however concurrent, addresses the same stream: the first append wins and
- * the others read back the original receipt. The receipt is returned only once ReportReceived is
- * stored; the relay then puts it on Kafka.
+ * the others read back the original receipt when their content is the same (ALREADY_EXISTS when it
+ * is not). The receipt is returned only once ReportReceived is stored; the relay then puts it on
+ * Kafka.
  */
 @Injectable()
 export class SubmitReportHandler {
@@ -61,9 +62,12 @@ export class SubmitReportHandler {
       return { reportId, trackingCode: command.trackingCode, receivedAt: receivedAt.toISOString(), duplicate: false };
     } catch (e) {
       if (!(e instanceof ConcurrencyConflict)) throw e;
-      const winner = await this.receiptOf(reportId);
-      if (!winner) throw e;
-      return winner;
+      // Someone was first: the decider, given the stored report, tells a repeat (no events: answer
+      // the original ids) from a reused external id with other content (AlreadyExists).
+      const state = await this.stateOf(reportId);
+      if (state.status !== 'received') throw e;
+      reportDecider.decide(command, state);
+      return { reportId, trackingCode: state.trackingCode, receivedAt: state.receivedAt, duplicate: true };
     }
   }
 
@@ -74,11 +78,8 @@ export class SubmitReportHandler {
     return first ? (first.data as ReportReceivedV1) : null;
   }
 
-  private async receiptOf(reportId: string): Promise<SubmissionReceipt | null> {
+  private async stateOf(reportId: string): Promise<ReportState> {
     const { events } = await this.store.readStream(reportId);
-    if (events.length === 0) return null;
-    const state = events.reduce((s, e) => reportDecider.evolve(s, e as any), reportDecider.initialState()) as ReportState;
-    if (state.status !== 'received') return null;
-    return { reportId, trackingCode: state.trackingCode, receivedAt: state.receivedAt, duplicate: true };
+    return events.reduce((s, e) => reportDecider.evolve(s, e as any), reportDecider.initialState()) as ReportState;
   }
 }

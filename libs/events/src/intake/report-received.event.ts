@@ -20,6 +20,12 @@ export interface ReportReceivedV1 {
   peopleInjured: number;
   peopleInvolved: number;
   receivedAt: string;
+  /**
+   * `sha256:<hex>` of the canonical JSON of what was submitted (everything above but the ids and
+   * times intake gave it), so a reused external id with other content is told from a repeat.
+   * Absent on reports received before it was kept.
+   */
+  contentHash?: string;
 }
 
 export const ReportReceived = defineEvent<ReportReceivedV1>()('ReportReceived');
