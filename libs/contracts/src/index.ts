@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './dates';
 export * from './reference-data';
 export * from './proto';
 export * from './intake/submit-report.dto';

@@ -2,16 +2,19 @@ import 'reflect-metadata';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
+import { parseStrictIsoTime } from '../dates';
 import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority, REJECTION_REASONS, RejectionReason } from '../reference-data';
 
 const list = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
 
-/** Only an ISO-8601 time with a zone (`2026-11-28T00:00:00+07:00` or `…Z`) is accepted, so no one guesses the zone. */
+/**
+ * Only an ISO-8601 time with a zone (`2026-11-28T00:00:00+07:00` or `…Z`) is accepted, so no one
+ * guesses the zone, and only one that exists (`2026-02-31` is refused, not rolled over).
+ */
 const isoDate = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return value === undefined ? undefined : 'invalid';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? 'invalid' : d;
+  if (value === undefined) return undefined;
+  return (typeof value === 'string' && parseStrictIsoTime(value)) || 'invalid';
 };
 
 @ValidatorConstraint({ name: 'fromBeforeTo' })
