@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Admin, Kafka, KafkaConfig, LogEntry, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
+import { connect as tcpConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { Admin, ISocketFactory, Kafka, KafkaConfig, LogEntry, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
 
 export interface KafkaLogger {
   debug?(message: string, context?: unknown): void;
@@ -40,12 +42,25 @@ export function kafkaSecurityConfig(security: KafkaSecurity): Pick<KafkaConfig, 
   return security.sasl ? { ssl, sasl: security.sasl as SASLOptions } : { ssl };
 }
 
+/**
+ * kafkajs's own socket factory, plus TCP_NODELAY: without it Nagle's algorithm holds small
+ * requests (one event, a fetch) back until the previous one is acknowledged, which put tens of
+ * milliseconds on every hop between services (issue 15 measured p99 65–70 ms → 6.6–10 ms).
+ */
+export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl ? tlsConnect({ host, port, servername: host, ...(ssl as object) }, onConnect) : tcpConnect({ host, port }, onConnect);
+  socket.setKeepAlive(true, 60_000);
+  socket.setNoDelay(true);
+  return socket;
+};
+
 export function createKafka(options: CreateKafkaOptions): Kafka {
   const logger = options.logger;
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     ...kafkaSecurityConfig(options),
+    socketFactory: noDelaySocketFactory,
     connectionTimeout: options.connectionTimeout ?? 3_000,
     requestTimeout: options.requestTimeout ?? 30_000,
     retry: options.retry ?? { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
