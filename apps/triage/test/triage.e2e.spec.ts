@@ -214,6 +214,14 @@ describe('triage service (real Kafka and database, intake and triage as processe
     await eventually(() => reporterStatus(second.reportId), (s) => s.state === 'DUPLICATE', 20_000);
     // the original is untouched
     expect((await budi.get(`/api/v1/reports/${first.reportId}`)).body.status).toBe('QUEUED');
+
+    // A duplicate points at a report someone acts on: not at a duplicate (no chains, no cycles).
+    await budi.post(`/api/v1/reports/${first.reportId}/claim`);
+    const cycle = await budi.post(`/api/v1/reports/${first.reportId}/duplicate`, { duplicateOf: second.reportId });
+    expect(cycle.status).toBe(409);
+    expect(cycle.body).toMatchObject({ code: 'ILLEGAL_STATE', rule: 'DUPLICATE_OF_DUPLICATE', message: expect.stringContaining(`duplicate of ${first.reportId}`) });
+    expect((await budi.get(`/api/v1/reports/${first.reportId}`)).body.status).toBe('IN_TRIAGE');
+    await budi.post(`/api/v1/reports/${first.reportId}/release`);
   });
 
   it('lets exactly one of 10 operators claiming at once win; the others get 409 with the current state', async () => {

@@ -1,4 +1,4 @@
-import { Category, IllegalState, Priority, PriorityTargets, RejectionReason } from '@callcenter/contracts';
+import { Category, IllegalState, Priority, PriorityTargets, RejectionReason, ValidationFailed } from '@callcenter/contracts';
 import {
   Decider,
   ReportAdviceGiven,
@@ -31,7 +31,7 @@ export type TriageCommand =
   | { type: 'Release'; by: Operator }
   | { type: 'Classify'; by: Operator; now: Date; category: Category; priority: Priority; district: string | null }
   | { type: 'AddNote'; by: Operator; text: string }
-  | { type: 'MarkDuplicate'; by: Operator; now: Date; duplicateOf: string }
+  | { type: 'MarkDuplicate'; by: Operator; now: Date; duplicateOf: string; original: OriginalReport | null }
   | { type: 'Reject'; by: Operator; now: Date; reason: RejectionReason; explanation: string }
   | { type: 'GiveAdvice'; by: Operator; now: Date; advice: string }
   | { type: 'Escalate'; by: Operator; now: Date; reason: string }
@@ -39,6 +39,15 @@ export type TriageCommand =
   | { type: 'Reassign'; by: Operator; now: Date; toOperatorId: string; leaseSeconds: number }
   | { type: 'MarkOverdue'; now: Date; targets: PriorityTargets }
   | { type: 'ExpireLease'; now: Date };
+
+/**
+ * The report a case is said to duplicate, as triage knows it (read from its stream by the adapter):
+ * null when triage knows no such report; `duplicateOf` when it is itself a duplicate.
+ */
+export interface OriginalReport {
+  status: CaseStatus;
+  duplicateOf: string | null;
+}
 
 /** Waiting in the queue, being triaged, waiting for a supervisor, or closed by a triage decision. */
 export type CaseStatus = 'QUEUED' | 'IN_TRIAGE' | 'ESCALATED' | 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN' | 'FORWARDED';
@@ -155,6 +164,27 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
         const c = heldBy(state, command.by, command.now);
         if (command.duplicateOf === c.report.reportId) {
           throw new IllegalState('DUPLICATE_OF_ITSELF', 'a report cannot duplicate itself', conflictView(c));
+        }
+        // A duplicate points at a report someone acts on: one open or forwarded, never at another
+        // duplicate, so there are no chains to follow and no cycles (A of B of A).
+        const original = command.original;
+        if (!original) {
+          throw new ValidationFailed([{ field: 'duplicateOf', message: `no report ${command.duplicateOf} is known to triage` }]);
+        }
+        if (original.status === 'DUPLICATE') {
+          throw new IllegalState(
+            'DUPLICATE_OF_DUPLICATE',
+            `report ${command.duplicateOf} is itself a duplicate` +
+              (original.duplicateOf ? ` of ${original.duplicateOf}; mark this one a duplicate of that report` : ''),
+            conflictView(c),
+          );
+        }
+        if (original.status !== 'FORWARDED' && !OPEN_STATUSES.has(original.status)) {
+          throw new IllegalState(
+            'DUPLICATE_OF_CLOSED_REPORT',
+            `report ${command.duplicateOf} was closed (${original.status}); a duplicate must point at a report that is open or forwarded`,
+            conflictView(c),
+          );
         }
         return [ReportMarkedDuplicate({ reportId: c.report.reportId, duplicateOf: command.duplicateOf })];
       }

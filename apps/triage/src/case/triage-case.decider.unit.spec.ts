@@ -20,6 +20,7 @@ import {
   effectiveDistrict,
   effectivePriority,
   Operator,
+  OriginalReport,
   TriageCase,
   TriageCaseState,
   triageCaseDecider,
@@ -183,11 +184,17 @@ const classify = (by: Operator, now = DURING_LEASE, priority: Priority = 'P1', d
   district,
 });
 const addNote = (by: Operator, text = 'Pelapor menelepon ulang, pelaku memakai jaket hijau'): TriageCommand => ({ type: 'AddNote', by, text });
-const markDuplicate = (by: Operator, now = DURING_LEASE, duplicateOf = OTHER_REPORT_ID): TriageCommand => ({
+const markDuplicate = (
+  by: Operator,
+  now = DURING_LEASE,
+  duplicateOf = OTHER_REPORT_ID,
+  original: OriginalReport | null = { status: 'IN_TRIAGE', duplicateOf: null },
+): TriageCommand => ({
   type: 'MarkDuplicate',
   by,
   now,
   duplicateOf,
+  original,
 });
 const reject = (by: Operator, now = DURING_LEASE): TriageCommand => ({
   type: 'Reject',
@@ -454,6 +461,42 @@ describe('triage case decider', () => {
 
     it('refuses a report as a duplicate of itself to a supervisor too', () => {
       given(opened()).when(markDuplicate(rina, DURING_LEASE, REPORT_ID)).thenThrows('DUPLICATE_OF_ITSELF');
+    });
+
+    it.each(['QUEUED', 'IN_TRIAGE', 'ESCALATED', 'FORWARDED'] as const)('points at a report that is %s', (status) => {
+      given(opened(), claimed(budi))
+        .when(markDuplicate(budi, DURING_LEASE, OTHER_REPORT_ID, { status, duplicateOf: null }))
+        .then([ReportMarkedDuplicate({ reportId: REPORT_ID, duplicateOf: OTHER_REPORT_ID })]);
+    });
+
+    it('refuses to point at a duplicate, naming the report to point at instead (no chains, no cycles)', () => {
+      const third = '5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
+      given(opened(), claimed(budi))
+        .when(markDuplicate(budi, DURING_LEASE, OTHER_REPORT_ID, { status: 'DUPLICATE', duplicateOf: third }))
+        .thenThrows('DUPLICATE_OF_DUPLICATE');
+      // B is a duplicate of A: A can no longer be marked a duplicate of B.
+      let message = '';
+      try {
+        triageCaseDecider.decide(
+          markDuplicate(budi, DURING_LEASE, OTHER_REPORT_ID, { status: 'DUPLICATE', duplicateOf: REPORT_ID }),
+          fold([opened(), claimed(budi)]),
+        );
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain(`is itself a duplicate of ${REPORT_ID}`);
+    });
+
+    it.each(['REJECTED', 'ADVICE_GIVEN'] as const)('refuses to point at a report closed as %s', (status) => {
+      given(opened(), claimed(budi))
+        .when(markDuplicate(budi, DURING_LEASE, OTHER_REPORT_ID, { status, duplicateOf: null }))
+        .thenThrows('DUPLICATE_OF_CLOSED_REPORT');
+    });
+
+    it('refuses a report triage does not know as invalid duplicateOf', () => {
+      expect(() => triageCaseDecider.decide(markDuplicate(budi, DURING_LEASE, OTHER_REPORT_ID, null), fold([opened(), claimed(budi)]))).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', violations: [expect.objectContaining({ field: 'duplicateOf' })] }),
+      );
     });
   });
 

@@ -7,10 +7,10 @@ import { QueueItem } from '../queue/queue-index';
 import { recentReportOf, TriageQueue } from '../queue/triage-queue';
 import { DuplicateCandidate } from '../suggestions';
 import { TriageRules } from '../triage.rules';
-import { Operator, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from './triage-case.decider';
+import { Operator, OriginalReport, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from './triage-case.decider';
 
 /** A command as the API takes it: the decider's command without who and when, which come from the request. */
-type OperatorCommand = TriageCommand extends infer C ? (C extends { by: Operator } ? Omit<C, 'by' | 'now' | 'leaseSeconds'> : never) : never;
+type OperatorCommand = TriageCommand extends infer C ? (C extends { by: Operator } ? Omit<C, 'by' | 'now' | 'leaseSeconds' | 'original'> : never) : never;
 
 export interface TimelineEntry {
   version: number;
@@ -77,8 +77,8 @@ export class TriageCases {
   ): Promise<CaseDetail> {
     const now = new Date();
     if (command.type === 'Classify') this.checkDistrict(command.district);
-    if (command.type === 'MarkDuplicate') await this.checkReportExists(command.duplicateOf);
-    const full = { ...command, by: operatorOf(user), now, leaseSeconds: this.rules.leaseSeconds } as TriageCommand;
+    const original = command.type === 'MarkDuplicate' ? { original: await this.originalReport(command.duplicateOf) } : {};
+    const full = { ...command, ...original, by: operatorOf(user), now, leaseSeconds: this.rules.leaseSeconds } as TriageCommand;
     await this.run(reportId, full, user.id, correlationId, expectedVersion);
     return this.detail(reportId, user);
   }
@@ -118,10 +118,13 @@ export class TriageCases {
     }
   }
 
-  private async checkReportExists(reportId: string): Promise<void> {
-    if ((await this.store.readStream(reportId)).version === 0) {
-      throw new ValidationFailed([{ field: 'duplicateOf', message: `no report ${reportId} is known to triage` }]);
-    }
+  /** The report a duplicate would point at, as its stream tells it; the decider judges it. */
+  private async originalReport(reportId: string): Promise<OriginalReport | null> {
+    const { events } = await this.store.readStream(reportId);
+    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    if (state.status === 'NONE') return null;
+    const marked = events.filter((e) => e.type === 'ReportMarkedDuplicate').at(-1);
+    return { status: state.status, duplicateOf: marked ? String((marked.data as { duplicateOf: string }).duplicateOf) : null };
   }
 
   /** Folded from the event store, so it shows a command's effect at once. */
