@@ -55,6 +55,7 @@ History (produced directly to the three topics with kafkajs)
   --batch N             messages per kafkajs sendBatch (500), acks -1
   --in-flight N         sendBatch calls in flight (4)
   --reuse-history       generate nothing: measure over what the topics already hold (an earlier run's history)
+  --history-only        generate the history and stop (another bench measures on it: bench/console/dashboard.bench.ts)
 
 Replay
   --start-timeout-s N   how long analytics may take to become ready (900)
@@ -106,7 +107,7 @@ function num(name: string, fallback: number): number {
   }
   return n;
 }
-const BOOLEAN_FLAGS = new Set(['reuse-history', 'no-rebuild', 'no-baselines', 'no-queries', 'keep-db', 'help']);
+const BOOLEAN_FLAGS = new Set(['reuse-history', 'history-only', 'no-rebuild', 'no-baselines', 'no-queries', 'keep-db', 'help']);
 const known = new Set(['events', 'per-day', 'batch', 'in-flight', 'start-timeout-s', 'requests', 'warmup', 'max-row-s', 'min-requests', 'max-warmup-s', 'concurrency', 'http', 'seed', 'cpu-prof', ...BOOLEAN_FLAGS]);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -125,6 +126,7 @@ const cfg = {
   batch: Math.max(1, Math.floor(num('batch', 500))),
   inFlight: Math.max(1, Math.floor(num('in-flight', 4))),
   reuse: argv.includes('--reuse-history'),
+  historyOnly: argv.includes('--history-only'),
   startTimeoutS: num('start-timeout-s', 900),
   rebuild: !argv.includes('--no-rebuild'),
   baselines: !argv.includes('--no-baselines'),
@@ -1246,6 +1248,7 @@ async function main() {
   const sizes = await topicSizes();
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
   console.log(`topics now: ${Object.entries(sizes).map(([t, n]) => `${t} ${int(n)}`).join(', ')} = ${int(total)} events`);
+  if (cfg.historyOnly) return;
 
   // ── 1a. start-up ──
   console.log(`\n=== 1. Replay: ${int(total)} events from offset 0 into every read model (goal ≥ ${int(GOAL_REPLAY_EPS)} events/s) ===`);
