@@ -55,4 +55,6 @@ fi
 export NODE_ENV=test KAFKAJS_NO_PARTITIONER_WARNING=1
 export DEV_AUTH=1
 say "running tests against Kafka $KAFKA_BROKERS and $MONGODB_URI"
-npx jest --runInBand "$@"
+# --forceExit: a kafkajs connection some test leaves open must not keep CI waiting after the last test;
+# the services tests started are killed when the test process exits (libs/testing).
+npx jest --runInBand --forceExit "$@"

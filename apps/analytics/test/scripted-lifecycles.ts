@@ -63,7 +63,7 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
   triage(r1, 'ReportClaimed', t('01:00', 20), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:05') });
   triage(r1, 'ReportClassified', t('01:00', 60), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
   triage(r1, 'ReportForwardedForDispatch', t('01:00', 90), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
-  incident(r1, 'IncidentOpened', t('01:00', 91), 'system', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET', forwardedAt: t('01:00', 90) });
+  incident(r1, 'IncidentOpened', t('01:00', 91), 'system', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET', forwardedAt: t('01:00', 90), receivedAt: t('01:00') });
   incident(r1, 'UnitAssigned', t('01:00', 150), 'dsp-andi', { unitId: 'U1', callSign: 'U1', previousUnitId: null });
   incident(r1, 'AssignmentAcknowledged', t('01:00', 160), 'unit:U1', { unitId: 'U1' });
   incident(r1, 'UnitArrived', t('01:00', 600), 'unit:U1', { unitId: 'U1' });
@@ -75,7 +75,7 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
   triage(r2, 'ReportClaimed', t('01:05', 10), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('01:10') });
   triage(r2, 'ReportClassified', t('01:05', 30), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
   triage(r2, 'ReportForwardedForDispatch', t('01:05', 40), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
-  incident(r2, 'IncidentOpened', t('01:05', 41), 'system', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK', forwardedAt: t('01:05', 40) });
+  incident(r2, 'IncidentOpened', t('01:05', 41), 'system', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK', forwardedAt: t('01:05', 40), receivedAt: t('01:05') });
   incident(r2, 'UnitAssigned', t('01:05', 100), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
   incident(r2, 'AssignmentDeclined', t('01:05', 130), 'unit:U2', { unitId: 'U2', reason: 'ban kempes' });
   incident(r2, 'UnitAssigned', t('01:05', 160), 'dsp-andi', { unitId: 'U3', callSign: 'U3', previousUnitId: null });

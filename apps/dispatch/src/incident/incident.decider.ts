@@ -59,8 +59,10 @@ export const isActive = (i: Incident) => i.status !== 'RESOLVED' && i.status !==
 
 /** When a unit must be assigned by: receipt + the priority's time to dispatch (none for P4). */
 export function dispatchDueAt(i: Incident, targets: PriorityTargets): Date | null {
-  const seconds = targets[i.incident.priority].dispatchSeconds;
-  return seconds === null ? null : new Date(Date.parse(i.incident.receivedAt) + seconds * 1000);
+  const seconds = targets[i.incident.priority]?.dispatchSeconds ?? null;
+  const received = Date.parse(i.incident.receivedAt);
+  // An incident recorded without a receipt time has no due time, rather than one that breaks every list it is in.
+  return seconds === null || Number.isNaN(received) ? null : new Date(received + seconds * 1000);
 }
 
 function existing(state: IncidentState): Incident {

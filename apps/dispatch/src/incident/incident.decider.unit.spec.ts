@@ -732,3 +732,11 @@ describe('incident decider', () => {
     });
   });
 });
+
+describe('an incident recorded without a receipt time', () => {
+  it('has no dispatch due time, rather than an invalid one that breaks every list it is in', () => {
+    const targets = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
+    const incident = { incident: { priority: 'P2', receivedAt: undefined } } as unknown as Incident;
+    expect(dispatchDueAt(incident, targets)).toBeNull();
+  });
+});
