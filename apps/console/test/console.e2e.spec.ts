@@ -1,6 +1,8 @@
 import { Browser, Page } from 'playwright-core';
 import { expect as playwrightExpect } from '@playwright/test';
+import { TOPICS } from '@callcenter/events';
 import {
+  consumerGroupCaughtUp,
   eventually,
   grpcCall,
   intakeClient,
@@ -8,6 +10,7 @@ import {
   RunningService,
   sampleReport,
   startServices,
+  testKafka,
   testMongo,
   testToken,
   uniqueName,
@@ -22,6 +25,12 @@ const DISPATCH_HTTP = 13303;
 const INTAKE_GRPC = 13351;
 const CONSOLE = `http://127.0.0.1:${CONSOLE_HTTP}`;
 const see = playwrightExpect.configure({ timeout: 20_000 });
+
+/**
+ * Where this suite's reports happen and PATROL-TEBET-01 stands: off the district centroids where
+ * other suites' simulated units wait, so the demo unit is the nearest and recommended first.
+ */
+const SPOT = { latitude: -6.2361, longitude: 106.8587 };
 
 /** Reports of this suite come by a channel no other suite uses, so the queue can be narrowed to them. */
 const QUEUE = '/queue?channel=WALK_IN';
@@ -48,7 +57,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
         category_hint: 'KEJAHATAN',
         description,
         reporter: { name: 'Wati Susanti', phone: '+6281311112222', anonymous: false },
-        location: { latitude: -6.2297, longitude: 106.8532, address: 'Jl. Tebet Raya 45', district: 'Tebet' },
+        location: { ...SPOT, address: 'Jl. Tebet Raya 45', district: 'Tebet' },
         people_injured: 0,
       }),
     );
@@ -70,9 +79,13 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     ]);
     mongo = await testMongo();
     grpcIntake = intakeClient(INTAKE_GRPC);
+    // Earlier suites leave reports on the shared topics: let triage and dispatch work through them first.
+    const kafka = testKafka();
+    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
+    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
     // The three demo units of the realm, on shift at their districts.
     for (const [callSign, latitude, longitude, type, district] of [
-      ['PATROL-TEBET-01', -6.231, 106.851, 'PATROL_CAR', 'TEBET'],
+      ['PATROL-TEBET-01', SPOT.latitude, SPOT.longitude, 'PATROL_CAR', 'TEBET'],
       ['PATROL-SETIABUDI-01', -6.2154, 106.83, 'PATROL_CAR', 'SETIABUDI'],
       ['MOTOR-PANCORAN-01', -6.25, 106.845, 'MOTORCYCLE_PATROL', 'PANCORAN'],
     ] as const) {
