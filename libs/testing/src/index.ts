@@ -103,6 +103,14 @@ const running = new Set<import('node:child_process').ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+// A test run stopped from outside (CI's timeout, Ctrl-C, kill) must not leave its services behind:
+// they would join the next run's consumer groups and take its partitions.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+  });
+}
 
 /**
  * Starts a built service (dist/apps/<name>/src/main.js) as its own process against the test
