@@ -6,6 +6,7 @@ import { CallingSystems, INTAKE_CALLERS_OPTIONS } from './callers/calling-system
 import { ReportIntakeGrpcController } from './grpc/report-intake.grpc.controller';
 import { IntakeConfig } from './intake.config';
 import { SubmitReportHandler } from './report/submit-report.handler';
+import { TrackingCodeReservations } from './report/tracking-code-reservations';
 import { ReportStatusConsumer } from './status/report-status.consumer';
 import { ReportStatusStore } from './status/report-status.store';
 
@@ -30,6 +31,7 @@ export class IntakeModule {
           useValue: { apiKeys: ApiKeys.parse(config.INTAKE_API_KEYS), ratePerSecond: config.INTAKE_RATE_LIMIT_PER_SECOND },
         },
         CallingSystems,
+        TrackingCodeReservations,
         SubmitReportHandler,
         ReportStatusStore,
         ReportStatusConsumer,

@@ -1,11 +1,10 @@
-import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { ConcurrencyConflict, SubmitReportDto } from '@callcenter/contracts';
 import { MongoEventStore, ReportReceivedV1 } from '@callcenter/events';
 import { backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { reportDecider, ReportState } from './report.decider';
-import { formatTrackingCode } from './tracking-code';
+import { TrackingCodeReservations } from './tracking-code-reservations';
 
 /** Namespace of report ids derived from (source system, external id). */
 const REPORT_ID_NAMESPACE = '6f1d4a52-2c0e-4b8e-9a3c-5d0f7e1b9c11';
@@ -30,16 +29,21 @@ export interface SubmissionReceipt {
  */
 @Injectable()
 export class SubmitReportHandler {
-  constructor(@Inject(EVENT_STORE) private readonly store: MongoEventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    private readonly trackingCodes: TrackingCodeReservations,
+  ) {}
 
   async submit(dto: SubmitReportDto, correlationId: string): Promise<SubmissionReceipt> {
     const reportId = reportIdFor(dto.source_system, dto.external_id);
     // No read first: appending at version 0 is the idempotency check (a repeat conflicts).
     const receivedAt = new Date();
+    // Reserved before the report is stored, so no two reports ever share a code.
+    const trackingCode = await this.trackingCodes.reserve(reportId, receivedAt);
     const command = {
       type: 'SubmitReport' as const,
       reportId,
-      trackingCode: formatTrackingCode(Array.from({ length: 10 }, () => randomInt(32))),
+      trackingCode,
       sourceSystem: dto.source_system,
       externalId: dto.external_id,
       channel: dto.channel,

@@ -1,7 +1,7 @@
 /**
  * Tracking codes a citizen can read over the phone: 10 symbols of Crockford base32 (no I, L, O, U),
- * shown as two groups of five, e.g. `7KQ2M-94XHD`. 50 random bits: with a million reports the chance
- * that any two share a code is about 1 in 2,000, and a shared code is still told apart by report id.
+ * shown as two groups of five, e.g. `7KQ2M-94XHD`. 50 random bits, and each code is reserved before
+ * its report is stored (TrackingCodeReservations), so a drawn code that is taken is drawn again.
  */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
