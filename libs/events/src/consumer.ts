@@ -2,6 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, P
 import { fromKafkaMessage, headerString, HEADERS } from './codec';
 import { EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
+import { DEAD_LETTER_REASONS, deadLetterMessage, deadLetterRetentionMs, DeadLetterReason, ensureDeadLetterTopic, recordDeadLetter } from './dead-letters';
 import { consumerMetrics } from './metrics';
 import { assertTopicOwner, ForeignProducer } from './ownership';
 import { deadLetterTopic, TOPIC_OWNERS } from './topics';
@@ -41,10 +42,11 @@ export interface EventConsumerOptions {
   topicOwners?: Readonly<Record<string, string>>;
   /** How often the group's lag is sampled into `callcenter_consumer_lag` (0: never). Default 15 s. */
   lagIntervalMs?: number;
+  /** retention.ms of the group's dead-letter topic (default: deadLetterRetentionMs(), 30 days). */
+  deadLetterRetentionMs?: number;
 }
 
-export const DEAD_LETTER_REASONS = ['handler-failed', 'undecodable', 'foreign-producer'] as const;
-export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+const HEARTBEAT_INTERVAL_MS = 1_000;
 
 const silent: KafkaLogger = { log() {}, warn() {}, error() {} };
 
@@ -74,7 +76,8 @@ export class EventConsumer {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [...topics.map((topic) => ({ topic })), { topic: this.deadLetterTopic }]);
+      await ensureTopics(admin, topics.map((topic) => ({ topic })));
+      await ensureDeadLetterTopic(admin, this.deadLetterTopic, this.options.deadLetterRetentionMs ?? deadLetterRetentionMs());
     } finally {
       await admin.disconnect();
     }
@@ -83,7 +86,7 @@ export class EventConsumer {
     this.consumer = kafka.consumer({
       groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 15_000,
-      heartbeatInterval: 1_000,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });
@@ -144,7 +147,20 @@ export class EventConsumer {
     this.producer = undefined;
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+  private async handleBatch(payload: EachBatchPayload) {
+    // kafkajs heartbeats only between fetches and when asked: while a handler waits out a database
+    // outage (retries, or one call blocked up to the driver's server-selection timeout), keep the
+    // membership alive, or the broker evicts every member after the session timeout, rebalances
+    // again and again and redelivers what was handled but not yet committed.
+    const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    try {
+      await this.handleMessages(payload);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async handleMessages({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
     const width = Math.max(1, this.options.streamsConcurrently ?? 1);
     for (let start = 0; start < batch.messages.length; start += width) {
       if (!isRunning() || isStale()) break;
@@ -211,39 +227,15 @@ export class EventConsumer {
   /** If the dead-letter write fails, this throws: the offset is not resolved and the batch is retried. */
   private async deadLetter(context: MessageContext, message: KafkaMessage, error: unknown, attempts: number, reason: DeadLetterReason) {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    this.logger.error(`dead-lettering ${context.topic}/${context.partition}@${context.offset}`, { error: text });
+    const group = this.options.groupId;
     await this.producer!.send({
       topic: this.deadLetterTopic,
       acks: -1,
-      messages: [deadLetterMessage(message, context, { error: text, attempts, group: this.options.groupId, reason })],
+      messages: [deadLetterMessage(message, context, { error: text, attempts, group, reason })],
     });
-    consumerMetrics.deadLettered.inc({ group: this.options.groupId, topic: context.topic, reason });
+    recordDeadLetter(this.logger, { group, ...context }, message, { reason, error: text, attempts });
     this.options.onDeadLetter?.({ topic: context.topic, offset: context.offset, error: text });
   }
-}
-
-/** The parked copy of a message: its key, value and headers, plus what failed, where and why (`dlt-*`). */
-export function deadLetterMessage(
-  message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>,
-  context: MessageContext,
-  failure: { error: string; attempts: number; group: string; reason: DeadLetterReason },
-): Message {
-  return {
-    key: message.key,
-    value: message.value,
-    headers: {
-      ...message.headers,
-      'dlt-error': failure.error.slice(0, 4_000),
-      'dlt-attempts': String(failure.attempts),
-      'dlt-consumer-group': failure.group,
-      'dlt-source-topic': context.topic,
-      'dlt-source-partition': String(context.partition),
-      'dlt-source-offset': context.offset,
-      'dlt-failed-at': new Date().toISOString(),
-      'dlt-event-type': headerString(message.headers, HEADERS.type) ?? 'unknown',
-      'dlt-reason': failure.reason,
-    },
-  };
 }
 
 /** Failures of the infrastructure rather than of the event: a lost connection, a server that is away. */

@@ -6,6 +6,7 @@ export * from './event-store';
 export * from './outbox-relay';
 export * from './kafka';
 export * from './consumer';
+export * from './dead-letters';
 export * from './replay';
 export * from './tail';
 export * from './projection';

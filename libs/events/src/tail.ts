@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { fromKafkaMessage, headerString, HEADERS } from './codec';
-import { deadLetterMessage } from './consumer';
+import { deadLetterMessage } from './dead-letters';
 import { EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
 import { consumerMetrics } from './metrics';

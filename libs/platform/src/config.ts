@@ -143,6 +143,15 @@ export class PlatformConfig {
   @Max(256)
   TOPIC_PARTITIONS = 6;
 
+  /**
+   * retention.ms of the dead-letter topics, in days (read by libs/events deadLetterRetentionMs when
+   * a consumer creates its dead-letter topic): parked copies of events, kept to be replayed.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DEAD_LETTER_RETENTION_DAYS = 30;
+
   /** Address the HTTP side binds; 0.0.0.0 in containers. */
   @IsString()
   HTTP_HOST = '127.0.0.1';
