@@ -205,6 +205,30 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
     expect((await dispatcher.get(`/api/v1/incidents/${loser.incidentId}`)).body).toMatchObject({ status: 'AWAITING_UNIT', assignment: null });
   });
 
+  it('shows a unit only the incidents assigned to it: another unit\'s answers 404, lists hold only its own', async () => {
+    const where = spot();
+    const mine = await unitAt(east(where, 0.3));
+    const theirs = await unitAt(east(where, 0.6));
+    const a = await forwardedIncident(where);
+    const b = await forwardedIncident(east(where, 0.1));
+    expect((await dispatcher.post(`/api/v1/incidents/${a.incidentId}/assign`, { unitId: mine })).status).toBe(200);
+    expect((await dispatcher.post(`/api/v1/incidents/${b.incidentId}/assign`, { unitId: theirs })).status).toBe(200);
+    const unit = unitClient(mine);
+    expect((await unit.get(`/api/v1/incidents/${a.incidentId}`)).body).toMatchObject({ incidentId: a.incidentId, assignment: { unitId: mine } });
+    // another unit's incident, and one that does not exist, answer alike
+    const other = await unit.get(`/api/v1/incidents/${b.incidentId}`);
+    expect(other.status).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain(theirs);
+    expect((await unit.get(`/api/v1/incidents?reportId=${b.reportId}`)).body).toEqual({ total: 0, items: [] });
+    const listed = (await unit.get('/api/v1/incidents?limit=100')).body;
+    expect(listed.items.map((i: any) => i.incidentId)).toEqual([a.incidentId]);
+    expect((await unit.get('/api/v1/units')).body.items.map((u: any) => u.unitId)).toEqual([mine]);
+    // dispatchers see both
+    expect((await dispatcher.get(`/api/v1/incidents/${b.incidentId}`)).status).toBe(200);
+    const all = (await dispatcher.get('/api/v1/incidents?limit=100')).body.items.map((i: any) => i.incidentId);
+    expect(all).toEqual(expect.arrayContaining([a.incidentId, b.incidentId]));
+  });
+
   it('refuses illegal transitions with 409 naming the rule', async () => {
     const where = spot();
     const unitId = await unitAt(east(where, 0.5));

@@ -5,7 +5,7 @@ import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/plat
 import { DispatchBoardService } from '../board/dispatch-board.service';
 import { DispatchRules } from '../dispatch.rules';
 import { actorOf, Dispatching, incidentIdFor } from '../dispatching';
-import { Incident } from '../incident/incident.decider';
+import { assignedToUnit, Incident } from '../incident/incident.decider';
 import { incidentView } from './views';
 
 const incidentId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'incidentId', message: 'incidentId must be a UUID' }]) });
@@ -22,9 +22,20 @@ export class IncidentsHttpController {
     return incidentView(incident, version, new Date(), this.rules.targets);
   }
 
-  /** The incident as stored, with its timeline and the units recommended now. */
-  private async detail(id: string) {
+  /**
+   * A field unit sees only the incidents assigned to it; any other answers 404 as if it did not
+   * exist, so a unit's token cannot learn what else is going on. Dispatchers and supervisors see all.
+   */
+  private async visibleIncident(id: string, user: AuthenticatedUser): Promise<Incident> {
     const incident = await this.dispatching.incidentState(id);
+    const actor = actorOf(user);
+    if (actor.kind === 'unit' && !assignedToUnit(incident, actor.unitId)) throw new NotFound('incident', id);
+    return incident;
+  }
+
+  /** The incident as stored, with its timeline and the units recommended now. */
+  private async detail(id: string, user: AuthenticatedUser) {
+    const incident = await this.visibleIncident(id, user);
     const { version, timeline } = await this.dispatching.incidentTimeline(id);
     return {
       ...incidentView(incident, version, new Date(), this.rules.targets),
@@ -37,16 +48,18 @@ export class IncidentsHttpController {
 
   @Get()
   @ApiOperation({ summary: 'Incidents not closed, most urgent and oldest first; or the incident of a report (?reportId=)' })
-  async list(@Query() query: IncidentQueryDto) {
+  async list(@Query() query: IncidentQueryDto, @Actor() user: AuthenticatedUser) {
     if (query.reportId) {
       try {
-        return { total: 1, items: [await this.detail(incidentIdFor(query.reportId.toLowerCase()))] };
+        return { total: 1, items: [await this.detail(incidentIdFor(query.reportId.toLowerCase()), user)] };
       } catch (e) {
         if (e instanceof NotFound) return { total: 0, items: [] };
         throw e;
       }
     }
-    const open = this.boards.board.openIncidents({ status: query.status });
+    const actor = actorOf(user);
+    const all = this.boards.board.openIncidents({ status: query.status });
+    const open = actor.kind === 'unit' ? all.filter((e) => assignedToUnit(e.state, actor.unitId)) : all;
     const now = new Date();
     const page = open.slice(query.offset, query.offset + query.limit);
     return { total: open.length, offset: query.offset, limit: query.limit, items: page.map((e) => incidentView(e.state, e.version, now, this.rules.targets)) };
@@ -55,8 +68,8 @@ export class IncidentsHttpController {
   @Get(':incidentId')
   @ApiOperation({ summary: 'An incident with its recommendations and timeline' })
   @ApiNotFoundResponse()
-  get(@Param('incidentId', incidentId) id: string) {
-    return this.detail(id);
+  get(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser) {
+    return this.detail(id, user);
   }
 
   @Post(':incidentId/assign')
@@ -65,7 +78,7 @@ export class IncidentsHttpController {
   @ApiOperation({ summary: 'Assign a unit' })
   async assign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     await this.dispatching.assign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
-    return this.detail(id);
+    return this.detail(id, user);
   }
 
   @Post(':incidentId/reassign')
@@ -74,7 +87,7 @@ export class IncidentsHttpController {
   @ApiOperation({ summary: 'Give the incident to another unit; the previous one is released' })
   async reassign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     await this.dispatching.reassign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
-    return this.detail(id);
+    return this.detail(id, user);
   }
 
   @Post(':incidentId/acknowledge')

@@ -3,7 +3,7 @@ import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from 
 import { CALL_SIGN, RegisterUnitDto, ReportUnitStatusDto, UpdateUnitDto, ValidationFailed } from '@callcenter/contracts';
 import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
 import { DispatchBoardService } from '../board/dispatch-board.service';
-import { Dispatching } from '../dispatching';
+import { actorOf, Dispatching } from '../dispatching';
 import { unitView } from './views';
 
 function unitIdOf(raw: string): string {
@@ -54,9 +54,14 @@ export class UnitsHttpController {
 
   @Get()
   @Roles('dispatcher', 'supervisor', 'unit')
-  @ApiOperation({ summary: 'The status board: every unit with status, position and current incident' })
-  list() {
-    const units = this.boards.board.allUnits().map((u) => unitView(u.state, u.version));
+  @ApiOperation({ summary: 'The status board: every unit with status, position and current incident (a unit: only itself)' })
+  list(@Actor() user: AuthenticatedUser) {
+    const actor = actorOf(user);
+    // A unit's token sees only itself: other units' current incidents are not its business.
+    const units = this.boards.board
+      .allUnits()
+      .filter((u) => actor.kind !== 'unit' || u.state.unitId === actor.unitId)
+      .map((u) => unitView(u.state, u.version));
     return { total: units.length, items: units };
   }
 }

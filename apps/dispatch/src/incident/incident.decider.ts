@@ -57,6 +57,13 @@ export type IncidentState = { status: 'NONE' } | Incident;
 
 export const isActive = (i: Incident) => i.status !== 'RESOLVED' && i.status !== 'CLOSED';
 
+/** Whether the incident holds this unit now (a unit committed to an incident that does not is an orphan). */
+export const holdsUnit = (i: IncidentState | undefined, unitId: string): boolean =>
+  !!i && i.status !== 'NONE' && i.assignment?.unitId === unitId && HOLDING_STATUSES.has(i.status);
+
+/** Whether a unit may see the incident: it is (or was last) the one assigned to it. */
+export const assignedToUnit = (i: Incident, unitId: string): boolean => i.assignment?.unitId === unitId;
+
 /** When a unit must be assigned by: receipt + the priority's time to dispatch (none for P4). */
 export function dispatchDueAt(i: Incident, targets: PriorityTargets): Date | null {
   const seconds = targets[i.incident.priority]?.dispatchSeconds ?? null;
