@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATEGORIES, Category, Priority, PRIORITIES } from '@callcenter/contracts';
+import { LabelledReport } from './suggestion-model';
+
+/** One line of the evaluation corpus (apps/triage/test/data/corpus/*.jsonl). */
+export interface CorpusEntry {
+  text: string;
+  category: Category;
+  priority: Priority;
+  lang: string;
+  style: string;
+  source: string;
+}
+
+export type CorpusPart = 'train' | 'tune' | 'test';
+
+/**
+ * Which part a text belongs to, from a hash of the text alone: stable as the corpus grows, and the
+ * same text can never be on both sides. 20 % is held back for the test and never trained or tuned
+ * on; 10 % is for tuning.
+ */
+export function corpusPart(text: string): CorpusPart {
+  const bucket = createHash('sha256').update(text).digest().readUInt32BE(0) % 10;
+  return bucket < 2 ? 'test' : bucket === 2 ? 'tune' : 'train';
+}
+
+/** Every *.jsonl file of the folder, refusing a line that is not a labelled report. */
+export function readCorpus(dir: string): CorpusEntry[] {
+  const entries: CorpusEntry[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        const e = JSON.parse(line) as CorpusEntry;
+        if (typeof e.text !== 'string' || !CATEGORIES.includes(e.category) || !PRIORITIES.includes(e.priority)) {
+          throw new Error(`${file}:${i + 1}: not a labelled report`);
+        }
+        entries.push(e);
+      });
+  }
+  return entries;
+}
+
+/**
+ * A corpus line as a report: the text is the description. Its style is how it was written, not
+ * the channel it came by, so no channel, hint or injured count is claimed.
+ */
+export function asLabelledReport(e: CorpusEntry): LabelledReport {
+  return { description: e.text, categoryHint: null, channel: null, peopleInjured: 0, category: e.category, priority: e.priority };
+}

@@ -1,0 +1,324 @@
+import { createHash } from 'node:crypto';
+import { CATEGORIES, Category, Channel, Priority, PRIORITIES } from '@callcenter/contracts';
+import { priorityFloor } from './priority-floors';
+import { normaliseWords, SpellingIndex, stemOf } from './report-text';
+import { LinearModel, predict, SparseExample, trainSoftmax, TrainingOptions } from './softmax-regression';
+
+/** What the model reads of a report. */
+export interface ReportForSuggestion {
+  description: string;
+  categoryHint: Category | null;
+  channel: Channel | null;
+  peopleInjured: number;
+}
+
+/** A report with the category and priority an operator gave it. */
+export interface LabelledReport extends ReportForSuggestion {
+  category: Category;
+  priority: Priority;
+}
+
+export interface ScoredCategory {
+  category: Category;
+  /** Probability, rounded to 0.001. */
+  score: number;
+}
+
+export interface ModelSuggestion {
+  category: Category;
+  priority: Priority;
+  /** The three likeliest categories, likeliest first. */
+  categories: ScoredCategory[];
+  /** The words of the report that weighed most for the suggested category, as written. */
+  words: string[];
+  /** Why, in sentences the operator reads. */
+  reasons: string[];
+  modelVersion: string;
+}
+
+export const MODEL_FORMAT = 'polres-triage-suggestions/1';
+
+export interface ModelHyperparameters extends TrainingOptions {
+  /** A two-word phrase becomes a feature when it occurs in at least this many reports. */
+  minPhraseReports: number;
+  /** Weigh examples so every category counts alike in training (recall on rare categories). */
+  balanceCategories: boolean;
+  /** Added to the log-odds of the category the reporter chose, besides what training learnt of hints. */
+  hintPrior: number;
+}
+
+export const DEFAULT_HYPERPARAMETERS: ModelHyperparameters = {
+  epochs: 12,
+  learningRate: 0.5,
+  l2: 1e-5,
+  seed: 18,
+  minPhraseReports: 2,
+  balanceCategories: true,
+  hintPrior: 1,
+};
+
+/** The model artefact as stored: JSON, versioned by content. */
+export interface SuggestionModelArtefact {
+  format: typeof MODEL_FORMAT;
+  /** `YYYYMMDD-` and the first 12 hex digits of the SHA-256 of everything below but `trainedAt`. */
+  version: string;
+  trainedAt: string;
+  /** Where the labelled reports came from, in words (corpus split, event-log period …). */
+  source: string;
+  counts: { reports: number; categories: Partial<Record<Category, number>>; priorities: Partial<Record<Priority, number>> };
+  hyperparameters: ModelHyperparameters;
+  /** Words seen in training with how often: the spelling index corrects typing mistakes to these. */
+  words: [string, number][];
+  features: string[];
+  category: { labels: Category[]; bias: number[]; weights: number[] };
+  priority: { labels: Priority[]; bias: number[]; weights: number[] };
+}
+
+const WORD = 'w:';
+const PHRASE = 'p:';
+const HINT = 'h:';
+const CHANNEL = 'c:';
+const INJURED = 'i:';
+
+interface ReadText {
+  /** Normalised words, typing mistakes corrected. */
+  words: string[];
+  stems: string[];
+}
+
+function readText(description: string, spelling: SpellingIndex | null): ReadText {
+  const raw = normaliseWords(description);
+  const words = spelling ? raw.map((w) => spelling.correct(w)) : raw;
+  return { words, stems: words.map(stemOf) };
+}
+
+const injuredBucket = (n: number): string => (n >= 3 ? '3+' : n > 0 ? String(Math.floor(n)) : '0');
+
+/** Text features (stems and two-stem phrases) with the report's other facts; names, not indices. */
+function featureNames({ stems }: ReadText, report: ReportForSuggestion): { text: string[]; other: string[] } {
+  const text = new Set<string>();
+  for (let i = 0; i < stems.length; i++) {
+    text.add(WORD + stems[i]);
+    if (i > 0) text.add(`${PHRASE}${stems[i - 1]} ${stems[i]}`);
+  }
+  const other = [INJURED + injuredBucket(report.peopleInjured)];
+  if (report.categoryHint) other.push(HINT + report.categoryHint);
+  if (report.channel) other.push(CHANNEL + report.channel);
+  return { text: [...text], other };
+}
+
+/** Long transcripts and short SMS weigh alike: text features share a unit length. */
+function vectorise(names: { text: string[]; other: string[] }, index: ReadonlyMap<string, number>): { index: Int32Array; value: Float64Array } {
+  const ids: number[] = [];
+  const values: number[] = [];
+  const known = names.text.filter((n) => index.has(n));
+  const textValue = known.length > 0 ? 1 / Math.sqrt(known.length) : 0;
+  for (const n of known) {
+    ids.push(index.get(n)!);
+    values.push(textValue);
+  }
+  for (const n of names.other) {
+    const id = index.get(n);
+    if (id !== undefined) {
+      ids.push(id);
+      values.push(1);
+    }
+  }
+  return { index: Int32Array.from(ids), value: Float64Array.from(values) };
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const countBy = <K extends string>(keys: K[]): Partial<Record<K, number>> => {
+  const counts: Partial<Record<K, number>> = {};
+  for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+  return counts;
+};
+
+/**
+ * Trains both models (category and priority) on labelled reports. Pure and deterministic: the
+ * same reports, hyperparameters and `trainedAt` give the same artefact byte for byte.
+ */
+export function trainSuggestionModel(
+  reports: readonly LabelledReport[],
+  provenance: { trainedAt: string; source: string },
+  hyperparameters: ModelHyperparameters = DEFAULT_HYPERPARAMETERS,
+): SuggestionModelArtefact {
+  if (reports.length === 0) throw new Error('no labelled reports to train on');
+  const wordCounts = new Map<string, number>();
+  const texts = reports.map((r) => {
+    const text = readText(r.description, null);
+    for (const w of text.words) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
+    return text;
+  });
+  const names = reports.map((r, i) => featureNames(texts[i], r));
+  const reportsWith = new Map<string, number>();
+  for (const n of names) for (const f of [...n.text, ...n.other]) reportsWith.set(f, (reportsWith.get(f) ?? 0) + 1);
+  const features = [...reportsWith.entries()]
+    .filter(([f, count]) => !f.startsWith(PHRASE) || count >= hyperparameters.minPhraseReports)
+    .map(([f]) => f)
+    .sort();
+  const index = new Map(features.map((f, i) => [f, i]));
+
+  const categories = [...CATEGORIES];
+  const priorities = [...PRIORITIES];
+  const perCategory = countBy(reports.map((r) => r.category));
+  const balance = (c: Category) =>
+    hyperparameters.balanceCategories ? Math.min(5, Math.max(0.2, reports.length / (categories.length * (perCategory[c] ?? 1)))) : 1;
+  const vectors = names.map((n) => vectorise(n, index));
+  const categoryExamples: SparseExample[] = reports.map((r, i) => ({ ...vectors[i], label: categories.indexOf(r.category), weight: balance(r.category) }));
+  const priorityExamples: SparseExample[] = reports.map((r, i) => ({ ...vectors[i], label: priorities.indexOf(r.priority) }));
+  const categoryModel = trainSoftmax(categoryExamples, features.length, categories.length, hyperparameters);
+  const priorityModel = trainSoftmax(priorityExamples, features.length, priorities.length, hyperparameters);
+
+  const content = {
+    format: MODEL_FORMAT,
+    source: provenance.source,
+    counts: { reports: reports.length, categories: perCategory, priorities: countBy(reports.map((r) => r.priority)) },
+    hyperparameters,
+    words: [...wordCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    features,
+    category: { labels: categories, bias: [...categoryModel.bias].map((w) => round(w, 4)), weights: [...categoryModel.weights].map((w) => round(w, 4)) },
+    priority: { labels: priorities, bias: [...priorityModel.bias].map((w) => round(w, 4)), weights: [...priorityModel.weights].map((w) => round(w, 4)) },
+  } satisfies Omit<SuggestionModelArtefact, 'version' | 'trainedAt'>;
+  const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12);
+  const day = provenance.trainedAt.slice(0, 10).replace(/-/g, '');
+  return { ...content, version: `${day}-${hash}`, trainedAt: provenance.trainedAt };
+}
+
+/** A file that is not a model of this format, or is damaged, is refused naming what is wrong. */
+export function parseSuggestionModel(json: unknown): SuggestionModelArtefact {
+  const a = json as SuggestionModelArtefact;
+  const problems: string[] = [];
+  if (typeof a !== 'object' || a === null) throw new Error('not a JSON object');
+  if (a.format !== MODEL_FORMAT) problems.push(`format is ${JSON.stringify(a.format)}, expected ${MODEL_FORMAT}`);
+  if (typeof a.version !== 'string' || !/^\d{8}-[0-9a-f]{12}$/.test(a.version)) problems.push('version is missing or malformed');
+  if (!Array.isArray(a.features)) problems.push('features is not a list');
+  if (!Array.isArray(a.words)) problems.push('words is not a list');
+  for (const [part, labels] of [['category', CATEGORIES], ['priority', PRIORITIES]] as const) {
+    const m = a[part];
+    if (!m || !Array.isArray(m.labels) || !Array.isArray(m.bias) || !Array.isArray(m.weights)) {
+      problems.push(`${part} model is missing`);
+      continue;
+    }
+    const unknown = m.labels.filter((l: string) => !(labels as readonly string[]).includes(l));
+    if (unknown.length) problems.push(`${part} labels ${unknown.join(', ')} are unknown`);
+    if (m.bias.length !== m.labels.length) problems.push(`${part} bias has ${m.bias.length} values for ${m.labels.length} labels`);
+    if (Array.isArray(a.features) && m.weights.length !== a.features.length * m.labels.length) {
+      problems.push(`${part} weights has ${m.weights.length} values, expected ${a.features.length * m.labels.length}`);
+    }
+    if (m.weights.some((w: unknown) => typeof w !== 'number' || !Number.isFinite(w))) problems.push(`${part} weights are not all numbers`);
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+  return a;
+}
+
+function linear(part: { labels: string[]; bias: number[]; weights: number[] }, featureCount: number): LinearModel {
+  return { labelCount: part.labels.length, featureCount, bias: Float64Array.from(part.bias), weights: Float64Array.from(part.weights) };
+}
+
+const SHOWN_WORDS = 4;
+
+/**
+ * A trained model ready to suggest. Suggestions only: an operator decides, so the model says
+ * which words weighed most, its next guesses, and any rule that raised the priority.
+ */
+export class SuggestionModel {
+  readonly version: string;
+  private readonly index: Map<string, number>;
+  private readonly spelling: SpellingIndex;
+  private readonly categories: Category[];
+  private readonly priorities: Priority[];
+  private readonly categoryModel: LinearModel;
+  private readonly priorityModel: LinearModel;
+  private readonly hintPrior: number;
+
+  constructor(readonly artefact: SuggestionModelArtefact) {
+    parseSuggestionModel(artefact);
+    this.version = artefact.version;
+    this.index = new Map(artefact.features.map((f, i) => [f, i]));
+    this.spelling = new SpellingIndex(artefact.words);
+    this.categories = artefact.category.labels;
+    this.priorities = artefact.priority.labels;
+    this.categoryModel = linear(artefact.category, artefact.features.length);
+    this.priorityModel = linear(artefact.priority, artefact.features.length);
+    this.hintPrior = artefact.hyperparameters.hintPrior;
+  }
+
+  suggest(report: ReportForSuggestion): ModelSuggestion {
+    const text = readText(report.description, this.spelling);
+    const names = featureNames(text, report);
+    const { index, value } = vectorise(names, this.index);
+
+    const categoryScores = predict(this.categoryModel, index, value);
+    const hinted = report.categoryHint ? this.categories.indexOf(report.categoryHint) : -1;
+    if (hinted >= 0 && this.hintPrior !== 0) {
+      // The prior moves the hinted category's log-odds; renormalise.
+      categoryScores[hinted] *= Math.exp(this.hintPrior);
+      const sum = categoryScores.reduce((s, x) => s + x, 0);
+      for (let c = 0; c < categoryScores.length; c++) categoryScores[c] /= sum;
+    }
+    const ranked = [...categoryScores.keys()].sort((a, b) => categoryScores[b] - categoryScores[a] || a - b);
+    const chosen = ranked[0];
+    const category = this.categories[chosen];
+    const categories = ranked.slice(0, 3).map((c) => ({ category: this.categories[c], score: round(categoryScores[c], 3) }));
+
+    const priorityScores = predict(this.priorityModel, index, value);
+    let best = 0;
+    for (let p = 1; p < priorityScores.length; p++) if (priorityScores[p] > priorityScores[best]) best = p;
+    const modelPriority = this.priorities[best];
+
+    const words = this.weightiestWords(text, names.text, chosen, SHOWN_WORDS);
+    const reasons = [
+      words.length > 0
+        ? `words ${words.map((w) => `"${w}"`).join(', ')} weighed most for ${category} (${categoryScores[chosen].toFixed(2)})`
+        : `no known words; ${category} (${categoryScores[chosen].toFixed(2)}) from the report's other details`,
+      `next: ${categories
+        .slice(1)
+        .map((c) => `${c.category} ${c.score.toFixed(2)}`)
+        .join(', ')}`,
+    ];
+    if (report.categoryHint === category) reasons.push(`reporter's hint agrees: ${category}`);
+    else if (report.categoryHint) reasons.push(`reporter's hint ${report.categoryHint} disagrees`);
+    reasons.push(`priority ${modelPriority} (${priorityScores[best].toFixed(2)})`);
+
+    const floor = priorityFloor(text.words, text.stems, report.peopleInjured);
+    let priority = modelPriority;
+    if (floor && PRIORITIES.indexOf(floor.priority) < PRIORITIES.indexOf(priority)) {
+      reasons.push(`${floor.reason}: priority raised ${priority} → ${floor.priority}`);
+      priority = floor.priority;
+    } else if (floor) {
+      reasons.push(`${floor.reason}: already ${priority}`);
+    }
+    return { category, priority, categories, words, reasons, modelVersion: this.version };
+  }
+
+  /** Words (or two-word phrases) of the report that pushed most towards the label, as written. */
+  private weightiestWords({ words, stems }: ReadText, textFeatures: string[], label: number, limit: number): string[] {
+    const k = this.categoryModel.labelCount;
+    const weighed: [string, number][] = [];
+    for (const name of textFeatures) {
+      const id = this.index.get(name);
+      if (id === undefined) continue;
+      const weight = this.categoryModel.weights[id * k + label];
+      if (weight > 0) weighed.push([name, weight]);
+    }
+    weighed.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const shown: string[] = [];
+    for (const [name] of weighed) {
+      const written = writtenAs(name, words, stems);
+      if (written && !shown.some((s) => s.includes(written) || written.includes(s))) shown.push(written);
+      if (shown.length === limit) break;
+    }
+    return shown;
+  }
+}
+
+function writtenAs(feature: string, words: string[], stems: string[]): string | null {
+  if (feature.startsWith(WORD)) {
+    const at = stems.indexOf(feature.slice(WORD.length));
+    return at >= 0 ? words[at] : null;
+  }
+  const [first, second] = feature.slice(PHRASE.length).split(' ');
+  for (let i = 1; i < stems.length; i++) if (stems[i - 1] === first && stems[i] === second) return `${words[i - 1]} ${words[i]}`;
+  return null;
+}
