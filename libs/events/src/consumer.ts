@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { fromKafkaMessage, headerString, HEADERS } from './codec';
 import { EventEnvelope } from './envelope';
+import { assertValidEvent, InvalidEvent } from './event-checks';
 import { EventRegistry } from './event-registry';
 import { DEAD_LETTER_REASONS, deadLetterMessage, deadLetterRetentionMs, DeadLetterReason, ensureDeadLetterTopic, recordDeadLetter } from './dead-letters';
 import { consumerMetrics } from './metrics';
@@ -193,8 +194,9 @@ export class EventConsumer {
       event = fromKafkaMessage(message);
       assertTopicOwner(topic, event, headerString(message.headers, HEADERS.producer), this.options.topicOwners ?? TOPIC_OWNERS);
       if (this.options.registry) event = this.options.registry.upcast(event);
+      assertValidEvent(event);
     } catch (e) {
-      await this.deadLetter(context, message, e, 1, e instanceof ForeignProducer ? 'foreign-producer' : 'undecodable');
+      await this.deadLetter(context, message, e, 1, e instanceof ForeignProducer ? 'foreign-producer' : e instanceof InvalidEvent ? 'invalid' : 'undecodable');
       return;
     }
     const maxAttempts = this.options.maxAttempts ?? 5;

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { fromKafkaMessage, headerString, HEADERS } from './codec';
-import { deadLetterMessage } from './dead-letters';
+import { isTransient } from './consumer';
+import { deadLetterMessage, DeadLetterReason, ensureDeadLetterTopic, recordDeadLetter } from './dead-letters';
 import { EventEnvelope } from './envelope';
+import { assertValidEvent, InvalidEvent } from './event-checks';
 import { EventRegistry } from './event-registry';
 import { consumerMetrics } from './metrics';
 import { assertTopicOwner, ForeignProducer } from './ownership';
 import { deadLetterTopic, TOPIC_OWNERS } from './topics';
-import { ensureTopics, KafkaLogger, whileBrokerSettles } from './kafka';
+import { KafkaLogger, whileBrokerSettles } from './kafka';
 
 export interface TailPosition {
   topic: string;
@@ -35,21 +37,35 @@ export interface TopicTailOptions {
    * that no consumer group of the service shares topics with.
    */
   deadLetterGroup?: string;
-  /** Called for each refused event (it is never handed to `handle`). */
-  onRefused?: (refusal: { topic: string; partition: number; offset: string; error: string }) => void;
+  /** Called for each refused event (never handed to `handle`, or handed and thrown on). */
+  onRefused?: (refusal: { topic: string; partition: number; offset: string; error: string; reason: DeadLetterReason }) => void;
+}
+
+/** What the refusal of an event was for: why it could not be read, or that the view threw on it. */
+function reasonOf(e: unknown): DeadLetterReason {
+  if (e instanceof ForeignProducer) return 'foreign-producer';
+  if (e instanceof InvalidEvent) return 'invalid';
+  return 'undecodable';
 }
 
 /**
  * Every event of a topic, in this process, from a point in time on: an in-process view that each
  * instance keeps whole (a consumer group would split the partitions between instances).
  * Its group is throw-away: it commits nothing, so the broker forgets it once it stops.
- * Events that are not envelopes, or whose `producer` is not their topic's owner, are refused: never
- * handed to `handle`, logged, and parked on a dead-letter topic when `deadLetterGroup` is set (the
- * service's own consumer groups dead-letter them otherwise).
+ * It remembers where it is in each partition itself: when the client rejoins its group (a broker
+ * restart, a lost session, a crash of the fetch loop that kafkajs restarts), it goes on from there,
+ * neither from the start of the topic (re-applying history) nor from the end (losing events).
+ * Events that are not envelopes, whose `producer` is not their topic's owner, or that are envelopes
+ * a view cannot trust (event-checks.ts) are refused, and so is an event `handle` throws on (other
+ * than for a transient failure, which is retried): never applied, logged at error level, counted,
+ * and parked on a dead-letter topic when `deadLetterGroup` is set (the service's own consumer
+ * groups dead-letter them otherwise). The view goes on with the next event.
  */
 export class TopicTail {
   private consumer?: Consumer;
   private producer?: Producer;
+  /** "topic/partition" → the next offset to hand over. */
+  private readonly next = new Map<string, string>();
 
   constructor(private readonly options: TopicTailOptions) {}
 
@@ -71,7 +87,7 @@ export class TopicTail {
         const byTime = await whileBrokerSettles(() => admin.fetchTopicOffsetsByTimestamp(topic, since.getTime()));
         starts.push(...byTime.map((p) => ({ topic, partition: p.partition, offset: p.offset === '-1' ? high.get(p.partition)! : p.offset })));
       }
-      if (this.options.deadLetterGroup) await ensureTopics(admin, [{ topic: deadLetterTopic(this.options.deadLetterGroup) }]);
+      if (this.options.deadLetterGroup) await ensureDeadLetterTopic(admin, deadLetterTopic(this.options.deadLetterGroup));
     } finally {
       await admin.disconnect();
     }
@@ -85,35 +101,62 @@ export class TopicTail {
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
     });
+    for (const { topic, partition, offset } of starts) this.next.set(`${topic}/${partition}`, offset);
+    // Every (re)join, including kafkajs's own restart after a crash, starts a fresh offset manager
+    // that would read an uncommitted group from the beginning: seek each partition to where this
+    // tail is. Seeks set here are applied before the first fetch of the new generation.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+        for (const partition of partitions) {
+          const offset = this.next.get(`${topic}/${partition}`);
+          if (offset !== undefined) this.consumer?.seek({ topic, partition, offset });
+        }
+      }
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        const events: EventEnvelope[] = [];
+        const accepted: { event: EventEnvelope; message: KafkaMessage }[] = [];
         for (const message of batch.messages) {
           try {
-            const event = fromKafkaMessage(message);
+            let event = fromKafkaMessage(message);
             assertTopicOwner(batch.topic, event, headerString(message.headers, HEADERS.producer), this.options.topicOwners ?? TOPIC_OWNERS);
-            events.push(this.options.registry ? this.options.registry.upcast(event) : event);
+            if (this.options.registry) event = this.options.registry.upcast(event);
+            assertValidEvent(event);
+            accepted.push({ event, message });
           } catch (e) {
-            await this.refuse(batch.topic, batch.partition, message, e);
+            await this.refuse(batch.topic, batch.partition, message, e, reasonOf(e));
           }
         }
         const last = batch.messages[batch.messages.length - 1];
-        if (last) await this.options.handle(events, { topic: batch.topic, partition: batch.partition, offset: last.offset });
+        if (!last) return;
+        await this.deliver(accepted, { topic: batch.topic, partition: batch.partition, offset: last.offset });
+        this.next.set(`${batch.topic}/${batch.partition}`, String(BigInt(last.offset) + 1n));
       },
     });
-    // On a broker that has just started, run() can return before the consumer accepts a seek.
-    for (const { topic, partition, offset } of starts) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          this.consumer.seek({ topic, partition, offset });
-          break;
-        } catch (e) {
-          if (attempt >= 100) throw e;
-          await new Promise((r) => setTimeout(r, 100));
-        }
+  }
+
+  /**
+   * Hands a batch to the view. If the view throws on it (not for a transient failure: that throws,
+   * and kafkajs fetches the batch again from this tail's position), each event is handed alone, so
+   * the one it throws on is refused and the others are applied; views apply by stream version, so
+   * what the whole batch already applied is recognised.
+   */
+  private async deliver(accepted: { event: EventEnvelope; message: KafkaMessage }[], position: TailPosition): Promise<void> {
+    try {
+      await this.options.handle(accepted.map((a) => a.event), position);
+      return;
+    } catch (e) {
+      if (isTransient(e) || accepted.length === 0) throw e;
+    }
+    for (const { event, message } of accepted) {
+      try {
+        await this.options.handle([event], { ...position, offset: message.offset });
+      } catch (e) {
+        if (isTransient(e)) throw e;
+        await this.refuse(position.topic, position.partition, message, e, 'handler-failed');
       }
     }
   }
@@ -125,20 +168,25 @@ export class TopicTail {
     this.producer = undefined;
   }
 
-  private async refuse(topic: string, partition: number, message: KafkaMessage, e: unknown): Promise<void> {
+  private async refuse(topic: string, partition: number, message: KafkaMessage, e: unknown, reason: DeadLetterReason): Promise<void> {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    const reason = e instanceof ForeignProducer ? 'foreign-producer' : 'undecodable';
-    this.options.logger?.error(`refusing ${topic}/${partition}@${message.offset}`, { error });
-    this.options.onRefused?.({ topic, partition, offset: message.offset, error });
+    this.options.onRefused?.({ topic, partition, offset: message.offset, error, reason });
     const group = this.options.deadLetterGroup;
-    if (!group || !this.producer) return;
+    const where = { group: group ?? this.options.groupPrefix, topic, partition, offset: message.offset };
+    consumerMetrics.viewRefused.inc({ view: this.options.groupPrefix, topic, reason });
+    if (!group || !this.producer) {
+      this.options.logger?.error(`refusing ${topic}/${partition}@${message.offset}`, {
+        ...where, key: message.key?.toString() ?? null, eventType: headerString(message.headers, HEADERS.type) ?? 'unknown', reason, error,
+      });
+      return;
+    }
     // If this write fails the batch fails and is fetched again: nothing refused goes unrecorded.
     await this.producer.send({
       topic: deadLetterTopic(group),
       acks: -1,
       messages: [deadLetterMessage(message, { topic, partition, offset: message.offset }, { error, attempts: 1, group, reason })],
     });
-    consumerMetrics.deadLettered.inc({ group, topic, reason });
+    recordDeadLetter(this.options.logger, { ...where, group }, message, { reason, error, attempts: 1 });
   }
 }
 
