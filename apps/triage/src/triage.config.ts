@@ -52,6 +52,14 @@ export class TriageConfig extends PlatformConfig {
   @Max(10_080)
   TRIAGE_LIVE_LOOKBACK_MINUTES = 60;
 
+  /**
+   * The suggestion model triage loads at start (`npm run suggestions:train` writes one); a missing
+   * or damaged file stops the start. The default is the model committed with the code.
+   */
+  @IsString()
+  @MinLength(1)
+  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261202-7c44fbc97235.json';
+
   /** Key of the caller reference (HMAC of the phone number), so numbers never travel on Kafka. */
   @IsString()
   @DevelopmentDefault()

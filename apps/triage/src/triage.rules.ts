@@ -1,5 +1,5 @@
 import { Jurisdiction, loadJurisdiction, parsePriorityTargets, PriorityTargets } from '@callcenter/contracts';
-import { DuplicateRules } from './suggestions';
+import { DuplicateRules, loadSuggestionModel, SuggestionModel } from './suggestions';
 import { TriageConfig } from './triage.config';
 
 /** The configuration triage's rules read, parsed once at start. */
@@ -12,6 +12,8 @@ export class TriageRules {
   readonly callerRefKey: string;
   readonly timerIntervalMs: number;
   readonly lookbackMinutes: number;
+  /** Loaded once at start: every case opened by this process records its version. */
+  readonly suggestions: SuggestionModel;
 
   constructor(config: TriageConfig) {
     this.targets = parsePriorityTargets(config.PRIORITY_TARGETS);
@@ -25,6 +27,7 @@ export class TriageRules {
     this.prankThreshold = config.TRIAGE_PRANK_THRESHOLD;
     this.callerRefKey = config.CALLER_REF_KEY;
     this.timerIntervalMs = config.TRIAGE_TIMER_INTERVAL_MS;
+    this.suggestions = loadSuggestionModel(config.SUGGESTION_MODEL_FILE);
     this.lookbackMinutes = Math.max(config.TRIAGE_LIVE_LOOKBACK_MINUTES, config.TRIAGE_DUPLICATE_WINDOW_MINUTES);
   }
 }

@@ -15,7 +15,7 @@ import { EVENT_STORE, KAFKA, ServiceConsumer } from '@callcenter/platform';
 import { triageCaseDecider } from '../case/triage-case.decider';
 import { callerRefOf, CallersStore } from '../callers/callers.store';
 import { TriageQueue } from '../queue/triage-queue';
-import { lowTrustFlag, suggestClassification } from '../suggestions';
+import { lowTrustFlag } from '../suggestions';
 import { TriageRules } from '../triage.rules';
 
 export const CASE_OPENER_GROUP = 'triage-case-opener';
@@ -50,11 +50,11 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
     await this.callers.keepReporter(report.reportId, { name: report.reporter.name, phone: report.reporter.phone });
     const prankRejections = await this.callers.prankRejections(callerRef);
 
-    const classification = suggestClassification({
+    const classification = this.rules.suggestions.suggest({
       categoryHint: report.categoryHint,
       description: report.description,
+      channel: report.channel,
       peopleInjured: report.peopleInjured,
-      peopleInvolved: report.peopleInvolved,
     });
     const { latitude, longitude } = report.location;
     const point = latitude !== null && longitude !== null ? { latitude, longitude } : null;
@@ -100,7 +100,10 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
         reasons: lowTrust.reason ? [...reasons, lowTrust.reason] : reasons,
         duplicateCandidates,
         lowTrust,
+        categories: classification.categories,
+        words: classification.words,
       },
+      suggestionModel: classification.modelVersion,
     };
     // Appending at version 0 is the idempotency check: a redelivered report conflicts with its open case.
     const initial = triageCaseDecider.initialState();

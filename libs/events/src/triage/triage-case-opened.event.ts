@@ -16,6 +16,10 @@ export interface TriageSuggestionData {
   reasons: string[];
   duplicateCandidates: DuplicateCandidateData[];
   lowTrust: { flagged: boolean; prankRejections: number; reason: string | null };
+  /** The three likeliest categories with the model's probability; absent before suggestions were learnt (issue 18). */
+  categories?: { category: Category; score: number }[];
+  /** The report's words that weighed most for the suggested category; absent before issue 18. */
+  words?: string[];
 }
 
 /**
@@ -39,6 +43,8 @@ export interface TriageCaseOpenedV1 {
   peopleInvolved: number;
   callerRef: string | null;
   suggestion: TriageSuggestionData;
+  /** Version of the suggestion model that made `suggestion`, so the audit shows which model suggested what; absent before issue 18. */
+  suggestionModel?: string;
 }
 
 export const TriageCaseOpened = defineEvent<TriageCaseOpenedV1>()('TriageCaseOpened');
