@@ -5,7 +5,7 @@ import { CommandMetadata, handleCommand, IncidentOpenedV1, MongoEventStore, SYST
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { DispatchBoardService } from './board/dispatch-board.service';
 import { DispatchRules } from './dispatch.rules';
-import { Incident, IncidentActor, IncidentCommand, incidentDecider, IncidentState, UnitChoice } from './incident/incident.decider';
+import { holdsUnit, Incident, IncidentActor, IncidentCommand, incidentDecider, IncidentState, UnitChoice } from './incident/incident.decider';
 import { Recommendation } from './recommendation';
 import { Unit, UnitCommand, unitDecider, UnitDetails, UnitState } from './unit/unit.decider';
 
@@ -188,8 +188,27 @@ export class Dispatching {
     await this.onIncident(incidentId, { type: 'MarkDispatchOverdue', now: new Date(), targets: this.rules.targets }, this.systemMeta('dispatch-overdue', incidentId));
   }
 
-  async releaseOrphan(unitId: string, incidentId: string): Promise<void> {
+  /**
+   * Releases a unit the board suspects is orphaned, only if the event store agrees: the unit's
+   * stream still commits it to the incident (for longer than the grace, by this clock) and the
+   * incident's stream does not hold it. The board of one instance may lag behind another's commands
+   * (Kafka outage, a late event, clock skew); the streams do not. Otherwise the board is corrected
+   * from the store, so the suspicion does not come back every tick.
+   */
+  async releaseOrphan(unitId: string, incidentId: string, now = new Date()): Promise<boolean> {
+    const [unit, incident] = await Promise.all([this.store.readStream(unitId), this.store.readStream(incidentId)]);
+    const unitState = unit.events.reduce((s: UnitState, e) => unitDecider.evolve(s, e as any), unitDecider.initialState());
+    const incidentState = incident.events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
+    this.boards.acceptUnit(unitState, unit.version);
+    this.boards.acceptIncident(incidentState, incident.version);
+    const committed = unitState.status !== 'UNREGISTERED' && unitState.assignment?.incidentId === incidentId ? unitState.assignment : null;
+    if (!committed || now.getTime() - Date.parse(committed.since) < this.rules.orphanGraceMs) return false;
+    if (holdsUnit(incidentState, unitId)) {
+      this.logger.warn(`${unitId} looked orphaned from ${incidentId} on this board, but the incident holds it: not released`);
+      return false;
+    }
     await this.releaseUnit(unitId, incidentId, 'ORPHANED', this.systemMeta('orphan', unitId));
+    return true;
   }
 
   /** P1 incidents go to the top recommended unit at once when configured; else they wait for a dispatcher. */

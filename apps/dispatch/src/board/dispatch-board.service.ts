@@ -22,6 +22,8 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
   private readonly units: Collection<Projected<Unit>>;
   private readonly incidents: Collection<Projected<Incident>>;
   private tail?: TopicTail;
+  /** True once the stored snapshot and the events buffered meanwhile are applied: the timers wait for it. */
+  loaded = false;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -65,6 +67,7 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
       },
       (events) => this.apply(events),
     );
+    this.loaded = true;
     const { units, openIncidents } = this.board.size;
     this.logger.log(`board loaded: ${units} units, ${openIncidents} open incidents (${Date.now() - started} ms)`);
   }

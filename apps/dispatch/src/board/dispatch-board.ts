@@ -1,6 +1,6 @@
 import { GeoPoint, Jurisdiction, PRIORITIES } from '@callcenter/contracts';
 import { IncidentEnvelope, INCIDENT_EVENT_TYPES, UnitEnvelope, UNIT_EVENT_TYPES, EventEnvelope } from '@callcenter/events';
-import { Incident, incidentDecider, IncidentStatus } from '../incident/incident.decider';
+import { holdsUnit, Incident, incidentDecider, IncidentStatus } from '../incident/incident.decider';
 import { Recommendation, recommendUnits, UnitCandidate } from '../recommendation';
 import { Unit, unitDecider } from '../unit/unit.decider';
 
@@ -139,13 +139,12 @@ export class DispatchBoard {
       if (isOverdue(i)) overdue.push(i.incident.incidentId);
     }
     // A unit committed to an incident that does not hold it (a crash between the two appends, or an
-    // incident that moved on): release it, after a grace period for the incident's append to land.
+    // incident that moved on), after a grace period for the incident's append to land. These are only
+    // suspects: this board may lag (a late event, an outage), so the release confirms against the store.
     const orphaned: { unitId: string; incidentId: string }[] = [];
     for (const { state: u } of this.units.values()) {
       if (!u.assignment || now.getTime() - Date.parse(u.assignment.since) < orphanGraceMs) continue;
-      const holder = this.incidents.get(u.assignment.incidentId)?.state;
-      const holds = holder && holder.assignment?.unitId === u.unitId && ['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE'].includes(holder.status);
-      if (!holds) orphaned.push({ unitId: u.unitId, incidentId: u.assignment.incidentId });
+      if (!holdsUnit(this.incidents.get(u.assignment.incidentId)?.state, u.unitId)) orphaned.push({ unitId: u.unitId, incidentId: u.assignment.incidentId });
     }
     return { acknowledgementLate, overdue, orphaned };
   }

@@ -54,7 +54,7 @@ export class UnitsHttpController {
 
   @Get()
   @Roles('dispatcher', 'supervisor', 'unit')
-  @ApiOperation({ summary: 'The status board: every unit with status, position and current incident (a unit: only itself)' })
+  @ApiOperation({ summary: 'The status board: every unit with status, position and current incident' })
   list(@Actor() user: AuthenticatedUser) {
     const actor = actorOf(user);
     // A unit's token sees only itself: other units' current incidents are not its business.

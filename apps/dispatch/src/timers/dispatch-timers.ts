@@ -9,6 +9,7 @@ import { dispatchDueAt, Incident } from '../incident/incident.decider';
  * Dispatch's timers: an assignment not acknowledged in time times out (and the incident goes back
  * to recommendation), an incident without a unit past its time-to-dispatch target gets
  * DispatchOverdue once, and a unit committed to an incident that does not hold it is released.
+ * The board only proposes: each command decides again on the streams in the event store.
  */
 @Injectable()
 export class DispatchTimers extends ServiceTimer {
@@ -17,6 +18,8 @@ export class DispatchTimers extends ServiceTimer {
   }
 
   protected due(now: Date) {
+    // A half-loaded board (units in, their incidents not yet) would take every committed unit for an orphan.
+    if (!this.boards.loaded) return [];
     const isOverdue = (i: Incident) => {
       if (i.status !== 'AWAITING_UNIT' || i.overdue || i.everAssigned) return false;
       const due = dispatchDueAt(i, this.rules.targets);
