@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { dispatchEvents, EventRegistry, TOPICS } from '@callcenter/events';
-import { PlatformModule } from '@callcenter/platform';
+import { OpenPersonalDataInterceptor, PlatformModule } from '@callcenter/platform';
 import { DispatchBoardService } from './board/dispatch-board.service';
 import { DispatchTopicProjector } from './board/dispatch-topic.projector';
 import { DispatchConfig } from './dispatch.config';
@@ -33,6 +34,8 @@ export class DispatchModule {
         DispatchTopicProjector,
         OpenIncidentConsumer,
         DispatchTimers,
+        // The description and address come sealed from triage: opened in every answer (docs/privacy.md).
+        { provide: APP_INTERCEPTOR, useClass: OpenPersonalDataInterceptor },
       ],
     };
   }

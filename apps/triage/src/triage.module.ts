@@ -3,6 +3,8 @@ import { EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/e
 import { PlatformModule } from '@callcenter/platform';
 import { CallersStore } from './callers/callers.store';
 import { TriageCases } from './case/triage-cases';
+import { ReporterErasure } from './erasure/reporter-erasure';
+import { ReporterErasureHttpController } from './erasure/reporter-erasure.http.controller';
 import { TriageCasesHttpController } from './http/triage-cases.http.controller';
 import { OpenTriageCaseConsumer } from './intake-feed/open-triage-case.consumer';
 import { TriageQueue } from './queue/triage-queue';
@@ -25,7 +27,7 @@ export class TriageModule {
           registry: new EventRegistry([...triageEvents, ...intakeEvents]),
         }),
       ],
-      controllers: [TriageCasesHttpController],
+      controllers: [TriageCasesHttpController, ReporterErasureHttpController],
       providers: [
         { provide: TriageRules, useValue: new TriageRules(config) },
         CallersStore,
@@ -34,6 +36,7 @@ export class TriageModule {
         TriageTopicProjector,
         OpenTriageCaseConsumer,
         TriageTimers,
+        ReporterErasure,
       ],
     };
   }

@@ -130,11 +130,18 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(body.suggestion).toMatchObject({ category: 'KEBAKARAN', priority: 'P1', lowTrust: { flagged: false } });
     expect(body.suggestion.reasons.join(' ')).toMatch(/kebakaran|asap/i);
     expect(body.suggestion.reasons.join(' ')).toMatch(/injured/);
-    // Personal data: the reporter is shown to the operator holding the case, not to every operator.
-    expect(body.reporter).toBeNull();
+    // Personal data: the reporter is shown to the operator holding the case, not to every operator,
+    // and only through its own endpoint, which records each view.
+    expect(body.description).toContain('kebakaran rumah'); // sealed on Kafka, opened for the operator
+    expect(body).toMatchObject({ reporter: null, reporterVisible: false });
+    expect((await budi.get(`/api/v1/reports/${reportId}/reporter`)).status).toBe(403);
     expect(body.timeline[0]).toMatchObject({ version: 1, type: 'TriageCaseOpened', actor: 'system' });
     expect((await budi.post(`/api/v1/reports/${reportId}/claim`)).status).toBe(200);
-    expect((await budi.get(`/api/v1/reports/${reportId}`)).body.reporter).toEqual({ name: 'Siti Aminah', phone: expect.stringMatching(/^\+62812/) });
+    expect((await budi.get(`/api/v1/reports/${reportId}`)).body).toMatchObject({ reporter: null, reporterVisible: true });
+    const shown = await budi.get(`/api/v1/reports/${reportId}/reporter`);
+    expect(shown.body).toEqual({ reportId, name: 'Siti Aminah', phone: expect.stringMatching(/^\+62812/) });
+    const views = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ 'events.type': 'ReporterIdentityViewed', 'events.data.reportId': reportId }).toArray();
+    expect(views.flatMap((c) => c.events)).toEqual([expect.objectContaining({ type: 'ReporterIdentityViewed', actor: 'op-budi', data: { reportId, basis: 'CLAIM_HOLDER' } })]);
     await budi.post(`/api/v1/reports/${reportId}/release`);
   });
 

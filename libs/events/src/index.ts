@@ -17,3 +17,4 @@ export * from './triage';
 export * from './dispatch';
 export * from './ownership';
 export * from './metrics';
+export * from './personal-data';

@@ -166,6 +166,17 @@ export class PlatformConfig {
   @MinLength(16, { message: 'AUTH_JWT_SECRET must be at least 16 characters' })
   AUTH_JWT_SECRET = 'local-development-secret-change-me';
 
+  /**
+   * Master key of personal data (crypto-shredding, docs/privacy.md): wraps each report's data key.
+   * Every service that seals or opens reporters' data needs the same value; losing it makes all
+   * sealed fields unreadable, like an erasure of everyone.
+   */
+  @IsString()
+  @DevelopmentDefault()
+  @Secret()
+  @MinLength(16, { message: 'PERSONAL_DATA_MASTER_KEY must be at least 16 characters' })
+  PERSONAL_DATA_MASTER_KEY = 'local-development-personal-data-master-key';
+
   @IsOptional()
   @IsInt()
   @Min(100)

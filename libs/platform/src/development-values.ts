@@ -16,6 +16,7 @@ export const KNOWN_DEVELOPMENT_VALUES: readonly string[] = [
   '127.0.0.1',
   'change-me-to-a-long-random-secret',
   'change-me-local-caller-reference-key',
+  'change-me-local-personal-data-master-key',
   'mobile-app=dev-key-mobile-app-0001,web-portal=dev-key-web-portal-0001,hotline-110=dev-key-hotline-110-0001',
   'dev-key-mobile-app-0001',
   'dev-key-web-portal-0001',
@@ -30,6 +31,7 @@ export const KNOWN_DEVELOPMENT_VALUES: readonly string[] = [
   // class defaults of secrets (PlatformConfig, TriageConfig, IntakeConfig), also refused by @DevelopmentDefault
   'local-development-secret-change-me',
   'local-development-caller-ref-key',
+  'local-development-personal-data-master-key',
   'dev-key-sms-gateway-0001',
   'dev-key-whatsapp-gw-0001',
   // secrets the tests and docs have used

@@ -21,6 +21,7 @@ const PRODUCTION = {
   OIDC_ISSUER: 'https://sso.polres.example.org',
   AUTH_JWT_SECRET: 'Zq3v9W1s7KpL0xY2bN8mR4tU6hJ5cD0e',
   CALLER_REF_KEY: 'Hk2P9s8W3nQ5xV7bZ1mC4rT6yL0dF8gJ',
+  PERSONAL_DATA_MASTER_KEY: 'Vn4Xq8Lw2Rt6Yp0Zs3Kd7Gh1Bm5Jc9Fa',
   INTAKE_API_KEYS: `mobile-app=Mb6Qw2Er9Ty4Ui7Op1As3Df5Gh8Jk0Lz,hotline-110=sha256:${'ab'.repeat(32)}`,
 };
 
@@ -59,9 +60,13 @@ describe('fail closed: configuration', () => {
     expect(problemsOf(TriageConfig, {})).toEqual([
       expect.stringMatching(/^OIDC_ISSUER: required in production/),
       'AUTH_JWT_SECRET: the development default may not be used in production',
+      'PERSONAL_DATA_MASTER_KEY: the development default may not be used in production',
       'CALLER_REF_KEY: the development default may not be used in production',
     ]);
-    expect(problemsOf(DispatchConfig, { OIDC_ISSUER: PRODUCTION.OIDC_ISSUER })).toEqual(['AUTH_JWT_SECRET: the development default may not be used in production']);
+    expect(problemsOf(DispatchConfig, { OIDC_ISSUER: PRODUCTION.OIDC_ISSUER })).toEqual([
+      'AUTH_JWT_SECRET: the development default may not be used in production',
+      'PERSONAL_DATA_MASTER_KEY: the development default may not be used in production',
+    ]);
   });
 
   it('keeps every value of .env.example in the list of known development values', () => {
@@ -80,7 +85,7 @@ describe('fail closed: configuration', () => {
 
   it('refuses every .env.example value as any secret in production, naming the setting', () => {
     for (const [, value] of exampleEntries) {
-      for (const [cls, key] of [[PlatformConfig, 'AUTH_JWT_SECRET'], [TriageConfig, 'CALLER_REF_KEY'], [IntakeConfig, 'INTAKE_API_KEYS']] as const) {
+      for (const [cls, key] of [[PlatformConfig, 'AUTH_JWT_SECRET'], [PlatformConfig, 'PERSONAL_DATA_MASTER_KEY'], [TriageConfig, 'CALLER_REF_KEY'], [IntakeConfig, 'INTAKE_API_KEYS']] as const) {
         const given = key === 'INTAKE_API_KEYS' && !value.includes('=') ? `mobile-app=${value}` : value;
         const problems = problemsOf(cls, { ...PRODUCTION, [key]: given });
         expect({ key, value, problems }).toEqual({ key, value, problems: [expect.stringMatching(new RegExp(`^${key}\\b`))] });
@@ -106,6 +111,7 @@ describe('fail closed: configuration', () => {
     const short = 'k'.repeat(31);
     expect(problemsOf(PlatformConfig, { ...PRODUCTION, AUTH_JWT_SECRET: short })).toEqual(['AUTH_JWT_SECRET: must be at least 32 bytes in production']);
     expect(problemsOf(TriageConfig, { ...PRODUCTION, CALLER_REF_KEY: short })).toEqual(['CALLER_REF_KEY: must be at least 32 bytes in production']);
+    expect(problemsOf(PlatformConfig, { ...PRODUCTION, PERSONAL_DATA_MASTER_KEY: short })).toEqual(['PERSONAL_DATA_MASTER_KEY: must be at least 32 bytes in production']);
     expect(problemsOf(IntakeConfig, { ...PRODUCTION, INTAKE_API_KEYS: `mobile-app=${short},web=${'w'.repeat(32)}` })).toEqual([
       'INTAKE_API_KEYS (mobile-app): must be at least 32 bytes in production',
     ]);

@@ -12,3 +12,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './auth';
 export * from './grpc-metrics';
+export * from './personal-data.interceptor';

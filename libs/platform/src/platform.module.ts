@@ -19,8 +19,11 @@ import {
   createKafka,
   ensureTopics,
   EventRegistry,
+  KEY_VAULT_DATABASE_SUFFIX,
   MongoEventStore,
+  MongoKeyStore,
   OutboxRelay,
+  PersonalDataVault,
   ServiceName,
 } from '@callcenter/events';
 import { AuthModule, oidcAudience } from './auth';
@@ -35,6 +38,7 @@ import {
   KAFKA,
   MONGO_CLIENT,
   MONGO_DB,
+  PERSONAL_DATA,
   PLATFORM_CONFIG,
   SERVICE_NAME,
 } from './tokens';
@@ -125,6 +129,13 @@ export class PlatformModule {
         inject: [MONGO_CLIENT],
       },
       {
+        // One key store for the platform (like a key management service), reached only through the vault.
+        provide: PERSONAL_DATA,
+        useFactory: (client: MongoClient) =>
+          new PersonalDataVault(new MongoKeyStore(client.db(`${config.MONGODB_DB_PREFIX}_${KEY_VAULT_DATABASE_SUFFIX}`)), config.PERSONAL_DATA_MASTER_KEY),
+        inject: [MONGO_CLIENT],
+      },
+      {
         provide: KAFKA,
         useFactory: () =>
           createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: service, logger: kafkaLogger('Kafka'), ...kafkaSecurity(config) }),
@@ -183,7 +194,7 @@ export class PlatformModule {
       ],
       controllers: [HealthController],
       providers,
-      exports: [PLATFORM_CONFIG, SERVICE_NAME, MONGO_CLIENT, MONGO_DB, KAFKA, EVENT_PRODUCER, ...(options.topic ? [EVENT_STORE] : [])],
+      exports: [PLATFORM_CONFIG, SERVICE_NAME, MONGO_CLIENT, MONGO_DB, KAFKA, EVENT_PRODUCER, PERSONAL_DATA, ...(options.topic ? [EVENT_STORE] : [])],
     };
   }
 }

@@ -2,7 +2,8 @@ import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, R
 import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { HotspotsQueryDto, NotFound, parsePriorityTargets, ReportListQueryDto, StaffingQueryDto, StatsQueryDto, ValidationFailed } from '@callcenter/contracts';
-import { PLATFORM_CONFIG, Roles } from '@callcenter/platform';
+import type { PersonalDataVault } from '@callcenter/events';
+import { Actor, AuthenticatedUser, PERSONAL_DATA, PLATFORM_CONFIG, Roles } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
 import { durations, hotspots, load, localTime, overview, reports, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
@@ -32,7 +33,11 @@ export class AnalyticsHttpController {
   private readonly targets;
   private readonly serviceLevel;
 
-  constructor(private readonly models: ReadModels, @Inject(PLATFORM_CONFIG) config: AnalyticsConfig) {
+  constructor(
+    private readonly models: ReadModels,
+    @Inject(PLATFORM_CONFIG) config: AnalyticsConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
+  ) {
     this.targets = parsePriorityTargets(config.PRIORITY_TARGETS);
     const [share, seconds] = config.ANALYTICS_SERVICE_LEVEL.split('/').map(Number);
     this.serviceLevel = { share, withinSeconds: seconds };
@@ -41,10 +46,19 @@ export class AnalyticsHttpController {
   @Get('reports/:reportId/timeline')
   @ApiOperation({ summary: 'Every event of one report from every service, in order, with actor and time (the audit view)' })
   @ApiNotFoundResponse()
-  timeline(@Param('reportId', reportId) id: string, @Query() query: StatsQueryDto, @Res() res: Response) {
+  async timeline(@Param('reportId', reportId) id: string, @Query() query: StatsQueryDto, @Res() res: Response, @Actor() user: AuthenticatedUser) {
     const entries = this.models.model.timelines.get(id);
     if (!entries) throw new NotFound('report', id);
-    const rows = entries.map((e) => ({ ...e, atLocal: localTime(e.at) }));
+    // The description may identify the reporter: commanders read it (opened, "[dihapus]" once
+    // erased); analysts get the timeline without it.
+    const mayReadDescription = user.roles.includes('commander');
+    const rows = await Promise.all(
+      entries.map(async (e) => {
+        const { description, ...data } = e.data;
+        const shown = mayReadDescription && typeof description === 'string' ? { ...data, description: await this.personalData.open(description) } : data;
+        return { ...e, data: shown, atLocal: localTime(e.at) };
+      }),
+    );
     answer(res, query.format, `timeline-${id}`, { reportId: id, generation: this.models.generation, events: rows }, () =>
       rows.map((r) => ({ ...r, data: JSON.stringify(r.data) })),
     );

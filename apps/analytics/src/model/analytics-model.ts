@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EventEnvelope } from '@callcenter/events';
+import { PERSONAL_DATA_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import { emptyFact, evolveFact, ReportFact, reportIdOf } from './report-fact';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
@@ -26,16 +26,24 @@ export interface UnitFact {
 }
 
 /**
- * Data that must never reach an analyst: the reporter's identity, and the caller reference that
- * links a person's reports. Removed before an event enters any read model.
+ * Data that must never reach an analyst: the reporter's identity, the caller reference that links a
+ * person's reports, and the address details. Removed before an event enters any read model. The
+ * description stays sealed (personal data): the timeline opens it only for roles allowed to read it.
  */
 function analystSafe(event: EventEnvelope): Record<string, unknown> {
-  const { reporter, callerRef, reportId, ...rest } = (event.data ?? {}) as Record<string, unknown>;
+  const { reporter, callerRef, reportId, ...rest } = withoutAddress((event.data ?? {}) as Record<string, unknown>);
   if (event.type === 'TriageCaseOpened') {
     const { suggestion, ...opened } = rest as Record<string, any>;
     return { ...opened, suggestion: suggestion && { category: suggestion.category, priority: suggestion.priority, lowTrust: suggestion.lowTrust?.flagged ?? false } };
   }
   return rest;
+}
+
+function withoutAddress(data: Record<string, unknown>): Record<string, unknown> {
+  const location = data.location as Record<string, unknown> | undefined;
+  if (!location || typeof location !== 'object' || !('address' in location)) return data;
+  const { address, ...kept } = location;
+  return { ...data, location: kept };
 }
 
 /** At the same instant, the lifecycle's order: what intake did comes before triage, triage before dispatch. */
@@ -61,6 +69,8 @@ export class AnalyticsModel {
     if (event.streamVersion <= (this.applied.get(stream) ?? 0)) return false;
     this.applied.set(stream, event.streamVersion);
     this.eventsApplied++;
+    // Audit records of personal data (erasures, identity views) are no report's history.
+    if (PERSONAL_DATA_EVENT_TYPES.has(event.type)) return true;
     this.applyToUnit(event);
     const reportId = reportIdOf(event);
     if (!reportId) return true;

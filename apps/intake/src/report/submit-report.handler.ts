@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { ConcurrencyConflict, SubmitReportDto } from '@callcenter/contracts';
-import { MongoEventStore, ReportReceivedV1 } from '@callcenter/events';
-import { backboneMetrics, EVENT_STORE } from '@callcenter/platform';
+import { ERASED, IntakeEvent, MongoEventStore, PersonalDataVault, ReportReceivedV1, ReportSealer } from '@callcenter/events';
+import { backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { reportDecider, ReportState } from './report.decider';
 import { TrackingCodeReservations } from './tracking-code-reservations';
 
@@ -32,6 +32,7 @@ export class SubmitReportHandler {
   constructor(
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
     private readonly trackingCodes: TrackingCodeReservations,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
   ) {}
 
   async submit(dto: SubmitReportDto, correlationId: string): Promise<SubmissionReceipt> {
@@ -57,7 +58,12 @@ export class SubmitReportHandler {
       receivedAt,
     };
     try {
-      await this.store.append(reportId, 0, reportDecider.decide(command, reportDecider.initialState()), {
+      const decided = reportDecider.decide(command, reportDecider.initialState());
+      // The key is stored before the event that needs it; a repeat finds the key of the first.
+      const sealer = await this.personalData.sealerFor(reportId, decided[0]?.data.reporter.phone ?? null, receivedAt);
+      // No key: the report id was erased, and its personal data is never written again in clear.
+      const erased: ReportSealer = { keyId: reportId, seal: ((t: string | null) => (t === null ? null : ERASED)) as ReportSealer['seal'] };
+      await this.store.append(reportId, 0, decided.map((e) => sealPersonalData(e, sealer ?? erased)), {
         actor: dto.source_system,
         correlationId,
         now: receivedAt,
@@ -86,4 +92,18 @@ export class SubmitReportHandler {
     const { events } = await this.store.readStream(reportId);
     return events.reduce((s, e) => reportDecider.evolve(s, e as any), reportDecider.initialState()) as ReportState;
   }
+}
+
+/** The received report with its personal fields sealed by the report's key (ReportReceived v2). */
+export function sealPersonalData(event: IntakeEvent, sealer: ReportSealer): IntakeEvent {
+  const d = event.data;
+  return {
+    ...event,
+    data: {
+      ...d,
+      reporter: { ...d.reporter, name: sealer.seal(d.reporter.name), phone: sealer.seal(d.reporter.phone) },
+      description: sealer.seal(d.description),
+      location: { ...d.location, address: sealer.seal(d.location.address) },
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { EventRegistry, intakeEvents, MongoEventStore } from '@callcenter/events';
+import { EventRegistry, intakeEvents, MongoEventStore, MongoKeyStore, PersonalDataVault } from '@callcenter/events';
 import { sampleReport, testMongo, uniqueName } from '@callcenter/testing';
 import { toSubmitReportDto } from '../grpc/wire';
 import { SubmitReportHandler } from './submit-report.handler';
@@ -29,7 +29,7 @@ describe('tracking codes are reserved before the report is stored (real database
     await store.ensureIndexes();
     const reservations = new TrackingCodeReservations(db, source);
     await reservations.onModuleInit();
-    return new SubmitReportHandler(store, reservations);
+    return new SubmitReportHandler(store, reservations, new PersonalDataVault(new MongoKeyStore(db), 'unit-test-secret-0123456789'));
   };
 
   it('never gives two reports one code, however often the source repeats, even when they race', async () => {

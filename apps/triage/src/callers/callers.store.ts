@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@callcenter/events';
+import { ERASED, isDuplicateKey } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
 
 /** A keyed hash of the phone number: recognises a repeat caller without the number leaving triage. */
@@ -17,8 +17,9 @@ export interface ReporterIdentity {
 
 /**
  * What triage knows about callers: the identity of each report's reporter (personal data, shown
- * only to operators and supervisors, never put on Kafka by triage) and how often a caller's reports
- * were rejected as pranks. Both are addressed by `_id` only.
+ * only to operators and supervisors, never put on Kafka by triage; kept sealed as it came in
+ * ReportReceived v2, so erasing the report's key erases it here too) and how often a caller's
+ * reports were rejected as pranks. Both are addressed by `_id` only, but for the erasure by phone.
  */
 @Injectable()
 export class CallersStore {
@@ -43,6 +44,16 @@ export class CallersStore {
   async reporterOf(reportId: string): Promise<ReporterIdentity | null> {
     const doc = await this.reporters.findOne({ _id: reportId });
     return doc && { name: doc.name, phone: doc.phone };
+  }
+
+  /** An erasure overwrites what is kept (sealed, or in clear from before encryption). */
+  async forgetReporters(reportIds: string[]): Promise<void> {
+    for (const id of reportIds) await this.reporters.updateOne({ _id: id }, { $set: { name: ERASED, phone: ERASED } });
+  }
+
+  /** Reports whose identity was kept in clear (before encryption) with this number: a scan, for the rare erasure by phone. */
+  async reportsWithPlainPhone(phone: string): Promise<string[]> {
+    return (await this.reporters.find({ phone }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
   }
 
   /** A set per caller, so a redelivered rejection counts once; one atomic update, whatever partition it comes from. */

@@ -1,9 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { v4 as uuidv4 } from 'uuid';
 import { districtNamed, IllegalState, NotFound, Priority, ValidationFailed } from '@callcenter/contracts';
-import { EventEnvelope, handleCommand, MongoEventStore, SYSTEM_ACTOR, TriageEnvelope } from '@callcenter/events';
-import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
+import {
+  EventEnvelope,
+  handleCommand,
+  identityViewStreamId,
+  MongoEventStore,
+  PersonalDataVault,
+  ReporterIdentityViewed,
+  SYSTEM_ACTOR,
+  TriageEnvelope,
+} from '@callcenter/events';
+import { AuthenticatedUser, backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { ReporterIdentity, CallersStore } from '../callers/callers.store';
-import { QueueItem } from '../queue/queue-index';
+import { QueueItem, summaryOf } from '../queue/queue-index';
 import { recentReportOf, TriageQueue } from '../queue/triage-queue';
 import { DuplicateCandidate } from '../suggestions';
 import { TriageRules } from '../triage.rules';
@@ -42,8 +52,20 @@ export interface CaseDetail extends QueueItem {
   };
   classification: TriageCase['classification'];
   suggestion: TriageCase['report']['suggestion'] & { duplicateCandidatesNow: DuplicateCandidateView[] };
-  reporter: ReporterIdentity | null;
+  /**
+   * Always null here: the identity is shown only through `GET /reports/{id}/reporter`, which records
+   * each view (ReporterIdentityViewed). Kept in the shape for clients of the earlier API.
+   */
+  reporter: null;
+  /** Whether this person may reveal the reporter's identity (they hold the claim, or supervise). */
+  reporterVisible: boolean;
   timeline: TimelineEntry[];
+}
+
+/** Why this person may see the reporter's identity now, or null: they hold a live claim, or they supervise. */
+function identityBasis(state: TriageCase, user: AuthenticatedUser, now: Date): 'CLAIM_HOLDER' | 'SUPERVISOR' | null {
+  if (state.claim?.operatorId === user.id && Date.parse(state.claim.leaseExpiresAt) > now.getTime()) return 'CLAIM_HOLDER';
+  return user.roles.includes('supervisor') ? 'SUPERVISOR' : null;
 }
 
 const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor'), name: user.name });
@@ -66,6 +88,7 @@ export class TriageCases {
     private readonly queue: TriageQueue,
     private readonly callers: CallersStore,
     private readonly rules: TriageRules,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
   ) {}
 
   async execute(
@@ -134,10 +157,7 @@ export class TriageCases {
     if (state.status === 'NONE') throw new NotFound('report', reportId);
     const now = new Date();
     const item = this.queue.index.item({ case: state, version }, now, this.rules.targets);
-    // Personal data: the operator holding the case (who may call back) and supervisors, nobody else.
-    const holdsClaim = state.claim?.operatorId === user.id && Date.parse(state.claim.leaseExpiresAt) > now.getTime();
-    const mayContactReporter = holdsClaim || user.roles.includes('supervisor');
-    return {
+    const detail: CaseDetail = {
       ...item,
       report: {
         description: state.report.description,
@@ -154,9 +174,36 @@ export class TriageCases {
         // Reports that came in after this one are candidates too: ask again now.
         duplicateCandidatesNow: this.queue.recent.candidatesFor(recentReportOf(state)).map((candidate) => this.sideBySide(candidate)),
       },
-      reporter: mayContactReporter ? await this.callers.reporterOf(reportId) : null,
+      reporter: null,
+      reporterVisible: identityBasis(state, user, now) !== null,
       timeline: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, actor: e.actor, data: timelineData(e) })),
     };
+    // The description and address are sealed personal data: opened for the operator, "[dihapus]" once erased.
+    const opened = await this.personalData.openDeep(detail);
+    return {
+      ...opened,
+      summary: summaryOf(opened.summary),
+      suggestion: { ...opened.suggestion, duplicateCandidatesNow: opened.suggestion.duplicateCandidatesNow.map((c) => ({ ...c, summary: c.summary && summaryOf(c.summary) })) },
+    };
+  }
+
+  /**
+   * The reporter's identity, for the operator holding the claim (who may call back) and supervisors,
+   * nobody else; every view is recorded as ReporterIdentityViewed before it is shown.
+   */
+  async revealReporter(reportId: string, user: AuthenticatedUser, correlationId: string): Promise<ReporterIdentity & { reportId: string }> {
+    const { events } = await this.store.readStream(reportId);
+    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    if (state.status === 'NONE') throw new NotFound('report', reportId);
+    const now = new Date();
+    const basis = identityBasis(state, user, now);
+    if (!basis) {
+      throw new ForbiddenException({ code: 'FORBIDDEN', message: "the reporter's identity is shown only to the operator holding the claim and to supervisors" });
+    }
+    await this.store.append(identityViewStreamId(uuidv4()), 0, [ReporterIdentityViewed({ reportId, basis })], { actor: user.id, correlationId, now });
+    backboneMetrics.appended.inc({ type: ReporterIdentityViewed.type });
+    const identity = (await this.callers.reporterOf(reportId)) ?? { name: null, phone: null };
+    return { reportId, name: await this.personalData.open(identity.name), phone: await this.personalData.open(identity.phone) };
   }
 
   /**
@@ -173,7 +220,7 @@ export class TriageCases {
       longitude: other.location.longitude,
       receivedAt: other.receivedAt,
       channel: other.channel,
-      summary: other.description.length > 140 ? `${other.description.slice(0, 139)}…` : other.description,
+      summary: summaryOf(other.description),
     };
   }
 

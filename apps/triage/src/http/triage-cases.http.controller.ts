@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AddNoteDto,
   ClassifyReportDto,
@@ -11,8 +11,10 @@ import {
   RejectReportDto,
   ValidationFailed,
 } from '@callcenter/contracts';
-import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import type { PersonalDataVault } from '@callcenter/events';
+import { Actor, AuthenticatedUser, CorrelationId, PERSONAL_DATA, Roles } from '@callcenter/platform';
 import { TriageCases } from '../case/triage-cases';
+import { summaryOf } from '../queue/queue-index';
 import { TriageQueue } from '../queue/triage-queue';
 import { TriageRules } from '../triage.rules';
 
@@ -33,14 +35,29 @@ const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'Th
 @ApiConflictResponse({ description: 'the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`)' })
 @Controller('api/v1')
 export class TriageCasesHttpController {
-  constructor(private readonly cases: TriageCases, private readonly queue: TriageQueue, private readonly rules: TriageRules) {}
+  constructor(
+    private readonly cases: TriageCases,
+    private readonly queue: TriageQueue,
+    private readonly rules: TriageRules,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
+  ) {}
 
   @Get('queue')
   @ApiOperation({ summary: 'Open cases, most urgent first, then longest waiting' })
-  list(@Query() query: QueueQueryDto) {
+  async list(@Query() query: QueueQueryDto) {
     const { offset, limit, ...filter } = query;
     const page = this.queue.index.list(filter, offset, limit, new Date(), this.rules.targets);
-    return { ...page, offset, limit };
+    // Summaries are the first words of sealed descriptions: opened here, "[dihapus]" once erased.
+    const items = await Promise.all(page.items.map(async (item) => ({ ...item, summary: summaryOf(await this.personalData.open(item.summary)) })));
+    return { ...page, items, offset, limit };
+  }
+
+  @Get('reports/:reportId/reporter')
+  @ApiOperation({ summary: "The reporter's identity, for the operator holding the claim and supervisors; each view is recorded (ReporterIdentityViewed)" })
+  @ApiNotFoundResponse()
+  @ApiForbiddenResponse({ description: 'neither holding the claim nor a supervisor' })
+  reporter(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.cases.revealReporter(id, user, cid);
   }
 
   @Get('reports/:reportId')

@@ -3,15 +3,17 @@ import type { Kafka } from 'kafkajs';
 import { ConcurrencyConflict, districtNamed, haversineMeters, nearestDistrict } from '@callcenter/contracts';
 import {
   EventEnvelope,
+  ERASED,
   EventRegistry,
   intakeEvents,
   MongoEventStore,
+  PersonalDataVault,
   ReportReceivedV1,
   SYSTEM_ACTOR,
   TOPICS,
   TriageCaseOpenedV1,
 } from '@callcenter/events';
-import { EVENT_STORE, KAFKA, ServiceConsumer } from '@callcenter/platform';
+import { EVENT_STORE, KAFKA, PERSONAL_DATA, ServiceConsumer } from '@callcenter/platform';
 import { triageCaseDecider } from '../case/triage-case.decider';
 import { callerRefOf, CallersStore } from '../callers/callers.store';
 import { TriageQueue } from '../queue/triage-queue';
@@ -35,6 +37,7 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
     private readonly callers: CallersStore,
     private readonly queue: TriageQueue,
     private readonly rules: TriageRules,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
   ) {
     super(kafka, { group: CASE_OPENER_GROUP, topics: [TOPICS.intake], registry: new EventRegistry(intakeEvents), streamsConcurrently: 50 });
   }
@@ -45,14 +48,17 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
 
   private async open(event: EventEnvelope<'ReportReceived', ReportReceivedV1>): Promise<void> {
     const report = event.data;
-    const callerRef = callerRefOf(report.reporter.phone, this.rules.callerRefKey);
+    // Personal fields come sealed (ReportReceived v2): triage opens the phone and the description to
+    // suggest, and passes the sealed values on, so they stay erasable wherever they are copied.
+    const [phone, description] = await Promise.all([this.personalData.open(report.reporter.phone), this.personalData.open(report.description)]);
+    const callerRef = phone === ERASED ? null : callerRefOf(phone, this.rules.callerRefKey);
     // Identity first: once the case is open a redelivery stops here, so it must not be left out.
     await this.callers.keepReporter(report.reportId, { name: report.reporter.name, phone: report.reporter.phone });
     const prankRejections = await this.callers.prankRejections(callerRef);
 
     const classification = this.rules.suggestions.suggest({
       categoryHint: report.categoryHint,
-      description: report.description,
+      description,
       channel: report.channel,
       peopleInjured: report.peopleInjured,
     });

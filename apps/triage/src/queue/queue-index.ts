@@ -1,5 +1,5 @@
 import { Category, Channel, Priority, PRIORITIES, PriorityTargets } from '@callcenter/contracts';
-import { SYSTEM_ACTOR, TriageEnvelope } from '@callcenter/events';
+import { isSealed, SYSTEM_ACTOR, TriageEnvelope } from '@callcenter/events';
 import {
   CaseStatus,
   effectiveCategory,
@@ -201,7 +201,7 @@ export class QueueIndex {
       escalated: c.escalated,
       claim: c.claim,
       flags: { lowTrust: c.report.suggestion.lowTrust.flagged, possibleDuplicates: c.report.suggestion.duplicateCandidates.length },
-      summary: c.report.description.length > 140 ? `${c.report.description.slice(0, 139)}…` : c.report.description,
+      summary: summaryOf(c.report.description),
       peopleInjured: c.report.peopleInjured,
       version: entry.version,
     };
@@ -267,4 +267,13 @@ export class QueueIndex {
     }
     return { overdue, leaseExpired };
   }
+}
+
+/**
+ * The first words of a description. A sealed description is left whole (cutting it would break it):
+ * the HTTP view opens it and takes the summary then.
+ */
+export function summaryOf(description: string): string {
+  if (isSealed(description)) return description;
+  return description.length > 140 ? `${description.slice(0, 139)}…` : description;
 }

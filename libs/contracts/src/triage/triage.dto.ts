@@ -147,3 +147,23 @@ export class ReassignReportDto {
   @Matches(PERSON_ID, { message: 'operatorId must be 1..64 letters, digits, colon, dot, dash or underscore' })
   operatorId: string;
 }
+
+/** An admin's erasure of reporters' personal data (UU 27/2022): one report, or every report of a phone number. */
+export class EraseReporterDataDto {
+  @ApiPropertyOptional({ description: 'The report whose reporter data is erased (give this or phone)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'reportId must be a report id (UUID)' })
+  reportId?: string;
+
+  @ApiPropertyOptional({ description: 'Erase every report given with this number (E.164; give this or reportId)', example: '+6281234567890' })
+  @IsOptional()
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 format, e.g. +6281234567890' })
+  phone?: string;
+
+  @ApiProperty({ description: 'Why, for the record (e.g. the request it answers)', maxLength: 500 })
+  @IsString()
+  @Length(3, 500, { message: 'reason must be 3..500 characters' })
+  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
+  @IsWellFormedText()
+  reason: string;
+}

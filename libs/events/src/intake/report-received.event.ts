@@ -4,6 +4,11 @@ import { defineEvent } from '../event-registry';
 /**
  * A calling system submitted a report and intake stored it. Stream: the report (streamId = reportId).
  * `reporter` is personal data: only roles that need it may be shown it.
+ *
+ * Schema version 2 seals the personal fields (reporter name and phone, description, address) with
+ * the report's data key (personal-data/sealed.ts): each is a `pd1:…` string, opened through the
+ * PersonalDataVault, "[dihapus]" once erased. Version 1 carried them in clear; it is read as it is
+ * (the vault returns a value that is not sealed unchanged).
  */
 export interface ReportReceivedV1 {
   reportId: string;
@@ -28,4 +33,11 @@ export interface ReportReceivedV1 {
   contentHash?: string;
 }
 
-export const ReportReceived = defineEvent<ReportReceivedV1>()('ReportReceived');
+/** The same fields; `reporter.name`, `reporter.phone`, `description` and `location.address` sealed. */
+export type ReportReceivedV2 = ReportReceivedV1;
+
+export const ReportReceived = defineEvent<ReportReceivedV2>()('ReportReceived', {
+  schemaVersion: 2,
+  // Plaintext of version 1 is a valid value of version 2 (not sealed: shown as it is).
+  upcasters: { 1: (data: ReportReceivedV1) => data },
+});

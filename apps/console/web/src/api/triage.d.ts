@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{reportId}/reporter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reporter's identity, for the operator holding the claim and supervisors; each view is recorded (ReporterIdentityViewed) */
+        get: operations["TriageCasesHttpController_reporter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{reportId}": {
         parameters: {
             query?: never;
@@ -225,6 +242,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase reporters' personal data (one report, or every report of a phone number): destroys their keys and records ReporterDataErased */
+        post: operations["ReporterErasureHttpController_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -278,6 +312,17 @@ export interface components {
              * @example op-sari
              */
             operatorId: string;
+        };
+        EraseReporterDataDto: {
+            /** @description The report whose reporter data is erased (give this or phone) */
+            reportId?: string;
+            /**
+             * @description Erase every report given with this number (E.164; give this or reportId)
+             * @example +6281234567890
+             */
+            phone?: string;
+            /** @description Why, for the record (e.g. the request it answers) */
+            reason: string;
         };
     };
     responses: never;
@@ -343,6 +388,52 @@ export interface operations {
                         message: string;
                     };
                 };
+            };
+            /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TriageCasesHttpController_reporter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description neither holding the claim nor a supervisor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
@@ -1020,6 +1111,54 @@ export interface operations {
             };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReporterErasureHttpController_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseReporterDataDto"];
+            };
+        };
+        responses: {
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description requires one of the roles: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                };
+            };
+            /** @description no such report, or no report with that phone number */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

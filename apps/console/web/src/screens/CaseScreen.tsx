@@ -180,13 +180,7 @@ export function CaseScreen({ reportId }: { reportId: string }) {
               <dd>{dateTime(c.receivedAt)}</dd>
               <dt>{t('reporter')}</dt>
               <dd>
-                {c.reporter ? (
-                  <>
-                    {c.reporter.name ?? t('anonymous')} · <a href={`tel:${c.reporter.phone}`}>{phone(c.reporter.phone)}</a>
-                  </>
-                ) : (
-                  <span className="muted">{t('reporterHidden')}</span>
-                )}
+                <ReporterIdentity reportId={reportId} visible={c.reporterVisible} />
               </dd>
             </dl>
           </Section>
@@ -425,5 +419,40 @@ function ActionForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The reporter's identity is personal data: shown only when the operator holding the claim (or a
+ * supervisor) asks for it, and triage records every such view (ReporterIdentityViewed).
+ */
+function ReporterIdentity({ reportId, visible }: { reportId: string; visible: boolean }) {
+  const { t } = useI18n();
+  const [shown, setShown] = useState<{ name: string | null; phone: string | null } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setShown(null), [reportId, visible]);
+  if (!visible) return <span className="muted">{t('reporterHidden')}</span>;
+  if (!shown) {
+    const reveal = async () => {
+      try {
+        setShown(await answer(triage.GET('/api/v1/reports/{reportId}/reporter', { params: { path: { reportId } } })));
+        setError(null);
+      } catch (e) {
+        setError(explain(e, t));
+      }
+    };
+    return (
+      <>
+        <button type="button" onClick={reveal}>
+          {t('revealReporter')}
+        </button>
+        {error && <span className="muted"> {error}</span>}
+      </>
+    );
+  }
+  return (
+    <>
+      {shown.name ?? t('anonymous')} · <a href={`tel:${shown.phone}`}>{phone(shown.phone)}</a>
+    </>
   );
 }

@@ -1,0 +1,20 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EraseReporterDataDto } from '@callcenter/contracts';
+import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { ReporterErasure } from './reporter-erasure';
+
+@ApiTags('personal data')
+@Roles('admin')
+@Controller('api/v1/admin')
+export class ReporterErasureHttpController {
+  constructor(private readonly erasure: ReporterErasure) {}
+
+  @Post('erasures')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Erase reporters' personal data (one report, or every report of a phone number): destroys their keys and records ReporterDataErased" })
+  @ApiNotFoundResponse({ description: 'no such report, or no report with that phone number' })
+  erase(@Body() body: EraseReporterDataDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+    return this.erasure.erase(body, user.id, cid);
+  }
+}

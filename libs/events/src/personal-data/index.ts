@@ -1,0 +1,4 @@
+export * from './sealed';
+export * from './key-store';
+export * from './personal-data-vault';
+export * from './reporter-data-erased.event';
