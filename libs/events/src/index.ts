@@ -7,6 +7,7 @@ export * from './outbox-relay';
 export * from './kafka';
 export * from './consumer';
 export * from './dead-letters';
+export * from './dead-letter-admin';
 export * from './event-checks';
 export * from './replay';
 export * from './tail';

@@ -1,0 +1,97 @@
+import { Admin, Kafka, Producer } from 'kafkajs';
+import { deleteTopics, eventually, testKafka, uniqueName } from '@callcenter/testing';
+import { EventConsumer, EventEnvelope, ensureTopics, headerString, readWholeTopic, REPLAYED_FROM_HEADER, toKafkaMessage } from '@callcenter/events';
+import { deadLetterTopic } from '@callcenter/events';
+import { runDeadLetterTool } from './dlt.cli';
+
+function event(streamId: string, streamVersion: number): EventEnvelope {
+  const now = new Date().toISOString();
+  return {
+    eventId: `${streamId}-${streamVersion}`, type: 'ReportReceivedLike', schemaVersion: 1, streamId, streamVersion,
+    occurredAt: now, recordedAt: now, producer: 'test', actor: 'system', correlationId: 'corr-1', causationId: null, data: { n: streamVersion },
+  };
+}
+
+describe('npm run dlt: list, show and replay dead letters after a fix (real Kafka)', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  let consumer: EventConsumer;
+  const topic = uniqueName('it.dlt-tool');
+  const group = uniqueName('dlt-group');
+  const handled: string[] = [];
+  let fixed = false;
+
+  const tool = async (...argv: string[]) => {
+    const lines: string[] = [];
+    const code = await runDeadLetterTool(argv, kafka, (l) => lines.push(l));
+    return { code, text: lines.join('\n') };
+  };
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    producer = kafka.producer();
+    await producer.connect();
+    await ensureTopics(admin, [{ topic, partitions: 3 }]);
+    consumer = new EventConsumer({
+      kafka, groupId: group, topics: [topic], maxAttempts: 2, initialBackoffMs: 10, lagIntervalMs: 0, topicOwners: { [topic]: 'test' },
+      handle: async (e) => {
+        if (e.streamId === 'broken' && !fixed) throw new Error('a bug in the handler');
+        handled.push(e.eventId);
+      },
+    });
+    await consumer.start();
+  });
+  afterAll(async () => {
+    await consumer.stop();
+    await deleteTopics(admin, [topic, deadLetterTopic(group)]);
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('lists and shows a parked event, replays it once to its source topic with its key and headers, and a second replay changes nothing', async () => {
+    const original = toKafkaMessage(event('broken', 1));
+    await producer.send({ topic, messages: [original, toKafkaMessage(event('fine', 1))] });
+    await eventually(async () => handled, (h) => h.includes('fine-1'));
+    const listed = await eventually(() => tool('list', '--group', group), (r) => / ReportReceivedLike  key broken  handler-failed /.test(r.text));
+    expect(listed.text).toContain(`${deadLetterTopic(group)}: 1 parked, 1 not replayed`);
+    const id = /^\s+(\d+:\d+)  ReportReceivedLike/m.exec(listed.text)![1];
+
+    const shown = await tool('show', id, '--group', group);
+    expect(shown.code).toBe(0);
+    expect(shown.text).toContain('error: Error: a bug in the handler');
+    expect(shown.text).toContain(`from: ${topic}/`);
+    expect(shown.text).toContain('"streamId": "broken"');
+    expect((await tool('show', '9:999', '--group', group)).code).toBe(1);
+    expect((await tool('list', '--group', 'no-such-group')).text).toMatch(/no dead-letter topic callcenter.no-such-group.dead-letter.v1/);
+
+    fixed = true; // the fix is deployed
+    const replayed = await tool('replay', '--offset', id, '--group', group);
+    expect(replayed.text).toMatch(new RegExp(`replayed ${id} → ${topic.replace(/\./g, '\\.')}/\\d+@\\d+`));
+    await eventually(async () => handled, (h) => h.includes('broken-1'));
+
+    const again = await tool('replay', '--from', '2000-01-01T00:00:00Z', '--group', group);
+    expect(again.text).toMatch(new RegExp(`skipped ${id}: already replayed at `));
+    expect(again.text).toContain('0 replayed, 1 skipped');
+    expect((await tool('list', '--group', group)).text).toContain('1 parked, 0 not replayed');
+
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(handled.filter((h) => h === 'broken-1')).toHaveLength(1);
+    // On the source topic: the original and its one replay, with the same key and headers.
+    const copies = (await readWholeTopic(kafka, topic)).filter((m) => m.key?.toString() === 'broken');
+    expect(copies).toHaveLength(2);
+    const replay = copies.find((m) => headerString(m.headers, REPLAYED_FROM_HEADER))!;
+    expect(copies[0].partition).toBe(replay.partition);
+    for (const name of Object.keys(original.headers!)) expect(headerString(replay.headers, name)).toBe(String(original.headers![name]));
+    expect(Object.keys(replay.headers!).filter((h) => h.startsWith('dlt-'))).toEqual([]);
+  });
+
+  it('refuses what it cannot do, naming what is wrong', async () => {
+    await expect(tool('replay', '--group', group)).rejects.toThrow(/--offset P:O, or --from TIME/);
+    await expect(tool('replay', '--from', 'yesterday', '--group', group)).rejects.toThrow(/--from must be a time/);
+    await expect(tool('replay', '--offset', '1:2')).rejects.toThrow(/--group or --topic/);
+    await expect(tool('frobnicate')).rejects.toThrow(/unknown command frobnicate/);
+  });
+});
