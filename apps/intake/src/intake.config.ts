@@ -41,4 +41,37 @@ export class IntakeConfig extends PlatformConfig {
   @IsInt()
   @Min(1)
   INTAKE_RATE_LIMIT_PER_SECOND = 2_000;
+
+  /** Status look-ups (GetReportStatus, WatchReport) per second each calling system may make (bursts up to twice that). */
+  @IsInt()
+  @Min(1)
+  INTAKE_STATUS_RATE_LIMIT_PER_SECOND = 200;
+
+  /**
+   * HTTP/2 streams (calls) one client connection may have open at once; past it the client queues.
+   * Together with the in-flight bounds this keeps memory bounded (at most 64 KB per submission).
+   */
+  @IsInt()
+  @Min(1)
+  INTAKE_GRPC_MAX_CONCURRENT_STREAMS = 128;
+
+  /** Submissions being handled at once for one connection (unary calls and SubmitReports items); more are shed with UNAVAILABLE. */
+  @IsInt()
+  @Min(1)
+  INTAKE_MAX_IN_FLIGHT_PER_CONNECTION = 128;
+
+  /** Submissions being handled at once in this process, over all connections; more are shed with UNAVAILABLE. */
+  @IsInt()
+  @Min(1)
+  INTAKE_MAX_IN_FLIGHT = 1_000;
+
+  /** WatchReport streams one calling system may have open at once (per process); more are RESOURCE_EXHAUSTED. */
+  @IsInt()
+  @Min(1)
+  INTAKE_MAX_WATCHES_PER_CALLER = 500;
+
+  /** How long one WatchReport stream may last; then it ends with UNAVAILABLE and the caller watches again. */
+  @IsInt()
+  @Min(1)
+  INTAKE_WATCH_MAX_SECONDS = 1_800;
 }

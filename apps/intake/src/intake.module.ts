@@ -4,6 +4,8 @@ import { PlatformModule } from '@callcenter/platform';
 import { ApiKeys } from './callers/api-keys';
 import { CallingSystems, INTAKE_CALLERS_OPTIONS } from './callers/calling-systems';
 import { ReportIntakeGrpcController } from './grpc/report-intake.grpc.controller';
+import { EdgeLimits, INTAKE_EDGE_LIMITS } from './grpc/edge-limits';
+import { InFlightSubmissions } from './grpc/in-flight';
 import { IntakeConfig } from './intake.config';
 import { SubmitReportHandler } from './report/submit-report.handler';
 import { TrackingCodeReservations } from './report/tracking-code-reservations';
@@ -28,7 +30,20 @@ export class IntakeModule {
       providers: [
         {
           provide: INTAKE_CALLERS_OPTIONS,
-          useValue: { apiKeys: ApiKeys.parse(config.INTAKE_API_KEYS), ratePerSecond: config.INTAKE_RATE_LIMIT_PER_SECOND },
+          useValue: {
+            apiKeys: ApiKeys.parse(config.INTAKE_API_KEYS),
+            ratePerSecond: config.INTAKE_RATE_LIMIT_PER_SECOND,
+            statusRatePerSecond: config.INTAKE_STATUS_RATE_LIMIT_PER_SECOND,
+          },
+        },
+        {
+          provide: INTAKE_EDGE_LIMITS,
+          useValue: {
+            inFlight: new InFlightSubmissions({ perConnection: config.INTAKE_MAX_IN_FLIGHT_PER_CONNECTION, perProcess: config.INTAKE_MAX_IN_FLIGHT }),
+            maxWatchesPerCaller: config.INTAKE_MAX_WATCHES_PER_CALLER,
+            watchMaxMs: config.INTAKE_WATCH_MAX_SECONDS * 1000,
+            shedRetryAfterMs: 200,
+          } satisfies EdgeLimits,
         },
         CallingSystems,
         TrackingCodeReservations,

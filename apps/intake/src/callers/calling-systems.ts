@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Db } from 'mongodb';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import { MONGO_DB } from '@callcenter/platform';
 import { ApiKeys } from './api-keys';
 
 export const API_KEY_HEADER = 'x-api-key';
@@ -11,15 +13,51 @@ export interface CallingSystemsOptions {
   apiKeys: ApiKeys;
   /** Submissions per second per source system (sustained); bursts up to twice that. */
   ratePerSecond: number;
+  /** Status look-ups (GetReportStatus, WatchReport) per second per calling system; bursts up to twice that. */
+  statusRatePerSecond?: number;
+}
+
+/** What a caller is limited in: each has its own allowance. */
+export type Allowance = 'submissions' | 'status';
+
+/** The window of the shared counters: the allowance is twice the rate per two seconds. */
+const WINDOW_SECONDS = 2;
+/** A shared counter that does not answer by then is skipped for this process' own (the insurance). */
+const SHARED_COUNTER_TIMEOUT_MS = 1_000;
+
+/**
+ * A rate limit that holds across intake instances: one counter per calling system and window in
+ * the database (rate-limiter-flexible's Mongo store: an atomic findOneAndUpdate with $inc, expired
+ * by a TTL index). While the database does not answer, each process falls back to its own counter
+ * of the same size (the submission itself then fails UNAVAILABLE anyway). Without a database (unit
+ * tests) the process' own counter is all there is.
+ */
+function limiter(name: Allowance, perSecond: number, db?: Db): RateLimiterAbstract {
+  const size = { points: perSecond * WINDOW_SECONDS, duration: WINDOW_SECONDS };
+  const own = new RateLimiterMemory({ ...size, keyPrefix: name });
+  if (!db) return own;
+  return new RateLimiterMongo({
+    ...size,
+    keyPrefix: name,
+    tableName: 'rate_limits',
+    // A database outage must not hold every call for the driver's server selection timeout.
+    storeClient: db.client.db(db.databaseName, { timeoutMS: SHARED_COUNTER_TIMEOUT_MS }),
+    insuranceLimiter: own,
+  });
 }
 
 /** Who is calling, whether they may act as the source system they name, and whether they are over their rate. */
 @Injectable()
 export class CallingSystems {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiters: Record<Allowance, RateLimiterAbstract>;
+  private readonly rates: Record<Allowance, number>;
 
-  constructor(@Inject(INTAKE_CALLERS_OPTIONS) private readonly options: CallingSystemsOptions) {
-    this.limiter = new RateLimiterMemory({ points: options.ratePerSecond * 2, duration: 2 });
+  constructor(
+    @Inject(INTAKE_CALLERS_OPTIONS) private readonly options: CallingSystemsOptions,
+    @Optional() @Inject(MONGO_DB) db?: Db,
+  ) {
+    this.rates = { submissions: options.ratePerSecond, status: options.statusRatePerSecond ?? options.ratePerSecond };
+    this.limiters = { submissions: limiter('submissions', this.rates.submissions, db), status: limiter('status', this.rates.status, db) };
   }
 
   authenticate(metadata: Metadata): string {
@@ -40,14 +78,16 @@ export class CallingSystems {
     }
   }
 
-  async admit(caller: string): Promise<void> {
+  /** RESOURCE_EXHAUSTED, with the wait in the message and as `grpc-retry-pushback-ms`, once the caller is over its rate. */
+  async admit(caller: string, allowance: Allowance = 'submissions'): Promise<void> {
     try {
-      await this.limiter.consume(caller);
+      await this.limiters[allowance].consume(caller);
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       throw new RpcException({
         code: GrpcStatus.RESOURCE_EXHAUSTED,
-        message: `rate limit of ${this.options.ratePerSecond}/s for ${caller} exceeded; retry in ${e.msBeforeNext} ms`,
+        message: `rate limit of ${this.rates[allowance]}/s ${allowance === 'status' ? 'status look-ups' : 'submissions'} for ${caller} exceeded; retry in ${e.msBeforeNext} ms`,
+        retryAfterMs: e.msBeforeNext,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { Observable, throwError } from 'rxjs';
 import { CallCenterError, ValidationFailed } from '@callcenter/contracts';
 import { isTransientFailure } from '@callcenter/platform';
@@ -17,7 +17,12 @@ export interface GrpcError {
   code: GrpcStatus;
   message: string;
   violations?: { field: string; message: string }[];
+  /** How long the caller should wait before trying again (load shed, rate limit). */
+  retryAfterMs?: number;
 }
+
+/** The standard gRPC retry pushback: a client with a retry policy waits this long before its next attempt. */
+export const RETRY_PUSHBACK_HEADER = 'grpc-retry-pushback-ms';
 
 /**
  * The one place the error vocabulary becomes gRPC status codes. An outage or timeout of the
@@ -43,8 +48,16 @@ export class GrpcErrorsFilter implements RpcExceptionFilter {
   catch(error: unknown, _host: ArgumentsHost): Observable<never> {
     const mapped = toGrpcError(error);
     logUnexpected(this.logger, mapped, error);
-    return throwError(() => ({ code: mapped.code, message: mapped.message }));
+    return throwError(() => ({ code: mapped.code, message: mapped.message, ...trailersOf(mapped) }));
   }
+}
+
+/** The retry hint travels as trailing metadata (grpc-js sends an error's `metadata` as trailers). */
+export function trailersOf(error: GrpcError): { metadata?: Metadata } {
+  if (error.retryAfterMs === undefined) return {};
+  const metadata = new Metadata();
+  metadata.set(RETRY_PUSHBACK_HEADER, String(Math.max(0, Math.round(error.retryAfterMs))));
+  return { metadata };
 }
 
 /** INTERNAL is a bug: its stack is logged; UNAVAILABLE is an outage: one line is enough. */

@@ -6,6 +6,7 @@ import { firstValueFrom, from, toArray } from 'rxjs';
 import { IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { toGrpcError } from './grpc-errors.filter';
 import { ReportIntakeGrpcController } from './report-intake.grpc.controller';
+import { InFlightSubmissions } from './in-flight';
 
 describe('toGrpcError', () => {
   it('answers an outage of the database or Kafka as UNAVAILABLE, which clients retry', () => {
@@ -44,7 +45,12 @@ describe('SubmitReports when the store fails (controller with fakes; the real ou
   });
   const callers = { authenticate: () => 'mobile-app', admit: async () => undefined, authorize: () => undefined };
   const controller = (submit: (dto: any) => Promise<any>) =>
-    new ReportIntakeGrpcController(callers as any, { submit } as any, {} as any);
+    new ReportIntakeGrpcController(callers as any, { submit } as any, {} as any, {
+      inFlight: new InFlightSubmissions({ perConnection: 100, perProcess: 100 }),
+      maxWatchesPerCaller: 1,
+      watchMaxMs: 1_000,
+      shedRetryAfterMs: 200,
+    });
 
   it('answers the failed item UNAVAILABLE and goes on with the others', async () => {
     const grpc = controller(async (dto) => {

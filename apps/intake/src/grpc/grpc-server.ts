@@ -22,6 +22,8 @@ export function connectGrpc(
   reflection = false,
   /** PEM certificate chain and key (TLS_CERT_FILE, TLS_KEY_FILE): TLS instead of plaintext. */
   tls?: { cert: Buffer; key: Buffer },
+  /** INTAKE_GRPC_MAX_CONCURRENT_STREAMS: calls one client connection may have open at once (HTTP/2 SETTINGS). */
+  maxConcurrentStreams?: number,
 ): void {
   app.connectMicroservice<MicroserviceOptions>(
     {
@@ -36,7 +38,10 @@ export function connectGrpc(
         // No client certificate is asked for: callers authenticate with x-api-key over the TLS channel.
         ...(tls ? { credentials: ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) } : {}),
         // Nest hands these options to grpc-js' Server constructor, which takes its interceptors there.
-        channelOptions: { interceptors: [grpcMetricsInterceptor()] } as Record<string, unknown>,
+        channelOptions: {
+          interceptors: [grpcMetricsInterceptor()],
+          ...(maxConcurrentStreams ? { 'grpc.max_concurrent_streams': maxConcurrentStreams } : {}),
+        } as Record<string, unknown>,
         onLoadPackageDefinition: (definition: any, server: any) => {
           if (reflection) new ReflectionService(withDeclaredDependencies(definition)).addToServer(server);
           new HealthImplementation({ '': 'SERVING', [`${INTAKE_PACKAGE}.${INTAKE_SERVICE}`]: 'SERVING' }).addToServer(server);

@@ -1,7 +1,10 @@
-import { Controller, Logger, UseFilters } from '@nestjs/common';
-import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
+import { Controller, Inject, Logger, UseFilters } from '@nestjs/common';
+import { GrpcMethod, GrpcStreamMethod, RpcException } from '@nestjs/microservices';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { defer, from, interval, merge, mergeMap, Observable, startWith, switchMap, takeWhile, filter, distinctUntilChanged, map } from 'rxjs';
+import {
+  defer, from, interval, merge, mergeMap, Observable, startWith, switchMap, takeWhile, filter, distinctUntilChanged, map,
+  share, finalize, takeUntil, timer, throwError,
+} from 'rxjs';
 import { INTAKE_SERVICE, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { CallingSystems } from '../callers/calling-systems';
 import { SubmitReportHandler } from '../report/submit-report.handler';
@@ -9,10 +12,17 @@ import { normalizeTrackingCode } from '../report/tracking-code';
 import { evolveReportStatus, ReportStatusView } from '../status/report-status.projection';
 import { EventEnvelope } from '@callcenter/events';
 import { ReportStatusStore } from '../status/report-status.store';
-import { GrpcErrorsFilter, logUnexpected, toGrpcError } from './grpc-errors.filter';
+import { GrpcError, GrpcErrorsFilter, logUnexpected, toGrpcError } from './grpc-errors.filter';
 import { correlationIdOf, toReportStatus, toSubmitReportDto, toSubmitReportResponse } from './wire';
+import { EdgeLimits, INTAKE_EDGE_LIMITS } from './edge-limits';
+import { shedMessage } from './in-flight';
 
 const WATCH_POLL_MS = 2_000;
+/** Items of one SubmitReports stream stored at once (the rest wait, counted as in flight). */
+const STREAM_CONCURRENCY = 8;
+
+/** The HTTP/2 connection a call came on (its peer address), for the per-connection bound. */
+const connectionOf = (call: { getPeer?: () => string } | undefined) => call?.getPeer?.() ?? 'unknown';
 
 /** The gRPC edge of intake: authentication, validation and mapping only; the rules live in the decider. */
 @Controller()
@@ -24,50 +34,127 @@ export class ReportIntakeGrpcController {
     private readonly callers: CallingSystems,
     private readonly submissions: SubmitReportHandler,
     private readonly statuses: ReportStatusStore,
+    @Inject(INTAKE_EDGE_LIMITS) private readonly limits: EdgeLimits,
   ) {}
 
+  /** Watches open now, by calling system (this process). */
+  private readonly watches = new Map<string, number>();
+
   @GrpcMethod(INTAKE_SERVICE, 'SubmitReport')
-  async submitReport(request: any, metadata: Metadata) {
+  async submitReport(request: any, metadata: Metadata, call?: { getPeer(): string }) {
     const caller = this.callers.authenticate(metadata);
-    return this.submitOne(caller, request, correlationIdOf(metadata));
+    const entry = this.limits.inFlight.enter(connectionOf(call));
+    if ('shed' in entry) {
+      throw new RpcException({ code: GrpcStatus.UNAVAILABLE, message: shedMessage(entry.shed), retryAfterMs: this.limits.shedRetryAfterMs });
+    }
+    try {
+      return await this.submitOne(caller, request, correlationIdOf(metadata));
+    } finally {
+      entry.release();
+    }
   }
 
   /**
    * Every item is answered in turn; a refused or failed item carries `error` (UNAVAILABLE when the
    * database or Kafka is out: retry that item) and the stream goes on, so the items in flight
-   * beside it are not lost.
+   * beside it are not lost. An item that arrives while the connection or the process is at its
+   * bound of submissions in flight is answered UNAVAILABLE at once instead of being queued, so a
+   * client writing faster than intake stores cannot make it hold more than the bound.
    */
   @GrpcStreamMethod(INTAKE_SERVICE, 'SubmitReports')
-  submitReports(requests: Observable<any>, metadata: Metadata): Observable<any> {
+  submitReports(requests: Observable<any>, metadata: Metadata, call?: { getPeer(): string }): Observable<any> {
     const caller = this.callers.authenticate(metadata);
     const correlationId = correlationIdOf(metadata);
-    return requests.pipe(
-      mergeMap(async (request) => {
-        try {
-          return await this.submitOne(caller, request, correlationId);
-        } catch (e) {
-          const error = toGrpcError(e);
-          logUnexpected(this.logger, error, e);
-          return {
-            external_id: typeof request?.external_id === 'string' ? request.external_id : '',
-            error: { code: GrpcStatus[error.code], message: error.message, violations: error.violations ?? [] },
-          };
-        }
-      }, 8),
+    const connection = connectionOf(call);
+    // Items counted in but not yet answered: released if the caller goes away before their turn.
+    const held = new Set<() => void>();
+    const arrived = requests.pipe(
+      map((request) => {
+        const entry = this.limits.inFlight.enter(connection);
+        if ('release' in entry) held.add(entry.release);
+        return { request, entry };
+      }),
+      share(),
+    );
+    const answerError = (request: any, error: GrpcError) => ({
+      external_id: typeof request?.external_id === 'string' ? request.external_id : '',
+      error: { code: GrpcStatus[error.code], message: error.message, violations: error.violations ?? [] },
+    });
+    return merge(
+      arrived.pipe(
+        filter(({ entry }) => 'shed' in entry),
+        map(({ request, entry }) => answerError(request, { code: GrpcStatus.UNAVAILABLE, message: shedMessage((entry as { shed: any }).shed) })),
+      ),
+      arrived.pipe(
+        filter(({ entry }) => 'release' in entry),
+        mergeMap(async ({ request, entry }) => {
+          const release = (entry as { release: () => void }).release;
+          try {
+            return await this.submitOne(caller, request, correlationId);
+          } catch (e) {
+            const error = toGrpcError(e);
+            logUnexpected(this.logger, error, e);
+            return answerError(request, error);
+          } finally {
+            release();
+            held.delete(release);
+          }
+        }, STREAM_CONCURRENCY),
+      ),
+    ).pipe(
+      finalize(() => {
+        for (const release of held) release();
+        held.clear();
+      }),
     );
   }
 
   @GrpcMethod(INTAKE_SERVICE, 'GetReportStatus')
   async getReportStatus(request: any, metadata: Metadata) {
-    this.callers.authenticate(metadata);
-    return toReportStatus(await this.find(request));
+    const caller = this.callers.authenticate(metadata);
+    await this.callers.admit(caller, 'status');
+    return toReportStatus(await this.find(request, caller));
   }
 
-  /** The current status, then each change; completes once the report is final or the caller cancels. */
+  /**
+   * The current status, then each change; completes once the report is final or the caller cancels.
+   * A calling system has at most INTAKE_MAX_WATCHES_PER_CALLER watches open (RESOURCE_EXHAUSTED past
+   * that), and a watch lasts at most INTAKE_WATCH_MAX_SECONDS: then it ends UNAVAILABLE, saying so,
+   * and the caller watches again.
+   */
   @GrpcMethod(INTAKE_SERVICE, 'WatchReport')
   watchReport(request: any, metadata: Metadata): Observable<any> {
-    this.callers.authenticate(metadata);
-    return defer(() => from(this.find(request))).pipe(
+    const caller = this.callers.authenticate(metadata);
+    return defer(async () => {
+      await this.callers.admit(caller, 'status');
+      const open = this.watches.get(caller) ?? 0;
+      if (open >= this.limits.maxWatchesPerCaller) {
+        throw new RpcException({
+          code: GrpcStatus.RESOURCE_EXHAUSTED,
+          message: `${caller} has ${open} watches open, its limit; end one before watching another report`,
+        });
+      }
+      this.watches.set(caller, open + 1);
+    }).pipe(
+      switchMap(() => this.watch(request, caller).pipe(
+        takeUntil(timer(this.limits.watchMaxMs).pipe(
+          mergeMap(() => throwError(() => new RpcException({
+            code: GrpcStatus.UNAVAILABLE,
+            message: `a watch lasts at most ${Math.round(this.limits.watchMaxMs / 1000)} s; call WatchReport again to go on watching`,
+            retryAfterMs: 0,
+          }))),
+        )),
+        finalize(() => {
+          const left = (this.watches.get(caller) ?? 1) - 1;
+          if (left > 0) this.watches.set(caller, left);
+          else this.watches.delete(caller);
+        }),
+      )),
+    );
+  }
+
+  private watch(request: any, caller: string): Observable<any> {
+    return defer(() => from(this.find(request, caller))).pipe(
       switchMap((first) =>
         merge(this.statuses.changes.pipe(filter((id) => id === first.reportId)), interval(WATCH_POLL_MS)).pipe(
           switchMap(() => from(this.statuses.byReportId(first.reportId))),
@@ -88,15 +175,21 @@ export class ReportIntakeGrpcController {
     return toSubmitReportResponse(await this.submissions.submit(dto, correlationId), dto.external_id);
   }
 
-  private async find(request: any): Promise<ReportStatusView> {
+  /**
+   * By report id only the system that submitted the report is answered (any other is told NOT_FOUND,
+   * so ids of other systems' reports cannot be probed); by tracking code whoever holds the code is,
+   * as the citizen who was given it follows the report through another system (the portal).
+   */
+  private async find(request: any, caller: string): Promise<ReportStatusView> {
     if (request?.ref === 'report_id' || request?.report_id) {
       const id = String(request.report_id);
       if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationFailed([{ field: 'report_id', message: 'report_id must be a UUID' }]);
       const view = await this.statuses.byReportId(id);
-      if (view) return view;
       // Stored but not yet projected (the status consumer lags by the relay and Kafka): build it.
-      const received = await this.submissions.received(id);
-      if (!received) throw new NotFound('report', id);
+      const received = view?.sourceSystem ? null : await this.submissions.received(id);
+      const submitter = view?.sourceSystem ?? received?.sourceSystem;
+      if (submitter !== caller) throw new NotFound('report', id);
+      if (view) return { ...view, trackingCode: view.trackingCode ?? received?.trackingCode ?? null };
       return evolveReportStatus(null, { type: 'ReportReceived', streamId: id, data: received } as EventEnvelope)!;
     }
     if (request?.ref === 'tracking_code' || request?.tracking_code) {
