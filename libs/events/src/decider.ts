@@ -29,15 +29,21 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   streamId: string,
   command: Command,
   meta: CommandMetadata,
-  options: { retries?: number; expectedVersion?: number } = {},
+  /** `snapshots`: fold the stream with the store's snapshots (MongoEventStore.load) instead of reading it whole. */
+  options: { retries?: number; expectedVersion?: number; snapshots?: { name: string; schemaVersion: number } } = {},
 ): Promise<CommandResult<State>> {
   const retries = options.expectedVersion === undefined ? options.retries ?? 3 : 0;
   for (let attempt = 0; ; attempt++) {
-    const stream = await store.readStream(streamId);
+    const stream = options.snapshots
+      ? await store.load(streamId, { ...options.snapshots, initialState: decider.initialState, evolve: decider.evolve })
+      : await store.readStream(streamId).then(({ version, events }) => ({
+          version,
+          state: events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState()),
+        }));
     if (options.expectedVersion !== undefined && stream.version !== options.expectedVersion) {
       throw new ConcurrencyConflict(streamId, options.expectedVersion, stream.version);
     }
-    const state = stream.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    const state = stream.state;
     const decided = decider.decide(command, state);
     try {
       const appended = await store.append(streamId, stream.version, decided, meta);

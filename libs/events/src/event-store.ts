@@ -50,6 +50,40 @@ export interface EventStoreOptions {
   collection?: string;
   /** Streams kept in memory (LRU) so re-reading them costs one lookup. */
   cacheSize?: number;
+  /** `load` stores a snapshot once a stream is this many events past its last one (default 50). */
+  snapshotEvery?: number;
+}
+
+/**
+ * How `load` folds one kind of stream into its state. `name` keeps snapshots of different folds of
+ * one stream apart; bump `schemaVersion` whenever the state's shape or `evolve` changes, so that
+ * snapshots taken by older code are ignored (and replaced) rather than trusted.
+ */
+export interface SnapshotFold<State> {
+  name: string;
+  schemaVersion: number;
+  initialState: () => State;
+  evolve: (state: State, event: any) => State;
+}
+
+/** A stream's folded state at a commit boundary (collection `<commits>_snapshots`, one per stream and fold). */
+export interface SnapshotDocument {
+  _id: string;
+  streamId: string;
+  fold: string;
+  schemaVersion: number;
+  version: number;
+  /** `_id` of the commit the snapshot ends with. */
+  lastCommit: string;
+  state: unknown;
+  takenAt: Date;
+}
+
+export interface LoadResult<State> {
+  state: State;
+  version: number;
+  /** Commits read from the database to get here (0 when the cache or a snapshot was current). */
+  commitsRead: number;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -95,20 +129,36 @@ interface CachedStream {
   events: EventEnvelope[];
 }
 
+interface CachedState {
+  version: number;
+  lastCommit: string | null;
+  state: unknown;
+  /** Version of the last stored snapshot (or where the fold started from). */
+  snapshotVersion: number;
+}
+
 export class MongoEventStore {
   readonly commits: Collection<CommitDocument>;
+  readonly snapshots: Collection<SnapshotDocument>;
   readonly registry: EventRegistry;
   private readonly listeners = new Set<(commit: CommitDocument) => void>();
   /** Commits never change, so a stream read once only needs the lookups past what is cached. */
   private readonly cache = new Map<string, CachedStream>();
   private readonly cacheSize: number;
+  /** Folded states `load` returned, by `<fold>:<streamId>`; LRU like `cache`. */
+  private readonly states = new Map<string, CachedState>();
+  /** The newest commit known per stream, so an append after a `load` need not read the stream. */
+  private readonly tips = new Map<string, { version: number; lastCommit: string | null }>();
+  private readonly snapshotEvery: number;
   private readonly pending: { commit: CommitDocument; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
 
   constructor(readonly db: Db, private readonly options: EventStoreOptions) {
     this.commits = db.collection<CommitDocument>(options.collection ?? 'event_commits');
+    this.snapshots = db.collection<SnapshotDocument>(`${this.commits.collectionName}_snapshots`);
     this.registry = options.registry ?? new EventRegistry();
     this.cacheSize = options.cacheSize ?? 10_000;
+    this.snapshotEvery = options.snapshotEvery ?? 50;
   }
 
   get producer(): string {
@@ -135,7 +185,7 @@ export class MongoEventStore {
     // Versions are only ever decided on at a commit boundary; checking that `expectedVersion` is the
     // head now is race-free, because the head can only move past it through the `_id` inserted below.
     // At version 0 the insert of `<id>#0` is the whole check; later, `expectedVersion` must be the head.
-    const head = expectedVersion === 0 ? { version: 0, lastCommit: null, events: [] } : await this.head(streamId);
+    const head = expectedVersion === 0 ? { version: 0, lastCommit: null } : await this.tip(streamId);
     if (head.version !== expectedVersion) throw new ConcurrencyConflict(streamId, expectedVersion, head.version);
 
     const recordedAt = new Date();
@@ -161,11 +211,14 @@ export class MongoEventStore {
     } catch (e) {
       if (isDuplicateKey(e)) {
         this.cache.delete(streamId);
-        throw new ConcurrencyConflict(streamId, expectedVersion, (await this.head(streamId)).version);
+        throw new ConcurrencyConflict(streamId, expectedVersion, (await this.tip(streamId)).version);
       }
       throw e;
     }
-    this.remember(streamId, { version: commit.version, lastCommit: commit._id, events: [...head.events, ...envelopes] });
+    const cached = this.cache.get(streamId);
+    if (cached?.version === expectedVersion) this.remember(streamId, { version: commit.version, lastCommit: commit._id, events: [...cached.events, ...envelopes] });
+    else if (expectedVersion === 0) this.remember(streamId, { version: commit.version, lastCommit: commit._id, events: envelopes });
+    this.rememberTip(streamId, commit.version, commit._id);
     for (const listener of this.listeners) listener(commit);
     return { version: commit.version, events: envelopes };
   }
@@ -174,6 +227,58 @@ export class MongoEventStore {
   async readStream(streamId: string): Promise<AppendResult> {
     const head = await this.head(streamId);
     return { version: head.version, events: head.events.map((e) => this.registry.upcast(e)) };
+  }
+
+  /**
+   * A stream's folded state, without reading it whole: from the cached state or the stored snapshot
+   * of this fold (when its schema version matches), plus the commits after it. Folding
+   * `snapshotEvery` commits or more stores a new snapshot, so a load never reads more than about
+   * that many commits, however long the stream. Equal to folding `readStream` from the start.
+   */
+  async load<State>(streamId: string, fold: SnapshotFold<State>): Promise<LoadResult<State>> {
+    const key = `${fold.name}:${streamId}`;
+    let from = this.states.get(key);
+    if (!from) {
+      const snapshot = await this.snapshots.findOne({ _id: key });
+      from =
+        snapshot && snapshot.schemaVersion === fold.schemaVersion
+          ? { version: snapshot.version, lastCommit: snapshot.lastCommit, state: snapshot.state, snapshotVersion: snapshot.version }
+          : { version: 0, lastCommit: null, state: fold.initialState(), snapshotVersion: 0 };
+    }
+    let { version, lastCommit, state } = from as { version: number; lastCommit: string | null; state: State };
+    let commitsRead = 0;
+    for (;;) {
+      const next = await this.commits.findOne({ _id: commitId(streamId, version) });
+      if (!next) break;
+      for (const e of next.events) state = fold.evolve(state, this.registry.upcast(e));
+      ({ version, lastCommit } = { version: next.version, lastCommit: next._id });
+      commitsRead++;
+    }
+    let snapshotVersion = from.snapshotVersion;
+    // Counted in events since the last snapshot (a commit holds at least one), whether they were read
+    // now or folded into the cached state earlier: a cold load elsewhere then reads at most that many.
+    if (lastCommit && version - snapshotVersion >= this.snapshotEvery) {
+      await this.saveSnapshot({ _id: key, streamId, fold: fold.name, schemaVersion: fold.schemaVersion, version, lastCommit, state, takenAt: new Date() });
+      snapshotVersion = version;
+    }
+    if (version > 0) {
+      this.states.delete(key);
+      this.states.set(key, { version, lastCommit, state, snapshotVersion });
+      if (this.states.size > this.cacheSize) this.states.delete(this.states.keys().next().value!);
+      this.rememberTip(streamId, version, lastCommit);
+    }
+    return { state, version, commitsRead };
+  }
+
+  /** Stores a snapshot unless a newer one of the same schema is there (two instances may take one at once). */
+  private async saveSnapshot(snapshot: SnapshotDocument): Promise<void> {
+    try {
+      const older = { $or: [{ version: { $lt: snapshot.version } }, { schemaVersion: { $ne: snapshot.schemaVersion } }] };
+      await this.snapshots.replaceOne({ _id: snapshot._id, ...older }, snapshot, { upsert: true });
+    } catch {
+      // Duplicate key: a newer (or the same) snapshot is stored; keep it. Any other failure only
+      // costs speed (the next load folds from the older snapshot and tries again).
+    }
   }
 
   /** Called after every successful append in this process (the relay publishes at once). */
@@ -223,6 +328,29 @@ export class MongoEventStore {
     }
     if (grew || !cached) this.remember(streamId, head);
     return head;
+  }
+
+  /** The stream's newest commit, walked forward from the newest one known here (only `_id` lookups). */
+  private async tip(streamId: string): Promise<{ version: number; lastCommit: string | null }> {
+    const cached = this.cache.get(streamId);
+    const known = this.tips.get(streamId);
+    if (!cached && !known) return this.head(streamId);
+    let tip = cached && (!known || cached.version >= known.version) ? { version: cached.version, lastCommit: cached.lastCommit } : known!;
+    for (;;) {
+      const next = await this.commits.findOne({ _id: commitId(streamId, tip.version) }, { projection: { version: 1 } });
+      if (!next) break;
+      tip = { version: next.version, lastCommit: next._id };
+    }
+    this.rememberTip(streamId, tip.version, tip.lastCommit);
+    return tip;
+  }
+
+  private rememberTip(streamId: string, version: number, lastCommit: string | null): void {
+    const known = this.tips.get(streamId);
+    if (known && known.version >= version) return;
+    this.tips.delete(streamId);
+    this.tips.set(streamId, { version, lastCommit });
+    if (this.tips.size > this.cacheSize * 4) this.tips.delete(this.tips.keys().next().value!);
   }
 
   private remember(streamId: string, stream: CachedStream): void {
