@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 
 /**
  * Two dispatch instances on one database and topic. Each sees the other's commands only through
@@ -64,17 +64,8 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
 
   /** A P1 forward as triage publishes it; answers the incident once instance A has opened it. */
   async function p1Incident(): Promise<string> {
-    const reportId = randomUUID();
-    const now = new Date().toISOString();
-    const event: EventEnvelope = {
-      eventId: randomUUID(), type: 'ReportForwardedForDispatch', schemaVersion: 1, streamId: reportId, streamVersion: 4,
-      occurredAt: now, recordedAt: now, producer: 'triage', actor: 'op-budi', correlationId: uniqueName('corr'), causationId: null,
-      data: {
-        reportId, trackingCode: 'K7Q2M-94XHD', channel: 'HOTLINE', receivedAt: now, category: 'KEJAHATAN', priority: 'P1', district: 'TEBET',
-        location: { latitude: -6.2297 + Math.random() * 0.01, longitude: 106.8532, address: 'Jl. Tebet Barat' },
-        description: 'Begal bersenjata tajam, korban terluka', peopleInjured: 1, peopleInvolved: 3,
-      },
-    };
+    const event = reportForwarded('P1', { latitude: -6.2297 + Math.random() * 0.01, longitude: 106.8532 }, { category: 'KEJAHATAN', description: 'Begal bersenjata tajam, korban terluka', peopleInjured: 1 });
+    const reportId = event.streamId;
     await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
     const found = await eventually(() => viaA.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body.total === 1, 30_000);
     return found.body.items[0].incidentId;

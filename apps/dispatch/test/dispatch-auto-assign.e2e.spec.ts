@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { toKafkaMessage, TOPICS } from '@callcenter/events';
+import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 
 const HTTP = 13024;
 
@@ -15,18 +14,9 @@ describe('dispatch with DISPATCH_AUTO_ASSIGN_P1 (real Kafka and database)', () =
 
   /** A forward as triage publishes it. */
   async function forward(priority: 'P1' | 'P2', where: { latitude: number; longitude: number }) {
-    const reportId = randomUUID();
-    const now = new Date().toISOString();
-    const event: EventEnvelope = {
-      eventId: randomUUID(), type: 'ReportForwardedForDispatch', schemaVersion: 1, streamId: reportId, streamVersion: 4,
-      occurredAt: now, recordedAt: now, producer: 'triage', actor: 'op-budi', correlationId: uniqueName('corr'), causationId: null,
-      data: {
-        reportId, trackingCode: 'K7Q2M-94XHD', channel: 'HOTLINE', receivedAt: now, category: 'KEBAKARAN', priority, district: 'TEBET',
-        location: { ...where, address: 'Jl. Tebet Barat' }, description: 'Kebakaran gudang', peopleInjured: 0, peopleInvolved: 2,
-      },
-    };
+    const event = reportForwarded(priority, where);
     await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
-    return reportId;
+    return event.streamId;
   }
 
   beforeAll(async () => {

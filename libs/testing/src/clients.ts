@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { INTAKE_PROTO_PATH, Role } from '@callcenter/contracts';
+import type { EventEnvelope } from '@callcenter/events';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
 import { uniqueName } from './index';
 
@@ -83,5 +85,24 @@ export function restClient(baseUrl: string, token?: string) {
     get: <T = any>(path: string, headers?: Record<string, string>) => request<T>('GET', path, undefined, headers),
     post: <T = any>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, body, headers),
     patch: <T = any>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('PATCH', path, body, headers),
+  };
+}
+
+/** A report forward to dispatch as triage publishes it on its topic (for dispatch tests that skip intake and triage). */
+export function reportForwarded(
+  priority: 'P1' | 'P2' | 'P3',
+  where: { latitude: number; longitude: number },
+  data: Partial<Record<'category' | 'description' | 'district' | 'address', string>> & { peopleInjured?: number } = {},
+): EventEnvelope {
+  const reportId = randomUUID();
+  const now = new Date().toISOString();
+  const { address = 'Jl. Tebet Barat', ...rest } = data;
+  return {
+    eventId: randomUUID(), type: 'ReportForwardedForDispatch', schemaVersion: 1, streamId: reportId, streamVersion: 4,
+    occurredAt: now, recordedAt: now, producer: 'triage', actor: 'op-budi', correlationId: uniqueName('corr'), causationId: null,
+    data: {
+      reportId, trackingCode: 'K7Q2M-94XHD', channel: 'HOTLINE', receivedAt: now, category: 'KEBAKARAN', priority, district: 'TEBET',
+      location: { ...where, address }, description: 'Kebakaran gudang', peopleInjured: 0, peopleInvolved: 2, ...rest,
+    },
   };
 }
