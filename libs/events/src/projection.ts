@@ -12,9 +12,10 @@ export type Projected<D> = D & { _id: string; _version?: number; _versions?: Rec
  * Applies one event to the read-model document of its stream, exactly once.
  *
  * The document remembers the last stream version it applied; an event at or below it is a
- * no-op, so a redelivered event changes nothing. Writes address the document by `_id` only (the
- * embedded database scans on any other filter). That is safe because all events of a stream come
- * through one Kafka partition, which one consumer of the group owns at a time.
+ * no-op, so a redelivered event changes nothing. Every write is conditional on the version it was
+ * computed from (compare and set on `_id` and the stored version), so two writers of one document —
+ * the new owner of a partition and the old one finishing its last batch after a rebalance — can
+ * never put an older state over a newer one: the loser re-reads and finds the event applied.
  * `evolve` returns the new document, or null to delete it; it must return `doc` itself for events
  * that change nothing, and then nothing is written (a redelivery of such an event changes nothing
  * either, so its version need not be recorded).
@@ -29,6 +30,7 @@ export async function projectOnce<D extends Document>(
   options: { source?: string } = {},
 ): Promise<boolean> {
   const source = options.source;
+  if (!source) await versionIndexOn(collection);
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = (await collection.findOne({ _id: id } as any)) as Projected<D> | null;
     const applied = source ? current?._versions?.[source] ?? 0 : current?._version ?? 0;
@@ -50,9 +52,40 @@ export async function projectOnce<D extends Document>(
         throw e;
       }
     }
-    if (next === null) await collection.deleteOne({ _id: id } as any);
-    else await collection.replaceOne({ _id: id } as any, { ...next, ...position } as any);
-    return true;
+    // Only over the version this write was computed from: a late writer (a consumer that lost the
+    // partition in a rebalance and finishes its write anyway) finds a newer version stored, matches
+    // nothing, re-reads and sees that the event is already applied. Without the condition it would
+    // put back the older state over newer data.
+    const stored: Record<string, unknown> = { _id: id };
+    if (!source) stored._version = applied === 0 ? { $in: [null, 0] } : applied;
+    else {
+      // Every source's version as read: a write for one source must not undo another's either.
+      for (const [other, version] of Object.entries(_versions ?? {})) stored[`_versions.${other}`] = version;
+      if (applied === 0) stored[`_versions.${source}`] = { $in: [null, 0] };
+    }
+    const result = next === null ? await collection.deleteOne(stored as any) : await collection.replaceOne(stored as any, { ...next, ...position } as any);
+    if ((next === null ? (result as { deletedCount: number }).deletedCount : (result as { matchedCount: number }).matchedCount) === 1) return true;
   }
   throw new Error(`projection of ${event.streamId}@${event.streamVersion} kept colliding on ${id}`);
+}
+
+const versionIndexes = new Map<string, Promise<unknown>>();
+
+/**
+ * `{_id, _version}` as an index, once per collection and process: MongoDB finds the document by
+ * `_id` anyway, but the embedded database scans the whole collection for any filter that is not
+ * `_id` alone unless a unique index covers it (measured at 20,000 documents: 87 ms a write without it,
+ * 3 ms with it, 4–8 ms by `_id` alone).
+ */
+function versionIndexOn(collection: Collection<any>): Promise<unknown> {
+  const key = `${collection.dbName}.${collection.collectionName}`;
+  let created = versionIndexes.get(key);
+  if (!created) {
+    created = collection.createIndex({ _id: 1, _version: 1 }, { name: 'projection_version', unique: true }).catch((e) => {
+      versionIndexes.delete(key);
+      throw e;
+    });
+    versionIndexes.set(key, created);
+  }
+  return created;
 }

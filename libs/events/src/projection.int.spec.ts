@@ -1,0 +1,83 @@
+import { Collection, MongoClient } from 'mongodb';
+import { testMongo, uniqueName } from '@callcenter/testing';
+import { EventEnvelope } from './envelope';
+import { projectOnce, Projected } from './projection';
+
+type Tally = { count: number; last: number; seen: number[] };
+
+function event(streamId: string, streamVersion: number): EventEnvelope {
+  const now = new Date().toISOString();
+  return {
+    eventId: `${streamId}-${streamVersion}`, type: 'Counted', schemaVersion: 1, streamId, streamVersion,
+    occurredAt: now, recordedAt: now, producer: 'test', actor: 'system', correlationId: 'c', causationId: null, data: {},
+  };
+}
+
+const evolve = (doc: Tally | null, e: EventEnvelope): Tally => ({ count: (doc?.count ?? 0) + 1, last: e.streamVersion, seen: [...(doc?.seen ?? []), e.streamVersion] });
+
+/**
+ * The collection as a late writer sees it: its read returns, then it stalls (a consumer that lost
+ * its partition in a rebalance, or a slow instance) until `resume` is called, and writes afterwards.
+ */
+function stallingAfterRead<D extends Projected<Tally>>(collection: Collection<D>) {
+  let resume!: () => void;
+  const resumed = new Promise<void>((r) => (resume = r));
+  let read!: () => void;
+  const hasRead = new Promise<void>((r) => (read = r));
+  let stalled = false;
+  const late = new Proxy(collection, {
+    get(target, property, receiver) {
+      if (property !== 'findOne') return Reflect.get(target, property, receiver);
+      return async (...args: unknown[]) => {
+        const doc = await (target.findOne as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (!stalled) {
+          stalled = true;
+          read();
+          await resumed;
+        }
+        return doc;
+      };
+    },
+  });
+  return { late, hasRead, resume };
+}
+
+describe('projectOnce: read-model writes conditional on the stored version (real database)', () => {
+  let mongo: MongoClient;
+  const dbName = uniqueName('it_projection');
+
+  beforeAll(async () => {
+    mongo = await testMongo();
+  });
+  afterAll(async () => {
+    await mongo.db(dbName).dropDatabase();
+    await mongo.close();
+  });
+
+  it('a late writer cannot put an older state over a newer one: it re-reads and finds its event applied', async () => {
+    const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    await projectOnce(tallies, 'r1', event('r1', 1), evolve);
+    const { late, hasRead, resume } = stallingAfterRead(tallies);
+    // The late writer read version 1 for event 2 …
+    const lateWrite = projectOnce(late, 'r1', event('r1', 2), evolve);
+    await hasRead;
+    // … meanwhile the partition's new owner applies events 2 and 3.
+    expect(await projectOnce(tallies, 'r1', event('r1', 2), evolve)).toBe(true);
+    expect(await projectOnce(tallies, 'r1', event('r1', 3), evolve)).toBe(true);
+    resume();
+    expect(await lateWrite).toBe(false);
+    expect(await tallies.findOne({ _id: 'r1' })).toEqual({ _id: 'r1', _version: 3, count: 3, last: 3, seen: [1, 2, 3] });
+  });
+
+  it('a late writer of a newer event applies it on top of what was written meanwhile, never instead of it', async () => {
+    const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    await projectOnce(tallies, 'r2', event('r2', 1), evolve);
+    const { late, hasRead, resume } = stallingAfterRead(tallies);
+    const lateWrite = projectOnce(late, 'r2', event('r2', 3), evolve); // computed from version 1
+    await hasRead;
+    await projectOnce(tallies, 'r2', event('r2', 2), evolve);
+    resume();
+    expect(await lateWrite).toBe(true);
+    expect(await tallies.findOne({ _id: 'r2' })).toEqual({ _id: 'r2', _version: 3, count: 3, last: 3, seen: [1, 2, 3] });
+  });
+});
