@@ -82,6 +82,7 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
       longitude,
       callerRef,
       receivedAt: report.receivedAt,
+      occurredAt: report.occurredAt,
     };
     const lowTrust = lowTrustFlag(prankRejections, this.rules.prankThreshold);
     const duplicateCandidates = this.queue.recent.candidatesFor(recent);
@@ -93,6 +94,7 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
       sourceSystem: report.sourceSystem,
       channel: report.channel,
       receivedAt: report.receivedAt,
+      occurredAt: report.occurredAt,
       description: report.description,
       categoryHint: report.categoryHint,
       location: { latitude, longitude, address: report.location.address, reportedDistrict: report.location.district },

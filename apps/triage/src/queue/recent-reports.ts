@@ -57,7 +57,11 @@ export class RecentReports {
     return findDuplicateCandidates(report, pool, this.rules);
   }
 
-  /** Forgets reports older than the longest window (relative to `now`). */
+  /**
+   * Forgets reports received longer ago than the longest window (relative to `now`). By receipt, not
+   * by when they happened: this bounds memory; which of the kept reports are candidates is decided
+   * by when each happened (`incidentTime`), so a backlog flushed at once is not matched across days.
+   */
   prune(now: Date): void {
     const horizon = new Date(now.getTime() - this.keepMs).toISOString();
     for (const map of [this.byCell, this.byCaller]) {

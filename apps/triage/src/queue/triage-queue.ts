@@ -30,6 +30,7 @@ export function recentReportOf(c: TriageCase): RecentReport {
     longitude: c.report.location.longitude,
     callerRef: c.report.callerRef,
     receivedAt: c.report.receivedAt,
+    occurredAt: c.report.occurredAt ?? null,
   };
 }
 

@@ -9,6 +9,8 @@ export interface RecentReport {
   callerRef: string | null;
   /** ISO 8601, UTC. */
   receivedAt: string;
+  /** When the reporter says it happened (ISO 8601, UTC), if they said; see `incidentTime`. */
+  occurredAt?: string | null;
 }
 
 export interface DuplicateRules {
@@ -24,12 +26,35 @@ export interface DuplicateCandidate {
   reason: 'NEARBY_SAME_CATEGORY' | 'SAME_CALLER';
   /** Whole metres; null when either report has no location. */
   distanceMeters: number | null;
-  /** Absolute, to 0.1 minute. */
+  /** Between when the two happened (`incidentTime`), absolute, to 0.1 minute. */
   minutesApart: number;
 }
 
 const DEFAULT_LIMIT = 10;
 const MS_PER_MINUTE = 60_000;
+
+/** A stated time up to this much after receipt is clock skew between the sender and us (intake allows the same). */
+export const OCCURRED_AT_SKEW_MINUTES = 5;
+/** A stated time older than this before receipt is more likely a wrong date than a report of something that old. */
+export const OCCURRED_AT_MAX_AGE_DAYS = 30;
+
+/**
+ * When the reported incident happened, in epoch ms: the reporter's `occurredAt` when it is given
+ * and plausible (not after receipt beyond the skew, not older than OCCURRED_AT_MAX_AGE_DAYS before
+ * it), otherwise the receipt time. A gateway that flushes a backlog delivers reports of different
+ * days in one minute; their receipt times say nothing about whether they are the same incident.
+ * NaN when even the receipt time cannot be read.
+ */
+export function incidentTime(report: Pick<RecentReport, 'receivedAt' | 'occurredAt'>): number {
+  const received = Date.parse(report.receivedAt);
+  if (!report.occurredAt || Number.isNaN(received)) return received;
+  const occurred = Date.parse(report.occurredAt);
+  const plausible =
+    !Number.isNaN(occurred) &&
+    occurred <= received + OCCURRED_AT_SKEW_MINUTES * MS_PER_MINUTE &&
+    occurred >= received - OCCURRED_AT_MAX_AGE_DAYS * 24 * 60 * MS_PER_MINUTE;
+  return plausible ? occurred : received;
+}
 
 function location(report: RecentReport): { latitude: number; longitude: number } | null {
   return report.latitude === null || report.longitude === null ? null : { latitude: report.latitude, longitude: report.longitude };
@@ -39,6 +64,7 @@ function location(report: RecentReport): { latitude: number; longitude: number }
  * Reports the operator should look at before treating this one as a new incident: the same kind of
  * incident close by around the same time (several callers, one fire), or the same caller calling
  * again shortly after, whatever they reported. Only suggestions; the operator links or ignores them.
+ * "Around the same time" is by when each happened (`incidentTime`), not when it reached us.
  * Bounds are inclusive. A report whose time cannot be read is never a candidate.
  */
 export function findDuplicateCandidates(
@@ -47,7 +73,7 @@ export function findDuplicateCandidates(
   rules: DuplicateRules,
 ): DuplicateCandidate[] {
   const here = location(report);
-  const receivedAt = Date.parse(report.receivedAt);
+  const happenedAt = incidentTime(report);
   const seen = new Set<string>([report.reportId]);
   const candidates: DuplicateCandidate[] = [];
 
@@ -56,7 +82,7 @@ export function findDuplicateCandidates(
     if (seen.has(other.reportId)) continue;
     seen.add(other.reportId);
 
-    const minutes = Math.abs(Date.parse(other.receivedAt) - receivedAt) / MS_PER_MINUTE;
+    const minutes = Math.abs(incidentTime(other) - happenedAt) / MS_PER_MINUTE;
     const there = location(other);
     const distance = here && there ? haversineMeters(here, there) : null;
 

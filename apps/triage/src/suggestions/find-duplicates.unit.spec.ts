@@ -1,5 +1,5 @@
 import { haversineMeters } from '@callcenter/contracts';
-import { DuplicateCandidate, DuplicateRules, findDuplicateCandidates, RecentReport } from './find-duplicates';
+import { DuplicateCandidate, DuplicateRules, findDuplicateCandidates, incidentTime, RecentReport } from './find-duplicates';
 
 const METERS_PER_DEGREE_LATITUDE = (6_371_008.8 * Math.PI) / 180;
 const MONAS = { latitude: -6.1754, longitude: 106.8272 };
@@ -160,6 +160,66 @@ describe('findDuplicateCandidates', () => {
       expect(ids(candidates)).toEqual(ids(candidates).sort());
       expect(candidates).toHaveLength(expected);
       if (expected > 0) expect(candidates[0].reportId).toBe('r00');
+    });
+  });
+
+  describe('by when it happened, not when it arrived', () => {
+    const received = '2024-05-08T10:00:00.000Z';
+    it.each<[string, string | null | undefined, string]>([
+      ['no stated time: the receipt', undefined, received],
+      ['a null stated time: the receipt', null, received],
+      ['an hour before receipt: the stated time', '2024-05-08T09:00:00.000Z', '2024-05-08T09:00:00.000Z'],
+      ['a week before receipt: the stated time', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z'],
+      ['4 min after receipt (clock skew): the stated time', '2024-05-08T10:04:00.000Z', '2024-05-08T10:04:00.000Z'],
+      ['6 min after receipt (the future): the receipt', '2024-05-08T10:06:00.000Z', received],
+      ['exactly 30 days before receipt: the stated time', '2024-04-08T10:00:00.000Z', '2024-04-08T10:00:00.000Z'],
+      ['31 days before receipt (implausible): the receipt', '2024-04-07T10:00:00.000Z', received],
+      ['an unreadable stated time: the receipt', 'last Tuesday', received],
+    ])('%s', (_name, occurredAt, expected) => {
+      expect(new Date(incidentTime({ receivedAt: received, occurredAt })).toISOString()).toBe(expected);
+    });
+
+    it('is NaN when the receipt cannot be read, whatever was stated', () => {
+      expect(incidentTime({ receivedAt: 'soon', occurredAt: received })).toBeNaN();
+    });
+
+    it('pairs reports that arrived together only if they happened together', () => {
+      const backlog = (id: string, occurredAt: string) => recent(id, 100, 0.2, { occurredAt, callerRef: 'caller-budi' });
+      const fire = { ...FIRE_CALL, occurredAt: '2024-05-01T09:50:00Z' };
+      const candidates = findDuplicateCandidates(fire, [backlog('same-hour', '2024-05-01T09:40:00Z'), backlog('days-before', '2024-04-28T09:50:00Z')], RULES);
+      expect(candidates).toEqual([{ reportId: 'same-hour', reason: 'NEARBY_SAME_CATEGORY', distanceMeters: 100, minutesApart: 10 }]);
+    });
+
+    it('matches a report without a stated time by its receipt', () => {
+      const late = recent('told-later', 100, 0, { occurredAt: '2024-05-01T09:35:00Z' });
+      expect(findDuplicateCandidates(FIRE_CALL, [late], RULES)).toEqual([
+        { reportId: 'told-later', reason: 'NEARBY_SAME_CATEGORY', distanceMeters: 100, minutesApart: 25 },
+      ]);
+    });
+
+    it('a backlog of 200 reports that happened over a week and arrive within one minute has no candidates across days', () => {
+      const DAY_MS = 86_400_000;
+      const start = Date.parse('2024-05-01T00:00:00Z');
+      const flushedAt = Date.parse('2024-05-08T12:00:00Z');
+      // 7 days x 4 incidents a day x ~7 callers each, all at one spot, one category, 6 callers who
+      // call about something every day; received 0.3 s apart in the order the gateway kept them.
+      const backlog: RecentReport[] = Array.from({ length: 200 }, (_, i) => {
+        const day = i % 7;
+        const incident = Math.floor(i / 7) % 4;
+        const minute = (i * 37) % 20;
+        return recent(`b${String(i).padStart(3, '0')}`, (i * 13) % 300, 0, {
+          callerRef: `caller-${i % 6}`,
+          receivedAt: new Date(flushedAt + i * 300).toISOString(),
+          occurredAt: new Date(start + day * DAY_MS + (2 + incident * 5) * 3_600_000 + minute * 60_000).toISOString(),
+        });
+      });
+      const dayOf = (r: RecentReport) => Math.floor((Date.parse(r.occurredAt as string) - start) / DAY_MS);
+      const byId = new Map(backlog.map((r) => [r.reportId, r]));
+      const pairs = backlog.flatMap((r, i) =>
+        findDuplicateCandidates(r, backlog.slice(0, i), { ...RULES, limit: 200 }).map((c) => [r, byId.get(c.reportId) as RecentReport] as const),
+      );
+      expect(pairs.length).toBeGreaterThan(0);
+      expect(pairs.filter(([a, b]) => dayOf(a) !== dayOf(b)).map(([a, b]) => `${a.reportId}~${b.reportId}`)).toEqual([]);
     });
   });
 });

@@ -34,6 +34,8 @@ export interface TriageCaseOpenedV1 {
   sourceSystem: string;
   channel: Channel;
   receivedAt: string;
+  /** When the reporter says it happened, as intake received it (null: not said); absent before issue 18. */
+  occurredAt?: string | null;
   description: string;
   categoryHint: Category | null;
   location: { latitude: number | null; longitude: number | null; address: string | null; reportedDistrict: string | null };

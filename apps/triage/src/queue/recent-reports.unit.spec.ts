@@ -1,0 +1,60 @@
+import { RecentReport } from '../suggestions';
+import { RecentReports } from './recent-reports';
+
+const RULES = { radiusMeters: 500, windowMinutes: 30, sameCallerMinutes: 10 };
+const DAY_MS = 86_400_000;
+const WEEK_START = Date.parse('2026-11-23T17:00:00Z'); // midnight in Jakarta
+const FLUSHED_AT = Date.parse('2026-12-01T03:00:00Z');
+
+/**
+ * Issue 18: a gateway's backlog, 200 reports of one week's incidents around one junction in Tebet,
+ * delivered within one minute. What the queue offers as duplicates must follow when each happened.
+ */
+function backlog(): RecentReport[] {
+  return Array.from({ length: 200 }, (_, i) => {
+    const day = i % 7;
+    const incident = Math.floor(i / 7) % 3; // three incidents a day at this junction, hours apart
+    return {
+      reportId: `backlog-${String(i).padStart(3, '0')}`,
+      category: i % 2 ? 'KECELAKAAN_LALU_LINTAS' : 'KEJAHATAN',
+      latitude: -6.2265 + ((i * 7) % 20) / 10_000,
+      longitude: 106.8519 + ((i * 11) % 20) / 10_000,
+      callerRef: `caller-${i % 9}`,
+      receivedAt: new Date(FLUSHED_AT + i * 290).toISOString(),
+      occurredAt: new Date(WEEK_START + day * DAY_MS + (7 + incident * 6) * 3_600_000 + ((i * 17) % 25) * 60_000).toISOString(),
+    };
+  });
+}
+
+const jakartaDay = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
+
+describe('RecentReports', () => {
+  it('offers no candidate across days from a week-long backlog delivered in one minute', () => {
+    const recent = new RecentReports(RULES);
+    const reports = backlog();
+    const byId = new Map(reports.map((r) => [r.reportId, r]));
+    const across: string[] = [];
+    let offered = 0;
+    for (const report of reports) {
+      for (const candidate of recent.candidatesFor(report)) {
+        offered++;
+        const other = byId.get(candidate.reportId) as RecentReport;
+        if (jakartaDay(other.occurredAt as string) !== jakartaDay(report.occurredAt as string)) across.push(`${report.reportId}~${other.reportId}`);
+        expect(candidate.minutesApart).toBeLessThanOrEqual(RULES.windowMinutes);
+      }
+      recent.add(report);
+    }
+    expect(recent.size).toBe(200);
+    // Reports of the same incident still find each other.
+    expect(offered).toBeGreaterThan(0);
+    expect(across).toEqual([]);
+  });
+
+  it('still matches by receipt when no time was stated', () => {
+    const recent = new RecentReports(RULES);
+    const first = { ...backlog()[0], occurredAt: null };
+    recent.add(first);
+    const again = { ...first, reportId: 'again', receivedAt: new Date(FLUSHED_AT + 60_000).toISOString() };
+    expect(recent.candidatesFor(again).map((c) => [c.reportId, c.minutesApart])).toEqual([[first.reportId, 1]]);
+  });
+});
