@@ -10,3 +10,4 @@ export * from './triage/triage.dto';
 export * from './dispatch/dispatch.dto';
 export * from './analytics/analytics.dto';
 export * from './text';
+export * from './incident-time';

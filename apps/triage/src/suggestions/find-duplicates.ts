@@ -1,4 +1,4 @@
-import { Category, haversineMeters } from '@callcenter/contracts';
+import { Category, haversineMeters, incidentTime } from '@callcenter/contracts';
 
 /** What duplicate detection needs to know about a report; coordinates may be missing. */
 export interface RecentReport {
@@ -9,7 +9,7 @@ export interface RecentReport {
   callerRef: string | null;
   /** ISO 8601, UTC. */
   receivedAt: string;
-  /** When the reporter says it happened (ISO 8601, UTC), if they said; see `incidentTime`. */
+  /** When the reporter says it happened (ISO 8601, UTC), if they said; used when plausible (`incidentTime`). */
   occurredAt?: string | null;
 }
 
@@ -32,29 +32,6 @@ export interface DuplicateCandidate {
 
 const DEFAULT_LIMIT = 10;
 const MS_PER_MINUTE = 60_000;
-
-/** A stated time up to this much after receipt is clock skew between the sender and us (intake allows the same). */
-export const OCCURRED_AT_SKEW_MINUTES = 5;
-/** A stated time older than this before receipt is more likely a wrong date than a report of something that old. */
-export const OCCURRED_AT_MAX_AGE_DAYS = 30;
-
-/**
- * When the reported incident happened, in epoch ms: the reporter's `occurredAt` when it is given
- * and plausible (not after receipt beyond the skew, not older than OCCURRED_AT_MAX_AGE_DAYS before
- * it), otherwise the receipt time. A gateway that flushes a backlog delivers reports of different
- * days in one minute; their receipt times say nothing about whether they are the same incident.
- * NaN when even the receipt time cannot be read.
- */
-export function incidentTime(report: Pick<RecentReport, 'receivedAt' | 'occurredAt'>): number {
-  const received = Date.parse(report.receivedAt);
-  if (!report.occurredAt || Number.isNaN(received)) return received;
-  const occurred = Date.parse(report.occurredAt);
-  const plausible =
-    !Number.isNaN(occurred) &&
-    occurred <= received + OCCURRED_AT_SKEW_MINUTES * MS_PER_MINUTE &&
-    occurred >= received - OCCURRED_AT_MAX_AGE_DAYS * 24 * 60 * MS_PER_MINUTE;
-  return plausible ? occurred : received;
-}
 
 function location(report: RecentReport): { latitude: number; longitude: number } | null {
   return report.latitude === null || report.longitude === null ? null : { latitude: report.latitude, longitude: report.longitude };

@@ -1,5 +1,5 @@
 import { haversineMeters } from '@callcenter/contracts';
-import { DuplicateCandidate, DuplicateRules, findDuplicateCandidates, incidentTime, RecentReport } from './find-duplicates';
+import { DuplicateCandidate, DuplicateRules, findDuplicateCandidates, RecentReport } from './find-duplicates';
 
 const METERS_PER_DEGREE_LATITUDE = (6_371_008.8 * Math.PI) / 180;
 const MONAS = { latitude: -6.1754, longitude: 106.8272 };
@@ -164,25 +164,6 @@ describe('findDuplicateCandidates', () => {
   });
 
   describe('by when it happened, not when it arrived', () => {
-    const received = '2024-05-08T10:00:00.000Z';
-    it.each<[string, string | null | undefined, string]>([
-      ['no stated time: the receipt', undefined, received],
-      ['a null stated time: the receipt', null, received],
-      ['an hour before receipt: the stated time', '2024-05-08T09:00:00.000Z', '2024-05-08T09:00:00.000Z'],
-      ['a week before receipt: the stated time', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z'],
-      ['4 min after receipt (clock skew): the stated time', '2024-05-08T10:04:00.000Z', '2024-05-08T10:04:00.000Z'],
-      ['6 min after receipt (the future): the receipt', '2024-05-08T10:06:00.000Z', received],
-      ['exactly 30 days before receipt: the stated time', '2024-04-08T10:00:00.000Z', '2024-04-08T10:00:00.000Z'],
-      ['31 days before receipt (implausible): the receipt', '2024-04-07T10:00:00.000Z', received],
-      ['an unreadable stated time: the receipt', 'last Tuesday', received],
-    ])('%s', (_name, occurredAt, expected) => {
-      expect(new Date(incidentTime({ receivedAt: received, occurredAt })).toISOString()).toBe(expected);
-    });
-
-    it('is NaN when the receipt cannot be read, whatever was stated', () => {
-      expect(incidentTime({ receivedAt: 'soon', occurredAt: received })).toBeNaN();
-    });
-
     it('pairs reports that arrived together only if they happened together', () => {
       const backlog = (id: string, occurredAt: string) => recent(id, 100, 0.2, { occurredAt, callerRef: 'caller-budi' });
       const fire = { ...FIRE_CALL, occurredAt: '2024-05-01T09:50:00Z' };
