@@ -33,6 +33,12 @@ export class DispatchConfig extends PlatformConfig {
   @Max(3600)
   DISPATCH_ORPHAN_GRACE_SECONDS = 30;
 
+  /** How often an instance reads the unit positions other instances stored (positions are not on Kafka). */
+  @IsInt()
+  @Min(200)
+  @Max(60_000)
+  DISPATCH_POSITION_REFRESH_MS = 2_000;
+
   /** How much of the dispatch topic an instance re-reads at start on top of the stored snapshot. */
   @IsInt()
   @Min(1)

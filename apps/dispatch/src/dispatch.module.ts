@@ -9,6 +9,7 @@ import { DispatchRules } from './dispatch.rules';
 import { Dispatching } from './dispatching';
 import { IncidentsHttpController } from './http/incidents.http.controller';
 import { UnitsHttpController } from './http/units.http.controller';
+import { UnitPositions } from './positions/unit-positions';
 import { DispatchTimers } from './timers/dispatch-timers';
 import { OpenIncidentConsumer } from './triage-feed/open-incident.consumer';
 
@@ -29,6 +30,7 @@ export class DispatchModule {
       controllers: [UnitsHttpController, IncidentsHttpController],
       providers: [
         { provide: DispatchRules, useValue: new DispatchRules(config) },
+        UnitPositions,
         DispatchBoardService,
         Dispatching,
         DispatchTopicProjector,

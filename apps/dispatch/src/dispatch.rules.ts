@@ -12,6 +12,7 @@ export class DispatchRules {
   readonly timerIntervalMs: number;
   readonly orphanGraceMs: number;
   readonly lookbackMinutes: number;
+  readonly positionRefreshMs: number;
 
   constructor(config: DispatchConfig) {
     this.targets = parsePriorityTargets(config.PRIORITY_TARGETS);
@@ -22,5 +23,6 @@ export class DispatchRules {
     this.timerIntervalMs = config.DISPATCH_TIMER_INTERVAL_MS;
     this.orphanGraceMs = config.DISPATCH_ORPHAN_GRACE_SECONDS * 1000;
     this.lookbackMinutes = config.DISPATCH_LIVE_LOOKBACK_MINUTES;
+    this.positionRefreshMs = config.DISPATCH_POSITION_REFRESH_MS;
   }
 }

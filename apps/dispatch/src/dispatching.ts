@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { ConcurrencyConflict, districtNamed, haversineMeters, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { ConcurrencyConflict, districtNamed, GeoPoint, haversineMeters, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { CommandMetadata, handleCommand, IncidentOpenedV1, MongoEventStore, SYSTEM_ACTOR, UnitReleasedV1 } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { DispatchBoardService } from './board/dispatch-board.service';
 import { DispatchRules } from './dispatch.rules';
 import { holdsUnit, Incident, IncidentActor, IncidentCommand, incidentDecider, IncidentState, UnitChoice } from './incident/incident.decider';
-import { Recommendation } from './recommendation';
-import { Unit, UnitCommand, unitDecider, UnitDetails, UnitState } from './unit/unit.decider';
+import { UnitPositions } from './positions/unit-positions';
+import { Recommendation, UnitStatus } from './recommendation';
+import { Unit, UnitCommand, unitDecider, UnitDetails, UNIT_SNAPSHOTS, unitFold, UnitState } from './unit/unit.decider';
 
 const INCIDENT_ID_NAMESPACE = 'b8a4c3c2-5d7e-4f0a-9e1b-2c6d8f0a4e17';
 
@@ -39,6 +40,7 @@ export class Dispatching {
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
     private readonly boards: DispatchBoardService,
     private readonly rules: DispatchRules,
+    private readonly positions: UnitPositions,
   ) {}
 
   // ---- units ----
@@ -54,21 +56,30 @@ export class Dispatching {
     return this.onUnit(unitId, { type: 'UpdateUnit', now: new Date(), details, onShift }, meta);
   }
 
-  async reportUnitStatus(unitId: string, user: AuthenticatedUser, change: Omit<Extract<UnitCommand, { type: 'ReportStatus' }>, 'type' | 'now'>, meta: Meta): Promise<Unit> {
+  /**
+   * A status change is an event of the unit's stream; a position only replaces the unit's latest
+   * position (a read model), if newer. The status goes first, so a refused change records nothing.
+   */
+  async reportUnitStatus(unitId: string, user: AuthenticatedUser, change: { status?: UnitStatus; position?: GeoPoint }, meta: Meta): Promise<Unit> {
     const actor = actorOf(user);
     if (actor.kind === 'unit' && actor.unitId !== unitId) {
       throw new IllegalState('NOT_YOUR_UNIT', `a unit reports only its own status (${actor.unitId})`);
     }
-    await this.existingUnit(unitId);
-    return this.onUnit(unitId, { type: 'ReportStatus', now: new Date(), ...change }, meta);
+    const now = new Date();
+    let unit = await this.unitState(unitId);
+    if (change.status) unit = await this.onUnit(unitId, { type: 'ReportStatus', now, status: change.status }, meta);
+    if (change.position && (await this.positions.record(unitId, change.position, now))) {
+      this.boards.board.applyPosition(unitId, { position: change.position, reportedAt: now.toISOString() });
+    }
+    return unit;
   }
 
   private async existingUnit(unitId: string): Promise<void> {
-    if ((await this.store.readStream(unitId)).version === 0) throw new NotFound('unit', unitId);
+    await this.unitState(unitId);
   }
 
   private async onUnit(unitId: string, command: UnitCommand, meta: Meta): Promise<Unit> {
-    const result = await handleCommand(this.store, unitDecider, unitId, command, { ...meta, now: new Date() });
+    const result = await handleCommand(this.store, unitDecider, unitId, command, { ...meta, now: new Date() }, { snapshots: UNIT_SNAPSHOTS });
     this.count(result.events);
     this.boards.acceptUnit(result.state, result.version);
     return result.state as Unit;
@@ -196,8 +207,8 @@ export class Dispatching {
    * from the store, so the suspicion does not come back every tick.
    */
   async releaseOrphan(unitId: string, incidentId: string, now = new Date()): Promise<boolean> {
-    const [unit, incident] = await Promise.all([this.store.readStream(unitId), this.store.readStream(incidentId)]);
-    const unitState = unit.events.reduce((s: UnitState, e) => unitDecider.evolve(s, e as any), unitDecider.initialState());
+    const [unit, incident] = await Promise.all([this.store.load(unitId, unitFold), this.store.readStream(incidentId)]);
+    const unitState = unit.state;
     const incidentState = incident.events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
     this.boards.acceptUnit(unitState, unit.version);
     this.boards.acceptIncident(incidentState, incident.version);
@@ -278,8 +289,7 @@ export class Dispatching {
   }
 
   async unitState(unitId: string): Promise<Unit> {
-    const { events } = await this.store.readStream(unitId);
-    const state = events.reduce((s: UnitState, e) => unitDecider.evolve(s, e as any), unitDecider.initialState());
+    const { state } = await this.store.load(unitId, unitFold);
     if (state.status === 'UNREGISTERED') throw new NotFound('unit', unitId);
     return state;
   }
@@ -302,7 +312,7 @@ export class Dispatching {
   }
 
   private choiceOf(incident: Incident, unit: Unit): UnitChoice {
-    const from = unit.position ?? this.centroidOf(unit.details.homeDistrict);
+    const from = this.boards.board.positionOf(unit.unitId)?.position ?? this.centroidOf(unit.details.homeDistrict);
     if (!from) return { unitId: unit.unitId, callSign: unit.callSign, distanceMeters: null, etaSeconds: null };
     const distanceMeters = Math.round(haversineMeters(from, incident.incident.location));
     const speed = this.rules.speedsKmh[unit.details.type];

@@ -5,11 +5,14 @@ import { dispatchEvents, EventEnvelope, UNIT_EVENT_TYPES, EventRegistry, followW
 import { EVENT_STORE, KAFKA, kafkaLogger, MONGO_DB, scrapedGauge } from '@callcenter/platform';
 import { DispatchRules } from '../dispatch.rules';
 import { dispatchDueAt, Incident, incidentDecider, IncidentState } from '../incident/incident.decider';
-import { Unit, unitDecider, UnitState } from '../unit/unit.decider';
+import { UnitPositions } from '../positions/unit-positions';
+import { Unit, unitFold, UnitState } from '../unit/unit.decider';
 import { DispatchBoard } from './dispatch-board';
 
 export const UNITS_SNAPSHOT = 'dispatch_units';
 export const OPEN_INCIDENTS_SNAPSHOT = 'dispatch_open_incidents';
+/** How far before the newest position seen the next refresh reads again (clock skew, slow writes). */
+const POSITION_WINDOW_MARGIN_MS = 10_000;
 
 /**
  * This instance's dispatch board: the stored snapshots, then the dispatch topic from
@@ -22,6 +25,9 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
   private readonly units: Collection<Projected<Unit>>;
   private readonly incidents: Collection<Projected<Incident>>;
   private tail?: TopicTail;
+  private positionTimer?: NodeJS.Timeout;
+  private positionRefresh?: Promise<void>;
+  private positionsSeenUntil: Date | null = null;
   /** True once the stored snapshot and the events buffered meanwhile are applied: the timers wait for it. */
   loaded = false;
 
@@ -30,6 +36,7 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
     @Inject(MONGO_DB) db: Db,
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
     private readonly rules: DispatchRules,
+    private readonly positions: UnitPositions,
   ) {
     this.board = new DispatchBoard(rules.jurisdiction);
     // Every instance holds the whole board, so each reports the same figure (alerts take the max).
@@ -64,6 +71,7 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
         for await (const { _id, _version, _versions, ...incident } of this.incidents.find({}, { batchSize: 5_000 })) {
           this.board.loadIncident({ state: incident as Incident, version: _version ?? 1 });
         }
+        await this.followPositions();
       },
       (events) => this.apply(events),
     );
@@ -73,7 +81,32 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
   }
 
   async onModuleDestroy() {
+    clearInterval(this.positionTimer);
+    await this.positionRefresh;
     await this.tail?.stop();
+  }
+
+  /**
+   * Positions do not travel on Kafka: each instance reads what the others stored in the read model,
+   * every `positionRefreshMs`. The window reaches back a little further than the last read, so a
+   * writer whose clock lags a few seconds behind, or whose write lands late, is not missed.
+   */
+  private async followPositions(): Promise<void> {
+    await this.positions.ensureIndexes();
+    await this.refreshPositions();
+    this.positionTimer = setInterval(() => {
+      this.positionRefresh ??= this.refreshPositions()
+        .catch((e) => this.logger.warn(`unit positions not refreshed; the next round retries: ${(e as Error).message}`))
+        .finally(() => (this.positionRefresh = undefined));
+    }, this.rules.positionRefreshMs);
+  }
+
+  private async refreshPositions(): Promise<void> {
+    const since = this.positionsSeenUntil && new Date(this.positionsSeenUntil.getTime() - POSITION_WINDOW_MARGIN_MS);
+    for await (const { unitId, latest, recordedAt } of this.positions.storedSince(since)) {
+      this.board.applyPosition(unitId, latest);
+      if (!this.positionsSeenUntil || recordedAt > this.positionsSeenUntil) this.positionsSeenUntil = recordedAt;
+    }
   }
 
   private async apply(events: EventEnvelope[]) {
@@ -83,10 +116,11 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async refold(streamId: string, type: string) {
-    const { version, events } = await this.store.readStream(streamId);
     if (UNIT_EVENT_TYPES.has(type)) {
-      this.acceptUnit(events.reduce((s: UnitState, e) => unitDecider.evolve(s, e as any), unitDecider.initialState()), version);
+      const { state, version } = await this.store.load(streamId, unitFold);
+      this.acceptUnit(state, version);
     } else {
+      const { version, events } = await this.store.readStream(streamId);
       this.acceptIncident(events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState()), version);
     }
   }

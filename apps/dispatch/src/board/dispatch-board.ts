@@ -1,6 +1,7 @@
 import { GeoPoint, Jurisdiction, PRIORITIES } from '@callcenter/contracts';
 import { IncidentEnvelope, INCIDENT_EVENT_TYPES, UnitEnvelope, UNIT_EVENT_TYPES, EventEnvelope } from '@callcenter/events';
 import { holdsUnit, Incident, incidentDecider, IncidentStatus } from '../incident/incident.decider';
+import { LatestPosition, replacesPosition } from '../positions/unit-positions';
 import { Recommendation, recommendUnits, UnitCandidate } from '../recommendation';
 import { Unit, unitDecider } from '../unit/unit.decider';
 
@@ -23,6 +24,8 @@ export class DispatchBoard {
   private readonly units = new Map<string, Versioned<Unit>>();
   private readonly candidates = new Map<string, UnitCandidate>();
   private readonly incidents = new Map<string, Versioned<Incident>>();
+  /** Latest reported position per unit (the read model's, as far as this instance has seen it). */
+  private readonly positions = new Map<string, LatestPosition>();
   private readonly centroids: Map<string, GeoPoint>;
 
   constructor(jurisdiction: Jurisdiction) {
@@ -72,7 +75,7 @@ export class DispatchBoard {
       status: unit.status,
       onShift: unit.status !== 'OFF_DUTY',
       assignedIncidentId: unit.assignment?.incidentId ?? null,
-      position: unit.position,
+      position: this.positions.get(unitId)?.position ?? null,
       homeDistrictCentroid: this.centroids.get(unit.details.homeDistrict) ?? null,
       workload: 0,
     });
@@ -83,6 +86,19 @@ export class DispatchBoard {
     if (incident.status === 'NONE') return;
     if (incident.status === 'CLOSED') this.incidents.delete(incidentId);
     else this.incidents.set(incidentId, entry);
+  }
+
+  /** A position report (this instance's or another's): kept only if newer than the one known. */
+  applyPosition(unitId: string, latest: LatestPosition): boolean {
+    if (!replacesPosition(this.positions.get(unitId), latest.reportedAt)) return false;
+    this.positions.set(unitId, latest);
+    const candidate = this.candidates.get(unitId);
+    if (candidate) candidate.position = latest.position;
+    return true;
+  }
+
+  positionOf(unitId: string): LatestPosition | undefined {
+    return this.positions.get(unitId);
   }
 
   unit(unitId: string): Versioned<Unit> | undefined {

@@ -28,7 +28,7 @@ export class UnitsHttpController {
       body.onShift,
       { actor: user.id, correlationId },
     );
-    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 1);
+    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 1, this.boards.board.positionOf(unit.unitId));
   }
 
   @Patch(':unitId')
@@ -37,7 +37,7 @@ export class UnitsHttpController {
   async update(@Param('unitId') raw: string, @Body() body: UpdateUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
     const { onShift, ...details } = body;
     const unit = await this.dispatching.updateUnit(unitIdOf(raw), details, onShift, { actor: user.id, correlationId });
-    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0);
+    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0, this.boards.board.positionOf(unit.unitId));
   }
 
   @Post(':unitId/status')
@@ -49,7 +49,7 @@ export class UnitsHttpController {
     const position = body.latitude !== undefined && body.longitude !== undefined ? { latitude: body.latitude, longitude: body.longitude } : undefined;
     if (!body.status && !position) throw new ValidationFailed([{ field: 'status', message: 'give a status, a position, or both' }]);
     const unit = await this.dispatching.reportUnitStatus(unitIdOf(raw), user, { status: body.status, position }, { actor: user.id, correlationId });
-    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0);
+    return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0, this.boards.board.positionOf(unit.unitId));
   }
 
   @Get()
@@ -61,7 +61,7 @@ export class UnitsHttpController {
     const units = this.boards.board
       .allUnits()
       .filter((u) => actor.kind !== 'unit' || u.state.unitId === actor.unitId)
-      .map((u) => unitView(u.state, u.version));
+      .map((u) => unitView(u.state, u.version, this.boards.board.positionOf(u.state.unitId)));
     return { total: units.length, items: units };
   }
 }

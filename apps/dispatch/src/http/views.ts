@@ -1,9 +1,10 @@
 import { PriorityTargets } from '@callcenter/contracts';
 import { dispatchDueAt, Incident } from '../incident/incident.decider';
+import { LatestPosition } from '../positions/unit-positions';
 import { Unit } from '../unit/unit.decider';
 
-/** A unit on the status board. */
-export function unitView(unit: Unit, version: number) {
+/** A unit on the status board, with its latest reported position (if any). */
+export function unitView(unit: Unit, version: number, latest: LatestPosition | undefined) {
   return {
     unitId: unit.unitId,
     callSign: unit.callSign,
@@ -12,8 +13,8 @@ export function unitView(unit: Unit, version: number) {
     homeDistrict: unit.details.homeDistrict,
     status: unit.status,
     onShift: unit.status !== 'OFF_DUTY',
-    position: unit.position,
-    positionAt: unit.positionAt,
+    position: latest?.position ?? null,
+    positionAt: latest?.reportedAt ?? null,
     currentIncident: unit.assignment,
     version,
   };

@@ -1,6 +1,7 @@
-import { GeoPoint, IllegalState } from '@callcenter/contracts';
+import { IllegalState } from '@callcenter/contracts';
 import {
   Decider,
+  SnapshotFold,
   UnitCommitted,
   UnitEvent,
   UnitRegistered,
@@ -21,7 +22,7 @@ export interface UnitDetails {
 export type UnitCommand =
   | { type: 'RegisterUnit'; unitId: string; callSign: string; details: UnitDetails; onShift: boolean }
   | { type: 'UpdateUnit'; now: Date; details: Partial<UnitDetails>; onShift?: boolean }
-  | { type: 'ReportStatus'; now: Date; status?: UnitStatus; position?: GeoPoint; incidentId?: string | null }
+  | { type: 'ReportStatus'; now: Date; status: UnitStatus; incidentId?: string | null }
   | { type: 'CommitUnit'; now: Date; incidentId: string; reportId: string }
   | { type: 'ReleaseUnit'; incidentId: string; reason: UnitReleasedV1['reason'] };
 
@@ -30,8 +31,6 @@ export interface Unit {
   unitId: string;
   callSign: string;
   details: UnitDetails;
-  position: GeoPoint | null;
-  positionAt: string | null;
   assignment: { incidentId: string; reportId: string; since: string } | null;
   /** When the unit was committed lately (newest last, at most 20), for workload. */
   recentCommitments: string[];
@@ -46,16 +45,21 @@ function registered(state: UnitState): Unit {
   return state;
 }
 
-function statusChange(unit: Unit, now: Date, status: UnitStatus, position: GeoPoint | null, incidentId: string | null): UnitEvent[] {
-  if (status === unit.status && position === null) return [];
-  return [UnitStatusChanged({ unitId: unit.unitId, status, previousStatus: unit.status, position, incidentId, reportedAt: now.toISOString() })];
+/** Positions are not the unit's stream's business (they live in the latest-position read model): `position` stays null. */
+function statusChange(unit: Unit, now: Date, status: UnitStatus, incidentId: string | null): UnitEvent[] {
+  if (status === unit.status) return [];
+  return [UnitStatusChanged({ unitId: unit.unitId, status, previousStatus: unit.status, position: null, incidentId, reportedAt: now.toISOString() })];
 }
 
 /**
- * A field unit: its roster details, its status and position, and the one incident it may be
- * committed to. Committing is how an assignment takes the unit: the unit stream's version check
+ * A field unit: its roster details, its status, and the one incident it may be committed to. Its
+ * position is not here: position reports come every few seconds all shift long and decide nothing,
+ * so they go to a latest-position read model (positions/unit-positions.ts) and the stream stays short. Committing is how an assignment takes the unit: the unit stream's version check
  * makes two dispatchers racing for one unit end with one assignment.
  */
+/** How the event store folds and snapshots a unit's stream; bump the version when Unit or evolve changes. */
+export const UNIT_SNAPSHOTS = { name: 'unit', schemaVersion: 1 };
+
 export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState> = {
   initialState: () => ({ status: 'UNREGISTERED' }),
 
@@ -85,21 +89,21 @@ export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState> = {
           if (!command.onShift && unit.assignment) {
             throw new IllegalState('UNIT_HAS_ASSIGNMENT', `the unit is assigned to incident ${unit.assignment.incidentId}`, unit);
           }
-          events.push(...statusChange(unit, command.now, command.onShift ? 'AVAILABLE' : 'OFF_DUTY', null, null));
+          events.push(...statusChange(unit, command.now, command.onShift ? 'AVAILABLE' : 'OFF_DUTY', null));
         }
         return events;
       }
 
       case 'ReportStatus': {
         const unit = registered(state);
-        const status = command.status ?? unit.status;
+        const status = command.status;
         // A committed unit is not free until its incident lets it go: resolve or decline instead.
-        // (A committed unit is still AVAILABLE until it sets off; it may report its position.)
+        // (A committed unit is still AVAILABLE until it sets off.)
         const freeing = status !== unit.status && (status === 'AVAILABLE' || status === 'OFF_DUTY');
         if (unit.assignment && freeing) {
           throw new IllegalState('UNIT_HAS_ASSIGNMENT', `the unit is assigned to incident ${unit.assignment.incidentId}; resolve or decline it first`, unit);
         }
-        return statusChange(unit, command.now, status, command.position ?? null, command.incidentId ?? unit.assignment?.incidentId ?? null);
+        return statusChange(unit, command.now, status, command.incidentId ?? unit.assignment?.incidentId ?? null);
       }
 
       case 'CommitUnit': {
@@ -134,8 +138,6 @@ export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState> = {
         unitId,
         callSign,
         details: { type: type as UnitType, capabilities, homeDistrict },
-        position: null,
-        positionAt: null,
         assignment: null,
         recentCommitments: [],
       };
@@ -145,8 +147,9 @@ export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState> = {
       case 'UnitUpdated':
         return { ...state, details: { type: event.data.type as UnitType, capabilities: event.data.capabilities, homeDistrict: event.data.homeDistrict } };
       case 'UnitStatusChanged': {
+        // A position in older events is history only (the read model holds where a unit is now).
         const data: UnitStatusChangedV1 = event.data;
-        return { ...state, status: data.status, ...(data.position ? { position: data.position, positionAt: data.reportedAt } : {}) };
+        return { ...state, status: data.status };
       }
       case 'UnitCommitted':
         return {
@@ -165,3 +168,6 @@ export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState> = {
     }
   },
 };
+
+/** The unit's stream as the event store folds it, from its latest snapshot (MongoEventStore.load). */
+export const unitFold: SnapshotFold<UnitState> = { ...unitDecider, ...UNIT_SNAPSHOTS };

@@ -61,7 +61,6 @@ const COMMIT_AT = at('2026-11-28T03:01:40Z');
 const NOW = at('2026-11-28T03:05:00Z');
 
 // Jakarta Selatan
-const NEAR_TEBET_STATION: GeoPoint = { latitude: -6.2265, longitude: 106.8583 };
 const TEBET_BARAT: GeoPoint = { latitude: -6.2335, longitude: 106.8489 };
 
 const DETAILS: UnitDetails = { type: 'PATROL_CAR', capabilities: ['FIRST_AID'], homeDistrict: 'TEBET' };
@@ -78,7 +77,7 @@ const released = (incidentId = INCIDENT_ID, reason: UnitReleasedV1['reason'] = '
 // Commands
 const register = (onShift = true, details: UnitDetails = DETAILS): UnitCommand => ({ type: 'RegisterUnit', unitId: UNIT_ID, callSign: UNIT_ID, details, onShift });
 const update = (details: Partial<UnitDetails>, onShift?: boolean, now = NOW): UnitCommand => ({ type: 'UpdateUnit', now, details, onShift });
-const report = (change: { status?: UnitStatus; position?: GeoPoint; incidentId?: string | null }, now = NOW): UnitCommand => ({
+const report = (change: { status: UnitStatus; incidentId?: string | null }, now = NOW): UnitCommand => ({
   type: 'ReportStatus',
   now,
   ...change,
@@ -103,7 +102,8 @@ describe('unit decider', () => {
             status: 'AVAILABLE',
           }),
         ]);
-      expect(state).toMatchObject({ status: 'AVAILABLE', assignment: null, position: null });
+      expect(state).toMatchObject({ status: 'AVAILABLE', assignment: null });
+      expect(state).not.toHaveProperty('position');
     });
 
     it('registers a unit off shift as OFF_DUTY', () => {
@@ -211,56 +211,18 @@ describe('unit decider', () => {
       const state = given(registered())
         .when(report({ status: 'BUSY' }))
         .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'BUSY', previousStatus: 'AVAILABLE', position: null, incidentId: null, reportedAt: '2026-11-28T03:05:00.000Z' })]);
-      expect(state).toMatchObject({ status: 'BUSY', position: null, positionAt: null });
+      expect(state).toMatchObject({ status: 'BUSY' });
     });
 
-    it('records a position alone, keeping the status', () => {
-      const state = given(registered())
-        .when(report({ position: NEAR_TEBET_STATION }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'AVAILABLE',
-            previousStatus: 'AVAILABLE',
-            position: NEAR_TEBET_STATION,
-            incidentId: null,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
-      expect(state).toMatchObject({ status: 'AVAILABLE', position: NEAR_TEBET_STATION, positionAt: '2026-11-28T03:05:00.000Z' });
-    });
-
-    it('records a status and a position together', () => {
-      given(registered(), statusChanged('BUSY', 'AVAILABLE'))
-        .when(report({ status: 'AVAILABLE', position: TEBET_BARAT }))
-        .then([
-          UnitStatusChanged({ unitId: UNIT_ID, status: 'AVAILABLE', previousStatus: 'BUSY', position: TEBET_BARAT, incidentId: null, reportedAt: '2026-11-28T03:05:00.000Z' }),
-        ]);
-    });
-
-    it('does nothing for the same status without a position', () => {
+    // Positions go to the latest-position read model, never into the unit's stream.
+    it('does nothing for the same status (a position alone is not the stream\'s business)', () => {
       given(registered(), statusChanged('BUSY', 'AVAILABLE')).when(report({ status: 'BUSY' })).thenNothing();
-    });
-
-    it('records the same status when a position comes with it', () => {
-      given(registered(), statusChanged('BUSY', 'AVAILABLE'))
-        .when(report({ status: 'BUSY', position: TEBET_BARAT }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'BUSY', previousStatus: 'BUSY', position: TEBET_BARAT, incidentId: null, reportedAt: '2026-11-28T03:05:00.000Z' })]);
     });
 
     it('names the incident the unit is committed to', () => {
       given(registered(), committed())
-        .when(report({ status: 'EN_ROUTE', position: NEAR_TEBET_STATION }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'EN_ROUTE',
-            previousStatus: 'AVAILABLE',
-            position: NEAR_TEBET_STATION,
-            incidentId: INCIDENT_ID,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .when(report({ status: 'EN_ROUTE' }))
+        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'EN_ROUTE', previousStatus: 'AVAILABLE', position: null, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' })]);
     });
 
     it('names the incident given with the report (the dispatch handler following an incident)', () => {
@@ -281,42 +243,16 @@ describe('unit decider', () => {
         .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'BUSY', previousStatus: 'ON_SCENE', position: null, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' })]);
     });
 
-    it('lets an en-route committed unit report its position', () => {
-      given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE'))
-        .when(report({ position: TEBET_BARAT }))
-        .then([
-          UnitStatusChanged({ unitId: UNIT_ID, status: 'EN_ROUTE', previousStatus: 'EN_ROUTE', position: TEBET_BARAT, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' }),
-        ]);
-    });
-
-    // Suspected bug: committing does not change the unit's status, so a unit committed to an
-    // incident is still AVAILABLE until it reports EN_ROUTE. ReportStatus defaults the status to
-    // the current one (AVAILABLE) and then refuses it as "going AVAILABLE while committed": a
-    // position-only report (which the HTTP API accepts) from an assigned or acknowledged unit fails
-    // with UNIT_HAS_ASSIGNMENT although the unit asked for no status change.
-    it('lets a committed unit that has not set off yet report its position (status unchanged)', () => {
-      given(registered(), committed())
-        .when(report({ position: NEAR_TEBET_STATION }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'AVAILABLE',
-            previousStatus: 'AVAILABLE',
-            position: NEAR_TEBET_STATION,
-            incidentId: INCIDENT_ID,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+    it('lets a committed unit that has not set off yet repeat its status (nothing recorded)', () => {
+      given(registered(), committed()).when(report({ status: 'AVAILABLE' })).thenNothing();
     });
 
     it.each<UnitStatus>(['AVAILABLE', 'OFF_DUTY'])('refuses %s from a committed unit', (status) => {
       given(registered(), committed(), statusChanged('ON_SCENE', 'AVAILABLE')).when(report({ status })).thenThrows('UNIT_HAS_ASSIGNMENT');
     });
 
-    it('refuses AVAILABLE from a committed unit even with a position', () => {
-      given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE'))
-        .when(report({ status: 'AVAILABLE', position: TEBET_BARAT }))
-        .thenThrows('UNIT_HAS_ASSIGNMENT');
+    it('refuses AVAILABLE from an en-route committed unit', () => {
+      given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE')).when(report({ status: 'AVAILABLE' })).thenThrows('UNIT_HAS_ASSIGNMENT');
     });
 
     it('lets a released unit report AVAILABLE again', () => {
@@ -415,8 +351,6 @@ describe('unit decider', () => {
         unitId: 'PATROL-TEBET-01',
         callSign: 'PATROL-TEBET-01',
         details: { type: 'PATROL_CAR', capabilities: ['FIRST_AID'], homeDistrict: 'TEBET' },
-        position: null,
-        positionAt: null,
         assignment: null,
         recentCommitments: [],
       });
@@ -433,18 +367,8 @@ describe('unit decider', () => {
       });
     });
 
-    it('UnitStatusChanged with a position records it and when it was reported', () => {
-      expect(fold([statusChanged('BUSY', 'AVAILABLE', TEBET_BARAT, '2026-11-28T02:45:00.000Z')], available())).toEqual({
-        ...available(),
-        status: 'BUSY',
-        position: TEBET_BARAT,
-        positionAt: '2026-11-28T02:45:00.000Z',
-      });
-    });
-
-    it('UnitStatusChanged without a position keeps the last known position', () => {
-      const state = fold([statusChanged('BUSY', 'AVAILABLE', TEBET_BARAT, '2026-11-28T02:45:00.000Z'), statusChanged('AVAILABLE', 'BUSY', null, '2026-11-28T03:00:00.000Z')], available());
-      expect(state).toMatchObject({ status: 'AVAILABLE', position: TEBET_BARAT, positionAt: '2026-11-28T02:45:00.000Z' });
+    it('UnitStatusChanged changes the status; a position in an older event is history, not state', () => {
+      expect(fold([statusChanged('BUSY', 'AVAILABLE', TEBET_BARAT, '2026-11-28T02:45:00.000Z')], available())).toEqual({ ...available(), status: 'BUSY' });
     });
 
     it('UnitCommitted records the assignment and leaves the status alone', () => {
@@ -467,11 +391,9 @@ describe('unit decider', () => {
       expect(fold([committed(), statusChanged('OFF_DUTY', 'AVAILABLE'), released()], available())).toMatchObject({ status: 'OFF_DUTY', assignment: null });
     });
 
-    it('UnitReleased keeps the position and the recent commitments', () => {
-      const state = fold([committed(), statusChanged('ON_SCENE', 'AVAILABLE', NEAR_TEBET_STATION, '2026-11-28T03:09:00.000Z'), released()], available());
+    it('UnitReleased keeps the recent commitments', () => {
+      const state = fold([committed(), statusChanged('ON_SCENE', 'AVAILABLE'), released()], available());
       expect(state).toMatchObject({
-        position: NEAR_TEBET_STATION,
-        positionAt: '2026-11-28T03:09:00.000Z',
         recentCommitments: ['2026-11-28T03:01:40.000Z'],
       });
     });
