@@ -39,8 +39,14 @@ export class SubmitReportHandler {
     const reportId = reportIdFor(dto.source_system, dto.external_id);
     // No read first: appending at version 0 is the idempotency check (a repeat conflicts).
     const receivedAt = new Date();
-    // Reserved before the report is stored, so no two reports ever share a code.
-    const trackingCode = await this.trackingCodes.reserve(reportId, receivedAt);
+    // Reserved before the report is stored, so no two reports ever share a code. The report's data
+    // key is made at the same time (both single writes): it is stored before the event that needs
+    // it, and a repeat finds the key of the first. The phone as the decider keeps it (erasure by phone).
+    const phone = dto.reporter.anonymous ? null : dto.reporter.phone?.trim() || null;
+    const [trackingCode, sealer] = await Promise.all([
+      this.trackingCodes.reserve(reportId, receivedAt),
+      this.personalData.sealerFor(reportId, phone, receivedAt),
+    ]);
     const command = {
       type: 'SubmitReport' as const,
       reportId,
@@ -59,8 +65,6 @@ export class SubmitReportHandler {
     };
     try {
       const decided = reportDecider.decide(command, reportDecider.initialState());
-      // The key is stored before the event that needs it; a repeat finds the key of the first.
-      const sealer = await this.personalData.sealerFor(reportId, decided[0]?.data.reporter.phone ?? null, receivedAt);
       // No key: the report id was erased, and its personal data is never written again in clear.
       const erased: ReportSealer = { keyId: reportId, seal: ((t: string | null) => (t === null ? null : ERASED)) as ReportSealer['seal'] };
       await this.store.append(reportId, 0, decided.map((e) => sealPersonalData(e, sealer ?? erased)), {

@@ -1,5 +1,4 @@
 import { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '../event-store';
 
 /** The database of the key store: one for the whole platform, like a key management service. */
 export const KEY_VAULT_DATABASE_SUFFIX = 'keyvault';
@@ -32,17 +31,50 @@ export class MongoKeyStore {
     await this.keys.createIndex({ phoneRef: 1 }, { sparse: true });
   }
 
-  /** The stored document: ours when inserted, else the one stored first (a repeated submission). */
-  async insertOrGet(doc: ReportKeyDocument): Promise<ReportKeyDocument> {
+  /**
+   * The stored document: ours when inserted, else the one stored first (a repeated submission).
+   * Keys asked for in the same turn of the event loop go in one unordered insertMany, so a busy
+   * intake pays about one round trip per batch rather than one per report.
+   */
+  insertOrGet(doc: ReportKeyDocument): Promise<ReportKeyDocument> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ doc, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private batch: { doc: ReportKeyDocument; resolve: (d: ReportKeyDocument) => void; reject: (e: unknown) => void }[] = [];
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    let failed = new Set<number>();
     try {
-      await this.keys.insertOne(doc);
-      return doc;
+      await this.keys.insertMany(
+        batch.map((b) => b.doc),
+        { ordered: false },
+      );
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      const stored = await this.keys.findOne({ _id: doc._id });
-      if (!stored) throw e;
-      return stored;
+      const errors = (e as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
+      const list = errors === undefined ? undefined : Array.isArray(errors) ? errors : [errors];
+      if (!list || list.some((w) => w.code !== 11000)) {
+        for (const b of batch) b.reject(e);
+        return;
+      }
+      failed = new Set(list.map((w) => w.index));
     }
+    await Promise.all(
+      batch.map(async (b, i) => {
+        if (!failed.has(i)) return b.resolve(b.doc);
+        try {
+          const stored = await this.keys.findOne({ _id: b.doc._id });
+          if (stored) b.resolve(stored);
+          else b.reject(new Error(`key of ${b.doc._id}: duplicate on insert but not found`));
+        } catch (e) {
+          b.reject(e);
+        }
+      }),
+    );
   }
 
   get(keyId: string): Promise<ReportKeyDocument | null> {

@@ -34,6 +34,7 @@ const KEY_CACHE_MAX = 20_000;
 export class PersonalDataVault {
   private readonly master: MasterKeys;
   private readonly cache = new Map<string, { key: Buffer | null; until: number }>();
+  private readonly loading = new Map<string, Promise<Buffer | null>>();
 
   constructor(readonly store: MongoKeyStore, masterSecret: string, private readonly cacheMs = KEY_CACHE_MS) {
     this.master = deriveMasterKeys(masterSecret);
@@ -98,13 +99,23 @@ export class PersonalDataVault {
     for (const id of reportIds) this.remember(id, null);
   }
 
-  private async keyOf(keyId: string): Promise<Buffer | null> {
+  private keyOf(keyId: string): Promise<Buffer | null> {
     const cached = this.cache.get(keyId);
-    if (cached && (cached.key === null || cached.until > Date.now())) return cached.key;
-    const doc = await this.store.get(keyId);
-    const key = doc?.wrapped ? unwrapDataKey(this.master, keyId, doc.wrapped) : null;
-    this.remember(keyId, key);
-    return key;
+    if (cached && (cached.key === null || cached.until > Date.now())) return Promise.resolve(cached.key);
+    // One look-up per key however many fields of the report are opened at once.
+    let pending = this.loading.get(keyId);
+    if (!pending) {
+      pending = this.store
+        .get(keyId)
+        .then((doc) => {
+          const key = doc?.wrapped ? unwrapDataKey(this.master, keyId, doc.wrapped) : null;
+          this.remember(keyId, key);
+          return key;
+        })
+        .finally(() => this.loading.delete(keyId));
+      this.loading.set(keyId, pending);
+    }
+    return pending;
   }
 
   private remember(keyId: string, key: Buffer | null): void {

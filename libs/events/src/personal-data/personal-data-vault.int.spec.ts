@@ -1,0 +1,55 @@
+import { MongoClient } from 'mongodb';
+import { testMongo, uniqueName } from '@callcenter/testing';
+import { MongoKeyStore } from './key-store';
+import { PersonalDataVault } from './personal-data-vault';
+import { ERASED, isSealed } from './sealed';
+
+const SECRET = 'an-integration-test-master-key-0123456789';
+
+describe('the personal-data vault on the real database', () => {
+  let mongo: MongoClient;
+  const dbName = uniqueName('it_keyvault').replace(/-/g, '_');
+  const vault = () => new PersonalDataVault(new MongoKeyStore(mongo.db(dbName)), SECRET);
+
+  beforeAll(async () => {
+    mongo = await testMongo();
+  });
+  afterAll(async () => {
+    await mongo.db(dbName).dropDatabase();
+    await mongo.close();
+  });
+
+  it('seals with one key per report, even when the key is asked for many times at once, and another process opens it', async () => {
+    const reportId = uniqueName('report');
+    const sealers = await Promise.all(Array.from({ length: 5 }, () => vault().sealerFor(reportId, '+6281234500001', new Date())));
+    const sealed = sealers.map((s) => s!.seal('Jl. Melati 7'));
+    expect(sealed.every(isSealed)).toBe(true);
+    const reader = vault();
+    expect(await Promise.all(sealed.map((v) => reader.open(v)))).toEqual(Array(5).fill('Jl. Melati 7'));
+    expect(await mongo.db(dbName).collection('report_keys').countDocuments({ _id: reportId as any })).toBe(1);
+  });
+
+  it('erases: every sealed value of the reports opens as "[dihapus]", at once here and in a fresh process, and no key is made again', async () => {
+    const phone = '+6281234500002';
+    const writer = vault();
+    const ids = [uniqueName('report'), uniqueName('report')];
+    const values = await Promise.all(ids.map(async (id) => (await writer.sealerFor(id, phone, new Date()))!.seal('Budi Santoso')));
+    const other = uniqueName('report');
+    const kept = (await writer.sealerFor(other, '+6281234500003', new Date()))!.seal('Siti');
+    expect((await writer.reportsOfPhone('+62 812-3450-0002')).sort()).toEqual([...ids].sort());
+
+    await writer.erase(ids, 'erasure-1', new Date());
+    expect(await Promise.all(values.map((v) => writer.open(v)))).toEqual([ERASED, ERASED]);
+    expect(await Promise.all(values.map((v) => vault().open(v)))).toEqual([ERASED, ERASED]);
+    expect(await vault().open(kept)).toBe('Siti');
+    expect(await writer.reportsOfPhone(phone)).toEqual([]);
+    expect(await vault().sealerFor(ids[0], phone, new Date())).toBeNull();
+    const doc = await mongo.db(dbName).collection('report_keys').findOne({ _id: ids[0] as any });
+    expect(doc).toMatchObject({ wrapped: null, phoneRef: null, erasureId: 'erasure-1' });
+  });
+
+  it('reads plaintext of events from before encryption as it is', async () => {
+    expect(await vault().open('Kebakaran di pasar')).toBe('Kebakaran di pasar');
+    expect(await vault().open(null)).toBeNull();
+  });
+});
