@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
@@ -27,6 +30,7 @@ import {
  */
 const PORT = { intake: 14701, triage: 14702, dispatch: 14703, analytics: 14704 };
 const GRPC_PORT = 14751;
+const ROOT = resolve(__dirname, '../..');
 const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
 
 describe('privacy: erasure leaves no trace of the reporter, even after a rebuild', () => {
@@ -177,11 +181,18 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
     const byPhone = await admin.post('/api/v1/admin/erasures', { phone, reason: 'Permintaan penghapusan dari pelapor (UU 27/2022)' });
     expect(byPhone.status).toBe(200);
     expect(byPhone.body).toMatchObject({ by: 'PHONE', reportIds: [forwarded, second].sort(), erasedBy: 'adm-privacy' });
-    const one = await admin.post('/api/v1/admin/erasures', { reportId: byId, reason: 'Permintaan penghapusan' });
-    expect(one.body).toMatchObject({ by: 'REPORT', reportIds: [byId] });
+    // By report id with the command-line tool (`npm run erase -- --report <id> --reason …`).
+    const cli = await promisify(execFile)('node', [join(ROOT, 'dist/apps/triage/src/erasure/erase.cli.js'), '--report', byId, '--reason', 'Permintaan penghapusan'], {
+      env: { ...process.env, TRIAGE_URL: url('triage'), USER: 'privacy-test', NODE_ENV: 'test', DEV_AUTH: '1' },
+    });
+    expect(cli.stdout).toContain(`1 report(s) now read "[dihapus]"`);
+    expect(cli.stdout).toContain(byId);
     const erasures = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ 'events.type': 'ReporterDataErased' }).toArray();
-    expect(erasures.flatMap((c) => c.events).map((e: any) => ({ actor: e.actor, reportIds: e.data.reportIds }))).toEqual(
-      expect.arrayContaining([{ actor: 'adm-privacy', reportIds: [forwarded, second].sort() }, { actor: 'adm-privacy', reportIds: [byId] }]),
+    expect(erasures.flatMap((c) => c.events).map((e: any) => ({ actor: e.actor, by: e.data.by, reportIds: e.data.reportIds }))).toEqual(
+      expect.arrayContaining([
+        { actor: 'adm-privacy', by: 'PHONE', reportIds: [forwarded, second].sort() },
+        { actor: 'cli:privacy-test', by: 'REPORT', reportIds: [byId] },
+      ]),
     );
     expect((await admin.post('/api/v1/admin/erasures', { phone: '+6281999999999', reason: 'tidak ada' })).status).toBe(404);
 

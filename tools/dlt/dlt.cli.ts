@@ -11,9 +11,13 @@
  */
 import { parseArgs } from 'node:util';
 import type { Kafka } from 'kafkajs';
+import { MongoClient } from 'mongodb';
 import {
   createKafka,
   DeadLetter,
+  deadLetterPersonalData,
+  KEY_VAULT_DATABASE_SUFFIX,
+  MongoKeyStore,
   deadLetterTopic,
   listDeadLetterTopics,
   readDeadLetters,
@@ -46,8 +50,25 @@ function parseTime(name: string, value: string | undefined): number | undefined 
   return t;
 }
 
-/** Runs one command; what it prints goes to `out`. Returns the exit code. */
-export async function runDeadLetterTool(argv: string[], kafka: Kafka, out: (line: string) => void): Promise<number> {
+/** Parked payloads as JSON (what renderDeadLetter shows), for the personal-data look-ups made ahead. */
+const payloadOf = (letter: DeadLetter): unknown => {
+  try {
+    return JSON.parse(letter.value?.toString('utf8') ?? '');
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Runs one command; what it prints goes to `out`. Returns the exit code. `personalData` hides sealed
+ * personal data in payloads ("[dihapus]" once erased, docs/privacy.md); without it they show sealed.
+ */
+export async function runDeadLetterTool(
+  argv: string[],
+  kafka: Kafka,
+  out: (line: string) => void,
+  personalData?: (payloads: unknown[]) => Promise<(payload: unknown) => unknown>,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -87,7 +108,8 @@ export async function runDeadLetterTool(argv: string[], kafka: Kafka, out: (line
         out(`no dead letter ${id}${chosen ? ` on ${chosen}` : ''}`);
         return 1;
       }
-      for (const letter of found) out(renderDeadLetter(letter, { payload: true }));
+      const reveal = personalData && (await personalData(found.map(payloadOf)));
+      for (const letter of found) out(renderDeadLetter(letter, { payload: true, revealPayload: reveal }));
       return 0;
     }
     case 'replay': {
@@ -116,9 +138,17 @@ export async function runDeadLetterTool(argv: string[], kafka: Kafka, out: (line
   }
 }
 
+/** The key store named by MONGODB_URI and MONGODB_DB_PREFIX (the master key is not needed to tell erased data). */
+async function keyStoreFromEnvironment(env: Record<string, string | undefined> = process.env) {
+  const client = new MongoClient(env.MONGODB_URI || 'mongodb://127.0.0.1:27017', { serverSelectionTimeoutMS: 5_000 });
+  return { client, keys: new MongoKeyStore(client.db(`${env.MONGODB_DB_PREFIX || 'callcenter'}_${KEY_VAULT_DATABASE_SUFFIX}`)) };
+}
+
 if (require.main === module) {
-  runDeadLetterTool(process.argv.slice(2), kafkaFromEnvironment(), (line) => process.stdout.write(`${line}\n`)).then(
-    (code) => process.exit(code),
+  const keyStore = keyStoreFromEnvironment();
+  const personalData = async (payloads: unknown[]) => deadLetterPersonalData((await keyStore).keys, payloads);
+  runDeadLetterTool(process.argv.slice(2), kafkaFromEnvironment(), (line) => process.stdout.write(`${line}\n`), personalData).then(
+    (code) => keyStore.then(({ client }) => client.close()).then(() => process.exit(code)),
     (e) => {
       process.stderr.write(`${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${(e as Error).message}\n${USAGE}` : String(e)}\n`);
       process.exit(e instanceof UsageError ? 1 : 2);

@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { testMongo, uniqueName } from '@callcenter/testing';
 import { MongoKeyStore } from './key-store';
+import { deadLetterPersonalData, MASKED } from './dead-letter-payload';
 import { PersonalDataVault } from './personal-data-vault';
 import { ERASED, isSealed } from './sealed';
 
@@ -51,5 +52,18 @@ describe('the personal-data vault on the real database', () => {
   it('reads plaintext of events from before encryption as it is', async () => {
     expect(await vault().open('Kebakaran di pasar')).toBe('Kebakaran di pasar');
     expect(await vault().open(null)).toBeNull();
+  });
+
+  it('shows the dead-letter tools sealed data as "[dihapus]" once erased and masked otherwise, never in clear', async () => {
+    const writer = vault();
+    const [gone, kept] = [uniqueName('report'), uniqueName('report')];
+    const payload = (id: string, sealer: { seal(t: string): string }) => ({ type: 'ReportReceived', data: { reportId: id, reporter: { name: sealer.seal('Budi Santoso') }, description: 'plain' } });
+    const payloads = [payload(gone, (await writer.sealerFor(gone, null, new Date()))!), payload(kept, (await writer.sealerFor(kept, null, new Date()))!)];
+    await writer.erase([gone], 'erasure-2', new Date());
+    const reveal = await deadLetterPersonalData(new MongoKeyStore(mongo.db(dbName)), payloads);
+    expect(payloads.map(reveal)).toEqual([
+      { type: 'ReportReceived', data: { reportId: gone, reporter: { name: ERASED }, description: 'plain' } },
+      { type: 'ReportReceived', data: { reportId: kept, reporter: { name: MASKED }, description: 'plain' } },
+    ]);
   });
 });
