@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { EventEnvelope, toKafkaMessage } from '@callcenter/events';
+import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
 import { eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from './scripted-lifecycles';
 
@@ -146,6 +147,56 @@ describe('analytics service (real Kafka; events as the other services publish th
     expect(await everyTable(DAY_A)).toEqual(live);
     const generations = await mongo.db(`${prefix}_analytics`).collection('analytics_generations').find({}).toArray();
     expect(generations.map((g) => g._id)).toContain(started.body.generation);
+  });
+
+  it('places a backlog by when it happened with basis=occurred, keeps load on receipt, and names the basis (issue 18)', async () => {
+    // Three reports of the three days before C, delivered by a gateway within a minute on day C.
+    const C = dayOf(SEED + 800);
+    const flushed = Date.parse(`${C}T03:00:00Z`);
+    const backlog = [3, 2, 1].flatMap((daysBefore, i) => {
+      const reportId = randomUUID();
+      const at = new Date(flushed + i * 20_000).toISOString();
+      const occurredAt = new Date(flushed - daysBefore * 86_400_000).toISOString();
+      const location = { latitude: -6.2265, longitude: 106.8519 };
+      const envelope = (topic: string, producer: string, type: string, data: Record<string, unknown>) => ({
+        topic,
+        event: { eventId: randomUUID(), type, schemaVersion: 1, streamId: reportId, streamVersion: 1, occurredAt: at, recordedAt: at, producer, actor: 'sms-gateway', correlationId: `backlog-${tag}`, causationId: null, data },
+      });
+      return [
+        envelope(TOPICS.intake, 'intake', 'ReportReceived', {
+          reportId, trackingCode: 'BBBBB-BBBBB', sourceSystem: 'sms-gateway', externalId: `${tag}-backlog-${i}`, channel: 'SMS',
+          reporter: { name: null, phone: null, anonymous: true }, categoryHint: null, description: 'laporan tertunda', location: { ...location, address: null, district: null },
+          occurredAt, peopleInjured: 0, peopleInvolved: 1, receivedAt: at,
+        }),
+        envelope(TOPICS.triage, 'triage', 'TriageCaseOpened', {
+          reportId, trackingCode: 'BBBBB-BBBBB', sourceSystem: 'sms-gateway', channel: 'SMS', receivedAt: at, occurredAt, description: 'laporan tertunda',
+          categoryHint: null, location: { ...location, address: null, reportedDistrict: null }, district: 'TEBET', peopleInjured: 0, peopleInvolved: 1, callerRef: null,
+          suggestion: { category: 'KEJAHATAN', priority: 'P3', reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
+        }),
+      ];
+    });
+    await publish(backlog);
+    const dayC = window(C);
+    const received = await eventually(() => analyst.get(`/api/v1/stats/volume?${range(dayC)}`), (r) => r.body.total === 3, 30_000);
+    expect(received.body.basis).toBe('received');
+    const twoDaysBefore = window(dayOf(SEED + 798));
+    const basisHeader = async (path: string) =>
+      (await fetch(`${ANALYTICS}/api/v1/${path}`, { headers: { authorization: `Bearer ${testToken('an-dewi', ['analyst'])}` } })).headers.get('x-time-basis');
+    const occurred = await analyst.get(`/api/v1/stats/volume?${range(twoDaysBefore)}&basis=occurred`);
+    expect(await basisHeader(`stats/volume?${range(twoDaysBefore)}&basis=occurred&format=csv`)).toBe('occurred');
+    expect({ basis: occurred.body.basis, total: occurred.body.total }).toEqual({ basis: 'occurred', total: 1 });
+    expect((await analyst.get(`/api/v1/stats/volume?${range(twoDaysBefore)}`)).body.total).toBe(0);
+    const drill = await analyst.get(`/api/v1/reports?${range(twoDaysBefore)}&basis=occurred`);
+    expect({ basis: drill.body.basis, total: drill.body.total }).toEqual({ basis: 'occurred', total: 1 });
+    // Load and staffing are the centre's work: by receipt only, and a basis is refused, naming the field.
+    const load = await analyst.get(`/api/v1/stats/load?${range(dayC)}`);
+    expect(await basisHeader(`stats/load?${range(dayC)}`)).toBe('received');
+    expect(load.body.basis).toBe('received');
+    for (const path of ['stats/load', 'stats/staffing', 'stats/volume?format=json']) {
+      const refused = await analyst.get(`/api/v1/${path}${path.includes('?') ? '&' : '?'}basis=${path.startsWith('stats/volume') ? 'later' : 'occurred'}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.violations.map((v: any) => v.field)).toEqual(['basis']);
+    }
   });
 
   it('validates filters and checks roles: analysts and commanders read, only admins rebuild', async () => {

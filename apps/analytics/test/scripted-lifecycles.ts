@@ -33,8 +33,10 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
     });
   };
 
+  const places = new Map<string, { latitude: number; longitude: number }>();
   const received = (name: string, at: string, channel: string, latitude: number, longitude: number, category: string, priority: string, district: string) => {
     const reportId = id(name);
+    places.set(reportId, { latitude, longitude });
     emit('intake', reportId, 'ReportReceived', at, 'mobile-app', {
       reportId, trackingCode: 'AAAAA-AAAAA', sourceSystem: 'mobile-app', externalId: `${tag}-${name}`, channel,
       reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false }, categoryHint: null,
@@ -51,8 +53,14 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
   };
   const triage = (reportId: string, type: string, at: string, actor: string, data: Record<string, unknown> = {}) =>
     emit('triage', reportId, type, at, actor, { reportId, ...data });
+  // IncidentOpened as dispatch publishes it: with the place the report gave (event checks refuse one without).
   const incident = (reportId: string, type: string, at: string, actor: string, data: Record<string, unknown> = {}) =>
-    emit('dispatch', id(`incident-${reportId}`), type, at, actor, { incidentId: id(`incident-${reportId}`), reportId, ...data });
+    emit('dispatch', id(`incident-${reportId}`), type, at, actor, {
+      incidentId: id(`incident-${reportId}`),
+      reportId,
+      ...(type === 'IncidentOpened' ? { location: { ...places.get(reportId), address: 'Jl. Contoh', approximate: false } } : {}),
+      ...data,
+    });
   const forward = (reportId: string, at: string, category: string, priority: string, district: string) => {
     triage(reportId, 'ReportForwardedForDispatch', at, 'op-x', { category, priority, district });
     incident(reportId, 'IncidentOpened', at, 'system', { category, priority, district, forwardedAt: at, receivedAt: at });

@@ -1,7 +1,17 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { HotspotsQueryDto, NotFound, parsePriorityTargets, ReportListQueryDto, StaffingQueryDto, StatsQueryDto, ValidationFailed } from '@callcenter/contracts';
+import {
+  HotspotsQueryDto,
+  NotFound,
+  parsePriorityTargets,
+  ReportListQueryDto,
+  StaffingQueryDto,
+  StatsQueryDto,
+  TimeBasis,
+  TimeSeriesQueryDto,
+  ValidationFailed,
+} from '@callcenter/contracts';
 import type { PersonalDataVault } from '@callcenter/events';
 import { Actor, AuthenticatedUser, PERSONAL_DATA, PLATFORM_CONFIG, Roles } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
@@ -11,10 +21,26 @@ import { toCsv } from './csv';
 
 const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
 
-const filterOf = ({ from, to, district, category, channel, priority }: StatsQueryDto): StatsFilter => ({ from, to, district, category, channel, priority });
+const filterOf = ({ from, to, district, category, channel, priority, basis }: StatsQueryDto & { basis?: TimeBasis }): StatsFilter => ({
+  from,
+  to,
+  district,
+  category,
+  channel,
+  priority,
+  basis,
+});
 
-/** JSON, or with `format=csv` the rows of the result's tables as CSV. */
-function answer(res: Response, format: 'json' | 'csv', name: string, json: unknown, rows: () => Record<string, unknown>[]) {
+/** Why load, staffing, durations and workload take no `basis` (also in docs/architecture.md). */
+const BY_RECEIPT =
+  'Always by receipt time (basis "received"): it measures the centre\'s work, which happens when calls arrive, whenever the incidents happened.';
+
+/**
+ * JSON, or with `format=csv` the rows of the result's tables as CSV. `X-Time-Basis` names the time
+ * the figures are placed by, in either format (the JSON also carries it as `basis`).
+ */
+function answer(res: Response, format: 'json' | 'csv', name: string, json: unknown, rows: () => Record<string, unknown>[], basis?: TimeBasis) {
+  if (basis) res.setHeader('X-Time-Basis', basis);
   if (format === 'csv') {
     res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(toCsv(rows()));
     return;
@@ -74,12 +100,15 @@ export class AnalyticsHttpController {
   @ApiOperation({ summary: 'The reports behind a count (drill-down), newest first: ids, times and dimensions, never personal data' })
   reports(@Query() query: ReportListQueryDto, @Res() res: Response) {
     const page = reports(this.models.model, { ...filterOf(query), state: query.state, rejectionReason: query.rejectionReason }, query.offset, query.limit);
-    answer(res, query.format, 'reports', page, () => page.items);
+    answer(res, query.format, 'reports', page, () => page.items, page.basis);
   }
 
   @Get('stats/volume')
-  @ApiOperation({ summary: 'Counts by state, category, channel, district, priority; rejection reasons; duplicate and prank rates' })
-  volume(@Query() query: StatsQueryDto, @Res() res: Response) {
+  @ApiOperation({
+    summary: 'Counts by state, category, channel, district, priority; rejection reasons; duplicate and prank rates',
+    description: 'Reports and days placed by `basis`: when received (default) or when they happened; the answer names it (`basis`).',
+  })
+  volume(@Query() query: TimeSeriesQueryDto, @Res() res: Response) {
     const v = volume(this.models.model, filterOf(query));
     answer(res, query.format, 'volume', v, () => [
       { dimension: 'total', value: 'all', count: v.total },
@@ -89,18 +118,18 @@ export class AnalyticsHttpController {
         { dimension: `day:${d.day}`, value: 'all', count: d.total },
         ...dimensionRows({ [`day:${d.day}:category`]: d.byCategory, [`day:${d.day}:channel`]: d.byChannel, [`day:${d.day}:district`]: d.byDistrict }),
       ]),
-    ]);
+    ], v.basis);
   }
 
   @Get('stats/durations')
-  @ApiOperation({ summary: 'p50/p90/p99 of the lifecycle spans and the share within each priority target' })
+  @ApiOperation({ summary: 'p50/p90/p99 of the lifecycle spans and the share within each priority target', description: BY_RECEIPT })
   durations(@Query() query: StatsQueryDto, @Res() res: Response) {
     const rows = durations(this.models.model, filterOf(query), this.targets);
-    answer(res, query.format, 'durations', { measures: rows }, () => rows);
+    answer(res, query.format, 'durations', { basis: 'received', measures: rows }, () => rows, 'received');
   }
 
   @Get('stats/load')
-  @ApiOperation({ summary: 'Arrivals by hour of day and day of week, queue depth over time, peaks (Asia/Jakarta)' })
+  @ApiOperation({ summary: 'Arrivals by hour of day and day of week, queue depth over time, peaks (Asia/Jakarta)', description: BY_RECEIPT })
   load(@Query() query: StatsQueryDto, @Res() res: Response) {
     const l = load(this.models.model, filterOf(query));
     answer(res, query.format, 'load', l, () => [
@@ -108,32 +137,35 @@ export class AnalyticsHttpController {
       ...l.arrivalsByDayOfWeek.map((r) => ({ series: 'arrivals_by_day_of_week', key: r.day, value: r.arrivals })),
       ...l.queueDepth.map((r) => ({ series: 'queue_depth', key: r.at, value: r.waiting })),
       ...l.peaks.map((r) => ({ series: 'peak_hours', key: r.hourStarting, value: r.arrivals })),
-    ]);
+    ], l.basis);
   }
 
   @Get('stats/staffing')
-  @ApiOperation({ summary: 'Operators needed per hour of day by Erlang C for the service level, beside those active' })
+  @ApiOperation({ summary: 'Operators needed per hour of day by Erlang C for the service level, beside those active', description: BY_RECEIPT })
   staffing(@Query() query: StaffingQueryDto, @Res() res: Response) {
     const level = { share: query.share ?? this.serviceLevel.share, withinSeconds: query.withinSeconds ?? this.serviceLevel.withinSeconds };
     const s = staffing(this.models.model, filterOf(query), level);
-    answer(res, query.format, 'staffing', s, () => s.hours);
+    answer(res, query.format, 'staffing', s, () => s.hours, s.basis);
   }
 
   @Get('stats/hotspots')
-  @ApiOperation({ summary: 'Counts per district and per grid cell with category breakdown; top cells' })
+  @ApiOperation({
+    summary: 'Counts per district and per grid cell with category breakdown; top cells',
+    description: 'Reports placed in `from`/`to` by `basis`: when received (default) or when they happened; the answer names it (`basis`).',
+  })
   hotspots(@Query() query: HotspotsQueryDto, @Res() res: Response) {
     const h = hotspots(this.models.model, filterOf(query), query.top, query.cellDegrees);
     answer(res, query.format, 'hotspots', h, () => [
       ...h.byDistrict.map((d) => ({ kind: 'district', key: d.district, total: d.total, byCategory: d.byCategory })),
       ...h.topCells.map((c) => ({ kind: 'cell', key: `${c.latitude},${c.longitude}`, total: c.total, byCategory: c.byCategory })),
-    ]);
+    ], h.basis);
   }
 
   @Get('stats/workload')
-  @ApiOperation({ summary: 'Workload per operator and per unit' })
+  @ApiOperation({ summary: 'Workload per operator and per unit', description: BY_RECEIPT })
   workload(@Query() query: StatsQueryDto, @Res() res: Response) {
     const w = workload(this.models.model, filterOf(query));
-    answer(res, query.format, 'workload', w, () => [...w.operators.map((o) => ({ kind: 'operator', ...o })), ...w.units.map((u) => ({ kind: 'unit', ...u }))]);
+    answer(res, query.format, 'workload', w, () => [...w.operators.map((o) => ({ kind: 'operator', ...o })), ...w.units.map((u) => ({ kind: 'unit', ...u }))], w.basis);
   }
 
   @Post('admin/rebuild')

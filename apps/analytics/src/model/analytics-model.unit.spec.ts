@@ -64,7 +64,7 @@ describe('analytics read models over a scripted day', () => {
     expect(rejected.items.every((r) => r.state === 'REJECTED')).toBe(true);
     const tebet = reports(model, { district: ['TEBET'] }, 0, 1);
     expect({ total: tebet.total, shown: tebet.items.length }).toEqual({ total: 2, shown: 1 });
-    expect(Object.keys(all.items[0]).sort()).toEqual(['category', 'channel', 'district', 'priority', 'receivedAt', 'rejectionReason', 'reportId', 'state']);
+    expect(Object.keys(all.items[0]).sort()).toEqual(['category', 'channel', 'district', 'occurredAt', 'priority', 'receivedAt', 'rejectionReason', 'reportId', 'state']);
     const times = all.items.map((r) => r.receivedAt!);
     expect(times).toEqual([...times].sort().reverse());
   });
@@ -164,3 +164,81 @@ describe('analytics read models over a scripted day', () => {
     expect(toCsv([{ a: 1, b: { c: 'x,y' } }, { a: '=cmd()', d: 'q"uote' }])).toBe('a,b.c,d\r\n1,"x,y",\r\n\'=cmd(),,"q""uote"\r\n');
   });
 });
+
+describe('time basis (issue 18): when it happened or when it was received', () => {
+  const DAY_MS = 86_400_000;
+  const FLUSHED_AT = Date.parse('2021-03-08T03:00:00Z'); // Monday 10:00 WIB: a gateway's backlog arrives
+  const WEEK_START = Date.parse('2021-03-01T02:00:00Z'); // the Monday before, 09:00 WIB
+  let n = 0;
+  const envelope = (type: string, producer: string, data: Record<string, unknown>, at: string): EventEnvelope => ({
+    eventId: `e-${++n}`, type, schemaVersion: 1, streamId: data.reportId as string, streamVersion: 1, occurredAt: at, recordedAt: at,
+    producer, actor: 'sms-gateway', correlationId: 'c', causationId: null, data,
+  });
+  /** A report received at `receivedAt` that its reporter says happened at `occurredAt`. */
+  const report = (reportId: string, receivedAt: number, occurredAt: string | null, district = 'TEBET'): EventEnvelope[] => {
+    const at = new Date(receivedAt).toISOString();
+    const location = { latitude: -6.2265, longitude: 106.8519 };
+    return [
+      envelope('ReportReceived', 'intake', { reportId, channel: 'SMS', sourceSystem: 'sms-gateway', location: { ...location, district: null }, occurredAt, peopleInjured: 0, categoryHint: null, receivedAt: at }, at),
+      envelope('TriageCaseOpened', 'triage', {
+        reportId, channel: 'SMS', sourceSystem: 'sms-gateway', receivedAt: at, occurredAt, location, district,
+        suggestion: { category: 'KEJAHATAN', priority: 'P3', duplicateCandidates: [], lowTrust: { flagged: false } },
+      }, at),
+    ];
+  };
+  // 70 reports of the week before (10 a day), flushed within one minute; one stated in the future,
+  // one stated 40 days back (both implausible), one that states nothing.
+  const events = [
+    ...Array.from({ length: 70 }, (_, i) => report(`backlog-${i}`, FLUSHED_AT + i * 800, new Date(WEEK_START + (i % 7) * DAY_MS + i * 60_000).toISOString())).flat(),
+    ...report('future', FLUSHED_AT + 58_000, new Date(FLUSHED_AT + 3_600_000).toISOString()),
+    ...report('long-ago', FLUSHED_AT + 58_500, new Date(FLUSHED_AT - 40 * DAY_MS).toISOString()),
+    ...report('unstated', FLUSHED_AT + 59_000, null),
+  ];
+  const model = modelOf(events);
+
+  it('places volume by receipt unless asked, and says so', () => {
+    const v = volume(model, {});
+    expect(v.basis).toBe('received');
+    expect(v.overTime.map((d) => [d.day, d.total])).toEqual([['2021-03-08', 73]]);
+  });
+
+  it('places volume by when it happened with basis=occurred, and the receipt where the stated time is missing or implausible', () => {
+    const v = volume(model, { basis: 'occurred' });
+    expect(v.basis).toBe('occurred');
+    expect(v.total).toBe(73);
+    expect(v.overTime.map((d) => [d.day, d.total])).toEqual([
+      ['2021-03-01', 10],
+      ['2021-03-02', 10],
+      ['2021-03-03', 10],
+      ['2021-03-04', 10],
+      ['2021-03-05', 10],
+      ['2021-03-06', 10],
+      ['2021-03-07', 10],
+      ['2021-03-08', 3],
+    ]);
+  });
+
+  it('selects the period by the basis', () => {
+    const wednesday = { from: new Date('2021-03-03T00:00:00+07:00'), to: new Date('2021-03-04T00:00:00+07:00') };
+    expect(volume(model, wednesday).total).toBe(0);
+    expect(volume(model, { ...wednesday, basis: 'occurred' }).total).toBe(10);
+    expect(hotspots(model, { ...wednesday, basis: 'occurred' })).toMatchObject({ basis: 'occurred', byDistrict: [{ district: 'TEBET', total: 10 }] });
+    const drill = reports(model, { ...wednesday, basis: 'occurred' });
+    expect(drill).toMatchObject({ basis: 'occurred', total: 10 });
+    const stated = drill.items.map((r) => r.occurredAt!);
+    expect(stated.every((t) => t.startsWith('2021-03-03T'))).toBe(true);
+    expect(stated).toEqual([...stated].sort().reverse());
+  });
+
+  it('keeps load, staffing and workload on receipt whatever the basis asked, and says so', () => {
+    const byHour = (l: ReturnType<typeof load>) => l.arrivalsByHourOfDay.filter((h) => h.arrivals).map((h) => [h.hour, h.arrivals]);
+    const asked = load(model, { basis: 'occurred' });
+    expect(asked.basis).toBe('received');
+    expect(byHour(asked)).toEqual([[10, 73]]);
+    expect(byHour(asked)).toEqual(byHour(load(model, {})));
+    const s = staffing(model, { basis: 'occurred' }, { share: 0.8, withinSeconds: 20 });
+    expect({ basis: s.basis, days: s.days }).toEqual({ basis: 'received', days: 1 });
+    expect(workload(model, { basis: 'occurred' }).basis).toBe('received');
+  });
+});
+

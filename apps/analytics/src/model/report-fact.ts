@@ -20,6 +20,8 @@ export interface ActorStep {
 export interface ReportFact {
   reportId: string;
   receivedAt: string | null;
+  /** When the reporter says it happened, if they said (placed by it only when plausible: `incidentTime`). */
+  occurredAt: string | null;
   channel: Channel | null;
   sourceSystem: string | null;
   latitude: number | null;
@@ -60,6 +62,7 @@ export function emptyFact(reportId: string): ReportFact {
   return {
     reportId,
     receivedAt: null,
+    occurredAt: null,
     channel: null,
     sourceSystem: null,
     latitude: null,
@@ -136,6 +139,7 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
   switch (event.type) {
     case 'ReportReceived':
       f.receivedAt = d.receivedAt;
+      f.occurredAt = d.occurredAt ?? null;
       f.channel = d.channel;
       f.sourceSystem = d.sourceSystem;
       f.latitude = d.location?.latitude ?? null;
@@ -145,6 +149,7 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
       break;
     case 'TriageCaseOpened':
       f.receivedAt ??= d.receivedAt;
+      f.occurredAt ??= d.occurredAt ?? null;
       f.channel ??= d.channel;
       f.sourceSystem ??= d.sourceSystem;
       f.latitude ??= d.location?.latitude ?? null;

@@ -1,4 +1,4 @@
-import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, Priority, PRIORITIES, PriorityTargets } from '@callcenter/contracts';
+import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, incidentTime, Priority, PRIORITIES, PriorityTargets, TimeBasis } from '@callcenter/contracts';
 import { AnalyticsModel } from '../model/analytics-model';
 import { categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../model/report-fact';
 import { agentsNeeded } from '../staffing/erlang-c';
@@ -10,6 +10,18 @@ export interface StatsFilter {
   category?: Category[];
   channel?: Channel[];
   priority?: Priority[];
+  /**
+   * Which time places a report in `from`/`to` and in a series: when it was received (the default),
+   * or when it happened (`occurredAt` when plausible, else the receipt; see `incidentTime`).
+   * Load and staffing always use receipt: that is when operators work.
+   */
+  basis?: TimeBasis;
+}
+
+/** The time a report counts at on a basis (ISO 8601, UTC); the fact must have been received. */
+export function placedAt(f: ReportFact, basis: TimeBasis = 'received'): string {
+  if (basis === 'received' || !f.occurredAt) return f.receivedAt!;
+  return new Date(incidentTime({ receivedAt: f.receivedAt!, occurredAt: f.occurredAt })).toISOString();
 }
 
 /**
@@ -41,8 +53,9 @@ const localParts = (iso: string) => {
   return { hour: d.getUTCHours(), weekday: d.getUTCDay(), day: d.toISOString().slice(0, 10) };
 };
 
-/** The reports a query covers: received in [from, to) and matching every given dimension. */
+/** The reports a query covers: placed (received, or on `basis`) in [from, to) and matching every given dimension. */
 export function selectFacts(model: AnalyticsModel, filter: StatsFilter): ReportFact[] {
+  const basis = filter.basis ?? 'received';
   const from = filter.from?.toISOString();
   const to = filter.to?.toISOString();
   const district = filter.district && new Set(filter.district);
@@ -51,8 +64,9 @@ export function selectFacts(model: AnalyticsModel, filter: StatsFilter): ReportF
   const priority = filter.priority && new Set<string>(filter.priority);
   const out: ReportFact[] = [];
   for (const f of model.receivedFacts()) {
-    if (from && f.receivedAt! < from) continue;
-    if (to && f.receivedAt! >= to) continue;
+    const at = basis === 'received' ? f.receivedAt! : placedAt(f, basis);
+    if (from && at < from) continue;
+    if (to && at >= to) continue;
     if (district && !district.has(districtOf(f) ?? '')) continue;
     if (category && !category.has(categoryOf(f))) continue;
     if (channel && !channel.has(f.channel!)) continue;
@@ -75,6 +89,7 @@ const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((pa
 
 /** 2. Volume and filtering: how much came in, what became of it, and how much could not be acted on. */
 export function volume(model: AnalyticsModel, filter: StatsFilter) {
+  const basis = filter.basis ?? 'received';
   const facts = selectFacts(model, filter);
   const total = facts.length;
   const rejected = facts.filter((f) => f.decision === 'REJECTED').length;
@@ -84,7 +99,7 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
   // Per local day, for volume over time; and what could not be acted on, by channel and by district.
   const days = new Map<string, ReportFact[]>();
   for (const f of facts) {
-    const day = localParts(f.receivedAt!).day;
+    const day = localParts(placedAt(f, basis)).day;
     days.set(day, [...(days.get(day) ?? []), f]);
   }
   const notActionableBy = (key: (f: ReportFact) => string | null) => {
@@ -100,6 +115,7 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
     return groups;
   };
   return {
+    basis,
     total,
     overTime: [...days.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -153,7 +169,8 @@ const SPANS: { measure: string; span: (f: ReportFact) => number | null; target: 
 
 /** 3. Durations: p50/p90/p99 of each span, and the share within each priority's target. */
 export function durations(model: AnalyticsModel, filter: StatsFilter, targets: PriorityTargets) {
-  const facts = selectFacts(model, filter);
+  // Spans run from receipt, and the reports are those received in the period.
+  const facts = selectFacts(model, { ...filter, basis: 'received' });
   return SPANS.map(({ measure, span, target }) => {
     const values: number[] = [];
     const within: Record<string, { inside: number; of: number }> = {};
@@ -182,9 +199,12 @@ export function durations(model: AnalyticsModel, filter: StatsFilter, targets: P
   });
 }
 
-/** 4. Load: arrivals by hour of day and day of week (Asia/Jakarta), queue depth over time, peaks. */
+/**
+ * 4. Load: arrivals by hour of day and day of week (Asia/Jakarta), queue depth over time, peaks.
+ * Always by receipt: load is the work that reached operators, whenever the incident happened.
+ */
 export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
-  const facts = selectFacts(model, filter);
+  const facts = selectFacts(model, { ...filter, basis: 'received' });
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
   const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
@@ -227,6 +247,7 @@ export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 1
     .map(([hour, arrivals]) => ({ hourStarting: localTime(hour), arrivals }));
   const weekdays = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
   return {
+    basis: 'received' as const,
     timeZone: DISPLAY_TIME_ZONE,
     arrivalsByHourOfDay: byHour.map((arrivals, hour) => ({ hour, arrivals })),
     arrivalsByDayOfWeek: byWeekday.map((arrivals, day) => ({ day: weekdays[day], arrivals })),
@@ -237,9 +258,12 @@ export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 1
   };
 }
 
-/** 5. Staffing: for each hour of day, operators needed by Erlang C beside those who were active. */
+/**
+ * 5. Staffing: for each hour of day, operators needed by Erlang C beside those who were active.
+ * Always by receipt: operators are needed when calls arrive, not when the incidents happened.
+ */
 export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { share: number; withinSeconds: number }) {
-  const facts = selectFacts(model, filter);
+  const facts = selectFacts(model, { ...filter, basis: 'received' });
   const days = new Set<string>();
   const arrivals = Array.from({ length: 24 }, () => 0);
   const handling: number[][] = Array.from({ length: 24 }, () => []);
@@ -262,6 +286,7 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
   const allHandling = handling.flat();
   const overallAht = allHandling.length ? allHandling.reduce((a, b) => a + b, 0) / allHandling.length : null;
   return {
+    basis: 'received' as const,
     timeZone: DISPLAY_TIME_ZONE,
     serviceLevel: level,
     days: days.size,
@@ -312,6 +337,7 @@ export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10,
     }
   }
   return {
+    basis: filter.basis ?? 'received',
     cellDegrees,
     byDistrict: [...districts.entries()].map(([district, v]) => ({ district, ...v })).sort((a, b) => b.total - a.total || a.district.localeCompare(b.district)),
     topCells: [...cells.values()].sort((a, b) => b.total - a.total || a.latitude - b.latitude || a.longitude - b.longitude).slice(0, limit),
@@ -320,7 +346,8 @@ export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10,
 
 /** 7. Workload per operator and per unit. */
 export function workload(model: AnalyticsModel, filter: StatsFilter) {
-  const facts = selectFacts(model, filter);
+  // What operators and units did with the reports received in the period.
+  const facts = selectFacts(model, { ...filter, basis: 'received' });
   const operators = new Map<string, { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handling: number[] }>();
   const units = new Map<string, { unitId: string; assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number }>();
   const unitSteps = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'DECLINED', 'TIMED_OUT', 'ARRIVED', 'RESOLVED']);
@@ -352,6 +379,7 @@ export function workload(model: AnalyticsModel, filter: StatsFilter) {
     }
   }
   return {
+    basis: 'received' as const,
     operators: [...operators.values()]
       .map(({ handling, ...o }) => ({ ...o, averageHandlingSeconds: handling.length ? Math.round((handling.reduce((a, b) => a + b, 0) / handling.length) * 10) / 10 : null }))
       .sort((a, b) => b.decided - a.decided || a.operatorId.localeCompare(b.operatorId)),
@@ -367,19 +395,23 @@ export interface ReportListFilter extends StatsFilter {
   rejectionReason?: string;
 }
 
-/** 8. The reports behind a count, newest first: enough to pick one and open its timeline; no personal data. */
+/** 8. The reports behind a count, newest first (on the filter's basis): enough to pick one and open its timeline; no personal data. */
 export function reports(model: AnalyticsModel, filter: ReportListFilter, offset = 0, limit = 50) {
+  const basis = filter.basis ?? 'received';
   const facts = selectFacts(model, filter)
     .filter((f) => !filter.state || stateOf(f) === filter.state || f.decision === filter.state)
     .filter((f) => !filter.rejectionReason || f.rejectionReason === filter.rejectionReason)
-    .sort((a, b) => b.receivedAt!.localeCompare(a.receivedAt!) || a.reportId.localeCompare(b.reportId));
+    .sort((a, b) => placedAt(b, basis).localeCompare(placedAt(a, basis)) || a.reportId.localeCompare(b.reportId));
   return {
+    basis,
     total: facts.length,
     offset,
     limit,
     items: facts.slice(offset, offset + limit).map((f) => ({
       reportId: f.reportId,
       receivedAt: localTime(f.receivedAt),
+      /** As the reporter stated it, plausible or not; on basis `occurred` a report is placed by it only when plausible. */
+      occurredAt: localTime(f.occurredAt ?? null),
       channel: f.channel,
       category: categoryOf(f),
       priority: priorityOf(f),

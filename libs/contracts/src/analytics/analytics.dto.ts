@@ -3,6 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
 import { parseStrictIsoTime } from '../dates';
+import { TIME_BASES, TimeBasis } from '../incident-time';
 import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority, REJECTION_REASONS, RejectionReason } from '../reference-data';
 
 const list = ({ value }: { value: unknown }) =>
@@ -29,13 +30,13 @@ class FromBeforeTo implements ValidatorConstraintInterface {
 }
 
 export class StatsQueryDto {
-  @ApiPropertyOptional({ type: String, example: '2026-11-01T00:00:00+07:00', description: 'Reports received at or after (ISO-8601 with zone)' })
+  @ApiPropertyOptional({ type: String, example: '2026-11-01T00:00:00+07:00', description: 'Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone)' })
   @IsOptional()
   @Transform(isoDate)
   @IsDate({ message: 'from must be an ISO-8601 time with a zone, e.g. 2026-11-01T00:00:00+07:00' })
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, example: '2026-12-01T00:00:00+07:00', description: 'Reports received before' })
+  @ApiPropertyOptional({ type: String, example: '2026-12-01T00:00:00+07:00', description: 'Reports received (or, with basis=occurred where offered, that happened) before' })
   @IsOptional()
   @Transform(isoDate)
   @IsDate({ message: 'to must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00+07:00' })
@@ -72,7 +73,24 @@ export class StatsQueryDto {
   format: 'json' | 'csv' = 'json';
 }
 
-export class HotspotsQueryDto extends StatsQueryDto {
+/**
+ * For the queries that place reports in time as analysts compare periods (volume over time,
+ * hotspots, the reports behind a count): which time places a report. Load, staffing, durations and
+ * workload take no basis: they measure the centre's work, which happens when calls arrive.
+ */
+export class TimeSeriesQueryDto extends StatsQueryDto {
+  @ApiPropertyOptional({
+    enum: TIME_BASES,
+    default: 'received',
+    description:
+      'received: when the call centre received the report. occurred: when the reporter says it happened (occurredAt, used when no more than 5 min after receipt and no more than 30 days before it; otherwise the receipt). The answer names the basis it used.',
+  })
+  @IsOptional()
+  @IsIn(TIME_BASES, { message: `basis must be one of ${TIME_BASES.join(', ')}` })
+  basis: TimeBasis = 'received';
+}
+
+export class HotspotsQueryDto extends TimeSeriesQueryDto {
   @ApiPropertyOptional({ type: Number, default: 10, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -112,7 +130,7 @@ export class StaffingQueryDto extends StatsQueryDto {
 export const REPORT_STATES = ['RECEIVED', 'IN_TRIAGE', 'REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED'] as const;
 
 /** Drill-down: the reports behind a count, with the stats filters plus a state or a rejection reason. */
-export class ReportListQueryDto extends StatsQueryDto {
+export class ReportListQueryDto extends TimeSeriesQueryDto {
   @ApiPropertyOptional({ enum: REPORT_STATES, description: 'Only reports in this state (or ended by this triage decision)' })
   @IsOptional()
   @IsIn(REPORT_STATES, { message: `state must be one of ${REPORT_STATES.join(', ')}` })

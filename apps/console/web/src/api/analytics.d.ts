@@ -62,7 +62,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts by state, category, channel, district, priority; rejection reasons; duplicate and prank rates */
+        /**
+         * Counts by state, category, channel, district, priority; rejection reasons; duplicate and prank rates
+         * @description Reports and days placed by `basis`: when received (default) or when they happened; the answer names it (`basis`).
+         */
         get: operations["AnalyticsHttpController_volume"];
         put?: never;
         post?: never;
@@ -79,7 +82,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** p50/p90/p99 of the lifecycle spans and the share within each priority target */
+        /**
+         * p50/p90/p99 of the lifecycle spans and the share within each priority target
+         * @description Always by receipt time (basis "received"): it measures the centre's work, which happens when calls arrive, whenever the incidents happened.
+         */
         get: operations["AnalyticsHttpController_durations"];
         put?: never;
         post?: never;
@@ -96,7 +102,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Arrivals by hour of day and day of week, queue depth over time, peaks (Asia/Jakarta) */
+        /**
+         * Arrivals by hour of day and day of week, queue depth over time, peaks (Asia/Jakarta)
+         * @description Always by receipt time (basis "received"): it measures the centre's work, which happens when calls arrive, whenever the incidents happened.
+         */
         get: operations["AnalyticsHttpController_load"];
         put?: never;
         post?: never;
@@ -113,7 +122,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Operators needed per hour of day by Erlang C for the service level, beside those active */
+        /**
+         * Operators needed per hour of day by Erlang C for the service level, beside those active
+         * @description Always by receipt time (basis "received"): it measures the centre's work, which happens when calls arrive, whenever the incidents happened.
+         */
         get: operations["AnalyticsHttpController_staffing"];
         put?: never;
         post?: never;
@@ -130,7 +142,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts per district and per grid cell with category breakdown; top cells */
+        /**
+         * Counts per district and per grid cell with category breakdown; top cells
+         * @description Reports placed in `from`/`to` by `basis`: when received (default) or when they happened; the answer names it (`basis`).
+         */
         get: operations["AnalyticsHttpController_hotspots"];
         put?: never;
         post?: never;
@@ -147,7 +162,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Workload per operator and per unit */
+        /**
+         * Workload per operator and per unit
+         * @description Always by receipt time (basis "received"): it measures the centre's work, which happens when calls arrive, whenever the incidents happened.
+         */
         get: operations["AnalyticsHttpController_workload"];
         put?: never;
         post?: never;
@@ -223,9 +241,9 @@ export interface operations {
     AnalyticsHttpController_timeline: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
@@ -341,15 +359,17 @@ export interface operations {
     AnalyticsHttpController_reports: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
                 channel?: string;
                 priority?: string;
                 format?: "json" | "csv";
+                /** @description received: when the call centre received the report. occurred: when the reporter says it happened (occurredAt, used when no more than 5 min after receipt and no more than 30 days before it; otherwise the receipt). The answer names the basis it used. */
+                basis?: "received" | "occurred";
                 /** @description Only reports in this state (or ended by this triage decision) */
                 state?: "RECEIVED" | "IN_TRIAGE" | "REJECTED" | "DUPLICATE" | "ADVICE_GIVEN" | "FORWARDED" | "DISPATCHED" | "ON_SCENE" | "RESOLVED" | "CLOSED";
                 rejectionReason?: "PRANK" | "NOT_POLICE_MATTER" | "INSUFFICIENT_INFORMATION" | "OUT_OF_JURISDICTION";
@@ -409,15 +429,17 @@ export interface operations {
     AnalyticsHttpController_volume: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
                 channel?: string;
                 priority?: string;
                 format?: "json" | "csv";
+                /** @description received: when the call centre received the report. occurred: when the reporter says it happened (occurredAt, used when no more than 5 min after receipt and no more than 30 days before it; otherwise the receipt). The answer names the basis it used. */
+                basis?: "received" | "occurred";
             };
             header?: never;
             path?: never;
@@ -472,9 +494,9 @@ export interface operations {
     AnalyticsHttpController_durations: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
@@ -535,9 +557,9 @@ export interface operations {
     AnalyticsHttpController_load: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
@@ -598,9 +620,9 @@ export interface operations {
     AnalyticsHttpController_staffing: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
@@ -664,15 +686,17 @@ export interface operations {
     AnalyticsHttpController_hotspots: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
                 channel?: string;
                 priority?: string;
                 format?: "json" | "csv";
+                /** @description received: when the call centre received the report. occurred: when the reporter says it happened (occurredAt, used when no more than 5 min after receipt and no more than 30 days before it; otherwise the receipt). The answer names the basis it used. */
+                basis?: "received" | "occurred";
                 top?: number;
                 /** @description Grid cell size in degrees (0.01° ≈ 1.1 km) */
                 cellDegrees?: number;
@@ -730,9 +754,9 @@ export interface operations {
     AnalyticsHttpController_workload: {
         parameters: {
             query?: {
-                /** @description Reports received at or after (ISO-8601 with zone) */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone) */
                 from?: string;
-                /** @description Reports received before */
+                /** @description Reports received (or, with basis=occurred where offered, that happened) before */
                 to?: string;
                 district?: string;
                 category?: string;
