@@ -58,7 +58,7 @@ export class TriageConfig extends PlatformConfig {
    */
   @IsString()
   @MinLength(1)
-  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261202-7c44fbc97235.json';
+  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261202-36a3cbcf4496.json';
 
   /** Key of the caller reference (HMAC of the phone number), so numbers never travel on Kafka. */
   @IsString()

@@ -87,6 +87,20 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   bu: 'ibu',
   nafas: 'napas',
   bernafas: 'bernapas',
+  ilang: 'hilang',
+  ngilang: 'hilang',
+  kalo: 'kalau',
+  gimana: 'bagaimana',
+  kayak: 'seperti',
+  kaya: 'seperti',
+  pake: 'pakai',
+  nyampe: 'sampai',
+  ampe: 'sampai',
+  gpp: 'tidak apa apa',
+  tau: 'tahu',
+  liat: 'lihat',
+  ngeliat: 'melihat',
+  bikin: 'membuat',
   pingsang: 'pingsan',
   // English contractions as they arrive without apostrophes
   isnt: 'is not',
@@ -96,6 +110,11 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
 };
 
 const MIN_SPELLING_LENGTH = 5;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stopwordsIso: Record<'id' | 'en', string[]> = require('stopwords-iso');
+/** Words that say nothing alone (stopwords-iso's Indonesian and English lists), as normalised. */
+export const STOPWORDS: ReadonlySet<string> = new Set([...stopwordsIso.id, ...stopwordsIso.en].flatMap((w) => normaliseWords(w)));
 
 /**
  * Lower case, no diacritics or punctuation, letters repeated for emphasis once ("tolooong" →
@@ -123,13 +142,47 @@ export function normaliseWords(text: string): string[] {
   return out;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ROOT_WORDS: ReadonlySet<string> = new Set(require('natural/lib/natural/stemmers/indonesian/data/kata-dasar.json') as string[]);
+
+/**
+ * Jakarta street Indonesian builds verbs with a nasal prefix and -in where the standard language
+ * has meN- and -kan/-i ("ngancam" → ancam, "nantangin" → tantang, "nyolong" → colong, "malakin" →
+ * palak). Sastrawi knows only the standard affixes, so the colloquial ones are taken off here,
+ * and a candidate counts only when it is in the stemmer's own dictionary of root words.
+ */
+function colloquialRoot(word: string): string | null {
+  if (word.length < 5) return null;
+  const bases = [word];
+  if (word.length > 5 && word.endsWith('in')) bases.push(word.slice(0, -2));
+  for (const base of bases) {
+    const candidates: string[] = [];
+    if (base.startsWith('nge')) candidates.push(base.slice(3));
+    if (base.startsWith('ng')) candidates.push(base.slice(2), `k${base.slice(2)}`);
+    if (base.startsWith('ny')) candidates.push(`s${base.slice(2)}`, `c${base.slice(2)}`);
+    if (base.startsWith('n') && !base.startsWith('ng') && !base.startsWith('ny')) candidates.push(`t${base.slice(1)}`);
+    if (base.startsWith('m')) candidates.push(`p${base.slice(1)}`, base.slice(1));
+    if (base.startsWith('di') || base.startsWith('ke')) candidates.push(base.slice(2));
+    if (base !== word) candidates.push(base);
+    const root = candidates.find((c) => c.length >= 3 && ROOT_WORDS.has(c));
+    if (root) return root;
+  }
+  return null;
+}
+
+/** In the stemmer's dictionary of root words, itself or once its affixes are taken off. */
+export function isIndonesianWord(word: string): boolean {
+  return ROOT_WORDS.has(word) || ROOT_WORDS.has(stemOf(word));
+}
+
 const stems = new Map<string, string>();
 const STEM_CACHE_LIMIT = 50_000;
 
 /**
  * The stem an Indonesian or English word shares with its other forms: natural's Indonesian
- * stemmer (Sastrawi's dictionary and rules) first; a word it does not know is tried as English
- * (Porter), so "stabbed" and "stabbing" meet while "menabrak" and "ditabrak" meet as "tabrak".
+ * stemmer (Sastrawi's dictionary and rules) first, then the street forms of its verbs; a word
+ * neither knows is tried as English (Porter), so "stabbed" and "stabbing" meet while "menabrak",
+ * "ditabrak" and "nabrak" meet as "tabrak".
  */
 export function stemOf(word: string): string {
   let stem = stems.get(word);
@@ -137,7 +190,7 @@ export function stemOf(word: string): string {
   if (/^\p{N}+$/u.test(word)) stem = '#';
   else {
     const indonesian = indonesianStemmer.stem(word);
-    stem = indonesian !== word ? indonesian : porterStemmer.stem(word);
+    stem = indonesian !== word || ROOT_WORDS.has(word) ? indonesian : (colloquialRoot(word) ?? porterStemmer.stem(word));
   }
   if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
   stems.set(word, stem);
@@ -148,7 +201,8 @@ export function stemOf(word: string): string {
  * Typing mistakes: a word the model does not know becomes the most frequent known word one
  * deletion, insertion, substitution or swap of neighbours away ("kebakran" → "kebakaran"), by a
  * deletion index (SymSpell's idea): every known word is filed under itself with each letter left
- * out, and so is the unknown word. Short words are left alone: too many neighbours.
+ * out, and so is the unknown word. Short words are left alone (too many neighbours), and so are
+ * words of the Indonesian dictionary.
  */
 export class SpellingIndex {
   private readonly known: Map<string, number>;
@@ -173,6 +227,8 @@ export class SpellingIndex {
   /** The known word meant, or the word itself when it is known, short, or nothing is close. */
   correct(word: string): string {
     if (word.length < MIN_SPELLING_LENGTH || this.known.has(word) || /\p{N}/u.test(word)) return word;
+    // A real Indonesian word is not a typo of another ("busuk" is rotten, not "tusuk", stabbed).
+    if (isIndonesianWord(word)) return word;
     let best: string | null = null;
     let bestCount = 0;
     const consider = (candidate: string) => {

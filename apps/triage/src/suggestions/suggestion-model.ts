@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CATEGORIES, Category, Channel, Priority, PRIORITIES } from '@callcenter/contracts';
 import { priorityFloor } from './priority-floors';
-import { normaliseWords, SpellingIndex, stemOf } from './report-text';
+import { normaliseWords, SpellingIndex, stemOf, STOPWORDS } from './report-text';
+import { conceptsOf } from './thesaurus';
 import { LinearModel, predict, SparseExample, trainSoftmax, TrainingOptions } from './softmax-regression';
 
 /** What the model reads of a report. */
@@ -39,20 +40,33 @@ export interface ModelSuggestion {
 export const MODEL_FORMAT = 'polres-triage-suggestions/1';
 
 export interface ModelHyperparameters extends TrainingOptions {
-  /** A two-word phrase becomes a feature when it occurs in at least this many reports. */
+  /** A two-word phrase or a letter sequence becomes a feature when it occurs in at least this many reports. */
   minPhraseReports: number;
+  /** Lengths of the letter sequences taken inside each word (with its boundaries); empty for none. */
+  gramLengths: number[];
+  /** Add the thesaurus' concepts as features (thesaurus.ts). */
+  concepts: boolean;
+  /** How much the concepts weigh beside the words (each group has this length). */
+  conceptWeight: number;
+  /** P1 is suggested once its probability reaches this, even when another priority is likelier. */
+  p1Threshold: number;
   /** Weigh examples so every category counts alike in training (recall on rare categories). */
   balanceCategories: boolean;
   /** Added to the log-odds of the category the reporter chose, besides what training learnt of hints. */
   hintPrior: number;
 }
 
+/** Chosen by 5-fold cross-validation on the corpus' train and tune parts, never its test part (docs/suggestions.md). */
 export const DEFAULT_HYPERPARAMETERS: ModelHyperparameters = {
   epochs: 12,
-  learningRate: 0.5,
+  learningRate: 0.2,
   l2: 1e-5,
   seed: 18,
   minPhraseReports: 2,
+  gramLengths: [3, 4, 5],
+  concepts: true,
+  conceptWeight: 2,
+  p1Threshold: 0.12,
   balanceCategories: true,
   hintPrior: 1,
 };
@@ -79,6 +93,8 @@ const PHRASE = 'p:';
 const HINT = 'h:';
 const CHANNEL = 'c:';
 const INJURED = 'i:';
+const GRAM = 'g:';
+const CONCEPT = 'k:';
 
 interface ReadText {
   /** Normalised words, typing mistakes corrected. */
@@ -94,28 +110,50 @@ function readText(description: string, spelling: SpellingIndex | null): ReadText
 
 const injuredBucket = (n: number): string => (n >= 3 ? '3+' : n > 0 ? String(Math.floor(n)) : '0');
 
-/** Text features (stems and two-stem phrases) with the report's other facts; names, not indices. */
-function featureNames({ stems }: ReadText, report: ReportForSuggestion): { text: string[]; other: string[] } {
-  const text = new Set<string>();
+/** The report as feature names: its words, its letter sequences, and its other facts. */
+interface FeatureNames {
+  /** Stems and two-stem phrases: what the operator is shown. */
+  words: string[];
+  /** Letter sequences inside words: spellings, slang and affixes the stemmer does not know. */
+  grams: string[];
+  /** The thesaurus' concepts the words touch. */
+  concepts: string[];
+  other: string[];
+}
+
+function featureNames(text: ReadText, report: ReportForSuggestion, gramLengths: readonly number[], useConcepts: boolean): FeatureNames {
+  const { stems } = text;
+  const words = new Set<string>();
   for (let i = 0; i < stems.length; i++) {
-    text.add(WORD + stems[i]);
-    if (i > 0) text.add(`${PHRASE}${stems[i - 1]} ${stems[i]}`);
+    words.add(WORD + stems[i]);
+    if (i > 0) words.add(`${PHRASE}${stems[i - 1]} ${stems[i]}`);
+  }
+  const grams = new Set<string>();
+  for (const w of text.words) {
+    const bounded = `<${w}>`;
+    for (const n of gramLengths) for (let i = 0; i + n <= bounded.length; i++) grams.add(GRAM + bounded.slice(i, i + n));
   }
   const other = [INJURED + injuredBucket(report.peopleInjured)];
   if (report.categoryHint) other.push(HINT + report.categoryHint);
   if (report.channel) other.push(CHANNEL + report.channel);
-  return { text: [...text], other };
+  const concepts = useConcepts ? conceptsOf(stems).map((c) => CONCEPT + c) : [];
+  return { words: [...words], grams: [...grams], concepts, other };
 }
 
-/** Long transcripts and short SMS weigh alike: text features share a unit length. */
-function vectorise(names: { text: string[]; other: string[] }, index: ReadonlyMap<string, number>): { index: Int32Array; value: Float64Array } {
+/**
+ * Long transcripts and short SMS weigh alike: words and letter sequences each have unit length;
+ * the thesaurus' concepts have `conceptWeight`; the other facts count 1 each.
+ */
+function vectorise(names: FeatureNames, index: ReadonlyMap<string, number>, conceptWeight: number): { index: Int32Array; value: Float64Array } {
   const ids: number[] = [];
   const values: number[] = [];
-  const known = names.text.filter((n) => index.has(n));
-  const textValue = known.length > 0 ? 1 / Math.sqrt(known.length) : 0;
-  for (const n of known) {
-    ids.push(index.get(n)!);
-    values.push(textValue);
+  const groups: [string[], number][] = [[names.words, 1], [names.grams, 1], [names.concepts, conceptWeight]];
+  for (const [group, scale] of groups) {
+    const known = group.filter((n) => index.has(n));
+    for (const n of known) {
+      ids.push(index.get(n)!);
+      values.push(scale / Math.sqrt(known.length));
+    }
   }
   for (const n of names.other) {
     const id = index.get(n);
@@ -150,11 +188,11 @@ export function trainSuggestionModel(
     for (const w of text.words) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
     return text;
   });
-  const names = reports.map((r, i) => featureNames(texts[i], r));
+  const names = reports.map((r, i) => featureNames(texts[i], r, hyperparameters.gramLengths, hyperparameters.concepts));
   const reportsWith = new Map<string, number>();
-  for (const n of names) for (const f of [...n.text, ...n.other]) reportsWith.set(f, (reportsWith.get(f) ?? 0) + 1);
+  for (const n of names) for (const f of [...n.words, ...n.grams, ...n.concepts, ...n.other]) reportsWith.set(f, (reportsWith.get(f) ?? 0) + 1);
   const features = [...reportsWith.entries()]
-    .filter(([f, count]) => !f.startsWith(PHRASE) || count >= hyperparameters.minPhraseReports)
+    .filter(([f, count]) => !(f.startsWith(PHRASE) || f.startsWith(GRAM)) || count >= hyperparameters.minPhraseReports)
     .map(([f]) => f)
     .sort();
   const index = new Map(features.map((f, i) => [f, i]));
@@ -164,7 +202,7 @@ export function trainSuggestionModel(
   const perCategory = countBy(reports.map((r) => r.category));
   const balance = (c: Category) =>
     hyperparameters.balanceCategories ? Math.min(5, Math.max(0.2, reports.length / (categories.length * (perCategory[c] ?? 1)))) : 1;
-  const vectors = names.map((n) => vectorise(n, index));
+  const vectors = names.map((n) => vectorise(n, index, hyperparameters.conceptWeight));
   const categoryExamples: SparseExample[] = reports.map((r, i) => ({ ...vectors[i], label: categories.indexOf(r.category), weight: balance(r.category) }));
   const priorityExamples: SparseExample[] = reports.map((r, i) => ({ ...vectors[i], label: priorities.indexOf(r.priority) }));
   const categoryModel = trainSoftmax(categoryExamples, features.length, categories.length, hyperparameters);
@@ -231,6 +269,8 @@ export class SuggestionModel {
   private readonly categoryModel: LinearModel;
   private readonly priorityModel: LinearModel;
   private readonly hintPrior: number;
+  private readonly gramLengths: readonly number[];
+  private readonly p1Threshold: number;
 
   constructor(readonly artefact: SuggestionModelArtefact) {
     parseSuggestionModel(artefact);
@@ -242,12 +282,14 @@ export class SuggestionModel {
     this.categoryModel = linear(artefact.category, artefact.features.length);
     this.priorityModel = linear(artefact.priority, artefact.features.length);
     this.hintPrior = artefact.hyperparameters.hintPrior;
+    this.gramLengths = artefact.hyperparameters.gramLengths ?? [];
+    this.p1Threshold = artefact.hyperparameters.p1Threshold ?? 0.5;
   }
 
   suggest(report: ReportForSuggestion): ModelSuggestion {
     const text = readText(report.description, this.spelling);
-    const names = featureNames(text, report);
-    const { index, value } = vectorise(names, this.index);
+    const names = featureNames(text, report, this.gramLengths, this.artefact.hyperparameters.concepts ?? false);
+    const { index, value } = vectorise(names, this.index, this.artefact.hyperparameters.conceptWeight ?? 1);
 
     const categoryScores = predict(this.categoryModel, index, value);
     const hinted = report.categoryHint ? this.categories.indexOf(report.categoryHint) : -1;
@@ -265,9 +307,12 @@ export class SuggestionModel {
     const priorityScores = predict(this.priorityModel, index, value);
     let best = 0;
     for (let p = 1; p < priorityScores.length; p++) if (priorityScores[p] > priorityScores[best]) best = p;
+    // Missing a threat to life costs more than a cautious P1 the operator lowers.
+    const p1 = this.priorities.indexOf('P1');
+    if (p1 >= 0 && priorityScores[p1] >= this.p1Threshold) best = p1;
     const modelPriority = this.priorities[best];
 
-    const words = this.weightiestWords(text, names.text, chosen, SHOWN_WORDS);
+    const words = this.weightiestWords(text, names.words, chosen, SHOWN_WORDS);
     const reasons = [
       words.length > 0
         ? `words ${words.map((w) => `"${w}"`).join(', ')} weighed most for ${category} (${categoryScores[chosen].toFixed(2)})`
@@ -306,7 +351,7 @@ export class SuggestionModel {
     const shown: string[] = [];
     for (const [name] of weighed) {
       const written = writtenAs(name, words, stems);
-      if (written && !shown.some((s) => s.includes(written) || written.includes(s))) shown.push(written);
+      if (written && !STOPWORDS.has(written) && !shown.some((s) => s.includes(written) || written.includes(s))) shown.push(written);
       if (shown.length === limit) break;
     }
     return shown;
