@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { fromKafkaMessage, headerString, HEADERS } from './codec';
 import { isTransient } from './consumer';
-import { deadLetterMessage, DeadLetterReason, ensureDeadLetterTopic, recordDeadLetter } from './dead-letters';
+import { DEAD_LETTER_REASONS, deadLetterMessage, DeadLetterReason, ensureDeadLetterTopic, recordDeadLetter } from './dead-letters';
 import { EventEnvelope } from './envelope';
 import { assertValidEvent, InvalidEvent } from './event-checks';
 import { EventRegistry } from './event-registry';
@@ -102,6 +102,8 @@ export class TopicTail {
       allowAutoTopicCreation: false,
     });
     for (const { topic, partition, offset } of starts) this.next.set(`${topic}/${partition}`, offset);
+    // Every series the ViewEventRefused alert watches exists from the start at 0, so its first increase is seen.
+    for (const topic of topics) for (const reason of DEAD_LETTER_REASONS) consumerMetrics.viewRefused.inc({ view: this.options.groupPrefix, topic, reason }, 0);
     // Every (re)join, including kafkajs's own restart after a crash, starts a fresh offset manager
     // that would read an uncommitted group from the beginning: seek each partition to where this
     // tail is. Seeks set here are applied before the first fetch of the new generation.
