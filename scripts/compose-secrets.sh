@@ -21,6 +21,7 @@ cat >"$FILE" <<ENV
 # Made by scripts/compose-secrets.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ). Secret: do not commit or share.
 AUTH_JWT_SECRET=$(secret)
 CALLER_REF_KEY=$(secret)
+PERSONAL_DATA_MASTER_KEY=$(secret)
 INTAKE_API_KEYS=mobile-app=$(secret),web-portal=$portal_key,hotline-110=$(secret),sms-gateway=$(secret),whatsapp-gateway=$(secret)
 PORTAL_INTAKE_API_KEY=$portal_key
 CONSOLE_OIDC_CLIENT_SECRET=$console_secret

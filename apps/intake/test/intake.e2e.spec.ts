@@ -79,10 +79,14 @@ describe('intake service over gRPC (real Kafka and database)', () => {
     const event = fromKafkaMessage(found.message);
     expect(found.message.headers![HEADERS.type]!.toString()).toBe('ReportReceived');
     expect(event).toMatchObject({
-      type: 'ReportReceived', schemaVersion: 1, streamId: res.report_id, streamVersion: 1,
+      type: 'ReportReceived', schemaVersion: 2, streamId: res.report_id, streamVersion: 1,
       producer: 'intake', actor: 'mobile-app', correlationId: 'corr-e2e-1', causationId: null,
       data: { reportId: res.report_id, trackingCode: res.tracking_code, channel: 'MOBILE_APP', categoryHint: 'KEBAKARAN', peopleInjured: 1 },
     });
+    // Personal data travels sealed with the report's key (docs/privacy.md).
+    const sealed = expect.stringMatching(new RegExp(`^pd1:${res.report_id}:`));
+    expect((event.data as any).reporter).toMatchObject({ name: sealed, phone: sealed });
+    expect(event.data).toMatchObject({ description: sealed, location: { address: sealed } });
     expect(event.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(event.recordedAt)).toBeGreaterThan(0);
   });

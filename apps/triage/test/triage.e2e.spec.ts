@@ -132,7 +132,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(body.suggestion.reasons.join(' ')).toMatch(/injured/);
     // Personal data: the reporter is shown to the operator holding the case, not to every operator,
     // and only through its own endpoint, which records each view.
-    expect(body.description).toContain('kebakaran rumah'); // sealed on Kafka, opened for the operator
+    expect(body.report.description).toContain('kebakaran rumah'); // sealed on Kafka, opened for the operator
     expect(body).toMatchObject({ reporter: null, reporterVisible: false });
     expect((await budi.get(`/api/v1/reports/${reportId}/reporter`)).status).toBe(403);
     expect(body.timeline[0]).toMatchObject({ version: 1, type: 'TriageCaseOpened', actor: 'system' });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import { deriveMasterKeys, MasterKeys, phoneLookupRef } from '@callcenter/events';
 import { MONGO_DB, PLATFORM_CONFIG } from '@callcenter/platform';
 import { PortalConfig } from '../portal.config';
 import type { Text } from './citizen-report';
@@ -17,6 +18,7 @@ const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
  * Limits per client IP and per phone number, kept in the portal's database (collection
  * `portal_rate_limits`) so that every instance behind a load balancer counts together and a restart
  * forgets nothing; while the database does not answer, each instance counts in memory instead.
+ * A phone number is counted under a keyed hash (docs/privacy.md), never stored in clear.
  */
 @Injectable()
 export class AbuseGuard implements OnModuleInit {
@@ -24,8 +26,11 @@ export class AbuseGuard implements OnModuleInit {
   private byIp!: RateLimiterAbstract;
   private byPhone!: RateLimiterAbstract;
   private lookups!: RateLimiterAbstract;
+  private readonly phoneKeys: MasterKeys;
 
-  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PortalConfig, @Inject(MONGO_DB) private readonly db: Db) {}
+  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PortalConfig, @Inject(MONGO_DB) private readonly db: Db) {
+    this.phoneKeys = deriveMasterKeys(config.PERSONAL_DATA_MASTER_KEY);
+  }
 
   onModuleInit() {
     const make = (keyPrefix: string, points: number, duration: number) =>
@@ -62,7 +67,7 @@ export class AbuseGuard implements OnModuleInit {
     }
     if (!phone) return null;
     try {
-      await this.byPhone.consume(phone);
+      await this.byPhone.consume(phoneLookupRef(this.phoneKeys, phone));
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       await this.byIp.reward(ip).catch(() => undefined);
