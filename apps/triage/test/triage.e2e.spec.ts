@@ -130,6 +130,10 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(body.suggestion).toMatchObject({ category: 'KEBAKARAN', priority: 'P1', lowTrust: { flagged: false } });
     expect(body.suggestion.reasons.join(' ')).toMatch(/kebakaran|asap/i);
     expect(body.suggestion.reasons.join(' ')).toMatch(/injured/);
+    // The learnt model (issue 18): its likeliest categories, the words that weighed, its version on the event.
+    expect(body.suggestion.categories[0]).toMatchObject({ category: 'KEBAKARAN', score: expect.any(Number) });
+    expect(body.suggestion.words.join(' ')).toMatch(/kebakaran|asap|rumah/i);
+    expect((await storedEvents(reportId))[0].data).toMatchObject({ suggestionModel: expect.stringMatching(/^\d{8}-[0-9a-f]{12}$/) });
     // Personal data: the reporter is shown to the operator holding the case, not to every operator,
     // and only through its own endpoint, which records each view.
     expect(body.report.description).toContain('kebakaran rumah'); // sealed on Kafka, opened for the operator

@@ -1,0 +1,124 @@
+/**
+ * Triage suggestions (issue 18), in process, no infrastructure:
+ *   1. latency of one suggestion with the committed model, beside the old keyword suggester on the
+ *      same texts in the same run (goal p99 ≤ 5 ms a report);
+ *   2. training time on --reports generated labelled reports (default 100,000) and the model size.
+ *
+ *   node dist/bench/triage/suggestions.bench.js [--reports 100000] [--rounds 5]
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { CATEGORIES } from '@callcenter/contracts';
+import { asLabelledReport, readCorpus } from '../../apps/triage/src/suggestions/corpus';
+import { loadSuggestionModel } from '../../apps/triage/src/suggestions/suggestion-model.file';
+import { LabelledReport, trainSuggestionModel } from '../../apps/triage/src/suggestions/suggestion-model';
+import { suggestClassification } from '../../apps/triage/src/suggestions/suggest-classification';
+import { TriageConfig } from '../../apps/triage/src/triage.config';
+
+const ROOT = join(__dirname, '../../..');
+
+function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { n: sorted.length, p50: round(at(0.5)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]) };
+}
+
+/** mulberry32, so every run generates the same reports. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Reports as a busy centre would label them: each joins two corpus texts of one category (the
+ * first whole, a clause of the second), with a typing slip now and then, so the vocabulary grows
+ * as it would with real traffic rather than repeating 1,600 texts.
+ */
+function generate(pool: LabelledReport[], count: number): LabelledReport[] {
+  const next = random(18);
+  const byCategory = new Map(CATEGORIES.map((c) => [c, pool.filter((r) => r.category === c)]));
+  const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)];
+  const slip = (text: string) => {
+    if (next() > 0.3) return text;
+    const i = 1 + Math.floor(next() * (text.length - 2));
+    return text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
+  };
+  const out: LabelledReport[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = pick(pool);
+    const second = pick(byCategory.get(first.category)!);
+    const clause = second.description.split(/[,.;]/)[0];
+    out.push({ ...first, description: slip(`${first.description} ${clause}`), peopleInjured: next() < 0.1 ? 1 : 0 });
+  }
+  return out;
+}
+
+function main() {
+  const { values } = parseArgs({ options: { reports: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' } } });
+  const modelFile = join(ROOT, new TriageConfig().SUGGESTION_MODEL_FILE);
+  const model = loadSuggestionModel(modelFile);
+  const corpus = readCorpus(join(ROOT, 'apps/triage/test/data/corpus')).map(asLabelledReport);
+  const rounds = Number(values.rounds);
+
+  // 1. Latency, model and baseline alternating per text so both see the same machine load.
+  const learnt: number[] = [];
+  const keywords: number[] = [];
+  for (const r of corpus.slice(0, 200)) model.suggest(r); // warm-up: stem cache, JIT
+  for (let round = 0; round < rounds; round++) {
+    for (const r of corpus) {
+      let t = performance.now();
+      model.suggest(r);
+      learnt.push(performance.now() - t);
+      t = performance.now();
+      suggestClassification({ categoryHint: r.categoryHint, description: r.description, peopleInjured: r.peopleInjured, peopleInvolved: 1 });
+      keywords.push(performance.now() - t);
+    }
+  }
+
+  // 2. Training on generated labelled reports.
+  const reports = generate(corpus, Number(values.reports));
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const artefact = trainSuggestionModel(reports, { trainedAt: new Date().toISOString(), source: 'bench: generated reports' });
+  const trainingSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const trainingCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const trainedBytes = Buffer.byteLength(JSON.stringify(artefact));
+
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        latencyMs: {
+          goal: 'p99 ≤ 5 ms a report',
+          model: { version: model.version, ...percentiles(learnt) },
+          keywordBaseline: percentiles(keywords),
+          texts: corpus.length,
+          rounds,
+        },
+        committedModel: { file: modelFile.slice(ROOT.length + 1), bytes: statSync(modelFile).size, features: model.artefact.features.length, trainedOn: model.artefact.counts.reports },
+        training: {
+          reports: reports.length,
+          seconds: Math.round(trainingSeconds * 10) / 10,
+          // On a shared machine the wall clock includes waiting for a core; CPU time does not.
+          cpuSeconds: Math.round(trainingCpuSeconds * 10) / 10,
+          features: artefact.features.length,
+          artefactBytes: trainedBytes,
+          heapGrowthMB: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6),
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+main();
