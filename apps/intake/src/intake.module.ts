@@ -42,7 +42,6 @@ export class IntakeModule {
             inFlight: new InFlightSubmissions({ perConnection: config.INTAKE_MAX_IN_FLIGHT_PER_CONNECTION, perProcess: config.INTAKE_MAX_IN_FLIGHT }),
             maxWatchesPerCaller: config.INTAKE_MAX_WATCHES_PER_CALLER,
             watchMaxMs: config.INTAKE_WATCH_MAX_SECONDS * 1000,
-            shedRetryAfterMs: 200,
           } satisfies EdgeLimits,
         },
         CallingSystems,

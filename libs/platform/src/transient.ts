@@ -44,5 +44,18 @@ export function isTransientFailure(error: unknown, depth = 0): boolean {
   if (typeof e.hasErrorLabel === 'function' && TRANSIENT_LABELS.some((l) => (e.hasErrorLabel as (l: string) => boolean).call(error, l))) return true;
   if (typeof e.name === 'string' && e.name.startsWith('Mongo') && typeof e.code === 'number' && TRANSIENT_MONGO_CODES.has(e.code)) return true;
   if (typeof e.code === 'string' && TRANSIENT_SYSCALL_CODES.has(e.code)) return true;
+  if (isWrappedDriverOutage(error)) return true;
   return isTransientFailure(e.cause, depth + 1);
+}
+
+/**
+ * insertMany and bulkWrite wrap a driver failure in a MongoBulkWriteError without a cause: the
+ * network error's own fields are copied in (`beforeHandshake`; a failed server selection's
+ * `reason`) and there is no server code and no write error, unlike a refused write.
+ */
+function isWrappedDriverOutage(error: object): boolean {
+  const e = error as { name?: unknown; code?: unknown; writeErrors?: unknown; beforeHandshake?: unknown; reason?: unknown };
+  if (e.name !== 'MongoBulkWriteError' || e.code !== undefined) return false;
+  if (Array.isArray(e.writeErrors) && e.writeErrors.length > 0) return false;
+  return typeof e.beforeHandshake === 'boolean' || (typeof e.reason === 'object' && e.reason !== null);
 }

@@ -1,4 +1,4 @@
-import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoServerSelectionError, MongoWriteConcernError } from 'mongodb';
+import { MongoBulkWriteError, MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoServerSelectionError, MongoWriteConcernError } from 'mongodb';
 import { KafkaJSConnectionError, KafkaJSError, KafkaJSRequestTimeoutError } from 'kafkajs';
 import { isTransientFailure } from './transient';
 
@@ -16,6 +16,8 @@ describe('isTransientFailure', () => {
     ['a refused socket', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { code: 'ECONNREFUSED' })],
     ['a deadline of ours', Object.assign(new Error('Timeout has occurred'), { name: 'TimeoutError' })],
     ['an outage wrapped as the cause', new Error('append failed', { cause: new MongoNetworkError('reset') })],
+    ['a connection closed under insertMany (wrapped without a cause)', new MongoBulkWriteError(new MongoNetworkError('connection 15 to 127.0.0.1:27017 closed') as any, {} as any)],
+    ['no server to select under insertMany', new MongoBulkWriteError(new MongoServerSelectionError('Server selection timed out', { type: 'Unknown', servers: new Map() } as any) as any, {} as any)],
   ])('is true for %s', (_, error) => {
     expect(isTransientFailure(error)).toBe(true);
   });
@@ -23,6 +25,7 @@ describe('isTransientFailure', () => {
   it.each([
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'x')")],
     ['a duplicate key', new MongoServerError({ code: 11000, errmsg: 'E11000 duplicate key' })],
+    ['a duplicate key under insertMany', new MongoBulkWriteError({ message: 'E11000 duplicate key', code: 11000, writeErrors: [{ code: 11000 }] } as any, {} as any)],
     ['a document too large', new MongoServerError({ code: 10334, errmsg: 'BSONObj size is invalid' })],
     ['a non-retriable Kafka error', new KafkaJSError('topic authorization failed', { retriable: false })],
     ['nothing', undefined],

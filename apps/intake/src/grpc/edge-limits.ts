@@ -7,6 +7,4 @@ export interface EdgeLimits {
   inFlight: InFlightSubmissions;
   maxWatchesPerCaller: number;
   watchMaxMs: number;
-  /** The pushback a shed submission is given: long enough for the work in flight to drain. */
-  shedRetryAfterMs: number;
 }

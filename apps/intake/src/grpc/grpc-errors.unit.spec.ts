@@ -49,7 +49,6 @@ describe('SubmitReports when the store fails (controller with fakes; the real ou
       inFlight: new InFlightSubmissions({ perConnection: 100, perProcess: 100 }),
       maxWatchesPerCaller: 1,
       watchMaxMs: 1_000,
-      shedRetryAfterMs: 200,
     });
 
   it('answers the failed item UNAVAILABLE and goes on with the others', async () => {

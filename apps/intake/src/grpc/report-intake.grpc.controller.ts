@@ -43,14 +43,14 @@ export class ReportIntakeGrpcController {
   @GrpcMethod(INTAKE_SERVICE, 'SubmitReport')
   async submitReport(request: any, metadata: Metadata, call?: { getPeer(): string }) {
     const caller = this.callers.authenticate(metadata);
-    const entry = this.limits.inFlight.enter(connectionOf(call));
+    const entry = this.limits.inFlight.enter(connectionOf(call), Date.now());
     if ('shed' in entry) {
-      throw new RpcException({ code: GrpcStatus.UNAVAILABLE, message: shedMessage(entry.shed), retryAfterMs: this.limits.shedRetryAfterMs });
+      throw new RpcException({ code: GrpcStatus.UNAVAILABLE, message: shedMessage(entry.shed), retryAfterMs: entry.shed.retryAfterMs });
     }
     try {
       return await this.submitOne(caller, request, correlationIdOf(metadata));
     } finally {
-      entry.release();
+      entry.release(Date.now());
     }
   }
 
@@ -67,10 +67,10 @@ export class ReportIntakeGrpcController {
     const correlationId = correlationIdOf(metadata);
     const connection = connectionOf(call);
     // Items counted in but not yet answered: released if the caller goes away before their turn.
-    const held = new Set<() => void>();
+    const held = new Set<(now: number) => void>();
     const arrived = requests.pipe(
       map((request) => {
-        const entry = this.limits.inFlight.enter(connection);
+        const entry = this.limits.inFlight.enter(connection, Date.now());
         if ('release' in entry) held.add(entry.release);
         return { request, entry };
       }),
@@ -88,7 +88,7 @@ export class ReportIntakeGrpcController {
       arrived.pipe(
         filter(({ entry }) => 'release' in entry),
         mergeMap(async ({ request, entry }) => {
-          const release = (entry as { release: () => void }).release;
+          const release = (entry as { release: (now: number) => void }).release;
           try {
             return await this.submitOne(caller, request, correlationId);
           } catch (e) {
@@ -96,14 +96,14 @@ export class ReportIntakeGrpcController {
             logUnexpected(this.logger, error, e);
             return answerError(request, error);
           } finally {
-            release();
+            release(Date.now());
             held.delete(release);
           }
         }, STREAM_CONCURRENCY),
       ),
     ).pipe(
       finalize(() => {
-        for (const release of held) release();
+        for (const release of held) release(Date.now());
         held.clear();
       }),
     );

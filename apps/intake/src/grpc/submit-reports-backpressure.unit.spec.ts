@@ -19,7 +19,7 @@ describe('SubmitReports bounds what it holds (controller with fakes)', () => {
     const inFlight = new InFlightSubmissions({ perConnection: 3, perProcess: 100 });
     const never = new Promise<never>(() => undefined); // the database hangs
     const controller = new ReportIntakeGrpcController(callers as any, { submit: () => never } as any, {} as any, {
-      inFlight, maxWatchesPerCaller: 1, watchMaxMs: 1_000, shedRetryAfterMs: 200,
+      inFlight, maxWatchesPerCaller: 1, watchMaxMs: 1_000,
     });
     const requests = new Subject<any>();
     const answers: any[] = [];
