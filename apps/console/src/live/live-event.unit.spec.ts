@@ -34,6 +34,11 @@ describe('live events', () => {
     expect(ownStatus.unitId).toBe('PATROL-01');
   });
 
+  it("name the report of triage's personal-data records, whose streams are not reports", () => {
+    expect(toLiveEvent('triage', envelope('ReporterIdentityViewed', 'identity-view-1', { reportId: 'rep-9', basis: 'SUPERVISOR' }, 1)).reportId).toBe('rep-9');
+    expect(toLiveEvent('triage', envelope('ReporterDataErased', 'erasure-1', { reportIds: ['rep-9'] }, 1)).reportId).toBeNull();
+  });
+
   it('reach a field unit only for its own unit and assignments', () => {
     const unit = { id: 'unit:PATROL-01', roles: ['unit' as const] };
     expect(visibleTo(unit, assigned)).toBe(true);
