@@ -7,8 +7,10 @@
 #   callcenter/oidc-provider:local      the embedded OIDC provider, stand-in for the real IdP
 #   callcenter/kafka:local              Apache Kafka 4.1 KRaft from the Maven Central jars
 #   callcenter/mongo-java-server:local  stand-in for mongo:7 (mongo-java-server + H2)
+#   callcenter/prometheus:local         Debian's prometheus package + infra/prometheus (config, alert rules)
 # With a registry, BASE_IMAGE=node:24-bookworm-slim JRE_BASE=debian:bookworm-slim skips the local
-# Debian and Node bases and builds on the official images instead.
+# Debian and Node bases and builds on the official images instead (JRE_BASE is the Debian base of
+# the JRE and Prometheus images).
 # Production node_modules are made on the host (npm ci --omit=dev into .cache/images/app) because
 # builds cannot be assumed to reach the npm registry; the code is compiled there too (swc, vite),
 # without tests, test helpers, bench/ or tools/.
@@ -33,7 +35,7 @@ build() { # tag dockerfile context [args…]
   local t=$SECONDS log; log="$(mktemp)"
   # The legacy builder works with any engine (Debian's docker.io has no buildx); its deprecation
   # notice and the build output are shown only when the build fails.
-  DOCKER_BUILDKIT=0 docker build -t "$tag" -f "$file" "$@" "$context" >"$log" 2>&1 || { tail -n 40 "$log" >&2; rm -f "$log"; exit 1; }
+  DOCKER_BUILDKIT=0 docker build --force-rm -t "$tag" -f "$file" "$@" "$context" >"$log" 2>&1 || { tail -n 40 "$log" >&2; rm -f "$log"; exit 1; }
   rm -f "$log"
   say "image $tag ($((SECONDS - t)) s)"
 }
@@ -69,7 +71,7 @@ fi
 cp package.json "$APP/package.json"
 if [[ ! -d node_modules ]]; then say "installing npm packages (npm ci) to compile"; npm ci --no-audit --no-fund --loglevel=error >&2; fi
 say "compiling apps/ and libs/ without tests (swc) and the web apps (vite)"
-rm -rf "$APP/dist" "$APP/config" "$APP/infra"
+rm -rf "$APP/dist" "$APP/config" "$APP/infra" "$APP/apps"
 npx swc apps libs -d "$APP/dist" --copy-files --quiet \
   --ignore '**/*.spec.ts' --ignore 'apps/*/test/**' --ignore 'libs/testing/**' --ignore 'apps/*/web/**' >&2
 for config in apps/*/web/vite.config.mts; do # the single-page apps (console, portal)
@@ -78,6 +80,8 @@ for config in apps/*/web/vite.config.mts; do # the single-page apps (console, po
 done
 mkdir -p "$APP/config" "$APP/infra/oidc-provider"
 cp config/jurisdiction.json config/oidc-realm.json "$APP/config/"
+mkdir -p "$APP/apps/triage/models" # triage's suggestion model (SUGGESTION_MODEL_FILE, relative to /app)
+cp apps/triage/models/*.json "$APP/apps/triage/models/"
 cp infra/oidc-provider/*.mjs "$APP/infra/oidc-provider/"
 for main in apps/*/src/main.ts; do
   [[ -f "$APP/dist/${main%.ts}.js" ]] || { say "missing dist/${main%.ts}.js"; exit 1; }
@@ -94,9 +98,17 @@ rm -rf "$STAGE/kafka" "$STAGE/mongo-java-server"
 mkdir -p "$STAGE/kafka" "$STAGE/mongo-java-server"
 cp -al "$ROOT/.cache/kafka/libs" "$STAGE/kafka/libs" && rm -f "$STAGE/kafka/libs/.complete"
 cp -r "$IMAGES/kafka" "$STAGE/kafka/kafka"
+mkdir -p "$STAGE/kafka/security" # SASL/SCRAM over TLS and ACLs, as KAFKA_SECURITY=sasl-ssl locally
+cp infra/kafka/{kafka-security,acls.conf,server-sasl-ssl.properties,SecurityBootstrap.java,log4j2-tools.properties} "$STAGE/kafka/security/"
 build "callcenter/kafka:$TAG" "$IMAGES/kafka.Dockerfile" "$STAGE/kafka" --build-arg "JRE_IMAGE=$JRE_IMAGE"
 cp -al "$ROOT/.cache/mongo-java-server/libs" "$ROOT/.cache/mongo-java-server/classes" "$STAGE/mongo-java-server/"
 build "callcenter/mongo-java-server:$TAG" "$IMAGES/mongo-java-server.Dockerfile" "$STAGE/mongo-java-server" --build-arg "JRE_IMAGE=$JRE_IMAGE"
+
+# ---- Prometheus: Debian's package, the project's configuration and rules ------------------------
+rm -rf "$STAGE/prometheus" && mkdir -p "$STAGE/prometheus/compose"
+cp infra/prometheus/prometheus.yml infra/prometheus/alerts.yml "$STAGE/prometheus/"
+cp infra/prometheus/compose/targets.yml "$STAGE/prometheus/compose/"
+build "callcenter/prometheus:$TAG" "$IMAGES/prometheus.Dockerfile" "$STAGE/prometheus" --build-arg "DEBIAN_IMAGE=$JRE_BASE"
 
 say "images built in $((SECONDS - started)) s:"
 docker image ls --filter 'reference=callcenter/*' --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' >&2

@@ -5,6 +5,7 @@
 #   dist/           swc output of apps/ and libs/ without tests, test helpers, bench/ or tools/
 #                   (no simulator), plus the console's built web app
 #   config/         jurisdiction.json (triage, dispatch, analytics) and oidc-realm.json (provider)
+#   apps/triage/models/  triage's learnt suggestion model (SUGGESTION_MODEL_FILE)
 #   infra/oidc-provider/  the embedded provider
 #
 # Target `services`: one image for intake, triage, dispatch, analytics and console (and the
@@ -26,6 +27,7 @@ COPY node_modules ./node_modules
 FROM runtime-deps AS services
 COPY dist ./dist
 COPY config/jurisdiction.json ./config/jurisdiction.json
+COPY apps/triage/models ./apps/triage/models
 USER node
 # console 3000, intake gRPC 50051 and HTTP 3001, triage 3002, dispatch 3003, analytics 3004.
 EXPOSE 3000 3001 3002 3003 3004 50051

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { oidcSignIn, OIDC_RESOURCES } from '@callcenter/testing';
@@ -10,6 +11,8 @@ import { oidcSignIn, OIDC_RESOURCES } from '@callcenter/testing';
  * normal `npm test` run). Everything goes through the published host ports as an outside client:
  * a report over gRPC with grpcurl (reflection is off in production, so grpcurl reads the .proto),
  * people signed in at the compose OIDC provider with code + PKCE, the REST APIs with their tokens.
+ * Kafka's SASL_SSL and ACLs are checked from inside a service's container (docker compose exec,
+ * CT_COMPOSE), Prometheus through its published port.
  */
 const run = process.env.CONTAINER_TESTS === '1' ? describe : describe.skip;
 const env = (name: string) => {
@@ -63,6 +66,77 @@ run('docker compose: the production path end to end', () => {
     }
     throw new Error(`${what}: not within ${ms} ms; last ${JSON.stringify(last)}`);
   }
+
+  /** Runs a Node script in the triage container: its network, its own Kafka user and CA (its environment), its kafkajs. */
+  async function inTriageContainer(script: string): Promise<string> {
+    const [command, ...args] = JSON.parse(env('CT_COMPOSE')) as string[];
+    const { stdout } = await promisify(execFile)(command, [...args, 'exec', '-T', 'triage', 'node', '-e', script], { timeout: 90_000 });
+    return stdout;
+  }
+
+  it('Kafka takes only SASL_SSL clients with their own users, and triage cannot write the dispatch topic', async () => {
+    // Each outcome is 'ok' or the kafkajs error type (or name) that refused it.
+    const script = `
+      const { Kafka, logLevel } = require('kafkajs');
+      const e = process.env;
+      const ca = [require('node:fs').readFileSync(e.KAFKA_SSL_CA_FILE, 'utf8')];
+      const triage = { ssl: { ca }, sasl: { mechanism: 'scram-sha-512', username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD } };
+      const client = (clientId, security) => new Kafka({ clientId, brokers: e.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING,
+        connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 1, initialRetryTime: 100 }, ...security });
+      const outcome = (p) => p.then(() => 'ok', (err) => err.type || (err.cause && err.cause.type) || err.name);
+      const listTopics = async (security) => { const admin = client('ct-probe', security).admin();
+        try { return await outcome(admin.connect().then(() => admin.listTopics())); } finally { await admin.disconnect().catch(() => {}); } };
+      (async () => {
+        const result = {
+          plaintext: await listTopics({}),
+          tlsWithoutSasl: await listTopics({ ssl: { ca } }),
+          wrongPassword: await listTopics({ ssl: { ca }, sasl: { ...triage.sasl, password: 'not-' + e.KAFKA_SASL_PASSWORD } }),
+          triage: await listTopics(triage),
+        };
+        const producer = client('ct-triage', triage).producer({ allowAutoTopicCreation: false });
+        await producer.connect();
+        const send = (topic) => outcome(producer.send({ topic, acks: -1, messages: [{ key: 'ct', value: '{}' }] }));
+        result.writeDispatchTopic = await send('callcenter.dispatch.events.v1');
+        result.writeIntakeTopic = await send('callcenter.intake.events.v1');
+        await producer.disconnect();
+        console.log(JSON.stringify({ user: e.KAFKA_SASL_USERNAME, brokers: e.KAFKA_BROKERS, ...result }));
+      })().catch((err) => { console.error(err); process.exit(1); });`;
+    const result = JSON.parse((await inTriageContainer(script)).trim().split('\n').pop()!);
+    expect(result).toMatchObject({ user: 'triage', brokers: 'kafka:9092' });
+    // The same broker and CA with triage's own user: connected (so the refusals below are the broker's).
+    expect(result.triage).toBe('ok');
+    // (a) no TLS, TLS without SASL, a wrong password: refused.
+    expect(result.plaintext).not.toBe('ok');
+    expect(result.tlsWithoutSasl).not.toBe('ok');
+    expect(result.wrongPassword).toBe('KafkaJSSASLAuthenticationError');
+    // (b) one writer per topic: triage may not write dispatch's topic, nor intake's, which it reads.
+    expect(result.writeDispatchTopic).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(result.writeIntakeTopic).toBe('TOPIC_AUTHORIZATION_FAILED');
+  });
+
+  it('Prometheus scrapes every service (up) and has loaded the alert rules of infra/prometheus', async () => {
+    const prometheus = url('HOST_PORT_PROMETHEUS');
+    const services = ['intake', 'triage', 'dispatch', 'analytics', 'console', 'portal'];
+    type Target = { labels: Record<string, string>; health: string; lastError: string };
+    // A target scraped before its service was ready is `down` until the next scrape (15 s).
+    const targets = await eventually(
+      'every service target up',
+      async () => ((await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Target[] } }).data.activeTargets,
+      (active) => services.every((service) => active.some((t) => t.labels.service === service && t.health === 'up')),
+      45_000,
+    );
+    expect(targets.map((t) => t.labels.service).sort()).toEqual([...services].sort());
+    const up = (await (await fetch(`${prometheus}/api/v1/query?query=up`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    expect(Object.fromEntries(up.data.result.map((r) => [r.metric.service, r.value[1]]))).toEqual(Object.fromEntries(services.map((s) => [s, '1'])));
+
+    const alertsFile = readFileSync(join(__dirname, '../../infra/prometheus/alerts.yml'), 'utf8');
+    const alerts = [...alertsFile.matchAll(/^\s*- alert: (\w+)/gm)].map((m) => m[1]);
+    expect(alerts.length).toBeGreaterThan(5);
+    const rules = (await (await fetch(`${prometheus}/api/v1/rules?type=alert`)).json()) as { data: { groups: { rules: { name: string; health: string }[] }[] } };
+    const loaded = rules.data.groups.flatMap((g) => g.rules);
+    expect(loaded.map((r) => r.name).sort()).toEqual([...alerts].sort());
+    expect(loaded.filter((r) => r.health === 'err')).toEqual([]);
+  });
 
   it('refuses what production must refuse: development tokens, no token, reflection', async () => {
     expect((await fetch(`${url('HOST_PORT_TRIAGE')}/dev/tokens`, { method: 'POST' })).status).toBe(404);

@@ -2,10 +2,12 @@
 # The container test (`npm run test:containers`; .ci/run runs it after `npm test`): builds the
 # images (`npm run images`), starts docker-compose.yml with freshly generated secrets on its own
 # project name and host ports, waits until every health check passes, runs
-# suites/containers/compose.e2e.spec.ts against the published ports (CONTAINER_TESTS=1), then
+# suites/containers/compose.e2e.spec.ts against the published ports and inside the containers
+# (CONTAINER_TESTS=1, CT_COMPOSE), then
 # `docker compose down -v` and checks that no container, volume or network of the project is left.
 # Needs a Docker engine (.ci/run starts one). Host ports: CT_PORT_BASE (41) followed by the last
-# three digits of the default port (console 41300, intake 41051 gRPC and 41301, OIDC 41080, …);
+# three digits of the default port (console 41300, intake 41051 gRPC and 41301, OIDC 41080,
+# Prometheus 41090, …);
 # CT_SKIP_IMAGES=1 uses the images as they are.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -16,7 +18,7 @@ PROJECT="${CT_PROJECT:-callcenter-ct-$$}"
 B="${CT_PORT_BASE:-41}"
 export HOST_PORT_CONSOLE="${B}300" HOST_PORT_INTAKE_GRPC="${B}051" HOST_PORT_INTAKE="${B}301" HOST_PORT_TRIAGE="${B}302"
 export HOST_PORT_DISPATCH="${B}303" HOST_PORT_ANALYTICS="${B}304" HOST_PORT_OIDC="${B}080" HOST_PORT_KAFKA="${B}092" HOST_PORT_DB="${B}017"
-export HOST_PORT_PORTAL="${B}305"
+export HOST_PORT_PORTAL="${B}305" HOST_PORT_PROMETHEUS="${B}090"
 
 # Compose v2: the docker CLI plugin when there is one, else built once from the Go module proxy
 # into .cache/tools/bin (`go install …/cmd@v2` refuses: the module's go.mod has exclude directives).
@@ -44,8 +46,10 @@ WORK="$(mktemp -d /tmp/callcenter-ct.XXXXXX)"
 bash scripts/compose-secrets.sh "$WORK/env" 2>/dev/null
 dc() { "${COMPOSE[@]}" --progress "${CT_PROGRESS:-quiet}" -p "$PROJECT" -f "$ROOT/docker-compose.yml" --env-file "$WORK/env" "$@"; }
 label="com.docker.compose.project=$PROJECT"
+volumes_in_use=() # every volume the project's containers mount, anonymous ones too (they carry no label)
 leftovers() {
-  { docker ps -aq --filter "label=$label"; docker volume ls -q --filter "label=$label"; docker network ls -q --filter "label=$label"; } | wc -l
+  { docker ps -aq --filter "label=$label"; docker volume ls -q --filter "label=$label"; docker network ls -q --filter "label=$label"
+    for v in "${volumes_in_use[@]}"; do if docker volume inspect "$v" >/dev/null 2>&1; then echo "$v"; fi; done; } | wc -l
 }
 cleanup() {
   local rc=$?
@@ -74,10 +78,14 @@ source "$WORK/env"
 set +a
 export MOBILE_APP_API_KEY="$(sed -E 's/.*mobile-app=([^,]+).*/\1/' <<<"$INTAKE_API_KEYS")"
 export GRPCURL="$ROOT/.cache/tools/bin/grpcurl" CONTAINER_TESTS=1
+# The compose command of this project, for the checks run inside the containers (docker compose exec).
+CT_COMPOSE="$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' "${COMPOSE[@]}" -p "$PROJECT" -f "$ROOT/docker-compose.yml" --env-file "$WORK/env")"
+export CT_COMPOSE
 t2=$SECONDS
 npx jest --selectProjects e2e --runTestsByPath suites/containers/compose.e2e.spec.ts
 t_test=$((SECONDS - t2))
 
+mapfile -t volumes_in_use < <(docker inspect --format '{{range .Mounts}}{{if .Name}}{{.Name}}{{"\n"}}{{end}}{{end}}' $(docker ps -aq --filter "label=$label") | grep . || true)
 t3=$SECONDS
 dc down -v --remove-orphans --timeout 30 >&2
 t_down=$((SECONDS - t3))
