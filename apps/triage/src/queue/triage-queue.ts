@@ -5,7 +5,10 @@ import {
   EventEnvelope,
   EventRegistry,
   MongoEventStore,
+  PersonalDataVault,
   Projected,
+  ReporterDataErased,
+  ReporterDataErasedV1,
   followWithSnapshot,
   TopicTail,
   TOPICS,
@@ -13,7 +16,7 @@ import {
   triageEvents,
   TriageEnvelope,
 } from '@callcenter/events';
-import { EVENT_STORE, kafkaLogger, KAFKA, MONGO_DB, scrapedGauge } from '@callcenter/platform';
+import { EVENT_STORE, kafkaLogger, KAFKA, MONGO_DB, PERSONAL_DATA, scrapedGauge } from '@callcenter/platform';
 import { TriageCase, TriageCaseState, triageCaseDecider } from '../case/triage-case.decider';
 import { RecentReport } from '../suggestions';
 import { TriageRules } from '../triage.rules';
@@ -53,6 +56,7 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(MONGO_DB) db: Db,
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
     private readonly rules: TriageRules,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
   ) {
     this.recent = new RecentReports(rules.duplicates);
     this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
@@ -94,6 +98,8 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async apply(events: EventEnvelope[]): Promise<void> {
     for (const event of events) {
+      // An erasure made by another instance takes effect here at once (its keys' cache entries go).
+      if (event.type === ReporterDataErased.type) this.personalData.markErased((event.data as ReporterDataErasedV1).reportIds);
       if (!TRIAGE_EVENT_TYPES.has(event.type)) continue;
       const outcome = this.index.apply(event as TriageEnvelope);
       if (event.type === 'TriageCaseOpened') {

@@ -66,4 +66,15 @@ describe('the personal-data vault on the real database', () => {
       { type: 'ReportReceived', data: { reportId: kept, reporter: { name: MASKED }, description: 'plain' } },
     ]);
   });
+
+  it('keeps a key cached briefly in another process, which forgets it as soon as it hears of the erasure', async () => {
+    const id = uniqueName('report');
+    const sealed = (await vault().sealerFor(id, null, new Date()))!.seal('Wati');
+    const other = vault();
+    expect(await other.open(sealed)).toBe('Wati'); // cached now
+    await vault().erase([id], 'erasure-3', new Date());
+    expect(await other.open(sealed)).toBe('Wati'); // within KEY_CACHE_MS, until it hears
+    other.markErased([id]);
+    expect(await other.open(sealed)).toBe(ERASED);
+  });
 });

@@ -99,6 +99,11 @@ export class PersonalDataVault {
     for (const id of reportIds) this.remember(id, null);
   }
 
+  /** Another process erased these reports (ReporterDataErased seen on the topic): forget their keys now, not at the cache's expiry. */
+  markErased(reportIds: string[]): void {
+    for (const id of reportIds) this.remember(id, null);
+  }
+
   private keyOf(keyId: string): Promise<Buffer | null> {
     const cached = this.cache.get(keyId);
     if (cached && (cached.key === null || cached.until > Date.now())) return Promise.resolve(cached.key);
