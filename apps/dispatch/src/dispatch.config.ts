@@ -44,4 +44,9 @@ export class DispatchConfig extends PlatformConfig {
   @Min(1)
   @Max(10_080)
   DISPATCH_LIVE_LOOKBACK_MINUTES = 60;
+
+  /** The Polres's globally unique agency id: owner of EIDO documents and sender of CAP alerts (`callcenter@<id>`). */
+  @IsString()
+  @Matches(/^[a-z0-9.-]+$/, { message: 'DISPATCH_AGENCY_ID must be a domain-like id (a-z, 0-9, dots, dashes)' })
+  DISPATCH_AGENCY_ID = 'polres.example.id';
 }

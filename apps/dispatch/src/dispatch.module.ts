@@ -11,6 +11,8 @@ import { IncidentsHttpController } from './http/incidents.http.controller';
 import { UnitsHttpController } from './http/units.http.controller';
 import { UnitPositions } from './positions/unit-positions';
 import { DispatchTimers } from './timers/dispatch-timers';
+import { HandoffHttpController } from './handoff/handoff.http.controller';
+import { Handoffs } from './handoff/handoffs';
 import { OpenIncidentConsumer } from './triage-feed/open-incident.consumer';
 
 @Module({})
@@ -27,7 +29,7 @@ export class DispatchModule {
           registry: new EventRegistry(dispatchEvents),
         }),
       ],
-      controllers: [UnitsHttpController, IncidentsHttpController],
+      controllers: [UnitsHttpController, IncidentsHttpController, HandoffHttpController],
       providers: [
         { provide: DispatchRules, useValue: new DispatchRules(config) },
         UnitPositions,
@@ -36,6 +38,7 @@ export class DispatchModule {
         DispatchTopicProjector,
         OpenIncidentConsumer,
         DispatchTimers,
+        Handoffs,
         // The description and address come sealed from triage: opened in every answer (docs/privacy.md).
         { provide: APP_INTERCEPTOR, useClass: OpenPersonalDataInterceptor },
       ],

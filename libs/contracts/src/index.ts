@@ -8,6 +8,7 @@ export * from './jurisdiction';
 export * from './geo';
 export * from './triage/triage.dto';
 export * from './dispatch/dispatch.dto';
+export * from './dispatch/public-warning.dto';
 export * from './analytics/analytics.dto';
 export * from './text';
 export * from './incident-time';

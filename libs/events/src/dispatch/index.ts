@@ -14,6 +14,8 @@ import { UnitArrived } from './unit-arrived.event';
 import { IncidentResolved } from './incident-resolved.event';
 import { IncidentClosed } from './incident-closed.event';
 import { DispatchOverdue } from './dispatch-overdue.event';
+import { PublicWarningIssued } from './public-warning-issued.event';
+import { PublicWarningCancelled } from './public-warning-cancelled.event';
 
 export * from './unit-registered.event';
 export * from './unit-updated.event';
@@ -30,16 +32,22 @@ export * from './unit-arrived.event';
 export * from './incident-resolved.event';
 export * from './incident-closed.event';
 export * from './dispatch-overdue.event';
+export * from './public-warning-issued.event';
+export * from './public-warning-cancelled.event';
 
 /** Events of a unit's stream (streamId = unitId). */
 export const unitEvents = [UnitRegistered, UnitUpdated, UnitStatusChanged, UnitCommitted, UnitReleased];
 /** Events of an incident's stream (streamId = incidentId). */
 export const incidentEvents = [IncidentOpened, UnitAssigned, AssignmentAcknowledged, AssignmentDeclined, AssignmentTimedOut, UnitEnRoute, UnitArrived, IncidentResolved, IncidentClosed, DispatchOverdue];
-export const dispatchEvents = [...unitEvents, ...incidentEvents];
+/** Events of the register of public warnings (streamId = `public-warnings`). */
+export const publicWarningEvents = [PublicWarningIssued, PublicWarningCancelled];
+export const dispatchEvents = [...unitEvents, ...incidentEvents, ...publicWarningEvents];
 
 export type UnitEvent = DomainEventOf<(typeof unitEvents)[number]>;
 export type UnitEnvelope = EventOf<(typeof unitEvents)[number]>;
 export type IncidentEvent = DomainEventOf<(typeof incidentEvents)[number]>;
 export type IncidentEnvelope = EventOf<(typeof incidentEvents)[number]>;
 export const UNIT_EVENT_TYPES: ReadonlySet<string> = new Set(unitEvents.map((d) => d.type));
+export type PublicWarningEvent = DomainEventOf<(typeof publicWarningEvents)[number]>;
+export type PublicWarningEnvelope = EventOf<(typeof publicWarningEvents)[number]>;
 export const INCIDENT_EVENT_TYPES: ReadonlySet<string> = new Set(incidentEvents.map((d) => d.type));
