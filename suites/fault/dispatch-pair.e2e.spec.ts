@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
+import { dispatchEvents, EventEnvelope, EventRegistry, MongoEventStore, toKafkaMessage, TOPICS, UnitCommitted } from '@callcenter/events';
 import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 
 /**
@@ -98,7 +98,7 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
       expect((await viaA.post('/api/v1/units', { callSign, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
       units.push(callSign);
     }
-    const pool = await Promise.all(Array.from({ length: UNITS * 8 }, () => p1Incident()));
+    const pool = await Promise.all(Array.from({ length: UNITS * 10 }, () => p1Incident()));
     const holding = new Map<string, string>(); // unit → incident that holds it, as the dispatchers did it
     const next = () => pool.shift()!;
     /** A dispatcher on instance A gives the unit a new P1 (the first time, or after the last one was called off). */
@@ -114,11 +114,11 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
     };
 
     say('assigning with the broker up');
-    for (let round = 0; round < 3; round++) {
-      for (const unitId of units) {
-        await move(unitId);
-        await sleep(150); // spread over instance B's timer ticks
-      }
+    for (let round = 0; round < 6; round++) {
+      // Several dispatchers at once: the relay publishes their units' commits and their incidents'
+      // assignments in separate rounds, which B's board applies (and its timers see) in between.
+      await Promise.all(units.map((unitId) => move(unitId)));
+      await sleep(150);
     }
     say('broker outage, assignments go on');
     const outage = run('bash', ['infra/bin/infra', 'restart-kafka'], { env: process.env, timeout: 120_000 });
@@ -160,5 +160,22 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
       const last = (await streamEvents(unitId)).filter((e) => e.type === 'UnitCommitted' || e.type === 'UnitReleased').at(-1);
       expect(last).toMatchObject({ type: 'UnitCommitted', data: { incidentId: holding.get(unitId) } });
     }
+  });
+
+  it('still releases a real orphan (a crash between the unit\'s and the incident\'s append) once, after the grace', async () => {
+    const callSign = `PATROL-${uniqueName('O').split('-')[1].toUpperCase()}`;
+    expect((await viaA.post('/api/v1/units', { callSign, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
+    const incidentId = await p1Incident();
+    // What a dispatch instance killed between the two appends leaves: the unit committed, the incident not.
+    const store = new MongoEventStore(mongo.db(`${prefix}_dispatch`), { producer: 'dispatch', topic: TOPICS.dispatch, registry: new EventRegistry(dispatchEvents) });
+    const { version } = await store.readStream(callSign);
+    const committedAt = new Date().toISOString();
+    await store.append(callSign, version, [UnitCommitted({ unitId: callSign, incidentId, reportId: randomUUID(), committedAt })], { actor: 'dsp-andi', correlationId: uniqueName('corr'), now: new Date() });
+    const released = await eventually(() => streamEvents(callSign), (events) => events.some((e) => e.type === 'UnitReleased'), (GRACE_SECONDS + 25) * 1000);
+    await sleep(2_000);
+    const releases = (await streamEvents(callSign)).filter((e) => e.type === 'UnitReleased');
+    expect(releases).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ reason: 'ORPHANED', incidentId }) })]);
+    expect(Date.parse(released.find((e) => e.type === 'UnitReleased')!.recordedAt) - Date.parse(committedAt)).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000);
+    expect((await viaB.post(`/api/v1/incidents/${incidentId}/assign`, { unitId: callSign })).status).toBe(200);
   });
 });

@@ -35,6 +35,8 @@ type Meta = Omit<CommandMetadata, 'now'>;
 @Injectable()
 export class Dispatching {
   private readonly logger = new Logger(Dispatching.name);
+  /** Orphans the store confirmed, by `<unit>#<incident>`: when this instance first saw it (its own clock). */
+  private readonly orphanSuspects = new Map<string, number>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
@@ -201,23 +203,34 @@ export class Dispatching {
 
   /**
    * Releases a unit the board suspects is orphaned, only if the event store agrees: the unit's
-   * stream still commits it to the incident (for longer than the grace, by this clock) and the
-   * incident's stream does not hold it. The board of one instance may lag behind another's commands
-   * (Kafka outage, a late event, clock skew); the streams do not. Otherwise the board is corrected
-   * from the store, so the suspicion does not come back every tick.
+   * stream commits it to the incident and the incident's stream does not hold it, and both still
+   * say so a grace period after this instance first found them so. The board of one instance may
+   * lag behind another's commands (Kafka outage, a late event); the streams do not. The grace is
+   * timed here, on this instance's own clock, not from the commitment's time written by another
+   * instance's clock (which may run behind or ahead): it covers the other instance's second append
+   * (the incident's assignment, or the unit's release after a resolution) still in flight.
+   * What the store says also corrects the board, so a false suspicion does not come back each tick.
    */
-  async releaseOrphan(unitId: string, incidentId: string, now = new Date()): Promise<boolean> {
+  async releaseOrphan(unitId: string, incidentId: string, now = Date.now()): Promise<boolean> {
     const [unit, incident] = await Promise.all([this.store.load(unitId, unitFold), this.store.readStream(incidentId)]);
-    const unitState = unit.state;
     const incidentState = incident.events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
-    this.boards.acceptUnit(unitState, unit.version);
+    this.boards.acceptUnit(unit.state, unit.version);
     this.boards.acceptIncident(incidentState, incident.version);
-    const committed = unitState.status !== 'UNREGISTERED' && unitState.assignment?.incidentId === incidentId ? unitState.assignment : null;
-    if (!committed || now.getTime() - Date.parse(committed.since) < this.rules.orphanGraceMs) return false;
-    if (holdsUnit(incidentState, unitId)) {
-      this.logger.warn(`${unitId} looked orphaned from ${incidentId} on this board, but the incident holds it: not released`);
+    const key = `${unitId}#${incidentId}`;
+    const committed = unit.state.status !== 'UNREGISTERED' && unit.state.assignment?.incidentId === incidentId;
+    if (!committed || holdsUnit(incidentState, unitId)) {
+      if (committed) this.logger.warn(`${unitId} looked orphaned from ${incidentId} on this board, but the incident holds it: not released`);
+      this.orphanSuspects.delete(key);
       return false;
     }
+    const since = this.orphanSuspects.get(key);
+    // A suspicion left long ago (the board stopped suspecting) starts over rather than counting.
+    if (since === undefined || now - since > 4 * this.rules.orphanGraceMs) {
+      this.orphanSuspects.set(key, now);
+      return false;
+    }
+    if (now - since < this.rules.orphanGraceMs) return false;
+    this.orphanSuspects.delete(key);
     await this.releaseUnit(unitId, incidentId, 'ORPHANED', this.systemMeta('orphan', unitId));
     return true;
   }
