@@ -24,6 +24,8 @@ export class IntakeModule {
           topic: TOPICS.intake,
           consumes: [TOPICS.triage, TOPICS.dispatch],
           registry: new EventRegistry(intakeEvents),
+          // Accepting a report needs the database only: start and be ready without Kafka.
+          lazyKafka: true,
         }),
       ],
       controllers: [ReportIntakeGrpcController],

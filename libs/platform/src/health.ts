@@ -1,9 +1,9 @@
-import { Controller, Get, Inject, Injectable } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Admin } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { HEALTH_KAFKA_ADMIN, MONGO_DB } from './tokens';
+import { HEALTH_KAFKA_ADMIN, LAZY_KAFKA, MONGO_DB } from './tokens';
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -42,11 +42,18 @@ export class InfrastructureHealth {
   }
 }
 
-/** Liveness: the process answers. Readiness: its database and Kafka answer too. */
+/**
+ * Liveness: the process answers. Readiness: its database and Kafka answer too; only the database
+ * for a service that connects to Kafka lazily (intake accepts reports while Kafka is away).
+ */
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthCheckService, private readonly infrastructure: InfrastructureHealth) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly infrastructure: InfrastructureHealth,
+    @Optional() @Inject(LAZY_KAFKA) private readonly lazyKafka = false,
+  ) {}
 
   @Get('live')
   @HealthCheck()
@@ -57,6 +64,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.infrastructure.database(), () => this.infrastructure.kafka()]);
+    return this.health.check(
+      this.lazyKafka ? [() => this.infrastructure.database()] : [() => this.infrastructure.database(), () => this.infrastructure.kafka()],
+    );
   }
 }

@@ -36,6 +36,7 @@ import {
   EVENT_STORE,
   HEALTH_KAFKA_ADMIN,
   KAFKA,
+  LAZY_KAFKA,
   MONGO_CLIENT,
   MONGO_DB,
   PERSONAL_DATA,
@@ -51,6 +52,12 @@ export interface PlatformOptions {
   /** Topics this service reads; created if missing so a consumer can start before their writer. */
   consumes?: string[];
   registry?: EventRegistry;
+  /**
+   * Connect to Kafka in the background after start-up, and be ready once the database answers
+   * (intake: accepting a report needs only its database; the relay publishes what was stored once
+   * Kafka is there). Without it a service needs Kafka to start and to be ready.
+   */
+  lazyKafka?: boolean;
 }
 
 async function retry<T>(what: string, attempts: number, fn: () => Promise<T>): Promise<T> {
@@ -75,17 +82,45 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
     @Inject(EVENT_PRODUCER) private readonly producer: Producer,
     @Inject(MONGO_CLIENT) private readonly mongo: MongoClient,
     @Inject('PLATFORM_TOPICS') private readonly topics: string[],
+    @Inject(LAZY_KAFKA) private readonly lazyKafka: boolean,
     @Optional() @Inject(EVENT_STORE) private readonly store?: MongoEventStore,
   ) {}
 
+  private stopping = false;
+  private connecting?: Promise<void>;
+
   async onModuleInit() {
-    await ensureTopics(this.admin, this.topics.map((topic) => ({ topic })), this.config.TOPIC_PARTITIONS);
+    if (!this.lazyKafka) await ensureTopics(this.admin, this.topics.map((topic) => ({ topic })), this.config.TOPIC_PARTITIONS);
     if (this.store) {
       await this.store.ensureIndexes();
     }
   }
 
   onApplicationBootstrap() {
+    if (this.lazyKafka) this.connecting = this.connectKafkaInBackground();
+    else this.startRelay();
+  }
+
+  /** Until it succeeds or the service stops: topics, then the producer, then the relay. */
+  private async connectKafkaInBackground() {
+    const logger = kafkaLogger('Backbone');
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.admin.connect();
+        await ensureTopics(this.admin, this.topics.map((topic) => ({ topic })), this.config.TOPIC_PARTITIONS);
+        if (this.store) await this.producer.connect();
+        if (this.stopping) return;
+        this.startRelay();
+        if (attempt > 1) logger.log(`Kafka reached after ${attempt} attempts; publishing what was stored meanwhile`);
+        return;
+      } catch (e) {
+        if (attempt === 1 || attempt % 10 === 0) logger.warn(`Kafka not reachable yet (attempt ${attempt}); reports are stored and published once it is: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+      }
+    }
+  }
+
+  private startRelay() {
     if (!this.store) return;
     this.relay = new OutboxRelay(this.store, this.producer, {
       recoveryIntervalMs: this.config.OUTBOX_RECOVERY_INTERVAL_MS,
@@ -97,6 +132,7 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
 
   /** The relay finishes its batch before Kafka and the database close. */
   async beforeApplicationShutdown() {
+    this.stopping = true;
     await this.relay?.stop();
   }
 
@@ -116,6 +152,7 @@ export class PlatformModule {
       { provide: PLATFORM_CONFIG, useValue: config },
       { provide: SERVICE_NAME, useValue: service },
       { provide: 'PLATFORM_TOPICS', useValue: topics },
+      { provide: LAZY_KAFKA, useValue: options.lazyKafka ?? false },
       {
         provide: MONGO_CLIENT,
         useFactory: async () => {
@@ -153,7 +190,7 @@ export class PlatformModule {
             ...kafkaSecurity(config),
           });
           const admin = kafka.admin();
-          await retry('kafka', 15, () => admin.connect());
+          if (!options.lazyKafka) await retry('kafka', 15, () => admin.connect());
           return admin;
         },
       },
@@ -163,7 +200,7 @@ export class PlatformModule {
           const producer = createEventProducer(kafka);
           // Only a service with a topic of its own writes events. An idempotent producer asks the
           // broker for a producer id, which ACLs grant only to a principal allowed to write somewhere.
-          if (options.topic) await retry('kafka', 10, () => producer.connect());
+          if (options.topic && !options.lazyKafka) await retry('kafka', 10, () => producer.connect());
           return producer;
         },
         inject: [KAFKA],

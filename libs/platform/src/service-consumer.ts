@@ -10,6 +10,8 @@ export interface ServiceConsumerOptions {
   registry: EventRegistry;
   /** See EventConsumerOptions.streamsConcurrently. */
   streamsConcurrently?: number;
+  /** Start without waiting for Kafka, and keep trying until it answers (a service with lazyKafka). */
+  startInBackground?: boolean;
 }
 
 /**
@@ -19,12 +21,33 @@ export interface ServiceConsumerOptions {
  */
 export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: EventConsumer;
+  private stopped = false;
 
   protected constructor(private readonly kafka: Kafka, private readonly options: ServiceConsumerOptions) {}
 
   protected abstract handle(event: EventEnvelope): Promise<void>;
 
   async onApplicationBootstrap() {
+    if (!this.options.startInBackground) return this.startConsumer();
+    void this.startUntilConnected();
+  }
+
+  private async startUntilConnected() {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.startConsumer();
+        return;
+      } catch (e) {
+        const failed = this.consumer;
+        this.consumer = undefined;
+        await failed?.stop().catch(() => undefined);
+        if (attempt === 1 || attempt % 10 === 0) kafkaLogger(this.constructor.name).warn(`cannot start yet (attempt ${attempt}): ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+      }
+    }
+  }
+
+  private async startConsumer() {
     const { group } = this.options;
     this.consumer = new EventConsumer({
       kafka: this.kafka,
@@ -42,6 +65,7 @@ export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModul
   }
 
   async onModuleDestroy() {
+    this.stopped = true;
     await this.consumer?.stop();
   }
 }

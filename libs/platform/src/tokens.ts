@@ -7,5 +7,7 @@ export const EVENT_PRODUCER = Symbol('EVENT_PRODUCER');
 export const HEALTH_KAFKA_ADMIN = Symbol('HEALTH_KAFKA_ADMIN');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
+/** Whether Kafka is connected after start-up and left out of readiness (PlatformOptions.lazyKafka). */
+export const LAZY_KAFKA = Symbol('LAZY_KAFKA');
 /** The PersonalDataVault (libs/events personal-data): seals and opens reporters' personal data. */
 export const PERSONAL_DATA = Symbol('PERSONAL_DATA');

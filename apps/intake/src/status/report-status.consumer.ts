@@ -15,6 +15,8 @@ export class ReportStatusConsumer extends ServiceConsumer {
       topics: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch],
       registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
       streamsConcurrently: 50,
+      // Intake starts without Kafka: the reporter's status follows once Kafka answers.
+      startInBackground: true,
     });
   }
 
