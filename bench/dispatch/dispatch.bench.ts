@@ -775,6 +775,8 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
       version = 2;
     }
     board.loadUnit({ state: state as Unit, version });
+    // Positions live in the latest-position read model, not in the unit's events.
+    if (u.report?.latitude !== undefined) board.applyPosition(u.callSign, { position: { latitude: u.report.latitude, longitude: u.report.longitude! }, reportedAt: at });
   }
   const incidents: Incident[] = forwards.map((e, i) => {
     const incidentId = incidentIdFor(e.data.reportId);
