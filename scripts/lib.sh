@@ -59,3 +59,12 @@ ensure_prometheus() {
   say "installing Debian's prometheus (apt-get)"
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
 }
+
+# Debian's xmllint (libxml2-utils) for the dispatch hand-off tests: it validates CAP alerts against
+# OASIS's CAP-v1.2.xsd (XMLLINT_BIN points elsewhere).
+ensure_xmllint() {
+  if [[ -x "${XMLLINT_BIN:-/usr/bin/xmllint}" ]]; then return 0; fi
+  if [[ "$(id -u)" != 0 ]]; then say "xmllint is missing: install Debian's libxml2-utils package (as root: apt-get install libxml2-utils), or set XMLLINT_BIN"; return 1; fi
+  say "installing Debian's libxml2-utils (apt-get)"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils >&2
+}

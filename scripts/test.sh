@@ -14,6 +14,7 @@ ensure_built
 ensure_grpc_tools
 ensure_chromium
 ensure_prometheus
+ensure_xmllint
 say "type-checking (tsc --noEmit)"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p apps/console/web/tsconfig.json --noEmit
