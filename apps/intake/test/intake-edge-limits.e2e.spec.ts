@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import {
@@ -33,6 +34,7 @@ describe('intake edge limits (two instances, real database)', () => {
     INTAKE_MAX_IN_FLIGHT_PER_CONNECTION: '4',
     INTAKE_MAX_WATCHES_PER_CALLER: '2',
     INTAKE_WATCH_MAX_SECONDS: '3',
+    INTAKE_GRPC_MAX_CONCURRENT_STREAMS: '16',
   };
   let services: RunningService[] = [];
   let mongo: MongoClient;
@@ -73,6 +75,19 @@ describe('intake edge limits (two instances, real database)', () => {
     if (refused.code === grpc.status.RESOURCE_EXHAUSTED) {
       expect(refused.details).toMatch(/rate limit of 2\/s submissions for hotline-110 exceeded; retry in \d+ ms/);
       expect(Number(refused.metadata.get('grpc-retry-pushback-ms')[0])).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('tells every client connection how many calls it may have open at once (HTTP/2 SETTINGS)', async () => {
+    const session = connect(`http://127.0.0.1:${GRPC[0]}`);
+    try {
+      const settings = await new Promise<{ maxConcurrentStreams?: number }>((ok, fail) => {
+        session.once('remoteSettings', ok);
+        session.once('error', fail);
+      });
+      expect(settings.maxConcurrentStreams).toBe(16);
+    } finally {
+      session.destroy();
     }
   });
 
