@@ -4,13 +4,15 @@ import { DomainEvent, EventEnvelope, ReportClassified, TriageCaseOpened, TriageC
 import { readCorpus } from './corpus';
 import { defaultTrainingSet } from './default-training';
 import { SuggestionModel, trainSuggestionModel } from './suggestion-model';
+import { shadowSuggestions } from './shadow-suggestions';
 import { TrainingLog } from './training-log';
 
 /**
- * Issue 18, "learning works": a day of the triage log in which operators reclassify every fallen
+ * Issue 18, "learning works" and "shadow mode": a day of the triage log in which operators reclassify every fallen
  * tree blocking a road as LAINNYA (here the city's parks office clears them, not a disaster
  * response), while the base model calls it BENCANA. A model trained on that log suggests LAINNYA
- * for a fallen-tree report it has never seen.
+ * for a fallen-tree report it has never seen. Shadow mode replays the same day: the live model
+ * reproduces its own suggestions exactly, the learnt one shows where and how it differs.
  */
 const DAY = '2026-11-30';
 let seq = 0;
@@ -31,7 +33,9 @@ function envelope<T extends string, D>(event: DomainEvent<T, D>, streamId: strin
   };
 }
 
-function opened(reportId: string, description: string, at: string, suggested: Category): EventEnvelope {
+/** A case opened with the live suggestion of the base model, as triage records it. */
+function opened(reportId: string, description: string, at: string): EventEnvelope {
+  const live = base.suggest({ description, categoryHint: null, channel: 'HOTLINE', peopleInjured: 0 });
   const data: TriageCaseOpenedV1 = {
     reportId,
     trackingCode: `TRK-${reportId}`,
@@ -45,8 +49,8 @@ function opened(reportId: string, description: string, at: string, suggested: Ca
     peopleInjured: 0,
     peopleInvolved: 1,
     callerRef: null,
-    suggestion: { category: suggested, priority: 'P2', reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
-    suggestionModel: 'base',
+    suggestion: { category: live.category, priority: live.priority, reasons: live.reasons, duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
+    suggestionModel: live.modelVersion,
   };
   return envelope(TriageCaseOpened(data), reportId, 1, at, 'system');
 }
@@ -72,15 +76,15 @@ function dayOfTheLog(): EventEnvelope[] {
   everyday.forEach((r, i) => {
     // These operators are consistent: a fallen tree among the everyday reports is LAINNYA too.
     const label = isFallenTree(r.description) ? { category: 'LAINNYA' as const, priority: 'P3' as const } : r;
-    events.push(opened(`r-${i}`, r.description, at(i % 1440), r.category), classified(`r-${i}`, label.category, label.priority, at((i % 1440) + 1)));
+    events.push(opened(`r-${i}`, r.description, at(i % 1440)), classified(`r-${i}`, label.category, label.priority, at((i % 1440) + 1)));
   });
   fallenTrees.forEach((text, i) => {
     const id = `tree-${i}`;
     // The operator first accepts the suggestion, then corrects it: the last decision is the label.
-    events.push(opened(id, text, at(i * 20), 'BENCANA'), classified(id, 'BENCANA', 'P2', at(i * 20 + 1)), classified(id, 'LAINNYA', 'P3', at(i * 20 + 2), 4));
+    events.push(opened(id, text, at(i * 20)), classified(id, 'BENCANA', 'P2', at(i * 20 + 1)), classified(id, 'LAINNYA', 'P3', at(i * 20 + 2), 4));
   });
   // Outside the period: would teach the opposite if the period were ignored.
-  events.push(opened('old', 'pohon tumbang menutup jalan', '2026-10-01T00:00:00.000Z', 'BENCANA'), classified('old', 'BENCANA', 'P1', '2026-10-01T00:01:00.000Z'));
+  events.push(opened('old', 'pohon tumbang menutup jalan', '2026-10-01T00:00:00.000Z'), classified('old', 'BENCANA', 'P1', '2026-10-01T00:01:00.000Z'));
   return events;
 }
 
@@ -108,6 +112,26 @@ describe('learning from operators (a generated triage log)', () => {
     expect(s.category).toBe('LAINNYA');
     expect(s.words.join(' ')).toMatch(/pohon|tumbang/);
     expect(s.modelVersion).not.toBe(base.version);
+  });
+
+  it('shadow mode with the live model reproduces every live suggestion of the day exactly', () => {
+    const shadow = shadowSuggestions(log.decidedCases(), base);
+    expect(shadow.cases).toBe(reports.length);
+    expect(shadow.selfCheck).toEqual({ cases: reports.length, reproduced: reports.length, differing: [] });
+    expect(shadow.changed).toEqual([]);
+    expect(shadow.candidate.category.agreement).toBe(shadow.live.category.agreement);
+    expect(shadow.live.models).toEqual([base.version]);
+  });
+
+  it('shadow mode with the learnt model shows where it differs, and that it agrees more with the operators', () => {
+    const shadow = shadowSuggestions(log.decidedCases(), learnt);
+    expect(shadow.selfCheck.cases).toBe(0);
+    expect(shadow.changed.length).toBeGreaterThan(0);
+    expect(shadow.changed.filter((c) => c.reportId.startsWith('tree-'))).toContainEqual(
+      expect.objectContaining({ decided: 'LAINNYA', live: 'BENCANA', candidate: 'LAINNYA' }),
+    );
+    expect(shadow.candidate.category.agreement).toBeGreaterThan(shadow.live.category.agreement);
+    expect(shadow.candidate.category.confusion.LAINNYA.LAINNYA).toBeGreaterThan(shadow.live.category.confusion.LAINNYA.LAINNYA);
   });
 
   it('still suggests what operators did not change', () => {

@@ -2,13 +2,11 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createKafka, EventRegistry, replay, TOPICS, triageEvents } from '@callcenter/events';
-import { kafkaSecurity, loadConfig } from '@callcenter/platform';
-import { TriageConfig } from '../triage.config';
+import { TOPICS } from '@callcenter/events';
 import { readCorpus } from './corpus';
 import { DEFAULT_TRAINING_SOURCE, defaultTrainingSet } from './default-training';
 import { LabelledReport, SuggestionModelArtefact, trainSuggestionModel } from './suggestion-model';
-import { TrainingLog } from './training-log';
+import { logPeriod, readTriageLog } from './triage-log.reader';
 
 const USAGE = `usage: npm run suggestions:train -- --from <ISO time> --to <ISO time> [--out <file or folder>]
        npm run suggestions:train -- --corpus <folder of *.jsonl> [--out <file or folder>]
@@ -21,27 +19,6 @@ catalogue (how the committed default is made). Writes suggestions-<version>.json
 function refuse(message: string): never {
   process.stderr.write(`suggestions:train: ${message}\n\n${USAGE}\n`);
   process.exit(2);
-}
-
-function isoArgument(name: string, value: string | undefined): string {
-  if (!value) refuse(`--${name} is required`);
-  if (Number.isNaN(Date.parse(value))) refuse(`--${name} ${JSON.stringify(value)} is not an ISO 8601 time`);
-  return new Date(value).toISOString();
-}
-
-/** Reads the whole triage topic once (a throw-away consumer group) and keeps the period's labelled cases. */
-async function fromEventLog(from: string, to: string): Promise<LabelledReport[]> {
-  const config = loadConfig(TriageConfig);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'triage-suggestions-train', ...kafkaSecurity(config) });
-  const log = new TrainingLog({ from, to });
-  const progress = await replay({
-    kafka,
-    topics: [TOPICS.triage],
-    registry: new EventRegistry(triageEvents),
-    handle: async (event) => log.add(event),
-  });
-  process.stderr.write(`read ${progress.done} events of ${TOPICS.triage} in ${(progress.elapsedMs / 1000).toFixed(1)} s\n`);
-  return log.labelledReports();
 }
 
 function write(artefact: SuggestionModelArtefact, out: string): string {
@@ -66,10 +43,10 @@ async function main() {
     reports = defaultTrainingSet(readCorpus(values.corpus));
     source = DEFAULT_TRAINING_SOURCE;
   } else {
-    const from = isoArgument('from', values.from);
-    const to = isoArgument('to', values.to);
-    if (Date.parse(from) >= Date.parse(to)) refuse('--from must be before --to');
-    reports = await fromEventLog(from, to);
+    const period = logPeriod(values.from, values.to);
+    if (typeof period === 'string') refuse(period);
+    const { from, to } = period;
+    reports = (await readTriageLog(period)).labelledReports();
     source = `operators' classifications of cases opened ${from} – ${to} on ${TOPICS.triage}`;
   }
   if (reports.length === 0) refuse('no classified reports to learn from in that period');

@@ -3,9 +3,12 @@ import type { EventEnvelope, ReportClassifiedV1, ReportForwardedForDispatchV1, T
 import { LabelledReport } from './suggestion-model';
 
 /** A case in the log: what was reported, and the last category and priority an operator set. */
-interface CaseSeen {
+export interface CaseSeen {
+  reportId: string;
   openedAt: string;
   report: Omit<LabelledReport, 'category' | 'priority'>;
+  /** What triage suggested when the case opened, and with which model (absent before issue 18). */
+  live: { category: Category; priority: Priority; model: string | null };
   label: { category: Category; priority: Priority } | null;
 }
 
@@ -25,7 +28,9 @@ export class TrainingLog {
         const d = event.data as TriageCaseOpenedV1;
         const known = this.cases.get(d.reportId);
         this.cases.set(d.reportId, {
+          reportId: d.reportId,
           openedAt: event.occurredAt,
+          live: { category: d.suggestion.category, priority: d.suggestion.priority, model: d.suggestionModel ?? null },
           report: { description: d.description, categoryHint: d.categoryHint, channel: d.channel, peopleInjured: d.peopleInjured },
           label: known?.label ?? null,
         });
@@ -44,14 +49,33 @@ export class TrainingLog {
     }
   }
 
-  labelledReports(): LabelledReport[] {
+  /**
+   * Descriptions travel sealed (personal data, docs/privacy.md); the reader opens those it will
+   * use. A case whose reporter's data was erased is forgotten: there is nothing left to learn from.
+   */
+  async openDescriptions(open: (sealed: string) => Promise<string>, erased: string, batch = 200): Promise<void> {
+    const decided = this.decidedCases();
+    for (let i = 0; i < decided.length; i += batch) {
+      await Promise.all(
+        decided.slice(i, i + batch).map(async (c) => {
+          const text = await open(c.report.description);
+          if (text === erased) this.cases.delete(c.reportId);
+          else c.report.description = text;
+        }),
+      );
+    }
+  }
+
+  /** The cases opened in the period that an operator classified, by report id. */
+  decidedCases(): (CaseSeen & { label: NonNullable<CaseSeen['label']> })[] {
     const from = Date.parse(this.period.from);
     const to = Date.parse(this.period.to);
-    const out: LabelledReport[] = [];
-    for (const [, c] of [...this.cases.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const at = Date.parse(c.openedAt);
-      if (c.label && at >= from && at < to) out.push({ ...c.report, ...c.label });
-    }
-    return out;
+    return [...this.cases.values()]
+      .filter((c): c is CaseSeen & { label: NonNullable<CaseSeen['label']> } => c.label !== null && Date.parse(c.openedAt) >= from && Date.parse(c.openedAt) < to)
+      .sort((a, b) => (a.reportId < b.reportId ? -1 : a.reportId > b.reportId ? 1 : 0));
+  }
+
+  labelledReports(): LabelledReport[] {
+    return this.decidedCases().map((c) => ({ ...c.report, ...c.label }));
   }
 }
