@@ -5,9 +5,10 @@
 # suites/containers/compose.e2e.spec.ts against the published ports and inside the containers
 # (CONTAINER_TESTS=1, CT_COMPOSE), then
 # `docker compose down -v` and checks that no container, volume or network of the project is left.
-# Needs a Docker engine (.ci/run starts one). Host ports: CT_PORT_BASE (41) followed by the last
-# three digits of the default port (console 41300, intake 41051 gRPC and 41301, OIDC 41080,
-# Prometheus 41090, …);
+# Needs a Docker engine (.ci/run starts one). Host ports: CT_PORT_BASE (31) followed by the last
+# three digits of the default port (console 31300, intake 31051 gRPC and 31301, OIDC 31080,
+# Prometheus 31090, …), below Linux's ephemeral range (32768–60999), where a busy machine's
+# outgoing connections took 41302 from under `up` twice;
 # CT_SKIP_IMAGES=1 uses the images as they are.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -15,7 +16,7 @@ ensure_node
 ensure_grpc_tools
 
 PROJECT="${CT_PROJECT:-callcenter-ct-$$}"
-B="${CT_PORT_BASE:-41}"
+B="${CT_PORT_BASE:-31}"
 export HOST_PORT_CONSOLE="${B}300" HOST_PORT_INTAKE_GRPC="${B}051" HOST_PORT_INTAKE="${B}301" HOST_PORT_TRIAGE="${B}302"
 export HOST_PORT_DISPATCH="${B}303" HOST_PORT_ANALYTICS="${B}304" HOST_PORT_OIDC="${B}080" HOST_PORT_KAFKA="${B}092" HOST_PORT_DB="${B}017"
 export HOST_PORT_PORTAL="${B}305" HOST_PORT_PROMETHEUS="${B}090"
