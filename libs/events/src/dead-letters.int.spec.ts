@@ -94,10 +94,10 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     });
     consumers.push(consumer);
     await consumer.start();
-    await producer.send({ topic, messages: [toKafkaMessage(event('poison', 1, 'ReportReceived'))] });
+    await producer.send({ topic, messages: [toKafkaMessage(event('poison', 1, 'ReportClaimed'))] });
     const [logged] = await eventually(async () => errors.filter((e) => e.message.startsWith('dead-lettered')), (e) => e.length === 1);
     expect(logged.context).toMatchObject({
-      group: groupId, topic, key: 'poison', eventType: 'ReportReceived', reason: 'handler-failed', attempts: 2,
+      group: groupId, topic, key: 'poison', eventType: 'ReportClaimed', reason: 'handler-failed', attempts: 2,
       error: "TypeError: Cannot read properties of undefined (reading 'reportId')",
     });
     const counted = (await consumerMetrics.deadLettered.get()).values.find((v) => v.labels.group === groupId && v.labels.reason === 'handler-failed');
