@@ -23,7 +23,14 @@ export type Allowance = 'submissions' | 'status';
 /** The window of the shared counters: the allowance is twice the rate per two seconds. */
 const WINDOW_SECONDS = 2;
 /** A shared counter that does not answer by then is skipped for this process' own (the insurance). */
-const SHARED_COUNTER_TIMEOUT_MS = 1_000;
+export const SHARED_COUNTER_TIMEOUT_MS = 1_000;
+
+interface Limiter {
+  /** The process' own counter: all there is without a database, the fallback with one. */
+  own: RateLimiterAbstract;
+  /** The counter all instances share, in the database. */
+  shared?: RateLimiterAbstract;
+}
 
 /**
  * A rate limit that holds across intake instances: one counter per calling system and window in
@@ -32,24 +39,36 @@ const SHARED_COUNTER_TIMEOUT_MS = 1_000;
  * of the same size (the submission itself then fails UNAVAILABLE anyway). Without a database (unit
  * tests) the process' own counter is all there is.
  */
-function limiter(name: Allowance, perSecond: number, db?: Db): RateLimiterAbstract {
+function limiter(name: Allowance, perSecond: number, db?: Db): Limiter {
   const size = { points: perSecond * WINDOW_SECONDS, duration: WINDOW_SECONDS };
   const own = new RateLimiterMemory({ ...size, keyPrefix: name });
-  if (!db) return own;
-  return new RateLimiterMongo({
-    ...size,
-    keyPrefix: name,
-    tableName: 'rate_limits',
-    // A database outage must not hold every call for the driver's server selection timeout.
-    storeClient: db.client.db(db.databaseName, { timeoutMS: SHARED_COUNTER_TIMEOUT_MS }),
-    insuranceLimiter: own,
-  });
+  if (!db) return { own };
+  return { own, shared: new RateLimiterMongo({ ...size, keyPrefix: name, tableName: 'rate_limits', storeClient: db, insuranceLimiter: own }) };
+}
+
+/**
+ * Consumes one point: from the shared counter, or, when the database has not answered within
+ * SHARED_COUNTER_TIMEOUT_MS (an outage holds a call for the driver's server selection timeout),
+ * from the process' own. Rejects with RateLimiterRes when over the allowance.
+ */
+async function consume({ own, shared }: Limiter, key: string): Promise<RateLimiterRes> {
+  if (!shared) return own.consume(key);
+  const attempt = shared.consume(key);
+  attempt.catch(() => undefined); // answered after the deadline: nobody waits for it any more
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHARED_COUNTER_TIMEOUT_MS)));
+  try {
+    const first = await Promise.race([attempt, late]);
+    return first === 'late' ? own.consume(key) : first;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Who is calling, whether they may act as the source system they name, and whether they are over their rate. */
 @Injectable()
 export class CallingSystems {
-  private readonly limiters: Record<Allowance, RateLimiterAbstract>;
+  private readonly limiters: Record<Allowance, Limiter>;
   private readonly rates: Record<Allowance, number>;
 
   constructor(
@@ -81,7 +100,7 @@ export class CallingSystems {
   /** RESOURCE_EXHAUSTED, with the wait in the message and as `grpc-retry-pushback-ms`, once the caller is over its rate. */
   async admit(caller: string, allowance: Allowance = 'submissions'): Promise<void> {
     try {
-      await this.limiters[allowance].consume(caller);
+      await consume(this.limiters[allowance], caller);
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       throw new RpcException({
