@@ -120,8 +120,12 @@ export class TopicTail {
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
+        // A batch fetched again after a rejoin (one still in hand when the group rebalanced) starts
+        // below this tail's position: what was handed over already is not handed over twice.
+        const from = BigInt(this.next.get(`${batch.topic}/${batch.partition}`) ?? '0');
+        const messages = batch.messages.filter((m) => BigInt(m.offset) >= from);
         const accepted: { event: EventEnvelope; message: KafkaMessage }[] = [];
-        for (const message of batch.messages) {
+        for (const message of messages) {
           try {
             let event = fromKafkaMessage(message);
             assertTopicOwner(batch.topic, event, headerString(message.headers, HEADERS.producer), this.options.topicOwners ?? TOPIC_OWNERS);
@@ -132,7 +136,7 @@ export class TopicTail {
             await this.refuse(batch.topic, batch.partition, message, e, reasonOf(e));
           }
         }
-        const last = batch.messages[batch.messages.length - 1];
+        const last = messages[messages.length - 1];
         if (!last) return;
         await this.deliver(accepted, { topic: batch.topic, partition: batch.partition, offset: last.offset });
         this.next.set(`${batch.topic}/${batch.partition}`, String(BigInt(last.offset) + 1n));
