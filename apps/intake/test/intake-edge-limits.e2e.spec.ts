@@ -2,6 +2,7 @@ import { connect } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import {
+  eventually,
   grpcCall,
   intakeClient,
   intakeMetadata,
@@ -125,7 +126,13 @@ describe('intake edge limits (two instances, real database)', () => {
       w.on('error', ok);
     });
     expect(watched.code).toBe(grpc.status.NOT_FOUND);
-    const byCode = await grpcCall<any>(b, 'GetReportStatus', { tracking_code: mine.tracking_code }, intakeMetadata(SMS_KEY)).catch((e) => e);
+    // A tracking code is found once the status consumer has projected the report (it lags by the relay and Kafka).
+    const byCode = await eventually(
+      () => grpcCall<any>(b, 'GetReportStatus', { tracking_code: mine.tracking_code }, intakeMetadata(SMS_KEY)).catch((e) => e),
+      (r) => r.report_id !== undefined,
+      60_000,
+      500,
+    );
     expect(byCode.report_id).toBe(mine.report_id);
   });
 
@@ -167,7 +174,7 @@ describe('intake edge limits (two instances, real database)', () => {
     expect(first.states[0]).toBe('RECEIVED');
     // The ended watches no longer count: a new one is allowed.
     const again = watch();
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(async () => again.states.length, (n) => n > 0, 10_000);
     expect(again.states[0]).toBe('RECEIVED');
     again.w.cancel();
   });
