@@ -161,7 +161,7 @@ describe('intake edge limits (two instances, real database)', () => {
     };
     const first = watch();
     const second = watch();
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(async () => Math.min(first.states.length, second.states.length), (n) => n > 0, 10_000);
     const third = watch();
     const refused = await third.ended;
     expect(refused.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
