@@ -43,6 +43,9 @@ describe('intake without Kafka', () => {
     expect(accepted).toMatchObject({ duplicate: false, tracking_code: expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/) });
     const stored = await mongo.db(`${prefix}_intake`).collection('event_commits').findOne({ streamId: accepted.report_id });
     expect(stored).toMatchObject({ published: false });
+    // The reporter can follow it by its tracking code although nothing reached Kafka yet.
+    const status = await grpcCall<any>(client, 'GetReportStatus', { tracking_code: accepted.tracking_code });
+    expect(status).toMatchObject({ report_id: accepted.report_id, state: 'RECEIVED' });
 
     await infra('start-kafka');
     kafkaDown = false;

@@ -49,7 +49,7 @@ describe('SubmitReports when the store fails (controller with fakes; the real ou
       inFlight: new InFlightSubmissions({ perConnection: 100, perProcess: 100 }),
       maxWatchesPerCaller: 1,
       watchMaxMs: 1_000,
-    });
+    }, {} as any);
 
   it('answers the failed item UNAVAILABLE and goes on with the others', async () => {
     const grpc = controller(async (dto) => {

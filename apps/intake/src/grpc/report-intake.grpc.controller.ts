@@ -8,6 +8,7 @@ import {
 import { INTAKE_SERVICE, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { CallingSystems } from '../callers/calling-systems';
 import { SubmitReportHandler } from '../report/submit-report.handler';
+import { TrackingCodeReservations } from '../report/tracking-code-reservations';
 import { normalizeTrackingCode } from '../report/tracking-code';
 import { evolveReportStatus, ReportStatusView } from '../status/report-status.projection';
 import { EventEnvelope } from '@callcenter/events';
@@ -35,6 +36,7 @@ export class ReportIntakeGrpcController {
     private readonly submissions: SubmitReportHandler,
     private readonly statuses: ReportStatusStore,
     @Inject(INTAKE_EDGE_LIMITS) private readonly limits: EdgeLimits,
+    private readonly trackingCodes: TrackingCodeReservations,
   ) {}
 
   /** Watches open now, by calling system (this process). */
@@ -196,8 +198,13 @@ export class ReportIntakeGrpcController {
       const code = normalizeTrackingCode(String(request.tracking_code));
       if (!code) throw new ValidationFailed([{ field: 'tracking_code', message: 'tracking_code must look like 7KQ2M-94XHD' }]);
       const view = await this.statuses.byTrackingCode(code);
-      if (!view) throw new NotFound('report with tracking code', code);
-      return view;
+      if (view) return view;
+      // Not projected yet (the status consumer lags, or Kafka is away while intake accepts reports):
+      // the reservation names the report, and the store has it if it was accepted.
+      const reportId = await this.trackingCodes.reportIdOf(code);
+      const received = reportId ? await this.submissions.received(reportId) : null;
+      if (!reportId || !received || received.trackingCode !== code) throw new NotFound('report with tracking code', code);
+      return evolveReportStatus(null, { type: 'ReportReceived', streamId: reportId, data: received } as EventEnvelope)!;
     }
     throw new ValidationFailed([{ field: 'ref', message: 'give report_id or tracking_code' }]);
   }

@@ -20,7 +20,7 @@ describe('SubmitReports bounds what it holds (controller with fakes)', () => {
     const never = new Promise<never>(() => undefined); // the database hangs
     const controller = new ReportIntakeGrpcController(callers as any, { submit: () => never } as any, {} as any, {
       inFlight, maxWatchesPerCaller: 1, watchMaxMs: 1_000,
-    });
+    }, {} as any);
     const requests = new Subject<any>();
     const answers: any[] = [];
     const subscription = controller.submitReports(requests, new Metadata(), call).subscribe((a) => answers.push(a));

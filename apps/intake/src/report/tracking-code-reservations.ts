@@ -50,6 +50,11 @@ export class TrackingCodeReservations implements OnModuleInit {
     await this.reservations.createIndex({ reportId: 1 }, { unique: true, name: 'reportId' });
   }
 
+  /** The report a code was reserved for (it may not be stored: a crash between reservation and append). */
+  async reportIdOf(code: string): Promise<string | null> {
+    return (await this.reservations.findOne({ _id: code }))?.reportId ?? null;
+  }
+
   /** The tracking code of `reportId`: the one it already holds, or a fresh one no other report holds. */
   async reserve(reportId: string, now: Date): Promise<string> {
     for (let draw = 1; draw <= MAX_DRAWS; draw++) {
