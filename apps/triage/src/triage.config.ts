@@ -58,7 +58,14 @@ export class TriageConfig extends PlatformConfig {
    */
   @IsString()
   @MinLength(1)
-  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261202-36a3cbcf4496.json';
+  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261202-7d4c748c6ce0.json';
+
+  /**
+   * The folder of models an admin may switch to (`POST /api/v1/admin/suggestion-model`, file
+   * `suggestions-<version>.json`); empty: the folder of SUGGESTION_MODEL_FILE.
+   */
+  @IsString()
+  SUGGESTION_MODELS_DIR = '';
 
   /** Key of the caller reference (HMAC of the phone number), so numbers never travel on Kafka. */
   @IsString()

@@ -89,22 +89,22 @@ describe(`suggestion model on the held-back corpus (${test.length} of ${corpus.l
     expect(lines.length).toBeGreaterThan(3);
   });
 
-  it('suggests the right category first for at least 82 % of the held-back reports (target 90 %)', () => {
-    expect(top1).toBeGreaterThanOrEqual(0.82);
+  it('suggests the right category first for at least 87 % of the held-back reports (target 90 %)', () => {
+    expect(top1).toBeGreaterThanOrEqual(0.87);
   });
 
-  it('has the right category among its three for at least 95 % (target 97 %)', () => {
-    expect(top3).toBeGreaterThanOrEqual(0.95);
+  it('has the right category among its three for at least 97 % (issue 18\'s target)', () => {
+    expect(top3).toBeGreaterThanOrEqual(0.97);
   });
 
-  it('recalls at least 55 % of every category with 50 or more examples in the corpus (target 85 %)', () => {
+  it('recalls at least 72 % of every category with 50 or more examples in the corpus (target 85 %)', () => {
     const large = new Set(CATEGORIES.filter((c) => corpus.filter((e) => e.category === c).length >= 50));
-    const weak = categories.filter((c) => large.has(c.label) && !(c.recall >= 0.55)).map((c) => `${c.label} ${c.recall.toFixed(3)}`);
+    const weak = categories.filter((c) => large.has(c.label) && !(c.recall >= 0.72)).map((c) => `${c.label} ${c.recall.toFixed(3)}`);
     expect(weak).toEqual([]);
   });
 
-  it('recalls at least 93 % of P1 reports as P1 (target 95 %)', () => {
+  it('recalls at least 95 % of P1 reports as P1 (issue 18\'s target)', () => {
     const p1 = priorities.find((p) => p.label === 'P1');
-    expect(p1?.recall ?? 1).toBeGreaterThanOrEqual(0.93);
+    expect(p1?.recall ?? 1).toBeGreaterThanOrEqual(0.95);
   });
 });

@@ -29,25 +29,41 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   utility: ['listrik', 'kabel', 'tiang', 'pln', 'pipa', 'pdam', 'lift', 'elevator', 'lampu', 'selokan', 'got', 'saluran', 'gorong', 'electricity', 'cable', 'wire', 'pole', 'pipe', 'water', 'main', 'streetlight', 'drain', 'sewer'],
   publicOrder: ['parkir', 'trotoar', 'kaki', 'lima', 'pedagang', 'judi', 'demo', 'unjuk', 'konvoi', 'nongkrong', 'blokir', 'sampah', 'parking', 'pavement', 'sidewalk', 'vendor', 'vendors', 'gambling', 'protest', 'demonstration', 'convoy', 'loitering', 'blocking', 'rubbish', 'litter'],
   enquiry: ['lapor', 'laporan', 'nomor', 'berapa', 'kapan', 'dimana', 'konsultasi', 'saran', 'mohon', 'apakah', 'perpanjang', 'perpanjangan', 'request', 'suggestion', 'number', 'when', 'where', 'renew', 'renewal', 'advice', 'status', 'cara', 'bagaimana', 'prosedur', 'syarat', 'persyaratan', 'skck', 'sim', 'stnk', 'bpkb', 'surat', 'informasi', 'info', 'tanya', 'menanyakan', 'pelayanan', 'layanan', 'pengaduan', 'keluhan', 'how', 'procedure', 'requirement', 'requirements', 'certificate', 'permit', 'licence', 'license', 'question', 'enquiry', 'inquiry', 'complaint', 'office', 'hours'],
+  lostItem: ['kehilangan', 'ketinggalan', 'tertinggal', 'tercecer', 'terjatuh', 'jatuh', 'ktp', 'dompet', 'kartu', 'atm', 'ijazah', 'paspor', 'dokumen', 'berkas', 'kunci', 'lost', 'misplaced', 'dropped', 'wallet', 'passport', 'document', 'documents', 'card', 'keys', 'left behind', 'surat keterangan', 'surat kehilangan', 'melapor kehilangan', 'lapor kehilangan', 'keterangan hilang', 'lost property'],
+  question: ['tanya', 'bertanya', 'nanya', 'mau tanya', 'ingin tahu', 'bagaimana cara', 'gimana cara', 'apa bisa', 'bisakah', 'apakah bisa', 'minta info', 'mohon info', 'terima kasih', 'kritik', 'saran', 'puas', 'kecewa', 'lambat', 'respon', 'petugas', 'how do', 'how can', 'can i', 'i would like', 'would like to', 'thank you', 'feedback', 'ask', 'asking', 'wondering'],
+  notHome: ['belum pulang', 'tidak pulang', 'belum kembali', 'tidak kembali', 'tidak ada kabar', 'tanpa kabar', 'hilang kontak', 'tidak bisa dihubungi', 'tidak dapat dihubungi', 'hp mati', 'hp tidak aktif', 'pergi dari rumah', 'keluar rumah', 'terakhir terlihat', 'terakhir dilihat', 'not come home', 'not home', 'no news', 'not answering', 'cannot reach', 'last seen', 'since yesterday', 'has not returned'],
+  stuckOrLocked: ['terjebak', 'terkunci', 'terperangkap', 'nyangkut', 'tersangkut', 'macet di', 'kekunci', 'stuck', 'locked', 'trapped in', 'locked out', 'locked in'],
+  noEmergency: ['salah sambung', 'salah nomor', 'salah kirim', 'tes', 'test', 'testing', 'coba', 'iseng', 'prank', 'bercanda', 'maaf salah', 'kepencet', 'kepencet', 'wrong number', 'by mistake', 'pocket dial', 'ignore'],
   animal: ['ular', 'kucing', 'anjing', 'tawon', 'lebah', 'sarang', 'biawak', 'monyet', 'buaya', 'hewan', 'binatang', 'burung', 'snake', 'cat', 'dog', 'bee', 'bees', 'wasp', 'hive', 'nest', 'animal', 'monkey', 'lizard', 'bird', 'python'],
 };
 
-/** Stem → the concepts it belongs to, built once. */
+/**
+ * Stem (or stems joined by a space, for an entry of several words such as "belum pulang") → the
+ * concepts it belongs to, built once.
+ */
 const CONCEPTS_BY_STEM: ReadonlyMap<string, readonly string[]> = (() => {
   const map = new Map<string, string[]>();
-  for (const [concept, words] of Object.entries(CONCEPTS)) {
-    for (const stem of words.flatMap((w) => normaliseWords(w)).map(stemOf)) {
-      const list = map.get(stem) ?? [];
+  for (const [concept, entries] of Object.entries(CONCEPTS)) {
+    for (const entry of entries) {
+      const key = normaliseWords(entry).map(stemOf).join(' ');
+      const list = map.get(key) ?? [];
       if (!list.includes(concept)) list.push(concept);
-      map.set(stem, list);
+      map.set(key, list);
     }
   }
   return map;
 })();
 
-/** The concepts the report's stems touch, each once. */
+/** Longest entry, in words. */
+const LONGEST_ENTRY = Math.max(...[...CONCEPTS_BY_STEM.keys()].map((k) => k.split(' ').length));
+
+/** The concepts the report's stems (alone, or as a run of consecutive stems) touch, each once. */
 export function conceptsOf(stems: readonly string[]): string[] {
   const found = new Set<string>();
-  for (const stem of stems) for (const c of CONCEPTS_BY_STEM.get(stem) ?? []) found.add(c);
+  for (let i = 0; i < stems.length; i++) {
+    for (let n = 1; n <= LONGEST_ENTRY && i + n <= stems.length; n++) {
+      for (const c of CONCEPTS_BY_STEM.get(stems.slice(i, i + n).join(' ')) ?? []) found.add(c);
+    }
+  }
   return [...found];
 }
