@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/events';
+import { EventRegistry, intakeEvents, suggestionModelEvents, TOPICS, triageEvents } from '@callcenter/events';
 import { PlatformModule } from '@callcenter/platform';
 import { CallersStore } from './callers/callers.store';
 import { TriageCases } from './case/triage-cases';
@@ -8,6 +8,8 @@ import { ReporterErasureHttpController } from './erasure/reporter-erasure.http.c
 import { TriageCasesHttpController } from './http/triage-cases.http.controller';
 import { OpenTriageCaseConsumer } from './intake-feed/open-triage-case.consumer';
 import { TriageQueue } from './queue/triage-queue';
+import { SuggestionModelActivation } from './suggestions/suggestion-model-activation';
+import { SuggestionModelHttpController } from './suggestions/suggestion-model.http.controller';
 import { TriageTopicProjector } from './queue/triage-topic.projector';
 import { TriageTimers } from './timers/triage-timers';
 import { TriageConfig } from './triage.config';
@@ -24,10 +26,10 @@ export class TriageModule {
           config,
           topic: TOPICS.triage,
           consumes: [TOPICS.intake],
-          registry: new EventRegistry([...triageEvents, ...intakeEvents]),
+          registry: new EventRegistry([...triageEvents, ...suggestionModelEvents, ...intakeEvents]),
         }),
       ],
-      controllers: [TriageCasesHttpController, ReporterErasureHttpController],
+      controllers: [TriageCasesHttpController, ReporterErasureHttpController, SuggestionModelHttpController],
       providers: [
         { provide: TriageRules, useValue: new TriageRules(config) },
         CallersStore,
@@ -37,6 +39,7 @@ export class TriageModule {
         OpenTriageCaseConsumer,
         TriageTimers,
         ReporterErasure,
+        SuggestionModelActivation,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Jurisdiction, loadJurisdiction, parsePriorityTargets, PriorityTargets } from '@callcenter/contracts';
 import { DuplicateRules, loadSuggestionModel, SuggestionModel } from './suggestions';
 import { TriageConfig } from './triage.config';
@@ -12,8 +13,13 @@ export class TriageRules {
   readonly callerRefKey: string;
   readonly timerIntervalMs: number;
   readonly lookbackMinutes: number;
-  /** Loaded once at start: every case opened by this process records its version. */
-  readonly suggestions: SuggestionModel;
+  /**
+   * The model suggesting now: SUGGESTION_MODEL_FILE at first, then the latest SuggestionModelActivated
+   * (SuggestionModelActivation). Every case opened records its version.
+   */
+  suggestions: SuggestionModel;
+  /** Where the models an admin may activate are. */
+  readonly modelsDir: string;
 
   constructor(config: TriageConfig) {
     this.targets = parsePriorityTargets(config.PRIORITY_TARGETS);
@@ -28,6 +34,7 @@ export class TriageRules {
     this.callerRefKey = config.CALLER_REF_KEY;
     this.timerIntervalMs = config.TRIAGE_TIMER_INTERVAL_MS;
     this.suggestions = loadSuggestionModel(config.SUGGESTION_MODEL_FILE);
+    this.modelsDir = config.SUGGESTION_MODELS_DIR || dirname(config.SUGGESTION_MODEL_FILE);
     this.lookbackMinutes = Math.max(config.TRIAGE_LIVE_LOOKBACK_MINUTES, config.TRIAGE_DUPLICATE_WINDOW_MINUTES);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PERSONAL_DATA_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
+import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import { emptyFact, evolveFact, ReportFact, reportIdOf } from './report-fact';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
@@ -69,8 +69,8 @@ export class AnalyticsModel {
     if (event.streamVersion <= (this.applied.get(stream) ?? 0)) return false;
     this.applied.set(stream, event.streamVersion);
     this.eventsApplied++;
-    // Audit records of personal data (erasures, identity views) are no report's history.
-    if (PERSONAL_DATA_EVENT_TYPES.has(event.type)) return true;
+    // Audit records of personal data (erasures, identity views) and model switches are no report's history.
+    if (REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type)) return true;
     this.applyToUnit(event);
     const reportId = reportIdOf(event);
     if (!reportId) return true;

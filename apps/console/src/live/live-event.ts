@@ -1,4 +1,4 @@
-import { PERSONAL_DATA_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
+import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import type { Role } from '@callcenter/contracts';
 
 /**
@@ -27,8 +27,8 @@ export function toLiveEvent(source: LiveEvent['source'], event: EventEnvelope): 
     streamId: event.streamId,
     version: event.streamVersion,
     at: event.occurredAt,
-    // Triage's streams are reports, but for its audit records of personal data (streams of their own).
-    reportId: source === 'triage' && !PERSONAL_DATA_EVENT_TYPES.has(event.type) ? event.streamId : text(data.reportId),
+    // Triage's streams are reports, but for its audit records of personal data and model switches (streams of their own).
+    reportId: source === 'triage' && !REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type) ? event.streamId : text(data.reportId),
     incidentId: text(data.incidentId),
     unitId: text(data.unitId) ?? (event.type.startsWith('Unit') && source === 'dispatch' && !data.incidentId ? event.streamId : null),
   };

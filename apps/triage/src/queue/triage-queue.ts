@@ -8,6 +8,7 @@ import {
   PersonalDataVault,
   Projected,
   ReporterDataErased,
+  SuggestionModelActivated,
   ReporterDataErasedV1,
   followWithSnapshot,
   TopicTail,
@@ -20,6 +21,7 @@ import { EVENT_STORE, kafkaLogger, KAFKA, MONGO_DB, PERSONAL_DATA, scrapedGauge 
 import { TriageCase, TriageCaseState, triageCaseDecider } from '../case/triage-case.decider';
 import { RecentReport } from '../suggestions';
 import { TriageRules } from '../triage.rules';
+import { SuggestionModelActivation } from '../suggestions/suggestion-model-activation';
 import { QueueIndex } from './queue-index';
 import { RecentReports } from './recent-reports';
 
@@ -57,6 +59,7 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
     private readonly rules: TriageRules,
     @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
+    private readonly suggestionModels: SuggestionModelActivation,
   ) {
     this.recent = new RecentReports(rules.duplicates);
     this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
@@ -100,6 +103,8 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
     for (const event of events) {
       // An erasure made by another instance takes effect here at once (its keys' cache entries go).
       if (event.type === ReporterDataErased.type) this.personalData.markErased((event.data as ReporterDataErasedV1).reportIds);
+      // An admin switched the suggestion model (on any instance): suggest with it from now on.
+      if (event.type === SuggestionModelActivated.type) this.suggestionModels.follow(event);
       if (!TRIAGE_EVENT_TYPES.has(event.type)) continue;
       const outcome = this.index.apply(event as TriageEnvelope);
       if (event.type === 'TriageCaseOpened') {

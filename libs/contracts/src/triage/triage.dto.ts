@@ -167,3 +167,18 @@ export class EraseReporterDataDto {
   @IsWellFormedText()
   reason: string;
 }
+
+/** An admin switches the model triage suggests with (docs/suggestions.md). */
+export class ActivateSuggestionModelDto {
+  @ApiProperty({ description: 'Version of a model in triage\'s models folder (file suggestions-<version>.json)', example: '20261202-7d4c748c6ce0' })
+  @IsString()
+  @Matches(/^\d{8}-[0-9a-f]{12}$/, { message: 'version must be a model version, e.g. 20261202-7d4c748c6ce0' })
+  version: string;
+
+  @ApiProperty({ description: 'Why, for the record (e.g. the shadow run it follows)', maxLength: 500 })
+  @IsString()
+  @Length(3, 500, { message: 'reason must be 3..500 characters' })
+  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
+  @IsWellFormedText()
+  reason: string;
+}

@@ -11,6 +11,8 @@ import { ReportEscalated } from './report-escalated.event';
 import { ReportReassigned } from './report-reassigned.event';
 import { ReportForwardedForDispatch } from './report-forwarded-for-dispatch.event';
 import { TriageOverdue } from './triage-overdue.event';
+import { SuggestionModelActivated } from './suggestion-model-activated.event';
+import { PERSONAL_DATA_EVENT_TYPES } from '../personal-data/reporter-data-erased.event';
 
 export * from './triage-case-opened.event';
 export * from './report-claimed.event';
@@ -24,6 +26,7 @@ export * from './report-escalated.event';
 export * from './report-reassigned.event';
 export * from './report-forwarded-for-dispatch.event';
 export * from './triage-overdue.event';
+export * from './suggestion-model-activated.event';
 
 export const triageEvents = [
   TriageCaseOpened,
@@ -44,3 +47,12 @@ export const triageEvents = [
 export type TriageEvent = DomainEventOf<(typeof triageEvents)[number]>;
 export type TriageEnvelope = EventOf<(typeof triageEvents)[number]>;
 export const TRIAGE_EVENT_TYPES: ReadonlySet<string> = new Set(triageEvents.map((d) => d.type));
+
+/** Service-wide events of triage (not a case's): the suggestion model switched by an admin. */
+export const suggestionModelEvents = [SuggestionModelActivated];
+
+/**
+ * Events on the triage topic whose stream is no report (audit records of personal data, model
+ * switches): readers that take a triage stream for a report's id leave these out.
+ */
+export const REPORTLESS_TRIAGE_EVENT_TYPES: ReadonlySet<string> = new Set([...PERSONAL_DATA_EVENT_TYPES, SuggestionModelActivated.type]);

@@ -259,6 +259,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/suggestion-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch the model triage suggests with: records SuggestionModelActivated; every triage instance loads it */
+        post: operations["SuggestionModelHttpController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -322,6 +339,15 @@ export interface components {
              */
             phone?: string;
             /** @description Why, for the record (e.g. the request it answers) */
+            reason: string;
+        };
+        ActivateSuggestionModelDto: {
+            /**
+             * @description Version of a model in triage's models folder (file suggestions-<version>.json)
+             * @example 20261202-7d4c748c6ce0
+             */
+            version: string;
+            /** @description Why, for the record (e.g. the shadow run it follows) */
             reason: string;
         };
     };
@@ -1159,6 +1185,68 @@ export interface operations {
             };
             /** @description no such report, or no report with that phone number */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SuggestionModelHttpController_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateSuggestionModelDto"];
+            };
+        };
+        responses: {
+            /** @description the file is not a model of that version */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description requires one of the roles: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                };
+            };
+            /** @description no model of that version in the models folder */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description another activation was recorded at the same time */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
