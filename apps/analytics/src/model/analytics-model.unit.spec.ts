@@ -28,6 +28,19 @@ function interleave(events: EventEnvelope[], seed: number): EventEnvelope[] {
   return out;
 }
 
+describe('analytics and a switch of the suggestion model', () => {
+  it('counts no report for SuggestionModelActivated, whose triage stream is not a report', () => {
+    const model = new AnalyticsModel();
+    const activated = {
+      eventId: 'e-1', type: 'SuggestionModelActivated', schemaVersion: 1, streamId: 'suggestion-model', streamVersion: 1, producer: 'triage',
+      occurredAt: '2026-12-02T08:00:00.000Z', actor: 'adm-wati', correlationId: 'c-1', data: { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' },
+    } as unknown as EventEnvelope;
+    expect(model.apply(activated)).toBe(true);
+    expect(model.facts.size).toBe(0);
+    expect(model.timelines.size).toBe(0);
+  });
+});
+
 describe('analytics read models over a scripted day', () => {
   const model = modelOf(script());
 

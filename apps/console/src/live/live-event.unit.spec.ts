@@ -39,6 +39,11 @@ describe('live events', () => {
     expect(toLiveEvent('triage', envelope('ReporterDataErased', 'erasure-1', { reportIds: ['rep-9'] }, 1)).reportId).toBeNull();
   });
 
+  it('name no report for a switch of the suggestion model (a stream of its own on the triage topic)', () => {
+    const activated = envelope('SuggestionModelActivated', 'suggestion-model', { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' }, 1);
+    expect(toLiveEvent('triage', activated)).toMatchObject({ type: 'SuggestionModelActivated', reportId: null, incidentId: null, unitId: null });
+  });
+
   it('reach a field unit only for its own unit and assignments', () => {
     const unit = { id: 'unit:PATROL-01', roles: ['unit' as const] };
     expect(visibleTo(unit, assigned)).toBe(true);
