@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { CATEGORIES, PRIORITIES } from '@callcenter/contracts';
-import { shadowSuggestions, SuggesterScore } from './shadow-suggestions';
+import { DuplicateScore, shadowDuplicates, shadowSuggestions, SuggesterScore } from './shadow-suggestions';
 import { loadSuggestionModel } from './suggestion-model.file';
 import { logPeriod, readTriageLog } from './triage-log.reader';
 
@@ -36,12 +36,20 @@ async function main() {
   const period = logPeriod(values.from, values.to);
   if (typeof period === 'string') refuse(period);
   const candidate = loadSuggestionModel(values.model);
-  const cases = (await readTriageLog(period)).decidedCases();
-  const report = shadowSuggestions(cases, candidate);
+  const log = await readTriageLog(period);
+  const report = shadowSuggestions(log.decidedCases(), candidate);
+  // The live service's duplicate rules (the same settings as triage's, with its defaults).
+  const setting = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+  const duplicates = shadowDuplicates(log.casesInPeriod(), candidate, {
+    radiusMeters: setting('TRIAGE_DUPLICATE_RADIUS_METERS', 500),
+    windowMinutes: setting('TRIAGE_DUPLICATE_WINDOW_MINUTES', 30),
+    sameCallerMinutes: setting('TRIAGE_SAME_CALLER_MINUTES', 10),
+  });
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report, duplicates }, null, 2)}\n`);
     return;
   }
+  const dup = (s: DuplicateScore) => `found ${s.found}, missed ${s.missed} (${s.offered} candidates offered)`;
   process.stdout.write(
     [
       `${report.cases} cases decided by operators, opened ${period.from} – ${period.to}`,
@@ -51,6 +59,7 @@ async function main() {
         (report.selfCheck.differing.length ? ` (differing: ${report.selfCheck.differing.slice(0, 10).join(', ')})` : ''),
       `${report.changed.length} cases with another category than live${report.changed.length > 20 ? ', the first 20:' : ''}`,
       ...report.changed.slice(0, 20).map((c) => `changed ${c.reportId}: decided ${c.decided}, live ${c.live}, candidate ${c.candidate}`),
+      `duplicates marked by operators: ${duplicates.marked}; candidate ${dup(duplicates.candidate)}; live ${dup(duplicates.live)}`,
       '',
     ].join('\n'),
   );

@@ -1,4 +1,5 @@
 import { CATEGORIES, Category, Priority, PRIORITIES } from '@callcenter/contracts';
+import { DuplicateRules, findDuplicateCandidates, RecentReport } from './find-duplicates';
 import { SuggestionModel } from './suggestion-model';
 import { CaseSeen } from './training-log';
 
@@ -78,4 +79,52 @@ export function shadowSuggestions(cases: readonly (CaseSeen & { label: NonNullab
     selfCheck,
     changed,
   };
+}
+
+/** Operators' duplicate decisions against what a suggester offered. */
+export interface DuplicateScore {
+  /** Marked duplicates whose earlier report was among the duplicate candidates offered. */
+  found: number;
+  /** Marked duplicates whose earlier report was not offered. */
+  missed: number;
+  /** Duplicate candidates offered in all. */
+  offered: number;
+}
+
+export interface ShadowDuplicates {
+  /** Cases an operator marked a duplicate of an earlier report, in the period. */
+  marked: number;
+  candidate: DuplicateScore;
+  live: DuplicateScore;
+  /** Marked duplicates the candidate finds and live missed, and the reverse. */
+  foundOnlyByCandidate: string[];
+  missedOnlyByCandidate: string[];
+}
+
+/**
+ * Replays duplicate detection over a period's cases in the order triage received them, each
+ * categorised by the candidate model (duplicates nearby must share the category), beside the live
+ * candidates recorded on TriageCaseOpened, and scores both against the operators' ReportMarkedDuplicate.
+ * Pure: nothing is written.
+ */
+export function shadowDuplicates(cases: readonly CaseSeen[], candidate: SuggestionModel, rules: DuplicateRules): ShadowDuplicates {
+  const earlier: RecentReport[] = [];
+  const score = () => ({ found: 0, missed: 0, offered: 0 });
+  const result: ShadowDuplicates = { marked: 0, candidate: score(), live: score(), foundOnlyByCandidate: [], missedOnlyByCandidate: [] };
+  for (const c of cases) {
+    const report: RecentReport = { reportId: c.reportId, category: candidate.suggest(c.report).category, ...c.incident };
+    const offered = findDuplicateCandidates(report, earlier, rules).map((d) => d.reportId);
+    earlier.push(report);
+    result.candidate.offered += offered.length;
+    result.live.offered += c.live.duplicates.length;
+    if (!c.markedDuplicateOf) continue;
+    result.marked++;
+    const byCandidate = offered.includes(c.markedDuplicateOf);
+    const byLive = c.live.duplicates.includes(c.markedDuplicateOf);
+    result.candidate[byCandidate ? 'found' : 'missed']++;
+    result.live[byLive ? 'found' : 'missed']++;
+    if (byCandidate && !byLive) result.foundOnlyByCandidate.push(c.reportId);
+    if (!byCandidate && byLive) result.missedOnlyByCandidate.push(c.reportId);
+  }
+  return result;
 }

@@ -1,5 +1,6 @@
 import type { Category, Priority } from '@callcenter/contracts';
-import type { EventEnvelope, ReportClassifiedV1, ReportForwardedForDispatchV1, TriageCaseOpenedV1 } from '@callcenter/events';
+import type { EventEnvelope, ReportClassifiedV1, ReportForwardedForDispatchV1, ReportMarkedDuplicateV1, TriageCaseOpenedV1 } from '@callcenter/events';
+import type { RecentReport } from './find-duplicates';
 import { LabelledReport } from './suggestion-model';
 
 /** A case in the log: what was reported, and the last category and priority an operator set. */
@@ -8,8 +9,12 @@ export interface CaseSeen {
   openedAt: string;
   report: Omit<LabelledReport, 'category' | 'priority'>;
   /** What triage suggested when the case opened, and with which model (absent before issue 18). */
-  live: { category: Category; priority: Priority; model: string | null };
+  live: { category: Category; priority: Priority; model: string | null; duplicates: string[] };
   label: { category: Category; priority: Priority } | null;
+  /** Where, when and who, as duplicate detection reads them (category left to the replay). */
+  incident: Omit<RecentReport, 'reportId' | 'category'>;
+  /** The earlier report an operator marked this one a duplicate of, if any. */
+  markedDuplicateOf: string | null;
 }
 
 /**
@@ -30,10 +35,29 @@ export class TrainingLog {
         this.cases.set(d.reportId, {
           reportId: d.reportId,
           openedAt: event.occurredAt,
-          live: { category: d.suggestion.category, priority: d.suggestion.priority, model: d.suggestionModel ?? null },
+          live: {
+            category: d.suggestion.category,
+            priority: d.suggestion.priority,
+            model: d.suggestionModel ?? null,
+            duplicates: d.suggestion.duplicateCandidates.map((c) => c.reportId),
+          },
           report: { description: d.description, categoryHint: d.categoryHint, channel: d.channel, peopleInjured: d.peopleInjured },
           label: known?.label ?? null,
+          incident: {
+            latitude: d.location.latitude,
+            longitude: d.location.longitude,
+            callerRef: d.callerRef,
+            receivedAt: d.receivedAt,
+            occurredAt: d.occurredAt ?? null,
+          },
+          markedDuplicateOf: known?.markedDuplicateOf ?? null,
         });
+        return;
+      }
+      case 'ReportMarkedDuplicate': {
+        const d = event.data as ReportMarkedDuplicateV1;
+        const known = this.cases.get(d.reportId);
+        if (known) known.markedDuplicateOf = d.duplicateOf;
         return;
       }
       case 'ReportClassified':
@@ -54,7 +78,8 @@ export class TrainingLog {
    * use. A case whose reporter's data was erased is forgotten: there is nothing left to learn from.
    */
   async openDescriptions(open: (sealed: string) => Promise<string>, erased: string, batch = 200): Promise<void> {
-    const decided = this.decidedCases();
+    // Every case of the period: shadow mode replays duplicate detection over cases nobody classified too.
+    const decided = this.casesInPeriod();
     for (let i = 0; i < decided.length; i += batch) {
       await Promise.all(
         decided.slice(i, i + batch).map(async (c) => {
@@ -64,6 +89,15 @@ export class TrainingLog {
         }),
       );
     }
+  }
+
+  /** Every case opened in the period, in the order triage received them. */
+  casesInPeriod(): CaseSeen[] {
+    const from = Date.parse(this.period.from);
+    const to = Date.parse(this.period.to);
+    return [...this.cases.values()]
+      .filter((c) => Date.parse(c.openedAt) >= from && Date.parse(c.openedAt) < to)
+      .sort((a, b) => Date.parse(a.incident.receivedAt) - Date.parse(b.incident.receivedAt) || (a.reportId < b.reportId ? -1 : 1));
   }
 
   /** The cases opened in the period that an operator classified, by report id. */

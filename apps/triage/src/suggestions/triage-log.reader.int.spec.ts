@@ -86,6 +86,6 @@ describe('readTriageLog (real Kafka and database)', () => {
         { description: 'Kebakaran gudang, asap tebal', categoryHint: null, channel: 'HOTLINE', peopleInjured: 1, category: 'KEBAKARAN', priority: 'P1' },
       ]),
     );
-    expect(log.decidedCases().find((c) => c.reportId === fire.reportId)?.live).toEqual({ category: 'BENCANA', priority: 'P2', model: 'test-model' });
+    expect(log.decidedCases().find((c) => c.reportId === fire.reportId)?.live).toEqual({ category: 'BENCANA', priority: 'P2', model: 'test-model', duplicates: [] });
   });
 });
