@@ -24,7 +24,7 @@ const PROTECTED: Record<Exclude<Service, 'intake'>, { path: string; role: string
 
 /** The environment of this process without any setting of the services, and without NODE_ENV. */
 function cleanEnvironment(): Record<string, string> {
-  const settings = /^(NODE_ENV|DEV_AUTH|OIDC_|AUTH_JWT_SECRET|CALLER_REF_KEY|INTAKE_|TRIAGE_|DISPATCH_|ANALYTICS_|HTTP_HOST|METRICS_|DOCS_|GRPC_)/;
+  const settings = /^(NODE_ENV|DEV_AUTH|OIDC_|AUTH_JWT_SECRET|CALLER_REF_KEY|PERSONAL_DATA_|INTAKE_|TRIAGE_|DISPATCH_|ANALYTICS_|HTTP_HOST|METRICS_|DOCS_|GRPC_)/;
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => !settings.test(e[0]) && e[1] !== undefined));
 }
 
@@ -54,7 +54,7 @@ describe('a service started without NODE_ENV', () => {
     if (code === 'running') started.child.kill('SIGKILL');
     expect(code).not.toBe('running');
     expect(code).not.toBe(0);
-    const named = ['OIDC_ISSUER', 'AUTH_JWT_SECRET', ...(service === 'intake' ? ['INTAKE_API_KEYS'] : []), ...(service === 'triage' ? ['CALLER_REF_KEY'] : [])];
+    const named = ['OIDC_ISSUER', 'AUTH_JWT_SECRET', 'PERSONAL_DATA_MASTER_KEY', ...(service === 'intake' ? ['INTAKE_API_KEYS'] : []), ...(service === 'triage' ? ['CALLER_REF_KEY'] : [])];
     for (const setting of named) expect(started.output()).toContain(`${setting}:`);
     expect(started.output()).toMatch(/failed to start: invalid configuration/);
   });
@@ -99,6 +99,7 @@ describe('a service started without NODE_ENV but with production settings', () =
       OIDC_ISSUER: issuer,
       AUTH_JWT_SECRET: secret,
       CALLER_REF_KEY: randomBytes(32).toString('base64url'),
+      PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64url'),
       INTAKE_API_KEYS: `mobile-app=${randomBytes(32).toString('base64url')}`,
     });
     children.add(started.child);
