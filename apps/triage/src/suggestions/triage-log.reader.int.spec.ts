@@ -3,6 +3,7 @@ import type { MongoClient } from 'mongodb';
 import { Category, Priority } from '@callcenter/contracts';
 import {
   createEventProducer,
+  ensureTopics,
   DomainEvent,
   EventEnvelope,
   KEY_VAULT_DATABASE_SUFFIX,
@@ -72,9 +73,15 @@ describe('readTriageLog (real Kafka and database)', () => {
     const later = await caseOf('Banjir setinggi lutut', 60 * 24 + 5, [['BENCANA', 'P2']]); // the next day
     await vault.erase([erased.reportId], randomUUID(), new Date());
 
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic: TOPICS.triage }]); // alone on a fresh broker, no service has made it yet
+    await admin.disconnect();
     const producer = createEventProducer(kafka);
     await producer.connect();
-    await producer.send({ topic: TOPICS.triage, messages: [tree, fire, undecided, erased, later].flatMap((c) => c.events.map(toKafkaMessage)) });
+    // A poison event (as the consumer fault suite leaves on the topic): the reader skips it, as the views do.
+    const poison = { ...tree.events[0], eventId: randomUUID(), streamId: randomUUID(), data: {} } as EventEnvelope;
+    await producer.send({ topic: TOPICS.triage, messages: [poison, ...[tree, fire, undecided, erased, later].flatMap((c) => c.events)].map(toKafkaMessage) });
     await producer.disconnect();
 
     const log = await readTriageLog({ from: at(0), to: at(60 * 24) });

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { createKafka, ERASED, EventRegistry, KEY_VAULT_DATABASE_SUFFIX, MongoKeyStore, PersonalDataVault, replay, TOPICS, triageEvents } from '@callcenter/events';
+import { assertValidEvent, createKafka, ERASED, EventRegistry, InvalidEvent, KEY_VAULT_DATABASE_SUFFIX, MongoKeyStore, PersonalDataVault, replay, TOPICS, triageEvents } from '@callcenter/events';
 import { kafkaSecurity, loadConfig } from '@callcenter/platform';
 import { TriageConfig } from '../triage.config';
 import { TrainingLog } from './training-log';
@@ -13,13 +13,24 @@ export async function readTriageLog(period: { from: string; to: string }): Promi
   const config = loadConfig(TriageConfig);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'triage-suggestions', ...kafkaSecurity(config) });
   const log = new TrainingLog(period);
+  let skipped = 0;
   const progress = await replay({
     kafka,
     topics: [TOPICS.triage],
     registry: new EventRegistry(triageEvents),
-    handle: async (event) => log.add(event),
+    handle: async (event) => {
+      // An event the views refuse (and the live consumers dead-letter) teaches nothing either.
+      try {
+        assertValidEvent(event);
+      } catch (e) {
+        if (!(e instanceof InvalidEvent)) throw e;
+        skipped++;
+        return;
+      }
+      log.add(event);
+    },
   });
-  process.stderr.write(`read ${progress.done} events of ${TOPICS.triage} in ${(progress.elapsedMs / 1000).toFixed(1)} s\n`);
+  process.stderr.write(`read ${progress.done} events of ${TOPICS.triage} in ${(progress.elapsedMs / 1000).toFixed(1)} s${skipped ? `, ${skipped} invalid skipped` : ''}\n`);
   // Descriptions are sealed on the topic: opened with the reports' keys, as triage does.
   const client = await MongoClient.connect(config.MONGODB_URI);
   try {
