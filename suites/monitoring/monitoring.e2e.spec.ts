@@ -7,7 +7,7 @@
  *   intake over HTTPS: `up` is 1 and the request-latency histograms exist.
  * MONITORING_TEST_HTTP_PORT / _GRPC_PORT / _PROMETHEUS_PORT (13391 / 13392 / 13393) move it.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { INTAKE_PROTO_PATH } from '@callcenter/contracts';
-import { eventually, httpsGet, intakeMetadata, RunningService, sampleReport, startService } from '@callcenter/testing';
+import { eventually, httpsGet, intakeMetadata, RunningService, sampleReport, startPrometheus, startService, TestPrometheus } from '@callcenter/testing';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
@@ -23,7 +23,6 @@ const HTTP_PORT = Number(process.env.MONITORING_TEST_HTTP_PORT ?? 13391);
 const GRPC_PORT = Number(process.env.MONITORING_TEST_GRPC_PORT ?? 13392);
 const PROMETHEUS_PORT = Number(process.env.MONITORING_TEST_PROMETHEUS_PORT ?? 13393);
 const PROMTOOL = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
 const dir = mkdtempSync(join(tmpdir(), 'callcenter-monitoring-'));
 const CA = join(dir, 'ca.pem');
@@ -53,7 +52,7 @@ function submit(credentials: grpc.ChannelCredentials, report = sampleReport()): 
 
 describe('TLS for HTTP and gRPC, and Prometheus scraping a service', () => {
   let intake: RunningService;
-  let prometheus: ReturnType<typeof spawn> | undefined;
+  let prometheus: TestPrometheus | undefined;
 
   beforeAll(async () => {
     await makeCertificate();
@@ -66,7 +65,7 @@ describe('TLS for HTTP and gRPC, and Prometheus scraping a service', () => {
   }, 120_000);
 
   afterAll(async () => {
-    prometheus?.kill('SIGTERM');
+    prometheus?.stop();
     await intake?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -103,24 +102,10 @@ describe('TLS for HTTP and gRPC, and Prometheus scraping a service', () => {
   });
 
   it('a real Prometheus scrapes the service over HTTPS: up is 1 and latency histograms exist', async () => {
-    const config = join(dir, 'prometheus.yml');
-    writeFileSync(config, [
-      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-      `rule_files: ['${join(ROOT, 'infra/prometheus/alerts.yml')}']`,
-      'scrape_configs:',
-      '  - job_name: callcenter',
-      '    honor_labels: true',
-      '    scheme: https',
-      `    tls_config: { ca_file: '${CA}' }`,
-      `    static_configs: [{ targets: ['127.0.0.1:${HTTP_PORT}'], labels: { service: intake } }]`,
-      '',
-    ].join('\n'));
-    let log = '';
-    prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    prometheus.stderr!.on('data', (d) => (log = (log + d).slice(-10_000)));
+    prometheus = startPrometheus({ dir, port: PROMETHEUS_PORT, target: `127.0.0.1:${HTTP_PORT}`, service: 'intake', caFile: CA });
     const query = async (q: string) => {
       try {
-        const res = await fetch(`http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/query?query=${encodeURIComponent(q)}`);
+        const res = await fetch(`${prometheus!.url}/api/v1/query?query=${encodeURIComponent(q)}`);
         return ((await res.json()) as any).data?.result ?? [];
       } catch {
         return [];
@@ -133,9 +118,9 @@ describe('TLS for HTTP and gRPC, and Prometheus scraping a service', () => {
     const grpcSeries = await query('callcenter_grpc_server_handling_seconds_bucket{service="intake", code="OK"}');
     expect(grpcSeries.length).toBeGreaterThan(0);
     // the rules load and evaluate against real series (ServiceDown is not firing)
-    const rules = await (await fetch(`http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/rules`)).json() as any;
+    const rules = await (await fetch(`${prometheus!.url}/api/v1/rules`)).json() as any;
     const loaded = rules.data.groups.flatMap((g: any) => g.rules.map((r: any) => `${r.name}:${r.health}`));
     expect(loaded).toContain('ServiceDown:ok');
-    expect(log).not.toMatch(/level=error/);
+    expect(prometheus!.log()).not.toMatch(/level=error/);
   }, 90_000);
 });

@@ -5,18 +5,15 @@
  * infra/prometheus/alerts.yml holds ReportsNotOpenedByTriage active, and the case opening clears it.
  * Ports 14510 (analytics) and 14511 (Prometheus).
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
-import { eventually, RunningService, startService, testKafka, uniqueName } from '@callcenter/testing';
+import { eventually, RunningService, startPrometheus, startService, TestPrometheus, testKafka, uniqueName } from '@callcenter/testing';
 
 const HTTP_PORT = 14510;
 const PROMETHEUS_PORT = 14511;
-const ROOT = resolve(__dirname, '../../..');
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
 function envelope(producer: 'intake' | 'triage', type: string, reportId: string, at: Date, data: Record<string, unknown>): EventEnvelope {
   return {
@@ -33,14 +30,14 @@ async function awaiting(): Promise<number> {
 
 describe('reports received but not opened by triage within a minute: gauge and alert', () => {
   let analytics: RunningService;
-  let prometheus: ReturnType<typeof spawn> | undefined;
+  let prometheus: TestPrometheus | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'callcenter-awaiting-'));
 
   beforeAll(async () => {
     analytics = await startService('analytics', HTTP_PORT, { MONGODB_DB_PREFIX: uniqueName('awaiting').replace(/-/g, '_') });
   }, 120_000);
   afterAll(async () => {
-    prometheus?.kill('SIGTERM');
+    prometheus?.stop();
     await analytics?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -64,20 +61,10 @@ describe('reports received but not opened by triage within a minute: gauge and a
     expect(await eventually(awaiting, (n) => n === before + 1, 30_000, 500)).toBe(before + 1);
 
     // A real Prometheus with the project's rules sees it and holds the alert active.
-    const config = join(dir, 'prometheus.yml');
-    writeFileSync(config, [
-      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-      `rule_files: ['${join(ROOT, 'infra/prometheus/alerts.yml')}']`,
-      'scrape_configs:',
-      '  - job_name: callcenter',
-      '    honor_labels: true',
-      `    static_configs: [{ targets: ['127.0.0.1:${HTTP_PORT}'], labels: { service: analytics } }]`,
-      '',
-    ].join('\n'));
-    prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`], { stdio: 'ignore' });
+    prometheus = startPrometheus({ dir, port: PROMETHEUS_PORT, target: `127.0.0.1:${HTTP_PORT}`, service: 'analytics' });
     const alertState = async () => {
       try {
-        const body = (await (await fetch(`http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/alerts`)).json()) as any;
+        const body = (await (await fetch(`${prometheus!.url}/api/v1/alerts`)).json()) as any;
         return body.data.alerts.find((a: any) => a.labels.alertname === 'ReportsNotOpenedByTriage')?.state ?? 'inactive';
       } catch {
         return 'unreachable';
