@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Admin } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { HEALTH_KAFKA_ADMIN, LAZY_KAFKA, MONGO_DB } from './tokens';
+import { HEALTH_KAFKA_ADMIN, LAZY_KAFKA, MONGO_DB, READINESS, ReadinessGate } from './tokens';
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -40,11 +40,18 @@ export class InfrastructureHealth {
       return indicator.down({ error: (e as Error).message });
     }
   }
+
+  service(gate: ReadinessGate) {
+    const { ready, ...detail } = gate.state();
+    const indicator = this.indicators.check(gate.name);
+    return ready ? indicator.up(detail) : indicator.down(detail);
+  }
 }
 
 /**
  * Liveness: the process answers. Readiness: its database and Kafka answer too; only the database
- * for a service that connects to Kafka lazily (intake accepts reports while Kafka is away).
+ * for a service that connects to Kafka lazily (intake accepts reports while Kafka is away); and the
+ * service's own gate when it has one (analytics is not ready while its read models warm up).
  */
 @ApiExcludeController()
 @Controller('health')
@@ -53,6 +60,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly infrastructure: InfrastructureHealth,
     @Optional() @Inject(LAZY_KAFKA) private readonly lazyKafka = false,
+    @Optional() @Inject(READINESS) private readonly gate?: ReadinessGate,
   ) {}
 
   @Get('live')
@@ -64,8 +72,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check(
-      this.lazyKafka ? [() => this.infrastructure.database()] : [() => this.infrastructure.database(), () => this.infrastructure.kafka()],
-    );
+    const checks = this.lazyKafka ? [() => this.infrastructure.database()] : [() => this.infrastructure.database(), () => this.infrastructure.kafka()];
+    const gate = this.gate;
+    return this.health.check(gate ? [...checks, () => this.infrastructure.service(gate)] : checks);
   }
 }

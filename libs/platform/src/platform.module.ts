@@ -41,6 +41,8 @@ import {
   MONGO_DB,
   PERSONAL_DATA,
   PLATFORM_CONFIG,
+  READINESS,
+  ReadinessGate,
   SERVICE_NAME,
 } from './tokens';
 
@@ -58,6 +60,8 @@ export interface PlatformOptions {
    * Kafka is there). Without it a service needs Kafka to start and to be ready.
    */
   lazyKafka?: boolean;
+  /** The service's own condition for readiness, beside its database and Kafka. */
+  readiness?: ReadinessGate;
 }
 
 async function retry<T>(what: string, attempts: number, fn: () => Promise<T>): Promise<T> {
@@ -153,6 +157,7 @@ export class PlatformModule {
       { provide: SERVICE_NAME, useValue: service },
       { provide: 'PLATFORM_TOPICS', useValue: topics },
       { provide: LAZY_KAFKA, useValue: options.lazyKafka ?? false },
+      ...(options.readiness ? [{ provide: READINESS, useValue: options.readiness }] : []),
       {
         provide: MONGO_CLIENT,
         useFactory: async () => {

@@ -11,3 +11,11 @@ export const SERVICE_NAME = Symbol('SERVICE_NAME');
 export const LAZY_KAFKA = Symbol('LAZY_KAFKA');
 /** The PersonalDataVault (libs/events personal-data): seals and opens reporters' personal data. */
 export const PERSONAL_DATA = Symbol('PERSONAL_DATA');
+/** An optional ReadinessGate (PlatformOptions.readiness): the service's own condition for /health/ready. */
+export const READINESS = Symbol('READINESS');
+
+/** A condition of the service itself for readiness (analytics: its read models have caught up). */
+export interface ReadinessGate {
+  readonly name: string;
+  state(): { ready: boolean } & Record<string, unknown>;
+}

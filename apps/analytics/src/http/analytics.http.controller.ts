@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   HotspotsQueryDto,
@@ -16,6 +16,7 @@ import type { PersonalDataVault } from '@callcenter/events';
 import { Actor, AuthenticatedUser, PERSONAL_DATA, PLATFORM_CONFIG, Roles } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
+import { WarmingUpGuard } from './warming-up.guard';
 import { durations, hotspots, load, localTime, overview, reports, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from './csv';
 
@@ -54,6 +55,8 @@ const dimensionRows = (tables: Record<string, Record<string, number>>) =>
 @ApiTags('analytics')
 @Roles('analyst', 'commander')
 @ApiProduces('application/json', 'text/csv')
+@UseGuards(WarmingUpGuard)
+@ApiServiceUnavailableResponse({ description: 'Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP)' })
 @Controller('api/v1')
 export class AnalyticsHttpController {
   private readonly targets;

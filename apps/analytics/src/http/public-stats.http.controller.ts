@@ -1,10 +1,11 @@
-import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Inject, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { DISPLAY_TIME_ZONE, loadJurisdiction, parsePriorityTargets, ValidationFailed } from '@callcenter/contracts';
 import { PLATFORM_CONFIG } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
+import { WarmingUpGuard } from './warming-up.guard';
 import { HIDDEN, monthOf, monthsBetween, publicStats, SMALL, SUPPRESSION_THRESHOLD } from '../queries/public-stats';
 
 const MONTH = /^(20\d\d)-(0[1-9]|1[0-2])$/;
@@ -29,6 +30,8 @@ export class PublicStatsQueryDto {
  * network; the portal is what faces the internet (docs/architecture.md, "Portal").
  */
 @ApiTags('public')
+@UseGuards(WarmingUpGuard)
+@ApiServiceUnavailableResponse({ description: 'Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP)' })
 @Controller('api/v1/public')
 export class PublicStatsHttpController {
   private readonly targets;

@@ -61,7 +61,8 @@ export class AnalyticsModel {
   readonly facts = new Map<string, ReportFact>();
   readonly timelines = new Map<string, TimelineEntry[]>();
   readonly units = new Map<string, UnitFact>();
-  private readonly applied = new Map<string, number>();
+  /** Stream (`producer:streamId`) → the last version applied: what makes `apply` idempotent. */
+  readonly applied = new Map<string, number>();
   eventsApplied = 0;
 
   apply(event: EventEnvelope): boolean {

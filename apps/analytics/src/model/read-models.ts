@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { IllegalState } from '@callcenter/contracts';
-import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
-import { KAFKA, kafkaLogger, MONGO_DB, scrapedGauge } from '@callcenter/platform';
+import { dispatchEvents, EventRegistry, intakeEvents, resumingAt, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
+import { KAFKA, kafkaLogger, MONGO_DB, ReadinessGate, scrapedGauge } from '@callcenter/platform';
 import { AnalyticsModel } from './analytics-model';
+import { RestoredSnapshot, SnapshotStore } from './snapshot-store';
 
 const ALL_TOPICS = [TOPICS.intake, TOPICS.triage, TOPICS.dispatch];
 
@@ -38,9 +39,10 @@ export function reportsAwaitingCase(model: AnalyticsModel, now: number): number 
 
 /** One generation: a model, the tail that feeds it, and how far it must read to be complete. */
 class Generation {
-  readonly model = new AnalyticsModel();
+  readonly model: AnalyticsModel;
   private tail?: TopicTail;
-  private readonly reached = new Map<string, bigint>();
+  /** "topic/partition" → the next offset to read: every event before it is in the model. */
+  private readonly positions: Map<string, string>;
   private targets = new Map<string, bigint>();
   private caughtUp!: () => void;
   readonly complete = new Promise<void>((resolve) => (this.caughtUp = resolve));
@@ -48,18 +50,24 @@ class Generation {
   total = 0;
   read = 0;
 
-  constructor(readonly number: number, private readonly kafka: Kafka) {}
+  /** From offset 0, or from a snapshot: its model and the offsets it includes. */
+  constructor(readonly number: number, private readonly kafka: Kafka, readonly from?: RestoredSnapshot) {
+    this.model = from?.model ?? new AnalyticsModel();
+    this.positions = new Map(from?.offsets ?? []);
+  }
 
-  /** Reads every topic from its first offset; `complete` resolves once the end offsets seen now are reached. */
+  /** Reads every topic from its first offset (or the snapshot's); `complete` resolves once the end offsets seen now are reached. */
   async start(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       for (const topic of ALL_TOPICS) {
         for (const p of await whileBrokerSettles(() => admin.fetchTopicOffsets(topic))) {
-          const [low, high] = [BigInt(p.low), BigInt(p.high)];
+          const tp = `${topic}/${p.partition}`;
+          const resumeAt = this.positions.get(tp);
+          const [low, high] = [resumeAt !== undefined && BigInt(resumeAt) > BigInt(p.low) ? BigInt(resumeAt) : BigInt(p.low), BigInt(p.high)];
           if (high > low) {
-            this.targets.set(`${topic}/${p.partition}`, high - 1n);
+            this.targets.set(tp, high - 1n);
             this.total += Number(high - low);
           }
         }
@@ -69,7 +77,7 @@ class Generation {
     }
     this.checkCaughtUp();
     this.tail = new TopicTail({
-      kafka: this.kafka,
+      kafka: this.from ? resumingAt(this.kafka, this.positions) : this.kafka,
       topic: ALL_TOPICS,
       since: 'earliest',
       registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
@@ -78,16 +86,21 @@ class Generation {
       handle: (events, position) => {
         for (const event of events) this.model.apply(event);
         this.read += events.length;
-        this.reached.set(`${position.topic}/${position.partition}`, BigInt(position.offset));
+        this.positions.set(`${position.topic}/${position.partition}`, String(BigInt(position.offset) + 1n));
         this.checkCaughtUp();
       },
     });
     await this.tail.start();
   }
 
+  /** The offsets the model includes, at this instant (read it in the same tick as the model). */
+  offsets(): Record<string, string> {
+    return Object.fromEntries(this.positions);
+  }
+
   private checkCaughtUp() {
     if (this.targets.size === 0) return this.caughtUp();
-    for (const [tp, target] of this.targets) if ((this.reached.get(tp) ?? -1n) < target) return;
+    for (const [tp, target] of this.targets) if (BigInt(this.positions.get(tp) ?? '0') <= target) return;
     this.targets = new Map();
     this.caughtUp();
   }
@@ -105,23 +118,57 @@ class Generation {
 }
 
 /**
+ * Whether analytics has caught up since it started: the readiness gate of /health/ready and what
+ * the API answers 503 "warming up" by until then (the service listens at once).
+ */
+export class WarmUp implements ReadinessGate {
+  readonly name = 'read_models';
+  ready = false;
+  /** What it is doing while not ready: where it started from and how far it has read. */
+  status: () => Record<string, unknown> = () => ({ startedFrom: null });
+
+  state() {
+    return this.ready ? { ready: true } : { ready: false, warmingUp: this.status() };
+  }
+}
+
+/** How often the current generation is snapshotted (ANALYTICS_SNAPSHOT_INTERVAL_SECONDS); 0: never, and none is read. */
+export const SNAPSHOT_INTERVAL = Symbol('SNAPSHOT_INTERVAL');
+
+/**
  * Analytics' read models and their generations. A generation is built by reading every topic from
- * offset 0; queries are answered from the current generation only, so a rebuild never shows a
- * half-built model: the new generation replaces the old one in one step once it has caught up,
- * and then goes on following the topics live. The models live in memory (the embedded database
- * cannot filter and aggregate hundreds of thousands of reports fast enough); each switch is
- * recorded in `analytics_generations`.
+ * offset 0, or by resuming from the latest snapshot at the offsets it recorded; queries are
+ * answered from the current generation only, so a rebuild never shows a half-built model: the new
+ * generation replaces the old one in one step once it has caught up, and then goes on following
+ * the topics live. The models live in memory (the embedded database cannot filter and aggregate
+ * hundreds of thousands of reports fast enough); each switch is recorded in `analytics_generations`.
+ * The current generation is snapshotted periodically (model and offsets, SnapshotStore); a
+ * snapshot of another schema version, or a corrupt one, is ignored and the service rebuilds from
+ * offset 0, which stays the source of truth (`npm run rebuild` forces it).
  */
 @Injectable()
 export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReadModels.name);
-  private readonly generations: Collection<{ _id: number; switchedAt: string; events: number; reports: number; digest: string; reason: string }>;
-  private current!: Generation;
+  /** Each switch: `events` applied in all, `read` by this generation itself (after its snapshot's offsets when it started from one). */
+  private readonly generations: Collection<{ _id: number; switchedAt: string; events: number; read: number; reports: number; digest: string; reason: string; snapshotTakenAt: string | null }>;
+  private readonly snapshots: SnapshotStore;
+  private current?: Generation;
+  private warming?: Generation;
   private building: Generation | null = null;
   private lastRebuild: RebuildProgress | null = null;
+  private snapshotTimer?: NodeJS.Timeout;
+  private saving: Promise<unknown> | null = null;
+  private snapshottedAt = -1;
+  private stopped = false;
 
-  constructor(@Inject(KAFKA) private readonly kafka: Kafka, @Inject(MONGO_DB) db: Db) {
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_DB) db: Db,
+    private readonly warmUp: WarmUp,
+    @Inject(SNAPSHOT_INTERVAL) private readonly snapshotIntervalSeconds: number,
+  ) {
     this.generations = db.collection('analytics_generations');
+    this.snapshots = new SnapshotStore(db);
     // Analytics watches the hand-over from intake to triage because it is neither: it reads both
     // topics whole, so it still counts when triage is down, stalled or dead-lettering.
     scrapedGauge(
@@ -131,27 +178,92 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
+  /** False while warming up: the controllers answer 503 until then. */
+  get ready(): boolean {
+    return this.current !== undefined;
+  }
+
   get model(): AnalyticsModel {
+    if (!this.current) throw new Error('analytics is warming up');
     return this.current.model;
   }
 
   get generation(): number {
-    return this.current.number;
+    return this.current?.number ?? 0;
   }
 
-  /** The service is ready once the first generation has read the history that existed at start. */
-  async onApplicationBootstrap() {
+  /** Where warming up started from and how far it has read (null once ready). */
+  warmingUp(): Record<string, unknown> | null {
+    const g = this.warming;
+    if (this.current || !g) return this.current ? null : { startedFrom: null };
+    return { generation: g.number, startedFrom: g.from ? 'snapshot' : 'offset 0', snapshotTakenAt: g.from?.header.takenAt ?? null, ...g.progress() };
+  }
+
+  /**
+   * Warms up in the background, so the service listens at once (not ready, API 503) and is ready
+   * once the first generation has read the history that existed at start: from the latest usable
+   * snapshot when there is one, from offset 0 otherwise.
+   */
+  onApplicationBootstrap() {
+    this.warmUp.status = () => this.warmingUp() ?? {};
+    void this.start().catch((e) => {
+      // Not ready, and says why on /health/ready; a restart tries again.
+      this.warmUp.status = () => ({ failed: (e as Error).message });
+      this.logger.error(`analytics could not warm up: ${(e as Error).message}`);
+    });
+  }
+
+  private async start() {
     const previous = await this.generations.find({}).sort({ _id: -1 }).limit(1).toArray();
-    const first = new Generation((previous[0]?._id ?? 0) + 1, this.kafka);
+    let restored: RestoredSnapshot | undefined;
+    if (this.snapshotIntervalSeconds > 0) {
+      const latest = await this.snapshots.latest();
+      if ('restored' in latest) restored = latest.restored;
+      else this.logger.log(`analytics rebuilds from offset 0: ${latest.ignored}`);
+    }
+    const first = new Generation((previous[0]?._id ?? 0) + 1, this.kafka, restored);
+    this.warming = first;
     await first.start();
     await first.complete;
+    if (this.stopped) return first.stop();
     this.current = first;
-    await this.record(first, 'start');
+    this.warmUp.ready = true;
     const { done, eventsPerSecond } = first.progress();
-    this.logger.log(`analytics generation ${first.number} ready: ${done} events, ${first.model.facts.size} reports (${eventsPerSecond} events/s)`);
+    const from = restored ? `snapshot of ${restored.header.takenAt} and ${done} events since` : `${done} events from offset 0`;
+    this.logger.log(`analytics generation ${first.number} ready in ${Date.now() - first.startedAt} ms: ${from}, ${first.model.facts.size} reports (${eventsPerSecond} events/s)`);
+    await this.record(first, restored ? 'snapshot' : 'start');
+    if (this.snapshotIntervalSeconds > 0) {
+      if (!restored) await this.snapshot();
+      this.snapshotTimer = setInterval(() => void this.snapshot(), this.snapshotIntervalSeconds * 1000);
+      this.snapshotTimer.unref();
+    }
+  }
+
+  /**
+   * Saves the current generation with the offsets it includes, unless nothing changed since the
+   * last one. The model is encoded in one synchronous step, so the offsets match it exactly.
+   */
+  async snapshot(): Promise<void> {
+    const g = this.current;
+    if (!g || this.saving || this.stopped || g.model.eventsApplied === this.snapshottedAt) return;
+    const eventsApplied = g.model.eventsApplied;
+    const started = Date.now();
+    this.saving = this.snapshots
+      .save(g.model, { generation: g.number, takenAt: new Date().toISOString(), offsets: g.offsets() })
+      .then((h) => {
+        this.snapshottedAt = eventsApplied;
+        this.logger.log(`analytics snapshot of generation ${h.generation}: ${h.eventsApplied} events, ${h.reports} reports, ${h.chunks} chunks in ${Date.now() - started} ms`);
+      })
+      .catch((e) => this.logger.error(`analytics snapshot failed (the next one tries again): ${(e as Error).message}`))
+      .finally(() => (this.saving = null));
+    await this.saving;
   }
 
   async onModuleDestroy() {
+    this.stopped = true;
+    clearInterval(this.snapshotTimer);
+    await this.saving;
+    await this.warming?.stop();
     await this.building?.stop();
     await this.current?.stop();
   }
@@ -159,7 +271,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   /** Starts a rebuild into a new generation; queries stay on the current one until it has caught up. */
   rebuild(): RebuildProgress {
     if (this.building) throw new IllegalState('REBUILD_RUNNING', `generation ${this.building.number} is being built`, this.progress());
-    const next = new Generation(this.current.number + 1, this.kafka);
+    const next = new Generation(this.generation + 1, this.kafka);
     this.building = next;
     this.lastRebuild = null;
     void (async () => {
@@ -168,10 +280,12 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
         await next.complete;
         const old = this.current;
         this.current = next; // the switch: one assignment, so a query sees one generation or the other
-        await old.stop();
+        await old?.stop();
         await this.record(next, 'rebuild');
         this.lastRebuild = this.snapshotOf(next, 'SWITCHED', null);
         this.logger.log(`rebuilt generation ${next.number}: ${next.progress().done} events, digest ${next.model.digest().slice(0, 12)}`);
+        // The next start resumes from what the rebuild found, not from an older generation's snapshot.
+        if (this.snapshotIntervalSeconds > 0) await this.snapshot();
       } catch (e) {
         await next.stop().catch(() => undefined);
         this.lastRebuild = this.snapshotOf(next, 'FAILED', (e as Error).message);
@@ -199,7 +313,15 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async record(g: Generation, reason: string) {
-    const doc = { switchedAt: new Date().toISOString(), events: g.model.eventsApplied, reports: g.model.facts.size, digest: g.model.digest(), reason };
+    const doc = {
+      switchedAt: new Date().toISOString(),
+      events: g.model.eventsApplied,
+      read: g.read,
+      reports: g.model.facts.size,
+      digest: g.model.digest(),
+      reason,
+      snapshotTakenAt: g.from?.header.takenAt ?? null,
+    };
     await this.generations.replaceOne({ _id: g.number }, doc, { upsert: true });
   }
 }

@@ -1,0 +1,66 @@
+import { Binary, Collection, Db, ObjectId } from 'mongodb';
+import { AnalyticsModel } from './analytics-model';
+import { CorruptSnapshot, decodeSnapshot, encodeSnapshot, SNAPSHOT_SCHEMA_VERSION, SnapshotChunk, SnapshotHeader } from './snapshot';
+
+type HeaderDoc = SnapshotHeader & { _id: ObjectId; complete: boolean };
+type ChunkDoc = { _id: string; snapshot: ObjectId; index: number; data: Binary | Buffer; sha256: string };
+
+/** A snapshot ready to resume from: its model and the offsets to tail from. */
+export interface RestoredSnapshot {
+  header: SnapshotHeader;
+  model: AnalyticsModel;
+  offsets: Map<string, string>;
+}
+
+/**
+ * Snapshots of the analytics read models in the database: a header (`analytics_snapshots`) written
+ * after its chunks (`analytics_snapshot_chunks`, each under the 16 MiB document limit), so a
+ * snapshot cut off mid-write is never complete and never read. Only the latest complete one is
+ * kept once another is whole.
+ */
+export class SnapshotStore {
+  private readonly headers: Collection<HeaderDoc>;
+  private readonly chunks: Collection<ChunkDoc>;
+
+  constructor(db: Db) {
+    this.headers = db.collection('analytics_snapshots');
+    this.chunks = db.collection('analytics_snapshot_chunks');
+  }
+
+  /** Encodes the model now (synchronously, so the offsets match it), then writes it. */
+  async save(model: AnalyticsModel, meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>): Promise<SnapshotHeader> {
+    const { header, chunks } = encodeSnapshot(model, meta);
+    const id = new ObjectId();
+    for (let i = 0; i < chunks.length; i += 16) {
+      await this.chunks.insertMany(chunks.slice(i, i + 16).map((c) => ({ _id: `${id.toHexString()}:${c.index}`, snapshot: id, ...c })));
+    }
+    await this.headers.insertOne({ _id: id, ...header, complete: true });
+    const older = await this.headers.find({ _id: { $ne: id } }, { projection: { _id: 1 } }).toArray();
+    for (const { _id } of older) {
+      await this.headers.deleteOne({ _id });
+      await this.chunks.deleteMany({ snapshot: _id });
+    }
+    return header;
+  }
+
+  /**
+   * The latest complete snapshot, or why there is none to use: absent, of another schema version,
+   * or corrupt. The caller rebuilds from offset 0 in every such case.
+   */
+  async latest(): Promise<{ restored: RestoredSnapshot } | { ignored: string }> {
+    const [doc] = await this.headers.find({ complete: true }).sort({ takenAt: -1, _id: -1 }).limit(1).toArray();
+    if (!doc) return { ignored: 'no snapshot' };
+    const { _id, complete, ...header } = doc;
+    if (header.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
+      return { ignored: `snapshot ${_id.toHexString()} has schema version ${header.schemaVersion}, this build reads ${SNAPSHOT_SCHEMA_VERSION}` };
+    }
+    const docs = await this.chunks.find({ snapshot: _id }).toArray();
+    const chunks: SnapshotChunk[] = docs.map((c) => ({ index: c.index, sha256: c.sha256, data: c.data instanceof Binary ? Buffer.from(c.data.buffer) : c.data }));
+    try {
+      return { restored: { header, model: decodeSnapshot(header, chunks), offsets: new Map(Object.entries(header.offsets ?? {})) } };
+    } catch (e) {
+      if (e instanceof CorruptSnapshot) return { ignored: `snapshot ${_id.toHexString()} is corrupt: ${e.message}` };
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { AnalyticsModel, TimelineEntry, UnitFact } from './analytics-model';
+import { ReportFact } from './report-fact';
+
+/**
+ * The shape of a snapshot's content. Raise it whenever the model's shape or meaning changes (a
+ * field of ReportFact, what `apply` does with an event): a snapshot of another version is ignored
+ * and the service rebuilds from offset 0, which stays the source of truth.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** A part of a snapshot, compressed, with the SHA-256 of its compressed bytes. */
+export interface SnapshotChunk {
+  index: number;
+  data: Buffer;
+  sha256: string;
+}
+
+/** What a snapshot holds beside its chunks: which events it includes, and how to check it is whole. */
+export interface SnapshotHeader {
+  schemaVersion: number;
+  generation: number;
+  takenAt: string;
+  /** "topic/partition" → the next offset to read: every event before it is in the snapshot. */
+  offsets: Record<string, string>;
+  eventsApplied: number;
+  reports: number;
+  chunks: number;
+  /** SHA-256 over the chunks' hashes in order. */
+  sha256: string;
+}
+
+type ChunkContent =
+  | { kind: 'reports'; items: [string, ReportFact | null, TimelineEntry[] | null][] }
+  | { kind: 'units'; items: UnitFact[] }
+  | { kind: 'applied'; items: [string, number][] };
+
+export class CorruptSnapshot extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptSnapshot';
+  }
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+const headerHash = (chunks: { sha256: string }[]) => sha256(chunks.map((c) => c.sha256).join('\n'));
+
+function* slices<T>(items: Iterable<T>, size: number): Iterable<T[]> {
+  let slice: T[] = [];
+  for (const item of items) {
+    slice.push(item);
+    if (slice.length === size) {
+      yield slice;
+      slice = [];
+    }
+  }
+  if (slice.length) yield slice;
+}
+
+/**
+ * The model as it is at this instant, in compressed chunks. Synchronous on purpose: the model
+ * changes with every event, and the offsets recorded beside it must name exactly what it includes.
+ */
+export function encodeSnapshot(
+  model: AnalyticsModel,
+  meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>,
+  reportsPerChunk = 2_000,
+): { header: SnapshotHeader; chunks: SnapshotChunk[] } {
+  const contents: ChunkContent[] = [];
+  const ids = new Set([...model.facts.keys(), ...model.timelines.keys()]);
+  for (const slice of slices(ids, reportsPerChunk)) {
+    contents.push({ kind: 'reports', items: slice.map((id) => [id, model.facts.get(id) ?? null, model.timelines.get(id) ?? null]) });
+  }
+  contents.push({ kind: 'units', items: [...model.units.values()] });
+  for (const slice of slices(model.applied, reportsPerChunk * 10)) contents.push({ kind: 'applied', items: slice });
+  const chunks = contents.map((content, index) => {
+    const data = gzipSync(JSON.stringify(content), { level: 1 });
+    return { index, data, sha256: sha256(data) };
+  });
+  const header: SnapshotHeader = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    ...meta,
+    eventsApplied: model.eventsApplied,
+    reports: model.facts.size,
+    chunks: chunks.length,
+    sha256: headerHash(chunks),
+  };
+  return { header, chunks };
+}
+
+/** The model a snapshot holds; throws CorruptSnapshot when any part is missing, altered or unreadable. */
+export function decodeSnapshot(header: SnapshotHeader, chunks: SnapshotChunk[]): AnalyticsModel {
+  const offsets = Object.values(header.offsets ?? { missing: '' });
+  if (!offsets.every((o) => typeof o === 'string' && /^\d+$/.test(o))) throw new CorruptSnapshot('its offsets are not offsets');
+  if (chunks.length !== header.chunks) throw new CorruptSnapshot(`${chunks.length} of ${header.chunks} chunks`);
+  const ordered = [...chunks].sort((a, b) => a.index - b.index);
+  if (headerHash(ordered) !== header.sha256) throw new CorruptSnapshot('the chunks are not the ones the header names');
+  const model = new AnalyticsModel();
+  for (const chunk of ordered) {
+    if (sha256(chunk.data) !== chunk.sha256) throw new CorruptSnapshot(`chunk ${chunk.index} does not match its hash`);
+    let content: ChunkContent;
+    try {
+      content = JSON.parse(gunzipSync(chunk.data).toString('utf8')) as ChunkContent;
+    } catch (e) {
+      throw new CorruptSnapshot(`chunk ${chunk.index} is unreadable: ${(e as Error).message}`);
+    }
+    switch (content.kind) {
+      case 'reports':
+        for (const [id, fact, timeline] of content.items) {
+          if (fact) model.facts.set(id, fact);
+          if (timeline) model.timelines.set(id, timeline);
+        }
+        break;
+      case 'units':
+        for (const unit of content.items) model.units.set(unit.unitId, unit);
+        break;
+      case 'applied':
+        for (const [stream, version] of content.items) model.applied.set(stream, version);
+        break;
+      default:
+        throw new CorruptSnapshot(`chunk ${chunk.index} is of no known kind`);
+    }
+  }
+  model.eventsApplied = header.eventsApplied;
+  return model;
+}

@@ -1,0 +1,114 @@
+import { Kafka, Producer } from 'kafkajs';
+import { Db, MongoClient } from 'mongodb';
+import { EventEnvelope, toKafkaMessage } from '@callcenter/events';
+import { eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { scriptedLifecycles } from './scripted-lifecycles';
+
+const HTTP = 14401;
+const ANALYTICS = `http://127.0.0.1:${HTTP}`;
+const dayOf = (offsetDays: number) => new Date(Date.UTC(2012, 0, 1) + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const SEED = Math.floor(Math.random() * 1000);
+const [A, B] = [dayOf(SEED), dayOf(SEED + 1100)];
+const range = (day: string) => `from=${encodeURIComponent(`${day}T00:00:00Z`)}&to=${encodeURIComponent(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString())}`;
+
+/**
+ * Snapshots (issue 15): analytics resumes from the latest snapshot at the offsets it recorded and
+ * answers what a rebuild from offset 0 answers; a corrupt or old-version snapshot is ignored and it
+ * rebuilds from offset 0.
+ */
+describe('analytics snapshots (real Kafka and database; the service restarted)', () => {
+  const prefix = uniqueName('e2esnap').replace(/-/g, '_');
+  const tag = uniqueName('snap');
+  const env = { MONGODB_DB_PREFIX: prefix, ANALYTICS_SNAPSHOT_INTERVAL_SECONDS: '1' };
+  let analytics: RunningService | undefined;
+  let mongo: MongoClient;
+  let db: Db;
+  let kafka: Kafka;
+  let producer: Producer;
+  const analyst = restClient(ANALYTICS, testToken('an-snap', ['analyst']));
+  const admin = restClient(ANALYTICS, testToken('adm-snap', ['admin']));
+  const copyA = scriptedLifecycles(A, `${tag}-a`);
+  const copyB = scriptedLifecycles(B, `${tag}-b`);
+
+  const publish = async (items: { topic: string; event: EventEnvelope }[]) => {
+    for (const { topic, event } of items) await producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
+  };
+  const everyTable = async (day: string) =>
+    Object.fromEntries(
+      await Promise.all(['volume', 'durations', 'load', 'staffing', 'hotspots', 'workload'].map(async (name) => [name, (await analyst.get(`/api/v1/stats/${name}?${range(day)}`)).body])),
+    );
+  const latestGeneration = async () => (await db.collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0];
+  const latestSnapshot = async () => (await db.collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0];
+  const restart = async () => {
+    await analytics?.stop();
+    analytics = await startService('analytics', HTTP, env);
+  };
+  /** The same numbers for both days and the same digest of every read model as a rebuild from offset 0 in the same process. */
+  const expectSameAsRebuildFromZero = async () => {
+    const restored = { a: await everyTable(A), b: await everyTable(B), digest: (await latestGeneration()).digest };
+    const started = await admin.post('/api/v1/admin/rebuild');
+    expect(started.status).toBe(202);
+    await eventually(() => admin.get('/api/v1/admin/rebuild'), (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.currentGeneration === started.body.generation, 60_000);
+    const rebuilt = await latestGeneration();
+    expect(rebuilt).toMatchObject({ _id: started.body.generation, reason: 'rebuild', snapshotTakenAt: null });
+    expect({ a: await everyTable(A), b: await everyTable(B), digest: rebuilt.digest }).toEqual(restored);
+    return restored;
+  };
+
+  beforeAll(async () => {
+    mongo = await testMongo();
+    db = mongo.db(`${prefix}_analytics`);
+    kafka = testKafka();
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    analytics = await startService('analytics', HTTP, env);
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await analytics?.stop();
+    await db?.dropDatabase();
+    await mongo?.close();
+  });
+
+  it('restarts from its snapshot, reads only what came after its offsets, and answers what a rebuild from offset 0 answers', async () => {
+    await publish(copyA);
+    await eventually(() => analyst.get(`/api/v1/stats/volume?${range(A)}`), (r) => r.body.total === 8 && r.body.byState?.CLOSED === 1 && r.body.byState?.DISPATCHED === 1, 30_000);
+    const seen = new Date().toISOString();
+    const snapshot = await eventually(latestSnapshot, (s) => !!s && s.takenAt > seen, 15_000);
+    expect(snapshot).toMatchObject({ schemaVersion: 1, complete: true });
+    await analytics!.stop();
+    analytics = undefined;
+    await publish(copyB); // while analytics is down: only the tail after the snapshot's offsets has it
+    await restart();
+    const generation = await latestGeneration();
+    expect(generation).toMatchObject({ reason: 'snapshot', snapshotTakenAt: snapshot.takenAt, read: copyB.length });
+    expect((await analyst.get(`/api/v1/stats/volume?${range(B)}`)).body.total).toBe(8);
+    const timeline = await analyst.get(`/api/v1/reports/${copyA[0].event.streamId}/timeline`);
+    expect(timeline.status).toBe(200);
+    await expectSameAsRebuildFromZero();
+  });
+
+  it('ignores a corrupt snapshot and rebuilds from offset 0, then snapshots again', async () => {
+    const before = await everyTable(A);
+    await analytics!.stop();
+    analytics = undefined;
+    const snapshot = await latestSnapshot();
+    await db.collection('analytics_snapshot_chunks').updateOne({ snapshot: snapshot._id, index: 0 }, { $set: { data: Buffer.from('not a snapshot') } });
+    await restart();
+    expect(await latestGeneration()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
+    expect(await everyTable(A)).toEqual(before);
+    await eventually(latestSnapshot, (s) => !!s && !s._id.equals(snapshot._id), 15_000);
+  });
+
+  it('ignores a snapshot of an older schema version and rebuilds from offset 0', async () => {
+    const before = await everyTable(B);
+    await analytics!.stop();
+    analytics = undefined;
+    await db.collection('analytics_snapshots').updateMany({}, { $set: { schemaVersion: 0 } });
+    await restart();
+    expect(await latestGeneration()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
+    expect(await everyTable(B)).toEqual(before);
+    await expectSameAsRebuildFromZero();
+  });
+});
