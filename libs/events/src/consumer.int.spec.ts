@@ -137,6 +137,61 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     expect(seen).toEqual(['x-1', 'x-2', 'x-3', 'x-4']);
   });
 
+  it('commits handled offsets about once a second, not after every batch, and the broker has them while it runs', async () => {
+    const topic = await freshTopic();
+    const groupId = uniqueName('group');
+    const seen: string[] = [];
+    const commits: string[][] = [];
+    const consumer = new EventConsumer({
+      kafka, groupId, topics: [topic], commitIntervalMs: 1_000, lagIntervalMs: 0,
+      handle: async (e) => void seen.push(e.eventId),
+      onCommit: (offsets) => commits.push(offsets.map((o) => `${o.partition}:${o.offset}`)),
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    // Twelve batches of one event over about 1.2 s: after-every-batch commits would be twelve.
+    for (let v = 1; v <= 12; v++) {
+      await producer.send({ topic, messages: [{ ...toKafkaMessage(event('t', v)), partition: 0 }] });
+      await eventually(async () => seen.length, (n) => n === v);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await eventually(async () => commits.flat(), (c) => c.includes('0:12'));
+    expect(commits.length).toBeLessThanOrEqual(4);
+    const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    expect(partitions.find((p) => p.partition === 0)?.offset).toBe('12');
+  });
+
+  it('hands a fetched batch to the batch handler at once; when it throws, one by one, parking the poison event', async () => {
+    const topic = await freshTopic();
+    const groupId = uniqueName('group');
+    const batches: string[][] = [];
+    const oneByOne: string[] = [];
+    const consumer = new EventConsumer({
+      kafka, groupId, topics: [topic], maxAttempts: 2, initialBackoffMs: 10, lagIntervalMs: 0,
+      handleBatch: async (events) => {
+        batches.push(events.map((e) => e.event.eventId));
+        if (events.some((e) => e.event.streamId === 'poison')) throw new Error('cannot handle poison');
+      },
+      handle: async (e) => {
+        if (e.streamId === 'poison') throw new Error('cannot handle poison');
+        oneByOne.push(e.eventId);
+      },
+    });
+    consumers.push(consumer);
+    topics.push(deadLetterTopic(groupId));
+    await consumer.start();
+    await producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('b', v)), partition: 1 })) });
+    await eventually(async () => batches.flat(), (b) => b.includes('b-3'));
+    expect(batches.flat()).toEqual(['b-1', 'b-2', 'b-3']);
+    expect(batches.length).toBeLessThan(3);
+    expect(oneByOne).toEqual([]);
+    await producer.send({ topic, messages: [event('c', 1), event('poison', 1), event('c', 2)].map((e) => ({ ...toKafkaMessage(e), partition: 1 })) });
+    await eventually(async () => oneByOne, (o) => o.includes('c-2'));
+    expect(oneByOne).toEqual(['c-1', 'c-2']);
+    const parked = await readTopic(kafka, deadLetterTopic(groupId), (r) => r.length >= 1);
+    expect(JSON.parse(parked[0].message.value!.toString()).streamId).toBe('poison');
+  });
+
   it('replays every event from offset 0 and reports progress', async () => {
     const a = await freshTopic();
     const b = await freshTopic();

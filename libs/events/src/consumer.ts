@@ -17,12 +17,22 @@ export interface MessageContext {
 
 export type EventHandler = (event: EventEnvelope, context: MessageContext) => Promise<void>;
 
+/** The events of one fetched batch of one partition, in offset order (refused messages already parked). */
+export type EventBatchHandler = (events: { event: EventEnvelope; context: MessageContext }[]) => Promise<void>;
+
 export interface EventConsumerOptions {
   kafka: Kafka;
   /** One consumer group per service (and read model); instances of a service share its partitions. */
   groupId: string;
   topics: string[];
   handle: EventHandler;
+  /**
+   * Handles a fetched batch at once (one database round trip for many events). If it throws, the
+   * batch's events go one by one through `handle`, with its retries and dead-lettering; both must
+   * be idempotent, so what the batch applied before it threw is recognised. Per-stream order is
+   * the batch handler's to keep (the events come in offset order).
+   */
+  handleBatch?: EventBatchHandler;
   registry?: EventRegistry;
   /** Attempts per message before it goes to the dead-letter topic. */
   maxAttempts?: number;
@@ -45,7 +55,24 @@ export interface EventConsumerOptions {
   lagIntervalMs?: number;
   /** retention.ms of the group's dead-letter topic (default: deadLetterRetentionMs(), 30 days). */
   deadLetterRetentionMs?: number;
+  /**
+   * How often the offsets of handled events are committed (default 1 s). kafkajs's auto-commit
+   * commits after every batch and fetches again only once the broker answered, a round trip on
+   * every hop; committing on a timer takes it off the path. A crash redelivers at most this much
+   * (handlers are idempotent); a stop commits everything handled.
+   */
+  commitIntervalMs?: number;
+  /** Called after each offset commit (tests, metrics). */
+  onCommit?: (offsets: { topic: string; partition: number; offset: string }[]) => void;
 }
+
+interface Delivery {
+  event: EventEnvelope;
+  context: MessageContext;
+  message: KafkaMessage;
+}
+
+type Committer = (offsets: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => Promise<unknown>;
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 
@@ -64,8 +91,16 @@ export class EventConsumer {
   private producer?: Producer;
   private lagAdmin?: Admin;
   private lagTimer?: NodeJS.Timeout;
+  private commitTimer?: NodeJS.Timeout;
   private readonly logger: KafkaLogger;
   readonly deadLetterTopic: string;
+  /** "topic/partition" → the next offset to read, for every handled event not yet committed. */
+  private readonly handled = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly committed = new Map<string, string>();
+  private assignment = new Set<string>();
+  private committing: Promise<void> = Promise.resolve();
+  private commitInFlight = false;
+  private stopping = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.logger = options.logger ?? silent;
@@ -91,15 +126,29 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });
+    // Only partitions this member holds are committed: a batch of a partition lost in a rebalance
+    // that finishes later must not move the new owner's offset.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assignment = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`)));
+      for (const key of this.handled.keys()) if (!this.assignment.has(key)) this.handled.delete(key);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
+    this.stopping = false;
     await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 500,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    const consumer = this.consumer;
+    this.commitTimer = setInterval(() => {
+      if (this.commitInFlight) return;
+      void this.commitHandled((offsets) => consumer.commitOffsets(offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))))).catch(
+        (e) => this.logger.warn('offset commit failed; the next one carries these offsets too', { error: String(e) }),
+      );
+    }, this.options.commitIntervalMs ?? 1_000);
+    this.commitTimer.unref();
     // Every series an alert watches exists from the start at 0, so its first increase is seen.
     for (const topic of topics) for (const reason of DEAD_LETTER_REASONS) consumerMetrics.deadLettered.inc({ group: groupId, topic, reason }, 0);
     const every = this.options.lagIntervalMs ?? 15_000;
@@ -140,8 +189,18 @@ export class EventConsumer {
   /** Stops fetching, lets the batch in flight finish and commits what was handled. */
   async stop(): Promise<void> {
     clearInterval(this.lagTimer);
+    clearInterval(this.commitTimer);
     await this.lagAdmin?.disconnect().catch(() => undefined);
     this.lagAdmin = undefined;
+    // From here a batch that finishes commits what was handled itself (kafkajs no longer commits
+    // for a consumer that is stopping); what finished before is committed now.
+    this.stopping = true;
+    const consumer = this.consumer;
+    if (consumer) {
+      await this.commitHandled((offsets) => consumer.commitOffsets(offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))))).catch(
+        (e) => this.logger.warn('offset commit at stop failed; the events since the last commit will be redelivered', { error: String(e) }),
+      );
+    }
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
@@ -154,51 +213,135 @@ export class EventConsumer {
     // membership alive, or the broker evicts every member after the session timeout, rebalances
     // again and again and redelivers what was handled but not yet committed.
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    const commit: Committer = (offsets) => payload.commitOffsetsIfNecessary(offsets);
     try {
       await this.handleMessages(payload);
+    } catch (e) {
+      // A rebalance (or a stop) interrupts the batch: hand over what was handled, if the broker still takes it.
+      await this.commitHandled(commit).catch(() => undefined);
+      throw e;
     } finally {
       clearInterval(beat);
     }
+    if (this.stopping) await this.commitHandled(commit);
   }
 
-  private async handleMessages({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+  private async handleMessages({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    const { topic, partition } = batch;
+    const done = (offset: string) => {
+      resolveOffset(offset);
+      const key = `${topic}/${partition}`;
+      if (this.assignment.has(key)) this.handled.set(key, { topic, partition, offset: String(BigInt(offset) + 1n) });
+    };
+    if (this.options.handleBatch) {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const events: Delivery[] = [];
+      for (const message of batch.messages) {
+        const context = { topic, partition, offset: message.offset };
+        const event = await this.decode(context, message);
+        if (event) events.push({ event, context, message });
+      }
+      try {
+        if (events.length > 0) await this.options.handleBatch(events.map(({ event, context }) => ({ event, context })));
+      } catch (e) {
+        if (isTransient(e) && !this.consumer) throw e; // stopping: nothing resolved, all redelivered
+        this.logger.warn(`batch handler failed on ${events.length} events of ${topic}/${partition}; handling them one by one`, { error: String(e) });
+        if (!(await this.handleEach(events, heartbeat, isRunning, isStale, done))) return; // the rest is fetched again
+      }
+      done(batch.messages[batch.messages.length - 1].offset);
+      return;
+    }
+    const events: Delivery[] = [];
     const width = Math.max(1, this.options.streamsConcurrently ?? 1);
     for (let start = 0; start < batch.messages.length; start += width) {
-      if (!isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(start, start + width);
+      if (!isRunning() || isStale()) return;
+      // Decoded a chunk at a time: a refused message is parked in its turn, not ahead of the batch.
+      events.length = 0;
+      for (const message of batch.messages.slice(start, start + width)) {
+        const context = { topic, partition, offset: message.offset };
+        const event = await this.decode(context, message);
+        if (event) events.push({ event, context, message });
+      }
+      if (!(await this.handleEach(events, heartbeat, isRunning, isStale, () => undefined))) return;
+      done(batch.messages[Math.min(batch.messages.length, start + width) - 1].offset);
+    }
+  }
+
+  /**
+   * Events one by one, up to `streamsConcurrently` at once when their streams differ; events of one
+   * stream in offset order. `done` gets the last offset of each chunk once all of it is handled.
+   * False when it stopped early (the consumer stops or the partition was sought elsewhere).
+   */
+  private async handleEach(
+    events: Delivery[],
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+    isStale: () => boolean,
+    done: (offset: string) => void,
+  ): Promise<boolean> {
+    const width = Math.max(1, this.options.streamsConcurrently ?? 1);
+    for (let start = 0; start < events.length; start += width) {
+      if (!isRunning() || isStale()) return false;
+      const chunk = events.slice(start, start + width);
       if (chunk.length === 1) {
-        await this.handleMessage(batch.topic, batch.partition, chunk[0]);
+        await this.handleEvent(chunk[0]);
       } else {
-        // One chain per stream, in offset order; the chunk's offsets are resolved only when all are done.
-        const byStream = new Map<string, KafkaMessage[]>();
-        for (const m of chunk) {
-          const key = m.key?.toString() ?? '';
-          byStream.set(key, [...(byStream.get(key) ?? []), m]);
+        // One chain per stream (message key), in offset order.
+        const byStream = new Map<string, Delivery[]>();
+        for (const item of chunk) {
+          const key = item.message.key?.toString() ?? '';
+          byStream.set(key, [...(byStream.get(key) ?? []), item]);
         }
         await Promise.all(
-          [...byStream.values()].map(async (messages) => {
-            for (const m of messages) await this.handleMessage(batch.topic, batch.partition, m);
+          [...byStream.values()].map(async (items) => {
+            for (const item of items) await this.handleEvent(item);
           }),
         );
       }
-      resolveOffset(chunk[chunk.length - 1].offset);
+      done(chunk[chunk.length - 1].context.offset);
       await heartbeat();
     }
-    await commitOffsetsIfNecessary();
+    return true;
   }
 
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const context = { topic, partition, offset: message.offset };
-    let event: EventEnvelope;
+  /**
+   * Commits the offsets of handled events not yet committed, one commit at a time so an older offset
+   * can never land after a newer one.
+   */
+  private commitHandled(send: Committer): Promise<void> {
+    const run = this.committing.then(async () => {
+      const pending = [...this.handled.entries()].filter(([key, at]) => this.committed.get(key) !== at.offset);
+      if (pending.length === 0) return;
+      const byTopic = new Map<string, { partition: number; offset: string }[]>();
+      for (const [, { topic, partition, offset }] of pending) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
+      this.commitInFlight = true;
+      try {
+        await send({ topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+      } finally {
+        this.commitInFlight = false;
+      }
+      for (const [key, { offset }] of pending) this.committed.set(key, offset);
+      this.options.onCommit?.(pending.map(([, at]) => at));
+    });
+    this.committing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The event in a message, or undefined when the message was refused (parked on the dead-letter topic). */
+  private async decode(context: MessageContext, message: KafkaMessage): Promise<EventEnvelope | undefined> {
     try {
-      event = fromKafkaMessage(message);
-      assertTopicOwner(topic, event, headerString(message.headers, HEADERS.producer), this.options.topicOwners ?? TOPIC_OWNERS);
+      let event = fromKafkaMessage(message);
+      assertTopicOwner(context.topic, event, headerString(message.headers, HEADERS.producer), this.options.topicOwners ?? TOPIC_OWNERS);
       if (this.options.registry) event = this.options.registry.upcast(event);
       assertValidEvent(event);
+      return event;
     } catch (e) {
       await this.deadLetter(context, message, e, 1, e instanceof ForeignProducer ? 'foreign-producer' : e instanceof InvalidEvent ? 'invalid' : 'undecodable');
-      return;
+      return undefined;
     }
+  }
+
+  private async handleEvent({ event, context, message }: Delivery): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     let backoff = this.options.initialBackoffMs ?? 100;
     for (let attempt = 1; ; attempt++) {

@@ -1,7 +1,7 @@
 import { Collection, MongoClient } from 'mongodb';
 import { testMongo, uniqueName } from '@callcenter/testing';
 import { EventEnvelope } from './envelope';
-import { projectOnce, Projected } from './projection';
+import { projectMany, projectOnce, Projected } from './projection';
 
 type Tally = { count: number; last: number; seen: number[] };
 
@@ -79,5 +79,41 @@ describe('projectOnce: read-model writes conditional on the stored version (real
     resume();
     expect(await lateWrite).toBe(true);
     expect(await tallies.findOne({ _id: 'r2' })).toEqual({ _id: 'r2', _version: 3, count: 3, last: 3, seen: [1, 2, 3] });
+  });
+
+  it('projectMany applies a batch like projectOnce one event at a time: redeliveries skipped, existing documents continued', async () => {
+    const one = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    const many = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    for (const c of [one, many]) await projectOnce(c, 'a', event('a', 1), evolve);
+    const batch = [event('a', 2), event('b', 1), event('a', 1), event('a', 3), event('b', 1), event('c', 1)];
+    for (const e of batch) await projectOnce(one, e.streamId, e, evolve);
+    const changed = await projectMany(many, batch.map((e) => ({ id: e.streamId, event: e })), evolve);
+    expect([...changed].sort()).toEqual(['a', 'b', 'c']);
+    expect(await many.find().sort({ _id: 1 }).toArray()).toEqual(await one.find().sort({ _id: 1 }).toArray());
+    expect((await many.findOne({ _id: 'a' }))?.seen).toEqual([1, 2, 3]);
+    // all redelivered: nothing changes
+    expect((await projectMany(many, batch.map((e) => ({ id: e.streamId, event: e })), evolve)).size).toBe(0);
+  });
+
+  it('projectMany, when another writer got in between its read and its write, re-applies one by one and loses nothing', async () => {
+    const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    await projectOnce(tallies, 'x', event('x', 1), evolve);
+    let interfered = false;
+    const racing = new Proxy(tallies, {
+      get(target, property, receiver) {
+        if (property !== 'bulkWrite') return Reflect.get(target, property, receiver);
+        return async (...args: unknown[]) => {
+          if (!interfered) {
+            interfered = true; // another writer applies x@2 and inserts y between the read and the write
+            await projectOnce(tallies, 'x', event('x', 2), evolve);
+            await projectOnce(tallies, 'y', event('y', 1), evolve);
+          }
+          return (target.bulkWrite as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+    await projectMany(racing, [event('x', 2), event('x', 3), event('y', 1), event('y', 2)].map((e) => ({ id: e.streamId, event: e })), evolve);
+    expect(await tallies.findOne({ _id: 'x' })).toEqual({ _id: 'x', _version: 3, count: 3, last: 3, seen: [1, 2, 3] });
+    expect(await tallies.findOne({ _id: 'y' })).toEqual({ _id: 'y', _version: 2, count: 2, last: 2, seen: [1, 2] });
   });
 });

@@ -1,4 +1,4 @@
-import { Collection, Document } from 'mongodb';
+import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
 import { EventEnvelope } from './envelope';
 import { isDuplicateKey } from './event-store';
 
@@ -67,6 +67,75 @@ export async function projectOnce<D extends Document>(
     if ((next === null ? (result as { deletedCount: number }).deletedCount : (result as { matchedCount: number }).matchedCount) === 1) return true;
   }
   throw new Error(`projection of ${event.streamId}@${event.streamVersion} kept colliding on ${id}`);
+}
+
+/**
+ * `projectOnce` for the events of a fetched batch at once: one read of every document they touch
+ * and one unordered bulk write, instead of a read and a write per event. Each document's events
+ * are folded in the order given (skipping what its stored version has applied), and each write is
+ * conditional on the version it was computed from, as in `projectOnce`. If any write finds another
+ * version stored (a rebalance overlap) or a document inserted meanwhile, every event is applied
+ * again through `projectOnce`, which recognises what this write applied. Returns the ids of the
+ * documents that changed (after a collision, of those that may have).
+ */
+export async function projectMany<D extends Document>(
+  collection: Collection<Projected<D>>,
+  items: { id: string; event: EventEnvelope }[],
+  evolve: (doc: D | null, event: EventEnvelope) => D | null,
+): Promise<Set<string>> {
+  const changed = new Set<string>();
+  if (items.length === 0) return changed;
+  await versionIndexOn(collection);
+  const ids = [...new Set(items.map((i) => i.id))];
+  const stored = new Map<string, Projected<D>>();
+  for (const doc of (await collection.find({ _id: { $in: ids } } as any).toArray()) as Projected<D>[]) stored.set(doc._id, doc);
+  const plans = new Map<string, { exists: boolean; applied: number; version: number; state: D | null }>();
+  for (const { id, event } of items) {
+    let plan = plans.get(id);
+    if (!plan) {
+      const current = stored.get(id);
+      const { _id, _version, _versions, ...state } = current ?? ({} as Projected<D>);
+      const applied = current?._version ?? 0;
+      plan = { exists: !!current, applied, version: applied, state: current ? (state as unknown as D) : null };
+      plans.set(id, plan);
+    }
+    if (plan.version >= event.streamVersion) continue;
+    const next = evolve(plan.state, event);
+    if (next === plan.state) continue;
+    plan.state = next;
+    plan.version = event.streamVersion;
+    changed.add(id);
+  }
+  const writes: AnyBulkWriteOperation<Projected<D>>[] = [];
+  for (const id of changed) {
+    const { exists, applied, version, state } = plans.get(id)!;
+    const filter = { _id: id, _version: applied === 0 ? { $in: [null, 0] } : applied } as any;
+    if (!exists) {
+      if (state === null) changed.delete(id);
+      else writes.push({ insertOne: { document: { ...state, _id: id, _version: version } as any } });
+    } else if (state === null) writes.push({ deleteOne: { filter } });
+    else writes.push({ replaceOne: { filter, replacement: { ...state, _version: version } as any } });
+  }
+  if (writes.length === 0) return changed;
+  let done: number;
+  try {
+    const result = await collection.bulkWrite(writes, { ordered: false });
+    done = result.insertedCount + result.matchedCount + result.deletedCount;
+  } catch (e) {
+    if (!onlyDuplicateKeys(e)) throw e;
+    done = -1;
+  }
+  if (done === writes.length) return changed;
+  // Someone else wrote one of these documents meanwhile: one event at a time, as projectOnce does
+  // (which of the writes above landed is not known, so every planned change is reported).
+  for (const { id, event } of items) if (await projectOnce(collection, id, event, evolve)) changed.add(id);
+  return changed;
+}
+
+/** An unordered bulk insert or write that failed only because some documents were there already. */
+export function onlyDuplicateKeys(e: unknown): boolean {
+  if (!(e instanceof MongoBulkWriteError)) return isDuplicateKey(e);
+  return (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]).every((w) => isDuplicateKey(w));
 }
 
 const versionIndexes = new Map<string, Promise<unknown>>();
