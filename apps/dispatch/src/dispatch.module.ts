@@ -14,6 +14,7 @@ import { DispatchTimers } from './timers/dispatch-timers';
 import { HandoffHttpController } from './handoff/handoff.http.controller';
 import { Handoffs } from './handoff/handoffs';
 import { OpenIncidentConsumer } from './triage-feed/open-incident.consumer';
+import { IncidentGroupFollower } from './triage-feed/incident-group-follower';
 
 @Module({})
 export class DispatchModule {
@@ -36,6 +37,7 @@ export class DispatchModule {
         DispatchBoardService,
         Dispatching,
         DispatchTopicProjector,
+        IncidentGroupFollower,
         OpenIncidentConsumer,
         DispatchTimers,
         Handoffs,

@@ -294,6 +294,17 @@ export class Dispatching {
 
   // ---- reads ----
 
+  /**
+   * Records on the incident a merge or split triage made in its group. Nothing while the incident is
+   * not open yet: the opener attaches the reports merged meanwhile (IncidentGroupFollower). Idempotent.
+   */
+  async followGroup(incidentId: string, command: Extract<IncidentCommand, { type: 'MergeReport' | 'SplitReport' }>, meta: Meta): Promise<void> {
+    if ((await this.store.readStream(incidentId)).version === 0) return;
+    const result = await handleCommand(this.store, incidentDecider, incidentId, command, { ...meta, now: new Date() });
+    this.count(result.events);
+    this.boards.acceptIncident(result.state, result.version);
+  }
+
   async incidentState(incidentId: string): Promise<Incident> {
     const { events } = await this.store.readStream(incidentId);
     const state = events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());

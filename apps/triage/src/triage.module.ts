@@ -6,6 +6,7 @@ import { TriageCases } from './case/triage-cases';
 import { ReporterErasure } from './erasure/reporter-erasure';
 import { ReporterErasureHttpController } from './erasure/reporter-erasure.http.controller';
 import { TriageCasesHttpController } from './http/triage-cases.http.controller';
+import { IncidentGroups, IncidentGroupsConsumer } from './incident-groups/incident-groups';
 import { OpenTriageCaseConsumer } from './intake-feed/open-triage-case.consumer';
 import { TriageQueue } from './queue/triage-queue';
 import { SuggestionModelActivation } from './suggestions/suggestion-model-activation';
@@ -25,7 +26,7 @@ export class TriageModule {
           service: 'triage',
           config,
           topic: TOPICS.triage,
-          consumes: [TOPICS.intake],
+          consumes: [TOPICS.intake, TOPICS.dispatch],
           registry: new EventRegistry([...triageEvents, ...suggestionModelEvents, ...intakeEvents]),
         }),
       ],
@@ -40,6 +41,8 @@ export class TriageModule {
         TriageTimers,
         ReporterErasure,
         SuggestionModelActivation,
+        IncidentGroups,
+        IncidentGroupsConsumer,
       ],
     };
   }

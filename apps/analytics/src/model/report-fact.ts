@@ -7,7 +7,7 @@ export type ReportState = 'RECEIVED' | 'IN_TRIAGE' | Decision | 'DISPATCHED' | '
 /** Who did what to a report, for workload. */
 export interface ActorStep {
   actor: string;
-  step: 'CLAIMED' | 'CLASSIFIED' | 'DECIDED' | 'NOTED' | 'ESCALATED' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'DECLINED' | 'TIMED_OUT' | 'ARRIVED' | 'RESOLVED';
+  step: 'CLAIMED' | 'CLASSIFIED' | 'DECIDED' | 'NOTED' | 'ESCALATED' | 'SPLIT' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'DECLINED' | 'TIMED_OUT' | 'ARRIVED' | 'RESOLVED';
   at: string;
 }
 
@@ -55,6 +55,10 @@ export interface ReportFact {
   outcome: ResolutionOutcome | null;
   dispatchOverdue: boolean;
   unitReassignments: number;
+  /** While merged into an incident group as a duplicate: the report whose group it is in. */
+  mergedInto?: string | null;
+  /** How often a supervisor split it out of a group again (each time it became its own report). */
+  splits?: number;
   steps: ActorStep[];
 }
 
@@ -198,6 +202,7 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
       f.decision = decisions[event.type];
       f.decidedAt = at;
       if (event.type === 'ReportRejected') f.rejectionReason = d.reason;
+      if (event.type === 'ReportMarkedDuplicate') f.mergedInto = d.duplicateOf;
       if (event.type === 'ReportForwardedForDispatch') {
         f.forwardedAt = at;
         f.classifiedCategory ??= d.category;
@@ -207,6 +212,14 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
       step('DECIDED');
       break;
     }
+    case 'ReportSplitFromGroup':
+      // Its own report again: no decision yet, counted by what happens to it from here.
+      f.decision = null;
+      f.decidedAt = null;
+      f.mergedInto = null;
+      f.splits = (f.splits ?? 0) + 1;
+      step('SPLIT');
+      break;
     case 'TriageOverdue':
       f.triageOverdue = true;
       break;

@@ -144,6 +144,11 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
       prankShare: share(pranks, total),
       notActionableShare: share(rejected + duplicates, total),
     },
+    // Reports merged into another's incident group now, and reports split out of one (each counts as its own).
+    incidentGroups: {
+      merged: facts.filter((f) => f.mergedInto).length,
+      splitOut: facts.filter((f) => (f.splits ?? 0) > 0).length,
+    },
   };
 }
 

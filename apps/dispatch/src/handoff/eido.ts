@@ -58,6 +58,10 @@ function noteText(e: IncidentEnvelope): string {
       return 'Insiden ditutup';
     case 'DispatchOverdue':
       return `Belum ada unit ditugaskan pada batas waktu ${e.data.dueAt}`;
+    case 'IncidentReportMerged':
+      return `Laporan ${e.data.mergedReportId} digabungkan ke insiden ini oleh ${e.data.mergedBy}`;
+    case 'IncidentReportSplit':
+      return `Laporan ${e.data.splitReportId} dipisahkan dari insiden ini oleh ${e.data.splitBy}: ${e.data.reason}`;
     default: {
       const unknown: never = e;
       return (unknown as EventEnvelope).type;

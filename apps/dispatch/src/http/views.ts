@@ -41,6 +41,8 @@ export function incidentView(incident: Incident, version: number, now: Date, tar
     dispatchDueAt: dueAt?.toISOString() ?? null,
     overdue: incident.overdue || (!incident.everAssigned && dueAt !== null && now >= dueAt && incident.status === 'AWAITING_UNIT'),
     resolution: incident.resolution,
+    /** Other reports of this incident, merged by triage (their reporters follow it on their own reports). */
+    mergedReports: incident.mergedReports ?? [],
     version,
   };
 }

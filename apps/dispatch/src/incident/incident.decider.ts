@@ -9,6 +9,8 @@ import {
   IncidentEvent,
   IncidentOpened,
   IncidentOpenedV1,
+  IncidentReportMerged,
+  IncidentReportSplit,
   IncidentResolved,
   UnitArrived,
   UnitAssigned,
@@ -36,7 +38,10 @@ export type IncidentCommand =
   | { type: 'ResolveIncident'; by: IncidentActor; outcome: ResolutionOutcome; summary: string }
   | { type: 'CloseIncident'; by: IncidentActor }
   | { type: 'TimeOutAssignment'; now: Date }
-  | { type: 'MarkDispatchOverdue'; now: Date; targets: PriorityTargets };
+  | { type: 'MarkDispatchOverdue'; now: Date; targets: PriorityTargets }
+  /** Triage merged a report into the incident's group, or split one out (as triage recorded it: who, when, why). */
+  | { type: 'MergeReport'; reportId: string; mergedAt: string; mergedBy: string }
+  | { type: 'SplitReport'; reportId: string; splitAt: string; splitBy: string; reason: string };
 
 export type IncidentStatus = 'AWAITING_UNIT' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'EN_ROUTE' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
 /** A unit is held by the incident in these states. */
@@ -51,6 +56,8 @@ export interface Incident {
   everAssigned: boolean;
   overdue: boolean;
   resolution: { outcome: ResolutionOutcome; summary: string } | null;
+  /** Other reports of the same incident, merged by triage (absent until one is). */
+  mergedReports?: { reportId: string; mergedAt: string; mergedBy: string }[];
 }
 
 export type IncidentState = { status: 'NONE' } | Incident;
@@ -206,6 +213,20 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
         ];
       }
 
+      case 'MergeReport': {
+        // Follows triage, whatever the incident's status: the merge happened there. Redelivered: nothing.
+        const i = existing(state);
+        if (command.reportId === i.incident.reportId || i.mergedReports?.some((r) => r.reportId === command.reportId)) return [];
+        return [IncidentReportMerged({ ...ids(i), mergedReportId: command.reportId, mergedAt: command.mergedAt, mergedBy: command.mergedBy })];
+      }
+
+      case 'SplitReport': {
+        // Triage judged the split (its rule refuses one once a unit is on scene); dispatch records it.
+        const i = existing(state);
+        if (!i.mergedReports?.some((r) => r.reportId === command.reportId)) return [];
+        return [IncidentReportSplit({ ...ids(i), splitReportId: command.reportId, splitAt: command.splitAt, splitBy: command.splitBy, reason: command.reason })];
+      }
+
       default: {
         const unknown: never = command;
         throw new Error(`unknown command ${(unknown as IncidentCommand).type}`);
@@ -242,6 +263,12 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
         return { ...state, status: 'CLOSED' };
       case 'DispatchOverdue':
         return { ...state, overdue: true };
+      case 'IncidentReportMerged': {
+        const { mergedReportId: reportId, mergedAt, mergedBy } = event.data;
+        return { ...state, mergedReports: [...(state.mergedReports ?? []), { reportId, mergedAt, mergedBy }] };
+      }
+      case 'IncidentReportSplit':
+        return { ...state, mergedReports: (state.mergedReports ?? []).filter((r) => r.reportId !== event.data.splitReportId) };
       default: {
         const unknown: never = event;
         throw new Error(`unknown event ${(unknown as IncidentEvent).type}`);

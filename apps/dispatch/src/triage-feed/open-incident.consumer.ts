@@ -3,17 +3,22 @@ import type { Kafka } from 'kafkajs';
 import { EventEnvelope, EventRegistry, ReportForwardedForDispatchV1, TOPICS, triageEvents } from '@callcenter/events';
 import { KAFKA, ServiceConsumer } from '@callcenter/platform';
 import { Dispatching } from '../dispatching';
+import { IncidentGroupFollower } from './incident-group-follower';
 
 export const INCIDENT_OPENER_GROUP = 'dispatch-incident-opener';
 
-/** Opens an incident for every report triage forwarded (and auto-assigns P1 when configured). */
+/**
+ * Opens an incident for every report triage forwarded (and auto-assigns P1 when configured), and
+ * follows triage's incident groups: a report merged into (or split out of) the group of an incident's report.
+ */
 @Injectable()
 export class OpenIncidentConsumer extends ServiceConsumer {
-  constructor(@Inject(KAFKA) kafka: Kafka, private readonly dispatching: Dispatching) {
+  constructor(@Inject(KAFKA) kafka: Kafka, private readonly dispatching: Dispatching, private readonly groups: IncidentGroupFollower) {
     super(kafka, { group: INCIDENT_OPENER_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 20 });
   }
 
   protected async handle(event: EventEnvelope) {
+    if (event.type === 'ReportMarkedDuplicate' || event.type === 'ReportSplitFromGroup') return this.groups.follow(event);
     if (event.type !== 'ReportForwardedForDispatch') return;
     const f = event.data as ReportForwardedForDispatchV1;
     const meta = { actor: 'system', correlationId: event.correlationId, causationId: event.eventId };
@@ -32,6 +37,7 @@ export class OpenIncidentConsumer extends ServiceConsumer {
       },
       meta,
     );
+    await this.groups.attachMembers(f.reportId, meta);
     if (opened) await this.dispatching.autoAssign(incident, meta);
   }
 }

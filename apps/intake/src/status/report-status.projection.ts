@@ -30,7 +30,7 @@ const MESSAGES: Record<ReporterState, string> = {
   RECEIVED: 'Laporan Anda telah diterima dan menunggu petugas.',
   IN_TRIAGE: 'Laporan Anda sedang diperiksa petugas.',
   REJECTED: 'Laporan Anda tidak dapat ditindaklanjuti.',
-  DUPLICATE: 'Kejadian ini sudah dilaporkan dan sedang ditangani.',
+  DUPLICATE: 'Kejadian ini sudah dilaporkan dan sedang ditangani. Laporan Anda digabungkan ke kejadian tersebut dan tetap tercatat.',
   ADVICE_GIVEN: 'Petugas telah memberikan saran; tidak perlu pengiriman unit.',
   FORWARDED: 'Laporan Anda diteruskan ke bagian pengiriman unit.',
   DISPATCHED: 'Unit petugas sedang menuju lokasi.',
@@ -38,6 +38,9 @@ const MESSAGES: Record<ReporterState, string> = {
   RESOLVED: 'Kejadian telah ditangani.',
   CLOSED: 'Laporan ditutup.',
 };
+
+/** A report split out of an incident group is its own report again, waiting for an officer. */
+const SPLIT_MESSAGE = 'Laporan Anda ternyata tentang kejadian lain: dipisahkan dari kejadian yang digabungkan dan kembali menunggu petugas.';
 
 /** Why a report was not acted on, in words fit for the reporter (the operator's explanation stays internal). */
 const REJECTION_MESSAGES: Record<RejectionReason, string> = {
@@ -60,6 +63,8 @@ function stepOf(event: EventEnvelope): StatusEntry | null {
       return { state: 'REJECTED', at, message: REJECTION_MESSAGES[(event.data as ReportRejectedV1).reason] ?? MESSAGES.REJECTED };
     case 'ReportMarkedDuplicate':
       return { state: 'DUPLICATE', at, message: MESSAGES.DUPLICATE };
+    case 'ReportSplitFromGroup':
+      return { state: 'RECEIVED', at, message: SPLIT_MESSAGE };
     case 'ReportAdviceGiven':
       return { state: 'ADVICE_GIVEN', at, message: `${MESSAGES.ADVICE_GIVEN} Saran: ${(event.data as ReportAdviceGivenV1).advice}` };
     case 'ReportForwardedForDispatch':
@@ -104,9 +109,10 @@ export function evolveReportStatus(doc: ReportStatusView | null, event: EventEnv
     next.receivedAt = data.receivedAt;
   }
   // Being in triage, or a unit on its way, is one step for the reporter, however often the case or
-  // the incident changes hands.
+  // the incident changes hands; a split starts the report over (RECEIVED), so it counts from there.
   const once = step.state === 'IN_TRIAGE' || step.state === 'DISPATCHED';
-  const seen = base.timeline.some((s) => s.state === step.state && (s.at === step.at || once));
+  const since = base.timeline.filter((s) => s.state === 'RECEIVED').reduce((latest, s) => (s.at > latest ? s.at : latest), '');
+  const seen = base.timeline.some((s) => s.state === step.state && (s.at === step.at || (once && s.at >= since)));
   next.timeline = seen ? base.timeline : [...base.timeline, step].sort((a, b) => a.at.localeCompare(b.at));
   next.state = next.timeline[next.timeline.length - 1].state;
   next.final = FINAL_STATES.has(next.state);

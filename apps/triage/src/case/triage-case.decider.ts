@@ -11,6 +11,7 @@ import {
   ReportReassigned,
   ReportRejected,
   ReportReleased,
+  ReportSplitFromGroup,
   TriageCaseOpened,
   TriageCaseOpenedV1,
   TriageEvent,
@@ -37,6 +38,7 @@ export type TriageCommand =
   | { type: 'Escalate'; by: Operator; now: Date; reason: string }
   | { type: 'Forward'; by: Operator; now: Date }
   | { type: 'Reassign'; by: Operator; now: Date; toOperatorId: string; leaseSeconds: number }
+  | { type: 'SplitFromGroup'; by: Operator; now: Date; reason: string; groupIncident: GroupIncident }
   | { type: 'MarkOverdue'; now: Date; targets: PriorityTargets }
   | { type: 'ExpireLease'; now: Date };
 
@@ -47,6 +49,15 @@ export type TriageCommand =
 export interface OriginalReport {
   status: CaseStatus;
   duplicateOf: string | null;
+}
+
+/**
+ * What triage knows of the incident of the group a report is merged into (from dispatch's topic, read
+ * by the adapter): when a unit first arrived on scene there, if one has.
+ */
+export interface GroupIncident {
+  unitArrivedAt: string | null;
+  unitId: string | null;
 }
 
 /** Waiting in the queue, being triaged, waiting for a supervisor, or closed by a triage decision. */
@@ -61,6 +72,8 @@ export interface TriageCase {
   claim: { operatorId: string; operatorName?: string | null; claimedAt?: string; leaseExpiresAt: string } | null;
   escalated: boolean;
   overdue: boolean;
+  /** While merged as a duplicate: the report whose incident group it belongs to (absent otherwise). */
+  mergedInto?: string;
 }
 
 export type TriageCaseState = { status: 'NONE' } | TriageCase;
@@ -253,6 +266,29 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
         ];
       }
 
+      case 'SplitFromGroup': {
+        // Undoes a merge: only a supervisor, only a merged report, and only before a unit has reached
+        // the group's incident. Once a unit is on scene it has handled the reports as one incident;
+        // taking one out then would leave its reporter with a report nobody went to, and the unit's
+        // work counted once for two. A later difference is recorded as a note or a new report instead.
+        const c = existing(state);
+        if (!command.by.supervisor) throw new IllegalState('SUPERVISOR_REQUIRED', 'only a supervisor splits a report out of an incident group', conflictView(c));
+        if (c.status !== 'DUPLICATE' || !c.mergedInto) {
+          throw new IllegalState('NOT_MERGED', `the report is not merged into an incident group (it is ${c.status}); only a merged report can be split`, conflictView(c));
+        }
+        const reason = command.reason.trim();
+        if (!reason) throw new ValidationFailed([{ field: 'reason', message: 'reason must say why the report is split out' }]);
+        if (command.groupIncident.unitArrivedAt) {
+          throw new IllegalState(
+            'GROUP_INCIDENT_ATTENDED',
+            `a unit${command.groupIncident.unitId ? ` (${command.groupIncident.unitId})` : ''} has been on scene at the incident of report ${c.mergedInto} ` +
+              `since ${command.groupIncident.unitArrivedAt}: a report is split out of its group only before any unit arrives; add a note or record a new report instead`,
+            { ...conflictView(c), mergedInto: c.mergedInto, unitArrivedAt: command.groupIncident.unitArrivedAt },
+          );
+        }
+        return [ReportSplitFromGroup({ reportId: c.report.reportId, groupOf: c.mergedInto, reason })];
+      }
+
       case 'MarkOverdue': {
         // Timers may fire late, twice, or on two instances: the state decides whether anything happens.
         if (state.status === 'NONE' || !isOpen(state) || state.overdue) return [];
@@ -304,7 +340,12 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
       case 'ReportNoteAdded':
         return state;
       case 'ReportMarkedDuplicate':
-        return { ...state, status: 'DUPLICATE', claim: null };
+        return { ...state, status: 'DUPLICATE', claim: null, mergedInto: event.data.duplicateOf };
+      case 'ReportSplitFromGroup': {
+        // Back in the queue as its own report, with its classification and history.
+        const { mergedInto, ...rest } = state;
+        return { ...rest, status: 'QUEUED', claim: null, escalated: false };
+      }
       case 'ReportRejected':
         return { ...state, status: 'REJECTED', claim: null };
       case 'ReportAdviceGiven':

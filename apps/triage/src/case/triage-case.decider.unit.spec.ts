@@ -935,6 +935,8 @@ describe('triage case decider', () => {
         status,
         claim: null,
         classification: { category: 'KEJAHATAN', priority: 'P2', district: 'PASAR_MINGGU' },
+        // A duplicate is merged into the incident group of the report it duplicates (and can be split out again).
+        ...(status === 'DUPLICATE' ? { mergedInto: OTHER_REPORT_ID } : {}),
       });
     });
 

@@ -15,12 +15,13 @@ import { AuthenticatedUser, backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '
 import { ReporterIdentity, CallersStore } from '../callers/callers.store';
 import { QueueItem, summaryOf } from '../queue/queue-index';
 import { recentReportOf, TriageQueue } from '../queue/triage-queue';
+import { IncidentGroups, IncidentGroupView } from '../incident-groups/incident-groups';
 import { DuplicateCandidate } from '../suggestions';
 import { TriageRules } from '../triage.rules';
-import { Operator, OriginalReport, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from './triage-case.decider';
+import { GroupIncident, Operator, OriginalReport, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from './triage-case.decider';
 
 /** A command as the API takes it: the decider's command without who and when, which come from the request. */
-type OperatorCommand = TriageCommand extends infer C ? (C extends { by: Operator } ? Omit<C, 'by' | 'now' | 'leaseSeconds' | 'original'> : never) : never;
+type OperatorCommand = TriageCommand extends infer C ? (C extends { by: Operator } ? Omit<C, 'by' | 'now' | 'leaseSeconds' | 'original' | 'groupIncident'> : never) : never;
 
 export interface TimelineEntry {
   version: number;
@@ -59,6 +60,8 @@ export interface CaseDetail extends QueueItem {
   reporter: null;
   /** Whether this person may reveal the reporter's identity (they hold the claim, or supervise). */
   reporterVisible: boolean;
+  /** The incident group the report leads or is merged into (null when in none), for the split action. */
+  group: IncidentGroupView | null;
   timeline: TimelineEntry[];
 }
 
@@ -67,6 +70,9 @@ function identityBasis(state: TriageCase, user: AuthenticatedUser, now: Date): '
   if (state.claim?.operatorId === user.id && Date.parse(state.claim.leaseExpiresAt) > now.getTime()) return 'CLAIM_HOLDER';
   return user.roles.includes('supervisor') ? 'SUPERVISOR' : null;
 }
+
+const foldCase = (events: EventEnvelope[]): TriageCaseState =>
+  events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
 
 const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor'), name: user.name });
 
@@ -89,6 +95,7 @@ export class TriageCases {
     private readonly callers: CallersStore,
     private readonly rules: TriageRules,
     @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
+    private readonly groups: IncidentGroups,
   ) {}
 
   async execute(
@@ -101,7 +108,8 @@ export class TriageCases {
     const now = new Date();
     if (command.type === 'Classify') this.checkDistrict(command.district);
     const original = command.type === 'MarkDuplicate' ? { original: await this.originalReport(command.duplicateOf) } : {};
-    const full = { ...command, ...original, by: operatorOf(user), now, leaseSeconds: this.rules.leaseSeconds } as TriageCommand;
+    const groupIncident = command.type === 'SplitFromGroup' ? { groupIncident: await this.groupIncidentOf(reportId) } : {};
+    const full = { ...command, ...original, ...groupIncident, by: operatorOf(user), now, leaseSeconds: this.rules.leaseSeconds } as TriageCommand;
     await this.run(reportId, full, user.id, correlationId, expectedVersion);
     return this.detail(reportId, user);
   }
@@ -144,16 +152,24 @@ export class TriageCases {
   /** The report a duplicate would point at, as its stream tells it; the decider judges it. */
   private async originalReport(reportId: string): Promise<OriginalReport | null> {
     const { events } = await this.store.readStream(reportId);
-    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    const state = foldCase(events);
     if (state.status === 'NONE') return null;
     const marked = events.filter((e) => e.type === 'ReportMarkedDuplicate').at(-1);
     return { status: state.status, duplicateOf: marked ? String((marked.data as { duplicateOf: string }).duplicateOf) : null };
   }
 
+  /** Whether a unit has reached the incident of the group the report is merged into (the split rule's input). */
+  private async groupIncidentOf(reportId: string): Promise<GroupIncident> {
+    const { events } = await this.store.readStream(reportId);
+    const state = foldCase(events);
+    if (state.status === 'NONE' || !state.mergedInto) return { unitArrivedAt: null, unitId: null };
+    return this.groups.incidentOf(state.mergedInto);
+  }
+
   /** Folded from the event store, so it shows a command's effect at once. */
   async detail(reportId: string, user: AuthenticatedUser): Promise<CaseDetail> {
     const { version, events } = await this.store.readStream(reportId);
-    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    const state = foldCase(events);
     if (state.status === 'NONE') throw new NotFound('report', reportId);
     const now = new Date();
     const item = this.queue.index.item({ case: state, version }, now, this.rules.targets);
@@ -176,6 +192,7 @@ export class TriageCases {
       },
       reporter: null,
       reporterVisible: identityBasis(state, user, now) !== null,
+      group: await this.groups.groupOf(reportId, state.mergedInto),
       timeline: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, actor: e.actor, data: timelineData(e) })),
     };
     // The description and address are sealed personal data: opened for the operator, "[dihapus]" once erased.
@@ -193,7 +210,7 @@ export class TriageCases {
    */
   async revealReporter(reportId: string, user: AuthenticatedUser, correlationId: string): Promise<ReporterIdentity & { reportId: string }> {
     const { events } = await this.store.readStream(reportId);
-    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    const state = foldCase(events);
     if (state.status === 'NONE') throw new NotFound('report', reportId);
     const now = new Date();
     const basis = identityBasis(state, user, now);

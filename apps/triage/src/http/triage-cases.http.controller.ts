@@ -9,6 +9,7 @@ import {
   QueueQueryDto,
   ReassignReportDto,
   RejectReportDto,
+  SplitFromGroupDto,
   ValidationFailed,
 } from '@callcenter/contracts';
 import type { PersonalDataVault } from '@callcenter/events';
@@ -182,6 +183,28 @@ export class TriageCasesHttpController {
     @Headers('if-match') ifMatch?: string,
   ) {
     return this.cases.execute(id, { type: 'Reassign', toOperatorId: body.operatorId }, user, cid, expectedVersion(ifMatch));
+  }
+
+  @Post('reports/:reportId/split')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @IF_MATCH
+  @ApiOperation({
+    summary: 'Split a merged report out of its incident group again, with a reason (supervisors)',
+    description:
+      'Undoes a duplicate merge: the report returns to the queue with its history and is its own report again for dispatch, ' +
+      'its reporter and analytics. 409 NOT_MERGED when it is not merged (or already split); 409 GROUP_INCIDENT_ATTENDED once a ' +
+      "unit has been on scene at the group's incident.",
+  })
+  @ApiNotFoundResponse()
+  split(
+    @Param('reportId', reportId) id: string,
+    @Body() body: SplitFromGroupDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.cases.execute(id, { type: 'SplitFromGroup', reason: body.reason.trim() }, user, cid, expectedVersion(ifMatch));
   }
 
   @Get('supervisor/stats')

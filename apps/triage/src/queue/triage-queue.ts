@@ -106,6 +106,11 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
       // An admin switched the suggestion model (on any instance): suggest with it from now on.
       if (event.type === SuggestionModelActivated.type) this.suggestionModels.follow(event);
       if (!TRIAGE_EVENT_TYPES.has(event.type)) continue;
+      // A split reopens a case the index let go when it closed: its state comes from the store.
+      if (event.type === 'ReportSplitFromGroup' && !this.index.get(event.streamId)) {
+        await this.refold(event.streamId);
+        continue;
+      }
       const outcome = this.index.apply(event as TriageEnvelope);
       if (event.type === 'TriageCaseOpened') {
         const entry = this.index.get(event.streamId);

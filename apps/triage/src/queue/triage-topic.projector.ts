@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
-import { EventEnvelope, EventRegistry, projectOnce, Projected, ReportRejectedV1, TOPICS, triageEvents } from '@callcenter/events';
-import { KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
-import { TriageCase } from '../case/triage-case.decider';
+import { EventEnvelope, EventRegistry, MongoEventStore, projectOnce, Projected, ReportRejectedV1, TOPICS, TriageEnvelope, triageEvents } from '@callcenter/events';
+import { EVENT_STORE, KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
+import { TriageCase, triageCaseDecider, TriageCaseState } from '../case/triage-case.decider';
 import { CallersStore } from '../callers/callers.store';
 import { evolveQueueSnapshot } from './queue-snapshot.projection';
 import { QUEUE_SNAPSHOT_COLLECTION } from './triage-queue';
@@ -18,13 +18,26 @@ export const TRIAGE_PROJECTOR_GROUP = 'triage-read-models';
 export class TriageTopicProjector extends ServiceConsumer {
   private readonly snapshot: Collection<Projected<TriageCase>>;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(MONGO_DB) db: Db, private readonly callers: CallersStore) {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(MONGO_DB) db: Db,
+    private readonly callers: CallersStore,
+    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+  ) {
     super(kafka, { group: TRIAGE_PROJECTOR_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 50 });
     this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
   }
 
   protected async handle(event: EventEnvelope) {
-    await projectOnce(this.snapshot, event.streamId, event, evolveQueueSnapshot);
+    if (event.type === 'ReportSplitFromGroup') {
+      // A split reopens a case the snapshot dropped when it closed: its state up to the split comes from the store.
+      const { events } = await this.store.readStream(event.streamId);
+      const upToSplit = events.filter((e) => e.streamVersion <= event.streamVersion);
+      const state = upToSplit.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+      await projectOnce(this.snapshot, event.streamId, event, (doc) => (doc || state.status === 'NONE' ? evolveQueueSnapshot(doc, event) : state));
+    } else {
+      await projectOnce(this.snapshot, event.streamId, event, evolveQueueSnapshot);
+    }
     if (event.type === 'ReportRejected') {
       const { reason, callerRef, reportId } = event.data as ReportRejectedV1;
       if (reason === 'PRANK' && callerRef) await this.callers.recordPrank(callerRef, reportId);

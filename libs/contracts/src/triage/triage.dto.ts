@@ -142,6 +142,9 @@ export class EscalateReportDto {
   reason: string;
 }
 
+/** Why a supervisor splits a merged report out of its incident group: a reason like an escalation's (3..1000 characters). */
+export class SplitFromGroupDto extends EscalateReportDto {}
+
 export class ReassignReportDto {
   @ApiProperty({ description: 'The operator who takes the case', example: 'op-sari' })
   @Matches(PERSON_ID, { message: 'operatorId must be 1..64 letters, digits, colon, dot, dash or underscore' })

@@ -16,6 +16,8 @@ import { IncidentClosed } from './incident-closed.event';
 import { DispatchOverdue } from './dispatch-overdue.event';
 import { PublicWarningIssued } from './public-warning-issued.event';
 import { PublicWarningCancelled } from './public-warning-cancelled.event';
+import { IncidentReportMerged } from './incident-report-merged.event';
+import { IncidentReportSplit } from './incident-report-split.event';
 
 export * from './unit-registered.event';
 export * from './unit-updated.event';
@@ -34,11 +36,13 @@ export * from './incident-closed.event';
 export * from './dispatch-overdue.event';
 export * from './public-warning-issued.event';
 export * from './public-warning-cancelled.event';
+export * from './incident-report-merged.event';
+export * from './incident-report-split.event';
 
 /** Events of a unit's stream (streamId = unitId). */
 export const unitEvents = [UnitRegistered, UnitUpdated, UnitStatusChanged, UnitCommitted, UnitReleased];
 /** Events of an incident's stream (streamId = incidentId). */
-export const incidentEvents = [IncidentOpened, UnitAssigned, AssignmentAcknowledged, AssignmentDeclined, AssignmentTimedOut, UnitEnRoute, UnitArrived, IncidentResolved, IncidentClosed, DispatchOverdue];
+export const incidentEvents = [IncidentOpened, UnitAssigned, AssignmentAcknowledged, AssignmentDeclined, AssignmentTimedOut, UnitEnRoute, UnitArrived, IncidentResolved, IncidentClosed, DispatchOverdue, IncidentReportMerged, IncidentReportSplit];
 /** Events of the register of public warnings (streamId = `public-warnings`). */
 export const publicWarningEvents = [PublicWarningIssued, PublicWarningCancelled];
 export const dispatchEvents = [...unitEvents, ...incidentEvents, ...publicWarningEvents];

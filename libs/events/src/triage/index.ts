@@ -12,6 +12,7 @@ import { ReportReassigned } from './report-reassigned.event';
 import { ReportForwardedForDispatch } from './report-forwarded-for-dispatch.event';
 import { TriageOverdue } from './triage-overdue.event';
 import { SuggestionModelActivated } from './suggestion-model-activated.event';
+import { ReportSplitFromGroup } from './report-split-from-group.event';
 import { PERSONAL_DATA_EVENT_TYPES } from '../personal-data/reporter-data-erased.event';
 
 export * from './triage-case-opened.event';
@@ -27,6 +28,8 @@ export * from './report-reassigned.event';
 export * from './report-forwarded-for-dispatch.event';
 export * from './triage-overdue.event';
 export * from './suggestion-model-activated.event';
+export * from './report-split-from-group.event';
+export * from './incident-group';
 
 export const triageEvents = [
   TriageCaseOpened,
@@ -41,6 +44,7 @@ export const triageEvents = [
   ReportReassigned,
   ReportForwardedForDispatch,
   TriageOverdue,
+  ReportSplitFromGroup,
 ];
 
 /** Every event on the triage topic (one stream per report's triage case). */

@@ -1,0 +1,48 @@
+import { EventEnvelope } from '@callcenter/events';
+import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './report-status.projection';
+
+// What the reporter of a report merged into an incident group, and split out again, is told.
+
+let version = 0;
+const triage = (type: string, at: string, data: Record<string, unknown> = {}): EventEnvelope => ({
+  eventId: `e${++version}`, type, schemaVersion: 1, streamId: 'r2', streamVersion: version, occurredAt: at, recordedAt: at,
+  producer: 'triage', actor: 'op-budi', correlationId: 'c', causationId: null, data: { reportId: 'r2', ...data },
+});
+const received: EventEnvelope = {
+  eventId: 'e0', type: 'ReportReceived', schemaVersion: 1, streamId: 'r2', streamVersion: 1, occurredAt: '2026-11-28T02:00:00.000Z',
+  recordedAt: '2026-11-28T02:00:00.000Z', producer: 'intake', actor: 'mobile-app', correlationId: 'c', causationId: null,
+  data: { reportId: 'r2', trackingCode: 'AB2CD-EF3GH', sourceSystem: 'mobile-app', receivedAt: '2026-11-28T02:00:00.000Z' },
+};
+
+const fold = (events: EventEnvelope[]) => events.reduce<ReportStatusView | null>(evolveReportStatus, null);
+const claimed = triage('ReportClaimed', '2026-11-28T02:01:00.000Z');
+const merged = triage('ReportMarkedDuplicate', '2026-11-28T02:02:00.000Z', { duplicateOf: 'r1' });
+const split = triage('ReportSplitFromGroup', '2026-11-28T02:05:00.000Z', { groupOf: 'r1', reason: 'Lokasi berbeda' });
+const claimedAgain = triage('ReportClaimed', '2026-11-28T02:06:00.000Z');
+const forwarded = triage('ReportForwardedForDispatch', '2026-11-28T02:07:00.000Z');
+
+describe('reporter status through a merge and a split', () => {
+  const intakePart = fold([received]);
+
+  it('merged: the reporter is told the incident is already being handled and their report joined it (final)', () => {
+    const view = mergeReportStatus('r2', [intakePart, fold([claimed, merged])])!;
+    expect(view).toMatchObject({ state: 'DUPLICATE', final: true, trackingCode: 'AB2CD-EF3GH' });
+    expect(view.timeline.at(-1)!.message).toContain('digabungkan');
+  });
+
+  it('split: it is their own report again, waiting for an officer, no longer final; and it goes on from there', () => {
+    const afterSplit = mergeReportStatus('r2', [intakePart, fold([claimed, merged, split])])!;
+    expect(afterSplit).toMatchObject({ state: 'RECEIVED', final: false });
+    expect(afterSplit.timeline.at(-1)!.message).toContain('dipisahkan');
+
+    // Taken up again: a new IN_TRIAGE step (the first one was before the split), then forwarded.
+    const later = mergeReportStatus('r2', [intakePart, fold([claimed, merged, split, claimedAgain, forwarded])])!;
+    expect(later.timeline.map((s) => s.state)).toEqual(['RECEIVED', 'IN_TRIAGE', 'DUPLICATE', 'RECEIVED', 'IN_TRIAGE', 'FORWARDED']);
+    expect(later).toMatchObject({ state: 'FORWARDED', final: false });
+  });
+
+  it('a redelivered split changes nothing', () => {
+    const once = fold([claimed, merged, split]);
+    expect(evolveReportStatus(once, split)).toEqual(once);
+  });
+});
