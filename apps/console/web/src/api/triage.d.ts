@@ -225,6 +225,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{reportId}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Split a merged report out of its incident group again, with a reason (supervisors)
+         * @description Undoes a duplicate merge: the report returns to the queue with its history and is its own report again for dispatch, its reporter and analytics. 409 NOT_MERGED when it is not merged (or already split); 409 GROUP_INCIDENT_ATTENDED once a unit has been on scene at the group's incident.
+         */
+        post: operations["TriageCasesHttpController_split"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supervisor/stats": {
         parameters: {
             query?: never;
@@ -321,6 +341,9 @@ export interface components {
             advice: string;
         };
         EscalateReportDto: {
+            reason: string;
+        };
+        SplitFromGroupDto: {
             reason: string;
         };
         ReassignReportDto: {
@@ -1090,6 +1113,66 @@ export interface operations {
                         message: string;
                     };
                 };
+            };
+            /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TriageCasesHttpController_split: {
+        parameters: {
+            query?: never;
+            header: {
+                "if-match": string;
+                /** @description The case version you saw; 409 if it moved on */
+                "If-Match"?: string;
+            };
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SplitFromGroupDto"];
+            };
+        };
+        responses: {
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description requires one of the roles: supervisor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {

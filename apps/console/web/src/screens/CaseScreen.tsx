@@ -11,7 +11,7 @@ import { MessageKey, useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
 import { hasRole, useSession } from '../session';
 
-type Form = null | 'note' | 'duplicate' | 'reject' | 'advice' | 'escalate' | 'reassign';
+type Form = null | 'note' | 'duplicate' | 'reject' | 'advice' | 'escalate' | 'reassign' | 'split';
 
 /** One case: what was reported, what the system suggests, who holds it, and every triage action by key. */
 export function CaseScreen({ reportId }: { reportId: string }) {
@@ -279,6 +279,7 @@ export function CaseScreen({ reportId }: { reportId: string }) {
                     run('reject', () => answer(triage.POST('/api/v1/reports/{reportId}/reject', { params: { path, header: ifMatch }, body: { reason: body.choice as RejectionReason, explanation: body.text } })));
                   if (form === 'advice') run('advice', () => answer(triage.POST('/api/v1/reports/{reportId}/advice', { params: { path, header: ifMatch }, body: { advice: body.text } })));
                   if (form === 'escalate') run('escalate', () => answer(triage.POST('/api/v1/reports/{reportId}/escalate', { params: { path, header: ifMatch }, body: { reason: body.text } })));
+                  if (form === 'split') run('splitFromGroup', () => answer(triage.POST('/api/v1/reports/{reportId}/split', { params: { path, header: ifMatch }, body: { reason: body.text } })));
                   if (form === 'reassign') run('reassign', () => answer(triage.POST('/api/v1/reports/{reportId}/reassign', { params: { path, header: ifMatch }, body: { operatorId: body.text } })));
                 }}
               />
@@ -298,6 +299,33 @@ export function CaseScreen({ reportId }: { reportId: string }) {
               ))}
             </ul>
           </Section>
+          {c.group && (
+            <Section title={t('incidentGroup')} id="incident-group">
+              {c.group.groupOf !== c.reportId && (
+                <p>
+                  <Link href={`/queue/${c.group.groupOf}`}>{t('groupLeadBy', { code: c.group.groupOf.slice(0, 8) })}</Link>
+                </p>
+              )}
+              <h3>{t('groupMembers')}</h3>
+              {c.group.members.length === 0 ? (
+                <p className="muted">{t('groupNoMembers')}</p>
+              ) : (
+                <ul className="group-members">
+                  {c.group.members.map((m) => (
+                    <li key={m.reportId}>
+                      <Link href={`/queue/${m.reportId}`}>{t('groupMember', { code: m.reportId.slice(0, 8), name: m.mergedBy, time: clock(m.mergedAt) })}</Link>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {c.group.unitArrivedAt && <p className="muted">{t('groupAttended', { unit: c.group.unitId ?? '—', time: clock(c.group.unitArrivedAt) })}</p>}
+              {supervisor && c.status === 'DUPLICATE' && c.group.splittable && (
+                <button type="button" onClick={() => setForm('split')}>
+                  {t('splitFromGroup')}
+                </button>
+              )}
+            </Section>
+          )}
           <Section title={t('duplicates')} id="duplicates">
             {candidates.length === 0 ? (
               <p className="muted">{t('noDuplicates')}</p>
@@ -355,8 +383,8 @@ function ActionForm({
   const { t, language } = useI18n();
   const [text, setText] = useState('');
   const [choice, setChoice] = useState(form === 'reject' ? 'PRANK' : (candidates[0]?.id ?? ''));
-  const titles: Record<Exclude<Form, null>, MessageKey> = { note: 'addNote', duplicate: 'markDuplicate', reject: 'reject', advice: 'advice', escalate: 'escalate', reassign: 'reassign' };
-  const textLabel: Record<Exclude<Form, null>, MessageKey | null> = { note: 'noteText', duplicate: null, reject: 'explanation', advice: 'adviceText', escalate: 'escalateReason', reassign: 'reassignTo' };
+  const titles: Record<Exclude<Form, null>, MessageKey> = { note: 'addNote', duplicate: 'markDuplicate', reject: 'reject', advice: 'advice', escalate: 'escalate', reassign: 'reassign', split: 'splitFromGroup' };
+  const textLabel: Record<Exclude<Form, null>, MessageKey | null> = { note: 'noteText', duplicate: null, reject: 'explanation', advice: 'adviceText', escalate: 'escalateReason', reassign: 'reassignTo', split: 'splitReason' };
   const first = useRef<HTMLElement | null>(null);
   useEffect(() => first.current?.focus(), []);
   const field = textLabel[form];
