@@ -14,6 +14,13 @@ import { SuggestionModelHttpController } from './suggestions/suggestion-model.ht
 import { TriageTopicProjector } from './queue/triage-topic.projector';
 import { TriageTimers } from './timers/triage-timers';
 import { TriageConfig } from './triage.config';
+import { auditEvents, EventTimeline } from '@callcenter/events';
+import { MONGO_DB } from '@callcenter/platform';
+import type { Db } from 'mongodb';
+import { openCasesFold } from './audit/open-cases.fold';
+import { TriageAudit } from './audit/triage-audit';
+import { TriageAuditHttpController } from './audit/triage-audit.http.controller';
+import { TRIAGE_TIMELINE, TriageTimelineRecorder } from './audit/triage-timeline';
 import { TriageRules } from './triage.rules';
 
 @Module({})
@@ -27,10 +34,10 @@ export class TriageModule {
           config,
           topic: TOPICS.triage,
           consumes: [TOPICS.intake, TOPICS.dispatch],
-          registry: new EventRegistry([...triageEvents, ...suggestionModelEvents, ...intakeEvents]),
+          registry: new EventRegistry([...triageEvents, ...suggestionModelEvents, ...intakeEvents, ...auditEvents]),
         }),
       ],
-      controllers: [TriageCasesHttpController, ReporterErasureHttpController, SuggestionModelHttpController],
+      controllers: [TriageCasesHttpController, ReporterErasureHttpController, SuggestionModelHttpController, TriageAuditHttpController],
       providers: [
         { provide: TriageRules, useValue: new TriageRules(config) },
         CallersStore,
@@ -39,6 +46,17 @@ export class TriageModule {
         TriageTopicProjector,
         OpenTriageCaseConsumer,
         TriageTimers,
+        {
+          provide: TRIAGE_TIMELINE,
+          inject: [MONGO_DB],
+          useFactory: (db: Db) =>
+            new EventTimeline(db, 'triage_audit', openCasesFold, {
+              checkpointEveryMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+              settleMs: config.AUDIT_CHECKPOINT_SETTLE_SECONDS * 1000,
+            }),
+        },
+        TriageTimelineRecorder,
+        TriageAudit,
         ReporterErasure,
         SuggestionModelActivation,
         IncidentGroups,

@@ -12,3 +12,4 @@ export * from './dispatch/public-warning.dto';
 export * from './analytics/analytics.dto';
 export * from './text';
 export * from './incident-time';
+export * from './audit/audit.dto';

@@ -20,3 +20,4 @@ export * from './dispatch';
 export * from './ownership';
 export * from './metrics';
 export * from './personal-data';
+export * from './audit';

@@ -6,6 +6,7 @@ export * from './metrics';
 export * from './health';
 export * from './service-consumer';
 export * from './service-timer';
+export * from './timeline-recorder';
 export * from './http-errors.filter';
 export * from './transient';
 export * from './platform.module';

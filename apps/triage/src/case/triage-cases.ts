@@ -77,7 +77,7 @@ const foldCase = (events: EventEnvelope[]): TriageCaseState =>
 const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor'), name: user.name });
 
 /** What the timeline shows of an event: its data without the ids it repeats and without the caller reference. */
-function timelineData(event: EventEnvelope): Record<string, unknown> {
+export function timelineData(event: EventEnvelope): Record<string, unknown> {
   const { reportId, callerRef, ...rest } = event.data as Record<string, unknown>;
   if (event.type === 'TriageCaseOpened') return { channel: rest.channel, sourceSystem: rest.sourceSystem };
   return rest;

@@ -47,10 +47,12 @@ export class TriageCasesHttpController {
   @ApiOperation({ summary: 'Open cases, most urgent first, then longest waiting' })
   async list(@Query() query: QueueQueryDto) {
     const { offset, limit, ...filter } = query;
-    const page = this.queue.index.list(filter, offset, limit, new Date(), this.rules.targets);
+    // The moment the answer is for: GET /audit/queue?at= with it answers the same later (issue 17).
+    const at = new Date();
+    const page = this.queue.index.list(filter, offset, limit, at, this.rules.targets);
     // Summaries are the first words of sealed descriptions: opened here, "[dihapus]" once erased.
     const items = await Promise.all(page.items.map(async (item) => ({ ...item, summary: summaryOf(await this.personalData.open(item.summary)) })));
-    return { ...page, items, offset, limit };
+    return { ...page, items, offset, limit, at: at.toISOString() };
   }
 
   @Get('reports/:reportId/reporter')

@@ -14,6 +14,7 @@ import { TriageOverdue } from './triage-overdue.event';
 import { SuggestionModelActivated } from './suggestion-model-activated.event';
 import { ReportSplitFromGroup } from './report-split-from-group.event';
 import { PERSONAL_DATA_EVENT_TYPES } from '../personal-data/reporter-data-erased.event';
+import { PastStateViewed } from '../audit/past-state-viewed.event';
 
 export * from './triage-case-opened.event';
 export * from './report-claimed.event';
@@ -57,6 +58,7 @@ export const suggestionModelEvents = [SuggestionModelActivated];
 
 /**
  * Events on the triage topic whose stream is no report (audit records of personal data, model
- * switches): readers that take a triage stream for a report's id leave these out.
+ * switches, views of past moments — the last also on the dispatch topic): readers that take a
+ * triage stream for a report's id leave these out.
  */
-export const REPORTLESS_TRIAGE_EVENT_TYPES: ReadonlySet<string> = new Set([...PERSONAL_DATA_EVENT_TYPES, SuggestionModelActivated.type]);
+export const REPORTLESS_TRIAGE_EVENT_TYPES: ReadonlySet<string> = new Set([...PERSONAL_DATA_EVENT_TYPES, SuggestionModelActivated.type, PastStateViewed.type]);

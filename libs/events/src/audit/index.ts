@@ -1,0 +1,2 @@
+export * from './past-state-viewed.event';
+export * from './event-timeline';
