@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
+import { DailyAggregates } from './aggregates';
 import { emptyFact, evolveFact, ReportFact, reportIdOf } from './report-fact';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
@@ -63,6 +64,8 @@ export class AnalyticsModel {
   readonly units = new Map<string, UnitFact>();
   /** Stream (`producer:streamId`) → the last version applied: what makes `apply` idempotent. */
   readonly applied = new Map<string, number>();
+  /** Counts and duration histograms per day and dimension, kept as facts change (whole-history queries sum them). */
+  readonly aggregates = new DailyAggregates();
   eventsApplied = 0;
 
   apply(event: EventEnvelope): boolean {
@@ -75,7 +78,10 @@ export class AnalyticsModel {
     this.applyToUnit(event);
     const reportId = reportIdOf(event);
     if (!reportId) return true;
-    this.facts.set(reportId, evolveFact(this.facts.get(reportId) ?? emptyFact(reportId), event));
+    const before = this.facts.get(reportId);
+    const after = evolveFact(before ?? emptyFact(reportId), event);
+    this.facts.set(reportId, after);
+    this.aggregates.replace(before, after);
     const entry: TimelineEntry = {
       at: event.occurredAt,
       type: event.type,

@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets } from '@callcenter/contracts';
+import type { EventEnvelope } from '@callcenter/events';
+import { durationsFromAggregates, durationsOfFacts, volume } from '../queries/analytics-queries';
+import { DailyAggregates, HISTOGRAM_RELATIVE_ERROR } from './aggregates';
+import { AnalyticsModel } from './analytics-model';
+
+const targets = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
+const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'LALU_LINTAS'] as const;
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+const CHANNELS = ['HOTLINE', 'SMS', 'WEB'] as const;
+const DISTRICTS = ['TEBET', 'CILANDAK', 'MENTENG'] as const;
+const T0 = Date.parse('2024-05-01T00:00:00Z');
+
+/** One generated report: when it came in, its dimensions, and how far (and how fast) its lifecycle went. */
+const reportArb = fc.record({
+  receivedAfterS: fc.integer({ min: 0, max: 5 * 86_400 }),
+  channel: fc.constantFrom(...CHANNELS),
+  suggested: fc.record({ category: fc.constantFrom(...CATEGORIES), priority: fc.constantFrom(...PRIORITIES), district: fc.constantFrom(...DISTRICTS) }),
+  classified: fc.option(fc.record({ category: fc.constantFrom(...CATEGORIES), priority: fc.constantFrom(...PRIORITIES), district: fc.constantFrom(...DISTRICTS) })),
+  /** Seconds between successive steps: claim, classification, decision, assignment, arrival, resolution. */
+  gaps: fc.array(fc.integer({ min: 0, max: 7_200 }), { minLength: 0, maxLength: 6 }),
+  triageSeen: fc.boolean(),
+});
+
+type GeneratedReport = typeof reportArb extends fc.Arbitrary<infer T> ? T : never;
+
+function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
+  const out: EventEnvelope[] = [];
+  const versions = new Map<string, number>();
+  reports.forEach((r, n) => {
+    const reportId = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const incidentId = `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    let t = T0 + r.receivedAfterS * 1000;
+    const receivedAt = new Date(t).toISOString();
+    const emit = (producer: string, streamId: string, type: string, data: Record<string, unknown>) => {
+      const v = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
+      versions.set(`${producer}:${streamId}`, v);
+      const at = new Date(t).toISOString();
+      out.push({ eventId: `${streamId}-${v}`, type, schemaVersion: 1, streamId, streamVersion: v, occurredAt: at, recordedAt: at, producer, actor: 'op-1', correlationId: 'c', causationId: null, data } as EventEnvelope);
+    };
+    emit('intake', reportId, 'ReportReceived', { reportId, receivedAt, channel: r.channel, sourceSystem: 'test', location: { latitude: -6.2, longitude: 106.8 }, categoryHint: null, peopleInjured: 0 });
+    if (!r.triageSeen) return;
+    emit('triage', reportId, 'TriageCaseOpened', { reportId, receivedAt, channel: r.channel, district: r.suggested.district, suggestion: { category: r.suggested.category, priority: r.suggested.priority } });
+    const steps: (() => void)[] = [
+      () => emit('triage', reportId, 'ReportClaimed', { reportId }),
+      () => r.classified && emit('triage', reportId, 'ReportClassified', { reportId, ...r.classified }),
+      () => emit('triage', reportId, 'ReportForwardedForDispatch', { reportId, ...(r.classified ?? r.suggested) }),
+      () => {
+        emit('dispatch', incidentId, 'IncidentOpened', { reportId, incidentId, forwardedAt: new Date(t).toISOString() });
+        emit('dispatch', incidentId, 'UnitAssigned', { reportId, incidentId, unitId: 'u-1', previousUnitId: null });
+      },
+      () => emit('dispatch', incidentId, 'UnitArrived', { reportId, incidentId, unitId: 'u-1' }),
+      () => emit('dispatch', incidentId, 'IncidentResolved', { reportId, incidentId, outcome: 'HANDLED', unitId: 'u-1' }),
+    ];
+    r.gaps.forEach((gap, i) => {
+      t += gap * 1000;
+      steps[i]();
+    });
+  });
+  return out;
+}
+
+/** Streams interleaved in any order, each in its own order (what Kafka guarantees), some events twice. */
+const historyArb = fc
+  .array(reportArb, { minLength: 1, maxLength: 40 })
+  .chain((reports) => {
+    const events = eventsOf(reports);
+    return fc.tuple(fc.constant(events), fc.array(fc.nat(), { minLength: events.length, maxLength: events.length }), fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 10 }));
+  })
+  .map(([events, keys, repeats]) => {
+    const streams = new Map<string, EventEnvelope[]>();
+    for (const e of events) streams.set(`${e.producer}:${e.streamId}`, [...(streams.get(`${e.producer}:${e.streamId}`) ?? []), e]);
+    const queues = [...streams.values()];
+    const out: EventEnvelope[] = [];
+    for (const k of keys) {
+      const open = queues.filter((q) => q.length);
+      if (!open.length) break;
+      out.push(open[k % open.length].shift()!);
+    }
+    return [...out, ...repeats.map((i) => events[i])];
+  });
+
+const modelOf = (events: EventEnvelope[]) => {
+  const model = new AnalyticsModel();
+  for (const e of events) model.apply(e);
+  return model;
+};
+const recount = (model: AnalyticsModel) => {
+  const fresh = new DailyAggregates();
+  for (const f of model.facts.values()) fresh.count(f, 1);
+  return fresh.cells;
+};
+const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= HISTOGRAM_RELATIVE_ERROR * Math.abs(b) + 0.001);
+
+describe('daily aggregates (property: equal to a brute-force recomputation on generated histories)', () => {
+  it('hold exactly what counting every final fact once gives, whatever the interleaving and repeats', () => {
+    fc.assert(
+      fc.property(historyArb, (events) => {
+        const model = modelOf(events);
+        expect(model.aggregates.cells).toEqual(recount(model));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answer durations as walking the reports does: the same counts and shares, percentiles within the stated bound', () => {
+    fc.assert(
+      fc.property(historyArb, fc.constantFrom(undefined, 'TEBET'), fc.constantFrom(undefined, 'P1', 'P3'), (events, district, priority) => {
+        const model = modelOf(events);
+        const windows = [{}, { from: new Date('2024-05-02T00:00:00+07:00'), to: new Date('2024-05-04T00:00:00+07:00') }];
+        for (const period of windows) {
+          const filter = { ...period, district: district && [district], priority: priority && [priority as 'P1'] };
+          const fast = durationsFromAggregates(model, filter, { from: period.from ? '2024-05-02' : null, to: period.to ? '2024-05-04' : null }, targets);
+          const exact = durationsOfFacts(model, filter, targets);
+          fast.forEach((row, i) => {
+            const ref = exact[i];
+            expect({ measure: row.measure, count: row.count, within: row.withinTargetShare }).toEqual({ measure: ref.measure, count: ref.count, within: ref.withinTargetShare });
+            for (const p of ['p50Seconds', 'p90Seconds', 'p99Seconds'] as const) if (!close(row[p], ref[p])) throw new Error(`${row.measure} ${p}: ${row[p]} vs exact ${ref[p]}`);
+          });
+          // The days' report counts add up to the volume walked over the same period.
+          const cells = [...model.aggregates.cells.values()].filter(
+            (c) => (!period.from || (c.day >= '2024-05-02' && c.day < '2024-05-04')) && (!district || c.district === district) && (!priority || c.priority === priority),
+          );
+          expect(cells.reduce((n, c) => n + c.reports, 0)).toBe(volume(model, filter).total);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
