@@ -30,6 +30,7 @@ import { Db, MongoClient } from 'mongodb';
 import {
   createEventProducer,
   createKafka,
+  EventConsumer,
   ensureTopics,
   EventEnvelope,
   fromKafkaMessage,
@@ -369,7 +370,10 @@ class BenchConsumer {
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    // Its group is throw-away: it commits nothing, so no offset commit sits on the fetch path (the
+    // services' EventConsumer commits on a timer, off the path; the baselines below compare both).
     await consumer.run({
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         const at = now();
         for (const message of batch.messages) {
@@ -860,31 +864,66 @@ async function kafkajsBaseline(kafka: Kafka, topic: string, records: number, bat
   }
 }
 
+/** How the Kafka-only latency baseline's consumer is set up. */
+type ConsumerVariant = 'kafkajs defaults' | 'TCP_NODELAY' | 'TCP_NODELAY + EventConsumer';
+const CONSUMER_VARIANTS: ConsumerVariant[] = ['kafkajs defaults', 'TCP_NODELAY', 'TCP_NODELAY + EventConsumer'];
+
 /**
  * Kafka alone, same rate as the latency phase: one envelope per send with the relay's producer settings,
- * received by a kafkajs consumer in this process. The floor for "relay send → consumer received".
+ * received in this process by
+ * - `kafkajs defaults`: a plain kafkajs client and consumer (Nagle on, offsets committed after every batch);
+ * - `TCP_NODELAY`: createKafka's client, plain consumer (committing after every batch);
+ * - `TCP_NODELAY + EventConsumer`: what the services run (libs/events: offsets committed every second).
+ * The floor for "relay send → consumer received".
  */
-async function kafkajsLatencyBaseline(kafka: Kafka, topic: string, groupId: string, rate: number, seconds: number, sample: EventEnvelope) {
+async function kafkajsLatencyBaseline(
+  cfg: Config, variant: ConsumerVariant, topic: string, groupId: string, rate: number, seconds: number, sample: EventEnvelope,
+) {
+  const kafka = createKafka({ brokers: cfg.brokers, clientId: 'backbone-bench-latency', noDelay: variant !== 'kafkajs defaults' });
   const producer = createEventProducer(kafka);
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
+  const received = (key: string, at: number) => {
+    const sent = sentAt.get(key);
+    if (sent !== undefined) latencies.push(at - sent);
+  };
+  let stop: () => Promise<void> = async () => undefined;
   try {
     await producer.connect();
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    // Only what is produced from now on: the baseline topic already holds the throughput baseline.
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        const at = now();
-        for (const m of batch.messages) {
-          const sent = sentAt.get(m.key?.toString() ?? '');
-          if (sent !== undefined) latencies.push(at - sent);
-        }
-      },
-    });
-    await joined;
+    if (variant === 'TCP_NODELAY + EventConsumer') {
+      // It reads the topic from the start: skip what is there already (the throughput baseline).
+      const consumer = new EventConsumer({
+        kafka, groupId, topics: [topic], lagIntervalMs: 0, deadLetterRetentionMs: 60_000,
+        handle: async (event) => received(event.streamId, now()),
+      });
+      stop = async () => {
+        await consumer.stop();
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.deleteTopics({ topics: [consumer.deadLetterTopic] }).catch(() => undefined);
+        await admin.disconnect();
+      };
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      await admin.disconnect();
+      await consumer.start();
+    } else {
+      const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+      stop = () => consumer.disconnect();
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      await consumer.connect();
+      // Only what is produced from now on: the baseline topic already holds the throughput baseline.
+      await consumer.subscribe({ topics: [topic], fromBeginning: false });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          const at = now();
+          for (const m of batch.messages) received(m.key?.toString() ?? '', at);
+        },
+      });
+      await joined;
+    }
     await sleep(1_000); // let the group settle on the latest offsets
     const total = Math.max(1, Math.round(rate * seconds));
     const t0 = now();
@@ -898,11 +937,82 @@ async function kafkajsLatencyBaseline(kafka: Kafka, topic: string, groupId: stri
     }
     await Promise.all(sends);
     for (let i = 0; i < 50 && latencies.length < total; i++) await sleep(100);
-    return { rate, seconds, sent: total, received: latencies.length, sendToConsumerMs: percentiles(latencies) };
+    return { variant, rate, seconds, sent: total, received: latencies.length, sendToConsumerMs: percentiles(latencies) };
   } finally {
-    await consumer.disconnect().catch(() => undefined);
+    await stop().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
   }
+}
+
+/** How fast the services' consumer (EventConsumer, no-op handler) reads a topic that holds `records` events. */
+async function eventConsumerThroughput(kafka: Kafka, topic: string, groupId: string, records: number) {
+  let seen = 0;
+  let firstAt = NaN;
+  let lastAt = NaN;
+  const consumer = new EventConsumer({
+    kafka, groupId, topics: [topic], lagIntervalMs: 0, deadLetterRetentionMs: 60_000,
+    handle: async () => {
+      const at = now();
+      if (seen++ === 0) firstAt = at;
+      lastAt = at;
+    },
+  });
+  const t0 = now();
+  try {
+    await consumer.start();
+    for (let i = 0; i < 600 && seen < records; i++) await sleep(100);
+  } finally {
+    await consumer.stop().catch(() => undefined);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [consumer.deadLetterTopic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  const seconds = (lastAt - firstAt) / 1000;
+  return { records: seen, startToFirstMs: round(firstAt - t0), seconds: round(seconds, 3), recordsPerSec: Math.round(seen / seconds) };
+}
+
+/** Runs one of Kafka's own tools (from the broker's jars); resolves with its stdout. */
+function javaTool(cfg: Config, tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', ['-Xmx256m', '-cp', `${cfg.kafkaLibs}/*`, `org.apache.kafka.tools.${tool}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${tool} failed (exit ${code}): ${(err || out).slice(-800)}`));
+      else resolve(out);
+    });
+  });
+}
+
+/** Kafka's ConsumerPerformance: the Java consumer reading `records` from the start of the topic. */
+async function javaConsumerBaseline(cfg: Config, topic: string, records: number) {
+  const out = await javaTool(cfg, 'ConsumerPerformance', ['--bootstrap-server', cfg.brokers.join(','), '--topic', topic, '--messages', String(records), '--timeout', '30000']);
+  // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const line = out.trim().split('\n').reverse().find((l) => /^\d{4}-/.test(l));
+  const cells = line?.split(',').map((c) => c.trim()) ?? [];
+  if (cells.length < 10) throw new Error(`ConsumerPerformance: cannot read ${out.slice(-400)}`);
+  return { records: Number(cells[4]), recordsPerSec: Math.round(Number(cells[5])), fetchRecordsPerSec: Math.round(Number(cells[9])), raw: line!.trim() };
+}
+
+/**
+ * Kafka's EndToEndLatency: the Java producer sends one record, the Java consumer receives it, then
+ * the next (one at a time, so as fast as a round trip allows; our figures are open loop at --rate).
+ */
+async function javaEndToEndLatency(cfg: Config, topic: string, records: number, recordSize: number) {
+  const out = await javaTool(cfg, 'EndToEndLatency', [cfg.brokers.join(','), topic, String(records), 'all', String(recordSize)]);
+  const avg = out.match(/Avg latency: ([\d.]+) ms/);
+  const p = out.match(/Percentiles: 50th = ([\d.]+), 99th = ([\d.]+), 99.9th = ([\d.]+)/);
+  if (!avg || !p) throw new Error(`EndToEndLatency: cannot read ${out.slice(-400)}`);
+  return { records, avgMs: Number(avg[1]), p50Ms: Number(p[1]), p99Ms: Number(p[2]), p999Ms: Number(p[3]) };
 }
 
 interface JavaBaseline {
@@ -918,59 +1028,28 @@ interface JavaBaseline {
 }
 
 /** Kafka's ProducerPerformance (from the broker's own jars) against the same broker. */
-function javaBaseline(cfg: Config, topic: string, recordSize: number, label: string, props: string[]): Promise<JavaBaseline> {
-  const args = [
-    '-Xmx256m',
-    '-cp',
-    `${cfg.kafkaLibs}/*`,
-    'org.apache.kafka.tools.ProducerPerformance',
-    '--topic',
-    topic,
-    '--num-records',
-    String(cfg.baselineRecords),
-    '--record-size',
-    String(recordSize),
-    '--throughput',
-    '-1',
-    '--producer-props',
-    `bootstrap.servers=${cfg.brokers.join(',')}`,
-    ...props,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const line = out
-        .split('\n')
-        .reverse()
-        .find((l) => / records sent, .* 99th/.test(l));
-      const m = line?.match(/(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency.*?(\d+) ms 99th/);
-      if (code !== 0 || !line || !m) {
-        reject(new Error(`ProducerPerformance failed (exit ${code}): ${(err || out).slice(-800)}`));
-        return;
-      }
-      resolve({
-        label,
-        props,
-        records: Number(m[1]),
-        recordSize,
-        recordsPerSec: Math.round(Number(m[2])),
-        mbPerSec: Number(m[3]),
-        avgLatencyMs: Number(m[4]),
-        p99LatencyMs: Number(m[5]),
-        raw: line.trim(),
-      });
-    });
-  });
+async function javaBaseline(cfg: Config, topic: string, recordSize: number, label: string, props: string[]): Promise<JavaBaseline> {
+  const out = await javaTool(cfg, 'ProducerPerformance', [
+    '--topic', topic, '--num-records', String(cfg.baselineRecords), '--record-size', String(recordSize), '--throughput', '-1',
+    '--producer-props', `bootstrap.servers=${cfg.brokers.join(',')}`, ...props,
+  ]);
+  const line = out
+    .split('\n')
+    .reverse()
+    .find((l) => / records sent, .* 99th/.test(l));
+  const m = line?.match(/(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency.*?(\d+) ms 99th/);
+  if (!line || !m) throw new Error(`ProducerPerformance: cannot read ${out.slice(-800)}`);
+  return {
+    label,
+    props,
+    records: Number(m[1]),
+    recordSize,
+    recordsPerSec: Math.round(Number(m[2])),
+    mbPerSec: Number(m[3]),
+    avgLatencyMs: Number(m[4]),
+    p99LatencyMs: Number(m[5]),
+    raw: line.trim(),
+  };
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -1129,10 +1208,15 @@ async function main(): Promise<number> {
     savePartial('operationCosts', costs);
 
     let kafkajs: Awaited<ReturnType<typeof kafkajsBaseline>> | undefined;
-    let kafkaLatency: Awaited<ReturnType<typeof kafkajsLatencyBaseline>> | undefined;
+    const kafkaLatency: Awaited<ReturnType<typeof kafkajsLatencyBaseline>>[] = [];
+    let eventConsumer: Awaited<ReturnType<typeof eventConsumerThroughput>> | undefined;
+    let javaConsumer: Awaited<ReturnType<typeof javaConsumerBaseline>> | undefined;
+    let javaLatency: Awaited<ReturnType<typeof javaEndToEndLatency>> | undefined;
     const java: JavaBaseline[] = [];
     const baselineErrors: string[] = [];
-    const sample = (await db.collection<{ events: EventEnvelope[] }>(single.collection).findOne({}))?.events[0];
+    const stored = (await db.collection<{ events: EventEnvelope[] }>(single.collection).findOne({}))?.events[0];
+    // A type outside the catalogue, so the EventConsumer baselines hand it on rather than check its data as a report's.
+    const sample = stored && { ...stored, type: 'BenchRecorded' };
     if (cfg.baseline && sample) {
       const recordSize = single.avgValueBytes || JSON.stringify(sample).length;
       const records = Math.min(cfg.baselineRecords, 50_000);
@@ -1142,12 +1226,29 @@ async function main(): Promise<number> {
       } catch (e) {
         baselineErrors.push(`kafkajs: ${e}`);
       }
-      const latencySeconds = Math.min(cfg.latencySeconds, 5);
-      console.error(`[bench] baseline: Kafka-only latency, ${cfg.latencyRate} ev/s for ${latencySeconds} s`);
+      // Both consumers read what kafkajs just wrote (envelopes; ProducerPerformance's records come later).
+      const onTopic = (await admin.fetchTopicOffsets(baselineTopic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+      console.error(`[bench] baseline: EventConsumer and Java ConsumerPerformance, ${onTopic} records`);
       try {
-        kafkaLatency = await kafkajsLatencyBaseline(kafka, baselineTopic, `${groupId}-baseline`, cfg.latencyRate, latencySeconds, sample);
+        eventConsumer = await eventConsumerThroughput(kafka, baselineTopic, `${groupId}-read`, onTopic);
       } catch (e) {
-        baselineErrors.push(`kafka latency: ${e}`);
+        baselineErrors.push(`EventConsumer throughput: ${e}`);
+      }
+      try {
+        javaConsumer = await javaConsumerBaseline(cfg, baselineTopic, onTopic);
+      } catch (e) {
+        baselineErrors.push(`ConsumerPerformance: ${(e as Error).message}`);
+      }
+      const latencySeconds = Math.min(cfg.latencySeconds, 5);
+      for (const variant of CONSUMER_VARIANTS) {
+        console.error(`[bench] baseline: Kafka-only latency (${variant}), ${cfg.latencyRate} ev/s for ${latencySeconds} s`);
+        try {
+          kafkaLatency.push(
+            await kafkajsLatencyBaseline(cfg, variant, baselineTopic, `${groupId}-baseline-${kafkaLatency.length}`, cfg.latencyRate, latencySeconds, sample),
+          );
+        } catch (e) {
+          baselineErrors.push(`kafka latency (${variant}): ${e}`);
+        }
       }
       const variants: [string, string[]][] = [
         ['ProducerPerformance acks=all', ['acks=all']],
@@ -1160,6 +1261,15 @@ async function main(): Promise<number> {
         } catch (e) {
           baselineErrors.push(`${label}: ${(e as Error).message}`);
         }
+      }
+      console.error('[bench] baseline: Java EndToEndLatency, 1,000 records one at a time');
+      try {
+        const e2eTopic = `${topic}.e2e`;
+        await ensureTopics(admin, [{ topic: e2eTopic, partitions: cfg.partitions }]);
+        topicsCreated.push(e2eTopic);
+        javaLatency = await javaEndToEndLatency(cfg, e2eTopic, 1_000, recordSize);
+      } catch (e) {
+        baselineErrors.push(`EndToEndLatency: ${(e as Error).message}`);
       }
     }
 
@@ -1273,11 +1383,26 @@ async function main(): Promise<number> {
         ]);
       }
       out.push(table(rows));
-      if (kafkaLatency) {
+      for (const l of kafkaLatency) {
         out.push(
-          `  Kafka only, kafkajs send → kafkajs consumer at ${fmt(kafkaLatency.rate)} ev/s (${fmt(kafkaLatency.received)}/${fmt(kafkaLatency.sent)}): ` +
-            `p50 ${fmt(kafkaLatency.sendToConsumerMs.p50, 1)}, p90 ${fmt(kafkaLatency.sendToConsumerMs.p90, 1)}, ` +
-            `p99 ${fmt(kafkaLatency.sendToConsumerMs.p99, 1)}, max ${fmt(kafkaLatency.sendToConsumerMs.max, 1)} ms`,
+          `  Kafka only, kafkajs send → consumer (${l.variant}) at ${fmt(l.rate)} ev/s (${fmt(l.received)}/${fmt(l.sent)}): ` +
+            `p50 ${fmt(l.sendToConsumerMs.p50, 1)}, p90 ${fmt(l.sendToConsumerMs.p90, 1)}, ` +
+            `p99 ${fmt(l.sendToConsumerMs.p99, 1)}, max ${fmt(l.sendToConsumerMs.max, 1)} ms`,
+        );
+      }
+      if (javaLatency) {
+        out.push(
+          `  Kafka only, Java EndToEndLatency (acks=all, ${fmt(javaLatency.records)} records one at a time): ` +
+            `p50 ${fmt(javaLatency.p50Ms, 1)}, p99 ${fmt(javaLatency.p99Ms, 1)}, p99.9 ${fmt(javaLatency.p999Ms, 1)}, avg ${fmt(javaLatency.avgMs, 1)} ms`,
+        );
+      }
+      if (eventConsumer) {
+        out.push(
+          `  Consuming: EventConsumer (libs/events, no-op handler) ${fmt(eventConsumer.recordsPerSec)} records/s over ${fmt(eventConsumer.records)}` +
+            (javaConsumer
+              ? `; Java ConsumerPerformance ${fmt(javaConsumer.recordsPerSec)} records/s (fetch only ${fmt(javaConsumer.fetchRecordsPerSec)}) over ${fmt(javaConsumer.records)}: ` +
+                `${((100 * eventConsumer.recordsPerSec) / javaConsumer.fetchRecordsPerSec).toPrecision(2)} %`
+              : ''),
         );
       }
       for (const j of java) out.push(`  ${j.label}: ${j.raw}`);
@@ -1306,7 +1431,7 @@ async function main(): Promise<number> {
       throughput: throughputs,
       latency,
       operationCosts: costs,
-      baselines: { kafkajs, kafkaLatency, producerPerformance: java, errors: baselineErrors },
+      baselines: { kafkajs, kafkaLatency, javaLatency, eventConsumer, javaConsumer, producerPerformance: java, errors: baselineErrors },
       consumer: { undecodable: consumer.undecodable, foreign: consumer.foreign },
       table: out.join('\n'),
     };
