@@ -195,6 +195,7 @@ const ROUTES: Route[] = [
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/advice`, roles: ['operator'], body: { advice: 'Datang ke Polsek terdekat' } },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/escalate`, roles: ['operator'], body: { reason: 'Butuh keputusan atasan' } },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/reassign`, roles: ['supervisor'], body: { operatorId: 'op-sari' } },
+  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/split`, roles: ['supervisor'], body: { reason: 'Lokasi kejadian berbeda' } },
   { service: 'triage', method: 'GET', path: '/api/v1/supervisor/stats', roles: ['supervisor'] },
   { service: 'dispatch', method: 'POST', path: '/api/v1/units', roles: ['dispatcher'], body: { callSign: 'PATROL-BAD-01', type: 'PATROL_CAR', homeDistrict: 'TEBET', capabilities: ['FIRST_AID'], onShift: true } },
   { service: 'dispatch', method: 'PATCH', path: '/api/v1/units/PATROL-BAD-01', roles: ['dispatcher'], body: { onShift: true } },
