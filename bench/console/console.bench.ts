@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import * as hdr from 'hdr-histogram-js';
+import { Summary, summarise } from '../latency';
 import { Browser, Page } from 'playwright-core';
 import { fromKafkaMessage, TOPICS } from '@callcenter/events';
 import { grpcCall, intakeClient, restClient, RunningService, sampleReport, startServices, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
@@ -35,20 +35,6 @@ const { values: args } = parseArgs({
 const rate = Number(args.rate);
 const seconds = Number(args.seconds);
 const openCases = Number(args['open-cases']);
-
-interface Summary {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function summarise(values: number[]): Summary {
-  const histogram = hdr.build({ numberOfSignificantValueDigits: 3 });
-  for (const v of values) histogram.recordValue(Math.max(0, Math.round(v * 1000))); // µs
-  const at = (p: number) => histogram.getValueAtPercentile(p) / 1000;
-  return { n: values.length, p50: at(50), p99: at(99), max: histogram.maxValue / 1000 };
-}
 
 const row = (label: string, s: Summary, goal = '') =>
   `  ${label.padEnd(58)} n=${String(s.n).padStart(5)}  p50 ${s.p50.toFixed(1).padStart(8)} ms  p99 ${s.p99.toFixed(1).padStart(8)} ms  max ${s.max.toFixed(1).padStart(8)} ms  ${goal}`;

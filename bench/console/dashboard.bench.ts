@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as hdr from 'hdr-histogram-js';
+import { Summary, summarise } from '../latency';
 import { Browser } from 'playwright-core';
 import { RunningService, startService, testInfra, testMongo, testToken, uniqueName } from '@callcenter/testing';
 import { launchChromium, signIn } from '../../apps/console/test/browser';
@@ -40,20 +40,6 @@ const { values: args } = parseArgs({
     'start-timeout-s': { type: 'string', default: '900' },
   },
 });
-
-interface Summary {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function summarise(values: number[]): Summary {
-  const histogram = hdr.build({ numberOfSignificantValueDigits: 3 });
-  for (const v of values) histogram.recordValue(Math.max(0, Math.round(v * 1000))); // µs
-  const at = (p: number) => histogram.getValueAtPercentile(p) / 1000;
-  return { n: values.length, p50: at(50), p99: at(99), max: histogram.maxValue / 1000 };
-}
 
 const row = (label: string, s: Summary, goal = '') =>
   `  ${label.padEnd(66)} n=${String(s.n).padStart(3)}  p50 ${s.p50.toFixed(1).padStart(8)} ms  max ${s.max.toFixed(1).padStart(8)} ms  ${goal}`;

@@ -1,5 +1,7 @@
+import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * secondary queries scan whole collections (see README, "Database").
  *
  * Usage: LocalMongoServer <host> <port> <data-file>
+ * The data file {@code memory} selects mongo-java-server's in-memory backend instead: nothing is
+ * written, everything is lost when the process ends (bench/database measures it against H2).
  */
 public final class LocalMongoServer {
     public static void main(String[] args) throws Exception {
@@ -17,9 +21,17 @@ public final class LocalMongoServer {
             System.err.println("usage: LocalMongoServer <host> <port> <data-file>");
             System.exit(2);
         }
-        Path file = Path.of(args[2]).toAbsolutePath();
-        Files.createDirectories(file.getParent());
-        H2Backend backend = new H2Backend(file.toString());
+        MongoBackend backend;
+        String where;
+        if (args[2].equals("memory")) {
+            backend = new MemoryBackend();
+            where = "in memory (not durable)";
+        } else {
+            Path file = Path.of(args[2]).toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            backend = new H2Backend(file.toString());
+            where = file.toString();
+        }
         MongoServer server = new MongoServer(backend);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM: stop accepting, close connections, then close the store so H2 writes its last commit.
@@ -28,7 +40,7 @@ public final class LocalMongoServer {
             stopped.countDown();
         }));
         server.bind(args[0], Integer.parseInt(args[1]));
-        System.err.println("mongo-java-server (H2) listening on " + args[0] + ":" + args[1] + ", data " + file);
+        System.err.println("mongo-java-server listening on " + args[0] + ":" + args[1] + ", data " + where);
         stopped.await();
     }
 }
