@@ -5,6 +5,14 @@ import { OpenPersonalDataInterceptor, PlatformModule } from '@callcenter/platfor
 import { DispatchBoardService } from './board/dispatch-board.service';
 import { DispatchTopicProjector } from './board/dispatch-topic.projector';
 import { DispatchConfig } from './dispatch.config';
+import { auditEvents, EventTimeline } from '@callcenter/events';
+import { MONGO_DB } from '@callcenter/platform';
+import type { Db } from 'mongodb';
+import { boardAtFold } from './audit/board-at.fold';
+import { DispatchAudit } from './audit/dispatch-audit';
+import { DispatchAuditHttpController } from './audit/dispatch-audit.http.controller';
+import { DISPATCH_TIMELINE, DispatchTimelineRecorder } from './audit/dispatch-timeline';
+import { PositionTrail } from './audit/position-trail';
 import { DispatchRules } from './dispatch.rules';
 import { Dispatching } from './dispatching';
 import { IncidentsHttpController } from './http/incidents.http.controller';
@@ -27,10 +35,10 @@ export class DispatchModule {
           config,
           topic: TOPICS.dispatch,
           consumes: [TOPICS.triage],
-          registry: new EventRegistry(dispatchEvents),
+          registry: new EventRegistry([...dispatchEvents, ...auditEvents]),
         }),
       ],
-      controllers: [UnitsHttpController, IncidentsHttpController, HandoffHttpController],
+      controllers: [UnitsHttpController, IncidentsHttpController, HandoffHttpController, DispatchAuditHttpController],
       providers: [
         { provide: DispatchRules, useValue: new DispatchRules(config) },
         UnitPositions,
@@ -41,6 +49,18 @@ export class DispatchModule {
         OpenIncidentConsumer,
         DispatchTimers,
         Handoffs,
+        {
+          provide: DISPATCH_TIMELINE,
+          inject: [MONGO_DB],
+          useFactory: (db: Db) =>
+            new EventTimeline(db, 'dispatch_audit', boardAtFold, {
+              checkpointEveryMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+              settleMs: config.AUDIT_CHECKPOINT_SETTLE_SECONDS * 1000,
+            }),
+        },
+        { provide: PositionTrail, inject: [MONGO_DB], useFactory: (db: Db) => new PositionTrail(db) },
+        DispatchTimelineRecorder,
+        DispatchAudit,
         // The description and address come sealed from triage: opened in every answer (docs/privacy.md).
         { provide: APP_INTERCEPTOR, useClass: OpenPersonalDataInterceptor },
       ],
