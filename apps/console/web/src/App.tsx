@@ -12,6 +12,7 @@ import { QueueScreen } from './screens/QueueScreen';
 import { SupervisorScreen } from './screens/SupervisorScreen';
 import { UnitScreen } from './screens/UnitScreen';
 import { AdminScreen } from './screens/AdminScreen';
+import { ReplayScreen } from './screens/ReplayScreen';
 
 // Charts are for analysts and commanders: the operators' and units' screens load without them.
 const CommanderScreen = lazy(() => import('./screens/CommanderScreen').then((m) => ({ default: m.CommanderScreen })));
@@ -19,7 +20,7 @@ const Dashboard = lazy(() => import('./screens/Dashboard').then((m) => ({ defaul
 const ReportList = lazy(() => import('./screens/Dashboard').then((m) => ({ default: m.ReportList })));
 const ReportTimeline = lazy(() => import('./screens/Dashboard').then((m) => ({ default: m.ReportTimeline })));
 
-const NAV: { path: string; key: 'navQueue' | 'navSupervisor' | 'navDispatch' | 'navUnit' | 'navDashboard' | 'navCommander' | 'navAdmin'; roles: Role[] }[] = [
+const NAV: { path: string; key: 'navQueue' | 'navSupervisor' | 'navDispatch' | 'navUnit' | 'navDashboard' | 'navCommander' | 'navAdmin' | 'navReplay'; roles: Role[] }[] = [
   { path: '/queue', key: 'navQueue', roles: ['operator', 'supervisor'] },
   { path: '/supervisor', key: 'navSupervisor', roles: ['supervisor'] },
   { path: '/dispatch', key: 'navDispatch', roles: ['dispatcher', 'supervisor'] },
@@ -27,6 +28,7 @@ const NAV: { path: string; key: 'navQueue' | 'navSupervisor' | 'navDispatch' | '
   { path: '/dashboard', key: 'navDashboard', roles: ['analyst', 'commander'] },
   { path: '/commander', key: 'navCommander', roles: ['commander'] },
   { path: '/admin', key: 'navAdmin', roles: ['admin'] },
+  { path: '/replay', key: 'navReplay', roles: ['supervisor', 'commander', 'admin'] },
 ];
 
 function LiveIndicator() {
@@ -192,6 +194,11 @@ export function App() {
           <Route path="/admin">
             <RequireRole roles={['admin']}>
               <AdminScreen />
+            </RequireRole>
+          </Route>
+          <Route path="/replay">
+            <RequireRole roles={['supervisor', 'commander', 'admin']}>
+              <ReplayScreen />
             </RequireRole>
           </Route>
           <Route path="/no-screen">
