@@ -27,6 +27,12 @@ export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModul
 
   protected abstract handle(event: EventEnvelope): Promise<void>;
 
+  /**
+   * Optional: the events of one fetched batch at once, in offset order (see
+   * EventConsumerOptions.handleBatch). When it throws, they go one by one through `handle`.
+   */
+  protected handleBatch?(events: EventEnvelope[]): Promise<void>;
+
   async onApplicationBootstrap() {
     if (!this.options.startInBackground) return this.startConsumer();
     void this.startUntilConnected();
@@ -60,6 +66,12 @@ export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModul
         await this.handle(event);
         backboneMetrics.consumed.inc({ group, type: event.type });
       },
+      handleBatch: this.handleBatch
+        ? async (items) => {
+            await this.handleBatch!(items.map((i) => i.event));
+            for (const { event } of items) backboneMetrics.consumed.inc({ group, type: event.type });
+          }
+        : undefined,
     });
     await this.consumer.start();
   }

@@ -23,4 +23,9 @@ export class ReportStatusConsumer extends ServiceConsumer {
   protected async handle(event: EventEnvelope) {
     await this.statuses.apply(event);
   }
+
+  /** A whole fetched batch in a few database round trips: at peak, one per event would queue up. */
+  protected override async handleBatch(events: EventEnvelope[]) {
+    await this.statuses.applyMany(events);
+  }
 }

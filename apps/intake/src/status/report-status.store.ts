@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Collection, Db } from 'mongodb';
 import { Subject } from 'rxjs';
-import { EventEnvelope, isDuplicateKey, projectOnce, Projected } from '@callcenter/events';
+import { EventEnvelope, isDuplicateKey, onlyDuplicateKeys, projectMany, projectOnce, Projected } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
 import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './report-status.projection';
 
 /** The services whose streams say something to the reporter. */
 const STATUS_SOURCES = ['intake', 'triage', 'dispatch'] as const;
 const partId = (reportId: string, producer: string) => `${reportId}/${producer}`;
+const reportIdOf = (event: EventEnvelope) => (event.data as { reportId?: string })?.reportId ?? event.streamId;
 
 interface TrackingCodeDocument {
   _id: string;
@@ -29,7 +30,7 @@ export class ReportStatusStore {
 
   /** Idempotent: a redelivered event changes nothing. */
   async apply(event: EventEnvelope): Promise<void> {
-    const reportId = (event.data as { reportId?: string })?.reportId ?? event.streamId;
+    const reportId = reportIdOf(event);
     // The mapping goes first: once the status has applied the event, a redelivery is a no-op, so a
     // crash between the two writes must not be able to leave the mapping out.
     if (event.type === 'ReportReceived') {
@@ -45,6 +46,32 @@ export class ReportStatusStore {
     // means no update can overwrite another.
     const changed = await projectOnce(this.statuses, partId(reportId, event.producer), event, evolveReportStatus);
     if (changed) this.changes.next(reportId);
+  }
+
+  /**
+   * `apply` for the events of a fetched batch: one write of the batch's tracking codes and one read
+   * and one write of the status parts they touch, instead of two or three round trips per event.
+   * Idempotent like `apply`, in the same order (mapping first).
+   */
+  async applyMany(events: EventEnvelope[]): Promise<void> {
+    const codes = events
+      .filter((e) => e.type === 'ReportReceived')
+      .map((e) => ({ _id: (e.data as { trackingCode: string }).trackingCode, reportId: reportIdOf(e) }));
+    if (codes.length > 0) {
+      try {
+        await this.trackingCodes.insertMany(codes, { ordered: false });
+      } catch (e) {
+        if (!onlyDuplicateKeys(e)) throw e;
+      }
+    }
+    const reportOf = new Map<string, string>();
+    const items = events.map((event) => {
+      const id = partId(reportIdOf(event), event.producer);
+      reportOf.set(id, reportIdOf(event));
+      return { id, event };
+    });
+    const changed = await projectMany(this.statuses, items, evolveReportStatus);
+    for (const id of changed) this.changes.next(reportOf.get(id)!);
   }
 
   async byReportId(reportId: string): Promise<ReportStatusView | null> {

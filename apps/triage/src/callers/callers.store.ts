@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Collection, Db } from 'mongodb';
-import { ERASED, isDuplicateKey } from '@callcenter/events';
+import { ERASED, isDuplicateKey, onlyDuplicateKeys } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
 
 /** A keyed hash of the phone number: recognises a repeat caller without the number leaving triage. */
@@ -41,6 +41,17 @@ export class CallersStore {
     }
   }
 
+  /** `keepReporter` for many reports in one write (a fetched batch of the intake topic). */
+  async keepReporters(reporters: ({ reportId: string } & ReporterIdentity)[]): Promise<void> {
+    const docs = reporters.filter((r) => r.name || r.phone).map(({ reportId, name, phone }) => ({ _id: reportId, name, phone }));
+    if (docs.length === 0) return;
+    try {
+      await this.reporters.insertMany(docs, { ordered: false });
+    } catch (e) {
+      if (!onlyDuplicateKeys(e)) throw e;
+    }
+  }
+
   async reporterOf(reportId: string): Promise<ReporterIdentity | null> {
     const doc = await this.reporters.findOne({ _id: reportId });
     return doc && { name: doc.name, phone: doc.phone };
@@ -59,6 +70,15 @@ export class CallersStore {
   /** A set per caller, so a redelivered rejection counts once; one atomic update, whatever partition it comes from. */
   async recordPrank(callerRef: string, reportId: string): Promise<void> {
     await this.reputation.updateOne({ _id: callerRef }, { $addToSet: { prankReports: reportId } }, { upsert: true });
+  }
+
+  /** `prankRejections` of many callers in one read. */
+  async prankRejectionsOf(callerRefs: (string | null)[]): Promise<Map<string, number>> {
+    const refs = [...new Set(callerRefs.filter((r): r is string => !!r))];
+    const counts = new Map<string, number>();
+    if (refs.length === 0) return counts;
+    for (const doc of await this.reputation.find({ _id: { $in: refs } }).toArray()) counts.set(doc._id, doc.prankReports.length);
+    return counts;
   }
 
   async prankRejections(callerRef: string | null): Promise<number> {

@@ -43,19 +43,35 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
   }
 
   protected async handle(event: EventEnvelope) {
-    if (event.type === 'ReportReceived') await this.open(event as EventEnvelope<'ReportReceived', ReportReceivedV1>);
+    if (event.type === 'ReportReceived') await this.handleBatch([event]);
   }
 
-  private async open(event: EventEnvelope<'ReportReceived', ReportReceivedV1>): Promise<void> {
-    const report = event.data;
+  /**
+   * A fetched batch of reports with one write of their reporters' identities and one read of their
+   * callers' prank counts; the cases' appends go to the event store together (its group commit
+   * makes them one insert). Suggestions are made in offset order, so each report's duplicate
+   * candidates include the reports before it.
+   */
+  protected override async handleBatch(events: EventEnvelope[]) {
+    const received = events.filter((e): e is EventEnvelope<'ReportReceived', ReportReceivedV1> => e.type === 'ReportReceived');
+    if (received.length === 0) return;
     // Personal fields come sealed (ReportReceived v2): triage opens the phone and the description to
     // suggest, and passes the sealed values on, so they stay erasable wherever they are copied.
-    const [phone, description] = await Promise.all([this.personalData.open(report.reporter.phone), this.personalData.open(report.description)]);
-    const callerRef = phone === ERASED ? null : callerRefOf(phone, this.rules.callerRefKey);
+    const opened = await Promise.all(
+      received.map(async (event) => {
+        const [phone, description] = await Promise.all([this.personalData.open(event.data.reporter.phone), this.personalData.open(event.data.description)]);
+        return { event, description, callerRef: phone === ERASED ? null : callerRefOf(phone, this.rules.callerRefKey) };
+      }),
+    );
     // Identity first: once the case is open a redelivery stops here, so it must not be left out.
-    await this.callers.keepReporter(report.reportId, { name: report.reporter.name, phone: report.reporter.phone });
-    const prankRejections = await this.callers.prankRejections(callerRef);
+    await this.callers.keepReporters(received.map(({ data }) => ({ reportId: data.reportId, name: data.reporter.name, phone: data.reporter.phone })));
+    const pranks = await this.callers.prankRejectionsOf(opened.map((o) => o.callerRef));
+    const cases = opened.map((o) => ({ event: o.event, data: this.suggest(o.event.data, o.description, o.callerRef, pranks.get(o.callerRef ?? '') ?? 0) }));
+    await Promise.all(cases.map(({ event, data }) => this.open(event, data)));
+  }
 
+  /** The case a report opens, with the suggestions an operator starts from. Adds the report to the recent ones at once. */
+  private suggest(report: ReportReceivedV1, description: string, callerRef: string | null, prankRejections: number): TriageCaseOpenedV1 {
     const classification = this.rules.suggestions.suggest({
       categoryHint: report.categoryHint,
       description,
@@ -88,7 +104,7 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
     const duplicateCandidates = this.queue.recent.candidatesFor(recent);
     // At once, so reports handled alongside this one compare with it.
     this.queue.recent.add(recent);
-    const data: TriageCaseOpenedV1 = {
+    return {
       reportId: report.reportId,
       trackingCode: report.trackingCode,
       sourceSystem: report.sourceSystem,
@@ -113,11 +129,14 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
       },
       suggestionModel: classification.modelVersion,
     };
+  }
+
+  private async open(event: EventEnvelope<'ReportReceived', ReportReceivedV1>, data: TriageCaseOpenedV1): Promise<void> {
     // Appending at version 0 is the idempotency check: a redelivered report conflicts with its open case.
     const initial = triageCaseDecider.initialState();
     const opened = triageCaseDecider.decide({ type: 'OpenCase', data }, initial);
     try {
-      await this.store.append(report.reportId, 0, opened, {
+      await this.store.append(data.reportId, 0, opened, {
         actor: SYSTEM_ACTOR,
         correlationId: event.correlationId,
         causationId: event.eventId,
