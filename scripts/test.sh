@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs and builds what is missing, type-checks, starts a separate test instance of
+# `npm test`: installs and builds what is missing, lints, checks formatting, type-checks, starts a separate test instance of
 # Kafka, the database and the OIDC provider (own ports and data folder, wiped each run, so it can
 # run beside `npm start` and twice in a row), runs every tier of tests and stops what it started.
 # They are local processes (infra/bin/infra); with TEST_INFRA=containers and a Docker engine,
@@ -11,6 +11,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 
 ensure_built
+# Lint (typescript-eslint and the import boundaries of eslint.config.mjs), formatting (Prettier) and
+# the generated gRPC types, first: a violation fails the run before any infrastructure starts.
+say "lint and import boundaries (npm run lint), format (npm run format:check), gRPC types current"
+npm run --silent lint
+npm run --silent format:check
+bash scripts/proto-types.sh --check
 ensure_grpc_tools
 ensure_chromium
 ensure_prometheus

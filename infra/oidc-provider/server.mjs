@@ -92,7 +92,7 @@ async function readJsonIfPresent(path) {
     return JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
     if (err.code === 'ENOENT') return undefined;
-    throw new Error(`cannot read ${path}: ${err.message}`);
+    throw new Error(`cannot read ${path}: ${err.message}`, { cause: err });
   }
 }
 

@@ -10,12 +10,9 @@ import { join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { register } from 'prom-client';
-import { AnalyticsConfig } from '../../apps/analytics/src/analytics.config';
-import { AnalyticsModule } from '../../apps/analytics/src/analytics.module';
-import { DispatchConfig } from '../../apps/dispatch/src/dispatch.config';
-import { DispatchModule } from '../../apps/dispatch/src/dispatch.module';
-import { TriageConfig } from '../../apps/triage/src/triage.config';
-import { TriageModule } from '../../apps/triage/src/triage.module';
+import { AnalyticsConfig, AnalyticsModule } from '../../apps/analytics/src';
+import { DispatchConfig, DispatchModule } from '../../apps/dispatch/src';
+import { TriageConfig, TriageModule } from '../../apps/triage/src';
 
 const OUT = resolve(__dirname, __dirname.includes('/dist/') ? '../../../apps/console/web/src/api' : '../../apps/console/web/src/api');
 

@@ -22,7 +22,7 @@ export function loadJurisdiction(file: string): Jurisdiction {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`JURISDICTION_FILE ${path}: ${(e as Error).message}`);
+    throw new Error(`JURISDICTION_FILE ${path}: ${(e as Error).message}`, { cause: e });
   }
   const problems: string[] = [];
   if (typeof parsed?.name !== 'string') problems.push('name must be a string');

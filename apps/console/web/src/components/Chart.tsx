@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
-import { ECharts, EChartsCoreOption, init, use } from 'echarts/core';
+import { ECharts, EChartsCoreOption, init, use as registerChartParts } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useI18n } from '../i18n';
 
-use([BarChart, LineChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, CanvasRenderer]);
+registerChartParts([BarChart, LineChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, CanvasRenderer]);
 
 const TEXT = '#e6edf3';
 const LINES = '#2e3c4b';

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnalyticsConfig } from '../../../apps/analytics/src/analytics.config';
-import { DispatchConfig } from '../../../apps/dispatch/src/dispatch.config';
-import { IntakeConfig } from '../../../apps/intake/src/intake.config';
-import { TriageConfig } from '../../../apps/triage/src/triage.config';
-import { developmentTokensAllowed, mintDevelopmentToken } from './auth';
-import { InvalidConfiguration, isLoopbackHost, loadConfig, PlatformConfig } from './config';
-import { KNOWN_DEVELOPMENT_VALUES } from './development-values';
+import { AnalyticsConfig } from '../../apps/analytics/src/analytics.config';
+import { DispatchConfig } from '../../apps/dispatch/src/dispatch.config';
+import { IntakeConfig } from '../../apps/intake/src/intake.config';
+import { TriageConfig } from '../../apps/triage/src/triage.config';
+import {
+  developmentTokensAllowed, InvalidConfiguration, isLoopbackHost, KNOWN_DEVELOPMENT_VALUES, loadConfig, mintDevelopmentToken, PlatformConfig,
+} from '@callcenter/platform';
 
-const ENV_EXAMPLE = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
+const ENV_EXAMPLE = readFileSync(join(__dirname, '../../.env.example'), 'utf8');
 /** `KEY=VALUE` lines of .env.example (comments and blank lines skipped). */
 const exampleEntries = ENV_EXAMPLE.split('\n')
   .map((line) => line.trim())
