@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { INTAKE_PROTO_PATH, Role } from '@callcenter/contracts';
+import { INTAKE_PROTO_PATH, IntakeGrpc, Role } from '@callcenter/contracts';
 import type { EventEnvelope } from '@callcenter/events';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
 import { uniqueName } from './index';
 
 const definition = loadSync(INTAKE_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-const ReportIntake = (grpc.loadPackageDefinition(definition) as any).callcenter.intake.v1.ReportIntake;
+const ReportIntake = (grpc.loadPackageDefinition(definition) as unknown as IntakeGrpc.ProtoGrpcType).callcenter.intake.v1.ReportIntake;
 
 export const MOBILE_APP_KEY = 'dev-key-mobile-app-0001';
 
 /** A gRPC client of intake as a calling system uses it (snake_case fields, as on the wire). */
-export function intakeClient(port: number): any {
+export function intakeClient(port: number): IntakeGrpc.ReportIntakeClient {
   return new ReportIntake(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 }
 

@@ -5,7 +5,7 @@ import {
   defer, from, interval, merge, mergeMap, Observable, startWith, switchMap, takeWhile, filter, distinctUntilChanged, map,
   share, finalize, takeUntil, timer, throwError,
 } from 'rxjs';
-import { INTAKE_SERVICE, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { INTAKE_SERVICE, IntakeGrpc, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { CallingSystems } from '../callers/calling-systems';
 import { SubmitReportHandler } from '../report/submit-report.handler';
 import { TrackingCodeReservations } from '../report/tracking-code-reservations';
@@ -14,7 +14,7 @@ import { evolveReportStatus, ReportStatusView } from '../status/report-status.pr
 import { EventEnvelope } from '@callcenter/events';
 import { ReportStatusStore } from '../status/report-status.store';
 import { GrpcError, GrpcErrorsFilter, logUnexpected, toGrpcError } from './grpc-errors.filter';
-import { correlationIdOf, toReportStatus, toSubmitReportDto, toSubmitReportResponse } from './wire';
+import { correlationIdOf, DecodedSubmitReportRequest, toReportStatus, toSubmitReportDto, toSubmitReportResponse } from './wire';
 import { EdgeLimits, INTAKE_EDGE_LIMITS } from './edge-limits';
 import { shedMessage } from './in-flight';
 
@@ -43,7 +43,7 @@ export class ReportIntakeGrpcController {
   private readonly watches = new Map<string, number>();
 
   @GrpcMethod(INTAKE_SERVICE, 'SubmitReport')
-  async submitReport(request: any, metadata: Metadata, call?: { getPeer(): string }) {
+  async submitReport(request: DecodedSubmitReportRequest, metadata: Metadata, call?: { getPeer(): string }): Promise<IntakeGrpc.SubmitReportResponse> {
     const caller = this.callers.authenticate(metadata);
     const entry = this.limits.inFlight.enter(connectionOf(call), Date.now());
     if ('shed' in entry) {
@@ -64,7 +64,11 @@ export class ReportIntakeGrpcController {
    * client writing faster than intake stores cannot make it hold more than the bound.
    */
   @GrpcStreamMethod(INTAKE_SERVICE, 'SubmitReports')
-  submitReports(requests: Observable<any>, metadata: Metadata, call?: { getPeer(): string }): Observable<any> {
+  submitReports(
+    requests: Observable<DecodedSubmitReportRequest>,
+    metadata: Metadata,
+    call?: { getPeer(): string },
+  ): Observable<IntakeGrpc.SubmitReportResponse> {
     const caller = this.callers.authenticate(metadata);
     const correlationId = correlationIdOf(metadata);
     const connection = connectionOf(call);
@@ -78,7 +82,7 @@ export class ReportIntakeGrpcController {
       }),
       share(),
     );
-    const answerError = (request: any, error: GrpcError) => ({
+    const answerError = (request: DecodedSubmitReportRequest, error: GrpcError): IntakeGrpc.SubmitReportResponse => ({
       external_id: typeof request?.external_id === 'string' ? request.external_id : '',
       error: { code: GrpcStatus[error.code], message: error.message, violations: error.violations ?? [] },
     });
@@ -112,7 +116,7 @@ export class ReportIntakeGrpcController {
   }
 
   @GrpcMethod(INTAKE_SERVICE, 'GetReportStatus')
-  async getReportStatus(request: any, metadata: Metadata) {
+  async getReportStatus(request: IntakeGrpc.ReportRef__Output, metadata: Metadata): Promise<IntakeGrpc.ReportStatus> {
     const caller = this.callers.authenticate(metadata);
     await this.callers.admit(caller, 'status');
     return toReportStatus(await this.find(request, caller));
@@ -125,7 +129,7 @@ export class ReportIntakeGrpcController {
    * and the caller watches again.
    */
   @GrpcMethod(INTAKE_SERVICE, 'WatchReport')
-  watchReport(request: any, metadata: Metadata): Observable<any> {
+  watchReport(request: IntakeGrpc.ReportRef__Output, metadata: Metadata): Observable<IntakeGrpc.ReportStatus> {
     const caller = this.callers.authenticate(metadata);
     return defer(async () => {
       await this.callers.admit(caller, 'status');
@@ -155,7 +159,7 @@ export class ReportIntakeGrpcController {
     );
   }
 
-  private watch(request: any, caller: string): Observable<any> {
+  private watch(request: IntakeGrpc.ReportRef__Output, caller: string): Observable<IntakeGrpc.ReportStatus> {
     return defer(() => from(this.find(request, caller))).pipe(
       switchMap((first) =>
         merge(this.statuses.changes.pipe(filter((id) => id === first.reportId)), interval(WATCH_POLL_MS)).pipe(
@@ -170,7 +174,7 @@ export class ReportIntakeGrpcController {
     );
   }
 
-  private async submitOne(caller: string, request: any, correlationId: string) {
+  private async submitOne(caller: string, request: DecodedSubmitReportRequest, correlationId: string) {
     await this.callers.admit(caller);
     const dto = await toSubmitReportDto(request);
     this.callers.authorize(caller, dto.source_system);
@@ -182,7 +186,7 @@ export class ReportIntakeGrpcController {
    * so ids of other systems' reports cannot be probed); by tracking code whoever holds the code is,
    * as the citizen who was given it follows the report through another system (the portal).
    */
-  private async find(request: any, caller: string): Promise<ReportStatusView> {
+  private async find(request: IntakeGrpc.ReportRef__Output, caller: string): Promise<ReportStatusView> {
     if (request?.ref === 'report_id' || request?.report_id) {
       const id = String(request.report_id);
       if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationFailed([{ field: 'report_id', message: 'report_id must be a UUID' }]);

@@ -1,14 +1,14 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Metadata } from '@grpc/grpc-js';
-import { SubmitReportDto, ValidationFailed } from '@callcenter/contracts';
+import { IntakeGrpc, SubmitReportDto, ValidationFailed } from '@callcenter/contracts';
 import { CORRELATION_HEADER, correlationIdFrom, toViolations } from '@callcenter/platform';
 import type { SubmissionReceipt } from '../report/submit-report.handler';
 import type { ReportStatusView } from '../status/report-status.projection';
 
 /** A google.protobuf.Timestamp as proto-loader gives it (longs as strings). */
 export interface Timestamp {
-  seconds: string | number;
+  seconds?: string | number;
   nanos?: number;
 }
 
@@ -25,13 +25,19 @@ function fromTimestamp(ts: Timestamp | null | undefined): Date | undefined | 'in
   return new Date(seconds * 1000 + Math.floor(nanos / 1e6));
 }
 
+/**
+ * A SubmitReportRequest as decoded, before validation: proto3 enums are open, so `channel` may hold a
+ * number the contract does not name (validation refuses it), and callers in tests send any string.
+ */
+export type DecodedSubmitReportRequest = Omit<IntakeGrpc.SubmitReportRequest__Output, 'channel'> & { channel?: string | number };
+
 const blank = (s: unknown) => (s === '' || s === null ? undefined : s);
 
 /**
  * Turns a decoded SubmitReportRequest into the validated contract DTO, or throws ValidationFailed
  * naming every field at fault (proto field names, e.g. `location.latitude`).
  */
-export async function toSubmitReportDto(request: any): Promise<SubmitReportDto> {
+export async function toSubmitReportDto(request: DecodedSubmitReportRequest | null | undefined): Promise<SubmitReportDto> {
   const occurredAt = fromTimestamp(request?.occurred_at);
   const plain = {
     source_system: request?.source_system ?? '',
@@ -61,7 +67,7 @@ export async function toSubmitReportDto(request: any): Promise<SubmitReportDto> 
   return dto;
 }
 
-export function toSubmitReportResponse(receipt: SubmissionReceipt, externalId: string) {
+export function toSubmitReportResponse(receipt: SubmissionReceipt, externalId: string): IntakeGrpc.SubmitReportResponse {
   return {
     report_id: receipt.reportId,
     tracking_code: receipt.trackingCode,
@@ -71,7 +77,7 @@ export function toSubmitReportResponse(receipt: SubmissionReceipt, externalId: s
   };
 }
 
-export function toReportStatus(view: ReportStatusView) {
+export function toReportStatus(view: ReportStatusView): IntakeGrpc.ReportStatus {
   return {
     report_id: view.reportId,
     tracking_code: view.trackingCode ?? '',

@@ -4,3 +4,5 @@ import { join } from 'node:path';
 export const INTAKE_PROTO_PATH = join(__dirname, 'intake.proto');
 export const INTAKE_PACKAGE = 'callcenter.intake.v1';
 export const INTAKE_SERVICE = 'ReportIntake';
+/** Generated message and service types of intake.proto, e.g. `IntakeGrpc.SubmitReportRequest__Output`. */
+export type * as IntakeGrpc from './intake-grpc';
