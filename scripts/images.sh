@@ -81,7 +81,7 @@ done
 mkdir -p "$APP/config" "$APP/infra/oidc-provider"
 cp config/jurisdiction.json config/oidc-realm.json "$APP/config/"
 mkdir -p "$APP/apps/triage/models" # triage's suggestion model (SUGGESTION_MODEL_FILE, relative to /app)
-cp apps/triage/models/*.json "$APP/apps/triage/models/"
+cp apps/triage/models/suggestions-* "$APP/apps/triage/models/" # gzipped JSON (.json.gz)
 cp infra/oidc-provider/*.mjs "$APP/infra/oidc-provider/"
 for main in apps/*/src/main.ts; do
   [[ -f "$APP/dist/${main%.ts}.js" ]] || { say "missing dist/${main%.ts}.js"; exit 1; }

@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import { CATEGORIES } from '@callcenter/contracts';
 import { asLabelledReport, readCorpus } from '../../apps/triage/src/suggestions/corpus';
 import { loadSuggestionModel } from '../../apps/triage/src/suggestions/suggestion-model.file';
@@ -104,7 +105,9 @@ function main() {
   const trainingSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const trainingCpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const trainedBytes = Buffer.byteLength(JSON.stringify(artefact));
+  const trainedJson = JSON.stringify(artefact);
+  const trainedBytes = Buffer.byteLength(trainedJson);
+  const trainedGzipBytes = gzipSync(trainedJson, { level: 9 }).length;
 
   process.stdout.write(
     `${JSON.stringify(
@@ -125,6 +128,8 @@ function main() {
           cpuSeconds: Math.round(trainingCpuSeconds * 10) / 10,
           features: artefact.features.length,
           artefactBytes: trainedBytes,
+          // As npm run suggestions:train stores it (suggestions-<version>.json.gz).
+          artefactGzipBytes: trainedGzipBytes,
           heapGrowthMB: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6),
         },
       },

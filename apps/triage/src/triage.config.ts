@@ -58,11 +58,11 @@ export class TriageConfig extends PlatformConfig {
    */
   @IsString()
   @MinLength(1)
-  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261202-7d4c748c6ce0.json';
+  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261202-146aab3c9df7.json.gz';
 
   /**
    * The folder of models an admin may switch to (`POST /api/v1/admin/suggestion-model`, file
-   * `suggestions-<version>.json`); empty: the folder of SUGGESTION_MODEL_FILE.
+   * `suggestions-<version>.json.gz`, or a plain `.json` made before); empty: the folder of SUGGESTION_MODEL_FILE.
    */
   @IsString()
   SUGGESTION_MODELS_DIR = '';

@@ -89,17 +89,24 @@ describe(`suggestion model on the held-back corpus (${test.length} of ${corpus.l
     expect(lines.length).toBeGreaterThan(3);
   });
 
-  it('suggests the right category first for at least 87 % of the held-back reports (target 90 %)', () => {
-    expect(top1).toBeGreaterThanOrEqual(0.87);
+  it('suggests the right category first for at least 89 % of the held-back reports (target 90 %)', () => {
+    expect(top1).toBeGreaterThanOrEqual(0.89);
   });
 
   it('has the right category among its three for at least 97 % (issue 18\'s target)', () => {
     expect(top3).toBeGreaterThanOrEqual(0.97);
   });
 
-  it('recalls at least 72 % of every category with 50 or more examples in the corpus (target 85 %)', () => {
+  it('recalls at least 84 % of every category with 50 or more examples in the corpus (target 85 %)', () => {
     const large = new Set(CATEGORIES.filter((c) => corpus.filter((e) => e.category === c).length >= 50));
-    const weak = categories.filter((c) => large.has(c.label) && !(c.recall >= 0.72)).map((c) => `${c.label} ${c.recall.toFixed(3)}`);
+    const weak = categories.filter((c) => large.has(c.label) && !(c.recall >= 0.84)).map((c) => `${c.label} ${c.recall.toFixed(3)}`);
+    expect(weak).toEqual([]);
+  });
+
+  it('recalls at least 85 % (issue 18\'s target) of public order, information and complaints, and other reports', () => {
+    const weak = categories
+      .filter((c) => ['GANGGUAN_KETERTIBAN', 'INFORMASI_PENGADUAN', 'LAINNYA'].includes(c.label) && !(c.recall >= 0.85))
+      .map((c) => `${c.label} ${c.recall.toFixed(3)}`);
     expect(weak).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { NotFound, ValidationFailed } from '@callcenter/contracts';
 import {
   EventEnvelope,
@@ -12,15 +11,12 @@ import {
 import { backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { TriageRules } from '../triage.rules';
 import { SuggestionModel } from './suggestion-model';
-import { loadSuggestionModel } from './suggestion-model.file';
+import { loadSuggestionModel, modelFileOf } from './suggestion-model.file';
 
 export interface SuggestionModelActivationReceipt extends SuggestionModelActivatedV1 {
   activatedAt: string;
   activatedBy: string;
 }
-
-/** The file of a model version in the models folder. */
-export const modelFileOf = (dir: string, version: string) => join(dir, `suggestions-${version}.json`);
 
 /**
  * Switching the suggestion model by an event. An admin's command is checked (the model must be in

@@ -1,6 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Category, Priority } from '@callcenter/contracts';
-import { loadSuggestionModel } from './suggestion-model.file';
+import { loadSuggestionModel, modelFileOf, saveSuggestionModel } from './suggestion-model.file';
 import { priorityFloor } from './priority-floors';
 import { normaliseWords, SpellingIndex, stemOf } from './report-text';
 import { LabelledReport, parseSuggestionModel, SuggestionModel, trainSuggestionModel } from './suggestion-model';
@@ -154,7 +156,7 @@ describe('the committed default model', () => {
   const committed = loadSuggestionModel(join(__dirname, '../../../..', file));
 
   it('is the file the configuration names, and records its version in its name', () => {
-    expect(file).toBe(`apps/triage/models/suggestions-${committed.version}.json`);
+    expect(file).toBe(`apps/triage/models/suggestions-${committed.version}.json.gz`);
   });
 
   it.each<[string, Category]>([
@@ -168,5 +170,45 @@ describe('the committed default model', () => {
   it('refuses to start from a missing or damaged file, naming the setting', () => {
     expect(() => loadSuggestionModel('/nonexistent/model.json')).toThrow(/SUGGESTION_MODEL_FILE \/nonexistent\/model.json: .*ENOENT/);
     expect(() => loadSuggestionModel(join(__dirname, 'index.ts'))).toThrow(/SUGGESTION_MODEL_FILE .*index.ts: .*JSON/);
+  });
+});
+
+describe('the model artefact on disk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'suggestion-model-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is written gzipped as suggestions-<version>.json.gz, the same bytes each time, and loads back to the same suggestions', () => {
+    const file = saveSuggestionModel(trained, dir);
+    expect(file).toBe(join(dir, `suggestions-${trained.version}.json.gz`));
+    const bytes = readFileSync(file);
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    expect(bytes.length).toBeLessThan(JSON.stringify(trained).length / 2);
+    expect(saveSuggestionModel(trained, dir)).toBe(file);
+    expect(readFileSync(file)).toEqual(bytes);
+    const loaded = loadSuggestionModel(file);
+    expect(loaded.artefact).toEqual(trained);
+    expect(loaded.suggest({ description: 'asap tebal dari rumah', categoryHint: null, channel: null, peopleInjured: 0 })).toEqual(
+      model.suggest({ description: 'asap tebal dari rumah', categoryHint: null, channel: null, peopleInjured: 0 }),
+    );
+    expect(modelFileOf(dir, trained.version)).toBe(file);
+  });
+
+  it('still loads a plain JSON artefact made before, and finds it by version', () => {
+    const plainDir = mkdtempSync(join(dir, 'plain-'));
+    const file = join(plainDir, `suggestions-${trained.version}.json`);
+    writeFileSync(file, JSON.stringify(trained));
+    expect(modelFileOf(plainDir, trained.version)).toBe(file);
+    expect(loadSuggestionModel(file).version).toBe(trained.version);
+    expect(modelFileOf(plainDir, '20261202-000000000000')).toBe(join(plainDir, 'suggestions-20261202-000000000000.json.gz'));
+  });
+
+  it('refuses a damaged gzipped file, naming the setting', () => {
+    const file = join(dir, 'damaged.json.gz');
+    writeFileSync(file, readFileSync(saveSuggestionModel(trained, dir)).subarray(0, 200));
+    expect(() => loadSuggestionModel(file)).toThrow(/SUGGESTION_MODEL_FILE .*damaged.json.gz: /);
+  });
+
+  it('keeps the committed default under the repository\'s 2 MiB limit for a tracked file', () => {
+    expect(statSync(join(__dirname, '../../../..', new TriageConfig().SUGGESTION_MODEL_FILE)).size).toBeLessThan(2 * 1024 * 1024);
   });
 });

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TOPICS } from '@callcenter/events';
 import { readCorpus } from './corpus';
 import { DEFAULT_TRAINING_SOURCE, defaultTrainingSet } from './default-training';
-import { LabelledReport, SuggestionModelArtefact, trainSuggestionModel } from './suggestion-model';
+import { LabelledReport, trainSuggestionModel } from './suggestion-model';
+import { saveSuggestionModel } from './suggestion-model.file';
 import { logPeriod, readTriageLog } from './triage-log.reader';
 
 const USAGE = `usage: npm run suggestions:train -- --from <ISO time> --to <ISO time> [--out <file or folder>]
@@ -13,19 +12,12 @@ const USAGE = `usage: npm run suggestions:train -- --from <ISO time> --to <ISO t
 
 Trains the triage suggestion model from operators' classifications in the event log (cases opened
 in [from, to) on the triage topic), or from the evaluation corpus' training part and the simulator's
-catalogue (how the committed default is made). Writes suggestions-<version>.json into the folder
-(apps/triage/models by default), or the file named.`;
+catalogue (how the committed default is made). Writes suggestions-<version>.json.gz (gzipped JSON)
+into the folder (apps/triage/models by default), or the file named (plain JSON if it ends in .json).`;
 
 function refuse(message: string): never {
   process.stderr.write(`suggestions:train: ${message}\n\n${USAGE}\n`);
   process.exit(2);
-}
-
-function write(artefact: SuggestionModelArtefact, out: string): string {
-  const file = out.endsWith('.json') ? out : join(out, `suggestions-${artefact.version}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(artefact)}\n`);
-  return file;
 }
 
 async function main() {
@@ -53,7 +45,7 @@ async function main() {
   const started = performance.now();
   const artefact = trainSuggestionModel(reports, { trainedAt, source });
   const seconds = (performance.now() - started) / 1000;
-  const file = write(artefact, values.out ?? 'apps/triage/models');
+  const file = saveSuggestionModel(artefact, values.out ?? 'apps/triage/models');
   process.stdout.write(
     `${JSON.stringify({ version: artefact.version, file, reports: reports.length, features: artefact.features.length, trainingSeconds: Number(seconds.toFixed(2)) })}\n`,
   );
