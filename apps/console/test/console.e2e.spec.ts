@@ -177,6 +177,18 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     const floor = supervisorUser.page;
     await see(floor.getByRole('heading', { name: 'Lantai operator' })).toBeVisible();
     await expectAccessible(floor, 'supervisor-floor');
+    // Replay (issue 17): this hour, the slider moved by keyboard to its end (now); the board then holds the incident.
+    const dispatchSupervisor = restClient(`http://127.0.0.1:${DISPATCH_HTTP}`, testToken('spv-setup', ['supervisor']));
+    // The board's timeline is fed by its own consumer of the dispatch topic: wait until it holds the incident.
+    await eventually(() => dispatchSupervisor.get(`/api/v1/audit/board?at=${encodeURIComponent(new Date().toISOString())}`), (r) => JSON.stringify(r.body).includes(trackingCode), 60_000);
+    await floor.goto(`${CONSOLE}/replay`);
+    await see(floor.getByRole('heading', { name: /^Putar ulang/ })).toBeVisible();
+    await floor.getByLabel('Jam yang diputar').fill(new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 7 * 3_600_000).toISOString().slice(0, 16));
+    await floor.getByRole('slider', { name: 'Saat' }).focus();
+    await floor.keyboard.press('End');
+    await see(floor.getByRole('heading', { name: /^Antrean pukul/ })).toBeVisible();
+    await see(floor.getByRole('region', { name: /^Papan dispatch pukul/ }).getByText(trackingCode)).toBeVisible({ timeout: 30_000 });
+    await expectAccessible(floor, 'supervisor-replay');
     const incident = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body.items?.[0]?.status === 'RESOLVED');
     await floor.goto(`${CONSOLE}/dispatch/${incident.body.items[0].incidentId}`);
     await see(floor.getByRole('heading', { name: `${trackingCode} · Selesai` })).toBeVisible();
