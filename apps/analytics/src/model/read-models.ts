@@ -5,6 +5,7 @@ import { IllegalState } from '@callcenter/contracts';
 import { dispatchEvents, EventRegistry, intakeEvents, resumingAt, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
 import { KAFKA, kafkaLogger, MONGO_DB, ReadinessGate, scrapedGauge } from '@callcenter/platform';
 import { AnalyticsModel } from './analytics-model';
+import { captureModel } from './snapshot';
 import { RestoredSnapshot, SnapshotStore } from './snapshot-store';
 
 const ALL_TOPICS = [TOPICS.intake, TOPICS.triage, TOPICS.dispatch];
@@ -241,15 +242,17 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Saves the current generation with the offsets it includes, unless nothing changed since the
-   * last one. The model is encoded in one synchronous step, so the offsets match it exactly.
+   * last one. The model is captured in one synchronous step, so the offsets match it exactly.
    */
   async snapshot(): Promise<void> {
     const g = this.current;
     if (!g || this.saving || this.stopped || g.model.eventsApplied === this.snapshottedAt) return;
     const eventsApplied = g.model.eventsApplied;
     const started = Date.now();
+    // Captured in this tick (model and offsets together), encoded and written while events go on applying.
+    const captured = captureModel(g.model, { generation: g.number, takenAt: new Date().toISOString(), offsets: g.offsets() });
     this.saving = this.snapshots
-      .save(g.model, { generation: g.number, takenAt: new Date().toISOString(), offsets: g.offsets() })
+      .save(captured)
       .then((h) => {
         this.snapshottedAt = eventsApplied;
         this.logger.log(`analytics snapshot of generation ${h.generation}: ${h.eventsApplied} events, ${h.reports} reports, ${h.chunks} chunks in ${Date.now() - started} ms`);

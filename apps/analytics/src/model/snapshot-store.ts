@@ -1,6 +1,6 @@
 import { Binary, Collection, Db, ObjectId } from 'mongodb';
 import { AnalyticsModel } from './analytics-model';
-import { CorruptSnapshot, decodeSnapshot, encodeSnapshot, SNAPSHOT_SCHEMA_VERSION, SnapshotChunk, SnapshotHeader } from './snapshot';
+import { CapturedModel, CorruptSnapshot, decodeSnapshot, encodeChunks, headerOf, SNAPSHOT_SCHEMA_VERSION, SnapshotChunk, SnapshotHeader } from './snapshot';
 
 type HeaderDoc = SnapshotHeader & { _id: ObjectId; complete: boolean };
 type ChunkDoc = { _id: string; snapshot: ObjectId; index: number; data: Binary | Buffer; sha256: string };
@@ -27,15 +27,25 @@ export class SnapshotStore {
     this.chunks = db.collection('analytics_snapshot_chunks');
   }
 
-  /** Encodes the model now (synchronously, so the offsets match it), then writes it. */
-  async save(model: AnalyticsModel, meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>): Promise<SnapshotHeader> {
-    const { header, chunks } = encodeSnapshot(model, meta);
+  /** Writes a model captured earlier (captureModel), encoding and writing it a few chunks at a time. */
+  async save(captured: CapturedModel): Promise<SnapshotHeader> {
     const id = new ObjectId();
-    for (let i = 0; i < chunks.length; i += 16) {
-      await this.chunks.insertMany(chunks.slice(i, i + 16).map((c) => ({ _id: `${id.toHexString()}:${c.index}`, snapshot: id, ...c })));
+    const chunks: { sha256: string }[] = [];
+    let batch: ChunkDoc[] = [];
+    const flush = async () => {
+      if (batch.length) await this.chunks.insertMany(batch);
+      batch = [];
+    };
+    for await (const c of encodeChunks(captured)) {
+      chunks.push({ sha256: c.sha256 });
+      batch.push({ _id: `${id.toHexString()}:${c.index}`, snapshot: id, ...c });
+      if (batch.length === 16) await flush();
     }
+    await flush();
+    const header = headerOf(captured, chunks);
     await this.headers.insertOne({ _id: id, ...header, complete: true });
-    const older = await this.headers.find({ _id: { $ne: id } }, { projection: { _id: 1 } }).toArray();
+    // Instances sharing the database share snapshots (each reads every topic, so any can resume from any).
+    const older = await this.headers.find({ takenAt: { $lt: header.takenAt } }, { projection: { _id: 1 } }).toArray();
     for (const { _id } of older) {
       await this.headers.deleteOne({ _id });
       await this.chunks.deleteMany({ snapshot: _id });

@@ -59,34 +59,71 @@ function* slices<T>(items: Iterable<T>, size: number): Iterable<T[]> {
 }
 
 /**
- * The model as it is at this instant, in compressed chunks. Synchronous on purpose: the model
- * changes with every event, and the offsets recorded beside it must name exactly what it includes.
+ * The model as it is at this instant: its maps copied shallowly, in one synchronous step, so the
+ * offsets recorded beside it name exactly what it includes. Cheap (references only): facts and
+ * timeline entries are never changed in place (a fact changes by replacement, a timeline by
+ * insertion into its array, which is copied), so encoding can follow later without holding the
+ * event loop while events go on applying.
  */
-export function encodeSnapshot(
-  model: AnalyticsModel,
-  meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>,
-  reportsPerChunk = 2_000,
-): { header: SnapshotHeader; chunks: SnapshotChunk[] } {
-  const contents: ChunkContent[] = [];
+export interface CapturedModel {
+  meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>;
+  eventsApplied: number;
+  reports: [string, ReportFact | null, TimelineEntry[] | null][];
+  units: UnitFact[];
+  applied: [string, number][];
+}
+
+export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>): CapturedModel {
   const ids = new Set([...model.facts.keys(), ...model.timelines.keys()]);
-  for (const slice of slices(ids, reportsPerChunk)) {
-    contents.push({ kind: 'reports', items: slice.map((id) => [id, model.facts.get(id) ?? null, model.timelines.get(id) ?? null]) });
-  }
-  contents.push({ kind: 'units', items: [...model.units.values()] });
-  for (const slice of slices(model.applied, reportsPerChunk * 10)) contents.push({ kind: 'applied', items: slice });
-  const chunks = contents.map((content, index) => {
-    const data = gzipSync(JSON.stringify(content), { level: 1 });
-    return { index, data, sha256: sha256(data) };
-  });
-  const header: SnapshotHeader = {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    ...meta,
+  return {
+    meta,
     eventsApplied: model.eventsApplied,
-    reports: model.facts.size,
+    reports: [...ids].map((id) => [id, model.facts.get(id) ?? null, model.timelines.get(id)?.slice() ?? null]),
+    units: [...model.units.values()].map((u) => ({ ...u })),
+    applied: [...model.applied],
+  };
+}
+
+/** Encodes a captured model chunk by chunk (yielding to the event loop between chunks when `yieldEvery`). */
+export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = 2_000): AsyncGenerator<SnapshotChunk> {
+  let index = 0;
+  const encode = (content: ChunkContent): SnapshotChunk => {
+    const data = gzipSync(JSON.stringify(content), { level: 1 });
+    return { index: index++, data, sha256: sha256(data) };
+  };
+  for (const items of slices(captured.reports, reportsPerChunk)) {
+    yield encode({ kind: 'reports', items });
+    await new Promise((r) => setImmediate(r));
+  }
+  yield encode({ kind: 'units', items: captured.units });
+  for (const items of slices(captured.applied, reportsPerChunk * 10)) {
+    yield encode({ kind: 'applied', items });
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** The header of a captured model once all its chunks are encoded. */
+export function headerOf(captured: CapturedModel, chunks: { sha256: string }[]): SnapshotHeader {
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    ...captured.meta,
+    eventsApplied: captured.eventsApplied,
+    reports: captured.reports.filter(([, fact]) => fact).length,
     chunks: chunks.length,
     sha256: headerHash(chunks),
   };
-  return { header, chunks };
+}
+
+/** The model as it is now, encoded at once (tests; the service uses captureModel + encodeChunks). */
+export async function encodeSnapshot(
+  model: AnalyticsModel,
+  meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>,
+  reportsPerChunk = 2_000,
+): Promise<{ header: SnapshotHeader; chunks: SnapshotChunk[] }> {
+  const captured = captureModel(model, meta);
+  const chunks: SnapshotChunk[] = [];
+  for await (const chunk of encodeChunks(captured, reportsPerChunk)) chunks.push(chunk);
+  return { header: headerOf(captured, chunks), chunks };
 }
 
 /** The model a snapshot holds; throws CorruptSnapshot when any part is missing, altered or unreadable. */

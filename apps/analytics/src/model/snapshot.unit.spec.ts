@@ -1,6 +1,6 @@
 import { scriptedLifecycles } from '../../test/scripted-lifecycles';
 import { AnalyticsModel } from './analytics-model';
-import { CorruptSnapshot, decodeSnapshot, encodeSnapshot, SNAPSHOT_SCHEMA_VERSION } from './snapshot';
+import { captureModel, CorruptSnapshot, decodeSnapshot, encodeChunks, encodeSnapshot, headerOf, SNAPSHOT_SCHEMA_VERSION } from './snapshot';
 
 const meta = { generation: 3, takenAt: '2026-12-02T08:00:00.000Z', offsets: { 'callcenter.intake.events.v1/0': '42' } };
 const modelOf = () => {
@@ -10,9 +10,9 @@ const modelOf = () => {
 };
 
 describe('analytics snapshot codec', () => {
-  it('gives back a model with the same content, units and applied versions, in several chunks', () => {
+  it('gives back a model with the same content, units and applied versions, in several chunks', async () => {
     const model = modelOf();
-    const { header, chunks } = encodeSnapshot(model, meta, 3);
+    const { header, chunks } = await encodeSnapshot(model, meta, 3);
     expect(header).toMatchObject({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, ...meta, eventsApplied: model.eventsApplied, reports: 16 });
     expect(chunks.length).toBeGreaterThan(3);
     const restored = decodeSnapshot(header, chunks.reverse());
@@ -21,21 +21,36 @@ describe('analytics snapshot codec', () => {
     expect(restored.applied).toEqual(model.applied);
   });
 
-  it('is a no-op when an event it already holds is delivered again after restoring', () => {
+  it('is a no-op when an event it already holds is delivered again after restoring', async () => {
     const model = modelOf();
-    const { header, chunks } = encodeSnapshot(model, meta);
+    const { header, chunks } = await encodeSnapshot(model, meta);
     const restored = decodeSnapshot(header, chunks);
     for (const { event } of scriptedLifecycles('2021-03-01', 'snap-a')) expect(restored.apply(event)).toBe(false); // new event ids, same streams and versions
     expect(restored.digest()).toBe(model.digest());
   });
 
-  it('refuses a chunk altered, missing or swapped, and offsets that are not offsets', () => {
-    const { header, chunks } = encodeSnapshot(modelOf(), meta, 3);
+  it('refuses a chunk altered, missing or swapped, and offsets that are not offsets', async () => {
+    const { header, chunks } = await encodeSnapshot(modelOf(), meta, 3);
     const altered = chunks.map((c, i) => (i === 1 ? { ...c, data: Buffer.from(c.data).fill(7, 10, 20) } : c));
     expect(() => decodeSnapshot(header, altered)).toThrow(CorruptSnapshot);
     expect(() => decodeSnapshot(header, chunks.slice(1))).toThrow(CorruptSnapshot);
     const rehashed = altered.map((c, i) => (i === 1 ? { ...c, sha256: 'f'.repeat(64) } : c));
     expect(() => decodeSnapshot(header, rehashed)).toThrow(CorruptSnapshot);
     expect(() => decodeSnapshot({ ...header, offsets: { 'callcenter.intake.events.v1/0': 'x' } }, chunks)).toThrow(CorruptSnapshot);
+  });
+
+  it('holds the model as captured, not as it is once events apply during the encoding', async () => {
+    const model = new AnalyticsModel();
+    const script = scriptedLifecycles('2021-03-01', 'snap-c').map((s) => s.event);
+    for (const e of script.slice(0, 40)) model.apply(e);
+    const asCaptured = model.digest();
+    const captured = captureModel(model, meta);
+    for (const e of script.slice(40)) model.apply(e); // the timelines grow in place, facts are replaced
+    const chunks = [];
+    for await (const c of encodeChunks(captured, 3)) chunks.push(c);
+    const restored = decodeSnapshot(headerOf(captured, chunks), chunks);
+    expect(restored.digest()).toBe(asCaptured);
+    expect(restored.eventsApplied).toBe(40);
+    expect(model.digest()).not.toBe(asCaptured);
   });
 });
