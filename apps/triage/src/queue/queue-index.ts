@@ -1,15 +1,6 @@
 import { Category, Channel, Priority, PRIORITIES, PriorityTargets } from '@callcenter/contracts';
 import { isSealed, SYSTEM_ACTOR, TriageEnvelope } from '@callcenter/events';
-import {
-  CaseStatus,
-  effectiveCategory,
-  effectiveDistrict,
-  effectivePriority,
-  isOpen,
-  TriageCase,
-  triageCaseDecider,
-  triageDueAt,
-} from '../case/triage-case.decider';
+import { CaseStatus, effectiveCategory, effectiveDistrict, effectivePriority, isOpen, TriageCase, triageCaseDecider } from '../case/triage-case.decider';
 
 /** One open case as the queue holds it: the case's state and the stream version it reflects. */
 export interface QueueEntry {
@@ -64,32 +55,183 @@ export interface QueueStats {
 
 export type ApplyOutcome = 'applied' | 'stale' | 'gap';
 
+/**
+ * A case as the list reads it: the effective fields worked out once, when the case changes, so a
+ * filter compares plain values instead of walking the case (issue 15).
+ */
+export interface QueueRow extends Omit<QueueItem, 'waitingSeconds' | 'dueAt' | 'overdue' | 'flags'> {
+  receivedAtMs: number;
+  /** TriageOverdue was recorded; the clock may make a case overdue before that. */
+  markedOverdue: boolean;
+  leaseExpiresAtMs: number | null;
+  lowTrust: boolean;
+  possibleDuplicates: number;
+  flagged: boolean;
+}
+
+/** An open case in the index: its (slimmed) state for the next event, and its row for the list. */
+export interface IndexedCase extends QueueEntry {
+  row: QueueRow;
+}
+
 /** An operator counts as active if they acted within this window or hold a claim. */
 const ACTIVE_WINDOW_MS = 15 * 60_000;
+const RANK = Object.fromEntries(PRIORITIES.map((p, i) => [p, i])) as Record<Priority, number>;
 
-const before = (a: QueueEntry, b: QueueEntry) =>
-  a.case.report.receivedAt < b.case.report.receivedAt ||
-  (a.case.report.receivedAt === b.case.report.receivedAt && a.case.report.reportId < b.case.report.reportId);
+/** The row of a case at a version. Pure. */
+export function queueRowOf(c: TriageCase, version: number): QueueRow {
+  const { suggestion } = c.report;
+  const lowTrust = suggestion.lowTrust.flagged;
+  const possibleDuplicates = suggestion.duplicateCandidates.length;
+  return {
+    reportId: c.report.reportId,
+    trackingCode: c.report.trackingCode,
+    status: c.status,
+    priority: effectivePriority(c),
+    category: effectiveCategory(c),
+    classified: c.classification !== null,
+    district: effectiveDistrict(c),
+    channel: c.report.channel,
+    receivedAt: c.report.receivedAt,
+    receivedAtMs: Date.parse(c.report.receivedAt),
+    markedOverdue: c.overdue,
+    escalated: c.escalated,
+    claim: c.claim,
+    leaseExpiresAtMs: c.claim ? Date.parse(c.claim.leaseExpiresAt) : null,
+    lowTrust,
+    possibleDuplicates,
+    flagged: lowTrust || possibleDuplicates > 0,
+    summary: summaryOf(c.report.description),
+    peopleInjured: c.report.peopleInjured,
+    version,
+  };
+}
+
+/** The queue's order: most urgent first, then longest waiting (then by id, so the order is total). */
+export function compareQueueRows(a: QueueRow, b: QueueRow): number {
+  return RANK[a.priority] - RANK[b.priority] || a.receivedAtMs - b.receivedAtMs || (a.reportId < b.reportId ? -1 : a.reportId > b.reportId ? 1 : 0);
+}
+
+/** When the case must have a triage decision, in ms. */
+export const rowDueAtMs = (row: QueueRow, targets: PriorityTargets) => row.receivedAtMs + targets[row.priority].triageSeconds * 1000;
+
+export const isRowOverdue = (row: QueueRow, nowMs: number, targets: PriorityTargets) => row.markedOverdue || nowMs >= rowDueAtMs(row, targets);
+
+/** The filter as a test of one row. Pure; `now` and the targets decide `overdue`. */
+export function queueFilter(filter: QueueFilter, now: Date, targets: PriorityTargets): (row: QueueRow) => boolean {
+  const priority = filter.priority && new Set(filter.priority);
+  const status = filter.status && new Set(filter.status);
+  const category = filter.category && new Set(filter.category);
+  const district = filter.district && new Set(filter.district);
+  const channel = filter.channel && new Set(filter.channel);
+  const nowMs = now.getTime();
+  return (row) =>
+    (!priority || priority.has(row.priority)) &&
+    (!status || status.has(row.status)) &&
+    (!category || category.has(row.category)) &&
+    (!district || district.has(row.district ?? '')) &&
+    (!channel || channel.has(row.channel)) &&
+    (filter.flagged === undefined || filter.flagged === row.flagged) &&
+    (filter.overdue === undefined || filter.overdue === isRowOverdue(row, nowMs, targets)) &&
+    (filter.claimedBy === undefined || row.claim?.operatorId === filter.claimedBy);
+}
+
+/** The list's view of a row at `now`. Pure. */
+export function queueItemOf(row: QueueRow, now: Date, targets: PriorityTargets): QueueItem {
+  const dueAtMs = rowDueAtMs(row, targets);
+  return {
+    reportId: row.reportId,
+    trackingCode: row.trackingCode,
+    status: row.status,
+    priority: row.priority,
+    category: row.category,
+    classified: row.classified,
+    district: row.district,
+    channel: row.channel,
+    receivedAt: row.receivedAt,
+    waitingSeconds: Math.max(0, Math.round((now.getTime() - row.receivedAtMs) / 1000)),
+    dueAt: new Date(dueAtMs).toISOString(),
+    overdue: row.markedOverdue || now.getTime() >= dueAtMs,
+    escalated: row.escalated,
+    claim: row.claim,
+    flags: { lowTrust: row.lowTrust, possibleDuplicates: row.possibleDuplicates },
+    summary: row.summary,
+    peopleInjured: row.peopleInjured,
+    version: row.version,
+  };
+}
+
+/**
+ * What the queue keeps of a case between events: enough to evolve it and to answer the list, the
+ * duplicate search and the timers. The suggestion's reasons, the address and the full description
+ * are read from the event store when someone opens the case. A sealed description stays whole
+ * (cutting ciphertext would break it); it is opened and cut per listed item.
+ */
+function slim(c: TriageCase): TriageCase {
+  const { description, location, suggestion } = c.report;
+  const { reasons, categories, words, ...kept } = suggestion;
+  const trimmed = summaryOf(description);
+  if (!reasons?.length && !categories && !words && location.address === null && trimmed === description) return c;
+  return {
+    ...c,
+    report: { ...c.report, description: trimmed, location: { ...location, address: null }, suggestion: { ...kept, reasons: [] } },
+  };
+}
+
+/** Counters of one lane, by filter field and value: `status:QUEUED`, `district:TEBET`, … */
+const countKeys = (row: QueueRow): string[] => {
+  const keys = [`status:${row.status}`, `category:${row.category}`, `district:${row.district ?? ''}`, `channel:${row.channel}`];
+  if (row.claim) keys.push(`claimedBy:${row.claim.operatorId}`);
+  if (row.flagged) keys.push('flagged');
+  return keys;
+};
+
+interface Lane {
+  /** Sorted by arrival (receivedAtMs, then reportId). */
+  rows: QueueRow[];
+  counts: Map<string, number>;
+  /** Rows with TriageOverdue recorded: the only overdue ones past the lane's time cut. */
+  marked: Set<QueueRow>;
+}
+
+/** How many rows of a sorted lane arrived at or before `ms`. */
+function arrivedBy(rows: QueueRow[], ms: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid].receivedAtMs <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
  * The open cases, in process, ordered by priority and then by waiting time. Listing 100,000 cases
  * with filters must answer in milliseconds, and the embedded database scans on anything but `_id`,
- * so the order is kept here: one lane per priority, each sorted by arrival. Arrivals come mostly in
- * order, so inserts are appends; a classification that changes the priority moves the case.
+ * so the order is kept here: one lane per priority, each sorted by arrival, of flat rows, with
+ * counts per lane and filter value. A list with no filter or one filter field takes its total from
+ * the counts and reads only the rows of its page; more fields scan the rows' plain values. Within a
+ * lane the due time grows with arrival, so the overdue cases are a prefix (plus those marked
+ * overdue before a reclassification moved their target), found by binary search.
+ *
+ * Only open cases are held: a case that closes leaves the index (its history is in the event store).
  *
  * Fed by the triage topic: `apply` takes events in stream order per case and tells a gap (an event
  * whose predecessors it has not seen) so the caller can fold the case from the event store instead.
  */
 export class QueueIndex {
-  private readonly entries = new Map<string, QueueEntry>();
-  private readonly lanes = Object.fromEntries(PRIORITIES.map((p) => [p, [] as QueueEntry[]])) as Record<Priority, QueueEntry[]>;
+  private readonly entries = new Map<string, IndexedCase>();
+  private readonly lanes = Object.fromEntries(PRIORITIES.map((p) => [p, { rows: [], counts: new Map(), marked: new Set() } as Lane])) as Record<Priority, Lane>;
   private readonly lastActed = new Map<string, number>();
+  /** Claims held per operator: they count as active whatever the time of their last act. */
+  private readonly claims = new Map<string, number>();
 
   get size(): number {
     return this.entries.size;
   }
 
-  get(reportId: string): QueueEntry | undefined {
+  get(reportId: string): IndexedCase | undefined {
     return this.entries.get(reportId);
   }
 
@@ -116,7 +258,7 @@ export class QueueIndex {
   forget(reportId: string): void {
     const known = this.entries.get(reportId);
     if (!known) return;
-    this.removeFromLane(known);
+    this.remove(known.row);
     this.entries.delete(reportId);
   }
 
@@ -130,34 +272,58 @@ export class QueueIndex {
   private put(entry: QueueEntry): void {
     const id = entry.case.report.reportId;
     const previous = this.entries.get(id);
-    if (previous) this.removeFromLane(previous);
+    if (previous) this.remove(previous.row);
     if (!isOpen(entry.case)) {
       this.entries.delete(id);
       return;
     }
-    this.entries.set(id, entry);
-    const lane = this.lanes[effectivePriority(entry.case)];
-    // Usually the end: arrivals come in order. A case that moved lanes goes back by binary search.
-    const at = lane.length === 0 || before(lane[lane.length - 1], entry) ? lane.length : this.searchLane(lane, entry);
-    lane.splice(at, 0, entry);
+    const c = slim(entry.case);
+    const row = queueRowOf(c, entry.version);
+    this.entries.set(id, { case: c, version: entry.version, row });
+    this.insert(row);
   }
 
-  private searchLane(lane: QueueEntry[], entry: QueueEntry): number {
+  private insert(row: QueueRow): void {
+    const lane = this.lanes[row.priority];
+    const { rows } = lane;
+    // Usually the end: arrivals come in order. A case that moved lanes goes back by binary search.
+    const at = rows.length === 0 || compareQueueRows(rows[rows.length - 1], row) < 0 ? rows.length : this.position(rows, row);
+    rows.splice(at, 0, row);
+    for (const key of countKeys(row)) lane.counts.set(key, (lane.counts.get(key) ?? 0) + 1);
+    if (row.markedOverdue) lane.marked.add(row);
+    if (row.claim) this.claims.set(row.claim.operatorId, (this.claims.get(row.claim.operatorId) ?? 0) + 1);
+  }
+
+  private remove(row: QueueRow): void {
+    const lane = this.lanes[row.priority];
+    const { rows } = lane;
+    let at = this.position(rows, row);
+    while (at < rows.length && rows[at] !== row) at++;
+    if (at === rows.length) return;
+    rows.splice(at, 1);
+    for (const key of countKeys(row)) {
+      const n = lane.counts.get(key)! - 1;
+      if (n === 0) lane.counts.delete(key);
+      else lane.counts.set(key, n);
+    }
+    lane.marked.delete(row);
+    if (row.claim) {
+      const n = this.claims.get(row.claim.operatorId)! - 1;
+      if (n === 0) this.claims.delete(row.claim.operatorId);
+      else this.claims.set(row.claim.operatorId, n);
+    }
+  }
+
+  /** The first place in a lane whose row does not come before `row`. */
+  private position(rows: QueueRow[], row: QueueRow): number {
     let lo = 0;
-    let hi = lane.length;
+    let hi = rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (before(lane[mid], entry)) lo = mid + 1;
+      if (compareQueueRows(rows[mid], row) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
-  }
-
-  private removeFromLane(entry: QueueEntry): void {
-    const lane = this.lanes[effectivePriority(entry.case)];
-    let at = this.searchLane(lane, entry);
-    while (at < lane.length && lane[at].case.report.reportId !== entry.case.report.reportId) at++;
-    if (at < lane.length) lane.splice(at, 1);
   }
 
   private noteActivity(actor: string, at: string): void {
@@ -166,78 +332,104 @@ export class QueueIndex {
     if (!(time <= (this.lastActed.get(actor) ?? -Infinity))) this.lastActed.set(actor, time);
   }
 
+  /** Overdue cases of a lane at `nowMs`: the prefix past the lane's target, plus marked ones after it. */
+  private overdueIn(priority: Priority, nowMs: number, targets: PriorityTargets): number {
+    const lane = this.lanes[priority];
+    const cut = nowMs - targets[priority].triageSeconds * 1000;
+    let n = arrivedBy(lane.rows, cut);
+    for (const row of lane.marked) if (row.receivedAtMs > cut) n++;
+    return n;
+  }
+
+  /** How many rows of a lane match, from the counts, when the filter names at most one field; else undefined. */
+  private countIn(priority: Priority, filter: QueueFilter, nowMs: number, targets: PriorityTargets): number | undefined {
+    const lane = this.lanes[priority];
+    const fields: [string, readonly string[]][] = [];
+    if (filter.status) fields.push(['status', filter.status]);
+    if (filter.category) fields.push(['category', filter.category]);
+    if (filter.district) fields.push(['district', filter.district]);
+    if (filter.channel) fields.push(['channel', filter.channel]);
+    if (filter.claimedBy !== undefined) fields.push(['claimedBy', [filter.claimedBy]]);
+    const others = (filter.flagged === undefined ? 0 : 1) + (filter.overdue === undefined ? 0 : 1);
+    if (fields.length + others > 1) return undefined;
+    if (fields.length === 1) {
+      const [field, values] = fields[0];
+      let n = 0;
+      for (const value of new Set(values)) n += lane.counts.get(`${field}:${value}`) ?? 0;
+      return n;
+    }
+    if (filter.flagged !== undefined) {
+      const flagged = lane.counts.get('flagged') ?? 0;
+      return filter.flagged ? flagged : lane.rows.length - flagged;
+    }
+    if (filter.overdue !== undefined) {
+      const overdue = this.overdueIn(priority, nowMs, targets);
+      return filter.overdue ? overdue : lane.rows.length - overdue;
+    }
+    return lane.rows.length;
+  }
+
   /** Most urgent first, then longest waiting. */
   list(filter: QueueFilter, offset: number, limit: number, now: Date, targets: PriorityTargets): { total: number; items: QueueItem[] } {
-    const matches = this.matcher(filter, now, targets);
+    const { priority: _priority, ...rest } = filter;
+    const unfiltered = Object.values(rest).every((v) => v === undefined);
+    const matches = queueFilter(rest, now, targets);
+    const nowMs = now.getTime();
     const items: QueueItem[] = [];
     let total = 0;
     for (const priority of PRIORITIES) {
       if (filter.priority && !filter.priority.includes(priority)) continue;
-      for (const entry of this.lanes[priority]) {
-        if (!matches(entry)) continue;
-        if (total >= offset && items.length < limit) items.push(this.item(entry, now, targets));
-        total++;
+      const { rows } = this.lanes[priority];
+      const counted = this.countIn(priority, rest, nowMs, targets);
+      const wanted = items.length < limit;
+      if (unfiltered) {
+        // The page is a slice of the lane.
+        const from = Math.max(0, offset - total);
+        for (let k = from; k < rows.length && items.length < limit; k++) items.push(queueItemOf(rows[k], now, targets));
+      } else if (counted === undefined || (wanted && total + counted > offset)) {
+        // Read rows until the page is full, or to the end when only a scan can count them.
+        let seen = total;
+        for (const row of rows) {
+          if (counted !== undefined && items.length >= limit) break;
+          if (!matches(row)) continue;
+          if (seen >= offset && items.length < limit) items.push(queueItemOf(row, now, targets));
+          seen++;
+        }
+        if (counted === undefined) {
+          total = seen;
+          continue;
+        }
       }
+      total += counted ?? rows.length;
     }
     return { total, items };
   }
 
+  /** The list's view of a case (also of one folded from the event store, open or not). */
   item(entry: QueueEntry, now: Date, targets: PriorityTargets): QueueItem {
-    const c = entry.case;
-    const dueAt = triageDueAt(c, targets);
-    return {
-      reportId: c.report.reportId,
-      trackingCode: c.report.trackingCode,
-      status: c.status,
-      priority: effectivePriority(c),
-      category: effectiveCategory(c),
-      classified: c.classification !== null,
-      district: effectiveDistrict(c),
-      channel: c.report.channel,
-      receivedAt: c.report.receivedAt,
-      waitingSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(c.report.receivedAt)) / 1000)),
-      dueAt: dueAt.toISOString(),
-      overdue: c.overdue || now >= dueAt,
-      escalated: c.escalated,
-      claim: c.claim,
-      flags: { lowTrust: c.report.suggestion.lowTrust.flagged, possibleDuplicates: c.report.suggestion.duplicateCandidates.length },
-      summary: summaryOf(c.report.description),
-      peopleInjured: c.report.peopleInjured,
-      version: entry.version,
-    };
-  }
-
-  private matcher(filter: QueueFilter, now: Date, targets: PriorityTargets): (entry: QueueEntry) => boolean {
-    const status = filter.status && new Set(filter.status);
-    const category = filter.category && new Set(filter.category);
-    const district = filter.district && new Set(filter.district);
-    const channel = filter.channel && new Set(filter.channel);
-    return ({ case: c }) =>
-      (!status || status.has(c.status)) &&
-      (!category || category.has(effectiveCategory(c))) &&
-      (!district || district.has(effectiveDistrict(c) ?? '')) &&
-      (!channel || channel.has(c.report.channel)) &&
-      (filter.flagged === undefined ||
-        filter.flagged === (c.report.suggestion.lowTrust.flagged || c.report.suggestion.duplicateCandidates.length > 0)) &&
-      (filter.overdue === undefined || filter.overdue === (c.overdue || now >= triageDueAt(c, targets))) &&
-      (filter.claimedBy === undefined || c.claim?.operatorId === filter.claimedBy);
+    return queueItemOf(queueRowOf(entry.case, entry.version), now, targets);
   }
 
   stats(now: Date, targets: PriorityTargets): QueueStats {
-    const depthByPriority = Object.fromEntries(PRIORITIES.map((p) => [p, this.lanes[p].length])) as Record<Priority, number>;
+    const nowMs = now.getTime();
+    const depthByPriority = {} as Record<Priority, number>;
     const byStatus = { QUEUED: 0, IN_TRIAGE: 0, ESCALATED: 0 };
     let overdue = 0;
-    let oldest: QueueEntry | null = null;
-    const active = new Set<string>();
-    for (const entry of this.entries.values()) {
-      const c = entry.case;
-      byStatus[c.status as keyof typeof byStatus]++;
-      if (c.overdue || now >= triageDueAt(c, targets)) overdue++;
-      if (c.status !== 'IN_TRIAGE' && (!oldest || before(entry, oldest))) oldest = entry;
-      if (c.claim) active.add(c.claim.operatorId);
+    let oldest: QueueRow | null = null;
+    for (const priority of PRIORITIES) {
+      const lane = this.lanes[priority];
+      depthByPriority[priority] = lane.rows.length;
+      for (const status of Object.keys(byStatus) as (keyof typeof byStatus)[]) byStatus[status] += lane.counts.get(`status:${status}`) ?? 0;
+      overdue += this.overdueIn(priority, nowMs, targets);
+      // The lane's longest waiting case not being worked on: claimed cases are few, so this stops early.
+      const waiting = lane.rows.find((row) => row.status !== 'IN_TRIAGE');
+      if (waiting && (!oldest || waiting.receivedAtMs < oldest.receivedAtMs || (waiting.receivedAtMs === oldest.receivedAtMs && waiting.reportId < oldest.reportId))) {
+        oldest = waiting;
+      }
     }
+    const active = new Set<string>(this.claims.keys());
     for (const [actor, at] of this.lastActed) {
-      if (now.getTime() - at <= ACTIVE_WINDOW_MS) active.add(actor);
+      if (nowMs - at <= ACTIVE_WINDOW_MS) active.add(actor);
       else this.lastActed.delete(actor);
     }
     return {
@@ -246,10 +438,10 @@ export class QueueIndex {
       depthByPriority,
       byStatus,
       oldestWaiting: oldest && {
-        reportId: oldest.case.report.reportId,
-        receivedAt: oldest.case.report.receivedAt,
-        waitingSeconds: Math.round((now.getTime() - Date.parse(oldest.case.report.receivedAt)) / 1000),
-        priority: effectivePriority(oldest.case),
+        reportId: oldest.reportId,
+        receivedAt: oldest.receivedAt,
+        waitingSeconds: Math.round((nowMs - oldest.receivedAtMs) / 1000),
+        priority: oldest.priority,
       },
       overdue,
       operatorsActive: active.size,
@@ -259,11 +451,16 @@ export class QueueIndex {
 
   /** Cases a timer must look at: past their triage target and not yet marked, or with a lapsed lease. */
   due(now: Date, targets: PriorityTargets): { overdue: string[]; leaseExpired: string[] } {
+    const nowMs = now.getTime();
     const overdue: string[] = [];
     const leaseExpired: string[] = [];
-    for (const { case: c } of this.entries.values()) {
-      if (!c.overdue && now >= triageDueAt(c, targets)) overdue.push(c.report.reportId);
-      if (c.claim && Date.parse(c.claim.leaseExpiresAt) <= now.getTime()) leaseExpired.push(c.report.reportId);
+    for (const priority of PRIORITIES) {
+      const { rows } = this.lanes[priority];
+      const pastTarget = arrivedBy(rows, nowMs - targets[priority].triageSeconds * 1000);
+      for (let k = 0; k < pastTarget; k++) if (!rows[k].markedOverdue) overdue.push(rows[k].reportId);
+    }
+    for (const { row } of this.entries.values()) {
+      if (row.leaseExpiresAtMs !== null && row.leaseExpiresAtMs <= nowMs) leaseExpired.push(row.reportId);
     }
     return { overdue, leaseExpired };
   }
