@@ -2,15 +2,18 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { dispatchEvents, EventEnvelope, UNIT_EVENT_TYPES, EventRegistry, followWithSnapshot, MongoEventStore, Projected, TopicTail, TOPICS } from '@callcenter/events';
+import { NotFound } from '@callcenter/contracts';
 import { EVENT_STORE, KAFKA, kafkaLogger, MONGO_DB, scrapedGauge } from '@callcenter/platform';
 import { DispatchRules } from '../dispatch.rules';
 import { dispatchDueAt, Incident, incidentDecider, IncidentState } from '../incident/incident.decider';
 import { UnitPositions } from '../positions/unit-positions';
 import { Unit, unitFold, UnitState } from '../unit/unit.decider';
-import { DispatchBoard } from './dispatch-board';
+import { DispatchBoard, IncidentTimelineEntry, incidentTimelineEntry } from './dispatch-board';
 
 export const UNITS_SNAPSHOT = 'dispatch_units';
 export const OPEN_INCIDENTS_SNAPSHOT = 'dispatch_open_incidents';
+const foldIncident = (events: EventEnvelope[]): IncidentState => events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
+
 /** How far before the newest position seen the next refresh reads again (clock skew, slow writes). */
 const POSITION_WINDOW_MARGIN_MS = 10_000;
 
@@ -121,7 +124,7 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
       this.acceptUnit(state, version);
     } else {
       const { version, events } = await this.store.readStream(streamId);
-      this.acceptIncident(events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState()), version);
+      this.acceptIncident(foldIncident(events), version);
     }
   }
 
@@ -132,5 +135,23 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
 
   acceptIncident(state: IncidentState, version: number): void {
     if (state.status !== 'NONE') this.board.loadIncident({ state, version });
+  }
+
+  /**
+   * An incident with its timeline. An open one whose timeline is kept comes from memory, as this
+   * instance knows it (its own commands at once, other instances' after the tail brings them); any
+   * other (closed, not yet on the board, or read for the first time) from the event store, whose
+   * timeline the board then keeps while the incident is open.
+   */
+  async incidentRecord(incidentId: string): Promise<{ state: Incident; version: number; timeline: IncidentTimelineEntry[] }> {
+    const held = this.board.incident(incidentId);
+    const kept = held && this.board.timelineOf(incidentId);
+    if (held && kept) return { state: held.state, version: held.version, timeline: kept };
+    const { version, events } = await this.store.readStream(incidentId);
+    const state = foldIncident(events);
+    if (state.status === 'NONE') throw new NotFound('incident', incidentId);
+    const timeline = events.map(incidentTimelineEntry);
+    this.board.rememberTimeline(incidentId, version, timeline);
+    return { state, version, timeline };
   }
 }

@@ -12,18 +12,36 @@ interface Versioned<T> {
   version: number;
 }
 
+/** One event of an incident as its detail shows it: without the ids it repeats, and the opening without the report. */
+export interface IncidentTimelineEntry {
+  version: number;
+  type: string;
+  at: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+export function incidentTimelineEntry(e: EventEnvelope): IncidentTimelineEntry {
+  const { incidentId: _i, reportId: _r, ...data } = e.data as Record<string, unknown>;
+  return { version: e.streamVersion, type: e.type, at: e.occurredAt, actor: e.actor, data: e.type === 'IncidentOpened' ? {} : data };
+}
+
 /** Shift length for workload: commitments within it count. */
 const WORKLOAD_WINDOW_MS = 12 * 3600_000;
 
 /**
  * Dispatch's whole picture, in process: every unit and every incident not yet closed, each with the
  * stream version it reflects. Recommendations with 2,000 units must take milliseconds, so the
- * candidates are kept ready rather than read from the database per request.
+ * candidates are kept ready rather than read from the database per request. An open incident's
+ * timeline is kept too once someone has read it, so its detail needs no database read; a closed
+ * incident leaves memory with its timeline (its detail then reads the event store).
  */
 export class DispatchBoard {
   private readonly units = new Map<string, Versioned<Unit>>();
   private readonly candidates = new Map<string, UnitCandidate>();
   private readonly incidents = new Map<string, Versioned<Incident>>();
+  /** Timelines of open incidents read at least once, at the version they reach (extended by the tail). */
+  private readonly timelines = new Map<string, { version: number; entries: IncidentTimelineEntry[] }>();
   /** Latest reported position per unit (the read model's, as far as this instance has seen it). */
   private readonly positions = new Map<string, LatestPosition>();
   private readonly centroids: Map<string, GeoPoint>;
@@ -35,8 +53,24 @@ export class DispatchBoard {
   /** Applies one event of the dispatch topic, in stream order; says when predecessors are missing. */
   apply(event: EventEnvelope): ApplyOutcome {
     if (UNIT_EVENT_TYPES.has(event.type)) return this.applyTo(this.units, event, (s) => unitDecider.evolve(s ?? unitDecider.initialState(), event as UnitEnvelope), (id, v) => this.putUnit(id, v));
-    if (INCIDENT_EVENT_TYPES.has(event.type)) return this.applyTo(this.incidents, event, (s) => incidentDecider.evolve(s ?? incidentDecider.initialState(), event as IncidentEnvelope), (id, v) => this.putIncident(id, v));
+    if (INCIDENT_EVENT_TYPES.has(event.type)) {
+      const outcome = this.applyTo(this.incidents, event, (s) => incidentDecider.evolve(s ?? incidentDecider.initialState(), event as IncidentEnvelope), (id, v) => this.putIncident(id, v));
+      if (outcome === 'applied') this.extendTimeline(event);
+      return outcome;
+    }
     return 'ignored';
+  }
+
+  /** The next event of a kept timeline joins it; any other change makes it be read again. */
+  private extendTimeline(event: EventEnvelope): void {
+    const kept = this.timelines.get(event.streamId);
+    if (!kept) return;
+    if (kept.version !== event.streamVersion - 1 || !this.incidents.has(event.streamId)) {
+      this.timelines.delete(event.streamId);
+      return;
+    }
+    kept.entries.push(incidentTimelineEntry(event));
+    kept.version = event.streamVersion;
   }
 
   private applyTo<T>(map: Map<string, Versioned<T>>, event: EventEnvelope, evolve: (s: T | undefined) => unknown, put: (id: string, v: Versioned<any>) => void): ApplyOutcome {
@@ -61,6 +95,10 @@ export class DispatchBoard {
   loadIncident(entry: Versioned<Incident>): void {
     const known = this.incidents.get(entry.state.incident.incidentId);
     if (!known || known.version < entry.version) this.putIncident(entry.state.incident.incidentId, entry);
+    // Folded elsewhere (a command here, a refold): the kept timeline no longer reaches it.
+    if (this.timelines.get(entry.state.incident.incidentId)?.version !== this.incidents.get(entry.state.incident.incidentId)?.version) {
+      this.timelines.delete(entry.state.incident.incidentId);
+    }
   }
 
   private putUnit(unitId: string, entry: Versioned<any>): void {
@@ -84,8 +122,10 @@ export class DispatchBoard {
   private putIncident(incidentId: string, entry: Versioned<any>): void {
     const incident = entry.state as Incident | { status: 'NONE' };
     if (incident.status === 'NONE') return;
-    if (incident.status === 'CLOSED') this.incidents.delete(incidentId);
-    else this.incidents.set(incidentId, entry);
+    if (incident.status === 'CLOSED') {
+      this.incidents.delete(incidentId);
+      this.timelines.delete(incidentId);
+    } else this.incidents.set(incidentId, entry);
   }
 
   /** A position report (this instance's or another's): kept only if newer than the one known. */
@@ -109,8 +149,20 @@ export class DispatchBoard {
     return this.incidents.get(incidentId);
   }
 
+  /** An open incident's timeline if it is kept at the version the board holds; else undefined (read the store). */
+  timelineOf(incidentId: string): IncidentTimelineEntry[] | undefined {
+    const kept = this.timelines.get(incidentId);
+    return kept && kept.version === this.incidents.get(incidentId)?.version ? kept.entries.slice() : undefined;
+  }
+
+  /** Keeps a timeline read from the store, if it is of an open incident at the version the board holds. */
+  rememberTimeline(incidentId: string, version: number, entries: IncidentTimelineEntry[]): void {
+    if (this.incidents.get(incidentId)?.version === version) this.timelines.set(incidentId, { version, entries: entries.slice() });
+  }
+
   forgetIncident(incidentId: string): void {
     this.incidents.delete(incidentId);
+    this.timelines.delete(incidentId);
   }
 
   allUnits(): Versioned<Unit>[] {
@@ -166,6 +218,6 @@ export class DispatchBoard {
   }
 
   get size() {
-    return { units: this.units.size, openIncidents: this.incidents.size };
+    return { units: this.units.size, openIncidents: this.incidents.size, timelines: this.timelines.size };
   }
 }

@@ -23,20 +23,15 @@ export class IncidentsHttpController {
   }
 
   /**
-   * A field unit sees only the incidents assigned to it; any other answers 404 as if it did not
-   * exist, so a unit's token cannot learn what else is going on. Dispatchers and supervisors see all.
+   * The incident with its timeline and the units recommended now: an open one from the board, a
+   * closed one from the event store (DispatchBoardService.incidentRecord). A field unit sees only
+   * the incidents assigned to it; any other answers 404 as if it did not exist, so a unit's token
+   * cannot learn what else is going on. Dispatchers and supervisors see all.
    */
-  private async visibleIncident(id: string, user: AuthenticatedUser): Promise<Incident> {
-    const incident = await this.dispatching.incidentState(id);
+  private async detail(id: string, user: AuthenticatedUser) {
+    const { state: incident, version, timeline } = await this.boards.incidentRecord(id);
     const actor = actorOf(user);
     if (actor.kind === 'unit' && !assignedToUnit(incident, actor.unitId)) throw new NotFound('incident', id);
-    return incident;
-  }
-
-  /** The incident as stored, with its timeline and the units recommended now. */
-  private async detail(id: string, user: AuthenticatedUser) {
-    const incident = await this.visibleIncident(id, user);
-    const { version, timeline } = await this.dispatching.incidentTimeline(id);
     return {
       ...incidentView(incident, version, new Date(), this.rules.targets),
       description: incident.incident.description,
