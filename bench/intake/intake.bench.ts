@@ -8,7 +8,8 @@
  *   node dist/bench/intake/intake.bench.js [--duration 30] [--concurrency 32]
  * Env: KAFKA_BROKERS, MONGODB_URI (defaults: the `npm start` infrastructure).
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
@@ -31,6 +32,22 @@ const MONGO = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 process.env.KAFKA_BROKERS = BROKERS;
 process.env.MONGODB_URI = MONGO;
 const KEY = 'dev-key-mobile-app-0001';
+/** --port-base B: the bare server on B, intake's HTTP on B+1 and gRPC on B+2 (default 15999, 13091, 15091). */
+const PORT_BASE = arg('port-base', 0);
+const BARE_PORT = PORT_BASE ? PORT_BASE : 15999;
+const HTTP_PORT = PORT_BASE ? PORT_BASE + 1 : 13091;
+const GRPC_PORT = PORT_BASE ? PORT_BASE + 2 : 15091;
+
+/** The machine is shared: what else was running, so the figures can be read for what they are. */
+function machineLoad(when: string): string {
+  const top = execFileSync('ps', ['-eo', 'pcpu,comm', '--sort=-pcpu', '--no-headers'], { encoding: 'utf8' })
+    .split('\n')
+    .slice(0, 6)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('; ');
+  return `load average ${when}: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs; busiest processes (% CPU since start): ${top}`;
+}
 
 const REQUEST = {
   source_system: 'mobile-app',
@@ -101,14 +118,15 @@ async function main() {
   console.log(`intake benchmark: ${DURATION_S}s at concurrency ${CONCURRENCY}, ghz over 4 connections, Kafka ${BROKERS}, database ${MONGO}`);
 
   // 1. Baseline: bare grpc-js server, same proto and load.
-  const bare = await startBareServer(15999);
-  const baseline = await ghz(15999, ['--proto', INTAKE_PROTO_PATH]);
+  console.log(machineLoad('before'));
+  const bare = await startBareServer(BARE_PORT);
+  const baseline = await ghz(BARE_PORT, ['--proto', INTAKE_PROTO_PATH]);
   bare.forceShutdown();
 
   // 2. The real service.
-  const service = await startService('intake', 13091, {
+  const service = await startService('intake', HTTP_PORT, {
     MONGODB_DB_PREFIX: prefix,
-    INTAKE_GRPC_PORT: '15091',
+    INTAKE_GRPC_PORT: String(GRPC_PORT),
     INTAKE_RATE_LIMIT_PER_SECOND: '1000000',
     LOG_LEVEL: 'warn',
   });
@@ -120,6 +138,7 @@ async function main() {
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.intake, fromBeginning: false });
   await consumer.run({
+    autoCommit: false, // a throw-away group: no offset commit on the fetch path
     eachMessage: async ({ message }) => {
       const e = fromKafkaMessage(message);
       if (e.producer === 'intake' && (e.data as any)?.externalId?.startsWith('bench-')) latencies.push(Date.now() - Date.parse(e.occurredAt));
@@ -127,7 +146,8 @@ async function main() {
   });
   await new Promise((r) => setTimeout(r, 3_000)); // join the group before the load starts
 
-  const run = await ghz(15091, []); // through server reflection
+  const run = await ghz(GRPC_PORT, []); // through server reflection
+  const loadAfterRun = machineLoad('during the run (1 min average at its end)');
   await new Promise((r) => setTimeout(r, 5_000)); // let the relay drain
   const mongo = await MongoClient.connect(MONGO);
   const stored = await mongo.db(`${prefix}_intake`).collection('event_commits').countDocuments({});
@@ -154,6 +174,7 @@ async function main() {
   ];
   console.log('\n' + rows.map((r) => r.map((c) => String(c).padEnd(22)).join('')).join('\n'));
   console.log(`\nsubmit→on-Kafka latency over ${latencies.length} reports: p50 ${q(50)} ms, p99 ${q(99)} ms, max ${latencies[latencies.length - 1]} ms`);
+  console.log(loadAfterRun);
   console.log(`acknowledged ${ok}, stored ${stored}, on Kafka ${onKafka}, unpublished ${unpublished}`);
   console.log(`lost (acknowledged but not stored): ${Math.max(0, ok - stored)}; duplicated on Kafka: ${Math.max(0, onKafka - stored)}; stored but never acknowledged (client gave up): ${Math.max(0, stored - ok)}`);
 }
