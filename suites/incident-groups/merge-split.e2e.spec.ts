@@ -52,7 +52,7 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
   afterAll(async () => {
     intake?.close();
     await Promise.all(services.map((s) => s.stop()));
-    for (const s of Object.keys(PORT)) await mongo?.db(`${prefix}_${s}`).dropDatabase();
+    for (const s of [...Object.keys(PORT), 'keyvault']) await mongo?.db(`${prefix}_${s}`).dropDatabase();
     await mongo?.close();
   });
 
