@@ -52,6 +52,8 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
     const rebuilt = await latestGeneration();
     expect(rebuilt).toMatchObject({ _id: started.body.generation, reason: 'rebuild', snapshotTakenAt: null });
     expect({ a: await everyTable(A), b: await everyTable(B), digest: rebuilt.digest }).toEqual(restored);
+    // The next start resumes from what the rebuild found (same number of events, another generation).
+    await eventually(latestSnapshot, (s) => s?.generation === rebuilt._id, 15_000);
     return restored;
   };
 

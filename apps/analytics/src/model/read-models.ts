@@ -159,7 +159,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private lastRebuild: RebuildProgress | null = null;
   private snapshotTimer?: NodeJS.Timeout;
   private saving: Promise<unknown> | null = null;
-  private snapshottedAt = -1;
+  /** What the last snapshot held: a generation, and how many events it had applied. */
+  private snapshotted = { generation: 0, events: -1 };
   private stopped = false;
 
   constructor(
@@ -246,7 +247,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async snapshot(): Promise<void> {
     const g = this.current;
-    if (!g || this.saving || this.stopped || g.model.eventsApplied === this.snapshottedAt) return;
+    if (!g || this.saving || this.stopped) return;
+    if (g.number === this.snapshotted.generation && g.model.eventsApplied === this.snapshotted.events) return;
     const eventsApplied = g.model.eventsApplied;
     const started = Date.now();
     // Captured in this tick (model and offsets together), encoded and written while events go on applying.
@@ -254,7 +256,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     this.saving = this.snapshots
       .save(captured)
       .then((h) => {
-        this.snapshottedAt = eventsApplied;
+        this.snapshotted = { generation: g.number, events: eventsApplied };
         this.logger.log(`analytics snapshot of generation ${h.generation}: ${h.eventsApplied} events, ${h.reports} reports, ${h.chunks} chunks in ${Date.now() - started} ms`);
       })
       .catch((e) => this.logger.error(`analytics snapshot failed (the next one tries again): ${(e as Error).message}`))
