@@ -62,6 +62,8 @@ Part 1: seed through the API and the triage topic, then measure recommendations
   --requests N          API: measured requests per row and concurrency (2000)
   --warmup N            API: unmeasured requests before each row (200)
   --concurrency a,b     API: closed-loop concurrencies (1,8)
+  --baseline-root DIR   API: also measure the dispatch built under DIR/dist (e.g. the commit before a
+                        change, see README.md) on the same units and incidents, on port --http + 1
 
 Part 2: forwards at a fixed rate → incident opened
   --rate N              forwards per second, open loop (50)
@@ -111,7 +113,7 @@ function num(name: string, fallback: number): number {
 const BOOLEAN_FLAGS = new Set(['no-api-phase', 'force', 'keep-db', 'help']);
 const known = new Set([
   'units', 'incidents', 'seed-concurrency', 'rounds', 'requests', 'warmup', 'concurrency',
-  'rate', 'seconds', 'poll-ms', 'poll-concurrency', 'drain-s', 'http', 'seed', 'lookback-minutes', 'cpu-prof', ...BOOLEAN_FLAGS,
+  'rate', 'seconds', 'poll-ms', 'poll-concurrency', 'drain-s', 'http', 'seed', 'lookback-minutes', 'cpu-prof', 'baseline-root', ...BOOLEAN_FLAGS,
 ]);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -148,6 +150,7 @@ const cfg = {
   lookbackMinutes: Math.max(1, Math.floor(num('lookback-minutes', 1))),
   force: argv.includes('--force'),
   keepDb: argv.includes('--keep-db'),
+  baselineRoot: flag('baseline-root'),
   cpuProf: flag('cpu-prof'),
   infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'),
 };
@@ -158,6 +161,8 @@ const cfg = {
  */
 const BENCH_TARGETS = 'P1=60/86400/86400,P2=180/86400/86400,P3=600/86400/86400,P4=1800/-/-';
 const GOAL_RECOMMEND_P99_MS = 20;
+/** Issue 15: GET /incidents/{id} at concurrency 8 with 2,000 units. */
+const GOAL_INCIDENT_DETAIL_P99_MS = 50;
 
 // ───────────────────────────── helpers ─────────────────────────────
 
@@ -412,23 +417,28 @@ let dispatch: RunningService | undefined;
 let dispatchStartupMs = NaN;
 const prefix = `bench_dispatch_${Date.now()}`;
 
-async function startDispatch(): Promise<RunningService> {
+async function startDispatch(root?: string, port = cfg.http): Promise<RunningService> {
   databases.add(`${prefix}_dispatch`);
   const profile: Record<string, string> = cfg.cpuProf
     ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.preload.js')}`, BENCH_CPU_PROF_DIR: path.resolve(cfg.cpuProf) }
     : {};
   const t0 = nowMs();
-  const service = await startService('dispatch', cfg.http, {
-    MONGODB_DB_PREFIX: prefix,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    PRIORITY_TARGETS: BENCH_TARGETS,
-    DISPATCH_LIVE_LOOKBACK_MINUTES: String(cfg.lookbackMinutes),
-    ...profile,
-  });
-  dispatchStartupMs = nowMs() - t0;
+  const service = await startService(
+    'dispatch',
+    port,
+    {
+      MONGODB_DB_PREFIX: prefix,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PRIORITY_TARGETS: BENCH_TARGETS,
+      DISPATCH_LIVE_LOOKBACK_MINUTES: String(cfg.lookbackMinutes),
+      ...profile,
+    },
+    { readyTimeoutMs: 300_000, root: root && path.resolve(root) },
+  );
+  if (!root) dispatchStartupMs = nowMs() - t0;
   running.add(service);
-  log(`dispatch pid ${service.pid} ready on ${cfg.http} in ${f(dispatchStartupMs, 0)} ms (db prefix ${prefix})`);
+  log(`dispatch${root ? ` (baseline ${root})` : ''} pid ${service.pid} ready on ${port} in ${f(nowMs() - t0, 0)} ms (db prefix ${prefix})`);
   return service;
 }
 
@@ -641,6 +651,18 @@ async function closedLoop(port: number, paths: string[], token: string | undefin
   return { latencies, seconds: (nowMs() - t0) / 1000, errors, meanBytes: bytes / Math.max(1, latencies.length), lastBody };
 }
 
+interface ApiRow {
+  label: string;
+  concurrency: number;
+  lat: Pct;
+  rps: number;
+  bytes: number;
+  cpuMsPerReq: number;
+  benchCpuMsPerReq: number;
+  errors: number;
+  goal: boolean;
+}
+
 async function part1(service: RunningService, producer: Producer): Promise<void> {
   const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
   const units = seedUnits(cfg.units, cfg.seed);
@@ -799,47 +821,49 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
     { label: `GET /api/v1/incidents (list, first 100 of ${openTotal})`, paths: ['/api/v1/incidents'], token: dispatcher, goal: false },
     { label: 'baseline: GET /health/live', paths: ['/health/live'], goal: false },
   ];
-  interface Row {
-    label: string;
-    concurrency: number;
-    lat: Pct;
-    rps: number;
-    bytes: number;
-    cpuMsPerReq: number;
-    benchCpuMsPerReq: number;
-    errors: number;
-    goal: boolean;
-  }
-  const rows: Row[] = [];
-  const meterAll = cpuMeter({ bench: process.pid, dispatch: service.pid, kafka: pidFile('kafka'), db: pidFile('db') });
-  const loadBefore = loadavg();
-  meterAll.start();
-  for (const concurrency of cfg.concurrency) {
-    for (const q of queries) {
-      log(`${q.label} at concurrency ${concurrency}: ${cfg.warmup} warm-up + ${cfg.requests}`);
-      await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.warmup, q.expect);
-      await cutProfile(service, 'between rows');
-      const meter = cpuMeter({ bench: process.pid, dispatch: service.pid });
-      meter.start();
-      const run = await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.requests, q.expect);
-      const cpu = meter.stop();
-      await cutProfile(service, `${q.label} at concurrency ${concurrency} (${cfg.requests} requests)`);
-      rows.push({
-        label: q.label,
-        concurrency,
-        lat: pct(run.latencies),
-        rps: run.latencies.length / run.seconds,
-        bytes: run.meanBytes,
-        cpuMsPerReq: (1000 * cpu.used.dispatch) / cfg.requests,
-        benchCpuMsPerReq: (1000 * cpu.used.bench) / cfg.requests,
-        errors: run.errors,
-        goal: q.goal,
-      });
+  const measure = async (on: RunningService, port: number) => {
+    const rows: ApiRow[] = [];
+    const meterAll = cpuMeter({ bench: process.pid, dispatch: on.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+    const loadBefore = loadavg();
+    meterAll.start();
+    for (const concurrency of cfg.concurrency) {
+      for (const q of queries) {
+        log(`${q.label} at concurrency ${concurrency} (port ${port}): ${cfg.warmup} warm-up + ${cfg.requests}`);
+        await closedLoop(port, q.paths, q.token, concurrency, cfg.warmup, q.expect);
+        await cutProfile(on, 'between rows');
+        const meter = cpuMeter({ bench: process.pid, dispatch: on.pid });
+        meter.start();
+        const run = await closedLoop(port, q.paths, q.token, concurrency, cfg.requests, q.expect);
+        const cpu = meter.stop();
+        await cutProfile(on, `${q.label} at concurrency ${concurrency} (${cfg.requests} requests)`);
+        rows.push({
+          label: q.label,
+          concurrency,
+          lat: pct(run.latencies),
+          rps: run.latencies.length / run.seconds,
+          bytes: run.meanBytes,
+          cpuMsPerReq: (1000 * cpu.used.dispatch) / cfg.requests,
+          benchCpuMsPerReq: (1000 * cpu.used.bench) / cfg.requests,
+          errors: run.errors,
+          goal: q.goal,
+        });
+      }
     }
+    return { rows, cpuAll: meterAll.stop(), loadBefore, loadAfter: loadavg(), rss: rssMiB(on.pid) };
+  };
+  const { rows, cpuAll, loadBefore, loadAfter, rss: rssAfter } = await measure(service, cfg.http);
+  // The baseline build on the same units and incidents, while this build idles (it keeps its Kafka groups).
+  let baseline: (Awaited<ReturnType<typeof measure>> & { rssLoaded: number; startupMs: number }) | undefined;
+  if (cfg.baselineRoot) {
+    const t0 = nowMs();
+    const other = await startDispatch(cfg.baselineRoot, cfg.http + 1);
+    const startupMs = nowMs() - t0;
+    await sleep(1000);
+    const rssLoaded = rssMiB(other.pid);
+    baseline = { ...(await measure(other, cfg.http + 1)), rssLoaded, startupMs };
+    await stopService(other);
+    running.delete(other);
   }
-  const cpuAll = meterAll.stop();
-  const loadAfter = loadavg();
-  const rssAfter = rssMiB(service.pid);
 
   // ── report ──
   console.log(`\n=== Part 1 — recommendation latency with ${int(cfg.units)} units and ${int(cfg.incidents)} open incidents ===`);
@@ -883,23 +907,33 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
   console.log(`  recommendations returned per call: p50 ${pct(plain.returned).p50}, min ${Math.min(...plain.returned)} (limit 5)`);
 
   console.log(`\n(b) through the API: closed loop, ${cfg.warmup} warm-up + ${cfg.requests} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`);
-  const apiRows: (string | number)[][] = [['request', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'dispatch cpu ms/req', 'bench cpu ms/req', 'errors', `goal p99 ≤ ${GOAL_RECOMMEND_P99_MS} ms`]];
-  for (const r of rows) {
-    apiRows.push([
-      r.label,
-      r.concurrency,
-      ...pctCells(r.lat),
-      f(r.rps, 0),
-      int(r.bytes),
-      f(r.cpuMsPerReq, 2),
-      f(r.benchCpuMsPerReq, 2),
-      r.errors,
-      r.goal ? goalCell(r.lat.p99, GOAL_RECOMMEND_P99_MS) : 'n/a',
-    ]);
-  }
-  console.log(table(apiRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+  const apiTable = (measured: ApiRow[]) => {
+    const apiRows: (string | number)[][] = [['request', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'dispatch cpu ms/req', 'bench cpu ms/req', 'errors', `goal p99 ≤ ${GOAL_INCIDENT_DETAIL_P99_MS} ms`]];
+    for (const r of measured) {
+      apiRows.push([
+        r.label,
+        r.concurrency,
+        ...pctCells(r.lat),
+        f(r.rps, 0),
+        int(r.bytes),
+        f(r.cpuMsPerReq, 2),
+        f(r.benchCpuMsPerReq, 2),
+        r.errors,
+        r.goal ? goalCell(r.lat.p99, GOAL_INCIDENT_DETAIL_P99_MS) : 'n/a',
+      ]);
+    }
+    console.log(table(apiRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+  };
+  apiTable(rows);
   console.log(cpuLine(cpuAll));
   console.log(`load average (1/5/15 min): before the API measurements ${loadBefore}, after ${loadAfter}`);
+  if (baseline) {
+    console.log(`\n(c) baseline: the dispatch built under ${cfg.baselineRoot}, on the same units and incidents (port ${cfg.http + 1}), right after; ms`);
+    console.log(`baseline start-up until /health/ready ${f(baseline.startupMs, 0)} ms; RSS (VmRSS) after start ${f(baseline.rssLoaded, 0)} MiB, after the measurements ${f(baseline.rss, 0)} MiB`);
+    apiTable(baseline.rows);
+    console.log(cpuLine(baseline.cpuAll));
+    console.log(`load average (1/5/15 min): before the baseline's measurements ${baseline.loadBefore}, after ${baseline.loadAfter}`);
+  }
 }
 
 // ───────────────────────────── part 2 ─────────────────────────────

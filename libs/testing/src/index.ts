@@ -121,12 +121,16 @@ export async function startService(
   httpPort: number,
   env: Record<string, string>,
   /** `https.ca`: the service serves HTTPS (TLS_CERT_FILE); its readiness is checked over TLS against this CA. */
-  options: { https?: { ca: string | Buffer } } = {},
+  /**
+   * `readyTimeoutMs`: how long start-up may take (60 s; a bench loading 100,000 cases on a busy machine needs more).
+   * `root`: run the build under `<root>/dist` instead of this checkout's (a bench's baseline: the code before a change).
+   */
+  options: { https?: { ca: string | Buffer }; readyTimeoutMs?: number; root?: string } = {},
 ): Promise<RunningService> {
   const { spawn } = await import('node:child_process');
   const path = await import('node:path');
   // libs/testing/src in tests, dist/libs/testing/src in benchmarks
-  const root = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../..' : '../../..');
+  const root = options.root ?? path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../..' : '../../..');
   const main = path.join(root, 'dist/apps', name, 'src/main.js');
   const infra = testInfra();
   const child = spawn(process.execPath, [main], {
@@ -149,7 +153,7 @@ export async function startService(
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${output}`);
     try {
@@ -162,7 +166,7 @@ export async function startService(
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} not ready after 60 s:\n${output}`);
+      throw new Error(`${name} not ready after ${(options.readyTimeoutMs ?? 60_000) / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
