@@ -181,7 +181,7 @@ async function main() {
     // The live queue holds the same open cases the fold ends with.
     await db.collection(QUEUE_SNAPSHOT_COLLECTION).insertMany([...open.values()].map((e) => ({ ...e.case, _id: e.case.report.reportId, _version: e.version })) as any[]);
 
-    service = await startService('triage', HTTP, { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn' }, { readyTimeoutMs: 180_000 });
+    service = await startService('triage', HTTP, { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn' });
     const token = testToken('spv-bench', ['supervisor']);
     const base = `http://127.0.0.1:${HTTP}/api/v1`;
     const monthBack = now - DAYS * DAY;
