@@ -81,7 +81,10 @@ export default tseslint.config(
     files: ['**/*.{ts,tsx,mts,js,mjs}'],
     plugins: { boundaries },
     settings: {
-      'import/resolver': { typescript: { project: ['tsconfig.json', 'apps/console/web/tsconfig.json', 'apps/portal/web/tsconfig.json'] }, node: true },
+      'import/resolver': {
+        typescript: { project: ['tsconfig.json', 'apps/console/web/tsconfig.json', 'apps/portal/web/tsconfig.json'], noWarnOnMultipleProjects: true },
+        node: true,
+      },
       'boundaries/include': ['apps/**', 'libs/**', 'bench/**', 'tools/**', 'suites/**', 'scripts/**'],
       'boundaries/elements': [
         { type: 'app', pattern: 'apps/*', capture: ['app'] },
