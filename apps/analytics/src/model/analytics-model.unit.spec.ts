@@ -39,6 +39,19 @@ describe('analytics and a switch of the suggestion model', () => {
     expect(model.facts.size).toBe(0);
     expect(model.timelines.size).toBe(0);
   });
+
+  it('counts no report for PastStateViewed (a look at a past moment, on the triage or dispatch topic), even one naming a report', () => {
+    const model = new AnalyticsModel();
+    for (const [producer, view] of [['triage', { view: 'REPORT', at: '2026-12-01T08:00:00.000Z', reportId: 'rep-9', filter: null }], ['dispatch', { view: 'BOARD', at: '2026-12-01T08:00:00.000Z', reportId: null, filter: null }]] as const) {
+      const viewed = {
+        eventId: `e-${producer}`, type: 'PastStateViewed', schemaVersion: 1, streamId: `audit-view-${producer}`, streamVersion: 1, producer,
+        occurredAt: '2026-12-02T08:00:00.000Z', actor: 'spv-rina', correlationId: 'c-1', data: view,
+      } as unknown as EventEnvelope;
+      expect(model.apply(viewed)).toBe(true);
+    }
+    expect(model.facts.size).toBe(0);
+    expect(model.timelines.size).toBe(0);
+  });
 });
 
 describe('analytics read models over a scripted day', () => {
