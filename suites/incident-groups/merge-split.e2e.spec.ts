@@ -56,14 +56,21 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     await mongo?.close();
   });
 
+  /** `eventually`, failing the test (with what it last saw) when the read model never gets there. */
+  async function settled<T>(what: string, check: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    const value = await eventually(check, ok, timeoutMs);
+    if (!ok(value)) throw new Error(`${what} never came; last seen: ${JSON.stringify(value).slice(0, 1500)}`);
+    return value;
+  }
   /** What the reporter sees (intake's GetReportStatus, as the portal and apps ask), once it settles on `state`. */
   const statusOf = (reportId: string, state: string) =>
-    eventually(() => grpcCall<any>(intake, 'GetReportStatus', { report_id: reportId }).catch((e) => ({ state: String(e.code) })), (s) => s.state === state, 20_000);
+    settled(`status ${state} of ${reportId}`, () => grpcCall<any>(intake, 'GetReportStatus', { report_id: reportId }).catch((e) => ({ state: String(e.code) })), (s) => s.state === state);
   const incidentOf = (reportId: string, ok: (incident: any) => boolean) =>
-    eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body?.total === 1 && ok(r.body.items[0]), 20_000).then((r) => r.body.items[0]);
+    settled(`the incident of ${reportId}`, () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body?.total === 1 && ok(r.body.items[0])).then((r) => r.body.items[0]);
   const counts = (ok: (v: any) => boolean) =>
-    eventually(() => analyst.get(`/api/v1/stats/volume?from=${encodeURIComponent(since)}`), (r) => r.status === 200 && ok(r.body), 30_000).then((r) => r.body);
-  const caseOf = (reportId: string, ok: (c: any) => boolean) => eventually(() => supervisor.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200 && ok(r.body), 20_000).then((r) => r.body);
+    settled('analytics counts', () => analyst.get(`/api/v1/stats/volume?from=${encodeURIComponent(since)}`), (r) => r.status === 200 && ok(r.body), 30_000).then((r) => r.body);
+  const caseOf = (reportId: string, ok: (c: any) => boolean) =>
+    settled(`the case ${reportId}`, () => supervisor.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200 && ok(r.body)).then((r) => r.body);
 
   async function submit(name: string, phone: string, description: string): Promise<string> {
     const answer = await grpcCall<any>(intake, 'SubmitReport', sampleReport({ reporter: { name, phone, anonymous: false }, description, category_hint: 'KEBAKARAN' }));
@@ -116,6 +123,8 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     expect(split.body.timeline.map((e: any) => e.type)).toEqual(['TriageCaseOpened', 'ReportClaimed', 'ReportMarkedDuplicate', 'ReportSplitFromGroup']);
     expect(split.body.timeline.at(-1)).toMatchObject({ actor: 'spv-rina', data: { groupOf: first, reason: 'Ternyata rumah lain: Jl. Dago 210' } });
     expect((await operator.get('/api/v1/queue?limit=200')).body.items.map((i: any) => i.reportId)).toContain(second);
+    // The stored queue snapshot (what another instance starts from) has it back too.
+    await settled('the split case in the queue snapshot', () => mongo.db(`${prefix}_triage`).collection('triage_queue').findOne({ _id: second as never }), (d) => d?._version === split.body.version && d?.status === 'QUEUED');
     const again = await supervisor.post(`/api/v1/reports/${second}/split`, { reason: 'Lagi' });
     expect([again.status, again.body.rule]).toEqual([409, 'NOT_MERGED']);
     const separate = await statusOf(second, 'RECEIVED');

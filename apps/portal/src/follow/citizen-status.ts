@@ -13,6 +13,10 @@ const ENGLISH: Record<string, string> = {
   'Laporan Anda sedang diperiksa petugas.': 'An officer is reviewing your report.',
   'Laporan Anda tidak dapat ditindaklanjuti.': 'Your report cannot be followed up.',
   'Kejadian ini sudah dilaporkan dan sedang ditangani.': 'This incident has already been reported and is being handled.',
+  'Kejadian ini sudah dilaporkan dan sedang ditangani. Laporan Anda digabungkan ke kejadian tersebut dan tetap tercatat.':
+    'This incident has already been reported and is being handled. Your report has been joined to it and stays on record.',
+  'Laporan Anda ternyata tentang kejadian lain: dipisahkan dari kejadian yang digabungkan dan kembali menunggu petugas.':
+    'Your report turned out to be about another incident: it has been separated from the one it was joined to and is waiting for an officer again.',
   'Laporan Anda diteruskan ke bagian pengiriman unit.': 'Your report has been passed to the officers who send units.',
   'Unit petugas sedang menuju lokasi.': 'Officers are on their way.',
   'Unit petugas telah tiba di lokasi.': 'Officers have arrived at the scene.',
