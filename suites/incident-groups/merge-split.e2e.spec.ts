@@ -96,7 +96,7 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
 
     // Merge: the second joins the first's incident group; both reports and reporters are kept.
     await mergeInto(second, first);
-    expect((await statusOf(second, 'DUPLICATE')).final).toBe(true);
+    expect((await statusOf(second, 'DUPLICATE')).final).toBe(false); // a merge can be split again
     expect((await statusOf(second, 'DUPLICATE')).timeline.at(-1).message).toContain('digabungkan');
     expect((await statusOf(first, 'FORWARDED')).final).toBe(false);
     expect((await incidentOf(first, (i) => i.mergedReports.length === 1)).mergedReports).toEqual([expect.objectContaining({ reportId: second, mergedBy: 'op-budi' })]);
@@ -158,7 +158,7 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     expect(refused.body.message).toContain('only before any unit arrives');
     // Nothing moved: still merged, still on the incident, still one duplicate in analytics.
     expect((await supervisor.get(`/api/v1/reports/${second}`)).body.status).toBe('DUPLICATE');
-    expect((await statusOf(second, 'DUPLICATE')).final).toBe(true);
+    expect((await statusOf(second, 'DUPLICATE')).final).toBe(false); // a merge can be split again
     expect((await incidentOf(first, () => true)).mergedReports.map((r: any) => r.reportId)).toEqual([second]);
     v = await counts((b) => b.notActionable.duplicates === 1 && b.byState.ON_SCENE === 1);
     expect(v.byState).toEqual({ ON_SCENE: 1, DUPLICATE: 1 });

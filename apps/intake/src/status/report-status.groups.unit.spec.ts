@@ -24,9 +24,9 @@ const forwarded = triage('ReportForwardedForDispatch', '2026-11-28T02:07:00.000Z
 describe('reporter status through a merge and a split', () => {
   const intakePart = fold([received]);
 
-  it('merged: the reporter is told the incident is already being handled and their report joined it (final)', () => {
+  it('merged: the reporter is told the incident is already being handled and their report joined it (not final: it can be split)', () => {
     const view = mergeReportStatus('r2', [intakePart, fold([claimed, merged])])!;
-    expect(view).toMatchObject({ state: 'DUPLICATE', final: true, trackingCode: 'AB2CD-EF3GH' });
+    expect(view).toMatchObject({ state: 'DUPLICATE', final: false, trackingCode: 'AB2CD-EF3GH' });
     expect(view.timeline.at(-1)!.message).toContain('digabungkan');
   });
 

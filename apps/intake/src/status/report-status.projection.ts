@@ -6,7 +6,11 @@ export type ReporterState =
   | 'RECEIVED' | 'IN_TRIAGE' | 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN'
   | 'FORWARDED' | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
 
-export const FINAL_STATES: ReadonlySet<ReporterState> = new Set(['REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'CLOSED']);
+/**
+ * No further change will follow. Not DUPLICATE: a merge into an incident group can be split again
+ * (ReportSplitFromGroup), and the reporter watching it should see that happen.
+ */
+export const FINAL_STATES: ReadonlySet<ReporterState> = new Set(['REJECTED', 'ADVICE_GIVEN', 'CLOSED']);
 
 export interface StatusEntry {
   state: ReporterState;
