@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { ConcurrencyConflict, districtNamed, haversineMeters, nearestDistrict } from '@callcenter/contracts';
+import { ConcurrencyConflict } from '@callcenter/contracts';
 import {
   EventEnvelope,
   ERASED,
@@ -14,16 +14,13 @@ import {
   TriageCaseOpenedV1,
 } from '@callcenter/events';
 import { EVENT_STORE, KAFKA, PERSONAL_DATA, ServiceConsumer } from '@callcenter/platform';
+import { caseOpenedFrom, recentReportFrom, reportForSuggestion } from '../case/case-opening';
 import { triageCaseDecider } from '../case/triage-case.decider';
 import { callerRefOf, CallersStore } from '../callers/callers.store';
 import { TriageQueue } from '../queue/triage-queue';
-import { lowTrustFlag } from '../suggestions';
 import { TriageRules } from '../triage.rules';
 
 export const CASE_OPENER_GROUP = 'triage-case-opener';
-
-/** Farther than this from every district centre, a report is probably outside the jurisdiction. */
-const OUT_OF_JURISDICTION_METERS = 10_000;
 
 /**
  * Opens a triage case for every received report, with the suggestions an operator starts from.
@@ -70,65 +67,14 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
     await Promise.all(cases.map(({ event, data }) => this.open(event, data)));
   }
 
-  /** The case a report opens, with the suggestions an operator starts from. Adds the report to the recent ones at once. */
+  /** The case a report opens: the model's classification and the recent reports are this process's state. */
   private suggest(report: ReportReceivedV1, description: string, callerRef: string | null, prankRejections: number): TriageCaseOpenedV1 {
-    const classification = this.rules.suggestions.suggest({
-      categoryHint: report.categoryHint,
-      description,
-      channel: report.channel,
-      peopleInjured: report.peopleInjured,
-    });
-    const { latitude, longitude } = report.location;
-    const point = latitude !== null && longitude !== null ? { latitude, longitude } : null;
-    const reasons = [...classification.reasons];
-    let district = districtNamed(this.rules.jurisdiction, report.location.district);
-    if (!district && point) {
-      district = nearestDistrict(this.rules.jurisdiction, point);
-      const km = haversineMeters(point, district) / 1000;
-      reasons.push(
-        km * 1000 > OUT_OF_JURISDICTION_METERS
-          ? `location is ${km.toFixed(1)} km from the nearest district (${district.name}): possibly out of jurisdiction`
-          : `district ${district.name} from the coordinates`,
-      );
-    }
-    const recent = {
-      reportId: report.reportId,
-      category: classification.category,
-      latitude,
-      longitude,
-      callerRef,
-      receivedAt: report.receivedAt,
-      occurredAt: report.occurredAt,
-    };
-    const lowTrust = lowTrustFlag(prankRejections, this.rules.prankThreshold);
+    const classification = this.rules.suggestions.suggest(reportForSuggestion(report, description));
+    const recent = recentReportFrom(report, classification.category, callerRef);
     const duplicateCandidates = this.queue.recent.candidatesFor(recent);
     // At once, so reports handled alongside this one compare with it.
     this.queue.recent.add(recent);
-    return {
-      reportId: report.reportId,
-      trackingCode: report.trackingCode,
-      sourceSystem: report.sourceSystem,
-      channel: report.channel,
-      receivedAt: report.receivedAt,
-      occurredAt: report.occurredAt,
-      description: report.description,
-      categoryHint: report.categoryHint,
-      location: { latitude, longitude, address: report.location.address, reportedDistrict: report.location.district },
-      district: district?.code ?? null,
-      peopleInjured: report.peopleInjured,
-      peopleInvolved: report.peopleInvolved,
-      callerRef,
-      suggestion: {
-        category: classification.category,
-        priority: classification.priority,
-        reasons: lowTrust.reason ? [...reasons, lowTrust.reason] : reasons,
-        duplicateCandidates,
-        lowTrust,
-        categories: classification.categories,
-        words: classification.words,
-      },
-      suggestionModel: classification.modelVersion,
-    };
+    return caseOpenedFrom({ report, callerRef, classification, duplicateCandidates, prankRejections }, this.rules);
   }
 
   private async open(event: EventEnvelope<'ReportReceived', ReportReceivedV1>, data: TriageCaseOpenedV1): Promise<void> {
