@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
-import { Category, GeoPoint, loadJurisdiction, Priority, UnitStatus, UnitType } from '@callcenter/contracts';
+import { Category, GeoPoint, incidentIdFor, loadJurisdiction, Priority, UnitStatus, UnitType } from '@callcenter/contracts';
 import {
   createEventProducer,
   createKafka,
@@ -37,7 +37,6 @@ import {
 } from '@callcenter/events';
 import { RunningService, startService, testInfra, testMongo, testToken } from '@callcenter/testing';
 import { DispatchBoard } from '../../apps/dispatch/src/board/dispatch-board';
-import { incidentIdFor } from '../../apps/dispatch/src/dispatching';
 import { Incident, incidentDecider } from '../../apps/dispatch/src/incident/incident.decider';
 import { DEFAULT_SPEEDS_KMH, IncidentNeed, recommendUnits, UnitCandidate } from '../../apps/dispatch/src/recommendation';
 import { INCIDENT_OPENER_GROUP } from '../../apps/dispatch/src/triage-feed/open-incident.consumer';

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { v5 as uuidv5 } from 'uuid';
-import { ConcurrencyConflict, districtNamed, GeoPoint, haversineMeters, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { ConcurrencyConflict, districtNamed, GeoPoint, haversineMeters, IllegalState, incidentIdFor, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { CommandMetadata, handleCommand, IncidentOpenedV1, MongoEventStore, SYSTEM_ACTOR, UnitReleasedV1 } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { DispatchBoardService } from './board/dispatch-board.service';
@@ -8,20 +7,16 @@ import { DispatchRules } from './dispatch.rules';
 import { holdsUnit, Incident, IncidentActor, IncidentCommand, incidentDecider, IncidentState, UnitChoice } from './incident/incident.decider';
 import { UnitPositions } from './positions/unit-positions';
 import { Recommendation, UnitStatus } from './recommendation';
-import { Unit, UnitCommand, unitDecider, UnitDetails, UNIT_SNAPSHOTS, unitFold, UnitState } from './unit/unit.decider';
-
-const INCIDENT_ID_NAMESPACE = 'b8a4c3c2-5d7e-4f0a-9e1b-2c6d8f0a4e17';
-
-/** One incident per report, found again from the report id, however often the forward is redelivered. */
-export function incidentIdFor(reportId: string): string {
-  return uuidv5(reportId, INCIDENT_ID_NAMESPACE);
-}
+import { Unit, UnitCommand, unitDecider, UnitDetails, UNIT_SNAPSHOTS, unitFold } from './unit/unit.decider';
 
 /** A field unit's token names it as `unit:<call sign>`; dispatchers and supervisors act for any unit. */
 export function actorOf(user: AuthenticatedUser): IncidentActor {
   if (user.roles.includes('dispatcher') || user.roles.includes('supervisor')) return { kind: 'dispatcher', id: user.id };
   return { kind: 'unit', unitId: user.id.replace(/^unit:/, '') };
 }
+
+/** Moved to libs/contracts; kept for bench/analytics/analytics.bench.ts until its uncommitted edits land. */
+export { incidentIdFor } from '@callcenter/contracts';
 
 type Meta = Omit<CommandMetadata, 'now'>;
 
@@ -49,13 +44,14 @@ export class Dispatching {
 
   async registerUnit(callSign: string, details: UnitDetails, onShift: boolean, meta: Meta): Promise<Unit> {
     this.checkDistrict(details.homeDistrict);
-    return this.onUnit(callSign, { type: 'RegisterUnit', unitId: callSign, callSign, details, onShift }, meta);
+    return this.onUnit(callSign, { type: 'RegisterUnit', unitId: callSign, callSign, details, onShift }, meta, new Date());
   }
 
   async updateUnit(unitId: string, details: Partial<UnitDetails>, onShift: boolean | undefined, meta: Meta): Promise<Unit> {
     if (details.homeDistrict) this.checkDistrict(details.homeDistrict);
     await this.existingUnit(unitId);
-    return this.onUnit(unitId, { type: 'UpdateUnit', now: new Date(), details, onShift }, meta);
+    const now = new Date();
+    return this.onUnit(unitId, { type: 'UpdateUnit', now, details, onShift }, meta, now);
   }
 
   /**
@@ -69,7 +65,7 @@ export class Dispatching {
     }
     const now = new Date();
     let unit = await this.unitState(unitId);
-    if (change.status) unit = await this.onUnit(unitId, { type: 'ReportStatus', now, status: change.status }, meta);
+    if (change.status) unit = await this.onUnit(unitId, { type: 'ReportStatus', now, status: change.status }, meta, now);
     if (change.position && (await this.positions.record(unitId, change.position, now))) {
       this.boards.board.applyPosition(unitId, { position: change.position, reportedAt: now.toISOString() });
     }
@@ -80,16 +76,17 @@ export class Dispatching {
     await this.unitState(unitId);
   }
 
-  private async onUnit(unitId: string, command: UnitCommand, meta: Meta): Promise<Unit> {
-    const result = await handleCommand(this.store, unitDecider, unitId, command, { ...meta, now: new Date() }, { snapshots: UNIT_SNAPSHOTS });
+  /** `now`: the time of the request, the same in the command and in the events' metadata. */
+  private async onUnit(unitId: string, command: UnitCommand, meta: Meta, now: Date): Promise<Unit> {
+    const result = await handleCommand(this.store, unitDecider, unitId, command, { ...meta, now }, { snapshots: UNIT_SNAPSHOTS });
     this.count(result.events);
     this.boards.acceptUnit(result.state, result.version);
     return result.state as Unit;
   }
 
-  private async releaseUnit(unitId: string, incidentId: string, reason: UnitReleasedV1['reason'], meta: Meta): Promise<void> {
+  private async releaseUnit(unitId: string, incidentId: string, reason: UnitReleasedV1['reason'], meta: Meta, now = new Date()): Promise<void> {
     try {
-      await this.onUnit(unitId, { type: 'ReleaseUnit', incidentId, reason }, meta);
+      await this.onUnit(unitId, { type: 'ReleaseUnit', incidentId, reason }, meta, now);
     } catch (e) {
       // The incident has moved on; the timers release the unit if this did not.
       this.logger.warn(`releasing ${unitId} from ${incidentId} failed; the timers retry: ${(e as Error).message}`);
@@ -100,10 +97,11 @@ export class Dispatching {
 
   /** Opens the incident of a forwarded report (idempotent). Returns it, and whether this call opened it. */
   async openIncident(forwarded: Omit<IncidentOpenedV1, 'incidentId' | 'location'> & { location: { latitude: number | null; longitude: number | null; address: string | null } }, meta: Meta) {
+    const now = new Date();
     const incidentId = incidentIdFor(forwarded.reportId);
     const location = this.whereToSend(forwarded.location, forwarded.district);
     const data: IncidentOpenedV1 = { ...forwarded, incidentId, location };
-    const result = await handleCommand(this.store, incidentDecider, incidentId, { type: 'OpenIncident', data }, { ...meta, now: new Date() });
+    const result = await handleCommand(this.store, incidentDecider, incidentId, { type: 'OpenIncident', data }, { ...meta, now });
     this.count(result.events);
     this.boards.acceptIncident(result.state, result.version);
     return { incident: result.state as Incident, opened: result.events.length > 0 };
@@ -118,38 +116,57 @@ export class Dispatching {
   }
 
   async assign(incidentId: string, unitId: string, by: IncidentActor, meta: Meta, automatic = false): Promise<Incident> {
-    const incident = await this.incidentState(incidentId);
-    const unit = await this.unitState(unitId);
-    const choice = this.choiceOf(incident, unit);
-    const now = new Date();
-    // Ask the incident's rules first, so an illegal assignment never touches the unit.
-    incidentDecider.decide({ type: 'AssignUnit', by, now, unit: choice, automatic, acknowledgeSeconds: this.rules.acknowledgeSeconds }, incident);
-    await this.onUnit(unitId, { type: 'CommitUnit', now, incidentId, reportId: incident.incident.reportId }, meta);
-    try {
-      return (await this.onIncident(incidentId, { type: 'AssignUnit', by, now, unit: choice, automatic, acknowledgeSeconds: this.rules.acknowledgeSeconds }, meta)).incident;
-    } catch (e) {
-      await this.releaseUnit(unitId, incidentId, 'ASSIGNMENT_FAILED', meta);
-      throw e;
-    }
+    const { incident } = await this.assignOnce(incidentId, unitId, meta, new Date(), (unit, now) => ({
+      type: 'AssignUnit',
+      by,
+      now,
+      unit,
+      automatic,
+      acknowledgeSeconds: this.rules.acknowledgeSeconds,
+    }));
+    return incident;
   }
 
   async reassign(incidentId: string, unitId: string, by: IncidentActor, meta: Meta): Promise<Incident> {
-    const incident = await this.incidentState(incidentId);
+    const { incident, previous } = await this.assignOnce(incidentId, unitId, meta, new Date(), (unit, now) => ({
+      type: 'ReassignUnit',
+      by,
+      now,
+      unit,
+      acknowledgeSeconds: this.rules.acknowledgeSeconds,
+    }));
+    await this.releaseUnit(previous!, incidentId, 'REASSIGNED', meta);
+    return incident;
+  }
+
+  /**
+   * Decides an assignment once, on the incident as read, before touching the unit, so an illegal
+   * assignment never commits it; then commits the unit and appends the decided events at the version
+   * read. An incident changed meanwhile is a lost race (409, ConcurrencyConflict) and the unit is
+   * released again: deciding afresh after the unit is committed could decide something else.
+   */
+  private async assignOnce(
+    incidentId: string,
+    unitId: string,
+    meta: Meta,
+    now: Date,
+    commandFor: (unit: UnitChoice, now: Date) => Extract<IncidentCommand, { type: 'AssignUnit' | 'ReassignUnit' }>,
+  ): Promise<{ incident: Incident; previous: string | null }> {
+    const { state: incident, version } = await this.incidentStream(incidentId);
     const unit = await this.unitState(unitId);
-    const choice = this.choiceOf(incident, unit);
-    const now = new Date();
-    incidentDecider.decide({ type: 'ReassignUnit', by, now, unit: choice, acknowledgeSeconds: this.rules.acknowledgeSeconds }, incident);
-    const previous = incident.assignment!.unitId;
-    await this.onUnit(unitId, { type: 'CommitUnit', now, incidentId, reportId: incident.incident.reportId }, meta);
-    let result: Incident;
+    const decided = incidentDecider.decide(commandFor(this.choiceOf(incident, unit), now), incident);
+    const previous = incident.assignment?.unitId ?? null;
+    await this.onUnit(unitId, { type: 'CommitUnit', now, incidentId, reportId: incident.incident.reportId }, meta, now);
     try {
-      result = (await this.onIncident(incidentId, { type: 'ReassignUnit', by, now, unit: choice, acknowledgeSeconds: this.rules.acknowledgeSeconds }, meta)).incident;
+      const appended = await this.store.append(incidentId, version, decided, { ...meta, now });
+      const state = decided.reduce(incidentDecider.evolve, incident as IncidentState) as Incident;
+      this.count(appended.events);
+      this.boards.acceptIncident(state, appended.version);
+      return { incident: state, previous };
     } catch (e) {
-      await this.releaseUnit(unitId, incidentId, 'ASSIGNMENT_FAILED', meta);
+      await this.releaseUnit(unitId, incidentId, 'ASSIGNMENT_FAILED', meta, now);
       throw e;
     }
-    await this.releaseUnit(previous, incidentId, 'REASSIGNED', meta);
-    return result;
   }
 
   async acknowledge(incidentId: string, by: IncidentActor, meta: Meta) {
@@ -190,7 +207,8 @@ export class Dispatching {
 
   async timeOutAssignment(incidentId: string): Promise<void> {
     const meta = this.systemMeta('ack-timeout', incidentId);
-    const result = await this.onIncident(incidentId, { type: 'TimeOutAssignment', now: new Date() }, meta);
+    const now = new Date();
+    const result = await this.onIncident(incidentId, { type: 'TimeOutAssignment', now }, meta, now);
     if (result.unitId && result.changed) {
       await this.releaseUnit(result.unitId, incidentId, 'TIMED_OUT', meta);
       await this.afterUnitLost(result.incident, meta);
@@ -198,7 +216,8 @@ export class Dispatching {
   }
 
   async markOverdue(incidentId: string): Promise<void> {
-    await this.onIncident(incidentId, { type: 'MarkDispatchOverdue', now: new Date(), targets: this.rules.targets }, this.systemMeta('dispatch-overdue', incidentId));
+    const now = new Date();
+    await this.onIncident(incidentId, { type: 'MarkDispatchOverdue', now, targets: this.rules.targets }, this.systemMeta('dispatch-overdue', incidentId), now);
   }
 
   /**
@@ -259,33 +278,24 @@ export class Dispatching {
 
   private async followUnit(unitId: string, status: 'EN_ROUTE' | 'ON_SCENE', incidentId: string, meta: Meta) {
     try {
-      await this.onUnit(unitId, { type: 'ReportStatus', now: new Date(), status, incidentId }, meta);
+      const now = new Date();
+      await this.onUnit(unitId, { type: 'ReportStatus', now, status, incidentId }, meta, now);
     } catch (e) {
       this.logger.warn(`status ${status} of ${unitId} not recorded: ${(e as Error).message}`);
     }
   }
 
   /** Runs a command on an incident; also says which unit held it when the command was decided. */
-  private async onIncident(incidentId: string, command: IncidentCommand, meta: Meta): Promise<{ incident: Incident; unitId: string | null; changed: boolean }> {
-    if ((await this.store.readStream(incidentId)).version === 0) throw new NotFound('incident', incidentId);
-    let heldBy: string | null = null;
-    const result = await handleCommand(
-      this.store,
-      {
-        ...incidentDecider,
-        // The unit the command concerns is the one holding the incident when the command was decided.
-        decide: (c, s) => {
-          heldBy = s.status !== 'NONE' ? s.assignment?.unitId ?? null : null;
-          return incidentDecider.decide(c, s);
-        },
-      },
-      incidentId,
-      command,
-      { ...meta, now: new Date() },
-    );
+  private async onIncident(
+    incidentId: string,
+    command: IncidentCommand,
+    meta: Meta,
+    now = new Date(),
+  ): Promise<{ incident: Incident; unitId: string | null; changed: boolean }> {
+    const result = await handleCommand(this.store, existingIncident(incidentId), incidentId, command, { ...meta, now });
     this.count(result.events);
     this.boards.acceptIncident(result.state, result.version);
-    return { incident: result.state as Incident, unitId: heldBy as string | null, changed: result.events.length > 0 };
+    return { incident: result.state as Incident, unitId: unitHolding(result.before), changed: result.events.length > 0 };
   }
 
   private count(events: { type: string }[]) {
@@ -306,10 +316,14 @@ export class Dispatching {
   }
 
   async incidentState(incidentId: string): Promise<Incident> {
-    const { events } = await this.store.readStream(incidentId);
+    return (await this.incidentStream(incidentId)).state;
+  }
+
+  private async incidentStream(incidentId: string): Promise<{ state: Incident; version: number }> {
+    const { version, events } = await this.store.readStream(incidentId);
     const state = events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
     if (state.status === 'NONE') throw new NotFound('incident', incidentId);
-    return state;
+    return { state, version };
   }
 
   async unitState(unitId: string): Promise<Unit> {
@@ -355,3 +369,17 @@ export class Dispatching {
     }
   }
 }
+
+/** The incident decider for commands on an existing incident: on none, the command is a 404 (decided, not read twice). */
+function existingIncident(incidentId: string): typeof incidentDecider {
+  return {
+    ...incidentDecider,
+    decide: (command, state) => {
+      if (state.status === 'NONE') throw new NotFound('incident', incidentId);
+      return incidentDecider.decide(command, state);
+    },
+  };
+}
+
+/** The unit a command on this incident concerns: the one holding it when the command was decided. */
+const unitHolding = (state: IncidentState): string | null => (state.status !== 'NONE' ? (state.assignment?.unitId ?? null) : null);

@@ -1,8 +1,8 @@
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
+import { incidentIdFor } from '@callcenter/contracts';
 import { TOPICS, toKafkaMessage } from '@callcenter/events';
 import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
-import { incidentIdFor } from '../src/dispatching';
 
 const HTTP = 14211;
 const DISPATCH = `http://127.0.0.1:${HTTP}`;

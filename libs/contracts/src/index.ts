@@ -13,3 +13,4 @@ export * from './analytics/analytics.dto';
 export * from './text';
 export * from './incident-time';
 export * from './audit/audit.dto';
+export * from './dispatch/incident-id';

@@ -13,6 +13,8 @@ export interface Decider<Command, Event extends DomainEvent, State> {
 }
 
 export interface CommandResult<State> {
+  /** The state the command was decided on (after any retry). */
+  before: State;
   state: State;
   version: number;
   events: EventEnvelope[];
@@ -48,7 +50,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     try {
       const appended = await store.append(streamId, stream.version, decided, meta);
       const next = decided.reduce((s: State, e: Event) => decider.evolve(s, e), state);
-      return { state: next, version: appended.version, events: appended.events };
+      return { before: state, state: next, version: appended.version, events: appended.events };
     } catch (e) {
       if (!(e instanceof ConcurrencyConflict) || attempt >= retries) throw e;
     }

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AssignUnitDto, DeclineAssignmentDto, IncidentQueryDto, NotFound, ResolveIncidentDto, ValidationFailed } from '@callcenter/contracts';
+import { AssignUnitDto, DeclineAssignmentDto, IncidentQueryDto, incidentIdFor, NotFound, ResolveIncidentDto, ValidationFailed } from '@callcenter/contracts';
 import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
 import { DispatchBoardService } from '../board/dispatch-board.service';
 import { DispatchRules } from '../dispatch.rules';
-import { actorOf, Dispatching, incidentIdFor } from '../dispatching';
+import { actorOf, Dispatching } from '../dispatching';
 import { assignedToUnit, Incident } from '../incident/incident.decider';
 import { incidentView } from './views';
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Collection, Db } from 'mongodb';
+import { incidentIdFor } from '@callcenter/contracts';
 import { CommandMetadata, EventEnvelope, evolveGroupMembership, GroupMembership, Projected, projectOnce } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
-import { Dispatching, incidentIdFor } from '../dispatching';
+import { Dispatching } from '../dispatching';
 
 type Meta = Omit<CommandMetadata, 'now'>;
 
