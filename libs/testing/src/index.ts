@@ -73,15 +73,60 @@ export async function readTopic(
   return received;
 }
 
-/** Polls until the check passes or the time is up; returns the last value. */
+/** A value as a failure message shows it: JSON, cut short. */
+export function abbreviated(value: unknown, max = 500): string {
+  let text: string;
+  try {
+    text = value instanceof Error ? `${value.name}: ${value.message}` : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+}
+
+/** What a predicate awaits, from its source (`(r) => r.status === 200`), on one line. */
+function describeCondition(ok: (v: never) => boolean): string {
+  return abbreviated(ok.toString().replace(/\s+/g, ' '), 200).replace(/^"|"$/g, '');
+}
+
+/** Thrown by `eventually` and `holdsFor`; `last` is the last value the check gave. */
+export class ConditionFailed<T> extends Error {
+  constructor(message: string, readonly last: T) {
+    super(message);
+    this.name = 'ConditionFailed';
+  }
+}
+
+/**
+ * Polls until the check passes and returns that value; throws ConditionFailed (naming the
+ * condition and the last value, abbreviated) when the time is up, so awaiting it is an assertion.
+ */
 export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await check();
-  while (!ok(value) && Date.now() < deadline) {
+  while (!ok(value)) {
+    if (Date.now() >= deadline) {
+      throw new ConditionFailed(`eventually: ${describeCondition(ok)} did not hold within ${timeoutMs} ms; last value: ${abbreviated(value)}`, value);
+    }
     await new Promise((r) => setTimeout(r, everyMs));
     value = await check();
   }
   return value;
+}
+
+/**
+ * The opposite wait: something must NOT happen. Polls for the whole `forMs` and throws
+ * ConditionFailed as soon as the check fails (e.g. a second timer event, a redelivered copy);
+ * returns the last value when it held throughout.
+ */
+export async function holdsFor<T>(check: () => Promise<T>, ok: (v: T) => boolean, forMs: number, everyMs = 100): Promise<T> {
+  const until = Date.now() + forMs;
+  for (;;) {
+    const value = await check();
+    if (!ok(value)) throw new ConditionFailed(`holdsFor: ${describeCondition(ok)} stopped holding within ${forMs} ms; value: ${abbreviated(value)}`, value);
+    if (Date.now() >= until) return value;
+    await new Promise((r) => setTimeout(r, Math.min(everyMs, Math.max(0, until - Date.now()))));
+  }
 }
 
 export interface RunningService {
@@ -203,6 +248,7 @@ export async function httpsGet(url: string, ca: string | Buffer): Promise<{ stat
 export * from './clients';
 export * from './oidc';
 export * from './prometheus';
+export * from './decider-spec';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test

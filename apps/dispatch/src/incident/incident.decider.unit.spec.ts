@@ -1,4 +1,4 @@
-import { DEFAULT_PRIORITY_TARGETS, IllegalState, parsePriorityTargets, Priority, ResolutionOutcome } from '@callcenter/contracts';
+import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets, Priority, ResolutionOutcome } from '@callcenter/contracts';
 import {
   AssignmentAcknowledged,
   AssignmentDeclined,
@@ -13,50 +13,20 @@ import {
   UnitAssigned,
   UnitEnRoute,
 } from '@callcenter/events';
+import { deciderSpec } from '@callcenter/testing';
 import { dispatchDueAt, Incident, IncidentActor, IncidentCommand, incidentDecider, IncidentState, UnitChoice } from './incident.decider';
 
 // ---------------------------------------------------------------------------------------------
 // given(events).when(command).then(events) | .thenNothing() | .thenThrows(rule)
 // ---------------------------------------------------------------------------------------------
 
-const fold = (events: IncidentEvent[], from: IncidentState = incidentDecider.initialState()): IncidentState =>
-  events.reduce(incidentDecider.evolve, from);
+const { given, fold } = deciderSpec(incidentDecider);
 
 /** The state as an incident, failing the test if there is none. */
 const asIncident = (state: IncidentState): Incident => {
   if (state.status === 'NONE') throw new Error('expected an incident, found none');
   return state;
 };
-
-function given(...history: IncidentEvent[]) {
-  const state = fold(history);
-  return {
-    when(command: IncidentCommand) {
-      return {
-        /** Asserts the emitted events; returns the state after them, for evolve checks. */
-        then(expected: IncidentEvent[]): IncidentState {
-          const emitted = incidentDecider.decide(command, state);
-          expect(emitted).toEqual(expected);
-          return fold(emitted, state);
-        },
-        thenNothing(): void {
-          expect(incidentDecider.decide(command, state)).toEqual([]);
-        },
-        thenThrows(rule: string): void {
-          let thrown: unknown;
-          try {
-            const emitted = incidentDecider.decide(command, state);
-            thrown = new Error(`expected IllegalState ${rule}, but the decider emitted ${JSON.stringify(emitted)}`);
-          } catch (e) {
-            thrown = e;
-          }
-          if (!(thrown instanceof IllegalState)) throw thrown;
-          expect(thrown.rule).toBe(rule);
-        },
-      };
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Test data

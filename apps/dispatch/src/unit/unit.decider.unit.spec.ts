@@ -1,48 +1,19 @@
-import { GeoPoint, IllegalState, UnitStatus } from '@callcenter/contracts';
-import { UnitCommitted, UnitEvent, UnitRegistered, UnitReleased, UnitReleasedV1, UnitStatusChanged, UnitUpdated } from '@callcenter/events';
+import { GeoPoint, UnitStatus } from '@callcenter/contracts';
+import { UnitCommitted, UnitRegistered, UnitReleased, UnitReleasedV1, UnitStatusChanged, UnitUpdated } from '@callcenter/events';
+import { deciderSpec } from '@callcenter/testing';
 import { Unit, UnitCommand, unitDecider, UnitDetails, UnitState } from './unit.decider';
 
 // ---------------------------------------------------------------------------------------------
 // given(events).when(command).then(events) | .thenNothing() | .thenThrows(rule)
 // ---------------------------------------------------------------------------------------------
 
-const fold = (events: UnitEvent[], from: UnitState = unitDecider.initialState()): UnitState => events.reduce(unitDecider.evolve, from);
+const { given, fold } = deciderSpec(unitDecider);
 
 /** The state as a registered unit, failing the test if there is none. */
 const asUnit = (state: UnitState): Unit => {
   if (state.status === 'UNREGISTERED') throw new Error('expected a registered unit, found none');
   return state;
 };
-
-function given(...history: UnitEvent[]) {
-  const state = fold(history);
-  return {
-    when(command: UnitCommand) {
-      return {
-        /** Asserts the emitted events; returns the state after them, for evolve checks. */
-        then(expected: UnitEvent[]): UnitState {
-          const emitted = unitDecider.decide(command, state);
-          expect(emitted).toEqual(expected);
-          return fold(emitted, state);
-        },
-        thenNothing(): void {
-          expect(unitDecider.decide(command, state)).toEqual([]);
-        },
-        thenThrows(rule: string): void {
-          let thrown: unknown;
-          try {
-            const emitted = unitDecider.decide(command, state);
-            thrown = new Error(`expected IllegalState ${rule}, but the decider emitted ${JSON.stringify(emitted)}`);
-          } catch (e) {
-            thrown = e;
-          }
-          if (!(thrown instanceof IllegalState)) throw thrown;
-          expect(thrown.rule).toBe(rule);
-        },
-      };
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Test data

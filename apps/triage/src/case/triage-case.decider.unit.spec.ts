@@ -15,6 +15,7 @@ import {
   TriageEvent,
   TriageOverdue,
 } from '@callcenter/events';
+import { deciderSpec } from '@callcenter/testing';
 import {
   effectiveCategory,
   effectiveDistrict,
@@ -32,44 +33,13 @@ import {
 // given(events).when(command).then(events) | .thenThrows(rule)
 // ---------------------------------------------------------------------------------------------
 
-const fold = (events: TriageEvent[], from: TriageCaseState = triageCaseDecider.initialState()): TriageCaseState =>
-  events.reduce(triageCaseDecider.evolve, from);
+const { given, fold } = deciderSpec(triageCaseDecider);
 
 /** The state as a case, failing the test if there is none. */
 const asCase = (state: TriageCaseState): TriageCase => {
   if (state.status === 'NONE') throw new Error('expected a triage case, found none');
   return state;
 };
-
-function given(...history: TriageEvent[]) {
-  const state = fold(history);
-  return {
-    when(command: TriageCommand) {
-      return {
-        /** Asserts the emitted events; returns the state after them, for evolve checks. */
-        then(expected: TriageEvent[]): TriageCaseState {
-          const emitted = triageCaseDecider.decide(command, state);
-          expect(emitted).toEqual(expected);
-          return fold(emitted, state);
-        },
-        thenNothing(): void {
-          expect(triageCaseDecider.decide(command, state)).toEqual([]);
-        },
-        thenThrows(rule: string): void {
-          let thrown: unknown;
-          try {
-            const emitted = triageCaseDecider.decide(command, state);
-            thrown = new Error(`expected IllegalState ${rule}, but the decider emitted ${JSON.stringify(emitted)}`);
-          } catch (e) {
-            thrown = e;
-          }
-          if (!(thrown instanceof IllegalState)) throw thrown;
-          expect(thrown.rule).toBe(rule);
-        },
-      };
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Test data
