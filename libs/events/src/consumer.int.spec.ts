@@ -1,6 +1,6 @@
 import { Admin, Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { deleteTopics, eventually, readTopic, testKafka, testMongo, uniqueName } from '@callcenter/testing';
+import { deleteTopics, eventually, holdsFor, readTopic, testKafka, testMongo, uniqueName } from '@callcenter/testing';
 import { headerString, toKafkaMessage } from './codec';
 import { EventConsumer } from './consumer';
 import { EventEnvelope } from './envelope';
@@ -133,7 +133,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     await second.start();
     await producer.send({ topic, messages: [{ ...toKafkaMessage(event('x', 4)), partition: 0 }] });
     await eventually(async () => seen.length, (n) => n === 4);
-    await new Promise((r) => setTimeout(r, 500));
+    await holdsFor(async () => seen.length, (n) => n === 4, 500); // nothing handled twice by the second consumer
     expect(seen).toEqual(['x-1', 'x-2', 'x-3', 'x-4']);
   });
 

@@ -1,5 +1,5 @@
 import { Admin, Kafka, Producer } from 'kafkajs';
-import { deleteTopics, eventually, testKafka, uniqueName } from '@callcenter/testing';
+import { deleteTopics, eventually, holdsFor, testKafka, uniqueName } from '@callcenter/testing';
 import { toKafkaMessage } from './codec';
 import { EventConsumer } from './consumer';
 import { ensureDeadLetterTopic, topicConfig } from './dead-letters';
@@ -74,7 +74,7 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     // Events 1–3 are handled before the outage, in the same batch as 4 (resolved, not yet committed).
     await producer.send({ topic, messages: [1, 2, 3, 4, 5, 6].map((v) => toKafkaMessage(event('r', v))) });
     await eventually(async () => handled.length, (n) => n >= 6, 40_000, 200);
-    await new Promise((r) => setTimeout(r, 2_000)); // a redelivery after a rebalance would show by now
+    await holdsFor(async () => handled.length, (n) => n === 6, 2_000); // a redelivery after a rebalance would show by now
     expect(Date.now()).toBeGreaterThan(outageUntil);
     expect(handled).toEqual(['r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6']);
     expect(await members(admin, groupId)).toEqual(before);

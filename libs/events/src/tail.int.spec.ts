@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Admin, Kafka, Producer } from 'kafkajs';
-import { deleteTopics, eventually, readTopic, testKafka, uniqueName } from '@callcenter/testing';
+import { deleteTopics, eventually, holdsFor, readTopic, testKafka, uniqueName } from '@callcenter/testing';
 import { headerString, toKafkaMessage } from './codec';
 import { EventEnvelope } from './envelope';
 import { ensureTopics, whileBrokerSettles } from './kafka';
@@ -109,7 +109,7 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     const stored = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
     expect(stored).toBe(60);
     await eventually(async () => handed.length, (n) => n >= 60, 90_000, 500);
-    await new Promise((r) => setTimeout(r, 3_000)); // a re-read from the start would show by now
+    await holdsFor(async () => handed.length, (n) => n === 60, 3_000); // a re-read from the start would show by now
     expect(handed).toHaveLength(60);
     expect(new Set(handed).size).toBe(60);
   }, 240_000);

@@ -86,7 +86,8 @@ export function abbreviated(value: unknown, max = 500): string {
 
 /** What a predicate awaits, from its source (`(r) => r.status === 200`), on one line. */
 function describeCondition(ok: (v: never) => boolean): string {
-  return abbreviated(ok.toString().replace(/\s+/g, ' '), 200).replace(/^"|"$/g, '');
+  const source = ok.toString().replace(/\s+/g, ' ');
+  return source.length > 200 ? `${source.slice(0, 200)}…` : source;
 }
 
 /** Thrown by `eventually` and `holdsFor`; `last` is the last value the check gave. */
@@ -248,7 +249,7 @@ export async function httpsGet(url: string, ca: string | Buffer): Promise<{ stat
 export * from './clients';
 export * from './oidc';
 export * from './prometheus';
-export * from './decider-spec';
+export * from './in-memory-event-store';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test
