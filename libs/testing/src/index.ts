@@ -249,7 +249,7 @@ export async function httpsGet(url: string, ca: string | Buffer): Promise<{ stat
 export * from './clients';
 export * from './oidc';
 export * from './prometheus';
-export * from './in-memory-event-store';
+export * from './decider-spec';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test
