@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConcurrencyConflict, districtNamed, GeoPoint, haversineMeters, IllegalState, incidentIdFor, NotFound, ValidationFailed } from '@callcenter/contracts';
-import { CommandMetadata, handleCommand, IncidentOpenedV1, MongoEventStore, SYSTEM_ACTOR, UnitReleasedV1 } from '@callcenter/events';
+import { CommandMetadata, EventStore, handleCommand, IncidentOpenedV1, SYSTEM_ACTOR, UnitReleasedV1 } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { DispatchBoardService } from './board/dispatch-board.service';
 import { DispatchRules } from './dispatch.rules';
@@ -34,7 +34,7 @@ export class Dispatching {
   private readonly orphanSuspects = new Map<string, number>();
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly boards: DispatchBoardService,
     private readonly rules: DispatchRules,
     private readonly positions: UnitPositions,

@@ -1,6 +1,6 @@
 import { ConcurrencyConflict } from '@callcenter/contracts';
 import { CommandMetadata, DomainEvent, EventEnvelope } from './envelope';
-import { MongoEventStore } from './event-store';
+import { EventStore } from './event-store';
 
 /**
  * An aggregate as pure functions: no clock, no ids, no I/O. Business rules throw the error
@@ -26,7 +26,7 @@ export interface CommandResult<State> {
  * client's If-Match) there is no retry: the caller asked for that exact version.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
-  store: MongoEventStore,
+  store: EventStore,
   decider: Decider<Command, Event, State>,
   streamId: string,
   command: Command,

@@ -137,7 +137,20 @@ interface CachedState {
   snapshotVersion: number;
 }
 
-export class MongoEventStore {
+/**
+ * What command handling needs of an event store: append at an expected version, read a stream, fold
+ * one. MongoEventStore is the store; libs/testing's InMemoryEventStore serves in-process tests only.
+ */
+export interface EventStore {
+  /** Appends one command's events at `expectedVersion`; ConcurrencyConflict when the stream is elsewhere. */
+  append(streamId: string, expectedVersion: number, events: DomainEvent[], meta: CommandMetadata): Promise<AppendResult>;
+  /** All events of a stream, upcast; version 0 and no events if absent. */
+  readStream(streamId: string): Promise<AppendResult>;
+  /** A stream's folded state (equal to folding `readStream`). */
+  load<State>(streamId: string, fold: SnapshotFold<State>): Promise<LoadResult<State>>;
+}
+
+export class MongoEventStore implements EventStore {
   readonly commits: Collection<CommitDocument>;
   readonly snapshots: Collection<SnapshotDocument>;
   readonly registry: EventRegistry;

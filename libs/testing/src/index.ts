@@ -250,6 +250,7 @@ export * from './clients';
 export * from './oidc';
 export * from './prometheus';
 export * from './decider-spec';
+export * from './in-memory-event-store';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test
