@@ -3,7 +3,8 @@
  * of `MongoEventStore.append`, the platform's own write path, against each database `infra` can run.
  *
  *   npx swc apps libs bench tools -d dist … (README) && sudo node dist/bench/database/durability.bench.js
- *     [--engines=mongo-java-server,mongo-java-server-memory,ferretdb-postgresql]
+ *     [--engines=mongo-java-server,mongo-java-server-memory,ferretdb-postgresql]   (also: mongo-java-server-nosync,
+ *      H2 as before its fsync fix, the baseline; ferretdb, on SQLite)
  *     [--seconds=5] [--rounds=3] [--concurrency=32] [--rate=200] [--steady-seconds=6] [--repeat=3]
  *     [--port=14710] [--no-power-cut] [--strace] [--keep]
  *
@@ -77,7 +78,8 @@ const config = {
 };
 
 const LABELS: Record<string, string> = {
-  'mongo-java-server': 'mongo-java-server 1.47, H2 MVStore (default)',
+  'mongo-java-server': 'mongo-java-server 1.47, H2 MVStore, fsync before the answer (default)',
+  'mongo-java-server-nosync': 'mongo-java-server 1.47, H2 MVStore, --no-sync (before the fix)',
   'mongo-java-server-memory': 'mongo-java-server 1.47, in-memory backend',
   'ferretdb-postgresql': 'FerretDB 1.24 on PostgreSQL',
   ferretdb: 'FerretDB 1.24 on SQLite',

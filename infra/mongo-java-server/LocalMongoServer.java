@@ -2,23 +2,33 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.h2.mvstore.MVStore;
 
 /**
  * The platform's embedded MongoDB-compatible database: mongo-java-server with its H2 MVStore
  * backend, so data survives a restart. Used instead of FerretDB v1/SQLite, whose updates and
  * secondary queries scan whole collections (see README, "Database").
  *
- * Usage: LocalMongoServer <host> <port> <data-file>
+ * Usage: LocalMongoServer <host> <port> <data-file> [--no-sync]
  * The data file {@code memory} selects mongo-java-server's in-memory backend instead: nothing is
  * written, everything is lost when the process ends (bench/database measures it against H2).
+ *
+ * H2's MVStore commits in a background thread every second and fsyncs only when it closes, so
+ * mongo-java-server's H2 backend answers a write before it is on disk (kill -9 lost up to 372
+ * acknowledged commits, a power cut up to 405: docs/reliability.md). {@link DurableH2Backend}
+ * commits and fsyncs the store before it answers any command that changed it. {@code --no-sync}
+ * keeps the old behaviour, for bench/database/durability.bench.ts to measure against.
  */
 public final class LocalMongoServer {
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: LocalMongoServer <host> <port> <data-file>");
+        boolean sync = !(args.length == 4 && args[3].equals("--no-sync"));
+        if (args.length != 3 && sync) {
+            System.err.println("usage: LocalMongoServer <host> <port> <data-file> [--no-sync]");
             System.exit(2);
         }
         MongoBackend backend;
@@ -29,8 +39,8 @@ public final class LocalMongoServer {
         } else {
             Path file = Path.of(args[2]).toAbsolutePath();
             Files.createDirectories(file.getParent());
-            backend = new H2Backend(file.toString());
-            where = file.toString();
+            backend = sync ? new DurableH2Backend(file.toString()) : new H2Backend(file.toString());
+            where = file + (sync ? " (fsync before every write's answer)" : " (--no-sync: NOT durable, answers before fsync)");
         }
         MongoServer server = new MongoServer(backend);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -42,5 +52,52 @@ public final class LocalMongoServer {
         server.bind(args[0], Integer.parseInt(args[1]));
         System.err.println("mongo-java-server listening on " + args[0] + ":" + args[1] + ", data " + where);
         stopped.await();
+    }
+
+    /**
+     * The H2 backend, but a command that changed the store (insert, update, delete, findAndModify,
+     * createIndexes, drop…: whatever left unsaved changes or a commit not yet synced, so no list
+     * of write commands to keep up to date) is answered only after MVStore.commit() and an fsync
+     * of the store's file. Group commit: a writer that finds another one committing waits for it,
+     * then commits everything done meanwhile with one fsync, for all the writers that waited.
+     * Reads that changed nothing answer straight away.
+     */
+    static final class DurableH2Backend extends H2Backend {
+        private final Object commitLock = new Object();
+        /** The store version known to be on disk. */
+        private volatile long syncedVersion;
+
+        DurableH2Backend(String file) {
+            super(file);
+            syncedVersion = getMvStore().getCurrentVersion();
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String database, String command, Document query) {
+            try {
+                return super.handleCommand(channel, database, command, query);
+            } finally {
+                // Also after a failed command: a bulk write may have changed the store before its error.
+                makeDurable();
+            }
+        }
+
+        private boolean dirty(MVStore store) {
+            return store.hasUnsavedChanges() || store.getCurrentVersion() != syncedVersion;
+        }
+
+        private void makeDurable() {
+            MVStore store = getMvStore();
+            if (store.isClosed() || !dirty(store)) return;
+            synchronized (commitLock) {
+                // The writer before us may have committed and synced our change with its own.
+                if (store.isClosed() || !dirty(store)) return;
+                store.commit();
+                // Read the version before the fsync: a background commit after it is synced next time.
+                long version = store.getCurrentVersion();
+                store.sync();
+                syncedVersion = version;
+            }
+        }
     }
 }
