@@ -10,6 +10,7 @@ import { clock, dateTime, label, phone } from '../format';
 import { MessageKey, useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
 import { hasRole, useSession } from '../session';
+import { suggestionReasons } from '../suggestion-reasons';
 
 type Form = null | 'note' | 'duplicate' | 'reject' | 'advice' | 'escalate' | 'reassign' | 'split';
 
@@ -292,12 +293,7 @@ export function CaseScreen({ reportId }: { reportId: string }) {
             <p>
               <PriorityBadge priority={c.suggestion.priority} /> {label(CATEGORY_LABELS, c.suggestion.category, language)}
             </p>
-            <h3>{t('suggestionReasons')}</h3>
-            <ul>
-              {c.suggestion.reasons.map((r) => (
-                <li key={r}>{r}</li>
-              ))}
-            </ul>
+            <LearntReasons suggestion={c.suggestion} />
           </Section>
           {c.group && (
             <Section title={t('incidentGroup')} id="incident-group">
@@ -481,6 +477,35 @@ function ReporterIdentity({ reportId, visible }: { reportId: string; visible: bo
   return (
     <>
       {shown.name ?? t('anonymous')} · <a href={`tel:${shown.phone}`}>{phone(shown.phone)}</a>
+    </>
+  );
+}
+
+/** The suggestion's reasons: the learnt model's in the chosen language, then triage's own sentences. */
+function LearntReasons({ suggestion }: { suggestion: CaseDetail['suggestion'] }) {
+  const { t, language } = useI18n();
+  const { lines, runnersUp, sentences } = suggestionReasons(suggestion, (category) => label(CATEGORY_LABELS, category, language));
+  return (
+    <>
+      {lines.map((line) => (
+        <p key={line.key}>{t(line.key, line.vars)}</p>
+      ))}
+      {runnersUp.length > 0 && (
+        <>
+          <h3>{t('suggestionRunnersUp')}</h3>
+          <ul>
+            {runnersUp.map((line) => (
+              <li key={String(line.vars.category)}>{t(line.key, line.vars)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>{t('suggestionReasons')}</h3>
+      <ul>
+        {sentences.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
     </>
   );
 }
