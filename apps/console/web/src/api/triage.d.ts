@@ -366,8 +366,8 @@ export interface components {
         };
         ActivateSuggestionModelDto: {
             /**
-             * @description Version of a model in triage's models folder (file suggestions-<version>.json)
-             * @example 20261202-7d4c748c6ce0
+             * @description Version of a model in triage's models folder (file suggestions-<version>.json.gz)
+             * @example 20261202-146aab3c9df7
              */
             version: string;
             /** @description Why, for the record (e.g. the shadow run it follows) */
