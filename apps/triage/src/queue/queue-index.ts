@@ -189,7 +189,8 @@ const countKeys = (row: QueueRow): string[] => {
 interface Lane {
   /** Sorted by arrival (receivedAtMs, then reportId). */
   rows: QueueRow[];
-  counts: Map<string, number>;
+  /** The rows of each filter value (`status:QUEUED`, `district:TEBET`, `flagged`, …): its count is the size. */
+  members: Map<string, Set<QueueRow>>;
   /** Rows with TriageOverdue recorded: the only overdue ones past the lane's time cut. */
   marked: Set<QueueRow>;
 }
@@ -210,8 +211,9 @@ function arrivedBy(rows: QueueRow[], ms: number): number {
  * The open cases, in process, ordered by priority and then by waiting time. Listing 100,000 cases
  * with filters must answer in milliseconds, and the embedded database scans on anything but `_id`,
  * so the order is kept here: one lane per priority, each sorted by arrival, of flat rows, with
- * counts per lane and filter value. A list with no filter or one filter field takes its total from
- * the counts and reads only the rows of its page; more fields scan the rows' plain values. Within a
+ * the rows of each filter value per lane. A list with no filter or one filter field takes its total
+ * from their counts and reads only the rows of its page; more fields check only the rows of their
+ * most selective value (a full scan of plain values when none names a value). Within a
  * lane the due time grows with arrival, so the overdue cases are a prefix (plus those marked
  * overdue before a reclassification moved their target), found by binary search.
  *
@@ -222,7 +224,7 @@ function arrivedBy(rows: QueueRow[], ms: number): number {
  */
 export class QueueIndex {
   private readonly entries = new Map<string, IndexedCase>();
-  private readonly lanes = Object.fromEntries(PRIORITIES.map((p) => [p, { rows: [], counts: new Map(), marked: new Set() } as Lane])) as Record<Priority, Lane>;
+  private readonly lanes = Object.fromEntries(PRIORITIES.map((p) => [p, { rows: [], members: new Map(), marked: new Set() } as Lane])) as Record<Priority, Lane>;
   private readonly lastActed = new Map<string, number>();
   /** Claims held per operator: they count as active whatever the time of their last act. */
   private readonly claims = new Map<string, number>();
@@ -289,7 +291,11 @@ export class QueueIndex {
     // Usually the end: arrivals come in order. A case that moved lanes goes back by binary search.
     const at = rows.length === 0 || compareQueueRows(rows[rows.length - 1], row) < 0 ? rows.length : this.position(rows, row);
     rows.splice(at, 0, row);
-    for (const key of countKeys(row)) lane.counts.set(key, (lane.counts.get(key) ?? 0) + 1);
+    for (const key of countKeys(row)) {
+      const members = lane.members.get(key);
+      if (members) members.add(row);
+      else lane.members.set(key, new Set([row]));
+    }
     if (row.markedOverdue) lane.marked.add(row);
     if (row.claim) this.claims.set(row.claim.operatorId, (this.claims.get(row.claim.operatorId) ?? 0) + 1);
   }
@@ -302,9 +308,9 @@ export class QueueIndex {
     if (at === rows.length) return;
     rows.splice(at, 1);
     for (const key of countKeys(row)) {
-      const n = lane.counts.get(key)! - 1;
-      if (n === 0) lane.counts.delete(key);
-      else lane.counts.set(key, n);
+      const members = lane.members.get(key)!;
+      members.delete(row);
+      if (members.size === 0) lane.members.delete(key);
     }
     lane.marked.delete(row);
     if (row.claim) {
@@ -341,32 +347,35 @@ export class QueueIndex {
     return n;
   }
 
-  /** How many rows of a lane match, from the counts, when the filter names at most one field; else undefined. */
-  private countIn(priority: Priority, filter: QueueFilter, nowMs: number, targets: PriorityTargets): number | undefined {
+  /**
+   * How many rows of a lane match: from the counts when the filter names at most one field, else by
+   * checking only the rows of its most selective named value; undefined when only a scan can tell.
+   */
+  private countIn(priority: Priority, filter: QueueFilter, matches: (row: QueueRow) => boolean, nowMs: number, targets: PriorityTargets): number | undefined {
     const lane = this.lanes[priority];
-    const fields: [string, readonly string[]][] = [];
-    if (filter.status) fields.push(['status', filter.status]);
-    if (filter.category) fields.push(['category', filter.category]);
-    if (filter.district) fields.push(['district', filter.district]);
-    if (filter.channel) fields.push(['channel', filter.channel]);
-    if (filter.claimedBy !== undefined) fields.push(['claimedBy', [filter.claimedBy]]);
-    const others = (filter.flagged === undefined ? 0 : 1) + (filter.overdue === undefined ? 0 : 1);
-    if (fields.length + others > 1) return undefined;
-    if (fields.length === 1) {
-      const [field, values] = fields[0];
-      let n = 0;
-      for (const value of new Set(values)) n += lane.counts.get(`${field}:${value}`) ?? 0;
-      return n;
-    }
-    if (filter.flagged !== undefined) {
-      const flagged = lane.counts.get('flagged') ?? 0;
-      return filter.flagged ? flagged : lane.rows.length - flagged;
-    }
-    if (filter.overdue !== undefined) {
+    const size = (key: string) => lane.members.get(key)?.size ?? 0;
+    const fields: string[][] = [];
+    if (filter.status) fields.push([...new Set(filter.status)].map((v) => `status:${v}`));
+    if (filter.category) fields.push([...new Set(filter.category)].map((v) => `category:${v}`));
+    if (filter.district) fields.push([...new Set(filter.district)].map((v) => `district:${v}`));
+    if (filter.channel) fields.push([...new Set(filter.channel)].map((v) => `channel:${v}`));
+    if (filter.claimedBy !== undefined) fields.push([`claimedBy:${filter.claimedBy}`]);
+    const named = fields.length + (filter.flagged === undefined ? 0 : 1) + (filter.overdue === undefined ? 0 : 1);
+    if (named === 0) return lane.rows.length;
+    if (named === 1) {
+      if (fields.length === 1) return fields[0].reduce((n, key) => n + size(key), 0);
+      if (filter.flagged !== undefined) return filter.flagged ? size('flagged') : lane.rows.length - size('flagged');
       const overdue = this.overdueIn(priority, nowMs, targets);
       return filter.overdue ? overdue : lane.rows.length - overdue;
     }
-    return lane.rows.length;
+    if (filter.flagged === true) fields.push(['flagged']);
+    if (fields.length === 0) return undefined;
+    // Rows have one value per field, so a field's values are disjoint: walk the smallest field's rows.
+    const sizeOf = (keys: string[]) => keys.reduce((n, key) => n + size(key), 0);
+    const smallest = fields.reduce((a, b) => (sizeOf(b) < sizeOf(a) ? b : a));
+    let n = 0;
+    for (const key of smallest) for (const row of lane.members.get(key) ?? []) if (matches(row)) n++;
+    return n;
   }
 
   /** Most urgent first, then longest waiting. */
@@ -380,7 +389,7 @@ export class QueueIndex {
     for (const priority of PRIORITIES) {
       if (filter.priority && !filter.priority.includes(priority)) continue;
       const { rows } = this.lanes[priority];
-      const counted = this.countIn(priority, rest, nowMs, targets);
+      const counted = this.countIn(priority, rest, matches, nowMs, targets);
       const wanted = items.length < limit;
       if (unfiltered) {
         // The page is a slice of the lane.
@@ -419,7 +428,7 @@ export class QueueIndex {
     for (const priority of PRIORITIES) {
       const lane = this.lanes[priority];
       depthByPriority[priority] = lane.rows.length;
-      for (const status of Object.keys(byStatus) as (keyof typeof byStatus)[]) byStatus[status] += lane.counts.get(`status:${status}`) ?? 0;
+      for (const status of Object.keys(byStatus) as (keyof typeof byStatus)[]) byStatus[status] += lane.members.get(`status:${status}`)?.size ?? 0;
       overdue += this.overdueIn(priority, nowMs, targets);
       // The lane's longest waiting case not being worked on: claimed cases are few, so this stops early.
       const waiting = lane.rows.find((row) => row.status !== 'IN_TRIAGE');
