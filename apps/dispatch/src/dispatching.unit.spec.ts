@@ -1,4 +1,13 @@
-import { ConcurrencyConflict, DEFAULT_PRIORITY_TARGETS, IllegalState, incidentIdFor, Jurisdiction, NotFound, ValidationFailed } from '@callcenter/contracts';
+import {
+  ConcurrencyConflict,
+  DEFAULT_PRIORITY_TARGETS,
+  parsePriorityTargets,
+  IllegalState,
+  incidentIdFor,
+  Jurisdiction,
+  NotFound,
+  ValidationFailed,
+} from '@callcenter/contracts';
 import { IncidentOpened, SYSTEM_ACTOR } from '@callcenter/events';
 import { AuthenticatedUser } from '@callcenter/platform';
 import { InMemoryEventStore } from '@callcenter/testing';
@@ -54,7 +63,7 @@ function setUp(rules: Partial<DispatchRules> = {}) {
   } as unknown as DispatchBoardService;
   const positions = { record: async () => true } as unknown as UnitPositions;
   const allRules = {
-    targets: DEFAULT_PRIORITY_TARGETS,
+    targets: parsePriorityTargets(DEFAULT_PRIORITY_TARGETS),
     jurisdiction: JURISDICTION,
     speedsKmh: { ...DEFAULT_SPEEDS_KMH },
     acknowledgeSeconds: 120,

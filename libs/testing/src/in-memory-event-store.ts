@@ -59,6 +59,11 @@ export class InMemoryEventStore implements EventStore {
     return { state: events.reduce(fold.evolve, fold.initialState()), version, commitsRead: 0 };
   }
 
+  /** The ids of the streams stored, in the order they were started. */
+  streamIds(): string[] {
+    return [...this.streams.keys()];
+  }
+
   /** The types of a stream's events, in order: what a test usually asserts. */
   typesOf(streamId: string): string[] {
     return (this.streams.get(streamId) ?? []).map((e) => e.type);

@@ -5,7 +5,7 @@ import {
   EventEnvelope,
   handleCommand,
   identityViewStreamId,
-  MongoEventStore,
+  EventStore,
   PersonalDataVault,
   ReporterIdentityViewed,
   SYSTEM_ACTOR,
@@ -90,7 +90,7 @@ export function timelineData(event: EventEnvelope): Record<string, unknown> {
 @Injectable()
 export class TriageCases {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: MongoEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly queue: TriageQueue,
     private readonly callers: CallersStore,
     private readonly rules: TriageRules,
