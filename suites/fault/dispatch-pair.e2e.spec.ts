@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { dispatchEvents, EventEnvelope, EventRegistry, MongoEventStore, toKafkaMessage, TOPICS, UnitCommitted } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { consumerGroupCaughtUp, eventually, holdsFor, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 
 /**
  * Two dispatch instances on one database and topic. Each sees the other's commands only through
@@ -172,8 +172,8 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
     const committedAt = new Date().toISOString();
     await store.append(callSign, version, [UnitCommitted({ unitId: callSign, incidentId, reportId: randomUUID(), committedAt })], { actor: 'dsp-andi', correlationId: uniqueName('corr'), now: new Date() });
     const released = await eventually(() => streamEvents(callSign), (events) => events.some((e) => e.type === 'UnitReleased'), (GRACE_SECONDS + 25) * 1000);
-    await sleep(2_000);
-    const releases = (await streamEvents(callSign)).filter((e) => e.type === 'UnitReleased');
+    // Both instances' sweepers run: in two more seconds neither releases the unit a second time.
+    const releases = await holdsFor(async () => (await streamEvents(callSign)).filter((e) => e.type === 'UnitReleased'), (r) => r.length === 1, 2_000, 300);
     expect(releases).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ reason: 'ORPHANED', incidentId }) })]);
     expect(Date.parse(released.find((e) => e.type === 'UnitReleased')!.recordedAt) - Date.parse(committedAt)).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000);
     expect((await viaB.post(`/api/v1/incidents/${incidentId}/assign`, { unitId: callSign })).status).toBe(200);

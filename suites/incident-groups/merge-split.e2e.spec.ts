@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
 import {
   consumerGroupCaughtUp,
+  ConditionFailed,
   eventually,
   grpcCall,
   intakeClient,
@@ -56,11 +57,11 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     await mongo?.close();
   });
 
-  /** `eventually`, failing the test (with what it last saw) when the read model never gets there. */
+  /** `eventually`, its failure (with what it last saw) saying which read model never got there. */
   async function settled<T>(what: string, check: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const value = await eventually(check, ok, timeoutMs);
-    if (!ok(value)) throw new Error(`${what} never came; last seen: ${JSON.stringify(value).slice(0, 1500)}`);
-    return value;
+    return eventually(check, ok, timeoutMs).catch((e: ConditionFailed<T>) => {
+      throw new Error(`${what} never came; last seen: ${JSON.stringify(e.last).slice(0, 1500)}`);
+    });
   }
   /** What the reporter sees (intake's GetReportStatus, as the portal and apps ask), once it settles on `state`. */
   const statusOf = (reportId: string, state: string) =>
