@@ -10,7 +10,7 @@ import {
 } from '@callcenter/contracts';
 import { IncidentOpened, SYSTEM_ACTOR } from '@callcenter/events';
 import { AuthenticatedUser } from '@callcenter/platform';
-import { InMemoryEventStore } from '@callcenter/testing';
+import { InMemoryEventStore, rejectionOf } from '@callcenter/testing';
 import { DispatchBoard } from './board/dispatch-board';
 import { DispatchBoardService } from './board/dispatch-board.service';
 import { DispatchRules } from './dispatch.rules';
@@ -82,22 +82,14 @@ async function withIncidentAndUnits(rules: Partial<DispatchRules> = {}) {
   return world;
 }
 
-const rejection = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-
 describe('Dispatching: units', () => {
   it('registers a unit, and refuses it twice (409) or in an unknown district (400 naming the field)', async () => {
     const { store, dispatching } = setUp();
     const unit = await dispatching.registerUnit(UNIT, DETAILS, true, meta);
     expect(unit).toMatchObject({ unitId: UNIT, status: 'AVAILABLE' });
     expect(store.typesOf(UNIT)).toEqual(['UnitRegistered']);
-    expect(await rejection(dispatching.registerUnit(UNIT, DETAILS, true, meta))).toMatchObject({ rule: 'UNIT_ALREADY_REGISTERED' });
-    const bad = await rejection(dispatching.registerUnit('PATROL-X', { ...DETAILS, homeDistrict: 'ATLANTIS' }, true, meta));
+    expect(await rejectionOf(dispatching.registerUnit(UNIT, DETAILS, true, meta))).toMatchObject({ rule: 'UNIT_ALREADY_REGISTERED' });
+    const bad = await rejectionOf(dispatching.registerUnit('PATROL-X', { ...DETAILS, homeDistrict: 'ATLANTIS' }, true, meta));
     expect(bad).toBeInstanceOf(ValidationFailed);
     expect(JSON.stringify(bad)).toContain('homeDistrict');
   });
@@ -106,17 +98,17 @@ describe('Dispatching: units', () => {
     const { dispatching } = setUp();
     await dispatching.registerUnit(UNIT, DETAILS, true, meta);
     expect(await dispatching.updateUnit(UNIT, { capabilities: ['K9'] }, false, meta)).toMatchObject({ status: 'OFF_DUTY', details: { capabilities: ['K9'] } });
-    expect(await rejection(dispatching.updateUnit('PATROL-NONE', {}, true, meta))).toBeInstanceOf(NotFound);
+    expect(await rejectionOf(dispatching.updateUnit('PATROL-NONE', {}, true, meta))).toBeInstanceOf(NotFound);
   });
 
   it("lets a unit report only its own status; a dispatcher reports any unit's", async () => {
     const { dispatching } = setUp();
     await dispatching.registerUnit(UNIT, DETAILS, true, meta);
     const other: AuthenticatedUser = { id: `unit:${OTHER_UNIT}`, roles: ['unit'] } as AuthenticatedUser;
-    expect(await rejection(dispatching.reportUnitStatus(UNIT, other, { status: 'OFF_DUTY' }, meta))).toMatchObject({ rule: 'NOT_YOUR_UNIT' });
+    expect(await rejectionOf(dispatching.reportUnitStatus(UNIT, other, { status: 'OFF_DUTY' }, meta))).toMatchObject({ rule: 'NOT_YOUR_UNIT' });
     const dispatcher = { id: 'dsp-andi', roles: ['dispatcher'] } as AuthenticatedUser;
     expect(await dispatching.reportUnitStatus(UNIT, dispatcher, { status: 'OFF_DUTY' }, meta)).toMatchObject({ status: 'OFF_DUTY' });
-    expect(await rejection(dispatching.reportUnitStatus('PATROL-NONE', dispatcher, { status: 'OFF_DUTY' }, meta))).toBeInstanceOf(NotFound);
+    expect(await rejectionOf(dispatching.reportUnitStatus('PATROL-NONE', dispatcher, { status: 'OFF_DUTY' }, meta))).toBeInstanceOf(NotFound);
   });
 });
 
@@ -151,23 +143,23 @@ describe('Dispatching: incidents', () => {
 
   it('answers an unknown incident or unit with 404, touching nothing', async () => {
     const { store, dispatching } = await withIncidentAndUnits();
-    expect(await rejection(dispatching.assign(incidentIdFor('no-such-report'), UNIT, andi, meta))).toBeInstanceOf(NotFound);
-    expect(await rejection(dispatching.assign(INCIDENT_ID, 'PATROL-NONE', andi, meta))).toBeInstanceOf(NotFound);
+    expect(await rejectionOf(dispatching.assign(incidentIdFor('no-such-report'), UNIT, andi, meta))).toBeInstanceOf(NotFound);
+    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, 'PATROL-NONE', andi, meta))).toBeInstanceOf(NotFound);
     expect(store.typesOf(UNIT)).toEqual(['UnitRegistered']);
     for (const command of [
       () => dispatching.acknowledge(incidentIdFor('no-such-report'), unitActor(UNIT), meta),
       () => dispatching.resolve(incidentIdFor('no-such-report'), andi, 'FALSE_ALARM', 'none', meta),
       () => dispatching.close(incidentIdFor('no-such-report'), andi, meta),
     ]) {
-      expect(await rejection(command())).toBeInstanceOf(NotFound);
+      expect(await rejectionOf(command())).toBeInstanceOf(NotFound);
     }
   });
 
   it('refuses an illegal assignment (409 naming the rule) before the unit is committed', async () => {
     const { store, dispatching } = await withIncidentAndUnits();
     await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    expect(await rejection(dispatching.assign(INCIDENT_ID, OTHER_UNIT, andi, meta))).toMatchObject({ rule: 'INCIDENT_ALREADY_ASSIGNED' });
-    expect(await rejection(dispatching.assign(INCIDENT_ID, OTHER_UNIT, unitActor(OTHER_UNIT), meta))).toBeInstanceOf(IllegalState);
+    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, OTHER_UNIT, andi, meta))).toMatchObject({ rule: 'INCIDENT_ALREADY_ASSIGNED' });
+    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, OTHER_UNIT, unitActor(OTHER_UNIT), meta))).toBeInstanceOf(IllegalState);
     expect(store.typesOf(OTHER_UNIT)).toEqual(['UnitRegistered']);
   });
 
@@ -188,7 +180,7 @@ describe('Dispatching: incidents', () => {
         );
       };
     };
-    expect(await rejection(dispatching.assign(INCIDENT_ID, UNIT, andi, meta))).toBeInstanceOf(ConcurrencyConflict);
+    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, UNIT, andi, meta))).toBeInstanceOf(ConcurrencyConflict);
     expect(store.typesOf(UNIT)).toEqual(['UnitRegistered', 'UnitCommitted', 'UnitReleased']);
     expect((await dispatching.unitState(UNIT)).status).toBe('AVAILABLE');
   });
@@ -204,7 +196,7 @@ describe('Dispatching: incidents', () => {
   it('follows the assigned unit from acknowledgement to resolution, then closes', async () => {
     const { store, dispatching } = await withIncidentAndUnits();
     await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    expect(await rejection(dispatching.acknowledge(INCIDENT_ID, unitActor(OTHER_UNIT), meta))).toBeInstanceOf(IllegalState);
+    expect(await rejectionOf(dispatching.acknowledge(INCIDENT_ID, unitActor(OTHER_UNIT), meta))).toBeInstanceOf(IllegalState);
     await dispatching.acknowledge(INCIDENT_ID, unitActor(UNIT), meta);
     await dispatching.enRoute(INCIDENT_ID, unitActor(UNIT), meta);
     expect((await dispatching.unitState(UNIT)).status).toBe('EN_ROUTE');
@@ -213,7 +205,7 @@ describe('Dispatching: incidents', () => {
     expect(await dispatching.resolve(INCIDENT_ID, unitActor(UNIT), 'HANDLED_ON_SCENE', 'motor found', meta)).toMatchObject({ status: 'RESOLVED' });
     expect(store.typesOf(UNIT).at(-1)).toBe('UnitReleased');
     expect(await dispatching.close(INCIDENT_ID, andi, meta)).toMatchObject({ status: 'CLOSED' });
-    expect(await rejection(dispatching.close(INCIDENT_ID, andi, meta))).toMatchObject({ rule: 'INCIDENT_CLOSED' });
+    expect(await rejectionOf(dispatching.close(INCIDENT_ID, andi, meta))).toMatchObject({ rule: 'INCIDENT_CLOSED' });
   });
 
   it('after a decline the unit is released and the incident awaits a unit again', async () => {

@@ -251,6 +251,7 @@ export * from './oidc';
 export * from './prometheus';
 export * from './decider-spec';
 export * from './in-memory-event-store';
+export * from './rejection';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test

@@ -10,7 +10,7 @@ import {
 } from '@callcenter/contracts';
 import { PersonalDataVault, SYSTEM_ACTOR, TriageCaseOpened, TriageCaseOpenedV1 } from '@callcenter/events';
 import { AuthenticatedUser } from '@callcenter/platform';
-import { InMemoryEventStore } from '@callcenter/testing';
+import { InMemoryEventStore, rejectionOf } from '@callcenter/testing';
 import { CallersStore } from '../callers/callers.store';
 import { IncidentGroups } from '../incident-groups/incident-groups';
 import { QueueIndex } from '../queue/queue-index';
@@ -73,14 +73,6 @@ async function setUp() {
   return { store, triage: new TriageCases(store, queue, callers, rules, personalData, groups) };
 }
 
-const rejection = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-
 describe('TriageCases', () => {
   it('claims, classifies and forwards a case, answering with the case as it now is', async () => {
     const { store, triage } = await setUp();
@@ -94,33 +86,33 @@ describe('TriageCases', () => {
 
   it('answers an unknown report with 404, for commands, timers and reads', async () => {
     const { triage } = await setUp();
-    expect(await rejection(triage.execute(UNKNOWN_REPORT_ID, { type: 'Claim' }, budi, 'c'))).toBeInstanceOf(NotFound);
-    expect(await rejection(triage.detail(UNKNOWN_REPORT_ID, budi))).toBeInstanceOf(NotFound);
-    expect(await rejection(triage.revealReporter(UNKNOWN_REPORT_ID, budi, 'c'))).toBeInstanceOf(NotFound);
+    expect(await rejectionOf(triage.execute(UNKNOWN_REPORT_ID, { type: 'Claim' }, budi, 'c'))).toBeInstanceOf(NotFound);
+    expect(await rejectionOf(triage.detail(UNKNOWN_REPORT_ID, budi))).toBeInstanceOf(NotFound);
+    expect(await rejectionOf(triage.revealReporter(UNKNOWN_REPORT_ID, budi, 'c'))).toBeInstanceOf(NotFound);
     expect(await triage.runAsSystem(UNKNOWN_REPORT_ID, { type: 'ExpireLease', now: new Date() })).toBe(0);
   });
 
   it('refuses a rule with 409 naming it and the version it was judged against, appending nothing', async () => {
     const { store, triage } = await setUp();
     await triage.execute(REPORT_ID, { type: 'Claim' }, budi, 'c');
-    const refused = await rejection(triage.execute(REPORT_ID, { type: 'Claim' }, sari, 'c'));
+    const refused = await rejectionOf(triage.execute(REPORT_ID, { type: 'Claim' }, sari, 'c'));
     expect(refused).toBeInstanceOf(IllegalState);
     expect(refused).toMatchObject({ rule: 'CASE_ALREADY_CLAIMED', state: { version: 2 } });
-    expect(await rejection(triage.execute(REPORT_ID, { type: 'Reassign', toOperatorId: sari.id }, budi, 'c'))).toMatchObject({ rule: 'SUPERVISOR_REQUIRED' });
-    expect(await rejection(triage.execute(REPORT_ID, { type: 'Forward' }, budi, 'c'))).toMatchObject({ rule: 'CLASSIFICATION_REQUIRED' });
+    expect(await rejectionOf(triage.execute(REPORT_ID, { type: 'Reassign', toOperatorId: sari.id }, budi, 'c'))).toMatchObject({ rule: 'SUPERVISOR_REQUIRED' });
+    expect(await rejectionOf(triage.execute(REPORT_ID, { type: 'Forward' }, budi, 'c'))).toMatchObject({ rule: 'CLASSIFICATION_REQUIRED' });
     expect(store.typesOf(REPORT_ID)).toEqual(['TriageCaseOpened', 'ReportClaimed']);
   });
 
   it('answers a stale If-Match version with 409 (ConcurrencyConflict)', async () => {
     const { triage } = await setUp();
     await triage.execute(REPORT_ID, { type: 'Claim' }, budi, 'c', 1);
-    expect(await rejection(triage.execute(REPORT_ID, { type: 'AddNote', text: 'called back' }, budi, 'c', 1))).toBeInstanceOf(ConcurrencyConflict);
+    expect(await rejectionOf(triage.execute(REPORT_ID, { type: 'AddNote', text: 'called back' }, budi, 'c', 1))).toBeInstanceOf(ConcurrencyConflict);
   });
 
   it('answers an unknown district with 400 naming the field', async () => {
     const { triage } = await setUp();
     await triage.execute(REPORT_ID, { type: 'Claim' }, budi, 'c');
-    const bad = await rejection(triage.execute(REPORT_ID, { type: 'Classify', category: 'KEJAHATAN', priority: 'P2', district: 'ATLANTIS' }, budi, 'c'));
+    const bad = await rejectionOf(triage.execute(REPORT_ID, { type: 'Classify', category: 'KEJAHATAN', priority: 'P2', district: 'ATLANTIS' }, budi, 'c'));
     expect(bad).toBeInstanceOf(ValidationFailed);
     expect(JSON.stringify(bad)).toContain('district');
   });
@@ -128,7 +120,7 @@ describe('TriageCases', () => {
   it('marks a duplicate of a known report, judged on that report as its stream tells it', async () => {
     const { triage } = await setUp();
     await triage.execute(REPORT_ID, { type: 'Claim' }, budi, 'c');
-    expect(await rejection(triage.execute(REPORT_ID, { type: 'MarkDuplicate', duplicateOf: REPORT_ID }, budi, 'c'))).toMatchObject({
+    expect(await rejectionOf(triage.execute(REPORT_ID, { type: 'MarkDuplicate', duplicateOf: REPORT_ID }, budi, 'c'))).toMatchObject({
       rule: 'DUPLICATE_OF_ITSELF',
     });
     expect((await triage.execute(REPORT_ID, { type: 'MarkDuplicate', duplicateOf: OTHER_REPORT_ID }, budi, 'c')).status).toBe('DUPLICATE');
@@ -155,13 +147,13 @@ describe('TriageCases', () => {
   it('refuses to split a report that is not merged into a group', async () => {
     const { triage } = await setUp();
     await triage.execute(REPORT_ID, { type: 'Claim' }, rina, 'c');
-    expect(await rejection(triage.execute(REPORT_ID, { type: 'SplitFromGroup', reason: 'another place' }, rina, 'c'))).toMatchObject({ rule: 'NOT_MERGED' });
+    expect(await rejectionOf(triage.execute(REPORT_ID, { type: 'SplitFromGroup', reason: 'another place' }, rina, 'c'))).toMatchObject({ rule: 'NOT_MERGED' });
   });
 
   it('shows the reporter only to the claim holder and supervisors, recording each view first', async () => {
     const { store, triage } = await setUp();
     await triage.execute(REPORT_ID, { type: 'Claim' }, budi, 'c');
-    expect(await rejection(triage.revealReporter(REPORT_ID, sari, 'c'))).toBeInstanceOf(ForbiddenException);
+    expect(await rejectionOf(triage.revealReporter(REPORT_ID, sari, 'c'))).toBeInstanceOf(ForbiddenException);
     expect(await triage.revealReporter(REPORT_ID, budi, 'c')).toEqual({ reportId: REPORT_ID, name: 'Ani', phone: '0812' });
     expect(await triage.revealReporter(REPORT_ID, rina, 'c')).toMatchObject({ name: 'Ani' });
     expect((await triage.detail(REPORT_ID, sari)).reporterVisible).toBe(false);
