@@ -8,6 +8,7 @@ import { consumerMetrics } from './metrics';
 import { assertTopicOwner, ForeignProducer } from './ownership';
 import { deadLetterTopic, TOPIC_OWNERS } from './topics';
 import { ensureTopics, KafkaLogger } from './kafka';
+import { backoffDelay } from './retry';
 
 export interface MessageContext {
   topic: string;
@@ -343,7 +344,8 @@ export class EventConsumer {
 
   private async handleEvent({ event, context, message }: Delivery): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
-    let backoff = this.options.initialBackoffMs ?? 100;
+    // Failures in a row, for the back-off: `attempt` stops counting while the failure is transient.
+    let failures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.options.handle(event, context);
@@ -363,8 +365,7 @@ export class EventConsumer {
           attempt,
           error: String(e),
         });
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5_000);
+        await new Promise((r) => setTimeout(r, backoffDelay(++failures, { initialMs: this.options.initialBackoffMs ?? 100, maxMs: this.options.maxBackoffMs ?? 5_000 })));
       }
     }
   }

@@ -21,3 +21,4 @@ export * from './ownership';
 export * from './metrics';
 export * from './personal-data';
 export * from './audit';
+export * from './retry';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Admin, ISocketFactory, Kafka, KafkaConfig, LogEntry, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
+import { retryWithBackoff } from './retry';
 
 export interface KafkaLogger {
   debug?(message: string, context?: unknown): void;
@@ -108,14 +109,7 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[], defaultPar
  * "coordinator is loading").
  */
 export async function whileBrokerSettles<T>(request: () => Promise<T>, attempts = 15): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (e) {
-      if (attempt >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
-    }
-  }
+  return retryWithBackoff(request, { attempts, initialMs: 200, maxMs: 2_000 });
 }
 
 async function createMissingTopics(admin: Admin, topics: TopicSpec[], defaultPartitions: number): Promise<void> {

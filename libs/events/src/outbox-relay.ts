@@ -3,6 +3,7 @@ import { Collection } from 'mongodb';
 import type { Producer, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './codec';
 import { CommitDocument, isDuplicateKey, MongoEventStore } from './event-store';
+import { backoffDelay } from './retry';
 
 export interface RelayLogger {
   log(message: string, context?: unknown): void;
@@ -217,7 +218,7 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (this.queue.length > 0 && failures === 0 && published > 0) continue;
-      const delay = failures > 0 ? Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) : this.recoveryIntervalMs;
+      const delay = failures > 0 ? backoffDelay(failures, { initialMs: 200, maxMs: 5_000 }) : this.recoveryIntervalMs;
       // While Kafka is failing, new appends must not turn the back-off into a busy loop.
       await this.sleep(delay, failures === 0);
     }

@@ -24,6 +24,7 @@ import {
   MongoKeyStore,
   OutboxRelay,
   PersonalDataVault,
+  retryWithBackoff,
   ServiceName,
 } from '@callcenter/events';
 import { AuthModule, oidcAudience } from './auth';
@@ -65,14 +66,9 @@ export interface PlatformOptions {
 }
 
 async function retry<T>(what: string, attempts: number, fn: () => Promise<T>): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (i >= attempts) throw new Error(`${what} unreachable after ${attempts} attempts: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * i)));
-    }
-  }
+  return retryWithBackoff(fn, { attempts, initialMs: 200, maxMs: 2_000 }).catch((e: Error) => {
+    throw new Error(`${what} unreachable after ${attempts} attempts: ${e.message}`, { cause: e });
+  });
 }
 
 /** Provisions topics at start and runs the outbox relay for as long as the service runs. */
@@ -108,20 +104,24 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   /** Until it succeeds or the service stops: topics, then the producer, then the relay. */
   private async connectKafkaInBackground() {
     const logger = kafkaLogger('Backbone');
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
+    await retryWithBackoff(
+      async (attempt) => {
         await this.admin.connect();
         await ensureTopics(this.admin, this.topics.map((topic) => ({ topic })), this.config.TOPIC_PARTITIONS);
         if (this.store) await this.producer.connect();
         if (this.stopping) return;
         this.startRelay();
         if (attempt > 1) logger.log(`Kafka reached after ${attempt} attempts; publishing what was stored meanwhile`);
-        return;
-      } catch (e) {
-        if (attempt === 1 || attempt % 10 === 0) logger.warn(`Kafka not reachable yet (attempt ${attempt}); reports are stored and published once it is: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
-      }
-    }
+      },
+      {
+        initialMs: 250,
+        maxMs: 5_000,
+        stopped: () => this.stopping,
+        onRetry: (e, attempt) => {
+          if (attempt === 1 || attempt % 10 === 0) logger.warn(`Kafka not reachable yet (attempt ${attempt}); reports are stored and published once it is: ${(e as Error).message}`);
+        },
+      },
+    ).catch(() => undefined); // only when stopping
   }
 
   private startRelay() {

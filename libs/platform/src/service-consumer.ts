@@ -1,6 +1,6 @@
 import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { EventConsumer, EventEnvelope, EventRegistry } from '@callcenter/events';
+import { EventConsumer, EventEnvelope, EventRegistry, retryWithBackoff } from '@callcenter/events';
 import { kafkaLogger } from './logging';
 import { backboneMetrics } from './metrics';
 
@@ -39,18 +39,26 @@ export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModul
   }
 
   private async startUntilConnected() {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      try {
-        await this.startConsumer();
-        return;
-      } catch (e) {
-        const failed = this.consumer;
-        this.consumer = undefined;
-        await failed?.stop().catch(() => undefined);
-        if (attempt === 1 || attempt % 10 === 0) kafkaLogger(this.constructor.name).warn(`cannot start yet (attempt ${attempt}): ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
-      }
-    }
+    await retryWithBackoff(
+      async () => {
+        try {
+          await this.startConsumer();
+        } catch (e) {
+          const failed = this.consumer;
+          this.consumer = undefined;
+          await failed?.stop().catch(() => undefined);
+          throw e;
+        }
+      },
+      {
+        initialMs: 250,
+        maxMs: 5_000,
+        stopped: () => this.stopped,
+        onRetry: (e, attempt) => {
+          if (attempt === 1 || attempt % 10 === 0) kafkaLogger(this.constructor.name).warn(`cannot start yet (attempt ${attempt}): ${(e as Error).message}`);
+        },
+      },
+    ).catch(() => undefined); // only when stopped
   }
 
   private async startConsumer() {

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { INTAKE_PROTO_PATH } from '@callcenter/contracts';
+import { retryWithBackoff } from '@callcenter/events';
 import type { Ledger, LedgerEntry } from '../ledger';
 import type { GeneratedReport } from '../traffic/generate';
 
@@ -49,28 +50,31 @@ export class Submitter {
       ...(report.occurredSecondsBefore !== null ? { occurred_at: { seconds: String(Math.floor(now / 1000) - report.occurredSecondsBefore), nanos: 0 } } : {}),
     };
     entry.submission.sentAt = new Date(now).toISOString();
-    for (let attempt = 1; ; attempt++) {
-      entry.submission.attempts = attempt;
-      try {
-        const res = await this.call(request, report.apiKey);
-        ledger.acknowledged(entry, {
-          reportId: res.report_id,
-          trackingCode: res.tracking_code,
-          receivedAt: res.received_at ? new Date(Number(res.received_at.seconds) * 1000 + Math.floor((res.received_at.nanos ?? 0) / 1e6)).toISOString() : null,
-          duplicate: !!res.duplicate,
-        });
-        return;
-      } catch (e) {
-        const err = e as grpc.ServiceError;
-        const code = grpc.status[err.code] ?? String(err.code);
-        if (RETRYABLE.has(err.code) && attempt < this.maxAttempts) {
-          entry.submission.retries.push({ code, message: err.details ?? err.message });
-          await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** (attempt - 1)) * (0.5 + Math.random())));
-          continue;
-        }
-        ledger.refused(entry, code, err.details ?? err.message);
-        return;
-      }
+    const codeOf = (err: grpc.ServiceError) => grpc.status[err.code] ?? String(err.code);
+    try {
+      const res = await retryWithBackoff(
+        (attempt) => {
+          entry.submission.attempts = attempt;
+          return this.call(request, report.apiKey);
+        },
+        {
+          attempts: this.maxAttempts,
+          initialMs: 200,
+          maxMs: 5_000,
+          jitter: true,
+          retryIf: (e) => RETRYABLE.has((e as grpc.ServiceError).code),
+          onRetry: (e) => entry.submission.retries.push({ code: codeOf(e as grpc.ServiceError), message: (e as grpc.ServiceError).details ?? (e as Error).message }),
+        },
+      );
+      ledger.acknowledged(entry, {
+        reportId: res.report_id,
+        trackingCode: res.tracking_code,
+        receivedAt: res.received_at ? new Date(Number(res.received_at.seconds) * 1000 + Math.floor((res.received_at.nanos ?? 0) / 1e6)).toISOString() : null,
+        duplicate: !!res.duplicate,
+      });
+    } catch (e) {
+      const err = e as grpc.ServiceError;
+      ledger.refused(entry, codeOf(err), err.details ?? err.message);
     }
   }
 
