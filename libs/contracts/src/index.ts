@@ -14,3 +14,4 @@ export * from './text';
 export * from './incident-time';
 export * from './audit/audit.dto';
 export * from './dispatch/incident-id';
+export * from './intake/reporter-messages';

@@ -1,4 +1,4 @@
-import { RejectionReason } from '@callcenter/contracts';
+import { REPORTER_REJECTION_MESSAGES, REPORTER_SPLIT_MESSAGE, REPORTER_STATE_MESSAGES, RejectionReason, reporterAdviceMessage } from '@callcenter/contracts';
 import { EventEnvelope, IntakeEnvelope, ReportAdviceGivenV1, ReportRejectedV1 } from '@callcenter/events';
 
 /** The states a reporter sees (the proto's ReportState). */
@@ -30,58 +30,37 @@ export interface ReportStatusView {
   final: boolean;
 }
 
-const MESSAGES: Record<ReporterState, string> = {
-  RECEIVED: 'Laporan Anda telah diterima dan menunggu petugas.',
-  IN_TRIAGE: 'Laporan Anda sedang diperiksa petugas.',
-  REJECTED: 'Laporan Anda tidak dapat ditindaklanjuti.',
-  DUPLICATE: 'Kejadian ini sudah dilaporkan dan sedang ditangani. Laporan Anda digabungkan ke kejadian tersebut dan tetap tercatat.',
-  ADVICE_GIVEN: 'Petugas telah memberikan saran; tidak perlu pengiriman unit.',
-  FORWARDED: 'Laporan Anda diteruskan ke bagian pengiriman unit.',
-  DISPATCHED: 'Unit petugas sedang menuju lokasi.',
-  ON_SCENE: 'Unit petugas telah tiba di lokasi.',
-  RESOLVED: 'Kejadian telah ditangani.',
-  CLOSED: 'Laporan ditutup.',
-};
-
-/** A report split out of an incident group is its own report again, waiting for an officer. */
-const SPLIT_MESSAGE = 'Laporan Anda ternyata tentang kejadian lain: dipisahkan dari kejadian yang digabungkan dan kembali menunggu petugas.';
-
-/** Why a report was not acted on, in words fit for the reporter (the operator's explanation stays internal). */
-const REJECTION_MESSAGES: Record<RejectionReason, string> = {
-  PRANK: 'Laporan Anda tidak dapat ditindaklanjuti karena tidak dapat diverifikasi sebagai kejadian nyata.',
-  NOT_POLICE_MATTER: 'Laporan Anda bukan wewenang kepolisian; silakan hubungi instansi terkait.',
-  INSUFFICIENT_INFORMATION: 'Laporan Anda tidak dapat ditindaklanjuti karena informasinya kurang lengkap. Silakan laporkan kembali dengan detail lokasi dan kejadian.',
-  OUT_OF_JURISDICTION: 'Lokasi kejadian di luar wilayah hukum kami; silakan hubungi kantor polisi setempat.',
-};
+const MESSAGES = REPORTER_STATE_MESSAGES;
+const REJECTION_MESSAGES = REPORTER_REJECTION_MESSAGES;
 
 /** Maps a lifecycle event to the step the reporter sees, if any; other events are not the reporter's business. */
 function stepOf(event: EventEnvelope): StatusEntry | null {
   const at = event.occurredAt;
   switch (event.type) {
     case 'ReportReceived':
-      return { state: 'RECEIVED', at: (event as IntakeEnvelope).data.receivedAt, message: MESSAGES.RECEIVED };
+      return { state: 'RECEIVED', at: (event as IntakeEnvelope).data.receivedAt, message: MESSAGES.RECEIVED.id };
     case 'ReportClaimed':
     case 'ReportReassigned':
-      return { state: 'IN_TRIAGE', at, message: MESSAGES.IN_TRIAGE };
+      return { state: 'IN_TRIAGE', at, message: MESSAGES.IN_TRIAGE.id };
     case 'ReportRejected':
-      return { state: 'REJECTED', at, message: REJECTION_MESSAGES[(event.data as ReportRejectedV1).reason] ?? MESSAGES.REJECTED };
+      return { state: 'REJECTED', at, message: (REJECTION_MESSAGES[(event.data as ReportRejectedV1).reason as RejectionReason] ?? MESSAGES.REJECTED).id };
     case 'ReportMarkedDuplicate':
-      return { state: 'DUPLICATE', at, message: MESSAGES.DUPLICATE };
+      return { state: 'DUPLICATE', at, message: MESSAGES.DUPLICATE.id };
     case 'ReportSplitFromGroup':
-      return { state: 'RECEIVED', at, message: SPLIT_MESSAGE };
+      return { state: 'RECEIVED', at, message: REPORTER_SPLIT_MESSAGE.id };
     case 'ReportAdviceGiven':
-      return { state: 'ADVICE_GIVEN', at, message: `${MESSAGES.ADVICE_GIVEN} Saran: ${(event.data as ReportAdviceGivenV1).advice}` };
+      return { state: 'ADVICE_GIVEN', at, message: reporterAdviceMessage((event.data as ReportAdviceGivenV1).advice) };
     case 'ReportForwardedForDispatch':
-      return { state: 'FORWARDED', at, message: MESSAGES.FORWARDED };
+      return { state: 'FORWARDED', at, message: MESSAGES.FORWARDED.id };
     case 'UnitAssigned':
     case 'UnitEnRoute':
-      return { state: 'DISPATCHED', at, message: MESSAGES.DISPATCHED };
+      return { state: 'DISPATCHED', at, message: MESSAGES.DISPATCHED.id };
     case 'UnitArrived':
-      return { state: 'ON_SCENE', at, message: MESSAGES.ON_SCENE };
+      return { state: 'ON_SCENE', at, message: MESSAGES.ON_SCENE.id };
     case 'IncidentResolved':
-      return { state: 'RESOLVED', at, message: MESSAGES.RESOLVED };
+      return { state: 'RESOLVED', at, message: MESSAGES.RESOLVED.id };
     case 'IncidentClosed':
-      return { state: 'CLOSED', at, message: MESSAGES.CLOSED };
+      return { state: 'CLOSED', at, message: MESSAGES.CLOSED.id };
     default:
       return null;
   }

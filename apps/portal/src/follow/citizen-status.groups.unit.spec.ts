@@ -1,16 +1,23 @@
-import { evolveReportStatus } from '../../../intake/src/status/report-status.projection';
+import { REPORTER_REJECTION_MESSAGES, REPORTER_SPLIT_MESSAGE, REPORTER_STATE_MESSAGES, reporterAdviceMessage } from '@callcenter/contracts';
 import { messageIn } from './citizen-status';
 
-// The portal shows in English what intake tells a reporter whose report was merged into an incident group and split out again.
-describe('portal tracking of a merged and split report', () => {
-  const event = (type: string, at: string) =>
-    ({ eventId: type, type, schemaVersion: 1, streamId: 'r2', streamVersion: 1, occurredAt: at, recordedAt: at, producer: 'triage', actor: 'spv-rina', correlationId: 'c', causationId: null, data: { reportId: 'r2' } }) as never;
+// The portal shows in English every message intake writes for reporters, merged and split ones included.
+describe('portal tracking in English', () => {
+  it.each([...Object.values(REPORTER_STATE_MESSAGES), REPORTER_SPLIT_MESSAGE, ...Object.values(REPORTER_REJECTION_MESSAGES)])('$id', ({ id, en }) => {
+    expect(messageIn(id, 'en')).toBe(en);
+    expect(messageIn(id, 'id')).toBe(id);
+  });
 
-  it.each([
-    ['ReportMarkedDuplicate', /joined to it/],
-    ['ReportSplitFromGroup', /separated from the one it was joined to/],
-  ])('%s has an English message', (type, english) => {
-    const view = evolveReportStatus(null, event(type, '2026-11-28T02:00:00.000Z'))!;
-    expect(messageIn(view.timeline[0].message, 'en')).toMatch(english);
+  it('a merged report reads that it was joined, a split one that it was separated', () => {
+    expect(messageIn(REPORTER_STATE_MESSAGES.DUPLICATE.id, 'en')).toMatch(/joined to it/);
+    expect(messageIn(REPORTER_SPLIT_MESSAGE.id, 'en')).toMatch(/separated from the one it was joined to/);
+  });
+
+  it("keeps the officer's advice as written", () => {
+    expect(messageIn(reporterAdviceMessage('Kunci pintu.'), 'en')).toBe('An officer has given advice; no unit needs to be sent. Advice: Kunci pintu.');
+  });
+
+  it('shows a message it does not know as intake wrote it', () => {
+    expect(messageIn('Pesan baru.', 'en')).toBe('Pesan baru.');
   });
 });

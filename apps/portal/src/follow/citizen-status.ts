@@ -1,39 +1,13 @@
+import { reporterMessageInEnglish } from '@callcenter/contracts';
 import type { Lang } from '../report/citizen-report';
 
 /** The reporter-facing states intake produces (proto ReportState). */
 export const CITIZEN_STATES = ['RECEIVED', 'IN_TRIAGE', 'REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED'] as const;
 export type CitizenState = (typeof CITIZEN_STATES)[number];
 
-/**
- * English of the messages intake writes for reporters (apps/intake/src/status), matched exactly;
- * an unknown message is shown as intake wrote it. Advice keeps the officer's advice as written.
- */
-const ENGLISH: Record<string, string> = {
-  'Laporan Anda telah diterima dan menunggu petugas.': 'Your report has been received and is waiting for an officer.',
-  'Laporan Anda sedang diperiksa petugas.': 'An officer is reviewing your report.',
-  'Laporan Anda tidak dapat ditindaklanjuti.': 'Your report cannot be followed up.',
-  'Kejadian ini sudah dilaporkan dan sedang ditangani.': 'This incident has already been reported and is being handled.',
-  'Kejadian ini sudah dilaporkan dan sedang ditangani. Laporan Anda digabungkan ke kejadian tersebut dan tetap tercatat.':
-    'This incident has already been reported and is being handled. Your report has been joined to it and stays on record.',
-  'Laporan Anda ternyata tentang kejadian lain: dipisahkan dari kejadian yang digabungkan dan kembali menunggu petugas.':
-    'Your report turned out to be about another incident: it has been separated from the one it was joined to and is waiting for an officer again.',
-  'Laporan Anda diteruskan ke bagian pengiriman unit.': 'Your report has been passed to the officers who send units.',
-  'Unit petugas sedang menuju lokasi.': 'Officers are on their way.',
-  'Unit petugas telah tiba di lokasi.': 'Officers have arrived at the scene.',
-  'Kejadian telah ditangani.': 'The incident has been dealt with.',
-  'Laporan ditutup.': 'The report is closed.',
-  'Laporan Anda tidak dapat ditindaklanjuti karena tidak dapat diverifikasi sebagai kejadian nyata.': 'Your report cannot be followed up because it could not be verified as a real incident.',
-  'Laporan Anda bukan wewenang kepolisian; silakan hubungi instansi terkait.': 'Your report is not a police matter; please contact the agency concerned.',
-  'Laporan Anda tidak dapat ditindaklanjuti karena informasinya kurang lengkap. Silakan laporkan kembali dengan detail lokasi dan kejadian.':
-    'Your report cannot be followed up because some information is missing. Please report again with details of the place and what happened.',
-  'Lokasi kejadian di luar wilayah hukum kami; silakan hubungi kantor polisi setempat.': 'The place is outside our jurisdiction; please contact the local police station.',
-};
-const ADVICE_PREFIX = 'Petugas telah memberikan saran; tidak perlu pengiriman unit. Saran: ';
-
+/** Intake's stored Indonesian message, or its English from the shared table (an unknown one as intake wrote it). */
 export function messageIn(message: string, lang: Lang): string {
-  if (lang === 'id') return message;
-  if (message.startsWith(ADVICE_PREFIX)) return `An officer has given advice; no unit needs to be sent. Advice: ${message.slice(ADVICE_PREFIX.length)}`;
-  return ENGLISH[message] ?? message;
+  return lang === 'id' ? message : reporterMessageInEnglish(message);
 }
 
 export interface CitizenStep {
