@@ -15,9 +15,6 @@ export function actorOf(user: AuthenticatedUser): IncidentActor {
   return { kind: 'unit', unitId: user.id.replace(/^unit:/, '') };
 }
 
-/** Moved to libs/contracts; kept for bench/analytics/analytics.bench.ts until its uncommitted edits land. */
-export { incidentIdFor } from '@callcenter/contracts';
-
 type Meta = Omit<CommandMetadata, 'now'>;
 
 /**
