@@ -1,7 +1,7 @@
 import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { PlatformConfig } from '@callcenter/platform';
+import { AuditedServiceConfig } from '@callcenter/platform';
 
-export class DispatchConfig extends PlatformConfig {
+export class DispatchConfig extends AuditedServiceConfig {
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -44,21 +44,6 @@ export class DispatchConfig extends PlatformConfig {
   @Min(1)
   @Max(10_080)
   DISPATCH_LIVE_LOOKBACK_MINUTES = 60;
-
-  /**
-   * Time travel (GET /api/v1/audit/board): a checkpoint of the board is stored every this many
-   * seconds of event time, so a past moment is rebuilt from at most this much of the log.
-   */
-  @IsInt()
-  @Min(10)
-  @Max(86_400)
-  AUDIT_CHECKPOINT_SECONDS = 3_600;
-
-  /** A checkpoint is stored this long after its moment, so events still being relayed are in it. */
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
-  AUDIT_CHECKPOINT_SETTLE_SECONDS = 120;
 
   /** The Polres's globally unique agency id: owner of EIDO documents and sender of CAP alerts (`callcenter@<id>`). */
   @IsString()

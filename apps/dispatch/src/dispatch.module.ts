@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { dispatchEvents, EventRegistry, TOPICS } from '@callcenter/events';
-import { OpenPersonalDataInterceptor, PlatformModule } from '@callcenter/platform';
+import { OpenPersonalDataInterceptor, PlatformModule, timelineProvider } from '@callcenter/platform';
 import { DispatchBoardService } from './board/dispatch-board.service';
 import { DispatchTopicProjector } from './board/dispatch-topic.projector';
 import { DispatchConfig } from './dispatch.config';
-import { auditEvents, EventTimeline } from '@callcenter/events';
+import { auditEvents } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
 import type { Db } from 'mongodb';
 import { boardAtFold } from './audit/board-at.fold';
@@ -49,15 +49,7 @@ export class DispatchModule {
         OpenIncidentConsumer,
         DispatchTimers,
         Handoffs,
-        {
-          provide: DISPATCH_TIMELINE,
-          inject: [MONGO_DB],
-          useFactory: (db: Db) =>
-            new EventTimeline(db, 'dispatch_audit', boardAtFold, {
-              checkpointEveryMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
-              settleMs: config.AUDIT_CHECKPOINT_SETTLE_SECONDS * 1000,
-            }),
-        },
+        timelineProvider(DISPATCH_TIMELINE, 'dispatch_audit', boardAtFold, config),
         { provide: PositionTrail, inject: [MONGO_DB], useFactory: (db: Db) => new PositionTrail(db) },
         DispatchTimelineRecorder,
         DispatchAudit,

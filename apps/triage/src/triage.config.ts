@@ -1,7 +1,7 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { DevelopmentDefault, PlatformConfig, Secret } from '@callcenter/platform';
+import { AuditedServiceConfig, DevelopmentDefault, Secret } from '@callcenter/platform';
 
-export class TriageConfig extends PlatformConfig {
+export class TriageConfig extends AuditedServiceConfig {
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -66,21 +66,6 @@ export class TriageConfig extends PlatformConfig {
    */
   @IsString()
   SUGGESTION_MODELS_DIR = '';
-
-  /**
-   * Time travel (GET /api/v1/audit/…): a checkpoint of the open cases is stored every this many
-   * seconds of event time, so a past moment is rebuilt from at most this much of the log.
-   */
-  @IsInt()
-  @Min(10)
-  @Max(86_400)
-  AUDIT_CHECKPOINT_SECONDS = 3_600;
-
-  /** A checkpoint is stored this long after its moment, so events still being relayed are in it. */
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
-  AUDIT_CHECKPOINT_SETTLE_SECONDS = 120;
 
   /** Key of the caller reference (HMAC of the phone number), so numbers never travel on Kafka. */
   @IsString()

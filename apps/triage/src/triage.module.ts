@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventRegistry, intakeEvents, suggestionModelEvents, TOPICS, triageEvents } from '@callcenter/events';
-import { PlatformModule } from '@callcenter/platform';
+import { PlatformModule, timelineProvider } from '@callcenter/platform';
 import { CallersStore } from './callers/callers.store';
 import { TriageCases } from './case/triage-cases';
 import { ReporterErasure } from './erasure/reporter-erasure';
@@ -14,9 +14,7 @@ import { SuggestionModelHttpController } from './suggestions/suggestion-model.ht
 import { TriageTopicProjector } from './queue/triage-topic.projector';
 import { TriageTimers } from './timers/triage-timers';
 import { TriageConfig } from './triage.config';
-import { auditEvents, EventTimeline } from '@callcenter/events';
-import { MONGO_DB } from '@callcenter/platform';
-import type { Db } from 'mongodb';
+import { auditEvents } from '@callcenter/events';
 import { openCasesFold } from './audit/open-cases.fold';
 import { TriageAudit } from './audit/triage-audit';
 import { TriageAuditHttpController } from './audit/triage-audit.http.controller';
@@ -46,15 +44,7 @@ export class TriageModule {
         TriageTopicProjector,
         OpenTriageCaseConsumer,
         TriageTimers,
-        {
-          provide: TRIAGE_TIMELINE,
-          inject: [MONGO_DB],
-          useFactory: (db: Db) =>
-            new EventTimeline(db, 'triage_audit', openCasesFold, {
-              checkpointEveryMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
-              settleMs: config.AUDIT_CHECKPOINT_SETTLE_SECONDS * 1000,
-            }),
-        },
+        timelineProvider(TRIAGE_TIMELINE, 'triage_audit', openCasesFold, config),
         TriageTimelineRecorder,
         TriageAudit,
         ReporterErasure,
