@@ -16,11 +16,8 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import * as os from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
 import { CATEGORIES, Category, Channel, incidentIdFor, loadJurisdiction, Priority, RejectionReason, ResolutionOutcome, UnitType } from '@callcenter/contracts';
@@ -37,6 +34,8 @@ import {
   triageEvents,
 } from '@callcenter/events';
 import { testInfra, testMongo, testToken } from '@callcenter/testing';
+import { agent, machine, cpuLine, cpuMeter, cpuProfileEnv, cpuTicks, CpuReading, cutCpuProfile, f, HZ, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, Rng, rssMiB, sleep, table, topSelfTime } from '../harness';
+
 import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
 
 // ───────────────────────────── options ─────────────────────────────
@@ -84,52 +83,22 @@ mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; def
 KAFKA_LIBS (the broker's jars for ConsumerPerformance; default .cache/kafka/libs).
 See bench/analytics/README.md.`;
 
+const { flag, num, has } = options(HELP, ['events', 'per-day', 'batch', 'in-flight', 'start-timeout-s', 'requests', 'warmup', 'max-row-s', 'min-requests', 'max-warmup-s', 'concurrency', 'http', 'seed', 'cpu-prof'], ['reuse-history', 'history-only', 'no-rebuild', 'no-baselines', 'no-queries', 'keep-db']);
 const argv = process.argv.slice(2);
-if (argv.includes('--help') || argv.includes('-h')) {
-  console.log(HELP);
-  process.exit(0);
-}
-function flag(name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === `--${name}`) return argv[i + 1];
-    if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
-  }
-  return undefined;
-}
-function num(name: string, fallback: number): number {
-  const raw = flag(name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) {
-    console.error(`--${name} must be a number ≥ 0, not ${raw}`);
-    process.exit(2);
-  }
-  return n;
-}
-const BOOLEAN_FLAGS = new Set(['reuse-history', 'history-only', 'no-rebuild', 'no-baselines', 'no-queries', 'keep-db', 'help']);
-const known = new Set(['events', 'per-day', 'batch', 'in-flight', 'start-timeout-s', 'requests', 'warmup', 'max-row-s', 'min-requests', 'max-warmup-s', 'concurrency', 'http', 'seed', 'cpu-prof', ...BOOLEAN_FLAGS]);
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  if (!a.startsWith('--')) continue;
-  const name = a.slice(2).split('=')[0];
-  if (!known.has(name)) {
-    console.error(`unknown option ${a}\n\n${HELP}`);
-    process.exit(2);
-  }
-  if (!BOOLEAN_FLAGS.has(name) && !a.includes('=')) i++;
-}
+
+
 
 const cfg = {
   events: Math.floor(num('events', 1_000_000)),
   perDay: Math.max(1, Math.floor(num('per-day', 1000))),
   batch: Math.max(1, Math.floor(num('batch', 500))),
   inFlight: Math.max(1, Math.floor(num('in-flight', 4))),
-  reuse: argv.includes('--reuse-history'),
-  historyOnly: argv.includes('--history-only'),
+  reuse: has('reuse-history'),
+  historyOnly: has('history-only'),
   startTimeoutS: num('start-timeout-s', 900),
-  rebuild: !argv.includes('--no-rebuild'),
-  baselines: !argv.includes('--no-baselines'),
-  queries: !argv.includes('--no-queries'),
+  rebuild: !has('no-rebuild'),
+  baselines: !has('no-baselines'),
+  queries: !has('no-queries'),
   requests: Math.max(1, Math.floor(num('requests', 300))),
   warmup: Math.floor(num('warmup', 30)),
   maxRowS: num('max-row-s', 45),
@@ -138,7 +107,7 @@ const cfg = {
   concurrency: (flag('concurrency') ?? '1,4').split(',').map((c) => Math.max(1, Math.floor(Number(c)))),
   http: Math.floor(num('http', 13310)),
   seed: Math.floor(num('seed', 1)),
-  keepDb: argv.includes('--keep-db'),
+  keepDb: has('keep-db'),
   cpuProf: flag('cpu-prof'),
   infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'),
   kafkaLibs: process.env.KAFKA_LIBS ?? path.join(ROOT, '.cache/kafka/libs'),
@@ -151,194 +120,9 @@ const GOAL_QUERY_P99_MS = 100;
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const nowMs = () => performance.timeOrigin + performance.now();
-const log = (msg: string) => process.stderr.write(`[bench:analytics ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
-
-interface Pct {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-/** Nearest-rank percentiles. */
-function pct(values: ArrayLike<number>): Pct {
-  if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
-  const s = Float64Array.from(values).sort();
-  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  let sum = 0;
-  for (const v of s) sum += v;
-  return { n: s.length, p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1], mean: sum / s.length };
-}
-const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '–');
-function table(rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (r: (string | number)[]) =>
-    r.map((cell, c) => ((align[c] ?? (c === 0 ? 'l' : 'r')) === 'l' ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-const pctCells = (p: Pct, d = 1) => [p.n, f(p.p50, d), f(p.p90, d), f(p.p99, d), f(p.max, d)];
-
-/** Seeded PRNG (mulberry32): the same --seed gives the same history (ids aside). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const between = (lo: number, hi: number) => lo + next() * (hi - lo);
-  return {
-    next,
-    between,
-    /** Roughly log-normal: most near `typical`, a long tail up to `max`. */
-    skewed: (min: number, typical: number, max: number) => Math.min(max, Math.max(min, typical * Math.exp((next() + next() + next() - 1.5) * 1.6))),
-    chance: (p: number) => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-    weighted: <T extends string>(w: Partial<Record<T, number>>): T => {
-      const entries = Object.entries(w) as [T, number][];
-      const total = entries.reduce((s, [, x]) => s + x, 0);
-      let r = next() * total;
-      for (const [k, x] of entries) if ((r -= x) < 0) return k;
-      return entries[entries.length - 1][0];
-    },
-  };
-}
-type Rng = ReturnType<typeof rng>;
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function request(port: number, method: string, urlPath: string, token?: string, retried = false): Promise<{ status: number; body: string; ms: number; end: number }> {
-  const start = nowMs();
-  const retry = () => request(port, method, urlPath, token, true);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const end = nowMs();
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: end - start, end });
-      });
-      res.on('error', reject);
-    });
-    req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
-    // A kept-alive socket the server closed meanwhile (its keep-alive timeout): retry once on a fresh one.
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      if (req.reusedSocket && e.code === 'ECONNRESET' && !retried) resolve(retry());
-      else reject(e);
-    });
-    req.end();
-  });
-}
-const get = (port: number, urlPath: string, token?: string) => request(port, 'GET', urlPath, token);
-
-// CPU accounting from /proc (clock ticks, USER_HZ = 100 on Linux).
-const HZ = 100;
-function cpuTicks(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return NaN;
-  }
-}
-function machineTicks(): { busy: number; total: number } {
-  const parts = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = parts.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - parts[3] - parts[4], total };
-}
-function pidFile(name: string): number | undefined {
-  const file = path.join(cfg.infraDataDir, 'run', `${name}.pid`);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return existsSync(`/proc/${pid}`) ? pid : undefined;
-}
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-function cpuMeter(pids: Record<string, number | undefined>) {
-  const names = Object.keys(pids);
-  let t0 = 0;
-  let before: Record<string, number> = {};
-  let m0 = machineTicks();
-  return {
-    start() {
-      t0 = nowMs();
-      m0 = machineTicks();
-      before = Object.fromEntries(names.map((n) => [n, cpuTicks(pids[n])]));
-    },
-    stop() {
-      const wall = (nowMs() - t0) / 1000;
-      const m1 = machineTicks();
-      const used = Object.fromEntries(names.map((n) => [n, (cpuTicks(pids[n]) - before[n]) / HZ])) as Record<string, number>;
-      const all = (m1.busy - m0.busy) / HZ;
-      const ours = Object.values(used).filter(Number.isFinite).reduce((a, b) => a + b, 0);
-      return { wall, used, other: all - ours, machineShare: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
-    },
-  };
-}
-type CpuReading = ReturnType<ReturnType<typeof cpuMeter>['stop']>;
-function cpuLine(r: CpuReading): string {
-  const parts = Object.entries(r.used).map(([n, s]) => `${n} ${f(s, 1)} s (${f((100 * s) / r.wall, 0)} %)`);
-  parts.push(`other processes ${f(r.other, 1)} s`);
-  return `CPU over ${f(r.wall, 1)} s wall (% of one core): ${parts.join(', ')}; machine ${f(100 * r.machineShare, 0)} % busy of ${os.cpus().length} cores`;
-}
-const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-
-/**
- * Top self-time functions of a .cpuprofile (Chrome DevTools format), and self time by package. Frames
- * under the preload's own `cut` (serialising the previous profile) are left out.
- */
-function topSelfTime(file: string, top = 18): string[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
-    samples: number[];
-    timeDeltas: number[];
-  };
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const excluded = new Set<number>();
-  const mark = (id: number) => {
-    excluded.add(id);
-    for (const c of byId.get(id)?.children ?? []) mark(c);
-  };
-  for (const n of profile.nodes) if (n.callFrame.url.includes('cpu-profile.preload')) mark(n.id);
-  const self = new Map<string, number>();
-  const byPackage = new Map<string, number>();
-  let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const node = byId.get(profile.samples[i]);
-    const dt = profile.timeDeltas[i] ?? 0;
-    if (!node || excluded.has(node.id)) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
-    const where = file ? `${file}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + dt);
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? /^dist\/((?:apps|libs)\/[^/]+)/.exec(file)?.[1] ?? (file.startsWith('node:') ? 'node internals' : file ? file : functionName.startsWith('(') ? functionName : 'native (no script)');
-    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
-    total += dt;
-  }
-  const busy = total - (self.get('(idle)') ?? 0);
-  const rows = [...self.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
-  const packages = [...byPackage.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12);
-  return [
-    `${path.basename(file)}: ${f(total / 1e6, 1)} s sampled, ${f(busy / 1e6, 1)} s not idle; top self time (share of non-idle):`,
-    ...rows.map(([k, us]) => `  ${f(us / 1000, 0).padStart(7)} ms  ${f((100 * us) / Math.max(1, busy), 1).padStart(5)} %  ${k}`),
-    `  by package: ${packages.map(([k, us]) => `${k} ${f((100 * us) / Math.max(1, busy), 0)} %`).join(', ')}`,
-  ];
-}
+const log = logger('analytics');
+const pidFile = (name: string) => infraPid(cfg.infraDataDir, name);
+const get = (port: number, urlPath: string, token?: string) => request(port, 'GET', urlPath, token, undefined, 120_000);
 
 // ───────────────────────────── clean-up ─────────────────────────────
 
@@ -586,10 +370,9 @@ class HistoryGenerator {
     const anonymous = r.chance(0.1);
     const categoryHint = r.chance(0.6) ? category : null;
 
-    let iv = 0;
     let tv = 0;
     out.push(
-      this.envelope('intake', reportId, ++iv, 'ReportReceived', t0, sourceSystem, {
+      this.envelope('intake', reportId, 1, 'ReportReceived', t0, sourceSystem, {
         reportId,
         trackingCode,
         sourceSystem,
@@ -951,9 +734,7 @@ const prefix = `bench_analytics_${Date.now()}`;
  */
 async function startAnalytics(): Promise<Service> {
   databases.add(`${prefix}_analytics`);
-  const profile: Record<string, string> = cfg.cpuProf
-    ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.preload.js')}`, BENCH_CPU_PROF_DIR: path.resolve(cfg.cpuProf) }
-    : {};
+  const profile = cpuProfileEnv(cfg.cpuProf);
   const infra = testInfra();
   const t0 = nowMs();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/analytics/src/main.js')], {
@@ -1009,19 +790,9 @@ async function stopAnalytics(s: Service): Promise<void> {
 const profiles: { label: string; file: string }[] = [];
 async function cutProfile(s: Service, label: string): Promise<void> {
   if (!cfg.cpuProf) return;
-  const dir = path.resolve(cfg.cpuProf);
-  const before = new Set(readdirSync(dir));
-  process.kill(s.pid, 'SIGWINCH');
-  for (let i = 0; i < 300; i++) {
-    const fresh = readdirSync(dir).filter((n) => !before.has(n) && n.startsWith(`analytics-${s.pid}-`));
-    if (fresh.length) {
-      await sleep(500);
-      profiles.push({ label, file: path.join(dir, fresh[0]) });
-      return;
-    }
-    await sleep(100);
-  }
-  log(`no profile written for ${label}`);
+  const file = await cutCpuProfile(cfg.cpuProf, 'analytics', s.pid, 300, 500);
+  if (file) profiles.push({ label, file });
+  else log(`no profile written for ${label}`);
 }
 
 // ───────────────────────────── baselines ─────────────────────────────
@@ -1199,7 +970,7 @@ async function main() {
       `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
   );
   console.log(
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}; ` +
+    `machine: ${machine()}; ` +
       `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`,
   );
   const kafkaPid = pidFile('kafka');
@@ -1312,7 +1083,7 @@ async function main() {
     const load = loadavg();
     meter.start();
     const t0 = nowMs();
-    const post = await request(cfg.http, 'POST', '/api/v1/admin/rebuild', adminToken);
+    const post = await request(cfg.http, 'POST', '/api/v1/admin/rebuild', adminToken, undefined, 120_000);
     if (post.status !== 202) throw new Error(`rebuild refused: ${post.status} ${post.body}`);
     let caughtUpS = NaN;
     let peakRss = 0;
@@ -1385,7 +1156,6 @@ async function main() {
       `listening (503 warming up) after ${f(restartInfo.listenMs / 1000, 1)} s; ${(gen as any)?.reason === 'snapshot' ? `resumed from the snapshot (${snap.chunks} chunks, ${f(restartInfo.snapshotMiB, 0)} MiB compressed), read ${int(restartInfo.read)} events after its offsets` : `did NOT resume from a snapshot (${(gen as any)?.reason})`}`,
     ]);
   }
-  const rssAfterReplay = rssMiB(service.pid);
   const applied = rebuildInfo?.gen?.events ?? gen1?.events;
   const integrity =
     applied === undefined
@@ -1550,7 +1320,7 @@ async function main() {
     console.log(`\n=== CPU profiles of analytics (sampled every 1 ms; written to ${dir}) ===`);
     for (const p of profiles) {
       console.log(`\n[${p.label}]`);
-      for (const line of topSelfTime(p.file)) console.log(line);
+      for (const line of topSelfTime(p.file, 18)) console.log(line);
     }
   }
   console.log(`\nload average at the end ${loadavg()}`);

@@ -14,15 +14,12 @@
 // @callcenter/events and the triage sources carry decorators that need the metadata polyfill first.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import * as os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { MongoClient } from 'mongodb';
-import { Category, Channel, INTAKE_PROTO_PATH, loadJurisdiction, Priority, PRIORITIES } from '@callcenter/contracts';
+import { Category, Channel, INTAKE_PROTO_PATH, loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
 import {
   createKafka,
   fromKafkaMessage,
@@ -34,6 +31,8 @@ import {
   TriageCaseOpenedV1,
 } from '@callcenter/events';
 import { intakeMetadata, RunningService, startService, testInfra, testMongo, testToken } from '@callcenter/testing';
+import { agent, machine, cpuLine as cpuLineOf, cpuMeter, cpuProfileEnv, f, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rssMiB, sleep, table as ruledTable } from '../harness';
+
 import { callerRefOf } from '../../apps/triage/src/callers/callers.store';
 import { effectivePriority, TriageCase, TriageCaseState, triageCaseDecider } from '../../apps/triage/src/case/triage-case.decider';
 import { QUEUE_SNAPSHOT_COLLECTION } from '../../apps/triage/src/queue/triage-queue';
@@ -84,36 +83,10 @@ Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0
 mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data).
 See bench/triage/README.md.`;
 
+const { flag, num, has } = options(HELP, ['rate', 'seconds', 'clients', 'poll-ms', 'poll-back', 'drain-s', 'warmup-reports', 'intake-http', 'intake-grpc', 'triage-http', 'open-cases', 'requests', 'warmup', 'concurrency', 'max-row-s', 'triage-http2', 'cpu-prof', 'baseline-root', 'reuse-db'], ['no-info-start', 'keep-db', 'trace']);
 const argv = process.argv.slice(2);
-if (argv.includes('--help') || argv.includes('-h')) {
-  console.log(HELP);
-  process.exit(0);
-}
-function flag(name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === `--${name}`) return argv[i + 1];
-    if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
-  }
-  return undefined;
-}
-function num(name: string, fallback: number): number {
-  const raw = flag(name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw.replace(/_/g, ''));
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${raw}`);
-  return n;
-}
-const known = new Set([
-  'rate', 'seconds', 'clients', 'poll-ms', 'poll-back', 'drain-s', 'warmup-reports', 'intake-http', 'intake-grpc', 'triage-http',
-  'open-cases', 'requests', 'warmup', 'concurrency', 'max-row-s', 'triage-http2', 'no-info-start', 'keep-db', 'cpu-prof', 'trace', 'help',
-  'baseline-root', 'reuse-db',
-]);
-for (const a of argv) {
-  if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0])) {
-    console.error(`unknown option ${a}\n\n${HELP}`);
-    process.exit(2);
-  }
-}
+
+
 
 const wantPart1 = flag('rate') !== undefined || flag('seconds') !== undefined;
 const wantPart2 = flag('open-cases') !== undefined || flag('reuse-db') !== undefined;
@@ -137,12 +110,12 @@ const cfg = {
   concurrency: (flag('concurrency') ?? '1,8').split(',').map((c) => Math.max(1, Math.floor(Number(c)))),
   triageHttp2: num('triage-http2', 13110),
   maxRowMs: flag('max-row-s') === undefined ? Infinity : num('max-row-s', 0) * 1000,
-  infoStart: !argv.includes('--no-info-start'),
+  infoStart: !has('no-info-start'),
   baselineRoot: flag('baseline-root'),
   reuseDb: flag('reuse-db'),
-  keepDb: argv.includes('--keep-db'),
+  keepDb: has('keep-db'),
   cpuProf: flag('cpu-prof'),
-  trace: argv.includes('--trace'),
+  trace: has('trace'),
   infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'),
 };
 
@@ -153,116 +126,12 @@ const PART2_LEASE_S = 3600;
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable with the services' clocks. */
-const nowMs = () => performance.timeOrigin + performance.now();
-const log = (msg: string) => process.stderr.write(`[bench:triage ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
-
-interface Pct {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-/** Nearest-rank percentiles. */
-function pct(values: number[]): Pct {
-  if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
-  const s = Float64Array.from(values).sort();
-  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  let sum = 0;
-  for (const v of s) sum += v;
-  return { n: s.length, p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1], mean: sum / s.length };
-}
-const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-function table(rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
-  return rows
-    .map((r) => r.map((cell, c) => (align[c] === 'l' || (align[c] === undefined && c === 0) ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  '))
-    .join('\n');
-}
-const pctCells = (p: Pct) => [p.n, f(p.p50), f(p.p90), f(p.p99), f(p.max)];
-
-/** A small keep-alive HTTP GET; the time includes reading the whole body. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function get(port: number, urlPath: string, token?: string): Promise<{ status: number; body: string; ms: number; end: number }> {
-  const start = nowMs();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: urlPath, method: 'GET', agent, headers: token ? { authorization: `Bearer ${token}` } : {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const end = nowMs();
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: end - start, end });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${urlPath} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-// CPU accounting from /proc (clock ticks, USER_HZ = 100 on Linux).
-const HZ = 100;
-function cpuTicks(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime, stime
-  } catch {
-    return NaN;
-  }
-}
-function machineTicks(): { busy: number; total: number } {
-  const parts = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = parts.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - parts[3] - parts[4], total };
-}
-function pidFile(name: string): number | undefined {
-  const file = path.join(cfg.infraDataDir, 'run', `${name}.pid`);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return existsSync(`/proc/${pid}`) ? pid : undefined;
-}
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** CPU seconds per process between `start()` and `stop()`. */
-function cpuMeter(pids: Record<string, number | undefined>) {
-  const names = Object.keys(pids);
-  let t0 = 0;
-  let before: Record<string, number> = {};
-  let m0 = machineTicks();
-  return {
-    start() {
-      t0 = nowMs();
-      m0 = machineTicks();
-      before = Object.fromEntries(names.map((n) => [n, cpuTicks(pids[n])]));
-    },
-    stop() {
-      const wall = (nowMs() - t0) / 1000;
-      const m1 = machineTicks();
-      const used = Object.fromEntries(names.map((n) => [n, (cpuTicks(pids[n]) - before[n]) / HZ])) as Record<string, number>;
-      const all = (m1.busy - m0.busy) / HZ;
-      const ours = Object.values(used).filter(Number.isFinite).reduce((a, b) => a + b, 0);
-      return { wall, used, machineBusy: all, other: all - ours, machineShare: (m1.busy - m0.busy) / (m1.total - m0.total) };
-    },
-  };
-}
-function cpuLine(r: ReturnType<ReturnType<typeof cpuMeter>['stop']>): string {
-  const parts = Object.entries(r.used).map(([n, s]) => `${n} ${f(s, 1)} s (${f((100 * s) / r.wall, 0)} %)`);
-  parts.push(`other ${f(r.other, 1)} s`);
-  return `CPU over ${f(r.wall, 1)} s wall (% of one core): ${parts.join(', ')}; machine ${f(100 * r.machineShare, 0)} % busy of ${os.cpus().length} cores`;
-}
-const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const log = logger('triage');
+const pidFile = (name: string) => infraPid(cfg.infraDataDir, name);
+const get = (port: number, urlPath: string, token?: string) => request(port, 'GET', urlPath, token);
+/** This bench's tables have no rule under the header, and its CPU line says "other". */
+const table = (rows: (string | number)[][], align: ('l' | 'r')[] = []) => ruledTable(rows, align, false);
+const cpuLine = (r: Parameters<typeof cpuLineOf>[0]) => cpuLineOf(r, 'other');
 
 // ───────────────────────────── clean-up ─────────────────────────────
 
@@ -279,13 +148,11 @@ async function stopService(s: RunningService): Promise<void> {
 
 async function launch(name: string, port: number, env: Record<string, string>, root?: string): Promise<{ service: RunningService; startupMs: number }> {
   const t0 = nowMs();
-  const profile: Record<string, string> = cfg.cpuProf
-    ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.preload.js')}`, BENCH_CPU_PROF_DIR: path.resolve(cfg.cpuProf) }
-    : {};
+  const profile = cpuProfileEnv(cfg.cpuProf);
   // Loading 100,000 cases takes 15–20 s on a quiet machine, minutes on a busy one.
   const service = await startService(name, port, { ...env, ...profile }, { readyTimeoutMs: 600_000, root: root && path.resolve(root) });
   running.add(service);
-  if (cfg.cpuProf) log(`${name} pid ${service.pid} writes ${name}-${service.pid}.cpuprofile into ${cfg.cpuProf} when it stops`);
+  if (cfg.cpuProf) log(`${name} pid ${service.pid} writes ${name}-${service.pid}-1.cpuprofile into ${cfg.cpuProf} when it stops`);
   return { service, startupMs: nowMs() - t0 };
 }
 
@@ -1118,7 +985,7 @@ async function main() {
       `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
   );
   console.log(
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}; ` +
+    `machine: ${machine()}; ` +
       `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`,
   );
   if (!pidFile('kafka') || !pidFile('db')) console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other")`);

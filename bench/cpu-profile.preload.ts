@@ -1,6 +1,6 @@
 /**
- * Preloaded into a service by `analytics.bench --cpu-prof DIR` (NODE_OPTIONS=--require …, because node
- * refuses --cpu-prof in NODE_OPTIONS). Samples the CPU from start; every SIGWINCH writes what was
+ * Preloaded into a service by the analytics, dispatch and triage benches' `--cpu-prof DIR` (see
+ * cpuProfileEnv in harness.ts; NODE_OPTIONS=--require …, because node refuses --cpu-prof in NODE_OPTIONS). Samples the CPU from start; every SIGWINCH writes what was
  * sampled since the previous cut to DIR/<service>-<pid>-<n>.cpuprofile and starts a new one, so the
  * bench can cut the profile at its phase boundaries; the rest is written at exit. A diagnosis only.
  */
