@@ -2,12 +2,16 @@
  * What the benches share: option parsing, timing, percentile tables, a seeded PRNG, a keep-alive HTTP
  * client, /proc CPU and memory meters, and the CPU-profile preload's environment and reading.
  */
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import type { Kafka } from 'kafkajs';
+import type { MongoClient } from 'mongodb';
+import { RunningService, testMongo } from '@callcenter/testing';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -293,3 +297,84 @@ export function topSelfTime(file: string, top: number): string[] {
 
 /** The machine in one phrase: cores and model, memory, node version. */
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
+
+// ───────────────────────────── clean-up ─────────────────────────────
+
+/** What a bench started or created: stopped, deleted and dropped at the end, or on SIGINT/SIGTERM. */
+export class Leftovers {
+  readonly services = new Set<RunningService>();
+  readonly children = new Set<ChildProcess>();
+  readonly databases = new Set<string>();
+  readonly topics = new Set<string>();
+  readonly groups = new Set<string>();
+  readonly closers: (() => unknown)[] = [];
+  private client?: MongoClient;
+  private cleaning?: Promise<void>;
+
+  constructor(
+    private readonly keepDb: () => boolean,
+    private readonly kafka?: Kafka,
+  ) {}
+
+  /** One database client for the bench, closed by cleanup(). */
+  async mongo(): Promise<MongoClient> {
+    return (this.client ??= await testMongo());
+  }
+
+  async stopService(s: RunningService): Promise<void> {
+    const stopped = await Promise.race([s.stop().then(() => true), sleep(20_000).then(() => false)]);
+    if (!stopped) await s.kill();
+    this.services.delete(s);
+  }
+
+  /** SIGTERM, then SIGKILL if the child is still there after `graceMs`. */
+  async stopChild(child: ChildProcess, graceMs = 20_000): Promise<void> {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const exited = await Promise.race([new Promise<boolean>((r) => child.once('exit', () => r(true))), sleep(graceMs).then(() => false)]);
+      if (!exited) child.kill('SIGKILL');
+    }
+    this.children.delete(child);
+  }
+
+  /** Cleans up on SIGINT/SIGTERM, saying so with `message`, and exits 130. */
+  onSignals(log: (msg: string) => void, message: string): void {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        log(`${signal}: ${message}`);
+        this.cleanup().finally(() => process.exit(130));
+      });
+    }
+  }
+
+  cleanup(): Promise<void> {
+    this.cleaning ??= (async () => {
+      for (const close of this.closers.splice(0)) await Promise.resolve().then(close).catch(() => undefined);
+      for (const child of [...this.children]) await this.stopChild(child);
+      await Promise.all([...this.services].map((s) => this.stopService(s)));
+      if (this.kafka && (this.topics.size || this.groups.size)) {
+        const admin = this.kafka.admin();
+        try {
+          await admin.connect();
+          if (this.groups.size) await admin.deleteGroups([...this.groups]).catch(() => undefined);
+          if (this.topics.size) await admin.deleteTopics({ topics: [...this.topics], timeout: 10_000 }).catch(() => undefined);
+        } catch {
+          /* Kafka gone: nothing to delete */
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+      }
+      if (!this.keepDb() && this.databases.size) {
+        try {
+          const mongo = await this.mongo();
+          for (const db of this.databases) await mongo.db(db).dropDatabase().catch(() => undefined);
+        } catch {
+          /* database gone: nothing to drop */
+        }
+      }
+      await this.client?.close().catch(() => undefined);
+      agent.destroy();
+    })();
+    return this.cleaning;
+  }
+}

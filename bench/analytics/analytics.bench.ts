@@ -19,7 +19,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import type { MongoClient } from 'mongodb';
 import { CATEGORIES, Category, Channel, incidentIdFor, loadJurisdiction, Priority, RejectionReason, ResolutionOutcome, UnitType } from '@callcenter/contracts';
 import {
   createKafka,
@@ -33,8 +32,8 @@ import {
   TOPICS,
   triageEvents,
 } from '@callcenter/events';
-import { testInfra, testMongo, testToken } from '@callcenter/testing';
-import { agent, machine, cpuLine, cpuMeter, cpuProfileEnv, cpuTicks, CpuReading, cutCpuProfile, f, HZ, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, Rng, rssMiB, sleep, table, topSelfTime } from '../harness';
+import { testInfra, testToken } from '@callcenter/testing';
+import { Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cpuTicks, CpuReading, cutCpuProfile, f, HZ, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, Rng, rssMiB, sleep, table, topSelfTime } from '../harness';
 
 import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
 
@@ -127,52 +126,8 @@ const get = (port: number, urlPath: string, token?: string) => request(port, 'GE
 // ───────────────────────────── clean-up ─────────────────────────────
 
 const kafka: Kafka = createKafka({ brokers: testInfra().brokers, clientId: 'bench-analytics' });
-const databases = new Set<string>();
-const groupsToDelete = new Set<string>();
-const children = new Set<ChildProcess>();
-let mongo: MongoClient | undefined;
-const closers: (() => Promise<void>)[] = [];
-
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const close of closers.splice(0)) await close().catch(() => undefined);
-    for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      child.kill('SIGTERM');
-      const exited = await Promise.race([new Promise<boolean>((r) => child.once('exit', () => r(true))), sleep(20_000).then(() => false)]);
-      if (!exited) child.kill('SIGKILL');
-    }
-    if (groupsToDelete.size) {
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        await admin.deleteGroups([...groupsToDelete]).catch(() => undefined);
-      } catch {
-        /* Kafka gone */
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    }
-    if (!cfg.keepDb && databases.size) {
-      try {
-        mongo ??= await testMongo();
-        for (const db of databases) await mongo.db(db).dropDatabase().catch(() => undefined);
-      } catch {
-        /* database gone */
-      }
-    }
-    await mongo?.close().catch(() => undefined);
-    agent.destroy();
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    log(`${signal}: stopping what this bench started`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const left = new Leftovers(() => cfg.keepDb, kafka);
+left.onSignals(log, 'stopping what this bench started');
 
 // ───────────────────────────── the history ─────────────────────────────
 
@@ -581,7 +536,7 @@ async function produceHistory(): Promise<{ stats: HistoryStats; timelineIds: str
   const firstDay = todayWib - days * 86_400_000;
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  closers.push(() => producer.disconnect());
+  left.closers.push(() => producer.disconnect());
   const inFlight = new Set<Promise<unknown>>();
   let batch = new Map<string, Message[]>();
   let batched = 0;
@@ -675,7 +630,7 @@ async function topicSizes(): Promise<Record<string, number>> {
 /** When reusing a history: the whole intake topic is read for its span, with a random sample of report ids. */
 async function sampleIntake(want: number, messages: number): Promise<{ ids: string[]; firstDay: string; lastDay: string }> {
   const group = `bench-analytics-sample-${randomUUID().slice(0, 8)}`;
-  groupsToDelete.add(group);
+  left.groups.add(group);
   const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
   const ids: string[] = [];
   let seen = 0;
@@ -733,7 +688,7 @@ const prefix = `bench_analytics_${Date.now()}`;
  * reads the whole history before it listens, which takes longer than startService's 60 s.
  */
 async function startAnalytics(): Promise<Service> {
-  databases.add(`${prefix}_analytics`);
+  left.databases.add(`${prefix}_analytics`);
   const profile = cpuProfileEnv(cfg.cpuProf);
   const infra = testInfra();
   const t0 = nowMs();
@@ -752,7 +707,7 @@ async function startAnalytics(): Promise<Service> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
+  left.children.add(child);
   let output = '';
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
@@ -780,11 +735,7 @@ let startPeakRss = 0;
 let analytics: Service | undefined;
 
 async function stopAnalytics(s: Service): Promise<void> {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
-  s.child.kill('SIGTERM');
-  const exited = await Promise.race([new Promise<boolean>((r) => s.child.once('exit', () => r(true))), sleep(30_000).then(() => false)]);
-  if (!exited) s.child.kill('SIGKILL');
-  children.delete(s.child);
+  await left.stopChild(s.child, 30_000);
 }
 
 const profiles: { label: string; file: string }[] = [];
@@ -811,19 +762,19 @@ interface JavaPerf {
 /** Kafka's own consumer perf tool (org.apache.kafka.tools.ConsumerPerformance, Kafka 4.1) on one topic. */
 function consumerPerformance(topic: string, messages: number): Promise<JavaPerf> {
   const group = `perf-${randomUUID()}`;
-  groupsToDelete.add(group);
+  left.groups.add(group);
   const args = ['-Xmx512m', '-cp', `${cfg.kafkaLibs}/*`, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', testInfra().brokers.join(','), '--topic', topic, '--messages', String(messages), '--group', group, '--timeout', '60000'];
   const t0 = nowMs();
   return new Promise((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
+    left.children.add(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      children.delete(child);
+      left.children.delete(child);
       // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
       const line = out
         .split('\n')
@@ -852,7 +803,7 @@ function consumerPerformance(topic: string, messages: number): Promise<JavaPerf>
 /** A bare kafkajs consumer of the three topics from offset 0 (own group): read + JSON.parse, nothing else. */
 async function kafkajsParseLoop(total: number): Promise<{ seconds: number; firstToLastSeconds: number; read: number; joinMs: number; checksum: number }> {
   const group = `bench-analytics-parse-${randomUUID().slice(0, 8)}`;
-  groupsToDelete.add(group);
+  left.groups.add(group);
   const consumer = kafka.consumer({ groupId: group, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
   let read = 0;
   let first = NaN;
@@ -1036,7 +987,7 @@ async function main() {
   const cpuStart = meterStart.stop();
   const cpuStartAnalytics = cpuTicks(service.pid) / HZ;
   const rssReady = rssMiB(service.pid);
-  mongo ??= await testMongo();
+  const mongo = await left.mongo();
   const gens = mongo.db(`${prefix}_analytics`).collection<{ _id: number; switchedAt: string; events: number; reports: number; digest: string; reason: string }>('analytics_generations');
   const gen1 = await gens.findOne({}, { sort: { _id: 1 } });
   const readyAt = nowMs();
@@ -1057,7 +1008,7 @@ async function main() {
   // Once ready, analytics snapshots the generation it built (the encoding holds its event loop):
   // the rebuild is timed after that, and the restart below resumes from the rebuilt generation's.
   const snapshotOf = async (generation: number) => {
-    const snapshots = mongo!.db(`${prefix}_analytics`).collection<{ generation: number; complete: boolean; eventsApplied: number; chunks: number; takenAt: string }>('analytics_snapshots');
+    const snapshots = mongo.db(`${prefix}_analytics`).collection<{ generation: number; complete: boolean; eventsApplied: number; chunks: number; takenAt: string }>('analytics_snapshots');
     const deadline = Date.now() + cfg.startTimeoutS * 1000;
     let snap = await snapshots.findOne({ generation, complete: true });
     while (!snap && Date.now() < deadline) {
@@ -1327,11 +1278,11 @@ async function main() {
 }
 
 main()
-  .then(() => cleanup())
+  .then(() => left.cleanup())
   .then(() => process.exit(0))
   .catch(async (e) => {
     console.error(e);
     if (analytics) console.error(`analytics' last output (pid ${analytics.pid}):\n${analytics.output().slice(-4000)}`);
-    await cleanup();
+    await left.cleanup();
     process.exit(1);
   });

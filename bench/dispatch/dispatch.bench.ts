@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import type { MongoClient } from 'mongodb';
 import { Category, GeoPoint, incidentIdFor, loadJurisdiction, Priority, UnitStatus, UnitType } from '@callcenter/contracts';
 import {
   createEventProducer,
@@ -32,8 +31,8 @@ import {
   UnitRegistered,
   UnitStatusChanged,
 } from '@callcenter/events';
-import { RunningService, startService, testInfra, testMongo, testToken } from '@callcenter/testing';
-import { agent, machine, cpuLine, cpuMeter, cpuProfileEnv, cutCpuProfile, f, goalCell, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, rssMiB, sleep, table, topSelfTime } from '../harness';
+import { RunningService, startService, testInfra, testToken } from '@callcenter/testing';
+import { Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cutCpuProfile, f, goalCell, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, rssMiB, sleep, table, topSelfTime } from '../harness';
 
 import { DispatchBoard } from '../../apps/dispatch/src/board/dispatch-board';
 import { Incident, incidentDecider } from '../../apps/dispatch/src/incident/incident.decider';
@@ -137,56 +136,9 @@ const get = (port: number, urlPath: string, token?: string) => request(port, 'GE
 
 // ───────────────────────────── clean-up ─────────────────────────────
 
-const running = new Set<RunningService>();
-const databases = new Set<string>();
-const topicsToDelete = new Set<string>();
-const groupsToDelete = new Set<string>();
-let mongo: MongoClient | undefined;
-const closers: (() => Promise<void>)[] = [];
 const kafka: Kafka = createKafka({ brokers: testInfra().brokers, clientId: 'bench-dispatch' });
-
-async function stopService(s: RunningService): Promise<void> {
-  const stopped = await Promise.race([s.stop().then(() => true), sleep(20_000).then(() => false)]);
-  if (!stopped) await s.kill();
-  running.delete(s);
-}
-
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const close of closers.splice(0)) await close().catch(() => undefined);
-    await Promise.all([...running].map(stopService));
-    if (topicsToDelete.size || groupsToDelete.size) {
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        if (groupsToDelete.size) await admin.deleteGroups([...groupsToDelete]).catch(() => undefined);
-        if (topicsToDelete.size) await admin.deleteTopics({ topics: [...topicsToDelete], timeout: 10_000 }).catch(() => undefined);
-      } catch {
-        /* Kafka gone: nothing to delete */
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    }
-    if (!cfg.keepDb && databases.size) {
-      try {
-        mongo ??= await testMongo();
-        for (const db of databases) await mongo.db(db).dropDatabase().catch(() => undefined);
-      } catch {
-        /* database gone: nothing to drop */
-      }
-    }
-    await mongo?.close().catch(() => undefined);
-    agent.destroy();
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    log(`${signal}: stopping what this bench started`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const left = new Leftovers(() => cfg.keepDb, kafka);
+left.onSignals(log, 'stopping what this bench started');
 
 // ───────────────────────────── the service ─────────────────────────────
 
@@ -195,7 +147,7 @@ let dispatchStartupMs = NaN;
 const prefix = `bench_dispatch_${Date.now()}`;
 
 async function startDispatch(root?: string, port = cfg.http): Promise<RunningService> {
-  databases.add(`${prefix}_dispatch`);
+  left.databases.add(`${prefix}_dispatch`);
   const profile = cpuProfileEnv(cfg.cpuProf);
   const t0 = nowMs();
   const service = await startService(
@@ -212,7 +164,7 @@ async function startDispatch(root?: string, port = cfg.http): Promise<RunningSer
     { readyTimeoutMs: 300_000, root: root && path.resolve(root) },
   );
   if (!root) dispatchStartupMs = nowMs() - t0;
-  running.add(service);
+  left.services.add(service);
   log(`dispatch${root ? ` (baseline ${root})` : ''} pid ${service.pid} ready on ${port} in ${f(nowMs() - t0, 0)} ms (db prefix ${prefix})`);
   return service;
 }
@@ -625,8 +577,8 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
     await sleep(1000);
     const rssLoaded = rssMiB(other.pid);
     baseline = { ...(await measure(other, cfg.http + 1)), rssLoaded, startupMs };
-    await stopService(other);
-    running.delete(other);
+    await left.stopService(other);
+    left.services.delete(other);
   }
 
   // ── report ──
@@ -738,9 +690,9 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
 
   // The bench's own consumer of the dispatch topic (own group, from the latest offsets).
   const group = `bench-dispatch-opened-${tag}`;
-  groupsToDelete.add(group);
+  left.groups.add(group);
   const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
-  closers.push(() => consumer.disconnect());
+  left.closers.push(() => consumer.disconnect());
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.connect();
   await consumer.subscribe({ topics: [TOPICS.dispatch], fromBeginning: false });
@@ -902,8 +854,8 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
 async function kafkaBaseline(sample: EventEnvelope, count: number, rate: number) {
   const topic = `bench.dispatch.baseline.${randomUUID().slice(0, 8)}`;
   const group = `bench-dispatch-baseline-${randomUUID().slice(0, 8)}`;
-  topicsToDelete.add(topic);
-  groupsToDelete.add(group);
+  left.topics.add(topic);
+  left.groups.add(group);
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -989,11 +941,11 @@ async function main() {
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
-  closers.push(() => producer.disconnect());
+  left.closers.push(() => producer.disconnect());
   dispatch = await startDispatch();
   if (RUN_PART1) await part1(dispatch, producer);
   if (RUN_PART2) await part2(dispatch, producer);
-  await stopService(dispatch);
+  await left.stopService(dispatch);
   if (cfg.cpuProf) {
     await sleep(500);
     const dir = path.resolve(cfg.cpuProf);
@@ -1008,11 +960,11 @@ async function main() {
 }
 
 main()
-  .then(() => cleanup())
+  .then(() => left.cleanup())
   .then(() => process.exit(0))
   .catch(async (e) => {
     console.error(e);
     if (dispatch) console.error(`dispatch's last output (pid ${dispatch.pid}):\n${dispatch.output().slice(-4000)}`);
-    await cleanup();
+    await left.cleanup();
     process.exit(1);
   });

@@ -18,7 +18,6 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import type { MongoClient } from 'mongodb';
 import { Category, Channel, INTAKE_PROTO_PATH, loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
 import {
   createKafka,
@@ -30,8 +29,8 @@ import {
   TriageCaseOpened,
   TriageCaseOpenedV1,
 } from '@callcenter/events';
-import { intakeMetadata, RunningService, startService, testInfra, testMongo, testToken } from '@callcenter/testing';
-import { agent, machine, cpuLine as cpuLineOf, cpuMeter, cpuProfileEnv, f, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rssMiB, sleep, table as ruledTable } from '../harness';
+import { intakeMetadata, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
+import { Leftovers, machine, cpuLine as cpuLineOf, cpuMeter, cpuProfileEnv, f, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rssMiB, sleep, table as ruledTable } from '../harness';
 
 import { callerRefOf } from '../../apps/triage/src/callers/callers.store';
 import { effectivePriority, TriageCase, TriageCaseState, triageCaseDecider } from '../../apps/triage/src/case/triage-case.decider';
@@ -135,56 +134,17 @@ const cpuLine = (r: Parameters<typeof cpuLineOf>[0]) => cpuLineOf(r, 'other');
 
 // ───────────────────────────── clean-up ─────────────────────────────
 
-const running = new Set<RunningService>();
-const databases = new Set<string>();
-let mongo: MongoClient | undefined;
-const closers: (() => void)[] = [];
-
-async function stopService(s: RunningService): Promise<void> {
-  const stopped = await Promise.race([s.stop().then(() => true), sleep(20_000).then(() => false)]);
-  if (!stopped) await s.kill();
-  running.delete(s);
-}
+const left = new Leftovers(() => cfg.keepDb);
+left.onSignals(log, 'stopping the services this bench started');
 
 async function launch(name: string, port: number, env: Record<string, string>, root?: string): Promise<{ service: RunningService; startupMs: number }> {
   const t0 = nowMs();
   const profile = cpuProfileEnv(cfg.cpuProf);
   // Loading 100,000 cases takes 15–20 s on a quiet machine, minutes on a busy one.
   const service = await startService(name, port, { ...env, ...profile }, { readyTimeoutMs: 600_000, root: root && path.resolve(root) });
-  running.add(service);
+  left.services.add(service);
   if (cfg.cpuProf) log(`${name} pid ${service.pid} writes ${name}-${service.pid}-1.cpuprofile into ${cfg.cpuProf} when it stops`);
   return { service, startupMs: nowMs() - t0 };
-}
-
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const close of closers) {
-      try {
-        close();
-      } catch {
-        /* already closed */
-      }
-    }
-    await Promise.all([...running].map(stopService));
-    if (!cfg.keepDb && databases.size) {
-      try {
-        mongo ??= await testMongo();
-        for (const db of databases) await mongo.db(db).dropDatabase().catch(() => undefined);
-      } catch {
-        /* database gone: nothing to drop */
-      }
-    }
-    await mongo?.close().catch(() => undefined);
-    agent.destroy();
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    log(`${signal}: stopping the services this bench started`);
-    cleanup().finally(() => process.exit(130));
-  });
 }
 
 // ───────────────────────────── part 1 ─────────────────────────────
@@ -210,7 +170,7 @@ async function part1(): Promise<void> {
     if (s.priority !== 'P4') throw new Error(`"${description}" is suggested ${s.priority}, not P4: the poller would not find it`);
   }
   const prefix = `bench_triage_p1_${Date.now()}`;
-  databases.add(`${prefix}_intake`).add(`${prefix}_triage`);
+  left.databases.add(`${prefix}_intake`).add(`${prefix}_triage`);
   const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(cfg.intakeGrpc), NODE_ENV: 'test', LOG_LEVEL: 'warn' };
   log(`part 1: starting intake (http ${cfg.intakeHttp}, grpc ${cfg.intakeGrpc}) and triage (http ${cfg.triageHttp}), db prefix ${prefix}`);
   // allSettled: if one fails to start, the other is already registered for the clean-up when we throw.
@@ -227,7 +187,7 @@ async function part1(): Promise<void> {
     { length: cfg.clients },
     () => new ReportIntake(`127.0.0.1:${cfg.intakeGrpc}`, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }),
   );
-  closers.push(() => clients.forEach((c) => c.close()));
+  left.closers.push(() => clients.forEach((c) => c.close()));
   const metadata = intakeMetadata();
   const token = testToken('bench-operator', ['operator']);
   const runTag = randomUUID().slice(0, 8);
@@ -265,7 +225,7 @@ async function part1(): Promise<void> {
       },
     });
     await Promise.race([joined, sleep(30_000)]);
-    closers.push(() => void consumer.disconnect().catch(() => undefined));
+    left.closers.push(() => void consumer.disconnect().catch(() => undefined));
   }
 
   const submitted: Submitted[] = [];
@@ -537,7 +497,7 @@ async function part1(): Promise<void> {
   console.log(cpuLine(cpu));
   console.log(`load average (1/5/15 min): before the load ${loadBefore}, at its end ${loadDuring}`);
 
-  await Promise.all([stopService(intake.service), stopService(triage.service)]);
+  await Promise.all([left.stopService(intake.service), left.stopService(triage.service)]);
   clients.forEach((c) => c.close());
 }
 
@@ -794,7 +754,7 @@ async function measureTriage(build: string, prefix: string, root?: string): Prom
       .split('\n')
       .find((l) => l.includes('queue loaded'));
     infoLine = line ? (JSON.parse(line).msg as string) : '(not found in the output)';
-    await stopService(first.service);
+    await left.stopService(first.service);
   }
   log(`${build}: start at LOG_LEVEL=warn for the measurement`);
   const { service: triage, startupMs } = await launch('triage', cfg.triageHttp2, { ...env, LOG_LEVEL: 'warn' }, root);
@@ -841,15 +801,15 @@ async function measureTriage(build: string, prefix: string, root?: string): Prom
   const cpuAll = meterAll.stop();
   const loadAfter = loadavg();
   const rssAfter = rssMiB(triage.pid);
-  await stopService(triage);
+  await left.stopService(triage);
   return { build, startupMs, infoStartupMs, infoLine, rssLoaded, rssAfter, stats, results, cpuAll, loadBefore, loadAfter };
 }
 
 async function part2(): Promise<void> {
   const prefix = cfg.reuseDb ?? `bench_triage_p2_${Date.now()}`;
   const dbName = `${prefix}_triage`;
-  if (!cfg.reuseDb) databases.add(dbName);
-  mongo ??= await testMongo();
+  if (!cfg.reuseDb) left.databases.add(dbName);
+  const mongo = await left.mongo();
   const collection = mongo.db(dbName).collection(QUEUE_SNAPSHOT_COLLECTION);
 
   const seedStart = nowMs();
@@ -995,10 +955,10 @@ async function main() {
 }
 
 main()
-  .then(() => cleanup())
+  .then(() => left.cleanup())
   .then(() => process.exit(0))
   .catch(async (e) => {
     console.error(e);
-    await cleanup();
+    await left.cleanup();
     process.exit(1);
   });
