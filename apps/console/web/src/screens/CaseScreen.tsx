@@ -484,7 +484,7 @@ function ReporterIdentity({ reportId, visible }: { reportId: string; visible: bo
 /** The suggestion's reasons: the learnt model's in the chosen language, then triage's own sentences. */
 function LearntReasons({ suggestion }: { suggestion: CaseDetail['suggestion'] }) {
   const { t, language } = useI18n();
-  const { lines, runnersUp, sentences } = suggestionReasons(suggestion, (category) => label(CATEGORY_LABELS, category, language));
+  const { lines, runnersUp, others, sentences } = suggestionReasons(suggestion, (category) => label(CATEGORY_LABELS, category, language));
   return (
     <>
       {lines.map((line) => (
@@ -502,6 +502,9 @@ function LearntReasons({ suggestion }: { suggestion: CaseDetail['suggestion'] })
       )}
       <h3>{t('suggestionReasons')}</h3>
       <ul>
+        {others.map((line, i) => (
+          <li key={`${line.key}-${i}`}>{t(line.key, { ...line.vars, ...(line.rule ? { rule: t(line.rule.key, line.rule.vars) } : {}) })}</li>
+        ))}
         {sentences.map((r) => (
           <li key={r}>{r}</li>
         ))}
