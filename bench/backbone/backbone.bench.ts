@@ -38,6 +38,7 @@ import {
   OutboxRelay,
   toKafkaMessage,
 } from '@callcenter/events';
+import { pct, Pct, sleep, table } from '../harness';
 
 // ───────────────────────────── configuration ─────────────────────────────
 
@@ -119,7 +120,6 @@ function loadConfig(): Config {
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const now = () => performance.now();
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -134,27 +134,12 @@ async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promi
   }
 }
 
-interface Percentiles {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
+type Percentiles = Pct;
 
+/** Nearest-rank percentiles (bench/harness.ts), rounded to 0.01 for the JSON record. */
 function percentiles(values: number[]): Percentiles {
-  if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
-  const s = [...values].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  return {
-    n: s.length,
-    p50: round(at(50)),
-    p90: round(at(90)),
-    p99: round(at(99)),
-    max: round(s[s.length - 1]),
-    mean: round(s.reduce((a, b) => a + b, 0) / s.length),
-  };
+  const p = pct(values);
+  return { n: p.n, p50: round(p.p50), p90: round(p.p90), p99: round(p.p99), max: round(p.max), mean: round(p.mean) };
 }
 
 function fmt(n: number, digits = 0): string {
@@ -1054,13 +1039,8 @@ async function javaBaseline(cfg: Config, topic: string, recordSize: number, labe
 
 // ───────────────────────────── report ─────────────────────────────
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
 
-const pct = (p: Percentiles) => [fmt(p.p50, 1), fmt(p.p90, 1), fmt(p.p99, 1), fmt(p.max, 1)];
+const pctCols = (p: Percentiles) => [fmt(p.p50, 1), fmt(p.p90, 1), fmt(p.p99, 1), fmt(p.max, 1)];
 
 /** What answers on MONGODB_URI: buildInfo, and for the local infra the process behind the pid file. */
 async function serverDescription(db: Db, infraDataDir: string): Promise<string> {
@@ -1338,12 +1318,12 @@ async function main(): Promise<number> {
     out.push(
       table([
         ['ms', 'p50', 'p90', 'p99', 'max'],
-        ['just before append → consumer received', ...pct(latency.appendToConsumerMs)],
-        ['  append call (head lookup + insert)', ...pct(latency.appendCallMs)],
-        ['  append returned → consumer (relay + Kafka)', ...pct(latency.appendReturnedToConsumerMs)],
-        ['    append returned → relay sends it', ...pct(latency.appendReturnedToRelaySendMs)],
-        ['    relay send → consumer received', ...pct(latency.relaySendToConsumerMs)],
-        ['    relay send → Kafka ack (acks=all)', ...pct(latency.relaySendToKafkaAckMs)],
+        ['just before append → consumer received', ...pctCols(latency.appendToConsumerMs)],
+        ['  append call (head lookup + insert)', ...pctCols(latency.appendCallMs)],
+        ['  append returned → consumer (relay + Kafka)', ...pctCols(latency.appendReturnedToConsumerMs)],
+        ['    append returned → relay sends it', ...pctCols(latency.appendReturnedToRelaySendMs)],
+        ['    relay send → consumer received', ...pctCols(latency.relaySendToConsumerMs)],
+        ['    relay send → Kafka ack (acks=all)', ...pctCols(latency.relaySendToKafkaAckMs)],
       ]),
     );
     out.push(`  median latency by second of the run (ms): ${latency.p50BySecondMs.map((x) => fmt(x)).join(', ')}`);
