@@ -9,7 +9,8 @@ const ANALYTICS = `http://127.0.0.1:${HTTP}`;
 const dayOf = (offsetDays: number) => new Date(Date.UTC(2012, 0, 1) + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const SEED = Math.floor(Math.random() * 1000);
 const [A, B] = [dayOf(SEED), dayOf(SEED + 1100)];
-const range = (day: string) => `from=${encodeURIComponent(`${day}T00:00:00Z`)}&to=${encodeURIComponent(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString())}`;
+const range = (day: string) =>
+  `from=${encodeURIComponent(`${day}T00:00:00Z`)}&to=${encodeURIComponent(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString())}`;
 
 /**
  * Snapshots (issue 15): analytics resumes from the latest snapshot at the offsets it recorded and
@@ -35,7 +36,12 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
   };
   const everyTable = async (day: string) =>
     Object.fromEntries(
-      await Promise.all(['volume', 'durations', 'load', 'staffing', 'hotspots', 'workload'].map(async (name) => [name, (await analyst.get(`/api/v1/stats/${name}?${range(day)}`)).body])),
+      await Promise.all(
+        ['volume', 'durations', 'load', 'staffing', 'hotspots', 'workload'].map(async (name) => [
+          name,
+          (await analyst.get(`/api/v1/stats/${name}?${range(day)}`)).body,
+        ]),
+      ),
     );
   const latestGeneration = async () => (await db.collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0];
   const latestSnapshot = async () => (await db.collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0];
@@ -48,7 +54,11 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
     const restored = { a: await everyTable(A), b: await everyTable(B), digest: (await latestGeneration()).digest };
     const started = await admin.post('/api/v1/admin/rebuild');
     expect(started.status).toBe(202);
-    await eventually(() => admin.get('/api/v1/admin/rebuild'), (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.currentGeneration === started.body.generation, 60_000);
+    await eventually(
+      () => admin.get('/api/v1/admin/rebuild'),
+      (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.currentGeneration === started.body.generation,
+      60_000,
+    );
     const rebuilt = await latestGeneration();
     expect(rebuilt).toMatchObject({ _id: started.body.generation, reason: 'rebuild', snapshotTakenAt: null });
     expect({ a: await everyTable(A), b: await everyTable(B), digest: rebuilt.digest }).toEqual(restored);
@@ -75,10 +85,14 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
 
   it('restarts from its snapshot, reads only what came after its offsets, and answers what a rebuild from offset 0 answers', async () => {
     await publish(copyA);
-    await eventually(() => analyst.get(`/api/v1/stats/volume?${range(A)}`), (r) => r.body.total === 8 && r.body.byState?.CLOSED === 1 && r.body.byState?.DISPATCHED === 1, 30_000);
+    await eventually(
+      () => analyst.get(`/api/v1/stats/volume?${range(A)}`),
+      (r) => r.body.total === 8 && r.body.byState?.CLOSED === 1 && r.body.byState?.DISPATCHED === 1,
+      30_000,
+    );
     const seen = new Date().toISOString();
     const snapshot = await eventually(latestSnapshot, (s) => !!s && s.takenAt > seen, 15_000);
-    expect(snapshot).toMatchObject({ schemaVersion: 1, complete: true });
+    expect(snapshot).toMatchObject({ schemaVersion: 2, complete: true });
     await analytics!.stop();
     analytics = undefined;
     await publish(copyB); // while analytics is down: only the tail after the snapshot's offsets has it

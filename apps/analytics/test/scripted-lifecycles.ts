@@ -4,6 +4,20 @@ import { EventEnvelope, TOPICS } from '@callcenter/events';
 
 const NS = '0b4c5a8e-1f7d-4c52-9e3a-7d2b6f1a0c99';
 
+/** The streams interleaved as `keys` pick (each key chooses among the streams with events left), each in its own order: what Kafka guarantees. */
+export function interleavedStreams(events: EventEnvelope[], keys: number[]): EventEnvelope[] {
+  const streams = new Map<string, EventEnvelope[]>();
+  for (const e of events) streams.set(`${e.producer}:${e.streamId}`, [...(streams.get(`${e.producer}:${e.streamId}`) ?? []), e]);
+  const queues = [...streams.values()];
+  const out: EventEnvelope[] = [];
+  for (const k of keys) {
+    const open = queues.filter((q) => q.length);
+    if (!open.length) break;
+    out.push(open[k % open.length].shift()!);
+  }
+  return out;
+}
+
 /**
  * A scripted day of eight reports covering every ending: closed after an arrest, resolved after a
  * unit declined, rejected as prank and as not a police matter, a duplicate, advice, one overdue in
@@ -27,8 +41,18 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
     out.push({
       topic: TOPICS[producer],
       event: {
-        eventId: randomUUID(), type, schemaVersion: 1, streamId, streamVersion, occurredAt: at, recordedAt: at,
-        producer, actor, correlationId: `script-${tag}`, causationId: null, data,
+        eventId: randomUUID(),
+        type,
+        schemaVersion: 1,
+        streamId,
+        streamVersion,
+        occurredAt: at,
+        recordedAt: at,
+        producer,
+        actor,
+        correlationId: `script-${tag}`,
+        causationId: null,
+        data,
       },
     });
   };
@@ -38,15 +62,33 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
     const reportId = id(name);
     places.set(reportId, { latitude, longitude });
     emit('intake', reportId, 'ReportReceived', at, 'mobile-app', {
-      reportId, trackingCode: 'AAAAA-AAAAA', sourceSystem: 'mobile-app', externalId: `${tag}-${name}`, channel,
-      reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false }, categoryHint: null,
-      description: `Laporan ${name}`, location: { latitude, longitude, address: 'Jl. Contoh', district: null },
-      occurredAt: null, peopleInjured: 0, peopleInvolved: 1, receivedAt: at,
+      reportId,
+      trackingCode: 'AAAAA-AAAAA',
+      sourceSystem: 'mobile-app',
+      externalId: `${tag}-${name}`,
+      channel,
+      reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false },
+      categoryHint: null,
+      description: `Laporan ${name}`,
+      location: { latitude, longitude, address: 'Jl. Contoh', district: null },
+      occurredAt: null,
+      peopleInjured: 0,
+      peopleInvolved: 1,
+      receivedAt: at,
     });
     emit('triage', reportId, 'TriageCaseOpened', at, 'system', {
-      reportId, trackingCode: 'AAAAA-AAAAA', sourceSystem: 'mobile-app', channel, receivedAt: at, description: `Laporan ${name}`,
-      categoryHint: null, location: { latitude, longitude, address: 'Jl. Contoh', reportedDistrict: null }, district,
-      peopleInjured: 0, peopleInvolved: 1, callerRef: 'caller-ref-secret',
+      reportId,
+      trackingCode: 'AAAAA-AAAAA',
+      sourceSystem: 'mobile-app',
+      channel,
+      receivedAt: at,
+      description: `Laporan ${name}`,
+      categoryHint: null,
+      location: { latitude, longitude, address: 'Jl. Contoh', reportedDistrict: null },
+      district,
+      peopleInjured: 0,
+      peopleInvolved: 1,
+      callerRef: 'caller-ref-secret',
       suggestion: { category, priority, reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
     });
     return reportId;
@@ -71,7 +113,13 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
   triage(r1, 'ReportClaimed', t('01:00', 20), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:05') });
   triage(r1, 'ReportClassified', t('01:00', 60), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
   triage(r1, 'ReportForwardedForDispatch', t('01:00', 90), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
-  incident(r1, 'IncidentOpened', t('01:00', 91), 'system', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET', forwardedAt: t('01:00', 90), receivedAt: t('01:00') });
+  incident(r1, 'IncidentOpened', t('01:00', 91), 'system', {
+    category: 'KEJAHATAN',
+    priority: 'P2',
+    district: 'TEBET',
+    forwardedAt: t('01:00', 90),
+    receivedAt: t('01:00'),
+  });
   incident(r1, 'UnitAssigned', t('01:00', 150), 'dsp-andi', { unitId: 'U1', callSign: 'U1', previousUnitId: null });
   incident(r1, 'AssignmentAcknowledged', t('01:00', 160), 'unit:U1', { unitId: 'U1' });
   incident(r1, 'UnitArrived', t('01:00', 600), 'unit:U1', { unitId: 'U1' });
@@ -83,7 +131,13 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
   triage(r2, 'ReportClaimed', t('01:05', 10), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('01:10') });
   triage(r2, 'ReportClassified', t('01:05', 30), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
   triage(r2, 'ReportForwardedForDispatch', t('01:05', 40), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
-  incident(r2, 'IncidentOpened', t('01:05', 41), 'system', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK', forwardedAt: t('01:05', 40), receivedAt: t('01:05') });
+  incident(r2, 'IncidentOpened', t('01:05', 41), 'system', {
+    category: 'KEBAKARAN',
+    priority: 'P1',
+    district: 'CILANDAK',
+    forwardedAt: t('01:05', 40),
+    receivedAt: t('01:05'),
+  });
   incident(r2, 'UnitAssigned', t('01:05', 100), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
   incident(r2, 'AssignmentDeclined', t('01:05', 130), 'unit:U2', { unitId: 'U2', reason: 'ban kempes' });
   incident(r2, 'UnitAssigned', t('01:05', 160), 'dsp-andi', { unitId: 'U3', callSign: 'U3', previousUnitId: null });
@@ -139,7 +193,16 @@ export const SCRIPTED_EXPECTATIONS = {
   byPriority: { P1: 2, P2: 2, P3: 3, P4: 1 },
   byDistrict: { TEBET: 2, CILANDAK: 2, MAMPANG_PRAPATAN: 1, JAGAKARSA: 1, PANCORAN: 1, SETIABUDI: 1 },
   rejectionReasons: { PRANK: 1, NOT_POLICE_MATTER: 1 },
-  notActionable: { rejected: 2, duplicates: 1, adviceOnly: 1, pranks: 1, rejectedShare: 0.25, duplicateShare: 0.125, prankShare: 0.125, notActionableShare: 0.375 },
+  notActionable: {
+    rejected: 2,
+    duplicates: 1,
+    adviceOnly: 1,
+    pranks: 1,
+    rejectedShare: 0.25,
+    duplicateShare: 0.125,
+    prankShare: 0.125,
+    notActionableShare: 0.375,
+  },
   // received → claimed: R2 10, R6 15, R1 20, R4 30, R5 40, R7 200, R3 300 (R8 never)
   receivedToClaimed: { count: 7, p50Seconds: 30, p90Seconds: 300, p99Seconds: 300 },
   // within the triage target (P1 60, P2 180, P3 600, P4 1800): P1 R2 10 ✓ R5 40 ✓; P2 R1 20 ✓ R7 200 ✗; P3 R3 ✓ R4 ✓; P4 R6 ✓

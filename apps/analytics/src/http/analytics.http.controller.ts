@@ -76,8 +76,8 @@ export class AnalyticsHttpController {
   @ApiOperation({ summary: 'Every event of one report from every service, in order, with actor and time (the audit view)' })
   @ApiNotFoundResponse()
   async timeline(@Param('reportId', reportId) id: string, @Query() query: StatsQueryDto, @Res() res: Response, @Actor() user: AuthenticatedUser) {
-    const entries = this.models.model.timelines.get(id);
-    if (!entries) throw new NotFound('report', id);
+    const entries = await this.models.timeline(id);
+    if (entries.length === 0) throw new NotFound('report', id);
     // The description may identify the reporter: commanders read it (opened, "[dihapus]" once
     // erased); analysts get the timeline without it.
     const mayReadDescription = user.roles.includes('commander');
@@ -113,15 +113,29 @@ export class AnalyticsHttpController {
   })
   volume(@Query() query: TimeSeriesQueryDto, @Res() res: Response) {
     const v = volume(this.models.model, filterOf(query));
-    answer(res, query.format, 'volume', v, () => [
-      { dimension: 'total', value: 'all', count: v.total },
-      ...dimensionRows({ state: v.byState, category: v.byCategory, channel: v.byChannel, district: v.byDistrict, priority: v.byPriority, rejectionReason: v.rejectionReasons }),
-      ...Object.entries(v.notActionable).map(([value, count]) => ({ dimension: 'notActionable', value, count })),
-      ...v.overTime.flatMap((d) => [
-        { dimension: `day:${d.day}`, value: 'all', count: d.total },
-        ...dimensionRows({ [`day:${d.day}:category`]: d.byCategory, [`day:${d.day}:channel`]: d.byChannel, [`day:${d.day}:district`]: d.byDistrict }),
-      ]),
-    ], v.basis);
+    answer(
+      res,
+      query.format,
+      'volume',
+      v,
+      () => [
+        { dimension: 'total', value: 'all', count: v.total },
+        ...dimensionRows({
+          state: v.byState,
+          category: v.byCategory,
+          channel: v.byChannel,
+          district: v.byDistrict,
+          priority: v.byPriority,
+          rejectionReason: v.rejectionReasons,
+        }),
+        ...Object.entries(v.notActionable).map(([value, count]) => ({ dimension: 'notActionable', value, count })),
+        ...v.overTime.flatMap((d) => [
+          { dimension: `day:${d.day}`, value: 'all', count: d.total },
+          ...dimensionRows({ [`day:${d.day}:category`]: d.byCategory, [`day:${d.day}:channel`]: d.byChannel, [`day:${d.day}:district`]: d.byDistrict }),
+        ]),
+      ],
+      v.basis,
+    );
   }
 
   @Get('stats/durations')
@@ -141,12 +155,19 @@ export class AnalyticsHttpController {
   @ApiOperation({ summary: 'Arrivals by hour of day and day of week, queue depth over time, peaks (Asia/Jakarta)', description: BY_RECEIPT })
   load(@Query() query: StatsQueryDto, @Res() res: Response) {
     const l = load(this.models.model, filterOf(query));
-    answer(res, query.format, 'load', l, () => [
-      ...l.arrivalsByHourOfDay.map((r) => ({ series: 'arrivals_by_hour_of_day', key: r.hour, value: r.arrivals })),
-      ...l.arrivalsByDayOfWeek.map((r) => ({ series: 'arrivals_by_day_of_week', key: r.day, value: r.arrivals })),
-      ...l.queueDepth.map((r) => ({ series: 'queue_depth', key: r.at, value: r.waiting })),
-      ...l.peaks.map((r) => ({ series: 'peak_hours', key: r.hourStarting, value: r.arrivals })),
-    ], l.basis);
+    answer(
+      res,
+      query.format,
+      'load',
+      l,
+      () => [
+        ...l.arrivalsByHourOfDay.map((r) => ({ series: 'arrivals_by_hour_of_day', key: r.hour, value: r.arrivals })),
+        ...l.arrivalsByDayOfWeek.map((r) => ({ series: 'arrivals_by_day_of_week', key: r.day, value: r.arrivals })),
+        ...l.queueDepth.map((r) => ({ series: 'queue_depth', key: r.at, value: r.waiting })),
+        ...l.peaks.map((r) => ({ series: 'peak_hours', key: r.hourStarting, value: r.arrivals })),
+      ],
+      l.basis,
+    );
   }
 
   @Get('stats/staffing')
@@ -164,17 +185,31 @@ export class AnalyticsHttpController {
   })
   hotspots(@Query() query: HotspotsQueryDto, @Res() res: Response) {
     const h = hotspots(this.models.model, filterOf(query), query.top, query.cellDegrees);
-    answer(res, query.format, 'hotspots', h, () => [
-      ...h.byDistrict.map((d) => ({ kind: 'district', key: d.district, total: d.total, byCategory: d.byCategory })),
-      ...h.topCells.map((c) => ({ kind: 'cell', key: `${c.latitude},${c.longitude}`, total: c.total, byCategory: c.byCategory })),
-    ], h.basis);
+    answer(
+      res,
+      query.format,
+      'hotspots',
+      h,
+      () => [
+        ...h.byDistrict.map((d) => ({ kind: 'district', key: d.district, total: d.total, byCategory: d.byCategory })),
+        ...h.topCells.map((c) => ({ kind: 'cell', key: `${c.latitude},${c.longitude}`, total: c.total, byCategory: c.byCategory })),
+      ],
+      h.basis,
+    );
   }
 
   @Get('stats/workload')
   @ApiOperation({ summary: 'Workload per operator and per unit', description: BY_RECEIPT })
   workload(@Query() query: StatsQueryDto, @Res() res: Response) {
     const w = workload(this.models.model, filterOf(query));
-    answer(res, query.format, 'workload', w, () => [...w.operators.map((o) => ({ kind: 'operator', ...o })), ...w.units.map((u) => ({ kind: 'unit', ...u }))], w.basis);
+    answer(
+      res,
+      query.format,
+      'workload',
+      w,
+      () => [...w.operators.map((o) => ({ kind: 'operator', ...o })), ...w.units.map((u) => ({ kind: 'unit', ...u }))],
+      w.basis,
+    );
   }
 
   @Post('admin/rebuild')

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets } from '@callcenter/contracts';
 import type { EventEnvelope } from '@callcenter/events';
+import { interleavedStreams } from '../../test/scripted-lifecycles';
 import { durationsFromAggregates, durationsOfFacts, volume } from '../queries/analytics-queries';
 import { DailyAggregates, HISTOGRAM_RELATIVE_ERROR } from './aggregates';
 import { AnalyticsModel } from './analytics-model';
@@ -17,7 +18,9 @@ const reportArb = fc.record({
   receivedAfterS: fc.integer({ min: 0, max: 5 * 86_400 }),
   channel: fc.constantFrom(...CHANNELS),
   suggested: fc.record({ category: fc.constantFrom(...CATEGORIES), priority: fc.constantFrom(...PRIORITIES), district: fc.constantFrom(...DISTRICTS) }),
-  classified: fc.option(fc.record({ category: fc.constantFrom(...CATEGORIES), priority: fc.constantFrom(...PRIORITIES), district: fc.constantFrom(...DISTRICTS) })),
+  classified: fc.option(
+    fc.record({ category: fc.constantFrom(...CATEGORIES), priority: fc.constantFrom(...PRIORITIES), district: fc.constantFrom(...DISTRICTS) }),
+  ),
   /** Seconds between successive steps: claim, classification, decision, assignment, arrival, resolution. */
   gaps: fc.array(fc.integer({ min: 0, max: 7_200 }), { minLength: 0, maxLength: 6 }),
   triageSeen: fc.boolean(),
@@ -37,11 +40,38 @@ function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
       const v = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
       versions.set(`${producer}:${streamId}`, v);
       const at = new Date(t).toISOString();
-      out.push({ eventId: `${streamId}-${v}`, type, schemaVersion: 1, streamId, streamVersion: v, occurredAt: at, recordedAt: at, producer, actor: 'op-1', correlationId: 'c', causationId: null, data } as EventEnvelope);
+      out.push({
+        eventId: `${streamId}-${v}`,
+        type,
+        schemaVersion: 1,
+        streamId,
+        streamVersion: v,
+        occurredAt: at,
+        recordedAt: at,
+        producer,
+        actor: 'op-1',
+        correlationId: 'c',
+        causationId: null,
+        data,
+      } as EventEnvelope);
     };
-    emit('intake', reportId, 'ReportReceived', { reportId, receivedAt, channel: r.channel, sourceSystem: 'test', location: { latitude: -6.2, longitude: 106.8 }, categoryHint: null, peopleInjured: 0 });
+    emit('intake', reportId, 'ReportReceived', {
+      reportId,
+      receivedAt,
+      channel: r.channel,
+      sourceSystem: 'test',
+      location: { latitude: -6.2, longitude: 106.8 },
+      categoryHint: null,
+      peopleInjured: 0,
+    });
     if (!r.triageSeen) return;
-    emit('triage', reportId, 'TriageCaseOpened', { reportId, receivedAt, channel: r.channel, district: r.suggested.district, suggestion: { category: r.suggested.category, priority: r.suggested.priority } });
+    emit('triage', reportId, 'TriageCaseOpened', {
+      reportId,
+      receivedAt,
+      channel: r.channel,
+      district: r.suggested.district,
+      suggestion: { category: r.suggested.category, priority: r.suggested.priority },
+    });
     const steps: (() => void)[] = [
       () => emit('triage', reportId, 'ReportClaimed', { reportId }),
       () => r.classified && emit('triage', reportId, 'ReportClassified', { reportId, ...r.classified }),
@@ -66,20 +96,13 @@ const historyArb = fc
   .array(reportArb, { minLength: 1, maxLength: 40 })
   .chain((reports) => {
     const events = eventsOf(reports);
-    return fc.tuple(fc.constant(events), fc.array(fc.nat(), { minLength: events.length, maxLength: events.length }), fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 10 }));
+    return fc.tuple(
+      fc.constant(events),
+      fc.array(fc.nat(), { minLength: events.length, maxLength: events.length }),
+      fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 10 }),
+    );
   })
-  .map(([events, keys, repeats]) => {
-    const streams = new Map<string, EventEnvelope[]>();
-    for (const e of events) streams.set(`${e.producer}:${e.streamId}`, [...(streams.get(`${e.producer}:${e.streamId}`) ?? []), e]);
-    const queues = [...streams.values()];
-    const out: EventEnvelope[] = [];
-    for (const k of keys) {
-      const open = queues.filter((q) => q.length);
-      if (!open.length) break;
-      out.push(open[k % open.length].shift()!);
-    }
-    return [...out, ...repeats.map((i) => events[i])];
-  });
+  .map(([events, keys, repeats]) => [...interleavedStreams(events, keys), ...repeats.map((i) => events[i])]);
 
 const modelOf = (events: EventEnvelope[]) => {
   const model = new AnalyticsModel();
@@ -115,12 +138,20 @@ describe('daily aggregates (property: equal to a brute-force recomputation on ge
           const exact = durationsOfFacts(model, filter, targets);
           fast.forEach((row, i) => {
             const ref = exact[i];
-            expect({ measure: row.measure, count: row.count, within: row.withinTargetShare }).toEqual({ measure: ref.measure, count: ref.count, within: ref.withinTargetShare });
-            for (const p of ['p50Seconds', 'p90Seconds', 'p99Seconds'] as const) if (!close(row[p], ref[p])) throw new Error(`${row.measure} ${p}: ${row[p]} vs exact ${ref[p]}`);
+            expect({ measure: row.measure, count: row.count, within: row.withinTargetShare }).toEqual({
+              measure: ref.measure,
+              count: ref.count,
+              within: ref.withinTargetShare,
+            });
+            for (const p of ['p50Seconds', 'p90Seconds', 'p99Seconds'] as const)
+              if (!close(row[p], ref[p])) throw new Error(`${row.measure} ${p}: ${row[p]} vs exact ${ref[p]}`);
           });
           // The days' report counts add up to the volume walked over the same period.
           const cells = [...model.aggregates.cells.values()].filter(
-            (c) => (!period.from || (c.day >= '2024-05-02' && c.day < '2024-05-04')) && (!district || c.district === district) && (!priority || c.priority === priority),
+            (c) =>
+              (!period.from || (c.day >= '2024-05-02' && c.day < '2024-05-04')) &&
+              (!district || c.district === district) &&
+              (!priority || c.priority === priority),
           );
           expect(cells.reduce((n, c) => n + c.reports, 0)).toBe(volume(model, filter).total);
         }

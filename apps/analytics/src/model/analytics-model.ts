@@ -35,7 +35,10 @@ function analystSafe(event: EventEnvelope): Record<string, unknown> {
   const { reporter, callerRef, reportId, ...rest } = withoutAddress((event.data ?? {}) as Record<string, unknown>);
   if (event.type === 'TriageCaseOpened') {
     const { suggestion, ...opened } = rest as Record<string, any>;
-    return { ...opened, suggestion: suggestion && { category: suggestion.category, priority: suggestion.priority, lowTrust: suggestion.lowTrust?.flagged ?? false } };
+    return {
+      ...opened,
+      suggestion: suggestion && { category: suggestion.category, priority: suggestion.priority, lowTrust: suggestion.lowTrust?.flagged ?? false },
+    };
   }
   return rest;
 }
@@ -53,14 +56,43 @@ const byTime = (a: TimelineEntry, b: TimelineEntry) =>
   a.at.localeCompare(b.at) || (STAGE[a.producer] ?? 3) - (STAGE[b.producer] ?? 3) || a.streamId.localeCompare(b.streamId) || a.streamVersion - b.streamVersion;
 
 /**
- * Every analytics read model, in memory, fed by the events of all three topics. `apply` is
+ * When a report's timeline leaves memory: once its incident is closed, or triage settled it without
+ * one (rejected, advice given, merged as a duplicate). A report split out of a group afterwards
+ * stays out of memory: its later entries are written as they come.
+ */
+export const timelineSettled = (f: ReportFact): boolean =>
+  f.closedAt !== null || f.decision === 'REJECTED' || f.decision === 'ADVICE_GIVEN' || f.decision === 'DUPLICATE';
+
+/** A part of a settled report's timeline to write to the database: its whole timeline at closing, or one entry that came after. */
+export interface TimelinePart {
+  reportId: string;
+  entries: TimelineEntry[];
+}
+
+/** One timeline from its parts (the database's and those not yet written): each event once, in order. */
+export function mergeTimeline(parts: Iterable<TimelineEntry[]>): TimelineEntry[] {
+  const byEvent = new Map<string, TimelineEntry>();
+  for (const entries of parts) for (const e of entries) byEvent.set(`${e.producer}:${e.streamId}:${e.streamVersion}`, e);
+  return [...byEvent.values()].sort(byTime);
+}
+
+/**
+ * Every analytics read model, in memory, fed by the events of all three topics, except settled
+ * reports' timelines: a report's timeline is resident while it is open; once settled
+ * (`timelineSettled`: closed, rejected, advice given, merged as a duplicate) it moves to `unsaved`
+ * (and every entry that comes after, on its own), which the generation writes to the database in
+ * one batch per Kafka batch and then forgets (TimelineStore). So the timelines held are those of
+ * open reports only. `apply` is
  * idempotent per stream (it remembers the last version applied of each stream) and tolerant of
  * streams interleaving in any order, so replaying from offset 0 gives the same model as following
  * live, and a redelivered event changes nothing.
  */
 export class AnalyticsModel {
   readonly facts = new Map<string, ReportFact>();
+  /** Open reports' timelines (a settled report's is in the database, or in `unsaved` until written). */
   readonly timelines = new Map<string, TimelineEntry[]>();
+  /** Settled reports' timeline parts not yet written, by part id: the report id (its timeline when settled), or `report|stream|version` (an entry after). */
+  readonly unsaved = new Map<string, TimelinePart>();
   readonly units = new Map<string, UnitFact>();
   /** Stream (`producer:streamId`) → the last version applied: what makes `apply` idempotent. */
   readonly applied = new Map<string, number>();
@@ -92,14 +124,30 @@ export class AnalyticsModel {
       data: analystSafe(event),
     };
     const timeline = this.timelines.get(reportId);
-    if (!timeline) this.timelines.set(reportId, [entry]);
-    else {
-      // Mostly appends; events of another topic may arrive earlier or later than their time.
-      let at = timeline.length;
-      while (at > 0 && byTime(entry, timeline[at - 1]) < 0) at--;
-      timeline.splice(at, 0, entry);
+    if (!timeline) {
+      // New and not settled: resident. Otherwise its timeline has left memory (or never enters it): the entry is a part to write.
+      if (!before && !timelineSettled(after)) this.timelines.set(reportId, [entry]);
+      else this.unsaved.set(`${reportId}|${stream}|${event.streamVersion}`, { reportId, entries: [entry] });
+      return true;
+    }
+    // Mostly appends; events of another topic may arrive earlier or later than their time.
+    let at = timeline.length;
+    while (at > 0 && byTime(entry, timeline[at - 1]) < 0) at--;
+    timeline.splice(at, 0, entry);
+    if (timelineSettled(after)) {
+      // Settled: its timeline leaves memory once written, for good (what comes after is written on its own).
+      this.timelines.delete(reportId);
+      this.unsaved.set(reportId, { reportId, entries: timeline });
     }
     return true;
+  }
+
+  /** What the model holds of a report's timeline: all of it while open; once settled, the parts not yet written (the rest is in the database). */
+  heldTimeline(reportId: string): TimelineEntry[] {
+    const resident = this.timelines.get(reportId);
+    if (resident) return resident;
+    const parts = [...this.unsaved.values()].filter((p) => p.reportId === reportId).map((p) => p.entries);
+    return parts.length ? mergeTimeline(parts) : [];
   }
 
   private applyToUnit(event: EventEnvelope): void {
@@ -134,7 +182,7 @@ export class AnalyticsModel {
     for (const f of this.facts.values()) if (f.receivedAt) yield f;
   }
 
-  /** A digest of every read model's content, to prove a rebuilt model equals the live one. */
+  /** A digest of every read model's content held in memory (settled reports' timelines are in the database), to prove a rebuilt model equals the live one. */
   digest(): string {
     const hash = createHash('sha256');
     for (const id of [...this.facts.keys()].sort()) {

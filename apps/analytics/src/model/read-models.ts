@@ -7,6 +7,7 @@ import { KAFKA, kafkaLogger, MONGO_DB, ReadinessGate, scrapedGauge } from '@call
 import { AnalyticsModel } from './analytics-model';
 import { captureModel } from './snapshot';
 import { RestoredSnapshot, SnapshotStore } from './snapshot-store';
+import { TimelineStore } from './timeline-store';
 
 const ALL_TOPICS = [TOPICS.intake, TOPICS.triage, TOPICS.dispatch];
 
@@ -52,7 +53,12 @@ class Generation {
   read = 0;
 
   /** From offset 0, or from a snapshot: its model and the offsets it includes. */
-  constructor(readonly number: number, private readonly kafka: Kafka, readonly from?: RestoredSnapshot) {
+  constructor(
+    readonly number: number,
+    private readonly kafka: Kafka,
+    private readonly timelines: TimelineStore,
+    readonly from?: RestoredSnapshot,
+  ) {
     this.model = from?.model ?? new AnalyticsModel();
     this.positions = new Map(from?.offsets ?? []);
   }
@@ -84,8 +90,10 @@ class Generation {
       registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
       groupPrefix: `analytics-g${this.number}`,
       logger: kafkaLogger(`AnalyticsGeneration${this.number}`),
-      handle: (events, position) => {
+      handle: async (events, position) => {
         for (const event of events) this.model.apply(event);
+        // Closed reports' timelines, one write per batch; the position moves only once they are in the database.
+        await this.timelines.flush(this.model);
         this.read += events.length;
         this.positions.set(`${position.topic}/${position.partition}`, String(BigInt(position.offset) + 1n));
         this.checkCaughtUp();
@@ -142,7 +150,9 @@ export const SNAPSHOT_INTERVAL = Symbol('SNAPSHOT_INTERVAL');
  * answered from the current generation only, so a rebuild never shows a half-built model: the new
  * generation replaces the old one in one step once it has caught up, and then goes on following
  * the topics live. The models live in memory (the embedded database cannot filter and aggregate
- * hundreds of thousands of reports fast enough); each switch is recorded in `analytics_generations`.
+ * hundreds of thousands of reports fast enough), except settled reports' timelines, which each
+ * generation writes to `analytics_timelines` per Kafka batch (TimelineStore); each switch is
+ * recorded in `analytics_generations`.
  * The current generation is snapshotted periodically (model and offsets, SnapshotStore); a
  * snapshot of another schema version, or a corrupt one, is ignored and the service rebuilds from
  * offset 0, which stays the source of truth (`npm run rebuild` forces it).
@@ -151,8 +161,18 @@ export const SNAPSHOT_INTERVAL = Symbol('SNAPSHOT_INTERVAL');
 export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReadModels.name);
   /** Each switch: `events` applied in all, `read` by this generation itself (after its snapshot's offsets when it started from one). */
-  private readonly generations: Collection<{ _id: number; switchedAt: string; events: number; read: number; reports: number; digest: string; reason: string; snapshotTakenAt: string | null }>;
+  private readonly generations: Collection<{
+    _id: number;
+    switchedAt: string;
+    events: number;
+    read: number;
+    reports: number;
+    digest: string;
+    reason: string;
+    snapshotTakenAt: string | null;
+  }>;
   private readonly snapshots: SnapshotStore;
+  private readonly timelines: TimelineStore;
   private current?: Generation;
   private warming?: Generation;
   private building: Generation | null = null;
@@ -171,6 +191,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.generations = db.collection('analytics_generations');
     this.snapshots = new SnapshotStore(db);
+    this.timelines = new TimelineStore(db);
     // Analytics watches the hand-over from intake to triage because it is neither: it reads both
     // topics whole, so it still counts when triage is down, stalled or dead-lettering.
     scrapedGauge(
@@ -192,6 +213,11 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   get generation(): number {
     return this.current?.number ?? 0;
+  }
+
+  /** A report's whole timeline (a closed report's from the database); empty when the report is unknown. */
+  timeline(reportId: string) {
+    return this.timelines.timeline(this.model, reportId);
   }
 
   /** Where warming up started from and how far it has read (null once ready). */
@@ -223,7 +249,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       if ('restored' in latest) restored = latest.restored;
       else this.logger.log(`analytics rebuilds from offset 0: ${latest.ignored}`);
     }
-    const first = new Generation((previous[0]?._id ?? 0) + 1, this.kafka, restored);
+    const first = new Generation((previous[0]?._id ?? 0) + 1, this.kafka, this.timelines, restored);
     this.warming = first;
     await first.start();
     await first.complete;
@@ -232,7 +258,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     this.warmUp.ready = true;
     const { done, eventsPerSecond } = first.progress();
     const from = restored ? `snapshot of ${restored.header.takenAt} and ${done} events since` : `${done} events from offset 0`;
-    this.logger.log(`analytics generation ${first.number} ready in ${Date.now() - first.startedAt} ms: ${from}, ${first.model.facts.size} reports (${eventsPerSecond} events/s)`);
+    this.logger.log(
+      `analytics generation ${first.number} ready in ${Date.now() - first.startedAt} ms: ${from}, ${first.model.facts.size} reports (${eventsPerSecond} events/s)`,
+    );
     await this.record(first, restored ? 'snapshot' : 'start');
     if (this.snapshotIntervalSeconds > 0) {
       if (!restored) await this.snapshot();
@@ -257,7 +285,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       .save(captured)
       .then((h) => {
         this.snapshotted = { generation: g.number, events: eventsApplied };
-        this.logger.log(`analytics snapshot of generation ${h.generation}: ${h.eventsApplied} events, ${h.reports} reports, ${h.chunks} chunks in ${Date.now() - started} ms`);
+        this.logger.log(
+          `analytics snapshot of generation ${h.generation}: ${h.eventsApplied} events, ${h.reports} reports, ${h.chunks} chunks in ${Date.now() - started} ms`,
+        );
       })
       .catch((e) => this.logger.error(`analytics snapshot failed (the next one tries again): ${(e as Error).message}`))
       .finally(() => (this.saving = null));
@@ -276,7 +306,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   /** Starts a rebuild into a new generation; queries stay on the current one until it has caught up. */
   rebuild(): RebuildProgress {
     if (this.building) throw new IllegalState('REBUILD_RUNNING', `generation ${this.building.number} is being built`, this.progress());
-    const next = new Generation(this.generation + 1, this.kafka);
+    const next = new Generation(this.generation + 1, this.kafka, this.timelines);
     this.building = next;
     this.lastRebuild = null;
     void (async () => {

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AnalyticsModel, TimelineEntry, UnitFact } from './analytics-model';
+import { AnalyticsModel, TimelineEntry, TimelinePart, UnitFact } from './analytics-model';
 import { ReportFact } from './report-fact';
 
 /**
  * The shape of a snapshot's content. Raise it whenever the model's shape or meaning changes (a
  * field of ReportFact, what `apply` does with an event): a snapshot of another version is ignored
  * and the service rebuilds from offset 0, which stays the source of truth.
+ * 2: timelines of open reports only (settled ones are in the database), and the parts not yet written.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
 /** A part of a snapshot, compressed, with the SHA-256 of its compressed bytes. */
 export interface SnapshotChunk {
@@ -34,6 +35,7 @@ export interface SnapshotHeader {
 type ChunkContent =
   | { kind: 'reports'; items: [string, ReportFact | null, TimelineEntry[] | null][] }
   | { kind: 'units'; items: UnitFact[] }
+  | { kind: 'unsaved'; items: [string, TimelinePart][] }
   | { kind: 'applied'; items: [string, number][] };
 
 export class CorruptSnapshot extends Error {
@@ -70,6 +72,8 @@ export interface CapturedModel {
   eventsApplied: number;
   reports: [string, ReportFact | null, TimelineEntry[] | null][];
   units: UnitFact[];
+  /** Settled reports' timeline parts not yet in the database when captured: restored, they are written with the next batch. */
+  unsaved: [string, TimelinePart][];
   applied: [string, number][];
 }
 
@@ -80,6 +84,7 @@ export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, '
     eventsApplied: model.eventsApplied,
     reports: [...ids].map((id) => [id, model.facts.get(id) ?? null, model.timelines.get(id)?.slice() ?? null]),
     units: [...model.units.values()].map((u) => ({ ...u })),
+    unsaved: [...model.unsaved].map(([id, part]) => [id, { reportId: part.reportId, entries: part.entries.slice() }]),
     applied: [...model.applied],
   };
 }
@@ -96,6 +101,7 @@ export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = 2
     await new Promise((r) => setImmediate(r));
   }
   yield encode({ kind: 'units', items: captured.units });
+  for (const items of slices(captured.unsaved, reportsPerChunk)) yield encode({ kind: 'unsaved', items });
   for (const items of slices(captured.applied, reportsPerChunk * 10)) {
     yield encode({ kind: 'applied', items });
     await new Promise((r) => setImmediate(r));
@@ -151,6 +157,9 @@ export function decodeSnapshot(header: SnapshotHeader, chunks: SnapshotChunk[]):
         break;
       case 'units':
         for (const unit of content.items) model.units.set(unit.unitId, unit);
+        break;
+      case 'unsaved':
+        for (const [id, part] of content.items) model.unsaved.set(id, part);
         break;
       case 'applied':
         for (const [stream, version] of content.items) model.applied.set(stream, version);

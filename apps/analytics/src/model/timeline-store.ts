@@ -1,0 +1,69 @@
+import { AnyBulkWriteOperation, Collection, Db, MongoBulkWriteError } from 'mongodb';
+import { AnalyticsModel, mergeTimeline, TimelineEntry } from './analytics-model';
+
+/** A settled report's timeline; `version` is its count of entries, which only grows. */
+type TimelineDoc = { _id: string; entries: TimelineEntry[]; version: number };
+
+/**
+ * Settled reports' timelines (closed, rejected, advice given, merged: `timelineSettled`) in the database (`analytics_timelines`), one document per report
+ * addressed by its id (the embedded database looks up by `_id` only). A flush writes a batch's
+ * parts in one bulk write: each report's document becomes the union of what it held and the new
+ * parts (each event once, in order), written only if it grew, and conditionally on the version read
+ * (its count of entries), so a replay (a rebuild's generation, a restart from a snapshot, a
+ * redelivery) never regresses it and two generations writing at once never lose each other's
+ * entries: a write that lost the race is merged again and retried.
+ */
+export class TimelineStore {
+  private readonly docs: Collection<TimelineDoc>;
+
+  constructor(db: Db) {
+    this.docs = db.collection('analytics_timelines');
+  }
+
+  /** Writes the model's unsaved parts, then forgets those written (the model holds open reports' timelines only). */
+  async flush(model: AnalyticsModel): Promise<number> {
+    if (model.unsaved.size === 0) return 0;
+    const batch = [...model.unsaved];
+    const byReport = new Map<string, TimelineEntry[][]>();
+    for (const [, part] of batch) byReport.set(part.reportId, [...(byReport.get(part.reportId) ?? []), part.entries]);
+    for (let attempt = 1; ; attempt++) {
+      if (await this.write(byReport)) break;
+      if (attempt === 5) throw new Error('analytics_timelines: lost the race 5 times');
+    }
+    // Only what this batch wrote: parts added meanwhile wait for the next flush.
+    for (const [id, part] of batch) if (model.unsaved.get(id) === part) model.unsaved.delete(id);
+    return batch.length;
+  }
+
+  /** One attempt: true when every report's document now holds its parts. */
+  private async write(byReport: Map<string, TimelineEntry[][]>): Promise<boolean> {
+    const found = await this.docs.find({ _id: { $in: [...byReport.keys()] } }).toArray();
+    const stored = new Map(found.map((d) => [d._id, d]));
+    const ops: AnyBulkWriteOperation<TimelineDoc>[] = [];
+    for (const [_id, parts] of byReport) {
+      const was = stored.get(_id);
+      const entries = mergeTimeline([was?.entries ?? [], ...parts]);
+      if (was && entries.length === was.version) continue; // a replay: nothing new
+      if (was) ops.push({ updateOne: { filter: { _id, version: was.version }, update: { $set: { entries, version: entries.length } } } });
+      else ops.push({ insertOne: { document: { _id, entries, version: entries.length } } });
+    }
+    if (ops.length === 0) return true;
+    try {
+      const result = await this.docs.bulkWrite(ops, { ordered: false });
+      return result.insertedCount + result.matchedCount === ops.length;
+    } catch (e) {
+      // Another writer inserted first: merged again with what it wrote.
+      if (e instanceof MongoBulkWriteError && [e.writeErrors].flat().every((w) => w.code === 11000)) return false;
+      throw e;
+    }
+  }
+
+  /** A report's timeline: resident while open; once settled, from the database with the parts the model has not written yet. Empty when unknown. */
+  async timeline(model: AnalyticsModel, reportId: string): Promise<TimelineEntry[]> {
+    const resident = model.timelines.get(reportId);
+    if (resident) return resident;
+    const held = model.heldTimeline(reportId);
+    const doc = await this.docs.findOne({ _id: reportId });
+    return doc ? mergeTimeline([doc.entries, held]) : held;
+  }
+}
