@@ -15,8 +15,16 @@ export interface CrossValidationResult {
   top1: number;
   top3: number;
   p1Recall: number;
+  /** P1 precision and recall had the model used each of the P1 thresholds asked for (same folds, same training). */
+  p1Thresholds: P1ThresholdResult[];
   recall: Partial<Record<Category, number>>;
   misses: CrossValidationMiss[];
+}
+
+export interface P1ThresholdResult {
+  threshold: number;
+  precision: number;
+  recall: number;
 }
 
 /** Which fold a text is in, from a hash of the text (stable, independent of the corpus split's hash). */
@@ -32,7 +40,7 @@ export function foldOf(text: string, folds: number): number {
  */
 export function crossValidate(
   reports: readonly LabelledReport[],
-  options: { folds?: number; hyperparameters?: ModelHyperparameters; alwaysTrain?: readonly LabelledReport[] } = {},
+  options: { folds?: number; hyperparameters?: ModelHyperparameters; alwaysTrain?: readonly LabelledReport[]; p1Thresholds?: readonly number[] } = {},
 ): CrossValidationResult {
   const folds = options.folds ?? 5;
   const hyperparameters = options.hyperparameters ?? DEFAULT_HYPERPARAMETERS;
@@ -44,9 +52,13 @@ export function crossValidate(
   const seen: Partial<Record<Category, number>> = {};
   const recalled: Partial<Record<Category, number>> = {};
   const misses: CrossValidationMiss[] = [];
+  // The threshold only decides between the trained priority scores, so each fold's training serves every threshold.
+  const sweep = (options.p1Thresholds ?? []).map((threshold) => ({ threshold, suggested: 0, right: 0 }));
   for (let fold = 0; fold < folds; fold++) {
     const training = [...reports.filter((_, i) => foldOfReport[i] !== fold), ...(options.alwaysTrain ?? [])];
-    const model = new SuggestionModel(trainSuggestionModel(training, { trainedAt: '2026-01-01T00:00:00Z', source: `cross-validation fold ${fold}` }, hyperparameters));
+    const artefact = trainSuggestionModel(training, { trainedAt: '2026-01-01T00:00:00Z', source: `cross-validation fold ${fold}` }, hyperparameters);
+    const model = new SuggestionModel(artefact);
+    const variants = sweep.map((s) => ({ s, model: new SuggestionModel({ ...artefact, hyperparameters: { ...artefact.hyperparameters, p1Threshold: s.threshold } }) }));
     reports.forEach((report, i) => {
       if (foldOfReport[i] !== fold) return;
       const s = model.suggest(report);
@@ -62,9 +74,18 @@ export function crossValidate(
         p1++;
         if (s.priority === 'P1') p1Right++;
       }
+      for (const v of variants) {
+        if (v.model.suggest(report).priority !== 'P1') continue;
+        v.s.suggested++;
+        if (report.priority === 'P1') v.s.right++;
+      }
     });
   }
   const recall: Partial<Record<Category, number>> = {};
   for (const c of CATEGORIES) if (seen[c]) recall[c] = (recalled[c] ?? 0) / seen[c]!;
-  return { reports: reports.length, top1: right / reports.length, top3: inThree / reports.length, p1Recall: p1 ? p1Right / p1 : NaN, recall, misses };
+  return { reports: reports.length, top1: right / reports.length, top3: inThree / reports.length, p1Recall: p1 ? p1Right / p1 : NaN,
+    p1Thresholds: sweep.map(({ threshold, suggested, right }) => ({ threshold, precision: suggested ? right / suggested : NaN, recall: p1 ? right / p1 : NaN })),
+    recall,
+    misses,
+  };
 }

@@ -1,6 +1,6 @@
 import { Category, Priority } from '@callcenter/contracts';
 import { crossValidate, foldOf } from './cross-validation';
-import { LabelledReport } from './suggestion-model';
+import { DEFAULT_HYPERPARAMETERS, LabelledReport } from './suggestion-model';
 
 const labelled = (description: string, category: Category, priority: Priority): LabelledReport => ({ description, categoryHint: null, channel: null, peopleInjured: 0, category, priority });
 
@@ -25,6 +25,16 @@ describe('crossValidate', () => {
     expect(Object.keys(result.recall).sort()).toEqual(['DARURAT_MEDIS', 'KEBAKARAN', 'KEJAHATAN']);
     for (const miss of result.misses) expect(REPORTS.some((r) => r.description === miss.description && r.category === miss.actual)).toBe(true);
     expect(result.misses.length).toBe(Math.round((1 - result.top1) * REPORTS.length));
+  });
+
+  it('gives P1 precision and recall for each P1 threshold asked for, more P1 recall for a lower threshold', () => {
+    const result = crossValidate(REPORTS, { folds: 3, p1Thresholds: [0.01, 0.5, 0.99] });
+    expect(result.p1Thresholds.map((t) => t.threshold)).toEqual([0.01, 0.5, 0.99]);
+    const [low, mid, high] = result.p1Thresholds;
+    expect(low.recall).toBe(1);
+    expect(low.recall).toBeGreaterThanOrEqual(mid.recall);
+    expect(mid.recall).toBeGreaterThanOrEqual(high.recall);
+    expect(crossValidate(REPORTS, { folds: 3, hyperparameters: { ...DEFAULT_HYPERPARAMETERS, p1Threshold: 0.5 } }).p1Recall).toBe(mid.recall);
   });
 
   it('puts a text in the same fold every time, whatever else is in the set', () => {

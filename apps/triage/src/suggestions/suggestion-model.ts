@@ -66,7 +66,7 @@ export const DEFAULT_HYPERPARAMETERS: ModelHyperparameters = {
   gramLengths: [3, 4, 5],
   concepts: true,
   conceptWeight: 1.5,
-  p1Threshold: 0.1,
+  p1Threshold: 0.085, // the largest (0.005 steps) with CV P1 recall ≥ 0.97 (docs/suggestions.md)
   balanceCategories: true,
   hintPrior: 1,
 };

@@ -173,9 +173,9 @@ export class EraseReporterDataDto {
 
 /** An admin switches the model triage suggests with (docs/suggestions.md). */
 export class ActivateSuggestionModelDto {
-  @ApiProperty({ description: 'Version of a model in triage\'s models folder (file suggestions-<version>.json.gz)', example: '20261202-4505fa633766' })
+  @ApiProperty({ description: 'Version of a model in triage\'s models folder (file suggestions-<version>.json.gz)', example: '20261202-79dc0f5bcd88' })
   @IsString()
-  @Matches(/^\d{8}-[0-9a-f]{12}$/, { message: 'version must be a model version, e.g. 20261202-4505fa633766' })
+  @Matches(/^\d{8}-[0-9a-f]{12}$/, { message: 'version must be a model version, e.g. 20261202-79dc0f5bcd88' })
   version: string;
 
   @ApiProperty({ description: 'Why, for the record (e.g. the shadow run it follows)', maxLength: 500 })

@@ -367,7 +367,7 @@ export interface components {
         ActivateSuggestionModelDto: {
             /**
              * @description Version of a model in triage's models folder (file suggestions-<version>.json.gz)
-             * @example 20261202-4505fa633766
+             * @example 20261202-79dc0f5bcd88
              */
             version: string;
             /** @description Why, for the record (e.g. the shadow run it follows) */
