@@ -165,6 +165,52 @@ export function request(port: number, method: string, urlPath: string, token?: s
   });
 }
 
+/**
+ * A closed loop of GETs, `concurrency` at a time over `paths` in turn: up to `requests`, and past
+ * `maxS` seconds only while fewer than `minRequests` were started. A status other than `expect`
+ * counts as an error (`errorKinds` by "HTTP <status>" or error code).
+ */
+export async function closedLoop(
+  port: number,
+  paths: string[],
+  token: string | undefined,
+  concurrency: number,
+  requests: number,
+  { maxS = Infinity, minRequests = requests, expect = 200, timeoutMs = 30_000 } = {},
+) {
+  const latencies: number[] = [];
+  let started = 0;
+  let errors = 0;
+  const errorKinds: Record<string, number> = {};
+  let bytes = 0;
+  let lastError = '';
+  let last: Answer | undefined;
+  const t0 = nowMs();
+  const fail = (kind: string, detail: string) => {
+    errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+    lastError = detail;
+  };
+  const more = () => started < requests && (started < minRequests || nowMs() - t0 < maxS * 1000);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (more()) {
+        const i = started++;
+        try {
+          const r = await request(port, 'GET', paths[i % paths.length], token, undefined, timeoutMs);
+          if (r.status !== expect) fail(`HTTP ${r.status}`, `${r.status} ${r.body.slice(0, 200)}`);
+          latencies.push(r.ms);
+          bytes += Buffer.byteLength(r.body);
+          last = r;
+        } catch (e) {
+          fail((e as NodeJS.ErrnoException).code ?? (e as Error).message, String(e));
+        }
+      }
+    }),
+  );
+  return { latencies, requests: started, seconds: (nowMs() - t0) / 1000, errors, errorKinds, meanBytes: bytes / Math.max(1, latencies.length), lastError, last };
+}
+
 // ───────────────────────────── /proc meters ─────────────────────────────
 
 // CPU accounting from /proc (clock ticks, USER_HZ = 100 on Linux).

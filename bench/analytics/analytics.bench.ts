@@ -33,7 +33,7 @@ import {
   triageEvents,
 } from '@callcenter/events';
 import { testInfra, testToken } from '@callcenter/testing';
-import { Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cpuTicks, CpuReading, cutCpuProfile, f, HZ, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, Rng, rssMiB, sleep, table, topSelfTime } from '../harness';
+import { closedLoop, Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cpuTicks, CpuReading, cutCpuProfile, f, HZ, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, Rng, rssMiB, sleep, table, topSelfTime } from '../harness';
 
 import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
 
@@ -881,36 +881,6 @@ async function inProcessFold(total: number) {
 // ───────────────────────────── queries ─────────────────────────────
 
 /** Closed loop: each of `concurrency` workers sends the next request when its answer is read; stops at `requests`, or past `maxS` seconds once `minRequests` were started. */
-async function closedLoop(port: number, paths: string[], token: string | undefined, concurrency: number, requests: number, maxS = Infinity, minRequests = requests) {
-  const latencies: number[] = [];
-  let started = 0;
-  let errors = 0;
-  let bytes = 0;
-  let lastError = '';
-  const t0 = nowMs();
-  const more = () => started < requests && (started < minRequests || nowMs() - t0 < maxS * 1000);
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (more()) {
-        const i = started++;
-        try {
-          const r = await get(port, paths[i % paths.length], token);
-          if (r.status !== 200) {
-            errors++;
-            lastError = `${r.status} ${r.body.slice(0, 200)}`;
-          }
-          latencies.push(r.ms);
-          bytes += Buffer.byteLength(r.body);
-        } catch (e) {
-          errors++;
-          lastError = String(e);
-        }
-      }
-    }),
-  );
-  return { latencies, seconds: (nowMs() - t0) / 1000, errors, meanBytes: bytes / Math.max(1, latencies.length), lastError };
-}
-
 // ───────────────────────────── main ─────────────────────────────
 
 async function main() {
@@ -1158,10 +1128,10 @@ async function main() {
     for (const concurrency of cfg.concurrency) {
       for (const q of queries) {
         log(`${q.label} at concurrency ${concurrency}: ${cfg.warmup} warm-up + ${cfg.requests}`);
-        await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.warmup, cfg.maxWarmupS, Math.min(cfg.warmup, concurrency));
+        await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.warmup, { maxS: cfg.maxWarmupS, minRequests: Math.min(cfg.warmup, concurrency), timeoutMs: 120_000 });
         const meter = cpuMeter({ analytics: service.pid, bench: process.pid });
         meter.start();
-        const run = await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.requests, cfg.maxRowS, cfg.minRequests);
+        const run = await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.requests, { maxS: cfg.maxRowS, minRequests: cfg.minRequests, timeoutMs: 120_000 });
         const cpu = meter.stop();
         queryRows.push({
           label: q.label,

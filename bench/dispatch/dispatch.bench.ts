@@ -32,7 +32,7 @@ import {
   UnitStatusChanged,
 } from '@callcenter/events';
 import { RunningService, startService, testInfra, testToken } from '@callcenter/testing';
-import { Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cutCpuProfile, f, goalCell, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, rssMiB, sleep, table, topSelfTime } from '../harness';
+import { closedLoop, Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cutCpuProfile, f, goalCell, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, rssMiB, sleep, table, topSelfTime } from '../harness';
 
 import { DispatchBoard } from '../../apps/dispatch/src/board/dispatch-board';
 import { Incident, incidentDecider } from '../../apps/dispatch/src/incident/incident.decider';
@@ -342,32 +342,6 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T, i: numbe
 
 // ───────────────────────────── part 1 ─────────────────────────────
 
-async function closedLoop(port: number, paths: string[], token: string | undefined, concurrency: number, requests: number, expect = 200) {
-  const latencies: number[] = [];
-  let started = 0;
-  let errors = 0;
-  let bytes = 0;
-  let lastBody = '';
-  const t0 = nowMs();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (started < requests) {
-        const i = started++;
-        try {
-          const r = await get(port, paths[i % paths.length], token);
-          if (r.status !== expect) errors++;
-          latencies.push(r.ms);
-          bytes += Buffer.byteLength(r.body);
-          lastBody = r.body;
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  return { latencies, seconds: (nowMs() - t0) / 1000, errors, meanBytes: bytes / Math.max(1, latencies.length), lastBody };
-}
-
 interface ApiRow {
   label: string;
   concurrency: number;
@@ -545,11 +519,11 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
     for (const concurrency of cfg.concurrency) {
       for (const q of queries) {
         log(`${q.label} at concurrency ${concurrency} (port ${port}): ${cfg.warmup} warm-up + ${cfg.requests}`);
-        await closedLoop(port, q.paths, q.token, concurrency, cfg.warmup, q.expect);
+        await closedLoop(port, q.paths, q.token, concurrency, cfg.warmup, { expect: q.expect });
         await cutProfile(on, 'between rows');
         const meter = cpuMeter({ bench: process.pid, dispatch: on.pid });
         meter.start();
-        const run = await closedLoop(port, q.paths, q.token, concurrency, cfg.requests, q.expect);
+        const run = await closedLoop(port, q.paths, q.token, concurrency, cfg.requests, { expect: q.expect });
         const cpu = meter.stop();
         await cutProfile(on, `${q.label} at concurrency ${concurrency} (${cfg.requests} requests)`);
         rows.push({

@@ -30,7 +30,7 @@ import {
   TriageCaseOpenedV1,
 } from '@callcenter/events';
 import { intakeMetadata, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
-import { Leftovers, machine, cpuLine as cpuLineOf, cpuMeter, cpuProfileEnv, f, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rssMiB, sleep, table as ruledTable } from '../harness';
+import { closedLoop, Leftovers, machine, cpuLine as cpuLineOf, cpuMeter, cpuProfileEnv, f, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rssMiB, sleep, table as ruledTable } from '../harness';
 
 import { callerRefOf } from '../../apps/triage/src/callers/callers.store';
 import { effectivePriority, TriageCase, TriageCaseState, triageCaseDecider } from '../../apps/triage/src/case/triage-case.decider';
@@ -674,31 +674,6 @@ interface QueryResult {
 }
 
 /** `requests` requests from `concurrency` workers, each sending its next when its answer is read; stops early after `maxMs`. */
-async function closedLoop(port: number, urlPath: string, token: string | undefined, concurrency: number, requests: number, maxMs = Infinity) {
-  const latencies: number[] = [];
-  let started = 0;
-  const errors: Record<string, number> = {};
-  let last: { status: number; body: string } | undefined;
-  const t0 = nowMs();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (started < requests && nowMs() - t0 < maxMs) {
-        started++;
-        try {
-          const r = await get(port, urlPath, token);
-          if (r.status !== 200) errors[`HTTP ${r.status}`] = (errors[`HTTP ${r.status}`] ?? 0) + 1;
-          latencies.push(r.ms);
-          last = r;
-        } catch (e) {
-          const kind = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-          errors[kind] = (errors[kind] ?? 0) + 1;
-        }
-      }
-    }),
-  );
-  return { latencies, requests: started, seconds: (nowMs() - t0) / 1000, errors, last };
-}
-
 /** One triage build measured on the seeded cases: start-up, RSS, and every query at every concurrency. */
 interface Measured {
   build: string;
@@ -771,10 +746,10 @@ async function measureTriage(build: string, prefix: string, root?: string): Prom
   for (const concurrency of cfg.concurrency) {
     for (const q of part2Queries(operator, supervisor)) {
       log(`${build}: ${q.label} at concurrency ${concurrency}: ${cfg.warmup} warm-up + ${cfg.requests}`);
-      await closedLoop(cfg.triageHttp2, q.path, q.token, concurrency, cfg.warmup, cfg.maxRowMs);
+      await closedLoop(cfg.triageHttp2, [q.path], q.token, concurrency, cfg.warmup, { maxS: cfg.maxRowMs / 1000, minRequests: 0 });
       const meter = cpuMeter({ bench: process.pid, triage: triage.pid });
       meter.start();
-      const run = await closedLoop(cfg.triageHttp2, q.path, q.token, concurrency, cfg.requests, cfg.maxRowMs);
+      const run = await closedLoop(cfg.triageHttp2, [q.path], q.token, concurrency, cfg.requests, { maxS: cfg.maxRowMs / 1000, minRequests: 0 });
       const cpu = meter.stop();
       let total: number | string = '–';
       try {
@@ -793,7 +768,7 @@ async function measureTriage(build: string, prefix: string, root?: string): Prom
         serverCpuMsPerReq: (1000 * cpu.used.triage) / run.requests,
         benchCpuMsPerReq: (1000 * cpu.used.bench) / run.requests,
         otherCpuS: cpu.other,
-        errors: run.errors,
+        errors: run.errorKinds,
         goal: q.goal,
       });
     }
