@@ -72,11 +72,23 @@ public final class LocalMongoServer {
             syncedVersion = getMvStore().getCurrentVersion();
         }
 
+        /**
+         * A command keeps the store version it started at (and every later one) until it ends:
+         * MVStore drops a dead chunk once it is older than the retention time and unused since
+         * more than versionsToKeep (5) versions, and MVMap reads register no usage of their own.
+         * With a commit after every write, 5 versions pass in milliseconds, so a long scan (a
+         * find over 100,000 documents, materialised inside the command) would follow its root
+         * into a chunk that background compaction had emptied and the commits had dropped:
+         * "Chunk … not found". registerVersionUsage is how H2's own transactions pin versions.
+         */
         @Override
         public Document handleCommand(Channel channel, String database, String command, Document query) {
+            MVStore store = getMvStore();
+            MVStore.TxCounter pinned = store.isClosed() ? null : store.registerVersionUsage();
             try {
                 return super.handleCommand(channel, database, command, query);
             } finally {
+                if (pinned != null) store.deregisterVersionUsage(pinned);
                 // Also after a failed command: a bulk write may have changed the store before its error.
                 makeDurable();
             }
