@@ -138,7 +138,7 @@ class Database {
       run('bash', [INFRA, command], env);
     } catch (e) {
       const err = e as { stderr?: string };
-      throw new Error(`infra ${command} (${this.engine}) failed: ${err.stderr ?? e}\n${this.log()}`);
+      throw new Error(`infra ${command} (${this.engine}) failed: ${err.stderr ?? e}\n${this.log()}`, { cause: e });
     }
   }
 

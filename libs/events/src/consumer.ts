@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { fromKafkaMessage, headerString, HEADERS } from './codec';
 import { EventEnvelope } from './envelope';
 import { assertValidEvent, InvalidEvent } from './event-checks';

@@ -4,6 +4,8 @@ import { AuditAtQueryDto, AuditQueueQueryDto, ValidationFailed } from '@callcent
 import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
 import { TriageAudit } from './triage-audit';
 
+// Used in a parameter decorator below, which no-useless-assignment does not see.
+// eslint-disable-next-line no-useless-assignment
 const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
 
 @ApiTags('audit')

@@ -19,12 +19,12 @@ export function loadSuggestionModel(path: string): SuggestionModel {
     const bytes = readFileSync(path);
     json = JSON.parse((isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8'));
   } catch (e) {
-    throw new Error(`SUGGESTION_MODEL_FILE ${path}: ${(e as Error).message}`);
+    throw new Error(`SUGGESTION_MODEL_FILE ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {
     return new SuggestionModel(parseSuggestionModel(json));
   } catch (e) {
-    throw new Error(`SUGGESTION_MODEL_FILE ${path}: not a suggestion model: ${(e as Error).message}`);
+    throw new Error(`SUGGESTION_MODEL_FILE ${path}: not a suggestion model: ${(e as Error).message}`, { cause: e });
   }
 }
 
