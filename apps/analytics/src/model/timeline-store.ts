@@ -37,8 +37,9 @@ export class TimelineStore {
 
   /** One attempt: true when every report's document now holds its parts. */
   private async write(byReport: Map<string, TimelineEntry[][]>): Promise<boolean> {
-    const found = await this.docs.find({ _id: { $in: [...byReport.keys()] } }).toArray();
-    const stored = new Map(found.map((d) => [d._id, d]));
+    // One lookup by `_id` each (the embedded database scans the collection for `$in`).
+    const found = await Promise.all([...byReport.keys()].map((_id) => this.docs.findOne({ _id })));
+    const stored = new Map(found.filter((d) => d !== null).map((d) => [d._id, d]));
     const ops: AnyBulkWriteOperation<TimelineDoc>[] = [];
     for (const [_id, parts] of byReport) {
       const was = stored.get(_id);
