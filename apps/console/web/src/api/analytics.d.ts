@@ -84,7 +84,7 @@ export interface paths {
         };
         /**
          * p50/p90/p99 of the lifecycle spans and the share within each priority target
-         * @description Always by receipt time (basis "received"): it measures the centre's work, which happens when calls arrive, whenever the incidents happened.
+         * @description Always by receipt time (basis "received"): it measures the centre's work, which happens when calls arrive, whenever the incidents happened. Over whole days (`from`/`to` at midnight Asia/Jakarta, or absent) the answer is summed from daily HDR histograms (4 significant digits): each percentile is within 0.1 % of the exact nearest-rank value, and a share within target may count values up to 0.1 % above the limit as within. Any other period walks the reports received in it and is exact.
          */
         get: operations["AnalyticsHttpController_durations"];
         put?: never;
@@ -301,6 +301,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AnalyticsHttpController_overview: {
@@ -353,6 +360,13 @@ export interface operations {
                         message: string;
                     };
                 };
+            };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -424,6 +438,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AnalyticsHttpController_volume: {
@@ -489,6 +510,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AnalyticsHttpController_durations: {
@@ -552,6 +580,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AnalyticsHttpController_load: {
@@ -614,6 +649,13 @@ export interface operations {
                         message: string;
                     };
                 };
+            };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -680,6 +722,13 @@ export interface operations {
                         message: string;
                     };
                 };
+            };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -749,6 +798,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AnalyticsHttpController_workload: {
@@ -812,6 +868,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AnalyticsHttpController_progress: {
@@ -858,6 +921,13 @@ export interface operations {
                         message: string;
                     };
                 };
+            };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -906,6 +976,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     PublicStatsHttpController_stats: {
@@ -923,6 +1000,13 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -296,6 +296,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queue exactly as GET /queue answered at `at` (same filters and paging); each look is recorded (PastStateViewed) */
+        get: operations["TriageAuditHttpController_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case as it stood at `at`, with its timeline up to then; each look is recorded (PastStateViewed) */
+        get: operations["TriageAuditHttpController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -343,15 +377,15 @@ export interface components {
         EscalateReportDto: {
             reason: string;
         };
-        SplitFromGroupDto: {
-            reason: string;
-        };
         ReassignReportDto: {
             /**
              * @description The operator who takes the case
              * @example op-sari
              */
             operatorId: string;
+        };
+        SplitFromGroupDto: {
+            reason: string;
         };
         EraseReporterDataDto: {
             /** @description The report whose reporter data is erased (give this or phone) */
@@ -1330,6 +1364,129 @@ export interface operations {
             };
             /** @description another activation was recorded at the same time */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TriageAuditHttpController_queue: {
+        parameters: {
+            query: {
+                /** @description Open states, comma-separated */
+                status?: string[];
+                priority?: string[];
+                category?: string[];
+                /** @description District codes of the jurisdiction */
+                district?: string[];
+                channel?: string[];
+                /** @description Low-trust caller or possible duplicates */
+                flagged?: boolean;
+                overdue?: boolean;
+                /** @description Cases claimed by this operator */
+                claimedBy?: string;
+                offset?: number;
+                limit?: number;
+                /** @description The moment (ISO-8601 with zone; not in the future) */
+                at: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `at` missing, not an ISO-8601 time with a zone, or in the future */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description requires one of the roles: supervisor, commander, admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    TriageAuditHttpController_report: {
+        parameters: {
+            query: {
+                /** @description The moment (ISO-8601 with zone; not in the future) */
+                at: string;
+            };
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `at` missing, not an ISO-8601 time with a zone, or in the future */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or one that is malformed, expired or not ours */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                        message: string;
+                    };
+                };
+            };
+            /** @description requires one of the roles: supervisor, commander, admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                        message: string;
+                    };
+                };
+            };
+            /** @description no such report, or not yet received at `at` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
