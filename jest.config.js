@@ -6,13 +6,23 @@ const swc = JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8')
 const esmOnly = ['jose', 'openid-client', 'oauth4webapi'];
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false, sourceMaps: 'inline' }],
-  [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['@swc/jest', { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } } }],
+  [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: [
+    '@swc/jest',
+    { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } } },
+  ],
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 const moduleNameMapper = {
   '^@callcenter/(contracts|events|platform|testing)$': '<rootDir>/libs/$1/src',
 };
-const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname, roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/suites', '<rootDir>/tools'] };
+const common = {
+  transform,
+  transformIgnorePatterns,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/suites', '<rootDir>/tools'],
+};
 
 module.exports = {
   testTimeout: 180_000,

@@ -22,7 +22,11 @@ export const ROOT = path.resolve(__dirname, '../..');
  * `booleans` none. `--help`/`-h` prints `help` and exits; an unknown option prints it and exits 2.
  */
 export function options(help: string, strings: string[], booleans: string[]) {
-  const spec = Object.fromEntries([...strings.map((s) => [s, { type: 'string' as const }]), ...booleans.map((b) => [b, { type: 'boolean' as const }]), ['help', { type: 'boolean' as const, short: 'h' }]]);
+  const spec = Object.fromEntries([
+    ...strings.map((s) => [s, { type: 'string' as const }]),
+    ...booleans.map((b) => [b, { type: 'boolean' as const }]),
+    ['help', { type: 'boolean' as const, short: 'h' }],
+  ]);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({ args: process.argv.slice(2), options: spec, strict: true, allowPositionals: true }).values as typeof values;
@@ -92,7 +96,8 @@ export function table(rows: (string | number)[][], align: ('l' | 'r')[] = [], ru
   return [line(rows[0]), ...(rule ? [widths.map((w) => '─'.repeat(w)).join('  ')] : []), ...rows.slice(1).map(line)].join('\n');
 }
 export const pctCells = (p: Pct, d = 1) => [p.n, f(p.p50, d), f(p.p90, d), f(p.p99, d), f(p.max, d)];
-export const goalCell = (p99: number, goal: number) => (p99 <= goal ? `met (p99 ${f(p99, 2)} ≤ ${goal})` : `MISSED by ${f(p99 - goal, 1)} ms (+${f((100 * (p99 - goal)) / goal, 0)} %)`);
+export const goalCell = (p99: number, goal: number) =>
+  p99 <= goal ? `met (p99 ${f(p99, 2)} ≤ ${goal})` : `MISSED by ${f(p99 - goal, 1)} ms (+${f((100 * (p99 - goal)) / goal, 0)} %)`;
 
 // ───────────────────────────── PRNG ─────────────────────────────
 
@@ -208,7 +213,16 @@ export async function closedLoop(
       }
     }),
   );
-  return { latencies, requests: started, seconds: (nowMs() - t0) / 1000, errors, errorKinds, meanBytes: bytes / Math.max(1, latencies.length), lastError, last };
+  return {
+    latencies,
+    requests: started,
+    seconds: (nowMs() - t0) / 1000,
+    errors,
+    errorKinds,
+    meanBytes: bytes / Math.max(1, latencies.length),
+    lastError,
+    last,
+  };
 }
 
 // ───────────────────────────── /proc meters ─────────────────────────────
@@ -263,7 +277,9 @@ export function cpuMeter(pids: Record<string, number | undefined>) {
       const m1 = machineTicks();
       const used = Object.fromEntries(names.map((n) => [n, (cpuTicks(pids[n]) - before[n]) / HZ])) as Record<string, number>;
       const all = (m1.busy - m0.busy) / HZ;
-      const ours = Object.values(used).filter(Number.isFinite).reduce((a, b) => a + b, 0);
+      const ours = Object.values(used)
+        .filter(Number.isFinite)
+        .reduce((a, b) => a + b, 0);
       return { wall, used, machineBusy: all, other: all - ours, machineShare: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
     },
   };
@@ -327,13 +343,22 @@ export function topSelfTime(file: string, top: number): string[] {
     const where = file ? `${file}:${lineNumber + 1}` : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     self.set(key, (self.get(key) ?? 0) + dt);
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? /^dist\/((?:apps|libs)\/[^/]+)/.exec(file)?.[1] ?? (file.startsWith('node:') ? 'node internals' : file ? file : functionName.startsWith('(') ? functionName : 'native (no script)');
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
+      /^dist\/((?:apps|libs)\/[^/]+)/.exec(file)?.[1] ??
+      (file.startsWith('node:') ? 'node internals' : file ? file : functionName.startsWith('(') ? functionName : 'native (no script)');
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
     total += dt;
   }
   const busy = total - (self.get('(idle)') ?? 0);
-  const rows = [...self.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
-  const packages = [...byPackage.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12);
+  const rows = [...self.entries()]
+    .filter(([k]) => k !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  const packages = [...byPackage.entries()]
+    .filter(([k]) => k !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12);
   return [
     `${path.basename(file)}: ${f(total / 1e6, 1)} s sampled, ${f(busy / 1e6, 1)} s not idle; top self time (share of non-idle):`,
     ...rows.map(([k, us]) => `  ${f(us / 1000, 0).padStart(7)} ms  ${f((100 * us) / Math.max(1, busy), 1).padStart(5)} %  ${k}`),
@@ -395,7 +420,10 @@ export class Leftovers {
 
   cleanup(): Promise<void> {
     this.cleaning ??= (async () => {
-      for (const close of this.closers.splice(0)) await Promise.resolve().then(close).catch(() => undefined);
+      for (const close of this.closers.splice(0))
+        await Promise.resolve()
+          .then(close)
+          .catch(() => undefined);
       for (const child of [...this.children]) await this.stopChild(child);
       await Promise.all([...this.services].map((s) => this.stopService(s)));
       if (this.kafka && (this.topics.size || this.groups.size)) {
@@ -413,7 +441,11 @@ export class Leftovers {
       if (!this.keepDb() && this.databases.size) {
         try {
           const mongo = await this.mongo();
-          for (const db of this.databases) await mongo.db(db).dropDatabase().catch(() => undefined);
+          for (const db of this.databases)
+            await mongo
+              .db(db)
+              .dropDatabase()
+              .catch(() => undefined);
         } catch {
           /* database gone: nothing to drop */
         }

@@ -33,7 +33,35 @@ import {
   triageEvents,
 } from '@callcenter/events';
 import { testInfra, testToken } from '@callcenter/testing';
-import { closedLoop, Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cpuTicks, CpuReading, cutCpuProfile, f, HZ, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, Rng, rssMiB, sleep, table, topSelfTime } from '../harness';
+import {
+  closedLoop,
+  Leftovers,
+  machine,
+  cpuLine,
+  cpuMeter,
+  cpuProfileEnv,
+  cpuTicks,
+  CpuReading,
+  cutCpuProfile,
+  f,
+  HZ,
+  int,
+  loadavg,
+  logger,
+  nowMs,
+  options,
+  pct,
+  Pct,
+  pctCells,
+  pidFile as infraPid,
+  request,
+  rng,
+  Rng,
+  rssMiB,
+  sleep,
+  table,
+  topSelfTime,
+} from '../harness';
 
 import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
 
@@ -82,10 +110,27 @@ mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; def
 KAFKA_LIBS (the broker's jars for ConsumerPerformance; default .cache/kafka/libs).
 See bench/analytics/README.md.`;
 
-const { flag, num, has } = options(HELP, ['events', 'per-day', 'batch', 'in-flight', 'start-timeout-s', 'requests', 'warmup', 'max-row-s', 'min-requests', 'max-warmup-s', 'concurrency', 'http', 'seed', 'cpu-prof'], ['reuse-history', 'history-only', 'no-rebuild', 'no-baselines', 'no-queries', 'keep-db']);
+const { flag, num, has } = options(
+  HELP,
+  [
+    'events',
+    'per-day',
+    'batch',
+    'in-flight',
+    'start-timeout-s',
+    'requests',
+    'warmup',
+    'max-row-s',
+    'min-requests',
+    'max-warmup-s',
+    'concurrency',
+    'http',
+    'seed',
+    'cpu-prof',
+  ],
+  ['reuse-history', 'history-only', 'no-rebuild', 'no-baselines', 'no-queries', 'keep-db'],
+);
 const argv = process.argv.slice(2);
-
-
 
 const cfg = {
   events: Math.floor(num('events', 1_000_000)),
@@ -168,9 +213,17 @@ const PRIORITY_BY_CATEGORY: Record<Category, Partial<Record<Priority, number>>> 
   BENCANA: { P1: 60, P2: 40 },
 };
 const DESCRIPTIONS: Record<Category, string[]> = {
-  KEJAHATAN: ['Pencurian motor di depan minimarket, pelaku dua orang kabur ke arah timur', 'Penjambretan tas di halte bus, korban terluka ringan', 'Rumah kosong dibobol maling, jendela belakang rusak'],
+  KEJAHATAN: [
+    'Pencurian motor di depan minimarket, pelaku dua orang kabur ke arah timur',
+    'Penjambretan tas di halte bus, korban terluka ringan',
+    'Rumah kosong dibobol maling, jendela belakang rusak',
+  ],
   KECELAKAAN_LALU_LINTAS: ['Tabrakan motor dan mobil di perempatan, satu orang terluka, lalu lintas macet', 'Mobil menabrak pembatas jalan, sopir terjepit'],
-  GANGGUAN_KETERTIBAN: ['Tawuran pelajar di depan sekolah, membawa senjata tajam', 'Keributan di warung, beberapa orang mabuk', 'Musik keras sampai larut malam, warga terganggu'],
+  GANGGUAN_KETERTIBAN: [
+    'Tawuran pelajar di depan sekolah, membawa senjata tajam',
+    'Keributan di warung, beberapa orang mabuk',
+    'Musik keras sampai larut malam, warga terganggu',
+  ],
   INFORMASI_PENGADUAN: ['Mau tanya informasi cara membuat SKCK', 'Pengaduan pungutan liar di parkiran pasar', 'Mau tanya jam pelayanan SPKT'],
   DARURAT_MEDIS: ['Orang pingsan di trotoar, tidak sadarkan diri', 'Ibu hamil pendarahan, butuh ambulans'],
   LAINNYA: ['Pohon tumbang menutup sebagian jalan', 'Kabel listrik putus menjuntai ke jalan'],
@@ -201,7 +254,16 @@ const UNIT_MIX: Record<UnitType, number> = { PATROL_CAR: 12, MOTORCYCLE_PATROL: 
 const REJECTIONS: Partial<Record<RejectionReason, number>> = { PRANK: 30, NOT_POLICE_MATTER: 40, INSUFFICIENT_INFORMATION: 20, OUT_OF_JURISDICTION: 10 };
 const OUTCOMES: Partial<Record<ResolutionOutcome, number>> = { HANDLED_ON_SCENE: 55, ARREST_MADE: 10, REFERRED: 12, FALSE_ALARM: 12, NO_TRACE: 11 };
 const NAMES = ['Siti Aminah', 'Budi Santoso', 'Dewi Lestari', 'Agus Salim', 'Rina Wati', 'Joko Susilo', 'Putri Ayu', 'Hendra Gunawan'];
-const STREETS = ['Jl. Tebet Raya', 'Jl. Kemang Raya', 'Jl. Fatmawati', 'Jl. Sudirman', 'Jl. Gatot Subroto', 'Jl. Pasar Minggu', 'Jl. Ciputat Raya', 'Jl. Warung Buncit'];
+const STREETS = [
+  'Jl. Tebet Raya',
+  'Jl. Kemang Raya',
+  'Jl. Fatmawati',
+  'Jl. Sudirman',
+  'Jl. Gatot Subroto',
+  'Jl. Pasar Minggu',
+  'Jl. Ciputat Raya',
+  'Jl. Warung Buncit',
+];
 /** Seconds to triage / dispatch per priority (the default PRIORITY_TARGETS). */
 const TARGETS: Record<Priority, { triage: number; dispatch: number | null }> = {
   P1: { triage: 60, dispatch: 180 },
@@ -237,9 +299,20 @@ class HistoryGenerator {
   private readonly unitsByType = new Map<UnitType, { id: string; district: string }[]>();
   private readonly recent: { reportId: string; category: Category; district: string }[] = [];
 
-  constructor(private readonly r: Rng, private readonly tag: string) {}
+  constructor(
+    private readonly r: Rng,
+    private readonly tag: string,
+  ) {}
 
-  private envelope(producer: 'intake' | 'triage' | 'dispatch', streamId: string, streamVersion: number, type: string, atMs: number, actor: string, data: object): { topic: string; message: Message } {
+  private envelope(
+    producer: 'intake' | 'triage' | 'dispatch',
+    streamId: string,
+    streamVersion: number,
+    type: string,
+    atMs: number,
+    actor: string,
+    data: object,
+  ): { topic: string; message: Message } {
     const at = new Date(atMs).toISOString();
     const e: EventEnvelope = {
       eventId: randomUUID(),
@@ -280,8 +353,16 @@ class HistoryGenerator {
           list.push({ id, district: d.code });
           this.unitsByType.set(type, list);
           this.stats.units++;
-          const capabilities = type === 'AMBULANCE_LIAISON' ? ['FIRST_AID'] : type === 'FIRE_LIAISON' ? ['FIRE_SAFETY'] : this.r.chance(0.2) ? ['FIRST_AID'] : [];
-          yield this.unitEvent(id, 'UnitRegistered', atMs, 'dsp-admin', { unitId: id, callSign: id, type, capabilities, homeDistrict: d.code, status: 'AVAILABLE' });
+          const capabilities =
+            type === 'AMBULANCE_LIAISON' ? ['FIRST_AID'] : type === 'FIRE_LIAISON' ? ['FIRE_SAFETY'] : this.r.chance(0.2) ? ['FIRST_AID'] : [];
+          yield this.unitEvent(id, 'UnitRegistered', atMs, 'dsp-admin', {
+            unitId: id,
+            callSign: id,
+            type,
+            capabilities,
+            homeDistrict: d.code,
+            status: 'AVAILABLE',
+          });
         }
       }
     }
@@ -320,7 +401,9 @@ class HistoryGenerator {
     const named = r.chance(0.5);
     const description = r.pick(DESCRIPTIONS[category]);
     const injured = category === 'KECELAKAAN_LALU_LINTAS' || category === 'DARURAT_MEDIS' ? 1 + Math.floor(r.next() * 2) : 0;
-    const trackingCode = Array.from({ length: 10 }, () => CROCKFORD[Math.floor(r.next() * 32)]).join('').replace(/^(.{5})/, '$1-');
+    const trackingCode = Array.from({ length: 10 }, () => CROCKFORD[Math.floor(r.next() * 32)])
+      .join('')
+      .replace(/^(.{5})/, '$1-');
     const receivedAt = new Date(t0).toISOString();
     const anonymous = r.chance(0.1);
     const categoryHint = r.chance(0.6) ? category : null;
@@ -333,7 +416,9 @@ class HistoryGenerator {
         sourceSystem,
         externalId: `${sourceSystem}-${reportId.slice(0, 13)}`,
         channel,
-        reporter: anonymous ? { name: null, phone: null, anonymous: true } : { name: r.pick(NAMES), phone: `+628${String(Math.floor(r.next() * 1e10)).padStart(10, '0')}`, anonymous: false },
+        reporter: anonymous
+          ? { name: null, phone: null, anonymous: true }
+          : { name: r.pick(NAMES), phone: `+628${String(Math.floor(r.next() * 1e10)).padStart(10, '0')}`, anonymous: false },
         categoryHint,
         description,
         location: { latitude, longitude, address, district: named ? district.name : null },
@@ -345,7 +430,17 @@ class HistoryGenerator {
     );
     // Possible duplicate: an earlier report of the same category in the same district.
     const earlier = this.recent.find((x) => x.category === category && x.district === district.code);
-    const duplicateCandidates = earlier && r.chance(0.35) ? [{ reportId: earlier.reportId, reason: 'NEARBY_SAME_CATEGORY', distanceMeters: Math.round(r.between(30, 480)), minutesApart: Math.round(r.between(1, 29)) }] : [];
+    const duplicateCandidates =
+      earlier && r.chance(0.35)
+        ? [
+            {
+              reportId: earlier.reportId,
+              reason: 'NEARBY_SAME_CATEGORY',
+              distanceMeters: Math.round(r.between(30, 480)),
+              minutesApart: Math.round(r.between(1, 29)),
+            },
+          ]
+        : [];
     const lowTrust = r.chance(0.015);
     const reasons = [`category ${category} from the description`, `priority ${priority}: ${injured ? 'people injured' : 'no one injured'}`];
     if (!named) reasons.push(`district ${district.name} from the coordinates`);
@@ -368,7 +463,9 @@ class HistoryGenerator {
           priority,
           reasons,
           duplicateCandidates,
-          lowTrust: lowTrust ? { flagged: true, prankRejections: 2, reason: "caller's reports were rejected as prank 2 times" } : { flagged: false, prankRejections: 0, reason: null },
+          lowTrust: lowTrust
+            ? { flagged: true, prankRejections: 2, reason: "caller's reports were rejected as prank 2 times" }
+            : { flagged: false, prankRejections: 0, reason: null },
         },
       }),
     );
@@ -376,17 +473,27 @@ class HistoryGenerator {
     if (this.recent.length > 40) this.recent.pop();
 
     const triageTarget = TARGETS[priority].triage;
-    const triage = (type: string, at: number, actor: string, data: object = {}) => out.push(this.envelope('triage', reportId, ++tv, type, at, actor, { reportId, ...data }));
+    const triage = (type: string, at: number, actor: string, data: object = {}) =>
+      out.push(this.envelope('triage', reportId, ++tv, type, at, actor, { reportId, ...data }));
     // 0.5 % never taken (still waiting), overdue.
     if (r.chance(0.005)) {
-      triage('TriageOverdue', t0 + triageTarget * 1000 + 500, 'system', { priority, targetSeconds: triageTarget, dueAt: new Date(t0 + triageTarget * 1000).toISOString() });
+      triage('TriageOverdue', t0 + triageTarget * 1000 + 500, 'system', {
+        priority,
+        targetSeconds: triageTarget,
+        dueAt: new Date(t0 + triageTarget * 1000).toISOString(),
+      });
       this.stats.decisions.NONE = (this.stats.decisions.NONE ?? 0) + 1;
       this.stats.reports++;
       return out;
     }
     const claimDelay = priority === 'P1' ? r.skewed(3, 15, 240) : r.skewed(5, 45, 1800);
     let t = t0 + claimDelay * 1000;
-    if (claimDelay > triageTarget) triage('TriageOverdue', t0 + triageTarget * 1000 + 500, 'system', { priority, targetSeconds: triageTarget, dueAt: new Date(t0 + triageTarget * 1000).toISOString() });
+    if (claimDelay > triageTarget)
+      triage('TriageOverdue', t0 + triageTarget * 1000 + 500, 'system', {
+        priority,
+        targetSeconds: triageTarget,
+        dueAt: new Date(t0 + triageTarget * 1000).toISOString(),
+      });
     let op = operator();
     triage('ReportClaimed', t, op, { operatorId: op, leaseExpiresAt: new Date(t + 300_000).toISOString() });
     if (r.chance(0.03)) {
@@ -431,7 +538,11 @@ class HistoryGenerator {
       return out;
     }
     if (decision === 'REJECT') {
-      triage('ReportRejected', t, decider, { reason: lowTrust ? 'PRANK' : r.weighted(REJECTIONS), explanation: 'Tidak dapat ditindaklanjuti', callerRef: null });
+      triage('ReportRejected', t, decider, {
+        reason: lowTrust ? 'PRANK' : r.weighted(REJECTIONS),
+        explanation: 'Tidak dapat ditindaklanjuti',
+        callerRef: null,
+      });
       return out;
     }
     if (decision === 'DUPLICATE') {
@@ -455,7 +566,8 @@ class HistoryGenerator {
     // Dispatch: the incident's stream and the units' streams.
     const incidentId = incidentIdFor(reportId);
     let dv = 0;
-    const incident = (type: string, at: number, actor: string, data: object = {}) => out.push(this.envelope('dispatch', incidentId, ++dv, type, at, actor, { incidentId, reportId, ...data }));
+    const incident = (type: string, at: number, actor: string, data: object = {}) =>
+      out.push(this.envelope('dispatch', incidentId, ++dv, type, at, actor, { incidentId, reportId, ...data }));
     const forwardedAt = t;
     t += 80;
     incident('IncidentOpened', t, 'system', {
@@ -463,7 +575,10 @@ class HistoryGenerator {
       category: finalCategory,
       priority: finalPriority,
       district: district.code,
-      location: latitude !== null && longitude !== null ? { latitude, longitude, address, approximate: false } : { latitude: district.latitude, longitude: district.longitude, address, approximate: true },
+      location:
+        latitude !== null && longitude !== null
+          ? { latitude, longitude, address, approximate: false }
+          : { latitude: district.latitude, longitude: district.longitude, address, approximate: true },
       description,
       peopleInjured: injured,
       receivedAt,
@@ -473,7 +588,11 @@ class HistoryGenerator {
     const assignDelay = finalPriority === 'P1' ? r.skewed(10, 40, 600) : r.skewed(20, 150, 3600);
     if (dispatchTarget !== null && (t - t0) / 1000 + assignDelay > dispatchTarget) {
       // The timer notices within a second of the due time (or at once, if triage forwarded it late).
-      incident('DispatchOverdue', Math.max(t + 900, t0 + dispatchTarget * 1000 + 700), 'system', { priority: finalPriority, targetSeconds: dispatchTarget, dueAt: new Date(t0 + dispatchTarget * 1000).toISOString() });
+      incident('DispatchOverdue', Math.max(t + 900, t0 + dispatchTarget * 1000 + 700), 'system', {
+        priority: finalPriority,
+        targetSeconds: dispatchTarget,
+        dueAt: new Date(t0 + dispatchTarget * 1000).toISOString(),
+      });
     }
     t += assignDelay * 1000;
     let unit = this.pickUnit(finalCategory, district.code, null);
@@ -509,13 +628,35 @@ class HistoryGenerator {
     if (!cancelled) {
       t += r.between(10, 60) * 1000;
       incident('UnitEnRoute', t, `unit:${unit}`, { unitId: unit });
-      out.push(this.unitEvent(unit, 'UnitStatusChanged', t + 10, `unit:${unit}`, { unitId: unit, status: 'EN_ROUTE', previousStatus: 'AVAILABLE', position: null, incidentId, reportedAt: new Date(t).toISOString() }));
+      out.push(
+        this.unitEvent(unit, 'UnitStatusChanged', t + 10, `unit:${unit}`, {
+          unitId: unit,
+          status: 'EN_ROUTE',
+          previousStatus: 'AVAILABLE',
+          position: null,
+          incidentId,
+          reportedAt: new Date(t).toISOString(),
+        }),
+      );
       t += r.skewed(120, 600, 3600) * 1000;
       incident('UnitArrived', t, `unit:${unit}`, { unitId: unit });
-      out.push(this.unitEvent(unit, 'UnitStatusChanged', t + 10, `unit:${unit}`, { unitId: unit, status: 'ON_SCENE', previousStatus: 'EN_ROUTE', position: { latitude: latitude ?? district.latitude, longitude: longitude ?? district.longitude }, incidentId, reportedAt: new Date(t).toISOString() }));
+      out.push(
+        this.unitEvent(unit, 'UnitStatusChanged', t + 10, `unit:${unit}`, {
+          unitId: unit,
+          status: 'ON_SCENE',
+          previousStatus: 'EN_ROUTE',
+          position: { latitude: latitude ?? district.latitude, longitude: longitude ?? district.longitude },
+          incidentId,
+          reportedAt: new Date(t).toISOString(),
+        }),
+      );
     }
     t += r.skewed(300, 1500, 14_400) * 1000;
-    incident('IncidentResolved', t, `unit:${unit}`, { unitId: unit, outcome: cancelled ? 'CANCELLED' : r.weighted(OUTCOMES), summary: cancelled ? 'Dibatalkan pelapor' : 'Situasi terkendali, laporan dibuat' });
+    incident('IncidentResolved', t, `unit:${unit}`, {
+      unitId: unit,
+      outcome: cancelled ? 'CANCELLED' : r.weighted(OUTCOMES),
+      summary: cancelled ? 'Dibatalkan pelapor' : 'Situasi terkendali, laporan dibuat',
+    });
     out.push(this.unitEvent(unit, 'UnitReleased', t + 15, 'system', { unitId: unit, incidentId, reason: 'RESOLVED' }));
     if (r.chance(0.9)) {
       t += r.between(60, 1800) * 1000;
@@ -715,7 +856,8 @@ async function startAnalytics(): Promise<Service> {
   let peakRss = 0;
   let listenMs = NaN;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`analytics exited during start-up (${child.exitCode ?? child.signalCode}):\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`analytics exited during start-up (${child.exitCode ?? child.signalCode}):\n${output}`);
     peakRss = Math.max(peakRss, rssMiB(child.pid) || 0);
     try {
       const res = await get(cfg.http, '/health/ready');
@@ -763,7 +905,22 @@ interface JavaPerf {
 function consumerPerformance(topic: string, messages: number): Promise<JavaPerf> {
   const group = `perf-${randomUUID()}`;
   left.groups.add(group);
-  const args = ['-Xmx512m', '-cp', `${cfg.kafkaLibs}/*`, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', testInfra().brokers.join(','), '--topic', topic, '--messages', String(messages), '--group', group, '--timeout', '60000'];
+  const args = [
+    '-Xmx512m',
+    '-cp',
+    `${cfg.kafkaLibs}/*`,
+    'org.apache.kafka.tools.ConsumerPerformance',
+    '--bootstrap-server',
+    testInfra().brokers.join(','),
+    '--topic',
+    topic,
+    '--messages',
+    String(messages),
+    '--group',
+    group,
+    '--timeout',
+    '60000',
+  ];
   const t0 = nowMs();
   return new Promise((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -875,7 +1032,16 @@ async function inProcessFold(total: number) {
   const d0 = performance.now();
   model.digest();
   const digestMs = performance.now() - d0;
-  return { seconds: (last - t0) / 1000, firstToLastSeconds: (last - first) / 1000, read, applyMs, digestMs, reports: model.facts.size, applied: model.eventsApplied, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 };
+  return {
+    seconds: (last - t0) / 1000,
+    firstToLastSeconds: (last - first) / 1000,
+    read,
+    applyMs,
+    digestMs,
+    reports: model.facts.size,
+    applied: model.eventsApplied,
+    heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+  };
 }
 
 // ───────────────────────────── queries ─────────────────────────────
@@ -887,13 +1053,12 @@ async function main() {
   const infra = testInfra();
   console.log('bench/analytics: replay throughput over a generated history, then query latency on it');
   console.log(
-    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`).join(' ')} ` +
-      `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
+    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR']
+      .filter((k) => process.env[k])
+      .map((k) => `${k}=${process.env[k]}`)
+      .join(' ')} ` + `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
   );
-  console.log(
-    `machine: ${machine()}; ` +
-      `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`,
-  );
+  console.log(`machine: ${machine()}; ` + `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`);
   const kafkaPid = pidFile('kafka');
   const dbPid = pidFile('db');
   if (!kafkaPid || !dbPid) console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other processes")`);
@@ -903,7 +1068,10 @@ async function main() {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, ALL_TOPICS.map((topic) => ({ topic })));
+    await ensureTopics(
+      admin,
+      ALL_TOPICS.map((topic) => ({ topic })),
+    );
   } finally {
     await admin.disconnect();
   }
@@ -919,7 +1087,11 @@ async function main() {
     timelineIds = s.ids;
     firstDay = s.firstDay;
     lastDay = s.lastDay;
-    console.log(`\nhistory: reused, ${int(preexisting)} events already on the topics (${Object.entries(before).map(([t, n]) => `${t} ${int(n)}`).join(', ')}); reports ${firstDay} … ${lastDay} (Asia/Jakarta)`);
+    console.log(
+      `\nhistory: reused, ${int(preexisting)} events already on the topics (${Object.entries(before)
+        .map(([t, n]) => `${t} ${int(n)}`)
+        .join(', ')}); reports ${firstDay} … ${lastDay} (Asia/Jakarta)`,
+    );
   } else {
     if (preexisting > 0) log(`the topics already hold ${int(preexisting)} events; the replay will read them too`);
     log(`generating ≥ ${int(cfg.events)} events (${cfg.perDay} reports/day), batches of ${cfg.batch}, ${cfg.inFlight} in flight`);
@@ -936,15 +1108,37 @@ async function main() {
         `and ${s.units} units, in ${f(h.seconds, 1)} s (${int(s.events / h.seconds)} events/s produced, kafkajs sendBatch × ${cfg.batch}, ${cfg.inFlight} in flight, acks -1); ` +
         `${f(s.events / s.reports, 1)} events/report; ${f(s.bytes / 2 ** 20, 0)} MiB of JSON (mean ${int(s.bytes / s.events)} B/event)`,
     );
-    console.log(`  per topic: ${Object.entries(s.byTopic).map(([t, n]) => `${t} ${int(n)}`).join(', ')}`);
-    console.log(`  decisions: ${Object.entries(s.decisions).map(([k, n]) => `${k} ${f((100 * n) / s.reports, 1)} %`).join(', ')}`);
-    console.log(`  event types: ${Object.entries(s.byType).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${int(n)}`).join(', ')}`);
+    console.log(
+      `  per topic: ${Object.entries(s.byTopic)
+        .map(([t, n]) => `${t} ${int(n)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  decisions: ${Object.entries(s.decisions)
+        .map(([k, n]) => `${k} ${f((100 * n) / s.reports, 1)} %`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  event types: ${Object.entries(s.byType)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${int(n)}`)
+        .join(', ')}`,
+    );
     console.log(`  ${cpuLine(cpu)}`);
-    if (preexisting) console.log(`  NOTE: the topics held ${int(preexisting)} events before (${Object.entries(before).map(([t, n]) => `${t} ${int(n)}`).join(', ')}); every replay below reads them too`);
+    if (preexisting)
+      console.log(
+        `  NOTE: the topics held ${int(preexisting)} events before (${Object.entries(before)
+          .map(([t, n]) => `${t} ${int(n)}`)
+          .join(', ')}); every replay below reads them too`,
+      );
   }
   const sizes = await topicSizes();
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-  console.log(`topics now: ${Object.entries(sizes).map(([t, n]) => `${t} ${int(n)}`).join(', ')} = ${int(total)} events`);
+  console.log(
+    `topics now: ${Object.entries(sizes)
+      .map(([t, n]) => `${t} ${int(n)}`)
+      .join(', ')} = ${int(total)} events`,
+  );
   if (cfg.historyOnly) return;
 
   // ── 1a. start-up ──
@@ -958,13 +1152,16 @@ async function main() {
   const cpuStartAnalytics = cpuTicks(service.pid) / HZ;
   const rssReady = rssMiB(service.pid);
   const mongo = await left.mongo();
-  const gens = mongo.db(`${prefix}_analytics`).collection<{ _id: number; switchedAt: string; events: number; reports: number; digest: string; reason: string }>('analytics_generations');
+  const gens = mongo
+    .db(`${prefix}_analytics`)
+    .collection<{ _id: number; switchedAt: string; events: number; reports: number; digest: string; reason: string }>('analytics_generations');
   const gen1 = await gens.findOne({}, { sort: { _id: 1 } });
   const readyAt = nowMs();
   log(`analytics ready in ${f(service.startupMs / 1000, 1)} s`);
   await cutProfile(service, 'start-up (generation 1 from offset 0)');
   const rows: (string | number)[][] = [['replay', 'events', 'seconds', 'events/s', `goal ≥ ${int(GOAL_REPLAY_EPS)}/s`, 'notes']];
-  const goal = (eps: number) => (eps >= GOAL_REPLAY_EPS ? 'met' : `MISSED by ${int(GOAL_REPLAY_EPS - eps)}/s (${f((100 * eps) / GOAL_REPLAY_EPS, 0)} % of goal)`);
+  const goal = (eps: number) =>
+    eps >= GOAL_REPLAY_EPS ? 'met' : `MISSED by ${int(GOAL_REPLAY_EPS - eps)}/s (${f((100 * eps) / GOAL_REPLAY_EPS, 0)} % of goal)`;
   const startEps = total / (service.startupMs / 1000);
   rows.push([
     'analytics start-up: spawn → /health/ready',
@@ -978,7 +1175,9 @@ async function main() {
   // Once ready, analytics snapshots the generation it built (the encoding holds its event loop):
   // the rebuild is timed after that, and the restart below resumes from the rebuilt generation's.
   const snapshotOf = async (generation: number) => {
-    const snapshots = mongo.db(`${prefix}_analytics`).collection<{ generation: number; complete: boolean; eventsApplied: number; chunks: number; takenAt: string }>('analytics_snapshots');
+    const snapshots = mongo
+      .db(`${prefix}_analytics`)
+      .collection<{ generation: number; complete: boolean; eventsApplied: number; chunks: number; takenAt: string }>('analytics_snapshots');
     const deadline = Date.now() + cfg.startTimeoutS * 1000;
     let snap = await snapshots.findOne({ generation, complete: true });
     while (!snap && Date.now() < deadline) {
@@ -1100,7 +1299,18 @@ async function main() {
   );
 
   // ── 2. queries ──
-  const queryRows: { label: string; concurrency: number; lat: Pct; rps: number; bytes: number; cpuMs: number; benchCpuMs: number; errors: number; lastError: string; goal: boolean }[] = [];
+  const queryRows: {
+    label: string;
+    concurrency: number;
+    lat: Pct;
+    rps: number;
+    bytes: number;
+    cpuMs: number;
+    benchCpuMs: number;
+    errors: number;
+    lastError: string;
+    goal: boolean;
+  }[] = [];
   let cpuQueries: CpuReading | undefined;
   let loadQ = ['', ''];
   let rssAfterQueries = NaN;
@@ -1116,10 +1326,20 @@ async function main() {
     const queries: { label: string; paths: string[]; token?: string; goal: boolean }[] = [];
     for (const stat of ['volume', 'durations', 'load', 'staffing', 'hotspots', 'workload']) {
       queries.push({ label: `stats/${stat}`, paths: [`/api/v1/stats/${stat}`], token: analyst, goal: true });
-      queries.push({ label: `stats/${stat}?district=TEBET&category=KEJAHATAN`, paths: [`/api/v1/stats/${stat}?district=TEBET&category=KEJAHATAN`], token: analyst, goal: true });
+      queries.push({
+        label: `stats/${stat}?district=TEBET&category=KEJAHATAN`,
+        paths: [`/api/v1/stats/${stat}?district=TEBET&category=KEJAHATAN`],
+        token: analyst,
+        goal: true,
+      });
       queries.push({ label: `stats/${stat}?from/to one day (${midDay} WIB)`, paths: [`/api/v1/stats/${stat}?${oneDay}`], token: analyst, goal: true });
     }
-    queries.push({ label: `reports/{id}/timeline (${timelineIds.length} ${cfg.reuse ? '' : 'forwarded '}reports in turn)`, paths: timelineIds.map((id) => `/api/v1/reports/${id}/timeline`), token: analyst, goal: true });
+    queries.push({
+      label: `reports/{id}/timeline (${timelineIds.length} ${cfg.reuse ? '' : 'forwarded '}reports in turn)`,
+      paths: timelineIds.map((id) => `/api/v1/reports/${id}/timeline`),
+      token: analyst,
+      goal: true,
+    });
     queries.push({ label: 'stats/workload?format=csv', paths: ['/api/v1/stats/workload?format=csv'], token: analyst, goal: true });
     queries.push({ label: 'baseline: GET /health/live', paths: ['/health/live'], goal: false });
     const meterAll = cpuMeter({ analytics: service.pid, bench: process.pid, kafka: kafkaPid, db: dbPid });
@@ -1128,10 +1348,18 @@ async function main() {
     for (const concurrency of cfg.concurrency) {
       for (const q of queries) {
         log(`${q.label} at concurrency ${concurrency}: ${cfg.warmup} warm-up + ${cfg.requests}`);
-        await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.warmup, { maxS: cfg.maxWarmupS, minRequests: Math.min(cfg.warmup, concurrency), timeoutMs: 120_000 });
+        await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.warmup, {
+          maxS: cfg.maxWarmupS,
+          minRequests: Math.min(cfg.warmup, concurrency),
+          timeoutMs: 120_000,
+        });
         const meter = cpuMeter({ analytics: service.pid, bench: process.pid });
         meter.start();
-        const run = await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.requests, { maxS: cfg.maxRowS, minRequests: cfg.minRequests, timeoutMs: 120_000 });
+        const run = await closedLoop(cfg.http, q.paths, q.token, concurrency, cfg.requests, {
+          maxS: cfg.maxRowS,
+          minRequests: cfg.minRequests,
+          timeoutMs: 120_000,
+        });
         const cpu = meter.stop();
         queryRows.push({
           label: q.label,
@@ -1158,7 +1386,23 @@ async function main() {
       `closed loop, ${cfg.warmup} warm-up (at most ${cfg.maxWarmupS} s) + ${cfg.requests} measured requests per row (fewer, but at least ${cfg.minRequests}, when a row passes ${cfg.maxRowS} s: see n), ` +
         `keep-alive HTTP/1.1, analyst token; request sent → whole body read; ms; one day = ${oneDay}`,
     );
-    const qRows: (string | number)[][] = [['query', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'analytics cpu ms/req', 'bench cpu ms/req', 'errors', `p99 ≤ ${GOAL_QUERY_P99_MS} ms`]];
+    const qRows: (string | number)[][] = [
+      [
+        'query',
+        'conc',
+        'n',
+        'p50',
+        'p90',
+        'p99',
+        'max',
+        'req/s',
+        'bytes',
+        'analytics cpu ms/req',
+        'bench cpu ms/req',
+        'errors',
+        `p99 ≤ ${GOAL_QUERY_P99_MS} ms`,
+      ],
+    ];
     for (const r of queryRows) {
       qRows.push([
         r.label,
@@ -1209,11 +1453,23 @@ async function main() {
       eps: msgs / fetchS,
       notes: perf.map((p) => `${p.topic.split('.')[1]} ${int(p.messages)} msgs ${f(p.mb, 0)} MB fetch.nMsg.sec ${int(p.fetchNMsgSec)}`).join('; '),
     });
-    base.push({ label: '  same, incl. group join (rebalance) time', events: msgs, seconds: withJoinS, eps: msgs / withJoinS, notes: `nMsg.sec ${perf.map((p) => int(p.nMsgSec)).join(' / ')}` });
+    base.push({
+      label: '  same, incl. group join (rebalance) time',
+      events: msgs,
+      seconds: withJoinS,
+      eps: msgs / withJoinS,
+      notes: `nMsg.sec ${perf.map((p) => int(p.nMsgSec)).join(' / ')}`,
+    });
     base.push({ label: '  same, incl. JVM start (wall per run)', events: msgs, seconds: wallS, eps: msgs / wallS, notes: '' });
     log(`bare kafkajs loop (read + JSON.parse) over the 3 topics, ${int(total)} messages`);
     const k = await kafkajsParseLoop(total);
-    base.push({ label: 'kafkajs consumer, 3 topics, read + JSON.parse only', events: k.read, seconds: k.seconds, eps: k.read / k.seconds, notes: `incl. ${f(k.joinMs / 1000, 1)} s group join; first → last message ${f(k.firstToLastSeconds, 1)} s (${int(k.read / k.firstToLastSeconds)}/s)` });
+    base.push({
+      label: 'kafkajs consumer, 3 topics, read + JSON.parse only',
+      events: k.read,
+      seconds: k.seconds,
+      eps: k.read / k.seconds,
+      notes: `incl. ${f(k.joinMs / 1000, 1)} s group join; first → last message ${f(k.firstToLastSeconds, 1)} s (${int(k.read / k.firstToLastSeconds)}/s)`,
+    });
     log('TopicTail + AnalyticsModel in this process (the service path without Nest)');
     foldInfo = await inProcessFold(total);
     base.push({

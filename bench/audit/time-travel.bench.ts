@@ -58,7 +58,12 @@ const minutes = (a: number, b: number) => (a + Math.random() * (b - a)) * 60_000
 /** Every event of one month, in recording order, and the open cases at its end. */
 function simulate(start: number, end: number): { events: EventEnvelope[]; open: Map<string, { case: TriageCase; version: number }> } {
   const jurisdiction = loadJurisdiction(path.join(ROOT, 'config/jurisdiction.json'));
-  const suggestions = new Map(TEMPLATES.map((t) => [t, suggestClassification({ categoryHint: t.hint, description: t.description, peopleInjured: t.injured, peopleInvolved: 1 + t.injured })]));
+  const suggestions = new Map(
+    TEMPLATES.map((t) => [
+      t,
+      suggestClassification({ categoryHint: t.hint, description: t.description, peopleInjured: t.injured, peopleInvolved: 1 + t.injured }),
+    ]),
+  );
   const events: EventEnvelope[] = [];
   const open = new Map<string, { case: TriageCase; version: number }>();
   const total = Math.round(((end - start) / DAY) * REPORTS_PER_DAY);
@@ -74,12 +79,18 @@ function simulate(start: number, end: number): { events: EventEnvelope[]; open: 
     const run = (command: TriageCommand, actor: string) => {
       if (time > end) return false;
       const made = triageCaseDecider.decide(command, state);
-      const envelopes = toEnvelopes(reportId, version, made, { actor, correlationId: randomUUID(), now: new Date(time) }, {
-        producer: 'triage',
-        recordedAt: new Date(time),
-        schemaVersionOf: () => 1,
-        newId: randomUUID,
-      });
+      const envelopes = toEnvelopes(
+        reportId,
+        version,
+        made,
+        { actor, correlationId: randomUUID(), now: new Date(time) },
+        {
+          producer: 'triage',
+          recordedAt: new Date(time),
+          schemaVersionOf: () => 1,
+          newId: randomUUID,
+        },
+      );
       for (const e of envelopes) state = triageCaseDecider.evolve(state, e as TriageEnvelope);
       version += envelopes.length;
       events.push(...envelopes);
@@ -96,12 +107,23 @@ function simulate(start: number, end: number): { events: EventEnvelope[]; open: 
           receivedAt: new Date(receivedAt).toISOString(),
           description: t.description,
           categoryHint: t.hint,
-          location: { latitude: district.latitude + (Math.random() - 0.5) * 0.02, longitude: district.longitude + (Math.random() - 0.5) * 0.02, address: 'Jl. Raya', reportedDistrict: null },
+          location: {
+            latitude: district.latitude + (Math.random() - 0.5) * 0.02,
+            longitude: district.longitude + (Math.random() - 0.5) * 0.02,
+            address: 'Jl. Raya',
+            reportedDistrict: null,
+          },
           district: district.code,
           peopleInjured: t.injured,
           peopleInvolved: 1 + t.injured,
           callerRef: null,
-          suggestion: { category: s.category, priority: s.priority, reasons: s.reasons, duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
+          suggestion: {
+            category: s.category,
+            priority: s.priority,
+            reasons: s.reasons,
+            duplicateCandidates: [],
+            lowTrust: { flagged: false, prankRejections: 0, reason: null },
+          },
         },
       },
       'system',
@@ -156,7 +178,9 @@ async function main() {
     console.log(`time travel bench: ${REPORTS_PER_DAY} reports/day for ${DAYS + 1} days of history (db ${prefix}_triage)`);
     let t0 = performance.now();
     const { events, open } = simulate(start, now - 60_000);
-    console.log(`simulated ${events.length} events of ${Math.round(((DAYS + 1) * REPORTS_PER_DAY))} reports (${open.size} open at the end) in ${f((performance.now() - t0) / 1000)} s`);
+    console.log(
+      `simulated ${events.length} events of ${Math.round((DAYS + 1) * REPORTS_PER_DAY)} reports (${open.size} open at the end) in ${f((performance.now() - t0) / 1000)} s`,
+    );
 
     // The recorder's documents: the events of each 10 s slot (bulk instead of one $push an event).
     t0 = performance.now();
@@ -179,7 +203,9 @@ async function main() {
     console.log(`built ${built} hourly checkpoints in ${f(buildSeconds)} s (${f((buildSeconds * 1000) / Math.max(1, built))} ms each)`);
 
     // The live queue holds the same open cases the fold ends with.
-    await db.collection(QUEUE_SNAPSHOT_COLLECTION).insertMany([...open.values()].map((e) => ({ ...e.case, _id: e.case.report.reportId, _version: e.version })) as any[]);
+    await db
+      .collection(QUEUE_SNAPSHOT_COLLECTION)
+      .insertMany([...open.values()].map((e) => ({ ...e.case, _id: e.case.report.reportId, _version: e.version })) as any[]);
 
     service = await startService('triage', HTTP, { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn' });
     const token = testToken('spv-bench', ['supervisor']);
@@ -194,9 +220,17 @@ async function main() {
     const live = await timed(REQUESTS, () => `${base}/queue?limit=50`, token);
     rows.push(['live GET /queue?limit=50 (baseline)', percentiles(live.times), `${live.last.total} open`]);
     const random = await timed(REQUESTS, () => `${base}/audit/queue?limit=50&at=${encodeURIComponent(randomMoment())}`, token);
-    rows.push(['GET /audit/queue?limit=50&at= random moment, 30 days back', percentiles(random.times), `${random.last.total} open, ${random.last.rebuiltFrom.eventsFolded} events after the checkpoint`]);
+    rows.push([
+      'GET /audit/queue?limit=50&at= random moment, 30 days back',
+      percentiles(random.times),
+      `${random.last.total} open, ${random.last.rebuiltFrom.eventsFolded} events after the checkpoint`,
+    ]);
     const worst = await timed(Math.max(20, REQUESTS / 2), () => `${base}/audit/queue?limit=50&at=${encodeURIComponent(worstMoment())}`, token);
-    rows.push(['GET /audit/queue?limit=50&at= hh:59:59, 30 days back (a whole hour folded)', percentiles(worst.times), `${worst.last.total} open, ${worst.last.rebuiltFrom.eventsFolded} events after the checkpoint`]);
+    rows.push([
+      'GET /audit/queue?limit=50&at= hh:59:59, 30 days back (a whole hour folded)',
+      percentiles(worst.times),
+      `${worst.last.total} open, ${worst.last.rebuiltFrom.eventsFolded} events after the checkpoint`,
+    ]);
 
     console.log('\n| query (concurrency 1) | n | p50 ms | p90 ms | p99 ms | max ms | last answer |\n|---|---|---|---|---|---|---|');
     for (const [name, p, note] of rows) console.log(`| ${name} | ${p.n} | ${f(p.p50)} | ${f(p.p90)} | **${f(p.p99)}** | ${f(p.max)} | ${note} |`);

@@ -337,7 +337,10 @@ class BenchConsumer {
   undecodable = 0;
   foreign = 0;
 
-  constructor(private readonly kafka: Kafka, readonly groupId: string) {}
+  constructor(
+    private readonly kafka: Kafka,
+    readonly groupId: string,
+  ) {}
 
   sink(prefix: string): PhaseSink {
     const s = new PhaseSink(prefix);
@@ -578,7 +581,14 @@ class Bench {
   async close(): Promise<void> {
     const relay = this.relay;
     this.relay = undefined;
-    if (relay && (await within(relay.stop().then(() => true), 30_000, false)) === false) {
+    if (
+      relay &&
+      (await within(
+        relay.stop().then(() => true),
+        30_000,
+        false,
+      )) === false
+    ) {
       console.error('[bench] relay did not stop within 30 s (a round is stuck in the database); abandoning it');
     }
   }
@@ -789,7 +799,11 @@ class Bench {
   async operationCosts(collection: string) {
     const commits = this.db.collection<{ _id: string; streamId?: string }>(collection);
     const docs = await commits.countDocuments({});
-    const sample = await commits.find({}).skip(Math.floor(docs / 2)).limit(1).toArray();
+    const sample = await commits
+      .find({})
+      .skip(Math.floor(docs / 2))
+      .limit(1)
+      .toArray();
     if (!sample[0]) return { documents: docs, operationsMs: {} as Record<string, Percentiles> };
     const { _id, streamId } = sample[0];
     const time = async (label: string, op: () => Promise<unknown>, times = 5) => {
@@ -802,7 +816,12 @@ class Bench {
       return [label, percentiles(xs)] as const;
     };
     // 50 per batch: FerretDB 1.x deadlocks on one update command with ≥ 100 matched statements.
-    const batchIds = (await commits.find({}, { projection: { _id: 1 } }).limit(50).toArray()).map((d) => d._id);
+    const batchIds = (
+      await commits
+        .find({}, { projection: { _id: 1 } })
+        .limit(50)
+        .toArray()
+    ).map((d) => d._id);
     const ops = [
       await time('findOne {_id} hit (append at version > 0: read stream head)', () => commits.findOne({ _id })),
       await time('findOne {_id} miss (append: check nothing follows the head)', () => commits.findOne({ _id: `${_id}-none` })),
@@ -862,7 +881,13 @@ const CONSUMER_VARIANTS: ConsumerVariant[] = ['kafkajs defaults', 'TCP_NODELAY',
  * The floor for "relay send → consumer received".
  */
 async function kafkajsLatencyBaseline(
-  cfg: Config, variant: ConsumerVariant, topic: string, groupId: string, rate: number, seconds: number, sample: EventEnvelope,
+  cfg: Config,
+  variant: ConsumerVariant,
+  topic: string,
+  groupId: string,
+  rate: number,
+  seconds: number,
+  sample: EventEnvelope,
 ) {
   const kafka = createKafka({ brokers: cfg.brokers, clientId: 'backbone-bench-latency', noDelay: variant !== 'kafkajs defaults' });
   const producer = createEventProducer(kafka);
@@ -878,7 +903,11 @@ async function kafkajsLatencyBaseline(
     if (variant === 'TCP_NODELAY + EventConsumer') {
       // It reads the topic from the start: skip what is there already (the throughput baseline).
       const consumer = new EventConsumer({
-        kafka, groupId, topics: [topic], lagIntervalMs: 0, deadLetterRetentionMs: 60_000,
+        kafka,
+        groupId,
+        topics: [topic],
+        lagIntervalMs: 0,
+        deadLetterRetentionMs: 60_000,
         handle: async (event) => received(event.streamId, now()),
       });
       stop = async () => {
@@ -935,7 +964,11 @@ async function eventConsumerThroughput(kafka: Kafka, topic: string, groupId: str
   let firstAt = NaN;
   let lastAt = NaN;
   const consumer = new EventConsumer({
-    kafka, groupId, topics: [topic], lagIntervalMs: 0, deadLetterRetentionMs: 60_000,
+    kafka,
+    groupId,
+    topics: [topic],
+    lagIntervalMs: 0,
+    deadLetterRetentionMs: 60_000,
     handle: async () => {
       const at = now();
       if (seen++ === 0) firstAt = at;
@@ -980,9 +1013,22 @@ function javaTool(cfg: Config, tool: string, args: string[], timeoutMs = 120_000
 
 /** Kafka's ConsumerPerformance: the Java consumer reading `records` from the start of the topic. */
 async function javaConsumerBaseline(cfg: Config, topic: string, records: number) {
-  const out = await javaTool(cfg, 'ConsumerPerformance', ['--bootstrap-server', cfg.brokers.join(','), '--topic', topic, '--messages', String(records), '--timeout', '30000']);
+  const out = await javaTool(cfg, 'ConsumerPerformance', [
+    '--bootstrap-server',
+    cfg.brokers.join(','),
+    '--topic',
+    topic,
+    '--messages',
+    String(records),
+    '--timeout',
+    '30000',
+  ]);
   // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-  const line = out.trim().split('\n').reverse().find((l) => /^\d{4}-/.test(l));
+  const line = out
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => /^\d{4}-/.test(l));
   const cells = line?.split(',').map((c) => c.trim()) ?? [];
   if (cells.length < 10) throw new Error(`ConsumerPerformance: cannot read ${out.slice(-400)}`);
   return { records: Number(cells[4]), recordsPerSec: Math.round(Number(cells[5])), fetchRecordsPerSec: Math.round(Number(cells[9])), raw: line!.trim() };
@@ -1015,8 +1061,17 @@ interface JavaBaseline {
 /** Kafka's ProducerPerformance (from the broker's own jars) against the same broker. */
 async function javaBaseline(cfg: Config, topic: string, recordSize: number, label: string, props: string[]): Promise<JavaBaseline> {
   const out = await javaTool(cfg, 'ProducerPerformance', [
-    '--topic', topic, '--num-records', String(cfg.baselineRecords), '--record-size', String(recordSize), '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${cfg.brokers.join(',')}`, ...props,
+    '--topic',
+    topic,
+    '--num-records',
+    String(cfg.baselineRecords),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${cfg.brokers.join(',')}`,
+    ...props,
   ]);
   const line = out
     .split('\n')
@@ -1038,7 +1093,6 @@ async function javaBaseline(cfg: Config, topic: string, recordSize: number, labe
 }
 
 // ───────────────────────────── report ─────────────────────────────
-
 
 const pctCols = (p: Percentiles) => [fmt(p.p50, 1), fmt(p.p90, 1), fmt(p.p99, 1), fmt(p.max, 1)];
 
@@ -1066,7 +1120,10 @@ async function serverDescription(db: Db, infraDataDir: string): Promise<string> 
 
 async function main(): Promise<number> {
   const cfg = loadConfig();
-  const runId = `${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}_${randomUUID().slice(0, 6)}`;
+  const runId = `${new Date()
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(0, 14)}_${randomUUID().slice(0, 6)}`;
   const dbName = `bench_backbone_${runId}`;
   const topic = `bench.backbone.${runId}`;
   const baselineTopic = `${topic}.baseline`;
@@ -1150,7 +1207,10 @@ async function main(): Promise<number> {
     const db = mongo.db(dbName);
     const server = await serverDescription(db, cfg.infraDataDir);
     dbCreated = true;
-    await ensureTopics(admin, [{ topic, partitions: cfg.partitions }, { topic: baselineTopic, partitions: cfg.partitions }]);
+    await ensureTopics(admin, [
+      { topic, partitions: cfg.partitions },
+      { topic: baselineTopic, partitions: cfg.partitions },
+    ]);
     topicsCreated = [topic, baselineTopic];
     if (/FerretDB/.test(server)) {
       console.error(
@@ -1270,7 +1330,22 @@ async function main(): Promise<number> {
     out.push('Throughput (bounded concurrency; relayed = first append → consumer has them; each phase on a fresh collection)');
     out.push(
       table([
-        ['phase', 'events', 'append s', 'appended ev/s', '(first/last 5 s)', 'relayed', 'relayed s', 'relayed ev/s', 'relay ev/s after appends', 'append p50 ms', 'append p99 ms', 'err', 'dup', 'ooo'],
+        [
+          'phase',
+          'events',
+          'append s',
+          'appended ev/s',
+          '(first/last 5 s)',
+          'relayed',
+          'relayed s',
+          'relayed ev/s',
+          'relay ev/s after appends',
+          'append p50 ms',
+          'append p99 ms',
+          'err',
+          'dup',
+          'ooo',
+        ],
         ...throughputs.map((t) => [
           t.name,
           `${fmt(t.events)}${t.appendBudgetHit ? ` of ${fmt(t.targetEvents)}` : ''}`,
@@ -1293,7 +1368,17 @@ async function main(): Promise<number> {
     out.push('');
     out.push('Relay rounds (where the relay spends its time) and CPU seconds per phase');
     const relayRows = [
-      ['phase', 'rounds', 'ev/round', 'round ms p50', 'prepare ms p50 (share)', 'sendBatch ms p50 (share)', 'mark published ms p50 (share)', 'cpu s node/db/Kafka/other', 'wall s'],
+      [
+        'phase',
+        'rounds',
+        'ev/round',
+        'round ms p50',
+        'prepare ms p50 (share)',
+        'sendBatch ms p50 (share)',
+        'mark published ms p50 (share)',
+        'cpu s node/db/Kafka/other',
+        'wall s',
+      ],
     ];
     const relayRow = (name: string, r: ReturnType<RelayProbe['summary']>, c: CpuDiff) => [
       name,
@@ -1330,12 +1415,7 @@ async function main(): Promise<number> {
     out.push('');
     if (Object.keys(costs.operationsMs).length) {
       out.push(`Single database operations on phase 1's collection of ${fmt(costs.documents)} commits (relay stopped)`);
-      out.push(
-        table([
-          ['operation', 'p50 ms', 'max ms'],
-          ...Object.entries(costs.operationsMs).map(([k, p]) => [k, fmt(p.p50, 2), fmt(p.max, 2)]),
-        ]),
-      );
+      out.push(table([['operation', 'p50 ms', 'max ms'], ...Object.entries(costs.operationsMs).map(([k, p]) => [k, fmt(p.p50, 2), fmt(p.max, 2)])]));
       out.push('');
     }
     if (cfg.baseline) {

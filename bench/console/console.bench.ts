@@ -15,7 +15,18 @@ import { readFileSync } from 'node:fs';
 import { Summary, summarise } from '../latency';
 import { Browser, Page } from 'playwright-core';
 import { fromKafkaMessage, TOPICS } from '@callcenter/events';
-import { grpcCall, intakeClient, restClient, RunningService, sampleReport, startServices, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  grpcCall,
+  intakeClient,
+  restClient,
+  RunningService,
+  sampleReport,
+  startServices,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 import { launchChromium, signIn } from '../../apps/console/test/browser';
 
 const PORTS = { console: 13400, intake: 13401, triage: 13402, grpc: 13451 };
@@ -63,7 +74,17 @@ async function main() {
   const services: RunningService[] = await startServices([
     ['intake', PORTS.intake, { ...common, INTAKE_GRPC_PORT: String(PORTS.grpc) }],
     ['triage', PORTS.triage, common],
-    ['console', PORTS.console, { ...common, CONSOLE_PUBLIC_URL: CONSOLE, TRIAGE_URL: `http://127.0.0.1:${PORTS.triage}`, DISPATCH_URL: 'http://127.0.0.1:13403', ANALYTICS_URL: 'http://127.0.0.1:13404' }],
+    [
+      'console',
+      PORTS.console,
+      {
+        ...common,
+        CONSOLE_PUBLIC_URL: CONSOLE,
+        TRIAGE_URL: `http://127.0.0.1:${PORTS.triage}`,
+        DISPATCH_URL: 'http://127.0.0.1:13403',
+        ANALYTICS_URL: 'http://127.0.0.1:13404',
+      },
+    ],
   ]);
   const [, , consoleService] = services;
   const grpc = intakeClient(PORTS.grpc);
@@ -111,7 +132,13 @@ async function main() {
           people_injured: 2,
         }),
       ).then((answer) => sent.set(answer.tracking_code, { reportId: answer.report_id, at }));
-      if (i % 5 === 0) void workSeen(operators.map((o) => o.page), sent, worked, triage);
+      if (i % 5 === 0)
+        void workSeen(
+          operators.map((o) => o.page),
+          sent,
+          worked,
+          triage,
+        );
     }
     const deadline = Date.now() + 15_000;
     let seen: Record<string, number>[] = [];
@@ -122,12 +149,18 @@ async function main() {
     }
     const visible: number[] = [];
     let missing = 0;
-    for (const [code, { at }] of sent) for (const s of seen) (s[code] ? visible.push(s[code] - at) : missing++);
+    for (const [code, { at }] of sent) for (const s of seen) s[code] ? visible.push(s[code] - at) : missing++;
     const kafkaHop = [...sent.values()].flatMap(({ reportId, at }) => (opened.has(reportId) ? [opened.get(reportId)! - at] : []));
     const visibleSummary = summarise(visible);
     console.log(`\n=== 1. Submission → row visible on an open queue (${sent.size} reports acknowledged of ${total}; ${operators.length} browsers) ===`);
     console.log(row('baseline: submit → TriageCaseOpened at a plain kafkajs consumer', summarise(kafkaHop)));
-    console.log(row('submit → row in the DOM of each operator\'s browser', visibleSummary, `goal p99 ≤ ${GOAL_VISIBLE_P99_MS} ms: ${visibleSummary.p99 <= GOAL_VISIBLE_P99_MS ? 'MET' : 'MISSED'}`));
+    console.log(
+      row(
+        "submit → row in the DOM of each operator's browser",
+        visibleSummary,
+        `goal p99 ≤ ${GOAL_VISIBLE_P99_MS} ms: ${visibleSummary.p99 <= GOAL_VISIBLE_P99_MS ? 'MET' : 'MISSED'}`,
+      ),
+    );
     console.log(`  rows never seen: ${missing}; console RSS ${rssMiB(consoleService.pid).toFixed(0)} MiB`);
     for (const o of operators.slice(1)) await o.context.close();
 
@@ -138,7 +171,18 @@ async function main() {
     for (let i = 0; i < openCases; i += 50) {
       await Promise.all(
         Array.from({ length: Math.min(50, openCases - i) }, (_, j) =>
-          grpcCall(grpc, 'SubmitReport', sampleReport({ channel: 'SMS', description: `Pencurian helm di parkiran pasar, laporan ${i + j}`, category_hint: 'KEJAHATAN', people_injured: 0, reporter: { name: 'Seed', phone: `+62813${String(1_000_000 + i + j).padStart(7, '0')}`, anonymous: false }, location: { latitude: -6.25 + ((i + j) % 97) * 0.001, longitude: 106.8 + ((i + j) % 89) * 0.001, address: 'Pasar', district: 'Tebet' } })),
+          grpcCall(
+            grpc,
+            'SubmitReport',
+            sampleReport({
+              channel: 'SMS',
+              description: `Pencurian helm di parkiran pasar, laporan ${i + j}`,
+              category_hint: 'KEJAHATAN',
+              people_injured: 0,
+              reporter: { name: 'Seed', phone: `+62813${String(1_000_000 + i + j).padStart(7, '0')}`, anonymous: false },
+              location: { latitude: -6.25 + ((i + j) % 97) * 0.001, longitude: 106.8 + ((i + j) % 89) * 0.001, address: 'Pasar', district: 'Tebet' },
+            }),
+          ),
         ),
       );
     }
@@ -165,14 +209,23 @@ async function main() {
       t = performance.now();
       await page.goto(`${CONSOLE}/queue`);
       await page.locator('.queue-row').first().waitFor({ timeout: 30_000 });
-      await page.getByText(/\d[\d.]* laporan/).first().waitFor();
+      await page
+        .getByText(/\d[\d.]* laporan/)
+        .first()
+        .waitFor();
       loads.push(performance.now() - t);
       await page.close();
     }
     const loadSummary = summarise(loads);
     console.log(row('baseline: GET /queue?limit=200 from triage directly', summarise(direct)));
     console.log(row('baseline: the same through the console (session, token, proxy)', summarise(proxied)));
-    console.log(row('navigation → first rows and the total on screen (virtualised)', loadSummary, `goal ≤ ${GOAL_FIRST_LOAD_MS} ms: ${loadSummary.max <= GOAL_FIRST_LOAD_MS ? 'MET (every load)' : loadSummary.p50 <= GOAL_FIRST_LOAD_MS ? 'MET at p50 only' : 'MISSED'}`));
+    console.log(
+      row(
+        'navigation → first rows and the total on screen (virtualised)',
+        loadSummary,
+        `goal ≤ ${GOAL_FIRST_LOAD_MS} ms: ${loadSummary.max <= GOAL_FIRST_LOAD_MS ? 'MET (every load)' : loadSummary.p50 <= GOAL_FIRST_LOAD_MS ? 'MET at p50 only' : 'MISSED'}`,
+      ),
+    );
     console.log(`  console RSS ${rssMiB(consoleService.pid).toFixed(0)} MiB, triage RSS ${rssMiB(services[1].pid).toFixed(0)} MiB`);
     await operator.context.close();
   } finally {
@@ -188,7 +241,9 @@ async function main() {
 
 /** Claims and rejects what every screen has shown, as operators on shift would. */
 async function workSeen(pages: Page[], sent: Map<string, { reportId: string }>, worked: Set<string>, triage: ReturnType<typeof restClient>) {
-  const seen = await Promise.all(pages.map((p) => p.evaluate(() => (globalThis as any).__seen as Record<string, number>).catch(() => ({}) as Record<string, number>)));
+  const seen = await Promise.all(
+    pages.map((p) => p.evaluate(() => (globalThis as any).__seen as Record<string, number>).catch(() => ({}) as Record<string, number>)),
+  );
   for (const [code, { reportId }] of sent) {
     if (worked.has(code) || !seen.every((s) => s[code])) continue;
     worked.add(code);

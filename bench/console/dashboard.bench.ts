@@ -51,7 +51,11 @@ const wibDay = (ms: number) => new Date(ms + WIB_MS).toISOString().slice(0, 10);
 /** The analytics bench's generator, writing the history straight to the topics. */
 function generateHistory(): Promise<void> {
   const script = path.join(ROOT, 'dist/bench/analytics/analytics.bench.js');
-  const child = spawn(process.execPath, [script, '--history-only', '--events', args.events!, '--per-day', args['per-day']!], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, '--history-only', '--events', args.events!, '--per-day', args['per-day']!], {
+    cwd: ROOT,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout!.on('data', (d: Buffer) => {
     for (const line of d.toString().split('\n')) if (/^(history|topics now)/.test(line)) console.log(`  ${line}`);
   });
@@ -90,9 +94,17 @@ async function main() {
     const analyticsStarted = startAnalyticsInBackground(common, services);
     const analyticsService = await analyticsStarted;
     await ready(ANALYTICS, analyticsService, Number(args['start-timeout-s']));
-    console.log(`  analytics ready (history read from offset 0) in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${rssMiB(analyticsService.pid).toFixed(0)} MiB`);
+    console.log(
+      `  analytics ready (history read from offset 0) in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${rssMiB(analyticsService.pid).toFixed(0)} MiB`,
+    );
     services.push(
-      await startService('console', PORTS.console, { ...common, CONSOLE_PUBLIC_URL: CONSOLE, TRIAGE_URL: 'http://127.0.0.1:13402', DISPATCH_URL: 'http://127.0.0.1:13403', ANALYTICS_URL: ANALYTICS }),
+      await startService('console', PORTS.console, {
+        ...common,
+        CONSOLE_PUBLIC_URL: CONSOLE,
+        TRIAGE_URL: 'http://127.0.0.1:13402',
+        DISPATCH_URL: 'http://127.0.0.1:13403',
+        ANALYTICS_URL: ANALYTICS,
+      }),
     );
 
     // A year: from the same day last year (WIB) to today.
@@ -100,7 +112,9 @@ async function main() {
     const from = wibDay(Date.now() - 365 * 86_400_000);
     const apiQuery = new URLSearchParams({ from: `${from}T00:00:00+07:00`, to: `${wibDay(Date.now() + 86_400_000)}T00:00:00+07:00` });
     const analyst = testToken('an-dewi', ['analyst']);
-    const year = (await (await fetch(`${ANALYTICS}/api/v1/stats/volume?${apiQuery}`, { headers: { authorization: `Bearer ${analyst}` } })).json()) as { total: number };
+    const year = (await (await fetch(`${ANALYTICS}/api/v1/stats/volume?${apiQuery}`, { headers: { authorization: `Bearer ${analyst}` } })).json()) as {
+      total: number;
+    };
     console.log(`\n=== Dashboard first render: /dashboard/volume from ${from} to ${to} (${Number(year.total).toLocaleString('en')} reports in the range) ===`);
 
     browser = await launchChromium();
@@ -135,9 +149,15 @@ async function main() {
     console.log(row('baseline: the same through the console (session, token, proxy)', summarise(proxied)));
     console.log(row('navigation → the stats answer has arrived in the page', summarise(answered)));
     console.log(
-      row('navigation → chart canvas and totals table on screen', s, `goal ≤ ${GOAL_FIRST_RENDER_MS} ms: ${s.max <= GOAL_FIRST_RENDER_MS ? 'MET (every load)' : s.p50 <= GOAL_FIRST_RENDER_MS ? 'MET at p50 only' : 'MISSED'}`),
+      row(
+        'navigation → chart canvas and totals table on screen',
+        s,
+        `goal ≤ ${GOAL_FIRST_RENDER_MS} ms: ${s.max <= GOAL_FIRST_RENDER_MS ? 'MET (every load)' : s.p50 <= GOAL_FIRST_RENDER_MS ? 'MET at p50 only' : 'MISSED'}`,
+      ),
     );
-    console.log(`  analytics RSS ${rssMiB(analyticsService.pid).toFixed(0)} MiB, console RSS ${rssMiB(services[1].pid).toFixed(0)} MiB; load average at the end ${loadavg()}`);
+    console.log(
+      `  analytics RSS ${rssMiB(analyticsService.pid).toFixed(0)} MiB, console RSS ${rssMiB(services[1].pid).toFixed(0)} MiB; load average at the end ${loadavg()}`,
+    );
     await context.close();
   } finally {
     await browser?.close();
@@ -153,7 +173,15 @@ async function startAnalyticsInBackground(common: Record<string, string>, servic
   const infra = testInfra();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/analytics/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', DEV_AUTH: '1', KAFKA_BROKERS: infra.brokers.join(','), MONGODB_URI: infra.mongoUri, ANALYTICS_HTTP_PORT: String(PORTS.analytics), ...common },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DEV_AUTH: '1',
+      KAFKA_BROKERS: infra.brokers.join(','),
+      MONGODB_URI: infra.mongoUri,
+      ANALYTICS_HTTP_PORT: String(PORTS.analytics),
+      ...common,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -110,7 +110,10 @@ class Database {
   private mounted?: { device: string; image: string };
   private cuts = 0;
 
-  constructor(readonly engine: string, index: number) {
+  constructor(
+    readonly engine: string,
+    index: number,
+  ) {
     this.dir = path.join(config.dataDir, engine);
     this.dbPort = config.port + 2 * index;
     this.pgPort = this.dbPort + 1;
@@ -143,7 +146,11 @@ class Database {
   }
 
   log(): string {
-    return ['db.log', 'pg.log'].map((f) => path.join(this.dir, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8').slice(-2000)).join('\n');
+    return ['db.log', 'pg.log']
+      .map((f) => path.join(this.dir, f))
+      .filter(existsSync)
+      .map((f) => readFileSync(f, 'utf8').slice(-2000))
+      .join('\n');
   }
 
   /** Fresh directory; with `loop`, an empty ext4 filesystem on a loop device mounted as its db/. */
@@ -358,7 +365,11 @@ class Writer {
    * Open loop at `rate`/s for `seconds`; `fault` runs once half-way. Returns what was sent, acknowledged
    * and failed, and the latency of the appends acknowledged before the fault.
    */
-  async steady(rate: number, seconds: number, fault?: () => Promise<void>): Promise<{ sent: number; acked: number; failed: number; latency: Latency; faultAt?: number }> {
+  async steady(
+    rate: number,
+    seconds: number,
+    fault?: () => Promise<void>,
+  ): Promise<{ sent: number; acked: number; failed: number; latency: Latency; faultAt?: number }> {
     const before = this.acked.size;
     const times: number[] = [];
     const inflight = new Set<Promise<void>>();
@@ -432,7 +443,14 @@ async function restartAndCount(db: Database, writer: Writer, faultAt: number): P
   const oldest = Math.min(...missing.map((id) => writer.acked.get(id)!));
   // Counted once: the next fault's count is over what is still there plus what is acknowledged after.
   for (const id of missing) writer.acked.delete(id);
-  return { acknowledged, acknowledgedAfterFault, missing: missing.length, window: missing.length ? round((faultAt - oldest) / 1000, 2) : null, stored, restartSeconds };
+  return {
+    acknowledged,
+    acknowledgedAfterFault,
+    missing: missing.length,
+    window: missing.length ? round((faultAt - oldest) / 1000, 2) : null,
+    stored,
+    restartSeconds,
+  };
 }
 
 // ───────────────────────────── strace: is an answer preceded by an fsync? ─────────────────────────────
@@ -453,7 +471,17 @@ async function straceSteady(db: Database, writer: Writer, seconds: number): Prom
   const pids = db.pids();
   const tracer: ChildProcess = spawn(
     'strace',
-    ['-f', '-tt', '-yy', '-qq', '-o', out, '-e', 'trace=read,recvfrom,readv,write,writev,sendto,sendmsg,fsync,fdatasync', ...pids.flatMap((p) => ['-p', String(p)])],
+    [
+      '-f',
+      '-tt',
+      '-yy',
+      '-qq',
+      '-o',
+      out,
+      '-e',
+      'trace=read,recvfrom,readv,write,writev,sendto,sendmsg,fsync,fdatasync',
+      ...pids.flatMap((p) => ['-p', String(p)]),
+    ],
     { stdio: 'ignore' },
   );
   await sleep(1_000);
@@ -515,7 +543,13 @@ interface Candidate {
 
 async function start(engine: string, index: number, loop: boolean): Promise<Candidate> {
   const db = new Database(engine, index);
-  const result: EngineResult = { engine, label: LABELS[engine] ?? engine, filesystem: loop ? 'ext4 on a loop device' : 'the data directory’s filesystem', kill9: [], powerCut: [] };
+  const result: EngineResult = {
+    engine,
+    label: LABELS[engine] ?? engine,
+    filesystem: loop ? 'ext4 on a loop device' : 'the data directory’s filesystem',
+    kill9: [],
+    powerCut: [],
+  };
   const step = (s: string) => console.error(`[${engine}] ${s}`);
   const writer = new Writer(db.uri);
   try {
@@ -641,7 +675,9 @@ async function main(): Promise<void> {
   }
   const results = candidates.map((c) => c.result);
   console.log(table(results));
-  console.log(`\n${config.engines.length} engines; speed: ${config.rounds} rounds of ${config.speedSeconds} s each, taken in turns (median appends/s; p50/p99 over all rounds); ${config.repeat} × kill -9, then ${config.repeat} × power cut, each half-way through ${config.steadySeconds} s at ${config.rate}/s; filesystem: ${results[0]?.filesystem}; load average ${loadAtStart} at the start, ${load()} at the end`);
+  console.log(
+    `\n${config.engines.length} engines; speed: ${config.rounds} rounds of ${config.speedSeconds} s each, taken in turns (median appends/s; p50/p99 over all rounds); ${config.repeat} × kill -9, then ${config.repeat} × power cut, each half-way through ${config.steadySeconds} s at ${config.rate}/s; filesystem: ${results[0]?.filesystem}; load average ${loadAtStart} at the start, ${load()} at the end`,
+  );
   writeFileSync(config.out, JSON.stringify({ config, results }, null, 2));
   console.log(`JSON: ${config.out}`);
   process.exit(results.some((r) => r.error) ? 1 : 0);

@@ -32,7 +32,32 @@ import {
   UnitStatusChanged,
 } from '@callcenter/events';
 import { RunningService, startService, testInfra, testToken } from '@callcenter/testing';
-import { closedLoop, Leftovers, machine, cpuLine, cpuMeter, cpuProfileEnv, cutCpuProfile, f, goalCell, int, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rng, rssMiB, sleep, table, topSelfTime } from '../harness';
+import {
+  closedLoop,
+  Leftovers,
+  machine,
+  cpuLine,
+  cpuMeter,
+  cpuProfileEnv,
+  cutCpuProfile,
+  f,
+  goalCell,
+  int,
+  loadavg,
+  logger,
+  nowMs,
+  options,
+  pct,
+  Pct,
+  pctCells,
+  pidFile as infraPid,
+  request,
+  rng,
+  rssMiB,
+  sleep,
+  table,
+  topSelfTime,
+} from '../harness';
 
 import { DispatchBoard } from '../../apps/dispatch/src/board/dispatch-board';
 import { Incident, incidentDecider } from '../../apps/dispatch/src/incident/incident.decider';
@@ -85,10 +110,30 @@ Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0
 mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data).
 See bench/dispatch/README.md.`;
 
-const { flag, num, has } = options(HELP, ['units', 'incidents', 'seed-concurrency', 'rounds', 'requests', 'warmup', 'concurrency', 'rate', 'seconds', 'poll-ms', 'poll-concurrency', 'drain-s', 'http', 'seed', 'lookback-minutes', 'cpu-prof', 'baseline-root'], ['no-api-phase', 'force', 'keep-db']);
+const { flag, num, has } = options(
+  HELP,
+  [
+    'units',
+    'incidents',
+    'seed-concurrency',
+    'rounds',
+    'requests',
+    'warmup',
+    'concurrency',
+    'rate',
+    'seconds',
+    'poll-ms',
+    'poll-concurrency',
+    'drain-s',
+    'http',
+    'seed',
+    'lookback-minutes',
+    'cpu-prof',
+    'baseline-root',
+  ],
+  ['no-api-phase', 'force', 'keep-db'],
+);
 const argv = process.argv.slice(2);
-
-
 
 const wantPart1 = flag('units') !== undefined || flag('incidents') !== undefined;
 const wantPart2 = flag('rate') !== undefined || flag('seconds') !== undefined;
@@ -216,11 +261,29 @@ const CALL_SIGN_PREFIX: Record<UnitType, string> = {
 };
 /** Capability codes and how often a unit of each type carries them. */
 const CAPABILITY_ODDS: Record<UnitType, [string, number][]> = {
-  PATROL_CAR: [['FIRST_AID', 0.2], ['CROWD_CONTROL', 0.1], ['K9', 0.03]],
-  MOTORCYCLE_PATROL: [['FIRST_AID', 0.25], ['TRAFFIC_CONTROL', 0.15]],
-  TRAFFIC: [['FIRST_AID', 0.2], ['SEARCH', 0.05]],
-  INVESTIGATION: [['INVESTIGATION', 0.5], ['K9', 0.1], ['SEARCH', 0.15]],
-  FIRE_LIAISON: [['FIRE_SAFETY', 0.9], ['SEARCH', 0.3], ['FIRST_AID', 0.3]],
+  PATROL_CAR: [
+    ['FIRST_AID', 0.2],
+    ['CROWD_CONTROL', 0.1],
+    ['K9', 0.03],
+  ],
+  MOTORCYCLE_PATROL: [
+    ['FIRST_AID', 0.25],
+    ['TRAFFIC_CONTROL', 0.15],
+  ],
+  TRAFFIC: [
+    ['FIRST_AID', 0.2],
+    ['SEARCH', 0.05],
+  ],
+  INVESTIGATION: [
+    ['INVESTIGATION', 0.5],
+    ['K9', 0.1],
+    ['SEARCH', 0.15],
+  ],
+  FIRE_LIAISON: [
+    ['FIRE_SAFETY', 0.9],
+    ['SEARCH', 0.3],
+    ['FIRST_AID', 0.3],
+  ],
   AMBULANCE_LIAISON: [['FIRST_AID', 1]],
 };
 
@@ -283,7 +346,16 @@ const DESCRIPTIONS: Record<Category, string> = {
   INFORMASI_PENGADUAN: 'Pengaduan pungutan liar di parkiran pasar',
   BENCANA: 'Banjir setinggi pinggang, warga terjebak di rumah',
 };
-const STREETS = ['Jl. Tebet Raya', 'Jl. Kemang Raya', 'Jl. Fatmawati', 'Jl. Sudirman', 'Jl. Gatot Subroto', 'Jl. Pasar Minggu', 'Jl. Ciputat Raya', 'Jl. Warung Buncit'];
+const STREETS = [
+  'Jl. Tebet Raya',
+  'Jl. Kemang Raya',
+  'Jl. Fatmawati',
+  'Jl. Sudirman',
+  'Jl. Gatot Subroto',
+  'Jl. Pasar Minggu',
+  'Jl. Ciputat Raya',
+  'Jl. Warung Buncit',
+];
 
 /** A forward exactly as triage publishes it (apps/dispatch/test/dispatch-auto-assign.e2e.spec.ts). */
 function forwardEnvelope(r: ReturnType<typeof rng>, now: number, tag: string): EventEnvelope<'ReportForwardedForDispatch', ReportForwardedForDispatchV1> {
@@ -438,7 +510,7 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
     callSign: u.callSign,
     type: u.type,
     capabilities: u.capabilities,
-    status: !u.onShift ? 'OFF_DUTY' : u.report?.status ?? 'AVAILABLE',
+    status: !u.onShift ? 'OFF_DUTY' : (u.report?.status ?? 'AVAILABLE'),
     onShift: u.onShift,
     assignedIncidentId: null,
     position: u.report?.latitude !== undefined ? { latitude: u.report.latitude, longitude: u.report.longitude! } : null,
@@ -474,26 +546,65 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
   const board = new DispatchBoard(jurisdiction);
   const at = new Date().toISOString();
   const envelope = <T extends string>(type: T, streamId: string, streamVersion: number, data: unknown) =>
-    ({ eventId: randomUUID(), type, schemaVersion: 1, streamId, streamVersion, occurredAt: at, recordedAt: at, producer: 'dispatch', actor: 'bench', correlationId: 'bench', causationId: null, data }) as any;
+    ({
+      eventId: randomUUID(),
+      type,
+      schemaVersion: 1,
+      streamId,
+      streamVersion,
+      occurredAt: at,
+      recordedAt: at,
+      producer: 'dispatch',
+      actor: 'bench',
+      correlationId: 'bench',
+      causationId: null,
+      data,
+    }) as any;
   for (const u of units) {
     let state: UnitState = unitDecider.evolve(
       unitDecider.initialState(),
-      envelope(UnitRegistered.type, u.callSign, 1, { unitId: u.callSign, callSign: u.callSign, type: u.type, capabilities: u.capabilities, homeDistrict: u.homeDistrict, status: u.onShift ? 'AVAILABLE' : 'OFF_DUTY' }),
+      envelope(UnitRegistered.type, u.callSign, 1, {
+        unitId: u.callSign,
+        callSign: u.callSign,
+        type: u.type,
+        capabilities: u.capabilities,
+        homeDistrict: u.homeDistrict,
+        status: u.onShift ? 'AVAILABLE' : 'OFF_DUTY',
+      }),
     );
     let version = 1;
     if (u.report) {
       const position = u.report.latitude !== undefined ? { latitude: u.report.latitude, longitude: u.report.longitude! } : null;
-      state = unitDecider.evolve(state, envelope(UnitStatusChanged.type, u.callSign, 2, { unitId: u.callSign, status: u.report.status ?? 'AVAILABLE', previousStatus: 'AVAILABLE', position, incidentId: null, reportedAt: at }));
+      state = unitDecider.evolve(
+        state,
+        envelope(UnitStatusChanged.type, u.callSign, 2, {
+          unitId: u.callSign,
+          status: u.report.status ?? 'AVAILABLE',
+          previousStatus: 'AVAILABLE',
+          position,
+          incidentId: null,
+          reportedAt: at,
+        }),
+      );
       version = 2;
     }
     board.loadUnit({ state: state as Unit, version });
     // Positions live in the latest-position read model, not in the unit's events.
-    if (u.report?.latitude !== undefined) board.applyPosition(u.callSign, { position: { latitude: u.report.latitude, longitude: u.report.longitude! }, reportedAt: at });
+    if (u.report?.latitude !== undefined)
+      board.applyPosition(u.callSign, { position: { latitude: u.report.latitude, longitude: u.report.longitude! }, reportedAt: at });
   }
   const incidents: Incident[] = forwards.map((e, i) => {
     const incidentId = incidentIdFor(e.data.reportId);
     const { channel: _c, peopleInvolved: _p, ...rest } = e.data;
-    return incidentDecider.evolve(incidentDecider.initialState(), envelope(IncidentOpened.type, incidentId, 1, { ...rest, incidentId, location: { ...needs[i].location, address: e.data.location.address, approximate: e.data.location.latitude === null }, forwardedAt: at })) as Incident;
+    return incidentDecider.evolve(
+      incidentDecider.initialState(),
+      envelope(IncidentOpened.type, incidentId, 1, {
+        ...rest,
+        incidentId,
+        location: { ...needs[i].location, address: e.data.location.address, approximate: e.data.location.latitude === null },
+        forwardedAt: at,
+      }),
+    ) as Incident;
   });
   const viaBoard = timeCalls((i) => board.recommend(incidents[i], settings.speedsKmh, new Date()).length);
 
@@ -561,7 +672,9 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
     `seeded ${int(cfg.units)} units in ${f(unitsSeconds, 1)} s through POST /api/v1/units + POST /api/v1/units/{id}/status (${cfg.seedConcurrency} in flight; ` +
       `register p50 ${f(pct(registerMs).p50)} / p99 ${f(pct(registerMs).p99)} ms, status p50 ${f(pct(statusMs).p50)} / p99 ${f(pct(statusMs).p99)} ms)`,
   );
-  console.log(`  types: ${typeShare}; ${withCapability} with capabilities (FIRST_AID, K9, SEARCH, …); home districts evenly over ${jurisdiction.districts.length}`);
+  console.log(
+    `  types: ${typeShare}; ${withCapability} with capabilities (FIRST_AID, K9, SEARCH, …); home districts evenly over ${jurisdiction.districts.length}`,
+  );
   console.log(
     `  on shift ${onShift} (${f((100 * onShift) / cfg.units, 0)} %), of which AVAILABLE ${available} (${noPosition} never reported a position: home district centre), ` +
       `the rest BUSY / EN_ROUTE / ON_SCENE; off shift ${cfg.units - onShift}`,
@@ -577,14 +690,18 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
         : ' (exactly what was seeded)'),
   );
   console.log(`NOTE: dispatch ran with PRIORITY_TARGETS=${BENCH_TARGETS} so no timer appends DispatchOverdue while it is measured`);
-  console.log(`dispatch start-up until /health/ready ${f(dispatchStartupMs, 0)} ms; RSS (VmRSS) after seeding ${f(rssSeeded, 0)} MiB, after the measurements ${f(rssAfter, 0)} MiB`);
+  console.log(
+    `dispatch start-up until /health/ready ${f(dispatchStartupMs, 0)} ms; RSS (VmRSS) after seeding ${f(rssSeeded, 0)} MiB, after the measurements ${f(rssAfter, 0)} MiB`,
+  );
   const recP = pct(recCounts);
   console.log(
     `recommendations per incident (first 100 via the API): min ${Math.min(...recCounts)}, p50 ${recP.p50}, max ${recP.max}; ` +
       `detail answer ~${int(JSON.stringify(sample).length)} B with ${sample.recommendations?.length} recommendations and ${sample.timeline?.length} timeline entries`,
   );
 
-  console.log(`\n(a) in process (this bench's node process): one call = one incident against all ${int(cfg.units)} candidates; 1 warm-up round + ${cfg.rounds} rounds × ${cfg.incidents} incidents; ms`);
+  console.log(
+    `\n(a) in process (this bench's node process): one call = one incident against all ${int(cfg.units)} candidates; 1 warm-up round + ${cfg.rounds} rounds × ${cfg.incidents} incidents; ms`,
+  );
   const inRows: (string | number)[][] = [['call', 'n', 'p50', 'p90', 'p99', 'max', 'mean', `goal p99 ≤ ${GOAL_RECOMMEND_P99_MS} ms`]];
   for (const [label, r] of [
     [`recommendUnits(need, UnitCandidate[${candidates.length}], speeds)`, plain],
@@ -596,9 +713,27 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
   console.log(table(inRows));
   console.log(`  recommendations returned per call: p50 ${pct(plain.returned).p50}, min ${Math.min(...plain.returned)} (limit 5)`);
 
-  console.log(`\n(b) through the API: closed loop, ${cfg.warmup} warm-up + ${cfg.requests} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`);
+  console.log(
+    `\n(b) through the API: closed loop, ${cfg.warmup} warm-up + ${cfg.requests} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`,
+  );
   const apiTable = (measured: ApiRow[]) => {
-    const apiRows: (string | number)[][] = [['request', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'bytes', 'dispatch cpu ms/req', 'bench cpu ms/req', 'errors', `goal p99 ≤ ${GOAL_INCIDENT_DETAIL_P99_MS} ms`]];
+    const apiRows: (string | number)[][] = [
+      [
+        'request',
+        'conc',
+        'n',
+        'p50',
+        'p90',
+        'p99',
+        'max',
+        'req/s',
+        'bytes',
+        'dispatch cpu ms/req',
+        'bench cpu ms/req',
+        'errors',
+        `goal p99 ≤ ${GOAL_INCIDENT_DETAIL_P99_MS} ms`,
+      ],
+    ];
     for (const r of measured) {
       apiRows.push([
         r.label,
@@ -619,7 +754,9 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
   console.log(`load average (1/5/15 min): before the API measurements ${loadBefore}, after ${loadAfter}`);
   if (baseline) {
     console.log(`\n(c) baseline: the dispatch built under ${cfg.baselineRoot}, on the same units and incidents (port ${cfg.http + 1}), right after; ms`);
-    console.log(`baseline start-up until /health/ready ${f(baseline.startupMs, 0)} ms; RSS (VmRSS) after start ${f(baseline.rssLoaded, 0)} MiB, after the measurements ${f(baseline.rss, 0)} MiB`);
+    console.log(
+      `baseline start-up until /health/ready ${f(baseline.startupMs, 0)} ms; RSS (VmRSS) after start ${f(baseline.rssLoaded, 0)} MiB, after the measurements ${f(baseline.rss, 0)} MiB`,
+    );
     apiTable(baseline.rows);
     console.log(cpuLine(baseline.cpuAll));
     console.log(`load average (1/5/15 min): before the baseline's measurements ${baseline.loadBefore}, after ${baseline.loadAfter}`);
@@ -730,7 +867,9 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   let cpuA: ReturnType<ReturnType<typeof cpuMeter>['stop']> | undefined;
   let loadA = '';
   if (cfg.apiPhase) {
-    log(`part 2: API-observed phase, ${total} forwards at ${cfg.rate}/s, polling each pending report every ${cfg.pollMs} ms (${cfg.pollConcurrency} in flight)`);
+    log(
+      `part 2: API-observed phase, ${total} forwards at ${cfg.rate}/s, polling each pending report every ${cfg.pollMs} ms (${cfg.pollConcurrency} in flight)`,
+    );
     const lastPoll = new Map<string, number>();
     const inFlight = new Set<string>();
     let sending = true;
@@ -792,22 +931,88 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   );
   const kRows: (string | number)[][] = [['', 'n', 'p50', 'p90', 'p99', 'max', 'of sent', 'lost']];
   const seenK = phaseK.filter((s) => s.onKafkaAt !== undefined).length;
-  kRows.push(['forward sent → IncidentOpened received (kafkajs consumer)', ...pctCells(lat(phaseK, (s) => s.sentAt, (s) => s.onKafkaAt)), total, total - seenK]);
-  kRows.push(['  sent → IncidentOpened recordedAt (hop 1, opener, append)', ...pctCells(lat(phaseK, (s) => s.sentAt, (s) => s.openedRecordedAt)), '', '']);
-  kRows.push(['  recordedAt → received (outbox relay, hop 2)', ...pctCells(lat(phaseK, (s) => s.openedRecordedAt, (s) => s.onKafkaAt)), '', '']);
+  kRows.push([
+    'forward sent → IncidentOpened received (kafkajs consumer)',
+    ...pctCells(
+      lat(
+        phaseK,
+        (s) => s.sentAt,
+        (s) => s.onKafkaAt,
+      ),
+    ),
+    total,
+    total - seenK,
+  ]);
+  kRows.push([
+    '  sent → IncidentOpened recordedAt (hop 1, opener, append)',
+    ...pctCells(
+      lat(
+        phaseK,
+        (s) => s.sentAt,
+        (s) => s.openedRecordedAt,
+      ),
+    ),
+    '',
+    '',
+  ]);
+  kRows.push([
+    '  recordedAt → received (outbox relay, hop 2)',
+    ...pctCells(
+      lat(
+        phaseK,
+        (s) => s.openedRecordedAt,
+        (s) => s.onKafkaAt,
+      ),
+    ),
+    '',
+    '',
+  ]);
   if (cfg.apiPhase) {
     const seenA = phaseA.filter((s) => Number.isFinite(s.apiSeenAt)).length;
-    kRows.push([`forward sent → first found by GET /incidents?reportId= (API phase)`, ...pctCells(lat(phaseA, (s) => s.sentAt, (s) => s.apiSeenAt)), total, total - seenA]);
-    kRows.push(['  same phase: sent → IncidentOpened received (kafkajs)', ...pctCells(lat(phaseA, (s) => s.sentAt, (s) => s.onKafkaAt)), '', '']);
+    kRows.push([
+      `forward sent → first found by GET /incidents?reportId= (API phase)`,
+      ...pctCells(
+        lat(
+          phaseA,
+          (s) => s.sentAt,
+          (s) => s.apiSeenAt,
+        ),
+      ),
+      total,
+      total - seenA,
+    ]);
+    kRows.push([
+      '  same phase: sent → IncidentOpened received (kafkajs)',
+      ...pctCells(
+        lat(
+          phaseA,
+          (s) => s.sentAt,
+          (s) => s.onKafkaAt,
+        ),
+      ),
+      '',
+      '',
+    ]);
     kRows.push(['  poll round trip (GET ?reportId=, mostly "not yet")', ...pctCells(pct(pollRtt)), `${polls} polls`, '']);
     kRows.push(['  poll interval per pending report achieved', ...pctCells(pct(pollGap)), '', '']);
   }
-  kRows.push([`baseline: Kafka only, kafkajs send → kafkajs consumer (one hop, ${baseline.bytes} B)`, ...pctCells(baseline.lat), baseline.sent, baseline.sent - baseline.lat.n]);
+  kRows.push([
+    `baseline: Kafka only, kafkajs send → kafkajs consumer (one hop, ${baseline.bytes} B)`,
+    ...pctCells(baseline.lat),
+    baseline.sent,
+    baseline.sent - baseline.lat.n,
+  ]);
   console.log(table(kRows));
   const floor = 2 * baseline.lat.p50;
   console.log(
     `two Kafka hops alone ≈ 2 × ${f(baseline.lat.p50)} = ${f(floor)} ms at p50; ` +
-      `dispatch adds ≈ ${f(lat(phaseK, (s) => s.sentAt, (s) => s.onKafkaAt).p50 - floor)} ms at p50 over that floor (Kafka-observed)`,
+      `dispatch adds ≈ ${f(
+        lat(
+          phaseK,
+          (s) => s.sentAt,
+          (s) => s.onKafkaAt,
+        ).p50 - floor,
+      )} ms at p50 over that floor (Kafka-observed)`,
   );
   const slices = 4;
   const sliceRows: (string | number)[][] = [['by when the forward was sent', 'n', 'p50', 'p90', 'p99', 'max']];
@@ -815,7 +1020,16 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
     const from = (k * cfg.seconds) / slices;
     const to = ((k + 1) * cfg.seconds) / slices;
     const part = phaseK.filter((s) => s.sentAt - loopK.start >= from * 1000 && s.sentAt - loopK.start < to * 1000);
-    sliceRows.push([`Kafka phase ${f(from, 1)}–${f(to, 1)} s`, ...pctCells(lat(part, (s) => s.sentAt, (s) => s.onKafkaAt))]);
+    sliceRows.push([
+      `Kafka phase ${f(from, 1)}–${f(to, 1)} s`,
+      ...pctCells(
+        lat(
+          part,
+          (s) => s.sentAt,
+          (s) => s.onKafkaAt,
+        ),
+      ),
+    ]);
   }
   console.log(table(sliceRows));
   console.log(`send schedule lag (open loop): Kafka phase p99 ${f(pct(loopK.lag).p99, 2)} ms${loopA ? `, API phase p99 ${f(pct(loopA.lag).p99, 2)} ms` : ''}`);
@@ -879,14 +1093,14 @@ async function main() {
   const parts = [RUN_PART1 && 'part 1', RUN_PART2 && 'part 2'].filter(Boolean).join(', then ');
   console.log(`bench/dispatch: ${parts}`);
   console.log(
-    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`).join(' ')} ` +
-      `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
+    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR']
+      .filter((k) => process.env[k])
+      .map((k) => `${k}=${process.env[k]}`)
+      .join(' ')} ` + `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
   );
-  console.log(
-    `machine: ${machine()}; ` +
-      `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`,
-  );
-  if (!pidFile('kafka') || !pidFile('db')) console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other processes")`);
+  console.log(`machine: ${machine()}; ` + `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`);
+  if (!pidFile('kafka') || !pidFile('db'))
+    console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other processes")`);
   if (cfg.cpuProf) mkdirSync(cfg.cpuProf, { recursive: true });
 
   const admin = kafka.admin();

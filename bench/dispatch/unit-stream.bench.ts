@@ -21,7 +21,9 @@ import { testMongo } from '@callcenter/testing';
 import { UnitPositions } from '../../apps/dispatch/src/positions/unit-positions';
 import { unitDecider, UNIT_SNAPSHOTS, unitFold } from '../../apps/dispatch/src/unit/unit.decider';
 
-const { values: args } = parseArgs({ options: { reports: { type: 'string', default: '5000' }, commands: { type: 'string', default: '15' }, 'keep-db': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { reports: { type: 'string', default: '5000' }, commands: { type: 'string', default: '15' }, 'keep-db': { type: 'boolean', default: false } },
+});
 const REPORTS = Number(args.reports);
 const COMMANDS = Number(args.commands);
 const meta = (now = new Date()) => ({ actor: 'unit:BENCH', correlationId: 'bench', now });
@@ -31,7 +33,12 @@ const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 const spot = (k: number) => ({ latitude: -6.2297 + (k % 100) * 1e-4, longitude: 106.8532 + (k % 37) * 1e-4 });
 
 async function register(db: Db, unitId: string) {
-  await store(db).append(unitId, 0, [UnitRegistered({ unitId, callSign: unitId, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'TEBET', status: 'AVAILABLE' })], meta());
+  await store(db).append(
+    unitId,
+    0,
+    [UnitRegistered({ unitId, callSign: unitId, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'TEBET', status: 'AVAILABLE' })],
+    meta(),
+  );
 }
 
 /** A roster change of the unit (it appends an event each time), timed `COMMANDS` times. */
@@ -63,7 +70,21 @@ async function main() {
     let t = performance.now();
     for (let k = 0; k < REPORTS; k++) {
       const position = spot(k);
-      await writer.append('PATROL-BEFORE', k + 1, [UnitStatusChanged({ unitId: 'PATROL-BEFORE', status: 'AVAILABLE', previousStatus: 'AVAILABLE', position, incidentId: null, reportedAt: new Date().toISOString() })], meta());
+      await writer.append(
+        'PATROL-BEFORE',
+        k + 1,
+        [
+          UnitStatusChanged({
+            unitId: 'PATROL-BEFORE',
+            status: 'AVAILABLE',
+            previousStatus: 'AVAILABLE',
+            position,
+            incidentId: null,
+            reportedAt: new Date().toISOString(),
+          }),
+        ],
+        meta(),
+      );
     }
     const appendEach = (performance.now() - t) / REPORTS;
     const before = await timeCommands(db, 'PATROL-BEFORE', false);

@@ -46,7 +46,9 @@ function machineLoad(when: string): string {
     .map((l) => l.trim())
     .filter(Boolean)
     .join('; ');
-  return `load average ${when}: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs; busiest processes (% CPU since start): ${top}`;
+  return `load average ${when}: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${cpus().length} CPUs; busiest processes (% CPU since start): ${top}`;
 }
 
 const REQUEST = {
@@ -74,12 +76,23 @@ async function ghz(port: number, protoArgs: string[]): Promise<GhzReport> {
   const { stdout } = await promisify(execFile)(
     GHZ,
     [
-      '--insecure', ...protoArgs,
-      '--call', 'callcenter.intake.v1.ReportIntake/SubmitReport',
-      '-m', JSON.stringify({ 'x-api-key': KEY }),
-      '-d', JSON.stringify(REQUEST),
-      '-c', String(CONCURRENCY), '-z', `${DURATION_S}s`, '--connections', '4',
-      '--format', 'json', `127.0.0.1:${port}`,
+      '--insecure',
+      ...protoArgs,
+      '--call',
+      'callcenter.intake.v1.ReportIntake/SubmitReport',
+      '-m',
+      JSON.stringify({ 'x-api-key': KEY }),
+      '-d',
+      JSON.stringify(REQUEST),
+      '-c',
+      String(CONCURRENCY),
+      '-z',
+      `${DURATION_S}s`,
+      '--connections',
+      '4',
+      '--format',
+      'json',
+      `127.0.0.1:${port}`,
     ],
     { maxBuffer: 64 * 1024 * 1024 },
   );
@@ -97,7 +110,12 @@ function startBareServer(port: number): Promise<grpc.Server> {
   let n = 0;
   server.addService(pkg.callcenter.intake.v1.ReportIntake.service, {
     SubmitReport: (call: any, cb: any) =>
-      cb(null, { report_id: `00000000-0000-0000-0000-${String(++n).padStart(12, '0')}`, tracking_code: '7KQ2M-94XHD', external_id: call.request.external_id, duplicate: false }),
+      cb(null, {
+        report_id: `00000000-0000-0000-0000-${String(++n).padStart(12, '0')}`,
+        tracking_code: '7KQ2M-94XHD',
+        external_id: call.request.external_id,
+        duplicate: false,
+      }),
   });
   return new Promise((ok, fail) => server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? fail(e) : ok(server))));
 }
@@ -176,7 +194,9 @@ async function main() {
   console.log(`\nsubmit→on-Kafka latency over ${latencies.length} reports: p50 ${q(50)} ms, p99 ${q(99)} ms, max ${latencies[latencies.length - 1]} ms`);
   console.log(loadAfterRun);
   console.log(`acknowledged ${ok}, stored ${stored}, on Kafka ${onKafka}, unpublished ${unpublished}`);
-  console.log(`lost (acknowledged but not stored): ${Math.max(0, ok - stored)}; duplicated on Kafka: ${Math.max(0, onKafka - stored)}; stored but never acknowledged (client gave up): ${Math.max(0, stored - ok)}`);
+  console.log(
+    `lost (acknowledged but not stored): ${Math.max(0, ok - stored)}; duplicated on Kafka: ${Math.max(0, onKafka - stored)}; stored but never acknowledged (client gave up): ${Math.max(0, stored - ok)}`,
+  );
 }
 
 main().catch((e) => {

@@ -58,13 +58,21 @@ const citizenReport = (i: number) => ({
 async function main() {
   const prefix = uniqueName('benchportal').replace(/-/g, '_');
   const common = { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn', OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
-  console.log(`portal bench: ${rate} reports/s through the portal and ${rate}/s straight to intake (interleaved) for ${seconds} s; load average at start ${loadavg()}`);
+  console.log(
+    `portal bench: ${rate} reports/s through the portal and ${rate}/s straight to intake (interleaved) for ${seconds} s; load average at start ${loadavg()}`,
+  );
   const services: RunningService[] = await startServices([
     ['intake', PORTS.intake, { ...common, INTAKE_GRPC_PORT: String(PORTS.grpc) }],
     [
       'portal',
       PORTS.portal,
-      { ...common, PORTAL_INTAKE_GRPC: `127.0.0.1:${PORTS.grpc}`, PORTAL_REPORTS_PER_IP_PER_HOUR: '1000000', PORTAL_REPORTS_PER_PHONE_PER_HOUR: '1000', PORTAL_ANALYTICS_URL: 'http://127.0.0.1:13404' },
+      {
+        ...common,
+        PORTAL_INTAKE_GRPC: `127.0.0.1:${PORTS.grpc}`,
+        PORTAL_REPORTS_PER_IP_PER_HOUR: '1000000',
+        PORTAL_REPORTS_PER_PHONE_PER_HOUR: '1000',
+        PORTAL_ANALYTICS_URL: 'http://127.0.0.1:13404',
+      },
     ],
   ]);
   const [intake, portal] = services;
@@ -107,17 +115,37 @@ async function main() {
       // Open loop: each submission at its time whatever the previous ones are doing; the baseline half a period later.
       const due = started + (i * 1000) / rate;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-      pending.push(viaPortal().then((ms) => portalMs.push(ms), (e) => failures.push(`portal: ${(e as Error).message}`)));
-      setTimeout(() => pending.push(direct().then((ms) => directMs.push(ms), (e) => failures.push(`intake: ${(e as Error).message}`))), 500 / rate);
+      pending.push(
+        viaPortal().then(
+          (ms) => portalMs.push(ms),
+          (e) => failures.push(`portal: ${(e as Error).message}`),
+        ),
+      );
+      setTimeout(
+        () =>
+          pending.push(
+            direct().then(
+              (ms) => directMs.push(ms),
+              (e) => failures.push(`intake: ${(e as Error).message}`),
+            ),
+          ),
+        500 / rate,
+      );
     }
     await new Promise((r) => setTimeout(r, 1000 / rate));
     await Promise.all(pending);
     const elapsed = (performance.now() - started) / 1000;
     const s = summarise(portalMs);
-    console.log(`\n=== Report round trip at ${rate}/s for ${seconds} s (${total} through the portal, ${total} straight to intake; ${elapsed.toFixed(1)} s) ===`);
+    console.log(
+      `\n=== Report round trip at ${rate}/s for ${seconds} s (${total} through the portal, ${total} straight to intake; ${elapsed.toFixed(1)} s) ===`,
+    );
     console.log(row('baseline: the same SubmitReport straight to intake (gRPC)', summarise(directMs)));
-    console.log(row('POST /api/public/reports → 201 with tracking code (portal)', s, `goal p99 ≤ ${GOAL_P99_MS} ms: ${s.p99 <= GOAL_P99_MS ? 'MET' : 'MISSED'}`));
-    console.log(`  failures: ${failures.length}${failures.length ? ` (first: ${failures[0]})` : ''}; portal RSS ${rssMiB(portal.pid).toFixed(0)} MiB, intake RSS ${rssMiB(intake.pid).toFixed(0)} MiB`);
+    console.log(
+      row('POST /api/public/reports → 201 with tracking code (portal)', s, `goal p99 ≤ ${GOAL_P99_MS} ms: ${s.p99 <= GOAL_P99_MS ? 'MET' : 'MISSED'}`),
+    );
+    console.log(
+      `  failures: ${failures.length}${failures.length ? ` (first: ${failures[0]})` : ''}; portal RSS ${rssMiB(portal.pid).toFixed(0)} MiB, intake RSS ${rssMiB(intake.pid).toFixed(0)} MiB`,
+    );
     console.log(`  load average at the end ${loadavg()}`);
   } finally {
     grpc.close();

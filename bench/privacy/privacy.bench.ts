@@ -99,7 +99,9 @@ async function main() {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (performance.now() < until) {
-          const dto = await toSubmitReportDto(sampleReport({ external_id: `bench-${randomUUID()}`, reporter: { name: 'Siti Aminah', phone: phone(), anonymous: false } }));
+          const dto = await toSubmitReportDto(
+            sampleReport({ external_id: `bench-${randomUUID()}`, reporter: { name: 'Siti Aminah', phone: phone(), anonymous: false } }),
+          );
           const t = performance.now();
           const receipt = await handlers[variant].submit(dto, 'bench');
           latencies.push(performance.now() - t);
@@ -107,7 +109,8 @@ async function main() {
         }
       }),
     );
-    if (process.argv.includes('--verbose')) process.stdout.write(`  round ${variant}: ${(latencies.length / ((performance.now() - started) / 1000)).toFixed(0)}/s\n`);
+    if (process.argv.includes('--verbose'))
+      process.stdout.write(`  round ${variant}: ${(latencies.length / ((performance.now() - started) / 1000)).toFixed(0)}/s\n`);
     const r = (intake[variant] ??= { n: 0, seconds: 0, latencies: [] });
     r.n += latencies.length;
     r.seconds += (performance.now() - started) / 1000;
@@ -121,7 +124,9 @@ async function main() {
   process.stdout.write(`\nintake: SubmitReportHandler in process, concurrency ${CONCURRENCY}, ${SECONDS} s each (${ROUNDS} rounds, alternating)\n`);
   for (const v of ['plaintext', 'sealed', 'oneKey']) {
     const sorted = intake[v].latencies.sort((a, b) => a - b);
-    process.stdout.write(`  ${v.padEnd(9)}  ${rate(v).toFixed(0).padStart(6)} submissions/s   p50 ${pct(sorted, 50).toFixed(1)} ms   p99 ${pct(sorted, 99).toFixed(1)} ms\n`);
+    process.stdout.write(
+      `  ${v.padEnd(9)}  ${rate(v).toFixed(0).padStart(6)} submissions/s   p50 ${pct(sorted, 50).toFixed(1)} ms   p99 ${pct(sorted, 99).toFixed(1)} ms\n`,
+    );
   }
   process.stdout.write(`  cost of encryption: ${((1 - rate('sealed') / rate('plaintext')) * 100).toFixed(1)} % of throughput\n`);
 
@@ -162,15 +167,24 @@ async function main() {
     runs.opened.push(await replay('sealed', true));
   }
   const [plain, sealed, opened] = [median(runs.plain), median(runs.sealed), median(runs.opened)];
-  process.stdout.write(`\nreplay: ${count} ReportReceived each, decoded from their Kafka value and applied to the analytics model (median of 5 alternating runs)\n`);
+  process.stdout.write(
+    `\nreplay: ${count} ReportReceived each, decoded from their Kafka value and applied to the analytics model (median of 5 alternating runs)\n`,
+  );
   process.stdout.write(`  plaintext            ${plain.toFixed(0).padStart(7)} events/s   (${bytes('plaintext').toFixed(0)} bytes per event)\n`);
-  process.stdout.write(`  sealed               ${sealed.toFixed(0).padStart(7)} events/s   (${bytes('sealed').toFixed(0)} bytes per event)   cost ${((1 - sealed / plain) * 100).toFixed(1)} %\n`);
-  process.stdout.write(`  sealed + 2 opened    ${opened.toFixed(0).padStart(7)} events/s   (one key look-up per report, cold cache, ${OPEN_CONCURRENCY} at a time)   cost ${((1 - opened / plain) * 100).toFixed(1)} %\n`);
+  process.stdout.write(
+    `  sealed               ${sealed.toFixed(0).padStart(7)} events/s   (${bytes('sealed').toFixed(0)} bytes per event)   cost ${((1 - sealed / plain) * 100).toFixed(1)} %\n`,
+  );
+  process.stdout.write(
+    `  sealed + 2 opened    ${opened.toFixed(0).padStart(7)} events/s   (one key look-up per report, cold cache, ${OPEN_CONCURRENCY} at a time)   cost ${((1 - opened / plain) * 100).toFixed(1)} %\n`,
+  );
 
   // ── 3. erasure ──
   const reporter = phone();
   for (let i = 0; i < REPORTS; i++) {
-    await handlers.sealed.submit(await toSubmitReportDto(sampleReport({ external_id: `erase-${randomUUID()}`, reporter: { name: 'Budi Santoso', phone: reporter, anonymous: false } })), 'bench');
+    await handlers.sealed.submit(
+      await toSubmitReportDto(sampleReport({ external_id: `erase-${randomUUID()}`, reporter: { name: 'Budi Santoso', phone: reporter, anonymous: false } })),
+      'bench',
+    );
   }
   const triageStore = new MongoEventStore(triageDb, { producer: 'triage', topic: 'unused', registry: new EventRegistry(triageEvents) });
   await triageStore.ensureIndexes();
@@ -184,8 +198,10 @@ async function main() {
     (d) => d.reporter.name !== null && d.reporter.name !== undefined,
   );
   const after = await Promise.all(stillReadable.map((d) => check.open(d.reporter.name)));
-  process.stdout.write(`\nerasure by phone: ${receipt.reportIds.length} reports of one reporter among ${keys} keys: ${ms.toFixed(0)} ms` +
-    ` (${after.every((v) => v === ERASED) ? 'all read "[dihapus]" afterwards' : 'SOME STILL READABLE'})\n`);
+  process.stdout.write(
+    `\nerasure by phone: ${receipt.reportIds.length} reports of one reporter among ${keys} keys: ${ms.toFixed(0)} ms` +
+      ` (${after.every((v) => v === ERASED) ? 'all read "[dihapus]" afterwards' : 'SOME STILL READABLE'})\n`,
+  );
 
   for (const db of [intakeDb, triageDb, keyDb]) await db.dropDatabase();
   await mongo.close();

@@ -93,8 +93,18 @@ function main() {
     return Math.round(((used.user + used.system) / 1000 / (times * texts.length)) * 1000) / 1000;
   };
   const longest = [...corpus].sort((a, b) => b.description.length - a.description.length);
-  const transcript = { ...longest[0], description: longest.slice(0, 7).map((r) => r.description).join(' ') };
-  const cpuMs = { allTexts: cpuMsPerSuggestion(corpus, rounds), transcript: cpuMsPerSuggestion([transcript], 200), transcriptChars: transcript.description.length };
+  const transcript = {
+    ...longest[0],
+    description: longest
+      .slice(0, 7)
+      .map((r) => r.description)
+      .join(' '),
+  };
+  const cpuMs = {
+    allTexts: cpuMsPerSuggestion(corpus, rounds),
+    transcript: cpuMsPerSuggestion([transcript], 200),
+    transcriptChars: transcript.description.length,
+  };
 
   // 2. Training on generated labelled reports.
   const reports = generate(corpus, Number(values.reports));
@@ -120,7 +130,12 @@ function main() {
           rounds,
           cpuMsPerSuggestion: cpuMs,
         },
-        committedModel: { file: modelFile.slice(ROOT.length + 1), bytes: statSync(modelFile).size, features: model.artefact.features.length, trainedOn: model.artefact.counts.reports },
+        committedModel: {
+          file: modelFile.slice(ROOT.length + 1),
+          bytes: statSync(modelFile).size,
+          features: model.artefact.features.length,
+          trainedOn: model.artefact.counts.reports,
+        },
         training: {
           reports: reports.length,
           seconds: Math.round(trainingSeconds * 10) / 10,

@@ -30,7 +30,27 @@ import {
   TriageCaseOpenedV1,
 } from '@callcenter/events';
 import { intakeMetadata, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
-import { closedLoop, Leftovers, machine, cpuLine as cpuLineOf, cpuMeter, cpuProfileEnv, f, loadavg, logger, nowMs, options, pct, Pct, pctCells, pidFile as infraPid, request, rssMiB, sleep, table as ruledTable } from '../harness';
+import {
+  closedLoop,
+  Leftovers,
+  machine,
+  cpuLine as cpuLineOf,
+  cpuMeter,
+  cpuProfileEnv,
+  f,
+  loadavg,
+  logger,
+  nowMs,
+  options,
+  pct,
+  Pct,
+  pctCells,
+  pidFile as infraPid,
+  request,
+  rssMiB,
+  sleep,
+  table as ruledTable,
+} from '../harness';
 
 import { callerRefOf } from '../../apps/triage/src/callers/callers.store';
 import { effectivePriority, TriageCase, TriageCaseState, triageCaseDecider } from '../../apps/triage/src/case/triage-case.decider';
@@ -82,10 +102,32 @@ Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0
 mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data).
 See bench/triage/README.md.`;
 
-const { flag, num, has } = options(HELP, ['rate', 'seconds', 'clients', 'poll-ms', 'poll-back', 'drain-s', 'warmup-reports', 'intake-http', 'intake-grpc', 'triage-http', 'open-cases', 'requests', 'warmup', 'concurrency', 'max-row-s', 'triage-http2', 'cpu-prof', 'baseline-root', 'reuse-db'], ['no-info-start', 'keep-db', 'trace']);
+const { flag, num, has } = options(
+  HELP,
+  [
+    'rate',
+    'seconds',
+    'clients',
+    'poll-ms',
+    'poll-back',
+    'drain-s',
+    'warmup-reports',
+    'intake-http',
+    'intake-grpc',
+    'triage-http',
+    'open-cases',
+    'requests',
+    'warmup',
+    'concurrency',
+    'max-row-s',
+    'triage-http2',
+    'cpu-prof',
+    'baseline-root',
+    'reuse-db',
+  ],
+  ['no-info-start', 'keep-db', 'trace'],
+);
 const argv = process.argv.slice(2);
-
-
 
 const wantPart1 = flag('rate') !== undefined || flag('seconds') !== undefined;
 const wantPart2 = flag('open-cases') !== undefined || flag('reuse-db') !== undefined;
@@ -430,13 +472,19 @@ async function part1(): Promise<void> {
   const achieved = (submitted.length - 1) / sendSpan;
 
   console.log(`\n=== Part 1 — submit → visible in GET /api/v1/queue (open loop, ${cfg.rate}/s for ${cfg.seconds} s, ${cfg.clients} gRPC channels) ===`);
-  console.log(`intake ready in ${f(intake.startupMs, 0)} ms, triage in ${f(triage.startupMs, 0)} ms (NODE_ENV=test LOG_LEVEL=warn, db prefix ${prefix}); warm-up ${warm.length} reports, ${warmSeen} seen, not counted`);
-  console.log(`reports: category_hint INFORMASI_PENGADUAN, no one injured, ${P4_DESCRIPTIONS.length} descriptions (all suggested P4), random points in lat -6.33..-6.21 / lon 106.75..106.86, random phones`);
+  console.log(
+    `intake ready in ${f(intake.startupMs, 0)} ms, triage in ${f(triage.startupMs, 0)} ms (NODE_ENV=test LOG_LEVEL=warn, db prefix ${prefix}); warm-up ${warm.length} reports, ${warmSeen} seen, not counted`,
+  );
+  console.log(
+    `reports: category_hint INFORMASI_PENGADUAN, no one injured, ${P4_DESCRIPTIONS.length} descriptions (all suggested P4), random points in lat -6.33..-6.21 / lon 106.75..106.86, random phones`,
+  );
   console.log(
     `sent ${submitted.length} in ${f(sendSpan, 2)} s = ${f(achieved, 1)}/s achieved (schedule lag p50 ${f(lag.p50, 2)} / p99 ${f(lag.p99, 2)} / max ${f(lag.max, 1)} ms); ` +
       `accepted ${accepted.length}, errors ${JSON.stringify(errors)}, unanswered ${unanswered}`,
   );
-  console.log(`the P4 lane held ${baseAtStart} older cases before the run (${base} at the end; re-read from the triage topic's last hour on reused infrastructure); only this run's reports are counted`);
+  console.log(
+    `the P4 lane held ${baseAtStart} older cases before the run (${base} at the end; re-read from the triage topic's last hour on reused infrastructure); only this run's reports are counted`,
+  );
   console.log('');
   console.log(
     table(
@@ -482,8 +530,12 @@ async function part1(): Promise<void> {
     console.log('step 4 minus step 3 ≈ what triage adds before its append: its consumer fetch cycle, batching, reporter insert and prank lookup');
   }
   console.log('');
-  console.log(`"seen" is when the poll response that first held the report had been read: it includes up to one poll interval plus one poll round trip (see the two poll rows)`);
-  console.log(`polls during the load: ${pollsDuringLoad} (${f(pollsDuringLoad / ((window.end - window.start) / 1000), 0)}/s), failed polls ${pollErrors}, extra pages around the window (out-of-order arrivals) ${extraPages}`);
+  console.log(
+    `"seen" is when the poll response that first held the report had been read: it includes up to one poll interval plus one poll round trip (see the two poll rows)`,
+  );
+  console.log(
+    `polls during the load: ${pollsDuringLoad} (${f(pollsDuringLoad / ((window.end - window.start) / 1000), 0)}/s), failed polls ${pollErrors}, extra pages around the window (out-of-order arrivals) ${extraPages}`,
+  );
   console.log(
     `never seen after a drain of ${f(drainMs / 1000, 1)} s (budget ${cfg.drainS} s): ${missing.length}` +
       (missing.length ? ` (of which listed by a full scan of the lane right after the drain, i.e. late rather than lost: ${inQueueButMissed})` : ''),
@@ -491,9 +543,13 @@ async function part1(): Promise<void> {
   const goal = 250;
   console.log(
     `GOAL p99 ≤ ${goal} ms (submit sent → visible): ${sentToSeen.p99 <= goal ? 'MET' : 'MISSED'} — p99 ${f(sentToSeen.p99)} ms` +
-      (sentToSeen.p99 > goal ? `, over by ${f(sentToSeen.p99 - goal)} ms (${f((100 * (sentToSeen.p99 - goal)) / goal, 0)} %)` : `, ${f(goal - sentToSeen.p99)} ms to spare`),
+      (sentToSeen.p99 > goal
+        ? `, over by ${f(sentToSeen.p99 - goal)} ms (${f((100 * (sentToSeen.p99 - goal)) / goal, 0)} %)`
+        : `, ${f(goal - sentToSeen.p99)} ms to spare`),
   );
-  console.log('floor for comparison: Kafka alone (kafkajs send → kafkajs consumer) p50 ~20–26 / p99 ~52–66 ms on this machine (docs/performance.md, backbone bench); the poll round trip above');
+  console.log(
+    'floor for comparison: Kafka alone (kafkajs send → kafkajs consumer) p50 ~20–26 / p99 ~52–66 ms on this machine (docs/performance.md, backbone bench); the poll round trip above',
+  );
   console.log(cpuLine(cpu));
   console.log(`load average (1/5/15 min): before the load ${loadBefore}, at its end ${loadDuring}`);
 
@@ -578,7 +634,10 @@ function* seedCases(n: number, now: number) {
   const template = weighted(TEMPLATES, (t) => t.weight);
   const channel = weighted(CHANNEL_MIX, (c) => c[2]);
   const suggestions = new Map(
-    TEMPLATES.map((t) => [t, suggestClassification({ categoryHint: t.hint, description: t.description, peopleInjured: t.injured, peopleInvolved: 1 + t.injured })]),
+    TEMPLATES.map((t) => [
+      t,
+      suggestClassification({ categoryHint: t.hint, description: t.description, peopleInjured: t.injured, peopleInvolved: 1 + t.injured }),
+    ]),
   );
   const leaseExpiresAt = new Date(now + PART2_LEASE_S * 1000).toISOString();
   const span = 20 * 60_000;
@@ -617,7 +676,9 @@ function* seedCases(n: number, now: number) {
     }
     const data: TriageCaseOpenedV1 = {
       reportId,
-      trackingCode: Array.from({ length: 10 }, () => pick([...CROCKFORD])).join('').replace(/^(.{5})/, '$1-'),
+      trackingCode: Array.from({ length: 10 }, () => pick([...CROCKFORD]))
+        .join('')
+        .replace(/^(.{5})/, '$1-'),
       sourceSystem,
       channel: ch,
       receivedAt: new Date(receivedAt).toISOString(),
@@ -849,9 +910,13 @@ async function part2(): Promise<void> {
     console.log(`  category: ${share(mix.category)}`);
     console.log(`  channel: ${share(mix.channel)}`);
     console.log(`  district: ${share(mix.district)}`);
-    console.log(`  status: ${share(mix.status)}; classified ${f((100 * mix.classified) / cfg.openCases, 1)}%; flagged (low trust or duplicates) ${f((100 * mix.flagged) / cfg.openCases, 1)}%; receivedAt spread over the last 20 min`);
+    console.log(
+      `  status: ${share(mix.status)}; classified ${f((100 * mix.classified) / cfg.openCases, 1)}%; flagged (low trust or duplicates) ${f((100 * mix.flagged) / cfg.openCases, 1)}%; receivedAt spread over the last 20 min`,
+    );
   }
-  console.log(`NOTE: triage ran with PRIORITY_TARGETS=${PART2_TARGETS} (and seeded claims lease until +${PART2_LEASE_S} s) so that no timer appends TriageOverdue or ReportReleased: this measures listing, not timers`);
+  console.log(
+    `NOTE: triage ran with PRIORITY_TARGETS=${PART2_TARGETS} (and seeded claims lease until +${PART2_LEASE_S} s) so that no timer appends TriageOverdue or ReportReleased: this measures listing, not timers`,
+  );
   for (const m of measured) {
     console.log(`\n--- ${m.build} ---`);
     console.log(
@@ -867,7 +932,25 @@ async function part2(): Promise<void> {
       `closed loop, ${cfg.warmup} warm-up + ${cfg.requests} measured requests per row${Number.isFinite(cfg.maxRowMs) ? ` (or ${cfg.maxRowMs / 1000} s, whichever first: see n)` : ''}, ` +
         `keep-alive HTTP/1.1; latency = request sent → whole body read; times in ms; cpu ms/req = process CPU time over the row / requests; other cpu s = CPU seconds of everything else on the machine during the row (noise)\n`,
     );
-    const rows: (string | number)[][] = [['query', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', 'total', 'bytes', 'triage cpu ms/req', 'bench cpu ms/req', 'other cpu s', 'errors', `p99 ≤ ${goal} ms`]];
+    const rows: (string | number)[][] = [
+      [
+        'query',
+        'conc',
+        'n',
+        'p50',
+        'p90',
+        'p99',
+        'max',
+        'req/s',
+        'total',
+        'bytes',
+        'triage cpu ms/req',
+        'bench cpu ms/req',
+        'other cpu s',
+        'errors',
+        `p99 ≤ ${goal} ms`,
+      ],
+    ];
     for (const r of m.results) {
       rows.push([
         r.label,
@@ -879,7 +962,9 @@ async function part2(): Promise<void> {
         f(r.serverCpuMsPerReq, 2),
         f(r.benchCpuMsPerReq, 2),
         f(r.otherCpuS, 1),
-        Object.entries(r.errors).map(([k, n]) => `${n} ${k}`).join(', ') || 0,
+        Object.entries(r.errors)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ') || 0,
         r.goal ? (r.lat.p99 <= goal ? 'met' : `MISSED +${f(r.lat.p99 - goal)}`) : 'n/a',
       ]);
     }
@@ -916,13 +1001,12 @@ async function main() {
   const parts = [RUN_PART2 && 'part 2', RUN_PART1 && 'part 1'].filter(Boolean).join(', then ');
   console.log(`bench/triage: ${parts}`);
   console.log(
-    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`).join(' ')} ` +
-      `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
+    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR']
+      .filter((k) => process.env[k])
+      .map((k) => `${k}=${process.env[k]}`)
+      .join(' ')} ` + `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
   );
-  console.log(
-    `machine: ${machine()}; ` +
-      `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`,
-  );
+  console.log(`machine: ${machine()}; ` + `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`);
   if (!pidFile('kafka') || !pidFile('db')) console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other")`);
   if (cfg.cpuProf) mkdirSync(cfg.cpuProf, { recursive: true });
   if (RUN_PART2) await part2();

@@ -21,7 +21,10 @@ export async function verifyPassword(password, stored) {
   const [, N, r, p, saltB64, hashB64] = parts;
   const expected = Buffer.from(hashB64, 'base64url');
   const actual = await scrypt(String(password).normalize('NFKC'), Buffer.from(saltB64, 'base64url'), expected.length, {
-    N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
+    N: Number(N),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
   });
   return expected.length > 0 && timingSafeEqual(actual, expected);
 }

@@ -52,7 +52,9 @@ if (new URL(ISSUER).pathname !== '/') throw new Error(`OIDC_PUBLIC_ISSUER must n
 /** "${VAR:-default}" -> env value or default; a plain string is returned as is. */
 function interpolate(value) {
   if (typeof value !== 'string') return value;
-  return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_, name, fallback) => (env[name] !== undefined && env[name] !== '' ? env[name] : (fallback ?? '')));
+  return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_, name, fallback) =>
+    env[name] !== undefined && env[name] !== '' ? env[name] : (fallback ?? ''),
+  );
 }
 const list = (value) => (Array.isArray(value) ? value.map(interpolate) : interpolate(value).split(',')).map((s) => s.trim()).filter(Boolean);
 
@@ -61,7 +63,8 @@ async function loadRealm(file) {
   const users = new Map();
   const byLogin = new Map();
   for (const u of realm.users ?? []) {
-    if (!u.sub || !u.username || !u.passwordHash || !Array.isArray(u.roles)) throw new Error(`realm user needs sub, username, passwordHash and roles[]: ${JSON.stringify(u.sub ?? u.username)}`);
+    if (!u.sub || !u.username || !u.passwordHash || !Array.isArray(u.roles))
+      throw new Error(`realm user needs sub, username, passwordHash and roles[]: ${JSON.stringify(u.sub ?? u.username)}`);
     const user = { sub: u.sub, username: u.username, name: u.name ?? u.username, roles: [...u.roles], passwordHash: u.passwordHash };
     users.set(user.sub, user);
     byLogin.set(user.username.toLowerCase(), user);
@@ -131,16 +134,34 @@ async function loadOrCreateKeys(dir) {
 
 const TEXT = {
   id: {
-    title: 'Masuk', subtitle: (client) => `Masuk untuk melanjutkan ke ${client}.`, username: 'Nama pengguna', password: 'Kata sandi',
-    submit: 'Masuk', wrong: 'Nama pengguna atau kata sandi salah.', other: 'English', otherLang: 'en',
-    logoutTitle: 'Keluar', logoutBody: 'Anda sedang dikeluarkan dari Polres Call Center…', logoutButton: 'Keluar',
-    loggedOut: 'Anda telah keluar.', errorTitle: 'Terjadi kesalahan',
+    title: 'Masuk',
+    subtitle: (client) => `Masuk untuk melanjutkan ke ${client}.`,
+    username: 'Nama pengguna',
+    password: 'Kata sandi',
+    submit: 'Masuk',
+    wrong: 'Nama pengguna atau kata sandi salah.',
+    other: 'English',
+    otherLang: 'en',
+    logoutTitle: 'Keluar',
+    logoutBody: 'Anda sedang dikeluarkan dari Polres Call Center…',
+    logoutButton: 'Keluar',
+    loggedOut: 'Anda telah keluar.',
+    errorTitle: 'Terjadi kesalahan',
   },
   en: {
-    title: 'Sign in', subtitle: (client) => `Sign in to continue to ${client}.`, username: 'Username', password: 'Password',
-    submit: 'Sign in', wrong: 'Wrong username or password.', other: 'Bahasa Indonesia', otherLang: 'id',
-    logoutTitle: 'Sign out', logoutBody: 'Signing you out of Polres Call Center…', logoutButton: 'Sign out',
-    loggedOut: 'You have signed out.', errorTitle: 'Something went wrong',
+    title: 'Sign in',
+    subtitle: (client) => `Sign in to continue to ${client}.`,
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    wrong: 'Wrong username or password.',
+    other: 'Bahasa Indonesia',
+    otherLang: 'id',
+    logoutTitle: 'Sign out',
+    logoutBody: 'Signing you out of Polres Call Center…',
+    logoutButton: 'Sign out',
+    loggedOut: 'You have signed out.',
+    errorTitle: 'Something went wrong',
   },
 };
 
@@ -193,7 +214,10 @@ ${body}
 function loginPage({ uid, lang, clientName, username = '', error = false }) {
   const t = TEXT[lang];
   const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : '';
-  return page(lang, t.title, `<h1>${t.title}</h1>
+  return page(
+    lang,
+    t.title,
+    `<h1>${t.title}</h1>
 <p>${esc(t.subtitle(clientName))}</p>
 ${error ? `<div id="login-error" class="error" role="alert">${t.wrong}</div>` : ''}
 <form method="post" action="/interaction/${esc(uid)}/login">
@@ -204,14 +228,18 @@ ${error ? `<div id="login-error" class="error" role="alert">${t.wrong}</div>` : 
 <input id="password" name="password" type="password" autocomplete="current-password" required${username ? ' autofocus' : ''}${invalid}>
 <button type="submit">${t.submit}</button>
 </form>
-<p class="lang"><a href="/interaction/${esc(uid)}?lang=${t.otherLang}" hreflang="${t.otherLang}" lang="${t.otherLang}">${t.other}</a></p>`);
+<p class="lang"><a href="/interaction/${esc(uid)}?lang=${t.otherLang}" hreflang="${t.otherLang}" lang="${t.otherLang}">${t.other}</a></p>`,
+  );
 }
 
 const LOGOUT_SCRIPT = "document.getElementById('op.logoutForm').submit();";
 const LOGOUT_SCRIPT_SHA = createHash('sha256').update(LOGOUT_SCRIPT).digest('base64');
 
 function securityHeaders(set, scriptSha) {
-  set('content-security-policy', `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scriptSha ? `'sha256-${scriptSha}'` : "'none'"}; frame-ancestors 'none'; base-uri 'none'`);
+  set(
+    'content-security-policy',
+    `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scriptSha ? `'sha256-${scriptSha}'` : "'none'"}; frame-ancestors 'none'; base-uri 'none'`,
+  );
   set('x-content-type-options', 'nosniff');
   set('referrer-policy', 'no-referrer');
   set('cache-control', 'no-store');
@@ -247,7 +275,12 @@ const configuration = {
   conformIdTokenClaims: false,
   responseTypes: ['code'],
   pkce: { required: () => true },
-  clientDefaults: { grant_types: ['authorization_code'], id_token_signed_response_alg: 'RS256', response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+  clientDefaults: {
+    grant_types: ['authorization_code'],
+    id_token_signed_response_alg: 'RS256',
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+  },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   // First-party clients get refresh tokens without asking for offline_access; they still end
   // with the session (logout revokes the grant), unlike offline_access ones.
@@ -296,11 +329,15 @@ const configuration = {
         const withLogout = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
         securityHeaders((k, v) => ctx.set(k, v), LOGOUT_SCRIPT_SHA);
         ctx.type = 'html';
-        ctx.body = page(lang, t.logoutTitle, `<h1>${t.logoutTitle}</h1>
+        ctx.body = page(
+          lang,
+          t.logoutTitle,
+          `<h1>${t.logoutTitle}</h1>
 <p>${t.logoutBody}</p>
 ${withLogout}
 <button type="submit" form="op.logoutForm">${t.logoutButton}</button>
-<script>${LOGOUT_SCRIPT}</script>`);
+<script>${LOGOUT_SCRIPT}</script>`,
+        );
       },
       async postLogoutSuccessSource(ctx) {
         const t = TEXT[pickLang(ctx.query?.lang)];
@@ -314,8 +351,12 @@ ${withLogout}
     const lang = pickLang(ctx.oidc?.params?.ui_locales);
     securityHeaders((k, v) => ctx.set(k, v));
     ctx.type = 'html';
-    ctx.body = page(lang, TEXT[lang].errorTitle, `<h1>${TEXT[lang].errorTitle}</h1>
-<div class="error" role="alert"><code>${esc(out.error)}</code>: ${esc(out.error_description)}</div>`);
+    ctx.body = page(
+      lang,
+      TEXT[lang].errorTitle,
+      `<h1>${TEXT[lang].errorTitle}</h1>
+<div class="error" role="alert"><code>${esc(out.error)}</code>: ${esc(out.error_description)}</div>`,
+    );
   },
 };
 
@@ -356,8 +397,16 @@ async function handleInteraction(req, res, url) {
     details = await provider.interactionDetails(req, res);
   } catch (err) {
     const lang = pickLang(url.searchParams.get('lang'));
-    return send(res, 400, page(lang, TEXT[lang].errorTitle, `<h1>${TEXT[lang].errorTitle}</h1>
-<div class="error" role="alert">${lang === 'en' ? 'The sign-in request expired or is unknown. Go back to the application and start again.' : 'Permintaan masuk kedaluwarsa atau tidak dikenal. Kembali ke aplikasi dan mulai lagi.'}</div>`));
+    return send(
+      res,
+      400,
+      page(
+        lang,
+        TEXT[lang].errorTitle,
+        `<h1>${TEXT[lang].errorTitle}</h1>
+<div class="error" role="alert">${lang === 'en' ? 'The sign-in request expired or is unknown. Go back to the application and start again.' : 'Permintaan masuk kedaluwarsa atau tidak dikenal. Kembali ke aplikasi dan mulai lagi.'}</div>`,
+      ),
+    );
   }
   if (details.uid !== uid) return send(res, 400, page('id', 'Bad request', '<h1>400</h1>'));
   const client = await provider.Client.find(details.params.client_id);
@@ -386,7 +435,12 @@ async function handleInteraction(req, res, url) {
 
   if (prompt.name === 'consent' && req.method === 'GET' && !login) {
     if (!realm.firstParty.has(details.params.client_id)) {
-      return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'only first-party clients are configured' }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'only first-party clients are configured' },
+        { mergeWithLastSubmission: false },
+      );
     }
     // First-party: grant what was asked (scopes, claims, resources) without asking the user.
     const { grantId, session, params } = details;
@@ -415,9 +469,17 @@ server.keepAliveTimeout = 5_000;
 
 server.listen(PORT, HOST, () => {
   log('info', 'oidc provider ready', {
-    issuer: ISSUER, listen: `${HOST}:${PORT}`, pid: process.pid, realm: realm.name, realmFile: REALM_FILE, dataDir: DATA_DIR,
-    users: realm.users.size, clients: realm.clients.map((c) => c.client_id), resources: [...realm.resources.keys()],
-    accessTokenTtl: TTL.accessToken, startupMs: Date.now() - started,
+    issuer: ISSUER,
+    listen: `${HOST}:${PORT}`,
+    pid: process.pid,
+    realm: realm.name,
+    realmFile: REALM_FILE,
+    dataDir: DATA_DIR,
+    users: realm.users.size,
+    clients: realm.clients.map((c) => c.client_id),
+    resources: [...realm.resources.keys()],
+    accessTokenTtl: TTL.accessToken,
+    startupMs: Date.now() - started,
     devSecrets: realm.devSecrets.map((d) => d.clientId),
   });
 });
@@ -429,7 +491,10 @@ server.on('error', (err) => {
 function shutdown(signal) {
   log('info', 'shutting down', { signal });
   const t0 = Date.now();
-  server.close(() => { log('info', 'stopped', { ms: Date.now() - t0 }); process.exit(0); });
+  server.close(() => {
+    log('info', 'stopped', { ms: Date.now() - t0 });
+    process.exit(0);
+  });
   server.closeIdleConnections();
   setTimeout(() => {
     server.closeAllConnections();

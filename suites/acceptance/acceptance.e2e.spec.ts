@@ -68,7 +68,10 @@ describe('acceptance: a simulated hour end to end', () => {
     // Every accepted report exactly once in every read model.
     const reportIds = result.entries.map((e) => e.submission.reportId).filter((id): id is string => !!id);
     expect(new Set(reportIds).size).toBe(summary.acknowledged);
-    const opened = await mongo.db(`${prefix}_triage`).collection('event_commits').countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
+    const opened = await mongo
+      .db(`${prefix}_triage`)
+      .collection('event_commits')
+      .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
     expect(opened).toBe(reportIds.length);
     const analyst = restClient(`http://127.0.0.1:${PORT.analytics}`, testToken('an-accept', ['analyst']));
     for (const id of reportIds) {

@@ -23,7 +23,14 @@ async function send(kase: MalformedCase, client: any): Promise<number | string> 
     return new Promise((resolve) => {
       const done = (err: grpc.ServiceError | null) => resolve(err ? err.code : 'OK');
       if (Buffer.isBuffer(kase.request)) {
-        client.makeUnaryRequest(`/callcenter.intake.v1.ReportIntake/${kase.method}`, (b: Buffer) => b, (b: Buffer) => b, kase.request, metadata, done);
+        client.makeUnaryRequest(
+          `/callcenter.intake.v1.ReportIntake/${kase.method}`,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          kase.request,
+          metadata,
+          done,
+        );
       } else {
         client[kase.method](kase.request, metadata, done);
       }
@@ -48,7 +55,8 @@ async function send(kase: MalformedCase, client: any): Promise<number | string> 
     }
   })();
   if (typeof body?.message !== 'string' || body.message.trim() === '') return `${res.status} without a message: ${text.slice(0, 200)}`;
-  if (kase.field && !(body.violations ?? []).some((v: { field?: string }) => v.field === kase.field)) return `${res.status} not naming ${kase.field}: ${text.slice(0, 300)}`;
+  if (kase.field && !(body.violations ?? []).some((v: { field?: string }) => v.field === kase.field))
+    return `${res.status} not naming ${kase.field}: ${text.slice(0, 300)}`;
   return res.status;
 }
 
@@ -109,7 +117,9 @@ describe('bad-input suite: generated malformed requests across gRPC and REST', (
       }),
     );
 
-    const wrong = answers.filter((a) => !a.kase.expect.includes(a.got as number)).map((a) => `${a.kase.name}: got ${a.got}, expected ${a.kase.expect.join(' or ')}`);
+    const wrong = answers
+      .filter((a) => !a.kase.expect.includes(a.got as number))
+      .map((a) => `${a.kase.name}: got ${a.got}, expected ${a.kase.expect.join(' or ')}`);
     const tally: Record<string, number> = {};
     for (const a of answers) tally[`${a.kase.api} ${a.got}`] = (tally[`${a.kase.api} ${a.got}`] ?? 0) + 1;
     process.stdout.write(`bad-input suite: ${answers.length} malformed requests; answers ${JSON.stringify(tally)}\n`);
@@ -125,10 +135,16 @@ describe('bad-input suite: generated malformed requests across gRPC and REST', (
   it('floods from one IP get 429 with a message and Retry-After, and store nothing past the allowance', async () => {
     const portal = `http://127.0.0.1:${PORTS.portal}`;
     const post = (i: number) =>
-      fetch(`${portal}/api/public/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validPortalReport({ phone: `+62813${String(5_000_000 + i).padStart(7, '0')}` })) });
+      fetch(`${portal}/api/public/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(validPortalReport({ phone: `+62813${String(5_000_000 + i).padStart(7, '0')}` })),
+      });
     const refusedWell = async (res: Response, code: string) => {
       const body = (await res.json()) as { code?: string; message?: unknown };
-      return res.status === 429 && body.code === code && typeof body.message === 'string' && body.message.length > 10 && Number(res.headers.get('retry-after')) > 0;
+      return (
+        res.status === 429 && body.code === code && typeof body.message === 'string' && body.message.length > 10 && Number(res.headers.get('retry-after')) > 0
+      );
     };
 
     // Reports: the IP's allowance is taken by real reports (stored, as they should be); past it nothing is.
@@ -140,7 +156,9 @@ describe('bad-input suite: generated malformed requests across gRPC and REST', (
     expect(await Promise.all(flood.map((res) => refusedWell(res, 'TOO_MANY_REPORTS')))).toEqual(Array(40).fill(true));
 
     // Look-ups of well-formed codes: answered (404) up to the allowance, then 429.
-    const lookups = await Promise.all(Array.from({ length: PORTAL_LOOKUPS_PER_IP + 30 }, (_, i) => fetch(`${portal}/api/public/reports/ZZZZZ-${String(10_000 + i).slice(-5)}`)));
+    const lookups = await Promise.all(
+      Array.from({ length: PORTAL_LOOKUPS_PER_IP + 30 }, (_, i) => fetch(`${portal}/api/public/reports/ZZZZZ-${String(10_000 + i).slice(-5)}`)),
+    );
     const statuses = lookups.map((r) => r.status);
     expect(statuses.filter((s) => s === 404)).toHaveLength(PORTAL_LOOKUPS_PER_IP);
     const tooMany = lookups.filter((r) => r.status === 429);

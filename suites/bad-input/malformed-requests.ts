@@ -9,7 +9,14 @@ import { testToken } from '@callcenter/testing';
  * sends them all and checks each answer, that no process died, and that nothing was stored.
  */
 export type MalformedCase =
-  | { api: 'grpc'; name: string; method: 'SubmitReport' | 'GetReportStatus'; apiKey: string | null; request: Record<string, unknown> | Buffer; expect: number[] }
+  | {
+      api: 'grpc';
+      name: string;
+      method: 'SubmitReport' | 'GetReportStatus';
+      apiKey: string | null;
+      request: Record<string, unknown> | Buffer;
+      expect: number[];
+    }
   | {
       api: 'rest';
       service: 'triage' | 'dispatch' | 'analytics' | 'portal';
@@ -82,7 +89,13 @@ function grpcCases(): MalformedCase[] {
     cases.push({ api: 'grpc', name: `SubmitReport: ${name}`, method: 'SubmitReport', apiKey, request, expect });
 
   // Authentication and authorisation.
-  for (const [label, key] of [['no key', null], ['unknown key', 'not-a-key'], ['empty key', ''], ['a revoked-looking key', 'dev-key-mobile-app-0000'], ['an injection', INJECTIONS[0]]] as const) {
+  for (const [label, key] of [
+    ['no key', null],
+    ['unknown key', 'not-a-key'],
+    ['empty key', ''],
+    ['a revoked-looking key', 'dev-key-mobile-app-0000'],
+    ['an injection', INJECTIONS[0]],
+  ] as const) {
     submit(label, validReport(), [GRPC.UNAUTHENTICATED], key);
   }
   for (const [system, key] of Object.entries(KEYS)) {
@@ -131,7 +144,13 @@ function grpcCases(): MalformedCase[] {
     ['occurred_at before 2000', { occurred_at: { seconds: '631152000', nanos: 0 } }],
   ];
   // Every calling system sends them, with its own key and channel.
-  const systems: [string, string][] = [['mobile-app', 'MOBILE_APP'], ['web-portal', 'WEB'], ['hotline-110', 'HOTLINE'], ['sms-gateway', 'SMS'], ['whatsapp-gateway', 'WHATSAPP']];
+  const systems: [string, string][] = [
+    ['mobile-app', 'MOBILE_APP'],
+    ['web-portal', 'WEB'],
+    ['hotline-110', 'HOTLINE'],
+    ['sms-gateway', 'SMS'],
+    ['whatsapp-gateway', 'WHATSAPP'],
+  ];
   for (const [system, channel] of systems) {
     for (const [name, change] of invalid) {
       submit(`${system}: ${name}`, validReport({ source_system: system, channel, ...change }), [GRPC.INVALID_ARGUMENT], KEYS[system]);
@@ -164,11 +183,39 @@ function grpcCases(): MalformedCase[] {
 
   // Status lookups.
   for (const id of ['not-a-uuid', ...INJECTIONS]) {
-    cases.push({ api: 'grpc', name: `GetReportStatus: report_id ${JSON.stringify(id)}`, method: 'GetReportStatus', apiKey: KEYS['mobile-app'], request: { report_id: id }, expect: [GRPC.INVALID_ARGUMENT] });
-    cases.push({ api: 'grpc', name: `GetReportStatus: tracking_code ${JSON.stringify(id)}`, method: 'GetReportStatus', apiKey: KEYS['mobile-app'], request: { tracking_code: id }, expect: [GRPC.INVALID_ARGUMENT] });
+    cases.push({
+      api: 'grpc',
+      name: `GetReportStatus: report_id ${JSON.stringify(id)}`,
+      method: 'GetReportStatus',
+      apiKey: KEYS['mobile-app'],
+      request: { report_id: id },
+      expect: [GRPC.INVALID_ARGUMENT],
+    });
+    cases.push({
+      api: 'grpc',
+      name: `GetReportStatus: tracking_code ${JSON.stringify(id)}`,
+      method: 'GetReportStatus',
+      apiKey: KEYS['mobile-app'],
+      request: { tracking_code: id },
+      expect: [GRPC.INVALID_ARGUMENT],
+    });
   }
-  cases.push({ api: 'grpc', name: 'GetReportStatus: unknown report', method: 'GetReportStatus', apiKey: KEYS['mobile-app'], request: { report_id: randomUUID() }, expect: [GRPC.NOT_FOUND] });
-  cases.push({ api: 'grpc', name: 'GetReportStatus: no key', method: 'GetReportStatus', apiKey: null, request: { report_id: randomUUID() }, expect: [GRPC.UNAUTHENTICATED] });
+  cases.push({
+    api: 'grpc',
+    name: 'GetReportStatus: unknown report',
+    method: 'GetReportStatus',
+    apiKey: KEYS['mobile-app'],
+    request: { report_id: randomUUID() },
+    expect: [GRPC.NOT_FOUND],
+  });
+  cases.push({
+    api: 'grpc',
+    name: 'GetReportStatus: no key',
+    method: 'GetReportStatus',
+    apiKey: null,
+    request: { report_id: randomUUID() },
+    expect: [GRPC.UNAUTHENTICATED],
+  });
   return cases;
 }
 
@@ -188,23 +235,53 @@ const ROUTES: Route[] = [
   { service: 'triage', method: 'GET', path: '/api/v1/queue', roles: ['operator'] },
   { service: 'triage', method: 'GET', path: `/api/v1/reports/${ID}`, roles: ['operator'] },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/claim`, roles: ['operator'] },
-  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/classify`, roles: ['operator'], body: { category: 'KEBAKARAN', priority: 'P1', district: 'TEBET' } },
+  {
+    service: 'triage',
+    method: 'POST',
+    path: `/api/v1/reports/${ID}/classify`,
+    roles: ['operator'],
+    body: { category: 'KEBAKARAN', priority: 'P1', district: 'TEBET' },
+  },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/notes`, roles: ['operator'], body: { text: 'Pelapor menelepon ulang' } },
-  { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/duplicate`, roles: ['operator'], body: { duplicateOf: '00000000-0000-4000-8000-00000000beef' } },
+  {
+    service: 'triage',
+    method: 'POST',
+    path: `/api/v1/reports/${ID}/duplicate`,
+    roles: ['operator'],
+    body: { duplicateOf: '00000000-0000-4000-8000-00000000beef' },
+  },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/reject`, roles: ['operator'], body: { reason: 'PRANK', explanation: 'Penelepon iseng' } },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/advice`, roles: ['operator'], body: { advice: 'Datang ke Polsek terdekat' } },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/escalate`, roles: ['operator'], body: { reason: 'Butuh keputusan atasan' } },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/reassign`, roles: ['supervisor'], body: { operatorId: 'op-sari' } },
   { service: 'triage', method: 'POST', path: `/api/v1/reports/${ID}/split`, roles: ['supervisor'], body: { reason: 'Lokasi kejadian berbeda' } },
   { service: 'triage', method: 'GET', path: '/api/v1/supervisor/stats', roles: ['supervisor'] },
-  { service: 'dispatch', method: 'POST', path: '/api/v1/units', roles: ['dispatcher'], body: { callSign: 'PATROL-BAD-01', type: 'PATROL_CAR', homeDistrict: 'TEBET', capabilities: ['FIRST_AID'], onShift: true } },
+  {
+    service: 'dispatch',
+    method: 'POST',
+    path: '/api/v1/units',
+    roles: ['dispatcher'],
+    body: { callSign: 'PATROL-BAD-01', type: 'PATROL_CAR', homeDistrict: 'TEBET', capabilities: ['FIRST_AID'], onShift: true },
+  },
   { service: 'dispatch', method: 'PATCH', path: '/api/v1/units/PATROL-BAD-01', roles: ['dispatcher'], body: { onShift: true } },
-  { service: 'dispatch', method: 'POST', path: '/api/v1/units/PATROL-BAD-01/status', roles: ['dispatcher'], body: { status: 'BUSY', latitude: -6.2, longitude: 106.8 } },
+  {
+    service: 'dispatch',
+    method: 'POST',
+    path: '/api/v1/units/PATROL-BAD-01/status',
+    roles: ['dispatcher'],
+    body: { status: 'BUSY', latitude: -6.2, longitude: 106.8 },
+  },
   { service: 'dispatch', method: 'GET', path: '/api/v1/units', roles: ['dispatcher'] },
   { service: 'dispatch', method: 'GET', path: '/api/v1/incidents', roles: ['dispatcher'] },
   { service: 'dispatch', method: 'POST', path: `/api/v1/incidents/${ID}/assign`, roles: ['dispatcher'], body: { unitId: 'PATROL-BAD-01' } },
   { service: 'dispatch', method: 'POST', path: `/api/v1/incidents/${ID}/decline`, roles: ['dispatcher'], body: { reason: 'Ban kempes' } },
-  { service: 'dispatch', method: 'POST', path: `/api/v1/incidents/${ID}/resolve`, roles: ['dispatcher'], body: { outcome: 'HANDLED_ON_SCENE', summary: 'Selesai ditangani' } },
+  {
+    service: 'dispatch',
+    method: 'POST',
+    path: `/api/v1/incidents/${ID}/resolve`,
+    roles: ['dispatcher'],
+    body: { outcome: 'HANDLED_ON_SCENE', summary: 'Selesai ditangani' },
+  },
   { service: 'analytics', method: 'GET', path: '/api/v1/stats/volume', roles: ['analyst'] },
   { service: 'analytics', method: 'GET', path: '/api/v1/stats/durations', roles: ['analyst'] },
   { service: 'analytics', method: 'GET', path: '/api/v1/stats/hotspots', roles: ['analyst'] },
@@ -213,12 +290,25 @@ const ROUTES: Route[] = [
 ];
 
 /** A role that may not use the route. */
-const wrongRole = (route: Route) => (route.service === 'analytics' ? (route.roles.includes('admin') ? 'analyst' : 'operator') : route.service === 'triage' ? (route.roles.includes('supervisor') ? 'operator' : 'dispatcher') : 'analyst');
+const wrongRole = (route: Route) =>
+  route.service === 'analytics'
+    ? route.roles.includes('admin')
+      ? 'analyst'
+      : 'operator'
+    : route.service === 'triage'
+      ? route.roles.includes('supervisor')
+        ? 'operator'
+        : 'dispatcher'
+      : 'analyst';
 
 function restCases(): MalformedCase[] {
   const cases: MalformedCase[] = [];
   const secret = new PlatformConfig().AUTH_JWT_SECRET;
-  const expired = mintDevelopmentToken({ NODE_ENV: 'test', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: secret }, { sub: 'op-old', roles: ['operator'], ttlSeconds: -60 } as any);
+  const expired = mintDevelopmentToken({ NODE_ENV: 'test', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: secret }, {
+    sub: 'op-old',
+    roles: ['operator'],
+    ttlSeconds: -60,
+  } as any);
   const unsigned = (() => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'op-x', roles: ['operator', 'supervisor', 'dispatcher', 'analyst', 'admin'], iss: 'polres-callcenter', exp: 4102444800 })}.`;
@@ -228,7 +318,10 @@ function restCases(): MalformedCase[] {
     ['an empty bearer', ''],
     ['not a JWT', 'not.a.jwt'],
     ['a JWT with alg none', unsigned],
-    ['a token signed with another secret', testToken('op-x', ['operator', 'supervisor', 'dispatcher', 'analyst', 'admin'], 'another-secret-that-is-long-enough')],
+    [
+      'a token signed with another secret',
+      testToken('op-x', ['operator', 'supervisor', 'dispatcher', 'analyst', 'admin'], 'another-secret-that-is-long-enough'),
+    ],
     ['an expired token', expired],
     ['an injection as token', INJECTIONS[1]],
   ];
@@ -236,26 +329,59 @@ function restCases(): MalformedCase[] {
     const good = testToken(`bad-input-${route.roles[0]}`, route.roles as any);
     const body = route.body ? JSON.stringify(route.body) : undefined;
     const rest = (name: string, expect: number[], extra: Partial<Extract<MalformedCase, { api: 'rest' }>> = {}) =>
-      cases.push({ api: 'rest', service: route.service, name: `${route.method} ${route.path}: ${name}`, method: route.method, path: route.path, token: good, body, expect, ...extra });
+      cases.push({
+        api: 'rest',
+        service: route.service,
+        name: `${route.method} ${route.path}: ${name}`,
+        method: route.method,
+        path: route.path,
+        token: good,
+        body,
+        expect,
+        ...extra,
+      });
 
     for (const [name, token] of badTokens) rest(name, [401], { token: token === '' ? 'Bearer ' : token, body });
     rest(`role ${wrongRole(route)}`, [403], { token: testToken('bad-input-wrong', [wrongRole(route)] as any) });
 
     if (route.method === 'GET' && route.path.includes('/stats/')) {
-      for (const q of ['from=yesterday', 'to=2026-13-45T00:00:00Z', 'from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z', 'priority=P0', 'category=crime', 'channel=FAX', 'district=tebet', 'format=xml', 'priority[$ne]=P1', ...INJECTIONS.map((s) => `district=${encodeURIComponent(s)}`)]) {
+      for (const q of [
+        'from=yesterday',
+        'to=2026-13-45T00:00:00Z',
+        'from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z',
+        'priority=P0',
+        'category=crime',
+        'channel=FAX',
+        'district=tebet',
+        'format=xml',
+        'priority[$ne]=P1',
+        ...INJECTIONS.map((s) => `district=${encodeURIComponent(s)}`),
+      ]) {
         rest(`query ${q}`, [400], { path: `${route.path}?${q}` });
       }
     }
     if (route.path === '/api/v1/queue') {
-      for (const q of ['limit=0', 'limit=201', 'limit=ten', 'offset=-1', 'status=REJECTED', 'flagged=maybe', 'claimedBy=%20', ...INJECTIONS.map((s) => `district=${encodeURIComponent(s)}`), ...INJECTIONS.map((s) => `claimedBy=${encodeURIComponent(s)}`)]) {
+      for (const q of [
+        'limit=0',
+        'limit=201',
+        'limit=ten',
+        'offset=-1',
+        'status=REJECTED',
+        'flagged=maybe',
+        'claimedBy=%20',
+        ...INJECTIONS.map((s) => `district=${encodeURIComponent(s)}`),
+        ...INJECTIONS.map((s) => `claimedBy=${encodeURIComponent(s)}`),
+      ]) {
         rest(`query ${q}`, [400], { path: `${route.path}?${q}` });
       }
     }
     if (route.path.includes('PATROL-BAD-01')) {
-      for (const bad of ['patrol bad', 'X', ...INJECTIONS]) rest(`unit id ${JSON.stringify(bad)}`, [400, 404], { path: route.path.replace('PATROL-BAD-01', encodeURIComponent(bad)) });
+      for (const bad of ['patrol bad', 'X', ...INJECTIONS])
+        rest(`unit id ${JSON.stringify(bad)}`, [400, 404], { path: route.path.replace('PATROL-BAD-01', encodeURIComponent(bad)) });
     }
     if (route.path.includes(ID)) {
-      for (const bad of ['not-a-uuid', '12345', ...INJECTIONS]) rest(`id ${JSON.stringify(bad)}`, [400, 404], { path: route.path.replace(ID, encodeURIComponent(bad)) });
+      for (const bad of ['not-a-uuid', '12345', ...INJECTIONS])
+        rest(`id ${JSON.stringify(bad)}`, [400, 404], { path: route.path.replace(ID, encodeURIComponent(bad)) });
     }
     if (!route.body) continue;
 
@@ -298,7 +424,11 @@ function restCases(): MalformedCase[] {
           rest(`${field} injection #${i}`, [400], { body: JSON.stringify({ ...route.body, [field]: text }) });
         });
         rest(`${field} with bad UTF-8`, [400], {
-          body: Buffer.concat([Buffer.from(JSON.stringify({ ...route.body, [field]: 'QQQQ' }).split('QQQQ')[0]), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(JSON.stringify({ ...route.body, [field]: 'QQQQ' }).split('QQQQ')[1])]),
+          body: Buffer.concat([
+            Buffer.from(JSON.stringify({ ...route.body, [field]: 'QQQQ' }).split('QQQQ')[0]),
+            Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+            Buffer.from(JSON.stringify({ ...route.body, [field]: 'QQQQ' }).split('QQQQ')[1]),
+          ]),
         });
         rest(`${field} with a NUL`, [400], { body: JSON.stringify({ ...route.body, [field]: `${(route.body as any)[field]}\u0000` }) });
         rest(`${field} of 5,000 characters`, [400], { body: JSON.stringify({ ...route.body, [field]: 'x'.repeat(5_000) }) });
@@ -351,7 +481,13 @@ function portalCases(): MalformedCase[] {
     report('location says nowhere', { location: {} }, 'location');
     report('location blank', { location: { address: '   ', district: '' } }, 'location');
     // Wrong types.
-    for (const [label, value] of [['a number', 12345], ['an array', ['KEBAKARAN']], ['an object', { $gt: '' }], ['true', true], ['null', null]] as const) {
+    for (const [label, value] of [
+      ['a number', 12345],
+      ['an array', ['KEBAKARAN']],
+      ['an object', { $gt: '' }],
+      ['true', true],
+      ['null', null],
+    ] as const) {
       report(`category as ${label}`, { category: value }, 'category');
       report(`idempotencyKey as ${label}`, { idempotencyKey: value }, 'idempotencyKey');
       if (label !== 'null') report(`description as ${label}`, { description: value }, 'description');
@@ -392,7 +528,7 @@ function portalCases(): MalformedCase[] {
     report('description of 15,000 characters (under the body limit)', { description: 'Kebakaran '.repeat(1_500) }, 'description');
     report('address of 301 characters', at({ address: 'a'.repeat(301) }), 'location.address');
     report('name of 121 characters', { name: 'S'.repeat(121) }, 'name');
-    post('a body over the portal\'s 16 KiB', JSON.stringify(validPortalReport({ description: 'x'.repeat(3_000), pad: 'x'.repeat(17 * 1024) })), [413]);
+    post("a body over the portal's 16 KiB", JSON.stringify(validPortalReport({ description: 'x'.repeat(3_000), pad: 'x'.repeat(17 * 1024) })), [413]);
     post('a body over 64 KiB', JSON.stringify(validPortalReport({ description: 'x'.repeat(70 * 1024) })), [413]);
     // Script tags and injections where the field has a format.
     INJECTIONS.forEach((text, i) => {
@@ -404,10 +540,21 @@ function portalCases(): MalformedCase[] {
     report('a script tag as the phone', { phone: '<script>fetch("//evil.example")</script>' }, 'phone');
     report('a script tag with an event handler as the district', at({ district: '<img src=x onerror=alert(1)>' }), 'location.district');
     // Bad UTF-8 and control characters in the free text.
-    for (const [field, where] of [['description', { description: 'QQQQ' }], ['name', { name: 'QQQQ' }], ['location.address', at({ address: 'QQQQ' })], ['phone', { phone: 'QQQQ' }]] as const) {
+    for (const [field, where] of [
+      ['description', { description: 'QQQQ' }],
+      ['name', { name: 'QQQQ' }],
+      ['location.address', at({ address: 'QQQQ' })],
+      ['phone', { phone: 'QQQQ' }],
+    ] as const) {
       post(`${field} with bad UTF-8`, withBadUtf8(validPortalReport(where)), [400], field);
     }
-    for (const [label, ch] of [['a NUL', '\u0000'], ['an escape sequence', '\u001b[2J'], ['a bell', '\u0007'], ['DEL', '\u007f'], ['a lone surrogate', '\ud800']] as const) {
+    for (const [label, ch] of [
+      ['a NUL', '\u0000'],
+      ['an escape sequence', '\u001b[2J'],
+      ['a bell', '\u0007'],
+      ['DEL', '\u007f'],
+      ['a lone surrogate', '\ud800'],
+    ] as const) {
       report(`description with ${label}`, { description: `Kebakaran rumah ${ch} di gang sempit` }, 'description');
       report(`name with ${label}`, { name: `Rina${ch}` }, 'name');
       report(`address with ${label}`, at({ address: `Jl. Tebet ${ch} Raya` }), 'location.address');
@@ -427,10 +574,23 @@ function portalCases(): MalformedCase[] {
       post(name, raw, [400]);
     }
     post('the report as text/plain', body, [400], 'idempotencyKey', 'text/plain');
-    post('the report as a form', new URLSearchParams({ category: 'KEBAKARAN', description: 'Kebakaran rumah di gang' }).toString(), [400], 'idempotencyKey', 'application/x-www-form-urlencoded');
+    post(
+      'the report as a form',
+      new URLSearchParams({ category: 'KEBAKARAN', description: 'Kebakaran rumah di gang' }).toString(),
+      [400],
+      'idempotencyKey',
+      'application/x-www-form-urlencoded',
+    );
   }
   // A bot that fills the honeypot is thanked with a decoy code; nothing reaches intake.
-  cases.push({ ...base, name: 'POST /api/public/reports: the honeypot filled', method: 'POST', path: '/api/public/reports', body: JSON.stringify(validPortalReport({ website: 'http://spam.example' })), expect: [201] });
+  cases.push({
+    ...base,
+    name: 'POST /api/public/reports: the honeypot filled',
+    method: 'POST',
+    path: '/api/public/reports',
+    body: JSON.stringify(validPortalReport({ website: 'http://spam.example' })),
+    expect: [201],
+  });
 
   // Following by tracking code: anything not shaped like a code is refused before intake is asked.
   for (const bad of ['ABC', 'A'.repeat(30), '-ABCDE-FGHJ', 'ABCDE_FGHJK', 'ÄBCDE-FGHJK', '<script>alert(1)</script>', 'ABCDE-FGHJK\u0000', ...INJECTIONS]) {

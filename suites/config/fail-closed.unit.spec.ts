@@ -5,7 +5,13 @@ import { DispatchConfig } from '../../apps/dispatch/src/dispatch.config';
 import { IntakeConfig } from '../../apps/intake/src/intake.config';
 import { TriageConfig } from '../../apps/triage/src/triage.config';
 import {
-  developmentTokensAllowed, InvalidConfiguration, isLoopbackHost, KNOWN_DEVELOPMENT_VALUES, loadConfig, mintDevelopmentToken, PlatformConfig,
+  developmentTokensAllowed,
+  InvalidConfiguration,
+  isLoopbackHost,
+  KNOWN_DEVELOPMENT_VALUES,
+  loadConfig,
+  mintDevelopmentToken,
+  PlatformConfig,
 } from '@callcenter/platform';
 
 const ENV_EXAMPLE = readFileSync(join(__dirname, '../../.env.example'), 'utf8');
@@ -41,7 +47,11 @@ describe('fail closed: configuration', () => {
     for (const NODE_ENV of [undefined, '']) {
       expect(loadConfig(IntakeConfig, { ...PRODUCTION, NODE_ENV }).NODE_ENV).toBe('production');
       expect(problemsOf(IntakeConfig, { NODE_ENV })).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^OIDC_ISSUER: required in production/), expect.stringMatching(/^AUTH_JWT_SECRET: /), expect.stringMatching(/^INTAKE_API_KEYS: /)]),
+        expect.arrayContaining([
+          expect.stringMatching(/^OIDC_ISSUER: required in production/),
+          expect.stringMatching(/^AUTH_JWT_SECRET: /),
+          expect.stringMatching(/^INTAKE_API_KEYS: /),
+        ]),
       );
     }
     expect(loadConfig(PlatformConfig, { NODE_ENV: 'development' }).NODE_ENV).toBe('development');
@@ -53,7 +63,8 @@ describe('fail closed: configuration', () => {
     expect(intake.DEV_AUTH).toBe(false);
     expect([intake.METRICS_ENABLED, intake.DOCS_ENABLED, intake.GRPC_REFLECTION_ENABLED]).toEqual([true, false, false]);
     expect(intake.OIDC_MAX_TOKEN_LIFETIME_SECONDS).toBe(3600);
-    for (const cls of [TriageConfig, DispatchConfig, AnalyticsConfig] as (new () => PlatformConfig)[]) expect(loadConfig(cls, PRODUCTION).NODE_ENV).toBe('production');
+    for (const cls of [TriageConfig, DispatchConfig, AnalyticsConfig] as (new () => PlatformConfig)[])
+      expect(loadConfig(cls, PRODUCTION).NODE_ENV).toBe('production');
   });
 
   it('names every development default a service started without NODE_ENV would use', () => {
@@ -74,7 +85,10 @@ describe('fail closed: configuration', () => {
     for (const [key, value] of exampleEntries) {
       expect({ key, value, known: KNOWN_DEVELOPMENT_VALUES.includes(value) }).toEqual({ key, value, known: true });
     }
-    const keys = exampleEntries.find(([key]) => key === 'INTAKE_API_KEYS')![1].split(',').map((pair) => pair.slice(pair.indexOf('=') + 1));
+    const keys = exampleEntries
+      .find(([key]) => key === 'INTAKE_API_KEYS')![1]
+      .split(',')
+      .map((pair) => pair.slice(pair.indexOf('=') + 1));
     for (const key of keys) expect(KNOWN_DEVELOPMENT_VALUES).toContain(key);
   });
 
@@ -85,7 +99,12 @@ describe('fail closed: configuration', () => {
 
   it('refuses every .env.example value as any secret in production, naming the setting', () => {
     for (const [, value] of exampleEntries) {
-      for (const [cls, key] of [[PlatformConfig, 'AUTH_JWT_SECRET'], [PlatformConfig, 'PERSONAL_DATA_MASTER_KEY'], [TriageConfig, 'CALLER_REF_KEY'], [IntakeConfig, 'INTAKE_API_KEYS']] as const) {
+      for (const [cls, key] of [
+        [PlatformConfig, 'AUTH_JWT_SECRET'],
+        [PlatformConfig, 'PERSONAL_DATA_MASTER_KEY'],
+        [TriageConfig, 'CALLER_REF_KEY'],
+        [IntakeConfig, 'INTAKE_API_KEYS'],
+      ] as const) {
         const given = key === 'INTAKE_API_KEYS' && !value.includes('=') ? `mobile-app=${value}` : value;
         const problems = problemsOf(cls, { ...PRODUCTION, [key]: given });
         expect({ key, value, problems }).toEqual({ key, value, problems: [expect.stringMatching(new RegExp(`^${key}\\b`))] });
@@ -95,8 +114,12 @@ describe('fail closed: configuration', () => {
 
   it('refuses dev-key-… and …change-me… values and the hash of a development key', () => {
     const secret = 'x'.repeat(40);
-    expect(problemsOf(PlatformConfig, { ...PRODUCTION, AUTH_JWT_SECRET: `please-change-me-${secret}` })).toEqual(['AUTH_JWT_SECRET: a development or example value may not be used in production']);
-    expect(problemsOf(TriageConfig, { ...PRODUCTION, CALLER_REF_KEY: `dev-key-${secret}` })).toEqual(['CALLER_REF_KEY: a development or example value may not be used in production']);
+    expect(problemsOf(PlatformConfig, { ...PRODUCTION, AUTH_JWT_SECRET: `please-change-me-${secret}` })).toEqual([
+      'AUTH_JWT_SECRET: a development or example value may not be used in production',
+    ]);
+    expect(problemsOf(TriageConfig, { ...PRODUCTION, CALLER_REF_KEY: `dev-key-${secret}` })).toEqual([
+      'CALLER_REF_KEY: a development or example value may not be used in production',
+    ]);
     expect(problemsOf(IntakeConfig, { ...PRODUCTION, INTAKE_API_KEYS: `${PRODUCTION.INTAKE_API_KEYS},sms=dev-key-${secret}` })).toEqual([
       'INTAKE_API_KEYS (sms): a development or example value may not be used in production',
     ]);
@@ -111,7 +134,9 @@ describe('fail closed: configuration', () => {
     const short = 'k'.repeat(31);
     expect(problemsOf(PlatformConfig, { ...PRODUCTION, AUTH_JWT_SECRET: short })).toEqual(['AUTH_JWT_SECRET: must be at least 32 bytes in production']);
     expect(problemsOf(TriageConfig, { ...PRODUCTION, CALLER_REF_KEY: short })).toEqual(['CALLER_REF_KEY: must be at least 32 bytes in production']);
-    expect(problemsOf(PlatformConfig, { ...PRODUCTION, PERSONAL_DATA_MASTER_KEY: short })).toEqual(['PERSONAL_DATA_MASTER_KEY: must be at least 32 bytes in production']);
+    expect(problemsOf(PlatformConfig, { ...PRODUCTION, PERSONAL_DATA_MASTER_KEY: short })).toEqual([
+      'PERSONAL_DATA_MASTER_KEY: must be at least 32 bytes in production',
+    ]);
     expect(problemsOf(IntakeConfig, { ...PRODUCTION, INTAKE_API_KEYS: `mobile-app=${short},web=${'w'.repeat(32)}` })).toEqual([
       'INTAKE_API_KEYS (mobile-app): must be at least 32 bytes in production',
     ]);
@@ -124,7 +149,9 @@ describe('fail closed: configuration', () => {
     expect(problemsOf(IntakeConfig, { ...PRODUCTION, DEV_AUTH: '1' })).toEqual([expect.stringMatching(/^DEV_AUTH: .*production/)]);
     expect(problemsOf(IntakeConfig, { ...PRODUCTION, NODE_ENV: undefined, DEV_AUTH: 'true' })).toEqual([expect.stringMatching(/^DEV_AUTH: .*production/)]);
     for (const HTTP_HOST of ['0.0.0.0', '10.1.2.3', '::', 'example.org', '128.0.0.1']) {
-      expect(problemsOf(PlatformConfig, { NODE_ENV: 'development', DEV_AUTH: '1', HTTP_HOST })).toEqual([expect.stringMatching(/^DEV_AUTH: .*loopback HTTP_HOST/)]);
+      expect(problemsOf(PlatformConfig, { NODE_ENV: 'development', DEV_AUTH: '1', HTTP_HOST })).toEqual([
+        expect.stringMatching(/^DEV_AUTH: .*loopback HTTP_HOST/),
+      ]);
     }
     for (const HTTP_HOST of ['127.0.0.1', '127.1.2.3', '::1', 'localhost', 'LOCALHOST']) {
       const config = loadConfig(PlatformConfig, { NODE_ENV: 'test', DEV_AUTH: '1', HTTP_HOST });
@@ -157,6 +184,8 @@ describe('fail closed: configuration', () => {
 
   it('checks OIDC_ISSUER is a URL and bounds the token lifetime', () => {
     expect(problemsOf(PlatformConfig, { NODE_ENV: 'test', OIDC_ISSUER: 'sso.example.org' })).toEqual([expect.stringMatching(/^OIDC_ISSUER=/)]);
-    expect(problemsOf(PlatformConfig, { NODE_ENV: 'test', OIDC_MAX_TOKEN_LIFETIME_SECONDS: '10' })).toEqual([expect.stringMatching(/^OIDC_MAX_TOKEN_LIFETIME_SECONDS=/)]);
+    expect(problemsOf(PlatformConfig, { NODE_ENV: 'test', OIDC_MAX_TOKEN_LIFETIME_SECONDS: '10' })).toEqual([
+      expect.stringMatching(/^OIDC_MAX_TOKEN_LIFETIME_SECONDS=/),
+    ]);
   });
 });

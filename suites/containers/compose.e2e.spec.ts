@@ -126,13 +126,17 @@ run('docker compose: the production path end to end', () => {
       45_000,
     );
     expect(targets.map((t) => t.labels.service).sort()).toEqual([...services].sort());
-    const up = (await (await fetch(`${prometheus}/api/v1/query?query=up`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const up = (await (await fetch(`${prometheus}/api/v1/query?query=up`)).json()) as {
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     expect(Object.fromEntries(up.data.result.map((r) => [r.metric.service, r.value[1]]))).toEqual(Object.fromEntries(services.map((s) => [s, '1'])));
 
     const alertsFile = readFileSync(join(__dirname, '../../infra/prometheus/alerts.yml'), 'utf8');
     const alerts = [...alertsFile.matchAll(/^\s*- alert: (\w+)/gm)].map((m) => m[1]);
     expect(alerts.length).toBeGreaterThan(5);
-    const rules = (await (await fetch(`${prometheus}/api/v1/rules?type=alert`)).json()) as { data: { groups: { rules: { name: string; health: string }[] }[] } };
+    const rules = (await (await fetch(`${prometheus}/api/v1/rules?type=alert`)).json()) as {
+      data: { groups: { rules: { name: string; health: string }[] }[] };
+    };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
     expect(loaded.map((r) => r.name).sort()).toEqual([...alerts].sort());
     expect(loaded.filter((r) => r.health === 'err')).toEqual([]);
@@ -163,10 +167,17 @@ run('docker compose: the production path end to end', () => {
       location: { latitude: -6.2265, longitude: 106.8563, district: 'Tebet' },
     };
     const { stdout } = await promisify(execFile)(env('GRPCURL'), [
-      '-plaintext', '-import-path', proto, '-proto', 'intake.proto',
-      '-H', `x-api-key: ${env('MOBILE_APP_API_KEY')}`,
-      '-d', JSON.stringify(request),
-      `${host}:${env('HOST_PORT_INTAKE_GRPC')}`, 'callcenter.intake.v1.ReportIntake/SubmitReport',
+      '-plaintext',
+      '-import-path',
+      proto,
+      '-proto',
+      'intake.proto',
+      '-H',
+      `x-api-key: ${env('MOBILE_APP_API_KEY')}`,
+      '-d',
+      JSON.stringify(request),
+      `${host}:${env('HOST_PORT_INTAKE_GRPC')}`,
+      'callcenter.intake.v1.ReportIntake/SubmitReport',
     ]);
     const submitted = JSON.parse(stdout);
     const reportId: string = submitted.reportId ?? submitted.report_id;
@@ -174,9 +185,15 @@ run('docker compose: the production path end to end', () => {
 
     const triage = url('HOST_PORT_TRIAGE');
     const operator = await signIn('op-budi', OIDC_RESOURCES.triage);
-    await eventually('the report in triage', () => call(triage, operator, 'GET', `/api/v1/reports/${reportId}`), (r) => r.status === 200);
+    await eventually(
+      'the report in triage',
+      () => call(triage, operator, 'GET', `/api/v1/reports/${reportId}`),
+      (r) => r.status === 200,
+    );
     expect((await call(triage, operator, 'POST', `/api/v1/reports/${reportId}/claim`)).status).toBe(200);
-    expect((await call(triage, operator, 'POST', `/api/v1/reports/${reportId}/classify`, { category: 'KEBAKARAN', priority: 'P1', district: 'TEBET' })).status).toBe(200);
+    expect(
+      (await call(triage, operator, 'POST', `/api/v1/reports/${reportId}/classify`, { category: 'KEBAKARAN', priority: 'P1', district: 'TEBET' })).status,
+    ).toBe(200);
     expect((await call(triage, operator, 'POST', `/api/v1/reports/${reportId}/forward`)).status).toBe(200);
 
     const dispatch = url('HOST_PORT_DISPATCH');
@@ -184,15 +201,24 @@ run('docker compose: the production path end to end', () => {
     const callSign = 'PATROL-TEBET-01';
     const registered = await call(dispatch, dispatcher, 'POST', '/api/v1/units', { callSign, type: 'PATROL_CAR', homeDistrict: 'TEBET', onShift: true });
     expect([200, 201, 409]).toContain(registered.status);
-    const found = await eventually('the incident', () => call(dispatch, dispatcher, 'GET', `/api/v1/incidents?reportId=${reportId}`), (r) => r.body?.total === 1);
+    const found = await eventually(
+      'the incident',
+      () => call(dispatch, dispatcher, 'GET', `/api/v1/incidents?reportId=${reportId}`),
+      (r) => r.body?.total === 1,
+    );
     const incidentId: string = found.body.items[0].incidentId;
-    expect((await call(dispatch, dispatcher, 'POST', `/api/v1/incidents/${incidentId}/assign`, { unitId: callSign })).body).toMatchObject({ status: 'ASSIGNED' });
+    expect((await call(dispatch, dispatcher, 'POST', `/api/v1/incidents/${incidentId}/assign`, { unitId: callSign })).body).toMatchObject({
+      status: 'ASSIGNED',
+    });
 
     const unit = await signIn('patrol-tebet-01', OIDC_RESOURCES.dispatch);
     expect((await call(dispatch, unit, 'POST', `/api/v1/incidents/${incidentId}/acknowledge`)).body.status).toBe('ACKNOWLEDGED');
     expect((await call(dispatch, unit, 'POST', `/api/v1/incidents/${incidentId}/en-route`)).body.status).toBe('EN_ROUTE');
     expect((await call(dispatch, unit, 'POST', `/api/v1/incidents/${incidentId}/arrive`)).body.status).toBe('ON_SCENE');
-    const resolved = await call(dispatch, unit, 'POST', `/api/v1/incidents/${incidentId}/resolve`, { outcome: 'HANDLED_ON_SCENE', summary: 'Api dipadamkan bersama Damkar' });
+    const resolved = await call(dispatch, unit, 'POST', `/api/v1/incidents/${incidentId}/resolve`, {
+      outcome: 'HANDLED_ON_SCENE',
+      summary: 'Api dipadamkan bersama Damkar',
+    });
     expect(resolved.body.status).toBe('RESOLVED');
 
     const analytics = url('HOST_PORT_ANALYTICS');

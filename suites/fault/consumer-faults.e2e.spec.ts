@@ -49,8 +49,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function poison(topic: string, producer: string, type: string): Message {
   const now = new Date().toISOString();
   const envelope: EventEnvelope = {
-    eventId: randomUUID(), type, schemaVersion: 1, streamId: randomUUID(), streamVersion: 1,
-    occurredAt: now, recordedAt: now, producer, actor: 'system', correlationId: randomUUID(), causationId: null, data: {},
+    eventId: randomUUID(),
+    type,
+    schemaVersion: 1,
+    streamId: randomUUID(),
+    streamVersion: 1,
+    occurredAt: now,
+    recordedAt: now,
+    producer,
+    actor: 'system',
+    correlationId: randomUUID(),
+    causationId: null,
+    data: {},
   };
   return toKafkaMessage(envelope);
 }
@@ -63,7 +73,10 @@ async function databaseDown(): Promise<void> {
     return;
   }
   const pidFile = join(process.env.INFRA_DATA_DIR ?? join(ROOT, '.data'), 'run', 'db.pid');
-  await run('bash', ['-c', `pid=$(cat '${pidFile}'); kill -TERM "$pid"; for i in $(seq 150); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL "$pid"`]);
+  await run('bash', [
+    '-c',
+    `pid=$(cat '${pidFile}'); kill -TERM "$pid"; for i in $(seq 150); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL "$pid"`,
+  ]);
 }
 
 async function databaseUp(): Promise<void> {
@@ -102,7 +115,10 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     procs.intake = await startService('intake', PORT.intake, env);
     // All or none: a service that did not start must not leave the others behind in the groups.
     [procs.triage, procs.dispatch, procs.analytics] = await startServices((['triage', 'dispatch', 'analytics'] as const).map((s) => [s, PORT[s], env]));
-    for (const [group, topics] of [['triage-case-opener', [TOPICS.intake]], ['dispatch-incident-opener', [TOPICS.triage]]] as const) {
+    for (const [group, topics] of [
+      ['triage-case-opener', [TOPICS.intake]],
+      ['dispatch-incident-opener', [TOPICS.triage]],
+    ] as const) {
       await consumerGroupCaughtUp(kafka, group, [...topics]);
     }
     client = intakeClient(GRPC_PORT);
@@ -126,7 +142,12 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     let sent = 0;
     let retries = 0;
     const submit = async (externalId: string) => {
-      const report = sampleReport({ external_id: externalId, category_hint: 'KEJAHATAN', description: 'Pencurian motor di depan minimarket', people_injured: 0 });
+      const report = sampleReport({
+        external_id: externalId,
+        category_hint: 'KEJAHATAN',
+        description: 'Pencurian motor di depan minimarket',
+        people_injured: 0,
+      });
       for (;;) {
         try {
           acknowledged.set(externalId, (await grpcCall<any>(client, 'SubmitReport', report)).report_id);
@@ -153,14 +174,21 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     // before the poison events), as a rebalance or a relay's retry redelivers them. Each group must
     // read the database to see that they change nothing.
     const handledBefore = async (topic: string) =>
-      (await readWholeTopic(kafka, topic)).filter((m) => /"reportId":"[0-9a-f-]{36}"/.test(m.value?.toString() ?? '')).slice(-10).map((m) => ({ topic, m }));
+      (await readWholeTopic(kafka, topic))
+        .filter((m) => /"reportId":"[0-9a-f-]{36}"/.test(m.value?.toString() ?? ''))
+        .slice(-10)
+        .map((m) => ({ topic, m }));
     const redeliveries = [...(await handledBefore(TOPICS.intake)), ...(await handledBefore(TOPICS.triage))];
     // Views read some history at start (poison events of earlier runs too): count from here.
     const metrics = async (s: keyof typeof PORT) => (await fetch(`http://127.0.0.1:${PORT[s]}/metrics`)).text();
-    const scrape = async () => Object.fromEntries(await Promise.all((Object.keys(PORT) as (keyof typeof PORT)[]).map(async (s) => [s, await metrics(s)] as const)));
+    const scrape = async () =>
+      Object.fromEntries(await Promise.all((Object.keys(PORT) as (keyof typeof PORT)[]).map(async (s) => [s, await metrics(s)] as const)));
     const baseline = await scrape();
     say('a poison event on each topic');
-    await producer.send({ topic: TOPICS.intake, messages: [poison(TOPICS.intake, 'intake', 'ReportReceived'), { key: 'garbage', value: '{"not": "an envelope"' }] });
+    await producer.send({
+      topic: TOPICS.intake,
+      messages: [poison(TOPICS.intake, 'intake', 'ReportReceived'), { key: 'garbage', value: '{"not": "an envelope"' }],
+    });
     await producer.send({ topic: TOPICS.triage, messages: [poison(TOPICS.triage, 'triage', 'TriageCaseOpened')] });
     await producer.send({ topic: TOPICS.dispatch, messages: [poison(TOPICS.dispatch, 'dispatch', 'IncidentOpened')] });
 
@@ -170,7 +198,8 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     databaseIsDown = true;
     await databaseDown();
     const down = Date.now();
-    for (const { topic, m } of redeliveries) await producer.send({ topic, messages: [{ key: m.key, value: m.value, headers: m.headers, partition: m.partition }] });
+    for (const { topic, m } of redeliveries)
+      await producer.send({ topic, messages: [{ key: m.key, value: m.value, headers: m.headers, partition: m.partition }] });
     await sleep(Math.max(0, OUTAGE_SECONDS * 1000 - (Date.now() - down)));
     await databaseUp();
     databaseIsDown = false;
@@ -186,9 +215,19 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
 
     // Every report stored once by intake and opened once by triage.
     const commitsOf = (service: string) =>
-      mongo.db(`${prefix}_${service}`).collection('event_commits').countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
+      mongo
+        .db(`${prefix}_${service}`)
+        .collection('event_commits')
+        .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
     expect(await commitsOf('intake')).toBe(sent);
-    expect(await eventually(() => commitsOf('triage'), (n) => n === sent, 120_000, 1_000)).toBe(sent);
+    expect(
+      await eventually(
+        () => commitsOf('triage'),
+        (n) => n === sent,
+        120_000,
+        1_000,
+      ),
+    ).toBe(sent);
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake], 120_000);
     await consumerGroupCaughtUp(kafka, 'dispatch-read-models', [TOPICS.dispatch], 60_000);
 
@@ -199,7 +238,12 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     const analyst = restClient(`http://127.0.0.1:${PORT.analytics}`, testToken('an-cfault', ['analyst']));
     const timelineOf = async (id: string) => ((await analyst.get(`/api/v1/reports/${id}/timeline`)).body.events ?? []).map((e: any) => e.type);
     for (const id of reportIds) {
-      const types = await eventually(() => timelineOf(id), (t) => t.includes('TriageCaseOpened'), 60_000, 500);
+      const types = await eventually(
+        () => timelineOf(id),
+        (t) => t.includes('TriageCaseOpened'),
+        60_000,
+        500,
+      );
       expect(types.filter((t: string) => t === 'ReportReceived')).toHaveLength(1);
       expect(types.filter((t: string) => t === 'TriageCaseOpened')).toHaveLength(1);
     }
@@ -217,14 +261,22 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     const dispatcher = restClient(`http://127.0.0.1:${PORT.dispatch}`, testToken('dsp-cfault', ['dispatcher']));
     const callSign = `CF-${tag.slice(3, 9).toUpperCase()}`;
     expect((await dispatcher.post('/api/v1/units', { callSign, type: 'PATROL_CAR', homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
-    await eventually(() => mongo.db(`${prefix}_dispatch`).collection('dispatch_units').countDocuments({ callSign }), (n) => n === 1, 30_000, 500);
+    await eventually(
+      () => mongo.db(`${prefix}_dispatch`).collection('dispatch_units').countDocuments({ callSign }),
+      (n) => n === 1,
+      30_000,
+      500,
+    );
 
     // Each poison event was refused and counted by every consumer group and view of its topic.
     const now = await scrape();
     const [triage, dispatch, analytics, intake] = (['triage', 'dispatch', 'analytics', 'intake'] as const).map((s) => ({ now: now[s], before: baseline[s] }));
-    const delta = (texts: { now: string; before: string }, name: string, labels: Record<string, string>) => metric(texts.now, name, labels) - metric(texts.before, name, labels);
-    const parked = (texts: { now: string; before: string }, group: string, topic: string, reason = 'invalid') => delta(texts, 'callcenter_events_dead_lettered_total', { group, topic, reason });
-    const refused = (texts: { now: string; before: string }, view: string, topic: string, reason = 'invalid') => delta(texts, 'callcenter_view_events_refused_total', { view, topic, reason });
+    const delta = (texts: { now: string; before: string }, name: string, labels: Record<string, string>) =>
+      metric(texts.now, name, labels) - metric(texts.before, name, labels);
+    const parked = (texts: { now: string; before: string }, group: string, topic: string, reason = 'invalid') =>
+      delta(texts, 'callcenter_events_dead_lettered_total', { group, topic, reason });
+    const refused = (texts: { now: string; before: string }, view: string, topic: string, reason = 'invalid') =>
+      delta(texts, 'callcenter_view_events_refused_total', { view, topic, reason });
     expect(parked(triage, 'triage-case-opener', TOPICS.intake)).toBe(1);
     expect(parked(triage, 'triage-case-opener', TOPICS.intake, 'undecodable')).toBe(1);
     expect(parked(triage, 'triage-read-models', TOPICS.triage)).toBe(1);
@@ -235,9 +287,13 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     expect(refused(dispatch, 'dispatch-board-live', TOPICS.dispatch)).toBe(1);
     for (const topic of [TOPICS.intake, TOPICS.triage, TOPICS.dispatch]) expect(refused(analytics, 'analytics-g1', topic)).toBe(1);
     // and logged at error level with its topic, key, event type and reason
-    expect(procs.triage.output()).toMatch(/dead-lettered callcenter\.intake\.events\.v1\/\d+@\d+.*eventType\\?":\\?"ReportReceived\\?",\\?"reason\\?":\\?"invalid/);
+    expect(procs.triage.output()).toMatch(
+      /dead-lettered callcenter\.intake\.events\.v1\/\d+@\d+.*eventType\\?":\\?"ReportReceived\\?",\\?"reason\\?":\\?"invalid/,
+    );
 
     for (const name of Object.keys(PORT) as (keyof typeof PORT)[]) expect((await fetch(`http://127.0.0.1:${PORT[name]}/health/ready`)).status).toBe(200);
-    process.stdout.write(`consumer fault suite: ${sent} reports sent, ${acknowledged.size} acknowledged, 0 lost, 0 duplicated, ${retries} client retries; poison events: 4 on 3 topics; database outage ${OUTAGE_SECONDS} s with ${redeliveries.length} redelivered events; no group rebalanced\n`);
+    process.stdout.write(
+      `consumer fault suite: ${sent} reports sent, ${acknowledged.size} acknowledged, 0 lost, 0 duplicated, ${retries} client retries; poison events: 4 on 3 topics; database outage ${OUTAGE_SECONDS} s with ${redeliveries.length} redelivered events; no group rebalanced\n`,
+    );
   }, 300_000);
 });

@@ -7,7 +7,19 @@ import { promisify } from 'node:util';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { dispatchEvents, EventEnvelope, EventRegistry, MongoEventStore, toKafkaMessage, TOPICS, UnitCommitted } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, holdsFor, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  consumerGroupCaughtUp,
+  eventually,
+  holdsFor,
+  reportForwarded,
+  restClient,
+  RunningService,
+  startService,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 
 /**
  * Two dispatch instances on one database and topic. Each sees the other's commands only through
@@ -64,10 +76,18 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
 
   /** A P1 forward as triage publishes it; answers the incident once instance A has opened it. */
   async function p1Incident(): Promise<string> {
-    const event = reportForwarded('P1', { latitude: -6.2297 + Math.random() * 0.01, longitude: 106.8532 }, { category: 'KEJAHATAN', description: 'Begal bersenjata tajam, korban terluka', peopleInjured: 1 });
+    const event = reportForwarded(
+      'P1',
+      { latitude: -6.2297 + Math.random() * 0.01, longitude: 106.8532 },
+      { category: 'KEJAHATAN', description: 'Begal bersenjata tajam, korban terluka', peopleInjured: 1 },
+    );
     const reportId = event.streamId;
     await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
-    const found = await eventually(() => viaA.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body.total === 1, 30_000);
+    const found = await eventually(
+      () => viaA.get(`/api/v1/incidents?reportId=${reportId}`),
+      (r) => r.body.total === 1,
+      30_000,
+    );
     return found.body.items[0].incidentId;
   }
 
@@ -162,18 +182,35 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
     }
   });
 
-  it('still releases a real orphan (a crash between the unit\'s and the incident\'s append) once, after the grace', async () => {
+  it("still releases a real orphan (a crash between the unit's and the incident's append) once, after the grace", async () => {
     const callSign = `PATROL-${uniqueName('O').split('-')[1].toUpperCase()}`;
     expect((await viaA.post('/api/v1/units', { callSign, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
     const incidentId = await p1Incident();
     // What a dispatch instance killed between the two appends leaves: the unit committed, the incident not.
-    const store = new MongoEventStore(mongo.db(`${prefix}_dispatch`), { producer: 'dispatch', topic: TOPICS.dispatch, registry: new EventRegistry(dispatchEvents) });
+    const store = new MongoEventStore(mongo.db(`${prefix}_dispatch`), {
+      producer: 'dispatch',
+      topic: TOPICS.dispatch,
+      registry: new EventRegistry(dispatchEvents),
+    });
     const { version } = await store.readStream(callSign);
     const committedAt = new Date().toISOString();
-    await store.append(callSign, version, [UnitCommitted({ unitId: callSign, incidentId, reportId: randomUUID(), committedAt })], { actor: 'dsp-andi', correlationId: uniqueName('corr'), now: new Date() });
-    const released = await eventually(() => streamEvents(callSign), (events) => events.some((e) => e.type === 'UnitReleased'), (GRACE_SECONDS + 25) * 1000);
+    await store.append(callSign, version, [UnitCommitted({ unitId: callSign, incidentId, reportId: randomUUID(), committedAt })], {
+      actor: 'dsp-andi',
+      correlationId: uniqueName('corr'),
+      now: new Date(),
+    });
+    const released = await eventually(
+      () => streamEvents(callSign),
+      (events) => events.some((e) => e.type === 'UnitReleased'),
+      (GRACE_SECONDS + 25) * 1000,
+    );
     // Both instances' sweepers run: in two more seconds neither releases the unit a second time.
-    const releases = await holdsFor(async () => (await streamEvents(callSign)).filter((e) => e.type === 'UnitReleased'), (r) => r.length === 1, 2_000, 300);
+    const releases = await holdsFor(
+      async () => (await streamEvents(callSign)).filter((e) => e.type === 'UnitReleased'),
+      (r) => r.length === 1,
+      2_000,
+      300,
+    );
     expect(releases).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ reason: 'ORPHANED', incidentId }) })]);
     expect(Date.parse(released.find((e) => e.type === 'UnitReleased')!.recordedAt) - Date.parse(committedAt)).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000);
     expect((await viaB.post(`/api/v1/incidents/${incidentId}/assign`, { unitId: callSign })).status).toBe(200);

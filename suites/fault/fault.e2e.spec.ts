@@ -148,11 +148,18 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     expect(new Set(reportIds).size).toBe(sent); // no two submissions became one report
 
     // Every acknowledged report is stored once by intake and opened once by triage.
-    const received = await mongo.db(`${prefix}_intake`).collection('event_commits').countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
+    const received = await mongo
+      .db(`${prefix}_intake`)
+      .collection('event_commits')
+      .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
     expect(received).toBe(sent);
     const operator = restClient(`http://127.0.0.1:${PORT.triageA}`, testToken('op-fault', ['operator']));
     await eventually(
-      async () => mongo.db(`${prefix}_triage`).collection('event_commits').countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any }),
+      async () =>
+        mongo
+          .db(`${prefix}_triage`)
+          .collection('event_commits')
+          .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any }),
       (n) => n === sent,
       120_000,
       1_000,
@@ -167,15 +174,28 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     }
     const free = [...units];
     const lifecycle = async (reportId: string) => {
-      await eventually(() => operator.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200, 60_000);
+      await eventually(
+        () => operator.get(`/api/v1/reports/${reportId}`),
+        (r) => r.status === 200,
+        60_000,
+      );
       // Seen once in a clean CI run after the database restart: the case read 200, then the claim
       // answered 404 for a moment. Retried for up to 10 s; a case truly lost still fails here.
       // Recorded as an open defect in the session's closing note.
-      const claim = await eventually(() => operator.post(`/api/v1/reports/${reportId}/claim`), (r) => r.status !== 404, 10_000, 500);
+      const claim = await eventually(
+        () => operator.post(`/api/v1/reports/${reportId}/claim`),
+        (r) => r.status !== 404,
+        10_000,
+        500,
+      );
       expect(claim.status).toBe(200);
       expect((await operator.post(`/api/v1/reports/${reportId}/classify`, { category: 'KEJAHATAN', priority: 'P3', district: 'TEBET' })).status).toBe(200);
       expect((await operator.post(`/api/v1/reports/${reportId}/forward`)).status).toBe(200);
-      const found = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body.total === 1, 60_000);
+      const found = await eventually(
+        () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`),
+        (r) => r.body.total === 1,
+        60_000,
+      );
       const incidentId = found.body.items[0].incidentId;
       while (free.length === 0) await new Promise((r) => setTimeout(r, 50));
       const unitId = free.shift()!;
@@ -187,31 +207,50 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       free.push(unitId);
     };
     const queue = [...reportIds];
-    await Promise.all(units.map(async () => {
-      for (let id = queue.shift(); id; id = queue.shift()) await lifecycle(id);
-    }));
+    await Promise.all(
+      units.map(async () => {
+        for (let id = queue.shift(); id; id = queue.shift()) await lifecycle(id);
+      }),
+    );
 
     say('lifecycles complete; reconciling the read models');
     // The read models reconcile: analytics holds each report once, closed; the reporter sees CLOSED.
     const analyst = restClient(`http://127.0.0.1:${PORT.analyticsA}`, testToken('an-fault', ['analyst']));
     const timelineOf = async (id: string) => (await analyst.get(`/api/v1/reports/${id}/timeline`)).body.events?.map((e: any) => e.type) ?? [];
-    await eventually(() => timelineOf(reportIds[reportIds.length - 1]), (types) => types.includes('IncidentClosed'), 60_000, 500);
+    await eventually(
+      () => timelineOf(reportIds[reportIds.length - 1]),
+      (types) => types.includes('IncidentClosed'),
+      60_000,
+      500,
+    );
     // The reporter's status is a read model too: let intake's consumer work through what is on the topics.
     await consumerGroupCaughtUp(testKafka(), 'intake-report-status', [TOPICS.intake, TOPICS.triage, TOPICS.dispatch], 180_000);
     for (const id of reportIds) {
-      const types = await eventually(() => timelineOf(id), (t) => t.includes('IncidentClosed'), 30_000, 500);
+      const types = await eventually(
+        () => timelineOf(id),
+        (t) => t.includes('IncidentClosed'),
+        30_000,
+        500,
+      );
       expect(types.filter((t: string) => t === 'ReportReceived')).toHaveLength(1);
       expect(types.filter((t: string) => t === 'TriageCaseOpened')).toHaveLength(1);
       expect(types.filter((t: string) => t === 'IncidentOpened')).toHaveLength(1);
       expect(types.filter((t: string) => t === 'IncidentClosed')).toHaveLength(1);
       // Not settled in time: the last status seen, to say below what was stored (then the expect fails).
-      const status = await eventually(() => grpcCall<any>(client, 'GetReportStatus', { report_id: id }), (s) => s.state === 'CLOSED', 30_000, 500).catch((e: ConditionFailed<any>) => e.last);
+      const status = await eventually(
+        () => grpcCall<any>(client, 'GetReportStatus', { report_id: id }),
+        (s) => s.state === 'CLOSED',
+        30_000,
+        500,
+      ).catch((e: ConditionFailed<any>) => e.last);
       if (status.state !== 'CLOSED') {
         const db = mongo.db(`${prefix}_intake`);
         const parts = await Promise.all(['intake', 'triage', 'dispatch'].map((s) => db.collection('report_status').findOne({ _id: `${id}/${s}` } as any)));
         const code = await db.collection('report_tracking_codes').findOne({ reportId: id });
         const statusDocs = await db.collection('report_status').countDocuments();
-        say(`report #${reportIds.indexOf(id)} of ${reportIds.length}; tracking code doc: ${JSON.stringify(code)}; status docs in all: ${statusDocs}; faults: ${faults.join(', ')}`);
+        say(
+          `report #${reportIds.indexOf(id)} of ${reportIds.length}; tracking code doc: ${JSON.stringify(code)}; status docs in all: ${statusDocs}; faults: ${faults.join(', ')}`,
+        );
         const parked = await readTopic(testKafka(), 'callcenter.intake-report-status.dead-letter.v1', () => false, 3_000);
         const errors = parked.map((m) => `${m.message.headers?.['dlt-event-type']}: ${m.message.headers?.['dlt-error']}`).slice(0, 10);
         say(`${id} shows ${status.state}; stored parts: ${JSON.stringify(parts)}; dead-lettered: ${parked.length} ${JSON.stringify(errors)}`);

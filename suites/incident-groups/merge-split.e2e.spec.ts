@@ -65,16 +65,37 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
   }
   /** What the reporter sees (intake's GetReportStatus, as the portal and apps ask), once it settles on `state`. */
   const statusOf = (reportId: string, state: string) =>
-    settled(`status ${state} of ${reportId}`, () => grpcCall<any>(intake, 'GetReportStatus', { report_id: reportId }).catch((e) => ({ state: String(e.code) })), (s) => s.state === state);
+    settled(
+      `status ${state} of ${reportId}`,
+      () => grpcCall<any>(intake, 'GetReportStatus', { report_id: reportId }).catch((e) => ({ state: String(e.code) })),
+      (s) => s.state === state,
+    );
   const incidentOf = (reportId: string, ok: (incident: any) => boolean) =>
-    settled(`the incident of ${reportId}`, () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body?.total === 1 && ok(r.body.items[0])).then((r) => r.body.items[0]);
+    settled(
+      `the incident of ${reportId}`,
+      () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`),
+      (r) => r.body?.total === 1 && ok(r.body.items[0]),
+    ).then((r) => r.body.items[0]);
   const counts = (ok: (v: any) => boolean) =>
-    settled('analytics counts', () => analyst.get(`/api/v1/stats/volume?from=${encodeURIComponent(since)}`), (r) => r.status === 200 && ok(r.body), 30_000).then((r) => r.body);
+    settled(
+      'analytics counts',
+      () => analyst.get(`/api/v1/stats/volume?from=${encodeURIComponent(since)}`),
+      (r) => r.status === 200 && ok(r.body),
+      30_000,
+    ).then((r) => r.body);
   const caseOf = (reportId: string, ok: (c: any) => boolean) =>
-    settled(`the case ${reportId}`, () => supervisor.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200 && ok(r.body)).then((r) => r.body);
+    settled(
+      `the case ${reportId}`,
+      () => supervisor.get(`/api/v1/reports/${reportId}`),
+      (r) => r.status === 200 && ok(r.body),
+    ).then((r) => r.body);
 
   async function submit(name: string, phone: string, description: string): Promise<string> {
-    const answer = await grpcCall<any>(intake, 'SubmitReport', sampleReport({ reporter: { name, phone, anonymous: false }, description, category_hint: 'KEBAKARAN' }));
+    const answer = await grpcCall<any>(
+      intake,
+      'SubmitReport',
+      sampleReport({ reporter: { name, phone, anonymous: false }, description, category_hint: 'KEBAKARAN' }),
+    );
     await caseOf(answer.report_id, () => true);
     return answer.report_id;
   }
@@ -100,7 +121,9 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     expect((await statusOf(second, 'DUPLICATE')).final).toBe(false); // a merge can be split again
     expect((await statusOf(second, 'DUPLICATE')).timeline.at(-1).message).toContain('digabungkan');
     expect((await statusOf(first, 'FORWARDED')).final).toBe(false);
-    expect((await incidentOf(first, (i) => i.mergedReports.length === 1)).mergedReports).toEqual([expect.objectContaining({ reportId: second, mergedBy: 'op-budi' })]);
+    expect((await incidentOf(first, (i) => i.mergedReports.length === 1)).mergedReports).toEqual([
+      expect.objectContaining({ reportId: second, mergedBy: 'op-budi' }),
+    ]);
     let v = await counts((b) => b.total === 2 && b.notActionable.duplicates === 1);
     expect(v.byState).toEqual({ FORWARDED: 1, DUPLICATE: 1 });
     expect(v.incidentGroups).toEqual({ merged: 1, splitOut: 0 });
@@ -125,14 +148,26 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     expect(split.body.timeline.at(-1)).toMatchObject({ actor: 'spv-rina', data: { groupOf: first, reason: 'Ternyata rumah lain: Jl. Dago 210' } });
     expect((await operator.get('/api/v1/queue?limit=200')).body.items.map((i: any) => i.reportId)).toContain(second);
     // The stored queue snapshot (what another instance starts from) has it back too.
-    await settled('the split case in the queue snapshot', () => mongo.db(`${prefix}_triage`).collection('triage_queue').findOne({ _id: second as never }), (d) => d?._version === split.body.version && d?.status === 'QUEUED');
+    await settled(
+      'the split case in the queue snapshot',
+      () =>
+        mongo
+          .db(`${prefix}_triage`)
+          .collection('triage_queue')
+          .findOne({ _id: second as never }),
+      (d) => d?._version === split.body.version && d?.status === 'QUEUED',
+    );
     const again = await supervisor.post(`/api/v1/reports/${second}/split`, { reason: 'Lagi' });
     expect([again.status, again.body.rule]).toEqual([409, 'NOT_MERGED']);
     const separate = await statusOf(second, 'RECEIVED');
     expect(separate.final).toBe(false);
     expect(separate.timeline.at(-1).message).toContain('dipisahkan');
     expect((await statusOf(first, 'FORWARDED')).final).toBe(false);
-    expect((await incidentOf(first, (i) => i.mergedReports.length === 0)).timeline.map((e: any) => e.type)).toEqual(['IncidentOpened', 'IncidentReportMerged', 'IncidentReportSplit']);
+    expect((await incidentOf(first, (i) => i.mergedReports.length === 0)).timeline.map((e: any) => e.type)).toEqual([
+      'IncidentOpened',
+      'IncidentReportMerged',
+      'IncidentReportSplit',
+    ]);
     v = await counts((b) => b.notActionable.duplicates === 0);
     expect(v.total).toBe(2);
     expect(v.byState).toEqual({ FORWARDED: 1, IN_TRIAGE: 1 });
@@ -143,7 +178,9 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     await statusOf(second, 'DUPLICATE');
     await incidentOf(first, (i) => i.mergedReports.length === 1);
     const callSign = `DAMKAR-${uniqueName('G').split('-')[1].toUpperCase()}`;
-    expect((await dispatcher.post('/api/v1/units', { callSign, type: 'FIRE_LIAISON', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
+    expect((await dispatcher.post('/api/v1/units', { callSign, type: 'FIRE_LIAISON', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(
+      201,
+    );
     const unit = unitClient(callSign);
     expect((await unit.post(`/api/v1/units/${callSign}/status`, { latitude: -6.8847, longitude: 107.6131 })).status).toBe(200);
     expect((await dispatcher.post(`/api/v1/incidents/${incident.incidentId}/assign`, { unitId: callSign })).status).toBe(200);

@@ -30,11 +30,44 @@ const CA = join(dir, 'ca.pem');
 /** A CA and a certificate for 127.0.0.1/localhost signed by it, as an operator would install. */
 async function makeCertificate() {
   const o = (args: string[]) => run('openssl', args, { cwd: dir });
-  await o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  await o([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-subj',
+    '/CN=test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
   await o(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'intake.key', '-out', 'intake.csr', '-subj', '/CN=intake']);
   writeFileSync(join(dir, 'intake.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  await o(['x509', '-req', '-in', 'intake.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'intake.ext', '-out', 'intake.pem']);
+  await o([
+    'x509',
+    '-req',
+    '-in',
+    'intake.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'intake.ext',
+    '-out',
+    'intake.pem',
+  ]);
 }
 
 const definition = loadSync(INTAKE_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
@@ -84,7 +117,9 @@ describe('TLS for HTTP and gRPC, and Prometheus scraping a service', () => {
     expect(accepted.report_id).toMatch(/^[0-9a-f-]{36}$/);
     await expect(submit(grpc.credentials.createInsecure())).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     const metrics = (await httpsGet(`https://127.0.0.1:${HTTP_PORT}/metrics`, readFileSync(CA))).body;
-    expect(metrics).toMatch(/callcenter_grpc_server_handling_seconds_count\{[^}]*method="\/callcenter\.intake\.v1\.ReportIntake\/SubmitReport"[^}]*code="OK"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(
+      /callcenter_grpc_server_handling_seconds_count\{[^}]*method="\/callcenter\.intake\.v1\.ReportIntake\/SubmitReport"[^}]*code="OK"[^}]*\} [1-9]/,
+    );
     expect(metrics).toMatch(/callcenter_http_request_duration_seconds_bucket\{[^}]*method="GET"[^}]*route="\/health\/ready"[^}]*status="200"/);
     expect(metrics).toMatch(/callcenter_service_up\{[^}]*\} 1/);
   });
@@ -111,14 +146,24 @@ describe('TLS for HTTP and gRPC, and Prometheus scraping a service', () => {
         return [];
       }
     };
-    const up = await eventually(() => query('up{job="callcenter", service="intake"}'), (r) => r.length > 0 && r[0].value[1] === '1', 30_000, 500);
+    const up = await eventually(
+      () => query('up{job="callcenter", service="intake"}'),
+      (r) => r.length > 0 && r[0].value[1] === '1',
+      30_000,
+      500,
+    );
     expect(up[0]?.value?.[1]).toBe('1');
-    const http = await eventually(() => query('callcenter_http_request_duration_seconds_bucket{service="intake", route="/metrics"}'), (r) => r.length > 0, 20_000, 500);
+    const http = await eventually(
+      () => query('callcenter_http_request_duration_seconds_bucket{service="intake", route="/metrics"}'),
+      (r) => r.length > 0,
+      20_000,
+      500,
+    );
     expect(http.length).toBeGreaterThan(0);
     const grpcSeries = await query('callcenter_grpc_server_handling_seconds_bucket{service="intake", code="OK"}');
     expect(grpcSeries.length).toBeGreaterThan(0);
     // the rules load and evaluate against real series (ServiceDown is not firing)
-    const rules = await (await fetch(`${prometheus!.url}/api/v1/rules`)).json() as any;
+    const rules = (await (await fetch(`${prometheus!.url}/api/v1/rules`)).json()) as any;
     const loaded = rules.data.groups.flatMap((g: any) => g.rules.map((r: any) => `${r.name}:${r.health}`));
     expect(loaded).toContain('ServiceDown:ok');
     expect(prometheus!.log()).not.toMatch(/level=error/);

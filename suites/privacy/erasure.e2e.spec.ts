@@ -161,12 +161,25 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
     const submitted: string[] = [];
     for (const p of [phone, phone, otherPhone]) submitted.push((await grpcCall<any>(grpcIntake, 'SubmitReport', report(p))).report_id);
     const [forwarded, second, byId] = submitted;
-    for (const id of submitted) await eventually(() => supervisor.get(`/api/v1/reports/${id}`), (r) => r.status === 200, 30_000);
+    for (const id of submitted)
+      await eventually(
+        () => supervisor.get(`/api/v1/reports/${id}`),
+        (r) => r.status === 200,
+        30_000,
+      );
     expect((await supervisor.post(`/api/v1/reports/${forwarded}/claim`)).status).toBe(200);
     expect((await supervisor.post(`/api/v1/reports/${forwarded}/classify`, { category: 'KEJAHATAN', priority: 'P3', district: 'TEBET' })).status).toBe(200);
     expect((await supervisor.post(`/api/v1/reports/${forwarded}/forward`)).status).toBe(200);
-    await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${forwarded}`), (r) => r.body.total === 1, 30_000);
-    await eventually(() => commander.get(`/api/v1/reports/${forwarded}/timeline`), (r) => r.body.events?.some((e: any) => e.type === 'IncidentOpened'), 30_000);
+    await eventually(
+      () => dispatcher.get(`/api/v1/incidents?reportId=${forwarded}`),
+      (r) => r.body.total === 1,
+      30_000,
+    );
+    await eventually(
+      () => commander.get(`/api/v1/reports/${forwarded}/timeline`),
+      (r) => r.body.events?.some((e: any) => e.type === 'IncidentOpened'),
+      30_000,
+    );
 
     // Before: the people allowed to see it see it in clear (so the scans below can find it), but
     // nothing travels or is stored in clear.
@@ -182,9 +195,13 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
     expect(byPhone.status).toBe(200);
     expect(byPhone.body).toMatchObject({ by: 'PHONE', reportIds: [forwarded, second].sort(), erasedBy: 'adm-privacy' });
     // By report id with the command-line tool (`npm run erase -- --report <id> --reason …`).
-    const cli = await promisify(execFile)('node', [join(ROOT, 'dist/apps/triage/src/erasure/erase.cli.js'), '--report', byId, '--reason', 'Permintaan penghapusan'], {
-      env: { ...process.env, TRIAGE_URL: url('triage'), USER: 'privacy-test', NODE_ENV: 'test', DEV_AUTH: '1' },
-    });
+    const cli = await promisify(execFile)(
+      'node',
+      [join(ROOT, 'dist/apps/triage/src/erasure/erase.cli.js'), '--report', byId, '--reason', 'Permintaan penghapusan'],
+      {
+        env: { ...process.env, TRIAGE_URL: url('triage'), USER: 'privacy-test', NODE_ENV: 'test', DEV_AUTH: '1' },
+      },
+    );
     expect(cli.stdout).toContain(`1 report(s) now read "[dihapus]"`);
     expect(cli.stdout).toContain(byId);
     const erasures = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ 'events.type': 'ReporterDataErased' }).toArray();
@@ -199,13 +216,21 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
     // A full rebuild: analytics from offset 0 into a new generation; triage and dispatch restarted.
     const rebuild = await analyticsAdmin.post('/api/v1/admin/rebuild');
     expect(rebuild.status).toBe(202);
-    await eventually(() => analyticsAdmin.get('/api/v1/admin/rebuild'), (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.rebuild.generation === rebuild.body.generation, 90_000);
+    await eventually(
+      () => analyticsAdmin.get('/api/v1/admin/rebuild'),
+      (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.rebuild.generation === rebuild.body.generation,
+      90_000,
+    );
     for (const s of ['triage', 'dispatch'] as const) {
       await services[s]!.stop();
       services[s] = await startService(s, PORT[s], env);
     }
 
-    const detail = await eventually(() => supervisor.get(`/api/v1/reports/${forwarded}`), (r) => r.status === 200, 30_000);
+    const detail = await eventually(
+      () => supervisor.get(`/api/v1/reports/${forwarded}`),
+      (r) => r.status === 200,
+      30_000,
+    );
     expect(detail.body.report.description).toBe('[dihapus]');
     expect(detail.body.report.location.address).toBe('[dihapus]');
     expect((await supervisor.get(`/api/v1/reports/${second}/reporter`)).body).toMatchObject({ name: '[dihapus]', phone: '[dihapus]' });

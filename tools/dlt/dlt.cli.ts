@@ -27,7 +27,8 @@ import {
 
 class UsageError extends Error {}
 
-const USAGE = 'usage: npm run dlt -- list [--group G | --topic T] | show <partition:offset> [--group G | --topic T] | replay (--offset P:O | --from TIME [--to TIME]) (--group G | --topic T)';
+const USAGE =
+  'usage: npm run dlt -- list [--group G | --topic T] | show <partition:offset> [--group G | --topic T] | replay (--offset P:O | --from TIME [--to TIME]) (--group G | --topic T)';
 
 export function kafkaFromEnvironment(env: Record<string, string | undefined> = process.env): Kafka {
   const mechanism = (env.KAFKA_SASL_MECHANISM || 'scram-sha-512') as 'scram-sha-512' | 'scram-sha-256' | 'plain';
@@ -150,7 +151,9 @@ if (require.main === module) {
   runDeadLetterTool(process.argv.slice(2), kafkaFromEnvironment(), (line) => process.stdout.write(`${line}\n`), personalData).then(
     (code) => keyStore.then(({ client }) => client.close()).then(() => process.exit(code)),
     (e) => {
-      process.stderr.write(`${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${(e as Error).message}\n${USAGE}` : String(e)}\n`);
+      process.stderr.write(
+        `${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${(e as Error).message}\n${USAGE}` : String(e)}\n`,
+      );
       process.exit(e instanceof UsageError ? 1 : 2);
     },
   );

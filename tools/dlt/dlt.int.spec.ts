@@ -7,8 +7,18 @@ import { runDeadLetterTool } from './dlt.cli';
 function event(streamId: string, streamVersion: number): EventEnvelope {
   const now = new Date().toISOString();
   return {
-    eventId: `${streamId}-${streamVersion}`, type: 'ReportReceivedLike', schemaVersion: 1, streamId, streamVersion,
-    occurredAt: now, recordedAt: now, producer: 'test', actor: 'system', correlationId: 'corr-1', causationId: null, data: { n: streamVersion },
+    eventId: `${streamId}-${streamVersion}`,
+    type: 'ReportReceivedLike',
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt: now,
+    recordedAt: now,
+    producer: 'test',
+    actor: 'system',
+    correlationId: 'corr-1',
+    causationId: null,
+    data: { n: streamVersion },
   };
 }
 
@@ -36,7 +46,13 @@ describe('npm run dlt: list, show and replay dead letters after a fix (real Kafk
     await producer.connect();
     await ensureTopics(admin, [{ topic, partitions: 3 }]);
     consumer = new EventConsumer({
-      kafka, groupId: group, topics: [topic], maxAttempts: 2, initialBackoffMs: 10, lagIntervalMs: 0, topicOwners: { [topic]: 'test' },
+      kafka,
+      groupId: group,
+      topics: [topic],
+      maxAttempts: 2,
+      initialBackoffMs: 10,
+      lagIntervalMs: 0,
+      topicOwners: { [topic]: 'test' },
       handle: async (e) => {
         if (e.streamId === 'broken' && !fixed) throw new Error('a bug in the handler');
         handled.push(e.eventId);
@@ -54,8 +70,14 @@ describe('npm run dlt: list, show and replay dead letters after a fix (real Kafk
   it('lists and shows a parked event, replays it once to its source topic with its key and headers, and a second replay changes nothing', async () => {
     const original = toKafkaMessage(event('broken', 1));
     await producer.send({ topic, messages: [original, toKafkaMessage(event('fine', 1))] });
-    await eventually(async () => handled, (h) => h.includes('fine-1'));
-    const listed = await eventually(() => tool('list', '--group', group), (r) => / ReportReceivedLike  key broken  handler-failed /.test(r.text));
+    await eventually(
+      async () => handled,
+      (h) => h.includes('fine-1'),
+    );
+    const listed = await eventually(
+      () => tool('list', '--group', group),
+      (r) => / ReportReceivedLike  key broken  handler-failed /.test(r.text),
+    );
     expect(listed.text).toContain(`${deadLetterTopic(group)}: 1 parked, 1 not replayed`);
     const id = /^\s+(\d+:\d+)  ReportReceivedLike/m.exec(listed.text)![1];
 
@@ -70,14 +92,21 @@ describe('npm run dlt: list, show and replay dead letters after a fix (real Kafk
     fixed = true; // the fix is deployed
     const replayed = await tool('replay', '--offset', id, '--group', group);
     expect(replayed.text).toMatch(new RegExp(`replayed ${id} → ${topic.replace(/\./g, '\\.')}/\\d+@\\d+`));
-    await eventually(async () => handled, (h) => h.includes('broken-1'));
+    await eventually(
+      async () => handled,
+      (h) => h.includes('broken-1'),
+    );
 
     const again = await tool('replay', '--from', '2000-01-01T00:00:00Z', '--group', group);
     expect(again.text).toMatch(new RegExp(`skipped ${id}: already replayed at `));
     expect(again.text).toContain('0 replayed, 1 skipped');
     expect((await tool('list', '--group', group)).text).toContain('1 parked, 0 not replayed');
 
-    await holdsFor(async () => handled.filter((h) => h === 'broken-1').length, (n) => n === 1, 1_500); // the skipped replay is not handled again
+    await holdsFor(
+      async () => handled.filter((h) => h === 'broken-1').length,
+      (n) => n === 1,
+      1_500,
+    ); // the skipped replay is not handled again
     // On the source topic: the original and its one replay, with the same key and headers.
     const copies = (await readWholeTopic(kafka, topic)).filter((m) => m.key?.toString() === 'broken');
     expect(copies).toHaveLength(2);

@@ -44,11 +44,22 @@ async function main() {
     const text = `${JSON.stringify(document, null, 2)}\n`;
     if (check) {
       let current = '';
-      try { current = readFileSync(file, 'utf8'); } catch { /* missing */ }
-      if (current !== text) { stale++; process.stderr.write(`${file} is out of date: run npm run openapi\n`); }
+      try {
+        current = readFileSync(file, 'utf8');
+      } catch {
+        /* missing */
+      }
+      if (current !== text) {
+        stale++;
+        process.stderr.write(`${file} is out of date: run npm run openapi\n`);
+      }
     } else writeFileSync(file, text);
   }
   process.exit(stale ? 1 : 0);
 }
 
-if (require.main === module) main().catch((e) => { process.stderr.write(`${e.stack ?? e}\n`); process.exit(1); });
+if (require.main === module)
+  main().catch((e) => {
+    process.stderr.write(`${e.stack ?? e}\n`);
+    process.exit(1);
+  });

@@ -58,7 +58,11 @@ describe('analytics service (real Kafka; events as the other services publish th
 
   it('adds a scripted day of lifecycles up to exactly the expected numbers in every read model', async () => {
     await publish(scriptedLifecycles(A, `${tag}-a`));
-    const v = await eventually(() => analyst.get(`/api/v1/stats/volume?${range(DAY_A)}`), (r) => r.body.total === X.total && r.body.byState?.CLOSED === 1 && r.body.byState?.DISPATCHED === 1 && r.body.byPriority?.P3 === 3, 30_000);
+    const v = await eventually(
+      () => analyst.get(`/api/v1/stats/volume?${range(DAY_A)}`),
+      (r) => r.body.total === X.total && r.body.byState?.CLOSED === 1 && r.body.byState?.DISPATCHED === 1 && r.body.byPriority?.P3 === 3,
+      30_000,
+    );
     expect(v.body).toMatchObject({
       total: X.total,
       byState: X.byState,
@@ -91,9 +95,20 @@ describe('analytics service (real Kafka; events as the other services publish th
     const copy = scriptedLifecycles(B, `${tag}-b`);
     const byTopic = (topic: string) => copy.filter((x) => x.topic === topic);
     await publish([...byTopic('callcenter.dispatch.events.v1'), ...byTopic('callcenter.triage.events.v1'), ...byTopic('callcenter.intake.events.v1')]);
-    await eventually(() => analyst.get(`/api/v1/stats/volume?${range(DAY_B)}`), (r) => r.body.total === 8 && r.body.byState?.CLOSED === 1, 30_000);
+    await eventually(
+      () => analyst.get(`/api/v1/stats/volume?${range(DAY_B)}`),
+      (r) => r.body.total === 8 && r.body.byState?.CLOSED === 1,
+      30_000,
+    );
     // the redelivered copy passes through too, and changes nothing
-    expect(await holdsFor(() => everyTable(DAY_A), (tables) => isDeepStrictEqual(tables, before), 500, 250)).toEqual(before);
+    expect(
+      await holdsFor(
+        () => everyTable(DAY_A),
+        (tables) => isDeepStrictEqual(tables, before),
+        500,
+        250,
+      ),
+    ).toEqual(before);
     const b = await everyTable(DAY_B);
     // The copy happened on another day: the same numbers, under its own date.
     const undated = (v: { overTime: { day: string }[] }) => ({ ...v, overTime: v.overTime.map(({ day: _day, ...counts }) => counts) });
@@ -109,8 +124,17 @@ describe('analytics service (real Kafka; events as the other services publish th
     const { status, body } = await analyst.get(`/api/v1/reports/${r7.reportId}/timeline`);
     expect(status).toBe(200);
     expect(body.events.map((e: any) => e.type)).toEqual([
-      'ReportReceived', 'TriageCaseOpened', 'TriageOverdue', 'ReportClaimed', 'ReportReleased', 'ReportReassigned',
-      'ReportClassified', 'ReportForwardedForDispatch', 'IncidentOpened', 'DispatchOverdue', 'UnitAssigned',
+      'ReportReceived',
+      'TriageCaseOpened',
+      'TriageOverdue',
+      'ReportClaimed',
+      'ReportReleased',
+      'ReportReassigned',
+      'ReportClassified',
+      'ReportForwardedForDispatch',
+      'IncidentOpened',
+      'DispatchOverdue',
+      'UnitAssigned',
     ]);
     expect(body.events[5]).toMatchObject({ actor: 'spv-rina', producer: 'triage', atLocal: expect.stringMatching(/\+07:00$/) });
     const text = JSON.stringify(body);
@@ -122,13 +146,17 @@ describe('analytics service (real Kafka; events as the other services publish th
 
   it('exports every table as CSV', async () => {
     for (const name of ['volume', 'durations', 'load', 'staffing', 'hotspots', 'workload']) {
-      const res = await fetch(`${ANALYTICS}/api/v1/stats/${name}?${range(DAY_A)}&format=csv`, { headers: { authorization: `Bearer ${testToken('an-dewi', ['analyst'])}` } });
+      const res = await fetch(`${ANALYTICS}/api/v1/stats/${name}?${range(DAY_A)}&format=csv`, {
+        headers: { authorization: `Bearer ${testToken('an-dewi', ['analyst'])}` },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       const lines = (await res.text()).trim().split('\r\n');
       expect(lines.length).toBeGreaterThan(1);
     }
-    const volume = await (await fetch(`${ANALYTICS}/api/v1/stats/volume?${range(DAY_A)}&format=csv`, { headers: { authorization: `Bearer ${testToken('an-dewi', ['analyst'])}` } })).text();
+    const volume = await (
+      await fetch(`${ANALYTICS}/api/v1/stats/volume?${range(DAY_A)}&format=csv`, { headers: { authorization: `Bearer ${testToken('an-dewi', ['analyst'])}` } })
+    ).text();
     expect(volume).toContain('state,CLOSED,1');
   });
 
@@ -142,7 +170,11 @@ describe('analytics service (real Kafka; events as the other services publish th
     expect((await analyst.get(`/api/v1/stats/volume?${range(DAY_A)}`)).body).toEqual(live.volume);
     const again = await admin.post('/api/v1/admin/rebuild');
     if (again.status === 409) expect(again.body.rule).toBe('REBUILD_RUNNING');
-    const done = await eventually(() => admin.get('/api/v1/admin/rebuild'), (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.rebuild.generation === started.body.generation, 60_000);
+    const done = await eventually(
+      () => admin.get('/api/v1/admin/rebuild'),
+      (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.rebuild.generation === started.body.generation,
+      60_000,
+    );
     expect(done.body.currentGeneration).toBe(started.body.generation);
     expect(done.body.rebuild.done).toBeGreaterThanOrEqual(80);
     expect(await everyTable(DAY_A)).toEqual(live);
@@ -161,24 +193,68 @@ describe('analytics service (real Kafka; events as the other services publish th
       const location = { latitude: -6.2265, longitude: 106.8519 };
       const envelope = (topic: string, producer: string, type: string, data: Record<string, unknown>) => ({
         topic,
-        event: { eventId: randomUUID(), type, schemaVersion: 1, streamId: reportId, streamVersion: 1, occurredAt: at, recordedAt: at, producer, actor: 'sms-gateway', correlationId: `backlog-${tag}`, causationId: null, data },
+        event: {
+          eventId: randomUUID(),
+          type,
+          schemaVersion: 1,
+          streamId: reportId,
+          streamVersion: 1,
+          occurredAt: at,
+          recordedAt: at,
+          producer,
+          actor: 'sms-gateway',
+          correlationId: `backlog-${tag}`,
+          causationId: null,
+          data,
+        },
       });
       return [
         envelope(TOPICS.intake, 'intake', 'ReportReceived', {
-          reportId, trackingCode: 'BBBBB-BBBBB', sourceSystem: 'sms-gateway', externalId: `${tag}-backlog-${i}`, channel: 'SMS',
-          reporter: { name: null, phone: null, anonymous: true }, categoryHint: null, description: 'laporan tertunda', location: { ...location, address: null, district: null },
-          occurredAt, peopleInjured: 0, peopleInvolved: 1, receivedAt: at,
+          reportId,
+          trackingCode: 'BBBBB-BBBBB',
+          sourceSystem: 'sms-gateway',
+          externalId: `${tag}-backlog-${i}`,
+          channel: 'SMS',
+          reporter: { name: null, phone: null, anonymous: true },
+          categoryHint: null,
+          description: 'laporan tertunda',
+          location: { ...location, address: null, district: null },
+          occurredAt,
+          peopleInjured: 0,
+          peopleInvolved: 1,
+          receivedAt: at,
         }),
         envelope(TOPICS.triage, 'triage', 'TriageCaseOpened', {
-          reportId, trackingCode: 'BBBBB-BBBBB', sourceSystem: 'sms-gateway', channel: 'SMS', receivedAt: at, occurredAt, description: 'laporan tertunda',
-          categoryHint: null, location: { ...location, address: null, reportedDistrict: null }, district: 'TEBET', peopleInjured: 0, peopleInvolved: 1, callerRef: null,
-          suggestion: { category: 'KEJAHATAN', priority: 'P3', reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
+          reportId,
+          trackingCode: 'BBBBB-BBBBB',
+          sourceSystem: 'sms-gateway',
+          channel: 'SMS',
+          receivedAt: at,
+          occurredAt,
+          description: 'laporan tertunda',
+          categoryHint: null,
+          location: { ...location, address: null, reportedDistrict: null },
+          district: 'TEBET',
+          peopleInjured: 0,
+          peopleInvolved: 1,
+          callerRef: null,
+          suggestion: {
+            category: 'KEJAHATAN',
+            priority: 'P3',
+            reasons: [],
+            duplicateCandidates: [],
+            lowTrust: { flagged: false, prankRejections: 0, reason: null },
+          },
         }),
       ];
     });
     await publish(backlog);
     const dayC = window(C);
-    const received = await eventually(() => analyst.get(`/api/v1/stats/volume?${range(dayC)}`), (r) => r.body.total === 3, 30_000);
+    const received = await eventually(
+      () => analyst.get(`/api/v1/stats/volume?${range(dayC)}`),
+      (r) => r.body.total === 3,
+      30_000,
+    );
     expect(received.body.basis).toBe('received');
     const twoDaysBefore = window(dayOf(SEED + 798));
     const basisHeader = async (path: string) =>

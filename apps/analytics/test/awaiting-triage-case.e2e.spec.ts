@@ -17,8 +17,18 @@ const PROMETHEUS_PORT = 14511;
 
 function envelope(producer: 'intake' | 'triage', type: string, reportId: string, at: Date, data: Record<string, unknown>): EventEnvelope {
   return {
-    eventId: randomUUID(), type, schemaVersion: 1, streamId: reportId, streamVersion: 1, occurredAt: at.toISOString(), recordedAt: at.toISOString(),
-    producer, actor: 'system', correlationId: randomUUID(), causationId: null, data,
+    eventId: randomUUID(),
+    type,
+    schemaVersion: 1,
+    streamId: reportId,
+    streamVersion: 1,
+    occurredAt: at.toISOString(),
+    recordedAt: at.toISOString(),
+    producer,
+    actor: 'system',
+    correlationId: randomUUID(),
+    causationId: null,
+    data,
   };
 }
 
@@ -52,11 +62,25 @@ describe('reports received but not opened by triage within a minute: gauge and a
     await producer.connect();
     await producer.send({
       topic: TOPICS.intake,
-      messages: [toKafkaMessage(envelope('intake', 'ReportReceived', reportId, receivedAt, {
-        reportId, trackingCode, sourceSystem: 'hotline-110', externalId: `awaiting-${reportId}`, channel: 'HOTLINE',
-        reporter: { name: null, phone: null, anonymous: true }, categoryHint: null, description: 'Kebakaran gudang', location,
-        occurredAt: null, peopleInjured: 0, peopleInvolved: 1, receivedAt: receivedAt.toISOString(),
-      }))],
+      messages: [
+        toKafkaMessage(
+          envelope('intake', 'ReportReceived', reportId, receivedAt, {
+            reportId,
+            trackingCode,
+            sourceSystem: 'hotline-110',
+            externalId: `awaiting-${reportId}`,
+            channel: 'HOTLINE',
+            reporter: { name: null, phone: null, anonymous: true },
+            categoryHint: null,
+            description: 'Kebakaran gudang',
+            location,
+            occurredAt: null,
+            peopleInjured: 0,
+            peopleInvolved: 1,
+            receivedAt: receivedAt.toISOString(),
+          }),
+        ),
+      ],
     });
     expect(await eventually(awaiting, (n) => n === before + 1, 30_000, 500)).toBe(before + 1);
 
@@ -75,12 +99,31 @@ describe('reports received but not opened by triage within a minute: gauge and a
     // Triage opens the case: the report no longer counts.
     await producer.send({
       topic: TOPICS.triage,
-      messages: [toKafkaMessage(envelope('triage', 'TriageCaseOpened', reportId, new Date(), {
-        reportId, trackingCode, sourceSystem: 'hotline-110', channel: 'HOTLINE', receivedAt: receivedAt.toISOString(), description: 'Kebakaran gudang',
-        categoryHint: null, location: { latitude: -6.23, longitude: 106.85, address: null, reportedDistrict: null }, district: 'TEBET',
-        peopleInjured: 0, peopleInvolved: 1, callerRef: null,
-        suggestion: { category: 'KEBAKARAN', priority: 'P1', reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
-      }))],
+      messages: [
+        toKafkaMessage(
+          envelope('triage', 'TriageCaseOpened', reportId, new Date(), {
+            reportId,
+            trackingCode,
+            sourceSystem: 'hotline-110',
+            channel: 'HOTLINE',
+            receivedAt: receivedAt.toISOString(),
+            description: 'Kebakaran gudang',
+            categoryHint: null,
+            location: { latitude: -6.23, longitude: 106.85, address: null, reportedDistrict: null },
+            district: 'TEBET',
+            peopleInjured: 0,
+            peopleInvolved: 1,
+            callerRef: null,
+            suggestion: {
+              category: 'KEBAKARAN',
+              priority: 'P1',
+              reasons: [],
+              duplicateCandidates: [],
+              lowTrust: { flagged: false, prankRejections: 0, reason: null },
+            },
+          }),
+        ),
+      ],
     });
     await producer.disconnect();
     expect(await eventually(awaiting, (n) => n === before, 30_000, 500)).toBe(before);

@@ -5,13 +5,14 @@ import { serveWebApp } from './web-app';
 
 async function main() {
   const config = loadConfig(ConsoleConfig);
-  if (!config.OIDC_ISSUER) throw new InvalidConfiguration(['OIDC_ISSUER: the console signs people in at this OpenID Connect provider; set it (npm start does)']);
+  if (!config.OIDC_ISSUER)
+    throw new InvalidConfiguration(['OIDC_ISSUER: the console signs people in at this OpenID Connect provider; set it (npm start does)']);
   await bootstrapService(ConsoleModule.forRoot(config), {
     service: 'console',
     port: config.CONSOLE_HTTP_PORT,
     host: config.HTTP_HOST,
     title: 'Polres Call Center — Console',
-    description: 'The people\'s screens: a backend-for-frontend that signs people in and calls the services for them',
+    description: "The people's screens: a backend-for-frontend that signs people in and calls the services for them",
     connect: (app) => serveWebApp(app, config),
   });
 }

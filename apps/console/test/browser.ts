@@ -21,7 +21,12 @@ export const PHONE = { width: 390, height: 844 };
  * Signs a demo user in the way a person does: the console sends the browser to the provider's
  * login page, the form is filled and sent, and the console's page comes back.
  */
-export async function signIn(browser: Browser, consoleUrl: string, username: string, options: { viewport?: { width: number; height: number }; path?: string; lang?: 'id' | 'en' } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function signIn(
+  browser: Browser,
+  consoleUrl: string,
+  username: string,
+  options: { viewport?: { width: number; height: number }; path?: string; lang?: 'id' | 'en' } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
   const page = await context.newPage();
   const url = new URL(options.path ?? '/', consoleUrl);
@@ -29,7 +34,10 @@ export async function signIn(browser: Browser, consoleUrl: string, username: str
   await page.goto(url.href);
   await page.getByLabel(/Nama pengguna|Username/).fill(username);
   await page.getByLabel(/Kata sandi|Password/).fill(OIDC_DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => url.origin === new URL(consoleUrl).origin && !url.pathname.startsWith('/auth/'), { timeout: 30_000 }), page.getByRole('button', { name: /Masuk|Sign in/ }).click()]);
+  await Promise.all([
+    page.waitForURL((url) => url.origin === new URL(consoleUrl).origin && !url.pathname.startsWith('/auth/'), { timeout: 30_000 }),
+    page.getByRole('button', { name: /Masuk|Sign in/ }).click(),
+  ]);
   return { context, page };
 }
 
@@ -38,7 +46,13 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
 }
 
 /** Screenshots go to SCREENSHOT_DIR (docs/screens for `npm run screens`), else the test data folder. */

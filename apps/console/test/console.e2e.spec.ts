@@ -45,7 +45,12 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
 
   const triageApi = restClient(`http://127.0.0.1:${TRIAGE_HTTP}`, testToken('op-setup', ['operator']));
   /** Waits until triage has opened the report's case. */
-  const opened = (reportId: string) => eventually(() => triageApi.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200, 30_000);
+  const opened = (reportId: string) =>
+    eventually(
+      () => triageApi.get(`/api/v1/reports/${reportId}`),
+      (r) => r.status === 200,
+      30_000,
+    );
 
   /** A walk-in report at Tebet; answers its ids and tracking code. */
   async function submit(description: string): Promise<{ reportId: string; trackingCode: string }> {
@@ -74,7 +79,13 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
       [
         'console',
         CONSOLE_HTTP,
-        { ...common, CONSOLE_PUBLIC_URL: CONSOLE, TRIAGE_URL: `http://127.0.0.1:${TRIAGE_HTTP}`, DISPATCH_URL: `http://127.0.0.1:${DISPATCH_HTTP}`, ANALYTICS_URL: 'http://127.0.0.1:13304' },
+        {
+          ...common,
+          CONSOLE_PUBLIC_URL: CONSOLE,
+          TRIAGE_URL: `http://127.0.0.1:${TRIAGE_HTTP}`,
+          DISPATCH_URL: `http://127.0.0.1:${DISPATCH_HTTP}`,
+          ANALYTICS_URL: 'http://127.0.0.1:13304',
+        },
       ],
     ]);
     mongo = await testMongo();
@@ -180,7 +191,11 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     // Replay (issue 17): this hour, the slider moved by keyboard to its end (now); the board then holds the incident.
     const dispatchSupervisor = restClient(`http://127.0.0.1:${DISPATCH_HTTP}`, testToken('spv-setup', ['supervisor']));
     // The board's timeline is fed by its own consumer of the dispatch topic: wait until it holds the incident.
-    await eventually(() => dispatchSupervisor.get(`/api/v1/audit/board?at=${encodeURIComponent(new Date().toISOString())}`), (r) => JSON.stringify(r.body).includes(trackingCode), 60_000);
+    await eventually(
+      () => dispatchSupervisor.get(`/api/v1/audit/board?at=${encodeURIComponent(new Date().toISOString())}`),
+      (r) => JSON.stringify(r.body).includes(trackingCode),
+      60_000,
+    );
     await floor.goto(`${CONSOLE}/replay`);
     await see(floor.getByRole('heading', { name: /^Putar ulang/ })).toBeVisible();
     await floor.getByLabel('Jam yang diputar').fill(new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 7 * 3_600_000).toISOString().slice(0, 16));
@@ -189,7 +204,10 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await see(floor.getByRole('heading', { name: /^Antrean pukul/ })).toBeVisible();
     await see(floor.getByRole('region', { name: /^Papan dispatch pukul/ }).getByText(trackingCode)).toBeVisible({ timeout: 30_000 });
     await expectAccessible(floor, 'supervisor-replay');
-    const incident = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body.items?.[0]?.status === 'RESOLVED');
+    const incident = await eventually(
+      () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`),
+      (r) => r.body.items?.[0]?.status === 'RESOLVED',
+    );
     await floor.goto(`${CONSOLE}/dispatch/${incident.body.items[0].incidentId}`);
     await see(floor.getByRole('heading', { name: `${trackingCode} · Selesai` })).toBeVisible();
     await floor.getByRole('button', { name: 'Tutup insiden' }).click();
@@ -209,7 +227,12 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await Promise.all([budi.page.getByRole('button', { name: 'Ambil' }).click(), sari.page.getByRole('button', { name: 'Ambil' }).click()]);
     const outcome = async (page: Page) => {
       await see(page.getByText(/Tersimpan: Ambil|sedang ditangani/)).toBeVisible();
-      return (await page.getByText(/Tersimpan: Ambil|sedang ditangani/).first().textContent()) ?? '';
+      return (
+        (await page
+          .getByText(/Tersimpan: Ambil|sedang ditangani/)
+          .first()
+          .textContent()) ?? ''
+      );
     };
     const [budiSaw, sariSaw] = await Promise.all([outcome(budi.page), outcome(sari.page)]);
     const won = [budiSaw, sariSaw].filter((text) => text.includes('Tersimpan'));

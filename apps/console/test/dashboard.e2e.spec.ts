@@ -32,7 +32,17 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
         ['triage', PORT.triage, env],
         ['dispatch', PORT.dispatch, env],
         ['analytics', PORT.analytics, env],
-        ['console', PORT.console, { ...env, CONSOLE_PUBLIC_URL: CONSOLE, TRIAGE_URL: `http://127.0.0.1:${PORT.triage}`, DISPATCH_URL: `http://127.0.0.1:${PORT.dispatch}`, ANALYTICS_URL: `http://127.0.0.1:${PORT.analytics}` }],
+        [
+          'console',
+          PORT.console,
+          {
+            ...env,
+            CONSOLE_PUBLIC_URL: CONSOLE,
+            TRIAGE_URL: `http://127.0.0.1:${PORT.triage}`,
+            DISPATCH_URL: `http://127.0.0.1:${PORT.dispatch}`,
+            ANALYTICS_URL: `http://127.0.0.1:${PORT.analytics}`,
+          },
+        ],
       ])),
     );
     const kafka = testKafka();
@@ -72,9 +82,12 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
 
   /** The counts a table on screen shows, by its rows' header text. */
   const tableCounts = (page: Page, testId: string) =>
-    page.getByTestId(testId).locator('tbody tr').evaluateAll((rows) => Object.fromEntries(rows.map((r) => [r.querySelector('th')!.textContent!.trim(), r.querySelector('td')!.textContent!.trim()])));
+    page
+      .getByTestId(testId)
+      .locator('tbody tr')
+      .evaluateAll((rows) => Object.fromEntries(rows.map((r) => [r.querySelector('th')!.textContent!.trim(), r.querySelector('td')!.textContent!.trim()])));
 
-  it('shows the API\'s numbers for the same filters, which match the simulator\'s ledger', async () => {
+  it("shows the API's numbers for the same filters, which match the simulator's ledger", async () => {
     const { summary, analytics } = ledger;
     expect(summary.acknowledged).toBe(summary.sent);
     expect(analytics?.matched).toBe(true);
@@ -90,18 +103,35 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
     const api = (await analyst.get(`/api/v1/stats/volume?${filters}`)).body;
     await see(page.getByTestId('volume-total')).toContainText(shown(api.total));
     const channels = await tableCounts(page, 'by-channel');
-    expect(Object.values(channels).sort()).toEqual(Object.values(api.byChannel as Record<string, number>).map(shown).sort());
+    expect(Object.values(channels).sort()).toEqual(
+      Object.values(api.byChannel as Record<string, number>)
+        .map(shown)
+        .sort(),
+    );
     expect(Object.keys(channels)).toContain('Telepon 110');
     await expectAccessible(page, 'analyst-volume');
 
     // Filtering: the same shares the API gives, per channel.
     await page.getByRole('link', { name: 'Penyaringan' }).click();
     await see(page.getByTestId('filtering-channel')).toBeVisible();
-    const rejectedShown = await page.getByTestId('filtering-channel').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[1].textContent!.trim()));
-    expect(rejectedShown.sort()).toEqual(Object.values(api.notActionableByChannel as Record<string, { rejected: number }>).map((g) => shown(g.rejected)).sort());
+    const rejectedShown = await page
+      .getByTestId('filtering-channel')
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[1].textContent!.trim()));
+    expect(rejectedShown.sort()).toEqual(
+      Object.values(api.notActionableByChannel as Record<string, { rejected: number }>)
+        .map((g) => shown(g.rejected))
+        .sort(),
+    );
     await expectAccessible(page, 'analyst-filtering');
 
-    for (const [view, testId] of [['durations', 'durations'], ['load', 'load'], ['staffing', 'staffing'], ['hotspots', 'hotspots'], ['workload', 'workload-operators']] as const) {
+    for (const [view, testId] of [
+      ['durations', 'durations'],
+      ['load', 'load'],
+      ['staffing', 'staffing'],
+      ['hotspots', 'hotspots'],
+      ['workload', 'workload-operators'],
+    ] as const) {
       await page.goto(`${CONSOLE}/dashboard/${view}?from=${todayWib()}&to=${todayWib()}`);
       await see(page.getByTestId(testId)).toBeVisible();
       await expectAccessible(page, `analyst-${view}`);
@@ -109,7 +139,7 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
     await context.close();
   });
 
-  it('drills down from a count to the reports and on to a report\'s timeline', async () => {
+  it("drills down from a count to the reports and on to a report's timeline", async () => {
     const { context, page } = await signIn(browser, CONSOLE, 'an-dewi', { path: `/dashboard/volume?from=${todayWib()}&to=${todayWib()}` });
     await page.getByTestId('volume-total').getByRole('link').click();
     await see(page.getByRole('heading', { name: /^Laporan \(/ })).toBeVisible();
@@ -130,7 +160,11 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
     expect(csvText).toMatch(/total,all,\d+/);
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh PNG' }).first().click()]);
     expect(png.suggestedFilename()).toMatch(/\.png$/);
-    expect(readFileSync((await png.path())!).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(
+      readFileSync((await png.path())!)
+        .subarray(0, 8)
+        .toString('hex'),
+    ).toBe('89504e470d0a1a0a');
     await context.close();
   });
 
@@ -138,11 +172,13 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
     const { context, page } = await signIn(browser, CONSOLE, 'cmd-hadi');
     await see(page.getByRole('heading', { name: 'Ringkasan komandan' })).toBeVisible();
     const open = (await analyst.get('/api/v1/stats/overview')).body.open.total as number;
-    await see(page.getByTestId('open-total')).toHaveText(shown(open), { timeout: 30_000 }).catch(async () => {
-      // The bots may still close reports: the screen must agree with the API read just after.
-      const now = (await analyst.get('/api/v1/stats/overview')).body.open.total as number;
-      await see(page.getByTestId('open-total')).toHaveText(shown(now));
-    });
+    await see(page.getByTestId('open-total'))
+      .toHaveText(shown(open), { timeout: 30_000 })
+      .catch(async () => {
+        // The bots may still close reports: the screen must agree with the API read just after.
+        const now = (await analyst.get('/api/v1/stats/overview')).body.open.total as number;
+        await see(page.getByTestId('open-total')).toHaveText(shown(now));
+      });
     await expectAccessible(page, 'commander');
     await context.close();
   });
@@ -157,7 +193,10 @@ describe('analyst dashboard, commander overview and admin rebuild in a real brow
     await see(page.getByTestId('rebuild-progress')).toContainText('SWITCHED', { timeout: 120_000 });
     await see(page.getByTestId('generation')).toHaveText(String(before + 1));
     await expectAccessible(page, 'admin-rebuild');
-    const after = await eventually(() => analyst.get('/api/v1/stats/volume'), (r) => r.status === 200);
+    const after = await eventually(
+      () => analyst.get('/api/v1/stats/volume'),
+      (r) => r.status === 200,
+    );
     expect(after.body.total).toBeGreaterThanOrEqual(ledger.summary.acknowledged);
     await context.close();
   });

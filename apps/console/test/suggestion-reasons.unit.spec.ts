@@ -3,8 +3,8 @@ import { suggestionReasons } from '../web/src/suggestion-reasons';
 const NAMES: Record<string, string> = { KEJAHATAN: 'Kejahatan', GANGGUAN_KETERTIBAN: 'Gangguan ketertiban', INFORMASI_PENGADUAN: 'Informasi/pengaduan' };
 const name = (c: string) => NAMES[c];
 
-describe('the case screen\'s suggestion reasons', () => {
-  it('says a learnt suggestion\'s confidence, words and runners-up in the operator\'s language, and leaves out triage\'s sentences that say the same', () => {
+describe("the case screen's suggestion reasons", () => {
+  it("says a learnt suggestion's confidence, words and runners-up in the operator's language, and leaves out triage's sentences that say the same", () => {
     const shown = suggestionReasons(
       {
         reasons: [
@@ -68,7 +68,14 @@ describe('the case screen\'s suggestion reasons', () => {
   });
 
   it('says nothing of words when none weighed, but still the confidence', () => {
-    const shown = suggestionReasons({ reasons: ['no known words; LAINNYA (0.31) from the report\'s other details', 'next: KEJAHATAN 0.20, BENCANA 0.10'], categories: [{ category: 'LAINNYA', score: 0.31 }], words: [] }, name);
+    const shown = suggestionReasons(
+      {
+        reasons: ["no known words; LAINNYA (0.31) from the report's other details", 'next: KEJAHATAN 0.20, BENCANA 0.10'],
+        categories: [{ category: 'LAINNYA', score: 0.31 }],
+        words: [],
+      },
+      name,
+    );
     expect(shown.lines).toEqual([{ key: 'suggestionConfidence', vars: { percent: 31 } }]);
     expect(shown.sentences).toEqual([]);
   });

@@ -93,7 +93,10 @@ export class Dispatching {
   // ---- incidents ----
 
   /** Opens the incident of a forwarded report (idempotent). Returns it, and whether this call opened it. */
-  async openIncident(forwarded: Omit<IncidentOpenedV1, 'incidentId' | 'location'> & { location: { latitude: number | null; longitude: number | null; address: string | null } }, meta: Meta) {
+  async openIncident(
+    forwarded: Omit<IncidentOpenedV1, 'incidentId' | 'location'> & { location: { latitude: number | null; longitude: number | null; address: string | null } },
+    meta: Meta,
+  ) {
     const now = new Date();
     const incidentId = incidentIdFor(forwarded.reportId);
     const location = this.whereToSend(forwarded.location, forwarded.district);
@@ -104,8 +107,12 @@ export class Dispatching {
     return { incident: result.state as Incident, opened: result.events.length > 0 };
   }
 
-  private whereToSend(location: { latitude: number | null; longitude: number | null; address: string | null }, district: string | null): IncidentOpenedV1['location'] {
-    if (location.latitude !== null && location.longitude !== null) return { latitude: location.latitude, longitude: location.longitude, address: location.address, approximate: false };
+  private whereToSend(
+    location: { latitude: number | null; longitude: number | null; address: string | null },
+    district: string | null,
+  ): IncidentOpenedV1['location'] {
+    if (location.latitude !== null && location.longitude !== null)
+      return { latitude: location.latitude, longitude: location.longitude, address: location.address, approximate: false };
     const centre = districtNamed(this.rules.jurisdiction, district);
     // Triage forwards only with coordinates or a district; an unknown district falls back to the first.
     const d = centre ?? this.rules.jurisdiction.districts[0];
@@ -256,7 +263,13 @@ export class Dispatching {
     if (!this.rules.autoAssignP1 || incident.incident.priority !== 'P1' || incident.status !== 'AWAITING_UNIT') return incident;
     for (const candidate of this.recommendations(incident)) {
       try {
-        return await this.assign(incident.incident.incidentId, candidate.unitId, { kind: 'dispatcher', id: SYSTEM_ACTOR }, { ...meta, actor: SYSTEM_ACTOR }, true);
+        return await this.assign(
+          incident.incident.incidentId,
+          candidate.unitId,
+          { kind: 'dispatcher', id: SYSTEM_ACTOR },
+          { ...meta, actor: SYSTEM_ACTOR },
+          true,
+        );
       } catch (e) {
         // The unit was taken meanwhile (or is not in this store): try the next one.
         if (!(e instanceof IllegalState || e instanceof NotFound || e instanceof ConcurrencyConflict)) throw e;

@@ -1,7 +1,18 @@
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { toKafkaMessage, TOPICS } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  consumerGroupCaughtUp,
+  eventually,
+  reportForwarded,
+  restClient,
+  RunningService,
+  startService,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 
 const HTTP = 13024;
 
@@ -45,12 +56,20 @@ describe('dispatch with DISPATCH_AUTO_ASSIGN_P1 (real Kafka and database)', () =
     await dispatcher.post(`/api/v1/units/${callSign}/status`, { latitude: where.latitude, longitude: where.longitude + 0.001 });
 
     const p1 = await forward('P1', where);
-    const assigned = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${p1}`), (r) => r.body.items?.[0]?.status === 'ASSIGNED', 30_000);
+    const assigned = await eventually(
+      () => dispatcher.get(`/api/v1/incidents?reportId=${p1}`),
+      (r) => r.body.items?.[0]?.status === 'ASSIGNED',
+      30_000,
+    );
     expect(assigned.body.items[0].assignment).toMatchObject({ unitId: callSign, automatic: true });
     expect(assigned.body.items[0].timeline.find((e: any) => e.type === 'UnitAssigned')).toMatchObject({ actor: 'system' });
 
     const p2 = await forward('P2', { latitude: where.latitude + 0.01, longitude: where.longitude });
-    const waiting = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${p2}`), (r) => r.body.total === 1, 30_000);
+    const waiting = await eventually(
+      () => dispatcher.get(`/api/v1/incidents?reportId=${p2}`),
+      (r) => r.body.total === 1,
+      30_000,
+    );
     expect(waiting.body.items[0]).toMatchObject({ status: 'AWAITING_UNIT', assignment: null });
   });
 });

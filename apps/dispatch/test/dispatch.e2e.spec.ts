@@ -75,11 +75,19 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
         people_injured: 0,
       }),
     );
-    await eventually(() => operator.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200, 30_000);
+    await eventually(
+      () => operator.get(`/api/v1/reports/${reportId}`),
+      (r) => r.status === 200,
+      30_000,
+    );
     expect((await operator.post(`/api/v1/reports/${reportId}/claim`)).status).toBe(200);
     expect((await operator.post(`/api/v1/reports/${reportId}/classify`, classification)).status).toBe(200);
     expect((await operator.post(`/api/v1/reports/${reportId}/forward`)).status).toBe(200);
-    const found = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body.total === 1, 30_000);
+    const found = await eventually(
+      () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`),
+      (r) => r.body.total === 1,
+      30_000,
+    );
     return found.body.items[0];
   }
 
@@ -124,7 +132,10 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
 
     const id = incident.incidentId;
     const unit = unitClient(near);
-    expect((await dispatcher.post(`/api/v1/incidents/${id}/assign`, { unitId: near })).body).toMatchObject({ status: 'ASSIGNED', assignment: { unitId: near } });
+    expect((await dispatcher.post(`/api/v1/incidents/${id}/assign`, { unitId: near })).body).toMatchObject({
+      status: 'ASSIGNED',
+      assignment: { unitId: near },
+    });
     expect((await unit.post(`/api/v1/incidents/${id}/acknowledge`)).body.status).toBe('ACKNOWLEDGED');
     expect((await unit.post(`/api/v1/incidents/${id}/en-route`)).body.status).toBe('EN_ROUTE');
     expect((await unit.post(`/api/v1/incidents/${id}/arrive`)).body.status).toBe('ON_SCENE');
@@ -174,11 +185,19 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
     const awake = await unitAt(east(where, 1));
     const { incidentId: id } = await forwardedIncident(where);
     await dispatcher.post(`/api/v1/incidents/${id}/assign`, { unitId: sleepy });
-    await eventually(() => dispatchEvents(id), (events) => events.some((e) => e.type === 'AssignmentTimedOut'), (ACK_SECONDS + 10) * 1000);
+    await eventually(
+      () => dispatchEvents(id),
+      (events) => events.some((e) => e.type === 'AssignmentTimedOut'),
+      (ACK_SECONDS + 10) * 1000,
+    );
     expect((await dispatchEvents(id)).filter((e) => e.type === 'AssignmentTimedOut')).toEqual([
       expect.objectContaining({ actor: 'system', data: expect.objectContaining({ unitId: sleepy }) }),
     ]);
-    await eventually(() => dispatchEvents(sleepy), (events) => events.some((e) => e.type === 'UnitReleased'), 10_000);
+    await eventually(
+      () => dispatchEvents(sleepy),
+      (events) => events.some((e) => e.type === 'UnitReleased'),
+      10_000,
+    );
     expect((await dispatchEvents(sleepy)).at(-1)).toMatchObject({ type: 'UnitReleased', data: { reason: 'TIMED_OUT', incidentId: id } });
     // a late acknowledgement is refused
     expect((await unitClient(sleepy).post(`/api/v1/incidents/${id}/acknowledge`)).body.rule).toBe('ILLEGAL_TRANSITION');
@@ -206,7 +225,7 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
     expect((await dispatcher.get(`/api/v1/incidents/${loser.incidentId}`)).body).toMatchObject({ status: 'AWAITING_UNIT', assignment: null });
   });
 
-  it('shows a unit only the incidents assigned to it: another unit\'s answers 404, lists hold only its own', async () => {
+  it("shows a unit only the incidents assigned to it: another unit's answers 404, lists hold only its own", async () => {
     const where = spot();
     const mine = await unitAt(east(where, 0.3));
     const theirs = await unitAt(east(where, 0.6));
@@ -281,7 +300,11 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
 
   it('fires DispatchOverdue once for an incident left without a unit past its target', async () => {
     const { incidentId: id } = await forwardedIncident(spot(), { category: 'KEJAHATAN', priority: 'P1' });
-    await eventually(() => dispatchEvents(id), (events) => events.some((e) => e.type === 'DispatchOverdue'), 20_000);
+    await eventually(
+      () => dispatchEvents(id),
+      (events) => events.some((e) => e.type === 'DispatchOverdue'),
+      20_000,
+    );
     const overdueOnes = async () => (await dispatchEvents(id)).filter((e) => e.type === 'DispatchOverdue');
     const overdue = await holdsFor(overdueOnes, (o) => o.length === 1, 1_500, 300); // more timer ticks, still one
     expect(overdue).toHaveLength(1);

@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { toKafkaMessage, TOPICS } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  consumerGroupCaughtUp,
+  eventually,
+  reportForwarded,
+  restClient,
+  RunningService,
+  startService,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 import { eidoValidator } from '../src/handoff/schemas/eido-validator';
 
 const HTTP = 14801;
@@ -54,15 +65,25 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
   const latestOf = (xml: string, incidentId: string) => alertsOf(xml).find((a) => a.includes(`<incidents>${incidentId}</incidents>`));
 
   async function forwarded(priority: 'P1' | 'P2', category: string, where: { latitude: number; longitude: number }): Promise<string> {
-    const event = reportForwarded(priority, where, { category, description: 'Asap tebal dari gudang, pelapor Budi di rumah no. 7', address: 'Jl. Tebet Barat Dalam 7' });
+    const event = reportForwarded(priority, where, {
+      category,
+      description: 'Asap tebal dari gudang, pelapor Budi di rumah no. 7',
+      address: 'Jl. Tebet Barat Dalam 7',
+    });
     await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
-    const found = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${event.streamId}`), (r) => r.body?.total === 1, 30_000);
+    const found = await eventually(
+      () => dispatcher.get(`/api/v1/incidents?reportId=${event.streamId}`),
+      (r) => r.body?.total === 1,
+      30_000,
+    );
     return found.body.items[0].incidentId;
   }
 
   async function unitAt(where: { latitude: number; longitude: number }): Promise<string> {
     const callSign = `DAMKAR-${uniqueName('H').split('-')[1].toUpperCase()}`;
-    expect((await dispatcher.post('/api/v1/units', { callSign, type: 'FIRE_LIAISON', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
+    expect((await dispatcher.post('/api/v1/units', { callSign, type: 'FIRE_LIAISON', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(
+      201,
+    );
     expect((await unitClient(callSign).post(`/api/v1/units/${callSign}/status`, where)).status).toBe(200);
     return callSign;
   }
@@ -73,7 +94,9 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
     expect((await dispatcher.post(`/api/v1/incidents/${incidentId}/assign`, { unitId })).status).toBe(200);
     expect((await unit.post(`/api/v1/incidents/${incidentId}/acknowledge`)).status).toBe(200);
     expect((await unit.post(`/api/v1/incidents/${incidentId}/arrive`)).status).toBe(200);
-    expect((await unit.post(`/api/v1/incidents/${incidentId}/resolve`, { outcome: 'HANDLED_ON_SCENE', summary: 'Api dipadamkan bersama Damkar' })).status).toBe(200);
+    expect((await unit.post(`/api/v1/incidents/${incidentId}/resolve`, { outcome: 'HANDLED_ON_SCENE', summary: 'Api dipadamkan bersama Damkar' })).status).toBe(
+      200,
+    );
   }
 
   const warning = {
@@ -106,19 +129,33 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
     const fire = { latitude: -6.2265, longitude: 106.8583 };
     const road = { latitude: -6.2401, longitude: 106.8501 };
     const quiet = { latitude: -6.2302, longitude: 106.8702 };
-    const [fireId, roadId, quietId] = [await forwarded('P1', 'KEBAKARAN', fire), await forwarded('P2', 'KECELAKAAN_LALU_LINTAS', road), await forwarded('P2', 'KEJAHATAN', quiet)];
+    const [fireId, roadId, quietId] = [
+      await forwarded('P1', 'KEBAKARAN', fire),
+      await forwarded('P2', 'KECELAKAAN_LALU_LINTAS', road),
+      await forwarded('P2', 'KEJAHATAN', quiet),
+    ];
     const unitA = await unitAt(fire);
 
     // Only supervisors warn the public; the words are checked at the edge.
     expect((await dispatcher.post(`/api/v1/incidents/${fireId}/public-warning`, warning)).status).toBe(403);
-    expect((await supervisor.post(`/api/v1/incidents/${fireId}/public-warning`, { ...warning, severity: 'Bad' })).body.violations.map((v: any) => v.field)).toEqual(['severity']);
+    expect(
+      (await supervisor.post(`/api/v1/incidents/${fireId}/public-warning`, { ...warning, severity: 'Bad' })).body.violations.map((v: any) => v.field),
+    ).toEqual(['severity']);
     expect((await supervisor.post('/api/v1/incidents/00000000-0000-4000-8000-000000000000/public-warning', warning)).status).toBe(404);
     expect((await supervisor.post(`/api/v1/incidents/${roadId}/public-warning/cancel`, { reason: 'tidak ada' })).body.rule).toBe('NO_PUBLIC_WARNING');
 
     const alert = await supervisor.post(`/api/v1/incidents/${fireId}/public-warning`, warning);
     expect(alert.status).toBe(200);
     expect(alert.body.messages.map((m: any) => m.msgType)).toEqual(['Alert']);
-    expect((await supervisor.post(`/api/v1/incidents/${roadId}/public-warning`, { ...warning, headline: 'Jl. Pasar Minggu ditutup karena kecelakaan', severity: 'Moderate' })).status).toBe(200);
+    expect(
+      (
+        await supervisor.post(`/api/v1/incidents/${roadId}/public-warning`, {
+          ...warning,
+          headline: 'Jl. Pasar Minggu ditutup karena kecelakaan',
+          severity: 'Moderate',
+        })
+      ).status,
+    ).toBe(200);
 
     let xml = await feed();
     expect(latestOf(xml, fireId)).toContain('<msgType>Alert</msgType>');
@@ -152,11 +189,16 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
     }
     const fireEido = (await dispatcher.get(`/api/v1/incidents/${fireId}/eido`)).body;
     expect(fireEido.incidentComponent).toMatchObject({ incidentStatusInternalText: ['RESOLVED'], incidentTypeCommonRegistryText: 'Fire' });
-    expect(fireEido.incidentComponent.dispositionComponent[0]).toMatchObject({ dispositionCommonRegistryCode: 'HANDLED_ON_SCENE', updatedByAgentIdentifier: `unit:${unitA}@polres-jaksel.example.id` });
+    expect(fireEido.incidentComponent.dispositionComponent[0]).toMatchObject({
+      dispositionCommonRegistryCode: 'HANDLED_ON_SCENE',
+      updatedByAgentIdentifier: `unit:${unitA}@polres-jaksel.example.id`,
+    });
     // Opened for a dispatcher: the description and address, as dispatch shows them.
     expect(fireEido.notesComponent[0].notesActionComments).toBe('Asap tebal dari gudang, pelapor Budi di rumah no. 7');
     expect(fireEido.locationInformationComponent[0].locationDescriptionText).toBe('Jl. Tebet Barat Dalam 7');
-    expect(fireEido.notesComponent.map((n: any) => n.agentReference.$ref)).toEqual(expect.arrayContaining([`dsp-andi@polres-jaksel.example.id`, `unit:${unitA}@polres-jaksel.example.id`]));
+    expect(fireEido.notesComponent.map((n: any) => n.agentReference.$ref)).toEqual(
+      expect.arrayContaining([`dsp-andi@polres-jaksel.example.id`, `unit:${unitA}@polres-jaksel.example.id`]),
+    );
     expect((await unitClient(unitA).get(`/api/v1/incidents/${fireId}/eido`)).status).toBe(200);
     expect((await unitClient(unitA).get(`/api/v1/incidents/${roadId}/eido`)).status).toBe(404);
     expect((await restClient(DISPATCH, testToken('ana-rina', ['analyst'])).get(`/api/v1/incidents/${fireId}/eido`)).status).toBe(403);

@@ -2,7 +2,18 @@ import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { incidentIdFor } from '@callcenter/contracts';
 import { TOPICS, toKafkaMessage } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  consumerGroupCaughtUp,
+  eventually,
+  reportForwarded,
+  restClient,
+  RunningService,
+  startService,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 
 const HTTP = 14211;
 const DISPATCH = `http://127.0.0.1:${HTTP}`;
@@ -54,7 +65,11 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
     await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
     const id = incidentIdFor((event.data as { reportId: string }).reportId);
     incidents.add(id);
-    await eventually(() => dispatcher.get(`/api/v1/incidents/${id}`), (r) => r.status === 200, 30_000);
+    await eventually(
+      () => dispatcher.get(`/api/v1/incidents/${id}`),
+      (r) => r.status === 200,
+      30_000,
+    );
   }
 
   /** One step of a unit's or a dispatcher's work on our incidents. */
@@ -85,7 +100,9 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
   it('answers, for moments captured from the live board, the same units (status, position, incident) and open incidents', async () => {
     for (let k = 0; k < 4; k++) {
       const callSign = `TT-${uniqueName('U').split('-')[1].toUpperCase()}`;
-      expect((await dispatcher.post('/api/v1/units', { callSign, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'CILANDAK', onShift: true })).status).toBe(201);
+      expect((await dispatcher.post('/api/v1/units', { callSign, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'CILANDAK', onShift: true })).status).toBe(
+        201,
+      );
       // One position a unit: the trail keeps one report per unit and minute.
       expect((await unitClient(callSign).post(`/api/v1/units/${callSign}/status`, spot())).status).toBe(200);
       units.push(callSign);
@@ -116,13 +133,19 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
       const past = await supervisor.get(`/api/v1/audit/board?at=${encodeURIComponent(at)}`);
       expect(past.status).toBe(200);
       if (past.body.rebuiltFrom.checkpoint) fromCheckpoint++;
-      const then = fixed({ units: past.body.units.items.filter((u: any) => units.includes(u.unitId)), incidents: past.body.incidents.items.filter((i: any) => incidents.has(i.incidentId)) });
+      const then = fixed({
+        units: past.body.units.items.filter((u: any) => units.includes(u.unitId)),
+        incidents: past.body.incidents.items.filter((i: any) => incidents.has(i.incidentId)),
+      });
       expect({ at, ...then }).toEqual({ at, ...view });
     }
     expect(fromCheckpoint).toBeGreaterThan(captured.length / 2);
 
     expect((await dispatcher.get(`/api/v1/audit/board?at=${encodeURIComponent(new Date().toISOString())}`)).status).toBe(403);
-    const views = await mongo.db(`${prefix}_dispatch`).collection('event_commits').countDocuments({ 'events.type': 'PastStateViewed', 'events.data.view': 'BOARD', 'events.actor': 'spv-rina' });
+    const views = await mongo
+      .db(`${prefix}_dispatch`)
+      .collection('event_commits')
+      .countDocuments({ 'events.type': 'PastStateViewed', 'events.data.view': 'BOARD', 'events.actor': 'spv-rina' });
     expect(views).toBe(captured.length);
   }, 150_000);
 });

@@ -13,7 +13,14 @@ async function main() {
     description: 'Intake service: reports arrive over gRPC (callcenter.intake.v1.ReportIntake); this HTTP side serves health and metrics.',
     config,
     connect: (app) =>
-      connectGrpc(app, config.INTAKE_GRPC_HOST, config.INTAKE_GRPC_PORT, config.GRPC_REFLECTION_ENABLED, tlsFiles(config), config.INTAKE_GRPC_MAX_CONCURRENT_STREAMS),
+      connectGrpc(
+        app,
+        config.INTAKE_GRPC_HOST,
+        config.INTAKE_GRPC_PORT,
+        config.GRPC_REFLECTION_ENABLED,
+        tlsFiles(config),
+        config.INTAKE_GRPC_MAX_CONCURRENT_STREAMS,
+      ),
   });
 }
 

@@ -1,17 +1,7 @@
 import { connect } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
-import {
-  eventually,
-  grpcCall,
-  intakeClient,
-  intakeMetadata,
-  RunningService,
-  sampleReport,
-  startServices,
-  testMongo,
-  uniqueName,
-} from '@callcenter/testing';
+import { eventually, grpcCall, intakeClient, intakeMetadata, RunningService, sampleReport, startServices, testMongo, uniqueName } from '@callcenter/testing';
 
 /**
  * Intake's edge under a flood (issue 14): submissions in flight are bounded per connection and
@@ -55,7 +45,11 @@ describe('intake edge limits (two instances, real database)', () => {
     await mongo.close();
   });
 
-  const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: grpc.ServiceError) => grpc.status[e.code]);
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'OK',
+      (e: grpc.ServiceError) => grpc.status[e.code],
+    );
 
   it('holds the submission rate of a calling system across both instances, not per instance', async () => {
     const hotline = () => sampleReport({ source_system: 'hotline-110', channel: 'HOTLINE' });
@@ -110,7 +104,10 @@ describe('intake edge limits (two instances, real database)', () => {
     expect(shed.length).toBeGreaterThan(100);
     expect(shed[0].error.message).toMatch(/limit of 4 submissions in flight on this connection; retry in \d+ ms with the same external_id/);
     // None of the shed items was stored.
-    const stored = await mongo.db(`${prefix}_intake`).collection('event_commits').countDocuments({ 'events.data.externalId': { $in: shed.map((x) => x.external_id) } });
+    const stored = await mongo
+      .db(`${prefix}_intake`)
+      .collection('event_commits')
+      .countDocuments({ 'events.data.externalId': { $in: shed.map((x) => x.external_id) } });
     expect(stored).toBe(0);
   });
 
@@ -161,7 +158,11 @@ describe('intake edge limits (two instances, real database)', () => {
     };
     const first = watch();
     const second = watch();
-    await eventually(async () => Math.min(first.states.length, second.states.length), (n) => n > 0, 10_000);
+    await eventually(
+      async () => Math.min(first.states.length, second.states.length),
+      (n) => n > 0,
+      10_000,
+    );
     const third = watch();
     const refused = await third.ended;
     expect(refused.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
@@ -174,7 +175,11 @@ describe('intake edge limits (two instances, real database)', () => {
     expect(first.states[0]).toBe('RECEIVED');
     // The ended watches no longer count: a new one is allowed.
     const again = watch();
-    await eventually(async () => again.states.length, (n) => n > 0, 10_000);
+    await eventually(
+      async () => again.states.length,
+      (n) => n > 0,
+      10_000,
+    );
     expect(again.states[0]).toBe('RECEIVED');
     again.w.cancel();
   });

@@ -84,7 +84,9 @@ describe('intake: a standard retrying gRPC client loses nothing across a databas
         { deadline: Date.now() + 90_000 },
         (err: grpc.ServiceError | null, res: any) =>
           // The callback can come before the status event: let the status (attempt count) land first.
-          setImmediate(() => resolve(err ? { externalId, error: `${grpc.status[err.code]}: ${err.details}`, attempts } : { externalId, reportId: res.report_id, attempts })),
+          setImmediate(() =>
+            resolve(err ? { externalId, error: `${grpc.status[err.code]}: ${err.details}`, attempts } : { externalId, reportId: res.report_id, attempts }),
+          ),
       );
       // grpc-js tells how many attempts came before the one that answered, in the response's headers
       // (or, when the last attempt failed, in its trailers).
@@ -117,7 +119,9 @@ describe('intake: a standard retrying gRPC client loses nothing across a databas
 
     const failed = outcomes.filter((o) => o.error);
     const retried = outcomes.filter((o) => o.attempts > 1);
-    say(`${outcomes.length} calls, ${failed.length} failed, ${retried.length} retried by the client (up to ${Math.max(...outcomes.map((o) => o.attempts))} attempts)`);
+    say(
+      `${outcomes.length} calls, ${failed.length} failed, ${retried.length} retried by the client (up to ${Math.max(...outcomes.map((o) => o.attempts))} attempts)`,
+    );
     // The service logs at error level only: what it answered INTERNAL, with the stack.
     if (failed.length) say(`failed: ${JSON.stringify(failed.slice(0, 5))}\n${service.output().slice(0, 6000)}`);
     expect(failed).toEqual([]);

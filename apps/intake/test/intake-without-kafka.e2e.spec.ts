@@ -49,7 +49,13 @@ describe('intake without Kafka', () => {
 
     await infra('start-kafka');
     kafkaDown = false;
-    const onTopic = await readTopic(testKafka(), TOPICS.intake, (r) => r.length > 0, 120_000, (m) => m.key?.toString() === accepted.report_id);
+    const onTopic = await readTopic(
+      testKafka(),
+      TOPICS.intake,
+      (r) => r.length > 0,
+      120_000,
+      (m) => m.key?.toString() === accepted.report_id,
+    );
     expect(onTopic.some((m) => m.message.key?.toString() === accepted.report_id)).toBe(true);
   });
 });

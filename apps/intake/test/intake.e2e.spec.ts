@@ -41,14 +41,24 @@ describe('intake service over gRPC (real Kafka and database)', () => {
 
   const commits = () => mongo.db(`${prefix}_intake`).collection('event_commits');
   const storedIds = async (reportIds: string[]) =>
-    (await commits().find({ streamId: { $in: reportIds } }).toArray()).map((c) => c.streamId as string);
+    (
+      await commits()
+        .find({ streamId: { $in: reportIds } })
+        .toArray()
+    ).map((c) => c.streamId as string);
 
   /** Report ids that have a ReportReceived on the intake topic, with how often each was seen. */
   async function onKafka(reportIds: Set<string>, expected: number) {
     const counts = new Map<string, number>();
     const distinct = (r: { message: { key: Buffer | null } }[]) => new Set(r.map((m) => m.message.key!.toString()).filter((k) => reportIds.has(k))).size;
     // Orphans of a killed process are published by the next lease holder: allow lease + scan time.
-    const received = await readTopic(kafka, TOPICS.intake, (r) => distinct(r) >= expected, 90_000, (m) => reportIds.has(m.key!.toString()));
+    const received = await readTopic(
+      kafka,
+      TOPICS.intake,
+      (r) => distinct(r) >= expected,
+      90_000,
+      (m) => reportIds.has(m.key!.toString()),
+    );
     for (const { message } of received) {
       const key = message.key!.toString();
       if (reportIds.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -75,12 +85,24 @@ describe('intake service over gRPC (real Kafka and database)', () => {
     expect(res.tracking_code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
     expect(res.duplicate).toBe(false);
 
-    const [found] = await readTopic(kafka, TOPICS.intake, (r) => r.length > 0, 30_000, (m) => m.key?.toString() === res.report_id);
+    const [found] = await readTopic(
+      kafka,
+      TOPICS.intake,
+      (r) => r.length > 0,
+      30_000,
+      (m) => m.key?.toString() === res.report_id,
+    );
     const event = fromKafkaMessage(found.message);
     expect(found.message.headers![HEADERS.type]!.toString()).toBe('ReportReceived');
     expect(event).toMatchObject({
-      type: 'ReportReceived', schemaVersion: 2, streamId: res.report_id, streamVersion: 1,
-      producer: 'intake', actor: 'mobile-app', correlationId: 'corr-e2e-1', causationId: null,
+      type: 'ReportReceived',
+      schemaVersion: 2,
+      streamId: res.report_id,
+      streamVersion: 1,
+      producer: 'intake',
+      actor: 'mobile-app',
+      correlationId: 'corr-e2e-1',
+      causationId: null,
       data: { reportId: res.report_id, trackingCode: res.tracking_code, channel: 'MOBILE_APP', categoryHint: 'KEBAKARAN', peopleInjured: 1 },
     });
     // Personal data travels sealed with the report's key (docs/privacy.md).
@@ -184,7 +206,10 @@ describe('intake service over gRPC (real Kafka and database)', () => {
     const byExternal = new Map(answers.map((a) => [a.external_id, a]));
     expect(byExternal.get(good[0].external_id).report_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(byExternal.get(good[1].external_id).report_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(byExternal.get(bad.external_id).error).toMatchObject({ code: 'INVALID_ARGUMENT', violations: expect.arrayContaining([expect.objectContaining({ field: 'description' })]) });
+    expect(byExternal.get(bad.external_id).error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      violations: expect.arrayContaining([expect.objectContaining({ field: 'description' })]),
+    });
     expect(byExternal.get(bad.external_id).report_id).toBe('');
   });
 
@@ -252,15 +277,36 @@ describe('intake service over gRPC (real Kafka and database)', () => {
   (existsSync(grpcurl) ? it : it.skip)('speaks standard gRPC: grpcurl (via server reflection) submits and reads a report', async () => {
     const run = promisify(execFile);
     const request = report(uniqueName('grpcurl'));
-    const submit = await run(grpcurl, ['-plaintext', '-H', `x-api-key: ${MOBILE_KEY}`, '-d', JSON.stringify({ ...request, occurred_at: undefined }),
-      `127.0.0.1:${GRPC_PORT}`, 'callcenter.intake.v1.ReportIntake/SubmitReport']);
+    const submit = await run(grpcurl, [
+      '-plaintext',
+      '-H',
+      `x-api-key: ${MOBILE_KEY}`,
+      '-d',
+      JSON.stringify({ ...request, occurred_at: undefined }),
+      `127.0.0.1:${GRPC_PORT}`,
+      'callcenter.intake.v1.ReportIntake/SubmitReport',
+    ]);
     const answer = JSON.parse(submit.stdout);
     expect(answer.report_id).toMatch(/^[0-9a-f-]{36}$/);
-    const status = await run(grpcurl, ['-plaintext', '-H', `x-api-key: ${MOBILE_KEY}`, '-d', JSON.stringify({ report_id: answer.report_id }),
-      `127.0.0.1:${GRPC_PORT}`, 'callcenter.intake.v1.ReportIntake/GetReportStatus']);
+    const status = await run(grpcurl, [
+      '-plaintext',
+      '-H',
+      `x-api-key: ${MOBILE_KEY}`,
+      '-d',
+      JSON.stringify({ report_id: answer.report_id }),
+      `127.0.0.1:${GRPC_PORT}`,
+      'callcenter.intake.v1.ReportIntake/GetReportStatus',
+    ]);
     expect(JSON.parse(status.stdout)).toMatchObject({ report_id: answer.report_id, state: 'RECEIVED' });
-    const health = await run(grpcurl, ['-plaintext', '-import-path', join(ROOT, 'node_modules/grpc-health-check/proto'), '-proto', 'health/v1/health.proto',
-      `127.0.0.1:${GRPC_PORT}`, 'grpc.health.v1.Health/Check']);
+    const health = await run(grpcurl, [
+      '-plaintext',
+      '-import-path',
+      join(ROOT, 'node_modules/grpc-health-check/proto'),
+      '-proto',
+      'health/v1/health.proto',
+      `127.0.0.1:${GRPC_PORT}`,
+      'grpc.health.v1.Health/Check',
+    ]);
     expect(JSON.parse(health.stdout)).toEqual({ status: 'SERVING' });
   });
 });

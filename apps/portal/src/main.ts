@@ -9,7 +9,7 @@ async function main() {
     service: 'portal',
     port: config.PORTAL_HTTP_PORT,
     host: config.HTTP_HOST,
-    title: 'Polres Call Center — Citizens\' portal',
+    title: "Polres Call Center — Citizens' portal",
     description: 'Report, follow a report by its tracking code, public statistics',
     connect: (app) => serveWebApp(app, config),
   });

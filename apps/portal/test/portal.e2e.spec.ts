@@ -16,7 +16,7 @@ const INTAKE_GRPC = 13551;
 const PORTAL = `http://127.0.0.1:${PORTAL_HTTP}`;
 const see = playwrightExpect.configure({ timeout: 30_000 });
 
-describe('citizens\' portal in a real browser (Chromium; real intake, triage, dispatch, analytics, Kafka and database)', () => {
+describe("citizens' portal in a real browser (Chromium; real intake, triage, dispatch, analytics, Kafka and database)", () => {
   const prefix = uniqueName('portal').replace(/-/g, '_');
   const limitedPrefix = `${prefix}_limited`;
   let services: RunningService[] = [];
@@ -30,7 +30,12 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
   const unitClient = (callSign: string) => restClient(`http://127.0.0.1:${DISPATCH_HTTP}`, testToken(`unit:${callSign}`, ['unit']));
 
   /** Commits intake stored for the report a portal idempotency key makes. */
-  const intakeCommits = (key: string) => mongo.db(`${prefix}_intake`).collection('event_commits').find({ streamId: reportIdFor('web-portal', key) }).toArray();
+  const intakeCommits = (key: string) =>
+    mongo
+      .db(`${prefix}_intake`)
+      .collection('event_commits')
+      .find({ streamId: reportIdFor('web-portal', key) })
+      .toArray();
 
   const report = (overrides: Record<string, unknown> = {}) => ({
     idempotencyKey: randomUUID(),
@@ -58,7 +63,9 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
   async function unitAtTebet(): Promise<string> {
     const callSign = `PATROL-PORTAL-${uniqueName('u').split('-')[1].toUpperCase()}${unitSeq++}`;
     expect((await dispatcher.post('/api/v1/units', { callSign, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
-    expect((await unitClient(callSign).post(`/api/v1/units/${callSign}/status`, { status: 'AVAILABLE', latitude: -6.231, longitude: 106.851 })).status).toBe(200);
+    expect((await unitClient(callSign).post(`/api/v1/units/${callSign}/status`, { status: 'AVAILABLE', latitude: -6.231, longitude: 106.851 })).status).toBe(
+      200,
+    );
     return callSign;
   }
 
@@ -67,7 +74,11 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
     expect((await operator.post(`/api/v1/reports/${reportId}/claim`)).status).toBe(200);
     expect((await operator.post(`/api/v1/reports/${reportId}/classify`, { category, priority: 'P2', district })).status).toBe(200);
     expect((await operator.post(`/api/v1/reports/${reportId}/forward`)).status).toBe(200);
-    const found = await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body?.total === 1, 30_000);
+    const found = await eventually(
+      () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`),
+      (r) => r.body?.total === 1,
+      30_000,
+    );
     return found.body.items[0];
   }
 
@@ -131,7 +142,10 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
   }
 
   /** Fills the form with the keyboard only: focus, type, Space on a radio, Enter on the button. */
-  async function fillByKeyboard(page: Page, values: { category: string; description: string; district?: string; address?: string; injured?: string; name?: string; phone?: string }) {
+  async function fillByKeyboard(
+    page: Page,
+    values: { category: string; description: string; district?: string; address?: string; injured?: string; name?: string; phone?: string },
+  ) {
     await page.getByRole('radio', { name: values.category, exact: true }).focus();
     await page.keyboard.press('Space');
     await page.getByLabel('Apa yang terjadi? *').focus();
@@ -153,7 +167,15 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
     await see(page.getByRole('link', { name: 'Darurat? Telepon 110' }).first()).toBeVisible();
     await expectAccessible(page, 'portal-report');
 
-    await fillByKeyboard(page, { category: 'Kejahatan', description: 'Penjambretan tas di depan minimarket, pelaku naik motor', address: 'Jl. Tebet Raya 45', district: 'Tebet', injured: '1', name: 'Wati Susanti', phone: '0813 1111 2222' });
+    await fillByKeyboard(page, {
+      category: 'Kejahatan',
+      description: 'Penjambretan tas di depan minimarket, pelaku naik motor',
+      address: 'Jl. Tebet Raya 45',
+      district: 'Tebet',
+      injured: '1',
+      name: 'Wati Susanti',
+      phone: '0813 1111 2222',
+    });
     // An urgent category repeats the emergency number next to the choice.
     await see(page.getByText('Kejadian ini bisa darurat')).toBeVisible();
     await page.getByRole('button', { name: 'Gunakan lokasi saya' }).click();
@@ -193,7 +215,13 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
     expect((await operator.post(`/api/v1/reports/${reportId}/classify`, { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' })).status).toBe(200);
     expect((await operator.post(`/api/v1/reports/${reportId}/forward`)).status).toBe(200);
     await see(step('FORWARDED')).toContainText('Diteruskan ke petugas');
-    const incident = (await eventually(() => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`), (r) => r.body?.total === 1, 30_000)).body.items[0];
+    const incident = (
+      await eventually(
+        () => dispatcher.get(`/api/v1/incidents?reportId=${reportId}`),
+        (r) => r.body?.total === 1,
+        30_000,
+      )
+    ).body.items[0];
     await arrive(incident.incidentId);
     await see(step('ON_SCENE')).toContainText('Petugas di lokasi');
     await see(page.getByRole('status')).toContainText('Petugas di lokasi');
@@ -268,7 +296,9 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
     expect(answer.status).toBe(400);
     expect(answer.body.code).toBe('VALIDATION_FAILED');
     expect(answer.body.violations.map((v: any) => v.field)).toEqual(['description', 'location', 'peopleInjured', 'phone']);
-    expect(answer.body.violations.find((v: any) => v.field === 'phone').message).toBe('Nomor telepon tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890.');
+    expect(answer.body.violations.find((v: any) => v.field === 'phone').message).toBe(
+      'Nomor telepon tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890.',
+    );
     const english = await portal.post('/api/public/reports?lang=en', body);
     expect(english.body.violations.find((v: any) => v.field === 'location').message).toMatch(/^Where did it happen\?/);
     expect(await intakeCommits(body.idempotencyKey)).toHaveLength(0);
@@ -310,7 +340,9 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
     const byPhone = await client.post('/api/public/reports', report({ phone }));
     expect(byPhone.status).toBe(429);
     expect(byPhone.body).toMatchObject({ code: 'TOO_MANY_REPORTS', field: 'phone' });
-    expect(byPhone.body.message).toMatch(/^Nomor telepon ini sudah mengirim 2 laporan dalam satu jam terakhir\. Coba lagi dalam \d+ menit, atau telepon 110 bila darurat\.$/);
+    expect(byPhone.body.message).toMatch(
+      /^Nomor telepon ini sudah mengirim 2 laporan dalam satu jam terakhir\. Coba lagi dalam \d+ menit, atau telepon 110 bila darurat\.$/,
+    );
     // The refused phone did not use up the network's allowance: one more from another number passes.
     expect((await client.post('/api/public/reports', report({ anonymous: true }))).status).toBe(201);
     const byIp = await client.post('/api/public/reports?lang=en', report({ anonymous: true }));
@@ -358,7 +390,15 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
       ]);
       return { pub: pub.body, volume: volume.body, durations: durations.body };
     };
-    const settled = await eventually(compare, (r) => (r.volume.byDistrict?.SETIABUDI ?? 0) >= 6 && (r.durations.measures?.find((x: any) => x.measure === 'received_to_arrived')?.count ?? 0) >= 6 && JSON.stringify(r.pub.months?.[0]?.byDistrict) === JSON.stringify(expectedCells(r.volume.byDistrict, Object.keys(r.pub.months[0].byDistrict))), 60_000, 500);
+    const settled = await eventually(
+      compare,
+      (r) =>
+        (r.volume.byDistrict?.SETIABUDI ?? 0) >= 6 &&
+        (r.durations.measures?.find((x: any) => x.measure === 'received_to_arrived')?.count ?? 0) >= 6 &&
+        JSON.stringify(r.pub.months?.[0]?.byDistrict) === JSON.stringify(expectedCells(r.volume.byDistrict, Object.keys(r.pub.months[0].byDistrict))),
+      60_000,
+      500,
+    );
     const { pub, volume, durations } = settled;
     expect(pub.months).toHaveLength(1);
     const row = pub.months[0];
@@ -366,12 +406,16 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
     expect(row.total).toBe(volume.total >= 5 ? volume.total : '< 5');
     expect(row.byCategory).toEqual(expectedCells(volume.byCategory, Object.keys(row.byCategory)));
     expect(row.byDistrict).toEqual(expectedCells(volume.byDistrict, Object.keys(row.byDistrict)));
-    for (const [measure, source] of [['received_to_on_scene', 'received_to_arrived'], ['received_to_triage_decision', 'received_to_decided']]) {
+    for (const [measure, source] of [
+      ['received_to_on_scene', 'received_to_arrived'],
+      ['received_to_triage_decision', 'received_to_decided'],
+    ]) {
       const mine = row.responseTimes.find((r: any) => r.measure === measure);
       const theirs = durations.measures.find((r: any) => r.measure === source);
       expect(mine).toEqual({ measure, count: theirs.count, medianSeconds: theirs.p50Seconds, p90Seconds: theirs.p90Seconds });
     }
-    for (const cells of [row.byCategory, row.byDistrict]) for (const v of Object.values(cells)) expect(v === 0 || v === '< 5' || v === '*' || (typeof v === 'number' && v >= 5)).toBe(true);
+    for (const cells of [row.byCategory, row.byDistrict])
+      for (const v of Object.values(cells)) expect(v === 0 || v === '< 5' || v === '*' || (typeof v === 'number' && v >= 5)).toBe(true);
 
     // No free text, names, phones or coordinates in JSON or CSV.
     const csv = await fetch(`${PORTAL}/api/public/stats?format=csv&from=${month}&to=${month}`);
@@ -384,7 +428,17 @@ describe('citizens\' portal in a real browser (Chromium; real intake, triage, di
       for (const s of sent) for (const secret of [s.description, s.name, s.trackingCode]) expect(text).not.toContain(secret);
       expect(text).not.toMatch(/latitude|longitude|-6\.\d{3}|106\.\d{3}|\+62|Jl\./);
     }
-    const allowedKeys = new Set(['KEJAHATAN', 'KECELAKAAN_LALU_LINTAS', 'KEBAKARAN', 'GANGGUAN_KETERTIBAN', 'BENCANA', 'DARURAT_MEDIS', 'ORANG_HILANG', 'INFORMASI_PENGADUAN', 'LAINNYA']);
+    const allowedKeys = new Set([
+      'KEJAHATAN',
+      'KECELAKAAN_LALU_LINTAS',
+      'KEBAKARAN',
+      'GANGGUAN_KETERTIBAN',
+      'BENCANA',
+      'DARURAT_MEDIS',
+      'ORANG_HILANG',
+      'INFORMASI_PENGADUAN',
+      'LAINNYA',
+    ]);
     expect(Object.keys(row.byCategory).every((k) => allowedKeys.has(k))).toBe(true);
     expect(Object.keys(row.byDistrict)).toContain('UNKNOWN');
 
@@ -407,7 +461,9 @@ function expectedCells(counts: Record<string, number>, keys: string[]): Record<s
   }
   const small = keys.filter((k) => out[k] === '< 5');
   if (small.length === 1) {
-    const partner = keys.filter((k) => typeof out[k] === 'number' && (out[k] as number) > 0).sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || a.localeCompare(b))[0];
+    const partner = keys
+      .filter((k) => typeof out[k] === 'number' && (out[k] as number) > 0)
+      .sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || a.localeCompare(b))[0];
     if (partner) out[partner] = '*';
   }
   return out;

@@ -33,7 +33,12 @@ const TRIAGE = `http://127.0.0.1:${TRIAGE_HTTP}`;
  */
 function secondModel() {
   const report = (description: string, category: LabelledReport['category'], priority: LabelledReport['priority']): LabelledReport => ({
-    description, category, priority, categoryHint: null, channel: null, peopleInjured: 0,
+    description,
+    category,
+    priority,
+    categoryHint: null,
+    channel: null,
+    peopleInjured: 0,
   });
   return trainSuggestionModel(
     [
@@ -78,7 +83,11 @@ describe('switching the suggestion model by an event (intake and triage as proce
         location: { latitude: -6.33 + Math.random() * 0.1, longitude: 106.76 + Math.random() * 0.09, address: 'Jl. Raya' },
       }),
     );
-    await eventually(() => operator.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200, 30_000);
+    await eventually(
+      () => operator.get(`/api/v1/reports/${reportId}`),
+      (r) => r.status === 200,
+      30_000,
+    );
     return ((await storedEvents(reportId))[0].data as { suggestionModel: string }).suggestionModel;
   }
 
@@ -87,7 +96,10 @@ describe('switching the suggestion model by an event (intake and triage as proce
     writeFileSync(join(modelsDir, 'suggestions-20261202-000000000000.json'), '{"not":"a model"}');
     mongo = await testMongo();
     kafka = testKafka();
-    [intake, triage] = await startServices([['intake', INTAKE_HTTP, env], ['triage', TRIAGE_HTTP, env]]);
+    [intake, triage] = await startServices([
+      ['intake', INTAKE_HTTP, env],
+      ['triage', TRIAGE_HTTP, env],
+    ]);
     grpcIntake = intakeClient(INTAKE_GRPC);
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
   }, 120_000);

@@ -63,7 +63,10 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
   beforeAll(async () => {
     mongo = await testMongo();
     kafka = testKafka();
-    [intake, triage] = await startServices([['intake', INTAKE_HTTP, env], ['triage', TRIAGE_HTTP, env]]);
+    [intake, triage] = await startServices([
+      ['intake', INTAKE_HTTP, env],
+      ['triage', TRIAGE_HTTP, env],
+    ]);
     grpcIntake = intakeClient(INTAKE_GRPC);
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
   });
@@ -79,9 +82,17 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
   async function submit(): Promise<void> {
     const kind = pick(KINDS);
     const location = { latitude: -6.3 + Math.random() * 0.08, longitude: 106.78 + Math.random() * 0.06, address: 'Jl. Raya' };
-    const res = await grpcCall<any>(grpcIntake, 'SubmitReport', sampleReport({ ...kind, location, reporter: { name: 'Warga', phone: phone(), anonymous: false } }));
+    const res = await grpcCall<any>(
+      grpcIntake,
+      'SubmitReport',
+      sampleReport({ ...kind, location, reporter: { name: 'Warga', phone: phone(), anonymous: false } }),
+    );
     ours.add(res.report_id);
-    await eventually(() => rina.get(`/api/v1/reports/${res.report_id}`), (r) => r.status === 200, 30_000);
+    await eventually(
+      () => rina.get(`/api/v1/reports/${res.report_id}`),
+      (r) => r.status === 200,
+      30_000,
+    );
   }
 
   /** One operator's action on one of our open cases, as the live queue shows them. */
@@ -98,7 +109,8 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
     const path = `/api/v1/reports/${item.reportId}`;
     const roll = Math.random();
     if (roll < 0.35) await holder.api.post(`${path}/classify`, { category: pick(CATEGORIES), priority: pick(['P2', 'P3', 'P4']) });
-    else if (roll < 0.55) await holder.api.post(`${path}/forward`); // 409 until classified: refused, nothing recorded
+    else if (roll < 0.55)
+      await holder.api.post(`${path}/forward`); // 409 until classified: refused, nothing recorded
     else if (roll < 0.65) await holder.api.post(`${path}/release`);
     else if (roll < 0.72) await holder.api.post(`${path}/escalate`, { reason: 'Perlu keputusan supervisor' });
     else if (roll < 0.8) await holder.api.post(`${path}/reject`, { reason: 'INSUFFICIENT_INFORMATION', explanation: 'Lokasi tidak jelas' });
@@ -179,13 +191,25 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
     const now = await rina.get(`/api/v1/audit/reports/${reportId}?at=${encodeURIComponent(nowAt)}`);
     expect(now.body).toMatchObject({ classified: true, category: 'KEJAHATAN', priority: 'P2' });
 
-    const views = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ 'events.type': 'PastStateViewed', 'events.data.reportId': reportId }).toArray();
+    const views = await mongo
+      .db(`${prefix}_triage`)
+      .collection('event_commits')
+      .find({ 'events.type': 'PastStateViewed', 'events.data.reportId': reportId })
+      .toArray();
     // Looks that showed something, in order; the one that found nothing yet (404) showed nothing.
-    expect(views.flatMap((c) => c.events).map((e: any) => ({ actor: e.actor, data: e.data })).sort((a, b) => a.data.at.localeCompare(b.data.at))).toEqual([
+    expect(
+      views
+        .flatMap((c) => c.events)
+        .map((e: any) => ({ actor: e.actor, data: e.data }))
+        .sort((a, b) => a.data.at.localeCompare(b.data.at)),
+    ).toEqual([
       { actor: 'cmd-agus', data: { view: 'REPORT', at: claimed, reportId, filter: null } },
       { actor: 'spv-rina', data: { view: 'REPORT', at: nowAt, reportId, filter: null } },
     ]);
-    const queueViews = await mongo.db(`${prefix}_triage`).collection('event_commits').countDocuments({ 'events.type': 'PastStateViewed', 'events.data.view': 'QUEUE', 'events.actor': 'spv-rina' });
+    const queueViews = await mongo
+      .db(`${prefix}_triage`)
+      .collection('event_commits')
+      .countDocuments({ 'events.type': 'PastStateViewed', 'events.data.view': 'QUEUE', 'events.actor': 'spv-rina' });
     expect(queueViews).toBeGreaterThan(15);
   });
 

@@ -1,7 +1,21 @@
 import { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
-import { consumerGroupCaughtUp, eventually, grpcCall, intakeClient, intakeMetadata, restClient, RunningService, sampleReport, startServices, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  consumerGroupCaughtUp,
+  eventually,
+  grpcCall,
+  intakeClient,
+  intakeMetadata,
+  restClient,
+  RunningService,
+  sampleReport,
+  startServices,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 
 const INTAKE_HTTP = 14301;
 const INTAKE_GRPC = 14361;
@@ -36,7 +50,10 @@ describe('triage duplicate candidates for a backlog flushed at once (intake and 
   beforeAll(async () => {
     mongo = await testMongo();
     kafka = testKafka();
-    [intake, triage] = await startServices([['intake', INTAKE_HTTP, env], ['triage', TRIAGE_HTTP, env]]);
+    [intake, triage] = await startServices([
+      ['intake', INTAKE_HTTP, env],
+      ['triage', TRIAGE_HTTP, env],
+    ]);
     grpcIntake = intakeClient(INTAKE_GRPC);
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
   }, 120_000);
@@ -81,10 +98,21 @@ describe('triage duplicate candidates for a backlog flushed at once (intake and 
     expect(Date.now() - started).toBeLessThan(60_000); // the whole backlog arrives within a minute
 
     const cases = await Promise.all(
-      [...occurredOf.keys()].map(async (reportId) => (await eventually(() => operator.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200, 60_000)).body),
+      [...occurredOf.keys()].map(
+        async (reportId) =>
+          (
+            await eventually(
+              () => operator.get(`/api/v1/reports/${reportId}`),
+              (r) => r.status === 200,
+              60_000,
+            )
+          ).body,
+      ),
     );
     const dayOf = (reportId: string) => Math.floor(((occurredOf.get(reportId) as number) - weekAgo) / DAY_MS);
-    const pairs = cases.flatMap((c) => (c.suggestion.duplicateCandidates as { reportId: string; minutesApart: number }[]).map((d) => ({ of: c.reportId as string, ...d })));
+    const pairs = cases.flatMap((c) =>
+      (c.suggestion.duplicateCandidates as { reportId: string; minutesApart: number }[]).map((d) => ({ of: c.reportId as string, ...d })),
+    );
     const ours = pairs.filter((p) => occurredOf.has(p.reportId));
     expect(ours.length).toBeGreaterThan(0); // callers of one incident still find each other
     expect(pairs.filter((p) => !occurredOf.has(p.reportId) || dayOf(p.reportId) !== dayOf(p.of))).toEqual([]);

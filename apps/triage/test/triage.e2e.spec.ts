@@ -84,7 +84,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
   /** Submits and waits until triage shows the case. */
   async function submitToQueue(report = nonUrgent()): Promise<any> {
     const reportId = await submit(report);
-    const found = await eventually(() => budi.get(`/api/v1/reports/${reportId}`), (r) => r.status === 200, 30_000);
+    const found = await eventually(
+      () => budi.get(`/api/v1/reports/${reportId}`),
+      (r) => r.status === 200,
+      30_000,
+    );
     return found.body;
   }
 
@@ -93,7 +97,10 @@ describe('triage service (real Kafka and database, intake and triage as processe
   beforeAll(async () => {
     mongo = await testMongo();
     kafka = testKafka();
-    [intake, triage] = await startServices([['intake', INTAKE_HTTP, env], ['triage', TRIAGE_HTTP, env]]);
+    [intake, triage] = await startServices([
+      ['intake', INTAKE_HTTP, env],
+      ['triage', TRIAGE_HTTP, env],
+    ]);
     grpcIntake = intakeClient(INTAKE_GRPC);
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
   });
@@ -145,8 +152,14 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect((await budi.get(`/api/v1/reports/${reportId}`)).body).toMatchObject({ reporter: null, reporterVisible: true });
     const shown = await budi.get(`/api/v1/reports/${reportId}/reporter`);
     expect(shown.body).toEqual({ reportId, name: 'Siti Aminah', phone: expect.stringMatching(/^\+62812/) });
-    const views = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ 'events.type': 'ReporterIdentityViewed', 'events.data.reportId': reportId }).toArray();
-    expect(views.flatMap((c) => c.events)).toEqual([expect.objectContaining({ type: 'ReporterIdentityViewed', actor: 'op-budi', data: { reportId, basis: 'CLAIM_HOLDER' } })]);
+    const views = await mongo
+      .db(`${prefix}_triage`)
+      .collection('event_commits')
+      .find({ 'events.type': 'ReporterIdentityViewed', 'events.data.reportId': reportId })
+      .toArray();
+    expect(views.flatMap((c) => c.events)).toEqual([
+      expect.objectContaining({ type: 'ReporterIdentityViewed', actor: 'op-budi', data: { reportId, basis: 'CLAIM_HOLDER' } }),
+    ]);
     await budi.post(`/api/v1/reports/${reportId}/release`);
   });
 
@@ -156,7 +169,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
     const claimed = await budi.post(`/api/v1/reports/${id}/claim`);
     expect(claimed.status).toBe(200);
     expect(claimed.body).toMatchObject({ status: 'IN_TRIAGE', claim: { operatorId: 'op-budi' }, version: 2 });
-    await eventually(() => reporterStatus(id), (s) => s.state === 'IN_TRIAGE', 20_000);
+    await eventually(
+      () => reporterStatus(id),
+      (s) => s.state === 'IN_TRIAGE',
+      20_000,
+    );
 
     const classified = await budi.post(`/api/v1/reports/${id}/classify`, { category: 'GANGGUAN_KETERTIBAN', priority: 'P3', district: 'CILANDAK' });
     expect(classified.status).toBe(200);
@@ -166,7 +183,13 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(forwarded.status).toBe(200);
     expect(forwarded.body.status).toBe('FORWARDED');
 
-    const [message] = await readTopic(kafka, TOPICS.triage, (r) => r.length > 0, 30_000, (m) => m.key?.toString() === id && fromKafkaMessage(m).type === 'ReportForwardedForDispatch');
+    const [message] = await readTopic(
+      kafka,
+      TOPICS.triage,
+      (r) => r.length > 0,
+      30_000,
+      (m) => m.key?.toString() === id && fromKafkaMessage(m).type === 'ReportForwardedForDispatch',
+    );
     expect(fromKafkaMessage(message.message)).toMatchObject({
       type: 'ReportForwardedForDispatch',
       streamId: id,
@@ -177,7 +200,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
     });
     expect(JSON.stringify(fromKafkaMessage(message.message))).not.toContain('Budi Santoso'); // no reporter identity on the triage topic
 
-    const status = await eventually(() => reporterStatus(id), (s) => s.state === 'FORWARDED', 20_000);
+    const status = await eventually(
+      () => reporterStatus(id),
+      (s) => s.state === 'FORWARDED',
+      20_000,
+    );
     expect(status.timeline.map((s: any) => s.state)).toEqual(['RECEIVED', 'IN_TRIAGE', 'FORWARDED']);
     expect((await storedEvents(id)).map((e) => [e.type, e.actor])).toEqual([
       ['TriageCaseOpened', 'system'],
@@ -200,7 +227,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe(state);
     expect((await storedEvents(reportId)).at(-1)).toMatchObject({ type: eventType, actor: 'op-sari' });
-    const status = await eventually(() => reporterStatus(reportId), (s) => s.state === state, 20_000);
+    const status = await eventually(
+      () => reporterStatus(reportId),
+      (s) => s.state === state,
+      20_000,
+    );
     const said = JSON.stringify(status);
     expect(said).not.toContain('tertawa'); // the operator's explanation stays internal
     expect(said).not.toContain('op-sari');
@@ -223,7 +254,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
     const marked = await budi.post(`/api/v1/reports/${second.reportId}/duplicate`, { duplicateOf: first.reportId });
     expect(marked.status).toBe(200);
     expect(marked.body.status).toBe('DUPLICATE');
-    await eventually(() => reporterStatus(second.reportId), (s) => s.state === 'DUPLICATE', 20_000);
+    await eventually(
+      () => reporterStatus(second.reportId),
+      (s) => s.state === 'DUPLICATE',
+      20_000,
+    );
     // the original is untouched
     expect((await budi.get(`/api/v1/reports/${first.reportId}`)).body.status).toBe('QUEUED');
 
@@ -231,7 +266,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
     await budi.post(`/api/v1/reports/${first.reportId}/claim`);
     const cycle = await budi.post(`/api/v1/reports/${first.reportId}/duplicate`, { duplicateOf: second.reportId });
     expect(cycle.status).toBe(409);
-    expect(cycle.body).toMatchObject({ code: 'ILLEGAL_STATE', rule: 'DUPLICATE_OF_DUPLICATE', message: expect.stringContaining(`duplicate of ${first.reportId}`) });
+    expect(cycle.body).toMatchObject({
+      code: 'ILLEGAL_STATE',
+      rule: 'DUPLICATE_OF_DUPLICATE',
+      message: expect.stringContaining(`duplicate of ${first.reportId}`),
+    });
     expect((await budi.get(`/api/v1/reports/${first.reportId}`)).body.status).toBe('IN_TRIAGE');
     await budi.post(`/api/v1/reports/${first.reportId}/release`);
   });
@@ -330,7 +369,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(reassigned.body).toMatchObject({ status: 'IN_TRIAGE', claim: { operatorId: 'op-sari' } });
     expect((await storedEvents(reportId)).at(-1)).toMatchObject({ type: 'ReportReassigned', actor: 'spv-rina', data: { toOperatorId: 'op-sari' } });
 
-    const stats = await eventually(() => rina.get('/api/v1/supervisor/stats'), (r) => r.body.activeOperatorIds?.includes('op-sari'), 10_000);
+    const stats = await eventually(
+      () => rina.get('/api/v1/supervisor/stats'),
+      (r) => r.body.activeOperatorIds?.includes('op-sari'),
+      10_000,
+    );
     expect(stats.body).toMatchObject({ open: expect.any(Number), depthByPriority: { P1: expect.any(Number), P3: expect.any(Number) } });
     expect(stats.body.open).toBeGreaterThan(0);
     expect(stats.body.oldestWaiting).toEqual(expect.objectContaining({ reportId: expect.any(String) }));
@@ -346,7 +389,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
         people_injured: 0,
       }),
     );
-    await eventually(() => storedEvents(reportId), (events) => events.some((e) => e.type === 'TriageOverdue'), 20_000);
+    await eventually(
+      () => storedEvents(reportId),
+      (events) => events.some((e) => e.type === 'TriageOverdue'),
+      20_000,
+    );
     const overdueOnes = async () => (await storedEvents(reportId)).filter((e) => e.type === 'TriageOverdue');
     const overdue = await holdsFor(overdueOnes, (o) => o.length === 1, 1_500, 300); // several more timer ticks, still one
     expect(overdue).toHaveLength(1);
@@ -358,8 +405,16 @@ describe('triage service (real Kafka and database, intake and triage as processe
   it('returns a case whose claim lease ran out to the queue', async () => {
     const { reportId } = await submitToQueue();
     await budi.post(`/api/v1/reports/${reportId}/claim`);
-    await eventually(() => storedEvents(reportId), (events) => events.some((e) => e.type === 'ReportReleased'), (LEASE_SECONDS + 10) * 1000);
-    expect((await storedEvents(reportId)).at(-1)).toMatchObject({ type: 'ReportReleased', actor: 'system', data: { reason: 'LEASE_EXPIRED', operatorId: 'op-budi' } });
+    await eventually(
+      () => storedEvents(reportId),
+      (events) => events.some((e) => e.type === 'ReportReleased'),
+      (LEASE_SECONDS + 10) * 1000,
+    );
+    expect((await storedEvents(reportId)).at(-1)).toMatchObject({
+      type: 'ReportReleased',
+      actor: 'system',
+      data: { reason: 'LEASE_EXPIRED', operatorId: 'op-budi' },
+    });
     expect((await budi.get(`/api/v1/reports/${reportId}`)).body).toMatchObject({ status: 'QUEUED', claim: null });
     expect((await sari.post(`/api/v1/reports/${reportId}/claim`)).status).toBe(200);
   });
@@ -406,7 +461,11 @@ describe('triage service (real Kafka and database, intake and triage as processe
     const { reportId } = await submitToQueue(nonUrgent({ location: { address: 'Jl. Tebet Timur', district: 'Tebet' } }));
     await budi.post(`/api/v1/reports/${reportId}/claim`);
     const mine = '/api/v1/queue?limit=200&district=TEBET&priority=P3';
-    const openOfOurs = (r: any) => r.body.items.map((i: any) => i.reportId).filter((id: string) => ours.has(id)).sort();
+    const openOfOurs = (r: any) =>
+      r.body.items
+        .map((i: any) => i.reportId)
+        .filter((id: string) => ours.has(id))
+        .sort();
     const before = openOfOurs(await budi.get(mine));
     await triage.stop();
     triage = await startService('triage', TRIAGE_HTTP, env);

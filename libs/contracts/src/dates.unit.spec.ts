@@ -37,8 +37,7 @@ describe('parseStrictIsoTime', () => {
 });
 
 describe('StatsQueryDto dates', () => {
-  const violations = (query: Record<string, unknown>) =>
-    validateSync(plainToInstance(StatsQueryDto, query)).map((e) => e.property);
+  const violations = (query: Record<string, unknown>) => validateSync(plainToInstance(StatsQueryDto, query)).map((e) => e.property);
 
   it('refuses an impossible date rather than rolling it over', () => {
     expect(violations({ from: '2026-02-31T00:00:00+07:00' })).toEqual(['from']);

@@ -24,7 +24,10 @@ export class ValidationFailed extends CallCenterError {
 
 export class NotFound extends CallCenterError {
   readonly code = 'NOT_FOUND';
-  constructor(readonly what: string, readonly id: string) {
+  constructor(
+    readonly what: string,
+    readonly id: string,
+  ) {
     super(`${what} ${id} not found`);
   }
 }
@@ -32,7 +35,11 @@ export class NotFound extends CallCenterError {
 /** A business rule forbids the command in the current state; `rule` names it. */
 export class IllegalState extends CallCenterError {
   readonly code = 'ILLEGAL_STATE';
-  constructor(readonly rule: string, message: string, readonly state?: unknown) {
+  constructor(
+    readonly rule: string,
+    message: string,
+    readonly state?: unknown,
+  ) {
     super(message);
   }
 }
@@ -40,11 +47,12 @@ export class IllegalState extends CallCenterError {
 /** Someone else appended to the stream first (optimistic concurrency lost). */
 export class ConcurrencyConflict extends CallCenterError {
   readonly code = 'CONCURRENCY_CONFLICT';
-  constructor(readonly streamId: string, readonly expectedVersion: number, readonly actualVersion?: number) {
-    super(
-      `stream ${streamId} is not at version ${expectedVersion}` +
-        (actualVersion === undefined ? '' : ` (it is at ${actualVersion})`),
-    );
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion?: number,
+  ) {
+    super(`stream ${streamId} is not at version ${expectedVersion}` + (actualVersion === undefined ? '' : ` (it is at ${actualVersion})`));
   }
 }
 
@@ -54,7 +62,11 @@ export class ConcurrencyConflict extends CallCenterError {
  */
 export class AlreadyExists extends CallCenterError {
   readonly code = 'ALREADY_EXISTS';
-  constructor(readonly rule: string, message: string, readonly existing: Record<string, string>) {
+  constructor(
+    readonly rule: string,
+    message: string,
+    readonly existing: Record<string, string>,
+  ) {
     super(message);
   }
 }

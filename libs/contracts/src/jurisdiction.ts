@@ -39,7 +39,11 @@ export function loadJurisdiction(file: string): Jurisdiction {
   return parsed;
 }
 
-const normalise = (s: string) => s.toLowerCase().replace(/^kec(amatan)?\.?\s+/, '').replace(/[^a-z0-9]/g, '');
+const normalise = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/^kec(amatan)?\.?\s+/, '')
+    .replace(/[^a-z0-9]/g, '');
 
 /** The district a reporter named, by code or name, leniently ("Kec. Tebet", "tebet", "TEBET"). */
 export function districtNamed(jurisdiction: Jurisdiction, text: string | null | undefined): District | null {

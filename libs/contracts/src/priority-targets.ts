@@ -25,7 +25,10 @@ export function parsePriorityTargets(text: string): PriorityTargets {
     if (!/^\d+$/.test(s) || Number(s) < 1) throw new Error(`${priority}: ${what} must be whole seconds ≥ 1 or "-"`);
     return Number(s);
   };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^(P[1-4])=([^/]+)\/([^/]+)\/([^/]+)$/.exec(part);
     if (!match) throw new Error(`"${part}" is not P<n>=<triage>/<dispatch>/<arrive>`);
     const [, priority, triage, dispatch, arrive] = match;

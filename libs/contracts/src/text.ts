@@ -21,8 +21,7 @@ export function IsWellFormedText() {
       propertyName,
       validator: {
         validate: isWellFormedText,
-        defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property} must be valid UTF-8 text without control characters or bidirectional overrides`,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be valid UTF-8 text without control characters or bidirectional overrides`,
       },
     });
 }

@@ -14,8 +14,18 @@ type Tally = { count: number; last: number };
 function event(streamId: string, streamVersion: number, type = 'Counted'): EventEnvelope {
   const now = new Date().toISOString();
   return {
-    eventId: `${streamId}-${streamVersion}`, type, schemaVersion: 1, streamId, streamVersion,
-    occurredAt: now, recordedAt: now, producer: 'test', actor: 'system', correlationId: 'c', causationId: null, data: { n: streamVersion },
+    eventId: `${streamId}-${streamVersion}`,
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt: now,
+    recordedAt: now,
+    producer: 'test',
+    actor: 'system',
+    correlationId: 'c',
+    causationId: null,
+    data: { n: streamVersion },
   };
 }
 
@@ -59,7 +69,9 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
     const groupId = uniqueName('group');
     const consumer = new EventConsumer({
-      kafka, groupId, topics: [topic],
+      kafka,
+      groupId,
+      topics: [topic],
       handle: async (e) => void (await projectOnce(tallies, e.streamId, e, evolveTally)),
     });
     consumers.push(consumer);
@@ -85,7 +97,11 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const handled: string[] = [];
     let attemptsOnPoison = 0;
     const consumer = new EventConsumer({
-      kafka, groupId, topics: [topic], maxAttempts: 3, initialBackoffMs: 20,
+      kafka,
+      groupId,
+      topics: [topic],
+      maxAttempts: 3,
+      initialBackoffMs: 20,
       handle: async (e) => {
         if (e.streamId === 'poison') {
           attemptsOnPoison++;
@@ -106,7 +122,10 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
         { key: 'k', value: 'this is not an event' },
       ],
     });
-    await eventually(async () => handled, (h) => h.includes('good@1'));
+    await eventually(
+      async () => handled,
+      (h) => h.includes('good@1'),
+    );
     const parked = await readTopic(kafka, deadLetterTopic(groupId), (r) => r.length >= 2);
     expect(attemptsOnPoison).toBe(3);
     expect(parked).toHaveLength(2);
@@ -126,14 +145,24 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const first = new EventConsumer({ kafka, groupId, topics: [topic], handle: async (e) => void seen.push(e.eventId) });
     await first.start();
     await producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('x', v)), partition: 0 })) });
-    await eventually(async () => seen.length, (n) => n === 3);
+    await eventually(
+      async () => seen.length,
+      (n) => n === 3,
+    );
     await first.stop();
     const second = new EventConsumer({ kafka, groupId, topics: [topic], handle: async (e) => void seen.push(e.eventId) });
     consumers.push(second);
     await second.start();
     await producer.send({ topic, messages: [{ ...toKafkaMessage(event('x', 4)), partition: 0 }] });
-    await eventually(async () => seen.length, (n) => n === 4);
-    await holdsFor(async () => seen.length, (n) => n === 4, 500); // nothing handled twice by the second consumer
+    await eventually(
+      async () => seen.length,
+      (n) => n === 4,
+    );
+    await holdsFor(
+      async () => seen.length,
+      (n) => n === 4,
+      500,
+    ); // nothing handled twice by the second consumer
     expect(seen).toEqual(['x-1', 'x-2', 'x-3', 'x-4']);
   });
 
@@ -143,7 +172,11 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const seen: string[] = [];
     const commits: string[][] = [];
     const consumer = new EventConsumer({
-      kafka, groupId, topics: [topic], commitIntervalMs: 1_000, lagIntervalMs: 0,
+      kafka,
+      groupId,
+      topics: [topic],
+      commitIntervalMs: 1_000,
+      lagIntervalMs: 0,
       handle: async (e) => void seen.push(e.eventId),
       onCommit: (offsets) => commits.push(offsets.map((o) => `${o.partition}:${o.offset}`)),
     });
@@ -155,12 +188,20 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     let caughtUp = 0;
     for (let v = 1; v <= 12; v++) {
       await producer.send({ topic, messages: [{ ...toKafkaMessage(event('t', v)), partition: 0 }] });
-      await eventually(async () => seen.length, (n) => n === v);
+      await eventually(
+        async () => seen.length,
+        (n) => n === v,
+      );
       await new Promise((r) => setTimeout(r, 100));
       if ((await committed()) === String(v)) caughtUp++;
     }
     expect(caughtUp).toBeLessThanOrEqual(6);
-    expect(await eventually(async () => commits.flat(), (c) => c.includes('0:12'))).toContain('0:12');
+    expect(
+      await eventually(
+        async () => commits.flat(),
+        (c) => c.includes('0:12'),
+      ),
+    ).toContain('0:12');
     expect(commits.length).toBeLessThanOrEqual(5);
     expect(await committed()).toBe('12');
   });
@@ -171,7 +212,12 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const batches: string[][] = [];
     const oneByOne: string[] = [];
     const consumer = new EventConsumer({
-      kafka, groupId, topics: [topic], maxAttempts: 2, initialBackoffMs: 10, lagIntervalMs: 0,
+      kafka,
+      groupId,
+      topics: [topic],
+      maxAttempts: 2,
+      initialBackoffMs: 10,
+      lagIntervalMs: 0,
       handleBatch: async (events) => {
         batches.push(events.map((e) => e.event.eventId));
         if (events.some((e) => e.event.streamId === 'poison')) throw new Error('cannot handle poison');
@@ -185,12 +231,18 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     topics.push(deadLetterTopic(groupId));
     await consumer.start();
     await producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('b', v)), partition: 1 })) });
-    await eventually(async () => batches.flat(), (b) => b.includes('b-3'));
+    await eventually(
+      async () => batches.flat(),
+      (b) => b.includes('b-3'),
+    );
     expect(batches.flat()).toEqual(['b-1', 'b-2', 'b-3']);
     expect(batches.length).toBeLessThan(3);
     expect(oneByOne).toEqual([]);
     await producer.send({ topic, messages: [event('c', 1), event('poison', 1), event('c', 2)].map((e) => ({ ...toKafkaMessage(e), partition: 1 })) });
-    await eventually(async () => oneByOne, (o) => o.includes('c-2'));
+    await eventually(
+      async () => oneByOne,
+      (o) => o.includes('c-2'),
+    );
     expect(oneByOne).toEqual(['c-1', 'c-2']);
     const parked = await readTopic(kafka, deadLetterTopic(groupId), (r) => r.length >= 1);
     expect(JSON.parse(parked[0].message.value!.toString()).streamId).toBe('poison');
@@ -204,7 +256,8 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const seen = new Set<string>();
     const progress: number[] = [];
     const result = await replay({
-      kafka, topics: [a, b],
+      kafka,
+      topics: [a, b],
       handle: async (e) => void seen.add(e.eventId),
       onProgress: (p) => progress.push(p.done),
       progressIntervalMs: 10,

@@ -113,7 +113,10 @@ export class EventConsumer {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, topics.map((topic) => ({ topic })));
+      await ensureTopics(
+        admin,
+        topics.map((topic) => ({ topic })),
+      );
       await ensureDeadLetterTopic(admin, this.deadLetterTopic, this.options.deadLetterRetentionMs ?? deadLetterRetentionMs());
     } finally {
       await admin.disconnect();
@@ -365,7 +368,9 @@ export class EventConsumer {
           attempt,
           error: String(e),
         });
-        await new Promise((r) => setTimeout(r, backoffDelay(++failures, { initialMs: this.options.initialBackoffMs ?? 100, maxMs: this.options.maxBackoffMs ?? 5_000 })));
+        await new Promise((r) =>
+          setTimeout(r, backoffDelay(++failures, { initialMs: this.options.initialBackoffMs ?? 100, maxMs: this.options.maxBackoffMs ?? 5_000 })),
+        );
       }
     }
   }
@@ -388,8 +393,16 @@ export class EventConsumer {
 export function isTransient(error: unknown): boolean {
   const e = error as { name?: string; code?: unknown; errorLabels?: unknown; retriable?: boolean };
   if (!e) return false;
-  if (typeof e.name === 'string' && /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|PoolClosed|PoolCleared|WaitQueueTimeout|ServerClosed)Error$/.test(e.name)) return true;
-  if (Array.isArray(e.errorLabels) && e.errorLabels.some((l) => ['RetryableWriteError', 'ResetPool', 'TransientTransactionError', 'NoWritesPerformed'].includes(l))) return true;
+  if (
+    typeof e.name === 'string' &&
+    /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|PoolClosed|PoolCleared|WaitQueueTimeout|ServerClosed)Error$/.test(e.name)
+  )
+    return true;
+  if (
+    Array.isArray(e.errorLabels) &&
+    e.errorLabels.some((l) => ['RetryableWriteError', 'ResetPool', 'TransientTransactionError', 'NoWritesPerformed'].includes(l))
+  )
+    return true;
   if (e.retriable === true) return true; // kafkajs
   return typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e.code);
 }

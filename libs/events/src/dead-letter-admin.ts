@@ -170,18 +170,22 @@ export async function replayDeadLetters(kafka: Kafka, letters: DeadLetter[], now
       const [sent] = await producer.send({
         topic: letter.sourceTopic,
         acks: -1,
-        messages: [{
-          key: letter.key,
-          value: letter.value,
-          partition: letter.sourcePartition ?? undefined,
-          headers: { ...withoutDeadLetterHeaders(letter.headers), [REPLAYED_FROM_HEADER]: from },
-        }],
+        messages: [
+          {
+            key: letter.key,
+            value: letter.value,
+            partition: letter.sourcePartition ?? undefined,
+            headers: { ...withoutDeadLetterHeaders(letter.headers), [REPLAYED_FROM_HEADER]: from },
+          },
+        ],
       });
       const to = `${letter.sourceTopic}/${sent.partition}@${sent.baseOffset ?? sent.offset}`;
       await producer.send({
         topic: letter.topic,
         acks: -1,
-        messages: [{ key: letter.key, value: null, headers: { [REPLAY_MARK_HEADER]: letter.id, 'dlt-replayed-at': now().toISOString(), 'dlt-replayed-to': to } }],
+        messages: [
+          { key: letter.key, value: null, headers: { [REPLAY_MARK_HEADER]: letter.id, 'dlt-replayed-at': now().toISOString(), 'dlt-replayed-to': to } },
+        ],
       });
       outcome.replayed.push({ id: letter.id, to });
     }

@@ -11,8 +11,18 @@ import { deadLetterTopic } from './topics';
 function event(streamId: string, streamVersion: number, type = 'Counted'): EventEnvelope {
   const now = new Date().toISOString();
   return {
-    eventId: `${streamId}-${streamVersion}`, type, schemaVersion: 1, streamId, streamVersion,
-    occurredAt: now, recordedAt: now, producer: 'test', actor: 'system', correlationId: 'c', causationId: null, data: { n: streamVersion },
+    eventId: `${streamId}-${streamVersion}`,
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt: now,
+    recordedAt: now,
+    producer: 'test',
+    actor: 'system',
+    correlationId: 'c',
+    causationId: null,
+    data: { n: streamVersion },
   };
 }
 
@@ -61,7 +71,12 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     const handled: string[] = [];
     let outageUntil = 0;
     const consumer = new EventConsumer({
-      kafka, groupId, topics: [topic], sessionTimeoutMs: 6_000, maxBackoffMs: 1_000, lagIntervalMs: 0,
+      kafka,
+      groupId,
+      topics: [topic],
+      sessionTimeoutMs: 6_000,
+      maxBackoffMs: 1_000,
+      lagIntervalMs: 0,
       handle: async (e) => {
         if (e.streamVersion === 4 && outageUntil === 0) outageUntil = Date.now() + 12_000; // twice the session timeout
         if (Date.now() < outageUntil) throw databaseAway();
@@ -70,11 +85,24 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     });
     consumers.push(consumer);
     await consumer.start();
-    const before = await eventually(() => members(admin, groupId), (m) => m.length === 1, 30_000);
+    const before = await eventually(
+      () => members(admin, groupId),
+      (m) => m.length === 1,
+      30_000,
+    );
     // Events 1–3 are handled before the outage, in the same batch as 4 (resolved, not yet committed).
     await producer.send({ topic, messages: [1, 2, 3, 4, 5, 6].map((v) => toKafkaMessage(event('r', v))) });
-    await eventually(async () => handled.length, (n) => n >= 6, 40_000, 200);
-    await holdsFor(async () => handled.length, (n) => n === 6, 2_000); // a redelivery after a rebalance would show by now
+    await eventually(
+      async () => handled.length,
+      (n) => n >= 6,
+      40_000,
+      200,
+    );
+    await holdsFor(
+      async () => handled.length,
+      (n) => n === 6,
+      2_000,
+    ); // a redelivery after a rebalance would show by now
     expect(Date.now()).toBeGreaterThan(outageUntil);
     expect(handled).toEqual(['r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6']);
     expect(await members(admin, groupId)).toEqual(before);
@@ -87,7 +115,13 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     const errors: { message: string; context: any }[] = [];
     const logger: KafkaLogger = { log() {}, warn() {}, error: (message, context) => void errors.push({ message, context }) };
     const consumer = new EventConsumer({
-      kafka, groupId, topics: [topic], maxAttempts: 2, initialBackoffMs: 10, lagIntervalMs: 0, logger,
+      kafka,
+      groupId,
+      topics: [topic],
+      maxAttempts: 2,
+      initialBackoffMs: 10,
+      lagIntervalMs: 0,
+      logger,
       handle: async (e) => {
         if (e.streamId === 'poison') throw new TypeError("Cannot read properties of undefined (reading 'reportId')");
       },
@@ -95,9 +129,17 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     consumers.push(consumer);
     await consumer.start();
     await producer.send({ topic, messages: [toKafkaMessage(event('poison', 1, 'ReportClaimed'))] });
-    const [logged] = await eventually(async () => errors.filter((e) => e.message.startsWith('dead-lettered')), (e) => e.length === 1);
+    const [logged] = await eventually(
+      async () => errors.filter((e) => e.message.startsWith('dead-lettered')),
+      (e) => e.length === 1,
+    );
     expect(logged.context).toMatchObject({
-      group: groupId, topic, key: 'poison', eventType: 'ReportClaimed', reason: 'handler-failed', attempts: 2,
+      group: groupId,
+      topic,
+      key: 'poison',
+      eventType: 'ReportClaimed',
+      reason: 'handler-failed',
+      attempts: 2,
       error: "TypeError: Cannot read properties of undefined (reading 'reportId')",
     });
     const counted = (await consumerMetrics.deadLettered.get()).values.find((v) => v.labels.group === groupId && v.labels.reason === 'handler-failed');
@@ -110,7 +152,14 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     const dlt = deadLetterTopic(groupId);
     topics.push(dlt);
     const threeDays = String(3 * 86_400_000);
-    const consumer = new EventConsumer({ kafka, groupId, topics: [topic], lagIntervalMs: 0, deadLetterRetentionMs: 3 * 86_400_000, handle: async () => undefined });
+    const consumer = new EventConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      lagIntervalMs: 0,
+      deadLetterRetentionMs: 3 * 86_400_000,
+      handle: async () => undefined,
+    });
     consumers.push(consumer);
     await consumer.start();
     expect((await topicConfig(admin, dlt))['retention.ms']).toBe(threeDays);

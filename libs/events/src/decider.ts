@@ -34,7 +34,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   /** `snapshots`: fold the stream with the store's snapshots (MongoEventStore.load) instead of reading it whole. */
   options: { retries?: number; expectedVersion?: number; snapshots?: { name: string; schemaVersion: number } } = {},
 ): Promise<CommandResult<State>> {
-  const retries = options.expectedVersion === undefined ? options.retries ?? 3 : 0;
+  const retries = options.expectedVersion === undefined ? (options.retries ?? 3) : 0;
   for (let attempt = 0; ; attempt++) {
     const stream = options.snapshots
       ? await store.load(streamId, { ...options.snapshots, initialState: decider.initialState, evolve: decider.evolve })

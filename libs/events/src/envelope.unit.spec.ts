@@ -8,20 +8,33 @@ const meta = { actor: 'operator-7', correlationId: 'corr-9', causationId: 'evt-1
 describe('envelopes', () => {
   it('numbers a command’s events on from the expected version and carries who, when and why', () => {
     let n = 0;
-    const envelopes = toEnvelopes('report-1', 4, [{ type: 'A', data: { a: 1 } }, { type: 'B', data: {} }], meta, {
-      producer: 'triage',
-      recordedAt: new Date('2026-11-28T02:00:01Z'),
-      schemaVersionOf: (t) => (t === 'B' ? 2 : 1),
-      newId: () => `id-${++n}`,
-    });
+    const envelopes = toEnvelopes(
+      'report-1',
+      4,
+      [
+        { type: 'A', data: { a: 1 } },
+        { type: 'B', data: {} },
+      ],
+      meta,
+      {
+        producer: 'triage',
+        recordedAt: new Date('2026-11-28T02:00:01Z'),
+        schemaVersionOf: (t) => (t === 'B' ? 2 : 1),
+        newId: () => `id-${++n}`,
+      },
+    );
     expect(envelopes).toEqual([
       expect.objectContaining({ eventId: 'id-1', type: 'A', schemaVersion: 1, streamId: 'report-1', streamVersion: 5, data: { a: 1 } }),
       expect.objectContaining({ eventId: 'id-2', type: 'B', schemaVersion: 2, streamVersion: 6 }),
     ]);
     for (const e of envelopes) {
       expect(e).toMatchObject({
-        producer: 'triage', actor: 'operator-7', correlationId: 'corr-9', causationId: 'evt-1',
-        occurredAt: '2026-11-28T02:00:00.000Z', recordedAt: '2026-11-28T02:00:01.000Z',
+        producer: 'triage',
+        actor: 'operator-7',
+        correlationId: 'corr-9',
+        causationId: 'evt-1',
+        occurredAt: '2026-11-28T02:00:00.000Z',
+        recordedAt: '2026-11-28T02:00:01.000Z',
       });
     }
   });
@@ -81,15 +94,11 @@ describe('command handling under concurrency', () => {
 
   it('gives up with the concurrency error after its retries', async () => {
     const { store } = scriptedStore([], 10, null);
-    await expect(handleCommand(store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { retries: 2 })).rejects.toThrow(
-      ConcurrencyConflict,
-    );
+    await expect(handleCommand(store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { retries: 2 })).rejects.toThrow(ConcurrencyConflict);
   });
 
   it('does not retry when the caller named the version it expects', async () => {
     const { store } = scriptedStore([{ type: 'Claimed', data: { by: 'x' } }], 0, null);
-    await expect(
-      handleCommand(store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { expectedVersion: 0 }),
-    ).rejects.toThrow(ConcurrencyConflict);
+    await expect(handleCommand(store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { expectedVersion: 0 })).rejects.toThrow(ConcurrencyConflict);
   });
 });

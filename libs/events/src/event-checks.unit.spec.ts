@@ -3,15 +3,35 @@ import { EventEnvelope } from './envelope';
 
 function envelope(type: string, data: unknown, overrides: Partial<EventEnvelope> = {}): EventEnvelope {
   return {
-    eventId: 'e1', type, schemaVersion: 1, streamId: 'r1', streamVersion: 1, occurredAt: '2026-12-02T01:00:00.000Z', recordedAt: '2026-12-02T01:00:00.000Z',
-    producer: 'triage', actor: 'system', correlationId: 'c', causationId: null, data, ...overrides,
+    eventId: 'e1',
+    type,
+    schemaVersion: 1,
+    streamId: 'r1',
+    streamVersion: 1,
+    occurredAt: '2026-12-02T01:00:00.000Z',
+    recordedAt: '2026-12-02T01:00:00.000Z',
+    producer: 'triage',
+    actor: 'system',
+    correlationId: 'c',
+    causationId: null,
+    data,
+    ...overrides,
   };
 }
 
 const opened = {
-  reportId: 'r1', trackingCode: 'LP-1', sourceSystem: 'hotline-110', channel: 'HOTLINE', receivedAt: '2026-12-02T01:00:00.000Z', description: 'x',
-  categoryHint: null, location: { latitude: null, longitude: null, address: null, reportedDistrict: 'Tebet' }, district: 'TEBET',
-  peopleInjured: 0, peopleInvolved: 1, callerRef: null,
+  reportId: 'r1',
+  trackingCode: 'LP-1',
+  sourceSystem: 'hotline-110',
+  channel: 'HOTLINE',
+  receivedAt: '2026-12-02T01:00:00.000Z',
+  description: 'x',
+  categoryHint: null,
+  location: { latitude: null, longitude: null, address: null, reportedDistrict: 'Tebet' },
+  district: 'TEBET',
+  peopleInjured: 0,
+  peopleInvolved: 1,
+  callerRef: null,
   suggestion: { category: 'KEJAHATAN', priority: 'P3', reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
 };
 

@@ -16,10 +16,7 @@ export interface EventDefinition<Type extends string = string, Data = unknown> {
 }
 
 export function defineEvent<Data>() {
-  return <Type extends string>(
-    type: Type,
-    options: { schemaVersion?: number; upcasters?: Record<number, Upcaster> } = {},
-  ): EventDefinition<Type, Data> => {
+  return <Type extends string>(type: Type, options: { schemaVersion?: number; upcasters?: Record<number, Upcaster> } = {}): EventDefinition<Type, Data> => {
     const schemaVersion = options.schemaVersion ?? 1;
     const upcasters = options.upcasters ?? {};
     for (let v = 1; v < schemaVersion; v++) {
@@ -36,7 +33,11 @@ export type EventOf<D> = D extends EventDefinition<infer T, infer Data> ? EventE
 export type DomainEventOf<D> = D extends EventDefinition<infer T, infer Data> ? DomainEvent<T, Data> : never;
 
 export class UnknownSchemaVersion extends Error {
-  constructor(readonly type: string, readonly version: number, readonly known: number) {
+  constructor(
+    readonly type: string,
+    readonly version: number,
+    readonly known: number,
+  ) {
     super(`${type} schema version ${version} is newer than this reader knows (${known})`);
   }
 }

@@ -16,9 +16,18 @@ const LocationReported = defineEvent<{ address: string; district: string | null;
 function stored(type: string, schemaVersion: number, data: unknown): EventEnvelope {
   return JSON.parse(
     JSON.stringify({
-      eventId: 'e1', type, schemaVersion, streamId: 's1', streamVersion: 1,
-      occurredAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z',
-      producer: 'test', actor: 'system', correlationId: 'c1', causationId: null, data,
+      eventId: 'e1',
+      type,
+      schemaVersion,
+      streamId: 's1',
+      streamVersion: 1,
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      recordedAt: '2026-01-01T00:00:00.000Z',
+      producer: 'test',
+      actor: 'system',
+      correlationId: 'c1',
+      causationId: null,
+      data,
     }),
   );
 }

@@ -30,7 +30,11 @@ describe('MongoEventStore (real database)', () => {
     expect(second.version).toBe(3);
     const stream = await store.readStream(id);
     expect(stream.version).toBe(3);
-    expect(stream.events.map((e: any) => [e.streamVersion, (e.data as any).text])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(stream.events.map((e: any) => [e.streamVersion, (e.data as any).text])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
     expect(stream.events[0]).toMatchObject({ producer: 'test', actor: 'operator-1', correlationId: 'c-1', streamId: id });
   });
 

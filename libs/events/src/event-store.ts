@@ -166,7 +166,10 @@ export class MongoEventStore implements EventStore {
   private readonly pending: { commit: CommitDocument; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
 
-  constructor(readonly db: Db, private readonly options: EventStoreOptions) {
+  constructor(
+    readonly db: Db,
+    private readonly options: EventStoreOptions,
+  ) {
     this.commits = db.collection<CommitDocument>(options.collection ?? 'event_commits');
     this.snapshots = db.collection<SnapshotDocument>(`${this.commits.collectionName}_snapshots`);
     this.registry = options.registry ?? new EventRegistry();
@@ -187,12 +190,7 @@ export class MongoEventStore implements EventStore {
    * Appends the events of one command at `expectedVersion` (0 = the stream must not exist yet).
    * Throws ConcurrencyConflict when the stream is at another version; nothing is written then.
    */
-  async append(
-    streamId: string,
-    expectedVersion: number,
-    events: DomainEvent[],
-    meta: CommandMetadata,
-  ): Promise<AppendResult> {
+  async append(streamId: string, expectedVersion: number, events: DomainEvent[], meta: CommandMetadata): Promise<AppendResult> {
     if (streamId.length === 0 || streamId.includes('#')) throw new RangeError(`stream id must be non-empty without '#': ${streamId}`);
     if (events.length === 0) return { version: expectedVersion, events: [] };
     // Versions are only ever decided on at a commit boundary; checking that `expectedVersion` is the
@@ -229,7 +227,8 @@ export class MongoEventStore implements EventStore {
       throw e;
     }
     const cached = this.cache.get(streamId);
-    if (cached?.version === expectedVersion) this.remember(streamId, { version: commit.version, lastCommit: commit._id, events: [...cached.events, ...envelopes] });
+    if (cached?.version === expectedVersion)
+      this.remember(streamId, { version: commit.version, lastCommit: commit._id, events: [...cached.events, ...envelopes] });
     else if (expectedVersion === 0) this.remember(streamId, { version: commit.version, lastCommit: commit._id, events: envelopes });
     this.rememberTip(streamId, commit.version, commit._id);
     for (const listener of this.listeners) listener(commit);
@@ -317,7 +316,10 @@ export class MongoEventStore implements EventStore {
       const batch = this.pending.splice(0, 500);
       const failed = new Map<number, unknown>();
       try {
-        await this.commits.insertMany(batch.map((p) => p.commit), { ordered: false });
+        await this.commits.insertMany(
+          batch.map((p) => p.commit),
+          { ordered: false },
+        );
       } catch (e) {
         const writeErrors = e instanceof MongoBulkWriteError ? e.writeErrors : undefined;
         const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];

@@ -47,8 +47,18 @@ const client = (user: string, security: KafkaSecurity = as(user)): Kafka =>
 function envelope(topicOwner: string, producer: string, n: number): EventEnvelope {
   const now = new Date().toISOString();
   return {
-    eventId: randomUUID(), type: 'ReportNoteAdded', schemaVersion: 1, streamId: `r-${randomUUID()}`, streamVersion: 1, occurredAt: now,
-    recordedAt: now, producer, actor: 'system', correlationId: `c-${n}`, causationId: null, data: { reportId: 'x', text: `${topicOwner} ${n}` },
+    eventId: randomUUID(),
+    type: 'ReportNoteAdded',
+    schemaVersion: 1,
+    streamId: `r-${randomUUID()}`,
+    streamVersion: 1,
+    occurredAt: now,
+    recordedAt: now,
+    producer,
+    actor: 'system',
+    correlationId: `c-${n}`,
+    causationId: null,
+    data: { reportId: 'x', text: `${topicOwner} ${n}` },
   } as EventEnvelope;
 }
 
@@ -88,7 +98,11 @@ describe('Kafka over SASL_SSL with ACLs: one writer per topic', () => {
     // The event topics exist before any test writes (as the services' start-up would make them).
     const admin = client('admin', { caFile: CA, sasl: { mechanism: 'scram-sha-512', username: 'admin', password: passwordOf('admin') } }).admin();
     await admin.connect();
-    await ensureTopics(admin, Object.values(TOPICS).map((topic) => ({ topic })), 3);
+    await ensureTopics(
+      admin,
+      Object.values(TOPICS).map((topic) => ({ topic })),
+      3,
+    );
     await admin.disconnect();
   }, 180_000);
 
@@ -153,23 +167,36 @@ describe('Kafka over SASL_SSL with ACLs: one writer per topic', () => {
 
     const group = `intake-test-${randomUUID().slice(0, 8)}`; // intake's groups are intake-…
     const applied: string[] = [];
-    const consumer = new EventConsumer({ kafka: client('intake'), groupId: group, topics: [TOPICS.triage], handle: async (e) => void applied.push(e.eventId), lagIntervalMs: 500 });
+    const consumer = new EventConsumer({
+      kafka: client('intake'),
+      groupId: group,
+      topics: [TOPICS.triage],
+      handle: async (e) => void applied.push(e.eventId),
+      lagIntervalMs: 500,
+    });
     const refusedByTail: string[] = [];
     const tailed: string[] = [];
     const tail = new TopicTail({
-      kafka: client('analytics'), topic: TOPICS.triage, since: 'earliest', groupPrefix: `analytics-test-${randomUUID().slice(0, 6)}`,
+      kafka: client('analytics'),
+      topic: TOPICS.triage,
+      since: 'earliest',
+      groupPrefix: `analytics-test-${randomUUID().slice(0, 6)}`,
       handle: (events) => void tailed.push(...events.map((e) => e.eventId)),
       onRefused: (r) => void refusedByTail.push(r.error),
     });
     await consumer.start();
     await tail.start();
     try {
-      const parked = await readAll(client('intake'), deadLetterTopic(group), `${group}-reader`, (m) => m.some((x) => JSON.parse(String(x.value)).eventId === forged.eventId));
+      const parked = await readAll(client('intake'), deadLetterTopic(group), `${group}-reader`, (m) =>
+        m.some((x) => JSON.parse(String(x.value)).eventId === forged.eventId),
+      );
       const copy = parked.find((x) => JSON.parse(String(x.value)).eventId === forged.eventId)!;
       expect(copy).toBeDefined();
       expect(String(copy.headers!['dlt-reason'])).toBe('foreign-producer');
-      expect(String(copy.headers!['dlt-error'])).toContain(`ForeignProducer: ${TOPICS.triage} is written only by triage, but this event names producer "dispatch"`);
-      for (const deadline = Date.now() + 20_000; !(applied.includes(genuine.eventId) && tailed.includes(genuine.eventId)) && Date.now() < deadline; ) {
+      expect(String(copy.headers!['dlt-error'])).toContain(
+        `ForeignProducer: ${TOPICS.triage} is written only by triage, but this event names producer "dispatch"`,
+      );
+      for (const deadline = Date.now() + 20_000; !(applied.includes(genuine.eventId) && tailed.includes(genuine.eventId)) && Date.now() < deadline;) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(applied).toContain(genuine.eventId);

@@ -18,9 +18,8 @@ export const consumerMetrics = {
     'Events an in-memory view (triage queue, dispatch board, analytics, live feed) refused and skipped: not an envelope, a foreign producer, invalid, or its handler threw',
     ['view', 'topic', 'reason'],
   ),
-  lag: gauge(
-    'callcenter_consumer_lag',
-    'Events on a topic not yet committed by a consumer group (sum over partitions), sampled by the group’s members',
-    ['group', 'topic'],
-  ),
+  lag: gauge('callcenter_consumer_lag', 'Events on a topic not yet committed by a consumer group (sum over partitions), sampled by the group’s members', [
+    'group',
+    'topic',
+  ]),
 };

@@ -67,7 +67,12 @@ describe('OutboxRelay (real Kafka and database)', () => {
       await store.append('report-B', 0, [Happened({ n: 1 })], meta());
       const received = await readTopic(kafka, topic, (r) => r.length >= 4);
       expect(received).toHaveLength(4);
-      expect(versionsByStream(received)).toEqual(new Map([['report-A', [1, 2, 3]], ['report-B', [1]]]));
+      expect(versionsByStream(received)).toEqual(
+        new Map([
+          ['report-A', [1, 2, 3]],
+          ['report-B', [1]],
+        ]),
+      );
       const a = received.filter((r) => r.message.key?.toString() === 'report-A');
       expect(new Set(a.map((r) => r.partition)).size).toBe(1); // one stream, one partition
       const headers = a[0].message.headers!;
@@ -85,9 +90,7 @@ describe('OutboxRelay (real Kafka and database)', () => {
     const streams = 100;
     const perStream = 10;
     for (let v = 0; v < perStream; v += 2) {
-      await Promise.all(
-        Array.from({ length: streams }, (_, s) => store.append(`stream-${s}`, v, [Happened({ n: v + 1 }), Happened({ n: v + 2 })], meta())),
-      );
+      await Promise.all(Array.from({ length: streams }, (_, s) => store.append(`stream-${s}`, v, [Happened({ n: v + 1 }), Happened({ n: v + 2 })], meta())));
     }
     expect(await store.commits.countDocuments({ published: false })).toBe((streams * perStream) / 2); // one commit per append
     const relay = new OutboxRelay(store, producer, { recoveryIntervalMs: 200, batchSize: 37 });

@@ -4,7 +4,12 @@ import { TOPIC_OWNERS } from './topics';
 /** An event whose `producer` is not its topic's owner: refused, dead-lettered, never applied. */
 export class ForeignProducer extends Error {
   override readonly name = 'ForeignProducer';
-  constructor(readonly topic: string, readonly owner: string, readonly producer: unknown, readonly headerProducer?: string) {
+  constructor(
+    readonly topic: string,
+    readonly owner: string,
+    readonly producer: unknown,
+    readonly headerProducer?: string,
+  ) {
     super(
       `${topic} is written only by ${owner}, but this event names producer ${JSON.stringify(producer)}` +
         (headerProducer !== undefined && headerProducer !== producer ? ` (header producer ${JSON.stringify(headerProducer)})` : '') +

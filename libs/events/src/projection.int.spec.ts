@@ -8,12 +8,26 @@ type Tally = { count: number; last: number; seen: number[] };
 function event(streamId: string, streamVersion: number): EventEnvelope {
   const now = new Date().toISOString();
   return {
-    eventId: `${streamId}-${streamVersion}`, type: 'Counted', schemaVersion: 1, streamId, streamVersion,
-    occurredAt: now, recordedAt: now, producer: 'test', actor: 'system', correlationId: 'c', causationId: null, data: {},
+    eventId: `${streamId}-${streamVersion}`,
+    type: 'Counted',
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt: now,
+    recordedAt: now,
+    producer: 'test',
+    actor: 'system',
+    correlationId: 'c',
+    causationId: null,
+    data: {},
   };
 }
 
-const evolve = (doc: Tally | null, e: EventEnvelope): Tally => ({ count: (doc?.count ?? 0) + 1, last: e.streamVersion, seen: [...(doc?.seen ?? []), e.streamVersion] });
+const evolve = (doc: Tally | null, e: EventEnvelope): Tally => ({
+  count: (doc?.count ?? 0) + 1,
+  last: e.streamVersion,
+  seen: [...(doc?.seen ?? []), e.streamVersion],
+});
 
 /**
  * The collection as a late writer sees it: its read returns, then it stalls (a consumer that lost
@@ -87,12 +101,24 @@ describe('projectOnce: read-model writes conditional on the stored version (real
     for (const c of [one, many]) await projectOnce(c, 'a', event('a', 1), evolve);
     const batch = [event('a', 2), event('b', 1), event('a', 1), event('a', 3), event('b', 1), event('c', 1)];
     for (const e of batch) await projectOnce(one, e.streamId, e, evolve);
-    const changed = await projectMany(many, batch.map((e) => ({ id: e.streamId, event: e })), evolve);
+    const changed = await projectMany(
+      many,
+      batch.map((e) => ({ id: e.streamId, event: e })),
+      evolve,
+    );
     expect([...changed].sort()).toEqual(['a', 'b', 'c']);
     expect(await many.find().sort({ _id: 1 }).toArray()).toEqual(await one.find().sort({ _id: 1 }).toArray());
     expect((await many.findOne({ _id: 'a' }))?.seen).toEqual([1, 2, 3]);
     // all redelivered: nothing changes
-    expect((await projectMany(many, batch.map((e) => ({ id: e.streamId, event: e })), evolve)).size).toBe(0);
+    expect(
+      (
+        await projectMany(
+          many,
+          batch.map((e) => ({ id: e.streamId, event: e })),
+          evolve,
+        )
+      ).size,
+    ).toBe(0);
   });
 
   it('projectMany, when another writer got in between its read and its write, re-applies one by one and loses nothing', async () => {
@@ -112,7 +138,11 @@ describe('projectOnce: read-model writes conditional on the stored version (real
         };
       },
     });
-    await projectMany(racing, [event('x', 2), event('x', 3), event('y', 1), event('y', 2)].map((e) => ({ id: e.streamId, event: e })), evolve);
+    await projectMany(
+      racing,
+      [event('x', 2), event('x', 3), event('y', 1), event('y', 2)].map((e) => ({ id: e.streamId, event: e })),
+      evolve,
+    );
     expect(await tallies.findOne({ _id: 'x' })).toEqual({ _id: 'x', _version: 3, count: 3, last: 3, seen: [1, 2, 3] });
     expect(await tallies.findOne({ _id: 'y' })).toEqual({ _id: 'y', _version: 2, count: 2, last: 2, seen: [1, 2] });
   });

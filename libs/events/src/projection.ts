@@ -33,15 +33,13 @@ export async function projectOnce<D extends Document>(
   if (!source) await versionIndexOn(collection);
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = (await collection.findOne({ _id: id } as any)) as Projected<D> | null;
-    const applied = source ? current?._versions?.[source] ?? 0 : current?._version ?? 0;
+    const applied = source ? (current?._versions?.[source] ?? 0) : (current?._version ?? 0);
     if (current && applied >= event.streamVersion) return false;
     const { _id, _version, _versions, ...state } = current ?? ({} as Projected<D>);
     const before = current ? (state as unknown as D) : null;
     const next = evolve(before, event);
     if (next === before) return false;
-    const position = source
-      ? { _versions: { ...(_versions ?? {}), [source]: event.streamVersion } }
-      : { _version: event.streamVersion };
+    const position = source ? { _versions: { ...(_versions ?? {}), [source]: event.streamVersion } } : { _version: event.streamVersion };
     if (current === null) {
       if (next === null) return false;
       try {

@@ -69,9 +69,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayProgress> {
 
   const groupId = `replay-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, maxBytesPerPartition: 4 * 1024 * 1024 });
-  const timer = options.onProgress
-    ? setInterval(() => options.onProgress!(progress()), options.progressIntervalMs ?? 1_000)
-    : undefined;
+  const timer = options.onProgress ? setInterval(() => options.onProgress!(progress()), options.progressIntervalMs ?? 1_000) : undefined;
   try {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });

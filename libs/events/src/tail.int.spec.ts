@@ -15,8 +15,18 @@ const ROOT = resolve(__dirname, '../../..');
 function event(streamId: string, streamVersion: number, type = 'Counted', data: unknown = { n: streamVersion }): EventEnvelope {
   const now = new Date().toISOString();
   return {
-    eventId: `${streamId}-${streamVersion}`, type, schemaVersion: 1, streamId, streamVersion,
-    occurredAt: now, recordedAt: now, producer: 'test', actor: 'system', correlationId: 'c', causationId: null, data,
+    eventId: `${streamId}-${streamVersion}`,
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt: now,
+    recordedAt: now,
+    producer: 'test',
+    actor: 'system',
+    correlationId: 'c',
+    causationId: null,
+    data,
   };
 }
 
@@ -57,7 +67,12 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     const handed: string[] = [];
     const refused: string[] = [];
     const tail = new TopicTail({
-      kafka, topic, since: 'earliest', groupPrefix: group, deadLetterGroup: group, topicOwners: owners(topic),
+      kafka,
+      topic,
+      since: 'earliest',
+      groupPrefix: group,
+      deadLetterGroup: group,
+      topicOwners: owners(topic),
       onRefused: (r) => refused.push(r.reason),
       handle: (events) => {
         for (const e of events) if ((e.data as { explode?: boolean }).explode) throw new TypeError('the view cannot apply this');
@@ -76,7 +91,10 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
         event('s', 4),
       ].map(toKafkaMessage),
     });
-    await eventually(async () => handed, (h) => h.includes('s-4'));
+    await eventually(
+      async () => handed,
+      (h) => h.includes('s-4'),
+    );
     expect(handed).toEqual(['s-1', 's-4']);
     expect(refused.sort()).toEqual(['handler-failed', 'invalid']);
     const parked = await readTopic(kafka, deadLetterTopic(group), (r) => r.length >= 2);
@@ -90,14 +108,21 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     const topic = await freshTopic();
     const handed: string[] = [];
     const tail = new TopicTail({
-      kafka, topic, since: 'earliest', groupPrefix: uniqueName('view'), topicOwners: owners(topic),
+      kafka,
+      topic,
+      since: 'earliest',
+      groupPrefix: uniqueName('view'),
+      topicOwners: owners(topic),
       handle: (events) => void handed.push(...events.map((e) => e.eventId)),
     });
     tails.push(tail);
     await tail.start();
     const batch = (from: number) => Array.from({ length: 30 }, (_, i) => toKafkaMessage(event(`s${i % 6}`, from + Math.floor(i / 6))));
     await producer.send({ topic, messages: batch(1) });
-    await eventually(async () => handed.length, (n) => n === 30);
+    await eventually(
+      async () => handed.length,
+      (n) => n === 30,
+    );
     await run('bash', [resolve(ROOT, 'infra/bin/infra'), 'restart-kafka'], { env: process.env, timeout: 120_000 });
     // One send once the broker answers again, by an idempotent producer: its own retries cannot
     // write a message twice, so the topic holds exactly 60 and any extra is the tail's doing.
@@ -108,8 +133,17 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     await once.disconnect();
     const stored = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
     expect(stored).toBe(60);
-    await eventually(async () => handed.length, (n) => n >= 60, 90_000, 500);
-    await holdsFor(async () => handed.length, (n) => n === 60, 3_000); // a re-read from the start would show by now
+    await eventually(
+      async () => handed.length,
+      (n) => n >= 60,
+      90_000,
+      500,
+    );
+    await holdsFor(
+      async () => handed.length,
+      (n) => n === 60,
+      3_000,
+    ); // a re-read from the start would show by now
     expect(handed).toHaveLength(60);
     expect(new Set(handed).size).toBe(60);
   }, 240_000);

@@ -152,7 +152,10 @@ export class TopicTail {
    */
   private async deliver(accepted: { event: EventEnvelope; message: KafkaMessage }[], position: TailPosition): Promise<void> {
     try {
-      await this.options.handle(accepted.map((a) => a.event), position);
+      await this.options.handle(
+        accepted.map((a) => a.event),
+        position,
+      );
       return;
     } catch (e) {
       if (isTransient(e) || accepted.length === 0) throw e;
@@ -182,7 +185,11 @@ export class TopicTail {
     consumerMetrics.viewRefused.inc({ view: this.options.groupPrefix, topic, reason });
     if (!group || !this.producer) {
       this.options.logger?.error(`refusing ${topic}/${partition}@${message.offset}`, {
-        ...where, key: message.key?.toString() ?? null, eventType: headerString(message.headers, HEADERS.type) ?? 'unknown', reason, error,
+        ...where,
+        key: message.key?.toString() ?? null,
+        eventType: headerString(message.headers, HEADERS.type) ?? 'unknown',
+        reason,
+        error,
       });
       return;
     }

@@ -67,9 +67,7 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
   // out of class-transformer and every object built from the body.
   app.useBodyParser('json', { limit: '64kb', reviver: refusePrototypeKeys });
   app.useGlobalFilters(new HttpErrorsFilter());
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }),
-  );
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }));
   // DOCS_ENABLED: off by default in production, so the API's map is not handed to anyone who asks.
   if (app.get<PlatformConfig>(PLATFORM_CONFIG, { strict: false }).DOCS_ENABLED) {
     const document = SwaggerModule.createDocument(
@@ -88,7 +86,7 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
 /** A service that cannot start says why in one line and exits non-zero. */
 export function exitOnStartupFailure(service: string) {
   return (error: unknown) => {
-    const message = error instanceof InvalidConfiguration ? error.message : (error as Error)?.stack ?? String(error);
+    const message = error instanceof InvalidConfiguration ? error.message : ((error as Error)?.stack ?? String(error));
     process.stderr.write(`${JSON.stringify({ level: 'fatal', service, time: new Date().toISOString(), msg: `${service} failed to start: ${message}` })}\n`);
     process.exit(1);
   };

@@ -55,7 +55,10 @@ export function OnOutsideProduction(): PropertyDecorator {
 
 /** 127.0.0.0/8, ::1 or localhost: where development tokens may be served. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   return !!octets && octets.slice(1).every((o) => Number(o) <= 255);
@@ -211,10 +214,7 @@ export class PlatformConfig {
   JURISDICTION_FILE = 'config/jurisdiction.json';
 }
 
-export function loadConfig<T extends object>(
-  cls: new () => T,
-  env: Record<string, string | undefined> = process.env,
-): T {
+export function loadConfig<T extends object>(cls: new () => T, env: Record<string, string | undefined> = process.env): T {
   const defaults = new cls() as Record<string, unknown>;
   const switches: string[] = (Reflect.getMetadata(ON_OUTSIDE_PRODUCTION, cls.prototype) ?? []).map(String);
   const given: Record<string, unknown> = {};
@@ -224,9 +224,11 @@ export function loadConfig<T extends object>(
     // Environment values are strings: read them as the type of the setting's default.
     const kind = switches.includes(key) ? 'boolean' : typeof defaults[key];
     given[key] =
-      kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value)
-      : kind === 'boolean' && /^(true|false|1|0)$/i.test(value.trim()) ? /^(true|1)$/i.test(value.trim())
-      : value;
+      kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim())
+        ? Number(value)
+        : kind === 'boolean' && /^(true|false|1|0)$/i.test(value.trim())
+          ? /^(true|1)$/i.test(value.trim())
+          : value;
   }
   const config = plainToInstance(cls, { ...defaults, ...given });
   const errors = validateSync(config, { forbidUnknownValues: false });
@@ -315,7 +317,9 @@ function secretProblems(key: string, value: string, options: SecretOptions): str
     : [{ name: key, secret: value }];
   return parts.flatMap(({ name, secret }) => {
     if (options.pairs && secret.startsWith('sha256:')) {
-      return KNOWN_DEVELOPMENT_HASHES.has(secret.slice(7).toLowerCase()) ? [`${name}: the hash of a development or example key may not be used in production`] : [];
+      return KNOWN_DEVELOPMENT_HASHES.has(secret.slice(7).toLowerCase())
+        ? [`${name}: the hash of a development or example key may not be used in production`]
+        : [];
     }
     if (isDevelopmentValue(secret)) return [`${name}: a development or example value may not be used in production`];
     if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) return [`${name}: must be at least ${MIN_SECRET_BYTES} bytes in production`];

@@ -30,7 +30,9 @@ describe('configuration', () => {
   it('refuses the development secret in production', () => {
     expect(() => loadConfig(ServiceConfig, { NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET/);
     const production = { NODE_ENV: 'production', OIDC_ISSUER: 'https://sso.example.org', PERSONAL_DATA_MASTER_KEY: 'a-real-master-key-0123456789abcdefghij' };
-    expect(() => loadConfig(ServiceConfig, { ...production, AUTH_JWT_SECRET: 'a-real-production-secret-0123' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 bytes/);
+    expect(() => loadConfig(ServiceConfig, { ...production, AUTH_JWT_SECRET: 'a-real-production-secret-0123' })).toThrow(
+      /AUTH_JWT_SECRET: must be at least 32 bytes/,
+    );
     expect(loadConfig(ServiceConfig, { ...production, AUTH_JWT_SECRET: 'a-real-production-secret-0123456789abcdef' }).NODE_ENV).toBe('production');
   });
 });

@@ -90,7 +90,12 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   private connecting?: Promise<void>;
 
   async onModuleInit() {
-    if (!this.lazyKafka) await ensureTopics(this.admin, this.topics.map((topic) => ({ topic })), this.config.TOPIC_PARTITIONS);
+    if (!this.lazyKafka)
+      await ensureTopics(
+        this.admin,
+        this.topics.map((topic) => ({ topic })),
+        this.config.TOPIC_PARTITIONS,
+      );
     if (this.store) {
       await this.store.ensureIndexes();
     }
@@ -107,7 +112,11 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
     await retryWithBackoff(
       async (attempt) => {
         await this.admin.connect();
-        await ensureTopics(this.admin, this.topics.map((topic) => ({ topic })), this.config.TOPIC_PARTITIONS);
+        await ensureTopics(
+          this.admin,
+          this.topics.map((topic) => ({ topic })),
+          this.config.TOPIC_PARTITIONS,
+        );
         if (this.store) await this.producer.connect();
         if (this.stopping) return;
         this.startRelay();
@@ -118,7 +127,8 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
         maxMs: 5_000,
         stopped: () => this.stopping,
         onRetry: (e, attempt) => {
-          if (attempt === 1 || attempt % 10 === 0) logger.warn(`Kafka not reachable yet (attempt ${attempt}); reports are stored and published once it is: ${(e as Error).message}`);
+          if (attempt === 1 || attempt % 10 === 0)
+            logger.warn(`Kafka not reachable yet (attempt ${attempt}); reports are stored and published once it is: ${(e as Error).message}`);
         },
       },
     ).catch(() => undefined); // only when stopping
@@ -179,8 +189,7 @@ export class PlatformModule {
       },
       {
         provide: KAFKA,
-        useFactory: () =>
-          createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: service, logger: kafkaLogger('Kafka'), ...kafkaSecurity(config) }),
+        useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: service, logger: kafkaLogger('Kafka'), ...kafkaSecurity(config) }),
       },
       {
         // Its own client with few retries: a health probe must answer fast, not retry for a minute.

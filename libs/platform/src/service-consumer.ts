@@ -23,7 +23,10 @@ export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModul
   private consumer?: EventConsumer;
   private stopped = false;
 
-  protected constructor(private readonly kafka: Kafka, private readonly options: ServiceConsumerOptions) {}
+  protected constructor(
+    private readonly kafka: Kafka,
+    private readonly options: ServiceConsumerOptions,
+  ) {}
 
   protected abstract handle(event: EventEnvelope): Promise<void>;
 

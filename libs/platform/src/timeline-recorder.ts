@@ -26,7 +26,12 @@ export class AuditedServiceConfig extends PlatformConfig {
 }
 
 /** The service's EventTimeline in the collections `<name>_*`, checkpointed as its configuration says. */
-export function timelineProvider<State, Stored>(token: symbol | string, name: string, fold: TimelineFold<State, Stored>, config: AuditedServiceConfig): Provider {
+export function timelineProvider<State, Stored>(
+  token: symbol | string,
+  name: string,
+  fold: TimelineFold<State, Stored>,
+  config: AuditedServiceConfig,
+): Provider {
   return {
     provide: token,
     inject: [MONGO_DB],
@@ -44,7 +49,11 @@ export abstract class TimelineRecorder extends ServiceConsumer {
   protected readonly logger = new Logger(this.constructor.name);
   private stopCheckpoints?: () => Promise<void>;
 
-  protected constructor(kafka: Kafka, private readonly timeline: EventTimeline<unknown, unknown>, options: ServiceConsumerOptions) {
+  protected constructor(
+    kafka: Kafka,
+    private readonly timeline: EventTimeline<unknown, unknown>,
+    options: ServiceConsumerOptions,
+  ) {
     super(kafka, { streamsConcurrently: 20, startInBackground: true, ...options });
   }
 

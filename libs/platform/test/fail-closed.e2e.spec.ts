@@ -24,7 +24,8 @@ const PROTECTED: Record<Exclude<Service, 'intake'>, { path: string; role: string
 
 /** The environment of this process without any setting of the services, and without NODE_ENV. */
 function cleanEnvironment(): Record<string, string> {
-  const settings = /^(NODE_ENV|DEV_AUTH|OIDC_|AUTH_JWT_SECRET|CALLER_REF_KEY|PERSONAL_DATA_|INTAKE_|TRIAGE_|DISPATCH_|ANALYTICS_|HTTP_HOST|METRICS_|DOCS_|GRPC_)/;
+  const settings =
+    /^(NODE_ENV|DEV_AUTH|OIDC_|AUTH_JWT_SECRET|CALLER_REF_KEY|PERSONAL_DATA_|INTAKE_|TRIAGE_|DISPATCH_|ANALYTICS_|HTTP_HOST|METRICS_|DOCS_|GRPC_)/;
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => !settings.test(e[0]) && e[1] !== undefined));
 }
 
@@ -47,14 +48,24 @@ afterAll(async () => {
 
 describe('a service started without NODE_ENV', () => {
   it.each(SERVICES)('%s refuses the development settings and exits non-zero, naming them', async (service) => {
-    const started = launch(service, { ...cleanEnvironment(), [`${service.toUpperCase()}_HTTP_PORT`]: String(nextPort()), INTAKE_GRPC_PORT: String(nextPort()) });
+    const started = launch(service, {
+      ...cleanEnvironment(),
+      [`${service.toUpperCase()}_HTTP_PORT`]: String(nextPort()),
+      INTAKE_GRPC_PORT: String(nextPort()),
+    });
     children.add(started.child);
     const code = await Promise.race([started.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 30_000))]);
     children.delete(started.child);
     if (code === 'running') started.child.kill('SIGKILL');
     expect(code).not.toBe('running');
     expect(code).not.toBe(0);
-    const named = ['OIDC_ISSUER', 'AUTH_JWT_SECRET', 'PERSONAL_DATA_MASTER_KEY', ...(service === 'intake' ? ['INTAKE_API_KEYS'] : []), ...(service === 'triage' ? ['CALLER_REF_KEY'] : [])];
+    const named = [
+      'OIDC_ISSUER',
+      'AUTH_JWT_SECRET',
+      'PERSONAL_DATA_MASTER_KEY',
+      ...(service === 'intake' ? ['INTAKE_API_KEYS'] : []),
+      ...(service === 'triage' ? ['CALLER_REF_KEY'] : []),
+    ];
     for (const setting of named) expect(started.output()).toContain(`${setting}:`);
     expect(started.output()).toMatch(/failed to start: invalid configuration/);
   });
@@ -63,7 +74,7 @@ describe('a service started without NODE_ENV', () => {
 describe('a service started without NODE_ENV but with production settings', () => {
   let provider: Server;
   let issuer: string;
-  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   const secret = randomBytes(32).toString('base64url');
   const prefix = uniqueName('failclosed').replace(/-/g, '_');
 
@@ -72,7 +83,8 @@ describe('a service started without NODE_ENV but with production settings', () =
     privateKey = pair.privateKey;
     const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'e2e-1', alg: 'RS256', use: 'sig' };
     provider = createServer((request, response) => {
-      if (request.url === '/.well-known/openid-configuration') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+      if (request.url === '/.well-known/openid-configuration')
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
       else if (request.url === '/jwks') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
       else response.writeHead(404).end();
     });
@@ -108,13 +120,20 @@ describe('a service started without NODE_ENV but with production settings', () =
       const deadline = Date.now() + 60_000;
       for (;;) {
         if (started.child.exitCode !== null) throw new Error(`${service} exited during start-up:\n${started.output()}`);
-        const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
+        const ready = await fetch(`${url}/health/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ready) break;
         if (Date.now() > deadline) throw new Error(`${service} not ready after 60 s:\n${started.output()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
 
-      const devTokens = await fetch(`${url}/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: 'op-budi', roles: ['admin'] }) });
+      const devTokens = await fetch(`${url}/dev/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sub: 'op-budi', roles: ['admin'] }),
+      });
       expect(devTokens.status).toBe(404);
       expect((await fetch(`${url}/docs-json`)).status).toBe(404);
       expect((await fetch(`${url}/metrics`)).status).toBe(200);

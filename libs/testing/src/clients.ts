@@ -98,11 +98,30 @@ export function reportForwarded(
   const now = new Date().toISOString();
   const { address = 'Jl. Tebet Barat', ...rest } = data;
   return {
-    eventId: randomUUID(), type: 'ReportForwardedForDispatch', schemaVersion: 1, streamId: reportId, streamVersion: 4,
-    occurredAt: now, recordedAt: now, producer: 'triage', actor: 'op-budi', correlationId: uniqueName('corr'), causationId: null,
+    eventId: randomUUID(),
+    type: 'ReportForwardedForDispatch',
+    schemaVersion: 1,
+    streamId: reportId,
+    streamVersion: 4,
+    occurredAt: now,
+    recordedAt: now,
+    producer: 'triage',
+    actor: 'op-budi',
+    correlationId: uniqueName('corr'),
+    causationId: null,
     data: {
-      reportId, trackingCode: 'K7Q2M-94XHD', channel: 'HOTLINE', receivedAt: now, category: 'KEBAKARAN', priority, district: 'TEBET',
-      location: { ...where, address }, description: 'Kebakaran gudang', peopleInjured: 0, peopleInvolved: 2, ...rest,
+      reportId,
+      trackingCode: 'K7Q2M-94XHD',
+      channel: 'HOTLINE',
+      receivedAt: now,
+      category: 'KEBAKARAN',
+      priority,
+      district: 'TEBET',
+      location: { ...where, address },
+      description: 'Kebakaran gudang',
+      peopleInjured: 0,
+      peopleInvolved: 2,
+      ...rest,
     },
   };
 }

@@ -92,7 +92,10 @@ function describeCondition(ok: (v: never) => boolean): string {
 
 /** Thrown by `eventually` and `holdsFor`; `last` is the last value the check gave. */
 export class ConditionFailed<T> extends Error {
-  constructor(message: string, readonly last: T) {
+  constructor(
+    message: string,
+    readonly last: T,
+  ) {
     super(message);
     this.name = 'ConditionFailed';
   }
@@ -262,7 +265,8 @@ export async function consumerGroupCaughtUp(kafka: Kafka, groupId: string, topic
   await admin.connect();
   try {
     const targets = new Map<string, bigint>();
-    for (const topic of topics) for (const p of await whileBrokerSettles(() => admin.fetchTopicOffsets(topic))) targets.set(`${topic}/${p.partition}`, BigInt(p.high));
+    for (const topic of topics)
+      for (const p of await whileBrokerSettles(() => admin.fetchTopicOffsets(topic))) targets.set(`${topic}/${p.partition}`, BigInt(p.high));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const committed = await whileBrokerSettles(() => admin.fetchOffsets({ groupId, topics }));

@@ -65,17 +65,30 @@ describe('embedded OIDC provider', () => {
       const token = session.accessTokens[resource];
       expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
       const { payload } = await jwtVerify(token, jwks, { issuer, audience: resource, algorithms: ['RS256'] });
-      expect(payload).toMatchObject({ sub: 'op-budi', roles: ['operator'], name: 'Budi Santoso', preferred_username: 'op-budi', client_id: 'callcenter-console' });
+      expect(payload).toMatchObject({
+        sub: 'op-budi',
+        roles: ['operator'],
+        name: 'Budi Santoso',
+        preferred_username: 'op-budi',
+        client_id: 'callcenter-console',
+      });
       expect(payload.aud).toBe(resource);
       expect(payload.exp! - payload.iat!).toBe(ttl);
       // A token for one service is not accepted as another's.
       const other = resources.find((r) => r !== resource)!;
       await expect(jwtVerify(token, jwks, { issuer, audience: other })).rejects.toThrow(/aud/);
     }
-    expect(session.claims).toMatchObject({ iss: issuer, aud: 'callcenter-console', sub: 'op-budi', name: 'Budi Santoso', roles: ['operator'], preferred_username: 'op-budi' });
+    expect(session.claims).toMatchObject({
+      iss: issuer,
+      aud: 'callcenter-console',
+      sub: 'op-budi',
+      name: 'Budi Santoso',
+      roles: ['operator'],
+      preferred_username: 'op-budi',
+    });
   });
 
-  it("gives a field unit the sub unit:<call sign>", async () => {
+  it('gives a field unit the sub unit:<call sign>', async () => {
     const session = await oidcSignIn({ issuer, username: 'patrol-tebet-01', password: OIDC_DEMO_PASSWORD, resources: [OIDC_RESOURCES.dispatch] });
     const { payload } = await jwtVerify(session.accessTokens[OIDC_RESOURCES.dispatch], jwks, { issuer, audience: OIDC_RESOURCES.dispatch });
     expect(payload).toMatchObject({ sub: 'unit:PATROL-TEBET-01', roles: ['unit'] });
@@ -103,7 +116,11 @@ describe('embedded OIDC provider', () => {
     expect(html).toMatch(/id="password"[^>]*type="password"[^>]*autocomplete="current-password"/);
     const form = parseLoginForm(html, login.url)!;
     const body = new URLSearchParams({ ...form.fields, username: 'op-budi', password: 'not-the-password' });
-    const refused = await browser.follow(form.action, OIDC_CONSOLE_CLIENT.redirectUri, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const refused = await browser.follow(form.action, OIDC_CONSOLE_CLIENT.redirectUri, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(refused.redirectedTo).toBeUndefined();
     expect(refused.res.status).toBe(401);
     const page = await refused.res.text();
@@ -111,7 +128,9 @@ describe('embedded OIDC provider', () => {
     expect(alertText(page)).toBe('Nama pengguna atau kata sandi salah.');
     expect(page).not.toMatch(/code=/);
     // The helper reports the same refusal, in English when asked.
-    await expect(oidcSignIn({ issuer, username: 'op-budi', password: 'nope', uiLocales: 'en' })).rejects.toThrow(new OidcSignInError('Wrong username or password.', 401, ''));
+    await expect(oidcSignIn({ issuer, username: 'op-budi', password: 'nope', uiLocales: 'en' })).rejects.toThrow(
+      new OidcSignInError('Wrong username or password.', 401, ''),
+    );
     await expect(oidcSignIn({ issuer, username: 'nobody', password: OIDC_DEMO_PASSWORD })).rejects.toThrow('Nama pengguna atau kata sandi salah.');
   });
 
@@ -153,7 +172,9 @@ describe('embedded OIDC provider', () => {
     const back = await oidcSignOut(session);
     expect(back.startsWith(OIDC_CONSOLE_CLIENT.postLogoutRedirectUri)).toBe(true);
 
-    await expect(client.refreshTokenGrant(session.config, session.refreshToken, { resource: OIDC_RESOURCES.triage })).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(session.config, session.refreshToken, { resource: OIDC_RESOURCES.triage })).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     const again = await session.browser.follow(authorizationUrl(), OIDC_CONSOLE_CLIENT.redirectUri);
     expect(again.redirectedTo).toBeUndefined();
     expect(parseLoginForm(await again.res.text(), again.url)).toBeDefined();
@@ -161,6 +182,8 @@ describe('embedded OIDC provider', () => {
 
   it('refuses a refresh for a resource that was not in the authorization request', async () => {
     const session = await oidcSignIn({ issuer, username: 'an-dewi', password: OIDC_DEMO_PASSWORD, resources: [OIDC_RESOURCES.analytics] });
-    await expect(client.refreshTokenGrant(session.config, session.refreshToken, { resource: OIDC_RESOURCES.dispatch })).rejects.toMatchObject({ error: 'invalid_target' });
+    await expect(client.refreshTokenGrant(session.config, session.refreshToken, { resource: OIDC_RESOURCES.dispatch })).rejects.toMatchObject({
+      error: 'invalid_target',
+    });
   });
 });

@@ -159,7 +159,13 @@ export interface OidcSignInResult {
 export async function oidcClientConfig(issuer: string, clientId: string, clientSecret: string): Promise<client.Configuration> {
   const url = new URL(issuer);
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  return client.discovery(url, clientId, undefined, client.ClientSecretBasic(clientSecret), loopback && url.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined);
+  return client.discovery(
+    url,
+    clientId,
+    undefined,
+    client.ClientSecretBasic(clientSecret),
+    loopback && url.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+  );
 }
 
 /**
@@ -195,7 +201,8 @@ export async function oidcSignIn(options: OidcSignInOptions): Promise<OidcSignIn
   if (!step.redirectedTo) {
     const html = await step.res.text();
     const form = parseLoginForm(html, step.url);
-    if (!form) throw new OidcSignInError(`no login form at ${step.url} (HTTP ${step.res.status}): ${alertText(html) ?? html.slice(0, 300)}`, step.res.status, html);
+    if (!form)
+      throw new OidcSignInError(`no login form at ${step.url} (HTTP ${step.res.status}): ${alertText(html) ?? html.slice(0, 300)}`, step.res.status, html);
     const body = new URLSearchParams({ ...form.fields, username: options.username, password: options.password });
     step = await browser.follow(form.action, redirectUri, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     if (!step.redirectedTo) {
@@ -227,12 +234,17 @@ export async function oidcSignIn(options: OidcSignInOptions): Promise<OidcSignIn
  * post_logout_redirect_uri, then the auto-submitted confirmation form. Returns where the provider
  * sent the browser back to.
  */
-export async function oidcSignOut(signedIn: Pick<OidcSignInResult, 'browser' | 'config' | 'idToken'>, postLogoutRedirectUri = OIDC_CONSOLE_CLIENT.postLogoutRedirectUri): Promise<string> {
+export async function oidcSignOut(
+  signedIn: Pick<OidcSignInResult, 'browser' | 'config' | 'idToken'>,
+  postLogoutRedirectUri = OIDC_CONSOLE_CLIENT.postLogoutRedirectUri,
+): Promise<string> {
   const url = client.buildEndSessionUrl(signedIn.config, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: postLogoutRedirectUri });
   const step = await signedIn.browser.follow(url, postLogoutRedirectUri);
   if (step.redirectedTo) return step.redirectedTo;
   const html = await step.res.text();
-  const form = /<form[^>]*id="op\.logoutForm"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html) ?? /<form[^>]*action="([^"]+)"[^>]*id="op\.logoutForm"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  const form =
+    /<form[^>]*id="op\.logoutForm"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html) ??
+    /<form[^>]*action="([^"]+)"[^>]*id="op\.logoutForm"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
   if (!form) throw new Error(`no logout form at ${step.url} (HTTP ${step.res.status})`);
   const body = new URLSearchParams();
   for (const input of form[2].matchAll(/<input[^>]*>/gi)) {

@@ -17,16 +17,19 @@ export interface TestPrometheus {
  */
 export function startPrometheus(options: { dir: string; port: number; target: string; service: string; caFile?: string }): TestPrometheus {
   const config = join(options.dir, 'prometheus.yml');
-  writeFileSync(config, [
-    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-    `rule_files: ['${join(ROOT, 'infra/prometheus/alerts.yml')}']`,
-    'scrape_configs:',
-    '  - job_name: callcenter',
-    '    honor_labels: true',
-    ...(options.caFile ? ['    scheme: https', `    tls_config: { ca_file: '${options.caFile}' }`] : []),
-    `    static_configs: [{ targets: ['${options.target}'], labels: { service: ${options.service} } }]`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      `rule_files: ['${join(ROOT, 'infra/prometheus/alerts.yml')}']`,
+      'scrape_configs:',
+      '  - job_name: callcenter',
+      '    honor_labels: true',
+      ...(options.caFile ? ['    scheme: https', `    tls_config: { ca_file: '${options.caFile}' }`] : []),
+      `    static_configs: [{ targets: ['${options.target}'], labels: { service: ${options.service} } }]`,
+      '',
+    ].join('\n'),
+  );
   let log = '';
   const child: ChildProcess = spawn(
     process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus',

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     analyticsUrl: str('analytics-url', DEFAULTS.analyticsUrl)!,
   };
   const services = await launchServices(launchOptionsFrom(urls, str('db-prefix') ? { MONGODB_DB_PREFIX: str('db-prefix')! } : undefined));
-  console.log(`ready: ${services.map((s) => `${s.name} (pid ${s.pid})`).join(', ')}; intake gRPC ${urls.intake}, triage ${urls.triageUrl}, dispatch ${urls.dispatchUrl}, analytics ${urls.analyticsUrl}`);
+  console.log(
+    `ready: ${services.map((s) => `${s.name} (pid ${s.pid})`).join(', ')}; intake gRPC ${urls.intake}, triage ${urls.triageUrl}, dispatch ${urls.dispatchUrl}, analytics ${urls.analyticsUrl}`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

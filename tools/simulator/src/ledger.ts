@@ -5,18 +5,22 @@ import type { Category, Priority, RejectionReason, ResolutionOutcome } from '@ca
 import type { ExpectedDecision, GeneratedReport, ReportKind } from './traffic/generate';
 
 /** The lifecycle state the simulator drove a report to, in analytics' vocabulary (apps/analytics/src/model/report-fact.ts). */
-export type LedgerState =
-  | 'NOT_SENT'
-  | 'REFUSED'
-  | 'RECEIVED'
-  | 'IN_TRIAGE'
-  | ExpectedDecision
-  | 'DISPATCHED'
-  | 'ON_SCENE'
-  | 'RESOLVED'
-  | 'CLOSED';
+export type LedgerState = 'NOT_SENT' | 'REFUSED' | 'RECEIVED' | 'IN_TRIAGE' | ExpectedDecision | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
 
-const ORDER: LedgerState[] = ['NOT_SENT', 'REFUSED', 'RECEIVED', 'IN_TRIAGE', 'REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED'];
+const ORDER: LedgerState[] = [
+  'NOT_SENT',
+  'REFUSED',
+  'RECEIVED',
+  'IN_TRIAGE',
+  'REJECTED',
+  'DUPLICATE',
+  'ADVICE_GIVEN',
+  'FORWARDED',
+  'DISPATCHED',
+  'ON_SCENE',
+  'RESOLVED',
+  'CLOSED',
+];
 
 export interface LedgerEntry {
   seq: number;
@@ -105,7 +109,14 @@ export interface LedgerSummary {
   unsettled: number;
   /** Decisions different from what the ledger expected. */
   wrongDecisions: number;
-  triageSuggestions: { sameCategory: number; opened: number; duplicatesSuggested: number; duplicatesOpened: number; pranksFlaggedLowTrust: number; pranksOpened: number };
+  triageSuggestions: {
+    sameCategory: number;
+    opened: number;
+    duplicatesSuggested: number;
+    duplicatesOpened: number;
+    pranksFlaggedLowTrust: number;
+    pranksOpened: number;
+  };
   problems: number;
   /** Analytics' window: first and last receivedAt (UTC). */
   receivedFrom: string | null;
@@ -142,7 +153,17 @@ export class Ledger {
       simulatedAt: new Date(report.atMs).toISOString(),
       expected: report.expected,
       expectedFinal: report.expected === 'FORWARDED' && this.bots ? 'CLOSED' : report.expected,
-      submission: { sentAt: null, answeredAt: null, attempts: 0, retries: [], reportId: null, trackingCode: null, receivedAt: null, duplicate: null, error: null },
+      submission: {
+        sentAt: null,
+        answeredAt: null,
+        attempts: 0,
+        retries: [],
+        reportId: null,
+        trackingCode: null,
+        receivedAt: null,
+        duplicate: null,
+        error: null,
+      },
       state: 'NOT_SENT',
       triage: null,
       dispatch: null,
@@ -179,12 +200,30 @@ export class Ledger {
   }
 
   triageOf(entry: LedgerEntry): NonNullable<LedgerEntry['triage']> {
-    entry.triage ??= { operatorId: null, claimedAt: null, decision: null, decidedAt: null, rejectionReason: null, duplicateOf: null, classified: null, suggestion: null };
+    entry.triage ??= {
+      operatorId: null,
+      claimedAt: null,
+      decision: null,
+      decidedAt: null,
+      rejectionReason: null,
+      duplicateOf: null,
+      classified: null,
+      suggestion: null,
+    };
     return entry.triage;
   }
 
   dispatchOf(entry: LedgerEntry): NonNullable<LedgerEntry['dispatch']> {
-    entry.dispatch ??= { incidentId: null, unitId: null, assignedAt: null, acknowledgedAt: null, arrivedAt: null, resolvedAt: null, outcome: null, closedAt: null };
+    entry.dispatch ??= {
+      incidentId: null,
+      unitId: null,
+      assignedAt: null,
+      acknowledgedAt: null,
+      arrivedAt: null,
+      resolvedAt: null,
+      outcome: null,
+      closedAt: null,
+    };
     return entry.dispatch;
   }
 
@@ -203,10 +242,30 @@ export class Ledger {
 
   summary(): LedgerSummary {
     const s: LedgerSummary = {
-      sent: 0, acknowledged: 0, uniqueReports: 0, notSent: 0, refused: {}, duplicateAnswers: 0, retriedReports: 0, retries: 0, retriedCodes: {}, reconciled: {},
-      byKind: {}, byChannel: {}, byExpected: {}, byState: {}, decisions: {}, rejectionReasons: {}, resolutions: {}, settled: 0, unsettled: 0, wrongDecisions: 0,
+      sent: 0,
+      acknowledged: 0,
+      uniqueReports: 0,
+      notSent: 0,
+      refused: {},
+      duplicateAnswers: 0,
+      retriedReports: 0,
+      retries: 0,
+      retriedCodes: {},
+      reconciled: {},
+      byKind: {},
+      byChannel: {},
+      byExpected: {},
+      byState: {},
+      decisions: {},
+      rejectionReasons: {},
+      resolutions: {},
+      settled: 0,
+      unsettled: 0,
+      wrongDecisions: 0,
       triageSuggestions: { sameCategory: 0, opened: 0, duplicatesSuggested: 0, duplicatesOpened: 0, pranksFlaggedLowTrust: 0, pranksOpened: 0 },
-      problems: 0, receivedFrom: null, receivedTo: null,
+      problems: 0,
+      receivedFrom: null,
+      receivedTo: null,
     };
     const ids = new Set<string>();
     for (const e of this.entries) {

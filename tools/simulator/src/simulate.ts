@@ -92,9 +92,33 @@ export function parseArgs(argv: string[]): Record<string, string | boolean> {
 }
 
 const KNOWN = new Set([
-  ...FLAGS, 'period', 'start', 'speed', 'reports-per-hour', 'seed', 'run-id', 'prank-share', 'duplicate-share', 'repeat-share', 'anonymous-share',
-  'concurrency', 'attempt-timeout', 'max-attempts', 'operators', 'dispatchers', 'units', 'drain', 'intake', 'intake-http-url', 'triage-url', 'dispatch-url', 'analytics-url',
-  'kafka', 'mongodb', 'db-prefix', 'ledger',
+  ...FLAGS,
+  'period',
+  'start',
+  'speed',
+  'reports-per-hour',
+  'seed',
+  'run-id',
+  'prank-share',
+  'duplicate-share',
+  'repeat-share',
+  'anonymous-share',
+  'concurrency',
+  'attempt-timeout',
+  'max-attempts',
+  'operators',
+  'dispatchers',
+  'units',
+  'drain',
+  'intake',
+  'intake-http-url',
+  'triage-url',
+  'dispatch-url',
+  'analytics-url',
+  'kafka',
+  'mongodb',
+  'db-prefix',
+  'ledger',
 ]);
 
 export function optionsFromArgs(args: Record<string, string | boolean>): SimulationOptions {
@@ -103,7 +127,8 @@ export function optionsFromArgs(args: Record<string, string | boolean>): Simulat
     const raw = args[name];
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (typeof raw !== 'string' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a ${integer ? 'whole ' : ''}number >= ${min}`);
+    if (typeof raw !== 'string' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+      throw new Error(`--${name} must be a ${integer ? 'whole ' : ''}number >= ${min}`);
     return n;
   };
   const str = (name: string) => (typeof args[name] === 'string' ? (args[name] as string) : undefined);
@@ -113,7 +138,12 @@ export function optionsFromArgs(args: Record<string, string | boolean>): Simulat
     return n;
   };
   const shares = Object.fromEntries(
-    [['prank', share('prank-share')], ['duplicate', share('duplicate-share')], ['repeatCaller', share('repeat-share')], ['anonymous', share('anonymous-share')]].filter(([, v]) => v !== undefined),
+    [
+      ['prank', share('prank-share')],
+      ['duplicate', share('duplicate-share')],
+      ['repeatCaller', share('repeat-share')],
+      ['anonymous', share('anonymous-share')],
+    ].filter(([, v]) => v !== undefined),
   );
   const speed = num('speed');
   if (speed !== undefined && speed <= 0) throw new Error('--speed must be above 0');
@@ -186,8 +216,11 @@ export function formatResult(r: SimulationResult): string {
   }
   if (r.analytics) {
     const a = r.analytics;
-    lines.push(`analytics ${a.window ? `${a.window.from} → ${a.window.to}` : '(nothing acknowledged)'}: ${a.matched ? 'MATCHES the ledger' : 'DIFFERS from the ledger'} (waited ${a.waitedSeconds} s)`);
-    for (const c of a.comparisons) lines.push(`  ${c.ok ? ' ' : '✗'} ${c.what.padEnd(28)} ledger ${String(c.ledger).padStart(6)}   analytics ${String(c.analytics).padStart(6)}`);
+    lines.push(
+      `analytics ${a.window ? `${a.window.from} → ${a.window.to}` : '(nothing acknowledged)'}: ${a.matched ? 'MATCHES the ledger' : 'DIFFERS from the ledger'} (waited ${a.waitedSeconds} s)`,
+    );
+    for (const c of a.comparisons)
+      lines.push(`  ${c.ok ? ' ' : '✗'} ${c.what.padEnd(28)} ledger ${String(c.ledger).padStart(6)}   analytics ${String(c.analytics).padStart(6)}`);
     if (a.lost.length) lines.push(`  lost (acknowledged, unknown to analytics): ${a.lost.length}: ${a.lost.slice(0, 10).join(' ')}`);
     if (a.extra) lines.push(`  extra reports in the window (not in this ledger): ${a.extra}`);
   }

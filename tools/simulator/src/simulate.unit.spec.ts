@@ -5,8 +5,27 @@ import { generateTraffic } from './traffic/generate';
 
 describe('simulate CLI and ledger', () => {
   it('reads the options of the check run', () => {
-    const args = parseArgs(['--period', '1h', '--speed', '120', '--reports-per-hour=600', '--bots', '--ledger', '/tmp/l.jsonl', '--triage-url', 'http://127.0.0.1:13201']);
-    expect(optionsFromArgs(args)).toMatchObject({ period: '1h', speed: 120, reportsPerHour: 600, bots: true, ledgerFile: '/tmp/l.jsonl', triageUrl: 'http://127.0.0.1:13201', verify: false });
+    const args = parseArgs([
+      '--period',
+      '1h',
+      '--speed',
+      '120',
+      '--reports-per-hour=600',
+      '--bots',
+      '--ledger',
+      '/tmp/l.jsonl',
+      '--triage-url',
+      'http://127.0.0.1:13201',
+    ]);
+    expect(optionsFromArgs(args)).toMatchObject({
+      period: '1h',
+      speed: 120,
+      reportsPerHour: 600,
+      bots: true,
+      ledgerFile: '/tmp/l.jsonl',
+      triageUrl: 'http://127.0.0.1:13201',
+      verify: false,
+    });
   });
 
   it('refuses unknown options and bad values', () => {
@@ -24,10 +43,20 @@ describe('simulate CLI and ledger', () => {
     for (const r of reports) ledger.add(r);
     const [a, b, c] = ledger.entries;
     a.submission.attempts = 1;
-    ledger.acknowledged(a, { reportId: '6f1c3f0e-0000-5000-8000-000000000001', trackingCode: 'AAAAA-AAAAA', receivedAt: '2026-11-28T12:00:01.000Z', duplicate: false });
+    ledger.acknowledged(a, {
+      reportId: '6f1c3f0e-0000-5000-8000-000000000001',
+      trackingCode: 'AAAAA-AAAAA',
+      receivedAt: '2026-11-28T12:00:01.000Z',
+      duplicate: false,
+    });
     b.submission.attempts = 2;
     b.submission.retries.push({ code: 'UNAVAILABLE', message: 'down' });
-    ledger.acknowledged(b, { reportId: '6f1c3f0e-0000-5000-8000-000000000002', trackingCode: 'BBBBB-BBBBB', receivedAt: '2026-11-28T12:00:02.000Z', duplicate: true });
+    ledger.acknowledged(b, {
+      reportId: '6f1c3f0e-0000-5000-8000-000000000002',
+      trackingCode: 'BBBBB-BBBBB',
+      receivedAt: '2026-11-28T12:00:02.000Z',
+      duplicate: true,
+    });
     c.submission.attempts = 1;
     ledger.refused(c, 'INVALID_ARGUMENT', 'description: …');
     ledger.advance(a, 'IN_TRIAGE');
@@ -37,8 +66,16 @@ describe('simulate CLI and ledger', () => {
     expect(ledger.report('6f1c3f0e-0000-5000-8000-000000000002')).toBe(b);
     const s = ledger.summary();
     expect(s).toMatchObject({
-      sent: 3, acknowledged: 2, uniqueReports: 2, notSent: reports.length - 3, refused: { INVALID_ARGUMENT: 1 },
-      duplicateAnswers: 1, retriedReports: 1, retries: 1, receivedFrom: '2026-11-28T12:00:01.000Z', receivedTo: '2026-11-28T12:00:02.000Z',
+      sent: 3,
+      acknowledged: 2,
+      uniqueReports: 2,
+      notSent: reports.length - 3,
+      refused: { INVALID_ARGUMENT: 1 },
+      duplicateAnswers: 1,
+      retriedReports: 1,
+      retries: 1,
+      receivedFrom: '2026-11-28T12:00:01.000Z',
+      receivedTo: '2026-11-28T12:00:02.000Z',
     });
     expect(a.expectedFinal).toBe(a.expected === 'FORWARDED' ? 'CLOSED' : a.expected);
   });

@@ -193,7 +193,9 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       const decided = Object.values(s.decisions).reduce((a, b) => a + b, 0);
       return (
         `[${wib(clock.now())} | real ${Math.round(clock.realElapsed() / 1000)}s] sent ${s.sent}/${reports.length}, acknowledged ${s.acknowledged}, refused ${refused}, retries ${s.retries}` +
-        (o.bots ? ` | decided ${decided}, dispatched ${s.byState.DISPATCHED ?? 0}, on scene ${s.byState.ON_SCENE ?? 0}, resolved ${s.byState.RESOLVED ?? 0}, closed ${s.byState.CLOSED ?? 0}` : '')
+        (o.bots
+          ? ` | decided ${decided}, dispatched ${s.byState.DISPATCHED ?? 0}, on scene ${s.byState.ON_SCENE ?? 0}, resolved ${s.byState.RESOLVED ?? 0}, closed ${s.byState.CLOSED ?? 0}`
+          : '')
       );
     };
     progress = setInterval(() => log(line()), (o.progressEverySeconds ?? 5) * 1000);
@@ -209,7 +211,9 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     await Promise.all(inFlight);
     const inDoubt = ledger.entries.filter((e) => e.submission.error && ['UNAVAILABLE', 'DEADLINE_EXCEEDED'].includes(e.submission.error.code));
     if (inDoubt.length && !stop.signal.aborted) {
-      log(`${inDoubt.length} submissions ran out of attempts on UNAVAILABLE/DEADLINE_EXCEEDED: submitting them once more (same external id) to learn whether intake stored them`);
+      log(
+        `${inDoubt.length} submissions ran out of attempts on UNAVAILABLE/DEADLINE_EXCEEDED: submitting them once more (same external id) to learn whether intake stored them`,
+      );
       const bySeq = new Map(reports.map((r) => [r.seq, r]));
       for (const e of inDoubt) await submitter.reconcile(bySeq.get(e.seq)!, e, ledger);
     }
@@ -251,4 +255,3 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     }
   }
 }
-

@@ -37,7 +37,10 @@ export class PublicStatsHttpController {
   private readonly targets;
   private readonly districts: string[];
 
-  constructor(private readonly models: ReadModels, @Inject(PLATFORM_CONFIG) config: AnalyticsConfig) {
+  constructor(
+    private readonly models: ReadModels,
+    @Inject(PLATFORM_CONFIG) config: AnalyticsConfig,
+  ) {
     this.targets = parsePriorityTargets(config.PRIORITY_TARGETS);
     this.districts = loadJurisdiction(config.JURISDICTION_FILE).districts.map((d) => d.code);
   }

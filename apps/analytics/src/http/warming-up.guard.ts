@@ -11,6 +11,10 @@ export class WarmingUpGuard implements CanActivate {
 
   canActivate(): boolean {
     if (this.models.ready) return true;
-    throw new ServiceUnavailableException({ code: 'WARMING_UP', message: 'analytics is warming up: its read models have not caught up yet', warmingUp: this.models.warmingUp() });
+    throw new ServiceUnavailableException({
+      code: 'WARMING_UP',
+      message: 'analytics is warming up: its read models have not caught up yet',
+      warmingUp: this.models.warmingUp(),
+    });
   }
 }

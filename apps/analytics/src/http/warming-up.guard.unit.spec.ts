@@ -15,7 +15,10 @@ describe('analytics while warming up', () => {
     }
     expect(refusal).toBeInstanceOf(ServiceUnavailableException);
     expect((refusal as ServiceUnavailableException).getStatus()).toBe(503);
-    expect((refusal as ServiceUnavailableException).getResponse()).toMatchObject({ code: 'WARMING_UP', warmingUp: { startedFrom: 'snapshot', done: 10, total: 40 } });
+    expect((refusal as ServiceUnavailableException).getResponse()).toMatchObject({
+      code: 'WARMING_UP',
+      warmingUp: { startedFrom: 'snapshot', done: 10, total: 40 },
+    });
     models.ready = true;
     expect(guard.canActivate()).toBe(true);
   });

@@ -32,8 +32,16 @@ describe('analytics and a switch of the suggestion model', () => {
   it('counts no report for SuggestionModelActivated, whose triage stream is not a report', () => {
     const model = new AnalyticsModel();
     const activated = {
-      eventId: 'e-1', type: 'SuggestionModelActivated', schemaVersion: 1, streamId: 'suggestion-model', streamVersion: 1, producer: 'triage',
-      occurredAt: '2026-12-02T08:00:00.000Z', actor: 'adm-wati', correlationId: 'c-1', data: { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' },
+      eventId: 'e-1',
+      type: 'SuggestionModelActivated',
+      schemaVersion: 1,
+      streamId: 'suggestion-model',
+      streamVersion: 1,
+      producer: 'triage',
+      occurredAt: '2026-12-02T08:00:00.000Z',
+      actor: 'adm-wati',
+      correlationId: 'c-1',
+      data: { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' },
     } as unknown as EventEnvelope;
     expect(model.apply(activated)).toBe(true);
     expect(model.facts.size).toBe(0);
@@ -42,10 +50,21 @@ describe('analytics and a switch of the suggestion model', () => {
 
   it('counts no report for PastStateViewed (a look at a past moment, on the triage or dispatch topic), even one naming a report', () => {
     const model = new AnalyticsModel();
-    for (const [producer, view] of [['triage', { view: 'REPORT', at: '2026-12-01T08:00:00.000Z', reportId: 'rep-9', filter: null }], ['dispatch', { view: 'BOARD', at: '2026-12-01T08:00:00.000Z', reportId: null, filter: null }]] as const) {
+    for (const [producer, view] of [
+      ['triage', { view: 'REPORT', at: '2026-12-01T08:00:00.000Z', reportId: 'rep-9', filter: null }],
+      ['dispatch', { view: 'BOARD', at: '2026-12-01T08:00:00.000Z', reportId: null, filter: null }],
+    ] as const) {
       const viewed = {
-        eventId: `e-${producer}`, type: 'PastStateViewed', schemaVersion: 1, streamId: `audit-view-${producer}`, streamVersion: 1, producer,
-        occurredAt: '2026-12-02T08:00:00.000Z', actor: 'spv-rina', correlationId: 'c-1', data: view,
+        eventId: `e-${producer}`,
+        type: 'PastStateViewed',
+        schemaVersion: 1,
+        streamId: `audit-view-${producer}`,
+        streamVersion: 1,
+        producer,
+        occurredAt: '2026-12-02T08:00:00.000Z',
+        actor: 'spv-rina',
+        correlationId: 'c-1',
+        data: view,
       } as unknown as EventEnvelope;
       expect(model.apply(viewed)).toBe(true);
     }
@@ -90,7 +109,17 @@ describe('analytics read models over a scripted day', () => {
     expect(rejected.items.every((r) => r.state === 'REJECTED')).toBe(true);
     const tebet = reports(model, { district: ['TEBET'] }, 0, 1);
     expect({ total: tebet.total, shown: tebet.items.length }).toEqual({ total: 2, shown: 1 });
-    expect(Object.keys(all.items[0]).sort()).toEqual(['category', 'channel', 'district', 'occurredAt', 'priority', 'receivedAt', 'rejectionReason', 'reportId', 'state']);
+    expect(Object.keys(all.items[0]).sort()).toEqual([
+      'category',
+      'channel',
+      'district',
+      'occurredAt',
+      'priority',
+      'receivedAt',
+      'rejectionReason',
+      'reportId',
+      'state',
+    ]);
     const times = all.items.map((r) => r.receivedAt!);
     expect(times).toEqual([...times].sort().reverse());
   });
@@ -150,7 +179,15 @@ describe('analytics read models over a scripted day', () => {
 
   it('puts hotspots by district and grid cell', () => {
     const h = hotspots(model, {}, 3);
-    expect(h.byDistrict.slice(0, 2).map((d) => [d.district, d.total]).sort()).toEqual([['CILANDAK', 2], ['TEBET', 2]]);
+    expect(
+      h.byDistrict
+        .slice(0, 2)
+        .map((d) => [d.district, d.total])
+        .sort(),
+    ).toEqual([
+      ['CILANDAK', 2],
+      ['TEBET', 2],
+    ]);
     expect(h.byDistrict.find((d) => d.district === 'CILANDAK')!.byCategory.KEBAKARAN).toBe(2);
     expect(h.topCells[0].total).toBe(2);
   });
@@ -187,7 +224,12 @@ describe('analytics read models over a scripted day', () => {
   });
 
   it('exports any table as CSV, quoting what needs it and defusing formulas', () => {
-    expect(toCsv([{ a: 1, b: { c: 'x,y' } }, { a: '=cmd()', d: 'q"uote' }])).toBe('a,b.c,d\r\n1,"x,y",\r\n\'=cmd(),,"q""uote"\r\n');
+    expect(
+      toCsv([
+        { a: 1, b: { c: 'x,y' } },
+        { a: '=cmd()', d: 'q"uote' },
+      ]),
+    ).toBe('a,b.c,d\r\n1,"x,y",\r\n\'=cmd(),,"q""uote"\r\n');
   });
 });
 
@@ -197,25 +239,62 @@ describe('time basis (issue 18): when it happened or when it was received', () =
   const WEEK_START = Date.parse('2021-03-01T02:00:00Z'); // the Monday before, 09:00 WIB
   let n = 0;
   const envelope = (type: string, producer: string, data: Record<string, unknown>, at: string): EventEnvelope => ({
-    eventId: `e-${++n}`, type, schemaVersion: 1, streamId: data.reportId as string, streamVersion: 1, occurredAt: at, recordedAt: at,
-    producer, actor: 'sms-gateway', correlationId: 'c', causationId: null, data,
+    eventId: `e-${++n}`,
+    type,
+    schemaVersion: 1,
+    streamId: data.reportId as string,
+    streamVersion: 1,
+    occurredAt: at,
+    recordedAt: at,
+    producer,
+    actor: 'sms-gateway',
+    correlationId: 'c',
+    causationId: null,
+    data,
   });
   /** A report received at `receivedAt` that its reporter says happened at `occurredAt`. */
   const report = (reportId: string, receivedAt: number, occurredAt: string | null, district = 'TEBET'): EventEnvelope[] => {
     const at = new Date(receivedAt).toISOString();
     const location = { latitude: -6.2265, longitude: 106.8519 };
     return [
-      envelope('ReportReceived', 'intake', { reportId, channel: 'SMS', sourceSystem: 'sms-gateway', location: { ...location, district: null }, occurredAt, peopleInjured: 0, categoryHint: null, receivedAt: at }, at),
-      envelope('TriageCaseOpened', 'triage', {
-        reportId, channel: 'SMS', sourceSystem: 'sms-gateway', receivedAt: at, occurredAt, location, district,
-        suggestion: { category: 'KEJAHATAN', priority: 'P3', duplicateCandidates: [], lowTrust: { flagged: false } },
-      }, at),
+      envelope(
+        'ReportReceived',
+        'intake',
+        {
+          reportId,
+          channel: 'SMS',
+          sourceSystem: 'sms-gateway',
+          location: { ...location, district: null },
+          occurredAt,
+          peopleInjured: 0,
+          categoryHint: null,
+          receivedAt: at,
+        },
+        at,
+      ),
+      envelope(
+        'TriageCaseOpened',
+        'triage',
+        {
+          reportId,
+          channel: 'SMS',
+          sourceSystem: 'sms-gateway',
+          receivedAt: at,
+          occurredAt,
+          location,
+          district,
+          suggestion: { category: 'KEJAHATAN', priority: 'P3', duplicateCandidates: [], lowTrust: { flagged: false } },
+        },
+        at,
+      ),
     ];
   };
   // 70 reports of the week before (10 a day), flushed within one minute; one stated in the future,
   // one stated 40 days back (both implausible), one that states nothing.
   const events = [
-    ...Array.from({ length: 70 }, (_, i) => report(`backlog-${i}`, FLUSHED_AT + i * 800, new Date(WEEK_START + (i % 7) * DAY_MS + i * 60_000).toISOString())).flat(),
+    ...Array.from({ length: 70 }, (_, i) =>
+      report(`backlog-${i}`, FLUSHED_AT + i * 800, new Date(WEEK_START + (i % 7) * DAY_MS + i * 60_000).toISOString()),
+    ).flat(),
     ...report('future', FLUSHED_AT + 58_000, new Date(FLUSHED_AT + 3_600_000).toISOString()),
     ...report('long-ago', FLUSHED_AT + 58_500, new Date(FLUSHED_AT - 40 * DAY_MS).toISOString()),
     ...report('unstated', FLUSHED_AT + 59_000, null),
@@ -267,4 +346,3 @@ describe('time basis (issue 18): when it happened or when it was received', () =
     expect(workload(model, { basis: 'occurred' }).basis).toBe('received');
   });
 });
-

@@ -8,15 +8,43 @@ import { stateOf } from './report-fact';
 const A = 'a0000000-0000-4000-8000-000000000001';
 const B = 'b0000000-0000-4000-8000-000000000002';
 const versions = new Map<string, number>();
-function event(producer: 'intake' | 'triage', streamId: string, type: string, at: string, data: Record<string, unknown> = {}, actor = 'op-budi'): EventEnvelope {
+function event(
+  producer: 'intake' | 'triage',
+  streamId: string,
+  type: string,
+  at: string,
+  data: Record<string, unknown> = {},
+  actor = 'op-budi',
+): EventEnvelope {
   const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
   versions.set(`${producer}:${streamId}`, streamVersion);
   const occurredAt = `2026-11-28T${at}:00.000Z`;
-  return { eventId: `${streamId}-${producer}-${streamVersion}`, type, schemaVersion: 1, streamId, streamVersion, occurredAt, recordedAt: occurredAt, producer, actor, correlationId: 'c', causationId: null, data: { reportId: streamId, ...data } };
+  return {
+    eventId: `${streamId}-${producer}-${streamVersion}`,
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt,
+    recordedAt: occurredAt,
+    producer,
+    actor,
+    correlationId: 'c',
+    causationId: null,
+    data: { reportId: streamId, ...data },
+  };
 }
 const received = (id: string, at: string) =>
-  event('intake', id, 'ReportReceived', at, { receivedAt: `2026-11-28T${at}:00.000Z`, channel: 'MOBILE_APP', sourceSystem: 'mobile-app', location: { latitude: -6.2, longitude: 106.8 }, peopleInjured: 0, categoryHint: 'KEBAKARAN' });
-const forwarded = (id: string, at: string) => event('triage', id, 'ReportForwardedForDispatch', at, { category: 'KEBAKARAN', priority: 'P2', district: 'TEBET' });
+  event('intake', id, 'ReportReceived', at, {
+    receivedAt: `2026-11-28T${at}:00.000Z`,
+    channel: 'MOBILE_APP',
+    sourceSystem: 'mobile-app',
+    location: { latitude: -6.2, longitude: 106.8 },
+    peopleInjured: 0,
+    categoryHint: 'KEBAKARAN',
+  });
+const forwarded = (id: string, at: string) =>
+  event('triage', id, 'ReportForwardedForDispatch', at, { category: 'KEBAKARAN', priority: 'P2', district: 'TEBET' });
 
 describe('analytics follows merges and splits of incident groups', () => {
   const history = [

@@ -7,7 +7,8 @@ export type ReportState = 'RECEIVED' | 'IN_TRIAGE' | Decision | 'DISPATCHED' | '
 /** Who did what to a report, for workload. */
 export interface ActorStep {
   actor: string;
-  step: 'CLAIMED' | 'CLASSIFIED' | 'DECIDED' | 'NOTED' | 'ESCALATED' | 'SPLIT' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'DECLINED' | 'TIMED_OUT' | 'ARRIVED' | 'RESOLVED';
+  step:
+    'CLAIMED' | 'CLASSIFIED' | 'DECIDED' | 'NOTED' | 'ESCALATED' | 'SPLIT' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'DECLINED' | 'TIMED_OUT' | 'ARRIVED' | 'RESOLVED';
   at: string;
 }
 

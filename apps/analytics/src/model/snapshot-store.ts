@@ -65,7 +65,11 @@ export class SnapshotStore {
       return { ignored: `snapshot ${_id.toHexString()} has schema version ${header.schemaVersion}, this build reads ${SNAPSHOT_SCHEMA_VERSION}` };
     }
     const docs = await this.chunks.find({ snapshot: _id }).toArray();
-    const chunks: SnapshotChunk[] = docs.map((c) => ({ index: c.index, sha256: c.sha256, data: c.data instanceof Binary ? Buffer.from(c.data.buffer) : c.data }));
+    const chunks: SnapshotChunk[] = docs.map((c) => ({
+      index: c.index,
+      sha256: c.sha256,
+      data: c.data instanceof Binary ? Buffer.from(c.data.buffer) : c.data,
+    }));
     try {
       return { restored: { header, model: decodeSnapshot(header, chunks), offsets: new Map(Object.entries(header.offsets ?? {})) } };
     } catch (e) {

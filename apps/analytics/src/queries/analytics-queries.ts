@@ -135,7 +135,10 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
     byChannel: countBy(facts, (f) => f.channel),
     byDistrict: countBy(facts, districtOf),
     byPriority: countBy(facts, priorityOf),
-    rejectionReasons: countBy(facts.filter((f) => f.rejectionReason), (f) => f.rejectionReason),
+    rejectionReasons: countBy(
+      facts.filter((f) => f.rejectionReason),
+      (f) => f.rejectionReason,
+    ),
     notActionable: {
       rejected,
       duplicates,
@@ -176,7 +179,12 @@ export function wholeLocalDays(filter: StatsFilter): { from: string | null; to: 
  * Percentiles are read from HDR buckets: within 0.1 % of the exact ones; a share within target
  * counts the limit's whole bucket as within (values at most 0.1 % above the limit).
  */
-export function durationsFromAggregates(model: AnalyticsModel, filter: StatsFilter, days: { from: string | null; to: string | null }, targets: PriorityTargets) {
+export function durationsFromAggregates(
+  model: AnalyticsModel,
+  filter: StatsFilter,
+  days: { from: string | null; to: string | null },
+  targets: PriorityTargets,
+) {
   const wanted = (values: readonly string[] | undefined) => values && new Set<string>(values);
   const [district, category, channel, priority] = [wanted(filter.district), wanted(filter.category), wanted(filter.channel), wanted(filter.priority)];
   const cells = [...model.aggregates.cells.values()].filter(
@@ -411,8 +419,14 @@ export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10,
 export function workload(model: AnalyticsModel, filter: StatsFilter) {
   // What operators and units did with the reports received in the period.
   const facts = selectFacts(model, { ...filter, basis: 'received' });
-  const operators = new Map<string, { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handling: number[] }>();
-  const units = new Map<string, { unitId: string; assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number }>();
+  const operators = new Map<
+    string,
+    { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handling: number[] }
+  >();
+  const units = new Map<
+    string,
+    { unitId: string; assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number }
+  >();
   const unitSteps = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'DECLINED', 'TIMED_OUT', 'ARRIVED', 'RESOLVED']);
   for (const f of facts) {
     for (const s of f.steps) {
@@ -444,7 +458,10 @@ export function workload(model: AnalyticsModel, filter: StatsFilter) {
   return {
     basis: 'received' as const,
     operators: [...operators.values()]
-      .map(({ handling, ...o }) => ({ ...o, averageHandlingSeconds: handling.length ? Math.round((handling.reduce((a, b) => a + b, 0) / handling.length) * 10) / 10 : null }))
+      .map(({ handling, ...o }) => ({
+        ...o,
+        averageHandlingSeconds: handling.length ? Math.round((handling.reduce((a, b) => a + b, 0) / handling.length) * 10) / 10 : null,
+      }))
       .sort((a, b) => b.decided - a.decided || a.operatorId.localeCompare(b.operatorId)),
     units: [...units.values()]
       .map((u) => ({ ...u, callSign: model.units.get(u.unitId)?.callSign ?? u.unitId, type: model.units.get(u.unitId)?.type ?? null }))

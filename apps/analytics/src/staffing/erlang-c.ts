@@ -57,11 +57,7 @@ export interface StaffingNeed {
  *
  * With no arrivals nobody waits, so that answer reports service level 1, waiting probability 0, ASA 0, occupancy 0.
  */
-export function agentsNeeded(
-  arrivalsPerHour: number,
-  handlingSeconds: number,
-  target: { share: number; withinSeconds: number },
-): StaffingNeed {
+export function agentsNeeded(arrivalsPerHour: number, handlingSeconds: number, target: { share: number; withinSeconds: number }): StaffingNeed {
   requireNonNegative('arrivalsPerHour', arrivalsPerHour);
   requirePositive('handlingSeconds', handlingSeconds);
   if (target === null || typeof target !== 'object') throw new RangeError('target must be { share, withinSeconds }');

@@ -69,7 +69,12 @@ describe('erlangC against the textbook formula (explicit sums)', () => {
   });
 
   it.each(cases)('service level and ASA for N=%d, A=%d match within 1e-9', (agents, erlangs) => {
-    for (const [target, aht] of [[0, 180], [15, 180], [20, 240], [60, 30]]) {
+    for (const [target, aht] of [
+      [0, 180],
+      [15, 180],
+      [20, 240],
+      [60, 30],
+    ]) {
       expectWithin(serviceLevel(agents, erlangs, target, aht), textbookSL(agents, erlangs, target, aht), 1e-9);
       expectWithin(averageSpeedOfAnswer(agents, erlangs, aht), textbookASA(agents, erlangs, aht), 1e-9);
     }

@@ -26,8 +26,14 @@ const forwarded = toLiveEvent('triage', envelope('ReportForwardedForDispatch', '
 describe('live events', () => {
   it('carry the stream, its version and the ids a screen needs, never the data', () => {
     expect(opened).toEqual<LiveEvent>({
-      source: 'triage', type: 'TriageCaseOpened', streamId: 'rep-9', version: 3, at: '2026-12-02T01:00:00.000Z',
-      reportId: 'rep-9', incidentId: null, unitId: null,
+      source: 'triage',
+      type: 'TriageCaseOpened',
+      streamId: 'rep-9',
+      version: 3,
+      at: '2026-12-02T01:00:00.000Z',
+      reportId: 'rep-9',
+      incidentId: null,
+      unitId: null,
     });
     expect(JSON.stringify(opened)).not.toMatch(/Siti|6281234567890/);
     expect(assigned).toMatchObject({ reportId: 'rep-1', incidentId: 'inc-1', unitId: 'PATROL-01' });
@@ -40,7 +46,12 @@ describe('live events', () => {
   });
 
   it('name no report for a switch of the suggestion model (a stream of its own on the triage topic)', () => {
-    const activated = envelope('SuggestionModelActivated', 'suggestion-model', { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' }, 1);
+    const activated = envelope(
+      'SuggestionModelActivated',
+      'suggestion-model',
+      { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' },
+      1,
+    );
     expect(toLiveEvent('triage', activated)).toMatchObject({ type: 'SuggestionModelActivated', reportId: null, incidentId: null, unitId: null });
   });
 

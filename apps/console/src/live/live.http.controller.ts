@@ -15,7 +15,10 @@ const HEARTBEAT_MS = 15_000;
 @ApiExcludeController()
 @Controller('api')
 export class LiveHttpController {
-  constructor(private readonly feed: LiveFeed, private readonly sessions: Sessions) {}
+  constructor(
+    private readonly feed: LiveFeed,
+    private readonly sessions: Sessions,
+  ) {}
 
   @Get('live')
   @UseGuards(SignedInGuard)

@@ -24,7 +24,10 @@ const TIMEOUT_MS = 10_000;
 export class BackendHttpController {
   private readonly reference;
 
-  constructor(private readonly sessions: Sessions, @Inject(PLATFORM_CONFIG) private readonly config: ConsoleConfig) {
+  constructor(
+    private readonly sessions: Sessions,
+    @Inject(PLATFORM_CONFIG) private readonly config: ConsoleConfig,
+  ) {
     const jurisdiction = loadJurisdiction(config.JURISDICTION_FILE);
     this.reference = {
       jurisdiction,
@@ -64,7 +67,13 @@ export class BackendHttpController {
     if (hasBody) headers['content-type'] = 'application/json';
     let answer: globalThis.Response;
     try {
-      answer = await fetch(target, { method: req.method, headers, body: hasBody ? JSON.stringify(req.body) : undefined, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
+      answer = await fetch(target, {
+        method: req.method,
+        headers,
+        body: hasBody ? JSON.stringify(req.body) : undefined,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: 'manual',
+      });
     } catch (e) {
       return res.status(503).json({ code: 'SERVICE_UNAVAILABLE', service: backend, message: `${backend} did not answer` });
     }

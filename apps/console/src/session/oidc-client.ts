@@ -114,7 +114,10 @@ export class OidcClient {
   /** Where the browser goes to end the provider's session too. */
   async endSessionUrl(idToken: string | null): Promise<string> {
     const provider = await this.provider();
-    const parameters: Record<string, string> = { post_logout_redirect_uri: `${this.config.CONSOLE_PUBLIC_URL}/`, client_id: this.config.CONSOLE_OIDC_CLIENT_ID };
+    const parameters: Record<string, string> = {
+      post_logout_redirect_uri: `${this.config.CONSOLE_PUBLIC_URL}/`,
+      client_id: this.config.CONSOLE_OIDC_CLIENT_ID,
+    };
     if (idToken) parameters.id_token_hint = idToken;
     return oidc.buildEndSessionUrl(provider, parameters).href;
   }

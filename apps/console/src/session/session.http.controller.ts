@@ -17,9 +17,11 @@ export function safeReturnPath(value: unknown): string {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string, lang: string, head = ''): string {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  return (
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${escapeHtml(title)} — Polres Call Center</title>${head}<style>body{font:16px system-ui,sans-serif;background:#111820;color:#e8edf2;margin:0;display:grid;place-items:center;min-height:100vh}` +
-    `main{max-width:30rem;padding:2rem}a{color:#8cc8ff}</style></head><body><main>${body}</main></body></html>`;
+    `main{max-width:30rem;padding:2rem}a{color:#8cc8ff}</style></head><body><main>${body}</main></body></html>`
+  );
 }
 
 @ApiExcludeController()
@@ -47,7 +49,15 @@ export class SessionHttpController {
       res.redirect(302, url);
     } catch (e) {
       res.status(503).setHeader('Cache-Control', 'no-store');
-      res.type('html').send(page('Masuk tidak tersedia', `<h1>Layanan masuk tidak menjawab</h1><p>Penyedia identitas tidak dapat dihubungi. Coba lagi sebentar lagi.</p><p lang="en">The sign-in provider did not answer; try again shortly.</p><p><a href="/auth/login">Coba lagi / Try again</a></p>`, 'id'));
+      res
+        .type('html')
+        .send(
+          page(
+            'Masuk tidak tersedia',
+            `<h1>Layanan masuk tidak menjawab</h1><p>Penyedia identitas tidak dapat dihubungi. Coba lagi sebentar lagi.</p><p lang="en">The sign-in provider did not answer; try again shortly.</p><p><a href="/auth/login">Coba lagi / Try again</a></p>`,
+            'id',
+          ),
+        );
     }
   }
 
@@ -58,7 +68,10 @@ export class SessionHttpController {
     res.clearCookie(SIGN_IN_COOKIE, this.cookie({ sameSite: 'lax', path: '/auth' }));
     res.setHeader('Cache-Control', 'no-store');
     const retry = (status: number, why: string) =>
-      res.status(status).type('html').send(page('Gagal masuk', `<h1>Gagal masuk</h1><p>${escapeHtml(why)}</p><p><a href="/auth/login">Masuk lagi / Sign in again</a></p>`, 'id'));
+      res
+        .status(status)
+        .type('html')
+        .send(page('Gagal masuk', `<h1>Gagal masuk</h1><p>${escapeHtml(why)}</p><p><a href="/auth/login">Masuk lagi / Sign in again</a></p>`, 'id'));
     if (typeof req.query.error === 'string') return retry(400, `Penyedia identitas menolak: ${req.query.error}`);
     if (!state || state !== expected) return retry(400, 'Permintaan masuk ini tidak dimulai dari peramban ini (state tidak cocok).');
     try {
@@ -68,9 +81,14 @@ export class SessionHttpController {
       // A page, not a redirect: a strict cookie set during a redirect chain that began at the
       // provider would not be sent on the next hop.
       const target = escapeHtml(safeReturnPath(returnTo));
-      return res.type('html').send(page('Masuk', `<p>Berhasil masuk. <a href="${target}">Lanjut</a></p>`, 'id', `<meta http-equiv="refresh" content="0;url=${target}">`));
+      return res
+        .type('html')
+        .send(page('Masuk', `<p>Berhasil masuk. <a href="${target}">Lanjut</a></p>`, 'id', `<meta http-equiv="refresh" content="0;url=${target}">`));
     } catch (e) {
-      return retry(e instanceof SignInExpired ? 400 : 502, e instanceof SignInExpired ? 'Proses masuk kedaluwarsa atau sudah dipakai.' : `Penukaran kode gagal: ${(e as Error).message}`);
+      return retry(
+        e instanceof SignInExpired ? 400 : 502,
+        e instanceof SignInExpired ? 'Proses masuk kedaluwarsa atau sudah dipakai.' : `Penukaran kode gagal: ${(e as Error).message}`,
+      );
     }
   }
 

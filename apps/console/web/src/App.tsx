@@ -20,7 +20,11 @@ const Dashboard = lazy(() => import('./screens/Dashboard').then((m) => ({ defaul
 const ReportList = lazy(() => import('./screens/Dashboard').then((m) => ({ default: m.ReportList })));
 const ReportTimeline = lazy(() => import('./screens/Dashboard').then((m) => ({ default: m.ReportTimeline })));
 
-const NAV: { path: string; key: 'navQueue' | 'navSupervisor' | 'navDispatch' | 'navUnit' | 'navDashboard' | 'navCommander' | 'navAdmin' | 'navReplay'; roles: Role[] }[] = [
+const NAV: {
+  path: string;
+  key: 'navQueue' | 'navSupervisor' | 'navDispatch' | 'navUnit' | 'navDashboard' | 'navCommander' | 'navAdmin' | 'navReplay';
+  roles: Role[];
+}[] = [
   { path: '/queue', key: 'navQueue', roles: ['operator', 'supervisor'] },
   { path: '/supervisor', key: 'navSupervisor', roles: ['supervisor'] },
   { path: '/dispatch', key: 'navDispatch', roles: ['dispatcher', 'supervisor'] },
@@ -134,85 +138,85 @@ export function App() {
       <Header />
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<p className="panel muted">{t('loading')}</p>}>
-        <Switch>
-          <Route path="/">
-            <Redirect to={homeOf(user)} replace />
-          </Route>
-          <Route path="/queue">
-            <RequireRole roles={['operator', 'supervisor']}>
-              <QueueScreen />
-            </RequireRole>
-          </Route>
-          <Route path="/queue/:reportId">
-            {(params) => (
+          <Switch>
+            <Route path="/">
+              <Redirect to={homeOf(user)} replace />
+            </Route>
+            <Route path="/queue">
               <RequireRole roles={['operator', 'supervisor']}>
-                <CaseScreen reportId={params.reportId} />
+                <QueueScreen />
               </RequireRole>
-            )}
-          </Route>
-          <Route path="/supervisor">
-            <RequireRole roles={['supervisor']}>
-              <SupervisorScreen />
-            </RequireRole>
-          </Route>
-          <Route path="/dispatch/:incidentId?">
-            {(params) => (
-              <RequireRole roles={['dispatcher', 'supervisor']}>
-                <DispatchBoard incidentId={params.incidentId ?? null} />
+            </Route>
+            <Route path="/queue/:reportId">
+              {(params) => (
+                <RequireRole roles={['operator', 'supervisor']}>
+                  <CaseScreen reportId={params.reportId} />
+                </RequireRole>
+              )}
+            </Route>
+            <Route path="/supervisor">
+              <RequireRole roles={['supervisor']}>
+                <SupervisorScreen />
               </RequireRole>
-            )}
-          </Route>
-          <Route path="/unit">
-            <RequireRole roles={['unit']}>
-              <UnitScreen />
-            </RequireRole>
-          </Route>
-          <Route path="/dashboard/reports/:reportId">
-            {(params) => (
+            </Route>
+            <Route path="/dispatch/:incidentId?">
+              {(params) => (
+                <RequireRole roles={['dispatcher', 'supervisor']}>
+                  <DispatchBoard incidentId={params.incidentId ?? null} />
+                </RequireRole>
+              )}
+            </Route>
+            <Route path="/unit">
+              <RequireRole roles={['unit']}>
+                <UnitScreen />
+              </RequireRole>
+            </Route>
+            <Route path="/dashboard/reports/:reportId">
+              {(params) => (
+                <RequireRole roles={['analyst', 'commander']}>
+                  <ReportTimeline reportId={params.reportId} />
+                </RequireRole>
+              )}
+            </Route>
+            <Route path="/dashboard/reports">
               <RequireRole roles={['analyst', 'commander']}>
-                <ReportTimeline reportId={params.reportId} />
+                <ReportList />
               </RequireRole>
-            )}
-          </Route>
-          <Route path="/dashboard/reports">
-            <RequireRole roles={['analyst', 'commander']}>
-              <ReportList />
-            </RequireRole>
-          </Route>
-          <Route path="/dashboard/:view?">
-            {(params) => (
-              <RequireRole roles={['analyst', 'commander']}>
-                <Dashboard view={params.view ?? 'volume'} />
+            </Route>
+            <Route path="/dashboard/:view?">
+              {(params) => (
+                <RequireRole roles={['analyst', 'commander']}>
+                  <Dashboard view={params.view ?? 'volume'} />
+                </RequireRole>
+              )}
+            </Route>
+            <Route path="/commander">
+              <RequireRole roles={['commander']}>
+                <CommanderScreen />
               </RequireRole>
-            )}
-          </Route>
-          <Route path="/commander">
-            <RequireRole roles={['commander']}>
-              <CommanderScreen />
-            </RequireRole>
-          </Route>
-          <Route path="/admin">
-            <RequireRole roles={['admin']}>
-              <AdminScreen />
-            </RequireRole>
-          </Route>
-          <Route path="/replay">
-            <RequireRole roles={['supervisor', 'commander', 'admin']}>
-              <ReplayScreen />
-            </RequireRole>
-          </Route>
-          <Route path="/no-screen">
-            <div className="panel">
-              <h1>{t('forbidden')}</h1>
-              <p>{t('forbiddenRole', { roles: user.roles.join(', ') || '—' })}</p>
-            </div>
-          </Route>
-          <Route>
-            <div className="panel">
-              <h1>{t('notFound')}</h1>
-            </div>
-          </Route>
-        </Switch>
+            </Route>
+            <Route path="/admin">
+              <RequireRole roles={['admin']}>
+                <AdminScreen />
+              </RequireRole>
+            </Route>
+            <Route path="/replay">
+              <RequireRole roles={['supervisor', 'commander', 'admin']}>
+                <ReplayScreen />
+              </RequireRole>
+            </Route>
+            <Route path="/no-screen">
+              <div className="panel">
+                <h1>{t('forbidden')}</h1>
+                <p>{t('forbiddenRole', { roles: user.roles.join(', ') || '—' })}</p>
+              </div>
+            </Route>
+            <Route>
+              <div className="panel">
+                <h1>{t('notFound')}</h1>
+              </div>
+            </Route>
+          </Switch>
         </Suspense>
       </main>
       {helpOpen && <KeyHelp onClose={() => setHelpOpen(false)} />}

@@ -7,7 +7,15 @@ export const setClockOffset = (ms: number) => (clockOffsetMs = ms);
 export const serverNow = () => Date.now() + clockOffsetMs;
 
 const timeFormat = new Intl.DateTimeFormat('id-ID', { timeZone: DISPLAY_TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-const dateTimeFormat = new Intl.DateTimeFormat('id-ID', { timeZone: DISPLAY_TIME_ZONE, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const dateTimeFormat = new Intl.DateTimeFormat('id-ID', {
+  timeZone: DISPLAY_TIME_ZONE,
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 
 /** 02:14:05 WIB */
 export const clock = (iso: string | number | Date) => `${timeFormat.format(new Date(iso)).replace(/\./g, ':')} WIB`;

@@ -44,7 +44,12 @@ loadSession().then(
     }
     root.render(<Root session={session} />);
   },
-  (error) => root.render(<p role="alert" className="panel">{String(error)}</p>),
+  (error) =>
+    root.render(
+      <p role="alert" className="panel">
+        {String(error)}
+      </p>,
+    ),
 );
 
 // Coming back by the back button after sign-out must not show a page from memory.

@@ -13,7 +13,8 @@ export class DispatchAuditHttpController {
 
   @Get('board')
   @ApiOperation({
-    summary: "The dispatch board at `at`: every unit with its status, position then and incident, and the incidents not yet closed; each look is recorded (PastStateViewed)",
+    summary:
+      'The dispatch board at `at`: every unit with its status, position then and incident, and the incidents not yet closed; each look is recorded (PastStateViewed)',
   })
   board(@Query() query: AuditAtQueryDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.audit.boardAt(query.at, user, cid);

@@ -25,7 +25,11 @@ export class DispatchAudit {
   async boardAt(at: Date, user: AuthenticatedUser, correlationId: string) {
     checkPastMoment(at);
     const now = new Date();
-    await this.store.append(pastViewStreamId(uuidv4()), 0, [PastStateViewed({ view: 'BOARD', at: at.toISOString(), reportId: null, filter: null })], { actor: user.id, correlationId, now });
+    await this.store.append(pastViewStreamId(uuidv4()), 0, [PastStateViewed({ view: 'BOARD', at: at.toISOString(), reportId: null, filter: null })], {
+      actor: user.id,
+      correlationId,
+      now,
+    });
     backboneMetrics.appended.inc({ type: PastStateViewed.type });
     const [{ state, checkpoint, eventsFolded }, positions] = await Promise.all([this.timeline.stateAt(at), this.trail.at(at)]);
     return { ...boardViewAt(state, positions, at, this.rules.jurisdiction, this.rules.targets), rebuiltFrom: { checkpoint, eventsFolded } };

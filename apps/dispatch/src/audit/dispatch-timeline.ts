@@ -29,7 +29,11 @@ export class DispatchTimelineRecorder extends TimelineRecorder {
     private readonly positions: UnitPositions,
     private readonly trail: PositionTrail,
   ) {
-    super(kafka, timeline as EventTimeline<unknown, unknown>, { group: DISPATCH_TIMELINE_GROUP, topics: [TOPICS.dispatch], registry: new EventRegistry(dispatchEvents) });
+    super(kafka, timeline as EventTimeline<unknown, unknown>, {
+      group: DISPATCH_TIMELINE_GROUP,
+      topics: [TOPICS.dispatch],
+      registry: new EventRegistry(dispatchEvents),
+    });
   }
 
   override async onApplicationBootstrap() {

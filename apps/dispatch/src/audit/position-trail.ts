@@ -19,7 +19,10 @@ const minuteOf = (time: number) => new Date(Math.floor(time / MINUTE) * MINUTE).
 export class PositionTrail {
   readonly minutes: Collection<PositionMinute>;
 
-  constructor(db: Db, readonly lookbackMinutes = 60) {
+  constructor(
+    db: Db,
+    readonly lookbackMinutes = 60,
+  ) {
     this.minutes = db.collection('dispatch_audit_positions');
   }
 
@@ -29,7 +32,8 @@ export class PositionTrail {
       const minute = minuteOf(Date.parse(latest.reportedAt));
       byMinute.set(minute, { ...byMinute.get(minute), [`units.${unitId}`]: latest });
     }
-    for (const [minute, set] of byMinute) await this.minutes.updateOne({ _id: minute }, { $set: set }, { upsert: true }).catch(() => this.minutes.updateOne({ _id: minute }, { $set: set }));
+    for (const [minute, set] of byMinute)
+      await this.minutes.updateOne({ _id: minute }, { $set: set }, { upsert: true }).catch(() => this.minutes.updateOne({ _id: minute }, { $set: set }));
   }
 
   /** Each unit's latest position reported at or before `at` (within the lookback). */

@@ -72,7 +72,12 @@ describe('DispatchBoardService.incidentRecord (real database and event store)', 
     expect(boards.board.size).toMatchObject({ openIncidents: 1, timelines: 1 });
 
     // The next event reaches the board by the tail and joins the kept timeline.
-    await store.append(INCIDENT_ID, 1, [IncidentResolved({ incidentId: INCIDENT_ID, reportId: REPORT_ID, unitId: null, outcome: 'FALSE_ALARM', summary: 'Api sudah padam' })], meta(1));
+    await store.append(
+      INCIDENT_ID,
+      1,
+      [IncidentResolved({ incidentId: INCIDENT_ID, reportId: REPORT_ID, unitId: null, outcome: 'FALSE_ALARM', summary: 'Api sudah padam' })],
+      meta(1),
+    );
     await tail(1);
     const resolved = await boards.incidentRecord(INCIDENT_ID);
     expect(resolved).toMatchObject({ version: 2, state: { status: 'RESOLVED' } });

@@ -1,7 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
-import { dispatchEvents, EventEnvelope, UNIT_EVENT_TYPES, EventRegistry, followWithSnapshot, MongoEventStore, Projected, TopicTail, TOPICS } from '@callcenter/events';
+import {
+  dispatchEvents,
+  EventEnvelope,
+  UNIT_EVENT_TYPES,
+  EventRegistry,
+  followWithSnapshot,
+  MongoEventStore,
+  Projected,
+  TopicTail,
+  TOPICS,
+} from '@callcenter/events';
 import { NotFound } from '@callcenter/contracts';
 import { EVENT_STORE, KAFKA, kafkaLogger, MONGO_DB, scrapedGauge } from '@callcenter/platform';
 import { DispatchRules } from '../dispatch.rules';
@@ -12,7 +22,8 @@ import { DispatchBoard, IncidentTimelineEntry, incidentTimelineEntry } from './d
 
 export const UNITS_SNAPSHOT = 'dispatch_units';
 export const OPEN_INCIDENTS_SNAPSHOT = 'dispatch_open_incidents';
-const foldIncident = (events: EventEnvelope[]): IncidentState => events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
+const foldIncident = (events: EventEnvelope[]): IncidentState =>
+  events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e as any), incidentDecider.initialState());
 
 /** How far before the newest position seen the next refresh reads again (clock skew, slow writes). */
 const POSITION_WINDOW_MARGIN_MS = 10_000;
@@ -43,15 +54,19 @@ export class DispatchBoardService implements OnApplicationBootstrap, OnModuleDes
   ) {
     this.board = new DispatchBoard(rules.jurisdiction);
     // Every instance holds the whole board, so each reports the same figure (alerts take the max).
-    scrapedGauge('callcenter_dispatch_overdue_incidents', 'Incidents still awaiting a unit past their priority’s time-to-dispatch target (PRIORITY_TARGETS)', () => {
-      const now = new Date();
-      const late = (i: Incident) => {
-        if (i.status !== 'AWAITING_UNIT') return false;
-        const due = dispatchDueAt(i, this.rules.targets);
-        return i.overdue || (due !== null && now >= due);
-      };
-      return this.board.due(now, late, Number.POSITIVE_INFINITY).overdue.length;
-    });
+    scrapedGauge(
+      'callcenter_dispatch_overdue_incidents',
+      'Incidents still awaiting a unit past their priority’s time-to-dispatch target (PRIORITY_TARGETS)',
+      () => {
+        const now = new Date();
+        const late = (i: Incident) => {
+          if (i.status !== 'AWAITING_UNIT') return false;
+          const due = dispatchDueAt(i, this.rules.targets);
+          return i.overdue || (due !== null && now >= due);
+        };
+        return this.board.due(now, late, Number.POSITIVE_INFINITY).overdue.length;
+      },
+    );
     this.units = db.collection(UNITS_SNAPSHOT);
     this.incidents = db.collection(OPEN_INCIDENTS_SNAPSHOT);
   }

@@ -52,9 +52,20 @@ export class DispatchBoard {
 
   /** Applies one event of the dispatch topic, in stream order; says when predecessors are missing. */
   apply(event: EventEnvelope): ApplyOutcome {
-    if (UNIT_EVENT_TYPES.has(event.type)) return this.applyTo(this.units, event, (s) => unitDecider.evolve(s ?? unitDecider.initialState(), event as UnitEnvelope), (id, v) => this.putUnit(id, v));
+    if (UNIT_EVENT_TYPES.has(event.type))
+      return this.applyTo(
+        this.units,
+        event,
+        (s) => unitDecider.evolve(s ?? unitDecider.initialState(), event as UnitEnvelope),
+        (id, v) => this.putUnit(id, v),
+      );
     if (INCIDENT_EVENT_TYPES.has(event.type)) {
-      const outcome = this.applyTo(this.incidents, event, (s) => incidentDecider.evolve(s ?? incidentDecider.initialState(), event as IncidentEnvelope), (id, v) => this.putIncident(id, v));
+      const outcome = this.applyTo(
+        this.incidents,
+        event,
+        (s) => incidentDecider.evolve(s ?? incidentDecider.initialState(), event as IncidentEnvelope),
+        (id, v) => this.putIncident(id, v),
+      );
       if (outcome === 'applied') this.extendTimeline(event);
       return outcome;
     }
@@ -73,7 +84,12 @@ export class DispatchBoard {
     kept.version = event.streamVersion;
   }
 
-  private applyTo<T>(map: Map<string, Versioned<T>>, event: EventEnvelope, evolve: (s: T | undefined) => unknown, put: (id: string, v: Versioned<any>) => void): ApplyOutcome {
+  private applyTo<T>(
+    map: Map<string, Versioned<T>>,
+    event: EventEnvelope,
+    evolve: (s: T | undefined) => unknown,
+    put: (id: string, v: Versioned<any>) => void,
+  ): ApplyOutcome {
     const known = map.get(event.streamId);
     if (!known) {
       // Not known and not the first event: a closed incident (the snapshot holds every open one).
@@ -181,11 +197,11 @@ export class DispatchBoard {
   recommend(incident: Incident, speedsKmh: Parameters<typeof recommendUnits>[2]['speedsKmh'], now: Date, limit = 5): Recommendation[] {
     const since = new Date(now.getTime() - WORKLOAD_WINDOW_MS).toISOString();
     const units = this.candidatesWithWorkload(since);
-    return recommendUnits(
-      { category: incident.incident.category, priority: incident.incident.priority, location: incident.incident.location },
-      units,
-      { speedsKmh, limit, excludeUnitIds: incident.excludedUnitIds },
-    );
+    return recommendUnits({ category: incident.incident.category, priority: incident.incident.priority, location: incident.incident.location }, units, {
+      speedsKmh,
+      limit,
+      excludeUnitIds: incident.excludedUnitIds,
+    });
   }
 
   private *candidatesWithWorkload(since: string): Iterable<UnitCandidate> {

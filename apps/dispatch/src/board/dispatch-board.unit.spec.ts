@@ -13,13 +13,28 @@ const unit = (unitId: string): Unit => ({
   assignment: null,
   recentCommitments: [],
 });
-const incident = { status: 'AWAITING_UNIT', assignment: null, excludedUnitIds: [], everAssigned: false, overdue: false, resolution: null, incident: { incidentId: 'i-1', reportId: 'r-1', category: 'KEJAHATAN', priority: 'P1', location: { latitude: -6.2, longitude: 106.9, address: null, approximate: false }, receivedAt: '2026-12-02T03:00:00.000Z' } } as unknown as Incident;
+const incident = {
+  status: 'AWAITING_UNIT',
+  assignment: null,
+  excludedUnitIds: [],
+  everAssigned: false,
+  overdue: false,
+  resolution: null,
+  incident: {
+    incidentId: 'i-1',
+    reportId: 'r-1',
+    category: 'KEJAHATAN',
+    priority: 'P1',
+    location: { latitude: -6.2, longitude: 106.9, address: null, approximate: false },
+    receivedAt: '2026-12-02T03:00:00.000Z',
+  },
+} as unknown as Incident;
 const speeds = DEFAULT_SPEEDS_KMH;
 const FAR = { latitude: -6.35, longitude: 106.7 };
 const NEAR = { latitude: -6.2005, longitude: 106.9005 };
 
 describe('DispatchBoard positions', () => {
-  it('recommends from the latest position reported, which survives the unit\'s next event', () => {
+  it("recommends from the latest position reported, which survives the unit's next event", () => {
     const board = new DispatchBoard(jurisdiction);
     board.loadUnit({ state: unit('PATROL-A'), version: 1 });
     board.loadUnit({ state: unit('PATROL-B'), version: 1 });

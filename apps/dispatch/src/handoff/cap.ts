@@ -75,7 +75,12 @@ export function capMessagesOf(incidentId: string, events: EventEnvelope[], sende
       case 'PublicWarningIssued': {
         const issued = event.data as PublicWarningIssuedV1;
         const { incidentId: _i, reportId: _r, ...info } = issued;
-        push(event, current ? 'Update' : 'Alert', { ...info, ...(resolved ? { urgency: 'Past' as const } : {}), responseType: resolved ? 'AllClear' : null }, null);
+        push(
+          event,
+          current ? 'Update' : 'Alert',
+          { ...info, ...(resolved ? { urgency: 'Past' as const } : {}), responseType: resolved ? 'AllClear' : null },
+          null,
+        );
         current = issued;
         break;
       }
@@ -83,7 +88,12 @@ export function capMessagesOf(incidentId: string, events: EventEnvelope[], sende
         resolved = true;
         if (current) {
           const { incidentId: _i, reportId: _r, ...info } = current;
-          push(event, 'Update', { ...info, urgency: 'Past', responseType: 'AllClear', description: `${info.description}\n\nKejadian telah ditangani petugas.` }, 'incident resolved');
+          push(
+            event,
+            'Update',
+            { ...info, urgency: 'Past', responseType: 'AllClear', description: `${info.description}\n\nKejadian telah ditangani petugas.` },
+            'incident resolved',
+          );
         }
         break;
       case 'PublicWarningCancelled':

@@ -100,12 +100,26 @@ export function eidoOf(events: IncidentEnvelope[], issuer: EidoIssuer, issuedAt:
   const last = events[events.length - 1];
   const agentId = (actor: string) => `${actor}@${issuer.agencyId}`;
   const id = (kind: string) => `urn:emergency:uid:${kind}:${o.incidentId}:${issuer.agencyId}`;
-  const stamp = (e: EventEnvelope) => ({ lastUpdateTimeStamp: e.occurredAt, updatedByAgentIdentifier: agentId(e.actor), owningAgencyIdentifier: issuer.agencyId });
+  const stamp = (e: EventEnvelope) => ({
+    lastUpdateTimeStamp: e.occurredAt,
+    updatedByAgentIdentifier: agentId(e.actor),
+    owningAgencyIdentifier: issuer.agencyId,
+  });
 
   const agents = new Map<string, EventEnvelope>();
   for (const e of events) agents.set(e.actor, e);
-  const notes = events.map((e) => ({ $id: `${id('note')}:${e.streamVersion}`, ...stamp(e), notesActionComments: noteText(e), agentReference: { $ref: agentId(e.actor) } }));
-  const descriptionNote = { $id: `${id('note')}:description`, ...stamp(opened), notesActionComments: o.description, agentReference: { $ref: agentId(opened.actor) } };
+  const notes = events.map((e) => ({
+    $id: `${id('note')}:${e.streamVersion}`,
+    ...stamp(e),
+    notesActionComments: noteText(e),
+    agentReference: { $ref: agentId(e.actor) },
+  }));
+  const descriptionNote = {
+    $id: `${id('note')}:description`,
+    ...stamp(opened),
+    notesActionComments: o.description,
+    agentReference: { $ref: agentId(opened.actor) },
+  };
   const resolved = events.filter((e) => e.type === 'IncidentResolved').at(-1);
   const locationId = `${id('location')}:incident`;
   const callerId = `${id('person')}:caller`;
@@ -169,7 +183,13 @@ export function eidoOf(events: IncidentEnvelope[], issuer: EidoIssuer, issuedAt:
       },
     ],
     agentComponent: [
-      { $id: agentId(issuer.element), lastUpdateTimeStamp: issuedAt.toISOString(), agentIdentification: agentId(issuer.element), personRoleRegistryText: 'Automaton', agentRoleRegistryText: ['Automaton'] },
+      {
+        $id: agentId(issuer.element),
+        lastUpdateTimeStamp: issuedAt.toISOString(),
+        agentIdentification: agentId(issuer.element),
+        personRoleRegistryText: 'Automaton',
+        agentRoleRegistryText: ['Automaton'],
+      },
       ...[...agents].map(([actor, e]) => ({
         $id: agentId(actor),
         lastUpdateTimeStamp: e.occurredAt,

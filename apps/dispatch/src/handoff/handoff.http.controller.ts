@@ -12,7 +12,10 @@ const incidentId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFai
 @ApiTags('hand-offs')
 @Controller('api/v1')
 export class HandoffHttpController {
-  constructor(private readonly handoffs: Handoffs, private readonly dispatching: Dispatching) {}
+  constructor(
+    private readonly handoffs: Handoffs,
+    private readonly dispatching: Dispatching,
+  ) {}
 
   @Get('incidents/:incidentId/eido')
   @Roles('dispatcher', 'supervisor', 'commander', 'unit')
@@ -21,7 +24,8 @@ export class HandoffHttpController {
   async eido(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser) {
     const actor = actorOf(user);
     // A unit sees only what it was sent to, like the incident itself; any other answers 404.
-    if (actor.kind === 'unit' && !user.roles.includes('commander') && !assignedToUnit(await this.dispatching.incidentState(id), actor.unitId)) throw new NotFound('incident', id);
+    if (actor.kind === 'unit' && !user.roles.includes('commander') && !assignedToUnit(await this.dispatching.incidentState(id), actor.unitId))
+      throw new NotFound('incident', id);
     return this.handoffs.eido(id, new Date());
   }
 
@@ -31,7 +35,12 @@ export class HandoffHttpController {
   @ApiOperation({ summary: 'Warn the public about this incident (CAP Alert), or revise the warning (CAP Update)' })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'INCIDENT_CLOSED: the incident is resolved or closed' })
-  async issue(@Param('incidentId', incidentId) id: string, @Body() body: IssuePublicWarningDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+  async issue(
+    @Param('incidentId', incidentId) id: string,
+    @Body() body: IssuePublicWarningDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+  ) {
     const content = {
       headline: body.headline.trim(),
       description: body.description.trim(),
@@ -50,7 +59,12 @@ export class HandoffHttpController {
   @ApiOperation({ summary: "Withdraw the incident's public warning (CAP Cancel)" })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'NO_PUBLIC_WARNING: none in force' })
-  async cancel(@Param('incidentId', incidentId) id: string, @Body() body: CancelPublicWarningDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+  async cancel(
+    @Param('incidentId', incidentId) id: string,
+    @Body() body: CancelPublicWarningDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+  ) {
     return { messages: await this.handoffs.cancelWarning(id, body.reason.trim(), { actor: user.id, correlationId: cid }) };
   }
 

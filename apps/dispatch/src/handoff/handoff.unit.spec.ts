@@ -15,50 +15,113 @@ let clock = Date.parse('2026-12-02T03:00:00.000Z');
 function envelope(streamId: string, version: number, type: string, data: object, actor = 'system'): EventEnvelope {
   clock += 60_000;
   const at = new Date(clock).toISOString();
-  return { eventId: `${streamId}-${version}`, type, schemaVersion: 1, streamId, streamVersion: version, occurredAt: at, recordedAt: at, producer: 'dispatch', actor, correlationId: 'c', causationId: null, data };
+  return {
+    eventId: `${streamId}-${version}`,
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion: version,
+    occurredAt: at,
+    recordedAt: at,
+    producer: 'dispatch',
+    actor,
+    correlationId: 'c',
+    causationId: null,
+    data,
+  };
 }
 
 const opened = IncidentOpened({
-  incidentId: INCIDENT, reportId: REPORT, trackingCode: 'K7Q2M-94XHD', category: 'KEBAKARAN', priority: 'P1', district: 'TEBET',
+  incidentId: INCIDENT,
+  reportId: REPORT,
+  trackingCode: 'K7Q2M-94XHD',
+  category: 'KEBAKARAN',
+  priority: 'P1',
+  district: 'TEBET',
   location: { latitude: -6.226512, longitude: 106.858333, address: 'pd1:sealed-address', approximate: false },
-  description: 'pd1:sealed-description', peopleInjured: 1, receivedAt: '2026-12-02T02:58:00.000Z', forwardedAt: '2026-12-02T03:00:00.000Z',
+  description: 'pd1:sealed-description',
+  peopleInjured: 1,
+  receivedAt: '2026-12-02T02:58:00.000Z',
+  forwardedAt: '2026-12-02T03:00:00.000Z',
 });
 const ids = { incidentId: INCIDENT, reportId: REPORT };
 function incidentStream(resolved: boolean): IncidentEnvelope[] {
   const events = [
     envelope(INCIDENT, 1, opened.type, opened.data),
-    envelope(INCIDENT, 2, 'UnitAssigned', { ...ids, unitId: 'DAMKAR-1', callSign: 'DAMKAR-1', previousUnitId: null, distanceMeters: 900, etaSeconds: 120, automatic: false, acknowledgeBy: '2026-12-02T03:05:00.000Z' }, 'dsp-andi'),
+    envelope(
+      INCIDENT,
+      2,
+      'UnitAssigned',
+      {
+        ...ids,
+        unitId: 'DAMKAR-1',
+        callSign: 'DAMKAR-1',
+        previousUnitId: null,
+        distanceMeters: 900,
+        etaSeconds: 120,
+        automatic: false,
+        acknowledgeBy: '2026-12-02T03:05:00.000Z',
+      },
+      'dsp-andi',
+    ),
     envelope(INCIDENT, 3, 'AssignmentAcknowledged', { ...ids, unitId: 'DAMKAR-1' }, 'unit:DAMKAR-1'),
     envelope(INCIDENT, 4, 'UnitArrived', { ...ids, unitId: 'DAMKAR-1' }, 'unit:DAMKAR-1'),
   ];
-  if (resolved) events.push(envelope(INCIDENT, 5, 'IncidentResolved', { ...ids, unitId: 'DAMKAR-1', outcome: 'HANDLED_ON_SCENE', summary: 'Api padam' }, 'unit:DAMKAR-1'));
+  if (resolved)
+    events.push(envelope(INCIDENT, 5, 'IncidentResolved', { ...ids, unitId: 'DAMKAR-1', outcome: 'HANDLED_ON_SCENE', summary: 'Api padam' }, 'unit:DAMKAR-1'));
   return events as IncidentEnvelope[];
 }
-const stateOf = (events: IncidentEnvelope[]) => events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e), incidentDecider.initialState()) as Incident;
+const stateOf = (events: IncidentEnvelope[]) =>
+  events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e), incidentDecider.initialState()) as Incident;
 
 const content: WarningContent = {
-  headline: 'Kebakaran gudang di Tebet: hindari Jl. Tebet Raya', description: 'Asap tebal di sekitar lokasi.', instruction: 'Tutup jendela, hindari area.',
-  severity: 'Severe', urgency: 'Immediate', certainty: 'Observed', area: { description: 'Kel. Tebet Barat', radiusKm: 1.5 },
+  headline: 'Kebakaran gudang di Tebet: hindari Jl. Tebet Raya',
+  description: 'Asap tebal di sekitar lokasi.',
+  instruction: 'Tutup jendela, hindari area.',
+  severity: 'Severe',
+  urgency: 'Immediate',
+  certainty: 'Observed',
+  area: { description: 'Kel. Tebet Barat', radiusKm: 1.5 },
 };
 
 describe('public warning decider', () => {
   it('issues a warning with the area rounded to ~100 m and nothing from the report', () => {
     const [event] = publicWarningDecider.decide({ type: 'IssuePublicWarning', incident: stateOf(incidentStream(false)), content }, {});
-    expect(event).toEqual(PublicWarningIssued({ ...ids, category: 'KEBAKARAN', ...content, area: { description: 'Kel. Tebet Barat', radiusKm: 1.5, latitude: -6.227, longitude: 106.858 } }));
+    expect(event).toEqual(
+      PublicWarningIssued({
+        ...ids,
+        category: 'KEBAKARAN',
+        ...content,
+        area: { description: 'Kel. Tebet Barat', radiusKm: 1.5, latitude: -6.227, longitude: 106.858 },
+      }),
+    );
     expect(JSON.stringify(event)).not.toMatch(/pd1:|K7Q2M/);
   });
 
   it('refuses a new warning for a resolved incident, and a cancel when none is in force', () => {
     expect(() => publicWarningDecider.decide({ type: 'IssuePublicWarning', incident: stateOf(incidentStream(true)), content }, {})).toThrow(/RESOLVED/);
-    expect(() => publicWarningDecider.decide({ type: 'CancelPublicWarning', incident: stateOf(incidentStream(false)), reason: 'keliru' }, {})).toThrow(/no public warning/);
-    const state = publicWarningDecider.evolve({}, PublicWarningIssued({ ...ids, category: 'KEBAKARAN', ...content, area: { ...content.area, latitude: 0, longitude: 0 } }));
-    expect(publicWarningDecider.decide({ type: 'CancelPublicWarning', incident: stateOf(incidentStream(true)), reason: 'keliru' }, state)).toEqual([PublicWarningCancelled({ ...ids, reason: 'keliru' })]);
+    expect(() => publicWarningDecider.decide({ type: 'CancelPublicWarning', incident: stateOf(incidentStream(false)), reason: 'keliru' }, {})).toThrow(
+      /no public warning/,
+    );
+    const state = publicWarningDecider.evolve(
+      {},
+      PublicWarningIssued({ ...ids, category: 'KEBAKARAN', ...content, area: { ...content.area, latitude: 0, longitude: 0 } }),
+    );
+    expect(publicWarningDecider.decide({ type: 'CancelPublicWarning', incident: stateOf(incidentStream(true)), reason: 'keliru' }, state)).toEqual([
+      PublicWarningCancelled({ ...ids, reason: 'keliru' }),
+    ]);
   });
 });
 
 describe('CAP messages of an incident', () => {
   const issued = (content: WarningContent, v: number) =>
-    envelope('public-warnings', v, 'PublicWarningIssued', publicWarningDecider.decide({ type: 'IssuePublicWarning', incident: stateOf(incidentStream(false)), content }, {})[0].data, 'spv-sari');
+    envelope(
+      'public-warnings',
+      v,
+      'PublicWarningIssued',
+      publicWarningDecider.decide({ type: 'IssuePublicWarning', incident: stateOf(incidentStream(false)), content }, {})[0].data,
+      'spv-sari',
+    );
 
   it('an Alert when issued, an Update on revision and on resolution (all clear), a Cancel when withdrawn, each referring to the ones before', () => {
     const first = issued(content, 1);
@@ -73,15 +136,20 @@ describe('CAP messages of an incident', () => {
     expect(messages[0].sent).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/);
   });
 
-  it('no message for an incident without a warning, and none for other incidents\' warnings', () => {
+  it("no message for an incident without a warning, and none for other incidents' warnings", () => {
     expect(capMessagesOf(INCIDENT, incidentStream(true), sender)).toEqual([]);
     expect(capMessagesOf('another', [issued(content, 1)], sender)).toEqual([]);
   });
 
-  it('writes CAP 1.2 XML and an Atom feed of each incident\'s latest message, with nothing from the report', () => {
+  it("writes CAP 1.2 XML and an Atom feed of each incident's latest message, with nothing from the report", () => {
     const messages = capMessagesOf(INCIDENT, [issued(content, 1), ...incidentStream(true)], sender);
     const alert = convert(capAlertXml(messages[1], sender), { format: 'object' }) as any;
-    expect(alert.alert).toMatchObject({ '@xmlns': 'urn:oasis:names:tc:emergency:cap:1.2', msgType: 'Update', scope: 'Public', info: { category: 'Fire', responseType: 'AllClear', area: { circle: '-6.227,106.858 1.5' } } });
+    expect(alert.alert).toMatchObject({
+      '@xmlns': 'urn:oasis:names:tc:emergency:cap:1.2',
+      msgType: 'Update',
+      scope: 'Public',
+      info: { category: 'Fire', responseType: 'AllClear', area: { circle: '-6.227,106.858 1.5' } },
+    });
     const feed = capAtomFeed(messages.slice(-1), sender, new Date());
     const parsed = convert(feed, { format: 'object' }) as any;
     expect(parsed.feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
@@ -93,12 +161,21 @@ describe('CAP messages of an incident', () => {
 describe('EIDO of an incident', () => {
   const valid = eidoValidator();
 
-  it('is valid against NENA\'s schema, with incident, location, call, person and notes components stamped with agent and time', () => {
+  it("is valid against NENA's schema, with incident, location, call, person and notes components stamped with agent and time", () => {
     const events = incidentStream(true);
     const eido = eidoOf(events, issuer, new Date('2026-12-02T04:00:00Z')) as any;
     expect(valid(eido)).toEqual([]);
-    expect(eido.incidentComponent).toMatchObject({ incidentTypeCommonRegistryText: 'Fire', incidentStatusInternalText: ['RESOLVED'], incidentCommonPriorityNumber: 1, lastUpdateTimeStamp: events[4].occurredAt, updatedByAgentIdentifier: 'unit:DAMKAR-1@polres.example.id' });
-    expect(eido.incidentComponent.dispositionComponent[0]).toMatchObject({ dispositionCommonRegistryCode: 'HANDLED_ON_SCENE', dispositionDescriptionText: 'Api padam' });
+    expect(eido.incidentComponent).toMatchObject({
+      incidentTypeCommonRegistryText: 'Fire',
+      incidentStatusInternalText: ['RESOLVED'],
+      incidentCommonPriorityNumber: 1,
+      lastUpdateTimeStamp: events[4].occurredAt,
+      updatedByAgentIdentifier: 'unit:DAMKAR-1@polres.example.id',
+    });
+    expect(eido.incidentComponent.dispositionComponent[0]).toMatchObject({
+      dispositionCommonRegistryCode: 'HANDLED_ON_SCENE',
+      dispositionDescriptionText: 'Api padam',
+    });
     expect(eido.locationInformationComponent[0]).toMatchObject({ locationDescriptionText: 'pd1:sealed-address' });
     expect(eido.locationInformationComponent[0].locationByValue).toContain('<gml:pos>-6.226512 106.858333</gml:pos>');
     expect(eido.callComponent[0]).toMatchObject({ callIdentifier: 'K7Q2M-94XHD', activityDateRange: { startDate: '2026-12-02T02:58:00.000Z' } });

@@ -39,13 +39,25 @@ export class Handoffs {
 
   async issueWarning(incidentId: string, content: WarningContent, meta: Meta) {
     const incident = await this.dispatching.incidentState(incidentId);
-    await handleCommand(this.store, publicWarningDecider, PUBLIC_WARNINGS_STREAM, { type: 'IssuePublicWarning', incident, content }, { ...meta, now: new Date() });
+    await handleCommand(
+      this.store,
+      publicWarningDecider,
+      PUBLIC_WARNINGS_STREAM,
+      { type: 'IssuePublicWarning', incident, content },
+      { ...meta, now: new Date() },
+    );
     return this.messagesOf(incidentId, this.sender(''));
   }
 
   async cancelWarning(incidentId: string, reason: string, meta: Meta) {
     const incident = await this.dispatching.incidentState(incidentId);
-    await handleCommand(this.store, publicWarningDecider, PUBLIC_WARNINGS_STREAM, { type: 'CancelPublicWarning', incident, reason }, { ...meta, now: new Date() });
+    await handleCommand(
+      this.store,
+      publicWarningDecider,
+      PUBLIC_WARNINGS_STREAM,
+      { type: 'CancelPublicWarning', incident, reason },
+      { ...meta, now: new Date() },
+    );
     return this.messagesOf(incidentId, this.sender(''));
   }
 

@@ -10,8 +10,7 @@ export type WarningContent = Omit<PublicWarningIssuedV1, 'incidentId' | 'reportI
 };
 
 export type PublicWarningCommand =
-  | { type: 'IssuePublicWarning'; incident: Incident; content: WarningContent }
-  | { type: 'CancelPublicWarning'; incident: Incident; reason: string };
+  { type: 'IssuePublicWarning'; incident: Incident; content: WarningContent } | { type: 'CancelPublicWarning'; incident: Incident; reason: string };
 
 /** Each incident's warning: whether it is in force now. */
 export type PublicWarnings = Record<string, { active: boolean }>;

@@ -15,7 +15,11 @@ const incidentId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFai
 @ApiConflictResponse({ description: 'a rule named in `rule` forbids it now, or someone acted first' })
 @Controller('api/v1/incidents')
 export class IncidentsHttpController {
-  constructor(private readonly dispatching: Dispatching, private readonly boards: DispatchBoardService, private readonly rules: DispatchRules) {}
+  constructor(
+    private readonly dispatching: Dispatching,
+    private readonly boards: DispatchBoardService,
+    private readonly rules: DispatchRules,
+  ) {}
 
   private view(incident: Incident) {
     const version = this.boards.board.incident(incident.incident.incidentId)?.version ?? 0;
@@ -95,7 +99,12 @@ export class IncidentsHttpController {
   @Post(':incidentId/decline')
   @HttpCode(200)
   @ApiOperation({ summary: 'The assigned unit declines; the incident needs a unit again' })
-  async decline(@Param('incidentId', incidentId) id: string, @Body() body: DeclineAssignmentDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
+  async decline(
+    @Param('incidentId', incidentId) id: string,
+    @Body() body: DeclineAssignmentDto,
+    @Actor() user: AuthenticatedUser,
+    @CorrelationId() cid: string,
+  ) {
     return this.view(await this.dispatching.decline(id, actorOf(user), body.reason.trim(), { actor: user.id, correlationId: cid }));
   }
 

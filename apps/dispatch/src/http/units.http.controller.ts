@@ -17,7 +17,10 @@ function unitIdOf(raw: string): string {
 @ApiConflictResponse({ description: 'a rule named in `rule` forbids it now' })
 @Controller('api/v1/units')
 export class UnitsHttpController {
-  constructor(private readonly dispatching: Dispatching, private readonly boards: DispatchBoardService) {}
+  constructor(
+    private readonly dispatching: Dispatching,
+    private readonly boards: DispatchBoardService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register a unit (its call sign is its id)' })

@@ -208,9 +208,7 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
         const due = dispatchDueAt(state, command.targets);
         if (!due || command.now < due) return [];
         const priority = state.incident.priority;
-        return [
-          DispatchOverdue({ ...ids(state), priority, targetSeconds: command.targets[priority].dispatchSeconds!, dueAt: due.toISOString() }),
-        ];
+        return [DispatchOverdue({ ...ids(state), priority, targetSeconds: command.targets[priority].dispatchSeconds!, dueAt: due.toISOString() })];
       }
 
       case 'MergeReport': {
@@ -224,7 +222,9 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
         // Triage judged the split (its rule refuses one once a unit is on scene); dispatch records it.
         const i = existing(state);
         if (!i.mergedReports?.some((r) => r.reportId === command.reportId)) return [];
-        return [IncidentReportSplit({ ...ids(i), splitReportId: command.reportId, splitAt: command.splitAt, splitBy: command.splitBy, reason: command.reason })];
+        return [
+          IncidentReportSplit({ ...ids(i), splitReportId: command.reportId, splitAt: command.splitAt, splitBy: command.splitBy, reason: command.reason }),
+        ];
       }
 
       default: {

@@ -87,8 +87,11 @@ const declined = (unit = tebet01, reason = 'Sedang menangani kecelakaan di Jl. C
 const timedOut = (unit = tebet01) => AssignmentTimedOut({ ...IDS, unitId: unit.unitId });
 const enRoute = (unit = tebet01) => UnitEnRoute({ ...IDS, unitId: unit.unitId });
 const arrived = (unit = tebet01) => UnitArrived({ ...IDS, unitId: unit.unitId });
-const resolved = (unitId: string | null = tebet01.unitId, outcome: ResolutionOutcome = 'HANDLED_ON_SCENE', summary = 'Pelapor dibantu membuat laporan polisi, olah TKP selesai') =>
-  IncidentResolved({ ...IDS, unitId, outcome, summary });
+const resolved = (
+  unitId: string | null = tebet01.unitId,
+  outcome: ResolutionOutcome = 'HANDLED_ON_SCENE',
+  summary = 'Pelapor dibantu membuat laporan polisi, olah TKP selesai',
+) => IncidentResolved({ ...IDS, unitId, outcome, summary });
 const closed = () => IncidentClosed(IDS);
 const overdue = () => DispatchOverdue({ ...IDS, priority: 'P2', targetSeconds: 600, dueAt: '2026-11-28T03:10:00.000Z' });
 
@@ -115,12 +118,22 @@ const assign = (by: IncidentActor = andi, unit = tebet01, now = ASSIGN_AT, autom
   automatic,
   acknowledgeSeconds: ACK_SECONDS,
 });
-const reassign = (by: IncidentActor = andi, unit = tebet02, now = REASSIGN_AT): IncidentCommand => ({ type: 'ReassignUnit', by, now, unit, acknowledgeSeconds: ACK_SECONDS });
+const reassign = (by: IncidentActor = andi, unit = tebet02, now = REASSIGN_AT): IncidentCommand => ({
+  type: 'ReassignUnit',
+  by,
+  now,
+  unit,
+  acknowledgeSeconds: ACK_SECONDS,
+});
 const acknowledge = (by: IncidentActor): IncidentCommand => ({ type: 'AcknowledgeAssignment', by });
 const decline = (by: IncidentActor, reason = 'Sedang menangani kecelakaan di Jl. Casablanca'): IncidentCommand => ({ type: 'DeclineAssignment', by, reason });
 const markEnRoute = (by: IncidentActor): IncidentCommand => ({ type: 'MarkEnRoute', by });
 const markArrived = (by: IncidentActor): IncidentCommand => ({ type: 'MarkArrived', by });
-const resolve = (by: IncidentActor, outcome: ResolutionOutcome = 'HANDLED_ON_SCENE', summary = 'Pelapor dibantu membuat laporan polisi, olah TKP selesai'): IncidentCommand => ({
+const resolve = (
+  by: IncidentActor,
+  outcome: ResolutionOutcome = 'HANDLED_ON_SCENE',
+  summary = 'Pelapor dibantu membuat laporan polisi, olah TKP selesai',
+): IncidentCommand => ({
   type: 'ResolveIncident',
   by,
   outcome,
@@ -142,7 +155,9 @@ describe('incident decider', () => {
     });
 
     it.each(Object.keys(states) as Status[])('does nothing when the incident exists (%s; a redelivered forward)', (status) => {
-      given(...states[status]).when({ type: 'OpenIncident', data: incident() }).thenNothing();
+      given(...states[status])
+        .when({ type: 'OpenIncident', data: incident() })
+        .thenNothing();
     });
   });
 
@@ -179,24 +194,36 @@ describe('incident decider', () => {
 
     it('assigns a unit with no known position (distance and ETA null)', () => {
       const unknown: UnitChoice = { unitId: 'MOTOR-TEBET-03', callSign: 'MOTOR-TEBET-03', distanceMeters: null, etaSeconds: null };
-      given(opened()).when(assign(andi, unknown)).then([assigned(unknown)]);
+      given(opened())
+        .when(assign(andi, unknown))
+        .then([assigned(unknown)]);
     });
 
     it('assigns again after a decline or a time-out', () => {
-      given(opened(), assigned(), declined()).when(assign(andi, tebet02, REASSIGN_AT)).then([assigned(tebet02, '2026-11-28T03:07:00.000Z')]);
-      given(opened(), assigned(), timedOut()).when(assign(andi, tebet02, REASSIGN_AT)).then([assigned(tebet02, '2026-11-28T03:07:00.000Z')]);
+      given(opened(), assigned(), declined())
+        .when(assign(andi, tebet02, REASSIGN_AT))
+        .then([assigned(tebet02, '2026-11-28T03:07:00.000Z')]);
+      given(opened(), assigned(), timedOut())
+        .when(assign(andi, tebet02, REASSIGN_AT))
+        .then([assigned(tebet02, '2026-11-28T03:07:00.000Z')]);
     });
 
     it('refuses a unit assigning itself', () => {
-      given(opened()).when(assign(byUnit(tebet01))).thenThrows('DISPATCHER_REQUIRED');
+      given(opened())
+        .when(assign(byUnit(tebet01)))
+        .thenThrows('DISPATCHER_REQUIRED');
     });
 
     it.each(holding)('refuses when a unit already holds the incident (%s)', (status) => {
-      given(...states[status]).when(assign(andi, tebet02)).thenThrows('INCIDENT_ALREADY_ASSIGNED');
+      given(...states[status])
+        .when(assign(andi, tebet02))
+        .thenThrows('INCIDENT_ALREADY_ASSIGNED');
     });
 
     it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status]).when(assign(andi, tebet02)).thenThrows('INCIDENT_CLOSED');
+      given(...states[status])
+        .when(assign(andi, tebet02))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -221,7 +248,10 @@ describe('incident decider', () => {
             acknowledgeBy: '2026-11-28T03:07:00.000Z',
           }),
         ]);
-      expect(state).toMatchObject({ status: 'ASSIGNED', assignment: { unitId: 'PATROL-TEBET-02', acknowledgeBy: '2026-11-28T03:07:00.000Z', automatic: false } });
+      expect(state).toMatchObject({
+        status: 'ASSIGNED',
+        assignment: { unitId: 'PATROL-TEBET-02', acknowledgeBy: '2026-11-28T03:07:00.000Z', automatic: false },
+      });
     });
 
     it('makes a reassignment manual even when the first assignment was automatic', () => {
@@ -240,11 +270,15 @@ describe('incident decider', () => {
     });
 
     it('refuses a unit', () => {
-      given(opened(), assigned()).when(reassign(byUnit(tebet02), tebet02)).thenThrows('DISPATCHER_REQUIRED');
+      given(opened(), assigned())
+        .when(reassign(byUnit(tebet02), tebet02))
+        .thenThrows('DISPATCHER_REQUIRED');
     });
 
     it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status]).when(reassign(andi, tebet02)).thenThrows('INCIDENT_CLOSED');
+      given(...states[status])
+        .when(reassign(andi, tebet02))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -261,11 +295,15 @@ describe('incident decider', () => {
     });
 
     it('is acknowledged by a dispatcher on behalf of the unit (by radio), in the unit’s name', () => {
-      given(opened(), assigned()).when(acknowledge(andi)).then([acknowledged(tebet01)]);
+      given(opened(), assigned())
+        .when(acknowledge(andi))
+        .then([acknowledged(tebet01)]);
     });
 
     it('refuses another unit', () => {
-      given(opened(), assigned(tebet01)).when(acknowledge(byUnit(tebet02))).thenThrows('NOT_YOUR_ASSIGNMENT');
+      given(opened(), assigned(tebet01))
+        .when(acknowledge(byUnit(tebet02)))
+        .thenThrows('NOT_YOUR_ASSIGNMENT');
     });
 
     it('refuses the replaced unit after a reassignment', () => {
@@ -275,11 +313,15 @@ describe('incident decider', () => {
     });
 
     it.each<Status>(['AWAITING_UNIT', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE'])('refuses a %s incident', (status) => {
-      given(...states[status]).when(acknowledge(byUnit(tebet01))).thenThrows('ILLEGAL_TRANSITION');
+      given(...states[status])
+        .when(acknowledge(byUnit(tebet01)))
+        .thenThrows('ILLEGAL_TRANSITION');
     });
 
     it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status]).when(acknowledge(byUnit(tebet01))).thenThrows('INCIDENT_CLOSED');
+      given(...states[status])
+        .when(acknowledge(byUnit(tebet01)))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -296,19 +338,27 @@ describe('incident decider', () => {
     });
 
     it('is declined by a dispatcher on behalf of the unit, in the unit’s name', () => {
-      given(opened(), assigned()).when(decline(andi)).then([declined(tebet01)]);
+      given(opened(), assigned())
+        .when(decline(andi))
+        .then([declined(tebet01)]);
     });
 
     it('refuses another unit', () => {
-      given(opened(), assigned(tebet01)).when(decline(byUnit(tebet02))).thenThrows('NOT_YOUR_ASSIGNMENT');
+      given(opened(), assigned(tebet01))
+        .when(decline(byUnit(tebet02)))
+        .thenThrows('NOT_YOUR_ASSIGNMENT');
     });
 
     it.each<Status>(['AWAITING_UNIT', 'EN_ROUTE', 'ON_SCENE'])('refuses a %s incident', (status) => {
-      given(...states[status]).when(decline(byUnit(tebet01))).thenThrows('ILLEGAL_TRANSITION');
+      given(...states[status])
+        .when(decline(byUnit(tebet01)))
+        .thenThrows('ILLEGAL_TRANSITION');
     });
 
     it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status]).when(decline(byUnit(tebet01))).thenThrows('INCIDENT_CLOSED');
+      given(...states[status])
+        .when(decline(byUnit(tebet01)))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -325,19 +375,27 @@ describe('incident decider', () => {
     });
 
     it('is marked by a dispatcher on behalf of the unit', () => {
-      given(...states.ACKNOWLEDGED).when(markEnRoute(andi)).then([enRoute(tebet01)]);
+      given(...states.ACKNOWLEDGED)
+        .when(markEnRoute(andi))
+        .then([enRoute(tebet01)]);
     });
 
     it('refuses another unit', () => {
-      given(...states.ACKNOWLEDGED).when(markEnRoute(byUnit(tebet02))).thenThrows('NOT_YOUR_ASSIGNMENT');
+      given(...states.ACKNOWLEDGED)
+        .when(markEnRoute(byUnit(tebet02)))
+        .thenThrows('NOT_YOUR_ASSIGNMENT');
     });
 
     it.each<Status>(['AWAITING_UNIT', 'ASSIGNED', 'EN_ROUTE', 'ON_SCENE'])('refuses a %s incident (needs ACKNOWLEDGED)', (status) => {
-      given(...states[status]).when(markEnRoute(byUnit(tebet01))).thenThrows('ILLEGAL_TRANSITION');
+      given(...states[status])
+        .when(markEnRoute(byUnit(tebet01)))
+        .thenThrows('ILLEGAL_TRANSITION');
     });
 
     it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status]).when(markEnRoute(byUnit(tebet01))).thenThrows('INCIDENT_CLOSED');
+      given(...states[status])
+        .when(markEnRoute(byUnit(tebet01)))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -354,19 +412,27 @@ describe('incident decider', () => {
     });
 
     it('is marked by a dispatcher on behalf of the unit', () => {
-      given(...states.EN_ROUTE).when(markArrived(andi)).then([arrived(tebet01)]);
+      given(...states.EN_ROUTE)
+        .when(markArrived(andi))
+        .then([arrived(tebet01)]);
     });
 
     it('refuses another unit', () => {
-      given(...states.EN_ROUTE).when(markArrived(byUnit(tebet02))).thenThrows('NOT_YOUR_ASSIGNMENT');
+      given(...states.EN_ROUTE)
+        .when(markArrived(byUnit(tebet02)))
+        .thenThrows('NOT_YOUR_ASSIGNMENT');
     });
 
     it.each<Status>(['AWAITING_UNIT', 'ASSIGNED', 'ON_SCENE'])('refuses a %s incident', (status) => {
-      given(...states[status]).when(markArrived(byUnit(tebet01))).thenThrows('ILLEGAL_TRANSITION');
+      given(...states[status])
+        .when(markArrived(byUnit(tebet01)))
+        .thenThrows('ILLEGAL_TRANSITION');
     });
 
     it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status]).when(markArrived(byUnit(tebet01))).thenThrows('INCIDENT_CLOSED');
+      given(...states[status])
+        .when(markArrived(byUnit(tebet01)))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -391,29 +457,41 @@ describe('incident decider', () => {
     });
 
     it.each<Status>(['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE'])('refuses the unit of a %s incident (not on scene yet)', (status) => {
-      given(...states[status]).when(resolve(byUnit(tebet01))).thenThrows('ILLEGAL_TRANSITION');
+      given(...states[status])
+        .when(resolve(byUnit(tebet01)))
+        .thenThrows('ILLEGAL_TRANSITION');
     });
 
     it('refuses a unit even with a CANCELLED outcome before it is on scene', () => {
-      given(...states.EN_ROUTE).when(resolve(byUnit(tebet01), 'CANCELLED', 'Pelapor membatalkan, motor ternyata dipinjam saudara')).thenThrows('ILLEGAL_TRANSITION');
+      given(...states.EN_ROUTE)
+        .when(resolve(byUnit(tebet01), 'CANCELLED', 'Pelapor membatalkan, motor ternyata dipinjam saudara'))
+        .thenThrows('ILLEGAL_TRANSITION');
     });
 
     it('refuses another unit', () => {
-      given(...states.ON_SCENE).when(resolve(byUnit(tebet02))).thenThrows('NOT_YOUR_ASSIGNMENT');
+      given(...states.ON_SCENE)
+        .when(resolve(byUnit(tebet02)))
+        .thenThrows('NOT_YOUR_ASSIGNMENT');
     });
 
     it('refuses a unit on an incident awaiting a unit', () => {
-      given(opened()).when(resolve(byUnit(tebet01), 'CANCELLED')).thenThrows('ILLEGAL_TRANSITION');
+      given(opened())
+        .when(resolve(byUnit(tebet01), 'CANCELLED'))
+        .thenThrows('ILLEGAL_TRANSITION');
     });
 
     it('is resolved by a dispatcher when the unit is on scene, naming the unit', () => {
-      given(...states.ON_SCENE).when(resolve(andi, 'REFERRED', 'Diteruskan ke Unit Reskrim Polres')).then([resolved('PATROL-TEBET-01', 'REFERRED', 'Diteruskan ke Unit Reskrim Polres')]);
+      given(...states.ON_SCENE)
+        .when(resolve(andi, 'REFERRED', 'Diteruskan ke Unit Reskrim Polres'))
+        .then([resolved('PATROL-TEBET-01', 'REFERRED', 'Diteruskan ke Unit Reskrim Polres')]);
     });
 
     it.each<ResolutionOutcome>(['HANDLED_ON_SCENE', 'ARREST_MADE', 'REFERRED', 'FALSE_ALARM', 'NO_TRACE', 'CANCELLED'])(
       'is resolved by a dispatcher while awaiting a unit, with no unit (%s)',
       (outcome) => {
-        given(opened()).when(resolve(andi, outcome, 'Ditangani lewat telepon')).then([resolved(null, outcome, 'Ditangani lewat telepon')]);
+        given(opened())
+          .when(resolve(andi, outcome, 'Ditangani lewat telepon'))
+          .then([resolved(null, outcome, 'Ditangani lewat telepon')]);
       },
     );
 
@@ -433,12 +511,16 @@ describe('incident decider', () => {
 
     describe.each<ResolutionOutcome>(['HANDLED_ON_SCENE', 'ARREST_MADE', 'REFERRED', 'NO_TRACE'])('%s', (outcome) => {
       it.each<Status>(['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE'])('is refused to a dispatcher while %s', (status) => {
-        given(...states[status]).when(resolve(andi, outcome)).thenThrows('RESOLVE_REQUIRES_ON_SCENE');
+        given(...states[status])
+          .when(resolve(andi, outcome))
+          .thenThrows('RESOLVE_REQUIRES_ON_SCENE');
       });
     });
 
     it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status]).when(resolve(andi, 'CANCELLED')).thenThrows('INCIDENT_CLOSED');
+      given(...states[status])
+        .when(resolve(andi, 'CANCELLED'))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -455,19 +537,27 @@ describe('incident decider', () => {
     });
 
     it('closes an incident resolved without a unit', () => {
-      given(opened(), resolved(null, 'FALSE_ALARM', 'Laporan palsu')).when(close(andi)).then([closed()]);
+      given(opened(), resolved(null, 'FALSE_ALARM', 'Laporan palsu'))
+        .when(close(andi))
+        .then([closed()]);
     });
 
     it('refuses a unit', () => {
-      given(...states.RESOLVED).when(close(byUnit(tebet01))).thenThrows('DISPATCHER_REQUIRED');
+      given(...states.RESOLVED)
+        .when(close(byUnit(tebet01)))
+        .thenThrows('DISPATCHER_REQUIRED');
     });
 
     it.each<Status>(['AWAITING_UNIT', 'ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE'])('refuses a %s incident (resolve first)', (status) => {
-      given(...states[status]).when(close(andi)).thenThrows('RESOLVE_BEFORE_CLOSE');
+      given(...states[status])
+        .when(close(andi))
+        .thenThrows('RESOLVE_BEFORE_CLOSE');
     });
 
     it('refuses an incident already closed', () => {
-      given(...states.CLOSED).when(close(andi)).thenThrows('INCIDENT_CLOSED');
+      given(...states.CLOSED)
+        .when(close(andi))
+        .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
@@ -478,7 +568,9 @@ describe('incident decider', () => {
   describe('TimeOutAssignment', () => {
     // Assigned 03:02:00 with 60 s to acknowledge → acknowledge by 03:03:00.
     it('does nothing before acknowledgeBy', () => {
-      given(...states.ASSIGNED).when(timeOut(at('2026-11-28T03:02:59.999Z'))).thenNothing();
+      given(...states.ASSIGNED)
+        .when(timeOut(at('2026-11-28T03:02:59.999Z')))
+        .thenNothing();
     });
 
     it('times the assignment out exactly at acknowledgeBy', () => {
@@ -489,32 +581,46 @@ describe('incident decider', () => {
     });
 
     it('times the assignment out when the timer fires late', () => {
-      given(...states.ASSIGNED).when(timeOut(at('2026-11-28T03:15:00Z'))).then([timedOut(tebet01)]);
+      given(...states.ASSIGNED)
+        .when(timeOut(at('2026-11-28T03:15:00Z')))
+        .then([timedOut(tebet01)]);
     });
 
     it('uses the acknowledgeBy of the current assignment after a reassignment', () => {
       const history = [opened(), assigned(tebet01), assigned(tebet02, '2026-11-28T03:07:00.000Z', 'PATROL-TEBET-01')];
-      given(...history).when(timeOut(at('2026-11-28T03:05:00Z'))).thenNothing();
-      given(...history).when(timeOut(at('2026-11-28T03:07:00Z'))).then([timedOut(tebet02)]);
+      given(...history)
+        .when(timeOut(at('2026-11-28T03:05:00Z')))
+        .thenNothing();
+      given(...history)
+        .when(timeOut(at('2026-11-28T03:07:00Z')))
+        .then([timedOut(tebet02)]);
     });
 
     it.each<Status>(['AWAITING_UNIT', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE', 'RESOLVED', 'CLOSED'])('does nothing for a %s incident', (status) => {
-      given(...states[status]).when(timeOut(at('2026-11-28T03:15:00Z'))).thenNothing();
+      given(...states[status])
+        .when(timeOut(at('2026-11-28T03:15:00Z')))
+        .thenNothing();
     });
 
     it('does nothing after the assignment timed out already', () => {
-      given(opened(), assigned(), timedOut()).when(timeOut(at('2026-11-28T03:15:00Z'))).thenNothing();
+      given(opened(), assigned(), timedOut())
+        .when(timeOut(at('2026-11-28T03:15:00Z')))
+        .thenNothing();
     });
 
     it('does nothing when there is no incident', () => {
-      given().when(timeOut(at('2026-11-28T03:15:00Z'))).thenNothing();
+      given()
+        .when(timeOut(at('2026-11-28T03:15:00Z')))
+        .thenNothing();
     });
   });
 
   describe('MarkDispatchOverdue', () => {
     // Received 03:00:00; P2 → a unit due by 03:10:00 (600 s).
     it('does nothing before the dispatch target', () => {
-      given(opened()).when(markOverdue(at('2026-11-28T03:09:59.999Z'))).thenNothing();
+      given(opened())
+        .when(markOverdue(at('2026-11-28T03:09:59.999Z')))
+        .thenNothing();
     });
 
     it('marks an incident still awaiting a unit overdue exactly at the target', () => {
@@ -525,7 +631,9 @@ describe('incident decider', () => {
     });
 
     it('marks it overdue when the timer fires late', () => {
-      given(opened()).when(markOverdue(at('2026-11-28T03:42:00Z'))).then([overdue()]);
+      given(opened())
+        .when(markOverdue(at('2026-11-28T03:42:00Z')))
+        .then([overdue()]);
     });
 
     it.each<[Priority, number, string]>([
@@ -549,7 +657,9 @@ describe('incident decider', () => {
     });
 
     it('fires only once', () => {
-      given(opened(), overdue()).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given(opened(), overdue())
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('does nothing for P4 (no dispatch target)', () => {
@@ -559,20 +669,30 @@ describe('incident decider', () => {
     });
 
     it.each<Status>(['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE', 'RESOLVED', 'CLOSED'])('does nothing for a %s incident', (status) => {
-      given(...states[status]).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given(...states[status])
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('does nothing once a unit was ever assigned, even if it declined or timed out', () => {
-      given(opened(), assigned(), declined()).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
-      given(opened(), assigned(), timedOut()).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given(opened(), assigned(), declined())
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
+      given(opened(), assigned(), timedOut())
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('does nothing for an incident resolved while awaiting a unit', () => {
-      given(opened(), resolved(null, 'CANCELLED', 'Pelapor membatalkan')).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given(opened(), resolved(null, 'CANCELLED', 'Pelapor membatalkan'))
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('does nothing when there is no incident', () => {
-      given().when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given()
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('dispatchDueAt is receivedAt plus the dispatch target, none for P4', () => {
@@ -604,7 +724,15 @@ describe('incident decider', () => {
     });
 
     it('AssignmentDeclined and AssignmentTimedOut exclude each unit once', () => {
-      const state = fold([opened(), assigned(tebet01), declined(tebet01), assigned(tebet02, '2026-11-28T03:07:00.000Z'), timedOut(tebet02), assigned(tebet01, '2026-11-28T03:09:00.000Z'), timedOut(tebet01)]);
+      const state = fold([
+        opened(),
+        assigned(tebet01),
+        declined(tebet01),
+        assigned(tebet02, '2026-11-28T03:07:00.000Z'),
+        timedOut(tebet02),
+        assigned(tebet01, '2026-11-28T03:09:00.000Z'),
+        timedOut(tebet01),
+      ]);
       expect(state).toMatchObject({ status: 'AWAITING_UNIT', assignment: null, excludedUnitIds: ['PATROL-TEBET-01', 'PATROL-TEBET-02'], everAssigned: true });
     });
 
@@ -630,11 +758,28 @@ describe('incident decider', () => {
 
       const history: IncidentEvent[] = [IncidentOpened(p1)];
       let state = given().when({ type: 'OpenIncident', data: p1 }).then(history);
-      expect(state).toEqual({ status: 'AWAITING_UNIT', incident: p1, assignment: null, excludedUnitIds: [], everAssigned: false, overdue: false, resolution: null });
+      expect(state).toEqual({
+        status: 'AWAITING_UNIT',
+        incident: p1,
+        assignment: null,
+        excludedUnitIds: [],
+        everAssigned: false,
+        overdue: false,
+        resolution: null,
+      });
 
       let emitted = incidentDecider.decide(assign(andi, tebet01, at('2026-11-28T03:01:45Z')), state);
       expect(emitted).toEqual([
-        UnitAssigned({ ...IDS, unitId: 'PATROL-TEBET-01', callSign: 'PATROL-TEBET-01', previousUnitId: null, distanceMeters: 850, etaSeconds: 102, automatic: false, acknowledgeBy: '2026-11-28T03:02:45.000Z' }),
+        UnitAssigned({
+          ...IDS,
+          unitId: 'PATROL-TEBET-01',
+          callSign: 'PATROL-TEBET-01',
+          previousUnitId: null,
+          distanceMeters: 850,
+          etaSeconds: 102,
+          automatic: false,
+          acknowledgeBy: '2026-11-28T03:02:45.000Z',
+        }),
       ]);
       history.push(...emitted);
       state = fold(emitted, state);
@@ -671,7 +816,12 @@ describe('incident decider', () => {
 
       emitted = incidentDecider.decide(resolve(unit, 'HANDLED_ON_SCENE', 'Korban diantar ke RS Tebet, laporan dibuat di Polsek Tebet'), state);
       expect(emitted).toEqual([
-        IncidentResolved({ ...IDS, unitId: 'PATROL-TEBET-01', outcome: 'HANDLED_ON_SCENE', summary: 'Korban diantar ke RS Tebet, laporan dibuat di Polsek Tebet' }),
+        IncidentResolved({
+          ...IDS,
+          unitId: 'PATROL-TEBET-01',
+          outcome: 'HANDLED_ON_SCENE',
+          summary: 'Korban diantar ke RS Tebet, laporan dibuat di Polsek Tebet',
+        }),
       ]);
       history.push(...emitted);
       state = fold(emitted, state);
@@ -696,9 +846,15 @@ describe('incident decider', () => {
 
       // Folding the whole stream from scratch gives the same state; once closed, the incident is finished.
       expect(fold(history)).toEqual(state);
-      given(...history).when({ type: 'OpenIncident', data: p1 }).thenNothing();
-      given(...history).when(assign(andi, tebet02)).thenThrows('INCIDENT_CLOSED');
-      given(...history).when(close(andi)).thenThrows('INCIDENT_CLOSED');
+      given(...history)
+        .when({ type: 'OpenIncident', data: p1 })
+        .thenNothing();
+      given(...history)
+        .when(assign(andi, tebet02))
+        .thenThrows('INCIDENT_CLOSED');
+      given(...history)
+        .when(close(andi))
+        .thenThrows('INCIDENT_CLOSED');
     });
   });
 });

@@ -41,7 +41,10 @@ describe('UnitPositions, the latest-position read model (real database)', () => 
 
   it('lets two instances race on one unit and keeps the newest', async () => {
     const unit = uniqueName('PATROL');
-    const reports = Array.from({ length: 20 }, (_, k) => ({ position: k % 2 ? TEBET : PANCORAN, reportedAt: new Date(Date.parse('2026-12-02T04:00:00Z') + k * 1000) }));
+    const reports = Array.from({ length: 20 }, (_, k) => ({
+      position: k % 2 ? TEBET : PANCORAN,
+      reportedAt: new Date(Date.parse('2026-12-02T04:00:00Z') + k * 1000),
+    }));
     const other = new UnitPositions(mongo.db(dbName));
     await Promise.all(reports.map((r, k) => (k % 2 ? positions : other).record(unit, r.position, r.reportedAt)));
     expect(await stored(unit)).toMatchObject({ position: TEBET, reportedAt: reports[19].reportedAt });

@@ -96,11 +96,7 @@ describe('recommendUnits', () => {
         'nearest first at the same speed',
         'KEJAHATAN',
         KEBAYORAN_BARU,
-        [
-          unit('u-tebet', { position: TEBET }),
-          unit('u-cilandak', { position: CILANDAK }),
-          unit('u-kebayoran', { position: north(KEBAYORAN_BARU, 300) }),
-        ],
+        [unit('u-tebet', { position: TEBET }), unit('u-cilandak', { position: CILANDAK }), unit('u-kebayoran', { position: north(KEBAYORAN_BARU, 300) })],
         {},
         ['u-kebayoran', 'u-cilandak', 'u-tebet'],
       ],
@@ -198,12 +194,7 @@ describe('recommendUnits', () => {
         [unit('u-1', { type: 'MOTORCYCLE_PATROL', capabilities: ['FIRST_AID'] }), unit('u-2')],
         ['u-2', 'u-1'],
       ],
-      [
-        'workload before suitability',
-        'KECELAKAAN_LALU_LINTAS',
-        [unit('u-1', { type: 'TRAFFIC', workload: 2 }), unit('u-2', { workload: 1 })],
-        ['u-2', 'u-1'],
-      ],
+      ['workload before suitability', 'KECELAKAAN_LALU_LINTAS', [unit('u-1', { type: 'TRAFFIC', workload: 2 }), unit('u-2', { workload: 1 })], ['u-2', 'u-1']],
       ['unitId when nothing else differs', 'KEJAHATAN', [unit('u-3'), unit('u-1'), unit('u-2')], ['u-1', 'u-2', 'u-3']],
     ])('%s', (_name, category, units, expected) => {
       // All speeds equal, so only distance, workload and suitability tell units apart.
@@ -266,12 +257,7 @@ describe('recommendUnits', () => {
         'position unknown',
         'KEJAHATAN',
         unit('u-1', { position: null, homeDistrictCentroid: north(TEBET, 3_000), workload: 1 }),
-        [
-          'PATROL_CAR 3.0 km away, ~6 min at 30 km/h',
-          'position unknown: home district centre',
-          'suited: KEJAHATAN → PATROL_CAR',
-          'workload 1 today',
-        ],
+        ['PATROL_CAR 3.0 km away, ~6 min at 30 km/h', 'position unknown: home district centre', 'suited: KEJAHATAN → PATROL_CAR', 'workload 1 today'],
       ],
       [
         'qualified by capability',

@@ -47,9 +47,7 @@ export const CATEGORY_CAPABILITIES: Readonly<Record<Category, readonly string[]>
  * Why a unit can take an incident of a category: its type is listed (rank = position in
  * CATEGORY_UNIT_TYPES, 0 = best suited), or one of its capabilities qualifies it.
  */
-export type Suitability =
-  | { kind: 'TYPE'; rank: number }
-  | { kind: 'CAPABILITY'; rank: number; capability: string };
+export type Suitability = { kind: 'TYPE'; rank: number } | { kind: 'CAPABILITY'; rank: number; capability: string };
 
 /**
  * Rank of a unit for a category without allocating (the hot path of recommendation): the position
@@ -109,7 +107,10 @@ const MAX_SPEED_KMH = 200;
 export function parseUnitSpeeds(text: string): Record<UnitType, number> {
   const speeds: Record<UnitType, number> = { ...DEFAULT_SPEEDS_KMH };
   const given = new Set<UnitType>();
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const sides = part.split('=').map((side) => side.trim());
     if (sides.length !== 2 || !sides[0] || !sides[1]) throw new Error(`"${part}" is not <UNIT_TYPE>=<km/h>`);
     const [type, value] = sides;

@@ -17,15 +17,15 @@ import {
  */
 const WHO_GOES: Record<Category, string> = {
   //                       C M T I F A
-  KEJAHATAN:              'Y Y . Y . .',
+  KEJAHATAN: 'Y Y . Y . .',
   KECELAKAAN_LALU_LINTAS: 'Y Y Y . . Y',
-  KEBAKARAN:              'Y . . . Y .',
-  GANGGUAN_KETERTIBAN:    'Y Y . . . .',
-  BENCANA:                'Y . . . Y Y',
-  DARURAT_MEDIS:          'Y . . . . Y',
-  ORANG_HILANG:           'Y Y . Y . .',
-  INFORMASI_PENGADUAN:    'Y . . . . .',
-  LAINNYA:                'Y Y . . . .',
+  KEBAKARAN: 'Y . . . Y .',
+  GANGGUAN_KETERTIBAN: 'Y Y . . . .',
+  BENCANA: 'Y . . . Y Y',
+  DARURAT_MEDIS: 'Y . . . . Y',
+  ORANG_HILANG: 'Y Y . Y . .',
+  INFORMASI_PENGADUAN: 'Y . . . . .',
+  LAINNYA: 'Y Y . . . .',
 };
 
 const canHandleRows: [Category, UnitType, boolean][] = CATEGORIES.flatMap((category) => {
@@ -69,13 +69,7 @@ describe('suitability', () => {
     ['best-suited type', 'TRAFFIC', [], 'KECELAKAAN_LALU_LINTAS', { kind: 'TYPE', rank: 0 }],
     ['listed type further down', 'AMBULANCE_LIAISON', [], 'KECELAKAAN_LALU_LINTAS', { kind: 'TYPE', rank: 3 }],
     ['type wins over a capability', 'PATROL_CAR', ['FIRST_AID'], 'DARURAT_MEDIS', { kind: 'TYPE', rank: 1 }],
-    [
-      'capability ranks after every listed type',
-      'MOTORCYCLE_PATROL',
-      ['FIRST_AID'],
-      'DARURAT_MEDIS',
-      { kind: 'CAPABILITY', rank: 2, capability: 'FIRST_AID' },
-    ],
+    ['capability ranks after every listed type', 'MOTORCYCLE_PATROL', ['FIRST_AID'], 'DARURAT_MEDIS', { kind: 'CAPABILITY', rank: 2, capability: 'FIRST_AID' }],
     ['first qualifying capability is named', 'TRAFFIC', ['K9', 'SEARCH'], 'ORANG_HILANG', { kind: 'CAPABILITY', rank: 3, capability: 'K9' }],
     ['cannot handle', 'TRAFFIC', [], 'KEBAKARAN', null],
   ])('%s', (_name, type, capabilities, category, expected) => {

@@ -13,7 +13,11 @@ import { dispatchDueAt, Incident } from '../incident/incident.decider';
  */
 @Injectable()
 export class DispatchTimers extends ServiceTimer {
-  constructor(private readonly boards: DispatchBoardService, private readonly dispatching: Dispatching, private readonly rules: DispatchRules) {
+  constructor(
+    private readonly boards: DispatchBoardService,
+    private readonly dispatching: Dispatching,
+    private readonly rules: DispatchRules,
+  ) {
     super(rules.timerIntervalMs);
   }
 
@@ -29,7 +33,11 @@ export class DispatchTimers extends ServiceTimer {
     return [
       ...due.acknowledgementLate.map((id) => () => this.dispatching.timeOutAssignment(id)),
       ...due.overdue.map((id) => () => this.dispatching.markOverdue(id)),
-      ...due.orphaned.map(({ unitId, incidentId }) => () => this.dispatching.releaseOrphan(unitId, incidentId)),
+      ...due.orphaned.map(
+        ({ unitId, incidentId }) =>
+          () =>
+            this.dispatching.releaseOrphan(unitId, incidentId),
+      ),
     ];
   }
 }

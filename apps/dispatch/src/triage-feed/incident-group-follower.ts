@@ -19,7 +19,10 @@ export class IncidentGroupFollower {
   private readonly memberships: Collection<Projected<GroupMembership>>;
   private indexed?: Promise<string>;
 
-  constructor(@Inject(MONGO_DB) db: Db, private readonly dispatching: Dispatching) {
+  constructor(
+    @Inject(MONGO_DB) db: Db,
+    private readonly dispatching: Dispatching,
+  ) {
     this.memberships = db.collection('incident_group_members');
   }
 

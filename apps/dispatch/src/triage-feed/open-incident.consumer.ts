@@ -13,7 +13,11 @@ export const INCIDENT_OPENER_GROUP = 'dispatch-incident-opener';
  */
 @Injectable()
 export class OpenIncidentConsumer extends ServiceConsumer {
-  constructor(@Inject(KAFKA) kafka: Kafka, private readonly dispatching: Dispatching, private readonly groups: IncidentGroupFollower) {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly dispatching: Dispatching,
+    private readonly groups: IncidentGroupFollower,
+  ) {
     super(kafka, { group: INCIDENT_OPENER_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 20 });
   }
 

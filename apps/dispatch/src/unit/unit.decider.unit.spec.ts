@@ -39,14 +39,25 @@ const DETAILS: UnitDetails = { type: 'PATROL_CAR', capabilities: ['FIRST_AID'], 
 // Events of the unit's history
 const registered = (status: 'AVAILABLE' | 'OFF_DUTY' = 'AVAILABLE', details: UnitDetails = DETAILS) =>
   UnitRegistered({ unitId: UNIT_ID, callSign: UNIT_ID, ...details, status });
-const statusChanged = (status: UnitStatus, previousStatus: UnitStatus, position: GeoPoint | null = null, reportedAt = '2026-11-28T02:30:00.000Z', incidentId: string | null = null) =>
-  UnitStatusChanged({ unitId: UNIT_ID, status, previousStatus, position, incidentId, reportedAt });
+const statusChanged = (
+  status: UnitStatus,
+  previousStatus: UnitStatus,
+  position: GeoPoint | null = null,
+  reportedAt = '2026-11-28T02:30:00.000Z',
+  incidentId: string | null = null,
+) => UnitStatusChanged({ unitId: UNIT_ID, status, previousStatus, position, incidentId, reportedAt });
 const committed = (incidentId = INCIDENT_ID, reportId = REPORT_ID, committedAt = COMMIT_AT.toISOString()) =>
   UnitCommitted({ unitId: UNIT_ID, incidentId, reportId, committedAt });
 const released = (incidentId = INCIDENT_ID, reason: UnitReleasedV1['reason'] = 'RESOLVED') => UnitReleased({ unitId: UNIT_ID, incidentId, reason });
 
 // Commands
-const register = (onShift = true, details: UnitDetails = DETAILS): UnitCommand => ({ type: 'RegisterUnit', unitId: UNIT_ID, callSign: UNIT_ID, details, onShift });
+const register = (onShift = true, details: UnitDetails = DETAILS): UnitCommand => ({
+  type: 'RegisterUnit',
+  unitId: UNIT_ID,
+  callSign: UNIT_ID,
+  details,
+  onShift,
+});
 const update = (details: Partial<UnitDetails>, onShift?: boolean, now = NOW): UnitCommand => ({ type: 'UpdateUnit', now, details, onShift });
 const report = (change: { status: UnitStatus; incidentId?: string | null }, now = NOW): UnitCommand => ({
   type: 'ReportStatus',
@@ -119,7 +130,9 @@ describe('unit decider', () => {
     });
 
     it('does nothing when the details are unchanged', () => {
-      given(registered()).when(update({ type: 'PATROL_CAR', capabilities: ['FIRST_AID'], homeDistrict: 'TEBET' })).thenNothing();
+      given(registered())
+        .when(update({ type: 'PATROL_CAR', capabilities: ['FIRST_AID'], homeDistrict: 'TEBET' }))
+        .thenNothing();
     });
 
     it('does nothing for an empty update', () => {
@@ -135,7 +148,14 @@ describe('unit decider', () => {
       const state = given(registered('AVAILABLE'))
         .when(update({}, false))
         .then([
-          UnitStatusChanged({ unitId: UNIT_ID, status: 'OFF_DUTY', previousStatus: 'AVAILABLE', position: null, incidentId: null, reportedAt: '2026-11-28T03:05:00.000Z' }),
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'OFF_DUTY',
+            previousStatus: 'AVAILABLE',
+            position: null,
+            incidentId: null,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
         ]);
       expect(state).toMatchObject({ status: 'OFF_DUTY' });
     });
@@ -143,7 +163,16 @@ describe('unit decider', () => {
     it('takes a busy unit without an assignment off shift', () => {
       given(registered(), statusChanged('BUSY', 'AVAILABLE'))
         .when(update({}, false))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'OFF_DUTY', previousStatus: 'BUSY', position: null, incidentId: null, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'OFF_DUTY',
+            previousStatus: 'BUSY',
+            position: null,
+            incidentId: null,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
     });
 
     it('refuses to take a committed unit off shift', () => {
@@ -151,14 +180,23 @@ describe('unit decider', () => {
     });
 
     it('refuses the whole update when a committed unit is taken off shift, details included', () => {
-      given(registered(), committed()).when(update({ homeDistrict: 'PANCORAN' }, false)).thenThrows('UNIT_HAS_ASSIGNMENT');
+      given(registered(), committed())
+        .when(update({ homeDistrict: 'PANCORAN' }, false))
+        .thenThrows('UNIT_HAS_ASSIGNMENT');
     });
 
     it('puts an off-duty unit on shift (AVAILABLE)', () => {
       const state = given(registered('OFF_DUTY'))
         .when(update({}, true, SHIFT_START))
         .then([
-          UnitStatusChanged({ unitId: UNIT_ID, status: 'AVAILABLE', previousStatus: 'OFF_DUTY', position: null, incidentId: null, reportedAt: '2026-11-28T00:00:00.000Z' }),
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'AVAILABLE',
+            previousStatus: 'OFF_DUTY',
+            position: null,
+            incidentId: null,
+            reportedAt: '2026-11-28T00:00:00.000Z',
+          }),
         ]);
       expect(state).toMatchObject({ status: 'AVAILABLE' });
     });
@@ -168,12 +206,21 @@ describe('unit decider', () => {
         .when(update({ capabilities: ['FIRST_AID', 'K9'] }, true, SHIFT_START))
         .then([
           UnitUpdated({ unitId: UNIT_ID, type: 'PATROL_CAR', capabilities: ['FIRST_AID', 'K9'], homeDistrict: 'TEBET' }),
-          UnitStatusChanged({ unitId: UNIT_ID, status: 'AVAILABLE', previousStatus: 'OFF_DUTY', position: null, incidentId: null, reportedAt: '2026-11-28T00:00:00.000Z' }),
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'AVAILABLE',
+            previousStatus: 'OFF_DUTY',
+            position: null,
+            incidentId: null,
+            reportedAt: '2026-11-28T00:00:00.000Z',
+          }),
         ]);
     });
 
     it('refuses an unregistered unit', () => {
-      given().when(update({ homeDistrict: 'PANCORAN' })).thenThrows('UNIT_NOT_REGISTERED');
+      given()
+        .when(update({ homeDistrict: 'PANCORAN' }))
+        .thenThrows('UNIT_NOT_REGISTERED');
     });
   });
 
@@ -181,41 +228,99 @@ describe('unit decider', () => {
     it('records a new status with the previous one, at now', () => {
       const state = given(registered())
         .when(report({ status: 'BUSY' }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'BUSY', previousStatus: 'AVAILABLE', position: null, incidentId: null, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'BUSY',
+            previousStatus: 'AVAILABLE',
+            position: null,
+            incidentId: null,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
       expect(state).toMatchObject({ status: 'BUSY' });
     });
 
     // Positions go to the latest-position read model, never into the unit's stream.
-    it('does nothing for the same status (a position alone is not the stream\'s business)', () => {
-      given(registered(), statusChanged('BUSY', 'AVAILABLE')).when(report({ status: 'BUSY' })).thenNothing();
+    it("does nothing for the same status (a position alone is not the stream's business)", () => {
+      given(registered(), statusChanged('BUSY', 'AVAILABLE'))
+        .when(report({ status: 'BUSY' }))
+        .thenNothing();
     });
 
     it('names the incident the unit is committed to', () => {
       given(registered(), committed())
         .when(report({ status: 'EN_ROUTE' }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'EN_ROUTE', previousStatus: 'AVAILABLE', position: null, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'EN_ROUTE',
+            previousStatus: 'AVAILABLE',
+            position: null,
+            incidentId: INCIDENT_ID,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
     });
 
     it('names the incident given with the report (the dispatch handler following an incident)', () => {
       given(registered(), committed())
         .when(report({ status: 'ON_SCENE', incidentId: INCIDENT_ID }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'ON_SCENE', previousStatus: 'AVAILABLE', position: null, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'ON_SCENE',
+            previousStatus: 'AVAILABLE',
+            position: null,
+            incidentId: INCIDENT_ID,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
     });
 
     it('lets a committed unit go EN_ROUTE, ON_SCENE and BUSY', () => {
       given(registered(), committed())
         .when(report({ status: 'EN_ROUTE' }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'EN_ROUTE', previousStatus: 'AVAILABLE', position: null, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'EN_ROUTE',
+            previousStatus: 'AVAILABLE',
+            position: null,
+            incidentId: INCIDENT_ID,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
       given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE'))
         .when(report({ status: 'ON_SCENE' }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'ON_SCENE', previousStatus: 'EN_ROUTE', position: null, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'ON_SCENE',
+            previousStatus: 'EN_ROUTE',
+            position: null,
+            incidentId: INCIDENT_ID,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
       given(registered(), committed(), statusChanged('ON_SCENE', 'EN_ROUTE'))
         .when(report({ status: 'BUSY' }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'BUSY', previousStatus: 'ON_SCENE', position: null, incidentId: INCIDENT_ID, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'BUSY',
+            previousStatus: 'ON_SCENE',
+            position: null,
+            incidentId: INCIDENT_ID,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
     });
 
     it('lets a committed unit that has not set off yet repeat its status (nothing recorded)', () => {
-      given(registered(), committed()).when(report({ status: 'AVAILABLE' })).thenNothing();
+      given(registered(), committed())
+        .when(report({ status: 'AVAILABLE' }))
+        .thenNothing();
     });
 
     it.each<UnitStatus>(['AVAILABLE', 'OFF_DUTY'])('refuses %s from a committed unit', (status) => {
@@ -223,17 +328,30 @@ describe('unit decider', () => {
     });
 
     it('refuses AVAILABLE from an en-route committed unit', () => {
-      given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE')).when(report({ status: 'AVAILABLE' })).thenThrows('UNIT_HAS_ASSIGNMENT');
+      given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE'))
+        .when(report({ status: 'AVAILABLE' }))
+        .thenThrows('UNIT_HAS_ASSIGNMENT');
     });
 
     it('lets a released unit report AVAILABLE again', () => {
       given(registered(), committed(), statusChanged('ON_SCENE', 'AVAILABLE'), released(), statusChanged('BUSY', 'AVAILABLE'))
         .when(report({ status: 'AVAILABLE' }))
-        .then([UnitStatusChanged({ unitId: UNIT_ID, status: 'AVAILABLE', previousStatus: 'BUSY', position: null, incidentId: null, reportedAt: '2026-11-28T03:05:00.000Z' })]);
+        .then([
+          UnitStatusChanged({
+            unitId: UNIT_ID,
+            status: 'AVAILABLE',
+            previousStatus: 'BUSY',
+            position: null,
+            incidentId: null,
+            reportedAt: '2026-11-28T03:05:00.000Z',
+          }),
+        ]);
     });
 
     it('refuses an unregistered unit', () => {
-      given().when(report({ status: 'AVAILABLE' })).thenThrows('UNIT_NOT_REGISTERED');
+      given()
+        .when(report({ status: 'AVAILABLE' }))
+        .thenThrows('UNIT_NOT_REGISTERED');
     });
   });
 
@@ -250,16 +368,24 @@ describe('unit decider', () => {
     });
 
     it('refuses a unit committed to another incident', () => {
-      given(registered(), committed()).when(commit(OTHER_INCIDENT_ID, OTHER_REPORT_ID, NOW)).thenThrows('UNIT_ALREADY_ASSIGNED');
+      given(registered(), committed())
+        .when(commit(OTHER_INCIDENT_ID, OTHER_REPORT_ID, NOW))
+        .thenThrows('UNIT_ALREADY_ASSIGNED');
     });
 
     it('refuses a unit committed to another incident even while it is busy there (assignment checked first)', () => {
-      given(registered(), committed(), statusChanged('ON_SCENE', 'AVAILABLE')).when(commit(OTHER_INCIDENT_ID, OTHER_REPORT_ID, NOW)).thenThrows('UNIT_ALREADY_ASSIGNED');
+      given(registered(), committed(), statusChanged('ON_SCENE', 'AVAILABLE'))
+        .when(commit(OTHER_INCIDENT_ID, OTHER_REPORT_ID, NOW))
+        .thenThrows('UNIT_ALREADY_ASSIGNED');
     });
 
     it('does nothing when the unit is already committed to the same incident (a retried assignment)', () => {
-      given(registered(), committed()).when(commit(INCIDENT_ID, REPORT_ID, NOW)).thenNothing();
-      given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE')).when(commit(INCIDENT_ID, REPORT_ID, NOW)).thenNothing();
+      given(registered(), committed())
+        .when(commit(INCIDENT_ID, REPORT_ID, NOW))
+        .thenNothing();
+      given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE'))
+        .when(commit(INCIDENT_ID, REPORT_ID, NOW))
+        .thenNothing();
     });
 
     it.each<UnitStatus>(['OFF_DUTY', 'BUSY', 'EN_ROUTE', 'ON_SCENE'])('refuses a unit that is %s', (status) => {

@@ -10,7 +10,10 @@ export class ApiKeys {
 
   static parse(config: string): ApiKeys {
     const bySource = new Map<string, Buffer[]>();
-    for (const pair of config.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const pair of config
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const eq = pair.indexOf('=');
       const source = pair.slice(0, eq).trim();
       const key = pair.slice(eq + 1).trim();

@@ -2,8 +2,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { ApiKeys } from './api-keys';
 import { CallingSystems, SHARED_COUNTER_TIMEOUT_MS } from './calling-systems';
 
-const systems = () =>
-  new CallingSystems({ apiKeys: ApiKeys.parse('mobile-app=mobile-key-aaaaaaaaaa,sms-gateway=sms-key-bbbbbbbbbbbb'), ratePerSecond: 3 });
+const systems = () => new CallingSystems({ apiKeys: ApiKeys.parse('mobile-app=mobile-key-aaaaaaaaaa,sms-gateway=sms-key-bbbbbbbbbbbb'), ratePerSecond: 3 });
 
 const withKey = (key?: string) => {
   const m = new Metadata();

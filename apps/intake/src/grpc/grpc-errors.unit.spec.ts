@@ -45,11 +45,17 @@ describe('SubmitReports when the store fails (controller with fakes; the real ou
   });
   const callers = { authenticate: () => 'mobile-app', admit: async () => undefined, authorize: () => undefined };
   const controller = (submit: (dto: any) => Promise<any>) =>
-    new ReportIntakeGrpcController(callers as any, { submit } as any, {} as any, {
-      inFlight: new InFlightSubmissions({ perConnection: 100, perProcess: 100 }),
-      maxWatchesPerCaller: 1,
-      watchMaxMs: 1_000,
-    }, {} as any);
+    new ReportIntakeGrpcController(
+      callers as any,
+      { submit } as any,
+      {} as any,
+      {
+        inFlight: new InFlightSubmissions({ perConnection: 100, perProcess: 100 }),
+        maxWatchesPerCaller: 1,
+        watchMaxMs: 1_000,
+      },
+      {} as any,
+    );
 
   it('answers the failed item UNAVAILABLE and goes on with the others', async () => {
     const grpc = controller(async (dto) => {
@@ -57,9 +63,7 @@ describe('SubmitReports when the store fails (controller with fakes; the real ou
       if (dto.external_id === 'bug') throw new TypeError('boom');
       return { reportId: `id-${dto.external_id}`, trackingCode: '7KQ2M-94XHD', receivedAt: '2026-11-28T02:00:00.000Z', duplicate: false };
     });
-    const answers = await firstValueFrom(
-      grpc.submitReports(from([item('a'), item('down'), item('bug'), item('b')]), new Metadata()).pipe(toArray()),
-    );
+    const answers = await firstValueFrom(grpc.submitReports(from([item('a'), item('down'), item('bug'), item('b')]), new Metadata()).pipe(toArray()));
     const byId = Object.fromEntries(answers.map((a: any) => [a.external_id, a]));
     expect(answers).toHaveLength(4);
     expect(byId.a).toMatchObject({ report_id: 'id-a', duplicate: false });

@@ -2,8 +2,23 @@ import { Controller, Inject, Logger, UseFilters } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod, RpcException } from '@nestjs/microservices';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import {
-  defer, from, interval, merge, mergeMap, Observable, startWith, switchMap, takeWhile, filter, distinctUntilChanged, map,
-  share, finalize, takeUntil, timer, throwError,
+  defer,
+  from,
+  interval,
+  merge,
+  mergeMap,
+  Observable,
+  startWith,
+  switchMap,
+  takeWhile,
+  filter,
+  distinctUntilChanged,
+  map,
+  share,
+  finalize,
+  takeUntil,
+  timer,
+  throwError,
 } from 'rxjs';
 import { INTAKE_SERVICE, IntakeGrpc, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { CallingSystems } from '../callers/calling-systems';
@@ -142,20 +157,29 @@ export class ReportIntakeGrpcController {
       }
       this.watches.set(caller, open + 1);
     }).pipe(
-      switchMap(() => this.watch(request, caller).pipe(
-        takeUntil(timer(this.limits.watchMaxMs).pipe(
-          mergeMap(() => throwError(() => new RpcException({
-            code: GrpcStatus.UNAVAILABLE,
-            message: `a watch lasts at most ${Math.round(this.limits.watchMaxMs / 1000)} s; call WatchReport again to go on watching`,
-            retryAfterMs: 0,
-          }))),
-        )),
-        finalize(() => {
-          const left = (this.watches.get(caller) ?? 1) - 1;
-          if (left > 0) this.watches.set(caller, left);
-          else this.watches.delete(caller);
-        }),
-      )),
+      switchMap(() =>
+        this.watch(request, caller).pipe(
+          takeUntil(
+            timer(this.limits.watchMaxMs).pipe(
+              mergeMap(() =>
+                throwError(
+                  () =>
+                    new RpcException({
+                      code: GrpcStatus.UNAVAILABLE,
+                      message: `a watch lasts at most ${Math.round(this.limits.watchMaxMs / 1000)} s; call WatchReport again to go on watching`,
+                      retryAfterMs: 0,
+                    }),
+                ),
+              ),
+            ),
+          ),
+          finalize(() => {
+            const left = (this.watches.get(caller) ?? 1) - 1;
+            if (left > 0) this.watches.set(caller, left);
+            else this.watches.delete(caller);
+          }),
+        ),
+      ),
     );
   }
 
@@ -213,4 +237,3 @@ export class ReportIntakeGrpcController {
     throw new ValidationFailed([{ field: 'ref', message: 'give report_id or tracking_code' }]);
   }
 }
-

@@ -18,18 +18,24 @@ describe('SubmitReports bounds what it holds (controller with fakes)', () => {
   it('answers items past the bound UNAVAILABLE at once, and a cancelled stream gives back every slot it held', async () => {
     const inFlight = new InFlightSubmissions({ perConnection: 3, perProcess: 100 });
     const never = new Promise<never>(() => undefined); // the database hangs
-    const controller = new ReportIntakeGrpcController(callers as any, { submit: () => never } as any, {} as any, {
-      inFlight, maxWatchesPerCaller: 1, watchMaxMs: 1_000,
-    }, {} as any);
+    const controller = new ReportIntakeGrpcController(
+      callers as any,
+      { submit: () => never } as any,
+      {} as any,
+      {
+        inFlight,
+        maxWatchesPerCaller: 1,
+        watchMaxMs: 1_000,
+      },
+      {} as any,
+    );
     const requests = new Subject<any>();
     const answers: any[] = [];
     const subscription = controller.submitReports(requests, new Metadata(), call).subscribe((a) => answers.push(a));
     for (let i = 0; i < 10; i++) requests.next(item(`x${i}`));
     await new Promise((r) => setImmediate(r));
     expect(inFlight.inFlight).toBe(3);
-    expect(answers.map((a) => [a.external_id, a.error?.code])).toEqual(
-      Array.from({ length: 7 }, (_, i) => [`x${i + 3}`, 'UNAVAILABLE']),
-    );
+    expect(answers.map((a) => [a.external_id, a.error?.code])).toEqual(Array.from({ length: 7 }, (_, i) => [`x${i + 3}`, 'UNAVAILABLE']));
     subscription.unsubscribe(); // the caller cancels
     expect(inFlight.inFlight).toBe(0);
   });

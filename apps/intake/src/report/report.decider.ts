@@ -44,7 +44,10 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -56,7 +59,18 @@ export function canonicalJson(value: unknown): string {
  */
 export function contentHashOf(content: ReportContent): string {
   const { sourceSystem, externalId, channel, reporter, categoryHint, description, location, occurredAt, peopleInjured, peopleInvolved } = content;
-  const canonical = canonicalJson({ sourceSystem, externalId, channel, reporter, categoryHint, description, location, occurredAt, peopleInjured, peopleInvolved });
+  const canonical = canonicalJson({
+    sourceSystem,
+    externalId,
+    channel,
+    reporter,
+    categoryHint,
+    description,
+    location,
+    occurredAt,
+    peopleInjured,
+    peopleInvolved,
+  });
   return `sha256:${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
 }
 

@@ -50,10 +50,7 @@ describe('report decider', () => {
   });
 
   it('leaves out what was not given', () => {
-    const [event] = reportDecider.decide(
-      submit({ categoryHint: undefined, occurredAt: undefined, location: { district: 'Coblong' } }),
-      given([]),
-    );
+    const [event] = reportDecider.decide(submit({ categoryHint: undefined, occurredAt: undefined, location: { district: 'Coblong' } }), given([]));
     expect(event.data).toMatchObject({
       categoryHint: null,
       occurredAt: null,

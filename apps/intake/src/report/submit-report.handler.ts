@@ -67,11 +67,16 @@ export class SubmitReportHandler {
       const decided = reportDecider.decide(command, reportDecider.initialState());
       // No key: the report id was erased, and its personal data is never written again in clear.
       const erased: ReportSealer = { keyId: reportId, seal: ((t: string | null) => (t === null ? null : ERASED)) as ReportSealer['seal'] };
-      await this.store.append(reportId, 0, decided.map((e) => sealPersonalData(e, sealer ?? erased)), {
-        actor: dto.source_system,
-        correlationId,
-        now: receivedAt,
-      });
+      await this.store.append(
+        reportId,
+        0,
+        decided.map((e) => sealPersonalData(e, sealer ?? erased)),
+        {
+          actor: dto.source_system,
+          correlationId,
+          now: receivedAt,
+        },
+      );
       backboneMetrics.appended.inc({ type: 'ReportReceived' });
       return { reportId, trackingCode: command.trackingCode, receivedAt: receivedAt.toISOString(), duplicate: false };
     } catch (e) {

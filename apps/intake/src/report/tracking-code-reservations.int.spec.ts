@@ -48,7 +48,10 @@ describe('tracking codes are reserved before the report is stored (real database
     const dto = await toSubmitReportDto(sampleReport());
     const first = await handler.submit(dto, 'c-1');
     const again = await Promise.all([handler.submit(dto, 'c-2'), handler.submit(dto, 'c-3')]);
-    expect(again.map((r) => [r.trackingCode, r.duplicate])).toEqual([[first.trackingCode, true], [first.trackingCode, true]]);
+    expect(again.map((r) => [r.trackingCode, r.duplicate])).toEqual([
+      [first.trackingCode, true],
+      [first.trackingCode, true],
+    ]);
   });
 
   it('refuses to store a report when the source gives only taken codes, rather than share one', async () => {

@@ -19,11 +19,7 @@ export function formatTrackingCode(randomValues: number[]): string {
  * look-alikes O→0, I/L→1 are accepted. Returns null when it cannot be a tracking code.
  */
 export function normalizeTrackingCode(input: string): string | null {
-  const cleaned = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const cleaned = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (!/^[0-9A-HJKMNP-TV-Z]{10}$/.test(cleaned)) return null;
   return `${cleaned.slice(0, 5)}-${cleaned.slice(5)}`;
 }

@@ -9,7 +9,10 @@ export const STATUS_CONSUMER_GROUP = 'intake-report-status';
 /** Keeps the reporter-facing status up to date from every topic of the report lifecycle. */
 @Injectable()
 export class ReportStatusConsumer extends ServiceConsumer {
-  constructor(@Inject(KAFKA) kafka: Kafka, private readonly statuses: ReportStatusStore) {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly statuses: ReportStatusStore,
+  ) {
     super(kafka, {
       group: STATUS_CONSUMER_GROUP,
       topics: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch],

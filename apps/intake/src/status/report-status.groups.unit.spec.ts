@@ -5,12 +5,31 @@ import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './repor
 
 let version = 0;
 const triage = (type: string, at: string, data: Record<string, unknown> = {}): EventEnvelope => ({
-  eventId: `e${++version}`, type, schemaVersion: 1, streamId: 'r2', streamVersion: version, occurredAt: at, recordedAt: at,
-  producer: 'triage', actor: 'op-budi', correlationId: 'c', causationId: null, data: { reportId: 'r2', ...data },
+  eventId: `e${++version}`,
+  type,
+  schemaVersion: 1,
+  streamId: 'r2',
+  streamVersion: version,
+  occurredAt: at,
+  recordedAt: at,
+  producer: 'triage',
+  actor: 'op-budi',
+  correlationId: 'c',
+  causationId: null,
+  data: { reportId: 'r2', ...data },
 });
 const received: EventEnvelope = {
-  eventId: 'e0', type: 'ReportReceived', schemaVersion: 1, streamId: 'r2', streamVersion: 1, occurredAt: '2026-11-28T02:00:00.000Z',
-  recordedAt: '2026-11-28T02:00:00.000Z', producer: 'intake', actor: 'mobile-app', correlationId: 'c', causationId: null,
+  eventId: 'e0',
+  type: 'ReportReceived',
+  schemaVersion: 1,
+  streamId: 'r2',
+  streamVersion: 1,
+  occurredAt: '2026-11-28T02:00:00.000Z',
+  recordedAt: '2026-11-28T02:00:00.000Z',
+  producer: 'intake',
+  actor: 'mobile-app',
+  correlationId: 'c',
+  causationId: null,
   data: { reportId: 'r2', trackingCode: 'AB2CD-EF3GH', sourceSystem: 'mobile-app', receivedAt: '2026-11-28T02:00:00.000Z' },
 };
 

@@ -3,8 +3,7 @@ import { EventEnvelope, IntakeEnvelope, ReportAdviceGivenV1, ReportRejectedV1 } 
 
 /** The states a reporter sees (the proto's ReportState). */
 export type ReporterState =
-  | 'RECEIVED' | 'IN_TRIAGE' | 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN'
-  | 'FORWARDED' | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
+  'RECEIVED' | 'IN_TRIAGE' | 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN' | 'FORWARDED' | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
 
 /**
  * No further change will follow. Not DUPLICATE: a merge into an incident group can be split again

@@ -2,19 +2,36 @@ import { EventEnvelope, ReportReceivedV1 } from '@callcenter/events';
 import { evolveReportStatus, mergeReportStatus } from './report-status.projection';
 
 const received: EventEnvelope<'ReportReceived', Partial<ReportReceivedV1>> = {
-  eventId: 'e1', type: 'ReportReceived', schemaVersion: 1, streamId: 'r1', streamVersion: 1,
-  occurredAt: '2026-11-28T02:00:00.000Z', recordedAt: '2026-11-28T02:00:00.010Z', producer: 'intake',
-  actor: 'mobile-app', correlationId: 'c', causationId: null,
-  data: { reportId: 'r1', trackingCode: '7KQ2M-94XHD', sourceSystem: 'mobile-app', receivedAt: '2026-11-28T02:00:00.000Z',
-    reporter: { name: 'Siti', phone: '+6281234567890', anonymous: false } },
+  eventId: 'e1',
+  type: 'ReportReceived',
+  schemaVersion: 1,
+  streamId: 'r1',
+  streamVersion: 1,
+  occurredAt: '2026-11-28T02:00:00.000Z',
+  recordedAt: '2026-11-28T02:00:00.010Z',
+  producer: 'intake',
+  actor: 'mobile-app',
+  correlationId: 'c',
+  causationId: null,
+  data: {
+    reportId: 'r1',
+    trackingCode: '7KQ2M-94XHD',
+    sourceSystem: 'mobile-app',
+    receivedAt: '2026-11-28T02:00:00.000Z',
+    reporter: { name: 'Siti', phone: '+6281234567890', anonymous: false },
+  },
 };
 
 describe('reporter-facing status', () => {
   it('starts as RECEIVED with the tracking code and nothing personal', () => {
     const view = evolveReportStatus(null, received as EventEnvelope);
     expect(view).toEqual({
-      reportId: 'r1', trackingCode: '7KQ2M-94XHD', sourceSystem: 'mobile-app', receivedAt: '2026-11-28T02:00:00.000Z',
-      state: 'RECEIVED', final: false,
+      reportId: 'r1',
+      trackingCode: '7KQ2M-94XHD',
+      sourceSystem: 'mobile-app',
+      receivedAt: '2026-11-28T02:00:00.000Z',
+      state: 'RECEIVED',
+      final: false,
       timeline: [{ state: 'RECEIVED', at: '2026-11-28T02:00:00.000Z', message: 'Laporan Anda telah diterima dan menunggu petugas.' }],
     });
     expect(JSON.stringify(view)).not.toMatch(/Siti|\+62/);
@@ -34,13 +51,29 @@ describe('reporter-facing status', () => {
 
 describe('mergeReportStatus: the reporter view from the parts each service feeds', () => {
   const part = (state: string, at: string, extra: Record<string, unknown> = {}) =>
-    ({ reportId: 'r1', trackingCode: null, sourceSystem: null, receivedAt: null, state, timeline: [{ state, at, message: state }], final: false, ...extra }) as any;
+    ({
+      reportId: 'r1',
+      trackingCode: null,
+      sourceSystem: null,
+      receivedAt: null,
+      state,
+      timeline: [{ state, at, message: state }],
+      final: false,
+      ...extra,
+    }) as any;
 
   it('puts the parts in time order and takes the ids from intake, whatever order they are read in', () => {
-    const intake = part('RECEIVED', '2026-11-28T02:00:00.000Z', { trackingCode: '7KQ2M-94XHD', sourceSystem: 'mobile-app', receivedAt: '2026-11-28T02:00:00.000Z' });
+    const intake = part('RECEIVED', '2026-11-28T02:00:00.000Z', {
+      trackingCode: '7KQ2M-94XHD',
+      sourceSystem: 'mobile-app',
+      receivedAt: '2026-11-28T02:00:00.000Z',
+    });
     const triage = part('FORWARDED', '2026-11-28T02:01:00.000Z');
     const dispatch = part('CLOSED', '2026-11-28T02:30:00.000Z');
-    for (const parts of [[intake, triage, dispatch], [dispatch, null, intake, triage]]) {
+    for (const parts of [
+      [intake, triage, dispatch],
+      [dispatch, null, intake, triage],
+    ]) {
       const view = mergeReportStatus('r1', parts)!;
       expect(view.timeline.map((s) => s.state)).toEqual(['RECEIVED', 'FORWARDED', 'CLOSED']);
       expect(view).toMatchObject({ reportId: 'r1', trackingCode: '7KQ2M-94XHD', state: 'CLOSED', final: true });

@@ -2,7 +2,18 @@ import { reporterMessageInEnglish } from '@callcenter/contracts';
 import type { Lang } from '../report/citizen-report';
 
 /** The reporter-facing states intake produces (proto ReportState). */
-export const CITIZEN_STATES = ['RECEIVED', 'IN_TRIAGE', 'REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED'] as const;
+export const CITIZEN_STATES = [
+  'RECEIVED',
+  'IN_TRIAGE',
+  'REJECTED',
+  'DUPLICATE',
+  'ADVICE_GIVEN',
+  'FORWARDED',
+  'DISPATCHED',
+  'ON_SCENE',
+  'RESOLVED',
+  'CLOSED',
+] as const;
 export type CitizenState = (typeof CITIZEN_STATES)[number];
 
 /** Intake's stored Indonesian message, or its English from the shared table (an unknown one as intake wrote it). */

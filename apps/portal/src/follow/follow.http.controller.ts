@@ -18,7 +18,10 @@ const NOT_FOUND = {
 @ApiExcludeController()
 @Controller('api/public/reports')
 export class FollowHttpController {
-  constructor(private readonly intake: IntakeGateway, private readonly guard: AbuseGuard) {}
+  constructor(
+    private readonly intake: IntakeGateway,
+    private readonly guard: AbuseGuard,
+  ) {}
 
   /** Answers the current status, or writes the refusal and answers null. */
   private async current(code: string, lang: Lang, req: Request, res: Response): Promise<unknown | null> {
@@ -38,7 +41,11 @@ export class FollowHttpController {
     } catch (e) {
       const c = grpcCode(e);
       if (c === grpc.status.NOT_FOUND || c === grpc.status.INVALID_ARGUMENT) res.status(404).json({ code: 'NOT_FOUND', message: NOT_FOUND[lang] });
-      else res.status(503).json({ code: 'INTAKE_UNAVAILABLE', message: lang === 'en' ? 'Status is not available right now. Try again shortly.' : 'Status belum dapat dilihat. Coba lagi sebentar lagi.' });
+      else
+        res.status(503).json({
+          code: 'INTAKE_UNAVAILABLE',
+          message: lang === 'en' ? 'Status is not available right now. Try again shortly.' : 'Status belum dapat dilihat. Coba lagi sebentar lagi.',
+        });
       return null;
     }
   }
@@ -55,7 +62,12 @@ export class FollowHttpController {
   async live(@Param('code') code: string, @Query('lang') lang: unknown, @Req() req: Request, @Res() res: Response) {
     const l = langOf(lang);
     if (!(await this.current(code, l, req, res))) return;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 5000\n\n');
     const call = this.intake.watch(code);
     let open = true;

@@ -38,7 +38,9 @@ export class IntakeGateway implements OnApplicationShutdown {
 
   private unary<T>(method: string, request: unknown, correlationId?: string): Promise<T> {
     return new Promise((ok, fail) =>
-      this.client[method](request, this.metadata(correlationId), { deadline: Date.now() + 10_000 }, (err: grpc.ServiceError | null, res: T) => (err ? fail(err) : ok(res))),
+      this.client[method](request, this.metadata(correlationId), { deadline: Date.now() + 10_000 }, (err: grpc.ServiceError | null, res: T) =>
+        err ? fail(err) : ok(res),
+      ),
     );
   }
 

@@ -28,7 +28,10 @@ export class AbuseGuard implements OnModuleInit {
   private lookups!: RateLimiterAbstract;
   private readonly phoneKeys: MasterKeys;
 
-  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PortalConfig, @Inject(MONGO_DB) private readonly db: Db) {
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PortalConfig,
+    @Inject(MONGO_DB) private readonly db: Db,
+  ) {
     this.phoneKeys = deriveMasterKeys(config.PERSONAL_DATA_MASTER_KEY);
   }
 
@@ -87,7 +90,9 @@ export class AbuseGuard implements OnModuleInit {
 
   /** Gives back what admitReport took (a repeat of a report already made costs nothing). */
   async giveBack(ip: string, phone: string | undefined): Promise<void> {
-    await Promise.all([this.byIp.reward(ip), phone ? this.byPhone.reward(phone) : undefined]).catch((e) => this.logger.warn(`giving back a report's allowance: ${(e as Error).message}`));
+    await Promise.all([this.byIp.reward(ip), phone ? this.byPhone.reward(phone) : undefined]).catch((e) =>
+      this.logger.warn(`giving back a report's allowance: ${(e as Error).message}`),
+    );
   }
 
   async admitLookup(ip: string): Promise<Refusal | null> {

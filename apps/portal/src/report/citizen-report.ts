@@ -37,7 +37,15 @@ export interface CitizenReport {
 }
 
 /** Categories for which the form repeats "Darurat? Telepon 110". */
-export const URGENT_CATEGORIES: readonly Category[] = ['KEJAHATAN', 'KECELAKAAN_LALU_LINTAS', 'KEBAKARAN', 'BENCANA', 'DARURAT_MEDIS', 'ORANG_HILANG', 'GANGGUAN_KETERTIBAN'];
+export const URGENT_CATEGORIES: readonly Category[] = [
+  'KEJAHATAN',
+  'KECELAKAAN_LALU_LINTAS',
+  'KEBAKARAN',
+  'BENCANA',
+  'DARURAT_MEDIS',
+  'ORANG_HILANG',
+  'GANGGUAN_KETERTIBAN',
+];
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9-]{16,64}$/;
 const BAD_TEXT = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -69,7 +77,13 @@ export function checkCitizenReport(input: CitizenReportInput, districts: readonl
 
   const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : '';
   if (!IDEMPOTENCY_KEY.test(key)) {
-    v.push({ field: 'idempotencyKey', message: { id: 'Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu isi kembali.', en: 'This form has expired. Reload the page and fill it in again.' } });
+    v.push({
+      field: 'idempotencyKey',
+      message: {
+        id: 'Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu isi kembali.',
+        en: 'This form has expired. Reload the page and fill it in again.',
+      },
+    });
   }
 
   const category = body.category;
@@ -79,14 +93,28 @@ export function checkCitizenReport(input: CitizenReportInput, districts: readonl
 
   const description = text(body.description);
   if (!description || description.length < 10) {
-    v.push({ field: 'description', message: { id: 'Ceritakan apa yang terjadi, paling sedikit 10 huruf.', en: 'Tell us what happened, at least 10 characters.' } });
+    v.push({
+      field: 'description',
+      message: { id: 'Ceritakan apa yang terjadi, paling sedikit 10 huruf.', en: 'Tell us what happened, at least 10 characters.' },
+    });
   } else if (description.length > 4000) {
     v.push({ field: 'description', message: { id: 'Cerita terlalu panjang: paling banyak 4000 huruf.', en: 'Too long: at most 4000 characters.' } });
   } else if (!wellFormed(description)) {
-    v.push({ field: 'description', message: { id: 'Cerita berisi karakter yang tidak dapat dibaca. Ketik ulang tanpa simbol khusus.', en: 'The text has characters we cannot read. Type it again without special symbols.' } });
+    v.push({
+      field: 'description',
+      message: {
+        id: 'Cerita berisi karakter yang tidak dapat dibaca. Ketik ulang tanpa simbol khusus.',
+        en: 'The text has characters we cannot read. Type it again without special symbols.',
+      },
+    });
   }
 
-  const loc = (body.location && typeof body.location === 'object' ? body.location : {}) as { latitude?: unknown; longitude?: unknown; address?: unknown; district?: unknown };
+  const loc = (body.location && typeof body.location === 'object' ? body.location : {}) as {
+    latitude?: unknown;
+    longitude?: unknown;
+    address?: unknown;
+    district?: unknown;
+  };
   const location: CitizenReport['location'] = {};
   const hasLat = loc.latitude !== undefined && loc.latitude !== null;
   const hasLng = loc.longitude !== undefined && loc.longitude !== null;
@@ -94,7 +122,13 @@ export function checkCitizenReport(input: CitizenReportInput, districts: readonl
     const lat = Number(loc.latitude);
     const lng = Number(loc.longitude);
     if (typeof loc.latitude !== 'number' || typeof loc.longitude !== 'number' || !(Math.abs(lat) <= 90) || !(Math.abs(lng) <= 180)) {
-      v.push({ field: 'location.latitude', message: { id: 'Lokasi dari ponsel tidak terbaca. Coba lagi, atau tulis alamat.', en: 'The phone location could not be read. Try again, or write the address.' } });
+      v.push({
+        field: 'location.latitude',
+        message: {
+          id: 'Lokasi dari ponsel tidak terbaca. Coba lagi, atau tulis alamat.',
+          en: 'The phone location could not be read. Try again, or write the address.',
+        },
+      });
     } else {
       location.latitude = lat;
       location.longitude = lng;
@@ -102,8 +136,16 @@ export function checkCitizenReport(input: CitizenReportInput, districts: readonl
   }
   const address = text(loc.address);
   if (address) {
-    if (address.length > 300) v.push({ field: 'location.address', message: { id: 'Alamat terlalu panjang: paling banyak 300 huruf.', en: 'The address is too long: at most 300 characters.' } });
-    else if (!wellFormed(address)) v.push({ field: 'location.address', message: { id: 'Alamat berisi karakter yang tidak dapat dibaca.', en: 'The address has characters we cannot read.' } });
+    if (address.length > 300)
+      v.push({
+        field: 'location.address',
+        message: { id: 'Alamat terlalu panjang: paling banyak 300 huruf.', en: 'The address is too long: at most 300 characters.' },
+      });
+    else if (!wellFormed(address))
+      v.push({
+        field: 'location.address',
+        message: { id: 'Alamat berisi karakter yang tidak dapat dibaca.', en: 'The address has characters we cannot read.' },
+      });
     else location.address = address;
   }
   const districtCode = text(loc.district);
@@ -113,13 +155,22 @@ export function checkCitizenReport(input: CitizenReportInput, districts: readonl
     else location.district = district;
   }
   if (!v.some((x) => x.field.startsWith('location.')) && location.latitude === undefined && !location.address && !location.district) {
-    v.push({ field: 'location', message: { id: 'Di mana kejadiannya? Gunakan lokasi Anda, tulis alamat, atau pilih kecamatan.', en: 'Where did it happen? Use your location, write an address, or choose a district.' } });
+    v.push({
+      field: 'location',
+      message: {
+        id: 'Di mana kejadiannya? Gunakan lokasi Anda, tulis alamat, atau pilih kecamatan.',
+        en: 'Where did it happen? Use your location, write an address, or choose a district.',
+      },
+    });
   }
 
   const injuredRaw = body.peopleInjured ?? 0;
   const injured = typeof injuredRaw === 'string' && /^\d+$/.test(injuredRaw.trim()) ? Number(injuredRaw) : injuredRaw;
   if (typeof injured !== 'number' || !Number.isInteger(injured) || injured < 0 || injured > MAX_INJURED) {
-    v.push({ field: 'peopleInjured', message: { id: `Jumlah orang terluka harus angka 0 sampai ${MAX_INJURED}.`, en: `People injured must be a number from 0 to ${MAX_INJURED}.` } });
+    v.push({
+      field: 'peopleInjured',
+      message: { id: `Jumlah orang terluka harus angka 0 sampai ${MAX_INJURED}.`, en: `People injured must be a number from 0 to ${MAX_INJURED}.` },
+    });
   }
 
   const anonymous = body.anonymous === true;
@@ -128,13 +179,25 @@ export function checkCitizenReport(input: CitizenReportInput, districts: readonl
   if (!anonymous) {
     name = text(body.name) || undefined;
     if (name && (name.length > 120 || !wellFormed(name))) {
-      v.push({ field: 'name', message: { id: 'Nama terlalu panjang atau berisi karakter yang tidak dapat dibaca (paling banyak 120 huruf).', en: 'The name is too long or has characters we cannot read (at most 120).' } });
+      v.push({
+        field: 'name',
+        message: {
+          id: 'Nama terlalu panjang atau berisi karakter yang tidak dapat dibaca (paling banyak 120 huruf).',
+          en: 'The name is too long or has characters we cannot read (at most 120).',
+        },
+      });
     }
     const rawPhone = text(body.phone);
     if (rawPhone) {
       phone = normalisePhone(rawPhone);
       if (!E164.test(phone)) {
-        v.push({ field: 'phone', message: { id: 'Nomor telepon tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890.', en: 'The phone number is not valid. Write it like 0812 3456 7890 or +62 812 3456 7890.' } });
+        v.push({
+          field: 'phone',
+          message: {
+            id: 'Nomor telepon tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890.',
+            en: 'The phone number is not valid. Write it like 0812 3456 7890 or +62 812 3456 7890.',
+          },
+        });
       }
     }
   }

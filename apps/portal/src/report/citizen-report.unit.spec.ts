@@ -18,7 +18,13 @@ describe('a citizen report (pure)', () => {
     const r = checkCitizenReport(good, districts);
     expect(r).toEqual({ report: expect.objectContaining({ phone: '+6281234567890', location: { district: districts[0] }, anonymous: false }) });
     const request = toSubmitRequest((r as any).report, 'web-portal');
-    expect(request).toMatchObject({ source_system: 'web-portal', external_id: good.idempotencyKey, channel: 'WEB', category_hint: 'KEBAKARAN', location: { district: 'Tebet' } });
+    expect(request).toMatchObject({
+      source_system: 'web-portal',
+      external_id: good.idempotencyKey,
+      channel: 'WEB',
+      category_hint: 'KEBAKARAN',
+      location: { district: 'Tebet' },
+    });
   });
 
   it('names every field at fault, in both languages', () => {
@@ -42,7 +48,14 @@ describe('a citizen report (pure)', () => {
 
   it('shows a status without the report id, in the language asked', () => {
     const s = toCitizenStatus(
-      { report_id: 'secret-id', tracking_code: '7KQ2M-94XHD', state: 'IN_TRIAGE', final: false, received_at: { seconds: '1700000000', nanos: 0 }, timeline: [{ state: 'IN_TRIAGE', at: { seconds: '1700000060', nanos: 0 }, message: 'Laporan Anda sedang diperiksa petugas.' }] },
+      {
+        report_id: 'secret-id',
+        tracking_code: '7KQ2M-94XHD',
+        state: 'IN_TRIAGE',
+        final: false,
+        received_at: { seconds: '1700000000', nanos: 0 },
+        timeline: [{ state: 'IN_TRIAGE', at: { seconds: '1700000060', nanos: 0 }, message: 'Laporan Anda sedang diperiksa petugas.' }],
+      },
       'en',
     );
     expect(JSON.stringify(s)).not.toContain('secret-id');

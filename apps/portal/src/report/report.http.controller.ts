@@ -76,7 +76,12 @@ export class ReportHttpController {
     const checked = checkCitizenReport(body, this.jurisdiction.districts);
     if ('violations' in checked) return this.invalid(res, checked.violations, l);
     const r = checked.report;
-    res.status(200).json({ ...r, categoryLabel: CATEGORY_LABELS[r.category][l], location: { ...r.location, district: r.location.district?.name }, polres: this.jurisdiction.name });
+    res.status(200).json({
+      ...r,
+      categoryLabel: CATEGORY_LABELS[r.category][l],
+      location: { ...r.location, district: r.location.district?.name },
+      polres: this.jurisdiction.name,
+    });
   }
 
   @Post('reports')
@@ -101,7 +106,9 @@ export class ReportHttpController {
       const refusal = await this.guard.admitReport(ip, report.phone);
       if (refusal) {
         res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
-        return res.status(429).json({ code: 'TOO_MANY_REPORTS', field: refusal.field, message: refusal.message[l], retryAfterSeconds: refusal.retryAfterSeconds });
+        return res
+          .status(429)
+          .json({ code: 'TOO_MANY_REPORTS', field: refusal.field, message: refusal.message[l], retryAfterSeconds: refusal.retryAfterSeconds });
       }
     }
     try {
@@ -120,7 +127,14 @@ export class ReportHttpController {
       if (grpcCode(e) === grpc.status.INVALID_ARGUMENT) {
         // The form's own check passed, so this is intake's stricter rule: name the field, in plain words.
         const fields = [...String((e as Error).message).matchAll(/([a-z_.]+): /g)].map((m) => FORM_FIELD[m[1]] ?? m[1]);
-        return this.invalid(res, (fields.length ? fields : ['description']).map((field) => ({ field, message: { id: 'Isian ini tidak dapat diterima. Periksa kembali.', en: 'This entry cannot be accepted. Please check it.' } })), l);
+        return this.invalid(
+          res,
+          (fields.length ? fields : ['description']).map((field) => ({
+            field,
+            message: { id: 'Isian ini tidak dapat diterima. Periksa kembali.', en: 'This entry cannot be accepted. Please check it.' },
+          })),
+          l,
+        );
       }
       this.logger.error({ err: (e as Error).message }, 'intake did not take the report');
       res.status(503).json({

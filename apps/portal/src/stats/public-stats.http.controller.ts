@@ -44,7 +44,10 @@ export class PublicStatsHttpController {
   @Get('stats')
   async stats(@Query('from') from: unknown, @Query('to') to: unknown, @Query('format') format: unknown, @Query('lang') lang: unknown, @Res() res: Response) {
     const l = langOf(lang);
-    for (const [field, value] of [['from', from], ['to', to]] as const) {
+    for (const [field, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (value !== undefined && (typeof value !== 'string' || !MONTH.test(value))) {
         const message = l === 'en' ? `${field} must be a month, e.g. 2026-11` : `${field} harus berupa bulan, contoh 2026-11`;
         return res.status(400).json({ code: 'VALIDATION_FAILED', message, violations: [{ field, message }] });
@@ -55,7 +58,9 @@ export class PublicStatsHttpController {
       answer = await this.fetchStats(from as string | undefined, to as string | undefined);
     } catch (e) {
       this.logger.warn({ err: (e as Error).message }, 'analytics did not answer');
-      return res.status(503).json({ code: 'STATS_UNAVAILABLE', message: l === 'en' ? 'Statistics are not available right now.' : 'Statistik belum tersedia saat ini.' });
+      return res
+        .status(503)
+        .json({ code: 'STATS_UNAVAILABLE', message: l === 'en' ? 'Statistics are not available right now.' : 'Statistik belum tersedia saat ini.' });
     }
     if (answer.status !== 200) return res.status(answer.status === 400 ? 400 : 503).json(answer.body);
     const body = answer.body;
@@ -65,10 +70,14 @@ export class PublicStatsHttpController {
       for (const m of body.months) {
         rows.push([m.month, 'total', 'all', '', m.total, '', '']);
         for (const [k, v] of Object.entries(m.byCategory)) rows.push([m.month, 'category', k, CATEGORY_LABELS[k as Category]?.[l] ?? k, v, '', '']);
-        for (const [k, v] of Object.entries(m.byDistrict)) rows.push([m.month, 'district', k, this.districtNames[k] ?? (l === 'en' ? 'Unknown' : 'Tidak diketahui'), v, '', '']);
+        for (const [k, v] of Object.entries(m.byDistrict))
+          rows.push([m.month, 'district', k, this.districtNames[k] ?? (l === 'en' ? 'Unknown' : 'Tidak diketahui'), v, '', '']);
         for (const r of m.responseTimes) rows.push([m.month, 'response_time', r.measure, '', r.count, r.medianSeconds, r.p90Seconds]);
       }
-      res.type('text/csv; charset=utf-8').attachment('statistik-publik.csv').send(rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n');
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment('statistik-publik.csv')
+        .send(rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n');
       return;
     }
     res.json({

@@ -64,7 +64,8 @@ const STRINGS = {
     from: (polres: string) => `— ${polres}`,
     steps: 'Perjalanan laporan',
     statsTitle: 'Statistik publik',
-    statsIntro: 'Jumlah laporan per bulan menurut jenis dan kecamatan, serta waktu tanggap. Angka di bawah 5 ditulis "< 5" dan kadang satu angka lain disamarkan ("*") agar tidak ada orang yang dapat dikenali.',
+    statsIntro:
+      'Jumlah laporan per bulan menurut jenis dan kecamatan, serta waktu tanggap. Angka di bawah 5 ditulis "< 5" dan kadang satu angka lain disamarkan ("*") agar tidak ada orang yang dapat dikenali.',
     month: 'Bulan',
     total: 'Jumlah laporan',
     byCategory: 'Menurut jenis kejadian',
@@ -144,7 +145,8 @@ const STRINGS = {
     from: (polres: string) => `— ${polres}`,
     steps: "The report's progress",
     statsTitle: 'Public statistics',
-    statsIntro: 'Reports per month by kind and district, and response times. Numbers under 5 are written "< 5", and sometimes one other number is hidden ("*"), so that nobody can be identified.',
+    statsIntro:
+      'Reports per month by kind and district, and response times. Numbers under 5 are written "< 5", and sometimes one other number is hidden ("*"), so that nobody can be identified.',
     month: 'Month',
     total: 'Reports',
     byCategory: 'By kind of incident',
@@ -187,5 +189,8 @@ export const href = (path: string) => (lang === 'en' ? `${path}${path.includes('
 
 /** Asia/Jakarta time, as people there read it. */
 export function localTime(iso: string): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { timeZone: 'Asia/Jakarta', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) + ' WIB';
+  return (
+    new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { timeZone: 'Asia/Jakarta', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) +
+    ' WIB'
+  );
 }

@@ -20,15 +20,19 @@ function navigate(path: string) {
 }
 
 function link(path: string, text: string, attrs: Record<string, string> = {}) {
-  return h('a', {
-    href: href(path),
-    ...attrs,
-    onclick: ((e: MouseEvent) => {
-      if (e.ctrlKey || e.metaKey || e.shiftKey) return;
-      e.preventDefault();
-      navigate(path);
-    }) as EventListener,
-  }, text);
+  return h(
+    'a',
+    {
+      href: href(path),
+      ...attrs,
+      onclick: ((e: MouseEvent) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        navigate(path);
+      }) as EventListener,
+    },
+    text,
+  );
 }
 
 function emergency(extra = '') {
@@ -42,10 +46,16 @@ function shell(current: 'report' | 'follow' | 'stats', ...content: Node[]) {
   const nav = (path: string, key: typeof current, text: string) => h('li', {}, link(path, text, current === key ? { 'aria-current': 'page' } : {}));
   replace(
     app,
-    h('header', { class: 'top' },
+    h(
+      'header',
+      { class: 'top' },
       h('p', { class: 'brand' }, h('span', {}, reference.polres), h('span', { class: 'site' }, t.site)),
       h('a', { class: 'lang', href: other.pathname + other.search, lang: t.switchLangCode, hreflang: t.switchLangCode }, t.switchLang),
-      h('nav', { 'aria-label': t.site }, h('ul', {}, nav('/', 'report', t.navReport), nav('/ikuti', 'follow', t.navFollow), nav('/statistik', 'stats', t.navStats))),
+      h(
+        'nav',
+        { 'aria-label': t.site },
+        h('ul', {}, nav('/', 'report', t.navReport), nav('/ikuti', 'follow', t.navFollow), nav('/statistik', 'stats', t.navStats)),
+      ),
     ),
     h('main', { id: 'main' }, ...content),
   );
@@ -63,7 +73,14 @@ function field(id: string, label: string, control: HTMLElement, hint?: string) {
   const hintId = hint ? `${id}-hint` : undefined;
   control.id = id;
   control.setAttribute('aria-describedby', [hintId, `${id}-error`].filter(Boolean).join(' '));
-  return h('div', { class: 'field', 'data-field': id }, h('label', { for: id }, label), hint ? h('p', { class: 'hint', id: hintId }, hint) : null, control, h('p', { class: 'error', id: `${id}-error`, hidden: true }));
+  return h(
+    'div',
+    { class: 'field', 'data-field': id },
+    h('label', { for: id }, label),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    control,
+    h('p', { class: 'error', id: `${id}-error`, hidden: true }),
+  );
 }
 
 /** Form field names (server) to the element that shows the error. */
@@ -84,38 +101,77 @@ function reportScreen() {
   const draft: Draft = { key: crypto.randomUUID() };
   const form = h('form', { novalidate: true, 'aria-labelledby': 'report-title' });
   const summary = h('div', { class: 'summary', role: 'alert', tabindex: -1, hidden: true });
-  const urgentNote = h('p', { class: 'emergency urgent', hidden: true, 'aria-live': 'polite' }, h('a', { href: 'tel:110' }, t.emergency), ' ', t.emergencyUrgent);
+  const urgentNote = h(
+    'p',
+    { class: 'emergency urgent', hidden: true, 'aria-live': 'polite' },
+    h('a', { href: 'tel:110' }, t.emergency),
+    ' ',
+    t.emergencyUrgent,
+  );
 
-  const categories = h('fieldset', { id: 'category', class: 'choices', 'aria-describedby': 'category-error' },
+  const categories = h(
+    'fieldset',
+    { id: 'category', class: 'choices', 'aria-describedby': 'category-error' },
     h('legend', {}, t.category),
     ...reference.categories.map((c) =>
-      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'category', value: c.code, 'data-urgent': String(c.urgent), onchange: () => (urgentNote.hidden = !c.urgent) }), ' ', c.label),
+      h(
+        'label',
+        { class: 'choice' },
+        h('input', { type: 'radio', name: 'category', value: c.code, 'data-urgent': String(c.urgent), onchange: () => (urgentNote.hidden = !c.urgent) }),
+        ' ',
+        c.label,
+      ),
     ),
     h('p', { class: 'error', id: 'category-error', hidden: true }),
   );
 
   const gpsStatus = h('p', { class: 'hint', 'aria-live': 'polite' });
-  const forget = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => { delete draft.latitude; delete draft.longitude; gpsStatus.textContent = ''; forget.hidden = true; } }, t.forgetLocation);
-  const useLocation = h('button', {
-    type: 'button',
-    class: 'secondary',
-    onclick: () => {
-      if (!navigator.geolocation) return void (gpsStatus.textContent = t.locationFailed);
-      gpsStatus.textContent = t.locating;
-      navigator.geolocation.getCurrentPosition(
-        (p) => {
-          draft.latitude = Math.round(p.coords.latitude * 1e5) / 1e5;
-          draft.longitude = Math.round(p.coords.longitude * 1e5) / 1e5;
-          gpsStatus.textContent = t.located(draft.latitude, draft.longitude);
-          forget.hidden = false;
-        },
-        () => (gpsStatus.textContent = t.locationFailed),
-        { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
-      );
+  const forget = h(
+    'button',
+    {
+      type: 'button',
+      class: 'link',
+      hidden: true,
+      onclick: () => {
+        delete draft.latitude;
+        delete draft.longitude;
+        gpsStatus.textContent = '';
+        forget.hidden = true;
+      },
     },
-  }, t.useLocation);
-  const districtSelect = h('select', { name: 'district' }, h('option', { value: '' }, t.chooseDistrict), ...reference.districts.map((d) => h('option', { value: d.code }, d.name)));
-  const where = h('fieldset', { id: 'where', 'aria-describedby': 'where-hint where-error' },
+    t.forgetLocation,
+  );
+  const useLocation = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => {
+        if (!navigator.geolocation) return void (gpsStatus.textContent = t.locationFailed);
+        gpsStatus.textContent = t.locating;
+        navigator.geolocation.getCurrentPosition(
+          (p) => {
+            draft.latitude = Math.round(p.coords.latitude * 1e5) / 1e5;
+            draft.longitude = Math.round(p.coords.longitude * 1e5) / 1e5;
+            gpsStatus.textContent = t.located(draft.latitude, draft.longitude);
+            forget.hidden = false;
+          },
+          () => (gpsStatus.textContent = t.locationFailed),
+          { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
+        );
+      },
+    },
+    t.useLocation,
+  );
+  const districtSelect = h(
+    'select',
+    { name: 'district' },
+    h('option', { value: '' }, t.chooseDistrict),
+    ...reference.districts.map((d) => h('option', { value: d.code }, d.name)),
+  );
+  const where = h(
+    'fieldset',
+    { id: 'where', 'aria-describedby': 'where-hint where-error' },
     h('legend', {}, t.where),
     h('p', { class: 'hint', id: 'where-hint' }, t.whereHint),
     h('div', { class: 'gps' }, useLocation, forget),
@@ -126,7 +182,9 @@ function reportScreen() {
   );
 
   const anonymous = h('input', { type: 'checkbox', name: 'anonymous', id: 'anonymous' });
-  const contactFields = h('div', {},
+  const contactFields = h(
+    'div',
+    {},
     field('name', t.name, h('input', { name: 'name', type: 'text', autocomplete: 'name', maxlength: 120 })),
     field('phone', t.phone, h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel' }), t.phoneHint),
   );
@@ -138,9 +196,21 @@ function reportScreen() {
     field('description', t.description, h('textarea', { name: 'description', rows: 5, maxlength: 4000 }), t.descriptionHint),
     where,
     field('injured', t.injured, h('input', { name: 'peopleInjured', type: 'number', inputmode: 'numeric', min: 0, max: 1000, value: '0' })),
-    h('fieldset', {}, h('legend', {}, t.contact), h('p', { class: 'hint' }, t.contactHint), h('label', { class: 'choice' }, anonymous, ' ', t.anonymous), contactFields),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t.contact),
+      h('p', { class: 'hint' }, t.contactHint),
+      h('label', { class: 'choice' }, anonymous, ' ', t.anonymous),
+      contactFields,
+    ),
     // The honeypot: off screen, out of the tab order and hidden from assistive technology; people never fill it.
-    h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'website' }, t.honeypot), h('input', { id: 'website', name: 'website', type: 'text', tabindex: -1, autocomplete: 'off' })),
+    h(
+      'div',
+      { class: 'hp', 'aria-hidden': 'true' },
+      h('label', { for: 'website' }, t.honeypot),
+      h('input', { id: 'website', name: 'website', type: 'text', tabindex: -1, autocomplete: 'off' }),
+    ),
     h('button', { type: 'submit', class: 'primary' }, t.review),
   );
 
@@ -162,7 +232,7 @@ function reportScreen() {
 
   const clearErrors = () => {
     summary.hidden = true;
-    for (const e of form.querySelectorAll<HTMLElement>('.error')) (e.hidden = true), (e.textContent = '');
+    for (const e of form.querySelectorAll<HTMLElement>('.error')) ((e.hidden = true), (e.textContent = ''));
     for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
   };
   const showErrors = (violations: { field: string; message: string }[]) => {
@@ -171,9 +241,25 @@ function reportScreen() {
     for (const v of violations) {
       const target = ERROR_TARGET[v.field] ?? 'description';
       const err = document.getElementById(`${target}-error`);
-      if (err) (err.hidden = false), (err.textContent = err.textContent ? `${err.textContent} ${v.message}` : v.message);
+      if (err) ((err.hidden = false), (err.textContent = err.textContent ? `${err.textContent} ${v.message}` : v.message));
       document.getElementById(target)?.setAttribute('aria-invalid', 'true');
-      items.push(h('li', {}, h('a', { href: `#${target}`, onclick: ((e: Event) => { e.preventDefault(); focusField(target); }) as EventListener }, v.message)));
+      items.push(
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            {
+              href: `#${target}`,
+              onclick: ((e: Event) => {
+                e.preventDefault();
+                focusField(target);
+              }) as EventListener,
+            },
+            v.message,
+          ),
+        ),
+      );
     }
     replace(summary, h('p', {}, h('strong', {}, t.errorsTitle)), h('ul', {}, items));
     summary.hidden = false;
@@ -208,7 +294,13 @@ function reportScreen() {
   });
 
   function review(r: any) {
-    const where = [r.location.latitude !== undefined ? `${t.gps} (${r.location.latitude.toFixed(4)}, ${r.location.longitude.toFixed(4)})` : '', r.location.address, r.location.district].filter(Boolean).join('; ');
+    const where = [
+      r.location.latitude !== undefined ? `${t.gps} (${r.location.latitude.toFixed(4)}, ${r.location.longitude.toFixed(4)})` : '',
+      r.location.address,
+      r.location.district,
+    ]
+      .filter(Boolean)
+      .join('; ');
     const problem = h('div', { class: 'problem', role: 'alert', hidden: true });
     const send = h('button', { type: 'button', class: 'primary' }, t.send);
     const dl = (rows: [string, string][]) => h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || t.none)]));
@@ -237,7 +329,7 @@ function reportScreen() {
       send.textContent = t.send;
       if (answer.status === 201) return done(answer.body.trackingCode);
       if (answer.status === 400) return showErrors(answer.body.violations);
-      problem.textContent = answer.status === 0 ? t.offline : answer.body?.message ?? t.offline;
+      problem.textContent = answer.status === 0 ? t.offline : (answer.body?.message ?? t.offline);
       problem.hidden = false;
     });
     showSection(reviewSection);
@@ -253,20 +345,26 @@ function reportScreen() {
       h('p', {}, t.doneIntro),
       h('p', { class: 'code-label', id: 'code-label' }, t.trackingCode),
       codeEl,
-      h('div', { class: 'actions' },
-        h('button', {
-          type: 'button',
-          class: 'secondary',
-          onclick: async () => {
-            try {
-              await navigator.clipboard.writeText(code);
-            } catch {
-              getSelection()?.selectAllChildren(codeEl);
-              document.execCommand?.('copy');
-            }
-            copied.textContent = t.copied;
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: async () => {
+              try {
+                await navigator.clipboard.writeText(code);
+              } catch {
+                getSelection()?.selectAllChildren(codeEl);
+                document.execCommand?.('copy');
+              }
+              copied.textContent = t.copied;
+            },
           },
-        }, t.copy),
+          t.copy,
+        ),
         link(`/ikuti/${code}`, t.followThis, { class: 'button primary' }),
       ),
       copied,
@@ -282,10 +380,22 @@ function reportScreen() {
 // ---------------------------------------------------------------- follow
 
 function followScreen(code: string | null) {
-  const input = h('input', { id: 'code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', value: code ?? '', 'aria-describedby': 'code-hint' });
+  const input = h('input', {
+    id: 'code',
+    name: 'code',
+    type: 'text',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+    value: code ?? '',
+    'aria-describedby': 'code-hint',
+  });
   const result = h('div', { id: 'result' });
-  const form = h('form', { class: 'inline' },
-    h('label', { for: 'code' }, t.trackingCode), h('p', { class: 'hint', id: 'code-hint' }, t.followIntro),
+  const form = h(
+    'form',
+    { class: 'inline' },
+    h('label', { for: 'code' }, t.trackingCode),
+    h('p', { class: 'hint', id: 'code-hint' }, t.followIntro),
     h('div', { class: 'row' }, input, h('button', { type: 'submit', class: 'primary' }, t.show)),
   );
   form.addEventListener('submit', (e) => {
@@ -304,9 +414,13 @@ function renderStatus(target: HTMLElement, s: any, live: boolean) {
     h('p', { class: 'now', role: 'status' }, `${t.statusNow}: `, h('strong', {}, stateLabel(s.state))),
     h('p', { class: 'hint' }, s.final ? t.liveFinal : live ? t.liveOn : ''),
     h('h3', {}, t.steps),
-    h('ol', { class: 'timeline' },
+    h(
+      'ol',
+      { class: 'timeline' },
       ...s.timeline.map((step: any) =>
-        h('li', { 'data-state': step.state },
+        h(
+          'li',
+          { 'data-state': step.state },
           h('p', { class: 'step' }, h('strong', {}, stateLabel(step.state)), ' ', h('time', { datetime: step.at }, localTime(step.at))),
           h('p', {}, step.message),
           h('p', { class: 'from' }, t.from(reference.polres)),
@@ -344,17 +458,34 @@ async function statsScreen() {
   const select = h('select', { id: 'month' }, ...months.map((m) => h('option', { value: m.month }, monthName(m.month))));
   const tables = h('div', {});
   const table = (caption: string, head: string[], rows: (string | number)[][]) =>
-    h('table', {}, h('caption', {}, caption), h('thead', {}, h('tr', {}, ...head.map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, ...rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, String(r[0])), ...r.slice(1).map((c) => h('td', {}, String(c)))))));
+    h(
+      'table',
+      {},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, ...head.map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, ...rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, String(r[0])), ...r.slice(1).map((c) => h('td', {}, String(c)))))),
+    );
   const duration = (s: number | null) => (s === null ? t.notPublished : s < 120 ? t.seconds(Math.round(s)) : t.minutes(Math.round(s / 60)));
   const show = () => {
     const m = months.find((x) => x.month === select.value) ?? months[0];
     replace(
       tables,
       h('p', { class: 'total' }, `${t.total}: `, h('strong', {}, String(m.total))),
-      table(t.byCategory, [t.byCategory, t.count], Object.entries(m.byCategory).map(([k, v]) => [data.labels.categories[k] ?? k, v as string])),
-      table(t.byDistrict, [t.byDistrict, t.count], Object.entries(m.byDistrict).map(([k, v]) => [data.labels.districts[k] ?? k, v as string])),
-      table(t.responseTimes, [t.measure, t.count, t.median, t.p90], m.responseTimes.map((r: any) => [(t as any)[r.measure] ?? r.measure, r.count, duration(r.medianSeconds), duration(r.p90Seconds)])),
+      table(
+        t.byCategory,
+        [t.byCategory, t.count],
+        Object.entries(m.byCategory).map(([k, v]) => [data.labels.categories[k] ?? k, v as string]),
+      ),
+      table(
+        t.byDistrict,
+        [t.byDistrict, t.count],
+        Object.entries(m.byDistrict).map(([k, v]) => [data.labels.districts[k] ?? k, v as string]),
+      ),
+      table(
+        t.responseTimes,
+        [t.measure, t.count, t.median, t.p90],
+        m.responseTimes.map((r: any) => [(t as any)[r.measure] ?? r.measure, r.count, duration(r.medianSeconds), duration(r.p90Seconds)]),
+      ),
     );
   };
   select.addEventListener('change', show);
@@ -362,13 +493,23 @@ async function statsScreen() {
     body,
     h('div', { class: 'field' }, h('label', { for: 'month' }, t.month), select),
     tables,
-    h('p', {}, t.download, ' ', h('a', { href: `/api/public/stats?format=csv&lang=${lang}`, download: 'statistik-publik.csv' }, 'CSV'), ' · ', h('a', { href: `/api/public/stats?lang=${lang}` }, 'JSON')),
+    h(
+      'p',
+      {},
+      t.download,
+      ' ',
+      h('a', { href: `/api/public/stats?format=csv&lang=${lang}`, download: 'statistik-publik.csv' }, 'CSV'),
+      ' · ',
+      h('a', { href: `/api/public/stats?lang=${lang}` }, 'JSON'),
+    ),
   );
   show();
 }
 
 function monthName(month: string) {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${month}-01T00:00:00Z`),
+  );
 }
 
 // ---------------------------------------------------------------- routing

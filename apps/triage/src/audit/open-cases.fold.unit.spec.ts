@@ -20,12 +20,18 @@ function traffic(reports: number, steps = 4): EventEnvelope[] {
     let version = 0;
     const run = (command: TriageCommand) => {
       const made = triageCaseDecider.decide(command, state);
-      const envelopes = toEnvelopes(reportId, version, made, { actor: 'by' in command ? command.by.id : 'system', correlationId: 'c', now: new Date(time) }, {
-        producer: 'triage',
-        recordedAt: new Date(time),
-        schemaVersionOf: () => 1,
-        newId: randomUUID,
-      });
+      const envelopes = toEnvelopes(
+        reportId,
+        version,
+        made,
+        { actor: 'by' in command ? command.by.id : 'system', correlationId: 'c', now: new Date(time) },
+        {
+          producer: 'triage',
+          recordedAt: new Date(time),
+          schemaVersionOf: () => 1,
+          newId: randomUUID,
+        },
+      );
       for (const e of envelopes) state = triageCaseDecider.evolve(state, e as TriageEnvelope);
       version += envelopes.length;
       events.push(...envelopes);
@@ -34,11 +40,25 @@ function traffic(reports: number, steps = 4): EventEnvelope[] {
     run({
       type: 'OpenCase',
       data: {
-        reportId, trackingCode: reportId.slice(0, 10), sourceSystem: 'hotline', channel: pick(['HOTLINE', 'MOBILE_APP']), receivedAt,
-        description: 'Motor dicuri di parkiran', categoryHint: null,
-        location: { latitude: -6.24, longitude: 106.85, address: 'Jl. Tebet Raya', reportedDistrict: null }, district: 'TEBET',
-        peopleInjured: 0, peopleInvolved: 1, callerRef: null,
-        suggestion: { category: 'KEJAHATAN', priority: pick(['P1', 'P2', 'P3']), reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
+        reportId,
+        trackingCode: reportId.slice(0, 10),
+        sourceSystem: 'hotline',
+        channel: pick(['HOTLINE', 'MOBILE_APP']),
+        receivedAt,
+        description: 'Motor dicuri di parkiran',
+        categoryHint: null,
+        location: { latitude: -6.24, longitude: 106.85, address: 'Jl. Tebet Raya', reportedDistrict: null },
+        district: 'TEBET',
+        peopleInjured: 0,
+        peopleInvolved: 1,
+        callerRef: null,
+        suggestion: {
+          category: 'KEJAHATAN',
+          priority: pick(['P1', 'P2', 'P3']),
+          reasons: [],
+          duplicateCandidates: [],
+          lowTrust: { flagged: false, prankRejections: 0, reason: null },
+        },
       },
     });
     const groupOf = randomUUID();
@@ -123,9 +143,18 @@ describe('the queue fold for time travel', () => {
     let state = triageCaseDecider.evolve(triageCaseDecider.initialState(), opened as TriageEnvelope);
     const record = (command: TriageCommand, minutes: number) => {
       const made = triageCaseDecider.decide(command, state);
-      const envelopes = toEnvelopes(reportId, events.length, made, { actor: supervisor.id, correlationId: 'c', now: at(minutes) }, {
-        producer: 'triage', recordedAt: at(minutes), schemaVersionOf: () => 1, newId: randomUUID,
-      });
+      const envelopes = toEnvelopes(
+        reportId,
+        events.length,
+        made,
+        { actor: supervisor.id, correlationId: 'c', now: at(minutes) },
+        {
+          producer: 'triage',
+          recordedAt: at(minutes),
+          schemaVersionOf: () => 1,
+          newId: randomUUID,
+        },
+      );
       for (const e of envelopes) state = triageCaseDecider.evolve(state, e as TriageEnvelope);
       events.push(...envelopes);
     };

@@ -1,15 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
 import { checkPastMoment, NotFound } from '@callcenter/contracts';
-import {
-  EventEnvelope,
-  MongoEventStore,
-  PastStateViewed,
-  PastStateViewedV1,
-  pastViewStreamId,
-  PersonalDataVault,
-  TriageEnvelope,
-} from '@callcenter/events';
+import { EventEnvelope, MongoEventStore, PastStateViewed, PastStateViewedV1, pastViewStreamId, PersonalDataVault, TriageEnvelope } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { TimelineEntry, timelineData } from '../case/triage-cases';
 import { TriageCase, triageCaseDecider, TriageCaseState } from '../case/triage-case.decider';
@@ -32,7 +24,9 @@ export interface PastQueue {
 /** One case as it stood at a moment: its queue item then, what it held, and its timeline up to then. */
 export interface PastCase extends QueueItem {
   at: string;
-  report: Pick<TriageCase['report'], 'description' | 'categoryHint' | 'location' | 'peopleInjured' | 'peopleInvolved' | 'sourceSystem'> & { suggestedDistrict: string | null };
+  report: Pick<TriageCase['report'], 'description' | 'categoryHint' | 'location' | 'peopleInjured' | 'peopleInvolved' | 'sourceSystem'> & {
+    suggestedDistrict: string | null;
+  };
   classification: TriageCase['classification'];
   suggestion: TriageCase['report']['suggestion'];
   timeline: TimelineEntry[];

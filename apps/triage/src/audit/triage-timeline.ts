@@ -14,6 +14,10 @@ export const TRIAGE_TIMELINE_GROUP = 'triage-audit-timeline';
 @Injectable()
 export class TriageTimelineRecorder extends TimelineRecorder {
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(TRIAGE_TIMELINE) timeline: TriageTimeline) {
-    super(kafka, timeline as EventTimeline<unknown, unknown>, { group: TRIAGE_TIMELINE_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents) });
+    super(kafka, timeline as EventTimeline<unknown, unknown>, {
+      group: TRIAGE_TIMELINE_GROUP,
+      topics: [TOPICS.triage],
+      registry: new EventRegistry(triageEvents),
+    });
   }
 }

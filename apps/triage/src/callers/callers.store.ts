@@ -7,7 +7,10 @@ import { MONGO_DB } from '@callcenter/platform';
 /** A keyed hash of the phone number: recognises a repeat caller without the number leaving triage. */
 export function callerRefOf(phone: string | null, key: string): string | null {
   if (!phone) return null;
-  return createHmac('sha256', key).update(phone.replace(/[^\d+]/g, '')).digest('base64url').slice(0, 22);
+  return createHmac('sha256', key)
+    .update(phone.replace(/[^\d+]/g, ''))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export interface ReporterIdentity {

@@ -162,9 +162,7 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
 
       case 'Classify': {
         const c = heldBy(state, command.by, command.now);
-        return [
-          ReportClassified({ reportId: c.report.reportId, category: command.category, priority: command.priority, district: command.district }),
-        ];
+        return [ReportClassified({ reportId: c.report.reportId, category: command.category, priority: command.priority, district: command.district })];
       }
 
       case 'AddNote': {
@@ -272,9 +270,14 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
         // taking one out then would leave its reporter with a report nobody went to, and the unit's
         // work counted once for two. A later difference is recorded as a note or a new report instead.
         const c = existing(state);
-        if (!command.by.supervisor) throw new IllegalState('SUPERVISOR_REQUIRED', 'only a supervisor splits a report out of an incident group', conflictView(c));
+        if (!command.by.supervisor)
+          throw new IllegalState('SUPERVISOR_REQUIRED', 'only a supervisor splits a report out of an incident group', conflictView(c));
         if (c.status !== 'DUPLICATE' || !c.mergedInto) {
-          throw new IllegalState('NOT_MERGED', `the report is not merged into an incident group (it is ${c.status}); only a merged report can be split`, conflictView(c));
+          throw new IllegalState(
+            'NOT_MERGED',
+            `the report is not merged into an incident group (it is ${c.status}); only a merged report can be split`,
+            conflictView(c),
+          );
         }
         const reason = command.reason.trim();
         if (!reason) throw new ValidationFailed([{ field: 'reason', message: 'reason must say why the report is split out' }]);

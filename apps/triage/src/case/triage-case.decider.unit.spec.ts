@@ -104,15 +104,12 @@ const withoutLocation = (overrides: Partial<TriageCaseOpenedV1> = {}) =>
 
 // Events of the case's history
 const opened = (data = report()) => TriageCaseOpened(data);
-const claimed = (by: Operator = budi, leaseExpiresAt = LEASE_END) =>
-  ReportClaimed({ reportId: REPORT_ID, operatorId: by.id, leaseExpiresAt });
-const released = (by: Operator = budi, reason: 'RELEASED' | 'LEASE_EXPIRED' = 'RELEASED') =>
-  ReportReleased({ reportId: REPORT_ID, operatorId: by.id, reason });
+const claimed = (by: Operator = budi, leaseExpiresAt = LEASE_END) => ReportClaimed({ reportId: REPORT_ID, operatorId: by.id, leaseExpiresAt });
+const released = (by: Operator = budi, reason: 'RELEASED' | 'LEASE_EXPIRED' = 'RELEASED') => ReportReleased({ reportId: REPORT_ID, operatorId: by.id, reason });
 const classified = (priority: Priority = 'P2', district: string | null = 'PASAR_MINGGU') =>
   ReportClassified({ reportId: REPORT_ID, category: 'KEJAHATAN', priority, district });
 const escalated = () => ReportEscalated({ reportId: REPORT_ID, reason: 'Pelapor menyebut ada senjata api, mohon arahan' });
-const rejected = () =>
-  ReportRejected({ reportId: REPORT_ID, reason: 'PRANK', explanation: 'Pelapor tertawa dan menutup telepon', callerRef: CALLER_REF });
+const rejected = () => ReportRejected({ reportId: REPORT_ID, reason: 'PRANK', explanation: 'Pelapor tertawa dan menutup telepon', callerRef: CALLER_REF });
 const markedDuplicate = () => ReportMarkedDuplicate({ reportId: REPORT_ID, duplicateOf: OTHER_REPORT_ID });
 const adviceGiven = () => ReportAdviceGiven({ reportId: REPORT_ID, advice: 'Silakan membuat laporan kehilangan di Polsek terdekat' });
 const forwarded = () =>
@@ -234,32 +231,42 @@ describe('triage case decider', () => {
     it('renews the lease when the holder claims again', () => {
       given(opened(), claimed(budi))
         .when(claim(budi, DURING_LEASE, 600))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:12:00.000Z' })]);
+        .then([
+          ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:12:00.000Z' }),
+        ]);
     });
 
     it('lets the holder claim again after the lease ran out', () => {
       given(opened(), claimed(budi))
         .when(claim(budi, AFTER_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', claimedAt: AFTER_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:11:00.000Z' })]);
+        .then([
+          ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', claimedAt: AFTER_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:11:00.000Z' }),
+        ]);
     });
 
     it("takes over someone else's expired lease", () => {
       const state = given(opened(), claimed(budi))
         .when(claim(sari, AFTER_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: AFTER_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:11:00.000Z' })]);
+        .then([
+          ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: AFTER_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:11:00.000Z' }),
+        ]);
       expect(state).toMatchObject({ status: 'IN_TRIAGE', claim: { operatorId: 'op-sari' } });
     });
 
     it('takes over a lease that ends exactly now', () => {
       given(opened(), claimed(budi))
         .when(claim(sari, at(LEASE_END)))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: at(LEASE_END).toISOString(), leaseExpiresAt: '2026-11-28T03:10:30.000Z' })]);
+        .then([
+          ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: at(LEASE_END).toISOString(), leaseExpiresAt: '2026-11-28T03:10:30.000Z' }),
+        ]);
     });
 
     it('claims a case released back to the queue', () => {
       given(opened(), claimed(budi), released(budi))
         .when(claim(sari, DURING_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:07:00.000Z' })]);
+        .then([
+          ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-sari', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:07:00.000Z' }),
+        ]);
     });
 
     it.each(closings)('refuses a closed case ($status)', ({ event }) => {
@@ -277,7 +284,9 @@ describe('triage case decider', () => {
     it('gives an escalated case to a supervisor', () => {
       const state = given(opened(), claimed(budi), escalated())
         .when(claim(rina, DURING_LEASE))
-        .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'spv-rina', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:07:00.000Z' })]);
+        .then([
+          ReportClaimed({ reportId: REPORT_ID, operatorId: 'spv-rina', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:07:00.000Z' }),
+        ]);
       expect(state).toMatchObject({ status: 'IN_TRIAGE', escalated: true, claim: { operatorId: 'spv-rina' } });
     });
 
@@ -291,9 +300,7 @@ describe('triage case decider', () => {
     // while a supervisor holds the case, so once the supervisor's lease lapses (and before the
     // ExpireLease timer has run) any operator can take the escalated case over.
     it("refuses an escalated case to an operator when the supervisor's lease has lapsed but not yet been expired", () => {
-      given(opened(), claimed(budi), escalated(), claimed(rina))
-        .when(claim(sari, AFTER_LEASE))
-        .thenThrows('ESCALATED_CASE_NEEDS_SUPERVISOR');
+      given(opened(), claimed(budi), escalated(), claimed(rina)).when(claim(sari, AFTER_LEASE)).thenThrows('ESCALATED_CASE_NEEDS_SUPERVISOR');
     });
 
     it('refuses when there is no case', () => {
@@ -376,14 +383,16 @@ describe('triage case decider', () => {
       });
 
       it('refuses the holder at the exact end of the lease', () => {
-        given(opened(), claimed(budi), classified()).when(command(budi, at(LEASE_END))).thenThrows('CLAIM_EXPIRED');
+        given(opened(), claimed(budi), classified())
+          .when(command(budi, at(LEASE_END)))
+          .thenThrows('CLAIM_EXPIRED');
       });
 
       it('is allowed to a supervisor without a claim', () => {
         given(opened(), classified()).when(command(rina, DURING_LEASE)).then([emits]);
       });
 
-      it("is allowed to a supervisor on a case an operator holds", () => {
+      it('is allowed to a supervisor on a case an operator holds', () => {
         given(opened(), claimed(budi), classified()).when(command(rina, DURING_LEASE)).then([emits]);
       });
 
@@ -426,11 +435,15 @@ describe('triage case decider', () => {
     });
 
     it('refuses a report as a duplicate of itself', () => {
-      given(opened(), claimed(budi)).when(markDuplicate(budi, DURING_LEASE, REPORT_ID)).thenThrows('DUPLICATE_OF_ITSELF');
+      given(opened(), claimed(budi))
+        .when(markDuplicate(budi, DURING_LEASE, REPORT_ID))
+        .thenThrows('DUPLICATE_OF_ITSELF');
     });
 
     it('refuses a report as a duplicate of itself to a supervisor too', () => {
-      given(opened()).when(markDuplicate(rina, DURING_LEASE, REPORT_ID)).thenThrows('DUPLICATE_OF_ITSELF');
+      given(opened())
+        .when(markDuplicate(rina, DURING_LEASE, REPORT_ID))
+        .thenThrows('DUPLICATE_OF_ITSELF');
     });
 
     it.each(['QUEUED', 'IN_TRIAGE', 'ESCALATED', 'FORWARDED'] as const)('points at a report that is %s', (status) => {
@@ -488,9 +501,7 @@ describe('triage case decider', () => {
     it('carries a null callerRef when the caller is unknown', () => {
       given(opened(report({ callerRef: null })), claimed(budi))
         .when(reject(budi))
-        .then([
-          ReportRejected({ reportId: REPORT_ID, reason: 'PRANK', explanation: 'Pelapor tertawa dan menutup telepon', callerRef: null }),
-        ]);
+        .then([ReportRejected({ reportId: REPORT_ID, reason: 'PRANK', explanation: 'Pelapor tertawa dan menutup telepon', callerRef: null })]);
     });
   });
 
@@ -529,9 +540,7 @@ describe('triage case decider', () => {
     it('lets a supervisor decide an escalated case without claiming it', () => {
       given(opened(), claimed(budi), escalated())
         .when(reject(rina))
-        .then([
-          ReportRejected({ reportId: REPORT_ID, reason: 'PRANK', explanation: 'Pelapor tertawa dan menutup telepon', callerRef: CALLER_REF }),
-        ]);
+        .then([ReportRejected({ reportId: REPORT_ID, reason: 'PRANK', explanation: 'Pelapor tertawa dan menutup telepon', callerRef: CALLER_REF })]);
     });
   });
 
@@ -562,20 +571,20 @@ describe('triage case decider', () => {
       given(opened(withoutLocation()), claimed(budi), classified('P2', 'CILANDAK'))
         .when(forward(budi))
         .then([
-        ReportForwardedForDispatch({
-          reportId: REPORT_ID,
-          trackingCode: '7KQ2M-94XHD',
-          channel: 'HOTLINE',
-          receivedAt: RECEIVED_AT,
-          category: 'KEJAHATAN',
-          priority: 'P2',
-          district: 'CILANDAK',
-          location: { latitude: null, longitude: null, address: 'dekat warung bakso, gang sempit' },
-          description: report().description,
-          peopleInjured: 1,
-          peopleInvolved: 2,
-        }),
-      ]);
+          ReportForwardedForDispatch({
+            reportId: REPORT_ID,
+            trackingCode: '7KQ2M-94XHD',
+            channel: 'HOTLINE',
+            receivedAt: RECEIVED_AT,
+            category: 'KEJAHATAN',
+            priority: 'P2',
+            district: 'CILANDAK',
+            location: { latitude: null, longitude: null, address: 'dekat warung bakso, gang sempit' },
+            description: report().description,
+            peopleInjured: 1,
+            peopleInvolved: 2,
+          }),
+        ]);
     });
 
     it('forwards a report without coordinates when the report named a district', () => {
@@ -707,9 +716,7 @@ describe('triage case decider', () => {
     it('gives a queued case to an operator (from null)', () => {
       const state = given(opened())
         .when(reassign(rina, budi))
-        .then([
-          ReportReassigned({ reportId: REPORT_ID, fromOperatorId: null, toOperatorId: 'op-budi', leaseExpiresAt: '2026-11-28T03:07:00.000Z' }),
-        ]);
+        .then([ReportReassigned({ reportId: REPORT_ID, fromOperatorId: null, toOperatorId: 'op-budi', leaseExpiresAt: '2026-11-28T03:07:00.000Z' })]);
       expect(state).toMatchObject({ status: 'IN_TRIAGE', claim: { operatorId: 'op-budi' } });
     });
 
@@ -720,7 +727,9 @@ describe('triage case decider', () => {
     });
 
     it('takes the case away from the former holder', () => {
-      given(opened(), claimed(budi), reassigned(sari, budi, '2026-11-28T03:07:00.000Z')).when(classify(budi)).thenThrows('CLAIM_REQUIRED');
+      given(opened(), claimed(budi), reassigned(sari, budi, '2026-11-28T03:07:00.000Z'))
+        .when(classify(budi))
+        .thenThrows('CLAIM_REQUIRED');
     });
 
     it('gives an escalated case back to an operator', () => {
@@ -746,7 +755,9 @@ describe('triage case decider', () => {
   describe('MarkOverdue', () => {
     // Received 03:00:00; suggested P2 → due 03:03:00 (180 s).
     it('does nothing before the case is due', () => {
-      given(opened()).when(markOverdue(at('2026-11-28T03:02:59.999Z'))).thenNothing();
+      given(opened())
+        .when(markOverdue(at('2026-11-28T03:02:59.999Z')))
+        .thenNothing();
     });
 
     it('marks the case overdue exactly when it is due', () => {
@@ -764,7 +775,9 @@ describe('triage case decider', () => {
 
     it("uses the classified priority's target once the case is classified", () => {
       // Classified P3 → due 03:10:00 (600 s); at 03:05 the suggestion's P2 target has passed but P3's has not.
-      given(opened(), claimed(budi), classified('P3')).when(markOverdue(at('2026-11-28T03:05:00Z'))).thenNothing();
+      given(opened(), claimed(budi), classified('P3'))
+        .when(markOverdue(at('2026-11-28T03:05:00Z')))
+        .thenNothing();
       given(opened(), claimed(budi), classified('P3'))
         .when(markOverdue(at('2026-11-28T03:10:00Z')))
         .then([TriageOverdue({ reportId: REPORT_ID, priority: 'P3', targetSeconds: 600, dueAt: '2026-11-28T03:10:00.000Z' })]);
@@ -779,11 +792,15 @@ describe('triage case decider', () => {
     });
 
     it('fires only once', () => {
-      given(opened(), overdue()).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given(opened(), overdue())
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('does not fire again after a reclassification to a more urgent priority', () => {
-      given(opened(), overdue(), claimed(budi), classified('P1')).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given(opened(), overdue(), claimed(budi), classified('P1'))
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('still fires for an escalated case (no triage decision yet)', () => {
@@ -793,11 +810,15 @@ describe('triage case decider', () => {
     });
 
     it.each(closings)('does nothing for a closed case ($status)', ({ event }) => {
-      given(opened(), claimed(budi), event()).when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given(opened(), claimed(budi), event())
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
 
     it('does nothing when there is no case', () => {
-      given().when(markOverdue(at('2026-11-28T03:30:00Z'))).thenNothing();
+      given()
+        .when(markOverdue(at('2026-11-28T03:30:00Z')))
+        .thenNothing();
     });
   });
 
@@ -953,11 +974,7 @@ describe('triage case decider', () => {
 
     it("are the classification's once classified", () => {
       const c = asCase(
-        fold([
-          opened(),
-          claimed(budi),
-          ReportClassified({ reportId: REPORT_ID, category: 'GANGGUAN_KETERTIBAN', priority: 'P3', district: 'KEBAYORAN_BARU' }),
-        ]),
+        fold([opened(), claimed(budi), ReportClassified({ reportId: REPORT_ID, category: 'GANGGUAN_KETERTIBAN', priority: 'P3', district: 'KEBAYORAN_BARU' })]),
       );
       expect(effectivePriority(c)).toBe('P3');
       expect(effectiveCategory(c)).toBe('GANGGUAN_KETERTIBAN');
@@ -984,21 +1001,44 @@ describe('triage case decider', () => {
 describe('who holds a case, as a refusal and the console tell it', () => {
   const named: Operator = { id: 'op-budi', supervisor: false, name: 'Budi Santoso' };
 
-  it('records the holder\'s name and the time of the claim', () => {
+  it("records the holder's name and the time of the claim", () => {
     const state = given(opened())
       .when(claim(named))
-      .then([ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END })]);
+      .then([
+        ReportClaimed({
+          reportId: REPORT_ID,
+          operatorId: 'op-budi',
+          operatorName: 'Budi Santoso',
+          claimedAt: CLAIM_AT.toISOString(),
+          leaseExpiresAt: LEASE_END,
+        }),
+      ]);
     expect(asCase(state).claim).toEqual({ operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END });
   });
 
   it('keeps the first claim time when the holder renews', () => {
-    const first = ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END });
-    const renewal = ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: DURING_LEASE.toISOString(), leaseExpiresAt: '2026-11-28T03:12:00.000Z' });
+    const first = ReportClaimed({
+      reportId: REPORT_ID,
+      operatorId: 'op-budi',
+      operatorName: 'Budi Santoso',
+      claimedAt: CLAIM_AT.toISOString(),
+      leaseExpiresAt: LEASE_END,
+    });
+    const renewal = ReportClaimed({
+      reportId: REPORT_ID,
+      operatorId: 'op-budi',
+      operatorName: 'Budi Santoso',
+      claimedAt: DURING_LEASE.toISOString(),
+      leaseExpiresAt: '2026-11-28T03:12:00.000Z',
+    });
     expect(asCase(fold([opened(), first, renewal])).claim?.claimedAt).toBe(CLAIM_AT.toISOString());
   });
 
   it('refuses a second claim naming the holder, without the report or the caller reference', () => {
-    const state = fold([opened(), ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END })]);
+    const state = fold([
+      opened(),
+      ReportClaimed({ reportId: REPORT_ID, operatorId: 'op-budi', operatorName: 'Budi Santoso', claimedAt: CLAIM_AT.toISOString(), leaseExpiresAt: LEASE_END }),
+    ]);
     let refusal: IllegalState | undefined;
     try {
       triageCaseDecider.decide(claim(sari, DURING_LEASE), state);

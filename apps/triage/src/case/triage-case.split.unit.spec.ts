@@ -33,7 +33,13 @@ const opened = TriageCaseOpened({
   peopleInjured: 0,
   peopleInvolved: 20,
   callerRef: 'ref-1',
-  suggestion: { category: 'GANGGUAN_KETERTIBAN', priority: 'P2', reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
+  suggestion: {
+    category: 'GANGGUAN_KETERTIBAN',
+    priority: 'P2',
+    reasons: [],
+    duplicateCandidates: [],
+    lowTrust: { flagged: false, prankRejections: 0, reason: null },
+  },
 });
 const claimed = ReportClaimed({ reportId: REPORT_ID, operatorId: budi.id, leaseExpiresAt: '2026-11-28T03:15:00.000Z' });
 const classified = ReportClassified({ reportId: REPORT_ID, category: 'GANGGUAN_KETERTIBAN', priority: 'P2', district: null });
@@ -123,7 +129,16 @@ describe('group membership (the read model triage and dispatch keep of who is in
 
   it('records who merged and who split, when and why', () => {
     const m = evolveGroupMembership(null, envelope(merged, 4, 'op-budi', '2026-11-28T03:05:00.000Z'));
-    expect(m).toEqual({ reportId: REPORT_ID, groupOf: GROUP_OF, state: 'MERGED', mergedAt: '2026-11-28T03:05:00.000Z', mergedBy: 'op-budi', splitAt: null, splitBy: null, splitReason: null });
+    expect(m).toEqual({
+      reportId: REPORT_ID,
+      groupOf: GROUP_OF,
+      state: 'MERGED',
+      mergedAt: '2026-11-28T03:05:00.000Z',
+      mergedBy: 'op-budi',
+      splitAt: null,
+      splitBy: null,
+      splitReason: null,
+    });
     const s = evolveGroupMembership(m, envelope(split('beda lokasi'), 5, 'spv-rina', '2026-11-28T03:09:00.000Z'));
     expect(s).toEqual({ ...m, state: 'SPLIT', splitAt: '2026-11-28T03:09:00.000Z', splitBy: 'spv-rina', splitReason: 'beda lokasi' });
   });

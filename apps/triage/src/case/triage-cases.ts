@@ -21,7 +21,11 @@ import { TriageRules } from '../triage.rules';
 import { GroupIncident, Operator, OriginalReport, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from './triage-case.decider';
 
 /** A command as the API takes it: the decider's command without who and when, which come from the request. */
-type OperatorCommand = TriageCommand extends infer C ? (C extends { by: Operator } ? Omit<C, 'by' | 'now' | 'leaseSeconds' | 'original' | 'groupIncident'> : never) : never;
+type OperatorCommand = TriageCommand extends infer C
+  ? C extends { by: Operator }
+    ? Omit<C, 'by' | 'now' | 'leaseSeconds' | 'original' | 'groupIncident'>
+    : never
+  : never;
 
 export interface TimelineEntry {
   version: number;
@@ -98,13 +102,7 @@ export class TriageCases {
     private readonly groups: IncidentGroups,
   ) {}
 
-  async execute(
-    reportId: string,
-    command: OperatorCommand,
-    user: AuthenticatedUser,
-    correlationId: string,
-    expectedVersion?: number,
-  ): Promise<CaseDetail> {
+  async execute(reportId: string, command: OperatorCommand, user: AuthenticatedUser, correlationId: string, expectedVersion?: number): Promise<CaseDetail> {
     const now = new Date();
     if (command.type === 'Classify') this.checkDistrict(command.district);
     const original = command.type === 'MarkDuplicate' ? { original: await this.originalReport(command.duplicateOf) } : {};
@@ -134,7 +132,8 @@ export class TriageCases {
       result = await handleCommand(this.store, triageCaseDecider, reportId, command, { actor, correlationId, now: new Date() }, { expectedVersion });
     } catch (e) {
       // A refusal names the version it was judged against, so the screen can reload and compare.
-      if (e instanceof IllegalState && e.state && typeof e.state === 'object') throw new IllegalState(e.rule, e.message, { ...e.state, version: existing.version });
+      if (e instanceof IllegalState && e.state && typeof e.state === 'object')
+        throw new IllegalState(e.rule, e.message, { ...e.state, version: existing.version });
       throw e;
     }
     for (const e of result.events) backboneMetrics.appended.inc({ type: e.type });
@@ -200,7 +199,10 @@ export class TriageCases {
     return {
       ...opened,
       summary: summaryOf(opened.summary),
-      suggestion: { ...opened.suggestion, duplicateCandidatesNow: opened.suggestion.duplicateCandidatesNow.map((c) => ({ ...c, summary: c.summary && summaryOf(c.summary) })) },
+      suggestion: {
+        ...opened.suggestion,
+        duplicateCandidatesNow: opened.suggestion.duplicateCandidatesNow.map((c) => ({ ...c, summary: c.summary && summaryOf(c.summary) })),
+      },
     };
   }
 
@@ -215,7 +217,10 @@ export class TriageCases {
     const now = new Date();
     const basis = identityBasis(state, user, now);
     if (!basis) {
-      throw new ForbiddenException({ code: 'FORBIDDEN', message: "the reporter's identity is shown only to the operator holding the claim and to supervisors" });
+      throw new ForbiddenException({
+        code: 'FORBIDDEN',
+        message: "the reporter's identity is shown only to the operator holding the claim and to supervisors",
+      });
     }
     await this.store.append(identityViewStreamId(uuidv4()), 0, [ReporterIdentityViewed({ reportId, basis })], { actor: user.id, correlationId, now });
     backboneMetrics.appended.inc({ type: ReporterIdentityViewed.type });

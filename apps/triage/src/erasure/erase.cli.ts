@@ -19,7 +19,9 @@ async function main() {
   }
   const config = loadConfig(TriageConfig);
   const base = process.env.TRIAGE_URL ?? `http://127.0.0.1:${config.TRIAGE_HTTP_PORT}`;
-  const token = process.env.TRIAGE_ADMIN_TOKEN ?? mintDevelopmentToken(config, { sub: process.env.USER ? `cli:${process.env.USER}` : 'cli-erase', roles: ['admin'], ttlSeconds: 300 });
+  const token =
+    process.env.TRIAGE_ADMIN_TOKEN ??
+    mintDevelopmentToken(config, { sub: process.env.USER ? `cli:${process.env.USER}` : 'cli-erase', roles: ['admin'], ttlSeconds: 300 });
   const started = Date.now();
   const res = await fetch(`${base}/api/v1/admin/erasures`, {
     method: 'POST',

@@ -12,7 +12,9 @@ export class ReporterErasureHttpController {
 
   @Post('erasures')
   @HttpCode(200)
-  @ApiOperation({ summary: "Erase reporters' personal data (one report, or every report of a phone number): destroys their keys and records ReporterDataErased" })
+  @ApiOperation({
+    summary: "Erase reporters' personal data (one report, or every report of a phone number): destroys their keys and records ReporterDataErased",
+  })
   @ApiNotFoundResponse({ description: 'no such report, or no report with that phone number' })
   erase(@Body() body: EraseReporterDataDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.erasure.erase(body, user.id, cid);

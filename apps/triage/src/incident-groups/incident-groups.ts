@@ -93,8 +93,16 @@ export class IncidentGroups {
 /** Keeps IncidentGroups from triage's own topic (merges, splits) and dispatch's (arrivals). */
 @Injectable()
 export class IncidentGroupsConsumer extends ServiceConsumer {
-  constructor(@Inject(KAFKA) kafka: Kafka, private readonly groups: IncidentGroups) {
-    super(kafka, { group: INCIDENT_GROUPS_GROUP, topics: [TOPICS.triage, TOPICS.dispatch], registry: new EventRegistry([...triageEvents, ...dispatchEvents]), streamsConcurrently: 20 });
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly groups: IncidentGroups,
+  ) {
+    super(kafka, {
+      group: INCIDENT_GROUPS_GROUP,
+      topics: [TOPICS.triage, TOPICS.dispatch],
+      registry: new EventRegistry([...triageEvents, ...dispatchEvents]),
+      streamsConcurrently: 20,
+    });
   }
 
   protected async handle(event: EventEnvelope) {

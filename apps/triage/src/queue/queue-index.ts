@@ -224,7 +224,10 @@ function arrivedBy(rows: QueueRow[], ms: number): number {
  */
 export class QueueIndex {
   private readonly entries = new Map<string, IndexedCase>();
-  private readonly lanes = Object.fromEntries(PRIORITIES.map((p) => [p, { rows: [], members: new Map(), marked: new Set() } as Lane])) as Record<Priority, Lane>;
+  private readonly lanes = Object.fromEntries(PRIORITIES.map((p) => [p, { rows: [], members: new Map(), marked: new Set() } as Lane])) as Record<
+    Priority,
+    Lane
+  >;
   private readonly lastActed = new Map<string, number>();
   /** Claims held per operator: they count as active whatever the time of their last act. */
   private readonly claims = new Map<string, number>();
@@ -432,7 +435,10 @@ export class QueueIndex {
       overdue += this.overdueIn(priority, nowMs, targets);
       // The lane's longest waiting case not being worked on: claimed cases are few, so this stops early.
       const waiting = lane.rows.find((row) => row.status !== 'IN_TRIAGE');
-      if (waiting && (!oldest || waiting.receivedAtMs < oldest.receivedAtMs || (waiting.receivedAtMs === oldest.receivedAtMs && waiting.reportId < oldest.reportId))) {
+      if (
+        waiting &&
+        (!oldest || waiting.receivedAtMs < oldest.receivedAtMs || (waiting.receivedAtMs === oldest.receivedAtMs && waiting.reportId < oldest.reportId))
+      ) {
         oldest = waiting;
       }
     }

@@ -16,7 +16,16 @@ import {
   TriageEnvelope,
   TriageOverdue,
 } from '@callcenter/events';
-import { effectiveCategory, effectiveDistrict, effectivePriority, isOpen, TriageCase, TriageCaseState, triageCaseDecider, triageDueAt } from '../case/triage-case.decider';
+import {
+  effectiveCategory,
+  effectiveDistrict,
+  effectivePriority,
+  isOpen,
+  TriageCase,
+  TriageCaseState,
+  triageCaseDecider,
+  triageDueAt,
+} from '../case/triage-case.decider';
 import { QueueFilter, QueueIndex } from './queue-index';
 
 const targets = parsePriorityTargets('P1=60/180/900,P2=180/600/1800,P3=600/1800/3600,P4=1800/-/-');
@@ -58,7 +67,12 @@ function opening(g: Gen, n: number): DomainEvent {
     occurredAt: null,
     description: g.chance(0.5) ? 'Tawuran di dekat pasar. '.repeat(1 + g.int(12)) : 'Motor hilang',
     categoryHint: null,
-    location: { latitude: -6.23 + g.next() / 100, longitude: 106.85 + g.next() / 100, address: g.chance(0.5) ? 'Jl. Tebet Raya 12' : null, reportedDistrict: null },
+    location: {
+      latitude: -6.23 + g.next() / 100,
+      longitude: 106.85 + g.next() / 100,
+      address: g.chance(0.5) ? 'Jl. Tebet Raya 12' : null,
+      reportedDistrict: null,
+    },
     district: g.pick(DISTRICTS),
     peopleInjured: g.int(3),
     peopleInvolved: 1 + g.int(3),
@@ -186,14 +200,29 @@ function randomFilter(g: Gen): QueueFilter {
   const fields = g.int(4);
   for (let k = 0; k < fields; k++) {
     switch (g.int(8)) {
-      case 0: f.status = g.some(STATUSES); break;
-      case 1: f.priority = g.some(PRIORITIES); break;
-      case 2: f.category = g.some(CATEGORIES); break;
-      case 3: f.district = g.some(DISTRICTS).map((d) => d ?? 'UNKNOWN'); break;
-      case 4: f.channel = g.some(CHANNELS); break;
-      case 5: f.flagged = g.chance(0.5); break;
-      case 6: f.overdue = g.chance(0.5); break;
-      default: f.claimedBy = g.pick(OPERATORS);
+      case 0:
+        f.status = g.some(STATUSES);
+        break;
+      case 1:
+        f.priority = g.some(PRIORITIES);
+        break;
+      case 2:
+        f.category = g.some(CATEGORIES);
+        break;
+      case 3:
+        f.district = g.some(DISTRICTS).map((d) => d ?? 'UNKNOWN');
+        break;
+      case 4:
+        f.channel = g.some(CHANNELS);
+        break;
+      case 5:
+        f.flagged = g.chance(0.5);
+        break;
+      case 6:
+        f.overdue = g.chance(0.5);
+        break;
+      default:
+        f.claimedBy = g.pick(OPERATORS);
     }
   }
   return f;
@@ -228,7 +257,10 @@ describe('QueueIndex (issue 15): counts and pages equal a brute-force walk over 
       const stats = index.stats(now, targets);
       const waiting = ordered
         .filter((c) => c.state.status !== 'IN_TRIAGE')
-        .sort((a, b) => Date.parse(a.state.report.receivedAt) - Date.parse(b.state.report.receivedAt) || (a.state.report.reportId < b.state.report.reportId ? -1 : 1))[0];
+        .sort(
+          (a, b) =>
+            Date.parse(a.state.report.receivedAt) - Date.parse(b.state.report.receivedAt) || (a.state.report.reportId < b.state.report.reportId ? -1 : 1),
+        )[0];
       const active = new Set(open.flatMap((c) => (c.state.claim ? [c.state.claim.operatorId] : [])));
       for (const [actor, at] of lastActed) if (now.getTime() - at <= ACTIVE_WINDOW_MS) active.add(actor);
       expect(stats).toEqual({
@@ -250,7 +282,9 @@ describe('QueueIndex (issue 15): counts and pages equal a brute-force walk over 
       });
 
       const due = index.due(now, targets);
-      expect(new Set(due.overdue)).toEqual(new Set(open.filter((c) => !c.state.overdue && now >= triageDueAt(c.state, targets)).map((c) => c.state.report.reportId)));
+      expect(new Set(due.overdue)).toEqual(
+        new Set(open.filter((c) => !c.state.overdue && now >= triageDueAt(c.state, targets)).map((c) => c.state.report.reportId)),
+      );
       expect(new Set(due.leaseExpired)).toEqual(
         new Set(open.filter((c) => c.state.claim && Date.parse(c.state.claim.leaseExpiresAt) <= now.getTime()).map((c) => c.state.report.reportId)),
       );
@@ -266,7 +300,10 @@ describe('QueueIndex memory (issue 15)', () => {
 
   it('keeps an open case without what only its detail shows: reasons, address, the description past its summary', () => {
     const index = new QueueIndex();
-    const state: TriageCase = { ...full, report: { ...full.report, description: longText, location: { ...full.report.location, address: 'Jl. Tebet Raya 12' } } };
+    const state: TriageCase = {
+      ...full,
+      report: { ...full.report, description: longText, location: { ...full.report.location, address: 'Jl. Tebet Raya 12' } },
+    };
     index.load({ case: state, version: 1 });
     const kept = index.get(state.report.reportId)!.case;
     expect(kept.report.description).toHaveLength(140);
@@ -282,7 +319,10 @@ describe('QueueIndex memory (issue 15)', () => {
     const index = new QueueIndex();
     index.apply(opened);
     expect(index.size).toBe(1);
-    const state = triageCaseDecider.evolve(full, envelope(opened.streamId, 2, ReportAdviceGiven({ reportId: opened.streamId, advice: 'ke Polsek' }), 'op-budi', T0)) as TriageCaseState;
+    const state = triageCaseDecider.evolve(
+      full,
+      envelope(opened.streamId, 2, ReportAdviceGiven({ reportId: opened.streamId, advice: 'ke Polsek' }), 'op-budi', T0),
+    ) as TriageCaseState;
     expect(index.apply(envelope(opened.streamId, 2, ReportAdviceGiven({ reportId: opened.streamId, advice: 'ke Polsek' }), 'op-budi', T0))).toBe('applied');
     expect(state.status).toBe('ADVICE_GIVEN');
     expect(index.size).toBe(0);

@@ -64,8 +64,10 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
     this.recent = new RecentReports(rules.duplicates);
     this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
     // Every instance holds the whole queue, so each reports the same figure (alerts take the max).
-    scrapedGauge('callcenter_triage_overdue_cases', 'Open triage cases past their priority’s time-to-triage target (PRIORITY_TARGETS)', () =>
-      this.index.stats(new Date(), this.rules.targets).overdue,
+    scrapedGauge(
+      'callcenter_triage_overdue_cases',
+      'Open triage cases past their priority’s time-to-triage target (PRIORITY_TARGETS)',
+      () => this.index.stats(new Date(), this.rules.targets).overdue,
     );
     scrapedGauge('callcenter_triage_open_cases', 'Open triage cases (queued, in triage or escalated)', () => this.index.size);
   }

@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
-import { EventEnvelope, EventRegistry, MongoEventStore, projectOnce, Projected, ReportRejectedV1, TOPICS, TriageEnvelope, triageEvents } from '@callcenter/events';
+import {
+  EventEnvelope,
+  EventRegistry,
+  MongoEventStore,
+  projectOnce,
+  Projected,
+  ReportRejectedV1,
+  TOPICS,
+  TriageEnvelope,
+  triageEvents,
+} from '@callcenter/events';
 import { EVENT_STORE, KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
 import { TriageCase, triageCaseDecider, TriageCaseState } from '../case/triage-case.decider';
 import { CallersStore } from '../callers/callers.store';

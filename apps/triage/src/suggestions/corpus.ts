@@ -29,7 +29,9 @@ export function corpusPart(text: string): CorpusPart {
 /** Every *.jsonl file of the folder, refusing a line that is not a labelled report. */
 export function readCorpus(dir: string): CorpusEntry[] {
   const entries: CorpusEntry[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
     readFileSync(join(dir, file), 'utf8')
       .split('\n')
       .forEach((line, i) => {

@@ -14,13 +14,23 @@ recall for each P1 threshold listed (how p1Threshold is chosen).`;
 
 function main() {
   const { values } = parseArgs({
-    options: { corpus: { type: 'string' }, folds: { type: 'string' }, set: { type: 'string' }, misses: { type: 'boolean' }, 'p1-thresholds': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      corpus: { type: 'string' },
+      folds: { type: 'string' },
+      set: { type: 'string' },
+      misses: { type: 'boolean' },
+      'p1-thresholds': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help || !values.corpus) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 2);
   }
-  const hyperparameters: ModelHyperparameters = { ...DEFAULT_HYPERPARAMETERS, ...(values.set ? (JSON.parse(values.set) as Partial<ModelHyperparameters>) : {}) };
+  const hyperparameters: ModelHyperparameters = {
+    ...DEFAULT_HYPERPARAMETERS,
+    ...(values.set ? (JSON.parse(values.set) as Partial<ModelHyperparameters>) : {}),
+  };
   const reports = readCorpus(values.corpus)
     .filter((e) => corpusPart(e.text) !== 'test')
     .map(asLabelledReport);

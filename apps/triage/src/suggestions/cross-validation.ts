@@ -58,7 +58,10 @@ export function crossValidate(
     const training = [...reports.filter((_, i) => foldOfReport[i] !== fold), ...(options.alwaysTrain ?? [])];
     const artefact = trainSuggestionModel(training, { trainedAt: '2026-01-01T00:00:00Z', source: `cross-validation fold ${fold}` }, hyperparameters);
     const model = new SuggestionModel(artefact);
-    const variants = sweep.map((s) => ({ s, model: new SuggestionModel({ ...artefact, hyperparameters: { ...artefact.hyperparameters, p1Threshold: s.threshold } }) }));
+    const variants = sweep.map((s) => ({
+      s,
+      model: new SuggestionModel({ ...artefact, hyperparameters: { ...artefact.hyperparameters, p1Threshold: s.threshold } }),
+    }));
     reports.forEach((report, i) => {
       if (foldOfReport[i] !== fold) return;
       const s = model.suggest(report);
@@ -83,8 +86,16 @@ export function crossValidate(
   }
   const recall: Partial<Record<Category, number>> = {};
   for (const c of CATEGORIES) if (seen[c]) recall[c] = (recalled[c] ?? 0) / seen[c]!;
-  return { reports: reports.length, top1: right / reports.length, top3: inThree / reports.length, p1Recall: p1 ? p1Right / p1 : NaN,
-    p1Thresholds: sweep.map(({ threshold, suggested, right }) => ({ threshold, precision: suggested ? right / suggested : NaN, recall: p1 ? right / p1 : NaN })),
+  return {
+    reports: reports.length,
+    top1: right / reports.length,
+    top3: inThree / reports.length,
+    p1Recall: p1 ? p1Right / p1 : NaN,
+    p1Thresholds: sweep.map(({ threshold, suggested, right }) => ({
+      threshold,
+      precision: suggested ? right / suggested : NaN,
+      recall: p1 ? right / p1 : NaN,
+    })),
     recall,
     misses,
   };

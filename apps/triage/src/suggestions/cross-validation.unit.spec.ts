@@ -2,17 +2,34 @@ import { Category, Priority } from '@callcenter/contracts';
 import { crossValidate, foldOf } from './cross-validation';
 import { DEFAULT_HYPERPARAMETERS, LabelledReport } from './suggestion-model';
 
-const labelled = (description: string, category: Category, priority: Priority): LabelledReport => ({ description, categoryHint: null, channel: null, peopleInjured: 0, category, priority });
+const labelled = (description: string, category: Category, priority: Priority): LabelledReport => ({
+  description,
+  categoryHint: null,
+  channel: null,
+  peopleInjured: 0,
+  category,
+  priority,
+});
 
 const REPORTS: LabelledReport[] = [
-  ...['rumah terbakar api besar', 'kebakaran gudang asap tebal', 'api di dapur tetangga', 'house on fire smoke', 'kios pasar terbakar', 'asap dan api dari ruko'].map((d) =>
-    labelled(d, 'KEBAKARAN', 'P1'),
-  ),
-  ...['motor dicuri di parkiran', 'pencurian helm di warung', 'my bike was stolen', 'dompet dicopet di bus', 'hp dicuri di kereta', 'maling masuk rumah curi tv'].map((d) =>
-    labelled(d, 'KEJAHATAN', 'P3'),
-  ),
-  ...['bapak pingsan di pasar', 'ibu sesak napas', 'anak kejang demam', 'man collapsed unconscious', 'nenek pingsan di rumah', 'kakek sesak napas berat'].map((d) =>
-    labelled(d, 'DARURAT_MEDIS', 'P1'),
+  ...[
+    'rumah terbakar api besar',
+    'kebakaran gudang asap tebal',
+    'api di dapur tetangga',
+    'house on fire smoke',
+    'kios pasar terbakar',
+    'asap dan api dari ruko',
+  ].map((d) => labelled(d, 'KEBAKARAN', 'P1')),
+  ...[
+    'motor dicuri di parkiran',
+    'pencurian helm di warung',
+    'my bike was stolen',
+    'dompet dicopet di bus',
+    'hp dicuri di kereta',
+    'maling masuk rumah curi tv',
+  ].map((d) => labelled(d, 'KEJAHATAN', 'P3')),
+  ...['bapak pingsan di pasar', 'ibu sesak napas', 'anak kejang demam', 'man collapsed unconscious', 'nenek pingsan di rumah', 'kakek sesak napas berat'].map(
+    (d) => labelled(d, 'DARURAT_MEDIS', 'P1'),
   ),
 ];
 

@@ -12,7 +12,10 @@ export const DEFAULT_TRAINING_SOURCE = "evaluation corpus, training part (hash o
 export function catalogueReports(): LabelledReport[] {
   return CATEGORIES.flatMap((category) =>
     TEMPLATES[category].map((template) => ({
-      description: template.replace(/\{street\}/g, 'jalan').replace(/\{landmark\}/g, '').replace(/\{n\}/g, '12'),
+      description: template
+        .replace(/\{street\}/g, 'jalan')
+        .replace(/\{landmark\}/g, '')
+        .replace(/\{n\}/g, '12'),
       categoryHint: null,
       channel: null,
       peopleInjured: 0,

@@ -44,11 +44,7 @@ function location(report: RecentReport): { latitude: number; longitude: number }
  * "Around the same time" is by when each happened (`incidentTime`), not when it reached us.
  * Bounds are inclusive. A report whose time cannot be read is never a candidate.
  */
-export function findDuplicateCandidates(
-  report: RecentReport,
-  recent: Iterable<RecentReport>,
-  rules: DuplicateRules,
-): DuplicateCandidate[] {
+export function findDuplicateCandidates(report: RecentReport, recent: Iterable<RecentReport>, rules: DuplicateRules): DuplicateCandidate[] {
   const here = location(report);
   const happenedAt = incidentTime(report);
   const seen = new Set<string>([report.reportId]);
@@ -63,8 +59,7 @@ export function findDuplicateCandidates(
     const there = location(other);
     const distance = here && there ? haversineMeters(here, there) : null;
 
-    const nearby =
-      other.category === report.category && distance !== null && distance <= rules.radiusMeters && minutes <= rules.windowMinutes;
+    const nearby = other.category === report.category && distance !== null && distance <= rules.radiusMeters && minutes <= rules.windowMinutes;
     const sameCaller = report.callerRef !== null && other.callerRef === report.callerRef && minutes <= rules.sameCallerMinutes;
     if (!nearby && !sameCaller) continue;
 
@@ -78,11 +73,6 @@ export function findDuplicateCandidates(
   }
 
   return candidates
-    .sort(
-      (a, b) =>
-        a.minutesApart - b.minutesApart ||
-        (a.distanceMeters ?? Infinity) - (b.distanceMeters ?? Infinity) ||
-        a.reportId.localeCompare(b.reportId),
-    )
+    .sort((a, b) => a.minutesApart - b.minutesApart || (a.distanceMeters ?? Infinity) - (b.distanceMeters ?? Infinity) || a.reportId.localeCompare(b.reportId))
     .slice(0, Math.max(0, rules.limit ?? DEFAULT_LIMIT));
 }

@@ -6,12 +6,7 @@ const MONAS = { latitude: -6.1754, longitude: 106.8272 };
 const AT = Date.parse('2024-05-01T10:00:00Z');
 
 /** A report `metersNorth` of Monas, `minutesLater` after the fire call; null metres means no location. */
-function recent(
-  reportId: string,
-  metersNorth: number | null,
-  minutesLater: number,
-  overrides: Partial<RecentReport> = {},
-): RecentReport {
+function recent(reportId: string, metersNorth: number | null, minutesLater: number, overrides: Partial<RecentReport> = {}): RecentReport {
   return {
     reportId,
     category: 'KEBAKARAN',
@@ -91,11 +86,7 @@ describe('findDuplicateCandidates', () => {
         recent('r', 123.4, 2.04),
         { reportId: 'r', reason: 'NEARBY_SAME_CATEGORY', distanceMeters: 123, minutesApart: 2 },
       ],
-      [
-        'minutes apart are absolute',
-        recent('r', 10, -7.26),
-        { reportId: 'r', reason: 'NEARBY_SAME_CATEGORY', distanceMeters: 10, minutesApart: 7.3 },
-      ],
+      ['minutes apart are absolute', recent('r', 10, -7.26), { reportId: 'r', reason: 'NEARBY_SAME_CATEGORY', distanceMeters: 10, minutesApart: 7.3 }],
       [
         'distance for the same caller when both have a location',
         recent('r', 5_000, 3, { callerRef: 'caller-budi', category: 'BENCANA' }),

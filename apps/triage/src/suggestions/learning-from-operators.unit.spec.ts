@@ -16,7 +16,13 @@ import { TrainingLog } from './training-log';
  */
 const DAY = '2026-11-30';
 let seq = 0;
-function envelope<T extends string, D>(event: DomainEvent<T, D>, streamId: string, streamVersion: number, occurredAt: string, actor: string): EventEnvelope<T, D> {
+function envelope<T extends string, D>(
+  event: DomainEvent<T, D>,
+  streamId: string,
+  streamVersion: number,
+  occurredAt: string,
+  actor: string,
+): EventEnvelope<T, D> {
   return {
     eventId: `e-${++seq}`,
     type: event.type,
@@ -49,7 +55,13 @@ function opened(reportId: string, description: string, at: string): EventEnvelop
     peopleInjured: 0,
     peopleInvolved: 1,
     callerRef: null,
-    suggestion: { category: live.category, priority: live.priority, reasons: live.reasons, duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
+    suggestion: {
+      category: live.category,
+      priority: live.priority,
+      reasons: live.reasons,
+      duplicateCandidates: [],
+      lowTrust: { flagged: false, prankRejections: 0, reason: null },
+    },
     suggestionModel: live.modelVersion,
   };
   return envelope(TriageCaseOpened(data), reportId, 1, at, 'system');

@@ -17,7 +17,30 @@ const LIFE = 'a threat to life is described';
 
 const RULES: readonly FloorRule[] = [
   {
-    phrase: [['senjata', 'pistol', 'celurit', 'clurit', 'golok', 'parang', 'pisau', 'samurai', 'tembak', 'tusuk', 'bacok', 'gun', 'guns', 'gunman', 'knife', 'machete', 'stabbed', 'stabbing', 'shooting', 'armed']],
+    phrase: [
+      [
+        'senjata',
+        'pistol',
+        'celurit',
+        'clurit',
+        'golok',
+        'parang',
+        'pisau',
+        'samurai',
+        'tembak',
+        'tusuk',
+        'bacok',
+        'gun',
+        'guns',
+        'gunman',
+        'knife',
+        'machete',
+        'stabbed',
+        'stabbing',
+        'shooting',
+        'armed',
+      ],
+    ],
     priority: 'P1',
     reason: WEAPON,
   },
@@ -25,8 +48,19 @@ const RULES: readonly FloorRule[] = [
   { phrase: [['tidak'], ['napas', 'bernapas', 'bergerak']], priority: 'P1', reason: LIFE },
   { phrase: [['sesak', 'henti'], ['napas']], priority: 'P1', reason: LIFE },
   { phrase: [['serangan', 'henti'], ['jantung']], priority: 'P1', reason: LIFE },
-  { phrase: [['tidak', 'hilang'], ['sadarkan', 'kesadaran']], priority: 'P1', reason: LIFE },
-  { phrase: [['pingsan', 'kejang', 'overdosis', 'tenggelam', 'terjebak', 'terperangkap', 'unconscious', 'seizure', 'overdose', 'drowning', 'trapped']], priority: 'P1', reason: LIFE },
+  {
+    phrase: [
+      ['tidak', 'hilang'],
+      ['sadarkan', 'kesadaran'],
+    ],
+    priority: 'P1',
+    reason: LIFE,
+  },
+  {
+    phrase: [['pingsan', 'kejang', 'overdosis', 'tenggelam', 'terjebak', 'terperangkap', 'unconscious', 'seizure', 'overdose', 'drowning', 'trapped']],
+    priority: 'P1',
+    reason: LIFE,
+  },
   { phrase: [['not', 'stopped'], ['breathing']], priority: 'P1', reason: LIFE },
   { phrase: [['heart'], ['attack']], priority: 'P1', reason: LIFE },
 ];

@@ -15,7 +15,13 @@ const model = new SuggestionModel(
   ),
 );
 
-function seen(reportId: string, description: string, minute: number, live: { category: Category; duplicates: string[] }, markedDuplicateOf: string | null = null): CaseSeen {
+function seen(
+  reportId: string,
+  description: string,
+  minute: number,
+  live: { category: Category; duplicates: string[] },
+  markedDuplicateOf: string | null = null,
+): CaseSeen {
   const receivedAt = new Date(Date.UTC(2026, 11, 1, 8, minute)).toISOString();
   return {
     reportId,
@@ -31,7 +37,7 @@ function seen(reportId: string, description: string, minute: number, live: { cat
 describe('shadow mode: duplicates found and missed against operators', () => {
   const rules = { radiusMeters: 500, windowMinutes: 30, sameCallerMinutes: 10 };
 
-  it('replays duplicate detection with the candidate\'s categories, beside the live candidates', () => {
+  it("replays duplicate detection with the candidate's categories, beside the live candidates", () => {
     // Live took the second fire report for a theft, so it offered no duplicate; the candidate sees two fires.
     const cases = [
       seen('r1', 'rumah terbakar, api besar', 0, { category: 'KEBAKARAN', duplicates: [] }),

@@ -19,7 +19,10 @@ function refuse(message: string): never {
 function matrix<L extends string>(labels: readonly L[], confusion: Record<L, Record<L, number>>): string {
   const short = (l: string) => l.slice(0, 6).padStart(7);
   const rows = labels.filter((a) => labels.some((s) => confusion[a][s] > 0));
-  return [`${'decided \\ suggested'.padEnd(22)}${labels.map(short).join('')}`, ...rows.map((a) => `${a.padEnd(22)}${labels.map((s) => String(confusion[a][s]).padStart(7)).join('')}`)].join('\n');
+  return [
+    `${'decided \\ suggested'.padEnd(22)}${labels.map(short).join('')}`,
+    ...rows.map((a) => `${a.padEnd(22)}${labels.map((s) => String(confusion[a][s]).padStart(7)).join('')}`),
+  ].join('\n');
 }
 
 function describe(title: string, s: SuggesterScore): string {

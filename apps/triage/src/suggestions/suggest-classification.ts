@@ -93,8 +93,29 @@ export const CLASSIFICATION_KEYWORDS: readonly KeywordRule[] = [
   },
   {
     words: [
-      ['robbery', 'robbed', 'robber', 'mugged', 'mugging', 'armed', 'stab', 'stabbed', 'stabbing', 'gun', 'guns', 'gunman',
-        'shot', 'shooting', 'knife', 'machete', 'kidnap', 'kidnapped', 'hostage', 'rape', 'raped'],
+      [
+        'robbery',
+        'robbed',
+        'robber',
+        'mugged',
+        'mugging',
+        'armed',
+        'stab',
+        'stabbed',
+        'stabbing',
+        'gun',
+        'guns',
+        'gunman',
+        'shot',
+        'shooting',
+        'knife',
+        'machete',
+        'kidnap',
+        'kidnapped',
+        'hostage',
+        'rape',
+        'raped',
+      ],
     ],
     match: 'word',
     suggests: { category: 'KEJAHATAN', priority: 'P1' },
@@ -103,7 +124,10 @@ export const CLASSIFICATION_KEYWORDS: readonly KeywordRule[] = [
   // KEJAHATAN, violence. "pukul" alone is also the hour ("sejak pukul 3"), so only its verb forms count.
   { words: [['kekerasan'], ['dalam'], ['rumah'], ['tangga']], match: 'word', suggests: { category: 'KEJAHATAN', priority: 'P2' }, note: 'domestic violence' },
   {
-    words: [['dipukul', 'dipukuli', 'ditampar'], ['suami', 'suaminya', 'istri', 'istrinya', 'ayah', 'bapak', 'pacar']],
+    words: [
+      ['dipukul', 'dipukuli', 'ditampar'],
+      ['suami', 'suaminya', 'istri', 'istrinya', 'ayah', 'bapak', 'pacar'],
+    ],
     match: 'word',
     gap: 1,
     suggests: { category: 'KEJAHATAN', priority: 'P2' },
@@ -127,8 +151,24 @@ export const CLASSIFICATION_KEYWORDS: readonly KeywordRule[] = [
   { words: [['curanmor', 'narkoba', 'narkotika', 'sabu', 'ganja']], match: 'word', suggests: { category: 'KEJAHATAN', priority: 'P3' } },
   {
     words: [
-      ['theft', 'stolen', 'steal', 'stole', 'thief', 'thieves', 'burglary', 'burglar', 'pickpocket', 'pickpocketed', 'snatched',
-        'fraud', 'scam', 'scammed', 'drugs', 'drug'],
+      [
+        'theft',
+        'stolen',
+        'steal',
+        'stole',
+        'thief',
+        'thieves',
+        'burglary',
+        'burglar',
+        'pickpocket',
+        'pickpocketed',
+        'snatched',
+        'fraud',
+        'scam',
+        'scammed',
+        'drugs',
+        'drug',
+      ],
     ],
     match: 'word',
     suggests: { category: 'KEJAHATAN', priority: 'P3' },
@@ -170,10 +210,24 @@ export const CLASSIFICATION_KEYWORDS: readonly KeywordRule[] = [
   { words: [['sesak'], ['napas', 'nafas']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
   { words: [['serangan'], ['jantung']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
   { words: [['tidak', 'tak'], ['sadarkan'], ['diri']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
-  { words: [['tidak', 'tak'], ['bernapas', 'bernafas']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
+  {
+    words: [
+      ['tidak', 'tak'],
+      ['bernapas', 'bernafas'],
+    ],
+    match: 'word',
+    suggests: { category: 'DARURAT_MEDIS', priority: 'P1' },
+  },
   { words: [['hilang'], ['kesadaran']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
   { words: [['heart'], ['attack']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
-  { words: [['not', 'isnt', 'stopped', 'cant', 'cannot'], ['breathing', 'breathe']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
+  {
+    words: [
+      ['not', 'isnt', 'stopped', 'cant', 'cannot'],
+      ['breathing', 'breathe'],
+    ],
+    match: 'word',
+    suggests: { category: 'DARURAT_MEDIS', priority: 'P1' },
+  },
   { words: [['passed'], ['out']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
   { words: [['giving'], ['birth']], match: 'word', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
   { words: [['pingsan', 'kejang', 'overdosis']], match: 'affixes', suggests: { category: 'DARURAT_MEDIS', priority: 'P1' } },
@@ -195,8 +249,22 @@ export const CLASSIFICATION_KEYWORDS: readonly KeywordRule[] = [
   { words: [['tanya']], match: 'affixes', suggests: { category: 'INFORMASI_PENGADUAN', priority: 'P4' } },
   {
     words: [
-      ['informasi', 'info', 'pengaduan', 'aduan', 'mengadu', 'mengadukan', 'keluhan', 'komplain', 'information', 'question',
-        'complaint', 'complain', 'enquiry', 'inquiry'],
+      [
+        'informasi',
+        'info',
+        'pengaduan',
+        'aduan',
+        'mengadu',
+        'mengadukan',
+        'keluhan',
+        'komplain',
+        'information',
+        'question',
+        'complaint',
+        'complain',
+        'enquiry',
+        'inquiry',
+      ],
     ],
     match: 'word',
     suggests: { category: 'INFORMASI_PENGADUAN', priority: 'P4' },
@@ -223,15 +291,20 @@ const MIN_STEM = 3;
 const PLAIN_PREFIXES = ['di', 'ter', 'ke', 'se', 'ber', 'be', 'per', 'pe', 'me'];
 /** meN-/peN- swallow the first consonant of the stem: menusuk ← tusuk, memukul ← pukul. */
 const NASAL_PREFIXES: readonly (readonly [string, string])[] = [
-  ['meng', 'k'], ['peng', 'k'], ['meny', 's'], ['peny', 's'], ['mem', 'p'], ['pem', 'p'], ['men', 't'], ['pen', 't'],
+  ['meng', 'k'],
+  ['peng', 'k'],
+  ['meny', 's'],
+  ['peny', 's'],
+  ['mem', 'p'],
+  ['pem', 'p'],
+  ['men', 't'],
+  ['pen', 't'],
 ];
 const PARTICLES = ['nya', 'lah'];
 const DERIVATIONAL_SUFFIXES = ['kan', 'an', 'i'];
 
 function withoutSuffix(word: string, suffixes: readonly string[]): string[] {
-  return suffixes
-    .filter((suffix) => word.endsWith(suffix) && word.length - suffix.length >= MIN_STEM)
-    .map((suffix) => word.slice(0, -suffix.length));
+  return suffixes.filter((suffix) => word.endsWith(suffix) && word.length - suffix.length >= MIN_STEM).map((suffix) => word.slice(0, -suffix.length));
 }
 
 /**

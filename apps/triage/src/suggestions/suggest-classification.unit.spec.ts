@@ -1,10 +1,5 @@
 import { Category, CATEGORIES, Priority } from '@callcenter/contracts';
-import {
-  CLASSIFICATION_KEYWORDS,
-  ClassificationInput,
-  DEFAULT_PRIORITY,
-  suggestClassification,
-} from './suggest-classification';
+import { CLASSIFICATION_KEYWORDS, ClassificationInput, DEFAULT_PRIORITY, suggestClassification } from './suggest-classification';
 
 const report = (description: string, overrides: Partial<ClassificationInput> = {}): ClassificationInput => ({
   categoryHint: null,
@@ -146,9 +141,7 @@ describe('suggestClassification', () => {
     });
 
     it('does not list a fire as runner-up for "senjata api"', () => {
-      expect(suggestClassification(report('Pelaku membawa senjata api')).reasons).toEqual([
-        'keyword "senjata api" suggests KEJAHATAN (P1)',
-      ]);
+      expect(suggestClassification(report('Pelaku membawa senjata api')).reasons).toEqual(['keyword "senjata api" suggests KEJAHATAN (P1)']);
     });
   });
 
@@ -205,10 +198,7 @@ describe('suggestClassification', () => {
       expect(suggestClassification(report('Gudang terbakar', { categoryHint: 'KECELAKAAN_LALU_LINTAS' }))).toEqual({
         category: 'KEBAKARAN',
         priority: 'P1',
-        reasons: [
-          'keyword "terbakar" suggests KEBAKARAN (P1)',
-          "reporter's hint KECELAKAAN_LALU_LINTAS disagrees; keywords suggest KEBAKARAN",
-        ],
+        reasons: ['keyword "terbakar" suggests KEBAKARAN (P1)', "reporter's hint KECELAKAAN_LALU_LINTAS disagrees; keywords suggest KEBAKARAN"],
       });
     });
 

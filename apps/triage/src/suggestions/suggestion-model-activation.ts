@@ -1,13 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { NotFound, ValidationFailed } from '@callcenter/contracts';
-import {
-  EventEnvelope,
-  MongoEventStore,
-  SUGGESTION_MODEL_STREAM_ID,
-  SuggestionModelActivated,
-  SuggestionModelActivatedV1,
-} from '@callcenter/events';
+import { EventEnvelope, MongoEventStore, SUGGESTION_MODEL_STREAM_ID, SuggestionModelActivated, SuggestionModelActivatedV1 } from '@callcenter/events';
 import { backboneMetrics, EVENT_STORE } from '@callcenter/platform';
 import { TriageRules } from '../triage.rules';
 import { SuggestionModel } from './suggestion-model';
@@ -59,7 +53,9 @@ export class SuggestionModelActivation implements OnModuleInit {
     try {
       this.use(this.load(toVersion));
     } catch (e) {
-      this.logger.error(`suggestion model ${toVersion} activated by ${event.actor} cannot be loaded here; still suggesting with ${this.rules.suggestions.version}: ${(e as Error).message}`);
+      this.logger.error(
+        `suggestion model ${toVersion} activated by ${event.actor} cannot be loaded here; still suggesting with ${this.rules.suggestions.version}: ${(e as Error).message}`,
+      );
     }
   }
 

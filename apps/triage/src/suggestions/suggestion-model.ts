@@ -147,7 +147,11 @@ function featureNames(text: ReadText, report: ReportForSuggestion, gramLengths: 
 function vectorise(names: FeatureNames, index: ReadonlyMap<string, number>, conceptWeight: number): { index: Int32Array; value: Float64Array } {
   const ids: number[] = [];
   const values: number[] = [];
-  const groups: [string[], number][] = [[names.words, 1], [names.grams, 1], [names.concepts, conceptWeight]];
+  const groups: [string[], number][] = [
+    [names.words, 1],
+    [names.grams, 1],
+    [names.concepts, conceptWeight],
+  ];
   for (const [group, scale] of groups) {
     const known = group.filter((n) => index.has(n));
     for (const n of known) {
@@ -232,7 +236,10 @@ export function parseSuggestionModel(json: unknown): SuggestionModelArtefact {
   if (typeof a.version !== 'string' || !/^\d{8}-[0-9a-f]{12}$/.test(a.version)) problems.push('version is missing or malformed');
   if (!Array.isArray(a.features)) problems.push('features is not a list');
   if (!Array.isArray(a.words)) problems.push('words is not a list');
-  for (const [part, labels] of [['category', CATEGORIES], ['priority', PRIORITIES]] as const) {
+  for (const [part, labels] of [
+    ['category', CATEGORIES],
+    ['priority', PRIORITIES],
+  ] as const) {
     const m = a[part];
     if (!m || !Array.isArray(m.labels) || !Array.isArray(m.bias) || !Array.isArray(m.weights)) {
       problems.push(`${part} model is missing`);

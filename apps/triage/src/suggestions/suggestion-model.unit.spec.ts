@@ -126,7 +126,7 @@ describe('SuggestionModel', () => {
     expect(s.reasons.join(' ')).toMatch(/weapon .*"pisau".*raised P3 → P1/);
   });
 
-  it('leans towards the reporter\'s hint when the words say little', () => {
+  it("leans towards the reporter's hint when the words say little", () => {
     expect(ask('hmm', { categoryHint: 'KEJAHATAN' }).category).toBe('KEJAHATAN');
     expect(ask('hmm', { categoryHint: 'KEBAKARAN' }).category).toBe('KEBAKARAN');
   });
@@ -208,7 +208,7 @@ describe('the model artefact on disk', () => {
     expect(() => loadSuggestionModel(file)).toThrow(/SUGGESTION_MODEL_FILE .*damaged.json.gz: /);
   });
 
-  it('keeps the committed default under the repository\'s 2 MiB limit for a tracked file', () => {
+  it("keeps the committed default under the repository's 2 MiB limit for a tracked file", () => {
     expect(statSync(join(__dirname, '../../../..', new TriageConfig().SUGGESTION_MODEL_FILE)).size).toBeLessThan(2 * 1024 * 1024);
   });
 });

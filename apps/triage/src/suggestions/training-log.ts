@@ -105,7 +105,9 @@ export class TrainingLog {
     const from = Date.parse(this.period.from);
     const to = Date.parse(this.period.to);
     return [...this.cases.values()]
-      .filter((c): c is CaseSeen & { label: NonNullable<CaseSeen['label']> } => c.label !== null && Date.parse(c.openedAt) >= from && Date.parse(c.openedAt) < to)
+      .filter(
+        (c): c is CaseSeen & { label: NonNullable<CaseSeen['label']> } => c.label !== null && Date.parse(c.openedAt) >= from && Date.parse(c.openedAt) < to,
+      )
       .sort((a, b) => (a.reportId < b.reportId ? -1 : a.reportId > b.reportId ? 1 : 0));
   }
 

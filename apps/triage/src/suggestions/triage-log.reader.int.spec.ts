@@ -44,8 +44,18 @@ describe('readTriageLog (real Kafka and database)', () => {
   const at = (minute: number) => new Date(Date.parse('2011-03-17T00:00:00Z') + minute * 60_000).toISOString();
   function envelope(event: DomainEvent, streamId: string, streamVersion: number, occurredAt: string): EventEnvelope {
     return {
-      eventId: randomUUID(), type: event.type, schemaVersion: 1, streamId, streamVersion, occurredAt, recordedAt: occurredAt,
-      producer: 'triage', actor: 'operator-budi', correlationId: randomUUID(), causationId: null, data: event.data,
+      eventId: randomUUID(),
+      type: event.type,
+      schemaVersion: 1,
+      streamId,
+      streamVersion,
+      occurredAt,
+      recordedAt: occurredAt,
+      producer: 'triage',
+      actor: 'operator-budi',
+      correlationId: randomUUID(),
+      causationId: null,
+      data: event.data,
     };
   }
 
@@ -53,20 +63,33 @@ describe('readTriageLog (real Kafka and database)', () => {
     const reportId = randomUUID();
     const sealer = (await vault.sealerFor(reportId, null, new Date()))!;
     const opened = TriageCaseOpened({
-      reportId, trackingCode: `TRK-${reportId.slice(0, 6)}`, sourceSystem: 'hotline-110', channel: 'HOTLINE', receivedAt: at(minute),
-      description: sealer.seal(description), categoryHint: null,
-      location: { latitude: null, longitude: null, address: null, reportedDistrict: null }, district: null,
-      peopleInjured: 1, peopleInvolved: 1, callerRef: null,
+      reportId,
+      trackingCode: `TRK-${reportId.slice(0, 6)}`,
+      sourceSystem: 'hotline-110',
+      channel: 'HOTLINE',
+      receivedAt: at(minute),
+      description: sealer.seal(description),
+      categoryHint: null,
+      location: { latitude: null, longitude: null, address: null, reportedDistrict: null },
+      district: null,
+      peopleInjured: 1,
+      peopleInvolved: 1,
+      callerRef: null,
       suggestion: { category: 'BENCANA', priority: 'P2', reasons: [], duplicateCandidates: [], lowTrust: { flagged: false, prankRejections: 0, reason: null } },
       suggestionModel: 'test-model',
     });
     const events = [envelope(opened, reportId, 1, at(minute))];
-    decided.forEach(([category, priority], i) => events.push(envelope(ReportClassified({ reportId, category, priority, district: null }), reportId, 2 + i, at(minute + 1 + i))));
+    decided.forEach(([category, priority], i) =>
+      events.push(envelope(ReportClassified({ reportId, category, priority, district: null }), reportId, 2 + i, at(minute + 1 + i))),
+    );
     return { reportId, events };
   }
 
   it('labels each case opened in the period with the last classification, its description opened, erased ones left out', async () => {
-    const tree = await caseOf('Pohon tumbang menutup jalan', 10, [['BENCANA', 'P2'], ['LAINNYA', 'P3']]);
+    const tree = await caseOf('Pohon tumbang menutup jalan', 10, [
+      ['BENCANA', 'P2'],
+      ['LAINNYA', 'P3'],
+    ]);
     const fire = await caseOf('Kebakaran gudang, asap tebal', 20, [['KEBAKARAN', 'P1']]);
     const undecided = await caseOf('tolong', 30, []);
     const erased = await caseOf('Motor saya dicuri', 40, [['KEJAHATAN', 'P3']]);
@@ -86,13 +109,23 @@ describe('readTriageLog (real Kafka and database)', () => {
 
     const log = await readTriageLog({ from: at(0), to: at(60 * 24) });
     const reports = log.labelledReports();
-    expect(log.decidedCases().map((c) => c.reportId).sort()).toEqual([tree.reportId, fire.reportId].sort());
+    expect(
+      log
+        .decidedCases()
+        .map((c) => c.reportId)
+        .sort(),
+    ).toEqual([tree.reportId, fire.reportId].sort());
     expect(reports).toEqual(
       expect.arrayContaining([
         { description: 'Pohon tumbang menutup jalan', categoryHint: null, channel: 'HOTLINE', peopleInjured: 1, category: 'LAINNYA', priority: 'P3' },
         { description: 'Kebakaran gudang, asap tebal', categoryHint: null, channel: 'HOTLINE', peopleInjured: 1, category: 'KEBAKARAN', priority: 'P1' },
       ]),
     );
-    expect(log.decidedCases().find((c) => c.reportId === fire.reportId)?.live).toEqual({ category: 'BENCANA', priority: 'P2', model: 'test-model', duplicates: [] });
+    expect(log.decidedCases().find((c) => c.reportId === fire.reportId)?.live).toEqual({
+      category: 'BENCANA',
+      priority: 'P2',
+      model: 'test-model',
+      duplicates: [],
+    });
   });
 });

@@ -1,5 +1,17 @@
 import { MongoClient } from 'mongodb';
-import { assertValidEvent, createKafka, ERASED, EventRegistry, InvalidEvent, KEY_VAULT_DATABASE_SUFFIX, MongoKeyStore, PersonalDataVault, replay, TOPICS, triageEvents } from '@callcenter/events';
+import {
+  assertValidEvent,
+  createKafka,
+  ERASED,
+  EventRegistry,
+  InvalidEvent,
+  KEY_VAULT_DATABASE_SUFFIX,
+  MongoKeyStore,
+  PersonalDataVault,
+  replay,
+  TOPICS,
+  triageEvents,
+} from '@callcenter/events';
 import { kafkaSecurity, loadConfig } from '@callcenter/platform';
 import { TriageConfig } from '../triage.config';
 import { TrainingLog } from './training-log';
@@ -30,11 +42,16 @@ export async function readTriageLog(period: { from: string; to: string }): Promi
       log.add(event);
     },
   });
-  process.stderr.write(`read ${progress.done} events of ${TOPICS.triage} in ${(progress.elapsedMs / 1000).toFixed(1)} s${skipped ? `, ${skipped} invalid skipped` : ''}\n`);
+  process.stderr.write(
+    `read ${progress.done} events of ${TOPICS.triage} in ${(progress.elapsedMs / 1000).toFixed(1)} s${skipped ? `, ${skipped} invalid skipped` : ''}\n`,
+  );
   // Descriptions are sealed on the topic: opened with the reports' keys, as triage does.
   const client = await MongoClient.connect(config.MONGODB_URI);
   try {
-    const vault = new PersonalDataVault(new MongoKeyStore(client.db(`${config.MONGODB_DB_PREFIX}_${KEY_VAULT_DATABASE_SUFFIX}`)), config.PERSONAL_DATA_MASTER_KEY);
+    const vault = new PersonalDataVault(
+      new MongoKeyStore(client.db(`${config.MONGODB_DB_PREFIX}_${KEY_VAULT_DATABASE_SUFFIX}`)),
+      config.PERSONAL_DATA_MASTER_KEY,
+    );
     await log.openDescriptions((sealed) => vault.open(sealed), ERASED);
   } finally {
     await client.close();
@@ -44,7 +61,10 @@ export async function readTriageLog(period: { from: string; to: string }): Promi
 
 /** --from and --to as ISO instants, or what is wrong with them. */
 export function logPeriod(from: string | undefined, to: string | undefined): { from: string; to: string } | string {
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (!value) return `--${name} is required`;
     if (Number.isNaN(Date.parse(value))) return `--${name} ${JSON.stringify(value)} is not an ISO 8601 time`;
   }

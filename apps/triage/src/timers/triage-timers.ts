@@ -11,7 +11,11 @@ import { TriageRules } from '../triage.rules';
  */
 @Injectable()
 export class TriageTimers extends ServiceTimer {
-  constructor(private readonly queue: TriageQueue, private readonly cases: TriageCases, private readonly rules: TriageRules) {
+  constructor(
+    private readonly queue: TriageQueue,
+    private readonly cases: TriageCases,
+    private readonly rules: TriageRules,
+  ) {
     super(rules.timerIntervalMs);
   }
 

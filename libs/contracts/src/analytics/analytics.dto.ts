@@ -1,13 +1,31 @@
 import 'reflect-metadata';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
+import {
+  IsDate,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  ValidationArguments,
+} from 'class-validator';
 import { parseStrictIsoTime } from '../dates';
 import { TIME_BASES, TimeBasis } from '../incident-time';
 import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority, REJECTION_REASONS, RejectionReason } from '../reference-data';
 
 const list = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : (Array.isArray(value) ? value : [value])
+        .flatMap((v) => String(v).split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
 
 /**
  * Only an ISO-8601 time with a zone (`2026-11-28T00:00:00+07:00` or `…Z`) is accepted, so no one
@@ -30,13 +48,21 @@ class FromBeforeTo implements ValidatorConstraintInterface {
 }
 
 export class StatsQueryDto {
-  @ApiPropertyOptional({ type: String, example: '2026-11-01T00:00:00+07:00', description: 'Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone)' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '2026-11-01T00:00:00+07:00',
+    description: 'Reports received (or, with basis=occurred where offered, that happened) at or after (ISO-8601 with zone)',
+  })
   @IsOptional()
   @Transform(isoDate)
   @IsDate({ message: 'from must be an ISO-8601 time with a zone, e.g. 2026-11-01T00:00:00+07:00' })
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, example: '2026-12-01T00:00:00+07:00', description: 'Reports received (or, with basis=occurred where offered, that happened) before' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '2026-12-01T00:00:00+07:00',
+    description: 'Reports received (or, with basis=occurred where offered, that happened) before',
+  })
   @IsOptional()
   @Transform(isoDate)
   @IsDate({ message: 'to must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00+07:00' })
@@ -127,7 +153,18 @@ export class StaffingQueryDto extends StatsQueryDto {
 }
 
 /** The states a report can be in, as analytics reads them across every service. */
-export const REPORT_STATES = ['RECEIVED', 'IN_TRIAGE', 'REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED'] as const;
+export const REPORT_STATES = [
+  'RECEIVED',
+  'IN_TRIAGE',
+  'REJECTED',
+  'DUPLICATE',
+  'ADVICE_GIVEN',
+  'FORWARDED',
+  'DISPATCHED',
+  'ON_SCENE',
+  'RESOLVED',
+  'CLOSED',
+] as const;
 
 /** Drill-down: the reports behind a count, with the stats filters plus a state or a rejection reason. */
 export class ReportListQueryDto extends TimeSeriesQueryDto {

@@ -2,21 +2,7 @@ import 'reflect-metadata';
 import { IsWellFormedText } from '../text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { RESOLUTION_OUTCOMES, ResolutionOutcome, UNIT_STATUSES, UNIT_TYPES, UnitStatus, UnitType } from '../reference-data';
 
 /** A unit's call sign is its id: `PATROL-TEBET-01`. */
@@ -125,7 +111,12 @@ export class ResolveIncidentDto {
 }
 
 const list = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : (Array.isArray(value) ? value : [value])
+        .flatMap((v) => String(v).split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
 
 export class IncidentQueryDto {
   @ApiPropertyOptional({ description: 'The incident of this report' })

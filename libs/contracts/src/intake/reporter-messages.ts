@@ -60,7 +60,10 @@ export const REPORTER_ADVICE_LABEL = message('Saran:', 'Advice:');
 const EARLIER_MESSAGES = [message('Kejadian ini sudah dilaporkan dan sedang ditangani.', 'This incident has already been reported and is being handled.')];
 
 const ENGLISH = new Map<string, string>(
-  [...Object.values(REPORTER_STATE_MESSAGES), REPORTER_SPLIT_MESSAGE, ...Object.values(REPORTER_REJECTION_MESSAGES), ...EARLIER_MESSAGES].map((m) => [m.id, m.en]),
+  [...Object.values(REPORTER_STATE_MESSAGES), REPORTER_SPLIT_MESSAGE, ...Object.values(REPORTER_REJECTION_MESSAGES), ...EARLIER_MESSAGES].map((m) => [
+    m.id,
+    m.en,
+  ]),
 );
 
 /** The Indonesian message intake stored for an advice. */

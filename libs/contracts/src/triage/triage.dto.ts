@@ -13,7 +13,12 @@ export const OPEN_CASE_STATUSES = ['QUEUED', 'IN_TRIAGE', 'ESCALATED'] as const;
 
 /** `a,b` or repeated parameters, as a list. */
 const list = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : (Array.isArray(value) ? value : [value])
+        .flatMap((v) => String(v).split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class QueueQueryDto {
@@ -173,7 +178,7 @@ export class EraseReporterDataDto {
 
 /** An admin switches the model triage suggests with (docs/suggestions.md). */
 export class ActivateSuggestionModelDto {
-  @ApiProperty({ description: 'Version of a model in triage\'s models folder (file suggestions-<version>.json.gz)', example: '20261202-79dc0f5bcd88' })
+  @ApiProperty({ description: "Version of a model in triage's models folder (file suggestions-<version>.json.gz)", example: '20261202-79dc0f5bcd88' })
   @IsString()
   @Matches(/^\d{8}-[0-9a-f]{12}$/, { message: 'version must be a model version, e.g. 20261202-79dc0f5bcd88' })
   version: string;

@@ -21,7 +21,20 @@ const MINUTE = 60_000;
 
 function event(streamId: string, streamVersion: number, recordedAt: number): EventEnvelope {
   const at = new Date(recordedAt).toISOString();
-  return { eventId: randomUUID(), type: 'Something', schemaVersion: 1, streamId, streamVersion, occurredAt: at, recordedAt: at, producer: 'test', actor: 'system', correlationId: 'c', causationId: null, data: {} };
+  return {
+    eventId: randomUUID(),
+    type: 'Something',
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt: at,
+    recordedAt: at,
+    producer: 'test',
+    actor: 'system',
+    correlationId: 'c',
+    causationId: null,
+    data: {},
+  };
 }
 
 /** Streams of a few events each, over `spanMinutes`, in recording order. */
@@ -69,7 +82,10 @@ describe('EventTimeline (the database): the state at a moment equals the whole l
     const moments = [T0 - 1, T0, ...Array.from({ length: 25 }, () => T0 + Math.random() * 130 * MINUTE), T0 + 30 * MINUTE, T0 + 45 * MINUTE - 1];
     for (const at of moments) {
       const answer = await timeline.stateAt(new Date(at));
-      expect({ at: new Date(at).toISOString(), state: [...answer.state].sort() }).toEqual({ at: new Date(at).toISOString(), state: [...expected(events, at)].sort() });
+      expect({ at: new Date(at).toISOString(), state: [...answer.state].sort() }).toEqual({
+        at: new Date(at).toISOString(),
+        state: [...expected(events, at)].sort(),
+      });
       if (at >= T0 + 15 * MINUTE) expect(answer.checkpoint).not.toBeNull();
     }
   });

@@ -62,7 +62,15 @@ const iso = (time: number) => new Date(time).toISOString();
 
 /** Order of the fold: by the time the store accepted them, each stream's own events by version. */
 export function byRecordedTime(a: EventEnvelope, b: EventEnvelope): number {
-  return a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : a.streamVersion - b.streamVersion;
+  return a.recordedAt < b.recordedAt
+    ? -1
+    : a.recordedAt > b.recordedAt
+      ? 1
+      : a.streamId < b.streamId
+        ? -1
+        : a.streamId > b.streamId
+          ? 1
+          : a.streamVersion - b.streamVersion;
 }
 
 /**
@@ -84,7 +92,12 @@ export class EventTimeline<State, Stored> {
   readonly slotMs: number;
   private knownFirst: number | null = null;
 
-  constructor(db: Db, name: string, private readonly fold: TimelineFold<State, Stored>, options: EventTimelineOptions = {}) {
+  constructor(
+    db: Db,
+    name: string,
+    private readonly fold: TimelineFold<State, Stored>,
+    options: EventTimelineOptions = {},
+  ) {
     this.slots = db.collection(`${name}_slots`);
     this.checkpoints = db.collection(`${name}_checkpoints`);
     this.slotMs = options.slotMs ?? 10_000;
@@ -223,7 +236,9 @@ export class EventTimeline<State, Stored> {
     const doc: CheckpointDocument = { _id: iso(at), schemaVersion: this.fold.schemaVersion, state: this.fold.save(state), takenAt: new Date() };
     await this.upsert(() => this.checkpoints.replaceOne({ _id: doc._id }, doc, { upsert: true }));
     // `last` only moves forward, except when a new fold version starts the chain again.
-    const update = restart ? { $set: { last: new Date(at), schemaVersion: this.fold.schemaVersion } } : { $max: { last: new Date(at) }, $set: { schemaVersion: this.fold.schemaVersion } };
+    const update = restart
+      ? { $set: { last: new Date(at), schemaVersion: this.fold.schemaVersion } }
+      : { $max: { last: new Date(at) }, $set: { schemaVersion: this.fold.schemaVersion } };
     await this.upsert(() => this.checkpoints.updateOne({ _id: 'meta' } as any, update));
   }
 }

@@ -1,7 +1,6 @@
 import type { ResolutionOutcome } from '@callcenter/contracts';
 import { defineEvent } from '../event-registry';
 
-
 export interface IncidentResolvedV1 {
   incidentId: string;
   reportId: string;

@@ -42,7 +42,20 @@ export * from './incident-report-split.event';
 /** Events of a unit's stream (streamId = unitId). */
 export const unitEvents = [UnitRegistered, UnitUpdated, UnitStatusChanged, UnitCommitted, UnitReleased];
 /** Events of an incident's stream (streamId = incidentId). */
-export const incidentEvents = [IncidentOpened, UnitAssigned, AssignmentAcknowledged, AssignmentDeclined, AssignmentTimedOut, UnitEnRoute, UnitArrived, IncidentResolved, IncidentClosed, DispatchOverdue, IncidentReportMerged, IncidentReportSplit];
+export const incidentEvents = [
+  IncidentOpened,
+  UnitAssigned,
+  AssignmentAcknowledged,
+  AssignmentDeclined,
+  AssignmentTimedOut,
+  UnitEnRoute,
+  UnitArrived,
+  IncidentResolved,
+  IncidentClosed,
+  DispatchOverdue,
+  IncidentReportMerged,
+  IncidentReportSplit,
+];
 /** Events of the register of public warnings (streamId = `public-warnings`). */
 export const publicWarningEvents = [PublicWarningIssued, PublicWarningCancelled];
 export const dispatchEvents = [...unitEvents, ...incidentEvents, ...publicWarningEvents];

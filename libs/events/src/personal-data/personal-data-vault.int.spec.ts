@@ -27,7 +27,12 @@ describe('the personal-data vault on the real database', () => {
     expect(sealed.every(isSealed)).toBe(true);
     const reader = vault();
     expect(await Promise.all(sealed.map((v) => reader.open(v)))).toEqual(Array(5).fill('Jl. Melati 7'));
-    expect(await mongo.db(dbName).collection('report_keys').countDocuments({ _id: reportId as any })).toBe(1);
+    expect(
+      await mongo
+        .db(dbName)
+        .collection('report_keys')
+        .countDocuments({ _id: reportId as any }),
+    ).toBe(1);
   });
 
   it('erases: every sealed value of the reports opens as "[dihapus]", at once here and in a fresh process, and no key is made again', async () => {
@@ -45,7 +50,10 @@ describe('the personal-data vault on the real database', () => {
     expect(await vault().open(kept)).toBe('Siti');
     expect(await writer.reportsOfPhone(phone)).toEqual([]);
     expect(await vault().sealerFor(ids[0], phone, new Date())).toBeNull();
-    const doc = await mongo.db(dbName).collection('report_keys').findOne({ _id: ids[0] as any });
+    const doc = await mongo
+      .db(dbName)
+      .collection('report_keys')
+      .findOne({ _id: ids[0] as any });
     expect(doc).toMatchObject({ wrapped: null, phoneRef: null, erasureId: 'erasure-1' });
   });
 
@@ -57,7 +65,10 @@ describe('the personal-data vault on the real database', () => {
   it('shows the dead-letter tools sealed data as "[dihapus]" once erased and masked otherwise, never in clear', async () => {
     const writer = vault();
     const [gone, kept] = [uniqueName('report'), uniqueName('report')];
-    const payload = (id: string, sealer: { seal(t: string): string }) => ({ type: 'ReportReceived', data: { reportId: id, reporter: { name: sealer.seal('Budi Santoso') }, description: 'plain' } });
+    const payload = (id: string, sealer: { seal(t: string): string }) => ({
+      type: 'ReportReceived',
+      data: { reportId: id, reporter: { name: sealer.seal('Budi Santoso') }, description: 'plain' },
+    });
     const payloads = [payload(gone, (await writer.sealerFor(gone, null, new Date()))!), payload(kept, (await writer.sealerFor(kept, null, new Date()))!)];
     await writer.erase([gone], 'erasure-2', new Date());
     const reveal = await deadLetterPersonalData(new MongoKeyStore(mongo.db(dbName)), payloads);

@@ -1,16 +1,4 @@
-import {
-  deriveMasterKeys,
-  ERASED,
-  isSealed,
-  MasterKeys,
-  newDataKey,
-  phoneLookupRef,
-  seal,
-  sealedKeyId,
-  unseal,
-  unwrapDataKey,
-  wrapDataKey,
-} from './sealed';
+import { deriveMasterKeys, ERASED, isSealed, MasterKeys, newDataKey, phoneLookupRef, seal, sealedKeyId, unseal, unwrapDataKey, wrapDataKey } from './sealed';
 import { MongoKeyStore } from './key-store';
 
 /** A report's data key at hand, to seal its fields. */
@@ -36,7 +24,11 @@ export class PersonalDataVault {
   private readonly cache = new Map<string, { key: Buffer | null; until: number }>();
   private readonly loading = new Map<string, Promise<Buffer | null>>();
 
-  constructor(readonly store: MongoKeyStore, masterSecret: string, private readonly cacheMs = KEY_CACHE_MS) {
+  constructor(
+    readonly store: MongoKeyStore,
+    masterSecret: string,
+    private readonly cacheMs = KEY_CACHE_MS,
+  ) {
     this.master = deriveMasterKeys(masterSecret);
   }
 

@@ -23,7 +23,16 @@ export interface GroupMembership {
 export function evolveGroupMembership(doc: GroupMembership | null, event: EventEnvelope): GroupMembership | null {
   if (event.type === 'ReportMarkedDuplicate') {
     const d = event.data as ReportMarkedDuplicateV1;
-    return { reportId: d.reportId, groupOf: d.duplicateOf, state: 'MERGED', mergedAt: event.occurredAt, mergedBy: event.actor, splitAt: null, splitBy: null, splitReason: null };
+    return {
+      reportId: d.reportId,
+      groupOf: d.duplicateOf,
+      state: 'MERGED',
+      mergedAt: event.occurredAt,
+      mergedBy: event.actor,
+      splitAt: null,
+      splitBy: null,
+      splitReason: null,
+    };
   }
   if (event.type === 'ReportSplitFromGroup') {
     const d = event.data as ReportSplitFromGroupV1;

@@ -100,7 +100,10 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
     } catch (e) {
       if (e instanceof IdentityProviderUnavailable) {
         this.logger.warn(e.message);
-        throw new ServiceUnavailableException({ code: 'AUTH_UNAVAILABLE', message: 'the identity provider cannot be reached to verify the token; retry shortly' });
+        throw new ServiceUnavailableException({
+          code: 'AUTH_UNAVAILABLE',
+          message: 'the identity provider cannot be reached to verify the token; retry shortly',
+        });
       }
       const error = e as InvalidAccessToken;
       unauthenticated(context, error instanceof InvalidAccessToken && error.expired ? error.message : `invalid bearer token: ${error.message}`, INVALID_TOKEN);

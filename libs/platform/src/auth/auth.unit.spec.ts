@@ -97,7 +97,10 @@ describe('authentication and roles', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    const forged = new JwtService({ secret: 'some-other-secret-0123456789' }).sign({ sub: 'op-budi', roles: ['operator'] }, { issuer: TOKEN_ISSUER, expiresIn: 60 });
+    const forged = new JwtService({ secret: 'some-other-secret-0123456789' }).sign(
+      { sub: 'op-budi', roles: ['operator'] },
+      { issuer: TOKEN_ISSUER, expiresIn: 60 },
+    );
     const response = await call('/cases', { token: forged });
     await expectUnauthenticated(response, /invalid signature/);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
@@ -190,7 +193,13 @@ describe('authentication and roles', () => {
 
   describe('in production', () => {
     it('has no development token endpoint', async () => {
-      const production = await start({ ...config, NODE_ENV: 'production', DEV_AUTH: false, OIDC_ISSUER: 'http://127.0.0.1:1', OIDC_AUDIENCE: 'urn:callcenter:test' });
+      const production = await start({
+        ...config,
+        NODE_ENV: 'production',
+        DEV_AUTH: false,
+        OIDC_ISSUER: 'http://127.0.0.1:1',
+        OIDC_AUDIENCE: 'urn:callcenter:test',
+      });
       try {
         const response = await fetch(`${production.url}/dev/tokens`, {
           method: 'POST',
@@ -204,7 +213,9 @@ describe('authentication and roles', () => {
     });
 
     it('refuses to mint development tokens', () => {
-      expect(() => mintDevelopmentToken({ ...config, NODE_ENV: 'production' }, { sub: 'op-budi', roles: ['admin'] })).toThrow(/disabled when NODE_ENV=production/);
+      expect(() => mintDevelopmentToken({ ...config, NODE_ENV: 'production' }, { sub: 'op-budi', roles: ['admin'] })).toThrow(
+        /disabled when NODE_ENV=production/,
+      );
     });
   });
 });

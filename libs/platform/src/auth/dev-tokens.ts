@@ -27,10 +27,7 @@ function developmentTokensRefusal(config: Pick<DevelopmentAuthConfig, 'NODE_ENV'
  * Signs a token with the services' own secret, for local use and tests. Refused in production,
  * where tokens come from the identity provider and nobody may grant themselves a role.
  */
-export function mintDevelopmentToken(
-  config: DevelopmentAuthConfig,
-  claims: { sub: string; name?: string; roles: Role[]; ttlSeconds?: number },
-): string {
+export function mintDevelopmentToken(config: DevelopmentAuthConfig, claims: { sub: string; name?: string; roles: Role[]; ttlSeconds?: number }): string {
   if (!developmentTokensAllowed(config)) {
     throw new Error(developmentTokensRefusal(config));
   }
@@ -39,7 +36,12 @@ export function mintDevelopmentToken(
 }
 
 export class DevelopmentTokenRequest {
-  @ApiProperty({ description: 'user id, becomes the actor of events (`unit:<call sign>` for a field unit)', example: 'op-budi', maxLength: 64, pattern: '^[A-Za-z0-9:._-]+$' })
+  @ApiProperty({
+    description: 'user id, becomes the actor of events (`unit:<call sign>` for a field unit)',
+    example: 'op-budi',
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9:._-]+$',
+  })
   @IsString()
   @MaxLength(64)
   @Matches(/^[A-Za-z0-9:._-]+$/, { message: 'sub may contain only letters, digits and : . _ -' })
@@ -80,12 +82,16 @@ export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 @ApiTags('development')
 @Controller('dev/tokens')
 export class DevelopmentTokensController {
-  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig, private readonly jwt: JwtService) {}
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly jwt: JwtService,
+  ) {}
 
   @Post()
   @ApiOperation({
     summary: 'Mint a bearer token (DEV_AUTH=1 on a loopback address, development and test only)',
-    description: 'Signs a token with this deployment\'s AUTH_JWT_SECRET for any user and roles. Absent (404) in production and without DEV_AUTH=1. ' +
+    description:
+      "Signs a token with this deployment's AUTH_JWT_SECRET for any user and roles. Absent (404) in production and without DEV_AUTH=1. " +
       'From a shell: `npm run --silent token -- --sub op-budi --role operator`.',
   })
   @ApiCreatedResponse({ type: DevelopmentTokenResponse })

@@ -17,7 +17,10 @@ export interface OidcOptions {
 
 /** The token is not valid: 401. */
 export class InvalidAccessToken extends Error {
-  constructor(message: string, readonly expired = false) {
+  constructor(
+    message: string,
+    readonly expired = false,
+  ) {
     super(message);
   }
 }
@@ -50,7 +53,12 @@ export class OidcVerifier {
       ({ payload } = await jwtVerify(token, keys, { issuer, audience, algorithms: OIDC_ALGORITHMS, requiredClaims: ['exp', 'iat'] }));
     } catch (e) {
       if (e instanceof errors.JWTExpired) throw new InvalidAccessToken('the bearer token has expired', true);
-      if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError) || (e.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(e.message))) {
+      if (
+        e instanceof errors.JWKSTimeout ||
+        e instanceof errors.JWKSInvalid ||
+        !(e instanceof errors.JOSEError) ||
+        (e.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(e.message))
+      ) {
         throw new IdentityProviderUnavailable(`the identity provider's keys could not be fetched: ${(e as Error).message}`);
       }
       throw new InvalidAccessToken(e instanceof errors.JWKSNoMatchingKey ? 'no key of the identity provider matches the token' : e.message);

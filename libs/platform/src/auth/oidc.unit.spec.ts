@@ -78,7 +78,16 @@ describe('access tokens of the identity provider (OIDC_ISSUER, verified by JWKS)
 
   /** A token as the provider issues it; `claims` override (undefined removes one). */
   async function token(claims: Record<string, unknown> = {}, header: { alg?: string; kid?: string } = {}, key = rsa.privateKey) {
-    const all: Record<string, unknown> = { sub: 'op-budi', name: 'Budi', roles: ['operator'], iss: provider.issuer, aud: AUDIENCE, iat: now(), exp: now() + 300, ...claims };
+    const all: Record<string, unknown> = {
+      sub: 'op-budi',
+      name: 'Budi',
+      roles: ['operator'],
+      iss: provider.issuer,
+      aud: AUDIENCE,
+      iat: now(),
+      exp: now() + 300,
+      ...claims,
+    };
     for (const name of Object.keys(all)) if (all[name] === undefined) delete all[name];
     return new SignJWT(all).setProtectedHeader({ alg: header.alg ?? 'RS256', kid: header.kid ?? 'rsa-1', typ: 'at+jwt' }).sign(key);
   }
@@ -119,7 +128,10 @@ describe('access tokens of the identity provider (OIDC_ISSUER, verified by JWKS)
     const response = await get('/cases', await token());
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ id: 'op-budi', name: 'Budi', roles: ['operator'] });
-    const unit = await get('/cases', await token({ sub: 'unit:PATROL-01', name: undefined, roles: ['unit', 'elsewhere-role'] }, { alg: 'ES256', kid: 'ec-1' }, ec.privateKey));
+    const unit = await get(
+      '/cases',
+      await token({ sub: 'unit:PATROL-01', name: undefined, roles: ['unit', 'elsewhere-role'] }, { alg: 'ES256', kid: 'ec-1' }, ec.privateKey),
+    );
     expect(await unit.json()).toEqual({ id: 'unit:PATROL-01', name: null, roles: ['unit'] });
   });
 
@@ -154,7 +166,10 @@ describe('access tokens of the identity provider (OIDC_ISSUER, verified by JWKS)
     const hs256 = new JwtService({ secret: SECRET }).sign({ sub: 'op-budi', roles: ['admin'] }, { issuer: TOKEN_ISSUER, expiresIn: 60 });
     await expectUnauthenticated(await get('/cases', hs256), /invalid bearer token: tokens signed with "HS256" are not accepted/);
     // the same claims with the provider's issuer and audience do not help either
-    const dressed = new JwtService({ secret: SECRET }).sign({ sub: 'op-budi', roles: ['admin'], aud: AUDIENCE, iat: now() }, { issuer: provider.issuer, expiresIn: 60 });
+    const dressed = new JwtService({ secret: SECRET }).sign(
+      { sub: 'op-budi', roles: ['admin'], aud: AUDIENCE, iat: now() },
+      { issuer: provider.issuer, expiresIn: 60 },
+    );
     await expectUnauthenticated(await get('/cases', dressed), /invalid bearer token/);
   });
 
@@ -164,8 +179,14 @@ describe('access tokens of the identity provider (OIDC_ISSUER, verified by JWKS)
   });
 
   it('refuses a token whose key the provider does not publish, or a forged signature', async () => {
-    await expectUnauthenticated(await get('/cases', await token({}, { kid: 'unknown-kid' }, stranger.privateKey)), /invalid bearer token: no key of the identity provider matches/);
-    await expectUnauthenticated(await get('/cases', await token({}, { kid: 'rsa-1' }, stranger.privateKey)), /invalid bearer token: signature verification failed/);
+    await expectUnauthenticated(
+      await get('/cases', await token({}, { kid: 'unknown-kid' }, stranger.privateKey)),
+      /invalid bearer token: no key of the identity provider matches/,
+    );
+    await expectUnauthenticated(
+      await get('/cases', await token({}, { kid: 'rsa-1' }, stranger.privateKey)),
+      /invalid bearer token: signature verification failed/,
+    );
   });
 
   it('refuses a token of another algorithm, and a malformed one', async () => {
@@ -206,7 +227,7 @@ describe('access tokens of the identity provider (OIDC_ISSUER, verified by JWKS)
     }
   });
 
-  it('accepts development tokens beside the provider\'s only with DEV_AUTH', async () => {
+  it("accepts development tokens beside the provider's only with DEV_AUTH", async () => {
     const development = { ...config, NODE_ENV: 'test' as const, DEV_AUTH: true };
     const both = await startApp(development);
     try {

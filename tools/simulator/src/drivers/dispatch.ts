@@ -43,7 +43,13 @@ export async function registerUnits(dispatchUrl: string, units: PlannedUnit[]): 
   const dispatcher = new Rest(dispatchUrl, devToken('sim-roster', ['dispatcher']));
   const problems: string[] = [];
   for (const u of units) {
-    const registered = await dispatcher.post('/api/v1/units', { callSign: u.callSign, type: u.type, capabilities: u.capabilities, homeDistrict: u.homeDistrict, onShift: true });
+    const registered = await dispatcher.post('/api/v1/units', {
+      callSign: u.callSign,
+      type: u.type,
+      capabilities: u.capabilities,
+      homeDistrict: u.homeDistrict,
+      onShift: true,
+    });
     if (registered.status === 409 && registered.body?.rule === 'UNIT_ALREADY_REGISTERED') {
       const updated = await dispatcher.patch(`/api/v1/units/${u.callSign}`, { onShift: true });
       if (updated.status !== 200) problems.push(`${u.callSign} on shift: ${describe(updated)}`);
@@ -116,7 +122,11 @@ export async function dispatcherBot(dispatcherId: string, ctx: DispatchContext):
         const listed = new Set(candidates.map((c) => c.reportId));
         const waiting = ledger.entries
           .filter((e) => e.state === 'FORWARDED' && !listed.has(e.submission.reportId!))
-          .sort((a, b) => PRIORITY_RANK[a.priority ?? 'P3'] - PRIORITY_RANK[b.priority ?? 'P3'] || (a.submission.receivedAt ?? '').localeCompare(b.submission.receivedAt ?? ''));
+          .sort(
+            (a, b) =>
+              PRIORITY_RANK[a.priority ?? 'P3'] - PRIORITY_RANK[b.priority ?? 'P3'] ||
+              (a.submission.receivedAt ?? '').localeCompare(b.submission.receivedAt ?? ''),
+          );
         for (const e of waiting) candidates.push({ reportId: e.submission.reportId! });
       }
       let looked = 0;
@@ -126,7 +136,9 @@ export async function dispatcherBot(dispatcherId: string, ctx: DispatchContext):
         looked++;
         const detail = candidate.incidentId
           ? await dispatch.get(`/api/v1/incidents/${candidate.incidentId}`)
-          : await dispatch.get(`/api/v1/incidents?reportId=${candidate.reportId}`).then((r) => ({ status: r.body?.total === 1 ? 200 : 404, body: r.body?.items?.[0] }));
+          : await dispatch
+              .get(`/api/v1/incidents?reportId=${candidate.reportId}`)
+              .then((r) => ({ status: r.body?.total === 1 ? 200 : 404, body: r.body?.items?.[0] }));
         if (detail.status !== 200) {
           if (candidate.incidentId) ledger.problem(entry, `open incident: ${describe(detail)}`);
           continue; // not opened by dispatch yet

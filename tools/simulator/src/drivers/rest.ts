@@ -8,7 +8,10 @@ export interface Answer<T = any> {
 
 /** A bearer token as the services' development secret signs it (they must run with NODE_ENV development or test and DEV_AUTH=1). */
 export function devToken(sub: string, roles: Role[], secret = process.env.AUTH_JWT_SECRET ?? new PlatformConfig().AUTH_JWT_SECRET): string {
-  return mintDevelopmentToken({ NODE_ENV: 'development', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: secret }, { sub, roles, ttlSeconds: 12 * 3_600 });
+  return mintDevelopmentToken(
+    { NODE_ENV: 'development', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: secret },
+    { sub, roles, ttlSeconds: 12 * 3_600 },
+  );
 }
 
 /**

@@ -12,7 +12,10 @@ export interface LaunchOptions {
 
 const portOf = (url: string) => Number(new URL(url).port);
 
-export function launchOptionsFrom(urls: { intake: string; intakeHttpUrl: string; triageUrl: string; dispatchUrl: string; analyticsUrl: string }, env?: Record<string, string>): LaunchOptions {
+export function launchOptionsFrom(
+  urls: { intake: string; intakeHttpUrl: string; triageUrl: string; dispatchUrl: string; analyticsUrl: string },
+  env?: Record<string, string>,
+): LaunchOptions {
   return {
     intakeGrpcPort: Number(urls.intake.split(':').pop()),
     intakeHttpPort: portOf(urls.intakeHttpUrl),

@@ -63,7 +63,8 @@ export class Submitter {
           maxMs: 5_000,
           jitter: true,
           retryIf: (e) => RETRYABLE.has((e as grpc.ServiceError).code),
-          onRetry: (e) => entry.submission.retries.push({ code: codeOf(e as grpc.ServiceError), message: (e as grpc.ServiceError).details ?? (e as Error).message }),
+          onRetry: (e) =>
+            entry.submission.retries.push({ code: codeOf(e as grpc.ServiceError), message: (e as grpc.ServiceError).details ?? (e as Error).message }),
         },
       );
       ledger.acknowledged(entry, {
@@ -107,7 +108,9 @@ export class Submitter {
     const metadata = new grpc.Metadata();
     metadata.set('x-api-key', apiKey);
     return new Promise((resolve, reject) =>
-      this.client.SubmitReport(request, metadata, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res: any) => (err ? reject(err) : resolve(res))),
+      this.client.SubmitReport(request, metadata, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res: any) =>
+        err ? reject(err) : resolve(res),
+      ),
     );
   }
 

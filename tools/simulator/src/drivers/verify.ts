@@ -45,9 +45,11 @@ function compare(ledger: LedgerEntry[], volume: any): Comparison[] {
   const add = (what: string, l: number, a: number | undefined) => out.push({ what, ledger: l, analytics: a ?? 0, ok: l === (a ?? 0) });
   add('total', ledger.length, volume.total);
   const states = countBy(ledger, (e) => e.state);
-  for (const state of new Set([...Object.keys(states), ...Object.keys(volume.byState ?? {})])) add(`state ${state}`, states[state] ?? 0, volume.byState?.[state]);
+  for (const state of new Set([...Object.keys(states), ...Object.keys(volume.byState ?? {})]))
+    add(`state ${state}`, states[state] ?? 0, volume.byState?.[state]);
   const channels = countBy(ledger, (e) => e.channel);
-  for (const channel of new Set([...Object.keys(channels), ...Object.keys(volume.byChannel ?? {})])) add(`channel ${channel}`, channels[channel] ?? 0, volume.byChannel?.[channel]);
+  for (const channel of new Set([...Object.keys(channels), ...Object.keys(volume.byChannel ?? {})]))
+    add(`channel ${channel}`, channels[channel] ?? 0, volume.byChannel?.[channel]);
   const decisions = countBy(ledger, (e) => e.triage?.decision);
   add('rejected', decisions.REJECTED ?? 0, volume.notActionable?.rejected);
   add('duplicates', decisions.DUPLICATE ?? 0, volume.notActionable?.duplicates);
@@ -63,8 +65,21 @@ function compare(ledger: LedgerEntry[], volume: any): Comparison[] {
 export async function verifyWithAnalytics(analyticsUrl: string, ledger: Ledger, timeoutMs = 30_000): Promise<Verification> {
   const analyst = new Rest(analyticsUrl, devToken('sim-analyst', ['analyst']));
   const reports = acknowledgedReports(ledger);
-  const received = reports.map((e) => e.submission.receivedAt).filter((x): x is string => !!x).sort();
-  const empty: Verification = { window: null, matched: reports.length === 0, comparisons: [], lost: [], extra: 0, analyticsByCategory: {}, analyticsByDistrict: {}, volume: null, waitedSeconds: 0 };
+  const received = reports
+    .map((e) => e.submission.receivedAt)
+    .filter((x): x is string => !!x)
+    .sort();
+  const empty: Verification = {
+    window: null,
+    matched: reports.length === 0,
+    comparisons: [],
+    lost: [],
+    extra: 0,
+    analyticsByCategory: {},
+    analyticsByDistrict: {},
+    volume: null,
+    waitedSeconds: 0,
+  };
   if (received.length === 0) return empty;
   const from = new Date(Math.floor(Date.parse(received[0]) / 1000) * 1000).toISOString();
   const to = new Date(Math.floor(Date.parse(received[received.length - 1]) / 1000) * 1000 + 1000).toISOString();

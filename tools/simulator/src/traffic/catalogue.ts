@@ -44,36 +44,160 @@ export const WITNESSED_CATEGORIES: readonly Category[] = [
 ];
 
 export const STREETS: Readonly<Record<string, readonly string[]>> = {
-  KEBAYORAN_BARU: ['Jl. Panglima Polim Raya', 'Jl. Senopati', 'Jl. Wijaya I', 'Jl. Gunawarman', 'Jl. Melawai Raya', 'Jl. Hang Tuah Raya', 'Jl. Kyai Maja', 'Jl. Pakubuwono VI'],
-  KEBAYORAN_LAMA: ['Jl. Kebayoran Lama Raya', 'Jl. Ciputat Raya', 'Jl. Sultan Iskandar Muda', 'Jl. Metro Pondok Indah', 'Jl. Teuku Nyak Arief', 'Jl. Cidodol Raya'],
+  KEBAYORAN_BARU: [
+    'Jl. Panglima Polim Raya',
+    'Jl. Senopati',
+    'Jl. Wijaya I',
+    'Jl. Gunawarman',
+    'Jl. Melawai Raya',
+    'Jl. Hang Tuah Raya',
+    'Jl. Kyai Maja',
+    'Jl. Pakubuwono VI',
+  ],
+  KEBAYORAN_LAMA: [
+    'Jl. Kebayoran Lama Raya',
+    'Jl. Ciputat Raya',
+    'Jl. Sultan Iskandar Muda',
+    'Jl. Metro Pondok Indah',
+    'Jl. Teuku Nyak Arief',
+    'Jl. Cidodol Raya',
+  ],
   PESANGGRAHAN: ['Jl. Pesanggrahan Raya', 'Jl. Ulujami Raya', 'Jl. Bintaro Raya', 'Jl. Veteran Raya', 'Jl. Ciledug Raya'],
-  CILANDAK: ['Jl. TB Simatupang', 'Jl. RS Fatmawati Raya', 'Jl. Cipete Raya', 'Jl. H. Nawi Raya', 'Jl. Lebak Bulus Raya', 'Jl. Pangeran Antasari', 'Jl. Margasatwa Raya'],
+  CILANDAK: [
+    'Jl. TB Simatupang',
+    'Jl. RS Fatmawati Raya',
+    'Jl. Cipete Raya',
+    'Jl. H. Nawi Raya',
+    'Jl. Lebak Bulus Raya',
+    'Jl. Pangeran Antasari',
+    'Jl. Margasatwa Raya',
+  ],
   PASAR_MINGGU: ['Jl. Raya Pasar Minggu', 'Jl. Raya Ragunan', 'Jl. Pejaten Raya', 'Jl. Siaga Raya', 'Jl. Warung Jati Barat', 'Jl. Jati Padang Raya'],
   JAGAKARSA: ['Jl. Moh. Kahfi I', 'Jl. Raya Lenteng Agung', 'Jl. Srengseng Sawah', 'Jl. Sirsak', 'Jl. Kebagusan Raya', 'Jl. Raya Tanjung Barat'],
   MAMPANG_PRAPATAN: ['Jl. Mampang Prapatan Raya', 'Jl. Kapten Tendean', 'Jl. Warung Buncit Raya', 'Jl. Bangka Raya', 'Jl. Kemang Raya'],
   PANCORAN: ['Jl. Kalibata Raya', 'Jl. Duren Tiga Raya', 'Jl. Pengadegan Timur Raya', 'Jl. Rawajati Timur', 'Jl. Raya Pasar Minggu'],
   TEBET: ['Jl. Tebet Raya', 'Jl. Prof. Dr. Soepomo', 'Jl. Dr. Saharjo', 'Jl. Casablanca', 'Jl. Tebet Barat Dalam Raya', 'Jl. MT Haryono', 'Jl. Lapangan Roos'],
-  SETIABUDI: ['Jl. HR Rasuna Said', 'Jl. Jend. Sudirman', 'Jl. Prof. Dr. Satrio', 'Jl. Karet Pasar Baru', 'Jl. Setiabudi Raya', 'Jl. Halimun Raya', 'Jl. Guntur'],
+  SETIABUDI: [
+    'Jl. HR Rasuna Said',
+    'Jl. Jend. Sudirman',
+    'Jl. Prof. Dr. Satrio',
+    'Jl. Karet Pasar Baru',
+    'Jl. Setiabudi Raya',
+    'Jl. Halimun Raya',
+    'Jl. Guntur',
+  ],
 };
 /** For a jurisdiction other than Jakarta Selatan's. */
 export const GENERIC_STREETS: readonly string[] = ['Jl. Raya', 'Jl. Pasar', 'Jl. Masjid', 'Jl. Sekolah', 'Jl. Kebon'];
 
 export const LANDMARKS: readonly string[] = [
-  'Indomaret', 'Alfamart', 'Masjid Al-Ikhlas', 'SPBU Pertamina', 'halte TransJakarta', 'stasiun KRL', 'pasar', 'SDN 03',
-  'warung padang', 'apotek Kimia Farma', 'bank BRI', 'kantor kelurahan', 'Puskesmas', 'gereja', 'pangkalan ojek', 'lapangan futsal',
+  'Indomaret',
+  'Alfamart',
+  'Masjid Al-Ikhlas',
+  'SPBU Pertamina',
+  'halte TransJakarta',
+  'stasiun KRL',
+  'pasar',
+  'SDN 03',
+  'warung padang',
+  'apotek Kimia Farma',
+  'bank BRI',
+  'kantor kelurahan',
+  'Puskesmas',
+  'gereja',
+  'pangkalan ojek',
+  'lapangan futsal',
 ];
 
 export const FIRST_NAMES: readonly string[] = [
-  'Siti', 'Budi', 'Dewi', 'Agus', 'Rina', 'Andi', 'Yusuf', 'Fitri', 'Hendra', 'Nur', 'Rizky', 'Sri', 'Joko', 'Maya', 'Dimas',
-  'Ratna', 'Eko', 'Intan', 'Fajar', 'Lina', 'Bambang', 'Wulan', 'Taufik', 'Ayu', 'Slamet', 'Putri', 'Arif', 'Indah', 'Hadi', 'Yanti',
+  'Siti',
+  'Budi',
+  'Dewi',
+  'Agus',
+  'Rina',
+  'Andi',
+  'Yusuf',
+  'Fitri',
+  'Hendra',
+  'Nur',
+  'Rizky',
+  'Sri',
+  'Joko',
+  'Maya',
+  'Dimas',
+  'Ratna',
+  'Eko',
+  'Intan',
+  'Fajar',
+  'Lina',
+  'Bambang',
+  'Wulan',
+  'Taufik',
+  'Ayu',
+  'Slamet',
+  'Putri',
+  'Arif',
+  'Indah',
+  'Hadi',
+  'Yanti',
 ];
 export const LAST_NAMES: readonly string[] = [
-  'Santoso', 'Lestari', 'Setiawan', 'Wulandari', 'Pratama', 'Hidayat', 'Handayani', 'Gunawan', 'Aisyah', 'Ramadhan', 'Wahyuni',
-  'Susilo', 'Sari', 'Saputra', 'Prasetyo', 'Permata', 'Nugroho', 'Marlina', 'Sutrisno', 'Kusuma', 'Siregar', 'Nasution', 'Simanjuntak',
+  'Santoso',
+  'Lestari',
+  'Setiawan',
+  'Wulandari',
+  'Pratama',
+  'Hidayat',
+  'Handayani',
+  'Gunawan',
+  'Aisyah',
+  'Ramadhan',
+  'Wahyuni',
+  'Susilo',
+  'Sari',
+  'Saputra',
+  'Prasetyo',
+  'Permata',
+  'Nugroho',
+  'Marlina',
+  'Sutrisno',
+  'Kusuma',
+  'Siregar',
+  'Nasution',
+  'Simanjuntak',
 ];
 
 /** Indonesian mobile prefixes after +62 (Telkomsel, Indosat, XL, Tri, Smartfren). */
-export const MOBILE_PREFIXES: readonly string[] = ['811', '812', '813', '821', '822', '852', '853', '814', '815', '816', '855', '856', '857', '858', '817', '818', '819', '859', '877', '878', '895', '896', '897', '898', '881', '882', '887', '888'];
+export const MOBILE_PREFIXES: readonly string[] = [
+  '811',
+  '812',
+  '813',
+  '821',
+  '822',
+  '852',
+  '853',
+  '814',
+  '815',
+  '816',
+  '855',
+  '856',
+  '857',
+  '858',
+  '817',
+  '818',
+  '819',
+  '859',
+  '877',
+  '878',
+  '895',
+  '896',
+  '897',
+  '898',
+  '881',
+  '882',
+  '887',
+  '888',
+];
 
 /** Description templates; {street} {landmark} {n} are filled in. Each contains words triage's keywords know. */
 export const TEMPLATES: Readonly<Record<Category, readonly string[]>> = {
@@ -146,13 +270,7 @@ export const TEMPLATES: Readonly<Record<Category, readonly string[]>> = {
 };
 
 /** What a second witness says: shorter, about the same thing. */
-export const WITNESS_PREFIXES: readonly string[] = [
-  'Saya juga lihat, ',
-  'Lapor pak, ',
-  'Tolong pak, ',
-  'Barusan terjadi, ',
-  '',
-];
+export const WITNESS_PREFIXES: readonly string[] = ['Saya juga lihat, ', 'Lapor pak, ', 'Tolong pak, ', 'Barusan terjadi, ', ''];
 
 /** What someone calling again about their own report says. */
 export const REPEAT_CALL_TEMPLATES: readonly string[] = [

@@ -140,7 +140,9 @@ export function drawCategory(rng: Prng): Category {
 
 /** An Indonesian mobile number in E.164. */
 export function mobileNumber(rng: Prng): string {
-  return `+62${rng.pick(MOBILE_PREFIXES)}${String(rng.int(0, 99_999_999)).padStart(8, '0').slice(rng.chance(0.5) ? 1 : 0)}`;
+  return `+62${rng.pick(MOBILE_PREFIXES)}${String(rng.int(0, 99_999_999))
+    .padStart(8, '0')
+    .slice(rng.chance(0.5) ? 1 : 0)}`;
 }
 
 /** A Jakarta landline (area code 21) in E.164. */
@@ -153,11 +155,21 @@ function personName(rng: Prng): string {
 }
 
 function fill(template: string, street: string, rng: Prng): string {
-  return template.replace(/\{street\}/g, street).replace(/\{landmark\}/g, rng.pick(LANDMARKS)).replace(/\{n\}/g, String(rng.int(1, 180)));
+  return template
+    .replace(/\{street\}/g, street)
+    .replace(/\{landmark\}/g, rng.pick(LANDMARKS))
+    .replace(/\{n\}/g, String(rng.int(1, 180)));
 }
 
 function injuredFor(category: Category, rng: Prng): number {
-  const p: Partial<Record<Category, number>> = { KECELAKAAN_LALU_LINTAS: 0.6, KEBAKARAN: 0.25, DARURAT_MEDIS: 0.9, KEJAHATAN: 0.15, GANGGUAN_KETERTIBAN: 0.05, BENCANA: 0.2 };
+  const p: Partial<Record<Category, number>> = {
+    KECELAKAAN_LALU_LINTAS: 0.6,
+    KEBAKARAN: 0.25,
+    DARURAT_MEDIS: 0.9,
+    KEJAHATAN: 0.15,
+    GANGGUAN_KETERTIBAN: 0.05,
+    BENCANA: 0.2,
+  };
   return rng.chance(p[category] ?? 0) ? rng.int(1, category === 'KECELAKAAN_LALU_LINTAS' ? 3 : 2) : 0;
 }
 
@@ -288,8 +300,19 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
       const category: Category = rng.pick(['KEJAHATAN', 'GANGGUAN_KETERTIBAN', 'LAINNYA', 'KEBAKARAN'] as const);
       const system = CALLING_SYSTEMS[channel];
       report = {
-        seq, atMs, kind, duplicateOfSeq: null, category, district: where.district.code, point: where.point, priority: null,
-        expected: expectedFor(kind, category), channel, sourceSystem: system.sourceSystem, apiKey: system.apiKey, occurredSecondsBefore: null,
+        seq,
+        atMs,
+        kind,
+        duplicateOfSeq: null,
+        category,
+        district: where.district.code,
+        point: where.point,
+        priority: null,
+        expected: expectedFor(kind, category),
+        channel,
+        sourceSystem: system.sourceSystem,
+        apiKey: system.apiKey,
+        occurredSecondsBefore: null,
         request: {
           source_system: system.sourceSystem,
           external_id: externalId(channel, seq),
@@ -306,7 +329,9 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
       const o = original!;
       const repeat = kind === 'REPEAT_CALLER';
       const channel = repeat ? o.channel : rng.weighted(URGENT_CATEGORIES.includes(o.category) ? CHANNEL_MIX_URGENT : CHANNEL_MIX_OTHER);
-      const point = repeat ? offsetPoint(o.point, rng.uniform(0, 30), rng.uniform(0, 2 * Math.PI)) : offsetPoint(o.point, rng.uniform(0, duplicateRadius), rng.uniform(0, 2 * Math.PI));
+      const point = repeat
+        ? offsetPoint(o.point, rng.uniform(0, 30), rng.uniform(0, 2 * Math.PI))
+        : offsetPoint(o.point, rng.uniform(0, duplicateRadius), rng.uniform(0, 2 * Math.PI));
       const where: Where = { district: o.district, point, street: o.street };
       const caller = repeat ? o.caller : newCaller(channel);
       const others = TEMPLATES[o.category].filter((t) => t !== o.template);
@@ -316,8 +341,18 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
       const injured = injuredFor(o.category, rng);
       const system = CALLING_SYSTEMS[channel];
       report = {
-        seq, atMs, kind, duplicateOfSeq: o.seq, category: o.category, district: o.district.code, point, priority: null,
-        expected: expectedFor(kind, o.category), channel, sourceSystem: system.sourceSystem, apiKey: system.apiKey,
+        seq,
+        atMs,
+        kind,
+        duplicateOfSeq: o.seq,
+        category: o.category,
+        district: o.district.code,
+        point,
+        priority: null,
+        expected: expectedFor(kind, o.category),
+        channel,
+        sourceSystem: system.sourceSystem,
+        apiKey: system.apiKey,
         occurredSecondsBefore: rng.chance(0.5) ? Math.round((atMs - o.atMs) / 1000) + rng.int(30, 300) : null,
         request: {
           source_system: system.sourceSystem,
@@ -342,9 +377,18 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
       const system = CALLING_SYSTEMS[channel];
       const expected = expectedFor(kind, category);
       report = {
-        seq, atMs, kind, duplicateOfSeq: null, category, district: where.district.code, point: where.point,
+        seq,
+        atMs,
+        kind,
+        duplicateOfSeq: null,
+        category,
+        district: where.district.code,
+        point: where.point,
         priority: expected === 'FORWARDED' ? priorityFor(category, injured) : null,
-        expected, channel, sourceSystem: system.sourceSystem, apiKey: system.apiKey,
+        expected,
+        channel,
+        sourceSystem: system.sourceSystem,
+        apiKey: system.apiKey,
         occurredSecondsBefore: rng.chance(0.7) ? rng.int(30, category === 'ORANG_HILANG' ? 86_400 : 1_200) : null,
         request: {
           source_system: system.sourceSystem,

@@ -141,7 +141,12 @@ describe('traffic generator', () => {
 
   it('plans a roster of units spread over the districts, patrol cars mostly', () => {
     expect([...unitCounts(12).entries()]).toEqual([
-      ['PATROL_CAR', 6], ['MOTORCYCLE_PATROL', 2], ['TRAFFIC', 1], ['FIRE_LIAISON', 1], ['AMBULANCE_LIAISON', 1], ['INVESTIGATION', 1],
+      ['PATROL_CAR', 6],
+      ['MOTORCYCLE_PATROL', 2],
+      ['TRAFFIC', 1],
+      ['FIRE_LIAISON', 1],
+      ['AMBULANCE_LIAISON', 1],
+      ['INVESTIGATION', 1],
     ]);
     const units = planUnits(12, jurisdiction.districts, 1, 'ab12');
     expect(new Set(units.map((u) => u.callSign)).size).toBe(12);

@@ -65,7 +65,11 @@ export function planUnits(total: number, districts: readonly District[], seed: n
   for (const [type, n] of unitCounts(total)) {
     for (let i = 1; i <= n; i++) {
       const district = districts[d++ % districts.length];
-      const abbreviation = district.code.split('_').map((w) => w.slice(0, 3)).join('').slice(0, 6);
+      const abbreviation = district.code
+        .split('_')
+        .map((w) => w.slice(0, 3))
+        .join('')
+        .slice(0, 6);
       units.push({
         callSign: `${PREFIX[type]}-${abbreviation}-${String(i).padStart(2, '0')}-${runId.toUpperCase()}`.replace(/[^A-Z0-9-]/g, '').slice(0, 40),
         type,

@@ -43,7 +43,11 @@ export interface ApiError {
   rule?: string;
   violations?: { field: string; message: string }[];
   service?: string;
-  state?: { status?: string; claim?: { operatorId: string; operatorName?: string | null; claimedAt?: string; leaseExpiresAt: string } | null; version?: number };
+  state?: {
+    status?: string;
+    claim?: { operatorId: string; operatorName?: string | null; claimedAt?: string; leaseExpiresAt: string } | null;
+    version?: number;
+  };
 }
 
 /** Throws the error body with its status, so screens can explain it in words. */

@@ -15,7 +15,19 @@ const LINES = '#2e3c4b';
  * module, with a PNG download of exactly what is drawn. The numbers also stand in a table beside
  * every chart, so nothing is only in a picture.
  */
-export function Chart({ option, label, file, height = 320, onPick }: { option: EChartsCoreOption; label: string; file: string; height?: number; onPick?: (name: string, series: string) => void }) {
+export function Chart({
+  option,
+  label,
+  file,
+  height = 320,
+  onPick,
+}: {
+  option: EChartsCoreOption;
+  label: string;
+  file: string;
+  height?: number;
+  onPick?: (name: string, series: string) => void;
+}) {
   const { t } = useI18n();
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);

@@ -32,7 +32,17 @@ const COLOURS: Record<MapPoint['kind'], string> = {
  * background, and the screen says so. Auto-fit happens only when the set of points changes; once
  * the person pans or zooms, the view stays theirs.
  */
-export function MapView({ points, selectedId, onSelect, height = 320 }: { points: MapPoint[]; selectedId?: string | null; onSelect?: (id: string) => void; height?: number }) {
+export function MapView({
+  points,
+  selectedId,
+  onSelect,
+  height = 320,
+}: {
+  points: MapPoint[];
+  selectedId?: string | null;
+  onSelect?: (id: string) => void;
+  height?: number;
+}) {
   const { t } = useI18n();
   const { reference } = useSession();
   const container = useRef<HTMLDivElement>(null);
@@ -52,7 +62,11 @@ export function MapView({ points, selectedId, onSelect, height = 320 }: { points
           type: 'geojson',
           data: {
             type: 'FeatureCollection',
-            features: districts.map((d) => ({ type: 'Feature', properties: { name: d.name }, geometry: { type: 'Point', coordinates: [d.longitude, d.latitude] } })),
+            features: districts.map((d) => ({
+              type: 'Feature',
+              properties: { name: d.name },
+              geometry: { type: 'Point', coordinates: [d.longitude, d.latitude] },
+            })),
           },
         },
         points: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
@@ -61,12 +75,22 @@ export function MapView({ points, selectedId, onSelect, height = 320 }: { points
       layers: [
         { id: 'background', type: 'background', paint: { 'background-color': '#1b2631' } },
         ...(reference.mapTileUrl ? [{ id: 'base', type: 'raster' as const, source: 'base', paint: { 'raster-brightness-max': 0.7 } }] : []),
-        { id: 'district-area', type: 'circle', source: 'districts', paint: { 'circle-radius': 28, 'circle-color': '#2e4053', 'circle-opacity': 0.6, 'circle-stroke-color': '#5d7a96', 'circle-stroke-width': 1 } },
+        {
+          id: 'district-area',
+          type: 'circle',
+          source: 'districts',
+          paint: { 'circle-radius': 28, 'circle-color': '#2e4053', 'circle-opacity': 0.6, 'circle-stroke-color': '#5d7a96', 'circle-stroke-width': 1 },
+        },
         {
           id: 'points',
           type: 'circle',
           source: 'points',
-          paint: { 'circle-radius': ['case', ['get', 'selected'], 10, 7], 'circle-color': ['get', 'colour'], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': ['case', ['get', 'selected'], 3, 1] },
+          paint: {
+            'circle-radius': ['case', ['get', 'selected'], 10, 7],
+            'circle-color': ['get', 'colour'],
+            'circle-stroke-color': '#ffffff',
+            'circle-stroke-width': ['case', ['get', 'selected'], 3, 1],
+          },
         },
       ],
     };
@@ -127,7 +151,10 @@ export function MapView({ points, selectedId, onSelect, height = 320 }: { points
         el.onclick = () => onSelect?.(p.id);
         return new Marker({ element: el, offset: [0, -16] }).setLngLat([p.longitude, p.latitude]).addTo(instance);
       });
-      const key = points.map((p) => p.id).sort().join(',');
+      const key = points
+        .map((p) => p.id)
+        .sort()
+        .join(',');
       if (key !== fittedFor.current && points.length && !userMoved.current) {
         fittedFor.current = key;
         instance.fitBounds(boundsOf(points.map((p) => [p.longitude, p.latitude])), { padding: 50, maxZoom: 15, duration: 0 });

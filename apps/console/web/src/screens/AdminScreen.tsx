@@ -7,7 +7,17 @@ import { useI18n } from '../i18n';
 
 interface RebuildStatus {
   currentGeneration: number;
-  rebuild: { generation: number; state: 'RUNNING' | 'SWITCHED' | 'FAILED'; done: number; total: number; eventsPerSecond: number; etaSeconds: number | null; startedAt: string; finishedAt: string | null; error: string | null } | null;
+  rebuild: {
+    generation: number;
+    state: 'RUNNING' | 'SWITCHED' | 'FAILED';
+    done: number;
+    total: number;
+    eventsPerSecond: number;
+    etaSeconds: number | null;
+    startedAt: string;
+    finishedAt: string | null;
+    error: string | null;
+  } | null;
 }
 
 /**

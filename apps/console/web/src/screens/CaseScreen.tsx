@@ -1,7 +1,16 @@
 import { FormEvent, ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
-import { CASE_STATUS_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, Priority, PRIORITIES, REJECTION_REASON_LABELS, REJECTION_REASONS, RejectionReason } from '@reference';
+import {
+  CASE_STATUS_LABELS,
+  CATEGORY_LABELS,
+  CHANNEL_LABELS,
+  Priority,
+  PRIORITIES,
+  REJECTION_REASON_LABELS,
+  REJECTION_REASONS,
+  RejectionReason,
+} from '@reference';
 import { answer, ApiError, triage } from '../api/client';
 import type { CaseDetail } from '../api/views';
 import { Announcer, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
@@ -55,7 +64,9 @@ export function CaseScreen({ reportId }: { reportId: string }) {
       const claim = fresh?.claim;
       const heldByOther = claim && claim.operatorId !== user.id && Date.parse(claim.leaseExpiresAt) > Date.now();
       setMessage({
-        text: heldByOther ? t('errClaimedBy', { name: claim.operatorName ?? claim.operatorId, time: claim.claimedAt ? clock(claim.claimedAt) : '—' }) : explain(error, t),
+        text: heldByOther
+          ? t('errClaimedBy', { name: claim.operatorName ?? claim.operatorId, time: claim.claimedAt ? clock(claim.claimedAt) : '—' })
+          : explain(error, t),
         urgent: true,
       });
     },
@@ -63,10 +74,7 @@ export function CaseScreen({ reportId }: { reportId: string }) {
   // Every change names the version the person saw: if the case moved on, the service answers 409.
   const ifMatch = { 'if-match': String(c?.version ?? 0) };
   const path = { reportId };
-  const run = useCallback(
-    (what: MessageKey, call: () => Promise<CaseDetail>) => act.mutate({ run: call, what: t(what) }),
-    [act, t],
-  );
+  const run = useCallback((what: MessageKey, call: () => Promise<CaseDetail>) => act.mutate({ run: call, what: t(what) }), [act, t]);
 
   const claim = () => run('claim', () => answer(triage.POST('/api/v1/reports/{reportId}/claim', { params: { path, header: ifMatch } })));
   const release = () => run('release', () => answer(triage.POST('/api/v1/reports/{reportId}/release', { params: { path, header: ifMatch } })));
@@ -133,7 +141,9 @@ export function CaseScreen({ reportId }: { reportId: string }) {
       ? [{ id: c.reportId, latitude: c.report.location.latitude, longitude: c.report.location.longitude, label: c.trackingCode, kind: 'report' as const }]
       : []),
     ...candidates.flatMap((d) =>
-      d.latitude != null && d.longitude != null ? [{ id: d.reportId, latitude: d.latitude, longitude: d.longitude, label: d.trackingCode ?? d.reportId.slice(0, 8), kind: 'candidate' as const }] : [],
+      d.latitude != null && d.longitude != null
+        ? [{ id: d.reportId, latitude: d.latitude, longitude: d.longitude, label: d.trackingCode ?? d.reportId.slice(0, 8), kind: 'candidate' as const }]
+        : [],
     ),
   ];
 
@@ -151,7 +161,9 @@ export function CaseScreen({ reportId }: { reportId: string }) {
         <Timer since={c.receivedAt} targetSeconds={reference.priorityTargets[c.priority]?.triageSeconds} now={now} label={t('colWaiting')} />
         {c.overdue && <span className="tag tag-breach">{t('overdue')}</span>}
         {c.suggestion.lowTrust?.flagged && <span className="tag tag-warn">{t('lowTrust')}</span>}
-        <span className="holder">{holder ? t('heldBy', { name: holder.operatorName ?? holder.operatorId, time: holder.claimedAt ? clock(holder.claimedAt) : '—' }) : t('free')}</span>
+        <span className="holder">
+          {holder ? t('heldBy', { name: holder.operatorName ?? holder.operatorId, time: holder.claimedAt ? clock(holder.claimedAt) : '—' }) : t('free')}
+        </span>
       </div>
       <Announcer message={message?.text ?? null} urgent={message?.urgent} />
 
@@ -164,7 +176,10 @@ export function CaseScreen({ reportId }: { reportId: string }) {
               <dd>
                 {c.report.location?.address ?? t('locationUnknown')}
                 {c.report.location?.latitude != null && (
-                  <span className="muted"> ({c.report.location.latitude.toFixed(5)}, {c.report.location.longitude?.toFixed(5)})</span>
+                  <span className="muted">
+                    {' '}
+                    ({c.report.location.latitude.toFixed(5)}, {c.report.location.longitude?.toFixed(5)})
+                  </span>
                 )}
               </dd>
               <dt>{t('district')}</dt>
@@ -244,8 +259,13 @@ export function CaseScreen({ reportId }: { reportId: string }) {
                   <legend>{t('priority')}</legend>
                   {PRIORITIES.map((p, i) => (
                     <label key={p} className="chip">
-                      <input type="radio" name="priority" checked={classification.priority === p} onChange={() => setClassification({ ...classification, priority: p })} /> {p}{' '}
-                      <kbd aria-hidden="true">{i + 1}</kbd>
+                      <input
+                        type="radio"
+                        name="priority"
+                        checked={classification.priority === p}
+                        onChange={() => setClassification({ ...classification, priority: p })}
+                      />{' '}
+                      {p} <kbd aria-hidden="true">{i + 1}</kbd>
                     </label>
                   ))}
                 </fieldset>
@@ -269,19 +289,45 @@ export function CaseScreen({ reportId }: { reportId: string }) {
             {form && (
               <ActionForm
                 form={form}
-                candidates={candidates.map((d) => ({ id: d.reportId, text: `${d.trackingCode ?? d.reportId.slice(0, 8)} · ${Math.round(d.distanceMeters ?? 0)} m · ${Math.round(d.minutesApart ?? 0)} mnt` }))}
+                candidates={candidates.map((d) => ({
+                  id: d.reportId,
+                  text: `${d.trackingCode ?? d.reportId.slice(0, 8)} · ${Math.round(d.distanceMeters ?? 0)} m · ${Math.round(d.minutesApart ?? 0)} mnt`,
+                }))}
                 busy={act.isPending}
                 onCancel={() => setForm(null)}
                 onSubmit={(values) => {
                   const body = values;
-                  if (form === 'note') run('addNote', () => answer(triage.POST('/api/v1/reports/{reportId}/notes', { params: { path }, body: { text: body.text } })));
-                  if (form === 'duplicate') run('markDuplicate', () => answer(triage.POST('/api/v1/reports/{reportId}/duplicate', { params: { path, header: ifMatch }, body: { duplicateOf: body.choice } })));
+                  if (form === 'note')
+                    run('addNote', () => answer(triage.POST('/api/v1/reports/{reportId}/notes', { params: { path }, body: { text: body.text } })));
+                  if (form === 'duplicate')
+                    run('markDuplicate', () =>
+                      answer(triage.POST('/api/v1/reports/{reportId}/duplicate', { params: { path, header: ifMatch }, body: { duplicateOf: body.choice } })),
+                    );
                   if (form === 'reject')
-                    run('reject', () => answer(triage.POST('/api/v1/reports/{reportId}/reject', { params: { path, header: ifMatch }, body: { reason: body.choice as RejectionReason, explanation: body.text } })));
-                  if (form === 'advice') run('advice', () => answer(triage.POST('/api/v1/reports/{reportId}/advice', { params: { path, header: ifMatch }, body: { advice: body.text } })));
-                  if (form === 'escalate') run('escalate', () => answer(triage.POST('/api/v1/reports/{reportId}/escalate', { params: { path, header: ifMatch }, body: { reason: body.text } })));
-                  if (form === 'split') run('splitFromGroup', () => answer(triage.POST('/api/v1/reports/{reportId}/split', { params: { path, header: ifMatch }, body: { reason: body.text } })));
-                  if (form === 'reassign') run('reassign', () => answer(triage.POST('/api/v1/reports/{reportId}/reassign', { params: { path, header: ifMatch }, body: { operatorId: body.text } })));
+                    run('reject', () =>
+                      answer(
+                        triage.POST('/api/v1/reports/{reportId}/reject', {
+                          params: { path, header: ifMatch },
+                          body: { reason: body.choice as RejectionReason, explanation: body.text },
+                        }),
+                      ),
+                    );
+                  if (form === 'advice')
+                    run('advice', () =>
+                      answer(triage.POST('/api/v1/reports/{reportId}/advice', { params: { path, header: ifMatch }, body: { advice: body.text } })),
+                    );
+                  if (form === 'escalate')
+                    run('escalate', () =>
+                      answer(triage.POST('/api/v1/reports/{reportId}/escalate', { params: { path, header: ifMatch }, body: { reason: body.text } })),
+                    );
+                  if (form === 'split')
+                    run('splitFromGroup', () =>
+                      answer(triage.POST('/api/v1/reports/{reportId}/split', { params: { path, header: ifMatch }, body: { reason: body.text } })),
+                    );
+                  if (form === 'reassign')
+                    run('reassign', () =>
+                      answer(triage.POST('/api/v1/reports/{reportId}/reassign', { params: { path, header: ifMatch }, body: { operatorId: body.text } })),
+                    );
                 }}
               />
             )}
@@ -329,8 +375,8 @@ export function CaseScreen({ reportId }: { reportId: string }) {
               <ul className="candidates">
                 {candidates.map((d) => (
                   <li key={d.reportId}>
-                    <Link href={`/queue/${d.reportId}`}>{d.trackingCode ?? d.reportId.slice(0, 8)}</Link> · {t('metersAway', { distance: Math.round(d.distanceMeters ?? 0) })} ·{' '}
-                    {t('minutesApart', { minutes: Math.round(d.minutesApart ?? 0) })}
+                    <Link href={`/queue/${d.reportId}`}>{d.trackingCode ?? d.reportId.slice(0, 8)}</Link> ·{' '}
+                    {t('metersAway', { distance: Math.round(d.distanceMeters ?? 0) })} · {t('minutesApart', { minutes: Math.round(d.minutesApart ?? 0) })}
                     {d.channel && <span> · {label(CHANNEL_LABELS, d.channel as never, language)}</span>}
                     {d.summary && <p className="muted">{d.summary}</p>}
                   </li>
@@ -379,8 +425,24 @@ function ActionForm({
   const { t, language } = useI18n();
   const [text, setText] = useState('');
   const [choice, setChoice] = useState(form === 'reject' ? 'PRANK' : (candidates[0]?.id ?? ''));
-  const titles: Record<Exclude<Form, null>, MessageKey> = { note: 'addNote', duplicate: 'markDuplicate', reject: 'reject', advice: 'advice', escalate: 'escalate', reassign: 'reassign', split: 'splitFromGroup' };
-  const textLabel: Record<Exclude<Form, null>, MessageKey | null> = { note: 'noteText', duplicate: null, reject: 'explanation', advice: 'adviceText', escalate: 'escalateReason', reassign: 'reassignTo', split: 'splitReason' };
+  const titles: Record<Exclude<Form, null>, MessageKey> = {
+    note: 'addNote',
+    duplicate: 'markDuplicate',
+    reject: 'reject',
+    advice: 'advice',
+    escalate: 'escalate',
+    reassign: 'reassign',
+    split: 'splitFromGroup',
+  };
+  const textLabel: Record<Exclude<Form, null>, MessageKey | null> = {
+    note: 'noteText',
+    duplicate: null,
+    reject: 'explanation',
+    advice: 'adviceText',
+    escalate: 'escalateReason',
+    reassign: 'reassignTo',
+    split: 'splitReason',
+  };
   const first = useRef<HTMLElement | null>(null);
   useEffect(() => first.current?.focus(), []);
   const field = textLabel[form];
@@ -391,7 +453,14 @@ function ActionForm({
         <legend>{t('rejectReason')}</legend>
         {REJECTION_REASONS.map((r, i) => (
           <label key={r} className="chip">
-            <input type="radio" name="reason" value={r} checked={choice === r} onChange={() => setChoice(r)} ref={i === 0 ? (el) => void (first.current ??= el) : undefined} />{' '}
+            <input
+              type="radio"
+              name="reason"
+              value={r}
+              checked={choice === r}
+              onChange={() => setChoice(r)}
+              ref={i === 0 ? (el) => void (first.current ??= el) : undefined}
+            />{' '}
             {REJECTION_REASON_LABELS[r][language]} <kbd aria-hidden="true">{i + 1}</kbd>
           </label>
         ))}

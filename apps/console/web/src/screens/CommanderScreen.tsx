@@ -20,8 +20,15 @@ export function CommanderScreen() {
   const { t, language } = useI18n();
   const { reference } = useSession();
   const client = useQueryClient();
-  const data = useQuery({ queryKey: ['analytics', 'overview'], queryFn: async () => ({ at: Date.now(), body: await answer<Overview>(analytics.GET('/api/v1/stats/overview')) }) });
-  useLiveEvents(() => true, () => void client.invalidateQueries({ queryKey: ['analytics', 'overview'] }), 5_000);
+  const data = useQuery({
+    queryKey: ['analytics', 'overview'],
+    queryFn: async () => ({ at: Date.now(), body: await answer<Overview>(analytics.GET('/api/v1/stats/overview')) }),
+  });
+  useLiveEvents(
+    () => true,
+    () => void client.invalidateQueries({ queryKey: ['analytics', 'overview'] }),
+    5_000,
+  );
   const o = data.data?.body;
   const weekday = o ? new Date(`${o.today.day}T12:00:00Z`).getUTCDay() : 0;
   const option = useMemo(
@@ -38,7 +45,12 @@ export function CommanderScreen() {
       },
     [o, t],
   );
-  if (data.isError) return <p role="alert" className="panel">{explain(data.error, t)}</p>;
+  if (data.isError)
+    return (
+      <p role="alert" className="panel">
+        {explain(data.error, t)}
+      </p>
+    );
   if (!o) return <p className="panel muted">{t('loading')}</p>;
   return (
     <div className="commander">
@@ -91,7 +103,9 @@ export function CommanderScreen() {
       </div>
       <div className="view-grid">
         <Section title={t('todayVsTypical', { weekday: (language === 'id' ? WEEKDAY_ID : WEEKDAY_EN)[weekday], weeks: o.today.weeksCompared })} id="today">
-          {option && <Chart option={option} label={t('todayVsTypical', { weekday: WEEKDAY_ID[weekday], weeks: o.today.weeksCompared })} file="today-vs-typical" />}
+          {option && (
+            <Chart option={option} label={t('todayVsTypical', { weekday: WEEKDAY_ID[weekday], weeks: o.today.weeksCompared })} file="today-vs-typical" />
+          )}
         </Section>
         <Section title={`${t('openNow')} — ${t('district')}`} id="open-by-district">
           <table className="data" data-testid="open-by-district">

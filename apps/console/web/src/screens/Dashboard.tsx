@@ -88,10 +88,17 @@ export function Dashboard({ view }: { view: string }) {
   const key = ['analytics', current, JSON.stringify(query), params.get('by') ?? ''];
   const data = useQuery({
     queryKey: key,
-    queryFn: async () => ({ at: Date.now(), body: await answer<unknown>(analytics.GET(`/api/v1/${ENDPOINT[current]}` as '/api/v1/stats/volume', { params: { query } })) }),
+    queryFn: async () => ({
+      at: Date.now(),
+      body: await answer<unknown>(analytics.GET(`/api/v1/${ENDPOINT[current]}` as '/api/v1/stats/volume', { params: { query } })),
+    }),
   });
   // Read models trail the live stream: re-read at most every 10 s while events flow.
-  useLiveEvents(() => true, () => void client.invalidateQueries({ queryKey: ['analytics'] }), 10_000);
+  useLiveEvents(
+    () => true,
+    () => void client.invalidateQueries({ queryKey: ['analytics'] }),
+    10_000,
+  );
   const csv = `/api/analytics/api/v1/${ENDPOINT[current]}?${queryString({ ...query, format: 'csv' })}`;
   const drill = (extra: Record<string, string>) => `/dashboard/reports?${new URLSearchParams({ ...Object.fromEntries(params), ...extra })}`;
 
@@ -118,24 +125,59 @@ export function Dashboard({ view }: { view: string }) {
         <label>
           {t('filterTo')} <input type="date" value={to} onChange={(e) => set('to', e.target.value || null)} />
         </label>
-        <Select label={t('filterCategory')} value={params.get('category')} onChange={(v) => set('category', v)} options={reference.categories.map((c) => [c.code, c[language]])} />
-        <Select label={t('filterDistrict')} value={params.get('district')} onChange={(v) => set('district', v)} options={reference.jurisdiction.districts.map((d) => [d.code, d.name])} />
-        <Select label={t('filterChannel')} value={params.get('channel')} onChange={(v) => set('channel', v)} options={CHANNELS.map((c) => [c, CHANNEL_LABELS[c][language]])} />
+        <Select
+          label={t('filterCategory')}
+          value={params.get('category')}
+          onChange={(v) => set('category', v)}
+          options={reference.categories.map((c) => [c.code, c[language]])}
+        />
+        <Select
+          label={t('filterDistrict')}
+          value={params.get('district')}
+          onChange={(v) => set('district', v)}
+          options={reference.jurisdiction.districts.map((d) => [d.code, d.name])}
+        />
+        <Select
+          label={t('filterChannel')}
+          value={params.get('channel')}
+          onChange={(v) => set('channel', v)}
+          options={CHANNELS.map((c) => [c, CHANNEL_LABELS[c][language]])}
+        />
         <Select label={t('filterPriority')} value={params.get('priority')} onChange={(v) => set('priority', v)} options={PRIORITIES.map((p) => [p, p])} />
         <a href={csv} download className="button-link">
           {t('downloadCsv')}
         </a>
         {data.data && <span className="muted">{t('freshness', { time: clock(data.data.at) })}</span>}
       </form>
-      {data.isError && <p role="alert" className="notice notice-error">{explain(data.error, t)}</p>}
+      {data.isError && (
+        <p role="alert" className="notice notice-error">
+          {explain(data.error, t)}
+        </p>
+      )}
       {data.data && (
-        <ViewBody view={current} body={data.data.body} drill={drill} by={(params.get('by') as 'category' | 'channel' | 'district') ?? 'category'} setBy={(v) => set('by', v)} />
+        <ViewBody
+          view={current}
+          body={data.data.body}
+          drill={drill}
+          by={(params.get('by') as 'category' | 'channel' | 'district') ?? 'category'}
+          setBy={(v) => set('by', v)}
+        />
       )}
     </div>
   );
 }
 
-function Select({ label, value, onChange, options }: { label: string; value: string | null; onChange: (v: string | null) => void; options: [string, string][] }) {
+function Select({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string | null;
+  onChange: (v: string | null) => void;
+  options: [string, string][];
+}) {
   const { t } = useI18n();
   return (
     <label>
@@ -152,7 +194,19 @@ function Select({ label, value, onChange, options }: { label: string; value: str
   );
 }
 
-function ViewBody({ view, body, drill, by, setBy }: { view: View; body: unknown; drill: (extra: Record<string, string>) => string; by: 'category' | 'channel' | 'district'; setBy: (v: string) => void }) {
+function ViewBody({
+  view,
+  body,
+  drill,
+  by,
+  setBy,
+}: {
+  view: View;
+  body: unknown;
+  drill: (extra: Record<string, string>) => string;
+  by: 'category' | 'channel' | 'district';
+  setBy: (v: string) => void;
+}) {
   switch (view) {
     case 'volume':
       return <VolumeView v={body as Volume} drill={drill} by={by} setBy={setBy} />;
@@ -176,7 +230,17 @@ function ViewBody({ view, body, drill, by, setBy }: { view: View; body: unknown;
 }
 
 /** A table of counts; each count links to the reports behind it. */
-function CountTable({ caption, rows, drill, testId }: { caption: string; rows: [string, string, number, Record<string, string>][]; drill: (extra: Record<string, string>) => string; testId: string }) {
+function CountTable({
+  caption,
+  rows,
+  drill,
+  testId,
+}: {
+  caption: string;
+  rows: [string, string, number, Record<string, string>][];
+  drill: (extra: Record<string, string>) => string;
+  testId: string;
+}) {
   const { t } = useI18n();
   return (
     <table className="data" data-testid={testId}>
@@ -201,16 +265,41 @@ function CountTable({ caption, rows, drill, testId }: { caption: string; rows: [
   );
 }
 
-function VolumeView({ v, drill, by, setBy }: { v: Volume; drill: (extra: Record<string, string>) => string; by: 'category' | 'channel' | 'district'; setBy: (v: string) => void }) {
+function VolumeView({
+  v,
+  drill,
+  by,
+  setBy,
+}: {
+  v: Volume;
+  drill: (extra: Record<string, string>) => string;
+  by: 'category' | 'channel' | 'district';
+  setBy: (v: string) => void;
+}) {
   const { t, language } = useI18n();
   const { reference } = useSession();
   const nameOf = (dimension: string, code: string) =>
-    dimension === 'category' ? (CATEGORY_LABELS[code as keyof typeof CATEGORY_LABELS]?.[language] ?? code) : dimension === 'channel' ? (CHANNEL_LABELS[code as keyof typeof CHANNEL_LABELS]?.[language] ?? code) : (reference.jurisdiction.districts.find((d) => d.code === code)?.name ?? code);
+    dimension === 'category'
+      ? (CATEGORY_LABELS[code as keyof typeof CATEGORY_LABELS]?.[language] ?? code)
+      : dimension === 'channel'
+        ? (CHANNEL_LABELS[code as keyof typeof CHANNEL_LABELS]?.[language] ?? code)
+        : (reference.jurisdiction.districts.find((d) => d.code === code)?.name ?? code);
   const table = { category: v.byCategory, channel: v.byChannel, district: v.byDistrict }[by];
   const field = { category: 'byCategory', channel: 'byChannel', district: 'byDistrict' } as const;
-  const series = Object.keys(table).map((code) => ({ name: nameOf(by, code), type: 'bar', stack: 'all', data: v.overTime.map((d) => d[field[by]][code] ?? 0) }));
+  const series = Object.keys(table).map((code) => ({
+    name: nameOf(by, code),
+    type: 'bar',
+    stack: 'all',
+    data: v.overTime.map((d) => d[field[by]][code] ?? 0),
+  }));
   const option = useMemo(
-    () => ({ legend: { textStyle: { color: '#e6edf3' } }, grid: { left: 50, right: 20, top: 40, bottom: 40 }, xAxis: { type: 'category', data: v.overTime.map((d) => d.day), ...axisStyle }, yAxis: { type: 'value', ...axisStyle }, series }),
+    () => ({
+      legend: { textStyle: { color: '#e6edf3' } },
+      grid: { left: 50, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: 'category', data: v.overTime.map((d) => d.day), ...axisStyle },
+      yAxis: { type: 'value', ...axisStyle },
+      series,
+    }),
     [v, by, language],
   );
   if (v.total === 0) return <p className="panel muted">{t('noData')}</p>;
@@ -231,9 +320,24 @@ function VolumeView({ v, drill, by, setBy }: { v: Volume; drill: (extra: Record<
         <p data-testid="volume-total">
           {t('total')}: <Link href={drill({})}>{number(v.total)}</Link>
         </p>
-        <CountTable testId="by-category" caption={t('category')} drill={drill} rows={Object.entries(v.byCategory).map(([c, n]) => [c, nameOf('category', c), n, { category: c }])} />
-        <CountTable testId="by-channel" caption={t('channel')} drill={drill} rows={Object.entries(v.byChannel).map(([c, n]) => [c, nameOf('channel', c), n, { channel: c }])} />
-        <CountTable testId="by-district" caption={t('district')} drill={drill} rows={Object.entries(v.byDistrict).map(([c, n]) => [c, nameOf('district', c), n, { district: c }])} />
+        <CountTable
+          testId="by-category"
+          caption={t('category')}
+          drill={drill}
+          rows={Object.entries(v.byCategory).map(([c, n]) => [c, nameOf('category', c), n, { category: c }])}
+        />
+        <CountTable
+          testId="by-channel"
+          caption={t('channel')}
+          drill={drill}
+          rows={Object.entries(v.byChannel).map(([c, n]) => [c, nameOf('channel', c), n, { channel: c }])}
+        />
+        <CountTable
+          testId="by-district"
+          caption={t('district')}
+          drill={drill}
+          rows={Object.entries(v.byDistrict).map(([c, n]) => [c, nameOf('district', c), n, { district: c }])}
+        />
       </Section>
     </div>
   );
@@ -276,7 +380,10 @@ function FilteringView({ v, drill }: { v: Volume; drill: (extra: Record<string, 
   );
   return (
     <div className="view-grid">
-      <Section title={`${t('pranks')}: ${number(v.notActionable.prankShare * 100, 1)} % · ${t('notActionableShare')}: ${number(v.notActionable.notActionableShare * 100, 1)} %`} id="filtering">
+      <Section
+        title={`${t('pranks')}: ${number(v.notActionable.prankShare * 100, 1)} % · ${t('notActionableShare')}: ${number(v.notActionable.notActionableShare * 100, 1)} %`}
+        id="filtering"
+      >
         {rows(v.notActionableByChannel, (c) => CHANNEL_LABELS[c as keyof typeof CHANNEL_LABELS]?.[language] ?? c, 'channel')}
       </Section>
       <Section title={t('district')} id="filtering-district">
@@ -353,7 +460,15 @@ function DurationsView({ d }: { d: Durations }) {
   );
 }
 
-const WEEKDAYS: Record<string, [string, string]> = { SUN: ['Min', 'Sun'], MON: ['Sen', 'Mon'], TUE: ['Sel', 'Tue'], WED: ['Rab', 'Wed'], THU: ['Kam', 'Thu'], FRI: ['Jum', 'Fri'], SAT: ['Sab', 'Sat'] };
+const WEEKDAYS: Record<string, [string, string]> = {
+  SUN: ['Min', 'Sun'],
+  MON: ['Sen', 'Mon'],
+  TUE: ['Sel', 'Tue'],
+  WED: ['Rab', 'Wed'],
+  THU: ['Kam', 'Thu'],
+  FRI: ['Jum', 'Fri'],
+  SAT: ['Sab', 'Sat'],
+};
 
 function LoadView({ l }: { l: Load }) {
   const { t, language } = useI18n();
@@ -365,7 +480,16 @@ function LoadView({ l }: { l: Load }) {
       grid: { left: 50, right: 20, top: 20, bottom: 70 },
       xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')), ...axisStyle },
       yAxis: { type: 'category', data: days, ...axisStyle },
-      visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, textStyle: { color: '#e6edf3' }, inRange: { color: ['#1b2631', '#2f6b9a', '#ffb347', '#ff6b6b'] } },
+      visualMap: {
+        min: 0,
+        max,
+        calculable: true,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        textStyle: { color: '#e6edf3' },
+        inRange: { color: ['#1b2631', '#2f6b9a', '#ffb347', '#ff6b6b'] },
+      },
       series: [{ name: t('arrivals'), type: 'heatmap', data: cells, label: { show: false } }],
     }),
     [l, language],
@@ -429,14 +553,16 @@ function StaffingView({ s }: { s: Staffing }) {
           </tr>
         </thead>
         <tbody>
-          {s.hours.filter((h) => h.arrivalsPerHour > 0 || h.operatorsActive > 0).map((h) => (
-            <tr key={h.hour}>
-              <th scope="row">{String(h.hour).padStart(2, '0')}:00</th>
-              <td className="num">{number(h.arrivalsPerHour, 2)}</td>
-              <td className="num">{h.operatorsNeeded}</td>
-              <td className="num">{number(h.operatorsActive, 2)}</td>
-            </tr>
-          ))}
+          {s.hours
+            .filter((h) => h.arrivalsPerHour > 0 || h.operatorsActive > 0)
+            .map((h) => (
+              <tr key={h.hour}>
+                <th scope="row">{String(h.hour).padStart(2, '0')}:00</th>
+                <td className="num">{number(h.arrivalsPerHour, 2)}</td>
+                <td className="num">{h.operatorsNeeded}</td>
+                <td className="num">{number(h.operatorsActive, 2)}</td>
+              </tr>
+            ))}
         </tbody>
       </table>
     </Section>
@@ -446,7 +572,13 @@ function StaffingView({ s }: { s: Staffing }) {
 function HotspotsView({ h, drill }: { h: Hotspots; drill: (extra: Record<string, string>) => string }) {
   const { t } = useI18n();
   const { reference } = useSession();
-  const points: MapPoint[] = h.topCells.map((c, i) => ({ id: `cell-${i}`, latitude: c.latitude, longitude: c.longitude, label: number(c.total), kind: 'incident' }));
+  const points: MapPoint[] = h.topCells.map((c, i) => ({
+    id: `cell-${i}`,
+    latitude: c.latitude,
+    longitude: c.longitude,
+    label: number(c.total),
+    kind: 'incident',
+  }));
   return (
     <div className="view-grid">
       <Section title={t('viewHotspots')} id="hotspots">
@@ -457,7 +589,12 @@ function HotspotsView({ h, drill }: { h: Hotspots; drill: (extra: Record<string,
           testId="hotspots"
           caption={t('district')}
           drill={drill}
-          rows={h.byDistrict.map((d) => [d.district, reference.jurisdiction.districts.find((x) => x.code === d.district)?.name ?? d.district, d.total, { district: d.district }])}
+          rows={h.byDistrict.map((d) => [
+            d.district,
+            reference.jurisdiction.districts.find((x) => x.code === d.district)?.name ?? d.district,
+            d.total,
+            { district: d.district },
+          ])}
         />
       </Section>
     </div>
@@ -519,7 +656,12 @@ export function ReportList() {
   const { t, language } = useI18n();
   const { reference } = useSession();
   const { params, query } = useDashboardFilters();
-  const extra = { state: params.get('state') ?? undefined, rejectionReason: params.get('rejectionReason') ?? undefined, offset: Number(params.get('offset') ?? 0), limit: 100 };
+  const extra = {
+    state: params.get('state') ?? undefined,
+    rejectionReason: params.get('rejectionReason') ?? undefined,
+    offset: Number(params.get('offset') ?? 0),
+    limit: 100,
+  };
   const list = useQuery({
     queryKey: ['analytics', 'reports', JSON.stringify(query), JSON.stringify(extra)],
     queryFn: () => answer<Reports>(analytics.GET('/api/v1/reports', { params: { query: { ...query, ...extra } as never } })),
@@ -593,7 +735,8 @@ export function ReportTimeline({ reportId }: { reportId: string }): ReactNode {
       <ol className="timeline panel" data-testid="timeline">
         {timeline.data?.events.map((e, i) => (
           <li key={i}>
-            <time dateTime={e.at}>{dateTime(e.at)}</time> <strong>{e.type}</strong> <span className="muted">
+            <time dateTime={e.at}>{dateTime(e.at)}</time> <strong>{e.type}</strong>{' '}
+            <span className="muted">
               {e.producer} · {e.actor}
             </span>
           </li>

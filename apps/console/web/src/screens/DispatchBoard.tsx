@@ -79,7 +79,8 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
         ),
     });
   const close = () =>
-    incidentId && act.mutate({ what: t('close'), run: () => answer(dispatch.POST('/api/v1/incidents/{incidentId}/close', { params: { path: { incidentId } } })) });
+    incidentId &&
+    act.mutate({ what: t('close'), run: () => answer(dispatch.POST('/api/v1/incidents/{incidentId}/close', { params: { path: { incidentId } } })) });
 
   const pickerRef = useRef<HTMLUListElement>(null);
   useKeys(
@@ -95,10 +96,20 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
   const points: MapPoint[] = [
     ...all.flatMap((i) =>
       i.location?.latitude != null && i.location?.longitude != null
-        ? [{ id: i.incidentId, latitude: i.location.latitude, longitude: i.location.longitude, label: `${i.priority} ${i.trackingCode}`, kind: 'incident' as const }]
+        ? [
+            {
+              id: i.incidentId,
+              latitude: i.location.latitude,
+              longitude: i.location.longitude,
+              label: `${i.priority} ${i.trackingCode}`,
+              kind: 'incident' as const,
+            },
+          ]
         : [],
     ),
-    ...unitList.flatMap((u) => (u.position ? [{ id: `unit:${u.unitId}`, latitude: u.position.latitude, longitude: u.position.longitude, label: u.callSign, kind: unitKind(u) }] : [])),
+    ...unitList.flatMap((u) =>
+      u.position ? [{ id: `unit:${u.unitId}`, latitude: u.position.latitude, longitude: u.position.longitude, label: u.callSign, kind: unitKind(u) }] : [],
+    ),
   ];
 
   const row = (i: IncidentView) => (
@@ -142,13 +153,9 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
             <ul className="unit-list">
               {unitList.map((u) => (
                 <li key={u.unitId} className={`unit-${unitKind(u)}`}>
-                  <strong>{u.callSign}</strong> · {label(UNIT_TYPE_LABELS, u.type, language)} · <span className="status-word">{label(UNIT_STATUS_LABELS, u.status, language)}</span>
-                  {u.currentIncident && (
-                    <span className="muted">
-                      {' '}
-                      · {elapsed((now - Date.parse(u.currentIncident.since)) / 1000)}
-                    </span>
-                  )}
+                  <strong>{u.callSign}</strong> · {label(UNIT_TYPE_LABELS, u.type, language)} ·{' '}
+                  <span className="status-word">{label(UNIT_STATUS_LABELS, u.status, language)}</span>
+                  {u.currentIncident && <span className="muted"> · {elapsed((now - Date.parse(u.currentIncident.since)) / 1000)}</span>}
                 </li>
               ))}
             </ul>
@@ -157,11 +164,16 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
         <div className="board-detail">
           <MapView points={points} selectedId={incidentId} onSelect={(id) => !id.startsWith('unit:') && navigate(`/dispatch/${id}`)} height={300} />
           {!incidentId && <p className="muted panel">{t('selectIncident')}</p>}
-          {selected.isError && <p role="alert" className="notice notice-error">{explain(selected.error, t)}</p>}
+          {selected.isError && (
+            <p role="alert" className="notice notice-error">
+              {explain(selected.error, t)}
+            </p>
+          )}
           {detail && (
             <Section title={`${detail.trackingCode} · ${INCIDENT_STATUS_LABELS[detail.status][language]}`} id="incident">
               <p>
-                <PriorityBadge priority={detail.priority} /> {label(CATEGORY_LABELS, detail.category, language)} · {detail.location?.address ?? t('locationUnknown')}
+                <PriorityBadge priority={detail.priority} /> {label(CATEGORY_LABELS, detail.category, language)} ·{' '}
+                {detail.location?.address ?? t('locationUnknown')}
               </p>
               <p className="narrative">{detail.description}</p>
               <h3>{t('recommendations')}</h3>

@@ -177,14 +177,20 @@ export function QueueScreen() {
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={params.get('flagged') === '1'} onChange={(e) => setFilter('flagged', e.target.checked ? '1' : null)} /> {t('filterFlagged')}
+          <input type="checkbox" checked={params.get('flagged') === '1'} onChange={(e) => setFilter('flagged', e.target.checked ? '1' : null)} />{' '}
+          {t('filterFlagged')}
         </label>
         <label>
-          <input type="checkbox" checked={params.get('overdue') === '1'} onChange={(e) => setFilter('overdue', e.target.checked ? '1' : null)} /> {t('filterOverdue')}
+          <input type="checkbox" checked={params.get('overdue') === '1'} onChange={(e) => setFilter('overdue', e.target.checked ? '1' : null)} />{' '}
+          {t('filterOverdue')}
         </label>
       </div>
       <Announcer message={news} urgent={urgent} />
-      {pages[0]?.isError && <p role="alert" className="notice notice-error">{String((pages[0].error as { message?: string })?.message ?? pages[0].error)}</p>}
+      {pages[0]?.isError && (
+        <p role="alert" className="notice notice-error">
+          {String((pages[0].error as { message?: string })?.message ?? pages[0].error)}
+        </p>
+      )}
       <div className="queue-head" aria-hidden="true">
         <span>{t('colWaiting')}</span>
         <span>{t('colPriority')}</span>
@@ -202,8 +208,16 @@ export function QueueScreen() {
           {virtualizer.getVirtualItems().map((row) => {
             const item = rowAt(row.index);
             return (
-              <li key={item?.reportId ?? `row-${row.index}`} data-index={row.index} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
-                {item ? <QueueRow item={item} now={now} onOpen={() => navigate(`/queue/${item.reportId}`)} /> : <span className="muted row-loading">{t('loading')}</span>}
+              <li
+                key={item?.reportId ?? `row-${row.index}`}
+                data-index={row.index}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
+              >
+                {item ? (
+                  <QueueRow item={item} now={now} onOpen={() => navigate(`/queue/${item.reportId}`)} />
+                ) : (
+                  <span className="muted row-loading">{t('loading')}</span>
+                )}
               </li>
             );
           })}

@@ -62,8 +62,14 @@ export function ReplayScreen() {
   const [offset, setOffset] = useState(0);
   const at = useSettled(Math.min(hour + offset * 1000, Date.now()));
   const iso = new Date(at).toISOString();
-  const queue = useQuery({ queryKey: ['replay', 'queue', iso], queryFn: () => past<PastQueue>(`/api/triage/api/v1/audit/queue?limit=200&at=${encodeURIComponent(iso)}`) });
-  const board = useQuery({ queryKey: ['replay', 'board', iso], queryFn: () => past<PastBoard>(`/api/dispatch/api/v1/audit/board?at=${encodeURIComponent(iso)}`) });
+  const queue = useQuery({
+    queryKey: ['replay', 'queue', iso],
+    queryFn: () => past<PastQueue>(`/api/triage/api/v1/audit/queue?limit=200&at=${encodeURIComponent(iso)}`),
+  });
+  const board = useQuery({
+    queryKey: ['replay', 'board', iso],
+    queryFn: () => past<PastBoard>(`/api/dispatch/api/v1/audit/board?at=${encodeURIComponent(iso)}`),
+  });
   const shown = hour + offset * 1000;
 
   return (

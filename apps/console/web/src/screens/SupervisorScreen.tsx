@@ -49,7 +49,8 @@ export function SupervisorScreen() {
           <p className="big">{s?.oldestWaiting ? elapsed(s.oldestWaiting.waitingSeconds) : t('none')}</p>
           {s?.oldestWaiting && (
             <p>
-              <PriorityBadge priority={s.oldestWaiting.priority} /> <Link href={`/queue/${s.oldestWaiting.reportId}`}>{s.oldestWaiting.reportId.slice(0, 8)}</Link>
+              <PriorityBadge priority={s.oldestWaiting.priority} />{' '}
+              <Link href={`/queue/${s.oldestWaiting.reportId}`}>{s.oldestWaiting.reportId.slice(0, 8)}</Link>
             </p>
           )}
         </Section>
@@ -58,7 +59,11 @@ export function SupervisorScreen() {
         </Section>
         <Section title={t('operatorsActive')} id="operators">
           <p className="big">{s ? number(s.operatorsActive) : '…'}</p>
-          <ul>{s?.activeOperatorIds.map((id) => <li key={id}>{id}</li>)}</ul>
+          <ul>
+            {s?.activeOperatorIds.map((id) => (
+              <li key={id}>{id}</li>
+            ))}
+          </ul>
         </Section>
       </div>
       <div className="two-columns">
@@ -80,7 +85,8 @@ function CaseList({ title, id, page }: { title: string; id: string; page: QueueP
         {page?.items.map((item) => (
           <li key={item.reportId} className={`priority-edge-${item.priority}`}>
             <Timer since={item.receivedAt} targetSeconds={reference.priorityTargets[item.priority]?.triageSeconds} now={now} />{' '}
-            <PriorityBadge priority={item.priority} /> <Link href={`/queue/${item.reportId}`}>{item.trackingCode}</Link> · {label(CATEGORY_LABELS, item.category, language)} ·{' '}
+            <PriorityBadge priority={item.priority} /> <Link href={`/queue/${item.reportId}`}>{item.trackingCode}</Link> ·{' '}
+            {label(CATEGORY_LABELS, item.category, language)} ·{' '}
             {item.claim ? (item.claim.operatorName ?? item.claim.operatorId) : <span className="muted">{t('free')}</span>}
           </li>
         ))}

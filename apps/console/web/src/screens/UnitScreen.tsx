@@ -1,6 +1,14 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CATEGORY_LABELS, INCIDENT_STATUS_LABELS, RESOLUTION_OUTCOME_LABELS, RESOLUTION_OUTCOMES, ResolutionOutcome, UNIT_STATUS_LABELS, UnitStatus } from '@reference';
+import {
+  CATEGORY_LABELS,
+  INCIDENT_STATUS_LABELS,
+  RESOLUTION_OUTCOME_LABELS,
+  RESOLUTION_OUTCOMES,
+  ResolutionOutcome,
+  UNIT_STATUS_LABELS,
+  UnitStatus,
+} from '@reference';
 import { answer, dispatch } from '../api/client';
 import type { IncidentDetail, Page, UnitView } from '../api/views';
 import { Announcer, explain, PriorityBadge, Timer, useNow } from '../components/common';
@@ -55,10 +63,15 @@ export function UnitScreen() {
       void client.invalidateQueries({ queryKey: ['unit'] });
     },
   });
-  const step = (what: MessageKey, path: '/api/v1/incidents/{incidentId}/acknowledge' | '/api/v1/incidents/{incidentId}/en-route' | '/api/v1/incidents/{incidentId}/arrive') =>
-    act.mutate({ what: t(what), run: () => answer(dispatch.POST(path, { params: { path: { incidentId: incidentId! } } })) });
+  const step = (
+    what: MessageKey,
+    path: '/api/v1/incidents/{incidentId}/acknowledge' | '/api/v1/incidents/{incidentId}/en-route' | '/api/v1/incidents/{incidentId}/arrive',
+  ) => act.mutate({ what: t(what), run: () => answer(dispatch.POST(path, { params: { path: { incidentId: incidentId! } } })) });
   const setStatus = (status: UnitStatus) =>
-    act.mutate({ what: `${t('myStatus')}: ${UNIT_STATUS_LABELS[status][language]}`, run: () => answer(dispatch.POST('/api/v1/units/{unitId}/status', { params: { path: { unitId } }, body: { status } })) });
+    act.mutate({
+      what: `${t('myStatus')}: ${UNIT_STATUS_LABELS[status][language]}`,
+      run: () => answer(dispatch.POST('/api/v1/units/{unitId}/status', { params: { path: { unitId } }, body: { status } })),
+    });
   const sharePosition = () => {
     if (!('geolocation' in navigator)) return setMessage({ text: t('positionDenied'), urgent: true });
     navigator.geolocation.getCurrentPosition(
@@ -66,7 +79,12 @@ export function UnitScreen() {
         act.mutate({
           what: t('positionSent'),
           run: () =>
-            answer(dispatch.POST('/api/v1/units/{unitId}/status', { params: { path: { unitId } }, body: { latitude: position.coords.latitude, longitude: position.coords.longitude } })),
+            answer(
+              dispatch.POST('/api/v1/units/{unitId}/status', {
+                params: { path: { unitId } },
+                body: { latitude: position.coords.latitude, longitude: position.coords.longitude },
+              }),
+            ),
         }),
       () => setMessage({ text: t('positionDenied'), urgent: true }),
       { enableHighAccuracy: true, timeout: 10_000 },
@@ -95,7 +113,11 @@ export function UnitScreen() {
         {t('unitTitle')} · {unitId}
       </h1>
       <Announcer message={message?.text ?? null} urgent={message?.urgent} />
-      {unit.isError && <p role="alert" className="notice notice-error">{explain(unit.error, t)}</p>}
+      {unit.isError && (
+        <p role="alert" className="notice notice-error">
+          {explain(unit.error, t)}
+        </p>
+      )}
       {unit.data && (
         <p>
           {t('myStatus')}: <strong className="status-word">{label(UNIT_STATUS_LABELS, unit.data.status, language)}</strong>
@@ -118,7 +140,10 @@ export function UnitScreen() {
           <p>
             <Timer since={incident.receivedAt} targetSeconds={reference.priorityTargets[incident.priority]?.arriveSeconds} now={now} label={t('receivedAt')} />
             {incident.status === 'ASSIGNED' && incident.assignment && (
-              <span className="timer timer-near"> · {t('ackLeft', { left: elapsed(Math.max(0, (Date.parse(incident.assignment.acknowledgeBy) - now) / 1000)) })}</span>
+              <span className="timer timer-near">
+                {' '}
+                · {t('ackLeft', { left: elapsed(Math.max(0, (Date.parse(incident.assignment.acknowledgeBy) - now) / 1000)) })}
+              </span>
             )}
           </p>
           {next && form === null && (
@@ -132,14 +157,32 @@ export function UnitScreen() {
             </button>
           )}
           {form === 'decline' && (
-            <DeclineForm busy={act.isPending} onCancel={() => setForm(null)} onSubmit={(reason) =>
-              act.mutate({ what: t('decline'), run: () => answer(dispatch.POST('/api/v1/incidents/{incidentId}/decline', { params: { path: { incidentId: incidentId! } }, body: { reason } })) })
-            } />
+            <DeclineForm
+              busy={act.isPending}
+              onCancel={() => setForm(null)}
+              onSubmit={(reason) =>
+                act.mutate({
+                  what: t('decline'),
+                  run: () =>
+                    answer(dispatch.POST('/api/v1/incidents/{incidentId}/decline', { params: { path: { incidentId: incidentId! } }, body: { reason } })),
+                })
+              }
+            />
           )}
           {form === 'resolve' && (
-            <ResolveForm busy={act.isPending} onCancel={() => setForm(null)} onSubmit={(outcome, summary) =>
-              act.mutate({ what: t('resolve'), run: () => answer(dispatch.POST('/api/v1/incidents/{incidentId}/resolve', { params: { path: { incidentId: incidentId! } }, body: { outcome, summary } })) })
-            } />
+            <ResolveForm
+              busy={act.isPending}
+              onCancel={() => setForm(null)}
+              onSubmit={(outcome, summary) =>
+                act.mutate({
+                  what: t('resolve'),
+                  run: () =>
+                    answer(
+                      dispatch.POST('/api/v1/incidents/{incidentId}/resolve', { params: { path: { incidentId: incidentId! } }, body: { outcome, summary } }),
+                    ),
+                })
+              }
+            />
           )}
         </article>
       )}
