@@ -342,18 +342,6 @@ export class Dispatching {
     return state;
   }
 
-  async incidentTimeline(incidentId: string) {
-    const { version, events } = await this.store.readStream(incidentId);
-    if (version === 0) throw new NotFound('incident', incidentId);
-    return {
-      version,
-      timeline: events.map((e) => {
-        const { incidentId: _i, reportId: _r, ...data } = e.data as Record<string, unknown>;
-        return { version: e.streamVersion, type: e.type, at: e.occurredAt, actor: e.actor, data: e.type === 'IncidentOpened' ? {} : data };
-      }),
-    };
-  }
-
   recommendations(incident: Incident): Recommendation[] {
     if (incident.status !== 'AWAITING_UNIT' && incident.status !== 'ASSIGNED') return [];
     return this.boards.board.recommend(incident, this.rules.speedsKmh, new Date());

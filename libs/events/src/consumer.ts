@@ -148,8 +148,8 @@ export class EventConsumer {
     const consumer = this.consumer;
     this.commitTimer = setInterval(() => {
       if (this.commitInFlight) return;
-      void this.commitHandled((offsets) => consumer.commitOffsets(offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))))).catch(
-        (e) => this.logger.warn('offset commit failed; the next one carries these offsets too', { error: String(e) }),
+      void this.commitHandled(committerOf(consumer)).catch((e) =>
+        this.logger.warn('offset commit failed; the next one carries these offsets too', { error: String(e) }),
       );
     }, this.options.commitIntervalMs ?? 1_000);
     this.commitTimer.unref();
@@ -201,8 +201,8 @@ export class EventConsumer {
     this.stopping = true;
     const consumer = this.consumer;
     if (consumer) {
-      await this.commitHandled((offsets) => consumer.commitOffsets(offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))))).catch(
-        (e) => this.logger.warn('offset commit at stop failed; the events since the last commit will be redelivered', { error: String(e) }),
+      await this.commitHandled(committerOf(consumer)).catch((e) =>
+        this.logger.warn('offset commit at stop failed; the events since the last commit will be redelivered', { error: String(e) }),
       );
     }
     await this.consumer?.disconnect();
@@ -405,4 +405,9 @@ export function isTransient(error: unknown): boolean {
     return true;
   if (e.retriable === true) return true; // kafkajs
   return typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e.code);
+}
+
+/** Commits through the consumer itself (between batches, and at stop). */
+function committerOf(consumer: Consumer): Committer {
+  return (offsets) => consumer.commitOffsets(offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))));
 }

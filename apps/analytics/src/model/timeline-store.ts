@@ -1,4 +1,5 @@
-import { AnyBulkWriteOperation, Collection, Db, MongoBulkWriteError } from 'mongodb';
+import { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { onlyDuplicateKeys } from '@callcenter/events';
 import { AnalyticsModel, mergeTimeline, TimelineEntry } from './analytics-model';
 
 /** A settled report's timeline; `version` is its count of entries, which only grows. */
@@ -54,7 +55,7 @@ export class TimelineStore {
       return result.insertedCount + result.matchedCount === ops.length;
     } catch (e) {
       // Another writer inserted first: merged again with what it wrote.
-      if (e instanceof MongoBulkWriteError && [e.writeErrors].flat().every((w) => w.code === 11000)) return false;
+      if (onlyDuplicateKeys(e)) return false;
       throw e;
     }
   }

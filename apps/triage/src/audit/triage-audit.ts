@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
 import { checkPastMoment, NotFound } from '@callcenter/contracts';
-import { EventEnvelope, MongoEventStore, PastStateViewed, PastStateViewedV1, pastViewStreamId, PersonalDataVault, TriageEnvelope } from '@callcenter/events';
+import { EventEnvelope, MongoEventStore, PastStateViewed, PastStateViewedV1, pastViewStreamId, PersonalDataVault } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { TimelineEntry, timelineData } from '../case/triage-cases';
-import { TriageCase, triageCaseDecider, TriageCaseState } from '../case/triage-case.decider';
+import { TriageCase, foldCase } from '../case/triage-case.decider';
 import { QueueFilter, QueueIndex, QueueItem, summaryOf } from '../queue/queue-index';
 import { TriageRules } from '../triage.rules';
 import { queueIndexOf } from './open-cases.fold';
@@ -61,7 +61,7 @@ export class TriageAudit {
     // A case is one short stream: its events recorded by then, from the event store itself.
     const { events } = await this.store.readStream(reportId);
     const then = events.filter((e) => Date.parse(e.recordedAt) <= at.getTime());
-    const state = then.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    const state = foldCase(then);
     if (state.status === 'NONE') throw new NotFound('report', reportId);
     await this.recordView(user, correlationId, { view: 'REPORT', at: at.toISOString(), reportId, filter: null });
     const { description, categoryHint, location, district, peopleInjured, peopleInvolved, sourceSystem } = state.report;

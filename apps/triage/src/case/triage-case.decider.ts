@@ -17,6 +17,7 @@ import {
   TriageEvent,
   TriageOverdue,
 } from '@callcenter/events';
+import type { EventEnvelope, TriageEnvelope } from '@callcenter/events';
 
 /** Who acts: the authenticated operator or supervisor. Supervisors may act on any open case. */
 export interface Operator {
@@ -374,3 +375,8 @@ export const triageCaseDecider: Decider<TriageCommand, TriageEvent, TriageCaseSt
     }
   },
 };
+
+/** A case's state from its stream's events, in order. */
+export function foldCase(events: readonly EventEnvelope[]): TriageCaseState {
+  return events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+}

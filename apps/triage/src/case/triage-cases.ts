@@ -1,16 +1,7 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
 import { districtNamed, IllegalState, NotFound, Priority, ValidationFailed } from '@callcenter/contracts';
-import {
-  EventEnvelope,
-  handleCommand,
-  identityViewStreamId,
-  EventStore,
-  PersonalDataVault,
-  ReporterIdentityViewed,
-  SYSTEM_ACTOR,
-  TriageEnvelope,
-} from '@callcenter/events';
+import { EventEnvelope, handleCommand, identityViewStreamId, EventStore, PersonalDataVault, ReporterIdentityViewed, SYSTEM_ACTOR } from '@callcenter/events';
 import { AuthenticatedUser, backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { ReporterIdentity, CallersStore } from '../callers/callers.store';
 import { QueueItem, summaryOf } from '../queue/queue-index';
@@ -18,7 +9,7 @@ import { recentReportOf, TriageQueue } from '../queue/triage-queue';
 import { IncidentGroups, IncidentGroupView } from '../incident-groups/incident-groups';
 import { DuplicateCandidate } from '../suggestions';
 import { TriageRules } from '../triage.rules';
-import { GroupIncident, Operator, OriginalReport, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from './triage-case.decider';
+import { GroupIncident, Operator, OriginalReport, TriageCase, foldCase, triageCaseDecider, TriageCommand } from './triage-case.decider';
 
 /** A command as the API takes it: the decider's command without who and when, which come from the request. */
 type OperatorCommand = TriageCommand extends infer C
@@ -74,9 +65,6 @@ function identityBasis(state: TriageCase, user: AuthenticatedUser, now: Date): '
   if (state.claim?.operatorId === user.id && Date.parse(state.claim.leaseExpiresAt) > now.getTime()) return 'CLAIM_HOLDER';
   return user.roles.includes('supervisor') ? 'SUPERVISOR' : null;
 }
-
-const foldCase = (events: EventEnvelope[]): TriageCaseState =>
-  events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
 
 const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor'), name: user.name });
 

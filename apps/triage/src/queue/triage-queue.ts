@@ -18,7 +18,7 @@ import {
   TriageEnvelope,
 } from '@callcenter/events';
 import { EVENT_STORE, kafkaLogger, KAFKA, MONGO_DB, PERSONAL_DATA, scrapedGauge } from '@callcenter/platform';
-import { TriageCase, TriageCaseState, triageCaseDecider } from '../case/triage-case.decider';
+import { foldCase, TriageCase, TriageCaseState } from '../case/triage-case.decider';
 import { RecentReport } from '../suggestions';
 import { TriageRules } from '../triage.rules';
 import { SuggestionModelActivation } from '../suggestions/suggestion-model-activation';
@@ -125,7 +125,7 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
   /** Takes a case's state from the event store, the source of truth (after a gap, or a local command). */
   async refold(reportId: string): Promise<void> {
     const { version, events } = await this.store.readStream(reportId);
-    const state = events.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+    const state = foldCase(events);
     if (state.status !== 'NONE') this.index.load({ case: state, version });
   }
 

@@ -1,19 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
-import {
-  EventEnvelope,
-  EventRegistry,
-  MongoEventStore,
-  projectOnce,
-  Projected,
-  ReportRejectedV1,
-  TOPICS,
-  TriageEnvelope,
-  triageEvents,
-} from '@callcenter/events';
+import { EventEnvelope, EventRegistry, MongoEventStore, projectOnce, Projected, ReportRejectedV1, TOPICS, triageEvents } from '@callcenter/events';
 import { EVENT_STORE, KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
-import { TriageCase, triageCaseDecider, TriageCaseState } from '../case/triage-case.decider';
+import { TriageCase, foldCase } from '../case/triage-case.decider';
 import { CallersStore } from '../callers/callers.store';
 import { evolveQueueSnapshot } from './queue-snapshot.projection';
 import { QUEUE_SNAPSHOT_COLLECTION } from './triage-queue';
@@ -43,7 +33,7 @@ export class TriageTopicProjector extends ServiceConsumer {
       // A split reopens a case the snapshot dropped when it closed: its state up to the split comes from the store.
       const { events } = await this.store.readStream(event.streamId);
       const upToSplit = events.filter((e) => e.streamVersion <= event.streamVersion);
-      const state = upToSplit.reduce((s: TriageCaseState, e) => triageCaseDecider.evolve(s, e as TriageEnvelope), triageCaseDecider.initialState());
+      const state = foldCase(upToSplit);
       await projectOnce(this.snapshot, event.streamId, event, (doc) => (doc || state.status === 'NONE' ? evolveQueueSnapshot(doc, event) : state));
     } else {
       await projectOnce(this.snapshot, event.streamId, event, evolveQueueSnapshot);

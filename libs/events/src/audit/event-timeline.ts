@@ -113,7 +113,9 @@ export class EventTimeline<State, Stored> {
       const time = Date.parse(event.recordedAt);
       earliest = Math.min(earliest, time);
       const slot = iso(floorTo(time, this.slotMs));
-      bySlot.set(slot, [...(bySlot.get(slot) ?? []), event]);
+      const list = bySlot.get(slot);
+      if (list) list.push(event);
+      else bySlot.set(slot, [event]);
     }
     for (const [slot, list] of bySlot) {
       await this.upsert(() => this.slots.updateOne({ _id: slot }, { $push: { events: { $each: list } } }, { upsert: true }));
