@@ -61,11 +61,6 @@ export abstract class TimelineRecorder extends ServiceConsumer {
     await this.timeline.record([event]);
   }
 
-  /** A fetched batch in one record: its events grouped by slot, one write a slot instead of one an event. */
-  protected override async handleBatch(events: EventEnvelope[]) {
-    await this.timeline.record(events);
-  }
-
   override async onApplicationBootstrap() {
     await super.onApplicationBootstrap();
     this.stopCheckpoints = this.timeline.keepCheckpointing(
