@@ -138,6 +138,32 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     expect(garbage.value!.toString()).toBe('this is not an event');
   });
 
+  it('stops while its handler waits out a database outage, leaving the event for redelivery', async () => {
+    const topic = await freshTopic();
+    const groupId = uniqueName('group');
+    let attempts = 0;
+    const consumer = new EventConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      initialBackoffMs: 20,
+      maxBackoffMs: 50,
+      handle: async () => {
+        attempts++;
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }); // transient: retried without end
+      },
+    });
+    topics.push(deadLetterTopic(groupId));
+    await consumer.start();
+    await producer.send({ topic, messages: [{ ...toKafkaMessage(event('outage', 1)), key: 'k' }] });
+    await eventually(
+      async () => attempts,
+      (n) => n >= 3,
+    );
+    const stopped = await Promise.race([consumer.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 15_000))]);
+    expect(stopped).toBe('stopped');
+  });
+
   it('commits only handled offsets: a new consumer in the group resumes after them', async () => {
     const topic = await freshTopic();
     const groupId = uniqueName('group');

@@ -248,7 +248,7 @@ export class EventConsumer {
       try {
         if (events.length > 0) await this.options.handleBatch(events.map(({ event, context }) => ({ event, context })));
       } catch (e) {
-        if (isTransient(e) && !this.consumer) throw e; // stopping: nothing resolved, all redelivered
+        if (isTransient(e) && (this.stopping || !this.consumer)) throw e; // stopping: nothing resolved, all redelivered
         this.logger.warn(`batch handler failed on ${events.length} events of ${topic}/${partition}; handling them one by one`, { error: String(e) });
         if (!(await this.handleEach(events, heartbeat, isRunning, isStale, done))) return; // the rest is fetched again
       }
@@ -357,7 +357,9 @@ export class EventConsumer {
         // The database or broker being away is not the event's fault: wait for it rather than
         // dead-letter events that would have been handled a few seconds later.
         if (isTransient(e)) {
-          if (!this.consumer) throw e; // stopping: leave the offset unresolved; it is redelivered
+          // Stopping: leave the offset unresolved (it is redelivered). `stopping`, not the consumer: it
+          // is dropped only after disconnect, which waits for this very batch to end.
+          if (this.stopping || !this.consumer) throw e;
           attempt = Math.min(attempt, maxAttempts - 1);
         }
         if (attempt >= maxAttempts) {
