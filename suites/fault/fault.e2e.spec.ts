@@ -74,7 +74,9 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
 
   afterAll(async () => {
     client?.close();
-    await Promise.all(Object.values(procs).map((p) => p.stop()));
+    // A service that does not stop in SHUTDOWN_TIMEOUT_MS exits with 1 and says what was open: shown here.
+    const codes = await Promise.all(Object.values(procs).map((p) => p.stop()));
+    Object.values(procs).forEach((p, i) => codes[i] === 1 && say(`${p.name} did not stop in time:\n${p.output().slice(-3_000)}`));
     for (const s of ['intake', 'triage', 'dispatch', 'analytics']) await mongo.db(`${prefix}_${s}`).dropDatabase();
     await mongo.close();
   });

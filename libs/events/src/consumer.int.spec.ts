@@ -51,7 +51,8 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    producer = kafka.producer();
+    // Idempotent: a send retried after a slow answer must not write the batch twice (the replay test counts exactly).
+    producer = kafka.producer({ idempotent: true });
     await producer.connect();
     mongo = await testMongo();
   });

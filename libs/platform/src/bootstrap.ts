@@ -61,6 +61,7 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  exitIfStopHangs(options.service, app.get<PlatformConfig>(PLATFORM_CONFIG, { strict: false }).SHUTDOWN_TIMEOUT_MS);
   // Before any route: every request is timed by its route template, refusals and 404s included.
   app.use(httpMetricsMiddleware());
   // `__proto__` and friends have no business in a request; refusing them at parse time keeps them
@@ -81,6 +82,25 @@ export async function bootstrapService(module: unknown, options: ServiceBootstra
   await app.listen(options.port, options.host);
   serviceUp.set({ version: process.env.npm_package_version ?? '0.1.0' }, 1);
   return app;
+}
+
+/**
+ * Nest runs the shutdown hooks on SIGTERM/SIGINT; when they have not finished within `timeoutMs`
+ * (a consumer waiting on an unreachable broker, a database call that never answers), the service
+ * says what was still open and exits with 1 rather than hang. The timer does not keep it alive.
+ */
+export function exitIfStopHangs(service: string, timeoutMs: number) {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        const open = process.getActiveResourcesInfo().join(', ');
+        process.stderr.write(
+          `${JSON.stringify({ level: 'error', service, time: new Date().toISOString(), msg: `${service} did not stop within ${timeoutMs} ms of ${signal}; exiting. Still open: ${open}` })}\n`,
+        );
+        process.exit(1);
+      }, timeoutMs).unref();
+    });
+  }
 }
 
 /** A service that cannot start says why in one line and exits non-zero. */

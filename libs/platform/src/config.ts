@@ -185,6 +185,16 @@ export class PlatformConfig {
   @Min(100)
   OUTBOX_RECOVERY_INTERVAL_MS = 10_000;
 
+  /**
+   * How long a stop (SIGTERM/SIGINT) may take: consumers finish their batch and commit, timers
+   * finish their round, connections close. Past it the service logs what was still open and exits
+   * with 1, so a stop during an outage cannot hang (orchestrators kill after their own grace).
+   */
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 20_000;
+
   /** Per priority: time to triage / dispatch / arrive, in seconds (`-` for none). */
   @ValidateBy({
     name: 'priorityTargets',

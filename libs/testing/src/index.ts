@@ -137,7 +137,7 @@ export interface RunningService {
   name: string;
   pid: number;
   output: () => string;
-  /** SIGTERM and wait for a clean exit. */
+  /** SIGTERM and wait for a clean exit (killed, and a failure, after 60 s). */
   stop: () => Promise<number | null>;
   /** SIGKILL: a crash, nothing is flushed. */
   kill: () => Promise<void>;
@@ -225,7 +225,15 @@ export async function startService(
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      // A service exits on its own within SHUTDOWN_TIMEOUT_MS (20 s); one still running after 60 s
+      // is killed, so it cannot stay in the consumer groups of the suites that follow, and the stop fails.
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 60_000)));
+      const result = await Promise.race([exited, hung]).finally(() => clearTimeout(timer));
+      if (result !== 'hung') return result;
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`${name} (pid ${child.pid}) did not stop within 60 s of SIGTERM and was killed:\n${output.slice(-4_000)}`);
     },
     kill: async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
