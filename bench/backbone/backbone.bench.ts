@@ -15,13 +15,13 @@
  *   5. baselines on the same broker: kafkajs with the relay's producer settings (no database), and
  *      Kafka's own ProducerPerformance (Java) with the record size of our serialized envelopes.
  * Every phase is bounded in time (append and drain budgets); what did not finish is reported, not waited for.
- * A table goes to stdout, a JSON summary to /tmp/backbone-last-run.json (BENCH_OUT).
+ * A table goes to stdout, a JSON summary to /tmp/backbone-last-run.json (--out).
  */
 // @callcenter/events pulls in @callcenter/contracts, whose DTO decorators need the metadata polyfill first.
 import 'reflect-metadata';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,7 +38,8 @@ import {
   OutboxRelay,
   toKafkaMessage,
 } from '@callcenter/events';
-import { pct, Pct, sleep, table } from '../harness';
+import { testInfra } from '@callcenter/testing';
+import { cpuMeter, options, pct, Pct, pidFile, sleep, table } from '../harness';
 
 // ───────────────────────────── configuration ─────────────────────────────
 
@@ -67,54 +68,52 @@ interface Config {
   maxSeconds: number;
 }
 
-function argValue(name: string): string | undefined {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === `--${name}`) return argv[i + 1];
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  return undefined;
-}
-
-function num(arg: string, env: string, fallback: number): number {
-  const raw = argValue(arg) ?? process.env[env];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw.replace(/_/g, ''));
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${arg} / ${env} must be a non-negative number, got ${raw}`);
-  return n;
-}
-
-function optionalNum(arg: string, env: string): number | undefined {
-  const n = num(arg, env, NaN);
-  return Number.isNaN(n) ? undefined : Math.max(1, Math.floor(n));
-}
-
 function loadConfig(): Config {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(readFileSync(path.join(REPO_ROOT, 'bench/backbone/README.md'), 'utf8'));
-    process.exit(0);
-  }
+  const { flag, num, has } = options(
+    readFileSync(path.join(REPO_ROOT, 'bench/backbone/README.md'), 'utf8'),
+    [
+      'events',
+      'concurrency',
+      'per-stream',
+      'multi-events',
+      'rate',
+      'seconds',
+      'partitions',
+      'batch',
+      'recovery-ms',
+      'append-budget-s',
+      'drain-budget-s',
+      'baseline-records',
+      'out',
+      'max-s',
+      'brokers',
+      'mongodb-uri',
+    ],
+    ['no-baseline'],
+  );
+  const whole = (name: string, fallback: number, min = 0) => Math.max(min, Math.floor(num(name, fallback)));
+  const optional = (name: string) => (flag(name) === undefined ? undefined : whole(name, 1, 1));
+  const infra = testInfra();
   return {
-    mongoUri: argValue('mongodb-uri') ?? process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
-    brokers: (argValue('brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    events: Math.floor(num('events', 'BENCH_EVENTS', 20_000)),
-    concurrency: Math.max(1, Math.floor(num('concurrency', 'BENCH_CONCURRENCY', 32))),
-    eventsPerStream: Math.max(1, Math.floor(num('per-stream', 'BENCH_EVENTS_PER_STREAM', 5))),
-    multiEvents: Math.floor(num('multi-events', 'BENCH_MULTI_EVENTS', 10_000)),
-    latencyRate: num('rate', 'BENCH_LATENCY_RATE', 200),
-    latencySeconds: num('seconds', 'BENCH_LATENCY_SECONDS', 10),
-    partitions: Math.max(1, Math.floor(num('partitions', 'BENCH_PARTITIONS', 6))),
-    relayBatchSize: optionalNum('batch', 'BENCH_RELAY_BATCH'),
-    relayRecoveryMs: optionalNum('recovery-ms', 'BENCH_RELAY_RECOVERY_MS'),
-    appendBudgetMs: num('append-budget-s', 'BENCH_APPEND_BUDGET_S', 120) * 1000,
-    drainBudgetMs: num('drain-budget-s', 'BENCH_DRAIN_BUDGET_S', 60) * 1000,
-    baseline: !process.argv.includes('--no-baseline') && process.env.BENCH_BASELINE !== '0',
-    baselineRecords: Math.floor(num('baseline-records', 'BENCH_BASELINE_RECORDS', 100_000)),
+    mongoUri: flag('mongodb-uri') ?? infra.mongoUri,
+    brokers: (flag('brokers') ?? infra.brokers.join(',')).split(','),
+    events: whole('events', 20_000),
+    concurrency: whole('concurrency', 32, 1),
+    eventsPerStream: whole('per-stream', 5, 1),
+    multiEvents: whole('multi-events', 10_000),
+    latencyRate: num('rate', 200),
+    latencySeconds: num('seconds', 10),
+    partitions: whole('partitions', 6, 1),
+    relayBatchSize: optional('batch'),
+    relayRecoveryMs: optional('recovery-ms'),
+    appendBudgetMs: num('append-budget-s', 120) * 1000,
+    drainBudgetMs: num('drain-budget-s', 60) * 1000,
+    baseline: !has('no-baseline'),
+    baselineRecords: whole('baseline-records', 100_000),
     kafkaLibs: process.env.KAFKA_LIBS ?? path.join(REPO_ROOT, '.cache/kafka/libs'),
     infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(REPO_ROOT, '.data'),
-    out: argValue('out') ?? process.env.BENCH_OUT ?? '/tmp/backbone-last-run.json',
-    maxSeconds: num('max-s', 'BENCH_MAX_S', 900),
+    out: flag('out') ?? '/tmp/backbone-last-run.json',
+    maxSeconds: num('max-s', 900),
   };
 }
 
@@ -181,91 +180,29 @@ const meta = () => ({ actor: 'bench', correlationId: randomUUID(), now: new Date
 
 // ───────────────────────────── CPU accounting ─────────────────────────────
 
-interface CpuSnapshot {
-  wall: number;
-  node: number;
-  db: number;
-  kafka: number;
-  busy: number;
-  total: number;
-}
-
 /** CPU seconds of this process, of the infra processes (from their pid files) and of the whole machine. */
-class CpuMeter {
-  private readonly tick: number;
-  private readonly pids: Record<'db' | 'kafka', number | undefined>;
-
-  constructor(infraDataDir: string) {
-    let tick = 100;
-    try {
-      tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      /* keep 100 */
-    }
-    this.tick = tick;
-    const pid = (name: string) => {
-      const file = path.join(infraDataDir, 'run', `${name}.pid`);
-      if (!existsSync(file)) return undefined;
-      const p = Number(readFileSync(file, 'utf8').trim());
-      return existsSync(`/proc/${p}/stat`) ? p : undefined;
-    };
-    this.pids = { db: pid('db'), kafka: pid('kafka') };
-  }
-
-  get untracked(): string[] {
-    return (['db', 'kafka'] as const).filter((k) => this.pids[k] === undefined);
-  }
-
-  private procSeconds(pid: number | undefined): number {
-    if (pid === undefined) return NaN;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / this.tick; // utime + stime
-    } catch {
-      return NaN;
-    }
-  }
-
-  snapshot(): CpuSnapshot {
-    const u = process.cpuUsage();
-    let busy = NaN;
-    let total = NaN;
-    try {
-      const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-      total = cpu.reduce((a, b) => a + b, 0) / this.tick;
-      busy = total - (cpu[3] + cpu[4]) / this.tick; // minus idle, iowait
-    } catch {
-      /* not Linux */
-    }
-    return {
-      wall: now() / 1000,
-      node: (u.user + u.system) / 1e6,
-      db: this.procSeconds(this.pids.db),
-      kafka: this.procSeconds(this.pids.kafka),
-      busy,
-      total,
-    };
-  }
-
-  static diff(a: CpuSnapshot, b: CpuSnapshot) {
-    const node = b.node - a.node;
-    const db = b.db - a.db;
-    const kafka = b.kafka - a.kafka;
-    const busy = b.busy - a.busy;
-    return {
-      wallS: round(b.wall - a.wall),
-      nodeS: round(node),
-      databaseS: round(db),
-      kafkaS: round(kafka),
-      /** Everything else on the machine (other engineers' test runs, the Java baseline tool …). */
-      otherS: round(busy - node - (Number.isFinite(db) ? db : 0) - (Number.isFinite(kafka) ? kafka : 0)),
-      machineBusyPct: round((100 * busy) / (b.total - a.total), 1),
-    };
-  }
+function phaseCpu(infraDataDir: string) {
+  const pids = { node: process.pid, db: pidFile(infraDataDir, 'db'), kafka: pidFile(infraDataDir, 'kafka') };
+  const meter = cpuMeter(pids);
+  return {
+    untracked: (['db', 'kafka'] as const).filter((k) => pids[k] === undefined),
+    start: meter.start,
+    stop() {
+      const r = meter.stop();
+      return {
+        wallS: round(r.wall),
+        nodeS: round(r.used.node),
+        databaseS: round(r.used.db),
+        kafkaS: round(r.used.kafka),
+        /** Everything else on the machine (other engineers' test runs, the Java baseline tool …). */
+        otherS: round(r.other),
+        machineBusyPct: round(100 * r.machineShare, 1),
+      };
+    },
+  };
 }
-
-type CpuDiff = ReturnType<typeof CpuMeter.diff>;
+type CpuMeter = ReturnType<typeof phaseCpu>;
+type CpuDiff = ReturnType<CpuMeter['stop']>;
 
 // ───────────────────────────── consumer side ─────────────────────────────
 
@@ -618,7 +555,7 @@ class Bench {
       let budgetHit = false;
       let appendErrors = 0;
       let firstAppendError: string | undefined;
-      const cpu0 = this.cpu.snapshot();
+      this.cpu.start();
       const t0 = now();
       const timeline: [number, number, number, number][] = [];
       const sampler = setInterval(() => timeline.push([round((now() - t0) / 1000, 1), appended, probe.published, sink.unique]), 1000);
@@ -652,7 +589,7 @@ class Bench {
         const complete = await sink.complete(appended, this.cfg.drainBudgetMs);
         const tEnd = complete ? sink.lastAt : now();
         const tRelayed = complete ? await within(relayAcked, 5_000, NaN) : NaN;
-        const cpu1 = this.cpu.snapshot();
+        const cpuUsed = this.cpu.stop();
         const s = (ms: number) => round(ms / 1000, 3);
         const appendS = (tAppended - t0) / 1000;
         const during = timeline.filter(([t]) => t <= appendS);
@@ -686,7 +623,7 @@ class Bench {
           outOfOrder: sink.outOfOrder,
           avgValueBytes: sink.unique ? Math.round(sink.valueBytes / sink.unique) : 0,
           avgMessageBytes: sink.unique ? Math.round(sink.messageBytes / sink.unique) : 0,
-          cpu: CpuMeter.diff(cpu0, cpu1),
+          cpu: cpuUsed,
           timeline,
         };
       } finally {
@@ -711,7 +648,7 @@ class Bench {
       let appendErrors = 0;
       let firstAppendError: string | undefined;
       let issued = 0;
-      const cpu0 = this.cpu.snapshot();
+      this.cpu.start();
       const t0 = now();
       for (let i = 0; i < total; i++) {
         const due = t0 + (i * 1000) / rate;
@@ -745,7 +682,7 @@ class Bench {
       const issueSeconds = (now() - t0) / 1000;
       await Promise.all(inFlight);
       const complete = await sink.complete(issued - appendErrors, this.cfg.drainBudgetMs);
-      const cpu1 = this.cpu.snapshot();
+      const cpuUsed = this.cpu.stop();
       // Per second of the run: median end-to-end latency of the events started in it (shows drift).
       const bySecond: number[][] = [];
       // Where the time after the append goes: waiting in the relay, the Kafka produce request, delivery to the consumer.
@@ -784,7 +721,7 @@ class Bench {
         p50BySecondMs: bySecond.map((xs) => percentiles(xs ?? []).p50),
         relay: probe.summary(),
         duplicates: sink.duplicates,
-        cpu: CpuMeter.diff(cpu0, cpu1),
+        cpu: cpuUsed,
       };
     } finally {
       await this.close();
@@ -1128,7 +1065,7 @@ async function main(): Promise<number> {
   const topic = `bench.backbone.${runId}`;
   const baselineTopic = `${topic}.baseline`;
   const groupId = `bench-backbone-${runId}`;
-  const cpu = new CpuMeter(cfg.infraDataDir);
+  const cpu = phaseCpu(cfg.infraDataDir);
   const startedAt = new Date();
   const loadBefore = os.loadavg();
 
