@@ -20,5 +20,6 @@ export * from './dispatch';
 export * from './ownership';
 export * from './metrics';
 export * from './personal-data';
+export * from './mongoose-models';
 export * from './audit';
 export * from './retry';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, MongooseHealthIndicator } from '@nestjs/terminus';
 import type { Admin } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { HEALTH_KAFKA_ADMIN, LAZY_KAFKA, MONGO_DB, READINESS, ReadinessGate } from './tokens';
@@ -19,6 +19,7 @@ export class InfrastructureHealth {
     private readonly indicators: HealthIndicatorService,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(HEALTH_KAFKA_ADMIN) private readonly admin: Admin,
+    private readonly mongooseHealth: MongooseHealthIndicator,
   ) {}
 
   async database() {
@@ -29,6 +30,14 @@ export class InfrastructureHealth {
     } catch (e) {
       return indicator.down({ error: (e as Error).message });
     }
+  }
+
+  /**
+   * Terminus' Mongoose check: the connection the services share is open. It reads mongoose's
+   * state, which learns of a lost server only at the next heartbeat, so the ping above stays too.
+   */
+  mongoose() {
+    return this.mongooseHealth.pingCheck('mongoose', { timeout: 2_000 });
   }
 
   async kafka() {
@@ -72,7 +81,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    const checks = this.lazyKafka ? [() => this.infrastructure.database()] : [() => this.infrastructure.database(), () => this.infrastructure.kafka()];
+    const database = [() => this.infrastructure.database(), () => this.infrastructure.mongoose()];
+    const checks = this.lazyKafka ? database : [...database, () => this.infrastructure.kafka()];
     const gate = this.gate;
     return this.health.check(gate ? [...checks, () => this.infrastructure.service(gate)] : checks);
   }

@@ -9,15 +9,18 @@ import {
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { Db, MongoClient } from 'mongodb';
+import type { Connection } from 'mongoose';
 import {
   createEventProducer,
   createKafka,
   ensureTopics,
+  adoptConnection,
   EventRegistry,
   KEY_VAULT_DATABASE_SUFFIX,
   MongoEventStore,
@@ -169,11 +172,11 @@ export class PlatformModule {
       { provide: LAZY_KAFKA, useValue: options.lazyKafka ?? false },
       ...(options.readiness ? [{ provide: READINESS, useValue: options.readiness }] : []),
       {
+        // The client mongoose connected (MongooseModule below): the event store, the outbox and the
+        // key store use the driver on it, the read models' schemas the same connection, one pool.
         provide: MONGO_CLIENT,
-        useFactory: async () => {
-          const client = new MongoClient(config.MONGODB_URI, { appName: service, serverSelectionTimeoutMS: 5_000 });
-          return retry('database', 10, () => client.connect());
-        },
+        useFactory: (connection: Connection) => connection.getClient(),
+        inject: [getConnectionToken()],
       },
       {
         provide: MONGO_DB,
@@ -239,6 +242,22 @@ export class PlatformModule {
       global: true,
       imports: [
         LoggerModule.forRoot(loggingParams(service, config.LOG_LEVEL)),
+        MongooseModule.forRootAsync({
+          useFactory: () => ({
+            uri: config.MONGODB_URI,
+            dbName: `${config.MONGODB_DB_PREFIX}_${service}`,
+            appName: service,
+            serverSelectionTimeoutMS: 5_000,
+            retryAttempts: 10,
+            retryDelay: 1_000,
+            // Indexes are built by each store's ensureIndexes at start, and a call fails during an
+            // outage as it does through the driver rather than waiting in mongoose's buffer.
+            autoIndex: false,
+            autoCreate: false,
+            bufferCommands: false,
+            connectionFactory: (connection: Connection) => (adoptConnection(connection), connection),
+          }),
+        }),
         TerminusModule.forRoot({ logger: false }),
         ...(config.METRICS_ENABLED ? [PrometheusModule.register({ path: '/metrics', defaultLabels: { service } })] : []),
         AuthModule.forRoot({ ...config, OIDC_AUDIENCE: config.OIDC_AUDIENCE || oidcAudience(service) }),

@@ -1,4 +1,6 @@
-import { Collection, Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { Model, Schema } from 'mongoose';
+import { documentSchemaOptions, modelOn } from '../mongoose-models';
 
 /** The database of the key store: one for the whole platform, like a key management service. */
 export const KEY_VAULT_DATABASE_SUFFIX = 'keyvault';
@@ -19,16 +21,31 @@ export interface ReportKeyDocument {
   erasureId?: string;
 }
 
+/** A key always has its creation time; `wrapped` and `phoneRef` are null once erased, `masterKeyId` '' on a tombstone. */
+export const reportKeySchema = new Schema<ReportKeyDocument>(
+  {
+    _id: { type: String, required: true },
+    wrapped: { type: String, default: null },
+    masterKeyId: { type: String, default: '' },
+    phoneRef: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    erasedAt: Date,
+    erasureId: String,
+  },
+  { ...documentSchemaOptions, collection: REPORT_KEYS_COLLECTION },
+);
+reportKeySchema.index({ phoneRef: 1 }, { sparse: true });
+
 /** The Mongo adapter of the key store: inserts and `_id` look-ups, except the look-up by phone. */
 export class MongoKeyStore {
-  readonly keys: Collection<ReportKeyDocument>;
+  readonly keys: Model<ReportKeyDocument>;
 
   constructor(db: Db) {
-    this.keys = db.collection(REPORT_KEYS_COLLECTION);
+    this.keys = modelOn(db, 'ReportKey', reportKeySchema);
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.keys.createIndex({ phoneRef: 1 }, { sparse: true });
+    await this.keys.createIndexes();
   }
 
   /**
@@ -52,12 +69,15 @@ export class MongoKeyStore {
     try {
       await this.keys.insertMany(
         batch.map((b) => b.doc),
-        { ordered: false },
+        // Validated against the schema; a document that fails rejects the batch rather than being skipped.
+        { ordered: false, throwOnValidationError: true },
       );
     } catch (e) {
-      const errors = (e as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
+      type WriteError = { index: number; code?: number; err?: { code?: number } };
+      const errors = (e as { writeErrors?: WriteError[] | WriteError }).writeErrors;
       const list = errors === undefined ? undefined : Array.isArray(errors) ? errors : [errors];
-      if (!list || list.some((w) => w.code !== 11000)) {
+      // mongoose copies each write error to renumber it, which keeps the driver's `err` but not its `code` getter
+      if (!list || list.some((w) => (w.code ?? w.err?.code) !== 11000)) {
         for (const b of batch) b.reject(e);
         return;
       }
@@ -67,7 +87,7 @@ export class MongoKeyStore {
       batch.map(async (b, i) => {
         if (!failed.has(i)) return b.resolve(b.doc);
         try {
-          const stored = await this.keys.findOne({ _id: b.doc._id });
+          const stored = await this.keys.findById(b.doc._id).lean<ReportKeyDocument>().exec();
           if (stored) b.resolve(stored);
           else b.reject(new Error(`key of ${b.doc._id}: duplicate on insert but not found`));
         } catch (e) {
@@ -78,11 +98,11 @@ export class MongoKeyStore {
   }
 
   get(keyId: string): Promise<ReportKeyDocument | null> {
-    return this.keys.findOne({ _id: keyId });
+    return this.keys.findById(keyId).lean<ReportKeyDocument>().exec();
   }
 
   async keyIdsOfPhone(phoneRef: string): Promise<string[]> {
-    return (await this.keys.find({ phoneRef }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+    return (await this.keys.find({ phoneRef }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((d) => d._id);
   }
 
   /** Destroys the keys; a report with no key (received before encryption) gets a tombstone. Idempotent. */
