@@ -11,7 +11,6 @@ export * from './dead-letter-admin';
 export * from './event-checks';
 export * from './replay';
 export * from './tail';
-export * from './tail-from-offsets';
 export * from './projection';
 export * from './decider';
 export * from './intake';

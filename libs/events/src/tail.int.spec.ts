@@ -104,6 +104,30 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     );
   });
 
+  it('starts at given offsets (a view restored from a snapshot), and at the beginning of a partition not named', async () => {
+    const topic = await freshTopic();
+    // Two streams, each keyed to its own partition.
+    await producer.send({ topic, messages: [1, 2, 3, 4].map((v) => ({ ...toKafkaMessage(event('p0', v)), partition: 0 })) });
+    await producer.send({ topic, messages: [1, 2].map((v) => ({ ...toKafkaMessage(event('p1', v)), partition: 1 })) });
+    const handed: string[] = [];
+    const tail = new TopicTail({
+      kafka,
+      topic,
+      since: { offsets: new Map([[`${topic}/0`, '2']]) },
+      groupPrefix: uniqueName('view'),
+      topicOwners: owners(topic),
+      handle: (events) => void handed.push(...events.map((e) => e.eventId)),
+    });
+    tails.push(tail);
+    await tail.start();
+    await eventually(
+      async () => handed,
+      (h) => h.length >= 4,
+    );
+    expect(handed.filter((id) => id.startsWith('p0'))).toEqual(['p0-3', 'p0-4']);
+    expect(handed.filter((id) => id.startsWith('p1'))).toEqual(['p1-1', 'p1-2']);
+  });
+
   it('resumes from its position after a broker restart: nothing handed twice, nothing lost', async () => {
     const topic = await freshTopic();
     const handed: string[] = [];

@@ -21,8 +21,13 @@ export interface TailPosition {
 export interface TopicTailOptions {
   kafka: Kafka;
   topic: string | string[];
-  /** Start at the first event recorded at or after this time on every partition, or at the beginning. */
-  since: Date | 'earliest';
+  /**
+   * Start at the first event recorded at or after this time on every partition, at the beginning,
+   * or at given offsets ("topic/partition" → the next offset to read; a view restored from a
+   * snapshot that recorded them). A partition not named, or whose history now begins later
+   * (retention), starts at its beginning.
+   */
+  since: Date | 'earliest' | { offsets: ReadonlyMap<string, string> };
   /** Called with the events of one fetched batch, in partition order. */
   handle: (events: EventEnvelope[], position: TailPosition) => void | Promise<void>;
   registry?: EventRegistry;
@@ -78,8 +83,12 @@ export class TopicTail {
     try {
       for (const topic of topics) {
         const ends = await whileBrokerSettles(() => admin.fetchTopicOffsets(topic));
-        if (since === 'earliest') {
-          starts.push(...ends.map((p) => ({ topic, partition: p.partition, offset: p.low })));
+        if (since === 'earliest' || !(since instanceof Date)) {
+          const resumeAt = (p: { partition: number; low: string }) => {
+            const offset = since === 'earliest' ? undefined : since.offsets.get(`${topic}/${p.partition}`);
+            return offset !== undefined && BigInt(offset) > BigInt(p.low) ? offset : p.low;
+          };
+          starts.push(...ends.map((p) => ({ topic, partition: p.partition, offset: resumeAt(p) })));
           continue;
         }
         const high = new Map(ends.map((p) => [p.partition, p.high]));

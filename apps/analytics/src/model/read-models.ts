@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { IllegalState } from '@callcenter/contracts';
-import { dispatchEvents, EventRegistry, intakeEvents, resumingAt, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
+import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
 import { KAFKA, kafkaLogger, MONGO_DB, ReadinessGate, scrapedGauge } from '@callcenter/platform';
 import { AnalyticsModel } from './analytics-model';
 import { captureModel } from './snapshot';
@@ -84,9 +84,9 @@ class Generation {
     }
     this.checkCaughtUp();
     this.tail = new TopicTail({
-      kafka: this.from ? resumingAt(this.kafka, this.positions) : this.kafka,
+      kafka: this.kafka,
       topic: ALL_TOPICS,
-      since: 'earliest',
+      since: this.from ? { offsets: this.positions } : 'earliest',
       registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
       groupPrefix: `analytics-g${this.number}`,
       logger: kafkaLogger(`AnalyticsGeneration${this.number}`),
