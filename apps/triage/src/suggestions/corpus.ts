@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { CATEGORIES, Category, Priority, PRIORITIES } from '@callcenter/contracts';
 import { LabelledReport } from './suggestion-model';
 
@@ -26,8 +26,36 @@ export function corpusPart(text: string): CorpusPart {
   return bucket < 2 ? 'test' : bucket === 2 ? 'tune' : 'train';
 }
 
-/** Every *.jsonl file of the folder, refusing a line that is not a labelled report. */
+/**
+ * The fresh held-back part: a folder inside the corpus folder whose lines were written apart from
+ * the rest and are never trained, tuned or cross-validated on (apps/triage/test/data/corpus/README.md).
+ * `readCorpus` never reads it; only the evaluation does, with `readHeldBack`.
+ */
+export const HELD_BACK_FOLDER = 'held-back';
+
+/** A text as the corpus compares texts: case and spacing ignored. */
+export const comparableText = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * Every *.jsonl file of the folder (not its held-back folder), refusing a line that is not a
+ * labelled report, and refusing the held-back folder itself: training and cross-validation read
+ * the corpus only through here. A line whose text is also in the held-back part is left out.
+ */
 export function readCorpus(dir: string): CorpusEntry[] {
+  if (basename(resolve(dir)) === HELD_BACK_FOLDER) {
+    throw new Error(`${dir} is the corpus' held-back part: it is never trained, tuned or cross-validated on`);
+  }
+  const heldBack = new Set(readHeldBack(dir).map((e) => comparableText(e.text)));
+  return readJsonl(dir).filter((e) => !heldBack.has(comparableText(e.text)));
+}
+
+/** The fresh held-back part of the corpus in `dir` (its `held-back` folder), for evaluation only. */
+export function readHeldBack(dir: string): CorpusEntry[] {
+  const folder = join(dir, HELD_BACK_FOLDER);
+  return existsSync(folder) ? readJsonl(folder) : [];
+}
+
+function readJsonl(dir: string): CorpusEntry[] {
   const entries: CorpusEntry[] = [];
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))

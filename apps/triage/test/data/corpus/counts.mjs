@@ -22,3 +22,14 @@ console.log(`  ${''.padEnd(24)} ${langs.map((l) => l.padStart(6)).join('')}`);
 for (const [c] of [...tally('category')].sort()) {
   console.log(`  ${c.padEnd(24)} ${langs.map((l) => String(rows.filter((r) => r.category === c && r.lang === l).length).padStart(6)).join('')}`);
 }
+
+// The fresh held-back part (held-back/*.jsonl), counted apart: it is never trained or tuned on.
+const heldBackDir = join(dir, 'held-back');
+const heldBack = readdirSync(heldBackDir)
+  .filter((f) => f.endsWith('.jsonl'))
+  .flatMap((f) => readFileSync(join(heldBackDir, f), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)));
+console.log(`\nheld-back part: ${heldBack.length}`);
+for (const key of ['category', 'priority', 'lang', 'style']) {
+  const counts = heldBack.reduce((m, r) => m.set(r[key], (m.get(r[key]) ?? 0) + 1), new Map());
+  console.log(`  ${key}: ${[...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+}
