@@ -29,8 +29,8 @@ export default tseslint.config(
       'coverage/**',
       '.scratch-*/**',
       'docs/screens/**',
-      // Generated: OpenAPI types (npm run openapi) and the gRPC types (npm run proto:types).
-      'apps/*/web/src/api/*.d.ts',
+      // Generated: OpenAPI documents and types (npm run openapi) and the gRPC types (npm run proto:types).
+      'libs/api-client/src/generated/**',
       'libs/contracts/src/proto/generated/**',
     ],
   },

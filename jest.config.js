@@ -13,7 +13,7 @@ const transform = {
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 const moduleNameMapper = {
-  '^@callcenter/(contracts|events|platform|testing)$': '<rootDir>/libs/$1/src',
+  '^@callcenter/(api-client|contracts|events|platform|testing)$': '<rootDir>/libs/$1/src',
 };
 const common = {
   transform,

@@ -1,6 +1,6 @@
 /**
- * Writes the OpenAPI documents of triage, dispatch and analytics to apps/console/web/src/api/, from
- * which `openapi-typescript` generates the console's typed client. No service is started: Nest's
+ * Writes the OpenAPI documents of triage, dispatch and analytics to libs/api-client/src/generated/,
+ * from which `openapi-typescript` generates the types of the shared REST client (scripts/openapi-types.sh). No service is started: Nest's
  * preview mode reads the routes and DTOs without connecting to Kafka or the database.
  * usage: node dist/tools/openapi/export-openapi.js [--check]
  */
@@ -14,7 +14,7 @@ import { AnalyticsConfig, AnalyticsModule } from '../../apps/analytics/src';
 import { DispatchConfig, DispatchModule } from '../../apps/dispatch/src';
 import { TriageConfig, TriageModule } from '../../apps/triage/src';
 
-const OUT = resolve(__dirname, __dirname.includes('/dist/') ? '../../../apps/console/web/src/api' : '../../apps/console/web/src/api');
+const OUT = resolve(__dirname, __dirname.includes('/dist/') ? '../../../libs/api-client/src/generated' : '../../libs/api-client/src/generated');
 
 export async function openApiDocuments(): Promise<Record<string, object>> {
   const services = {

@@ -9,7 +9,7 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   resolve: {
-    alias: { '@reference': here('../../../libs/contracts/src/reference-data.ts') },
+    alias: { '@reference': here('../../../libs/contracts/src/reference-data.ts'), '@callcenter/api-client': here('../../../libs/api-client/src/index.ts') },
   },
   worker: { format: 'es' },
   build: {

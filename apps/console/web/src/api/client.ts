@@ -1,7 +1,4 @@
-import createClient, { Middleware } from 'openapi-fetch';
-import type { paths as AnalyticsPaths } from './analytics';
-import type { paths as DispatchPaths } from './dispatch';
-import type { paths as TriagePaths } from './triage';
+import { analyticsClient, dispatchClient, triageClient, type Middleware } from '@callcenter/api-client';
 
 let csrfToken = '';
 export const setCsrfToken = (token: string) => (csrfToken = token);
@@ -19,16 +16,12 @@ const session: Middleware = {
   },
 };
 
-function client<Paths extends {}>(backend: string) {
-  const c = createClient<Paths>({ baseUrl: `/api/${backend}`, credentials: 'same-origin' });
-  c.use(session);
-  return c;
-}
+const options = { credentials: 'same-origin', middleware: [session] } as const;
 
-/** Typed from each service's OpenAPI document (npm run openapi regenerates them). */
-export const triage = client<TriagePaths>('triage');
-export const dispatch = client<DispatchPaths>('dispatch');
-export const analytics = client<AnalyticsPaths>('analytics');
+/** The shared typed client (libs/api-client, from each service's OpenAPI document) through the console's proxy. */
+export const triage = triageClient('/api/triage', options);
+export const dispatch = dispatchClient('/api/dispatch', options);
+export const analytics = analyticsClient('/api/analytics', options);
 
 export function signIn(): void {
   const returnTo = location.pathname + location.search;

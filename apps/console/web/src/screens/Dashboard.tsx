@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useSearch } from 'wouter';
 import { CATEGORY_LABELS, CHANNEL_LABELS, CHANNELS, PRIORITIES } from '@reference';
 import { analytics, answer } from '../api/client';
-import type { paths as AnalyticsPaths } from '../api/analytics';
+import type { AnalyticsPaths } from '@callcenter/api-client';
 import type { durations, hotspots, load, reports, staffing, volume, workload } from '../../../../analytics/src/queries/analytics-queries';
 import { axisStyle, Chart } from '../components/Chart';
 import { explain, Section } from '../components/common';

@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { Link, useLocation, useSearch } from 'wouter';
 import { CATEGORY_LABELS, CHANNEL_LABELS, CHANNELS, Priority, PRIORITIES } from '@reference';
 import { answer, triage } from '../api/client';
-import type { paths as TriagePaths } from '../api/triage';
+import type { TriagePaths } from '@callcenter/api-client';
 import type { QueueItem, QueuePage } from '../api/views';
 import { Announcer, PriorityBadge, Timer, useNow } from '../components/common';
 import { label, number } from '../format';
