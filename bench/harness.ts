@@ -392,8 +392,8 @@ export class Leftovers {
     return (this.client ??= await testMongo());
   }
 
-  async stopService(s: RunningService): Promise<void> {
-    const stopped = await Promise.race([s.stop().then(() => true), sleep(20_000).then(() => false)]);
+  async stopService(s: RunningService, graceMs = 20_000): Promise<void> {
+    const stopped = await Promise.race([s.stop().then(() => true), sleep(graceMs).then(() => false)]);
     if (!stopped) await s.kill();
     this.services.delete(s);
   }

@@ -14,7 +14,7 @@
  */
 // @callcenter/events and the service sources carry decorators that need the metadata polyfill first.
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -32,7 +32,7 @@ import {
   TOPICS,
   triageEvents,
 } from '@callcenter/events';
-import { testInfra, testToken } from '@callcenter/testing';
+import { RunningService, startService, testInfra, testToken } from '@callcenter/testing';
 import {
   closedLoop,
   Leftovers,
@@ -814,70 +814,28 @@ async function sampleIntake(want: number, messages: number): Promise<{ ids: stri
 
 // ───────────────────────────── the service ─────────────────────────────
 
-interface Service {
-  pid: number;
-  child: ChildProcess;
-  startupMs: number;
-  /** Spawn → the first answer of /health/ready (503 while warming up): analytics listens at once. */
-  listenMs: number;
-  output: () => string;
-}
+type Service = RunningService & { startupMs: number; listenMs: number };
 const prefix = `bench_analytics_${Date.now()}`;
-
-/**
- * Like startService (@callcenter/testing) but with a start-up deadline of --start-timeout-s: analytics
- * reads the whole history before it listens, which takes longer than startService's 60 s.
- */
-async function startAnalytics(): Promise<Service> {
-  left.databases.add(`${prefix}_analytics`);
-  const profile = cpuProfileEnv(cfg.cpuProf);
-  const infra = testInfra();
-  const t0 = nowMs();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/analytics/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DEV_AUTH: '1',
-      LOG_LEVEL: 'warn',
-      KAFKA_BROKERS: infra.brokers.join(','),
-      MONGODB_URI: infra.mongoUri,
-      MONGODB_DB_PREFIX: prefix,
-      ANALYTICS_HTTP_PORT: String(cfg.http),
-      ...profile,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  left.children.add(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  const deadline = Date.now() + cfg.startTimeoutS * 1000;
-  let peakRss = 0;
-  let listenMs = NaN;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`analytics exited during start-up (${child.exitCode ?? child.signalCode}):\n${output}`);
-    peakRss = Math.max(peakRss, rssMiB(child.pid) || 0);
-    try {
-      const res = await get(cfg.http, '/health/ready');
-      if (Number.isNaN(listenMs)) listenMs = nowMs() - t0;
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`analytics not ready after ${cfg.startTimeoutS} s:\n${output}`);
-    await sleep(100);
-  }
-  startPeakRss = peakRss;
-  analytics = { pid: child.pid!, child, startupMs: nowMs() - t0, listenMs, output: () => output };
-  return analytics;
-}
 let startPeakRss = 0;
 let analytics: Service | undefined;
 
+/** startService with a start-up deadline of --start-timeout-s (analytics reads the history before it is ready) and the start-up's peak RSS. */
+async function startAnalytics(): Promise<Service> {
+  left.databases.add(`${prefix}_analytics`);
+  const t0 = nowMs();
+  startPeakRss = 0;
+  const service = await startService(
+    'analytics',
+    cfg.http,
+    { MONGODB_DB_PREFIX: prefix, ...cpuProfileEnv(cfg.cpuProf) },
+    { readyTimeoutMs: cfg.startTimeoutS * 1000, whileStarting: (pid) => (startPeakRss = Math.max(startPeakRss, rssMiB(pid) || 0)) },
+  );
+  left.services.add(service);
+  return (analytics = Object.assign(service, { startupMs: nowMs() - t0, listenMs: service.listenMs ?? NaN }));
+}
+
 async function stopAnalytics(s: Service): Promise<void> {
-  await left.stopChild(s.child, 30_000);
+  await left.stopService(s, 30_000);
 }
 
 const profiles: { label: string; file: string }[] = [];

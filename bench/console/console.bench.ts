@@ -8,10 +8,10 @@
  * OIDC_CONSOLE_REDIRECT_URIS including http://127.0.0.1:13400/auth/callback — scripts/test.sh's
  * provider has it), a build (npm run build) and Debian's chromium.
  *
- * usage: node dist/bench/console/console.bench.js [--rate 5] [--seconds 60] [--operators 2] [--open-cases 10000] [--loads 5]
+ * usage: node dist/bench/console/console.bench.js [--rate 5] [--seconds 60] [--operators 2] [--open-cases 10000] [--loads 5] [--port-base 13400]
  */
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { rssMiB } from '../harness';
 import { Summary, summarise } from '../latency';
 import { Browser, Page } from 'playwright-core';
 import { fromKafkaMessage, TOPICS } from '@callcenter/events';
@@ -29,8 +29,6 @@ import {
 } from '@callcenter/testing';
 import { launchChromium, signIn } from '../../apps/console/test/browser';
 
-const PORTS = { console: 13400, intake: 13401, triage: 13402, grpc: 13451 };
-const CONSOLE = `http://127.0.0.1:${PORTS.console}`;
 const GOAL_VISIBLE_P99_MS = 1_000;
 const GOAL_FIRST_LOAD_MS = 1_500;
 
@@ -41,16 +39,18 @@ const { values: args } = parseArgs({
     operators: { type: 'string', default: '2' },
     'open-cases': { type: 'string', default: '10000' },
     loads: { type: 'string', default: '5' },
+    'port-base': { type: 'string', default: '13400' }, // console B (its OIDC redirect URI), intake B+1, triage B+2, intake's gRPC B+51
   },
 });
+const base = Number(args['port-base']);
+const PORTS = { console: base, intake: base + 1, triage: base + 2, grpc: base + 51 };
+const CONSOLE = `http://127.0.0.1:${PORTS.console}`;
 const rate = Number(args.rate);
 const seconds = Number(args.seconds);
 const openCases = Number(args['open-cases']);
 
 const row = (label: string, s: Summary, goal = '') =>
   `  ${label.padEnd(58)} n=${String(s.n).padStart(5)}  p50 ${s.p50.toFixed(1).padStart(8)} ms  p99 ${s.p99.toFixed(1).padStart(8)} ms  max ${s.max.toFixed(1).padStart(8)} ms  ${goal}`;
-
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** Records, in the page, when each tracking code first appears in the DOM (epoch ms). */
 async function watchRows(page: Page) {
@@ -81,8 +81,8 @@ async function main() {
         ...common,
         CONSOLE_PUBLIC_URL: CONSOLE,
         TRIAGE_URL: `http://127.0.0.1:${PORTS.triage}`,
-        DISPATCH_URL: 'http://127.0.0.1:13403',
-        ANALYTICS_URL: 'http://127.0.0.1:13404',
+        DISPATCH_URL: `http://127.0.0.1:${base + 3}`,
+        ANALYTICS_URL: `http://127.0.0.1:${base + 4}`,
       },
     ],
   ]);

@@ -13,21 +13,18 @@
  * OIDC_CONSOLE_REDIRECT_URIS including http://127.0.0.1:13400/auth/callback), a build (npm run
  * build) and Debian's chromium.
  *
- * usage: node dist/bench/console/dashboard.bench.js [--events 1000000] [--per-day 250] [--reuse-history] [--loads 5]
+ * usage: node dist/bench/console/dashboard.bench.js [--events 1000000] [--per-day 250] [--reuse-history] [--loads 5] [--port-base 13400]
  */
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { loadavg, rssMiB } from '../harness';
 import { Summary, summarise } from '../latency';
 import { Browser } from 'playwright-core';
-import { RunningService, startService, testInfra, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { RunningService, startService, testMongo, testToken, uniqueName } from '@callcenter/testing';
 import { launchChromium, signIn } from '../../apps/console/test/browser';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const PORTS = { console: 13400, analytics: 13404 };
-const CONSOLE = `http://127.0.0.1:${PORTS.console}`;
-const ANALYTICS = `http://127.0.0.1:${PORTS.analytics}`;
 const GOAL_FIRST_RENDER_MS = 2_000;
 const WIB_MS = 7 * 3600_000;
 
@@ -38,14 +35,17 @@ const { values: args } = parseArgs({
     'reuse-history': { type: 'boolean', default: false },
     loads: { type: 'string', default: '5' },
     'start-timeout-s': { type: 'string', default: '900' },
+    'port-base': { type: 'string', default: '13400' }, // console B (its OIDC redirect URI), analytics B+4
   },
 });
+const base = Number(args['port-base']);
+const PORTS = { console: base, analytics: base + 4 };
+const CONSOLE = `http://127.0.0.1:${PORTS.console}`;
+const ANALYTICS = `http://127.0.0.1:${PORTS.analytics}`;
 
 const row = (label: string, s: Summary, goal = '') =>
   `  ${label.padEnd(66)} n=${String(s.n).padStart(3)}  p50 ${s.p50.toFixed(1).padStart(8)} ms  max ${s.max.toFixed(1).padStart(8)} ms  ${goal}`;
 
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const wibDay = (ms: number) => new Date(ms + WIB_MS).toISOString().slice(0, 10);
 
 /** The analytics bench's generator, writing the history straight to the topics. */
@@ -62,20 +62,6 @@ function generateHistory(): Promise<void> {
   return new Promise((ok, fail) => child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`the analytics bench's generator exited with ${code}`)))));
 }
 
-/** Polls until /health/ready answers 200 (analytics builds its read models from offset 0 first). */
-async function ready(url: string, service: RunningService, timeoutS: number): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${service.name} not ready after ${timeoutS} s:\n${service.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function main() {
   const prefix = uniqueName('benchdashboard').replace(/-/g, '_');
   const common = { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn', OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
@@ -89,11 +75,10 @@ async function main() {
       console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
 
-    // Analytics: started in the background (startService's 60 s is too short for a year's replay), then awaited.
+    // Analytics reads a year of history before it is ready: longer than startService's default 60 s.
     const t0 = performance.now();
-    const analyticsStarted = startAnalyticsInBackground(common, services);
-    const analyticsService = await analyticsStarted;
-    await ready(ANALYTICS, analyticsService, Number(args['start-timeout-s']));
+    const analyticsService = await startService('analytics', PORTS.analytics, common, { readyTimeoutMs: Number(args['start-timeout-s']) * 1000 });
+    services.push(analyticsService);
     console.log(
       `  analytics ready (history read from offset 0) in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${rssMiB(analyticsService.pid).toFixed(0)} MiB`,
     );
@@ -101,8 +86,8 @@ async function main() {
       await startService('console', PORTS.console, {
         ...common,
         CONSOLE_PUBLIC_URL: CONSOLE,
-        TRIAGE_URL: 'http://127.0.0.1:13402',
-        DISPATCH_URL: 'http://127.0.0.1:13403',
+        TRIAGE_URL: `http://127.0.0.1:${base + 2}`,
+        DISPATCH_URL: `http://127.0.0.1:${base + 3}`,
         ANALYTICS_URL: ANALYTICS,
       }),
     );
@@ -169,42 +154,6 @@ async function main() {
 }
 
 /** Spawns analytics like startService does, but returns as soon as it runs: its readiness is awaited with a longer deadline. */
-async function startAnalyticsInBackground(common: Record<string, string>, services: RunningService[]): Promise<RunningService> {
-  const infra = testInfra();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/analytics/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DEV_AUTH: '1',
-      KAFKA_BROKERS: infra.brokers.join(','),
-      MONGODB_URI: infra.mongoUri,
-      ANALYTICS_HTTP_PORT: String(PORTS.analytics),
-      ...common,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const service: RunningService = {
-    name: 'analytics',
-    pid: child.pid!,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-  services.push(service);
-  return service;
-}
-
 main().catch((e) => {
   console.error(e);
   process.exit(1);

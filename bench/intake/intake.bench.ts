@@ -9,7 +9,7 @@
  * Env: KAFKA_BROKERS, MONGODB_URI (defaults: the `npm start` infrastructure).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
@@ -18,13 +18,15 @@ import { MongoClient } from 'mongodb';
 import { INTAKE_PROTO_PATH } from '@callcenter/contracts';
 import { createKafka, fromKafkaMessage, TOPICS } from '@callcenter/events';
 import { startService } from '@callcenter/testing';
+import { loadavg, options } from '../harness';
 
 const ROOT = resolve(__dirname, '../../..');
 const GHZ = join(ROOT, '.cache/tools/bin/ghz');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const { num: arg } = options(
+  'usage: node dist/bench/intake/intake.bench.js [--duration 30] [--concurrency 32] [--port-base B]',
+  ['duration', 'concurrency', 'port-base'],
+  [],
+);
 const DURATION_S = arg('duration', 30);
 const CONCURRENCY = arg('concurrency', 32);
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -46,9 +48,7 @@ function machineLoad(when: string): string {
     .map((l) => l.trim())
     .filter(Boolean)
     .join('; ');
-  return `load average ${when}: ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')} on ${cpus().length} CPUs; busiest processes (% CPU since start): ${top}`;
+  return `load average ${when}: ${loadavg()} on ${cpus().length} CPUs; busiest processes (% CPU since start): ${top}`;
 }
 
 const REQUEST = {

@@ -9,19 +9,17 @@
  * is started with high per-IP and per-phone limits (every submission comes from 127.0.0.1) and each
  * report has its own phone number.
  *
- * usage: node dist/bench/portal/portal.bench.js [--rate 20] [--seconds 45] [--warmup 20]
+ * usage: node dist/bench/portal/portal.bench.js [--rate 20] [--seconds 45] [--warmup 20] [--port-base 13420]
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { loadavg, rssMiB } from '../harness';
 import { Summary, summarise } from '../latency';
 import { loadJurisdiction } from '@callcenter/contracts';
 import { grpcCall, intakeClient, intakeMetadata, RunningService, startServices, testMongo, uniqueName } from '@callcenter/testing';
 import { checkCitizenReport, toSubmitRequest } from '../../apps/portal/src/report/citizen-report';
 
-const PORTS = { intake: 13420, portal: 13421, grpc: 13471 };
-const PORTAL = `http://127.0.0.1:${PORTS.portal}`;
 const PORTAL_KEY = 'dev-key-web-portal-0001';
 const GOAL_P99_MS = 300;
 
@@ -30,16 +28,17 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '45' },
     warmup: { type: 'string', default: '20' },
+    'port-base': { type: 'string', default: '13420' }, // intake B, portal B+1, intake's gRPC B+51
   },
 });
+const base = Number(args['port-base']);
+const PORTS = { intake: base, portal: base + 1, grpc: base + 51 };
+const PORTAL = `http://127.0.0.1:${PORTS.portal}`;
 const rate = Number(args.rate);
 const seconds = Number(args.seconds);
 
 const row = (label: string, s: Summary, goal = '') =>
   `  ${label.padEnd(62)} n=${String(s.n).padStart(5)}  p50 ${s.p50.toFixed(1).padStart(7)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  max ${s.max.toFixed(1).padStart(7)} ms  ${goal}`;
-
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const districts = loadJurisdiction(path.resolve(__dirname, '../../../config/jurisdiction.json')).districts;
 

@@ -141,6 +141,8 @@ export interface RunningService {
   stop: () => Promise<number | null>;
   /** SIGKILL: a crash, nothing is flushed. */
   kill: () => Promise<void>;
+  /** Spawn → the first answer of /health/ready (a 503 while it warms up counts), in ms. */
+  listenMs?: number;
 }
 
 /**
@@ -173,8 +175,9 @@ export async function startService(
   /**
    * `readyTimeoutMs`: how long start-up may take (60 s; a bench loading 100,000 cases on a busy machine needs more).
    * `root`: run the build under `<root>/dist` instead of this checkout's (a bench's baseline: the code before a change).
+   * `whileStarting`: called with the pid at every readiness poll (a bench samples the start-up's memory).
    */
-  options: { https?: { ca: string | Buffer }; readyTimeoutMs?: number; root?: string } = {},
+  options: { https?: { ca: string | Buffer }; readyTimeoutMs?: number; root?: string; whileStarting?: (pid: number) => void } = {},
 ): Promise<RunningService> {
   const { spawn } = await import('node:child_process');
   const path = await import('node:path');
@@ -202,13 +205,17 @@ export async function startService(
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  const spawnedAt = Date.now();
+  const deadline = spawnedAt + (options.readyTimeoutMs ?? 60_000);
+  let listenMs: number | undefined;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${output}`);
+    options.whileStarting?.(child.pid!);
     try {
       const status = options.https
         ? (await httpsGet(`https://127.0.0.1:${httpPort}/health/ready`, options.https.ca)).status
         : (await fetch(`http://127.0.0.1:${httpPort}/health/ready`)).status;
+      listenMs ??= Date.now() - spawnedAt;
       if (status === 200) break;
     } catch {
       /* not listening yet */
@@ -223,6 +230,7 @@ export async function startService(
     name,
     pid: child.pid!,
     output: () => output,
+    listenMs,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       // A service exits on its own within SHUTDOWN_TIMEOUT_MS (20 s); one still running after 60 s
@@ -263,6 +271,7 @@ export * from './prometheus';
 export * from './decider-spec';
 export * from './in-memory-event-store';
 export * from './rejection';
+export * from './envelopes';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test
