@@ -55,6 +55,12 @@ export function options(help: string, strings: string[], booleans: string[]) {
   };
 }
 
+/** What a bench's `--help` prints: the text block of the `## Options` section of bench/<dir>/README.md. */
+export function readmeOptions(dir: string): string {
+  const readme = readFileSync(path.join(ROOT, 'bench', dir, 'README.md'), 'utf8');
+  return /^## Options\n[\s\S]*?```text\n([\s\S]*?)```/m.exec(readme)?.[1].trimEnd() ?? readme;
+}
+
 // ───────────────────────────── time and logs ─────────────────────────────
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -61,6 +61,7 @@ import {
   sleep,
   table,
   topSelfTime,
+  readmeOptions,
 } from '../harness';
 
 import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
@@ -70,45 +71,7 @@ import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
 const ROOT = path.resolve(__dirname, '../../..');
 const ALL_TOPICS = [TOPICS.intake, TOPICS.triage, TOPICS.dispatch];
 
-const HELP = `bench/analytics — replay throughput over a long generated history, and query latency on it
-
-  node dist/bench/analytics/analytics.bench.js [options]
-
-History (produced directly to the three topics with kafkajs)
-  --events N            generate whole days of reports until the history holds at least N events (1000000)
-  --per-day N           reports per day (1000); the history ends yesterday and goes back as many days as needed
-  --batch N             messages per kafkajs sendBatch (500), acks -1
-  --in-flight N         sendBatch calls in flight (4)
-  --reuse-history       generate nothing: measure over what the topics already hold (an earlier run's history)
-  --history-only        generate the history and stop (another bench measures on it: bench/console/dashboard.bench.ts)
-
-Replay
-  --start-timeout-s N   how long analytics may take to become ready (900)
-  --no-rebuild          skip POST /api/v1/admin/rebuild
-  --no-baselines        skip ConsumerPerformance, the kafkajs loop and the in-process fold
-
-Queries
-  --requests N          measured requests per row and concurrency (300)
-  --warmup N            unmeasured requests before each row (30)
-  --max-row-s N         stop a row after this many seconds once it has --min-requests (45): a query that
-                        takes a second would otherwise hold a row for minutes; the table shows n
-  --min-requests N      measured requests a row gets even past --max-row-s (50)
-  --max-warmup-s N      stop the warm-up after this many seconds (10)
-  --concurrency a,b     closed-loop concurrencies (1,4)
-  --no-queries          skip the query part
-
-General
-  --http N              analytics' HTTP port (13310)
-  --seed N              random seed of the generated history (1)
-  --keep-db             keep the bench database (default: dropped at the end)
-  --cpu-prof DIR        profile analytics (preloaded sampler, cut after start-up, rebuild and queries) and
-                        print the top self-time functions; a diagnosis: it slows the service down
-  --help                this text
-
-Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0.0.1:19092 and
-mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data),
-KAFKA_LIBS (the broker's jars for ConsumerPerformance; default .cache/kafka/libs).
-See bench/analytics/README.md.`;
+const HELP = readmeOptions('analytics');
 
 const { flag, num, has } = options(
   HELP,

@@ -57,6 +57,7 @@ import {
   sleep,
   table,
   topSelfTime,
+  readmeOptions,
 } from '../harness';
 
 import { DispatchBoard } from '../../apps/dispatch/src/board/dispatch-board';
@@ -69,46 +70,7 @@ import { Unit, unitDecider, UnitState } from '../../apps/dispatch/src/unit/unit.
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-const HELP = `bench/dispatch — recommendation latency with many units and open incidents, and forward → incident latency
-
-  node dist/bench/dispatch/dispatch.bench.js [part 1 options] [part 2 options]
-
-Part 1 runs if --units or --incidents is given, part 2 if --rate or --seconds is given; with none of
-them both run, part 1 first, on the same dispatch process.
-
-Part 1: seed through the API and the triage topic, then measure recommendations
-  --units N             units to register (POST /api/v1/units) and place (POST /units/{id}/status) (2000)
-  --incidents N         incidents to open by publishing ReportForwardedForDispatch (500)
-  --seed-concurrency N  REST calls in flight while seeding units (16)
-  --rounds N            in-process: rounds over every incident, each one recommendUnits call (4)
-  --requests N          API: measured requests per row and concurrency (2000)
-  --warmup N            API: unmeasured requests before each row (200)
-  --concurrency a,b     API: closed-loop concurrencies (1,8)
-  --baseline-root DIR   API: also measure the dispatch built under DIR/dist (e.g. the commit before a
-                        change, see README.md) on the same units and incidents, on port --http + 1
-
-Part 2: forwards at a fixed rate → incident opened
-  --rate N              forwards per second, open loop (50)
-  --seconds N           duration of each load phase (20)
-  --poll-ms N           API phase: each pending report is polled at most this often (20)
-  --poll-concurrency N  API phase: GET ?reportId= requests in flight (2)
-  --drain-s N           after the last forward, wait this long for the rest (20)
-  --no-api-phase        only the Kafka-observed phase (no poller)
-
-General
-  --http N              dispatch's HTTP port (13300)
-  --seed N              random seed of the generated mix (1)
-  --lookback-minutes N  DISPATCH_LIVE_LOOKBACK_MINUTES for the service (1: a re-run does not re-read the
-                        previous run's units from the dispatch topic)
-  --force               run even if dispatch's incident-opener group has a backlog on the triage topic
-  --keep-db             keep the bench database (default: dropped at the end)
-  --cpu-prof DIR        profile dispatch (preloaded sampler, cut at each phase) and print the top
-                        self-time functions; a diagnosis: it slows the service down
-  --help                this text
-
-Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0.0.1:19092 and
-mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data).
-See bench/dispatch/README.md.`;
+const HELP = readmeOptions('dispatch');
 
 const { flag, num, has } = options(
   HELP,

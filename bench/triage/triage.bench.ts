@@ -50,6 +50,7 @@ import {
   rssMiB,
   sleep,
   table as ruledTable,
+  readmeOptions,
 } from '../harness';
 
 import { callerRefOf } from '../../apps/triage/src/callers/callers.store';
@@ -61,46 +62,7 @@ import { suggestClassification } from '../../apps/triage/src/suggestions';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-const HELP = `bench/triage — submit → visible in the triage queue, and queue listing latency with many open cases
-
-  node dist/bench/triage/triage.bench.js [part 1 options] [part 2 options]
-
-Part 1 runs if --rate or --seconds is given, part 2 if --open-cases is given; with neither, both run
-(part 2 first, so part 1's reports are not re-read from the triage topic into part 2's queue).
-
-Part 1: submit over gRPC at a fixed rate → first seen in GET /api/v1/queue?priority=P4
-  --rate N            submissions per second, open loop (200)
-  --seconds N         duration of the load (30)
-  --clients N         gRPC clients, each on its own channel/connection (4)
-  --poll-ms N         target poll interval, start to start (10)
-  --poll-back N       the poll window starts this many reports behind the last seen (100)
-  --drain-s N         after the load, keep polling up to this long for the rest (30)
-  --warmup-reports N  reports submitted and waited for before the measured load (50)
-  --trace             also split the latency into steps with the bench's own Kafka consumer of both
-                      topics (a diagnosis: it adds load on Kafka and the bench, so the main figures
-                      are best taken without it)
-  --intake-http N / --intake-grpc N / --triage-http N     ports (13100 / 15100 / 13101)
-
-Part 2: N open cases seeded into triage_queue, then closed-loop GETs
-  --open-cases N      open cases to seed (100000)
-  --requests N        measured requests per query and concurrency (2000)
-  --warmup N          unmeasured requests before each (200)
-  --concurrency a,b   closed-loop concurrencies (1,8)
-  --max-row-s N       stop a row (and its warm-up) after N seconds even if short of --requests (no cap)
-  --triage-http2 N    triage's port in part 2 (13110)
-  --no-info-start     skip the first start at LOG_LEVEL=info (which shows the "queue loaded" line)
-  --baseline-root DIR also measure the triage built under DIR/dist (e.g. the commit before a change, see
-                      README.md) on the same seeded cases, right after, and print both side by side
-  --reuse-db PREFIX   measure on the cases an earlier run left (--keep-db) under MONGODB_DB_PREFIX PREFIX
-
-General
-  --keep-db           keep the bench databases (default: dropped at the end)
-  --cpu-prof DIR      run the services with node --cpu-prof into DIR (a diagnosis: it slows them down)
-  --help              this text
-
-Environment: KAFKA_BROKERS, MONGODB_URI (defaults: the test infrastructure 127.0.0.1:19092 and
-mongodb://127.0.0.1:37017), INFRA_DATA_DIR (for the Kafka and database pids; default .data).
-See bench/triage/README.md.`;
+const HELP = readmeOptions('triage');
 
 const { flag, num, has } = options(
   HELP,
