@@ -25,13 +25,14 @@ import {
   EventEnvelope,
   fromKafkaMessage,
   IncidentOpened,
+  ReportForwardedForDispatch,
   ReportForwardedForDispatchV1,
   toKafkaMessage,
   TOPICS,
   UnitRegistered,
   UnitStatusChanged,
 } from '@callcenter/events';
-import { RunningService, startService, testInfra, testToken } from '@callcenter/testing';
+import { envelopeOf, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
 import {
   closedLoop,
   Leftovers,
@@ -326,20 +327,17 @@ function forwardEnvelope(r: ReturnType<typeof rng>, now: number, tag: string): E
   const priority = r.weighted({ P1: 15, P2: 35, P3: 50 } as Record<Priority, number>);
   const district = r.pick(jurisdiction.districts);
   const withCoordinates = r.next() >= 0.05;
-  const at = new Date(now).toISOString();
-  return {
-    eventId: randomUUID(),
-    type: 'ReportForwardedForDispatch',
-    schemaVersion: 1,
+  const as = {
     streamId: reportId,
     streamVersion: 4,
-    occurredAt: at,
-    recordedAt: at,
     producer: 'triage',
     actor: `op-${String(1 + Math.floor(r.next() * 40)).padStart(2, '0')}`,
     correlationId: `bench-dispatch-${tag}-${reportId.slice(0, 8)}`,
-    causationId: null,
-    data: {
+    at: new Date(now),
+  };
+  return envelopeOf(
+    ReportForwardedForDispatch,
+    {
       reportId,
       trackingCode: `${randomUUID().slice(0, 5)}-${randomUUID().slice(0, 5)}`.toUpperCase(),
       channel: r.weighted({ HOTLINE: 45, MOBILE_APP: 20, WHATSAPP: 15, WEB: 8, SMS: 7, WALK_IN: 3, OTHER_SYSTEM: 2 }),
@@ -358,7 +356,8 @@ function forwardEnvelope(r: ReturnType<typeof rng>, now: number, tag: string): E
       peopleInjured: category === 'KECELAKAAN_LALU_LINTAS' || category === 'DARURAT_MEDIS' ? 1 : 0,
       peopleInvolved: 2,
     },
-  };
+    as,
+  );
 }
 
 /** Runs `work` over `items` with `concurrency` in flight. */
@@ -507,46 +506,40 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
   // The board's path, as GET /incidents/{id} runs it: candidates kept in a Map, workload computed per call.
   const board = new DispatchBoard(jurisdiction);
   const at = new Date().toISOString();
-  const envelope = <T extends string>(type: T, streamId: string, streamVersion: number, data: unknown) =>
-    ({
-      eventId: randomUUID(),
-      type,
-      schemaVersion: 1,
-      streamId,
-      streamVersion,
-      occurredAt: at,
-      recordedAt: at,
-      producer: 'dispatch',
-      actor: 'bench',
-      correlationId: 'bench',
-      causationId: null,
-      data,
-    }) as any;
+  const as = (streamId: string, streamVersion: number) => ({ streamId, streamVersion, producer: 'dispatch', actor: 'bench', at: new Date(at) });
   for (const u of units) {
     let state: UnitState = unitDecider.evolve(
       unitDecider.initialState(),
-      envelope(UnitRegistered.type, u.callSign, 1, {
-        unitId: u.callSign,
-        callSign: u.callSign,
-        type: u.type,
-        capabilities: u.capabilities,
-        homeDistrict: u.homeDistrict,
-        status: u.onShift ? 'AVAILABLE' : 'OFF_DUTY',
-      }),
+      envelopeOf(
+        UnitRegistered,
+        {
+          unitId: u.callSign,
+          callSign: u.callSign,
+          type: u.type,
+          capabilities: u.capabilities,
+          homeDistrict: u.homeDistrict,
+          status: u.onShift ? 'AVAILABLE' : 'OFF_DUTY',
+        },
+        as(u.callSign, 1),
+      ),
     );
     let version = 1;
     if (u.report) {
       const position = u.report.latitude !== undefined ? { latitude: u.report.latitude, longitude: u.report.longitude! } : null;
       state = unitDecider.evolve(
         state,
-        envelope(UnitStatusChanged.type, u.callSign, 2, {
-          unitId: u.callSign,
-          status: u.report.status ?? 'AVAILABLE',
-          previousStatus: 'AVAILABLE',
-          position,
-          incidentId: null,
-          reportedAt: at,
-        }),
+        envelopeOf(
+          UnitStatusChanged,
+          {
+            unitId: u.callSign,
+            status: u.report.status ?? 'AVAILABLE',
+            previousStatus: 'AVAILABLE',
+            position,
+            incidentId: null,
+            reportedAt: at,
+          },
+          as(u.callSign, 2),
+        ),
       );
       version = 2;
     }
@@ -560,12 +553,16 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
     const { channel: _c, peopleInvolved: _p, ...rest } = e.data;
     return incidentDecider.evolve(
       incidentDecider.initialState(),
-      envelope(IncidentOpened.type, incidentId, 1, {
-        ...rest,
-        incidentId,
-        location: { ...needs[i].location, address: e.data.location.address, approximate: e.data.location.latitude === null },
-        forwardedAt: at,
-      }),
+      envelopeOf(
+        IncidentOpened,
+        {
+          ...rest,
+          incidentId,
+          location: { ...needs[i].location, address: e.data.location.address, approximate: e.data.location.latitude === null },
+          forwardedAt: at,
+        },
+        as(incidentId, 1),
+      ),
     ) as Incident;
   });
   const viaBoard = timeCalls((i) => board.recommend(incidents[i], settings.speedsKmh, new Date()).length);
