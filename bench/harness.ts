@@ -73,6 +73,24 @@ export const loadavg = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
+/** Open loop: send i is due at start + i/rate whatever the answers; `lag` is how late each went (ms). */
+export async function openLoop(count: number, rate: number, send: (i: number) => void): Promise<{ start: number; end: number; lag: number[] }> {
+  const start = nowMs();
+  const lag: number[] = [];
+  let i = 0;
+  while (i < count) {
+    const due = start + (i * 1000) / rate;
+    const now = nowMs();
+    if (now >= due) {
+      lag.push(now - due);
+      send(i++);
+      continue;
+    }
+    await sleep(Math.max(0, Math.min(1, due - now)));
+  }
+  return { start, end: nowMs(), lag };
+}
+
 // ───────────────────────────── figures ─────────────────────────────
 
 export interface Pct {

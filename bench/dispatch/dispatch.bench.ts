@@ -58,6 +58,7 @@ import {
   sleep,
   table,
   topSelfTime,
+  openLoop,
   readmeOptions,
 } from '../harness';
 
@@ -732,24 +733,6 @@ interface Sent {
   openedRecordedAt?: number;
   /** First GET ?reportId= answer that lists it. */
   apiSeenAt?: number;
-}
-
-/** Open loop: send i is due at start + i/rate whatever the answers; a 1 ms timer sends what is due. */
-async function openLoop(count: number, rate: number, send: (i: number) => void): Promise<{ start: number; end: number; lag: number[] }> {
-  const start = nowMs();
-  const lag: number[] = [];
-  let i = 0;
-  while (i < count) {
-    const due = start + (i * 1000) / rate;
-    const now = nowMs();
-    if (now >= due) {
-      lag.push(now - due);
-      send(i++);
-      continue;
-    }
-    await sleep(Math.max(0, Math.min(1, due - now)));
-  }
-  return { start, end: nowMs(), lag };
 }
 
 async function part2(service: RunningService, producer: Producer): Promise<void> {
