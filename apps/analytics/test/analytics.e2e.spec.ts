@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
-import { eventually, holdsFor, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { EventEnvelope, ReportReceived, toKafkaMessage, TOPICS, TriageCaseOpened } from '@callcenter/events';
+import { envelopeOf, eventually, holdsFor, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 13031;
@@ -191,61 +191,59 @@ describe('analytics service (real Kafka; events as the other services publish th
       const at = new Date(flushed + i * 20_000).toISOString();
       const occurredAt = new Date(flushed - daysBefore * 86_400_000).toISOString();
       const location = { latitude: -6.2265, longitude: 106.8519 };
-      const envelope = (topic: string, producer: string, type: string, data: Record<string, unknown>) => ({
-        topic,
-        event: {
-          eventId: randomUUID(),
-          type,
-          schemaVersion: 1,
-          streamId: reportId,
-          streamVersion: 1,
-          occurredAt: at,
-          recordedAt: at,
-          producer,
-          actor: 'sms-gateway',
-          correlationId: `backlog-${tag}`,
-          causationId: null,
-          data,
-        },
-      });
+      const recordedAs = { streamId: reportId, streamVersion: 1, actor: 'sms-gateway', at: new Date(at), correlationId: `backlog-${tag}` };
       return [
-        envelope(TOPICS.intake, 'intake', 'ReportReceived', {
-          reportId,
-          trackingCode: 'BBBBB-BBBBB',
-          sourceSystem: 'sms-gateway',
-          externalId: `${tag}-backlog-${i}`,
-          channel: 'SMS',
-          reporter: { name: null, phone: null, anonymous: true },
-          categoryHint: null,
-          description: 'laporan tertunda',
-          location: { ...location, address: null, district: null },
-          occurredAt,
-          peopleInjured: 0,
-          peopleInvolved: 1,
-          receivedAt: at,
-        }),
-        envelope(TOPICS.triage, 'triage', 'TriageCaseOpened', {
-          reportId,
-          trackingCode: 'BBBBB-BBBBB',
-          sourceSystem: 'sms-gateway',
-          channel: 'SMS',
-          receivedAt: at,
-          occurredAt,
-          description: 'laporan tertunda',
-          categoryHint: null,
-          location: { ...location, address: null, reportedDistrict: null },
-          district: 'TEBET',
-          peopleInjured: 0,
-          peopleInvolved: 1,
-          callerRef: null,
-          suggestion: {
-            category: 'KEJAHATAN',
-            priority: 'P3',
-            reasons: [],
-            duplicateCandidates: [],
-            lowTrust: { flagged: false, prankRejections: 0, reason: null },
-          },
-        }),
+        {
+          topic: TOPICS.intake,
+          event: envelopeOf(
+            ReportReceived,
+            {
+              reportId,
+              trackingCode: 'BBBBB-BBBBB',
+              sourceSystem: 'sms-gateway',
+              externalId: `${tag}-backlog-${i}`,
+              channel: 'SMS',
+              reporter: { name: null, phone: null, anonymous: true },
+              categoryHint: null,
+              description: 'laporan tertunda',
+              location: { ...location, address: null, district: null },
+              occurredAt,
+              peopleInjured: 0,
+              peopleInvolved: 1,
+              receivedAt: at,
+            },
+            { ...recordedAs, producer: 'intake' },
+          ),
+        },
+        {
+          topic: TOPICS.triage,
+          event: envelopeOf(
+            TriageCaseOpened,
+            {
+              reportId,
+              trackingCode: 'BBBBB-BBBBB',
+              sourceSystem: 'sms-gateway',
+              channel: 'SMS',
+              receivedAt: at,
+              occurredAt,
+              description: 'laporan tertunda',
+              categoryHint: null,
+              location: { ...location, address: null, reportedDistrict: null },
+              district: 'TEBET',
+              peopleInjured: 0,
+              peopleInvolved: 1,
+              callerRef: null,
+              suggestion: {
+                category: 'KEJAHATAN',
+                priority: 'P3',
+                reasons: [],
+                duplicateCandidates: [],
+                lowTrust: { flagged: false, prankRejections: 0, reason: null },
+              },
+            },
+            { ...recordedAs, producer: 'triage' },
+          ),
+        },
       ];
     });
     await publish(backlog);

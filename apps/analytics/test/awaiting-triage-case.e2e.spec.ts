@@ -9,28 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventEnvelope, toKafkaMessage, TOPICS } from '@callcenter/events';
-import { eventually, RunningService, startPrometheus, startService, TestPrometheus, testKafka, uniqueName } from '@callcenter/testing';
+import { ReportReceived, toKafkaMessage, TOPICS, TriageCaseOpened } from '@callcenter/events';
+import { envelopeOf, eventually, RunningService, startPrometheus, startService, TestPrometheus, testKafka, uniqueName } from '@callcenter/testing';
 
 const HTTP_PORT = 14510;
 const PROMETHEUS_PORT = 14511;
-
-function envelope(producer: 'intake' | 'triage', type: string, reportId: string, at: Date, data: Record<string, unknown>): EventEnvelope {
-  return {
-    eventId: randomUUID(),
-    type,
-    schemaVersion: 1,
-    streamId: reportId,
-    streamVersion: 1,
-    occurredAt: at.toISOString(),
-    recordedAt: at.toISOString(),
-    producer,
-    actor: 'system',
-    correlationId: randomUUID(),
-    causationId: null,
-    data,
-  };
-}
 
 async function awaiting(): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`)).text();
@@ -64,21 +47,25 @@ describe('reports received but not opened by triage within a minute: gauge and a
       topic: TOPICS.intake,
       messages: [
         toKafkaMessage(
-          envelope('intake', 'ReportReceived', reportId, receivedAt, {
-            reportId,
-            trackingCode,
-            sourceSystem: 'hotline-110',
-            externalId: `awaiting-${reportId}`,
-            channel: 'HOTLINE',
-            reporter: { name: null, phone: null, anonymous: true },
-            categoryHint: null,
-            description: 'Kebakaran gudang',
-            location,
-            occurredAt: null,
-            peopleInjured: 0,
-            peopleInvolved: 1,
-            receivedAt: receivedAt.toISOString(),
-          }),
+          envelopeOf(
+            ReportReceived,
+            {
+              reportId,
+              trackingCode,
+              sourceSystem: 'hotline-110',
+              externalId: `awaiting-${reportId}`,
+              channel: 'HOTLINE',
+              reporter: { name: null, phone: null, anonymous: true },
+              categoryHint: null,
+              description: 'Kebakaran gudang',
+              location,
+              occurredAt: null,
+              peopleInjured: 0,
+              peopleInvolved: 1,
+              receivedAt: receivedAt.toISOString(),
+            },
+            { streamId: reportId, streamVersion: 1, producer: 'intake', at: receivedAt },
+          ),
         ),
       ],
     });
@@ -101,27 +88,31 @@ describe('reports received but not opened by triage within a minute: gauge and a
       topic: TOPICS.triage,
       messages: [
         toKafkaMessage(
-          envelope('triage', 'TriageCaseOpened', reportId, new Date(), {
-            reportId,
-            trackingCode,
-            sourceSystem: 'hotline-110',
-            channel: 'HOTLINE',
-            receivedAt: receivedAt.toISOString(),
-            description: 'Kebakaran gudang',
-            categoryHint: null,
-            location: { latitude: -6.23, longitude: 106.85, address: null, reportedDistrict: null },
-            district: 'TEBET',
-            peopleInjured: 0,
-            peopleInvolved: 1,
-            callerRef: null,
-            suggestion: {
-              category: 'KEBAKARAN',
-              priority: 'P1',
-              reasons: [],
-              duplicateCandidates: [],
-              lowTrust: { flagged: false, prankRejections: 0, reason: null },
+          envelopeOf(
+            TriageCaseOpened,
+            {
+              reportId,
+              trackingCode,
+              sourceSystem: 'hotline-110',
+              channel: 'HOTLINE',
+              receivedAt: receivedAt.toISOString(),
+              description: 'Kebakaran gudang',
+              categoryHint: null,
+              location: { latitude: -6.23, longitude: 106.85, address: null, reportedDistrict: null },
+              district: 'TEBET',
+              peopleInjured: 0,
+              peopleInvolved: 1,
+              callerRef: null,
+              suggestion: {
+                category: 'KEBAKARAN',
+                priority: 'P1',
+                reasons: [],
+                duplicateCandidates: [],
+                lowTrust: { flagged: false, prankRejections: 0, reason: null },
+              },
             },
-          }),
+            { streamId: reportId, streamVersion: 1, producer: 'triage' },
+          ),
         ),
       ],
     });

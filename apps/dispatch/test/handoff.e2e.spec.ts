@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
+import type { Category } from '@callcenter/contracts';
 import { toKafkaMessage, TOPICS } from '@callcenter/events';
 import {
   consumerGroupCaughtUp,
@@ -64,7 +65,7 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
   /** The latest CAP message of an incident in the feed. */
   const latestOf = (xml: string, incidentId: string) => alertsOf(xml).find((a) => a.includes(`<incidents>${incidentId}</incidents>`));
 
-  async function forwarded(priority: 'P1' | 'P2', category: string, where: { latitude: number; longitude: number }): Promise<string> {
+  async function forwarded(priority: 'P1' | 'P2', category: Category, where: { latitude: number; longitude: number }): Promise<string> {
     const event = reportForwarded(priority, where, {
       category,
       description: 'Asap tebal dari gudang, pelapor Budi di rumah no. 7',

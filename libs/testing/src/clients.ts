@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { INTAKE_PROTO_PATH, IntakeGrpc, Role } from '@callcenter/contracts';
-import type { EventEnvelope } from '@callcenter/events';
+import { INTAKE_PROTO_PATH, IntakeGrpc, Priority, Role } from '@callcenter/contracts';
+import { EventEnvelope, ReportForwardedForDispatch, ReportForwardedForDispatchV1 } from '@callcenter/events';
+import { envelopeOf } from './envelopes';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
 import { uniqueName } from './index';
 
@@ -90,30 +91,20 @@ export function restClient(baseUrl: string, token?: string) {
 
 /** A report forward to dispatch as triage publishes it on its topic (for dispatch tests that skip intake and triage). */
 export function reportForwarded(
-  priority: 'P1' | 'P2' | 'P3',
+  priority: Priority,
   where: { latitude: number; longitude: number },
-  data: Partial<Record<'category' | 'description' | 'district' | 'address', string>> & { peopleInjured?: number } = {},
+  data: Partial<Pick<ReportForwardedForDispatchV1, 'category' | 'description' | 'district' | 'peopleInjured'>> & { address?: string } = {},
 ): EventEnvelope {
   const reportId = randomUUID();
-  const now = new Date().toISOString();
+  const now = new Date();
   const { address = 'Jl. Tebet Barat', ...rest } = data;
-  return {
-    eventId: randomUUID(),
-    type: 'ReportForwardedForDispatch',
-    schemaVersion: 1,
-    streamId: reportId,
-    streamVersion: 4,
-    occurredAt: now,
-    recordedAt: now,
-    producer: 'triage',
-    actor: 'op-budi',
-    correlationId: uniqueName('corr'),
-    causationId: null,
-    data: {
+  return envelopeOf(
+    ReportForwardedForDispatch,
+    {
       reportId,
       trackingCode: 'K7Q2M-94XHD',
       channel: 'HOTLINE',
-      receivedAt: now,
+      receivedAt: now.toISOString(),
       category: 'KEBAKARAN',
       priority,
       district: 'TEBET',
@@ -123,5 +114,6 @@ export function reportForwarded(
       peopleInvolved: 2,
       ...rest,
     },
-  };
+    { streamId: reportId, streamVersion: 4, producer: 'triage', actor: 'op-budi', at: now, correlationId: uniqueName('corr') },
+  );
 }
