@@ -19,7 +19,6 @@
  */
 // @callcenter/events pulls in @callcenter/contracts, whose DTO decorators need the metadata polyfill first.
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -28,18 +27,21 @@ import { performance } from 'node:perf_hooks';
 import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Db, MongoClient } from 'mongodb';
 import {
+  CommitDocument,
+  commitSchema,
   createEventProducer,
   createKafka,
   EventConsumer,
   ensureTopics,
   EventEnvelope,
   fromKafkaMessage,
+  modelOn,
   MongoEventStore,
   OutboxRelay,
   toKafkaMessage,
 } from '@callcenter/events';
 import { testInfra } from '@callcenter/testing';
-import { cpuMeter, options, pct, Pct, pidFile, sleep, table } from '../harness';
+import { consumerPerformanceFigures, cpuMeter, kafkaTool, options, pct, Pct, pidFile, sleep, table } from '../harness';
 
 // ───────────────────────────── configuration ─────────────────────────────
 
@@ -498,9 +500,10 @@ class Bench {
     private readonly cpu: CpuMeter,
   ) {}
 
-  /** A fresh stream collection with its own instrumented relay, for one phase. */
-  private async open(collection: string): Promise<{ store: MongoEventStore; probe: RelayProbe }> {
-    const store = new MongoEventStore(this.db, { producer: 'backbone-bench', topic: this.topic, collection });
+  /** A fresh stream collection with its own instrumented relay, for one phase; commits through a mongoose Model if asked. */
+  private async open(collection: string, viaMongoose = false): Promise<{ store: MongoEventStore; probe: RelayProbe }> {
+    const commitModel = viaMongoose ? modelOn(this.db, `BenchCommit_${collection}`, commitSchema(collection)) : undefined;
+    const store = new MongoEventStore(this.db, { producer: 'backbone-bench', topic: this.topic, collection, ...(commitModel ? { commitModel } : {}) });
     await store.ensureIndexes();
     const probe = new RelayProbe();
     const relay = (this.relay = new OutboxRelay(store, probe.wrapProducer(this.producer), {
@@ -544,9 +547,9 @@ class Bench {
     }
   }
 
-  async throughput(name: string, prefix: string, targetEvents: number, perStream: number): Promise<ThroughputResult> {
+  async throughput(name: string, prefix: string, targetEvents: number, perStream: number, viaMongoose = false): Promise<ThroughputResult> {
     const collection = `commits_${prefix}`;
-    const { store, probe } = await this.open(collection);
+    const { store, probe } = await this.open(collection, viaMongoose);
     try {
       const sink = this.consumer.sink(prefix);
       const streams = Math.ceil(targetEvents / perStream);
@@ -779,7 +782,31 @@ class Bench {
       await time('find {published:false} (relay recovery scan, nothing unpublished)', () => commits.find({ published: false } as object).toArray()),
       ...(streamId ? [await time('find {streamId} (has an index)', () => commits.find({ streamId }).toArray())] : []),
     ];
-    return { documents: docs, operationsMs: Object.fromEntries(ops) as Record<string, Percentiles> };
+    // The commit path's call itself, driver and mongoose Model taking turns (20 each), with the
+    // process CPU each used: what mongoose's validation and casting add to a group commit.
+    const model = modelOn(this.db, `BenchCommit_${collection}`, commitSchema(collection));
+    const probes = () => Array.from({ length: 50 }, () => ({ ...sample[0], _id: `probe-${randomUUID()}` }) as unknown as CommitDocument);
+    const paths = { driver: { ms: [] as number[], cpuMs: 0 }, mongoose: { ms: [] as number[], cpuMs: 0 } };
+    for (let i = 0; i < 40; i++) {
+      const [path, insert] =
+        i % 2 === 0
+          ? (['driver', () => commits.insertMany(probes(), { ordered: false })] as const)
+          : (['mongoose', () => model.insertMany(probes(), { ordered: false })] as const);
+      const [t, cpu] = [now(), process.cpuUsage()];
+      await insert();
+      const used = process.cpuUsage(cpu);
+      paths[path].ms.push(now() - t);
+      paths[path].cpuMs += (used.user + used.system) / 1000 / 20;
+    }
+    ops.push(
+      [`insertMany 50 commits, driver (20 in turn; node CPU ${paths.driver.cpuMs.toFixed(2)} ms each)`, percentiles(paths.driver.ms)],
+      [`insertMany 50 commits, mongoose Model (20 in turn; node CPU ${paths.mongoose.cpuMs.toFixed(2)} ms each)`, percentiles(paths.mongoose.ms)],
+    );
+    return {
+      documents: docs,
+      operationsMs: Object.fromEntries(ops) as Record<string, Percentiles>,
+      commitCallCpuMs: { driver: paths.driver.cpuMs, mongoose: paths.mongoose.cpuMs },
+    };
   }
 }
 
@@ -928,25 +955,7 @@ async function eventConsumerThroughput(kafka: Kafka, topic: string, groupId: str
 }
 
 /** Runs one of Kafka's own tools (from the broker's jars); resolves with its stdout. */
-function javaTool(cfg: Config, tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-Xmx256m', '-cp', `${cfg.kafkaLibs}/*`, `org.apache.kafka.tools.${tool}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`${tool} failed (exit ${code}): ${(err || out).slice(-800)}`));
-      else resolve(out);
-    });
-  });
-}
+const javaTool = (cfg: Config, tool: string, args: string[]) => kafkaTool(cfg.kafkaLibs, tool, args);
 
 /** Kafka's ConsumerPerformance: the Java consumer reading `records` from the start of the topic. */
 async function javaConsumerBaseline(cfg: Config, topic: string, records: number) {
@@ -960,15 +969,8 @@ async function javaConsumerBaseline(cfg: Config, topic: string, records: number)
     '--timeout',
     '30000',
   ]);
-  // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-  const line = out
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((l) => /^\d{4}-/.test(l));
-  const cells = line?.split(',').map((c) => c.trim()) ?? [];
-  if (cells.length < 10) throw new Error(`ConsumerPerformance: cannot read ${out.slice(-400)}`);
-  return { records: Number(cells[4]), recordsPerSec: Math.round(Number(cells[5])), fetchRecordsPerSec: Math.round(Number(cells[9])), raw: line!.trim() };
+  const p = consumerPerformanceFigures(out);
+  return { records: p.messages, recordsPerSec: Math.round(p.nMsgSec), fetchRecordsPerSec: Math.round(p.fetchNMsgSec), raw: p.line };
 }
 
 /**
@@ -1169,6 +1171,20 @@ async function main(): Promise<number> {
     const single = await bench.throughput('1 event / new stream', 's', cfg.events, 1);
     savePartial('throughputSingle', single);
 
+    // The same phase with each commit inserted through a mongoose Model (validated and cast) instead of
+    // the driver, in the order driver, mongoose, mongoose, driver, so that a drift in the machine's load
+    // weighs on both alike: the figures behind the driver's place in docs/architecture.md.
+    const commitPaths: ThroughputResult[] = [];
+    for (const [label, prefix, viaMongoose] of [
+      ['mongoose Model', 'g', true],
+      ['mongoose Model, again', 'g2', true],
+      ['driver, again', 's2', false],
+    ] as const) {
+      console.error(`[bench] throughput: ${cfg.events} events, 1 per new stream, commits through the ${label}`);
+      commitPaths.push(await bench.throughput(`1 event / new stream, ${label}`, prefix, cfg.events, 1, viaMongoose));
+      savePartial('throughputCommitPaths', commitPaths);
+    }
+
     let multi: ThroughputResult | undefined;
     if (cfg.multiEvents > 0 && cfg.eventsPerStream > 1) {
       console.error(`[bench] throughput: ${cfg.multiEvents} events, ${cfg.eventsPerStream} successive appends per stream`);
@@ -1251,7 +1267,7 @@ async function main(): Promise<number> {
     }
 
     // ── report ──
-    const throughputs = [single, ...(multi ? [multi] : [])];
+    const throughputs = [single, ...commitPaths, ...(multi ? [multi] : [])];
     const out: string[] = [];
     const cpus = os.cpus();
     out.push(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Collection, Db, MongoBulkWriteError } from 'mongodb';
+import type { Model } from 'mongoose';
 import { ConcurrencyConflict } from '@callcenter/contracts';
 import { CommandMetadata, DomainEvent, EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
@@ -52,6 +53,12 @@ export interface EventStoreOptions {
   cacheSize?: number;
   /** `load` stores a snapshot once a stream is this many events past its last one (default 50). */
   snapshotEvery?: number;
+  /**
+   * Inserts commits through this mongoose model instead of the driver's collection. Only
+   * bench/backbone sets it, to measure mongoose on the commit path; the services keep the driver
+   * (docs/architecture.md, "Mongoose and the driver").
+   */
+  commitModel?: Model<CommitDocument>;
 }
 
 /**
@@ -90,7 +97,9 @@ const DUPLICATE_KEY = 11000;
 
 /** A duplicate-key failure, whether a single write's error or one entry of a bulk write. */
 export function isDuplicateKey(e: unknown): boolean {
-  return (e as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+  // mongoose copies a bulk write's errors to renumber them, keeping the driver's `err` but not its `code` getter
+  const error = e as { code?: unknown; err?: { code?: unknown } } | null;
+  return (error?.code ?? error?.err?.code) === DUPLICATE_KEY;
 }
 
 /**
@@ -316,10 +325,9 @@ export class MongoEventStore implements EventStore {
       const batch = this.pending.splice(0, 500);
       const failed = new Map<number, unknown>();
       try {
-        await this.commits.insertMany(
-          batch.map((p) => p.commit),
-          { ordered: false },
-        );
+        const commits = batch.map((p) => p.commit);
+        if (this.options.commitModel) await this.options.commitModel.insertMany(commits, { ordered: false });
+        else await this.commits.insertMany(commits, { ordered: false });
       } catch (e) {
         const writeErrors = e instanceof MongoBulkWriteError ? e.writeErrors : undefined;
         const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];

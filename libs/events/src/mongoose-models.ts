@@ -1,5 +1,6 @@
 import mongoose, { Connection, Model, Schema, SchemaOptions } from 'mongoose';
 import type { Db, MongoClient } from 'mongodb';
+import type { CommitDocument } from './event-store';
 
 /**
  * What every schema of the services' own documents shares. Indexes are declared on the schema
@@ -36,4 +37,25 @@ export function modelOn<T>(db: Db, name: string, schema: Schema<T>): Model<T> {
   }
   const connection = base.name === db.databaseName ? base : base.useDb(db.databaseName, { useCache: true });
   return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+}
+
+/**
+ * The event store's commit as a mongoose schema, envelopes free-form (their schemas are the event
+ * registry's). The services commit through the driver; bench/backbone measures this one against it.
+ */
+export function commitSchema(collection: string): Schema<CommitDocument> {
+  return new Schema(
+    {
+      _id: { type: String, required: true },
+      streamId: { type: String, required: true },
+      base: { type: Number, required: true },
+      version: { type: Number, required: true },
+      previous: { type: String, default: null },
+      events: { type: [Schema.Types.Mixed], required: true },
+      topic: { type: String, required: true },
+      published: { type: Boolean, required: true },
+      recordedAt: { type: Date, required: true },
+    },
+    { ...documentSchemaOptions, collection },
+  ) as unknown as Schema<CommitDocument>;
 }

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { Model, Schema } from 'mongoose';
+import { isDuplicateKey } from '../event-store';
 import { documentSchemaOptions, modelOn } from '../mongoose-models';
 
 /** The database of the key store: one for the whole platform, like a key management service. */
@@ -73,11 +74,9 @@ export class MongoKeyStore {
         { ordered: false, throwOnValidationError: true },
       );
     } catch (e) {
-      type WriteError = { index: number; code?: number; err?: { code?: number } };
-      const errors = (e as { writeErrors?: WriteError[] | WriteError }).writeErrors;
+      const errors = (e as { writeErrors?: { index: number }[] | { index: number } }).writeErrors;
       const list = errors === undefined ? undefined : Array.isArray(errors) ? errors : [errors];
-      // mongoose copies each write error to renumber it, which keeps the driver's `err` but not its `code` getter
-      if (!list || list.some((w) => (w.code ?? w.err?.code) !== 11000)) {
+      if (!list || list.some((w) => !isDuplicateKey(w))) {
         for (const b of batch) b.reject(e);
         return;
       }
