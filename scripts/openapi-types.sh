@@ -26,5 +26,5 @@ if [[ "${1:-}" == --check ]]; then
   echo "OpenAPI types are current ($DIR)"
 else
   generate "$DIR"
-  echo "wrote $DIR/{${SERVICES[*]}}.d.ts" | tr ' ' ','
+  echo "wrote the types of ${SERVICES[*]} in $DIR"
 fi

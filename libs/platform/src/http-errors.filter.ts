@@ -1,4 +1,5 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger, ValidationError } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CallCenterError, FieldViolation, ValidationFailed } from '@callcenter/contracts';
 
@@ -52,3 +53,51 @@ export const validationExceptionFactory = (errors: ValidationError[]) => new Val
 
 /** Body-parser errors (bad JSON, too large) arrive as HttpExceptions: keep their 400/413. */
 export { BadRequestException };
+
+export class FieldViolationBody implements FieldViolation {
+  @ApiProperty({ example: 'category' }) field: string;
+  @ApiProperty({ example: 'category must be one of the following values: KEJAHATAN, …' }) message: string;
+}
+
+/**
+ * The error body every HTTP route answers with (HttpErrorsFilter above; the guards' 401/403 and
+ * analytics' 503 use the same `code` and `message`), as the OpenAPI documents show it.
+ */
+export class HttpErrorBody {
+  @ApiProperty({
+    description: 'Stable, part of the contract: 400 VALIDATION_FAILED, 404 NOT_FOUND, 409 ILLEGAL_STATE, CONCURRENCY_CONFLICT or ALREADY_EXISTS',
+    example: 'VALIDATION_FAILED',
+    enum: [
+      'VALIDATION_FAILED',
+      'NOT_FOUND',
+      'ILLEGAL_STATE',
+      'CONCURRENCY_CONFLICT',
+      'ALREADY_EXISTS',
+      'PAYLOAD_TOO_LARGE',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'WARMING_UP',
+      'INTERNAL',
+    ],
+  })
+  code: string;
+  @ApiProperty({ description: 'For people; may change' }) message: string;
+  @ApiPropertyOptional({ type: [FieldViolationBody], description: 'VALIDATION_FAILED: every field at fault' }) violations?: FieldViolationBody[];
+  @ApiPropertyOptional({ description: 'ILLEGAL_STATE, ALREADY_EXISTS: the business rule that refused, e.g. CASE_ALREADY_CLAIMED' }) rule?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'ILLEGAL_STATE: what the refusal was judged on (status, claim, version)' })
+  state?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'NOT_FOUND: what was looked for', example: 'report' }) what?: string;
+  @ApiPropertyOptional({ description: 'NOT_FOUND: its id' }) id?: string;
+  @ApiPropertyOptional({ description: 'CONCURRENCY_CONFLICT: the stream someone else appended to first' }) streamId?: string;
+  @ApiPropertyOptional({ description: 'CONCURRENCY_CONFLICT: the version the change expected' }) expectedVersion?: number;
+  @ApiPropertyOptional({ description: 'CONCURRENCY_CONFLICT: the version it is at' }) actualVersion?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'ALREADY_EXISTS: what the identifier already names' })
+  existing?: Record<string, string>;
+}
+
+/** The documented error answers of a route, each with HttpErrorBody (descriptions say when). */
+export const ApiBadRequestError = (description = 'A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED)') =>
+  ApiBadRequestResponse({ type: HttpErrorBody, description });
+export const ApiNotFoundError = (description = 'No such one (NOT_FOUND)') => ApiNotFoundResponse({ type: HttpErrorBody, description });
+export const ApiConflictError = (description = 'A rule named in `rule` forbids it now (ILLEGAL_STATE), or someone acted first (CONCURRENCY_CONFLICT)') =>
+  ApiConflictResponse({ type: HttpErrorBody, description });

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   HotspotsQueryDto,
@@ -13,12 +13,35 @@ import {
   ValidationFailed,
 } from '@callcenter/contracts';
 import type { PersonalDataVault } from '@callcenter/events';
-import { Actor, AuthenticatedUser, PERSONAL_DATA, PLATFORM_CONFIG, Roles } from '@callcenter/platform';
+import {
+  Actor,
+  ApiBadRequestError,
+  ApiConflictError,
+  ApiNotFoundError,
+  AuthenticatedUser,
+  HttpErrorBody,
+  PERSONAL_DATA,
+  PLATFORM_CONFIG,
+  Roles,
+} from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
 import { WarmingUpGuard } from './warming-up.guard';
 import { durations, hotspots, load, localTime, overview, reports, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from './csv';
+import {
+  DurationsBody,
+  HotspotsBody,
+  LoadBody,
+  OverviewBody,
+  RebuildProgressBody,
+  RebuildStatusBody,
+  ReportPageBody,
+  ReportTimelineBody,
+  StaffingBody,
+  VolumeBody,
+  WorkloadBody,
+} from './analytics.responses';
 
 const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
 
@@ -56,7 +79,11 @@ const dimensionRows = (tables: Record<string, Record<string, number>>) =>
 @Roles('analyst', 'commander')
 @ApiProduces('application/json', 'text/csv')
 @UseGuards(WarmingUpGuard)
-@ApiServiceUnavailableResponse({ description: 'Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP)' })
+@ApiServiceUnavailableResponse({
+  type: HttpErrorBody,
+  description: 'Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP)',
+})
+@ApiBadRequestError()
 @Controller('api/v1')
 export class AnalyticsHttpController {
   private readonly targets;
@@ -74,7 +101,8 @@ export class AnalyticsHttpController {
 
   @Get('reports/:reportId/timeline')
   @ApiOperation({ summary: 'Every event of one report from every service, in order, with actor and time (the audit view)' })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ type: ReportTimelineBody, description: 'or with format=csv one row per event' })
+  @ApiNotFoundError()
   async timeline(@Param('reportId', reportId) id: string, @Query() query: StatsQueryDto, @Res() res: Response, @Actor() user: AuthenticatedUser) {
     const entries = await this.models.timeline(id);
     if (entries.length === 0) throw new NotFound('report', id);
@@ -95,12 +123,14 @@ export class AnalyticsHttpController {
 
   @Get('stats/overview')
   @ApiOperation({ summary: "The commander's overview: open now, overdue, units busy or free, breaches in the last hour, today against the same weekday" })
+  @ApiOkResponse({ type: OverviewBody })
   overview() {
     return overview(this.models.model, new Date());
   }
 
   @Get('reports')
   @ApiOperation({ summary: 'The reports behind a count (drill-down), newest first: ids, times and dimensions, never personal data' })
+  @ApiOkResponse({ type: ReportPageBody, description: 'or with format=csv the items' })
   reports(@Query() query: ReportListQueryDto, @Res() res: Response) {
     const page = reports(this.models.model, { ...filterOf(query), state: query.state, rejectionReason: query.rejectionReason }, query.offset, query.limit);
     answer(res, query.format, 'reports', page, () => page.items, page.basis);
@@ -111,6 +141,7 @@ export class AnalyticsHttpController {
     summary: 'Counts by state, category, channel, district, priority; rejection reasons; duplicate and prank rates',
     description: 'Reports and days placed by `basis`: when received (default) or when they happened; the answer names it (`basis`).',
   })
+  @ApiOkResponse({ type: VolumeBody, description: 'or with format=csv one row per dimension and value' })
   volume(@Query() query: TimeSeriesQueryDto, @Res() res: Response) {
     const v = volume(this.models.model, filterOf(query));
     answer(
@@ -146,6 +177,7 @@ export class AnalyticsHttpController {
       'histograms (4 significant digits): each percentile is within 0.1 % of the exact nearest-rank value, and a share within target ' +
       'may count values up to 0.1 % above the limit as within. Any other period walks the reports received in it and is exact.',
   })
+  @ApiOkResponse({ type: DurationsBody, description: 'or with format=csv one row per measure' })
   durations(@Query() query: StatsQueryDto, @Res() res: Response) {
     const rows = durations(this.models.model, filterOf(query), this.targets);
     answer(res, query.format, 'durations', { basis: 'received', measures: rows }, () => rows, 'received');
@@ -153,6 +185,7 @@ export class AnalyticsHttpController {
 
   @Get('stats/load')
   @ApiOperation({ summary: 'Arrivals by hour of day and day of week, queue depth over time, peaks (Asia/Jakarta)', description: BY_RECEIPT })
+  @ApiOkResponse({ type: LoadBody })
   load(@Query() query: StatsQueryDto, @Res() res: Response) {
     const l = load(this.models.model, filterOf(query));
     answer(
@@ -172,6 +205,7 @@ export class AnalyticsHttpController {
 
   @Get('stats/staffing')
   @ApiOperation({ summary: 'Operators needed per hour of day by Erlang C for the service level, beside those active', description: BY_RECEIPT })
+  @ApiOkResponse({ type: StaffingBody, description: 'or with format=csv one row per hour' })
   staffing(@Query() query: StaffingQueryDto, @Res() res: Response) {
     const level = { share: query.share ?? this.serviceLevel.share, withinSeconds: query.withinSeconds ?? this.serviceLevel.withinSeconds };
     const s = staffing(this.models.model, filterOf(query), level);
@@ -183,6 +217,7 @@ export class AnalyticsHttpController {
     summary: 'Counts per district and per grid cell with category breakdown; top cells',
     description: 'Reports placed in `from`/`to` by `basis`: when received (default) or when they happened; the answer names it (`basis`).',
   })
+  @ApiOkResponse({ type: HotspotsBody })
   hotspots(@Query() query: HotspotsQueryDto, @Res() res: Response) {
     const h = hotspots(this.models.model, filterOf(query), query.top, query.cellDegrees);
     answer(
@@ -200,6 +235,7 @@ export class AnalyticsHttpController {
 
   @Get('stats/workload')
   @ApiOperation({ summary: 'Workload per operator and per unit', description: BY_RECEIPT })
+  @ApiOkResponse({ type: WorkloadBody })
   workload(@Query() query: StatsQueryDto, @Res() res: Response) {
     const w = workload(this.models.model, filterOf(query));
     answer(
@@ -216,6 +252,8 @@ export class AnalyticsHttpController {
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild every read model from offset 0 into a new generation; switch once caught up' })
+  @ApiAcceptedResponse({ type: RebuildProgressBody, description: 'the rebuild started' })
+  @ApiConflictError('REBUILD_RUNNING: a rebuild is already running')
   rebuild() {
     return this.models.rebuild();
   }
@@ -223,6 +261,7 @@ export class AnalyticsHttpController {
   @Get('admin/rebuild')
   @Roles('admin')
   @ApiOperation({ summary: 'Progress of the running (or last) rebuild, and the current generation' })
+  @ApiOkResponse({ type: RebuildStatusBody })
   progress() {
     return { currentGeneration: this.models.generation, rebuild: this.models.progress() };
   }

@@ -1,11 +1,12 @@
 import { Controller, Get, Header, Inject, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { DISPLAY_TIME_ZONE, loadJurisdiction, parsePriorityTargets, ValidationFailed } from '@callcenter/contracts';
-import { PLATFORM_CONFIG } from '@callcenter/platform';
+import { ApiBadRequestError, HttpErrorBody, PLATFORM_CONFIG } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
 import { WarmingUpGuard } from './warming-up.guard';
+import { PublicStatsBody } from './analytics.responses';
 import { HIDDEN, monthOf, monthsBetween, publicStats, SMALL, SUPPRESSION_THRESHOLD } from '../queries/public-stats';
 
 const MONTH = /^(20\d\d)-(0[1-9]|1[0-2])$/;
@@ -31,7 +32,10 @@ export class PublicStatsQueryDto {
  */
 @ApiTags('public')
 @UseGuards(WarmingUpGuard)
-@ApiServiceUnavailableResponse({ description: 'Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP)' })
+@ApiServiceUnavailableResponse({
+  type: HttpErrorBody,
+  description: 'Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP)',
+})
 @Controller('api/v1/public')
 export class PublicStatsHttpController {
   private readonly targets;
@@ -48,6 +52,8 @@ export class PublicStatsHttpController {
   @Get('stats')
   @Header('Cache-Control', 'public, max-age=60')
   @ApiOperation({ summary: 'Anonymised monthly counts by category and district and response-time percentiles; cells under 5 suppressed' })
+  @ApiOkResponse({ type: PublicStatsBody })
+  @ApiBadRequestError('`from` after `to`, or more months than allowed at once')
   stats(@Query() query: PublicStatsQueryDto) {
     const to = query.to ?? monthOf(new Date());
     const from = query.from ?? monthsBetween('2000-01', to).slice(-12)[0];

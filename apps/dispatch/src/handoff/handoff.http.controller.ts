@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CancelPublicWarningDto, IssuePublicWarningDto, NotFound, ValidationFailed } from '@callcenter/contracts';
-import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { CapMessagesBody } from '../http/dispatch.responses';
 import { actorOf, Dispatching } from '../dispatching';
 import { assignedToUnit } from '../incident/incident.decider';
 import { Handoffs } from './handoffs';
@@ -20,7 +21,9 @@ export class HandoffHttpController {
   @Get('incidents/:incidentId/eido')
   @Roles('dispatcher', 'supervisor', 'commander', 'unit')
   @ApiOperation({ summary: 'The incident as an EIDO (NENA-STA-021 JSON, conveyed per NENA-STA-024), built from its event stream' })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true }, description: 'the EIDO document (NENA-STA-021)' })
+  @ApiBadRequestError()
+  @ApiNotFoundError()
   async eido(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser) {
     const actor = actorOf(user);
     // A unit sees only what it was sent to, like the incident itself; any other answers 404.
@@ -33,8 +36,10 @@ export class HandoffHttpController {
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'Warn the public about this incident (CAP Alert), or revise the warning (CAP Update)' })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'INCIDENT_CLOSED: the incident is resolved or closed' })
+  @ApiOkResponse({ type: CapMessagesBody })
+  @ApiBadRequestError()
+  @ApiNotFoundError()
+  @ApiConflictError('INCIDENT_CLOSED: the incident is resolved or closed')
   async issue(
     @Param('incidentId', incidentId) id: string,
     @Body() body: IssuePublicWarningDto,
@@ -57,8 +62,10 @@ export class HandoffHttpController {
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: "Withdraw the incident's public warning (CAP Cancel)" })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'NO_PUBLIC_WARNING: none in force' })
+  @ApiOkResponse({ type: CapMessagesBody })
+  @ApiBadRequestError()
+  @ApiNotFoundError()
+  @ApiConflictError('NO_PUBLIC_WARNING: none in force')
   async cancel(
     @Param('incidentId', incidentId) id: string,
     @Body() body: CancelPublicWarningDto,
@@ -73,6 +80,7 @@ export class HandoffHttpController {
   @Header('Content-Type', 'application/atom+xml; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=30')
   @ApiProduces('application/atom+xml')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'an Atom feed of CAP 1.2 alerts' })
   @ApiOperation({ summary: 'Atom feed of CAP 1.2 messages: each public warning in its latest state (Alert, Update, Cancel)' })
   alerts(@Req() req: Request) {
     return this.handoffs.feed(`${req.protocol}://${req.get('host')}/api/v1/cap/alerts.xml`, new Date());

@@ -1,18 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AssignUnitDto, DeclineAssignmentDto, IncidentQueryDto, incidentIdFor, NotFound, ResolveIncidentDto, ValidationFailed } from '@callcenter/contracts';
-import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
 import { DispatchBoardService } from '../board/dispatch-board.service';
 import { DispatchRules } from '../dispatch.rules';
 import { actorOf, Dispatching } from '../dispatching';
 import { assignedToUnit, Incident } from '../incident/incident.decider';
 import { incidentView } from './views';
+import { IncidentDetailBody, IncidentPageBody, IncidentViewBody } from './dispatch.responses';
 
 const incidentId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'incidentId', message: 'incidentId must be a UUID' }]) });
 
 @ApiTags('incidents')
 @Roles('dispatcher', 'supervisor', 'unit')
-@ApiConflictResponse({ description: 'a rule named in `rule` forbids it now, or someone acted first' })
+@ApiConflictError('a rule named in `rule` forbids it now, or someone acted first')
+@ApiBadRequestError()
 @Controller('api/v1/incidents')
 export class IncidentsHttpController {
   constructor(
@@ -47,6 +49,7 @@ export class IncidentsHttpController {
 
   @Get()
   @ApiOperation({ summary: 'Incidents not closed, most urgent and oldest first; or the incident of a report (?reportId=)' })
+  @ApiOkResponse({ type: IncidentPageBody })
   async list(@Query() query: IncidentQueryDto, @Actor() user: AuthenticatedUser) {
     if (query.reportId) {
       try {
@@ -66,7 +69,8 @@ export class IncidentsHttpController {
 
   @Get(':incidentId')
   @ApiOperation({ summary: 'An incident with its recommendations and timeline' })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ type: IncidentDetailBody })
+  @ApiNotFoundError()
   get(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser) {
     return this.detail(id, user);
   }
@@ -75,6 +79,8 @@ export class IncidentsHttpController {
   @HttpCode(200)
   @Roles('dispatcher', 'supervisor')
   @ApiOperation({ summary: 'Assign a unit' })
+  @ApiOkResponse({ type: IncidentDetailBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async assign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     await this.dispatching.assign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
     return this.detail(id, user);
@@ -84,6 +90,8 @@ export class IncidentsHttpController {
   @HttpCode(200)
   @Roles('dispatcher', 'supervisor')
   @ApiOperation({ summary: 'Give the incident to another unit; the previous one is released' })
+  @ApiOkResponse({ type: IncidentDetailBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async reassign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     await this.dispatching.reassign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
     return this.detail(id, user);
@@ -92,6 +100,8 @@ export class IncidentsHttpController {
   @Post(':incidentId/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'The assigned unit accepts the assignment' })
+  @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async acknowledge(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.view(await this.dispatching.acknowledge(id, actorOf(user), { actor: user.id, correlationId: cid }));
   }
@@ -99,6 +109,8 @@ export class IncidentsHttpController {
   @Post(':incidentId/decline')
   @HttpCode(200)
   @ApiOperation({ summary: 'The assigned unit declines; the incident needs a unit again' })
+  @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async decline(
     @Param('incidentId', incidentId) id: string,
     @Body() body: DeclineAssignmentDto,
@@ -111,6 +123,8 @@ export class IncidentsHttpController {
   @Post(':incidentId/en-route')
   @HttpCode(200)
   @ApiOperation({ summary: 'The unit is on its way' })
+  @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async enRoute(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.view(await this.dispatching.enRoute(id, actorOf(user), { actor: user.id, correlationId: cid }));
   }
@@ -118,6 +132,8 @@ export class IncidentsHttpController {
   @Post(':incidentId/arrive')
   @HttpCode(200)
   @ApiOperation({ summary: 'The unit is on scene' })
+  @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async arrive(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.view(await this.dispatching.arrive(id, actorOf(user), { actor: user.id, correlationId: cid }));
   }
@@ -125,6 +141,8 @@ export class IncidentsHttpController {
   @Post(':incidentId/resolve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve with an outcome code and a summary; the unit is free again' })
+  @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async resolve(@Param('incidentId', incidentId) id: string, @Body() body: ResolveIncidentDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.view(await this.dispatching.resolve(id, actorOf(user), body.outcome, body.summary.trim(), { actor: user.id, correlationId: cid }));
   }
@@ -133,6 +151,8 @@ export class IncidentsHttpController {
   @HttpCode(200)
   @Roles('dispatcher', 'supervisor')
   @ApiOperation({ summary: 'Close a resolved incident' })
+  @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
+  @ApiNotFoundError()
   async close(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.view(await this.dispatching.close(id, actorOf(user), { actor: user.id, correlationId: cid }));
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CALL_SIGN, RegisterUnitDto, ReportUnitStatusDto, UpdateUnitDto, ValidationFailed } from '@callcenter/contracts';
-import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
 import { DispatchBoardService } from '../board/dispatch-board.service';
 import { actorOf, Dispatching } from '../dispatching';
 import { unitView } from './views';
+import { UnitPageBody, UnitViewBody } from './dispatch.responses';
 
 function unitIdOf(raw: string): string {
   const id = raw.toUpperCase();
@@ -14,7 +15,8 @@ function unitIdOf(raw: string): string {
 
 @ApiTags('units')
 @Roles('dispatcher', 'supervisor')
-@ApiConflictResponse({ description: 'a rule named in `rule` forbids it now' })
+@ApiConflictError('a rule named in `rule` forbids it now')
+@ApiBadRequestError()
 @Controller('api/v1/units')
 export class UnitsHttpController {
   constructor(
@@ -24,6 +26,7 @@ export class UnitsHttpController {
 
   @Post()
   @ApiOperation({ summary: 'Register a unit (its call sign is its id)' })
+  @ApiCreatedResponse({ type: UnitViewBody, description: 'the unit registered' })
   async register(@Body() body: RegisterUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
     const unit = await this.dispatching.registerUnit(
       body.callSign,
@@ -36,7 +39,8 @@ export class UnitsHttpController {
 
   @Patch(':unitId')
   @ApiOperation({ summary: 'Change type, capabilities, home district or shift' })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ type: UnitViewBody, description: 'the unit after the change' })
+  @ApiNotFoundError()
   async update(@Param('unitId') raw: string, @Body() body: UpdateUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
     const { onShift, ...details } = body;
     const unit = await this.dispatching.updateUnit(unitIdOf(raw), details, onShift, { actor: user.id, correlationId });
@@ -47,7 +51,8 @@ export class UnitsHttpController {
   @HttpCode(200)
   @Roles('unit', 'dispatcher', 'supervisor')
   @ApiOperation({ summary: 'A unit reports its status and/or position (a unit only its own)' })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ type: UnitViewBody, description: 'the unit after the change' })
+  @ApiNotFoundError()
   async status(@Param('unitId') raw: string, @Body() body: ReportUnitStatusDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
     const position = body.latitude !== undefined && body.longitude !== undefined ? { latitude: body.latitude, longitude: body.longitude } : undefined;
     if (!body.status && !position) throw new ValidationFailed([{ field: 'status', message: 'give a status, a position, or both' }]);
@@ -58,6 +63,7 @@ export class UnitsHttpController {
   @Get()
   @Roles('dispatcher', 'supervisor', 'unit')
   @ApiOperation({ summary: 'The status board: every unit with status, position and current incident' })
+  @ApiOkResponse({ type: UnitPageBody })
   list(@Actor() user: AuthenticatedUser) {
     const actor = actorOf(user);
     // A unit's token sees only itself: other units' current incidents are not its business.

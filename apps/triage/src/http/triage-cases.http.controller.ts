@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AddNoteDto,
   ClassifyReportDto,
@@ -13,11 +13,12 @@ import {
   ValidationFailed,
 } from '@callcenter/contracts';
 import type { PersonalDataVault } from '@callcenter/events';
-import { Actor, AuthenticatedUser, CorrelationId, PERSONAL_DATA, Roles } from '@callcenter/platform';
+import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, PERSONAL_DATA, Roles } from '@callcenter/platform';
 import { TriageCases } from '../case/triage-cases';
 import { summaryOf } from '../queue/queue-index';
 import { TriageQueue } from '../queue/triage-queue';
 import { TriageRules } from '../triage.rules';
+import { CaseDetailBody, QueuePageBody, QueueStatsBody, ReporterIdentityBody } from './triage.responses';
 
 const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
 
@@ -33,7 +34,8 @@ const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'Th
 
 @ApiTags('triage')
 @Roles('operator', 'supervisor')
-@ApiConflictResponse({ description: 'the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`)' })
+@ApiConflictError('the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`)')
+@ApiBadRequestError()
 @Controller('api/v1')
 export class TriageCasesHttpController {
   constructor(
@@ -45,6 +47,7 @@ export class TriageCasesHttpController {
 
   @Get('queue')
   @ApiOperation({ summary: 'Open cases, most urgent first, then longest waiting' })
+  @ApiOkResponse({ type: QueuePageBody })
   async list(@Query() query: QueueQueryDto) {
     const { offset, limit, ...filter } = query;
     // The moment the answer is for: GET /audit/queue?at= with it answers the same later (issue 17).
@@ -57,7 +60,8 @@ export class TriageCasesHttpController {
 
   @Get('reports/:reportId/reporter')
   @ApiOperation({ summary: "The reporter's identity, for the operator holding the claim and supervisors; each view is recorded (ReporterIdentityViewed)" })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ type: ReporterIdentityBody })
+  @ApiNotFoundError()
   @ApiForbiddenResponse({ description: 'neither holding the claim nor a supervisor' })
   reporter(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.cases.revealReporter(id, user, cid);
@@ -65,7 +69,8 @@ export class TriageCasesHttpController {
 
   @Get('reports/:reportId')
   @ApiOperation({ summary: 'A case with its suggestions, reporter and timeline' })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ type: CaseDetailBody })
+  @ApiNotFoundError()
   get(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser) {
     return this.cases.detail(id, user);
   }
@@ -74,6 +79,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Take the case (a lease; claiming again renews it)' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   claim(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
     return this.cases.execute(id, { type: 'Claim' }, user, cid, expectedVersion(ifMatch));
   }
@@ -82,6 +89,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Put the case back in the queue' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   release(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
     return this.cases.execute(id, { type: 'Release' }, user, cid, expectedVersion(ifMatch));
   }
@@ -90,6 +99,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Set category, priority and district' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   classify(
     @Param('reportId', reportId) id: string,
     @Body() body: ClassifyReportDto,
@@ -104,6 +115,8 @@ export class TriageCasesHttpController {
   @Post('reports/:reportId/notes')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add an internal note (never shown to the reporter)' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   note(@Param('reportId', reportId) id: string, @Body() body: AddNoteDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.cases.execute(id, { type: 'AddNote', text: body.text.trim() }, user, cid);
   }
@@ -112,6 +125,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Close as a duplicate of another report' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   duplicate(
     @Param('reportId', reportId) id: string,
     @Body() body: MarkDuplicateDto,
@@ -126,6 +141,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Close without action, with a reason' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   reject(
     @Param('reportId', reportId) id: string,
     @Body() body: RejectReportDto,
@@ -140,6 +157,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Give the reporter advice and close without dispatch' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   advice(
     @Param('reportId', reportId) id: string,
     @Body() body: GiveAdviceDto,
@@ -154,6 +173,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Hand the case to a supervisor' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   escalate(
     @Param('reportId', reportId) id: string,
     @Body() body: EscalateReportDto,
@@ -168,6 +189,8 @@ export class TriageCasesHttpController {
   @HttpCode(200)
   @IF_MATCH
   @ApiOperation({ summary: 'Forward for dispatch (needs a classification and a usable location)' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   forward(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
     return this.cases.execute(id, { type: 'Forward' }, user, cid, expectedVersion(ifMatch));
   }
@@ -177,6 +200,8 @@ export class TriageCasesHttpController {
   @Roles('supervisor')
   @IF_MATCH
   @ApiOperation({ summary: 'Give the case to an operator (supervisors)' })
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   reassign(
     @Param('reportId', reportId) id: string,
     @Body() body: ReassignReportDto,
@@ -198,7 +223,8 @@ export class TriageCasesHttpController {
       'its reporter and analytics. 409 NOT_MERGED when it is not merged (or already split); 409 GROUP_INCIDENT_ATTENDED once a ' +
       "unit has been on scene at the group's incident.",
   })
-  @ApiNotFoundResponse()
+  @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
+  @ApiNotFoundError()
   split(
     @Param('reportId', reportId) id: string,
     @Body() body: SplitFromGroupDto,
@@ -212,6 +238,7 @@ export class TriageCasesHttpController {
   @Get('supervisor/stats')
   @Roles('supervisor')
   @ApiOperation({ summary: 'Queue depth per priority, oldest waiting, overdue, operators active' })
+  @ApiOkResponse({ type: QueueStatsBody })
   stats() {
     return this.queue.index.stats(new Date(), this.rules.targets);
   }

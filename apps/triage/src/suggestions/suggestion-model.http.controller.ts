@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ActivateSuggestionModelDto } from '@callcenter/contracts';
-import { Actor, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { SuggestionModelActivationBody } from '../http/triage.responses';
 import { SuggestionModelActivation } from './suggestion-model-activation';
 
 @ApiTags('suggestions')
@@ -13,9 +14,10 @@ export class SuggestionModelHttpController {
   @Post('suggestion-model')
   @HttpCode(200)
   @ApiOperation({ summary: 'Switch the model triage suggests with: records SuggestionModelActivated; every triage instance loads it' })
-  @ApiNotFoundResponse({ description: 'no model of that version in the models folder' })
-  @ApiBadRequestResponse({ description: 'the file is not a model of that version' })
-  @ApiConflictResponse({ description: 'another activation was recorded at the same time' })
+  @ApiOkResponse({ type: SuggestionModelActivationBody, description: 'the activation recorded (SuggestionModelActivated)' })
+  @ApiNotFoundError('no model of that version in the models folder')
+  @ApiBadRequestError('the file is not a model of that version')
+  @ApiConflictError('another activation was recorded at the same time (CONCURRENCY_CONFLICT)')
   activate(@Body() body: ActivateSuggestionModelDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
     return this.activation.activate(body, user.id, cid);
   }

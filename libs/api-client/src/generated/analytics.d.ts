@@ -229,7 +229,293 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        FieldViolationBody: {
+            /** @example category */
+            field: string;
+            /** @example category must be one of the following values: KEJAHATAN, … */
+            message: string;
+        };
+        HttpErrorBody: {
+            /**
+             * @description Stable, part of the contract: 400 VALIDATION_FAILED, 404 NOT_FOUND, 409 ILLEGAL_STATE, CONCURRENCY_CONFLICT or ALREADY_EXISTS
+             * @example VALIDATION_FAILED
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "NOT_FOUND" | "ILLEGAL_STATE" | "CONCURRENCY_CONFLICT" | "ALREADY_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "FORBIDDEN" | "WARMING_UP" | "INTERNAL";
+            /** @description For people; may change */
+            message: string;
+            /** @description VALIDATION_FAILED: every field at fault */
+            violations?: components["schemas"]["FieldViolationBody"][];
+            /** @description ILLEGAL_STATE, ALREADY_EXISTS: the business rule that refused, e.g. CASE_ALREADY_CLAIMED */
+            rule?: string;
+            /** @description ILLEGAL_STATE: what the refusal was judged on (status, claim, version) */
+            state?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description NOT_FOUND: what was looked for
+             * @example report
+             */
+            what?: string;
+            /** @description NOT_FOUND: its id */
+            id?: string;
+            /** @description CONCURRENCY_CONFLICT: the stream someone else appended to first */
+            streamId?: string;
+            /** @description CONCURRENCY_CONFLICT: the version the change expected */
+            expectedVersion?: number;
+            /** @description CONCURRENCY_CONFLICT: the version it is at */
+            actualVersion?: number;
+            /** @description ALREADY_EXISTS: what the identifier already names */
+            existing?: {
+                [key: string]: string;
+            };
+        };
+        TimelineEventBody: {
+            /** Format: date-time */
+            at: string;
+            /** @description Asia/Jakarta local time, with its offset */
+            atLocal: string | null;
+            /** @example ReportReceived */
+            type: string;
+            actor: string;
+            /** @example intake */
+            producer: string;
+            /** @description the report, incident or unit whose stream it is on */
+            streamId: string;
+            streamVersion: number;
+            /** @description the event data; the description only for commanders */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        ReportTimelineBody: {
+            /** Format: uuid */
+            reportId: string;
+            /** @description the read-model generation answering */
+            generation: number;
+            /** @description every event of the report from every service, in order */
+            events: components["schemas"]["TimelineEventBody"][];
+        };
+        OverviewBody: {
+            /** @description Asia/Jakarta local time, with its offset */
+            at: string | null;
+            /** @description open reports: total, byState, byPriority, byDistrict */
+            open: {
+                [key: string]: unknown;
+            };
+            /** @description open reports past their triage or dispatch target */
+            overdue: {
+                [key: string]: unknown;
+            };
+            breachesLastHour: number;
+            /** @description units available, committed, busy, off duty */
+            units: {
+                [key: string]: number;
+            };
+            /** @description today's arrivals by hour beside the same weekday's typical */
+            today: {
+                [key: string]: unknown;
+            };
+        };
+        ReportRowBody: {
+            /** Format: uuid */
+            reportId: string;
+            /** @description Asia/Jakarta local time, with its offset */
+            receivedAt: string | null;
+            /** @description as the reporter stated it */
+            occurredAt: string | null;
+            channel: string | null;
+            category: string | null;
+            priority: string | null;
+            district: string | null;
+            state: string;
+            rejectionReason: string | null;
+        };
+        ReportPageBody: {
+            /**
+             * @description the time reports are placed by: when received, or when they happened
+             * @enum {string}
+             */
+            basis: "received" | "occurred";
+            total: number;
+            offset: number;
+            limit: number;
+            /** @description newest first; never personal data */
+            items: components["schemas"]["ReportRowBody"][];
+        };
+        VolumeBody: {
+            /**
+             * @description the time reports are placed by: when received, or when they happened
+             * @enum {string}
+             */
+            basis: "received" | "occurred";
+            total: number;
+            /** @description per day: day, total, byCategory, byChannel, byDistrict */
+            overTime: {
+                [key: string]: unknown;
+            }[];
+            notActionableByChannel: {
+                [key: string]: unknown;
+            };
+            notActionableByDistrict: {
+                [key: string]: unknown;
+            };
+            /** @description count per value */
+            byState: {
+                [key: string]: number;
+            };
+            /** @description count per value */
+            byCategory: {
+                [key: string]: number;
+            };
+            /** @description count per value */
+            byChannel: {
+                [key: string]: number;
+            };
+            /** @description count per value */
+            byDistrict: {
+                [key: string]: number;
+            };
+            /** @description count per value */
+            byPriority: {
+                [key: string]: number;
+            };
+            /** @description count per value */
+            rejectionReasons: {
+                [key: string]: number;
+            };
+            /** @description rejected, duplicates, adviceOnly, pranks and their shares */
+            notActionable: {
+                [key: string]: unknown;
+            };
+            /** @description reports merged into an incident group now, and split out of one */
+            incidentGroups: {
+                [key: string]: number;
+            };
+        };
+        DurationMeasureBody: {
+            /** @example receivedToDispatched */
+            measure: Record<string, never>;
+            count: number;
+            p50Seconds: number | null;
+            p90Seconds: number | null;
+            p99Seconds: number | null;
+            /** @description the priority target it is measured against */
+            target: string | null;
+            /** @description share within target per priority */
+            withinTargetShare: {
+                [key: string]: number;
+            };
+        };
+        DurationsBody: {
+            /** @enum {string} */
+            basis: "received";
+            measures: components["schemas"]["DurationMeasureBody"][];
+        };
+        LoadBody: {
+            /** @enum {string} */
+            basis: "received";
+            /** @example Asia/Jakarta */
+            timeZone: Record<string, never>;
+            /** @description hour, arrivals */
+            arrivalsByHourOfDay: {
+                [key: string]: unknown;
+            }[];
+            /** @description day (SUN…SAT), arrivals */
+            arrivalsByDayOfWeek: {
+                [key: string]: unknown;
+            }[];
+            /** @description day (SUN…SAT), hours: arrivals per hour of day */
+            arrivalsByDayAndHour: {
+                [key: string]: unknown;
+            }[];
+            /** @description queue depth over time */
+            queueDepth: {
+                [key: string]: unknown;
+            }[];
+            /** @description the busiest hours */
+            peaks: {
+                [key: string]: unknown;
+            }[];
+        };
+        StaffingBody: {
+            /** @enum {string} */
+            basis: "received";
+            /** @example Asia/Jakarta */
+            timeZone: Record<string, never>;
+            /** @description share answered within withinSeconds */
+            serviceLevel: {
+                [key: string]: unknown;
+            };
+            days: number;
+            /** @description per hour of day: arrivalsPerHour, averageHandlingSeconds, operatorsNeeded, expectedServiceLevel, operatorsActive */
+            hours: {
+                [key: string]: unknown;
+            }[];
+        };
+        HotspotsBody: {
+            /**
+             * @description the time reports are placed by: when received, or when they happened
+             * @enum {string}
+             */
+            basis: "received" | "occurred";
+            cellDegrees: number;
+            /** @description per district: total and by category */
+            byDistrict: {
+                [key: string]: unknown;
+            }[];
+            /** @description the busiest grid cells: latitude, longitude, total, by category */
+            topCells: {
+                [key: string]: unknown;
+            }[];
+        };
+        WorkloadBody: {
+            /** @enum {string} */
+            basis: "received";
+            /** @description per operator: claimed, decided, averageHandlingSeconds … */
+            operators: {
+                [key: string]: unknown;
+            }[];
+            /** @description per unit: assigned, resolved … */
+            units: {
+                [key: string]: unknown;
+            }[];
+        };
+        RebuildProgressBody: {
+            generation: number;
+            /** @enum {string} */
+            state: "RUNNING" | "SWITCHED" | "FAILED";
+            done: number;
+            total: number;
+            eventsPerSecond: number;
+            etaSeconds: number | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            error: string | null;
+        };
+        RebuildStatusBody: {
+            currentGeneration: number;
+            /** @description the running or last rebuild */
+            rebuild: components["schemas"]["RebuildProgressBody"] | null;
+        };
+        PublicStatsBody: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @example Asia/Jakarta */
+            timeZone: string;
+            /** @description cells under the threshold are suppressed (shown as `small`), and `hidden` where they could be worked out */
+            suppression: {
+                [key: string]: unknown;
+            };
+            /** @description per month: counts by category and district, response-time percentiles */
+            months: {
+                [key: string]: unknown;
+            }[];
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -259,6 +545,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description or with format=csv one row per event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTimelineBody"];
+                    "text/csv": components["schemas"]["ReportTimelineBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -295,18 +601,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -323,7 +636,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverviewBody"];
+                    "text/csv": components["schemas"]["OverviewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -366,7 +692,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -396,11 +725,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description or with format=csv the items */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportPageBody"];
+                    "text/csv": components["schemas"]["ReportPageBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -443,7 +786,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -468,11 +814,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description or with format=csv one row per dimension and value */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VolumeBody"];
+                    "text/csv": components["schemas"]["VolumeBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -515,7 +875,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -538,11 +901,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description or with format=csv one row per measure */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DurationsBody"];
+                    "text/csv": components["schemas"]["DurationsBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -585,7 +962,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -612,7 +992,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoadBody"];
+                    "text/csv": components["schemas"]["LoadBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -655,7 +1048,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -681,11 +1077,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description or with format=csv one row per hour */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffingBody"];
+                    "text/csv": components["schemas"]["StaffingBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -728,7 +1138,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -760,7 +1173,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HotspotsBody"];
+                    "text/csv": components["schemas"]["HotspotsBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -803,7 +1229,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -830,7 +1259,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WorkloadBody"];
+                    "text/csv": components["schemas"]["WorkloadBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -873,7 +1315,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -886,6 +1331,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildStatusBody"];
+                    "text/csv": components["schemas"]["RebuildStatusBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -927,7 +1391,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -940,6 +1407,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the rebuild started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildProgressBody"];
+                    "text/csv": components["schemas"]["RebuildProgressBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -976,12 +1463,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description REBUILD_RUNNING: a rebuild is already running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                    "text/csv": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1003,14 +1503,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PublicStatsBody"];
+                };
+            };
+            /** @description `from` after `to`, or more months than allowed at once */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description Warming up: the read models have not caught up since the service started (JSON body, code WARMING_UP) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };

@@ -331,6 +331,47 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        FieldViolationBody: {
+            /** @example category */
+            field: string;
+            /** @example category must be one of the following values: KEJAHATAN, … */
+            message: string;
+        };
+        HttpErrorBody: {
+            /**
+             * @description Stable, part of the contract: 400 VALIDATION_FAILED, 404 NOT_FOUND, 409 ILLEGAL_STATE, CONCURRENCY_CONFLICT or ALREADY_EXISTS
+             * @example VALIDATION_FAILED
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "NOT_FOUND" | "ILLEGAL_STATE" | "CONCURRENCY_CONFLICT" | "ALREADY_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "FORBIDDEN" | "WARMING_UP" | "INTERNAL";
+            /** @description For people; may change */
+            message: string;
+            /** @description VALIDATION_FAILED: every field at fault */
+            violations?: components["schemas"]["FieldViolationBody"][];
+            /** @description ILLEGAL_STATE, ALREADY_EXISTS: the business rule that refused, e.g. CASE_ALREADY_CLAIMED */
+            rule?: string;
+            /** @description ILLEGAL_STATE: what the refusal was judged on (status, claim, version) */
+            state?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description NOT_FOUND: what was looked for
+             * @example report
+             */
+            what?: string;
+            /** @description NOT_FOUND: its id */
+            id?: string;
+            /** @description CONCURRENCY_CONFLICT: the stream someone else appended to first */
+            streamId?: string;
+            /** @description CONCURRENCY_CONFLICT: the version the change expected */
+            expectedVersion?: number;
+            /** @description CONCURRENCY_CONFLICT: the version it is at */
+            actualVersion?: number;
+            /** @description ALREADY_EXISTS: what the identifier already names */
+            existing?: {
+                [key: string]: string;
+            };
+        };
         RegisterUnitDto: {
             /**
              * @description Call sign, also the unit id
@@ -353,6 +394,34 @@ export interface components {
             /** @default false */
             onShift: boolean;
         };
+        UnitViewBody: {
+            /**
+             * @description the call sign
+             * @example PATROL-01
+             */
+            unitId: string;
+            /** @example PATROL-01 */
+            callSign: string;
+            /** @example PATROL */
+            type: Record<string, never>;
+            capabilities: string[];
+            /** @example TEBET */
+            homeDistrict: string;
+            /** @example AVAILABLE */
+            status: Record<string, never>;
+            onShift: boolean;
+            /** @description the latest reported position: latitude, longitude */
+            position: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            positionAt: string | null;
+            /** @description the incident it holds: incidentId, reportId, since */
+            currentIncident: {
+                [key: string]: unknown;
+            } | null;
+            version: number;
+        };
         UpdateUnitDto: {
             /** @enum {string} */
             type?: "PATROL_CAR" | "MOTORCYCLE_PATROL" | "TRAFFIC" | "INVESTIGATION" | "FIRE_LIAISON" | "AMBULANCE_LIAISON";
@@ -367,6 +436,142 @@ export interface components {
             latitude?: number;
             /** @example 106.8532 */
             longitude?: number;
+        };
+        UnitPageBody: {
+            total: number;
+            items: components["schemas"]["UnitViewBody"][];
+        };
+        IncidentAssignmentBody: {
+            unitId: string;
+            callSign: string;
+            /**
+             * Format: date-time
+             * @description the unit must acknowledge by then, or the assignment times out
+             */
+            acknowledgeBy: string;
+            /** @description assigned by the automatic P1 dispatch */
+            automatic: boolean;
+        };
+        ResolutionBody: {
+            /** @example HANDLED */
+            outcome: Record<string, never>;
+            summary: string;
+        };
+        MergedReportBody: {
+            /** Format: uuid */
+            reportId: string;
+            /** Format: date-time */
+            mergedAt: string;
+            mergedBy: string;
+        };
+        IncidentViewBody: {
+            /** Format: uuid */
+            incidentId: string;
+            /** Format: uuid */
+            reportId: string;
+            /** @example K7Q2M-94XHD */
+            trackingCode: string;
+            /** @example AWAITING_UNIT */
+            status: Record<string, never>;
+            /** @enum {string} */
+            priority: "P1" | "P2" | "P3" | "P4";
+            /** @enum {string} */
+            category: "KEJAHATAN" | "KECELAKAAN_LALU_LINTAS" | "KEBAKARAN" | "GANGGUAN_KETERTIBAN" | "BENCANA" | "DARURAT_MEDIS" | "ORANG_HILANG" | "INFORMASI_PENGADUAN" | "LAINNYA";
+            district: string | null;
+            /** @description latitude, longitude, address */
+            location: {
+                [key: string]: unknown;
+            };
+            peopleInjured: number;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            forwardedAt: string;
+            ageSeconds: number;
+            assignment: components["schemas"]["IncidentAssignmentBody"] | null;
+            /**
+             * Format: date-time
+             * @description when its priority says a unit must be assigned
+             */
+            dispatchDueAt: string | null;
+            overdue: boolean;
+            resolution: components["schemas"]["ResolutionBody"] | null;
+            /** @description other reports of this incident, merged by triage */
+            mergedReports: components["schemas"]["MergedReportBody"][];
+            version: number;
+        };
+        IncidentPageBody: {
+            total: number;
+            /** @description with ?reportId= the one incident in full (IncidentDetail) */
+            items: components["schemas"]["IncidentViewBody"][];
+        };
+        RecommendationBody: {
+            unitId: string;
+            callSign: string;
+            /** @example PATROL */
+            type: Record<string, never>;
+            /** @description whole metres, great-circle */
+            distanceMeters: number;
+            /** @description whole seconds at the unit type's speed */
+            etaSeconds: number;
+            workload: number;
+            /** @description false when the distance is from the home district centre */
+            positionKnown: boolean;
+            /** @description short explanations, most important first */
+            reasons: string[];
+        };
+        IncidentTimelineEntryBody: {
+            version: number;
+            /** @example UnitAssigned */
+            type: string;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        IncidentDetailBody: {
+            /** Format: uuid */
+            incidentId: string;
+            /** Format: uuid */
+            reportId: string;
+            /** @example K7Q2M-94XHD */
+            trackingCode: string;
+            /** @example AWAITING_UNIT */
+            status: Record<string, never>;
+            /** @enum {string} */
+            priority: "P1" | "P2" | "P3" | "P4";
+            /** @enum {string} */
+            category: "KEJAHATAN" | "KECELAKAAN_LALU_LINTAS" | "KEBAKARAN" | "GANGGUAN_KETERTIBAN" | "BENCANA" | "DARURAT_MEDIS" | "ORANG_HILANG" | "INFORMASI_PENGADUAN" | "LAINNYA";
+            district: string | null;
+            /** @description latitude, longitude, address */
+            location: {
+                [key: string]: unknown;
+            };
+            peopleInjured: number;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            forwardedAt: string;
+            ageSeconds: number;
+            assignment: components["schemas"]["IncidentAssignmentBody"] | null;
+            /**
+             * Format: date-time
+             * @description when its priority says a unit must be assigned
+             */
+            dispatchDueAt: string | null;
+            overdue: boolean;
+            resolution: components["schemas"]["ResolutionBody"] | null;
+            /** @description other reports of this incident, merged by triage */
+            mergedReports: components["schemas"]["MergedReportBody"][];
+            version: number;
+            description: string;
+            /** @description units that declined or timed out on it */
+            excludedUnitIds: string[];
+            /** @description the units recommended now, best first */
+            recommendations: components["schemas"]["RecommendationBody"][];
+            timeline: components["schemas"]["IncidentTimelineEntryBody"][];
         };
         AssignUnitDto: {
             /** @example PATROL-TEBET-01 */
@@ -399,8 +604,42 @@ export interface components {
             certainty: "Observed" | "Likely" | "Possible" | "Unlikely" | "Unknown";
             area: components["schemas"]["PublicWarningAreaDto"];
         };
+        CapMessageBody: {
+            identifier: string;
+            /** @description CAP time, Asia/Jakarta offset */
+            sent: string;
+            /** @enum {string} */
+            msgType: "Alert" | "Update" | "Cancel";
+            /** Format: uuid */
+            incidentId: string;
+            /** @description `sender,identifier,sent` of the messages this one follows */
+            references: string[];
+            note: string | null;
+            /** @description headline, description, instruction, severity, urgency, certainty, area */
+            info: {
+                [key: string]: unknown;
+            } | null;
+        };
+        CapMessagesBody: {
+            /** @description the incident's CAP messages, oldest first */
+            messages: components["schemas"]["CapMessageBody"][];
+        };
         CancelPublicWarningDto: {
             reason: string;
+        };
+        RebuiltFromBody: {
+            checkpoint: string | null;
+            eventsFolded: number;
+        };
+        PastBoardBody: {
+            /**
+             * Format: date-time
+             * @description the moment shown
+             */
+            at: string;
+            units: components["schemas"]["UnitPageBody"];
+            incidents: components["schemas"]["IncidentPageBody"];
+            rebuiltFrom: components["schemas"]["RebuiltFromBody"];
         };
     };
     responses: never;
@@ -420,6 +659,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitPageBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -451,7 +707,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -468,11 +726,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the unit registered */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnitViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -505,7 +775,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -524,6 +796,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the unit after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -550,18 +840,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description a rule named in `rule` forbids it now */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -580,6 +875,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the unit after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -606,18 +919,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description a rule named in `rule` forbids it now */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -640,7 +958,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IncidentPageBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -673,7 +1002,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -688,6 +1019,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -714,18 +1062,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -744,6 +1097,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the incident after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -770,12 +1141,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -794,6 +1176,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the incident after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -820,12 +1220,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -840,11 +1251,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the incident after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IncidentViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -872,12 +1295,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -896,11 +1330,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the incident after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IncidentViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -928,12 +1374,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -948,11 +1405,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the incident after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IncidentViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -980,12 +1449,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1000,11 +1480,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the incident after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IncidentViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -1032,12 +1524,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1056,11 +1559,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the incident after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IncidentViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -1088,12 +1603,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1108,6 +1634,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the incident after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentViewBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1134,12 +1678,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description a rule named in `rule` forbids it now, or someone acted first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1154,6 +1709,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the EIDO document (NENA-STA-021) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1180,11 +1755,14 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1203,6 +1781,23 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapMessagesBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1229,18 +1824,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description INCIDENT_CLOSED: the incident is resolved or closed */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1259,6 +1859,23 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapMessagesBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1285,18 +1902,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description NO_PUBLIC_WARNING: none in force */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1309,11 +1931,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description an Atom feed of CAP 1.2 alerts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/atom+xml": string;
+                };
             };
         };
     };
@@ -1333,14 +1958,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PastBoardBody"];
+                };
             };
             /** @description `at` missing, not an ISO-8601 time with a zone, or in the future */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {

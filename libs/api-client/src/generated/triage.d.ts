@@ -350,6 +350,190 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        FieldViolationBody: {
+            /** @example category */
+            field: string;
+            /** @example category must be one of the following values: KEJAHATAN, … */
+            message: string;
+        };
+        HttpErrorBody: {
+            /**
+             * @description Stable, part of the contract: 400 VALIDATION_FAILED, 404 NOT_FOUND, 409 ILLEGAL_STATE, CONCURRENCY_CONFLICT or ALREADY_EXISTS
+             * @example VALIDATION_FAILED
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "NOT_FOUND" | "ILLEGAL_STATE" | "CONCURRENCY_CONFLICT" | "ALREADY_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "FORBIDDEN" | "WARMING_UP" | "INTERNAL";
+            /** @description For people; may change */
+            message: string;
+            /** @description VALIDATION_FAILED: every field at fault */
+            violations?: components["schemas"]["FieldViolationBody"][];
+            /** @description ILLEGAL_STATE, ALREADY_EXISTS: the business rule that refused, e.g. CASE_ALREADY_CLAIMED */
+            rule?: string;
+            /** @description ILLEGAL_STATE: what the refusal was judged on (status, claim, version) */
+            state?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description NOT_FOUND: what was looked for
+             * @example report
+             */
+            what?: string;
+            /** @description NOT_FOUND: its id */
+            id?: string;
+            /** @description CONCURRENCY_CONFLICT: the stream someone else appended to first */
+            streamId?: string;
+            /** @description CONCURRENCY_CONFLICT: the version the change expected */
+            expectedVersion?: number;
+            /** @description CONCURRENCY_CONFLICT: the version it is at */
+            actualVersion?: number;
+            /** @description ALREADY_EXISTS: what the identifier already names */
+            existing?: {
+                [key: string]: string;
+            };
+        };
+        ClaimBody: {
+            operatorId: string;
+            operatorName?: string | null;
+            /** Format: date-time */
+            claimedAt?: string;
+            /** Format: date-time */
+            leaseExpiresAt: string;
+        };
+        QueueFlagsBody: {
+            /** @description the caller had reports rejected as pranks */
+            lowTrust: boolean;
+            /** @description open reports close in place and time */
+            possibleDuplicates: number;
+        };
+        QueueItemBody: {
+            /** Format: uuid */
+            reportId: string;
+            /** @example K7Q2M-94XHD */
+            trackingCode: string;
+            /** @enum {string} */
+            status: "QUEUED" | "IN_TRIAGE" | "ESCALATED" | "REJECTED" | "DUPLICATE" | "ADVICE_GIVEN" | "FORWARDED";
+            /** @enum {string} */
+            priority: "P1" | "P2" | "P3" | "P4";
+            /** @enum {string} */
+            category: "KEJAHATAN" | "KECELAKAAN_LALU_LINTAS" | "KEBAKARAN" | "GANGGUAN_KETERTIBAN" | "BENCANA" | "DARURAT_MEDIS" | "ORANG_HILANG" | "INFORMASI_PENGADUAN" | "LAINNYA";
+            /** @description an operator has classified it (else category and priority are suggestions) */
+            classified: boolean;
+            district: string | null;
+            /** @enum {string} */
+            channel: "HOTLINE" | "MOBILE_APP" | "WEB" | "SMS" | "WHATSAPP" | "WALK_IN" | "OTHER_SYSTEM";
+            /** Format: date-time */
+            receivedAt: string;
+            waitingSeconds: number;
+            /**
+             * Format: date-time
+             * @description when its priority says it must be triaged
+             */
+            dueAt: string;
+            overdue: boolean;
+            escalated: boolean;
+            claim: components["schemas"]["ClaimBody"] | null;
+            flags: components["schemas"]["QueueFlagsBody"];
+            /** @description the first words of the description ("[dihapus]" once erased) */
+            summary: string;
+            peopleInjured: number;
+            /** @description the case version, for If-Match */
+            version: number;
+        };
+        QueuePageBody: {
+            total: number;
+            items: components["schemas"]["QueueItemBody"][];
+            offset: number;
+            limit: number;
+            /**
+             * Format: date-time
+             * @description the moment the page is for (GET /audit/queue?at= answers the same later)
+             */
+            at: string;
+        };
+        ReporterIdentityBody: {
+            /** Format: uuid */
+            reportId: string;
+            name: string | null;
+            /** @example +6281234567890 */
+            phone: string | null;
+        };
+        CaseReportBody: {
+            description: string;
+            categoryHint: string | null;
+            /** @description latitude, longitude, address, district as reported */
+            location: {
+                [key: string]: unknown;
+            };
+            suggestedDistrict: string | null;
+            peopleInjured: number;
+            peopleInvolved: number;
+            sourceSystem: string;
+        };
+        TimelineEntryBody: {
+            version: number;
+            /** @example TriageCaseClaimed */
+            type: string;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        CaseDetailBody: {
+            /** Format: uuid */
+            reportId: string;
+            /** @example K7Q2M-94XHD */
+            trackingCode: string;
+            /** @enum {string} */
+            status: "QUEUED" | "IN_TRIAGE" | "ESCALATED" | "REJECTED" | "DUPLICATE" | "ADVICE_GIVEN" | "FORWARDED";
+            /** @enum {string} */
+            priority: "P1" | "P2" | "P3" | "P4";
+            /** @enum {string} */
+            category: "KEJAHATAN" | "KECELAKAAN_LALU_LINTAS" | "KEBAKARAN" | "GANGGUAN_KETERTIBAN" | "BENCANA" | "DARURAT_MEDIS" | "ORANG_HILANG" | "INFORMASI_PENGADUAN" | "LAINNYA";
+            /** @description an operator has classified it (else category and priority are suggestions) */
+            classified: boolean;
+            district: string | null;
+            /** @enum {string} */
+            channel: "HOTLINE" | "MOBILE_APP" | "WEB" | "SMS" | "WHATSAPP" | "WALK_IN" | "OTHER_SYSTEM";
+            /** Format: date-time */
+            receivedAt: string;
+            waitingSeconds: number;
+            /**
+             * Format: date-time
+             * @description when its priority says it must be triaged
+             */
+            dueAt: string;
+            overdue: boolean;
+            escalated: boolean;
+            claim: components["schemas"]["ClaimBody"] | null;
+            flags: components["schemas"]["QueueFlagsBody"];
+            /** @description the first words of the description ("[dihapus]" once erased) */
+            summary: string;
+            peopleInjured: number;
+            /** @description the case version, for If-Match */
+            version: number;
+            report: components["schemas"]["CaseReportBody"];
+            /** @description the operator's category, priority and district */
+            classification: {
+                [key: string]: unknown;
+            } | null;
+            /** @description suggested category and priority, with the duplicate candidates now */
+            suggestion: {
+                [key: string]: unknown;
+            };
+            /** @description always null: GET /reports/{reportId}/reporter shows the identity */
+            reporter: {
+                [key: string]: unknown;
+            } | null;
+            /** @description whether this person may reveal the reporter (holds the claim, or supervises) */
+            reporterVisible: boolean;
+            /** @description the incident group it leads or is merged into */
+            group: {
+                [key: string]: unknown;
+            } | null;
+            timeline: components["schemas"]["TimelineEntryBody"][];
+        };
         ClassifyReportDto: {
             /** @enum {string} */
             category: "KEJAHATAN" | "KECELAKAAN_LALU_LINTAS" | "KEBAKARAN" | "GANGGUAN_KETERTIBAN" | "BENCANA" | "DARURAT_MEDIS" | "ORANG_HILANG" | "INFORMASI_PENGADUAN" | "LAINNYA";
@@ -387,6 +571,45 @@ export interface components {
         SplitFromGroupDto: {
             reason: string;
         };
+        OldestWaitingBody: {
+            /** Format: uuid */
+            reportId: string;
+            /** Format: date-time */
+            receivedAt: string;
+            waitingSeconds: number;
+            /** @enum {string} */
+            priority: "P1" | "P2" | "P3" | "P4";
+        };
+        QueueStatsBody: {
+            /** Format: date-time */
+            at: string;
+            open: number;
+            /**
+             * @example {
+             *       "P1": 0,
+             *       "P2": 3,
+             *       "P3": 7,
+             *       "P4": 1
+             *     }
+             */
+            depthByPriority: {
+                [key: string]: number;
+            };
+            /**
+             * @example {
+             *       "QUEUED": 8,
+             *       "IN_TRIAGE": 2,
+             *       "ESCALATED": 1
+             *     }
+             */
+            byStatus: {
+                [key: string]: number;
+            };
+            oldestWaiting: components["schemas"]["OldestWaitingBody"] | null;
+            overdue: number;
+            operatorsActive: number;
+            activeOperatorIds: string[];
+        };
         EraseReporterDataDto: {
             /** @description The report whose reporter data is erased (give this or phone) */
             reportId?: string;
@@ -398,6 +621,17 @@ export interface components {
             /** @description Why, for the record (e.g. the request it answers) */
             reason: string;
         };
+        ErasureReceiptBody: {
+            /** Format: uuid */
+            erasureId: string;
+            /** @enum {string} */
+            by: "REPORT" | "PHONE";
+            reportIds: string[];
+            reason: string;
+            /** Format: date-time */
+            erasedAt: string;
+            erasedBy: string;
+        };
         ActivateSuggestionModelDto: {
             /**
              * @description Version of a model in triage's models folder (file suggestions-<version>.json.gz)
@@ -406,6 +640,77 @@ export interface components {
             version: string;
             /** @description Why, for the record (e.g. the shadow run it follows) */
             reason: string;
+        };
+        SuggestionModelActivationBody: {
+            fromVersion: string | null;
+            toVersion: string;
+            reason: string;
+            /** Format: date-time */
+            activatedAt: string;
+            activatedBy: string;
+        };
+        RebuiltFromBody: {
+            /** @description the checkpoint the rebuild started from */
+            checkpoint: string | null;
+            /** @description events folded after it */
+            eventsFolded: number;
+        };
+        PastQueueBody: {
+            /**
+             * Format: date-time
+             * @description the moment shown
+             */
+            at: string;
+            total: number;
+            items: components["schemas"]["QueueItemBody"][];
+            offset: number;
+            limit: number;
+            rebuiltFrom: components["schemas"]["RebuiltFromBody"];
+        };
+        PastCaseBody: {
+            /** Format: uuid */
+            reportId: string;
+            /** @example K7Q2M-94XHD */
+            trackingCode: string;
+            /** @enum {string} */
+            status: "QUEUED" | "IN_TRIAGE" | "ESCALATED" | "REJECTED" | "DUPLICATE" | "ADVICE_GIVEN" | "FORWARDED";
+            /** @enum {string} */
+            priority: "P1" | "P2" | "P3" | "P4";
+            /** @enum {string} */
+            category: "KEJAHATAN" | "KECELAKAAN_LALU_LINTAS" | "KEBAKARAN" | "GANGGUAN_KETERTIBAN" | "BENCANA" | "DARURAT_MEDIS" | "ORANG_HILANG" | "INFORMASI_PENGADUAN" | "LAINNYA";
+            /** @description an operator has classified it (else category and priority are suggestions) */
+            classified: boolean;
+            district: string | null;
+            /** @enum {string} */
+            channel: "HOTLINE" | "MOBILE_APP" | "WEB" | "SMS" | "WHATSAPP" | "WALK_IN" | "OTHER_SYSTEM";
+            /** Format: date-time */
+            receivedAt: string;
+            waitingSeconds: number;
+            /**
+             * Format: date-time
+             * @description when its priority says it must be triaged
+             */
+            dueAt: string;
+            overdue: boolean;
+            escalated: boolean;
+            claim: components["schemas"]["ClaimBody"] | null;
+            flags: components["schemas"]["QueueFlagsBody"];
+            /** @description the first words of the description ("[dihapus]" once erased) */
+            summary: string;
+            peopleInjured: number;
+            /** @description the case version, for If-Match */
+            version: number;
+            /** Format: date-time */
+            at: string;
+            report: components["schemas"]["CaseReportBody"];
+            classification: {
+                [key: string]: unknown;
+            } | null;
+            suggestion: {
+                [key: string]: unknown;
+            };
+            /** @description up to `at` */
+            timeline: components["schemas"]["TimelineEntryBody"][];
         };
     };
     responses: never;
@@ -444,7 +749,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QueuePageBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -477,7 +793,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -492,6 +810,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReporterIdentityBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -512,18 +847,23 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -538,6 +878,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -564,18 +921,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -594,11 +956,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -626,12 +1000,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -650,11 +1035,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -682,12 +1079,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -710,11 +1118,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -742,12 +1162,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -766,11 +1197,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -798,12 +1241,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -826,11 +1280,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -858,12 +1324,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -886,11 +1363,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -918,12 +1407,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -946,11 +1446,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -978,12 +1490,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1006,11 +1529,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -1038,12 +1573,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1062,11 +1608,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the case after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -1094,12 +1652,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1122,6 +1691,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1148,12 +1735,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1176,6 +1774,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the case after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetailBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1202,18 +1818,23 @@ export interface operations {
                     };
                 };
             };
+            /** @description No such one (NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description the rule named in `rule` forbids it now, or someone acted first (`CONCURRENCY_CONFLICT`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1226,6 +1847,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatsBody"];
+                };
+            };
+            /** @description A parameter or field breaks the contract; `violations` names each (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1257,7 +1895,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1274,6 +1914,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description what was erased (recorded as ReporterDataErased) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureReceiptBody"];
+                };
+            };
+            /** @description give either reportId or phone, and a reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
+            };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
                 headers: {
@@ -1305,7 +1963,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1322,12 +1982,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the activation recorded (SuggestionModelActivated) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionModelActivationBody"];
+                };
+            };
             /** @description the file is not a model of that version */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -1360,14 +2031,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
-            /** @description another activation was recorded at the same time */
+            /** @description another activation was recorded at the same time (CONCURRENCY_CONFLICT) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
@@ -1401,14 +2076,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PastQueueBody"];
+                };
             };
             /** @description `at` missing, not an ISO-8601 time with a zone, or in the future */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -1452,12 +2131,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PastCaseBody"];
+                };
+            };
             /** @description `at` missing, not an ISO-8601 time with a zone, or in the future */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
             /** @description no bearer token, or one that is malformed, expired or not ours */
             401: {
@@ -1490,7 +2179,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HttpErrorBody"];
+                };
             };
         };
     };
