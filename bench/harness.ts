@@ -2,7 +2,7 @@
  * What the benches share: option parsing, timing, percentile tables, a seeded PRNG, a keep-alive HTTP
  * client, /proc CPU and memory meters, and the CPU-profile preload's environment and reading.
  */
-import type { ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -392,6 +392,51 @@ export function topSelfTime(file: string, top: number): string[] {
 
 /** The machine in one phrase: cores and model, memory, node version. */
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
+
+// ───────────────────────────── Kafka's own tools ─────────────────────────────
+
+/**
+ * Runs one of Kafka's Java tools (org.apache.kafka.tools.<tool>) from the broker's jars under `libs`;
+ * resolves with its stdout. `track` holds the child while it runs (a bench's Leftovers.children).
+ */
+export function kafkaTool(
+  libs: string,
+  tool: string,
+  args: string[],
+  { heap = '256m', timeoutMs = 120_000, track = new Set<ChildProcess>() } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', [`-Xmx${heap}`, '-cp', `${libs}/*`, `org.apache.kafka.tools.${tool}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    track.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      track.delete(child);
+    };
+    child.on('error', (e) => (done(), reject(e)));
+    child.on('close', (code) => {
+      done();
+      if (code !== 0) reject(new Error(`${tool} failed (exit ${code}): ${(err || out).slice(-800)}`));
+      else resolve(out);
+    });
+  });
+}
+
+/** The figures of ConsumerPerformance's last CSV line (start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance ms, fetch ms, fetch MB.sec, fetch nMsg.sec). */
+export function consumerPerformanceFigures(out: string) {
+  const line = out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^\d{4}-/.test(l))
+    .pop();
+  const cells = line?.split(',').map((c) => Number(c.trim())) ?? [];
+  if (cells.length < 10) throw new Error(`ConsumerPerformance: cannot read ${out.slice(-400)}`);
+  return { line: line!, mb: cells[2], messages: cells[4], nMsgSec: cells[5], rebalanceMs: cells[6], fetchMs: cells[7], fetchNMsgSec: cells[9] };
+}
 
 // ───────────────────────────── clean-up ─────────────────────────────
 

@@ -14,7 +14,6 @@
  */
 // @callcenter/events and the service sources carry decorators that need the metadata polyfill first.
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -62,6 +61,8 @@ import {
   table,
   topSelfTime,
   readmeOptions,
+  consumerPerformanceFigures,
+  kafkaTool,
 } from '../harness';
 
 import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
@@ -823,59 +824,17 @@ interface JavaPerf {
 }
 
 /** Kafka's own consumer perf tool (org.apache.kafka.tools.ConsumerPerformance, Kafka 4.1) on one topic. */
-function consumerPerformance(topic: string, messages: number): Promise<JavaPerf> {
+async function consumerPerformance(topic: string, messages: number): Promise<JavaPerf> {
   const group = `perf-${randomUUID()}`;
   left.groups.add(group);
-  const args = [
-    '-Xmx512m',
-    '-cp',
-    `${cfg.kafkaLibs}/*`,
-    'org.apache.kafka.tools.ConsumerPerformance',
-    '--bootstrap-server',
-    testInfra().brokers.join(','),
-    '--topic',
-    topic,
-    '--messages',
-    String(messages),
-    '--group',
-    group,
-    '--timeout',
-    '60000',
-  ];
   const t0 = nowMs();
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    left.children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      left.children.delete(child);
-      // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-      const line = out
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => /^\d{4}-/.test(l))
-        .pop();
-      const cells = line?.split(',').map((c) => c.trim());
-      if (code !== 0 || !cells || cells.length < 10) {
-        reject(new Error(`ConsumerPerformance on ${topic} failed (exit ${code}): ${(err || out).slice(-800)}`));
-        return;
-      }
-      resolve({
-        topic,
-        messages: Number(cells[4]),
-        mb: Number(cells[2]),
-        nMsgSec: Number(cells[5]),
-        rebalanceMs: Number(cells[6]),
-        fetchMs: Number(cells[7]),
-        fetchNMsgSec: Number(cells[9]),
-        wallMs: nowMs() - t0,
-      });
-    });
-  });
+  const out = await kafkaTool(
+    cfg.kafkaLibs,
+    'ConsumerPerformance',
+    ['--bootstrap-server', testInfra().brokers.join(','), '--topic', topic, '--messages', String(messages), '--group', group, '--timeout', '60000'],
+    { heap: '512m', timeoutMs: 600_000, track: left.children },
+  );
+  return { topic, ...consumerPerformanceFigures(out), wallMs: nowMs() - t0 };
 }
 
 /** A bare kafkajs consumer of the three topics from offset 0 (own group): read + JSON.parse, nothing else. */
