@@ -61,4 +61,11 @@ describe('UnitPositions, the latest-position read model (real database)', () => 
     for await (const p of positions.storedSince(new Date(Date.now() + 60_000))) none.push(p);
     expect(none).toEqual([]);
   });
+
+  it('refuses a position off the globe (the schema), storing nothing, and declares its index once', async () => {
+    const unit = uniqueName('PATROL');
+    await expect(positions.record(unit, { latitude: 123, longitude: 106.8 }, at('2026-12-02T06:00:00Z'))).rejects.toThrow(/latitude/);
+    expect(await stored(unit)).toBeNull();
+    expect((await positions.collection.indexes()).map((i) => i.name)).toContain('recordedAt');
+  });
 });
