@@ -29,13 +29,14 @@ import { openCasesFold } from '../../apps/triage/src/audit/open-cases.fold';
 import { isOpen, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from '../../apps/triage/src/case/triage-case.decider';
 import { QUEUE_SNAPSHOT_COLLECTION } from '../../apps/triage/src/queue/triage-queue';
 import { suggestClassification } from '../../apps/triage/src/suggestions';
+import { options } from '../harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
+const { num: option, has } = options(
+  'usage: node dist/bench/audit/time-travel.bench.js [--reports-per-day 2000] [--days 30] [--requests 200] [--triage-http 14280] [--keep-db]',
+  ['reports-per-day', 'days', 'requests', 'triage-http'],
+  ['keep-db'],
+);
 const REPORTS_PER_DAY = option('reports-per-day', 2_000);
 const DAYS = option('days', 30);
 const REQUESTS = option('requests', 200);
@@ -236,7 +237,7 @@ async function main() {
     for (const [name, p, note] of rows) console.log(`| ${name} | ${p.n} | ${f(p.p50)} | ${f(p.p90)} | **${f(p.p99)}** | ${f(p.max)} | ${note} |`);
   } finally {
     await service?.stop();
-    if (!args.includes('--keep-db')) await db.dropDatabase();
+    if (!has('keep-db')) await db.dropDatabase();
     await mongo.close();
   }
 }

@@ -40,11 +40,13 @@ import { SubmitReportHandler } from '../../apps/intake/src/report/submit-report.
 import { TrackingCodeReservations } from '../../apps/intake/src/report/tracking-code-reservations';
 import { CallersStore } from '../../apps/triage/src/callers/callers.store';
 import { ReporterErasure } from '../../apps/triage/src/erasure/reporter-erasure';
+import { options } from '../harness';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const { num: arg, has } = options(
+  'usage: node dist/bench/privacy/privacy.bench.js [--seconds 10] [--concurrency 32] [--reports 100] [--rounds 4] [--verbose]',
+  ['seconds', 'concurrency', 'reports', 'rounds'],
+  ['verbose'],
+);
 const SECONDS = arg('seconds', 10);
 const CONCURRENCY = arg('concurrency', 32);
 const REPORTS = arg('reports', 100);
@@ -109,8 +111,7 @@ async function main() {
         }
       }),
     );
-    if (process.argv.includes('--verbose'))
-      process.stdout.write(`  round ${variant}: ${(latencies.length / ((performance.now() - started) / 1000)).toFixed(0)}/s\n`);
+    if (has('verbose')) process.stdout.write(`  round ${variant}: ${(latencies.length / ((performance.now() - started) / 1000)).toFixed(0)}/s\n`);
     const r = (intake[variant] ??= { n: 0, seconds: 0, latencies: [] });
     r.n += latencies.length;
     r.seconds += (performance.now() - started) / 1000;
