@@ -864,77 +864,27 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
 
   // ── report ──
   const sizeOf = Buffer.byteLength(JSON.stringify(forwardEnvelope(rng(7), Date.now(), tag)));
-  const lat = (xs: Sent[], f0: (s: Sent) => number | undefined, f1: (s: Sent) => number | undefined) =>
-    pct(xs.map((s) => (f1(s) ?? NaN) - (f0(s) ?? NaN)).filter(Number.isFinite));
+  type Moment = 'sentAt' | 'onKafkaAt' | 'openedRecordedAt' | 'apiSeenAt';
+  const lat = (xs: Sent[], from: Moment, to: Moment) => pct(xs.map((s) => (s[to] ?? NaN) - (s[from] ?? NaN)).filter(Number.isFinite));
+  /** A row from one moment to another; `counted`: with how many were sent and never reached `to`. */
+  const span = (label: string, xs: Sent[], from: Moment, to: Moment, counted = false) => {
+    const p = lat(xs, from, to);
+    return [label, ...pctCells(p), counted ? total : '', counted ? total - p.n : ''];
+  };
   console.log(`\n=== Part 2 — forward → incident open, ${cfg.rate}/s for ${cfg.seconds} s (${total} forwards per phase, open loop) ===`);
   console.log(
     `each forward: a ReportForwardedForDispatch envelope of ~${sizeOf} B sent to ${TOPICS.triage} (kafkajs, idempotent producer, 1 request in flight, acks -1); ` +
       `dispatch's group ${INCIDENT_OPENER_GROUP} opens the incident (event store append), its outbox relay publishes IncidentOpened to ${TOPICS.dispatch}: two Kafka hops`,
   );
-  const kRows: (string | number)[][] = [['', 'n', 'p50', 'p90', 'p99', 'max', 'of sent', 'lost']];
-  const seenK = phaseK.filter((s) => s.onKafkaAt !== undefined).length;
-  kRows.push([
-    'forward sent → IncidentOpened received (kafkajs consumer)',
-    ...pctCells(
-      lat(
-        phaseK,
-        (s) => s.sentAt,
-        (s) => s.onKafkaAt,
-      ),
-    ),
-    total,
-    total - seenK,
-  ]);
-  kRows.push([
-    '  sent → IncidentOpened recordedAt (hop 1, opener, append)',
-    ...pctCells(
-      lat(
-        phaseK,
-        (s) => s.sentAt,
-        (s) => s.openedRecordedAt,
-      ),
-    ),
-    '',
-    '',
-  ]);
-  kRows.push([
-    '  recordedAt → received (outbox relay, hop 2)',
-    ...pctCells(
-      lat(
-        phaseK,
-        (s) => s.openedRecordedAt,
-        (s) => s.onKafkaAt,
-      ),
-    ),
-    '',
-    '',
-  ]);
+  const kRows: (string | number)[][] = [
+    ['', 'n', 'p50', 'p90', 'p99', 'max', 'of sent', 'lost'],
+    span('forward sent → IncidentOpened received (kafkajs consumer)', phaseK, 'sentAt', 'onKafkaAt', true),
+    span('  sent → IncidentOpened recordedAt (hop 1, opener, append)', phaseK, 'sentAt', 'openedRecordedAt'),
+    span('  recordedAt → received (outbox relay, hop 2)', phaseK, 'openedRecordedAt', 'onKafkaAt'),
+  ];
   if (cfg.apiPhase) {
-    const seenA = phaseA.filter((s) => Number.isFinite(s.apiSeenAt)).length;
-    kRows.push([
-      `forward sent → first found by GET /incidents?reportId= (API phase)`,
-      ...pctCells(
-        lat(
-          phaseA,
-          (s) => s.sentAt,
-          (s) => s.apiSeenAt,
-        ),
-      ),
-      total,
-      total - seenA,
-    ]);
-    kRows.push([
-      '  same phase: sent → IncidentOpened received (kafkajs)',
-      ...pctCells(
-        lat(
-          phaseA,
-          (s) => s.sentAt,
-          (s) => s.onKafkaAt,
-        ),
-      ),
-      '',
-      '',
-    ]);
+    kRows.push(span('forward sent → first found by GET /incidents?reportId= (API phase)', phaseA, 'sentAt', 'apiSeenAt', true));
+    kRows.push(span('  same phase: sent → IncidentOpened received (kafkajs)', phaseA, 'sentAt', 'onKafkaAt'));
     kRows.push(['  poll round trip (GET ?reportId=, mostly "not yet")', ...pctCells(pct(pollRtt)), `${polls} polls`, '']);
     kRows.push(['  poll interval per pending report achieved', ...pctCells(pct(pollGap)), '', '']);
   }
@@ -948,13 +898,7 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   const floor = 2 * baseline.lat.p50;
   console.log(
     `two Kafka hops alone ≈ 2 × ${f(baseline.lat.p50)} = ${f(floor)} ms at p50; ` +
-      `dispatch adds ≈ ${f(
-        lat(
-          phaseK,
-          (s) => s.sentAt,
-          (s) => s.onKafkaAt,
-        ).p50 - floor,
-      )} ms at p50 over that floor (Kafka-observed)`,
+      `dispatch adds ≈ ${f(lat(phaseK, 'sentAt', 'onKafkaAt').p50 - floor)} ms at p50 over that floor (Kafka-observed)`,
   );
   const slices = 4;
   const sliceRows: (string | number)[][] = [['by when the forward was sent', 'n', 'p50', 'p90', 'p99', 'max']];
@@ -962,16 +906,7 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
     const from = (k * cfg.seconds) / slices;
     const to = ((k + 1) * cfg.seconds) / slices;
     const part = phaseK.filter((s) => s.sentAt - loopK.start >= from * 1000 && s.sentAt - loopK.start < to * 1000);
-    sliceRows.push([
-      `Kafka phase ${f(from, 1)}–${f(to, 1)} s`,
-      ...pctCells(
-        lat(
-          part,
-          (s) => s.sentAt,
-          (s) => s.onKafkaAt,
-        ),
-      ),
-    ]);
+    sliceRows.push([`Kafka phase ${f(from, 1)}–${f(to, 1)} s`, ...pctCells(lat(part, 'sentAt', 'onKafkaAt'))]);
   }
   console.log(table(sliceRows));
   console.log(`send schedule lag (open loop): Kafka phase p99 ${f(pct(loopK.lag).p99, 2)} ms${loopA ? `, API phase p99 ${f(pct(loopA.lag).p99, 2)} ms` : ''}`);
