@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
 import { EventEnvelope, TOPICS } from '@callcenter/events';
 
@@ -17,6 +18,35 @@ export function interleavedStreams(events: EventEnvelope[], keys: number[]): Eve
   }
   return out;
 }
+
+/** Writes envelopes numbered per stream in the order written (generated histories). */
+export function streamWriter() {
+  const versions = new Map<string, number>();
+  return (producer: string, streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>): EventEnvelope => {
+    const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
+    versions.set(`${producer}:${streamId}`, streamVersion);
+    return {
+      eventId: `${streamId}-${streamVersion}`,
+      type,
+      schemaVersion: 1,
+      streamId,
+      streamVersion,
+      occurredAt: at,
+      recordedAt: at,
+      producer,
+      actor,
+      correlationId: 'c',
+      causationId: null,
+      data,
+    } as EventEnvelope;
+  };
+}
+
+/** Generated events as Kafka may deliver them: streams interleaved in any order, each in its own order, some events twice. */
+export const deliveredInAnyOrder = (events: EventEnvelope[]): fc.Arbitrary<EventEnvelope[]> =>
+  fc
+    .tuple(fc.array(fc.nat(), { minLength: events.length, maxLength: events.length }), fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 10 }))
+    .map(([keys, repeats]) => [...interleavedStreams(events, keys), ...repeats.map((i) => events[i])]);
 
 /**
  * A scripted day of eight reports covering every ending: closed after an arrest, resolved after a

@@ -34,21 +34,26 @@ export interface DayCell {
   spans: (Map<number, number> | undefined)[];
 }
 
-/**
- * Counts and duration histograms per local day (by receipt) and per category, district, channel
- * and priority, kept as reports' facts change: a changed fact is taken out as it was and added as
- * it is, so the cells always equal a recomputation from the facts. A whole-history query sums days
- * instead of walking reports.
- */
-export class DailyAggregates {
-  readonly cells = new Map<string, DayCell>();
-
+/** Aggregates kept as reports' facts change: a changed fact is taken out as it was and added as it is. */
+export abstract class FactCounter {
   /** Accounts for a fact changing from `before` (absent: new) to `after`. */
   replace(before: ReportFact | undefined, after: ReportFact): void {
     if (before === after) return;
     if (before) this.count(before, -1);
     this.count(after, 1);
   }
+
+  abstract count(f: ReportFact, sign: 1 | -1): void;
+}
+
+/**
+ * Counts and duration histograms per local day (by receipt) and per category, district, channel
+ * and priority, kept as reports' facts change: a changed fact is taken out as it was and added as
+ * it is, so the cells always equal a recomputation from the facts. A whole-history query sums days
+ * instead of walking reports.
+ */
+export class DailyAggregates extends FactCounter {
+  readonly cells = new Map<string, DayCell>();
 
   count(f: ReportFact, sign: 1 | -1): void {
     if (!f.receivedAt) return;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import { DailyAggregates } from './aggregates';
+import { HourlyAggregates } from './hourly-aggregates';
 import { emptyFact, evolveFact, ReportFact, reportIdOf } from './report-fact';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
@@ -98,6 +99,8 @@ export class AnalyticsModel {
   readonly applied = new Map<string, number>();
   /** Counts and duration histograms per day and dimension, kept as facts change (whole-history queries sum them). */
   readonly aggregates = new DailyAggregates();
+  /** Counts per hour and dimension for volume, load, staffing, hotspots and workload, kept as facts change. */
+  readonly hourly = new HourlyAggregates();
   eventsApplied = 0;
 
   apply(event: EventEnvelope): boolean {
@@ -114,6 +117,7 @@ export class AnalyticsModel {
     const after = evolveFact(before ?? emptyFact(reportId), event);
     this.facts.set(reportId, after);
     this.aggregates.replace(before, after);
+    this.hourly.replace(before, after);
     const entry: TimelineEntry = {
       at: event.occurredAt,
       type: event.type,

@@ -170,6 +170,9 @@ export function decodeSnapshot(header: SnapshotHeader, chunks: SnapshotChunk[]):
   }
   model.eventsApplied = header.eventsApplied;
   // Derived from the facts, so not stored: recounted in one pass.
-  for (const fact of model.facts.values()) model.aggregates.count(fact, 1);
+  for (const fact of model.facts.values()) {
+    model.aggregates.count(fact, 1);
+    model.hourly.count(fact, 1);
+  }
   return model;
 }

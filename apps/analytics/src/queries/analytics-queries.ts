@@ -1,9 +1,13 @@
-import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, incidentTime, Priority, PRIORITIES, PriorityTargets, TimeBasis } from '@callcenter/contracts';
+import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, Priority, PRIORITIES, PriorityTargets, TimeBasis } from '@callcenter/contracts';
 import { AnalyticsModel } from '../model/analytics-model';
-import { categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../model/report-fact';
+import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../model/report-fact';
 import { agentsNeeded } from '../staffing/erlang-c';
 import { bucketOf, bucketPercentile } from '../model/aggregates';
-import { seconds, SPANS } from '../model/spans';
+import { ACTIVE_STEPS, ActorCell, Dimensions, hourStart, HourlyAggregates, placedAt, ReportCell, SPOT_DEGREES, UNIT_STEPS } from '../model/hourly-aggregates';
+import { SPANS } from '../model/spans';
+
+export { placedAt };
+const HOUR_MS = 3_600_000;
 
 export interface StatsFilter {
   from?: Date;
@@ -18,12 +22,6 @@ export interface StatsFilter {
    * Load and staffing always use receipt: that is when operators work.
    */
   basis?: TimeBasis;
-}
-
-/** The time a report counts at on a basis (ISO 8601, UTC); the fact must have been received. */
-export function placedAt(f: ReportFact, basis: TimeBasis = 'received'): string {
-  if (basis === 'received' || !f.occurredAt) return f.receivedAt!;
-  return new Date(incidentTime({ receivedAt: f.receivedAt!, occurredAt: f.occurredAt })).toISOString();
 }
 
 /**
@@ -87,31 +85,92 @@ const countBy = <K extends string>(facts: ReportFact[], key: (f: ReportFact) => 
   return counts;
 };
 
+/** Epoch hours [from, to) a window covers (null: open). */
+export interface HourWindow {
+  from: number | null;
+  to: number | null;
+}
+
+/** The hours [from, to) a filter covers, when its bounds are on the hour (or absent): what the hourly aggregates answer. */
+export function wholeHours(filter: StatsFilter): HourWindow | null {
+  const hourAt = (at: Date | undefined) => (!at ? null : at.getTime() % HOUR_MS === 0 ? at.getTime() / HOUR_MS : undefined);
+  const [from, to] = [hourAt(filter.from), hourAt(filter.to)];
+  return from === undefined || to === undefined ? null : { from, to };
+}
+
+/** Whether a cell's dimensions match every dimension the filter gives (as `selectFacts` matches a report). */
+export function dimensionsMatch(filter: StatsFilter) {
+  const wanted = (values: readonly string[] | undefined) => values && new Set<string>(values);
+  const [district, category, channel, priority] = [wanted(filter.district), wanted(filter.category), wanted(filter.channel), wanted(filter.priority)];
+  return (c: { category: string; district: string | null; channel: string | null; priority: string | null }) =>
+    (!district || district.has(c.district ?? '')) &&
+    (!category || category.has(c.category)) &&
+    (!channel || channel.has(c.channel as string)) &&
+    (!priority || priority.has(c.priority ?? ''));
+}
+
+/** The cells placed in the window (by receipt unless `placed` says otherwise) and matching the filter's dimensions. */
+function cellsIn<C extends Dimensions>(cells: Iterable<C>, filter: StatsFilter, hours: HourWindow, placed: (c: C) => number = (c) => c.hour): C[] {
+  const matches = dimensionsMatch(filter);
+  const out: C[] = [];
+  for (const c of cells) {
+    const h = placed(c);
+    if ((hours.from === null || h >= hours.from) && (hours.to === null || h < hours.to) && matches(c)) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * The aggregates a query reads: the model's over whole hours (or the whole history); over any other
+ * period (or hotspots on another grid), those of the reports placed in it, counted on the spot
+ * (exact, and as costly as walking them).
+ */
+function aggregatesFor(model: AnalyticsModel, filter: StatsFilter, basis: TimeBasis, cellDegrees = SPOT_DEGREES) {
+  const hours = wholeHours(filter);
+  if (hours && cellDegrees === SPOT_DEGREES) return { aggregates: model.hourly, hours };
+  const aggregates = new HourlyAggregates(cellDegrees);
+  for (const f of selectFacts(model, { ...filter, basis })) aggregates.count(f, 1);
+  return { aggregates, hours: { from: null, to: null } };
+}
+
+/** Reports per value of a key, over cells (a missing value counts as UNKNOWN). */
+const tally = <C extends { reports: number }>(cells: C[], key: (c: C) => string | null) => {
+  const counts: Record<string, number> = {};
+  for (const c of cells) {
+    const k = key(c) ?? 'UNKNOWN';
+    counts[k] = (counts[k] ?? 0) + c.reports;
+  }
+  return counts;
+};
+const reportsOf = (cells: { reports: number }[]) => cells.reduce((n, c) => n + c.reports, 0);
+
 const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
 
 /** 2. Volume and filtering: how much came in, what became of it, and how much could not be acted on. */
 export function volume(model: AnalyticsModel, filter: StatsFilter) {
   const basis = filter.basis ?? 'received';
-  const facts = selectFacts(model, filter);
-  const total = facts.length;
-  const rejected = facts.filter((f) => f.decision === 'REJECTED').length;
-  const duplicates = facts.filter((f) => f.decision === 'DUPLICATE').length;
-  const advice = facts.filter((f) => f.decision === 'ADVICE_GIVEN').length;
-  const pranks = facts.filter((f) => f.rejectionReason === 'PRANK').length;
+  const { aggregates, hours } = aggregatesFor(model, filter, basis);
+  const placed = basis === 'received' ? (c: ReportCell) => c.hour : (c: ReportCell) => c.occurredHour;
+  const cells = cellsIn(aggregates.reports.values(), filter, hours, placed);
+  const total = reportsOf(cells);
+  const rejected = reportsOf(cells.filter((c) => c.decision === 'REJECTED'));
+  const duplicates = reportsOf(cells.filter((c) => c.decision === 'DUPLICATE'));
+  const advice = reportsOf(cells.filter((c) => c.decision === 'ADVICE_GIVEN'));
+  const pranks = reportsOf(cells.filter((c) => c.rejectionReason === 'PRANK'));
   // Per local day, for volume over time; and what could not be acted on, by channel and by district.
-  const days = new Map<string, ReportFact[]>();
-  for (const f of facts) {
-    const day = localParts(placedAt(f, basis)).day;
-    days.set(day, [...(days.get(day) ?? []), f]);
+  const days = new Map<string, ReportCell[]>();
+  for (const c of cells) {
+    const day = localParts(hourStart(placed(c))).day;
+    days.set(day, [...(days.get(day) ?? []), c]);
   }
-  const notActionableBy = (key: (f: ReportFact) => string | null) => {
+  const notActionableBy = (key: (c: ReportCell) => string | null) => {
     const groups: Record<string, { total: number; rejected: number; duplicates: number; pranks: number; notActionableShare: number }> = {};
-    for (const f of facts) {
-      const g = (groups[key(f) ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0, notActionableShare: 0 });
-      g.total++;
-      if (f.decision === 'REJECTED') g.rejected++;
-      if (f.decision === 'DUPLICATE') g.duplicates++;
-      if (f.rejectionReason === 'PRANK') g.pranks++;
+    for (const c of cells) {
+      const g = (groups[key(c) ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0, notActionableShare: 0 });
+      g.total += c.reports;
+      if (c.decision === 'REJECTED') g.rejected += c.reports;
+      if (c.decision === 'DUPLICATE') g.duplicates += c.reports;
+      if (c.rejectionReason === 'PRANK') g.pranks += c.reports;
     }
     for (const g of Object.values(groups)) g.notActionableShare = share(g.rejected + g.duplicates, g.total);
     return groups;
@@ -121,23 +180,23 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
     total,
     overTime: [...days.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, dayFacts]) => ({
+      .map(([day, dayCells]) => ({
         day,
-        total: dayFacts.length,
-        byCategory: countBy(dayFacts, categoryOf),
-        byChannel: countBy(dayFacts, (f) => f.channel),
-        byDistrict: countBy(dayFacts, districtOf),
+        total: reportsOf(dayCells),
+        byCategory: tally(dayCells, (c) => c.category),
+        byChannel: tally(dayCells, (c) => c.channel),
+        byDistrict: tally(dayCells, (c) => c.district),
       })),
-    notActionableByChannel: notActionableBy((f) => f.channel),
-    notActionableByDistrict: notActionableBy(districtOf),
-    byState: countBy(facts, stateOf),
-    byCategory: countBy(facts, categoryOf),
-    byChannel: countBy(facts, (f) => f.channel),
-    byDistrict: countBy(facts, districtOf),
-    byPriority: countBy(facts, priorityOf),
-    rejectionReasons: countBy(
-      facts.filter((f) => f.rejectionReason),
-      (f) => f.rejectionReason,
+    notActionableByChannel: notActionableBy((c) => c.channel),
+    notActionableByDistrict: notActionableBy((c) => c.district),
+    byState: tally(cells, (c) => c.state),
+    byCategory: tally(cells, (c) => c.category),
+    byChannel: tally(cells, (c) => c.channel),
+    byDistrict: tally(cells, (c) => c.district),
+    byPriority: tally(cells, (c) => c.priority),
+    rejectionReasons: tally(
+      cells.filter((c) => c.rejectionReason),
+      (c) => c.rejectionReason,
     ),
     notActionable: {
       rejected,
@@ -151,8 +210,8 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
     },
     // Reports merged into another's incident group now, and reports split out of one (each counts as its own).
     incidentGroups: {
-      merged: facts.filter((f) => f.mergedInto).length,
-      splitOut: facts.filter((f) => (f.splits ?? 0) > 0).length,
+      merged: reportsOf(cells.filter((c) => c.merged)),
+      splitOut: reportsOf(cells.filter((c) => c.splitOut)),
     },
   };
 }
@@ -185,17 +244,8 @@ export function durationsFromAggregates(
   days: { from: string | null; to: string | null },
   targets: PriorityTargets,
 ) {
-  const wanted = (values: readonly string[] | undefined) => values && new Set<string>(values);
-  const [district, category, channel, priority] = [wanted(filter.district), wanted(filter.category), wanted(filter.channel), wanted(filter.priority)];
-  const cells = [...model.aggregates.cells.values()].filter(
-    (c) =>
-      (!days.from || c.day >= days.from) &&
-      (!days.to || c.day < days.to) &&
-      (!district || district.has(c.district ?? '')) &&
-      (!category || category.has(c.category)) &&
-      (!channel || channel.has(c.channel ?? '')) &&
-      (!priority || priority.has(c.priority ?? '')),
-  );
+  const matches = dimensionsMatch(filter);
+  const cells = [...model.aggregates.cells.values()].filter((c) => (!days.from || c.day >= days.from) && (!days.to || c.day < days.to) && matches(c));
   return SPANS.map(({ measure, target }, i) => {
     const merged = new Map<number, number>();
     const within: Record<string, { inside: number; of: number }> = {};
@@ -270,40 +320,42 @@ export function durationsOfFacts(model: AnalyticsModel, filter: StatsFilter, tar
   });
 }
 
+/** Each arrival (or take) time as often as it was counted, ascending. */
+const timesOf = (counts: Map<number, number>[]) => {
+  const times: number[] = [];
+  for (const byTime of counts) for (const [at, n] of byTime) for (let i = 0; i < n; i++) times.push(at);
+  return times.sort((a, b) => a - b);
+};
+
 /**
  * 4. Load: arrivals by hour of day and day of week (Asia/Jakarta), queue depth over time, peaks.
  * Always by receipt: load is the work that reached operators, whenever the incident happened.
  */
 export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
-  const facts = selectFacts(model, { ...filter, basis: 'received' });
+  const { aggregates, hours } = aggregatesFor(model, filter, 'received');
+  const cells = cellsIn(aggregates.reports.values(), filter, hours);
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
   const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
   const perHour = new Map<string, number>();
-  let first = Infinity;
-  let last = -Infinity;
-  for (const f of facts) {
-    const { hour, weekday } = localParts(f.receivedAt!);
-    byHour[hour]++;
-    byWeekday[weekday]++;
-    byWeekdayHour[weekday][hour]++;
-    const t = Date.parse(f.receivedAt!);
-    const hourStart = new Date(Math.floor(t / 3_600_000) * 3_600_000).toISOString();
-    perHour.set(hourStart, (perHour.get(hourStart) ?? 0) + 1);
-    first = Math.min(first, t);
-    last = Math.max(last, t);
+  for (const c of cells) {
+    const start = hourStart(c.hour);
+    const { hour, weekday } = localParts(start);
+    byHour[hour] += c.reports;
+    byWeekday[weekday] += c.reports;
+    byWeekdayHour[weekday][hour] += c.reports;
+    perHour.set(start, (perHour.get(start) ?? 0) + c.reports);
   }
   // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
   const depth: { at: string; waiting: number }[] = [];
-  if (facts.length > 0) {
+  const waiting = cellsIn(aggregates.waiting.values(), filter, hours);
+  if (waiting.length > 0) {
+    const arrivals = timesOf(waiting.map((w) => w.arrivals));
+    const taken = timesOf(waiting.map((w) => w.taken));
+    const [first, last] = [arrivals[0], arrivals[arrivals.length - 1]];
     const start = filter.from?.getTime() ?? first;
     const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
     const step = Math.max(stepMinutes * 60_000, Math.ceil((end - start) / 500)); // at most ~500 points
-    const arrivals = facts.map((f) => Date.parse(f.receivedAt!)).sort((a, b) => a - b);
-    const taken = facts
-      .map((f) => [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse))
-      .map((times) => (times.length ? Math.min(...times) : Infinity))
-      .sort((a, b) => a - b);
     let a = 0;
     let b = 0;
     for (let t = start; t <= end; t += step) {
@@ -329,33 +381,37 @@ export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 1
   };
 }
 
+/** Steps of the given kinds in an actor cell. */
+const stepsOf = (a: ActorCell, kinds: ReadonlySet<string>) => Object.entries(a.steps).reduce((n, [step, count]) => n + (kinds.has(step) ? count! : 0), 0);
+
 /**
  * 5. Staffing: for each hour of day, operators needed by Erlang C beside those who were active.
  * Always by receipt: operators are needed when calls arrive, not when the incidents happened.
  */
 export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { share: number; withinSeconds: number }) {
-  const facts = selectFacts(model, { ...filter, basis: 'received' });
+  const { aggregates, hours } = aggregatesFor(model, filter, 'received');
   const days = new Set<string>();
   const arrivals = Array.from({ length: 24 }, () => 0);
-  const handling: number[][] = Array.from({ length: 24 }, () => []);
+  // Handling time: from an operator taking the report to their decision (sum in ms, and how many).
+  const handlingMs = Array.from({ length: 24 }, () => 0);
+  const handled = Array.from({ length: 24 }, () => 0);
   const active: Map<string, Set<string>>[] = Array.from({ length: 24 }, () => new Map());
-  for (const f of facts) {
-    const { hour, day } = localParts(f.receivedAt!);
+  for (const c of cellsIn(aggregates.reports.values(), filter, hours)) {
+    const { hour, day } = localParts(hourStart(c.hour));
     days.add(day);
-    arrivals[hour]++;
-    // Handling time: from an operator taking the report to their decision.
-    const h = seconds(f.claimedAt, f.decidedAt);
-    if (h !== null && h >= 0) handling[hour].push(h);
-    for (const s of f.steps) {
-      if (s.step !== 'CLAIMED' && s.step !== 'CLASSIFIED' && s.step !== 'DECIDED') continue;
-      const p = localParts(s.at);
-      if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
-      active[p.hour].get(p.day)!.add(s.actor);
-    }
+    arrivals[hour] += c.reports;
+    handlingMs[hour] += c.handlingMs;
+    handled[hour] += c.handled;
+  }
+  for (const a of cellsIn(aggregates.actors.values(), filter, hours)) {
+    if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
+    const p = localParts(hourStart(a.stepHour));
+    if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
+    active[p.hour].get(p.day)!.add(a.actor);
   }
   const dayCount = Math.max(1, days.size);
-  const allHandling = handling.flat();
-  const overallAht = allHandling.length ? allHandling.reduce((a, b) => a + b, 0) / allHandling.length : null;
+  const allHandled = handled.reduce((x, y) => x + y, 0);
+  const overallAht = allHandled ? handlingMs.reduce((x, y) => x + y, 0) / allHandled / 1000 : null;
   return {
     basis: 'received' as const,
     timeZone: DISPLAY_TIME_ZONE,
@@ -363,8 +419,7 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
     days: days.size,
     hours: arrivals.map((count, hour) => {
       const arrivalsPerHour = count / dayCount;
-      const own = handling[hour];
-      const aht = own.length ? own.reduce((a, b) => a + b, 0) / own.length : overallAht;
+      const aht = handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht;
       const need = aht && arrivalsPerHour > 0 ? agentsNeeded(arrivalsPerHour, aht, level) : null;
       const activeCounts = [...active[hour].values()].map((s) => s.size);
       return {
@@ -380,35 +435,34 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
 }
 
 /** 6. Hotspots: per district and per grid cell, with the category mix; the top `limit` cells. */
-export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10, cellDegrees = 0.01) {
-  const facts = selectFacts(model, filter);
-  const empty = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  const districts = new Map<string, { total: number; byCategory: Record<Category, number> }>();
-  const cells = new Map<string, { latitude: number; longitude: number; total: number; byCategory: Record<Category, number> }>();
-  for (const f of facts) {
-    const category = categoryOf(f);
-    const district = districtOf(f) ?? 'UNKNOWN';
+export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10, cellDegrees = SPOT_DEGREES) {
+  const basis = filter.basis ?? 'received';
+  const { aggregates, hours } = aggregatesFor(model, filter, basis, cellDegrees);
+  const placed = basis === 'received' ? (c: Dimensions & { occurredHour: number }) => c.hour : (c: { occurredHour: number }) => c.occurredHour;
+  const empty = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<string, number>;
+  const districts = new Map<string, { total: number; byCategory: Record<string, number> }>();
+  const cells = new Map<string, { latitude: number; longitude: number; total: number; byCategory: Record<string, number> }>();
+  for (const c of cellsIn(aggregates.reports.values(), filter, hours, placed)) {
+    const district = c.district ?? 'UNKNOWN';
     const d = districts.get(district) ?? { total: 0, byCategory: empty() };
-    d.total++;
-    d.byCategory[category]++;
+    d.total += c.reports;
+    d.byCategory[c.category] += c.reports;
     districts.set(district, d);
-    if (f.latitude !== null && f.longitude !== null) {
-      const row = Math.floor(f.latitude / cellDegrees);
-      const column = Math.floor(f.longitude / cellDegrees);
-      const key = `${row}:${column}`;
-      const c = cells.get(key) ?? {
-        latitude: Math.round((row + 0.5) * cellDegrees * 1e5) / 1e5,
-        longitude: Math.round((column + 0.5) * cellDegrees * 1e5) / 1e5,
-        total: 0,
-        byCategory: empty(),
-      };
-      c.total++;
-      c.byCategory[category]++;
-      cells.set(key, c);
-    }
+  }
+  for (const s of cellsIn(aggregates.spots.values(), filter, hours, placed)) {
+    const key = `${s.row}:${s.column}`;
+    const c = cells.get(key) ?? {
+      latitude: Math.round((s.row + 0.5) * cellDegrees * 1e5) / 1e5,
+      longitude: Math.round((s.column + 0.5) * cellDegrees * 1e5) / 1e5,
+      total: 0,
+      byCategory: empty(),
+    };
+    c.total += s.reports;
+    c.byCategory[s.category] += s.reports;
+    cells.set(key, c);
   }
   return {
-    basis: filter.basis ?? 'received',
+    basis,
     cellDegrees,
     byDistrict: [...districts.entries()].map(([district, v]) => ({ district, ...v })).sort((a, b) => b.total - a.total || a.district.localeCompare(b.district)),
     topCells: [...cells.values()].sort((a, b) => b.total - a.total || a.latitude - b.latitude || a.longitude - b.longitude).slice(0, limit),
@@ -418,49 +472,45 @@ export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10,
 /** 7. Workload per operator and per unit. */
 export function workload(model: AnalyticsModel, filter: StatsFilter) {
   // What operators and units did with the reports received in the period.
-  const facts = selectFacts(model, { ...filter, basis: 'received' });
+  const { aggregates, hours } = aggregatesFor(model, filter, 'received');
   const operators = new Map<
     string,
-    { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handling: number[] }
+    { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handlingMs: number; handled: number }
   >();
   const units = new Map<
     string,
     { unitId: string; assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number }
   >();
-  const unitSteps = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'DECLINED', 'TIMED_OUT', 'ARRIVED', 'RESOLVED']);
-  for (const f of facts) {
-    for (const s of f.steps) {
-      if (unitSteps.has(s.step)) {
-        const u = units.get(s.actor) ?? { unitId: s.actor, assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 };
-        if (s.step === 'ASSIGNED') u.assigned++;
-        if (s.step === 'ACKNOWLEDGED') u.acknowledged++;
-        if (s.step === 'DECLINED') u.declined++;
-        if (s.step === 'TIMED_OUT') u.timedOut++;
-        if (s.step === 'ARRIVED') u.arrived++;
-        if (s.step === 'RESOLVED') u.resolved++;
-        units.set(s.actor, u);
-        continue;
-      }
-      if (s.actor === 'system') continue;
-      const o = operators.get(s.actor) ?? { operatorId: s.actor, claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handling: [] };
-      if (s.step === 'CLAIMED') o.claimed++;
-      if (s.step === 'CLASSIFIED') o.classified++;
-      if (s.step === 'NOTED') o.notes++;
-      if (s.step === 'ESCALATED') o.escalated++;
-      if (s.step === 'DECIDED') {
-        o.decided++;
-        const h = seconds(f.claimedAt, s.at);
-        if (h !== null && h >= 0) o.handling.push(h);
-      }
-      operators.set(s.actor, o);
+  for (const a of cellsIn(aggregates.actors.values(), filter, hours)) {
+    const n = (step: ActorStep['step']) => a.steps[step] ?? 0;
+    const unitSteps = stepsOf(a, UNIT_STEPS);
+    if (unitSteps > 0) {
+      const u = units.get(a.actor) ?? { unitId: a.actor, assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 };
+      u.assigned += n('ASSIGNED');
+      u.acknowledged += n('ACKNOWLEDGED');
+      u.declined += n('DECLINED');
+      u.timedOut += n('TIMED_OUT');
+      u.arrived += n('ARRIVED');
+      u.resolved += n('RESOLVED');
+      units.set(a.actor, u);
     }
+    if (a.total === unitSteps || a.actor === 'system') continue;
+    const o = operators.get(a.actor) ?? { operatorId: a.actor, claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handlingMs: 0, handled: 0 };
+    o.claimed += n('CLAIMED');
+    o.classified += n('CLASSIFIED');
+    o.decided += n('DECIDED');
+    o.notes += n('NOTED');
+    o.escalated += n('ESCALATED');
+    o.handlingMs += a.decidedMs;
+    o.handled += a.decidedHandled;
+    operators.set(a.actor, o);
   }
   return {
     basis: 'received' as const,
     operators: [...operators.values()]
-      .map(({ handling, ...o }) => ({
+      .map(({ handlingMs, handled, ...o }) => ({
         ...o,
-        averageHandlingSeconds: handling.length ? Math.round((handling.reduce((a, b) => a + b, 0) / handling.length) * 10) / 10 : null,
+        averageHandlingSeconds: handled ? Math.round((handlingMs / handled / 1000) * 10) / 10 : null,
       }))
       .sort((a, b) => b.decided - a.decided || a.operatorId.localeCompare(b.operatorId)),
     units: [...units.values()]

@@ -1,0 +1,169 @@
+import { incidentTime, TimeBasis } from '@callcenter/contracts';
+import { FactCounter } from './aggregates';
+import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from './report-fact';
+
+const HOUR_MS = 3_600_000;
+/** The hour (since the epoch, UTC) a time falls in. Asia/Jakarta is a whole number of hours from UTC, so it is also a local hour. */
+export const hourOf = (iso: string) => Math.floor(Date.parse(iso) / HOUR_MS);
+/** The start of an hour, ISO 8601 UTC. */
+export const hourStart = (hour: number) => new Date(hour * HOUR_MS).toISOString();
+
+/** The time a report counts at on a basis (ISO 8601, UTC); the fact must have been received. */
+export function placedAt(f: ReportFact, basis: TimeBasis = 'received'): string {
+  if (basis === 'received' || !f.occurredAt) return f.receivedAt!;
+  return new Date(incidentTime({ receivedAt: f.receivedAt!, occurredAt: f.occurredAt })).toISOString();
+}
+
+/** The grid the model's hotspot cells are kept at (the API's default `cellDegrees`); another grid counts the reports on the spot. */
+export const SPOT_DEGREES = 0.01;
+/** Steps that make an operator active in an hour (staffing). */
+export const ACTIVE_STEPS: ReadonlySet<string> = new Set(['CLAIMED', 'CLASSIFIED', 'DECIDED']);
+/** Steps a unit takes (workload by unit); every other step is an operator's. */
+export const UNIT_STEPS: ReadonlySet<string> = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'DECLINED', 'TIMED_OUT', 'ARRIVED', 'RESOLVED']);
+
+/** The dimensions a query filters by, and the hour of receipt every cell is placed at. */
+export interface Dimensions {
+  /** Hour of receipt (since the epoch). */
+  hour: number;
+  category: string;
+  district: string | null;
+  channel: string | null;
+  priority: string | null;
+}
+
+/** Reports by hour placed (received and occurred), dimensions and outcome: volume, load, staffing, hotspots by district. */
+export interface ReportCell extends Dimensions {
+  /** Hour placed on basis `occurred`. */
+  occurredHour: number;
+  state: string;
+  decision: string | null;
+  rejectionReason: string | null;
+  merged: boolean;
+  splitOut: boolean;
+  reports: number;
+  /** Staffing's handling time (claimed → decided, when not negative): sum in milliseconds, and how many. */
+  handlingMs: number;
+  handled: number;
+}
+
+/** Reports with a location by hour placed, dimensions and grid cell: hotspots' top cells. */
+export interface SpotCell extends Dimensions {
+  occurredHour: number;
+  row: number;
+  column: number;
+  reports: number;
+}
+
+/** An actor's steps on the reports of one cell, by the hour the steps were taken in: workload, and operators active for staffing. */
+export interface ActorCell extends Dimensions {
+  actor: string;
+  stepHour: number;
+  steps: Partial<Record<ActorStep['step'], number>>;
+  /** All its steps (the cell goes when it is 0). */
+  total: number;
+  /** Decisions' handling time (the report's claim → the decision, when not negative): sum in milliseconds, and how many. */
+  decidedMs: number;
+  decidedHandled: number;
+}
+
+/**
+ * Queue depth at any instant needs each report's exact arrival and first take (claim or decision):
+ * kept per hour of receipt and dimensions as counts by millisecond. The one part that grows with
+ * the count of reports (two numbers each), because load's queue depth is sampled at instants
+ * that are not on the hour.
+ */
+export interface WaitingCell extends Dimensions {
+  reports: number;
+  arrivals: Map<number, number>;
+  taken: Map<number, number>;
+}
+
+const add = (counts: Map<number, number>, at: number, sign: number) => {
+  const n = (counts.get(at) ?? 0) + sign;
+  if (n === 0) counts.delete(at);
+  else counts.set(at, n);
+};
+
+/**
+ * Counts per hour (of receipt, and of occurrence where a query may place by it) and per category,
+ * district, channel and priority, kept as reports' facts change (a changed fact is taken out as it
+ * was and added as it is), so the cells always equal a recomputation from the facts: volume, load,
+ * staffing, hotspots and workload over whole hours sum cells instead of walking reports.
+ */
+export class HourlyAggregates extends FactCounter {
+  readonly reports = new Map<string, ReportCell>();
+  readonly spots = new Map<string, SpotCell>();
+  readonly actors = new Map<string, ActorCell>();
+  readonly waiting = new Map<string, WaitingCell>();
+
+  /** `cellDegrees`: the grid of the hotspot cells. */
+  constructor(private readonly cellDegrees = SPOT_DEGREES) {
+    super();
+  }
+
+  count(f: ReportFact, sign: 1 | -1): void {
+    if (!f.receivedAt) return;
+    const dims: Dimensions = { hour: hourOf(f.receivedAt), category: categoryOf(f), district: districtOf(f), channel: f.channel, priority: priorityOf(f) };
+    const dimsKey = `${dims.hour}|${dims.category}|${dims.district}|${dims.channel}|${dims.priority}`;
+    const occurredHour = hourOf(placedAt(f, 'occurred'));
+    const claimedMs = f.claimedAt ? Date.parse(f.claimedAt) : null;
+
+    const outcome = { state: stateOf(f), decision: f.decision, rejectionReason: f.rejectionReason, merged: !!f.mergedInto, splitOut: (f.splits ?? 0) > 0 };
+    const reportKey = `${dimsKey}|${occurredHour}|${outcome.state}|${outcome.decision}|${outcome.rejectionReason}|${outcome.merged}|${outcome.splitOut}`;
+    const cell = getOrMake(this.reports, reportKey, () => ({ ...dims, occurredHour, ...outcome, reports: 0, handlingMs: 0, handled: 0 }));
+    cell.reports += sign;
+    const handling = claimedMs !== null && f.decidedAt ? Date.parse(f.decidedAt) - claimedMs : null;
+    if (handling !== null && handling >= 0) {
+      cell.handlingMs += sign * handling;
+      cell.handled += sign;
+    }
+    if (cell.reports === 0) this.reports.delete(reportKey);
+
+    if (f.latitude !== null && f.longitude !== null) {
+      const [row, column] = [Math.floor(f.latitude / this.cellDegrees), Math.floor(f.longitude / this.cellDegrees)];
+      const spotKey = `${dimsKey}|${occurredHour}|${row}|${column}`;
+      const spot = getOrMake(this.spots, spotKey, () => ({ ...dims, occurredHour, row, column, reports: 0 }));
+      spot.reports += sign;
+      if (spot.reports === 0) this.spots.delete(spotKey);
+    }
+
+    for (const s of f.steps) {
+      const stepHour = hourOf(s.at);
+      const actorKey = `${dimsKey}|${s.actor}|${stepHour}`;
+      const a = getOrMake<ActorCell>(this.actors, actorKey, () => ({
+        ...dims,
+        actor: s.actor,
+        stepHour,
+        steps: {},
+        total: 0,
+        decidedMs: 0,
+        decidedHandled: 0,
+      }));
+      const n = (a.steps[s.step] ?? 0) + sign;
+      if (n === 0) delete a.steps[s.step];
+      else a.steps[s.step] = n;
+      a.total += sign;
+      if (s.step === 'DECIDED' && claimedMs !== null) {
+        const h = Date.parse(s.at) - claimedMs;
+        if (h >= 0) {
+          a.decidedMs += sign * h;
+          a.decidedHandled += sign;
+        }
+      }
+      if (a.total === 0) this.actors.delete(actorKey);
+    }
+
+    const w = getOrMake(this.waiting, dimsKey, () => ({ ...dims, reports: 0, arrivals: new Map(), taken: new Map() }));
+    w.reports += sign;
+    add(w.arrivals, Date.parse(f.receivedAt), sign);
+    const taken = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
+    if (taken.length) add(w.taken, Math.min(...taken), sign);
+    if (w.reports === 0) this.waiting.delete(dimsKey);
+  }
+}
+
+function getOrMake<T>(cells: Map<string, T>, key: string, make: () => T): T {
+  let cell = cells.get(key);
+  if (!cell) cells.set(key, (cell = make()));
+  return cell;
+}

@@ -1,0 +1,192 @@
+import fc from 'fast-check';
+import type { EventEnvelope } from '@callcenter/events';
+import { deliveredInAnyOrder, streamWriter } from '../../test/scripted-lifecycles';
+import { hotspotsByWalking, loadByWalking, staffingByWalking, volumeByWalking, workloadByWalking } from '../../test/walking-queries';
+import { hotspots, load, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
+import { AnalyticsModel } from './analytics-model';
+import { HourlyAggregates } from './hourly-aggregates';
+
+const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'LALU_LINTAS'] as const;
+const PRIORITIES = ['P1', 'P2', 'P3'] as const;
+const CHANNELS = ['HOTLINE', 'SMS', 'WEB'] as const;
+const DISTRICTS = ['TEBET', 'CILANDAK', 'MENTENG'] as const;
+const OPERATORS = ['op-1', 'op-2', 'system'] as const;
+const UNITS = ['u-1', 'u-2'] as const;
+const T0 = Date.parse('2024-05-01T00:00:00Z');
+
+/** What may happen to a report, in any order (the fold tolerates it), each by one of a few actors. */
+const ACTIONS = [
+  'claim',
+  'claim',
+  'claim',
+  'release',
+  'classify',
+  'note',
+  'escalate',
+  'reject',
+  'prank',
+  'duplicate',
+  'advice',
+  'forward',
+  'split',
+  'overdue',
+  'assign',
+  'acknowledge',
+  'decline',
+  'arrive',
+  'resolve',
+  'close',
+] as const;
+
+/** Two values of each dimension in reports (filters ask for three), so that reports share cells. */
+const dimensionsArb = fc.record({
+  category: fc.constantFrom(...CATEGORIES.slice(0, 2)),
+  priority: fc.constantFrom(...PRIORITIES.slice(0, 2)),
+  district: fc.constantFrom(...DISTRICTS.slice(0, 2)),
+});
+
+/** One generated report: when it came in (to the millisecond) and happened, where, its dimensions, and what happened to it. */
+const reportArb = fc.record({
+  /** Within a few hours, so that reports share cells (and a window's edge falls among them). */
+  receivedAfterMs: fc.integer({ min: 0, max: 3 * 3_600_000 }),
+  occurredBeforeS: fc.option(fc.integer({ min: -600, max: 2 * 86_400 })),
+  channel: fc.constantFrom(...CHANNELS.slice(0, 2)),
+  place: fc.option(fc.record({ latitude: fc.constantFrom(-6.2, -6.215, -6.3001), longitude: fc.constantFrom(106.8, 106.8049, 106.9) })),
+  suggested: dimensionsArb,
+  classified: dimensionsArb,
+  triageSeen: fc.constantFrom(true, true, true, false),
+  /** Whole seconds between actions (handling averages stay exact in floating point). */
+  actions: fc.array(
+    fc.record({
+      action: fc.constantFrom(...ACTIONS),
+      actor: fc.constantFrom(...OPERATORS),
+      unit: fc.constantFrom(...UNITS),
+      gapS: fc.integer({ min: 0, max: 2_400 }),
+    }),
+    { maxLength: 8, size: 'medium' },
+  ),
+});
+
+type GeneratedReport = typeof reportArb extends fc.Arbitrary<infer T> ? T : never;
+
+function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
+  const out: EventEnvelope[] = [];
+  const write = streamWriter();
+  reports.forEach((r, n) => {
+    const reportId = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const incidentId = `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    let t = T0 + r.receivedAfterMs;
+    const receivedAt = new Date(t).toISOString();
+    const occurredAt = r.occurredBeforeS === null ? undefined : new Date(t - r.occurredBeforeS * 1000).toISOString();
+    const emit = (producer: string, streamId: string, type: string, actor: string, data: Record<string, unknown>) =>
+      out.push(write(producer, streamId, type, new Date(t).toISOString(), actor, { reportId, ...data }));
+    const location = r.place ?? undefined;
+    emit('intake', reportId, 'ReportReceived', 'system', { receivedAt, occurredAt, channel: r.channel, sourceSystem: 'test', location, peopleInjured: 0 });
+    if (!r.triageSeen) return;
+    emit('triage', reportId, 'TriageCaseOpened', 'system', {
+      receivedAt,
+      occurredAt,
+      channel: r.channel,
+      location,
+      district: r.suggested.district,
+      suggestion: { category: r.suggested.category, priority: r.suggested.priority },
+    });
+    const triage = (type: string, actor: string, data: Record<string, unknown> = {}) => emit('triage', reportId, type, actor, data);
+    const dispatch = (type: string, actor: string, data: Record<string, unknown> = {}) => emit('dispatch', incidentId, type, actor, { incidentId, ...data });
+    for (const { action, actor, unit, gapS } of r.actions) {
+      t += gapS * 1000;
+      const act: Record<(typeof ACTIONS)[number], () => void> = {
+        claim: () => triage('ReportClaimed', actor),
+        release: () => triage('ReportReleased', actor, { reason: 'LEASE_EXPIRED' }),
+        classify: () => triage('ReportClassified', actor, r.classified),
+        note: () => triage('ReportNoteAdded', actor),
+        escalate: () => triage('ReportEscalated', actor),
+        reject: () => triage('ReportRejected', actor, { reason: 'NOT_POLICE_MATTER' }),
+        prank: () => triage('ReportRejected', actor, { reason: 'PRANK' }),
+        duplicate: () => triage('ReportMarkedDuplicate', actor, { duplicateOf: '00000000-0000-4000-8000-000000000000' }),
+        advice: () => triage('ReportAdviceGiven', actor),
+        forward: () => triage('ReportForwardedForDispatch', actor, r.classified),
+        split: () => triage('ReportSplitFromGroup', actor, { groupOf: '00000000-0000-4000-8000-000000000000', reason: 'other' }),
+        overdue: () => triage('TriageOverdue', 'system'),
+        assign: () => dispatch('UnitAssigned', actor, { unitId: unit, previousUnitId: null }),
+        acknowledge: () => dispatch('AssignmentAcknowledged', unit, { unitId: unit }),
+        decline: () => dispatch('AssignmentDeclined', unit, { unitId: unit }),
+        arrive: () => dispatch('UnitArrived', unit, { unitId: unit }),
+        resolve: () => dispatch('IncidentResolved', actor, { outcome: 'HANDLED', unitId: unit }),
+        close: () => dispatch('IncidentClosed', actor),
+      };
+      act[action]();
+    }
+  });
+  return out;
+}
+
+/** Streams interleaved in any order, each in its own order (what Kafka guarantees), some events twice. */
+const historyArb = fc
+  .array(reportArb, { minLength: 1, maxLength: 30, size: 'large' })
+  // Some reports again under other ids: they share cells, where a count taken out wrongly would stay.
+  .chain((reports) => fc.subarray(reports).map((again) => [...reports, ...again]))
+  .chain((reports) => deliveredInAnyOrder(eventsOf(reports)));
+
+const modelOf = (events: EventEnvelope[]) => {
+  const model = new AnalyticsModel();
+  for (const e of events) model.apply(e);
+  return model;
+};
+
+const at = (hoursAfterT0: number, ms = 0) => new Date(T0 + hoursAfterT0 * 3_600_000 + ms);
+/** Whole-hour windows (answered from the model's cells) and one that is not (counted on the spot from the reports in it). */
+const windowArb = fc.oneof(
+  fc.constant({}),
+  fc.record({ from: fc.integer({ min: -1, max: 4 }).map((h) => at(h)), to: fc.integer({ min: 4, max: 9 }).map((h) => at(h)) }),
+  fc.record({ from: fc.integer({ min: 0, max: 5 }).map((h) => at(h)) }),
+  fc.record({ from: fc.integer({ min: 0, max: 3 }).map((h) => at(h, 1_234)), to: fc.integer({ min: 3, max: 9 }).map((h) => at(h, 59_999)) }),
+);
+const filterArb = fc
+  .record({
+    window: windowArb,
+    district: fc.option(fc.subarray([...DISTRICTS], { minLength: 1 }), { nil: undefined }),
+    category: fc.option(fc.subarray([...CATEGORIES], { minLength: 1 }), { nil: undefined }),
+    channel: fc.option(fc.subarray([...CHANNELS], { minLength: 1 }), { nil: undefined }),
+    priority: fc.option(fc.subarray([...PRIORITIES], { minLength: 1 }), { nil: undefined }),
+    basis: fc.constantFrom('received' as const, 'occurred' as const, undefined),
+  })
+  .map(({ window, ...dimensions }) => ({ ...window, ...dimensions }) as StatsFilter);
+
+const recount = (model: AnalyticsModel) => {
+  const fresh = new HourlyAggregates();
+  for (const f of model.facts.values()) fresh.count(f, 1);
+  return fresh;
+};
+const level = { share: 0.8, withinSeconds: 20 };
+
+describe('hourly aggregates (property: equal to a brute-force recomputation on generated histories)', () => {
+  it('hold exactly what counting every final fact once gives, whatever the interleaving and repeats', () => {
+    fc.assert(
+      fc.property(historyArb, (events) => {
+        const { hourly, facts } = modelOf(events);
+        const fresh = recount({ facts } as AnalyticsModel);
+        expect(hourly.reports).toEqual(fresh.reports);
+        expect(hourly.spots).toEqual(fresh.spots);
+        expect(hourly.actors).toEqual(fresh.actors);
+        expect(hourly.waiting).toEqual(fresh.waiting);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('answer volume, load, staffing, hotspots and workload exactly as walking every report does', () => {
+    fc.assert(
+      fc.property(historyArb, filterArb, (events, filter) => {
+        const model = modelOf(events);
+        expect(volume(model, filter)).toEqual(volumeByWalking(model, filter));
+        expect(load(model, filter)).toEqual(loadByWalking(model, filter));
+        expect(staffing(model, filter, level)).toEqual(staffingByWalking(model, filter, level));
+        expect(hotspots(model, filter, 5)).toEqual(hotspotsByWalking(model, filter, 5));
+        expect(hotspots(model, filter, 5, 0.05)).toEqual(hotspotsByWalking(model, filter, 5, 0.05));
+        expect(workload(model, filter)).toEqual(workloadByWalking(model, filter));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,297 @@
+import { CATEGORIES, Category, DISPLAY_TIME_ZONE } from '@callcenter/contracts';
+import { AnalyticsModel } from '../src/model/analytics-model';
+import { placedAt } from '../src/model/hourly-aggregates';
+import { categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../src/model/report-fact';
+import { seconds } from '../src/model/spans';
+import { localTime, selectFacts, StatsFilter } from '../src/queries/analytics-queries';
+import { agentsNeeded } from '../src/staffing/erlang-c';
+
+/**
+ * The reference for the hourly aggregates: volume, load, staffing, hotspots and workload as they
+ * were answered before the aggregates, by walking every report placed in the period (brute force).
+ * The property test (hourly-aggregates.unit.spec.ts) holds the service's answers equal to these.
+ */
+
+const OFFSET_MS = 7 * 3_600_000;
+const localParts = (iso: string) => {
+  const d = new Date(Date.parse(iso) + OFFSET_MS);
+  return { hour: d.getUTCHours(), weekday: d.getUTCDay(), day: d.toISOString().slice(0, 10) };
+};
+
+const countBy = <K extends string>(facts: ReportFact[], key: (f: ReportFact) => K | null) => {
+  const counts: Record<string, number> = {};
+  for (const f of facts) {
+    const k = key(f) ?? 'UNKNOWN';
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+};
+
+const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
+
+/** 2. Volume and filtering: how much came in, what became of it, and how much could not be acted on. */
+export function volumeByWalking(model: AnalyticsModel, filter: StatsFilter) {
+  const basis = filter.basis ?? 'received';
+  const facts = selectFacts(model, filter);
+  const total = facts.length;
+  const rejected = facts.filter((f) => f.decision === 'REJECTED').length;
+  const duplicates = facts.filter((f) => f.decision === 'DUPLICATE').length;
+  const advice = facts.filter((f) => f.decision === 'ADVICE_GIVEN').length;
+  const pranks = facts.filter((f) => f.rejectionReason === 'PRANK').length;
+  // Per local day, for volume over time; and what could not be acted on, by channel and by district.
+  const days = new Map<string, ReportFact[]>();
+  for (const f of facts) {
+    const day = localParts(placedAt(f, basis)).day;
+    days.set(day, [...(days.get(day) ?? []), f]);
+  }
+  const notActionableBy = (key: (f: ReportFact) => string | null) => {
+    const groups: Record<string, { total: number; rejected: number; duplicates: number; pranks: number; notActionableShare: number }> = {};
+    for (const f of facts) {
+      const g = (groups[key(f) ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0, notActionableShare: 0 });
+      g.total++;
+      if (f.decision === 'REJECTED') g.rejected++;
+      if (f.decision === 'DUPLICATE') g.duplicates++;
+      if (f.rejectionReason === 'PRANK') g.pranks++;
+    }
+    for (const g of Object.values(groups)) g.notActionableShare = share(g.rejected + g.duplicates, g.total);
+    return groups;
+  };
+  return {
+    basis,
+    total,
+    overTime: [...days.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, dayFacts]) => ({
+        day,
+        total: dayFacts.length,
+        byCategory: countBy(dayFacts, categoryOf),
+        byChannel: countBy(dayFacts, (f) => f.channel),
+        byDistrict: countBy(dayFacts, districtOf),
+      })),
+    notActionableByChannel: notActionableBy((f) => f.channel),
+    notActionableByDistrict: notActionableBy(districtOf),
+    byState: countBy(facts, stateOf),
+    byCategory: countBy(facts, categoryOf),
+    byChannel: countBy(facts, (f) => f.channel),
+    byDistrict: countBy(facts, districtOf),
+    byPriority: countBy(facts, priorityOf),
+    rejectionReasons: countBy(
+      facts.filter((f) => f.rejectionReason),
+      (f) => f.rejectionReason,
+    ),
+    notActionable: {
+      rejected,
+      duplicates,
+      adviceOnly: advice,
+      pranks,
+      rejectedShare: share(rejected, total),
+      duplicateShare: share(duplicates, total),
+      prankShare: share(pranks, total),
+      notActionableShare: share(rejected + duplicates, total),
+    },
+    // Reports merged into another's incident group now, and reports split out of one (each counts as its own).
+    incidentGroups: {
+      merged: facts.filter((f) => f.mergedInto).length,
+      splitOut: facts.filter((f) => (f.splits ?? 0) > 0).length,
+    },
+  };
+}
+
+/**
+ * 4. Load: arrivals by hour of day and day of week (Asia/Jakarta), queue depth over time, peaks.
+ * Always by receipt: load is the work that reached operators, whenever the incident happened.
+ */
+export function loadByWalking(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
+  const facts = selectFacts(model, { ...filter, basis: 'received' });
+  const byHour = Array.from({ length: 24 }, () => 0);
+  const byWeekday = Array.from({ length: 7 }, () => 0);
+  const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+  const perHour = new Map<string, number>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const f of facts) {
+    const { hour, weekday } = localParts(f.receivedAt!);
+    byHour[hour]++;
+    byWeekday[weekday]++;
+    byWeekdayHour[weekday][hour]++;
+    const t = Date.parse(f.receivedAt!);
+    const hourStart = new Date(Math.floor(t / 3_600_000) * 3_600_000).toISOString();
+    perHour.set(hourStart, (perHour.get(hourStart) ?? 0) + 1);
+    first = Math.min(first, t);
+    last = Math.max(last, t);
+  }
+  // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
+  const depth: { at: string; waiting: number }[] = [];
+  if (facts.length > 0) {
+    const start = filter.from?.getTime() ?? first;
+    const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
+    const step = Math.max(stepMinutes * 60_000, Math.ceil((end - start) / 500)); // at most ~500 points
+    const arrivals = facts.map((f) => Date.parse(f.receivedAt!)).sort((a, b) => a - b);
+    const taken = facts
+      .map((f) => [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse))
+      .map((times) => (times.length ? Math.min(...times) : Infinity))
+      .sort((a, b) => a - b);
+    let a = 0;
+    let b = 0;
+    for (let t = start; t <= end; t += step) {
+      while (a < arrivals.length && arrivals[a] <= t) a++;
+      while (b < taken.length && taken[b] <= t) b++;
+      depth.push({ at: localTime(new Date(t))!, waiting: a - b });
+    }
+  }
+  const peaks = [...perHour.entries()]
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .slice(0, 5)
+    .map(([hour, arrivals]) => ({ hourStarting: localTime(hour), arrivals }));
+  const weekdays = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+  return {
+    basis: 'received' as const,
+    timeZone: DISPLAY_TIME_ZONE,
+    arrivalsByHourOfDay: byHour.map((arrivals, hour) => ({ hour, arrivals })),
+    arrivalsByDayOfWeek: byWeekday.map((arrivals, day) => ({ day: weekdays[day], arrivals })),
+    /** The heat map: arrivals for each day of week (SUN…SAT) and hour of day. */
+    arrivalsByDayAndHour: byWeekdayHour.map((hours, day) => ({ day: weekdays[day], hours })),
+    queueDepth: depth,
+    peaks,
+  };
+}
+
+/**
+ * 5. Staffing: for each hour of day, operators needed by Erlang C beside those who were active.
+ * Always by receipt: operators are needed when calls arrive, not when the incidents happened.
+ */
+export function staffingByWalking(model: AnalyticsModel, filter: StatsFilter, level: { share: number; withinSeconds: number }) {
+  const facts = selectFacts(model, { ...filter, basis: 'received' });
+  const days = new Set<string>();
+  const arrivals = Array.from({ length: 24 }, () => 0);
+  const handling: number[][] = Array.from({ length: 24 }, () => []);
+  const active: Map<string, Set<string>>[] = Array.from({ length: 24 }, () => new Map());
+  for (const f of facts) {
+    const { hour, day } = localParts(f.receivedAt!);
+    days.add(day);
+    arrivals[hour]++;
+    // Handling time: from an operator taking the report to their decision.
+    const h = seconds(f.claimedAt, f.decidedAt);
+    if (h !== null && h >= 0) handling[hour].push(h);
+    for (const s of f.steps) {
+      if (s.step !== 'CLAIMED' && s.step !== 'CLASSIFIED' && s.step !== 'DECIDED') continue;
+      const p = localParts(s.at);
+      if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
+      active[p.hour].get(p.day)!.add(s.actor);
+    }
+  }
+  const dayCount = Math.max(1, days.size);
+  const allHandling = handling.flat();
+  const overallAht = allHandling.length ? allHandling.reduce((a, b) => a + b, 0) / allHandling.length : null;
+  return {
+    basis: 'received' as const,
+    timeZone: DISPLAY_TIME_ZONE,
+    serviceLevel: level,
+    days: days.size,
+    hours: arrivals.map((count, hour) => {
+      const arrivalsPerHour = count / dayCount;
+      const own = handling[hour];
+      const aht = own.length ? own.reduce((a, b) => a + b, 0) / own.length : overallAht;
+      const need = aht && arrivalsPerHour > 0 ? agentsNeeded(arrivalsPerHour, aht, level) : null;
+      const activeCounts = [...active[hour].values()].map((s) => s.size);
+      return {
+        hour,
+        arrivalsPerHour: Math.round(arrivalsPerHour * 100) / 100,
+        averageHandlingSeconds: aht === null ? null : Math.round(aht * 10) / 10,
+        operatorsNeeded: need?.agents ?? 0,
+        expectedServiceLevel: need ? Math.round(need.serviceLevel * 10_000) / 10_000 : null,
+        operatorsActive: activeCounts.length ? Math.round((activeCounts.reduce((a, b) => a + b, 0) / dayCount) * 100) / 100 : 0,
+      };
+    }),
+  };
+}
+
+/** 6. Hotspots: per district and per grid cell, with the category mix; the top `limit` cells. */
+export function hotspotsByWalking(model: AnalyticsModel, filter: StatsFilter, limit = 10, cellDegrees = 0.01) {
+  const facts = selectFacts(model, filter);
+  const empty = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  const districts = new Map<string, { total: number; byCategory: Record<Category, number> }>();
+  const cells = new Map<string, { latitude: number; longitude: number; total: number; byCategory: Record<Category, number> }>();
+  for (const f of facts) {
+    const category = categoryOf(f);
+    const district = districtOf(f) ?? 'UNKNOWN';
+    const d = districts.get(district) ?? { total: 0, byCategory: empty() };
+    d.total++;
+    d.byCategory[category]++;
+    districts.set(district, d);
+    if (f.latitude !== null && f.longitude !== null) {
+      const row = Math.floor(f.latitude / cellDegrees);
+      const column = Math.floor(f.longitude / cellDegrees);
+      const key = `${row}:${column}`;
+      const c = cells.get(key) ?? {
+        latitude: Math.round((row + 0.5) * cellDegrees * 1e5) / 1e5,
+        longitude: Math.round((column + 0.5) * cellDegrees * 1e5) / 1e5,
+        total: 0,
+        byCategory: empty(),
+      };
+      c.total++;
+      c.byCategory[category]++;
+      cells.set(key, c);
+    }
+  }
+  return {
+    basis: filter.basis ?? 'received',
+    cellDegrees,
+    byDistrict: [...districts.entries()].map(([district, v]) => ({ district, ...v })).sort((a, b) => b.total - a.total || a.district.localeCompare(b.district)),
+    topCells: [...cells.values()].sort((a, b) => b.total - a.total || a.latitude - b.latitude || a.longitude - b.longitude).slice(0, limit),
+  };
+}
+
+/** 7. Workload per operator and per unit. */
+export function workloadByWalking(model: AnalyticsModel, filter: StatsFilter) {
+  // What operators and units did with the reports received in the period.
+  const facts = selectFacts(model, { ...filter, basis: 'received' });
+  const operators = new Map<
+    string,
+    { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handling: number[] }
+  >();
+  const units = new Map<
+    string,
+    { unitId: string; assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number }
+  >();
+  const unitSteps = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'DECLINED', 'TIMED_OUT', 'ARRIVED', 'RESOLVED']);
+  for (const f of facts) {
+    for (const s of f.steps) {
+      if (unitSteps.has(s.step)) {
+        const u = units.get(s.actor) ?? { unitId: s.actor, assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 };
+        if (s.step === 'ASSIGNED') u.assigned++;
+        if (s.step === 'ACKNOWLEDGED') u.acknowledged++;
+        if (s.step === 'DECLINED') u.declined++;
+        if (s.step === 'TIMED_OUT') u.timedOut++;
+        if (s.step === 'ARRIVED') u.arrived++;
+        if (s.step === 'RESOLVED') u.resolved++;
+        units.set(s.actor, u);
+        continue;
+      }
+      if (s.actor === 'system') continue;
+      const o = operators.get(s.actor) ?? { operatorId: s.actor, claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handling: [] };
+      if (s.step === 'CLAIMED') o.claimed++;
+      if (s.step === 'CLASSIFIED') o.classified++;
+      if (s.step === 'NOTED') o.notes++;
+      if (s.step === 'ESCALATED') o.escalated++;
+      if (s.step === 'DECIDED') {
+        o.decided++;
+        const h = seconds(f.claimedAt, s.at);
+        if (h !== null && h >= 0) o.handling.push(h);
+      }
+      operators.set(s.actor, o);
+    }
+  }
+  return {
+    basis: 'received' as const,
+    operators: [...operators.values()]
+      .map(({ handling, ...o }) => ({
+        ...o,
+        averageHandlingSeconds: handling.length ? Math.round((handling.reduce((a, b) => a + b, 0) / handling.length) * 10) / 10 : null,
+      }))
+      .sort((a, b) => b.decided - a.decided || a.operatorId.localeCompare(b.operatorId)),
+    units: [...units.values()]
+      .map((u) => ({ ...u, callSign: model.units.get(u.unitId)?.callSign ?? u.unitId, type: model.units.get(u.unitId)?.type ?? null }))
+      .sort((a, b) => b.assigned - a.assigned || a.unitId.localeCompare(b.unitId)),
+  };
+}
