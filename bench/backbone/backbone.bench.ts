@@ -40,7 +40,6 @@ import {
   OutboxRelay,
   toKafkaMessage,
 } from '@callcenter/events';
-import { testInfra } from '@callcenter/testing';
 import { consumerPerformanceFigures, cpuMeter, kafkaTool, options, pct, Pct, pidFile, sleep, table } from '../harness';
 
 // ───────────────────────────── configuration ─────────────────────────────
@@ -95,10 +94,10 @@ function loadConfig(): Config {
   );
   const whole = (name: string, fallback: number, min = 0) => Math.max(min, Math.floor(num(name, fallback)));
   const optional = (name: string) => (flag(name) === undefined ? undefined : whole(name, 1, 1));
-  const infra = testInfra();
   return {
-    mongoUri: flag('mongodb-uri') ?? infra.mongoUri,
-    brokers: (flag('brokers') ?? infra.brokers.join(',')).split(','),
+    // The defaults of `bash infra/bin/infra start` (docs/performance.md's command).
+    mongoUri: flag('mongodb-uri') ?? process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
+    brokers: (flag('brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     events: whole('events', 20_000),
     concurrency: whole('concurrency', 32, 1),
     eventsPerStream: whole('per-stream', 5, 1),
