@@ -812,16 +812,7 @@ async function cutProfile(s: Service, label: string): Promise<void> {
 
 // ───────────────────────────── baselines ─────────────────────────────
 
-interface JavaPerf {
-  topic: string;
-  messages: number;
-  mb: number;
-  nMsgSec: number;
-  rebalanceMs: number;
-  fetchMs: number;
-  fetchNMsgSec: number;
-  wallMs: number;
-}
+type JavaPerf = ReturnType<typeof consumerPerformanceFigures> & { topic: string; wallMs: number };
 
 /** Kafka's own consumer perf tool (org.apache.kafka.tools.ConsumerPerformance, Kafka 4.1) on one topic. */
 async function consumerPerformance(topic: string, messages: number): Promise<JavaPerf> {
