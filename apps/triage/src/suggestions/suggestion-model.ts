@@ -60,13 +60,13 @@ export interface ModelHyperparameters extends TrainingOptions {
 export const DEFAULT_HYPERPARAMETERS: ModelHyperparameters = {
   epochs: 20,
   learningRate: 0.15,
-  l2: 2e-4,
+  l2: 3e-4,
   seed: 18,
   minPhraseReports: 1,
   gramLengths: [3, 4, 5],
   concepts: true,
   conceptWeight: 1.5,
-  p1Threshold: 0.085, // the largest (0.005 steps) with CV P1 recall ≥ 0.97 (docs/suggestions.md)
+  p1Threshold: 0.075, // the largest (0.005 steps) with CV P1 recall ≥ 0.97 (docs/suggestions.md)
   balanceCategories: true,
   hintPrior: 1,
 };
