@@ -62,11 +62,19 @@ import {
   readmeOptions,
 } from '../harness';
 
-import { DispatchBoard } from '../../apps/dispatch/src/board/dispatch-board';
-import { Incident, incidentDecider } from '../../apps/dispatch/src/incident/incident.decider';
-import { DEFAULT_SPEEDS_KMH, IncidentNeed, recommendUnits, UnitCandidate } from '../../apps/dispatch/src/recommendation';
-import { INCIDENT_OPENER_GROUP } from '../../apps/dispatch/src/triage-feed/open-incident.consumer';
-import { Unit, unitDecider, UnitState } from '../../apps/dispatch/src/unit/unit.decider';
+import {
+  DEFAULT_SPEEDS_KMH,
+  DispatchBoard,
+  Incident,
+  incidentDecider,
+  INCIDENT_OPENER_GROUP,
+  IncidentNeed,
+  recommendUnits,
+  Unit,
+  UnitCandidate,
+  unitDecider,
+  UnitState,
+} from '../../apps/dispatch/src';
 
 // ───────────────────────────── options ─────────────────────────────
 

@@ -13,13 +13,14 @@
  *
  * usage: node dist/bench/dispatch/unit-stream.bench.js [--reports 5000] [--commands 15] [--keep-db]
  */
+// The dispatch entry point loads its Nest module, whose decorators need the metadata polyfill first.
+import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Db } from 'mongodb';
 import { dispatchEvents, EventRegistry, handleCommand, MongoEventStore, UnitRegistered, UnitStatusChanged } from '@callcenter/events';
 import { testMongo } from '@callcenter/testing';
-import { UnitPositions } from '../../apps/dispatch/src/positions/unit-positions';
-import { unitDecider, UNIT_SNAPSHOTS, unitFold } from '../../apps/dispatch/src/unit/unit.decider';
+import { unitDecider, UNIT_SNAPSHOTS, unitFold, UnitPositions } from '../../apps/dispatch/src';
 
 const { values: args } = parseArgs({
   options: { reports: { type: 'string', default: '5000' }, commands: { type: 'string', default: '15' }, 'keep-db': { type: 'boolean', default: false } },
