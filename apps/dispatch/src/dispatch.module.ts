@@ -15,6 +15,7 @@ import { DISPATCH_TIMELINE, DispatchTimelineRecorder } from './audit/dispatch-ti
 import { PositionTrail } from './audit/position-trail';
 import { DispatchRules } from './dispatch.rules';
 import { Dispatching } from './dispatching';
+import { DISPATCH_HANDLERS } from './dispatch.handlers';
 import { IncidentsHttpController } from './http/incidents.http.controller';
 import { UnitsHttpController } from './http/units.http.controller';
 import { UnitPositions } from './positions/unit-positions';
@@ -44,6 +45,7 @@ export class DispatchModule {
         UnitPositions,
         DispatchBoardService,
         Dispatching,
+        ...DISPATCH_HANDLERS,
         DispatchTopicProjector,
         IncidentGroupFollower,
         OpenIncidentConsumer,

@@ -1,237 +1,192 @@
-import {
-  ConcurrencyConflict,
-  DEFAULT_PRIORITY_TARGETS,
-  parsePriorityTargets,
-  IllegalState,
-  incidentIdFor,
-  Jurisdiction,
-  NotFound,
-  ValidationFailed,
-} from '@callcenter/contracts';
-import { IncidentOpened, SYSTEM_ACTOR } from '@callcenter/events';
+import { incidentIdFor, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { SYSTEM_ACTOR } from '@callcenter/events';
 import { AuthenticatedUser } from '@callcenter/platform';
-import { InMemoryEventStore, rejectionOf } from '@callcenter/testing';
-import { DispatchBoard } from './board/dispatch-board';
-import { DispatchBoardService } from './board/dispatch-board.service';
+import { rejectionOf } from '@callcenter/testing';
+import { AssignUnit } from './assignment/assignment.commands';
+import { IncidentBoardQuery, UnitBoardQuery } from './board/board.queries';
 import { DispatchRules } from './dispatch.rules';
-import { Dispatching } from './dispatching';
-import { IncidentActor, incidentDecider, IncidentState } from './incident/incident.decider';
-import { UnitPositions } from './positions/unit-positions';
-import { DEFAULT_SPEEDS_KMH } from './recommendation';
-import { UnitDetails, UnitState } from './unit/unit.decider';
+import { andi, dispatchInProcess, FORWARDED, INCIDENT_ID, meta, OTHER_UNIT, REPORT_ID, UNIT } from './in-process.testing';
+import { DeclineAssignment, FinishIncident, FollowIncidentGroup, OpenIncident, ProgressIncident } from './incident/incident.commands';
+import { IncidentActor } from './incident/incident.decider';
+import { MarkDispatchOverdue, ReleaseOrphanedUnit, TimeOutAssignment } from './timers/timer.commands';
+import { RegisterUnit, ReportUnitStatus, UpdateUnit } from './unit/unit.commands';
+import { UnitDetails } from './unit/unit.decider';
 
-// In process, without I/O: the application service over the in-memory event store and the board
-// read model; the real store and Kafka are the e2e tests' (apps/dispatch/test/dispatch.e2e.spec.ts).
+// Every dispatch command and query handler, in process on Nest's buses over the in-memory event
+// store (in-process.testing.ts); the assignment saga has its own (assignment/assignment.saga.unit.spec.ts).
+// The real store and Kafka are the e2e tests' (apps/dispatch/test/dispatch.e2e.spec.ts).
 
-const JURISDICTION: Jurisdiction = {
-  name: 'Polres Test',
-  districts: [
-    { code: 'TEBET', name: 'Tebet', latitude: -6.2264, longitude: 106.8584 },
-    { code: 'MENTENG', name: 'Menteng', latitude: -6.1963, longitude: 106.8322 },
-  ],
-};
-const REPORT_ID = '3f2b8c1e-7a4d-4e9b-9c2a-5d8e1f6a7b01';
-const INCIDENT_ID = incidentIdFor(REPORT_ID);
-const UNIT = 'PATROL-TEBET-01';
-const OTHER_UNIT = 'PATROL-TEBET-02';
 const DETAILS: UnitDetails = { type: 'PATROL_CAR', capabilities: ['FIRST_AID'], homeDistrict: 'TEBET' };
-const meta = { actor: 'dsp-andi', correlationId: 'corr-1' };
-const andi: IncidentActor = { kind: 'dispatcher', id: 'dsp-andi' };
 const unitActor = (unitId: string): IncidentActor => ({ kind: 'unit', unitId });
 
-const FORWARDED = {
-  reportId: REPORT_ID,
-  trackingCode: 'PLR-0001',
-  category: 'KEJAHATAN' as const,
-  priority: 'P2' as const,
-  district: 'TEBET',
-  location: { latitude: null, longitude: null, address: 'Jl. Tebet Raya 1' },
-  description: 'Pencurian motor',
-  peopleInjured: 0,
-  receivedAt: '2026-12-02T10:00:00.000Z',
-  forwardedAt: '2026-12-02T10:01:00.000Z',
-};
+const worlds: { app: { close(): Promise<void> } }[] = [];
+afterEach(async () => {
+  await Promise.all(worlds.splice(0).map((w) => w.app.close()));
+});
 
-function setUp(rules: Partial<DispatchRules> = {}) {
-  const store = new InMemoryEventStore();
-  const board = new DispatchBoard(JURISDICTION);
-  // The board read model itself; its Kafka tail and snapshots are the service's I/O, left out here.
-  const boards = {
-    board,
-    acceptUnit: (state: UnitState, version: number) => state.status !== 'UNREGISTERED' && board.loadUnit({ state, version }),
-    acceptIncident: (state: IncidentState, version: number) => state.status !== 'NONE' && board.loadIncident({ state, version }),
-  } as unknown as DispatchBoardService;
-  const positions = { record: async () => true } as unknown as UnitPositions;
-  const allRules = {
-    targets: parsePriorityTargets(DEFAULT_PRIORITY_TARGETS),
-    jurisdiction: JURISDICTION,
-    speedsKmh: { ...DEFAULT_SPEEDS_KMH },
-    acknowledgeSeconds: 120,
-    autoAssignP1: false,
-    orphanGraceMs: 1_000,
-    ...rules,
-  } as DispatchRules;
-  return { store, board, dispatching: new Dispatching(store, boards, allRules, positions) };
-}
-
-async function withIncidentAndUnits(rules: Partial<DispatchRules> = {}) {
-  const world = setUp(rules);
-  await world.dispatching.registerUnit(UNIT, DETAILS, true, meta);
-  await world.dispatching.registerUnit(OTHER_UNIT, DETAILS, true, meta);
-  await world.dispatching.openIncident(FORWARDED, meta);
+async function setUp(rules: Partial<DispatchRules> = {}) {
+  const world = await dispatchInProcess(rules);
+  worlds.push(world);
   return world;
 }
 
-describe('Dispatching: units', () => {
-  it('registers a unit, and refuses it twice (409) or in an unknown district (400 naming the field)', async () => {
-    const { store, dispatching } = setUp();
-    const unit = await dispatching.registerUnit(UNIT, DETAILS, true, meta);
+async function withIncidentAndUnits(rules: Partial<DispatchRules> = {}, forwarded: OpenIncident['forwarded'] = FORWARDED) {
+  const world = await setUp(rules);
+  await world.commands.execute(new RegisterUnit(UNIT, DETAILS, true, meta));
+  await world.commands.execute(new RegisterUnit(OTHER_UNIT, DETAILS, true, meta));
+  await world.commands.execute(new OpenIncident(forwarded, meta));
+  return world;
+}
+
+describe('dispatch command handlers: units', () => {
+  it('RegisterUnit registers a unit, and refuses it twice (409) or in an unknown district (400 naming the field)', async () => {
+    const { store, commands } = await setUp();
+    const unit = await commands.execute(new RegisterUnit(UNIT, DETAILS, true, meta));
     expect(unit).toMatchObject({ unitId: UNIT, status: 'AVAILABLE' });
     expect(store.typesOf(UNIT)).toEqual(['UnitRegistered']);
-    expect(await rejectionOf(dispatching.registerUnit(UNIT, DETAILS, true, meta))).toMatchObject({ rule: 'UNIT_ALREADY_REGISTERED' });
-    const bad = await rejectionOf(dispatching.registerUnit('PATROL-X', { ...DETAILS, homeDistrict: 'ATLANTIS' }, true, meta));
+    expect(await rejectionOf(commands.execute(new RegisterUnit(UNIT, DETAILS, true, meta)))).toMatchObject({ rule: 'UNIT_ALREADY_REGISTERED' });
+    const bad = await rejectionOf(commands.execute(new RegisterUnit('PATROL-X', { ...DETAILS, homeDistrict: 'ATLANTIS' }, true, meta)));
     expect(bad).toBeInstanceOf(ValidationFailed);
     expect(JSON.stringify(bad)).toContain('homeDistrict');
   });
 
-  it('updates a unit, and answers an unknown one with 404', async () => {
-    const { dispatching } = setUp();
-    await dispatching.registerUnit(UNIT, DETAILS, true, meta);
-    expect(await dispatching.updateUnit(UNIT, { capabilities: ['K9'] }, false, meta)).toMatchObject({ status: 'OFF_DUTY', details: { capabilities: ['K9'] } });
-    expect(await rejectionOf(dispatching.updateUnit('PATROL-NONE', {}, true, meta))).toBeInstanceOf(NotFound);
+  it('UpdateUnit updates a unit, and answers an unknown one with 404', async () => {
+    const { commands } = await setUp();
+    await commands.execute(new RegisterUnit(UNIT, DETAILS, true, meta));
+    expect(await commands.execute(new UpdateUnit(UNIT, { capabilities: ['K9'] }, false, meta))).toMatchObject({
+      status: 'OFF_DUTY',
+      details: { capabilities: ['K9'] },
+    });
+    expect(await rejectionOf(commands.execute(new UpdateUnit('PATROL-NONE', {}, true, meta)))).toBeInstanceOf(NotFound);
   });
 
-  it("lets a unit report only its own status; a dispatcher reports any unit's", async () => {
-    const { dispatching } = setUp();
-    await dispatching.registerUnit(UNIT, DETAILS, true, meta);
+  it("ReportUnitStatus: a unit reports only its own status; a dispatcher reports any unit's", async () => {
+    const { commands, queries } = await setUp();
+    await commands.execute(new RegisterUnit(UNIT, DETAILS, true, meta));
     const other: AuthenticatedUser = { id: `unit:${OTHER_UNIT}`, roles: ['unit'] } as AuthenticatedUser;
-    expect(await rejectionOf(dispatching.reportUnitStatus(UNIT, other, { status: 'OFF_DUTY' }, meta))).toMatchObject({ rule: 'NOT_YOUR_UNIT' });
+    expect(await rejectionOf(commands.execute(new ReportUnitStatus(UNIT, other, { status: 'OFF_DUTY' }, meta)))).toMatchObject({ rule: 'NOT_YOUR_UNIT' });
     const dispatcher = { id: 'dsp-andi', roles: ['dispatcher'] } as AuthenticatedUser;
-    expect(await dispatching.reportUnitStatus(UNIT, dispatcher, { status: 'OFF_DUTY' }, meta)).toMatchObject({ status: 'OFF_DUTY' });
-    expect(await rejectionOf(dispatching.reportUnitStatus('PATROL-NONE', dispatcher, { status: 'OFF_DUTY' }, meta))).toBeInstanceOf(NotFound);
+    const position = { latitude: -6.2, longitude: 106.85 };
+    expect(await commands.execute(new ReportUnitStatus(UNIT, dispatcher, { status: 'OFF_DUTY', position }, meta))).toMatchObject({ status: 'OFF_DUTY' });
+    expect(await rejectionOf(commands.execute(new ReportUnitStatus('PATROL-NONE', dispatcher, { status: 'OFF_DUTY' }, meta)))).toBeInstanceOf(NotFound);
+    expect((await queries.execute(new UnitBoardQuery(andi))).items).toEqual([expect.objectContaining({ unitId: UNIT, status: 'OFF_DUTY', position })]);
   });
 });
 
-describe('Dispatching: incidents', () => {
-  it("opens a report's incident once, at its district's centre when it has no coordinates", async () => {
-    const { store, dispatching } = setUp();
-    const first = await dispatching.openIncident(FORWARDED, meta);
+describe('dispatch command handlers: incidents', () => {
+  it("OpenIncident opens a report's incident once, at its district's centre when it has no coordinates", async () => {
+    const { store, commands } = await setUp();
+    const first = await commands.execute(new OpenIncident(FORWARDED, meta));
     expect(first.opened).toBe(true);
     expect(first.incident.incident).toMatchObject({ incidentId: INCIDENT_ID, location: { latitude: -6.2264, longitude: 106.8584, approximate: true } });
-    expect((await dispatching.openIncident(FORWARDED, meta)).opened).toBe(false);
+    expect((await commands.execute(new OpenIncident(FORWARDED, meta))).opened).toBe(false);
     expect(store.typesOf(INCIDENT_ID)).toEqual(['IncidentOpened']);
   });
 
-  it('assigns a unit: the unit is committed and the incident records it', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    const incident = await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    expect(incident).toMatchObject({ status: 'ASSIGNED', assignment: { unitId: UNIT } });
-    expect(store.typesOf(UNIT)).toEqual(['UnitRegistered', 'UnitCommitted']);
-    expect(store.typesOf(INCIDENT_ID)).toEqual(['IncidentOpened', 'UnitAssigned']);
-  });
-
-  it('decides an assignment once', async () => {
-    const { dispatching } = await withIncidentAndUnits();
-    const decide = jest.spyOn(incidentDecider, 'decide');
-    try {
-      await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-      expect(decide.mock.calls.map(([command]) => command.type)).toEqual(['AssignUnit']);
-    } finally {
-      decide.mockRestore();
-    }
-  });
-
-  it('answers an unknown incident or unit with 404, touching nothing', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    expect(await rejectionOf(dispatching.assign(incidentIdFor('no-such-report'), UNIT, andi, meta))).toBeInstanceOf(NotFound);
-    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, 'PATROL-NONE', andi, meta))).toBeInstanceOf(NotFound);
-    expect(store.typesOf(UNIT)).toEqual(['UnitRegistered']);
+  it('answers commands on an unknown incident with 404', async () => {
+    const { commands } = await withIncidentAndUnits();
+    const unknown = incidentIdFor('no-such-report');
     for (const command of [
-      () => dispatching.acknowledge(incidentIdFor('no-such-report'), unitActor(UNIT), meta),
-      () => dispatching.resolve(incidentIdFor('no-such-report'), andi, 'FALSE_ALARM', 'none', meta),
-      () => dispatching.close(incidentIdFor('no-such-report'), andi, meta),
+      new ProgressIncident(unknown, 'AcknowledgeAssignment', unitActor(UNIT), meta),
+      FinishIncident.resolve(unknown, andi, 'FALSE_ALARM', 'none', meta),
+      FinishIncident.close(unknown, andi, meta),
+      new DeclineAssignment(unknown, unitActor(UNIT), 'no', meta),
     ]) {
-      expect(await rejectionOf(command())).toBeInstanceOf(NotFound);
+      expect(await rejectionOf(commands.execute(command))).toBeInstanceOf(NotFound);
     }
   });
 
-  it('refuses an illegal assignment (409 naming the rule) before the unit is committed', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, OTHER_UNIT, andi, meta))).toMatchObject({ rule: 'INCIDENT_ALREADY_ASSIGNED' });
-    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, OTHER_UNIT, unitActor(OTHER_UNIT), meta))).toBeInstanceOf(IllegalState);
-    expect(store.typesOf(OTHER_UNIT)).toEqual(['UnitRegistered']);
+  it('ProgressIncident and FinishIncident follow the assigned unit from acknowledgement to resolution, then close', async () => {
+    const { store, commands, dispatching } = await withIncidentAndUnits();
+    await commands.execute(new AssignUnit(INCIDENT_ID, UNIT, andi, meta));
+    expect(await rejectionOf(commands.execute(new ProgressIncident(INCIDENT_ID, 'AcknowledgeAssignment', unitActor(OTHER_UNIT), meta)))).toBeInstanceOf(
+      IllegalState,
+    );
+    await commands.execute(new ProgressIncident(INCIDENT_ID, 'AcknowledgeAssignment', unitActor(UNIT), meta));
+    await commands.execute(new ProgressIncident(INCIDENT_ID, 'MarkEnRoute', unitActor(UNIT), meta));
+    expect((await dispatching.unitState(UNIT)).status).toBe('EN_ROUTE');
+    await commands.execute(new ProgressIncident(INCIDENT_ID, 'MarkArrived', unitActor(UNIT), meta));
+    expect((await dispatching.unitState(UNIT)).status).toBe('ON_SCENE');
+    const resolved = await commands.execute(FinishIncident.resolve(INCIDENT_ID, unitActor(UNIT), 'HANDLED_ON_SCENE', 'motor found', meta));
+    expect(resolved).toMatchObject({ status: 'RESOLVED' });
+    expect(store.typesOf(UNIT).at(-1)).toBe('UnitReleased');
+    expect(await commands.execute(FinishIncident.close(INCIDENT_ID, andi, meta))).toMatchObject({ status: 'CLOSED' });
+    expect(await rejectionOf(commands.execute(FinishIncident.close(INCIDENT_ID, andi, meta)))).toMatchObject({ rule: 'INCIDENT_CLOSED' });
   });
 
-  it('loses a race on the incident with 409 and releases the unit it had committed', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    store.beforeAppend = async (streamId) => {
-      // The unit's commitment goes through; meanwhile another instance records on the incident.
-      expect(streamId).toBe(UNIT);
-      store.beforeAppend = async () => {
-        await store.append(
-          INCIDENT_ID,
-          1,
-          [IncidentOpened({ ...FORWARDED, incidentId: INCIDENT_ID, location: { latitude: 0, longitude: 0, address: null, approximate: true } })],
-          {
-            ...meta,
-            now: new Date(),
-          },
-        );
-      };
-    };
-    expect(await rejectionOf(dispatching.assign(INCIDENT_ID, UNIT, andi, meta))).toBeInstanceOf(ConcurrencyConflict);
-    expect(store.typesOf(UNIT)).toEqual(['UnitRegistered', 'UnitCommitted', 'UnitReleased']);
-    expect((await dispatching.unitState(UNIT)).status).toBe('AVAILABLE');
+  it('DeclineAssignment releases the unit and the incident awaits a unit again', async () => {
+    const { store, commands } = await withIncidentAndUnits();
+    await commands.execute(new AssignUnit(INCIDENT_ID, UNIT, andi, meta));
+    expect(await commands.execute(new DeclineAssignment(INCIDENT_ID, unitActor(UNIT), 'flat tyre', meta))).toMatchObject({ status: 'AWAITING_UNIT' });
+    expect(store.typesOf(UNIT).at(-1)).toBe('UnitReleased');
   });
 
-  it('reassigns: the new unit is committed and the previous one released', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    expect(await dispatching.reassign(INCIDENT_ID, OTHER_UNIT, andi, meta)).toMatchObject({ assignment: { unitId: OTHER_UNIT } });
-    expect(store.typesOf(UNIT)).toEqual(['UnitRegistered', 'UnitCommitted', 'UnitReleased']);
+  it('after a decline, a P1 goes to the next recommended unit when auto-assignment is on', async () => {
+    const { store, commands } = await withIncidentAndUnits({ autoAssignP1: true }, { ...FORWARDED, priority: 'P1' });
+    await commands.execute(new AssignUnit(INCIDENT_ID, UNIT, andi, meta));
+    const after = await commands.execute(new DeclineAssignment(INCIDENT_ID, unitActor(UNIT), 'flat tyre', meta));
+    expect(after).toMatchObject({ status: 'ASSIGNED', assignment: { unitId: OTHER_UNIT, automatic: true } });
     expect(store.typesOf(OTHER_UNIT)).toEqual(['UnitRegistered', 'UnitCommitted']);
   });
 
-  it('follows the assigned unit from acknowledgement to resolution, then closes', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    expect(await rejectionOf(dispatching.acknowledge(INCIDENT_ID, unitActor(OTHER_UNIT), meta))).toBeInstanceOf(IllegalState);
-    await dispatching.acknowledge(INCIDENT_ID, unitActor(UNIT), meta);
-    await dispatching.enRoute(INCIDENT_ID, unitActor(UNIT), meta);
-    expect((await dispatching.unitState(UNIT)).status).toBe('EN_ROUTE');
-    await dispatching.arrive(INCIDENT_ID, unitActor(UNIT), meta);
-    expect((await dispatching.unitState(UNIT)).status).toBe('ON_SCENE');
-    expect(await dispatching.resolve(INCIDENT_ID, unitActor(UNIT), 'HANDLED_ON_SCENE', 'motor found', meta)).toMatchObject({ status: 'RESOLVED' });
-    expect(store.typesOf(UNIT).at(-1)).toBe('UnitReleased');
-    expect(await dispatching.close(INCIDENT_ID, andi, meta)).toMatchObject({ status: 'CLOSED' });
-    expect(await rejectionOf(dispatching.close(INCIDENT_ID, andi, meta))).toMatchObject({ rule: 'INCIDENT_CLOSED' });
+  it('FollowIncidentGroup records a merge on an open incident, and nothing on one not open yet', async () => {
+    const { store, commands } = await withIncidentAndUnits();
+    const merge = { type: 'MergeReport' as const, reportId: '9a41d7c0-2b6e-4f15-8c3d-71e0b5a4c902', mergedAt: '2026-12-02T10:05:00.000Z', mergedBy: 'op-budi' };
+    await commands.execute(new FollowIncidentGroup(INCIDENT_ID, merge, { actor: SYSTEM_ACTOR, correlationId: 'c' }));
+    expect(store.typesOf(INCIDENT_ID)).toEqual(['IncidentOpened', 'IncidentReportMerged']);
+    await commands.execute(new FollowIncidentGroup(incidentIdFor('not-forwarded'), merge, { actor: SYSTEM_ACTOR, correlationId: 'c' }));
+    expect(store.typesOf(incidentIdFor('not-forwarded'))).toEqual([]);
   });
 
-  it('after a decline the unit is released and the incident awaits a unit again', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    expect(await dispatching.decline(INCIDENT_ID, unitActor(UNIT), 'flat tyre', meta)).toMatchObject({ status: 'AWAITING_UNIT' });
-    expect(store.typesOf(UNIT).at(-1)).toBe('UnitReleased');
+  it('IncidentBoardQuery lists open incidents; a field unit sees only the ones assigned to it', async () => {
+    const { commands, queries } = await withIncidentAndUnits();
+    expect(await queries.execute(new IncidentBoardQuery(andi, {}, 0, 10))).toMatchObject({
+      total: 1,
+      items: [{ incidentId: INCIDENT_ID, status: 'AWAITING_UNIT' }],
+    });
+    expect((await queries.execute(new IncidentBoardQuery(unitActor(UNIT), {}, 0, 10))).total).toBe(0);
+    await commands.execute(new AssignUnit(INCIDENT_ID, UNIT, andi, meta));
+    expect((await queries.execute(new IncidentBoardQuery(unitActor(UNIT), {}, 0, 10))).items).toEqual([expect.objectContaining({ incidentId: INCIDENT_ID })]);
+    expect((await queries.execute(new IncidentBoardQuery(andi, { status: ['AWAITING_UNIT'] }, 0, 10))).total).toBe(0);
   });
+});
 
-  it('times out an unacknowledged assignment and frees the unit; a second tick changes nothing', async () => {
-    const { store, dispatching } = await withIncidentAndUnits({ acknowledgeSeconds: 0 });
-    await dispatching.assign(INCIDENT_ID, UNIT, andi, meta);
-    await dispatching.timeOutAssignment(INCIDENT_ID);
+describe('dispatch command handlers: timers', () => {
+  it('TimeOutAssignment frees the unit of an unacknowledged assignment; a second tick changes nothing', async () => {
+    const { store, commands, dispatching } = await withIncidentAndUnits({ acknowledgeSeconds: 0 });
+    await commands.execute(new AssignUnit(INCIDENT_ID, UNIT, andi, meta));
+    await commands.execute(new TimeOutAssignment(INCIDENT_ID));
     expect((await dispatching.incidentState(INCIDENT_ID)).status).toBe('AWAITING_UNIT');
     const after = store.typesOf(UNIT);
     expect(after.at(-1)).toBe('UnitReleased');
-    await dispatching.timeOutAssignment(INCIDENT_ID);
+    await commands.execute(new TimeOutAssignment(INCIDENT_ID));
     expect(store.typesOf(UNIT)).toEqual(after);
   });
 
-  it('records a merge on an open incident, and nothing on one not open yet', async () => {
-    const { store, dispatching } = await withIncidentAndUnits();
-    const merge = { type: 'MergeReport' as const, reportId: '9a41d7c0-2b6e-4f15-8c3d-71e0b5a4c902', mergedAt: '2026-12-02T10:05:00.000Z', mergedBy: 'op-budi' };
-    await dispatching.followGroup(INCIDENT_ID, merge, { actor: SYSTEM_ACTOR, correlationId: 'c' });
-    expect(store.typesOf(INCIDENT_ID).length).toBe(2);
-    await dispatching.followGroup(incidentIdFor('not-forwarded'), merge, { actor: SYSTEM_ACTOR, correlationId: 'c' });
-    expect(store.typesOf(incidentIdFor('not-forwarded'))).toEqual([]);
+  it('MarkDispatchOverdue records DispatchOverdue once, past the target', async () => {
+    const { store, commands } = await withIncidentAndUnits();
+    await commands.execute(new MarkDispatchOverdue(INCIDENT_ID));
+    await commands.execute(new MarkDispatchOverdue(INCIDENT_ID));
+    expect(store.typesOf(INCIDENT_ID)).toEqual(['IncidentOpened', 'DispatchOverdue']);
+  });
+
+  it('ReleaseOrphanedUnit releases a committed unit its incident does not hold, only after the grace period', async () => {
+    const { store, commands, dispatching } = await withIncidentAndUnits();
+    // A crash between the saga's two appends: the unit is committed, the incident never recorded it.
+    await dispatching.onUnit(UNIT, { type: 'CommitUnit', now: new Date(), incidentId: INCIDENT_ID, reportId: REPORT_ID }, meta, new Date());
+    const t0 = Date.now();
+    expect(await commands.execute(new ReleaseOrphanedUnit(UNIT, INCIDENT_ID, t0))).toBe(false);
+    expect(await commands.execute(new ReleaseOrphanedUnit(UNIT, INCIDENT_ID, t0 + 500))).toBe(false);
+    expect(await commands.execute(new ReleaseOrphanedUnit(UNIT, INCIDENT_ID, t0 + 1_100))).toBe(true);
+    expect(store.typesOf(UNIT)).toEqual(['UnitRegistered', 'UnitCommitted', 'UnitReleased']);
+  });
+
+  it('ReleaseOrphanedUnit leaves a unit its incident holds', async () => {
+    const { store, commands } = await withIncidentAndUnits();
+    await commands.execute(new AssignUnit(INCIDENT_ID, UNIT, andi, meta));
+    const t0 = Date.now();
+    expect(await commands.execute(new ReleaseOrphanedUnit(UNIT, INCIDENT_ID, t0))).toBe(false);
+    expect(await commands.execute(new ReleaseOrphanedUnit(UNIT, INCIDENT_ID, t0 + 2_000))).toBe(false);
+    expect(store.typesOf(UNIT)).toEqual(['UnitRegistered', 'UnitCommitted']);
   });
 });

@@ -23,6 +23,11 @@ export interface OutboxRelayOptions {
   logger?: RelayLogger;
   /** Called after each published batch (metrics, benchmarks). */
   onPublished?: (count: number) => void;
+  /**
+   * `false`: the relay does not listen to the store itself; whoever runs it hands it each commit
+   * through `appended` (a Nest service from its EventBus, libs/platform). Default true.
+   */
+  followAppends?: boolean;
 }
 
 interface LeaseDocument {
@@ -79,7 +84,7 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.store.onAppended((commit) => this.enqueue(commit));
+    if (this.options.followAppends !== false) this.unsubscribe = this.store.onAppended((commit) => this.enqueue(commit));
     this.loop = this.run();
   }
 
@@ -131,6 +136,11 @@ export class OutboxRelay {
       this.queue.unshift(...batch); // keep them, in order, for the next try
       throw e;
     }
+  }
+
+  /** A commit this process appended: published in the next round (ignored while the relay is stopped). */
+  appended(commit: CommitDocument): void {
+    if (this.running) this.enqueue(commit);
   }
 
   private enqueue(commit: CommitDocument, wake = true): boolean {

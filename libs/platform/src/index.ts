@@ -10,6 +10,7 @@ export * from './timeline-recorder';
 export * from './http-errors.filter';
 export * from './transient';
 export * from './platform.module';
+export * from './after-commit';
 export * from './bootstrap';
 export * from './auth';
 export * from './grpc-metrics';

@@ -9,6 +9,7 @@ import {
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
+import { CqrsModule, EventBus, EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
@@ -30,6 +31,7 @@ import {
   retryWithBackoff,
   ServiceName,
 } from '@callcenter/events';
+import { CountAppendedEvents, EventsCommitted } from './after-commit';
 import { AuthModule, oidcAudience } from './auth';
 import { kafkaSecurity, PlatformConfig } from './config';
 import { HealthController, InfrastructureHealth } from './health';
@@ -76,7 +78,8 @@ async function retry<T>(what: string, attempts: number, fn: () => Promise<T>): P
 
 /** Provisions topics at start and runs the outbox relay for as long as the service runs. */
 @Injectable()
-class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+@EventsHandler(EventsCommitted)
+class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown, IEventHandler<EventsCommitted> {
   private relay?: OutboxRelay;
 
   constructor(
@@ -137,9 +140,15 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
     ).catch(() => undefined); // only when stopping
   }
 
+  /** A commit of this process goes to the relay's queue at once (before it runs, its start-up scan finds it). */
+  handle({ commit }: EventsCommitted): void {
+    this.relay?.appended(commit);
+  }
+
   private startRelay() {
     if (!this.store) return;
     this.relay = new OutboxRelay(this.store, this.producer, {
+      followAppends: false,
       recoveryIntervalMs: this.config.OUTBOX_RECOVERY_INTERVAL_MS,
       logger: kafkaLogger('OutboxRelay'),
       onPublished: (n) => backboneMetrics.published.inc(n),
@@ -226,15 +235,18 @@ export class PlatformModule {
         ? [
             {
               provide: EVENT_STORE,
-              useFactory: (db: Db) => {
+              useFactory: (db: Db, bus: EventBus) => {
                 const store = new MongoEventStore(db, { producer: service, topic: options.topic!, registry: options.registry });
+                // The store's only listener: everything else hears of a commit on the EventBus.
+                store.onAppended((commit) => bus.publish(new EventsCommitted(commit)));
                 return store;
               },
-              inject: [MONGO_DB],
+              inject: [MONGO_DB, EventBus],
             },
           ]
         : []),
       BackboneLifecycle,
+      CountAppendedEvents,
       InfrastructureHealth,
     ];
     return {
@@ -258,6 +270,7 @@ export class PlatformModule {
             connectionFactory: (connection: Connection) => (adoptConnection(connection), connection),
           }),
         }),
+        CqrsModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),
         ...(config.METRICS_ENABLED ? [PrometheusModule.register({ path: '/metrics', defaultLabels: { service } })] : []),
         AuthModule.forRoot({ ...config, OIDC_AUDIENCE: config.OIDC_AUDIENCE || oidcAudience(service) }),

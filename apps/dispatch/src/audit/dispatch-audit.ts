@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
 import { checkPastMoment } from '@callcenter/contracts';
 import { MongoEventStore, PastStateViewed, pastViewStreamId } from '@callcenter/events';
-import { AuthenticatedUser, backboneMetrics, EVENT_STORE } from '@callcenter/platform';
+import { AuthenticatedUser, EVENT_STORE } from '@callcenter/platform';
 import { DispatchRules } from '../dispatch.rules';
 import { boardViewAt } from './board-at.fold';
 import { DISPATCH_TIMELINE, DispatchTimeline } from './dispatch-timeline';
@@ -30,7 +30,6 @@ export class DispatchAudit {
       correlationId,
       now,
     });
-    backboneMetrics.appended.inc({ type: PastStateViewed.type });
     const [{ state, checkpoint, eventsFolded }, positions] = await Promise.all([this.timeline.stateAt(at), this.trail.at(at)]);
     return { ...boardViewAt(state, positions, at, this.rules.jurisdiction, this.rules.targets), rebuiltFrom: { checkpoint, eventsFolded } };
   }

@@ -1,10 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AssignUnitDto, DeclineAssignmentDto, IncidentQueryDto, incidentIdFor, NotFound, ResolveIncidentDto, ValidationFailed } from '@callcenter/contracts';
 import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
 import { DispatchBoardService } from '../board/dispatch-board.service';
 import { DispatchRules } from '../dispatch.rules';
 import { actorOf, Dispatching } from '../dispatching';
+import { AssignUnit, ReassignUnit } from '../assignment/assignment.commands';
+import { IncidentBoardQuery } from '../board/board.queries';
+import { DeclineAssignment, FinishIncident, ProgressIncident } from '../incident/incident.commands';
 import { assignedToUnit, Incident } from '../incident/incident.decider';
 import { incidentView } from './views';
 import { IncidentDetailBody, IncidentPageBody, IncidentViewBody } from './dispatch.responses';
@@ -21,6 +25,8 @@ export class IncidentsHttpController {
     private readonly dispatching: Dispatching,
     private readonly boards: DispatchBoardService,
     private readonly rules: DispatchRules,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   private view(incident: Incident) {
@@ -59,12 +65,7 @@ export class IncidentsHttpController {
         throw e;
       }
     }
-    const actor = actorOf(user);
-    const all = this.boards.board.openIncidents({ status: query.status });
-    const open = actor.kind === 'unit' ? all.filter((e) => assignedToUnit(e.state, actor.unitId)) : all;
-    const now = new Date();
-    const page = open.slice(query.offset, query.offset + query.limit);
-    return { total: open.length, offset: query.offset, limit: query.limit, items: page.map((e) => incidentView(e.state, e.version, now, this.rules.targets)) };
+    return this.queries.execute(new IncidentBoardQuery(actorOf(user), { status: query.status }, query.offset, query.limit));
   }
 
   @Get(':incidentId')
@@ -82,7 +83,7 @@ export class IncidentsHttpController {
   @ApiOkResponse({ type: IncidentDetailBody, description: 'the incident after the change' })
   @ApiNotFoundError()
   async assign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    await this.dispatching.assign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
+    await this.commands.execute(new AssignUnit(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid }));
     return this.detail(id, user);
   }
 
@@ -93,7 +94,7 @@ export class IncidentsHttpController {
   @ApiOkResponse({ type: IncidentDetailBody, description: 'the incident after the change' })
   @ApiNotFoundError()
   async reassign(@Param('incidentId', incidentId) id: string, @Body() body: AssignUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    await this.dispatching.reassign(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid });
+    await this.commands.execute(new ReassignUnit(id, body.unitId, actorOf(user), { actor: user.id, correlationId: cid }));
     return this.detail(id, user);
   }
 
@@ -103,7 +104,7 @@ export class IncidentsHttpController {
   @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
   @ApiNotFoundError()
   async acknowledge(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    return this.view(await this.dispatching.acknowledge(id, actorOf(user), { actor: user.id, correlationId: cid }));
+    return this.view(await this.commands.execute(new ProgressIncident(id, 'AcknowledgeAssignment', actorOf(user), { actor: user.id, correlationId: cid })));
   }
 
   @Post(':incidentId/decline')
@@ -117,7 +118,7 @@ export class IncidentsHttpController {
     @Actor() user: AuthenticatedUser,
     @CorrelationId() cid: string,
   ) {
-    return this.view(await this.dispatching.decline(id, actorOf(user), body.reason.trim(), { actor: user.id, correlationId: cid }));
+    return this.view(await this.commands.execute(new DeclineAssignment(id, actorOf(user), body.reason.trim(), { actor: user.id, correlationId: cid })));
   }
 
   @Post(':incidentId/en-route')
@@ -126,7 +127,7 @@ export class IncidentsHttpController {
   @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
   @ApiNotFoundError()
   async enRoute(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    return this.view(await this.dispatching.enRoute(id, actorOf(user), { actor: user.id, correlationId: cid }));
+    return this.view(await this.commands.execute(new ProgressIncident(id, 'MarkEnRoute', actorOf(user), { actor: user.id, correlationId: cid })));
   }
 
   @Post(':incidentId/arrive')
@@ -135,7 +136,7 @@ export class IncidentsHttpController {
   @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
   @ApiNotFoundError()
   async arrive(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    return this.view(await this.dispatching.arrive(id, actorOf(user), { actor: user.id, correlationId: cid }));
+    return this.view(await this.commands.execute(new ProgressIncident(id, 'MarkArrived', actorOf(user), { actor: user.id, correlationId: cid })));
   }
 
   @Post(':incidentId/resolve')
@@ -144,7 +145,9 @@ export class IncidentsHttpController {
   @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
   @ApiNotFoundError()
   async resolve(@Param('incidentId', incidentId) id: string, @Body() body: ResolveIncidentDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    return this.view(await this.dispatching.resolve(id, actorOf(user), body.outcome, body.summary.trim(), { actor: user.id, correlationId: cid }));
+    return this.view(
+      await this.commands.execute(FinishIncident.resolve(id, actorOf(user), body.outcome, body.summary.trim(), { actor: user.id, correlationId: cid })),
+    );
   }
 
   @Post(':incidentId/close')
@@ -154,6 +157,6 @@ export class IncidentsHttpController {
   @ApiOkResponse({ type: IncidentViewBody, description: 'the incident after the change' })
   @ApiNotFoundError()
   async close(@Param('incidentId', incidentId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    return this.view(await this.dispatching.close(id, actorOf(user), { actor: user.id, correlationId: cid }));
+    return this.view(await this.commands.execute(FinishIncident.close(id, actorOf(user), { actor: user.id, correlationId: cid })));
   }
 }

@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CALL_SIGN, RegisterUnitDto, ReportUnitStatusDto, UpdateUnitDto, ValidationFailed } from '@callcenter/contracts';
 import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
 import { DispatchBoardService } from '../board/dispatch-board.service';
-import { actorOf, Dispatching } from '../dispatching';
+import { UnitBoardQuery } from '../board/board.queries';
+import { actorOf } from '../dispatching';
+import { RegisterUnit, ReportUnitStatus, UpdateUnit } from '../unit/unit.commands';
 import { unitView } from './views';
 import { UnitPageBody, UnitViewBody } from './dispatch.responses';
 
@@ -20,19 +23,20 @@ function unitIdOf(raw: string): string {
 @Controller('api/v1/units')
 export class UnitsHttpController {
   constructor(
-    private readonly dispatching: Dispatching,
     private readonly boards: DispatchBoardService,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register a unit (its call sign is its id)' })
   @ApiCreatedResponse({ type: UnitViewBody, description: 'the unit registered' })
   async register(@Body() body: RegisterUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
-    const unit = await this.dispatching.registerUnit(
-      body.callSign,
-      { type: body.type, capabilities: body.capabilities, homeDistrict: body.homeDistrict },
-      body.onShift,
-      { actor: user.id, correlationId },
+    const unit = await this.commands.execute(
+      new RegisterUnit(body.callSign, { type: body.type, capabilities: body.capabilities, homeDistrict: body.homeDistrict }, body.onShift, {
+        actor: user.id,
+        correlationId,
+      }),
     );
     return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 1, this.boards.board.positionOf(unit.unitId));
   }
@@ -43,7 +47,7 @@ export class UnitsHttpController {
   @ApiNotFoundError()
   async update(@Param('unitId') raw: string, @Body() body: UpdateUnitDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
     const { onShift, ...details } = body;
-    const unit = await this.dispatching.updateUnit(unitIdOf(raw), details, onShift, { actor: user.id, correlationId });
+    const unit = await this.commands.execute(new UpdateUnit(unitIdOf(raw), details, onShift, { actor: user.id, correlationId }));
     return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0, this.boards.board.positionOf(unit.unitId));
   }
 
@@ -56,7 +60,7 @@ export class UnitsHttpController {
   async status(@Param('unitId') raw: string, @Body() body: ReportUnitStatusDto, @Actor() user: AuthenticatedUser, @CorrelationId() correlationId: string) {
     const position = body.latitude !== undefined && body.longitude !== undefined ? { latitude: body.latitude, longitude: body.longitude } : undefined;
     if (!body.status && !position) throw new ValidationFailed([{ field: 'status', message: 'give a status, a position, or both' }]);
-    const unit = await this.dispatching.reportUnitStatus(unitIdOf(raw), user, { status: body.status, position }, { actor: user.id, correlationId });
+    const unit = await this.commands.execute(new ReportUnitStatus(unitIdOf(raw), user, { status: body.status, position }, { actor: user.id, correlationId }));
     return unitView(unit, this.boards.board.unit(unit.unitId)?.version ?? 0, this.boards.board.positionOf(unit.unitId));
   }
 
@@ -65,12 +69,6 @@ export class UnitsHttpController {
   @ApiOperation({ summary: 'The status board: every unit with status, position and current incident' })
   @ApiOkResponse({ type: UnitPageBody })
   list(@Actor() user: AuthenticatedUser) {
-    const actor = actorOf(user);
-    // A unit's token sees only itself: other units' current incidents are not its business.
-    const units = this.boards.board
-      .allUnits()
-      .filter((u) => actor.kind !== 'unit' || u.state.unitId === actor.unitId)
-      .map((u) => unitView(u.state, u.version, this.boards.board.positionOf(u.state.unitId)));
-    return { total: units.length, items: units };
+    return this.queries.execute(new UnitBoardQuery(actorOf(user)));
   }
 }

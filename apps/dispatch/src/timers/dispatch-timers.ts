@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ServiceTimer } from '@callcenter/platform';
 import { DispatchBoardService } from '../board/dispatch-board.service';
 import { DispatchRules } from '../dispatch.rules';
-import { Dispatching } from '../dispatching';
+import { MarkDispatchOverdue, ReleaseOrphanedUnit, TimeOutAssignment } from './timer.commands';
 import { dispatchDueAt, Incident } from '../incident/incident.decider';
 
 /**
@@ -15,7 +16,7 @@ import { dispatchDueAt, Incident } from '../incident/incident.decider';
 export class DispatchTimers extends ServiceTimer {
   constructor(
     private readonly boards: DispatchBoardService,
-    private readonly dispatching: Dispatching,
+    private readonly commands: CommandBus,
     private readonly rules: DispatchRules,
   ) {
     super(rules.timerIntervalMs);
@@ -31,12 +32,12 @@ export class DispatchTimers extends ServiceTimer {
     };
     const due = this.boards.board.due(now, isOverdue, this.rules.orphanGraceMs);
     return [
-      ...due.acknowledgementLate.map((id) => () => this.dispatching.timeOutAssignment(id)),
-      ...due.overdue.map((id) => () => this.dispatching.markOverdue(id)),
+      ...due.acknowledgementLate.map((id) => () => this.commands.execute(new TimeOutAssignment(id))),
+      ...due.overdue.map((id) => () => this.commands.execute(new MarkDispatchOverdue(id))),
       ...due.orphaned.map(
         ({ unitId, incidentId }) =>
           () =>
-            this.dispatching.releaseOrphan(unitId, incidentId),
+            this.commands.execute(new ReleaseOrphanedUnit(unitId, incidentId)),
       ),
     ];
   }

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { Collection, Db } from 'mongodb';
 import { incidentIdFor } from '@callcenter/contracts';
 import { CommandMetadata, EventEnvelope, evolveGroupMembership, GroupMembership, Projected, projectOnce } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
-import { Dispatching } from '../dispatching';
+import { FollowIncidentGroup } from '../incident/incident.commands';
 
 type Meta = Omit<CommandMetadata, 'now'>;
 
@@ -21,7 +22,7 @@ export class IncidentGroupFollower {
 
   constructor(
     @Inject(MONGO_DB) db: Db,
-    private readonly dispatching: Dispatching,
+    private readonly commands: CommandBus,
   ) {
     this.memberships = db.collection('incident_group_members');
   }
@@ -45,6 +46,6 @@ export class IncidentGroupFollower {
       m.state === 'MERGED'
         ? ({ type: 'MergeReport', reportId: m.reportId, mergedAt: m.mergedAt, mergedBy: m.mergedBy } as const)
         : ({ type: 'SplitReport', reportId: m.reportId, splitAt: m.splitAt!, splitBy: m.splitBy!, reason: m.splitReason ?? '' } as const);
-    await this.dispatching.followGroup(incidentIdFor(m.groupOf), command, meta);
+    await this.commands.execute(new FollowIncidentGroup(incidentIdFor(m.groupOf), command, meta));
   }
 }

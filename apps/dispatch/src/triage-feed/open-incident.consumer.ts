@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { EventEnvelope, EventRegistry, ReportForwardedForDispatchV1, TOPICS, triageEvents } from '@callcenter/events';
+import { CommandBus } from '@nestjs/cqrs';
 import { KAFKA, ServiceConsumer } from '@callcenter/platform';
-import { Dispatching } from '../dispatching';
+import { AutoAssignP1 } from '../assignment/assignment.commands';
+import { OpenIncident } from '../incident/incident.commands';
 import { IncidentGroupFollower } from './incident-group-follower';
 
 export const INCIDENT_OPENER_GROUP = 'dispatch-incident-opener';
@@ -15,7 +17,7 @@ export const INCIDENT_OPENER_GROUP = 'dispatch-incident-opener';
 export class OpenIncidentConsumer extends ServiceConsumer {
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    private readonly dispatching: Dispatching,
+    private readonly commands: CommandBus,
     private readonly groups: IncidentGroupFollower,
   ) {
     super(kafka, { group: INCIDENT_OPENER_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 20 });
@@ -26,22 +28,24 @@ export class OpenIncidentConsumer extends ServiceConsumer {
     if (event.type !== 'ReportForwardedForDispatch') return;
     const f = event.data as ReportForwardedForDispatchV1;
     const meta = { actor: 'system', correlationId: event.correlationId, causationId: event.eventId };
-    const { incident, opened } = await this.dispatching.openIncident(
-      {
-        reportId: f.reportId,
-        trackingCode: f.trackingCode,
-        category: f.category,
-        priority: f.priority,
-        district: f.district,
-        location: f.location,
-        description: f.description,
-        peopleInjured: f.peopleInjured,
-        receivedAt: f.receivedAt,
-        forwardedAt: event.occurredAt,
-      },
-      meta,
+    const { incident, opened } = await this.commands.execute(
+      new OpenIncident(
+        {
+          reportId: f.reportId,
+          trackingCode: f.trackingCode,
+          category: f.category,
+          priority: f.priority,
+          district: f.district,
+          location: f.location,
+          description: f.description,
+          peopleInjured: f.peopleInjured,
+          receivedAt: f.receivedAt,
+          forwardedAt: event.occurredAt,
+        },
+        meta,
+      ),
     );
     await this.groups.attachMembers(f.reportId, meta);
-    if (opened) await this.dispatching.autoAssign(incident, meta);
+    if (opened) await this.commands.execute(new AutoAssignP1(incident, meta));
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { ConcurrencyConflict, SubmitReportDto } from '@callcenter/contracts';
 import { ERASED, IntakeEvent, MongoEventStore, PersonalDataVault, ReportReceivedV1, ReportSealer } from '@callcenter/events';
-import { backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
+import { EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { reportDecider, ReportState } from './report.decider';
 import { TrackingCodeReservations } from './tracking-code-reservations';
 
@@ -77,7 +77,6 @@ export class SubmitReportHandler {
           now: receivedAt,
         },
       );
-      backboneMetrics.appended.inc({ type: 'ReportReceived' });
       return { reportId, trackingCode: command.trackingCode, receivedAt: receivedAt.toISOString(), duplicate: false };
     } catch (e) {
       if (!(e instanceof ConcurrencyConflict)) throw e;

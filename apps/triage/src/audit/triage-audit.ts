@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
 import { checkPastMoment, NotFound } from '@callcenter/contracts';
 import { EventEnvelope, MongoEventStore, PastStateViewed, PastStateViewedV1, pastViewStreamId, PersonalDataVault } from '@callcenter/events';
-import { AuthenticatedUser, backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
+import { AuthenticatedUser, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { TimelineEntry, timelineData } from '../case/triage-cases';
 import { TriageCase, foldCase } from '../case/triage-case.decider';
 import { QueueFilter, QueueIndex, QueueItem, summaryOf } from '../queue/queue-index';
@@ -80,7 +80,6 @@ export class TriageAudit {
 
   private async recordView(user: AuthenticatedUser, correlationId: string, data: PastStateViewedV1): Promise<void> {
     await this.store.append(pastViewStreamId(uuidv4()), 0, [PastStateViewed(data)], { actor: user.id, correlationId, now: new Date() });
-    backboneMetrics.appended.inc({ type: PastStateViewed.type });
   }
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
 import { NotFound, ValidationFailed } from '@callcenter/contracts';
 import { erasureStreamId, MongoEventStore, PersonalDataVault, ReporterDataErased, ReporterDataErasedV1 } from '@callcenter/events';
-import { backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
+import { EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { CallersStore } from '../callers/callers.store';
 
 export interface ErasureRequest {
@@ -42,7 +42,6 @@ export class ReporterErasure {
     await this.callers.forgetReporters(reportIds);
     const data: ReporterDataErasedV1 = { erasureId, by: request.reportId ? 'REPORT' : 'PHONE', reportIds, reason: request.reason.trim() };
     await this.store.append(erasureStreamId(erasureId), 0, [ReporterDataErased(data)], { actor, correlationId, now });
-    backboneMetrics.appended.inc({ type: ReporterDataErased.type });
     return { ...data, erasedAt: now.toISOString(), erasedBy: actor };
   }
 

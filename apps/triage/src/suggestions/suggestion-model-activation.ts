@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { NotFound, ValidationFailed } from '@callcenter/contracts';
 import { EventEnvelope, MongoEventStore, SUGGESTION_MODEL_STREAM_ID, SuggestionModelActivated, SuggestionModelActivatedV1 } from '@callcenter/events';
-import { backboneMetrics, EVENT_STORE } from '@callcenter/platform';
+import { EVENT_STORE } from '@callcenter/platform';
 import { TriageRules } from '../triage.rules';
 import { SuggestionModel } from './suggestion-model';
 import { loadSuggestionModel, modelFileOf } from './suggestion-model.file';
@@ -41,7 +41,6 @@ export class SuggestionModelActivation implements OnModuleInit {
     const data: SuggestionModelActivatedV1 = { fromVersion: this.rules.suggestions.version, toVersion: model.version, reason: request.reason.trim() };
     // A concurrent activation moves the stream on: the append fails with a conflict (409).
     await this.store.append(SUGGESTION_MODEL_STREAM_ID, streamVersion, [SuggestionModelActivated(data)], { actor, correlationId, now });
-    backboneMetrics.appended.inc({ type: SuggestionModelActivated.type });
     this.use(model);
     return { ...data, activatedAt: now.toISOString(), activatedBy: actor };
   }
