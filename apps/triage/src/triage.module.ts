@@ -3,6 +3,7 @@ import { EventRegistry, intakeEvents, suggestionModelEvents, TOPICS, triageEvent
 import { PlatformModule, timelineProvider } from '@callcenter/platform';
 import { CallersStore } from './callers/callers.store';
 import { TriageCases } from './case/triage-cases';
+import { TRIAGE_HANDLERS } from './triage.handlers';
 import { ReporterErasure } from './erasure/reporter-erasure';
 import { ReporterErasureHttpController } from './erasure/reporter-erasure.http.controller';
 import { TriageCasesHttpController } from './http/triage-cases.http.controller';
@@ -41,6 +42,7 @@ export class TriageModule {
         CallersStore,
         TriageQueue,
         TriageCases,
+        ...TRIAGE_HANDLERS,
         TriageTopicProjector,
         OpenTriageCaseConsumer,
         TriageTimers,

@@ -1,18 +1,17 @@
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import { v4 as uuidv4 } from 'uuid';
-import { districtNamed, IllegalState, NotFound, Priority, ValidationFailed } from '@callcenter/contracts';
-import { EventEnvelope, handleCommand, identityViewStreamId, EventStore, PersonalDataVault, ReporterIdentityViewed, SYSTEM_ACTOR } from '@callcenter/events';
-import { AuthenticatedUser, backboneMetrics, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
-import { ReporterIdentity, CallersStore } from '../callers/callers.store';
+import { Inject, Injectable } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { IllegalState, NotFound } from '@callcenter/contracts';
+import { EventEnvelope, handleCommand, EventStore, PersonalDataVault } from '@callcenter/events';
+import { AuthenticatedUser, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { QueueItem, summaryOf } from '../queue/queue-index';
 import { recentReportOf, TriageQueue } from '../queue/triage-queue';
 import { IncidentGroups, IncidentGroupView } from '../incident-groups/incident-groups';
 import { DuplicateCandidate } from '../suggestions';
 import { TriageRules } from '../triage.rules';
-import { GroupIncident, Operator, OriginalReport, TriageCase, foldCase, triageCaseDecider, TriageCommand } from './triage-case.decider';
+import { Operator, TriageCase, foldCase, triageCaseDecider, TriageCommand } from './triage-case.decider';
 
 /** A command as the API takes it: the decider's command without who and when, which come from the request. */
-type OperatorCommand = TriageCommand extends infer C
+export type OperatorCommand = TriageCommand extends infer C
   ? C extends { by: Operator }
     ? Omit<C, 'by' | 'now' | 'leaseSeconds' | 'original' | 'groupIncident'>
     : never
@@ -61,12 +60,12 @@ export interface CaseDetail extends QueueItem {
 }
 
 /** Why this person may see the reporter's identity now, or null: they hold a live claim, or they supervise. */
-function identityBasis(state: TriageCase, user: AuthenticatedUser, now: Date): 'CLAIM_HOLDER' | 'SUPERVISOR' | null {
+export function identityBasis(state: TriageCase, user: AuthenticatedUser, now: Date): 'CLAIM_HOLDER' | 'SUPERVISOR' | null {
   if (state.claim?.operatorId === user.id && Date.parse(state.claim.leaseExpiresAt) > now.getTime()) return 'CLAIM_HOLDER';
   return user.roles.includes('supervisor') ? 'SUPERVISOR' : null;
 }
 
-const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor'), name: user.name });
+export const operatorOf = (user: AuthenticatedUser): Operator => ({ id: user.id, supervisor: user.roles.includes('supervisor'), name: user.name });
 
 /** What the timeline shows of an event: its data without the ids it repeats and without the caller reference. */
 export function timelineData(event: EventEnvelope): Record<string, unknown> {
@@ -76,43 +75,18 @@ export function timelineData(event: EventEnvelope): Record<string, unknown> {
 }
 
 /**
- * Runs operators' and timers' commands against the case streams. Thin: the rules are the decider's;
- * this only folds, appends with optimistic concurrency and answers with the new state.
+ * The case streams as triage's command handlers (triage-case.commands.ts) use them: a command is
+ * decided on the case as stored, through `handleCommand` (optimistic concurrency, the client's
+ * If-Match), and the queue shows the new state at once. The rules are the decider's.
  */
 @Injectable()
 export class TriageCases {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) readonly store: EventStore,
     private readonly queue: TriageQueue,
-    private readonly callers: CallersStore,
-    private readonly rules: TriageRules,
-    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
-    private readonly groups: IncidentGroups,
   ) {}
 
-  async execute(reportId: string, command: OperatorCommand, user: AuthenticatedUser, correlationId: string, expectedVersion?: number): Promise<CaseDetail> {
-    const now = new Date();
-    if (command.type === 'Classify') this.checkDistrict(command.district);
-    const original = command.type === 'MarkDuplicate' ? { original: await this.originalReport(command.duplicateOf) } : {};
-    const groupIncident = command.type === 'SplitFromGroup' ? { groupIncident: await this.groupIncidentOf(reportId) } : {};
-    const full = { ...command, ...original, ...groupIncident, by: operatorOf(user), now, leaseSeconds: this.rules.leaseSeconds } as TriageCommand;
-    await this.run(reportId, full, user.id, correlationId, expectedVersion);
-    return this.detail(reportId, user);
-  }
-
-  /** For timers: the actor is `system`; a command that finds nothing to do appends nothing. */
-  async runAsSystem(reportId: string, command: Extract<TriageCommand, { type: 'MarkOverdue' | 'ExpireLease' }>): Promise<number> {
-    try {
-      const result = await this.run(reportId, command, SYSTEM_ACTOR, `timer-${command.type}-${reportId}`);
-      return result.events.length;
-    } catch (e) {
-      if (!(e instanceof NotFound)) throw e;
-      this.queue.index.forget(reportId);
-      return 0;
-    }
-  }
-
-  private async run(reportId: string, command: TriageCommand, actor: string, correlationId: string, expectedVersion?: number) {
+  async decide(reportId: string, command: TriageCommand, actor: string, correlationId: string, expectedVersion?: number) {
     const existing = await this.store.readStream(reportId);
     if (existing.version === 0) throw new NotFound('report', reportId);
     let result;
@@ -124,37 +98,32 @@ export class TriageCases {
         throw new IllegalState(e.rule, e.message, { ...e.state, version: existing.version });
       throw e;
     }
-    for (const e of result.events) backboneMetrics.appended.inc({ type: e.type });
     this.queue.accept(result.state, result.version);
     return result;
   }
+}
 
-  private checkDistrict(district: string | null | undefined): void {
-    if (district && !districtNamed(this.rules.jurisdiction, district)) {
-      const known = this.rules.jurisdiction.districts.map((d) => d.code).join(', ');
-      throw new ValidationFailed([{ field: 'district', message: `district must be one of ${known}` }]);
-    }
+/** One case as this person sees it; folded from the event store, so it shows a command's effect at once. */
+export class CaseDetailQuery extends Query<CaseDetail> {
+  constructor(
+    readonly reportId: string,
+    readonly user: AuthenticatedUser,
+  ) {
+    super();
   }
+}
 
-  /** The report a duplicate would point at, as its stream tells it; the decider judges it. */
-  private async originalReport(reportId: string): Promise<OriginalReport | null> {
-    const { events } = await this.store.readStream(reportId);
-    const state = foldCase(events);
-    if (state.status === 'NONE') return null;
-    const marked = events.filter((e) => e.type === 'ReportMarkedDuplicate').at(-1);
-    return { status: state.status, duplicateOf: marked ? String((marked.data as { duplicateOf: string }).duplicateOf) : null };
-  }
+@QueryHandler(CaseDetailQuery)
+export class CaseDetailQueryHandler implements IQueryHandler<CaseDetailQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly queue: TriageQueue,
+    private readonly rules: TriageRules,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
+    private readonly groups: IncidentGroups,
+  ) {}
 
-  /** Whether a unit has reached the incident of the group the report is merged into (the split rule's input). */
-  private async groupIncidentOf(reportId: string): Promise<GroupIncident> {
-    const { events } = await this.store.readStream(reportId);
-    const state = foldCase(events);
-    if (state.status === 'NONE' || !state.mergedInto) return { unitArrivedAt: null, unitId: null };
-    return this.groups.incidentOf(state.mergedInto);
-  }
-
-  /** Folded from the event store, so it shows a command's effect at once. */
-  async detail(reportId: string, user: AuthenticatedUser): Promise<CaseDetail> {
+  async execute({ reportId, user }: CaseDetailQuery): Promise<CaseDetail> {
     const { version, events } = await this.store.readStream(reportId);
     const state = foldCase(events);
     if (state.status === 'NONE') throw new NotFound('report', reportId);
@@ -195,28 +164,6 @@ export class TriageCases {
   }
 
   /**
-   * The reporter's identity, for the operator holding the claim (who may call back) and supervisors,
-   * nobody else; every view is recorded as ReporterIdentityViewed before it is shown.
-   */
-  async revealReporter(reportId: string, user: AuthenticatedUser, correlationId: string): Promise<ReporterIdentity & { reportId: string }> {
-    const { events } = await this.store.readStream(reportId);
-    const state = foldCase(events);
-    if (state.status === 'NONE') throw new NotFound('report', reportId);
-    const now = new Date();
-    const basis = identityBasis(state, user, now);
-    if (!basis) {
-      throw new ForbiddenException({
-        code: 'FORBIDDEN',
-        message: "the reporter's identity is shown only to the operator holding the claim and to supervisors",
-      });
-    }
-    await this.store.append(identityViewStreamId(uuidv4()), 0, [ReporterIdentityViewed({ reportId, basis })], { actor: user.id, correlationId, now });
-    backboneMetrics.appended.inc({ type: ReporterIdentityViewed.type });
-    const identity = (await this.callers.reporterOf(reportId)) ?? { name: null, phone: null };
-    return { reportId, name: await this.personalData.open(identity.name), phone: await this.personalData.open(identity.phone) };
-  }
-
-  /**
    * A candidate with what an operator needs to judge it beside this report: its code, place, time,
    * channel and first words. Only open cases are at hand in memory; a closed one keeps the bare candidate.
    */
@@ -232,9 +179,5 @@ export class TriageCases {
       channel: other.channel,
       summary: summaryOf(other.description),
     };
-  }
-
-  targetOf(priority: Priority) {
-    return this.rules.targets[priority];
   }
 }

@@ -1,4 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import {
   ConcurrencyConflict,
   DEFAULT_PRIORITY_TARGETS,
@@ -9,20 +11,24 @@ import {
   ValidationFailed,
 } from '@callcenter/contracts';
 import { PersonalDataVault, SYSTEM_ACTOR, TriageCaseOpened, TriageCaseOpenedV1 } from '@callcenter/events';
-import { AuthenticatedUser } from '@callcenter/platform';
+import { AuthenticatedUser, EVENT_STORE, PERSONAL_DATA } from '@callcenter/platform';
 import { InMemoryEventStore, rejectionOf } from '@callcenter/testing';
 import { CallersStore } from '../callers/callers.store';
 import { IncidentGroups } from '../incident-groups/incident-groups';
 import { QueueIndex } from '../queue/queue-index';
+import { QueueQuery, SupervisorStatsQuery } from '../queue/queue.queries';
 import { RecentReports } from '../queue/recent-reports';
 import { TriageQueue } from '../queue/triage-queue';
+import { TRIAGE_HANDLERS } from '../triage.handlers';
 import { TriageRules } from '../triage.rules';
+import { ClassifyReport, DecideOnCase, MarkDuplicate, RevealReporter, RunCaseTimer, SplitFromGroup } from './triage-case.commands';
 import { TriageCaseState } from './triage-case.decider';
-import { TriageCases } from './triage-cases';
+import { CaseDetailQuery, TriageCases } from './triage-cases';
 
-// In process, without I/O: the application service over the in-memory event store and the queue's
-// in-memory index; the stores of callers, keys and groups are stand-ins answering as an empty
-// database would. The real ones are the e2e tests' (apps/triage/test/triage.e2e.spec.ts).
+// Every triage command and query handler, in process on Nest's real buses, without I/O: the
+// in-memory event store and the queue's in-memory index; the stores of callers, keys and groups are
+// stand-ins answering as an empty database would. The real ones are the e2e tests'
+// (apps/triage/test/triage.e2e.spec.ts).
 
 const JURISDICTION: Jurisdiction = { name: 'Polres Test', districts: [{ code: 'TEBET', name: 'Tebet', latitude: -6.2264, longitude: 106.8584 }] };
 const REPORT_ID = '5c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e';
@@ -70,8 +76,54 @@ async function setUp() {
   for (const reportId of [REPORT_ID, OTHER_REPORT_ID]) {
     await store.append(reportId, 0, [TriageCaseOpened(opened(reportId))], { actor: SYSTEM_ACTOR, correlationId: 'c', now: new Date() });
   }
-  return { store, triage: new TriageCases(store, queue, callers, rules, personalData, groups) };
+  const app = await NestFactory.createApplicationContext(
+    {
+      module: class TriageInProcess {},
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: TriageQueue, useValue: queue },
+        { provide: CallersStore, useValue: callers },
+        { provide: TriageRules, useValue: rules },
+        { provide: PERSONAL_DATA, useValue: personalData },
+        { provide: IncidentGroups, useValue: groups },
+        TriageCases,
+        ...TRIAGE_HANDLERS,
+      ],
+    },
+    { logger: false },
+  );
+  apps.push(app);
+  const [commands, queries] = [app.get(CommandBus), app.get(QueryBus)];
+  type Command = Parameters<typeof execute>[1];
+  /** The command as a controller sends it: each use case's own command class. */
+  function execute(
+    reportId: string,
+    command: DecideOnCase['command'] | ClassifyReport['command'] | MarkDuplicate['command'] | SplitFromGroup['command'],
+    user: AuthenticatedUser,
+    cid: string,
+    expectedVersion?: number,
+  ) {
+    const args = [reportId, command, user, cid, expectedVersion] as const;
+    if (command.type === 'Classify') return commands.execute(new ClassifyReport(...(args as unknown as ConstructorParameters<typeof ClassifyReport>)));
+    if (command.type === 'MarkDuplicate') return commands.execute(new MarkDuplicate(...(args as unknown as ConstructorParameters<typeof MarkDuplicate>)));
+    if (command.type === 'SplitFromGroup') return commands.execute(new SplitFromGroup(...(args as unknown as ConstructorParameters<typeof SplitFromGroup>)));
+    return commands.execute(new DecideOnCase(...(args as unknown as ConstructorParameters<typeof DecideOnCase>)));
+  }
+  const triage = {
+    execute: (reportId: string, command: Command, user: AuthenticatedUser, cid: string, expectedVersion?: number) =>
+      execute(reportId, command, user, cid, expectedVersion),
+    detail: (reportId: string, user: AuthenticatedUser) => queries.execute(new CaseDetailQuery(reportId, user)),
+    revealReporter: (reportId: string, user: AuthenticatedUser, cid: string) => commands.execute(new RevealReporter(reportId, user, cid)),
+    runAsSystem: (reportId: string, command: RunCaseTimer['command']) => commands.execute(new RunCaseTimer(reportId, command)),
+  };
+  return { store, triage, queries };
 }
+
+const apps: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
 
 describe('TriageCases', () => {
   it('claims, classifies and forwards a case, answering with the case as it now is', async () => {
@@ -167,5 +219,17 @@ describe('TriageCases', () => {
     expect(await triage.runAsSystem(REPORT_ID, { type: 'ExpireLease', now: new Date() })).toBe(0);
     expect(await triage.runAsSystem(REPORT_ID, { type: 'ExpireLease', now: new Date(Date.now() + 301_000) })).toBe(1);
     expect(store.typesOf(REPORT_ID).at(-1)).toBe('ReportReleased');
+  });
+
+  it('answers the queue and the supervisor statistics through their queries', async () => {
+    const { triage, queries } = await setUp();
+    // The index holds what the queue was shown: here, the cases the commands touched.
+    await triage.execute(REPORT_ID, { type: 'Claim' }, budi, 'c');
+    await triage.execute(OTHER_REPORT_ID, { type: 'Claim' }, sari, 'c');
+    const page = await queries.execute(new QueueQuery({}, 0, 10));
+    expect(page).toMatchObject({ total: 2, offset: 0, limit: 10 });
+    expect(page.items.map((i) => i.reportId).sort()).toEqual([REPORT_ID, OTHER_REPORT_ID].sort());
+    expect(page.items[0].summary).toContain('Motor dicuri');
+    expect(await queries.execute(new SupervisorStatsQuery())).toMatchObject({ byStatus: { QUEUED: 0, IN_TRIAGE: 2 } });
   });
 });

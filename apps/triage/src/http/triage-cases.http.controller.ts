@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AddNoteDto,
@@ -12,12 +13,10 @@ import {
   SplitFromGroupDto,
   ValidationFailed,
 } from '@callcenter/contracts';
-import type { PersonalDataVault } from '@callcenter/events';
-import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, PERSONAL_DATA, Roles } from '@callcenter/platform';
-import { TriageCases } from '../case/triage-cases';
-import { summaryOf } from '../queue/queue-index';
-import { TriageQueue } from '../queue/triage-queue';
-import { TriageRules } from '../triage.rules';
+import { Actor, ApiBadRequestError, ApiConflictError, ApiNotFoundError, AuthenticatedUser, CorrelationId, Roles } from '@callcenter/platform';
+import { ClassifyReport, DecideOnCase, MarkDuplicate, RevealReporter, SplitFromGroup } from '../case/triage-case.commands';
+import { CaseDetailQuery } from '../case/triage-cases';
+import { QueueQuery, SupervisorStatsQuery } from '../queue/queue.queries';
 import { CaseDetailBody, QueuePageBody, QueueStatsBody, ReporterIdentityBody } from './triage.responses';
 
 const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'reportId', message: 'reportId must be a UUID' }]) });
@@ -39,10 +38,8 @@ const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'Th
 @Controller('api/v1')
 export class TriageCasesHttpController {
   constructor(
-    private readonly cases: TriageCases,
-    private readonly queue: TriageQueue,
-    private readonly rules: TriageRules,
-    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('queue')
@@ -50,12 +47,7 @@ export class TriageCasesHttpController {
   @ApiOkResponse({ type: QueuePageBody })
   async list(@Query() query: QueueQueryDto) {
     const { offset, limit, ...filter } = query;
-    // The moment the answer is for: GET /audit/queue?at= with it answers the same later (issue 17).
-    const at = new Date();
-    const page = this.queue.index.list(filter, offset, limit, at, this.rules.targets);
-    // Summaries are the first words of sealed descriptions: opened here, "[dihapus]" once erased.
-    const items = await Promise.all(page.items.map(async (item) => ({ ...item, summary: summaryOf(await this.personalData.open(item.summary)) })));
-    return { ...page, items, offset, limit, at: at.toISOString() };
+    return this.queries.execute(new QueueQuery(filter, offset, limit));
   }
 
   @Get('reports/:reportId/reporter')
@@ -64,7 +56,7 @@ export class TriageCasesHttpController {
   @ApiNotFoundError()
   @ApiForbiddenResponse({ description: 'neither holding the claim nor a supervisor' })
   reporter(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    return this.cases.revealReporter(id, user, cid);
+    return this.commands.execute(new RevealReporter(id, user, cid));
   }
 
   @Get('reports/:reportId')
@@ -72,7 +64,7 @@ export class TriageCasesHttpController {
   @ApiOkResponse({ type: CaseDetailBody })
   @ApiNotFoundError()
   get(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser) {
-    return this.cases.detail(id, user);
+    return this.queries.execute(new CaseDetailQuery(id, user));
   }
 
   @Post('reports/:reportId/claim')
@@ -82,7 +74,7 @@ export class TriageCasesHttpController {
   @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
   @ApiNotFoundError()
   claim(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
-    return this.cases.execute(id, { type: 'Claim' }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new DecideOnCase(id, { type: 'Claim' }, user, cid, expectedVersion(ifMatch)));
   }
 
   @Post('reports/:reportId/release')
@@ -92,7 +84,7 @@ export class TriageCasesHttpController {
   @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
   @ApiNotFoundError()
   release(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
-    return this.cases.execute(id, { type: 'Release' }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new DecideOnCase(id, { type: 'Release' }, user, cid, expectedVersion(ifMatch)));
   }
 
   @Post('reports/:reportId/classify')
@@ -109,7 +101,7 @@ export class TriageCasesHttpController {
     @Headers('if-match') ifMatch?: string,
   ) {
     const command = { type: 'Classify' as const, category: body.category, priority: body.priority, district: body.district ?? null };
-    return this.cases.execute(id, command, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new ClassifyReport(id, command, user, cid, expectedVersion(ifMatch)));
   }
 
   @Post('reports/:reportId/notes')
@@ -118,7 +110,7 @@ export class TriageCasesHttpController {
   @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
   @ApiNotFoundError()
   note(@Param('reportId', reportId) id: string, @Body() body: AddNoteDto, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string) {
-    return this.cases.execute(id, { type: 'AddNote', text: body.text.trim() }, user, cid);
+    return this.commands.execute(new DecideOnCase(id, { type: 'AddNote', text: body.text.trim() }, user, cid));
   }
 
   @Post('reports/:reportId/duplicate')
@@ -134,7 +126,9 @@ export class TriageCasesHttpController {
     @CorrelationId() cid: string,
     @Headers('if-match') ifMatch?: string,
   ) {
-    return this.cases.execute(id, { type: 'MarkDuplicate', duplicateOf: body.duplicateOf.toLowerCase() }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(
+      new MarkDuplicate(id, { type: 'MarkDuplicate', duplicateOf: body.duplicateOf.toLowerCase() }, user, cid, expectedVersion(ifMatch)),
+    );
   }
 
   @Post('reports/:reportId/reject')
@@ -150,7 +144,9 @@ export class TriageCasesHttpController {
     @CorrelationId() cid: string,
     @Headers('if-match') ifMatch?: string,
   ) {
-    return this.cases.execute(id, { type: 'Reject', reason: body.reason, explanation: body.explanation.trim() }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(
+      new DecideOnCase(id, { type: 'Reject', reason: body.reason, explanation: body.explanation.trim() }, user, cid, expectedVersion(ifMatch)),
+    );
   }
 
   @Post('reports/:reportId/advice')
@@ -166,7 +162,7 @@ export class TriageCasesHttpController {
     @CorrelationId() cid: string,
     @Headers('if-match') ifMatch?: string,
   ) {
-    return this.cases.execute(id, { type: 'GiveAdvice', advice: body.advice.trim() }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new DecideOnCase(id, { type: 'GiveAdvice', advice: body.advice.trim() }, user, cid, expectedVersion(ifMatch)));
   }
 
   @Post('reports/:reportId/escalate')
@@ -182,7 +178,7 @@ export class TriageCasesHttpController {
     @CorrelationId() cid: string,
     @Headers('if-match') ifMatch?: string,
   ) {
-    return this.cases.execute(id, { type: 'Escalate', reason: body.reason.trim() }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new DecideOnCase(id, { type: 'Escalate', reason: body.reason.trim() }, user, cid, expectedVersion(ifMatch)));
   }
 
   @Post('reports/:reportId/forward')
@@ -192,7 +188,7 @@ export class TriageCasesHttpController {
   @ApiOkResponse({ type: CaseDetailBody, description: 'the case after the change' })
   @ApiNotFoundError()
   forward(@Param('reportId', reportId) id: string, @Actor() user: AuthenticatedUser, @CorrelationId() cid: string, @Headers('if-match') ifMatch?: string) {
-    return this.cases.execute(id, { type: 'Forward' }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new DecideOnCase(id, { type: 'Forward' }, user, cid, expectedVersion(ifMatch)));
   }
 
   @Post('reports/:reportId/reassign')
@@ -209,7 +205,7 @@ export class TriageCasesHttpController {
     @CorrelationId() cid: string,
     @Headers('if-match') ifMatch?: string,
   ) {
-    return this.cases.execute(id, { type: 'Reassign', toOperatorId: body.operatorId }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new DecideOnCase(id, { type: 'Reassign', toOperatorId: body.operatorId }, user, cid, expectedVersion(ifMatch)));
   }
 
   @Post('reports/:reportId/split')
@@ -232,7 +228,7 @@ export class TriageCasesHttpController {
     @CorrelationId() cid: string,
     @Headers('if-match') ifMatch?: string,
   ) {
-    return this.cases.execute(id, { type: 'SplitFromGroup', reason: body.reason.trim() }, user, cid, expectedVersion(ifMatch));
+    return this.commands.execute(new SplitFromGroup(id, { type: 'SplitFromGroup', reason: body.reason.trim() }, user, cid, expectedVersion(ifMatch)));
   }
 
   @Get('supervisor/stats')
@@ -240,6 +236,6 @@ export class TriageCasesHttpController {
   @ApiOperation({ summary: 'Queue depth per priority, oldest waiting, overdue, operators active' })
   @ApiOkResponse({ type: QueueStatsBody })
   stats() {
-    return this.queue.index.stats(new Date(), this.rules.targets);
+    return this.queries.execute(new SupervisorStatsQuery());
   }
 }

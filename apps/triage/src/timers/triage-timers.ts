@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ServiceTimer } from '@callcenter/platform';
-import { TriageCases } from '../case/triage-cases';
+import { RunCaseTimer } from '../case/triage-case.commands';
 import { TriageQueue } from '../queue/triage-queue';
 import { TriageRules } from '../triage.rules';
 
@@ -13,7 +14,7 @@ import { TriageRules } from '../triage.rules';
 export class TriageTimers extends ServiceTimer {
   constructor(
     private readonly queue: TriageQueue,
-    private readonly cases: TriageCases,
+    private readonly commands: CommandBus,
     private readonly rules: TriageRules,
   ) {
     super(rules.timerIntervalMs);
@@ -23,8 +24,8 @@ export class TriageTimers extends ServiceTimer {
     this.queue.recent.prune(now);
     const { overdue, leaseExpired } = this.queue.index.due(now, this.rules.targets);
     return [
-      ...leaseExpired.map((id) => () => this.cases.runAsSystem(id, { type: 'ExpireLease', now })),
-      ...overdue.map((id) => () => this.cases.runAsSystem(id, { type: 'MarkOverdue', now, targets: this.rules.targets })),
+      ...leaseExpired.map((id) => () => this.commands.execute(new RunCaseTimer(id, { type: 'ExpireLease', now }))),
+      ...overdue.map((id) => () => this.commands.execute(new RunCaseTimer(id, { type: 'MarkOverdue', now, targets: this.rules.targets }))),
     ];
   }
 }
