@@ -45,7 +45,7 @@ describe('MongoEventStore snapshots (real database)', () => {
     const id = await streamOf(130);
     const first = await freshStore().load(id, odometer(1));
     expect(first).toMatchObject({ version: 130, commitsRead: 130, state: await replay(freshStore(), id) });
-    const snapshot = await freshStore().snapshots.findOne({ _id: `odometer:${id}` });
+    const snapshot = await freshStore().snapshots.findById(`odometer:${id}`).lean();
     expect(snapshot).toMatchObject({ streamId: id, schemaVersion: 1, version: 130, state: first.state });
 
     // 20 more commits: a cold load reads only those, and still equals the replay
@@ -79,7 +79,28 @@ describe('MongoEventStore snapshots (real database)', () => {
 
     const upgraded = await freshStore().load(id, odometer(2));
     expect(upgraded).toMatchObject({ version: 60, commitsRead: 60, state: await replay(freshStore(), id) });
-    expect(await freshStore().snapshots.findOne({ _id: `odometer:${id}` })).toMatchObject({ schemaVersion: 2, version: 60, state: upgraded.state });
+    expect(await freshStore().snapshots.findById(`odometer:${id}`).lean()).toMatchObject({ schemaVersion: 2, version: 60, state: upgraded.state });
+  });
+
+  it('keeps snapshots to their schema: one without its stream or with version 0 is refused, an empty state kept as written', async () => {
+    const id = uniqueName('s');
+    const snapshots = freshStore().snapshots;
+    const valid = {
+      _id: `odometer:${id}`,
+      streamId: id,
+      fold: 'odometer',
+      schemaVersion: 1,
+      version: 3,
+      lastCommit: `${id}#2`,
+      state: {},
+      takenAt: new Date(),
+    };
+    await expect(snapshots.replaceOne({ _id: valid._id }, { ...valid, streamId: undefined }, { upsert: true, runValidators: true })).rejects.toThrow(
+      /streamId/,
+    );
+    await expect(snapshots.replaceOne({ _id: valid._id }, { ...valid, version: 0 }, { upsert: true, runValidators: true })).rejects.toThrow(/version/);
+    await snapshots.replaceOne({ _id: valid._id }, valid, { upsert: true, runValidators: true });
+    expect(await snapshots.findById(valid._id).lean()).toEqual(valid);
   });
 
   it('appends after a cold load without reading the stream, and still refuses a stale version', async () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Collection, Db, MongoBulkWriteError } from 'mongodb';
-import type { Model } from 'mongoose';
+import { Model, Schema } from 'mongoose';
 import { ConcurrencyConflict } from '@callcenter/contracts';
 import { CommandMetadata, DomainEvent, EventEnvelope } from './envelope';
 import { EventRegistry } from './event-registry';
+import { documentSchemaOptions, modelOn } from './mongoose-models';
 
 /**
  * A command's events, stored as one immutable document ("commit").
@@ -86,6 +87,23 @@ export interface SnapshotDocument {
   takenAt: Date;
 }
 
+/** A fold's snapshot; its state is the fold's own (free-form, kept as written, empty objects too). */
+function snapshotSchema(collection: string): Schema<SnapshotDocument> {
+  return new Schema<SnapshotDocument>(
+    {
+      _id: { type: String, required: true },
+      streamId: { type: String, required: true },
+      fold: { type: String, required: true },
+      schemaVersion: { type: Number, required: true, min: 1 },
+      version: { type: Number, required: true, min: 1 },
+      lastCommit: { type: String, required: true },
+      state: { type: Schema.Types.Mixed },
+      takenAt: { type: Date, required: true },
+    },
+    { ...documentSchemaOptions, collection, minimize: false },
+  );
+}
+
 export interface LoadResult<State> {
   state: State;
   version: number;
@@ -161,7 +179,8 @@ export interface EventStore {
 
 export class MongoEventStore implements EventStore {
   readonly commits: Collection<CommitDocument>;
-  readonly snapshots: Collection<SnapshotDocument>;
+  /** Snapshots of folds (a mongoose model: read once per cold load, written every `snapshotEvery` events). */
+  readonly snapshots: Model<SnapshotDocument>;
   readonly registry: EventRegistry;
   private readonly listeners = new Set<(commit: CommitDocument) => void>();
   /** Commits never change, so a stream read once only needs the lookups past what is cached. */
@@ -180,7 +199,8 @@ export class MongoEventStore implements EventStore {
     private readonly options: EventStoreOptions,
   ) {
     this.commits = db.collection<CommitDocument>(options.collection ?? 'event_commits');
-    this.snapshots = db.collection<SnapshotDocument>(`${this.commits.collectionName}_snapshots`);
+    const snapshots = `${this.commits.collectionName}_snapshots`;
+    this.snapshots = modelOn(db, `Snapshot:${snapshots}`, snapshotSchema(snapshots));
     this.registry = options.registry ?? new EventRegistry();
     this.cacheSize = options.cacheSize ?? 10_000;
     this.snapshotEvery = options.snapshotEvery ?? 50;
@@ -260,7 +280,7 @@ export class MongoEventStore implements EventStore {
     const key = `${fold.name}:${streamId}`;
     let from = this.states.get(key);
     if (!from) {
-      const snapshot = await this.snapshots.findOne({ _id: key });
+      const snapshot = await this.snapshots.findById(key).lean<SnapshotDocument>().exec();
       from =
         snapshot && snapshot.schemaVersion === fold.schemaVersion
           ? { version: snapshot.version, lastCommit: snapshot.lastCommit, state: snapshot.state, snapshotVersion: snapshot.version }
@@ -295,7 +315,7 @@ export class MongoEventStore implements EventStore {
   private async saveSnapshot(snapshot: SnapshotDocument): Promise<void> {
     try {
       const older = { $or: [{ version: { $lt: snapshot.version } }, { schemaVersion: { $ne: snapshot.schemaVersion } }] };
-      await this.snapshots.replaceOne({ _id: snapshot._id, ...older }, snapshot, { upsert: true });
+      await this.snapshots.replaceOne({ _id: snapshot._id, ...older }, snapshot, { upsert: true, runValidators: true });
     } catch {
       // Duplicate key: a newer (or the same) snapshot is stored; keep it. Any other failure only
       // costs speed (the next load folds from the older snapshot and tries again).
