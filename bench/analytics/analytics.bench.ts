@@ -65,7 +65,7 @@ import {
   kafkaTool,
 } from '../harness';
 
-import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
+import { AnalyticsModel } from '../../apps/analytics/src';
 
 // ───────────────────────────── options ─────────────────────────────
 

@@ -34,7 +34,7 @@ import {
   triageEvents,
 } from '@callcenter/events';
 import { sampleReport, testMongo, uniqueName } from '@callcenter/testing';
-import { AnalyticsModel } from '../../apps/analytics/src/model/analytics-model';
+import { AnalyticsModel } from '../../apps/analytics/src';
 import { toSubmitReportDto } from '../../apps/intake/src/grpc/wire';
 import { SubmitReportHandler } from '../../apps/intake/src/report/submit-report.handler';
 import { TrackingCodeReservations } from '../../apps/intake/src/report/tracking-code-reservations';
