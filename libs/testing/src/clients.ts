@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { analyticsClient, dispatchClient, triageClient } from '@callcenter/api-client';
 import { INTAKE_PROTO_PATH, IntakeGrpc, Priority, Role } from '@callcenter/contracts';
 import { EventEnvelope, ReportForwardedForDispatch, ReportForwardedForDispatchV1 } from '@callcenter/events';
 import { envelopeOf } from './envelopes';
@@ -61,7 +62,18 @@ export interface HttpAnswer<T = any> {
   body: T;
 }
 
-/** JSON over HTTP as an operator's client would send it. */
+/**
+ * The shared typed REST client (libs/api-client, generated from the services' OpenAPI documents) of
+ * a service a test started on `port`, with a token: typed paths, parameters, bodies and answers.
+ */
+export const triageApi = (port: number, token?: string) => triageClient(`http://127.0.0.1:${port}`, { token });
+export const dispatchApi = (port: number, token?: string) => dispatchClient(`http://127.0.0.1:${port}`, { token });
+export const analyticsApi = (port: number, token?: string) => analyticsClient(`http://127.0.0.1:${port}`, { token });
+
+/**
+ * Untyped JSON over HTTP: for what the typed clients cannot send (malformed bodies, unknown fields,
+ * paths outside the contract, raw headers) and for routes outside the OpenAPI documents.
+ */
 export function restClient(baseUrl: string, token?: string) {
   const request = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> => {
     const res = await fetch(`${baseUrl}${path}`, {

@@ -5,7 +5,7 @@ import type { RunningService } from '@callcenter/testing';
 import { SimClock } from './drivers/clock';
 import { dispatcherBot, registerUnits, unitBot, unitsOffShift } from './drivers/dispatch';
 import { BotStats, operatorBot, SharedQueue } from './drivers/operators';
-import { devToken, Rest } from './drivers/rest';
+import { devToken, triageAs } from './drivers/rest';
 import { launchOptionsFrom, launchServices, stopServices } from './drivers/services';
 import { Submitter } from './drivers/submitter';
 import { Verification, verifyWithAnalytics } from './drivers/verify';
@@ -103,9 +103,9 @@ const wib = (ms: number) => {
 
 async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const rest = new Rest(url, undefined, 2_000);
   while (Date.now() < deadline) {
-    if ((await rest.get('/health/ready')).status === 200) return true;
+    // Health is not part of the services' OpenAPI documents: a plain GET.
+    if ((await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).catch(() => null))?.status === 200) return true;
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
@@ -176,7 +176,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     const clock = new SimClock(startMs, o.speed, stop.signal);
     if (o.bots) {
       const inHand = new Set<string>();
-      const queue = new SharedQueue(new Rest(o.triageUrl, devToken(`sim-op-${runId}-screen`, ['operator'])), ledger, stats);
+      const queue = new SharedQueue(triageAs(o.triageUrl, devToken(`sim-op-${runId}-screen`, ['operator'])), ledger, stats);
       const ourUnits = new Set(roster.map((u) => u.callSign));
       for (let i = 1; i <= o.operators; i++) {
         botRuns.push(operatorBot(`sim-op-${runId}-${i}`, { triageUrl: o.triageUrl, clock, ledger, stats, inHand, queue, rng: rng.fork(`op${i}`) }));

@@ -88,7 +88,7 @@ export class VolumeBody implements Volume {
 }
 
 export class DurationMeasureBody implements Measure {
-  @ApiProperty({ example: 'receivedToDispatched' }) measure: Measure['measure'];
+  @ApiProperty({ type: String, example: 'receivedToDispatched' }) measure: Measure['measure'];
   @ApiProperty() count: number;
   @ApiProperty({ type: Number, nullable: true }) p50Seconds: number | null;
   @ApiProperty({ type: Number, nullable: true }) p90Seconds: number | null;
@@ -107,7 +107,7 @@ export class DurationsBody {
 
 export class LoadBody implements Load {
   @ApiProperty({ enum: ['received'] }) basis: 'received';
-  @ApiProperty({ example: 'Asia/Jakarta' }) timeZone: Load['timeZone'];
+  @ApiProperty({ type: String, example: 'Asia/Jakarta' }) timeZone: Load['timeZone'];
   @ApiProperty(ROWS('hour, arrivals')) arrivalsByHourOfDay: Load['arrivalsByHourOfDay'];
   @ApiProperty(ROWS('day (SUN…SAT), arrivals')) arrivalsByDayOfWeek: Load['arrivalsByDayOfWeek'];
   @ApiProperty(ROWS('day (SUN…SAT), hours: arrivals per hour of day')) arrivalsByDayAndHour: Load['arrivalsByDayAndHour'];
@@ -117,7 +117,7 @@ export class LoadBody implements Load {
 
 export class StaffingBody implements Staffing {
   @ApiProperty({ enum: ['received'] }) basis: 'received';
-  @ApiProperty({ example: 'Asia/Jakarta' }) timeZone: Staffing['timeZone'];
+  @ApiProperty({ type: String, example: 'Asia/Jakarta' }) timeZone: Staffing['timeZone'];
   @ApiProperty({ ...OBJECT, description: 'share answered within withinSeconds' }) serviceLevel: Staffing['serviceLevel'];
   @ApiProperty() days: number;
   @ApiProperty(ROWS('per hour of day: arrivalsPerHour, averageHandlingSeconds, operatorsNeeded, expectedServiceLevel, operatorsActive'))

@@ -4,7 +4,7 @@
  * (views.ts, recommend-units.ts, cap.ts), so a field added there and not here fails the type-check.
  */
 import { ApiProperty } from '@nestjs/swagger';
-import { CATEGORIES, PRIORITIES, type Category, type Priority } from '@callcenter/contracts';
+import { CATEGORIES, INCIDENT_STATUSES, PRIORITIES, RESOLUTION_OUTCOMES, UNIT_STATUSES, UNIT_TYPES, type Category, type Priority } from '@callcenter/contracts';
 import type { CapMessage } from '../handoff/cap';
 import type { Incident } from '../incident/incident.decider';
 import type { Recommendation } from '../recommendation/recommend-units';
@@ -15,17 +15,23 @@ type IncidentView = ReturnType<typeof incidentView>;
 type UnitView = ReturnType<typeof unitView>;
 const OBJECT = { type: 'object', additionalProperties: true } as const;
 
+export class UnitCommitmentBody {
+  @ApiProperty({ format: 'uuid' }) incidentId: string;
+  @ApiProperty({ format: 'uuid' }) reportId: string;
+  @ApiProperty({ format: 'date-time', description: 'committed since' }) since: string;
+}
+
 export class UnitViewBody implements UnitView {
   @ApiProperty({ example: 'PATROL-01', description: 'the call sign' }) unitId: string;
   @ApiProperty({ example: 'PATROL-01' }) callSign: string;
-  @ApiProperty({ example: 'PATROL' }) type: UnitView['type'];
+  @ApiProperty({ enum: UNIT_TYPES }) type: UnitView['type'];
   @ApiProperty({ type: [String] }) capabilities: UnitView['capabilities'];
   @ApiProperty({ example: 'TEBET' }) homeDistrict: string;
-  @ApiProperty({ example: 'AVAILABLE' }) status: Unit['status'];
+  @ApiProperty({ enum: UNIT_STATUSES }) status: Unit['status'];
   @ApiProperty() onShift: boolean;
   @ApiProperty({ ...OBJECT, nullable: true, description: 'the latest reported position: latitude, longitude' }) position: UnitView['position'];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) positionAt: string | null;
-  @ApiProperty({ ...OBJECT, nullable: true, description: 'the incident it holds: incidentId, reportId, since' }) currentIncident: UnitView['currentIncident'];
+  @ApiProperty({ type: UnitCommitmentBody, nullable: true, description: 'the incident it is committed to' }) currentIncident: UnitCommitmentBody | null;
   @ApiProperty() version: number;
 }
 
@@ -42,7 +48,7 @@ export class IncidentAssignmentBody {
 }
 
 export class ResolutionBody {
-  @ApiProperty({ example: 'HANDLED' }) outcome: NonNullable<Incident['resolution']>['outcome'];
+  @ApiProperty({ enum: RESOLUTION_OUTCOMES }) outcome: NonNullable<Incident['resolution']>['outcome'];
   @ApiProperty() summary: string;
 }
 
@@ -56,7 +62,7 @@ export class IncidentViewBody implements IncidentView {
   @ApiProperty({ format: 'uuid' }) incidentId: string;
   @ApiProperty({ format: 'uuid' }) reportId: string;
   @ApiProperty({ example: 'K7Q2M-94XHD' }) trackingCode: string;
-  @ApiProperty({ example: 'AWAITING_UNIT' }) status: Incident['status'];
+  @ApiProperty({ enum: INCIDENT_STATUSES }) status: Incident['status'];
   @ApiProperty({ enum: PRIORITIES }) priority: Priority;
   @ApiProperty({ enum: CATEGORIES }) category: Category;
   @ApiProperty({ type: String, nullable: true }) district: IncidentView['district'];
@@ -77,7 +83,7 @@ export class IncidentViewBody implements IncidentView {
 export class RecommendationBody implements Recommendation {
   @ApiProperty() unitId: string;
   @ApiProperty() callSign: string;
-  @ApiProperty({ example: 'PATROL' }) type: Recommendation['type'];
+  @ApiProperty({ enum: UNIT_TYPES }) type: Recommendation['type'];
   @ApiProperty({ description: 'whole metres, great-circle' }) distanceMeters: number;
   @ApiProperty({ description: "whole seconds at the unit type's speed" }) etaSeconds: number;
   @ApiProperty() workload: number;

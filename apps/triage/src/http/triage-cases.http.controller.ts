@@ -29,7 +29,8 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The case version you saw; 409 if it moved on' });
+// Lower-case like the @Headers('if-match') parameter, so the document has one optional header, not a required one beside it.
+const IF_MATCH = ApiHeader({ name: 'if-match', required: false, description: 'The case version you saw; 409 if it moved on' });
 
 @ApiTags('triage')
 @Roles('operator', 'supervisor')

@@ -396,7 +396,7 @@ export interface components {
         };
         DurationMeasureBody: {
             /** @example receivedToDispatched */
-            measure: Record<string, never>;
+            measure: string;
             count: number;
             p50Seconds: number | null;
             p90Seconds: number | null;
@@ -417,7 +417,7 @@ export interface components {
             /** @enum {string} */
             basis: "received";
             /** @example Asia/Jakarta */
-            timeZone: Record<string, never>;
+            timeZone: string;
             /** @description hour, arrivals */
             arrivalsByHourOfDay: {
                 [key: string]: unknown;
@@ -443,7 +443,7 @@ export interface components {
             /** @enum {string} */
             basis: "received";
             /** @example Asia/Jakarta */
-            timeZone: Record<string, never>;
+            timeZone: string;
             /** @description share answered within withinSeconds */
             serviceLevel: {
                 [key: string]: unknown;

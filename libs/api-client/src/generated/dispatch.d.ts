@@ -394,6 +394,17 @@ export interface components {
             /** @default false */
             onShift: boolean;
         };
+        UnitCommitmentBody: {
+            /** Format: uuid */
+            incidentId: string;
+            /** Format: uuid */
+            reportId: string;
+            /**
+             * Format: date-time
+             * @description committed since
+             */
+            since: string;
+        };
         UnitViewBody: {
             /**
              * @description the call sign
@@ -402,13 +413,13 @@ export interface components {
             unitId: string;
             /** @example PATROL-01 */
             callSign: string;
-            /** @example PATROL */
-            type: Record<string, never>;
+            /** @enum {string} */
+            type: "PATROL_CAR" | "MOTORCYCLE_PATROL" | "TRAFFIC" | "INVESTIGATION" | "FIRE_LIAISON" | "AMBULANCE_LIAISON";
             capabilities: string[];
             /** @example TEBET */
             homeDistrict: string;
-            /** @example AVAILABLE */
-            status: Record<string, never>;
+            /** @enum {string} */
+            status: "AVAILABLE" | "EN_ROUTE" | "ON_SCENE" | "BUSY" | "OFF_DUTY";
             onShift: boolean;
             /** @description the latest reported position: latitude, longitude */
             position: {
@@ -416,10 +427,8 @@ export interface components {
             } | null;
             /** Format: date-time */
             positionAt: string | null;
-            /** @description the incident it holds: incidentId, reportId, since */
-            currentIncident: {
-                [key: string]: unknown;
-            } | null;
+            /** @description the incident it is committed to */
+            currentIncident: components["schemas"]["UnitCommitmentBody"] | null;
             version: number;
         };
         UpdateUnitDto: {
@@ -453,8 +462,8 @@ export interface components {
             automatic: boolean;
         };
         ResolutionBody: {
-            /** @example HANDLED */
-            outcome: Record<string, never>;
+            /** @enum {string} */
+            outcome: "HANDLED_ON_SCENE" | "ARREST_MADE" | "REFERRED" | "FALSE_ALARM" | "NO_TRACE" | "CANCELLED";
             summary: string;
         };
         MergedReportBody: {
@@ -471,8 +480,8 @@ export interface components {
             reportId: string;
             /** @example K7Q2M-94XHD */
             trackingCode: string;
-            /** @example AWAITING_UNIT */
-            status: Record<string, never>;
+            /** @enum {string} */
+            status: "AWAITING_UNIT" | "ASSIGNED" | "ACKNOWLEDGED" | "EN_ROUTE" | "ON_SCENE" | "RESOLVED" | "CLOSED";
             /** @enum {string} */
             priority: "P1" | "P2" | "P3" | "P4";
             /** @enum {string} */
@@ -508,8 +517,8 @@ export interface components {
         RecommendationBody: {
             unitId: string;
             callSign: string;
-            /** @example PATROL */
-            type: Record<string, never>;
+            /** @enum {string} */
+            type: "PATROL_CAR" | "MOTORCYCLE_PATROL" | "TRAFFIC" | "INVESTIGATION" | "FIRE_LIAISON" | "AMBULANCE_LIAISON";
             /** @description whole metres, great-circle */
             distanceMeters: number;
             /** @description whole seconds at the unit type's speed */
@@ -538,8 +547,8 @@ export interface components {
             reportId: string;
             /** @example K7Q2M-94XHD */
             trackingCode: string;
-            /** @example AWAITING_UNIT */
-            status: Record<string, never>;
+            /** @enum {string} */
+            status: "AWAITING_UNIT" | "ASSIGNED" | "ACKNOWLEDGED" | "EN_ROUTE" | "ON_SCENE" | "RESOLVED" | "CLOSED";
             /** @enum {string} */
             priority: "P1" | "P2" | "P3" | "P4";
             /** @enum {string} */

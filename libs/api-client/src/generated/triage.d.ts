@@ -944,10 +944,9 @@ export interface operations {
     TriageCasesHttpController_claim: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1023,10 +1022,9 @@ export interface operations {
     TriageCasesHttpController_release: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1102,10 +1100,9 @@ export interface operations {
     TriageCasesHttpController_classify: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1264,10 +1261,9 @@ export interface operations {
     TriageCasesHttpController_duplicate: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1347,10 +1343,9 @@ export interface operations {
     TriageCasesHttpController_reject: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1430,10 +1425,9 @@ export interface operations {
     TriageCasesHttpController_advice: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1513,10 +1507,9 @@ export interface operations {
     TriageCasesHttpController_escalate: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1596,10 +1589,9 @@ export interface operations {
     TriageCasesHttpController_forward: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1675,10 +1667,9 @@ export interface operations {
     TriageCasesHttpController_reassign: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;
@@ -1758,10 +1749,9 @@ export interface operations {
     TriageCasesHttpController_split: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The case version you saw; 409 if it moved on */
-                "If-Match"?: string;
+                "if-match"?: string;
             };
             path: {
                 reportId: string;

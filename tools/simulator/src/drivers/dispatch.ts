@@ -4,7 +4,10 @@ import { Prng } from '../traffic/prng';
 import type { PlannedUnit } from '../traffic/units';
 import type { SimClock } from './clock';
 import type { BotStats } from './operators';
-import { describe, devToken, Rest } from './rest';
+import type { DispatchSchemas } from '@callcenter/api-client';
+import { Answer, answer, describe, devToken, dispatchAs } from './rest';
+
+type IncidentDetail = DispatchSchemas['IncidentDetailBody'];
 
 export interface DispatchContext {
   dispatchUrl: string;
@@ -40,39 +43,38 @@ const SUMMARIES: Record<string, string> = {
 
 /** Registers the run's units on shift and reports where they stand. */
 export async function registerUnits(dispatchUrl: string, units: PlannedUnit[]): Promise<string[]> {
-  const dispatcher = new Rest(dispatchUrl, devToken('sim-roster', ['dispatcher']));
+  const dispatcher = dispatchAs(dispatchUrl, devToken('sim-roster', ['dispatcher']));
   const problems: string[] = [];
   for (const u of units) {
-    const registered = await dispatcher.post('/api/v1/units', {
-      callSign: u.callSign,
-      type: u.type,
-      capabilities: u.capabilities,
-      homeDistrict: u.homeDistrict,
-      onShift: true,
-    });
-    if (registered.status === 409 && registered.body?.rule === 'UNIT_ALREADY_REGISTERED') {
-      const updated = await dispatcher.patch(`/api/v1/units/${u.callSign}`, { onShift: true });
-      if (updated.status !== 200) problems.push(`${u.callSign} on shift: ${describe(updated)}`);
-    } else if (registered.status !== 201) {
+    const unitPath = { params: { path: { unitId: u.callSign } } };
+    const registered = await answer(
+      dispatcher.POST('/api/v1/units', {
+        body: { callSign: u.callSign, type: u.type, capabilities: u.capabilities, homeDistrict: u.homeDistrict, onShift: true },
+      }),
+    );
+    if (!registered.ok && registered.status === 409 && registered.body.rule === 'UNIT_ALREADY_REGISTERED') {
+      const updated = await answer(dispatcher.PATCH('/api/v1/units/{unitId}', { ...unitPath, body: { onShift: true } }));
+      if (!updated.ok) problems.push(`${u.callSign} on shift: ${describe(updated)}`);
+    } else if (!registered.ok) {
       problems.push(`${u.callSign} register: ${describe(registered)}`);
       continue;
     }
-    const unit = new Rest(dispatchUrl, devToken(`unit:${u.callSign}`, ['unit']));
-    const placed = await unit.post(`/api/v1/units/${u.callSign}/status`, u.position);
-    if (placed.status !== 200) problems.push(`${u.callSign} position: ${describe(placed)}`);
+    const unit = dispatchAs(dispatchUrl, devToken(`unit:${u.callSign}`, ['unit']));
+    const placed = await answer(unit.POST('/api/v1/units/{unitId}/status', { ...unitPath, body: u.position }));
+    if (!placed.ok) problems.push(`${u.callSign} position: ${describe(placed)}`);
   }
   return problems;
 }
 
 /** Takes the run's units off shift at the end, so nobody assigns them without a bot behind them. */
 export async function unitsOffShift(dispatchUrl: string, units: PlannedUnit[]): Promise<{ problems: string[]; stillCommitted: string[] }> {
-  const dispatcher = new Rest(dispatchUrl, devToken('sim-roster', ['dispatcher']));
+  const dispatcher = dispatchAs(dispatchUrl, devToken('sim-roster', ['dispatcher']));
   const problems: string[] = [];
   const stillCommitted: string[] = [];
   for (const u of units) {
-    const res = await dispatcher.patch(`/api/v1/units/${u.callSign}`, { onShift: false });
-    if (res.status === 409 && res.body?.rule === 'UNIT_HAS_ASSIGNMENT') stillCommitted.push(u.callSign);
-    else if (res.status !== 200) problems.push(`${u.callSign} off shift: ${describe(res)}`);
+    const res = await answer(dispatcher.PATCH('/api/v1/units/{unitId}', { params: { path: { unitId: u.callSign } }, body: { onShift: false } }));
+    if (!res.ok && res.status === 409 && res.body.rule === 'UNIT_HAS_ASSIGNMENT') stillCommitted.push(u.callSign);
+    else if (!res.ok) problems.push(`${u.callSign} off shift: ${describe(res)}`);
   }
   return { problems, stillCommitted };
 }
@@ -86,23 +88,25 @@ const PRIORITY_RANK: Record<string, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
  * looked up by report id from the ledger.
  */
 export async function dispatcherBot(dispatcherId: string, ctx: DispatchContext): Promise<void> {
-  const dispatch = new Rest(ctx.dispatchUrl, devToken(dispatcherId, ['dispatcher']));
+  const dispatch = dispatchAs(ctx.dispatchUrl, devToken(dispatcherId, ['dispatcher']));
+  const incidents = (query: { status?: ['RESOLVED' | 'AWAITING_UNIT']; reportId?: string }) =>
+    answer(dispatch.GET('/api/v1/incidents', { params: { query: { ...query, limit: 500 } } })).then((r) => (r.ok ? r.body : null));
   const { clock, ledger } = ctx;
   while (!clock.stopped) {
     let worked = false;
 
     // Close what the units resolved.
-    const resolved = await dispatch.get('/api/v1/incidents?status=RESOLVED&limit=500');
+    const resolved = await incidents({ status: ['RESOLVED'] });
     const toClose = new Map<string, string>();
-    for (const i of resolved.body?.items ?? []) if (ledger.report(i.reportId)) toClose.set(i.incidentId, i.reportId);
-    if ((resolved.body?.total ?? 0) > (resolved.body?.items?.length ?? 0)) {
+    for (const i of resolved?.items ?? []) if (ledger.report(i.reportId)) toClose.set(i.incidentId, i.reportId);
+    if ((resolved?.total ?? 0) > (resolved?.items.length ?? 0)) {
       for (const e of ledger.entries) if (e.state === 'RESOLVED' && e.dispatch?.incidentId) toClose.set(e.dispatch.incidentId, e.submission.reportId!);
     }
     for (const [incidentId, reportId] of toClose) {
       const entry = ledger.report(reportId)!;
       if (!(await clock.sleepSim(ctx.rng.uniform(5, 20) * 1000))) break;
-      const closed = await dispatch.post(`/api/v1/incidents/${incidentId}/close`);
-      if (closed.status === 200) {
+      const closed = await answer(dispatch.POST('/api/v1/incidents/{incidentId}/close', { params: { path: { incidentId } } }));
+      if (closed.ok) {
         ledger.dispatchOf(entry).closedAt = new Date().toISOString();
         ledger.advance(entry, 'CLOSED');
         worked = true;
@@ -113,12 +117,12 @@ export async function dispatcherBot(dispatcherId: string, ctx: DispatchContext):
     }
 
     // Send free units.
-    const board = await dispatch.get('/api/v1/units');
-    let free = (board.body?.items ?? []).filter((u: any) => ctx.ourUnits.has(u.unitId) && u.status === 'AVAILABLE' && !u.currentIncident).length;
+    const board = await answer(dispatch.GET('/api/v1/units'));
+    let free = (board.ok ? board.body.items : []).filter((u) => ctx.ourUnits.has(u.unitId) && u.status === 'AVAILABLE' && !u.currentIncident).length;
     if (free > 0 && !clock.stopped) {
-      const awaiting = await dispatch.get('/api/v1/incidents?status=AWAITING_UNIT&limit=500');
-      const candidates: { incidentId?: string; reportId: string }[] = (awaiting.body?.items ?? []).filter((i: any) => ledger.report(i.reportId));
-      if ((awaiting.body?.total ?? 0) > (awaiting.body?.items?.length ?? 0)) {
+      const awaiting = await incidents({ status: ['AWAITING_UNIT'] });
+      const candidates: { incidentId?: string; reportId: string }[] = (awaiting?.items ?? []).filter((i) => ledger.report(i.reportId));
+      if ((awaiting?.total ?? 0) > (awaiting?.items.length ?? 0)) {
         const listed = new Set(candidates.map((c) => c.reportId));
         const waiting = ledger.entries
           .filter((e) => e.state === 'FORWARDED' && !listed.has(e.submission.reportId!))
@@ -134,23 +138,26 @@ export async function dispatcherBot(dispatcherId: string, ctx: DispatchContext):
         if (free <= 0 || clock.stopped || looked >= 25) break;
         const entry = ledger.report(candidate.reportId)!;
         looked++;
-        const detail = candidate.incidentId
-          ? await dispatch.get(`/api/v1/incidents/${candidate.incidentId}`)
-          : await dispatch
-              .get(`/api/v1/incidents?reportId=${candidate.reportId}`)
-              .then((r) => ({ status: r.body?.total === 1 ? 200 : 404, body: r.body?.items?.[0] }));
-        if (detail.status !== 200) {
+        const detail: Answer<IncidentDetail> = candidate.incidentId
+          ? await answer(dispatch.GET('/api/v1/incidents/{incidentId}', { params: { path: { incidentId: candidate.incidentId } } }))
+          : // With ?reportId= the one item is the incident in full.
+            await incidents({ reportId: candidate.reportId }).then((page) =>
+              page?.total === 1 ? { ok: true, status: 200, body: page.items[0] as IncidentDetail } : { ok: false, status: 404, body: {} },
+            );
+        if (!detail.ok) {
           if (candidate.incidentId) ledger.problem(entry, `open incident: ${describe(detail)}`);
           continue; // not opened by dispatch yet
         }
         if (detail.body.status !== 'AWAITING_UNIT') continue;
         const d = ledger.dispatchOf(entry);
         d.incidentId = detail.body.incidentId;
-        const top = (detail.body.recommendations ?? []).find((r: any) => ctx.ourUnits.has(r.unitId));
+        const top = detail.body.recommendations.find((r) => ctx.ourUnits.has(r.unitId));
         if (!top) continue;
         if (!(await clock.sleepSim(ctx.rng.uniform(10, 40) * 1000))) break;
-        const assigned = await dispatch.post(`/api/v1/incidents/${d.incidentId}/assign`, { unitId: top.unitId });
-        if (assigned.status === 200) {
+        const assigned = await answer(
+          dispatch.POST('/api/v1/incidents/{incidentId}/assign', { params: { path: { incidentId: detail.body.incidentId } }, body: { unitId: top.unitId } }),
+        );
+        if (assigned.ok) {
           Object.assign(d, { unitId: top.unitId, assignedAt: new Date().toISOString() });
           ledger.advance(entry, 'DISPATCHED');
           free--;
@@ -172,14 +179,15 @@ export async function dispatcherBot(dispatcherId: string, ctx: DispatchContext):
  * drive from where it stands, works the scene, and resolves with a realistic outcome.
  */
 export async function unitBot(unit: PlannedUnit, ctx: DispatchContext): Promise<void> {
-  const me = new Rest(ctx.dispatchUrl, devToken(`unit:${unit.callSign}`, ['unit']));
+  const me = dispatchAs(ctx.dispatchUrl, devToken(`unit:${unit.callSign}`, ['unit']));
   const { clock, ledger } = ctx;
   let position = unit.position;
   while (!clock.stopped) {
     // The status board says which incident the unit is committed to; the incident says where it stands.
-    const board = await me.get('/api/v1/units');
-    const committed = (board.body?.items ?? []).find((u: any) => u.unitId === unit.callSign)?.currentIncident?.incidentId;
-    const incident = committed ? (await me.get(`/api/v1/incidents/${committed}`)).body : null;
+    const board = await answer(me.GET('/api/v1/units'));
+    const committed = (board.ok ? board.body.items : []).find((u) => u.unitId === unit.callSign)?.currentIncident?.incidentId;
+    const got = committed ? await answer(me.GET('/api/v1/incidents/{incidentId}', { params: { path: { incidentId: committed } } })) : null;
+    const incident = got?.ok ? got.body : null;
     if (!incident || incident.assignment?.unitId !== unit.callSign || !['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE'].includes(incident.status)) {
       await clock.sleepReal(UNIT_POLL_REAL_MS * (0.7 + 0.6 * ctx.rng.next()));
       continue;
@@ -187,15 +195,23 @@ export async function unitBot(unit: PlannedUnit, ctx: DispatchContext): Promise<
     const entry = ledger.report(incident.reportId);
     const d = entry ? ledger.dispatchOf(entry) : null;
     const id = incident.incidentId;
-    const step = async (action: string, body?: unknown): Promise<boolean> => {
-      const res = await me.post(`/api/v1/incidents/${id}/${action}`, body);
-      if (res.status === 200) return true;
+    const path = { params: { path: { incidentId: id } } };
+    const calls = {
+      acknowledge: () => me.POST('/api/v1/incidents/{incidentId}/acknowledge', path),
+      'en-route': () => me.POST('/api/v1/incidents/{incidentId}/en-route', path),
+      arrive: () => me.POST('/api/v1/incidents/{incidentId}/arrive', path),
+      resolve: (outcome: ResolutionOutcome) => me.POST('/api/v1/incidents/{incidentId}/resolve', { ...path, body: { outcome, summary: SUMMARIES[outcome] } }),
+    };
+    const step = async (action: keyof typeof calls, outcome?: ResolutionOutcome): Promise<boolean> => {
+      const res = await answer<unknown>(action === 'resolve' ? calls.resolve(outcome!) : calls[action]());
+      if (res.ok) return true;
       ctx.stats.refusals++;
       ledger.problem(entry, `${unit.callSign} ${action}: ${describe(res)}`);
       await clock.sleepReal(500);
       return false;
     };
-    const target = incident.location?.latitude !== undefined ? { latitude: incident.location.latitude, longitude: incident.location.longitude } : position;
+    const { latitude, longitude } = (incident.location ?? {}) as { latitude?: number; longitude?: number };
+    const target = latitude !== undefined && longitude !== undefined ? { latitude, longitude } : position;
 
     // Each step from where the incident stands, so a refused or interrupted step is taken up again.
     if (incident.status === 'ASSIGNED') {
@@ -214,14 +230,14 @@ export async function unitBot(unit: PlannedUnit, ctx: DispatchContext): Promise<
       if (d) d.arrivedAt = new Date().toISOString();
       if (entry) ledger.advance(entry, 'ON_SCENE');
       position = target;
-      const placed = await me.post(`/api/v1/units/${unit.callSign}/status`, position);
-      if (placed.status !== 200) ledger.problem(entry, `${unit.callSign} position: ${describe(placed)}`);
+      const placed = await answer(me.POST('/api/v1/units/{unitId}/status', { params: { path: { unitId: unit.callSign } }, body: position }));
+      if (!placed.ok) ledger.problem(entry, `${unit.callSign} position: ${describe(placed)}`);
     }
 
     if (!(await clock.sleepSim(ctx.rng.uniform(8, 30) * 60_000))) return;
     let outcome = ctx.rng.weighted(OUTCOMES) as ResolutionOutcome;
     if (outcome === 'ARREST_MADE' && !['KEJAHATAN', 'GANGGUAN_KETERTIBAN'].includes(incident.category)) outcome = 'HANDLED_ON_SCENE';
-    if (!(await step('resolve', { outcome, summary: SUMMARIES[outcome] }))) continue;
+    if (!(await step('resolve', outcome))) continue;
     if (d && entry) {
       Object.assign(d, { resolvedAt: new Date().toISOString(), outcome });
       ledger.advance(entry, 'RESOLVED');

@@ -3,7 +3,7 @@ import { priorityFor } from '../traffic/generate';
 import { Prng } from '../traffic/prng';
 import type { Ledger, LedgerEntry } from '../ledger';
 import type { SimClock } from './clock';
-import { describe, devToken, Rest } from './rest';
+import { answer, describe, devToken, Triage, triageAs } from './rest';
 
 export interface BotStats {
   claimConflicts: number;
@@ -47,7 +47,7 @@ export class SharedQueue {
   private readonly done = new Set<string>();
 
   constructor(
-    private readonly triage: Rest,
+    private readonly triage: Triage,
     private readonly ledger: Ledger,
     private readonly stats: BotStats,
     private readonly maxAgeMs = 300,
@@ -68,8 +68,8 @@ export class SharedQueue {
   private async refresh(): Promise<void> {
     const ours: { reportId: string }[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.triage.get(`/api/v1/queue?status=QUEUED&limit=${PAGE}&offset=${page * PAGE}`);
-      if (res.status !== 200) {
+      const res = await answer(this.triage.GET('/api/v1/queue', { params: { query: { status: ['QUEUED'], limit: PAGE, offset: page * PAGE } } }));
+      if (!res.ok) {
         this.stats.refusals++;
         break;
       }
@@ -88,7 +88,7 @@ export class SharedQueue {
  * run (releasing a case in hand).
  */
 export async function operatorBot(operatorId: string, ctx: OperatorContext): Promise<void> {
-  const triage = new Rest(ctx.triageUrl, devToken(operatorId, ['operator']));
+  const triage = triageAs(ctx.triageUrl, devToken(operatorId, ['operator']));
   const { clock, ledger } = ctx;
   while (!clock.stopped) {
     const reportId = await ctx.queue.next(ctx.inHand);
@@ -105,14 +105,14 @@ export async function operatorBot(operatorId: string, ctx: OperatorContext): Pro
   }
 }
 
-async function handleCase(operatorId: string, triage: Rest, reportId: string, entry: LedgerEntry, ctx: OperatorContext): Promise<void> {
+async function handleCase(operatorId: string, triage: Triage, reportId: string, entry: LedgerEntry, ctx: OperatorContext): Promise<void> {
   const { clock, ledger } = ctx;
-  const claimed = await triage.post(`/api/v1/reports/${reportId}/claim`);
+  const claimed = await answer(triage.POST('/api/v1/reports/{reportId}/claim', { params: { path: { reportId } } }));
   if (claimed.status === 409) {
     ctx.stats.claimConflicts++;
     return;
   }
-  if (claimed.status !== 200) {
+  if (!claimed.ok) {
     ctx.stats.refusals++;
     ledger.problem(entry, `claim: ${describe(claimed)}`);
     return;
@@ -121,11 +121,11 @@ async function handleCase(operatorId: string, triage: Rest, reportId: string, en
   Object.assign(t, { operatorId, claimedAt: new Date().toISOString() });
   ledger.advance(entry, 'IN_TRIAGE');
 
-  const detail = await triage.get(`/api/v1/reports/${reportId}`);
+  const detail = await answer(triage.GET('/api/v1/reports/{reportId}', { params: { path: { reportId } } }));
   const original = entry.duplicateOfSeq !== null ? ledger.seq(entry.duplicateOfSeq) : undefined;
   const originalId = original?.submission.reportId ?? null;
-  if (detail.status === 200) {
-    const s = detail.body.suggestion ?? {};
+  if (detail.ok) {
+    const s: Record<string, any> = detail.body.suggestion ?? {};
     const candidates: any[] = [...(s.duplicateCandidates ?? []), ...(s.duplicateCandidatesNow ?? [])];
     t.suggestion = {
       category: s.category ?? null,
@@ -149,42 +149,45 @@ async function handleCase(operatorId: string, triage: Rest, reportId: string, en
 
   const [min, max] = HANDLING_SECONDS[decision];
   if (!(await clock.sleepSim(ctx.rng.uniform(min, max) * 1000))) {
-    await triage.post(`/api/v1/reports/${reportId}/release`);
+    await answer(triage.POST('/api/v1/reports/{reportId}/release', { params: { path: { reportId } } }));
     return;
   }
 
-  let answer;
+  const path = { params: { path: { reportId } } };
+  let decided!: Awaited<ReturnType<typeof answer<unknown>>>;
   switch (decision) {
     case 'REJECTED':
-      answer = await triage.post(`/api/v1/reports/${reportId}/reject`, { reason: 'PRANK', explanation: 'Penelepon iseng, laporan palsu (simulasi)' });
-      if (answer.status === 200) t.rejectionReason = 'PRANK';
+      decided = await answer(
+        triage.POST('/api/v1/reports/{reportId}/reject', { ...path, body: { reason: 'PRANK', explanation: 'Penelepon iseng, laporan palsu (simulasi)' } }),
+      );
+      if (decided.ok) t.rejectionReason = 'PRANK';
       break;
     case 'DUPLICATE':
-      answer = await triage.post(`/api/v1/reports/${reportId}/duplicate`, { duplicateOf: originalId });
-      if (answer.status === 200) t.duplicateOf = originalId;
+      decided = await answer(triage.POST('/api/v1/reports/{reportId}/duplicate', { ...path, body: { duplicateOf: originalId! } }));
+      if (decided.ok) t.duplicateOf = originalId;
       break;
     case 'ADVICE_GIVEN':
-      answer = await triage.post(`/api/v1/reports/${reportId}/advice`, { advice: ctx.rng.pick(ADVICE_TEXTS) });
+      decided = await answer(triage.POST('/api/v1/reports/{reportId}/advice', { ...path, body: { advice: ctx.rng.pick(ADVICE_TEXTS) } }));
       break;
     case 'FORWARDED': {
       const classification = { category: entry.category, priority: entry.priority ?? priorityFor(entry.category, 0), district: entry.district };
-      const classified = await triage.post(`/api/v1/reports/${reportId}/classify`, classification);
-      if (classified.status !== 200) {
-        answer = classified;
+      const classified = await answer(triage.POST('/api/v1/reports/{reportId}/classify', { ...path, body: classification }));
+      if (!classified.ok) {
+        decided = classified;
         break;
       }
       t.classified = classification;
-      answer = await triage.post(`/api/v1/reports/${reportId}/forward`);
+      decided = await answer(triage.POST('/api/v1/reports/{reportId}/forward', path));
       break;
     }
   }
-  if (answer.status === 200) {
+  if (decided.ok) {
     t.decision = decision;
     t.decidedAt = new Date().toISOString();
     ledger.advance(entry, decision);
   } else {
-    if (answer.status === 409) ctx.stats.claimConflicts++;
+    if (decided.status === 409) ctx.stats.claimConflicts++;
     ctx.stats.refusals++;
-    ledger.problem(entry, `${decision}: ${describe(answer)}`);
+    ledger.problem(entry, `${decision}: ${describe(decided)}`);
   }
 }

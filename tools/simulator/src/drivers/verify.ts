@@ -1,5 +1,5 @@
 import type { Ledger, LedgerEntry } from '../ledger';
-import { devToken, Rest } from './rest';
+import { analyticsAs, answer, devToken } from './rest';
 
 export interface Comparison {
   what: string;
@@ -63,7 +63,7 @@ function compare(ledger: LedgerEntry[], volume: any): Comparison[] {
  * counts what the ledger says happened; waits up to `timeoutMs` for it to catch up.
  */
 export async function verifyWithAnalytics(analyticsUrl: string, ledger: Ledger, timeoutMs = 30_000): Promise<Verification> {
-  const analyst = new Rest(analyticsUrl, devToken('sim-analyst', ['analyst']));
+  const analyst = analyticsAs(analyticsUrl, devToken('sim-analyst', ['analyst']));
   const reports = acknowledgedReports(ledger);
   const received = reports
     .map((e) => e.submission.receivedAt)
@@ -83,13 +83,12 @@ export async function verifyWithAnalytics(analyticsUrl: string, ledger: Ledger, 
   if (received.length === 0) return empty;
   const from = new Date(Math.floor(Date.parse(received[0]) / 1000) * 1000).toISOString();
   const to = new Date(Math.floor(Date.parse(received[received.length - 1]) / 1000) * 1000 + 1000).toISOString();
-  const query = `/api/v1/stats/volume?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
   const started = Date.now();
   let volume: any = null;
   let comparisons: Comparison[] = [];
   for (;;) {
-    const res = await analyst.get(query);
-    if (res.status === 200) {
+    const res = await answer(analyst.GET('/api/v1/stats/volume', { params: { query: { from, to } } }));
+    if (res.ok) {
       volume = res.body;
       comparisons = compare(reports, volume);
       if (comparisons.every((c) => c.ok)) break;
@@ -111,7 +110,7 @@ export async function verifyWithAnalytics(analyticsUrl: string, ledger: Ledger, 
   if (volume && volume.total !== reports.length) {
     // Which ones? Ask for each report's timeline (bounded).
     for (const e of reports.slice(0, 3_000)) {
-      const t = await analyst.get(`/api/v1/reports/${e.submission.reportId}/timeline`);
+      const t = await answer(analyst.GET('/api/v1/reports/{reportId}/timeline', { params: { path: { reportId: e.submission.reportId! } } }));
       if (t.status === 404) result.lost.push(e.submission.reportId!);
     }
   }
