@@ -161,7 +161,9 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
   const days = new Map<string, ReportCell[]>();
   for (const c of cells) {
     const day = localParts(hourStart(placed(c))).day;
-    days.set(day, [...(days.get(day) ?? []), c]);
+    const dayCells = days.get(day);
+    if (dayCells) dayCells.push(c);
+    else days.set(day, [c]);
   }
   const notActionableBy = (key: (c: ReportCell) => string | null) => {
     const groups: Record<string, { total: number; rejected: number; duplicates: number; pranks: number; notActionableShare: number }> = {};

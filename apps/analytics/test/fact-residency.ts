@@ -1,0 +1,121 @@
+/**
+ * fact-residency (a measurement, not a test): what analytics' memory holds of a history, and what evicting
+ * settled reports' facts would leave (issue 15). Folds the history on the three topics (the
+ * analytics bench's generator: `analytics.bench.js --history-only --events N`) into an
+ * AnalyticsModel in this process, as a generation does, then measures the heap after a full GC:
+ *   1. everything resident (facts of every report, open reports' timelines, all aggregates);
+ *   2. without the hourly aggregates (what they cost);
+ *   3. without settled reports' facts (what would stay if they lived in the database by id);
+ * and times each whole-history query from the aggregates beside walking every report (the old way).
+ *
+ *   node --expose-gc dist/apps/analytics/test/fact-residency.js
+ *
+ * KAFKA_BROKERS points at the broker holding the history.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents } from '@callcenter/events';
+import { testKafka } from '@callcenter/testing';
+import { AnalyticsModel, timelineSettled } from '../src/model/analytics-model';
+import { HourlyAggregates } from '../src/model/hourly-aggregates';
+import { hotspots, load, staffing, volume, workload } from '../src/queries/analytics-queries';
+import { hotspotsByWalking, loadByWalking, staffingByWalking, volumeByWalking, workloadByWalking } from './walking-queries';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapMiB = () => {
+  for (let i = 0; i < 3; i++) gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+const f = (n: number, digits = 1) => n.toFixed(digits);
+
+async function fold(): Promise<AnalyticsModel> {
+  const kafka = testKafka('bench-fact-residency');
+  const admin = kafka.admin();
+  await admin.connect();
+  let total = 0;
+  for (const topic of [TOPICS.intake, TOPICS.triage, TOPICS.dispatch])
+    for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+  await admin.disconnect();
+  const model = new AnalyticsModel();
+  let read = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const tail = new TopicTail({
+    kafka,
+    topic: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch],
+    since: 'earliest',
+    registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
+    groupPrefix: `bench-fact-residency-${randomUUID().slice(0, 8)}`,
+    handle: (events) => {
+      for (const e of events) model.apply(e);
+      read += events.length;
+      if (read >= total) done();
+    },
+  });
+  await tail.start();
+  await finished;
+  await tail.stop();
+  // Settled timelines would be in the database by now: they are not what this measures.
+  model.unsaved.clear();
+  return model;
+}
+
+function timed<T>(run: () => T, times = 5): { ms: number; value: T } {
+  let value!: T;
+  const t0 = performance.now();
+  for (let i = 0; i < times; i++) value = run();
+  return { ms: (performance.now() - t0) / times, value };
+}
+
+async function main() {
+  if (!gc) throw new Error('run with node --expose-gc');
+  const before = heapMiB();
+  const model = await fold();
+  const level = { share: 0.8, withinSeconds: 20 };
+  const queries: [string, () => unknown, () => unknown][] = [
+    ['volume', () => volume(model, {}), () => volumeByWalking(model, {})],
+    ['load', () => load(model, {}), () => loadByWalking(model, {})],
+    ['staffing', () => staffing(model, {}, level), () => staffingByWalking(model, {}, level)],
+    ['hotspots', () => hotspots(model, {}), () => hotspotsByWalking(model, {})],
+    ['workload', () => workload(model, {}), () => workloadByWalking(model, {})],
+  ];
+  console.log(`history: ${model.eventsApplied} events, ${model.facts.size} reports, ${model.timelines.size} open timelines`);
+  console.log('| whole-history query | from the aggregates, ms | walking every report, ms | same answer |');
+  console.log('| --- | ---: | ---: | --- |');
+  for (const [name, fast, walk] of queries) {
+    const a = timed(fast);
+    const b = timed(walk);
+    console.log(`| ${name} | ${f(a.ms)} | ${f(b.ms)} | ${isDeepStrictEqual(a.value, b.value) ? 'yes' : 'NO'} |`);
+  }
+  const cells = [model.hourly.reports, model.hourly.spots, model.hourly.actors, model.hourly.waiting].map((m) => m.size).join(' / ');
+  const full = heapMiB();
+  let settled = 0;
+  for (const [id, fact] of model.facts)
+    if (timelineSettled(fact)) {
+      model.facts.delete(id);
+      settled++;
+    }
+  const evicted = heapMiB();
+  (model as { hourly: HourlyAggregates }).hourly = new HourlyAggregates();
+  const withoutHourly = heapMiB();
+  model.applied.clear();
+  const withoutVersions = heapMiB();
+  console.log(`hourly aggregates: ${cells} report / spot / actor / waiting cells`);
+  console.log('| heap after a full GC (MiB, the model only: before folding subtracted) | MiB |');
+  console.log('| --- | ---: |');
+  console.log(`| everything resident (every report's facts, open timelines, daily and hourly aggregates, stream versions) | ${f(full - before)} |`);
+  console.log(`| settled reports' facts evicted (${settled} of ${settled + model.facts.size}; open ones and all aggregates kept) | ${f(evicted - before)} |`);
+  console.log(`| of which the hourly aggregates | ${f(evicted - withoutHourly)} |`);
+  console.log(`| of which the last version applied of each stream (what makes apply idempotent) | ${f(withoutHourly - withoutVersions)} |`);
+  console.log(`process RSS at the end: ${f(process.memoryUsage().rss / 2 ** 20, 0)} MiB`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
