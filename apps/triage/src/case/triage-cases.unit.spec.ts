@@ -23,7 +23,7 @@ import { TRIAGE_HANDLERS } from '../triage.handlers';
 import { TriageRules } from '../triage.rules';
 import { ClassifyReport, DecideOnCase, MarkDuplicate, RevealReporter, RunCaseTimer, SplitFromGroup } from './triage-case.commands';
 import { TriageCaseState } from './triage-case.decider';
-import { CaseDetailQuery, TriageCases } from './triage-cases';
+import { CaseDetailQuery, OperatorCommand, TriageCases } from './triage-cases';
 
 // Every triage command and query handler, in process on Nest's real buses, without I/O: the
 // in-memory event store and the queue's in-memory index; the stores of callers, keys and groups are
@@ -95,24 +95,20 @@ async function setUp() {
   );
   apps.push(app);
   const [commands, queries] = [app.get(CommandBus), app.get(QueryBus)];
-  type Command = Parameters<typeof execute>[1];
   /** The command as a controller sends it: each use case's own command class. */
-  function execute(
-    reportId: string,
-    command: DecideOnCase['command'] | ClassifyReport['command'] | MarkDuplicate['command'] | SplitFromGroup['command'],
-    user: AuthenticatedUser,
-    cid: string,
-    expectedVersion?: number,
-  ) {
-    const args = [reportId, command, user, cid, expectedVersion] as const;
-    if (command.type === 'Classify') return commands.execute(new ClassifyReport(...(args as unknown as ConstructorParameters<typeof ClassifyReport>)));
-    if (command.type === 'MarkDuplicate') return commands.execute(new MarkDuplicate(...(args as unknown as ConstructorParameters<typeof MarkDuplicate>)));
-    if (command.type === 'SplitFromGroup') return commands.execute(new SplitFromGroup(...(args as unknown as ConstructorParameters<typeof SplitFromGroup>)));
-    return commands.execute(new DecideOnCase(...(args as unknown as ConstructorParameters<typeof DecideOnCase>)));
+  function execute(reportId: string, command: OperatorCommand, user: AuthenticatedUser, cid: string, expectedVersion?: number) {
+    const UseCase =
+      command.type === 'Classify'
+        ? ClassifyReport
+        : command.type === 'MarkDuplicate'
+          ? MarkDuplicate
+          : command.type === 'SplitFromGroup'
+            ? SplitFromGroup
+            : DecideOnCase;
+    return commands.execute(new UseCase(reportId, command as never, user, cid, expectedVersion));
   }
   const triage = {
-    execute: (reportId: string, command: Command, user: AuthenticatedUser, cid: string, expectedVersion?: number) =>
-      execute(reportId, command, user, cid, expectedVersion),
+    execute,
     detail: (reportId: string, user: AuthenticatedUser) => queries.execute(new CaseDetailQuery(reportId, user)),
     revealReporter: (reportId: string, user: AuthenticatedUser, cid: string) => commands.execute(new RevealReporter(reportId, user, cid)),
     runAsSystem: (reportId: string, command: RunCaseTimer['command']) => commands.execute(new RunCaseTimer(reportId, command)),
