@@ -25,10 +25,16 @@ import { performance } from 'node:perf_hooks';
 import { loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
 import { EventEnvelope, EventTimeline, toEnvelopes, TriageEnvelope } from '@callcenter/events';
 import { RunningService, startService, testMongo, testToken } from '@callcenter/testing';
-import { openCasesFold } from '../../apps/triage/src/audit/open-cases.fold';
-import { isOpen, TriageCase, triageCaseDecider, TriageCaseState, TriageCommand } from '../../apps/triage/src/case/triage-case.decider';
-import { QUEUE_SNAPSHOT_COLLECTION } from '../../apps/triage/src/queue/triage-queue';
-import { suggestClassification } from '../../apps/triage/src/suggestions';
+import {
+  isOpen,
+  openCasesFold,
+  QUEUE_SNAPSHOT_COLLECTION,
+  suggestClassification,
+  TriageCase,
+  triageCaseDecider,
+  TriageCaseState,
+  TriageCommand,
+} from '../../apps/triage/src';
 import { options } from '../harness';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -38,8 +38,7 @@ import { AnalyticsModel } from '../../apps/analytics/src';
 import { toSubmitReportDto } from '../../apps/intake/src/grpc/wire';
 import { SubmitReportHandler } from '../../apps/intake/src/report/submit-report.handler';
 import { TrackingCodeReservations } from '../../apps/intake/src/report/tracking-code-reservations';
-import { CallersStore } from '../../apps/triage/src/callers/callers.store';
-import { ReporterErasure } from '../../apps/triage/src/erasure/reporter-erasure';
+import { CallersStore, ReporterErasure } from '../../apps/triage/src';
 import { options } from '../harness';
 
 const { num: arg, has } = options(

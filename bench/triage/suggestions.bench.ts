@@ -6,17 +6,23 @@
  *
  *   node dist/bench/triage/suggestions.bench.js [--reports 100000] [--rounds 5]
  */
+// The triage entry point loads its Nest module, whose decorators need the metadata polyfill first.
+import 'reflect-metadata';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { CATEGORIES } from '@callcenter/contracts';
-import { asLabelledReport, readCorpus } from '../../apps/triage/src/suggestions/corpus';
-import { loadSuggestionModel } from '../../apps/triage/src/suggestions/suggestion-model.file';
-import { LabelledReport, trainSuggestionModel } from '../../apps/triage/src/suggestions/suggestion-model';
-import { suggestClassification } from '../../apps/triage/src/suggestions/suggest-classification';
-import { TriageConfig } from '../../apps/triage/src/triage.config';
+import {
+  asLabelledReport,
+  LabelledReport,
+  loadSuggestionModel,
+  readCorpus,
+  suggestClassification,
+  trainSuggestionModel,
+  TriageConfig,
+} from '../../apps/triage/src';
 
 const ROOT = join(__dirname, '../../..');
 

@@ -54,10 +54,15 @@ import {
   readmeOptions,
 } from '../harness';
 
-import { callerRefOf } from '../../apps/triage/src/callers/callers.store';
-import { effectivePriority, TriageCase, TriageCaseState, triageCaseDecider } from '../../apps/triage/src/case/triage-case.decider';
-import { QUEUE_SNAPSHOT_COLLECTION } from '../../apps/triage/src/queue/triage-queue';
-import { suggestClassification } from '../../apps/triage/src/suggestions';
+import {
+  callerRefOf,
+  effectivePriority,
+  QUEUE_SNAPSHOT_COLLECTION,
+  suggestClassification,
+  TriageCase,
+  TriageCaseState,
+  triageCaseDecider,
+} from '../../apps/triage/src';
 
 // ───────────────────────────── options ─────────────────────────────
 
