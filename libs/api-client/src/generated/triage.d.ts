@@ -635,7 +635,7 @@ export interface components {
         ActivateSuggestionModelDto: {
             /**
              * @description Version of a model in triage's models folder (file suggestions-<version>.json.gz)
-             * @example 20261202-79dc0f5bcd88
+             * @example 20261202-9408928b86e2
              */
             version: string;
             /** @description Why, for the record (e.g. the shadow run it follows) */
