@@ -108,6 +108,12 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
       units.push(callSign);
     }
     const captured: { at: string; view: ReturnType<typeof fixed> }[] = [];
+    // Each phase says how long it took, so a slow run shows where its time went.
+    let phaseStart = Date.now();
+    const phase = (what: string) => {
+      process.stdout.write(`[board time travel] ${what} in ${((Date.now() - phaseStart) / 1000).toFixed(1)} s\n`);
+      phaseStart = Date.now();
+    };
     const until = Date.now() + TRAFFIC_MS;
     while (Date.now() < until) {
       if (Math.random() < 0.25) await newIncident();
@@ -121,7 +127,9 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
       }
       await new Promise((r) => setTimeout(r, Math.random() * 300));
     }
+    phase(`traffic: ${captured.length} moments captured`);
     await consumerGroupCaughtUp(testKafka(), 'dispatch-audit-timeline', [TOPICS.dispatch]);
+    phase('the audit timeline caught up');
     // The position trail reads the stored positions every 15 s.
     await new Promise((r) => setTimeout(r, 16_000));
 
@@ -156,6 +164,7 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
       expect({ at, ...earlier }).toEqual({ at, ...view });
       inFlight++;
     }
+    phase(`${looks} looks at the past`);
     console.log(`board time travel: ${captured.length} moments compared, ${fromCheckpoint} rebuilt from a checkpoint, ${inFlight} with an append in flight`);
     expect(inFlight).toBeLessThanOrEqual(2);
     expect(fromCheckpoint).toBeGreaterThan(captured.length / 2);
@@ -166,5 +175,5 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
       .collection('event_commits')
       .countDocuments({ 'events.type': 'PastStateViewed', 'events.data.view': 'BOARD', 'events.actor': 'spv-rina' });
     expect(views).toBe(looks);
-  }, 150_000);
+  }, 300_000);
 });
