@@ -98,7 +98,7 @@ function snapshotSchema(collection: string): Schema<SnapshotDocument> {
       version: { type: Number, required: true, min: 1 },
       lastCommit: { type: String, required: true },
       state: { type: Schema.Types.Mixed },
-      takenAt: { type: Date, required: true },
+      takenAt: { type: Schema.Types.Date, required: true },
     },
     { ...documentSchemaOptions, collection, minimize: false },
   );

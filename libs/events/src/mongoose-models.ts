@@ -54,7 +54,9 @@ export function commitSchema(collection: string): Schema<CommitDocument> {
       events: { type: [Schema.Types.Mixed], required: true },
       topic: { type: String, required: true },
       published: { type: Boolean, required: true },
-      recordedAt: { type: Date, required: true },
+      // Schema.Types.Date, not the global Date: a process whose clock is shifted by a preload (the
+      // clock-skew suites) replaces Date with a subclass mongoose does not take as a schema type.
+      recordedAt: { type: Schema.Types.Date, required: true },
     },
     { ...documentSchemaOptions, collection },
   ) as unknown as Schema<CommitDocument>;

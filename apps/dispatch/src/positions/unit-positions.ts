@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prop, raw, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Collection, Db } from 'mongodb';
-import { Model } from 'mongoose';
+import { Model, Schema as MongooseSchema } from 'mongoose';
 import { GeoPoint } from '@callcenter/contracts';
 import { documentSchemaOptions, isDuplicateKey, modelOn } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
@@ -32,10 +32,10 @@ class UnitPositionRecord {
   )
   position!: GeoPoint;
 
-  @Prop({ type: Date, required: true })
+  @Prop({ type: MongooseSchema.Types.Date, required: true })
   reportedAt!: Date;
 
-  @Prop({ type: Date, required: true })
+  @Prop({ type: MongooseSchema.Types.Date, required: true })
   recordedAt!: Date;
 }
 
