@@ -20,6 +20,23 @@ export interface CommandResult<State> {
   events: EventEnvelope[];
 }
 
+export interface HandleCommandOptions<Event extends DomainEvent> {
+  /** Attempts after a lost race (default 3; none with `expectedVersion`). */
+  retries?: number;
+  /** The client's If-Match: decide on this version only, and never retry. */
+  expectedVersion?: number;
+  /** Fold the stream with the store's snapshots (MongoEventStore.load) instead of reading it whole. */
+  snapshots?: { name: string; schemaVersion: number };
+  /**
+   * The stream is expected not to exist (its id is derived from the request): the first attempt
+   * decides on the initial state and appends at version 0 without reading, so the append is the
+   * check; a stream that does exist (a repeat) is then read and decided on as usual.
+   */
+  assumeNew?: boolean;
+  /** How the decided events are written (intake seals personal fields); the state evolves from them as decided. */
+  toStored?: (events: Event[]) => DomainEvent[];
+}
+
 /**
  * Folds the stream, decides, appends at the version it read. On a lost race it re-reads and
  * decides again (the rules may now refuse), up to `retries` times. With `expectedVersion` (a
@@ -31,24 +48,26 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   streamId: string,
   command: Command,
   meta: CommandMetadata,
-  /** `snapshots`: fold the stream with the store's snapshots (MongoEventStore.load) instead of reading it whole. */
-  options: { retries?: number; expectedVersion?: number; snapshots?: { name: string; schemaVersion: number } } = {},
+  options: HandleCommandOptions<Event> = {},
 ): Promise<CommandResult<State>> {
   const retries = options.expectedVersion === undefined ? (options.retries ?? 3) : 0;
   for (let attempt = 0; ; attempt++) {
-    const stream = options.snapshots
-      ? await store.load(streamId, { ...options.snapshots, initialState: decider.initialState, evolve: decider.evolve })
-      : await store.readStream(streamId).then(({ version, events }) => ({
-          version,
-          state: events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState()),
-        }));
+    const stream =
+      options.assumeNew && attempt === 0
+        ? { version: 0, state: decider.initialState() }
+        : options.snapshots
+          ? await store.load(streamId, { ...options.snapshots, initialState: decider.initialState, evolve: decider.evolve })
+          : await store.readStream(streamId).then(({ version, events }) => ({
+              version,
+              state: events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState()),
+            }));
     if (options.expectedVersion !== undefined && stream.version !== options.expectedVersion) {
       throw new ConcurrencyConflict(streamId, options.expectedVersion, stream.version);
     }
     const state = stream.state;
     const decided = decider.decide(command, state);
     try {
-      const appended = await store.append(streamId, stream.version, decided, meta);
+      const appended = await store.append(streamId, stream.version, options.toStored ? options.toStored(decided) : decided, meta);
       const next = decided.reduce((s: State, e: Event) => decider.evolve(s, e), state);
       return { before: state, state: next, version: appended.version, events: appended.events };
     } catch (e) {

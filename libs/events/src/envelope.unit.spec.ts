@@ -97,6 +97,27 @@ describe('command handling under concurrency', () => {
     await expect(handleCommand(store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { retries: 2 })).rejects.toThrow(ConcurrencyConflict);
   });
 
+  it('with assumeNew appends at version 0 without reading, and reads only when the stream turns out to exist', async () => {
+    const fresh = scriptedStore([], 0, null);
+    const reads = jest.spyOn(fresh.store, 'readStream');
+    await handleCommand(fresh.store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { assumeNew: true });
+    expect(reads).not.toHaveBeenCalled();
+    expect(fresh.appended).toEqual([[{ type: 'Claimed', data: { by: 'me' } }]]);
+
+    const taken = scriptedStore([{ type: 'Claimed', data: { by: 'first' } }], 1, null);
+    await expect(handleCommand(taken.store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { assumeNew: true })).rejects.toThrow(IllegalState);
+    expect(taken.appended).toEqual([]);
+  });
+
+  it('writes the decided events as toStored gives them, and evolves the state from them as decided', async () => {
+    const { store, appended } = scriptedStore([], 0, null);
+    const result = await handleCommand(store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, {
+      toStored: (events) => events.map((e) => ({ ...e, data: { by: 'sealed' } })),
+    });
+    expect(appended).toEqual([[{ type: 'Claimed', data: { by: 'sealed' } }]]);
+    expect(result.state).toEqual({ by: 'me' });
+  });
+
   it('does not retry when the caller named the version it expects', async () => {
     const { store } = scriptedStore([{ type: 'Claimed', data: { by: 'x' } }], 0, null);
     await expect(handleCommand(store, claimDecider, 'case-1', { type: 'claim', by: 'me' }, meta, { expectedVersion: 0 })).rejects.toThrow(ConcurrencyConflict);
