@@ -6,8 +6,8 @@ import { CallingSystems, INTAKE_CALLERS_OPTIONS } from './callers/calling-system
 import { ReportIntakeGrpcController } from './grpc/report-intake.grpc.controller';
 import { EdgeLimits, INTAKE_EDGE_LIMITS } from './grpc/edge-limits';
 import { InFlightSubmissions } from './grpc/in-flight';
+import { INTAKE_HANDLERS } from './intake.handlers';
 import { IntakeConfig } from './intake.config';
-import { SubmitReportHandler } from './report/submit-report.handler';
 import { TrackingCodeReservations } from './report/tracking-code-reservations';
 import { ReportStatusConsumer } from './status/report-status.consumer';
 import { ReportStatusStore } from './status/report-status.store';
@@ -48,9 +48,9 @@ export class IntakeModule {
         },
         CallingSystems,
         TrackingCodeReservations,
-        SubmitReportHandler,
         ReportStatusStore,
         ReportStatusConsumer,
+        ...INTAKE_HANDLERS,
       ],
     };
   }

@@ -3,7 +3,7 @@ import { Browser, Page } from 'playwright-core';
 import { expect as playwrightExpect } from '@playwright/test';
 import type { MongoClient } from 'mongodb';
 import { eventually, restClient, RunningService, startService, startServices, testMongo, testToken, uniqueName } from '@callcenter/testing';
-import { reportIdFor } from '../../intake/src/report/submit-report.handler';
+import { reportIdFor } from '@callcenter/contracts';
 import { accessibilityProblems, launchChromium, PHONE, screenshot } from '../../console/test/browser';
 
 const INTAKE_HTTP = 13501;

@@ -3,6 +3,7 @@ export * from './dates';
 export * from './reference-data';
 export * from './proto';
 export * from './intake/submit-report.dto';
+export * from './intake/report-id';
 export * from './priority-targets';
 export * from './jurisdiction';
 export * from './geo';

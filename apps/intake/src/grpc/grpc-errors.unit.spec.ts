@@ -6,6 +6,7 @@ import { firstValueFrom, from, toArray } from 'rxjs';
 import { IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { toGrpcError } from './grpc-errors.filter';
 import { ReportIntakeGrpcController } from './report-intake.grpc.controller';
+import { SubmitReport } from '../report/report.commands';
 import { InFlightSubmissions } from './in-flight';
 
 describe('toGrpcError', () => {
@@ -45,17 +46,11 @@ describe('SubmitReports when the store fails (controller with fakes; the real ou
   });
   const callers = { authenticate: () => 'mobile-app', admit: async () => undefined, authorize: () => undefined };
   const controller = (submit: (dto: any) => Promise<any>) =>
-    new ReportIntakeGrpcController(
-      callers as any,
-      { submit } as any,
-      {} as any,
-      {
-        inFlight: new InFlightSubmissions({ perConnection: 100, perProcess: 100 }),
-        maxWatchesPerCaller: 1,
-        watchMaxMs: 1_000,
-      },
-      {} as any,
-    );
+    new ReportIntakeGrpcController(callers as any, { execute: (command: SubmitReport) => submit(command.dto) } as any, {} as any, {} as any, {
+      inFlight: new InFlightSubmissions({ perConnection: 100, perProcess: 100 }),
+      maxWatchesPerCaller: 1,
+      watchMaxMs: 1_000,
+    });
 
   it('answers the failed item UNAVAILABLE and goes on with the others', async () => {
     const grpc = controller(async (dto) => {

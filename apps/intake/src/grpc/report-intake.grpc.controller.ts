@@ -20,13 +20,13 @@ import {
   timer,
   throwError,
 } from 'rxjs';
-import { INTAKE_SERVICE, IntakeGrpc, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { INTAKE_SERVICE, IntakeGrpc, ValidationFailed } from '@callcenter/contracts';
 import { CallingSystems } from '../callers/calling-systems';
-import { SubmitReportHandler } from '../report/submit-report.handler';
-import { TrackingCodeReservations } from '../report/tracking-code-reservations';
+import { SubmitReport } from '../report/report.commands';
 import { normalizeTrackingCode } from '../report/tracking-code';
-import { evolveReportStatus, ReportStatusView } from '../status/report-status.projection';
-import { EventEnvelope } from '@callcenter/events';
+import { ReportStatusView } from '../status/report-status.projection';
+import { ReportRef, ReportStatusQuery } from '../status/report-status.queries';
 import { ReportStatusStore } from '../status/report-status.store';
 import { GrpcError, GrpcErrorsFilter, logUnexpected, toGrpcError } from './grpc-errors.filter';
 import { correlationIdOf, DecodedSubmitReportRequest, toReportStatus, toSubmitReportDto, toSubmitReportResponse } from './wire';
@@ -40,7 +40,11 @@ const STREAM_CONCURRENCY = 8;
 /** The HTTP/2 connection a call came on (its peer address), for the per-connection bound. */
 const connectionOf = (call: { getPeer?: () => string } | undefined) => call?.getPeer?.() ?? 'unknown';
 
-/** The gRPC edge of intake: authentication, validation and mapping only; the rules live in the decider. */
+/**
+ * The gRPC edge of intake: authentication, admission, validation and mapping only. A submission goes
+ * over Nest's CommandBus to SubmitReportHandler (report/report.commands.ts), a status lookup over the
+ * QueryBus (status/report-status.queries.ts); the rules live in the decider.
+ */
 @Controller()
 @UseFilters(GrpcErrorsFilter)
 export class ReportIntakeGrpcController {
@@ -48,10 +52,10 @@ export class ReportIntakeGrpcController {
 
   constructor(
     private readonly callers: CallingSystems,
-    private readonly submissions: SubmitReportHandler,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     private readonly statuses: ReportStatusStore,
     @Inject(INTAKE_EDGE_LIMITS) private readonly limits: EdgeLimits,
-    private readonly trackingCodes: TrackingCodeReservations,
   ) {}
 
   /** Watches open now, by calling system (this process). */
@@ -202,38 +206,25 @@ export class ReportIntakeGrpcController {
     await this.callers.admit(caller);
     const dto = await toSubmitReportDto(request);
     this.callers.authorize(caller, dto.source_system);
-    return toSubmitReportResponse(await this.submissions.submit(dto, correlationId), dto.external_id);
+    return toSubmitReportResponse(await this.commands.execute(new SubmitReport(dto, correlationId)), dto.external_id);
   }
 
-  /**
-   * By report id only the system that submitted the report is answered (any other is told NOT_FOUND,
-   * so ids of other systems' reports cannot be probed); by tracking code whoever holds the code is,
-   * as the citizen who was given it follows the report through another system (the portal).
-   */
-  private async find(request: IntakeGrpc.ReportRef__Output, caller: string): Promise<ReportStatusView> {
-    if (request?.ref === 'report_id' || request?.report_id) {
-      const id = String(request.report_id);
-      if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationFailed([{ field: 'report_id', message: 'report_id must be a UUID' }]);
-      const view = await this.statuses.byReportId(id);
-      // Stored but not yet projected (the status consumer lags by the relay and Kafka): build it.
-      const received = view?.sourceSystem ? null : await this.submissions.received(id);
-      const submitter = view?.sourceSystem ?? received?.sourceSystem;
-      if (submitter !== caller) throw new NotFound('report', id);
-      if (view) return { ...view, trackingCode: view.trackingCode ?? received?.trackingCode ?? null };
-      return evolveReportStatus(null, { type: 'ReportReceived', streamId: id, data: received } as EventEnvelope)!;
-    }
-    if (request?.ref === 'tracking_code' || request?.tracking_code) {
-      const code = normalizeTrackingCode(String(request.tracking_code));
-      if (!code) throw new ValidationFailed([{ field: 'tracking_code', message: 'tracking_code must look like 7KQ2M-94XHD' }]);
-      const view = await this.statuses.byTrackingCode(code);
-      if (view) return view;
-      // Not projected yet (the status consumer lags, or Kafka is away while intake accepts reports):
-      // the reservation names the report, and the store has it if it was accepted.
-      const reportId = await this.trackingCodes.reportIdOf(code);
-      const received = reportId ? await this.submissions.received(reportId) : null;
-      if (!reportId || !received || received.trackingCode !== code) throw new NotFound('report with tracking code', code);
-      return evolveReportStatus(null, { type: 'ReportReceived', streamId: reportId, data: received } as EventEnvelope)!;
-    }
-    throw new ValidationFailed([{ field: 'ref', message: 'give report_id or tracking_code' }]);
+  private find(request: IntakeGrpc.ReportRef__Output, caller: string): Promise<ReportStatusView> {
+    return this.queries.execute(new ReportStatusQuery(refOf(request), caller));
   }
+}
+
+/** The report a ReportRef names, or ValidationFailed naming the field at fault. */
+function refOf(request: IntakeGrpc.ReportRef__Output): ReportRef {
+  if (request?.ref === 'report_id' || request?.report_id) {
+    const reportId = String(request.report_id);
+    if (!/^[0-9a-f-]{36}$/.test(reportId)) throw new ValidationFailed([{ field: 'report_id', message: 'report_id must be a UUID' }]);
+    return { reportId };
+  }
+  if (request?.ref === 'tracking_code' || request?.tracking_code) {
+    const trackingCode = normalizeTrackingCode(String(request.tracking_code));
+    if (!trackingCode) throw new ValidationFailed([{ field: 'tracking_code', message: 'tracking_code must look like 7KQ2M-94XHD' }]);
+    return { trackingCode };
+  }
+  throw new ValidationFailed([{ field: 'ref', message: 'give report_id or tracking_code' }]);
 }

@@ -18,17 +18,11 @@ describe('SubmitReports bounds what it holds (controller with fakes)', () => {
   it('answers items past the bound UNAVAILABLE at once, and a cancelled stream gives back every slot it held', async () => {
     const inFlight = new InFlightSubmissions({ perConnection: 3, perProcess: 100 });
     const never = new Promise<never>(() => undefined); // the database hangs
-    const controller = new ReportIntakeGrpcController(
-      callers as any,
-      { submit: () => never } as any,
-      {} as any,
-      {
-        inFlight,
-        maxWatchesPerCaller: 1,
-        watchMaxMs: 1_000,
-      },
-      {} as any,
-    );
+    const controller = new ReportIntakeGrpcController(callers as any, { execute: () => never } as any, {} as any, {} as any, {
+      inFlight,
+      maxWatchesPerCaller: 1,
+      watchMaxMs: 1_000,
+    });
     const requests = new Subject<any>();
     const answers: any[] = [];
     const subscription = controller.submitReports(requests, new Metadata(), call).subscribe((a) => answers.push(a));

@@ -3,7 +3,7 @@ import { validate } from 'class-validator';
 import { Metadata } from '@grpc/grpc-js';
 import { IntakeGrpc, SubmitReportDto, ValidationFailed } from '@callcenter/contracts';
 import { CORRELATION_HEADER, correlationIdFrom, toViolations } from '@callcenter/platform';
-import type { SubmissionReceipt } from '../report/submit-report.handler';
+import type { SubmissionReceipt } from '../report/report.commands';
 import type { ReportStatusView } from '../status/report-status.projection';
 
 /** A google.protobuf.Timestamp as proto-loader gives it (longs as strings). */

@@ -1,8 +1,8 @@
 import { MongoClient } from 'mongodb';
-import { EventRegistry, intakeEvents, MongoEventStore, MongoKeyStore, PersonalDataVault } from '@callcenter/events';
+import { EventRegistry, IntakeEnvelope, intakeEvents, MongoEventStore, MongoKeyStore, PersonalDataVault } from '@callcenter/events';
 import { sampleReport, testMongo, uniqueName } from '@callcenter/testing';
 import { toSubmitReportDto } from '../grpc/wire';
-import { SubmitReportHandler } from './submit-report.handler';
+import { SubmitReport, SubmitReportHandler } from './report.commands';
 import { TrackingCodeReservations, TrackingCodeSource } from './tracking-code-reservations';
 
 /** A broken random source: hands out the same few codes over and over. */
@@ -29,25 +29,25 @@ describe('tracking codes are reserved before the report is stored (real database
     await store.ensureIndexes();
     const reservations = new TrackingCodeReservations(db, source);
     await reservations.onModuleInit();
-    return new SubmitReportHandler(store, reservations, new PersonalDataVault(new MongoKeyStore(db), 'unit-test-secret-0123456789'));
+    return { store, handler: new SubmitReportHandler(store, reservations, new PersonalDataVault(new MongoKeyStore(db), 'unit-test-secret-0123456789')) };
   };
 
   it('never gives two reports one code, however often the source repeats, even when they race', async () => {
     const codes = ['7KQ2M-94XHD', '7KQ2M-94XHD', 'AAAAA-AAAAA', '7KQ2M-94XHD', 'BBBBB-BBBBB', 'CCCCC-CCCCC', 'DDDDD-DDDDD', 'EEEEE-EEEEE'];
-    const handler = await handlerWith(repeatingCodes(codes));
+    const { store, handler } = await handlerWith(repeatingCodes(codes));
     const reports = await Promise.all(Array.from({ length: 6 }, () => toSubmitReportDto(sampleReport())));
-    const receipts = await Promise.all(reports.map((dto) => handler.submit(dto, 'c-1')));
-    const stored = await Promise.all(receipts.map((r) => handler.received(r.reportId)));
-    const storedCodes = stored.map((s) => s!.trackingCode);
+    const receipts = await Promise.all(reports.map((dto) => handler.execute(new SubmitReport(dto, 'c-1'))));
+    const stored = await Promise.all(receipts.map((r) => store.readStream(r.reportId)));
+    const storedCodes = stored.map((s) => (s.events[0] as IntakeEnvelope).data.trackingCode);
     expect(new Set(storedCodes).size).toBe(reports.length);
     expect(receipts.map((r) => r.trackingCode)).toEqual(storedCodes);
   });
 
   it('gives a repeat of a submission the code it reserved the first time', async () => {
-    const handler = await handlerWith(repeatingCodes(['FFFFF-00001', 'FFFFF-00002', 'FFFFF-00003']));
+    const { handler } = await handlerWith(repeatingCodes(['FFFFF-00001', 'FFFFF-00002', 'FFFFF-00003']));
     const dto = await toSubmitReportDto(sampleReport());
-    const first = await handler.submit(dto, 'c-1');
-    const again = await Promise.all([handler.submit(dto, 'c-2'), handler.submit(dto, 'c-3')]);
+    const first = await handler.execute(new SubmitReport(dto, 'c-1'));
+    const again = await Promise.all([handler.execute(new SubmitReport(dto, 'c-2')), handler.execute(new SubmitReport(dto, 'c-3'))]);
     expect(again.map((r) => [r.trackingCode, r.duplicate])).toEqual([
       [first.trackingCode, true],
       [first.trackingCode, true],
@@ -55,9 +55,9 @@ describe('tracking codes are reserved before the report is stored (real database
   });
 
   it('refuses to store a report when the source gives only taken codes, rather than share one', async () => {
-    const handler = await handlerWith(repeatingCodes(['GGGGG-00001']));
-    await handler.submit(await toSubmitReportDto(sampleReport()), 'c-1');
+    const { handler } = await handlerWith(repeatingCodes(['GGGGG-00001']));
+    await handler.execute(new SubmitReport(await toSubmitReportDto(sampleReport()), 'c-1'));
     const second = await toSubmitReportDto(sampleReport());
-    await expect(handler.submit(second, 'c-2')).rejects.toThrow(/no free tracking code/);
+    await expect(handler.execute(new SubmitReport(second, 'c-2'))).rejects.toThrow(/no free tracking code/);
   });
 });
