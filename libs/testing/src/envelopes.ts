@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, EventDefinition, EventEnvelope, toEnvelopes } from '@callcenter/events';
+import { DomainEvent, EventDefinition, EventEnvelope, ReportReceivedV1, toEnvelopes } from '@callcenter/events';
 
 /** Where and by whom a fixture event was recorded; everything but the stream has a test default. */
 export interface RecordedAs {
@@ -14,6 +14,8 @@ export interface RecordedAs {
   recordedAt?: Date;
   correlationId?: string;
   causationId?: string | null;
+  /** Default a random UUID; a seeded generator gives its own, so the same seed gives the same events. */
+  eventId?: string;
 }
 
 /**
@@ -33,8 +35,27 @@ export function envelopeOf<Type extends string, Data>(definition: EventDefinitio
       producer: as.producer,
       recordedAt: as.recordedAt ?? at,
       schemaVersionOf: () => definition.schemaVersion,
-      newId: randomUUID,
+      newId: () => as.eventId ?? randomUUID(),
     },
   );
   return envelope as EventEnvelope<Type, Data>;
+}
+
+/** A received report's data as intake stores it (personal fields in clear, as version 1 had them), for fixtures. */
+export function receivedReportData(overrides: Partial<ReportReceivedV1> & Pick<ReportReceivedV1, 'reportId'>): ReportReceivedV1 {
+  return {
+    trackingCode: '7KQ2M-94XHD',
+    sourceSystem: 'mobile-app',
+    externalId: `ext-${overrides.reportId}`,
+    channel: 'MOBILE_APP',
+    reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false },
+    categoryHint: 'KEJAHATAN',
+    description: 'Motor dicuri di depan warung, pelaku kabur ke arah timur',
+    location: { latitude: -6.2264, longitude: 106.8584, address: 'Jl. Tebet Raya 1', district: 'TEBET' },
+    occurredAt: null,
+    peopleInjured: 0,
+    peopleInvolved: 1,
+    receivedAt: '2026-11-28T02:00:00.000Z',
+    ...overrides,
+  };
 }

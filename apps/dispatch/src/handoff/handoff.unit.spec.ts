@@ -1,5 +1,16 @@
 import { convert } from 'xmlbuilder2';
-import { EventEnvelope, IncidentEnvelope, IncidentOpened, PublicWarningCancelled, PublicWarningIssued } from '@callcenter/events';
+import {
+  AssignmentAcknowledged,
+  EventDefinition,
+  IncidentEnvelope,
+  IncidentOpened,
+  IncidentResolved,
+  PublicWarningCancelled,
+  PublicWarningIssued,
+  UnitArrived,
+  UnitAssigned,
+} from '@callcenter/events';
+import { envelopeOf } from '@callcenter/testing';
 import { Incident, incidentDecider, IncidentState } from '../incident/incident.decider';
 import { capAlertXml, capAtomFeed, capMessagesOf, capTime } from './cap';
 import { eidoOf } from './eido';
@@ -12,23 +23,10 @@ const issuer = { agencyId: 'polres.example.id', element: 'dispatch.polres.exampl
 const sender = { sender: 'callcenter@polres.example.id', senderName: 'Call Center polres.example.id', feedUrl: 'http://localhost/api/v1/cap/alerts.xml' };
 
 let clock = Date.parse('2026-12-02T03:00:00.000Z');
-function envelope(streamId: string, version: number, type: string, data: object, actor = 'system'): EventEnvelope {
+/** A typed event of dispatch's, a minute after the one before. */
+function envelope<Type extends string, Data>(streamId: string, version: number, event: EventDefinition<Type, Data>, data: NoInfer<Data>, actor = 'system') {
   clock += 60_000;
-  const at = new Date(clock).toISOString();
-  return {
-    eventId: `${streamId}-${version}`,
-    type,
-    schemaVersion: 1,
-    streamId,
-    streamVersion: version,
-    occurredAt: at,
-    recordedAt: at,
-    producer: 'dispatch',
-    actor,
-    correlationId: 'c',
-    causationId: null,
-    data,
-  };
+  return envelopeOf(event, data, { eventId: `${streamId}-${version}`, streamId, streamVersion: version, producer: 'dispatch', actor, at: new Date(clock) });
 }
 
 const opened = IncidentOpened({
@@ -46,12 +44,12 @@ const opened = IncidentOpened({
 });
 const ids = { incidentId: INCIDENT, reportId: REPORT };
 function incidentStream(resolved: boolean): IncidentEnvelope[] {
-  const events = [
-    envelope(INCIDENT, 1, opened.type, opened.data),
+  const events: IncidentEnvelope[] = [
+    envelope(INCIDENT, 1, IncidentOpened, opened.data),
     envelope(
       INCIDENT,
       2,
-      'UnitAssigned',
+      UnitAssigned,
       {
         ...ids,
         unitId: 'DAMKAR-1',
@@ -64,12 +62,12 @@ function incidentStream(resolved: boolean): IncidentEnvelope[] {
       },
       'dsp-andi',
     ),
-    envelope(INCIDENT, 3, 'AssignmentAcknowledged', { ...ids, unitId: 'DAMKAR-1' }, 'unit:DAMKAR-1'),
-    envelope(INCIDENT, 4, 'UnitArrived', { ...ids, unitId: 'DAMKAR-1' }, 'unit:DAMKAR-1'),
+    envelope(INCIDENT, 3, AssignmentAcknowledged, { ...ids, unitId: 'DAMKAR-1' }, 'unit:DAMKAR-1'),
+    envelope(INCIDENT, 4, UnitArrived, { ...ids, unitId: 'DAMKAR-1' }, 'unit:DAMKAR-1'),
   ];
   if (resolved)
-    events.push(envelope(INCIDENT, 5, 'IncidentResolved', { ...ids, unitId: 'DAMKAR-1', outcome: 'HANDLED_ON_SCENE', summary: 'Api padam' }, 'unit:DAMKAR-1'));
-  return events as IncidentEnvelope[];
+    events.push(envelope(INCIDENT, 5, IncidentResolved, { ...ids, unitId: 'DAMKAR-1', outcome: 'HANDLED_ON_SCENE', summary: 'Api padam' }, 'unit:DAMKAR-1'));
+  return events;
 }
 const stateOf = (events: IncidentEnvelope[]) =>
   events.reduce((s: IncidentState, e) => incidentDecider.evolve(s, e), incidentDecider.initialState()) as Incident;
@@ -114,20 +112,17 @@ describe('public warning decider', () => {
 });
 
 describe('CAP messages of an incident', () => {
-  const issued = (content: WarningContent, v: number) =>
-    envelope(
-      'public-warnings',
-      v,
-      'PublicWarningIssued',
-      publicWarningDecider.decide({ type: 'IssuePublicWarning', incident: stateOf(incidentStream(false)), content }, {})[0].data,
-      'spv-sari',
-    );
+  const issued = (content: WarningContent, v: number) => {
+    const [decided] = publicWarningDecider.decide({ type: 'IssuePublicWarning', incident: stateOf(incidentStream(false)), content }, {});
+    if (decided.type !== PublicWarningIssued.type) throw new Error(`expected ${PublicWarningIssued.type}, decided ${decided.type}`);
+    return envelope('public-warnings', v, PublicWarningIssued, decided.data, 'spv-sari');
+  };
 
   it('an Alert when issued, an Update on revision and on resolution (all clear), a Cancel when withdrawn, each referring to the ones before', () => {
     const first = issued(content, 1);
     const revised = issued({ ...content, severity: 'Extreme' }, 2);
     const incident = incidentStream(true);
-    const cancelled = envelope('public-warnings', 3, 'PublicWarningCancelled', { ...ids, reason: 'tidak perlu lagi' }, 'spv-sari');
+    const cancelled = envelope('public-warnings', 3, PublicWarningCancelled, { ...ids, reason: 'tidak perlu lagi' }, 'spv-sari');
     const messages = capMessagesOf(INCIDENT, [cancelled, ...incident, revised, first], sender);
     expect(messages.map((m) => m.msgType)).toEqual(['Alert', 'Update', 'Update', 'Cancel']);
     expect(messages[2].info).toMatchObject({ urgency: 'Past', responseType: 'AllClear', severity: 'Extreme' });

@@ -1,44 +1,50 @@
-import { EventEnvelope } from '@callcenter/events';
+import {
+  EventDefinition,
+  EventEnvelope,
+  ReportClaimed,
+  ReportForwardedForDispatch,
+  ReportMarkedDuplicate,
+  ReportReceived,
+  ReportSplitFromGroup,
+} from '@callcenter/events';
+import { envelopeOf, receivedReportData } from '@callcenter/testing';
 import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './report-status.projection';
 
 // What the reporter of a report merged into an incident group, and split out again, is told.
 
 let version = 0;
-const triage = (type: string, at: string, data: Record<string, unknown> = {}): EventEnvelope => ({
-  eventId: `e${++version}`,
-  type,
-  schemaVersion: 1,
-  streamId: 'r2',
-  streamVersion: version,
-  occurredAt: at,
-  recordedAt: at,
-  producer: 'triage',
-  actor: 'op-budi',
-  correlationId: 'c',
-  causationId: null,
-  data: { reportId: 'r2', ...data },
-});
-const received: EventEnvelope = {
-  eventId: 'e0',
-  type: 'ReportReceived',
-  schemaVersion: 1,
+/** The next event of report r2's triage stream. */
+const triage = <Type extends string, Data extends { reportId: string }>(
+  event: EventDefinition<Type, Data>,
+  at: string,
+  data: NoInfer<Omit<Data, 'reportId'>>,
+) =>
+  envelopeOf(event, { reportId: 'r2', ...data } as Data, { streamId: 'r2', streamVersion: ++version, producer: 'triage', actor: 'op-budi', at: new Date(at) });
+const received = envelopeOf(ReportReceived, receivedReportData({ reportId: 'r2', trackingCode: 'AB2CD-EF3GH', receivedAt: '2026-11-28T02:00:00.000Z' }), {
   streamId: 'r2',
   streamVersion: 1,
-  occurredAt: '2026-11-28T02:00:00.000Z',
-  recordedAt: '2026-11-28T02:00:00.000Z',
   producer: 'intake',
   actor: 'mobile-app',
-  correlationId: 'c',
-  causationId: null,
-  data: { reportId: 'r2', trackingCode: 'AB2CD-EF3GH', sourceSystem: 'mobile-app', receivedAt: '2026-11-28T02:00:00.000Z' },
-};
+  at: new Date('2026-11-28T02:00:00.000Z'),
+});
 
 const fold = (events: EventEnvelope[]) => events.reduce<ReportStatusView | null>(evolveReportStatus, null);
-const claimed = triage('ReportClaimed', '2026-11-28T02:01:00.000Z');
-const merged = triage('ReportMarkedDuplicate', '2026-11-28T02:02:00.000Z', { duplicateOf: 'r1' });
-const split = triage('ReportSplitFromGroup', '2026-11-28T02:05:00.000Z', { groupOf: 'r1', reason: 'Lokasi berbeda' });
-const claimedAgain = triage('ReportClaimed', '2026-11-28T02:06:00.000Z');
-const forwarded = triage('ReportForwardedForDispatch', '2026-11-28T02:07:00.000Z');
+const claimed = triage(ReportClaimed, '2026-11-28T02:01:00.000Z', { operatorId: 'op-budi', leaseExpiresAt: '2026-11-28T02:06:00.000Z' });
+const merged = triage(ReportMarkedDuplicate, '2026-11-28T02:02:00.000Z', { duplicateOf: 'r1' });
+const split = triage(ReportSplitFromGroup, '2026-11-28T02:05:00.000Z', { groupOf: 'r1', reason: 'Lokasi berbeda' });
+const claimedAgain = triage(ReportClaimed, '2026-11-28T02:06:00.000Z', { operatorId: 'op-sari', leaseExpiresAt: '2026-11-28T02:11:00.000Z' });
+const forwarded = triage(ReportForwardedForDispatch, '2026-11-28T02:07:00.000Z', {
+  trackingCode: 'AB2CD-EF3GH',
+  channel: 'MOBILE_APP',
+  receivedAt: '2026-11-28T02:00:00.000Z',
+  category: 'KEJAHATAN',
+  priority: 'P3',
+  district: 'TEBET',
+  location: { latitude: -6.2264, longitude: 106.8584, address: 'Jl. Tebet Raya 1' },
+  description: 'Motor dicuri di depan warung',
+  peopleInjured: 0,
+  peopleInvolved: 1,
+});
 
 describe('reporter status through a merge and a split', () => {
   const intakePart = fold([received]);

@@ -1,30 +1,16 @@
-import { EventEnvelope, ReportReceivedV1 } from '@callcenter/events';
+import { ReportNoteAdded, ReportReceived } from '@callcenter/events';
+import { envelopeOf, receivedReportData } from '@callcenter/testing';
 import { evolveReportStatus, mergeReportStatus } from './report-status.projection';
 
-const received: EventEnvelope<'ReportReceived', Partial<ReportReceivedV1>> = {
-  eventId: 'e1',
-  type: 'ReportReceived',
-  schemaVersion: 1,
-  streamId: 'r1',
-  streamVersion: 1,
-  occurredAt: '2026-11-28T02:00:00.000Z',
-  recordedAt: '2026-11-28T02:00:00.010Z',
-  producer: 'intake',
-  actor: 'mobile-app',
-  correlationId: 'c',
-  causationId: null,
-  data: {
-    reportId: 'r1',
-    trackingCode: '7KQ2M-94XHD',
-    sourceSystem: 'mobile-app',
-    receivedAt: '2026-11-28T02:00:00.000Z',
-    reporter: { name: 'Siti', phone: '+6281234567890', anonymous: false },
-  },
-};
+const received = envelopeOf(
+  ReportReceived,
+  receivedReportData({ reportId: 'r1', trackingCode: '7KQ2M-94XHD', reporter: { name: 'Siti', phone: '+6281234567890', anonymous: false } }),
+  { streamId: 'r1', streamVersion: 1, producer: 'intake', actor: 'mobile-app', at: new Date('2026-11-28T02:00:00.000Z') },
+);
 
 describe('reporter-facing status', () => {
   it('starts as RECEIVED with the tracking code and nothing personal', () => {
-    const view = evolveReportStatus(null, received as EventEnvelope);
+    const view = evolveReportStatus(null, received);
     expect(view).toEqual({
       reportId: 'r1',
       trackingCode: '7KQ2M-94XHD',
@@ -38,14 +24,15 @@ describe('reporter-facing status', () => {
   });
 
   it('is a no-op when the same event is delivered twice', () => {
-    const once = evolveReportStatus(null, received as EventEnvelope);
-    expect(evolveReportStatus(once, received as EventEnvelope)).toEqual(once);
+    const once = evolveReportStatus(null, received);
+    expect(evolveReportStatus(once, received)).toEqual(once);
   });
 
   it('ignores events it does not show to reporters', () => {
-    const once = evolveReportStatus(null, received as EventEnvelope);
-    expect(evolveReportStatus(once, { ...received, type: 'ReportNoteAdded' } as EventEnvelope)).toBe(once);
-    expect(evolveReportStatus(null, { ...received, type: 'ReportNoteAdded' } as EventEnvelope)).toBeNull();
+    const once = evolveReportStatus(null, received);
+    const note = envelopeOf(ReportNoteAdded, { reportId: 'r1', text: 'Pelapor dihubungi' }, { streamId: 'r1', streamVersion: 3, producer: 'triage' });
+    expect(evolveReportStatus(once, note)).toBe(once);
+    expect(evolveReportStatus(null, note)).toBeNull();
   });
 });
 
