@@ -1,6 +1,6 @@
 import { IllegalState, ValidationFailed } from '@callcenter/contracts';
 import {
-  EventEnvelope,
+  EventDefinition,
   evolveGroupMembership,
   ReportClaimed,
   ReportClassified,
@@ -9,6 +9,7 @@ import {
   TriageCaseOpened,
   TriageEvent,
 } from '@callcenter/events';
+import { envelopeOf } from '@callcenter/testing';
 import { GroupIncident, Operator, TriageCaseState, triageCaseDecider, TriageCommand } from './triage-case.decider';
 
 // Merging and splitting a report in an incident group: given(events).when(command).then(events).
@@ -113,22 +114,16 @@ describe('incident groups: merge (MarkDuplicate) and split (SplitFromGroup)', ()
 });
 
 describe('group membership (the read model triage and dispatch keep of who is in which group)', () => {
-  const envelope = (event: TriageEvent, streamVersion: number, actor: string, occurredAt: string): EventEnvelope => ({
-    ...event,
-    eventId: `e-${streamVersion}`,
-    schemaVersion: 1,
-    streamId: REPORT_ID,
-    streamVersion,
-    occurredAt,
-    recordedAt: occurredAt,
-    producer: 'triage',
-    actor,
-    correlationId: 'c',
-    causationId: null,
-  });
+  const envelope = <Type extends string, Data>(
+    event: EventDefinition<Type, Data>,
+    data: NoInfer<Data>,
+    streamVersion: number,
+    actor: string,
+    occurredAt: string,
+  ) => envelopeOf(event, data, { streamId: REPORT_ID, streamVersion, producer: 'triage', actor, at: new Date(occurredAt) });
 
   it('records who merged and who split, when and why', () => {
-    const m = evolveGroupMembership(null, envelope(merged, 4, 'op-budi', '2026-11-28T03:05:00.000Z'));
+    const m = evolveGroupMembership(null, envelope(ReportMarkedDuplicate, merged.data, 4, 'op-budi', '2026-11-28T03:05:00.000Z'));
     expect(m).toEqual({
       reportId: REPORT_ID,
       groupOf: GROUP_OF,
@@ -139,13 +134,13 @@ describe('group membership (the read model triage and dispatch keep of who is in
       splitBy: null,
       splitReason: null,
     });
-    const s = evolveGroupMembership(m, envelope(split('beda lokasi'), 5, 'spv-rina', '2026-11-28T03:09:00.000Z'));
+    const s = evolveGroupMembership(m, envelope(ReportSplitFromGroup, split('beda lokasi').data, 5, 'spv-rina', '2026-11-28T03:09:00.000Z'));
     expect(s).toEqual({ ...m, state: 'SPLIT', splitAt: '2026-11-28T03:09:00.000Z', splitBy: 'spv-rina', splitReason: 'beda lokasi' });
   });
 
   it('leaves the document as it is for other events', () => {
-    const m = evolveGroupMembership(null, envelope(merged, 4, 'op-budi', '2026-11-28T03:05:00.000Z'));
-    expect(evolveGroupMembership(m, envelope(classified, 5, 'op-budi', '2026-11-28T03:06:00.000Z'))).toBe(m);
-    expect(evolveGroupMembership(null, envelope(claimed, 2, 'op-budi', '2026-11-28T03:01:00.000Z'))).toBeNull();
+    const m = evolveGroupMembership(null, envelope(ReportMarkedDuplicate, merged.data, 4, 'op-budi', '2026-11-28T03:05:00.000Z'));
+    expect(evolveGroupMembership(m, envelope(ReportClassified, classified.data, 5, 'op-budi', '2026-11-28T03:06:00.000Z'))).toBe(m);
+    expect(evolveGroupMembership(null, envelope(ReportClaimed, claimed.data, 2, 'op-budi', '2026-11-28T03:01:00.000Z'))).toBeNull();
   });
 });
