@@ -1,5 +1,14 @@
 import { parsePriorityTargets, DEFAULT_PRIORITY_TARGETS } from '@callcenter/contracts';
-import { EventEnvelope } from '@callcenter/events';
+import {
+  EventDefinition,
+  EventEnvelope,
+  PastStateViewed,
+  PastStateViewedV1,
+  ReportReceived,
+  SuggestionModelActivated,
+  TriageCaseOpened,
+} from '@callcenter/events';
+import { envelopeOf, receivedReportData } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
 import { durations, hotspots, load, overview, reports, staffing, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from '../http/csv';
@@ -31,18 +40,11 @@ function interleave(events: EventEnvelope[], seed: number): EventEnvelope[] {
 describe('analytics and a switch of the suggestion model', () => {
   it('counts no report for SuggestionModelActivated, whose triage stream is not a report', () => {
     const model = new AnalyticsModel();
-    const activated = {
-      eventId: 'e-1',
-      type: 'SuggestionModelActivated',
-      schemaVersion: 1,
-      streamId: 'suggestion-model',
-      streamVersion: 1,
-      producer: 'triage',
-      occurredAt: '2026-12-02T08:00:00.000Z',
-      actor: 'adm-wati',
-      correlationId: 'c-1',
-      data: { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' },
-    } as unknown as EventEnvelope;
+    const activated = envelopeOf(
+      SuggestionModelActivated,
+      { fromVersion: null, toVersion: '20261202-7d4c748c6ce0', reason: 'shadow run' },
+      { streamId: 'suggestion-model', streamVersion: 1, producer: 'triage', actor: 'adm-wati', at: new Date('2026-12-02T08:00:00.000Z') },
+    );
     expect(model.apply(activated)).toBe(true);
     expect(model.facts.size).toBe(0);
     expect(model.timelines.size).toBe(0);
@@ -53,19 +55,14 @@ describe('analytics and a switch of the suggestion model', () => {
     for (const [producer, view] of [
       ['triage', { view: 'REPORT', at: '2026-12-01T08:00:00.000Z', reportId: 'rep-9', filter: null }],
       ['dispatch', { view: 'BOARD', at: '2026-12-01T08:00:00.000Z', reportId: null, filter: null }],
-    ] as const) {
-      const viewed = {
-        eventId: `e-${producer}`,
-        type: 'PastStateViewed',
-        schemaVersion: 1,
+    ] satisfies [string, PastStateViewedV1][]) {
+      const viewed = envelopeOf(PastStateViewed, view, {
         streamId: `audit-view-${producer}`,
         streamVersion: 1,
         producer,
-        occurredAt: '2026-12-02T08:00:00.000Z',
         actor: 'spv-rina',
-        correlationId: 'c-1',
-        data: view,
-      } as unknown as EventEnvelope;
+        at: new Date('2026-12-02T08:00:00.000Z'),
+      });
       expect(model.apply(viewed)).toBe(true);
     }
     expect(model.facts.size).toBe(0);
@@ -237,53 +234,57 @@ describe('time basis (issue 18): when it happened or when it was received', () =
   const DAY_MS = 86_400_000;
   const FLUSHED_AT = Date.parse('2021-03-08T03:00:00Z'); // Monday 10:00 WIB: a gateway's backlog arrives
   const WEEK_START = Date.parse('2021-03-01T02:00:00Z'); // the Monday before, 09:00 WIB
-  let n = 0;
-  const envelope = (type: string, producer: string, data: Record<string, unknown>, at: string): EventEnvelope => ({
-    eventId: `e-${++n}`,
-    type,
-    schemaVersion: 1,
-    streamId: data.reportId as string,
-    streamVersion: 1,
-    occurredAt: at,
-    recordedAt: at,
-    producer,
-    actor: 'sms-gateway',
-    correlationId: 'c',
-    causationId: null,
-    data,
-  });
+  /** The first event of a report's stream at intake or triage, sent by the SMS gateway. */
+  const envelope = <Type extends string, Data extends { reportId: string }>(
+    event: EventDefinition<Type, Data>,
+    producer: string,
+    data: NoInfer<Data>,
+    at: string,
+  ) => envelopeOf(event, data, { streamId: data.reportId, streamVersion: 1, producer, actor: 'sms-gateway', at: new Date(at) });
   /** A report received at `receivedAt` that its reporter says happened at `occurredAt`. */
   const report = (reportId: string, receivedAt: number, occurredAt: string | null, district = 'TEBET'): EventEnvelope[] => {
     const at = new Date(receivedAt).toISOString();
     const location = { latitude: -6.2265, longitude: 106.8519 };
     return [
       envelope(
-        'ReportReceived',
+        ReportReceived,
         'intake',
-        {
+        receivedReportData({
           reportId,
           channel: 'SMS',
           sourceSystem: 'sms-gateway',
-          location: { ...location, district: null },
+          location: { ...location, address: null, district: null },
           occurredAt,
           peopleInjured: 0,
           categoryHint: null,
           receivedAt: at,
-        },
+        }),
         at,
       ),
       envelope(
-        'TriageCaseOpened',
+        TriageCaseOpened,
         'triage',
         {
           reportId,
+          trackingCode: '7KQ2M-94XHD',
           channel: 'SMS',
           sourceSystem: 'sms-gateway',
           receivedAt: at,
           occurredAt,
-          location,
+          description: 'Motor dicuri di depan warung',
+          categoryHint: null,
+          location: { ...location, address: null, reportedDistrict: null },
           district,
-          suggestion: { category: 'KEJAHATAN', priority: 'P3', duplicateCandidates: [], lowTrust: { flagged: false } },
+          peopleInjured: 0,
+          peopleInvolved: 1,
+          callerRef: null,
+          suggestion: {
+            category: 'KEJAHATAN',
+            priority: 'P3',
+            reasons: [],
+            duplicateCandidates: [],
+            lowTrust: { flagged: false, prankRejections: 0, reason: null },
+          },
         },
         at,
       ),

@@ -1,4 +1,13 @@
-import { EventEnvelope } from '@callcenter/events';
+import {
+  EventDefinition,
+  EventEnvelope,
+  ReportClaimed,
+  ReportForwardedForDispatch,
+  ReportMarkedDuplicate,
+  ReportReceived,
+  ReportSplitFromGroup,
+} from '@callcenter/events';
+import { envelopeOf, receivedReportData } from '@callcenter/testing';
 import { volume } from '../queries/analytics-queries';
 import { AnalyticsModel } from './analytics-model';
 import { stateOf } from './report-fact';
@@ -8,54 +17,67 @@ import { stateOf } from './report-fact';
 const A = 'a0000000-0000-4000-8000-000000000001';
 const B = 'b0000000-0000-4000-8000-000000000002';
 const versions = new Map<string, number>();
-function event(
+/** The next event of a report's stream at intake or triage, at `at` (hh:mm) on 2026-11-28. */
+function event<Type extends string, Data extends { reportId: string }>(
   producer: 'intake' | 'triage',
   streamId: string,
-  type: string,
+  type: EventDefinition<Type, Data>,
   at: string,
-  data: Record<string, unknown> = {},
+  data: NoInfer<Omit<Data, 'reportId'>>,
   actor = 'op-budi',
 ): EventEnvelope {
   const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
   versions.set(`${producer}:${streamId}`, streamVersion);
-  const occurredAt = `2026-11-28T${at}:00.000Z`;
-  return {
+  return envelopeOf(type, { reportId: streamId, ...data } as Data, {
     eventId: `${streamId}-${producer}-${streamVersion}`,
-    type,
-    schemaVersion: 1,
     streamId,
     streamVersion,
-    occurredAt,
-    recordedAt: occurredAt,
     producer,
     actor,
-    correlationId: 'c',
-    causationId: null,
-    data: { reportId: streamId, ...data },
-  };
+    at: new Date(`2026-11-28T${at}:00.000Z`),
+  });
 }
 const received = (id: string, at: string) =>
-  event('intake', id, 'ReportReceived', at, {
-    receivedAt: `2026-11-28T${at}:00.000Z`,
-    channel: 'MOBILE_APP',
-    sourceSystem: 'mobile-app',
-    location: { latitude: -6.2, longitude: 106.8 },
-    peopleInjured: 0,
-    categoryHint: 'KEBAKARAN',
-  });
+  event(
+    'intake',
+    id,
+    ReportReceived,
+    at,
+    receivedReportData({
+      reportId: id,
+      receivedAt: `2026-11-28T${at}:00.000Z`,
+      channel: 'MOBILE_APP',
+      sourceSystem: 'mobile-app',
+      location: { latitude: -6.2, longitude: 106.8, address: null, district: null },
+      peopleInjured: 0,
+      categoryHint: 'KEBAKARAN',
+    }),
+  );
+const claimed = (id: string, at: string) => event('triage', id, ReportClaimed, at, { operatorId: 'op-budi', leaseExpiresAt: `2026-11-28T${at}:00.000Z` });
 const forwarded = (id: string, at: string) =>
-  event('triage', id, 'ReportForwardedForDispatch', at, { category: 'KEBAKARAN', priority: 'P2', district: 'TEBET' });
+  event('triage', id, ReportForwardedForDispatch, at, {
+    trackingCode: '7KQ2M-94XHD',
+    channel: 'MOBILE_APP',
+    receivedAt: '2026-11-28T03:00:00.000Z',
+    category: 'KEBAKARAN',
+    priority: 'P2',
+    district: 'TEBET',
+    location: { latitude: -6.2, longitude: 106.8, address: null },
+    description: 'Kebakaran rumah',
+    peopleInjured: 0,
+    peopleInvolved: 1,
+  });
 
 describe('analytics follows merges and splits of incident groups', () => {
   const history = [
     received(A, '03:00'),
     received(B, '03:01'),
-    event('triage', A, 'ReportClaimed', '03:02'),
+    claimed(A, '03:02'),
     forwarded(A, '03:03'),
-    event('triage', B, 'ReportClaimed', '03:04'),
-    event('triage', B, 'ReportMarkedDuplicate', '03:05', { duplicateOf: A }),
+    claimed(B, '03:04'),
+    event('triage', B, ReportMarkedDuplicate, '03:05', { duplicateOf: A }),
   ];
-  const split = event('triage', B, 'ReportSplitFromGroup', '03:08', { groupOf: A, reason: 'Lokasi berbeda' }, 'spv-rina');
+  const split = event('triage', B, ReportSplitFromGroup, '03:08', { groupOf: A, reason: 'Lokasi berbeda' }, 'spv-rina');
   const modelOf = (events: EventEnvelope[]) => {
     const model = new AnalyticsModel();
     for (const e of events) model.apply(e);
@@ -83,7 +105,7 @@ describe('analytics follows merges and splits of incident groups', () => {
   });
 
   it('a split report forwarded on its own is counted as its own forward', () => {
-    const v = volume(modelOf([...history, split, event('triage', B, 'ReportClaimed', '03:09'), forwarded(B, '03:10')]), {});
+    const v = volume(modelOf([...history, split, claimed(B, '03:09'), forwarded(B, '03:10')]), {});
     expect(v.byState).toEqual({ FORWARDED: 2 });
     expect(v.notActionable.duplicates).toBe(0);
   });
