@@ -59,3 +59,17 @@ export function receivedReportData(overrides: Partial<ReportReceivedV1> & Pick<R
     ...overrides,
   };
 }
+
+/**
+ * An event a decider or a constructor already built, in its envelope at its type's schema version
+ * among `definitions` (a service's catalogue, e.g. `triageEvents`); refused if the catalogue lacks it.
+ */
+export function envelopeOfEvent<Type extends string, Data>(
+  definitions: readonly EventDefinition<string, any>[],
+  event: DomainEvent<Type, Data>,
+  as: RecordedAs,
+): EventEnvelope<Type, Data> {
+  const definition = definitions.find((d) => d.type === event.type);
+  if (!definition) throw new Error(`${event.type} is not in the catalogue given`);
+  return envelopeOf(definition as EventDefinition<Type, Data>, event.data, as);
+}

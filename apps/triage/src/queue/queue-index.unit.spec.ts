@@ -15,7 +15,9 @@ import {
   TriageCaseOpened,
   TriageEnvelope,
   TriageOverdue,
+  triageEvents,
 } from '@callcenter/events';
+import { envelopeOfEvent } from '@callcenter/testing';
 import {
   effectiveCategory,
   effectiveDistrict,
@@ -126,19 +128,13 @@ function nextEvent(g: Gen, c: TriageCase, atMs: number): { event: DomainEvent; a
 }
 
 const envelope = (streamId: string, streamVersion: number, event: DomainEvent, actor: string, atMs: number): TriageEnvelope =>
-  ({
+  envelopeOfEvent(triageEvents, event, {
     eventId: `${streamId}-${streamVersion}`,
-    type: event.type,
-    schemaVersion: 1,
     streamId,
     streamVersion,
-    occurredAt: iso(atMs),
-    recordedAt: iso(atMs),
     producer: 'triage',
     actor,
-    correlationId: 'c',
-    causationId: null,
-    data: event.data,
+    at: new Date(atMs),
   }) as TriageEnvelope;
 
 /** A generated history fed to an index, and the same history folded case by case (the brute force). */
