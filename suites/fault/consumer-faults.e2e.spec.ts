@@ -45,7 +45,10 @@ const say = (text: string) => process.stdout.write(`[consumer faults ${new Date(
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A well-formed envelope from the topic's own producer, with nothing in it: JSON, but invalid. */
+/**
+ * A well-formed envelope from the topic's own producer, with nothing in it: JSON, but invalid. Built
+ * by hand on purpose (envelopeOf would not let its data be empty): the consumers must dead-letter it.
+ */
 function poison(topic: string, producer: string, type: string): Message {
   const now = new Date().toISOString();
   const envelope: EventEnvelope = {
