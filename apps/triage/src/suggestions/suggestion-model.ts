@@ -54,6 +54,17 @@ export interface ModelHyperparameters extends TrainingOptions {
   balanceCategories: boolean;
   /** Added to the log-odds of the category the reporter chose, besides what training learnt of hints. */
   hintPrior: number;
+  /**
+   * Weigh each word, phrase, letter sequence and concept by its inverse document frequency in
+   * training (`idf`), so a word in every report counts less than a rare one; absent: all alike.
+   */
+  idf?: boolean;
+  /**
+   * How many words after a negation ("tidak", "bukan", "belum", "tanpa", "no", "not" …) are read
+   * as negated: "tidak ada api" gives the feature `!api` and the concept `!fire`, not `api` and
+   * `fire`. Absent or 0: none.
+   */
+  negationWindow?: number;
 }
 
 /** Chosen by 5-fold cross-validation on the corpus' train and tune parts, never its test part (docs/suggestions.md). */
@@ -65,10 +76,12 @@ export const DEFAULT_HYPERPARAMETERS: ModelHyperparameters = {
   minPhraseReports: 1,
   gramLengths: [3, 4, 5],
   concepts: true,
-  conceptWeight: 1.5,
-  p1Threshold: 0.075, // the largest (0.005 steps) with CV P1 recall ≥ 0.97 (docs/suggestions.md)
+  conceptWeight: 1,
+  p1Threshold: 0.075, // CV P1 recall ≥ 0.97 (docs/suggestions.md)
   balanceCategories: true,
   hintPrior: 1,
+  idf: true,
+  negationWindow: 3,
 };
 
 /** The model artefact as stored: JSON, versioned by content. */
@@ -84,6 +97,8 @@ export interface SuggestionModelArtefact {
   /** Words seen in training with how often: the spelling index corrects typing mistakes to these. */
   words: [string, number][];
   features: string[];
+  /** With the `idf` hyperparameter: each feature's weight, aligned with `features` (1 for the report's other facts). */
+  idf?: number[];
   category: { labels: Category[]; bias: number[]; weights: number[] };
   priority: { labels: Priority[]; bias: number[]; weights: number[] };
 }
@@ -121,8 +136,27 @@ interface FeatureNames {
   other: string[];
 }
 
-function featureNames(text: ReadText, report: ReportForSuggestion, gramLengths: readonly number[], useConcepts: boolean): FeatureNames {
-  const { stems } = text;
+/** Words (as normalised) after which the next words are negated; shorthand such as "ga" is already "tidak". */
+const NEGATIONS: ReadonlySet<string> = new Set(['tidak', 'bukan', 'belum', 'tanpa', 'no', 'not', 'nobody', 'none', 'never', 'without', 'nothing']);
+const NEGATED = '!';
+
+/** Which words are negated: the `window` words after a negation. */
+function negatedWords(words: readonly string[], window: number): boolean[] {
+  let left = 0;
+  return words.map((word) => {
+    if (NEGATIONS.has(word)) {
+      left = window;
+      return false;
+    }
+    if (left === 0) return false;
+    left--;
+    return true;
+  });
+}
+
+function featureNames(text: ReadText, report: ReportForSuggestion, gramLengths: readonly number[], useConcepts: boolean, negationWindow: number): FeatureNames {
+  const negated = negationWindow > 0 ? negatedWords(text.words, negationWindow) : null;
+  const stems = negated ? text.stems.map((stem, i) => (negated[i] ? NEGATED + stem : stem)) : text.stems;
   const words = new Set<string>();
   for (let i = 0; i < stems.length; i++) {
     words.add(WORD + stems[i]);
@@ -136,7 +170,7 @@ function featureNames(text: ReadText, report: ReportForSuggestion, gramLengths: 
   const other = [INJURED + injuredBucket(report.peopleInjured)];
   if (report.categoryHint) other.push(HINT + report.categoryHint);
   if (report.channel) other.push(CHANNEL + report.channel);
-  const concepts = useConcepts ? conceptsOf(stems).map((c) => CONCEPT + c) : [];
+  const concepts = useConcepts ? conceptsOf(text.stems, negated ?? undefined).map((c) => CONCEPT + c) : [];
   return { words: [...words], grams: [...grams], concepts, other };
 }
 
@@ -144,7 +178,12 @@ function featureNames(text: ReadText, report: ReportForSuggestion, gramLengths: 
  * Long transcripts and short SMS weigh alike: words and letter sequences each have unit length;
  * the thesaurus' concepts have `conceptWeight`; the other facts count 1 each.
  */
-function vectorise(names: FeatureNames, index: ReadonlyMap<string, number>, conceptWeight: number): { index: Int32Array; value: Float64Array } {
+function vectorise(
+  names: FeatureNames,
+  index: ReadonlyMap<string, number>,
+  conceptWeight: number,
+  idf: ArrayLike<number> | null,
+): { index: Int32Array; value: Float64Array } {
   const ids: number[] = [];
   const values: number[] = [];
   const groups: [string[], number][] = [
@@ -153,10 +192,13 @@ function vectorise(names: FeatureNames, index: ReadonlyMap<string, number>, conc
     [names.concepts, conceptWeight],
   ];
   for (const [group, scale] of groups) {
-    const known = group.filter((n) => index.has(n));
-    for (const n of known) {
-      ids.push(index.get(n)!);
-      values.push(scale / Math.sqrt(known.length));
+    const known = group.filter((n) => index.has(n)).map((n) => index.get(n)!);
+    // Each group has unit length (times its scale) whatever the weights of its features.
+    const weight = (id: number) => (idf ? idf[id] : 1);
+    const length = Math.sqrt(known.reduce((sum, id) => sum + weight(id) ** 2, 0));
+    for (const id of known) {
+      ids.push(id);
+      values.push((scale * weight(id)) / length);
     }
   }
   for (const n of names.other) {
@@ -192,7 +234,7 @@ export function trainSuggestionModel(
     for (const w of text.words) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
     return text;
   });
-  const names = reports.map((r, i) => featureNames(texts[i], r, hyperparameters.gramLengths, hyperparameters.concepts));
+  const names = reports.map((r, i) => featureNames(texts[i], r, hyperparameters.gramLengths, hyperparameters.concepts, hyperparameters.negationWindow ?? 0));
   const reportsWith = new Map<string, number>();
   for (const n of names) for (const f of [...n.words, ...n.grams, ...n.concepts, ...n.other]) reportsWith.set(f, (reportsWith.get(f) ?? 0) + 1);
   const features = [...reportsWith.entries()]
@@ -200,13 +242,18 @@ export function trainSuggestionModel(
     .map(([f]) => f)
     .sort();
   const index = new Map(features.map((f, i) => [f, i]));
+  // Smoothed inverse document frequency, rounded as stored so the saved model reads reports as training did.
+  const isOther = (f: string) => f.startsWith(HINT) || f.startsWith(CHANNEL) || f.startsWith(INJURED);
+  const idf = hyperparameters.idf
+    ? features.map((f) => (isOther(f) ? 1 : round(Math.log((1 + reports.length) / (1 + reportsWith.get(f)!)) + 1, 3)))
+    : undefined;
 
   const categories = [...CATEGORIES];
   const priorities = [...PRIORITIES];
   const perCategory = countBy(reports.map((r) => r.category));
   const balance = (c: Category) =>
     hyperparameters.balanceCategories ? Math.min(5, Math.max(0.2, reports.length / (categories.length * (perCategory[c] ?? 1)))) : 1;
-  const vectors = names.map((n) => vectorise(n, index, hyperparameters.conceptWeight));
+  const vectors = names.map((n) => vectorise(n, index, hyperparameters.conceptWeight, idf ?? null));
   const categoryExamples: SparseExample[] = reports.map((r, i) => ({ ...vectors[i], label: categories.indexOf(r.category), weight: balance(r.category) }));
   const priorityExamples: SparseExample[] = reports.map((r, i) => ({ ...vectors[i], label: priorities.indexOf(r.priority) }));
   const categoryModel = trainSoftmax(categoryExamples, features.length, categories.length, hyperparameters);
@@ -219,6 +266,7 @@ export function trainSuggestionModel(
     hyperparameters,
     words: [...wordCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     features,
+    ...(idf ? { idf } : {}),
     category: { labels: categories, bias: [...categoryModel.bias].map((w) => round(w, 4)), weights: [...categoryModel.weights].map((w) => round(w, 4)) },
     priority: { labels: priorities, bias: [...priorityModel.bias].map((w) => round(w, 4)), weights: [...priorityModel.weights].map((w) => round(w, 4)) },
   } satisfies Omit<SuggestionModelArtefact, 'version' | 'trainedAt'>;
@@ -236,6 +284,10 @@ export function parseSuggestionModel(json: unknown): SuggestionModelArtefact {
   if (typeof a.version !== 'string' || !/^\d{8}-[0-9a-f]{12}$/.test(a.version)) problems.push('version is missing or malformed');
   if (!Array.isArray(a.features)) problems.push('features is not a list');
   if (!Array.isArray(a.words)) problems.push('words is not a list');
+  if (a.idf !== undefined) {
+    if (!Array.isArray(a.idf) || !Array.isArray(a.features) || a.idf.length !== a.features.length) problems.push('idf does not fit the features');
+    else if (a.idf.some((w: unknown) => typeof w !== 'number' || !(w > 0))) problems.push('idf values are not all positive numbers');
+  }
   for (const [part, labels] of [
     ['category', CATEGORIES],
     ['priority', PRIORITIES],
@@ -278,6 +330,7 @@ export class SuggestionModel {
   private readonly hintPrior: number;
   private readonly gramLengths: readonly number[];
   private readonly p1Threshold: number;
+  private readonly idf: Float64Array | null;
 
   constructor(readonly artefact: SuggestionModelArtefact) {
     parseSuggestionModel(artefact);
@@ -291,12 +344,19 @@ export class SuggestionModel {
     this.hintPrior = artefact.hyperparameters.hintPrior;
     this.gramLengths = artefact.hyperparameters.gramLengths ?? [];
     this.p1Threshold = artefact.hyperparameters.p1Threshold ?? 0.5;
+    this.idf = artefact.idf ? Float64Array.from(artefact.idf) : null;
   }
 
   suggest(report: ReportForSuggestion): ModelSuggestion {
     const text = readText(report.description, this.spelling);
-    const names = featureNames(text, report, this.gramLengths, this.artefact.hyperparameters.concepts ?? false);
-    const { index, value } = vectorise(names, this.index, this.artefact.hyperparameters.conceptWeight ?? 1);
+    const names = featureNames(
+      text,
+      report,
+      this.gramLengths,
+      this.artefact.hyperparameters.concepts ?? false,
+      this.artefact.hyperparameters.negationWindow ?? 0,
+    );
+    const { index, value } = vectorise(names, this.index, this.artefact.hyperparameters.conceptWeight ?? 1, this.idf);
 
     const categoryScores = predict(this.categoryModel, index, value);
     const hinted = report.categoryHint ? this.categories.indexOf(report.categoryHint) : -1;

@@ -5,7 +5,8 @@ import { Category, Priority } from '@callcenter/contracts';
 import { loadSuggestionModel, modelFileOf, saveSuggestionModel } from './suggestion-model.file';
 import { priorityFloor } from './priority-floors';
 import { normaliseWords, SpellingIndex, stemOf } from './report-text';
-import { LabelledReport, parseSuggestionModel, SuggestionModel, trainSuggestionModel } from './suggestion-model';
+import { DEFAULT_HYPERPARAMETERS, LabelledReport, parseSuggestionModel, SuggestionModel, trainSuggestionModel } from './suggestion-model';
+import { conceptsOf } from './thesaurus';
 import { TriageConfig } from '../triage.config';
 
 const labelled = (description: string, category: Category, priority: Priority): LabelledReport => ({
@@ -139,8 +140,38 @@ describe('SuggestionModel', () => {
     expect(other.version).not.toBe(trained.version);
   });
 
+  it('weighs a word by how rare it is in training (idf), stored beside the features', () => {
+    const plain = trainSuggestionModel(FIXTURE, { trainedAt: AT, source: 'unit fixture' }, { ...DEFAULT_HYPERPARAMETERS, idf: false });
+    expect(plain.idf).toBeUndefined();
+    const weighed = trainSuggestionModel(FIXTURE, { trainedAt: AT, source: 'unit fixture' }, { ...DEFAULT_HYPERPARAMETERS, idf: true });
+    expect(weighed.idf).toHaveLength(weighed.features.length);
+    const idfOf = (feature: string) => weighed.idf![weighed.features.indexOf(feature)];
+    expect(idfOf('w:di')).toBeLessThan(idfOf('w:gudang')); // "di" is in several reports, "gudang" in one
+    expect(idfOf('i:0')).toBe(1); // the report's other facts are not weighed
+    expect(new SuggestionModel(weighed).suggest({ description: 'gudang kebakaran', categoryHint: null, channel: null, peopleInjured: 0 }).category).toBe(
+      'KEBAKARAN',
+    );
+  });
+
+  it('reads the words after a negation as negated: "tidak ada api" is not fire, "tidak pulang" stays a phrase of its own', () => {
+    const words = normaliseWords('ga ada api, no one hurt, anak tidak pulang');
+    const negated = [false, true, true, false, true, true, true, false, true]; // three words after "tidak" (ga), "no" and "tidak"
+    expect(conceptsOf(words.map(stemOf), negated)).toEqual(expect.arrayContaining(['!fire']));
+    expect(conceptsOf(words.map(stemOf), negated)).not.toContain('fire');
+    expect(conceptsOf(['tidak', 'pulang'], [false, true])).toEqual(conceptsOf(['tidak', 'pulang']));
+    const negating = trainSuggestionModel(
+      [...FIXTURE, labelled('kabel putus tidak ada api', 'LAINNYA', 'P3')],
+      { trainedAt: AT, source: 'unit fixture' },
+      { ...DEFAULT_HYPERPARAMETERS, negationWindow: 3 },
+    );
+    expect(negating.features).toEqual(expect.arrayContaining(['w:!api', 'k:!fire']));
+    const off = trainSuggestionModel(FIXTURE, { trainedAt: AT, source: 'unit fixture' }, { ...DEFAULT_HYPERPARAMETERS, negationWindow: 0 });
+    expect(off.features.filter((f) => f.includes('!'))).toEqual([]);
+  });
+
   it.each<[string, (a: any) => void, RegExp]>([
     ['another format', (a) => (a.format = 'something/2'), /format/],
+    ['idf that does not fit the features', (a) => (a.idf = [1, 2]), /idf does not fit/],
     ['weights cut short', (a) => a.category.weights.pop(), /category weights has/],
     ['an unknown category', (a) => (a.category.labels[0] = 'CRIME'), /CRIME/],
     ['a weight that is not a number', (a) => (a.priority.weights[0] = 'x'), /priority weights are not all numbers/],

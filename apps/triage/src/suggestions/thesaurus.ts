@@ -585,12 +585,19 @@ const CONCEPTS_BY_STEM: ReadonlyMap<string, readonly string[]> = (() => {
 /** Longest entry, in words. */
 const LONGEST_ENTRY = Math.max(...[...CONCEPTS_BY_STEM.keys()].map((k) => k.split(' ').length));
 
-/** The concepts the report's stems (alone, or as a run of consecutive stems) touch, each once. */
-export function conceptsOf(stems: readonly string[]): string[] {
+/**
+ * The concepts the report's stems (alone, or as a run of consecutive stems) touch, each once. With
+ * `negated` (one flag a stem), an entry whose every stem is negated gives the concept marked `!`
+ * ("tidak ada api" → `!fire`); an entry that holds the negation itself ("tidak pulang") is plain.
+ */
+export function conceptsOf(stems: readonly string[], negated?: readonly boolean[]): string[] {
   const found = new Set<string>();
   for (let i = 0; i < stems.length; i++) {
     for (let n = 1; n <= LONGEST_ENTRY && i + n <= stems.length; n++) {
-      for (const c of CONCEPTS_BY_STEM.get(stems.slice(i, i + n).join(' ')) ?? []) found.add(c);
+      const concepts = CONCEPTS_BY_STEM.get(stems.slice(i, i + n).join(' '));
+      if (!concepts) continue;
+      const mark = negated && negated.slice(i, i + n).every(Boolean) ? '!' : '';
+      for (const c of concepts) found.add(mark + c);
     }
   }
   return [...found];
