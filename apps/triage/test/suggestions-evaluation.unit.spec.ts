@@ -4,6 +4,7 @@ import { asLabelledReport, comparableText, corpusPart, readCorpus, readHeldBack 
 import { DEFAULT_TRAINING_SOURCE, defaultTrainingSet } from '../src/suggestions/default-training';
 import { Evaluation, evaluateSuggestions, formatEvaluation, TARGETS, targetsMet } from '../src/suggestions/evaluation';
 import { SuggestionModel, trainSuggestionModel } from '../src/suggestions/suggestion-model';
+import { loadSuggestionModel } from '../src/suggestions/suggestion-model.file';
 import { TriageConfig } from '../src/triage.config';
 
 /**
@@ -17,7 +18,9 @@ const corpus = readCorpus(dir);
 const heldBack = readHeldBack(dir).map(asLabelledReport);
 const testPart = corpus.filter((e) => corpusPart(e.text) === 'test').map(asLabelledReport);
 const training = defaultTrainingSet(corpus);
-const model = new SuggestionModel(trainSuggestionModel(training, { trainedAt: '2026-12-02T00:00:00Z', source: DEFAULT_TRAINING_SOURCE }));
+// Trained on the committed default's day, so the version (day and content hash) is comparable with its file name.
+const committed = loadSuggestionModel(join(__dirname, '../../..', new TriageConfig().SUGGESTION_MODEL_FILE));
+const model = new SuggestionModel(trainSuggestionModel(training, { trainedAt: committed.artefact.trainedAt, source: DEFAULT_TRAINING_SOURCE }));
 const fresh = evaluateSuggestions(heldBack, (r) => model.suggest(r));
 const old = evaluateSuggestions(testPart, (r) => model.suggest(r));
 const examples = (c: string) => corpus.filter((e) => e.category === c).length;

@@ -635,7 +635,7 @@ export interface components {
         ActivateSuggestionModelDto: {
             /**
              * @description Version of a model in triage's models folder (file suggestions-<version>.json.gz)
-             * @example 20261202-9408928b86e2
+             * @example 20261203-63e5b7558b5d
              */
             version: string;
             /** @description Why, for the record (e.g. the shadow run it follows) */
