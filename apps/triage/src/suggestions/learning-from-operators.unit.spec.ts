@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Category, Priority } from '@callcenter/contracts';
-import { DomainEvent, EventEnvelope, ReportClassified, TriageCaseOpened, TriageCaseOpenedV1 } from '@callcenter/events';
+import { DomainEvent, EventEnvelope, ReportClassified, TriageCaseOpened, TriageCaseOpenedV1, triageEvents } from '@callcenter/events';
+import { envelopeOfEvent } from '@callcenter/testing';
 import { readCorpus } from './corpus';
 import { defaultTrainingSet } from './default-training';
 import { SuggestionModel, trainSuggestionModel } from './suggestion-model';
@@ -23,20 +24,15 @@ function envelope<T extends string, D>(
   occurredAt: string,
   actor: string,
 ): EventEnvelope<T, D> {
-  return {
+  return envelopeOfEvent(triageEvents, event, {
     eventId: `e-${++seq}`,
-    type: event.type,
-    schemaVersion: 1,
     streamId,
     streamVersion,
-    occurredAt,
-    recordedAt: occurredAt,
     producer: 'triage',
     actor,
+    at: new Date(occurredAt),
     correlationId: `c-${seq}`,
-    causationId: null,
-    data: event.data,
-  };
+  });
 }
 
 /** A case opened with the live suggestion of the base model, as triage records it. */

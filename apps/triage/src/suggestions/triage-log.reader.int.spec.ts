@@ -13,8 +13,9 @@ import {
   toKafkaMessage,
   TOPICS,
   TriageCaseOpened,
+  triageEvents,
 } from '@callcenter/events';
-import { testKafka, testMongo, uniqueName } from '@callcenter/testing';
+import { envelopeOfEvent, testKafka, testMongo, uniqueName } from '@callcenter/testing';
 import { PlatformConfig } from '@callcenter/platform';
 import { readTriageLog } from './triage-log.reader';
 
@@ -42,22 +43,8 @@ describe('readTriageLog (real Kafka and database)', () => {
   });
 
   const at = (minute: number) => new Date(Date.parse('2011-03-17T00:00:00Z') + minute * 60_000).toISOString();
-  function envelope(event: DomainEvent, streamId: string, streamVersion: number, occurredAt: string): EventEnvelope {
-    return {
-      eventId: randomUUID(),
-      type: event.type,
-      schemaVersion: 1,
-      streamId,
-      streamVersion,
-      occurredAt,
-      recordedAt: occurredAt,
-      producer: 'triage',
-      actor: 'operator-budi',
-      correlationId: randomUUID(),
-      causationId: null,
-      data: event.data,
-    };
-  }
+  const envelope = (event: DomainEvent, streamId: string, streamVersion: number, occurredAt: string): EventEnvelope =>
+    envelopeOfEvent(triageEvents, event, { streamId, streamVersion, producer: 'triage', actor: 'operator-budi', at: new Date(occurredAt) });
 
   async function caseOf(description: string, minute: number, decided: [Category, Priority][]): Promise<{ reportId: string; events: EventEnvelope[] }> {
     const reportId = randomUUID();
