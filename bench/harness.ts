@@ -1,19 +1,26 @@
 /**
- * What the benches share: option parsing, timing, percentile tables, a seeded PRNG, a keep-alive HTTP
- * client, /proc CPU and memory meters, and the CPU-profile preload's environment and reading.
+ * What the benches share: option parsing, the header and the exit, timing, percentile and query
+ * tables, a keep-alive HTTP client and measured closed loops, /proc CPU and memory
+ * meters, CPU profiles, Kafka consumers and baselines, and the clean-up.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { Kafka } from 'kafkajs';
+import * as hdr from 'hdr-histogram-js';
+import type { Admin, Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
-import { RunningService, testMongo } from '@callcenter/testing';
+import { createEventProducer, ensureTopics, EventEnvelope, toKafkaMessage } from '@callcenter/events';
+import { RunningService, testInfra, testMongo } from '@callcenter/testing';
 
 export const ROOT = path.resolve(__dirname, '../..');
+/** The local infra's data directory (its pid files tell the Kafka and database pids) and Kafka's jars. */
+export const INFRA_DATA_DIR = process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data');
+export const KAFKA_LIBS = process.env.KAFKA_LIBS ?? path.join(ROOT, '.cache/kafka/libs');
 
 // ───────────────────────────── options ─────────────────────────────
 
@@ -39,20 +46,53 @@ export function options(help: string, strings: string[], booleans: string[]) {
     process.exit(0);
   }
   const flag = (name: string): string | undefined => values[name] as string | undefined;
+  const num = (name: string, fallback: number): number => {
+    const raw = flag(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) {
+      console.error(`--${name} must be a number ≥ 0, not ${raw}`);
+      process.exit(2);
+    }
+    return n;
+  };
   return {
     flag,
     has: (name: string): boolean => values[name] === true,
-    num(name: string, fallback: number): number {
-      const raw = flag(name);
-      if (raw === undefined) return fallback;
-      const n = Number(raw);
-      if (!Number.isFinite(n) || n < 0) {
-        console.error(`--${name} must be a number ≥ 0, not ${raw}`);
-        process.exit(2);
-      }
-      return n;
-    },
+    num,
+    /** A whole number ≥ `min`. */
+    whole: (name: string, fallback: number, min = 0): number => Math.max(min, Math.floor(num(name, fallback))),
+    /** A comma-separated list of whole numbers ≥ 1 (concurrencies). */
+    list: (name: string, fallback: string): number[] => (flag(name) ?? fallback).split(',').map((c) => Math.max(1, Math.floor(Number(c)))),
   };
+}
+
+/**
+ * What a service bench prints first: its title, the command, the machine and the infrastructure;
+ * and whether the Kafka and database pids are known (else their CPU counts as `otherLabel`).
+ */
+export function header(title: string, otherLabel = 'other processes'): void {
+  const infra = testInfra();
+  const env = ['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
+  console.log(title);
+  console.log(`command: ${[...env, 'node', path.relative(ROOT, process.argv[1]), ...process.argv.slice(2)].join(' ')}`);
+  console.log(`machine: ${machine()}; Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`);
+  const { kafka, db } = infraPids();
+  if (!kafka || !db) console.log(`(no Kafka/database pid files under ${INFRA_DATA_DIR}/run: their CPU is counted in "${otherLabel}")`);
+}
+
+/** Runs a bench's main, cleans up what it left and exits 0; on a failure prints the service's last output and exits 1. */
+export function run(main: () => Promise<unknown>, left: Leftovers, service: () => RunningService | undefined = () => undefined): void {
+  main()
+    .then(() => left.cleanup())
+    .then(() => process.exit(0))
+    .catch(async (e) => {
+      console.error(e);
+      const s = service();
+      if (s) console.error(`${s.name}'s last output (pid ${s.pid}):\n${s.output().slice(-4000)}`);
+      await left.cleanup();
+      process.exit(1);
+    });
 }
 
 /** What a bench's `--help` prints: the text block of the `## Options` section of bench/<dir>/README.md. */
@@ -101,14 +141,23 @@ export interface Pct {
   max: number;
   mean: number;
 }
-/** Nearest-rank percentiles (exact, so that the figures stay comparable with the recorded ones). */
+/**
+ * Percentiles through an HDR histogram (hdr-histogram-js: microseconds, 3 significant digits, so
+ * within 0.1 % of the exact nearest-rank figures); n, max and mean exact. Values below 0 (clocks of
+ * two processes) are recorded from the smallest one up.
+ */
 export function pct(values: ArrayLike<number>): Pct {
-  if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
-  const s = Float64Array.from(values).sort();
-  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  let sum = 0;
-  for (const v of s) sum += v;
-  return { n: s.length, p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1], mean: sum / s.length };
+  const n = values.length;
+  if (n === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
+  let [min, max, sum] = [Infinity, -Infinity, 0];
+  for (let i = 0; i < n; i++) [min, max, sum] = [Math.min(min, values[i]), Math.max(max, values[i]), sum + values[i]];
+  const base = Math.min(0, min);
+  const h = hdr.build({ numberOfSignificantValueDigits: 3 });
+  for (let i = 0; i < n; i++) h.recordValue(Math.round((values[i] - base) * 1000));
+  const at = (p: number) => Math.min(max, base + h.getValueAtPercentile(p) / 1000);
+  const p = { n, p50: at(50), p90: at(90), p99: at(99), max, mean: sum / n };
+  h.destroy();
+  return p;
 }
 export const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 export const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '–');
@@ -122,37 +171,6 @@ export function table(rows: (string | number)[][], align: ('l' | 'r')[] = [], ru
 export const pctCells = (p: Pct, d = 1) => [p.n, f(p.p50, d), f(p.p90, d), f(p.p99, d), f(p.max, d)];
 export const goalCell = (p99: number, goal: number) =>
   p99 <= goal ? `met (p99 ${f(p99, 2)} ≤ ${goal})` : `MISSED by ${f(p99 - goal, 1)} ms (+${f((100 * (p99 - goal)) / goal, 0)} %)`;
-
-// ───────────────────────────── PRNG ─────────────────────────────
-
-/** Seeded PRNG (mulberry32): the same seed gives the same data. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const between = (lo: number, hi: number) => lo + next() * (hi - lo);
-  return {
-    next,
-    between,
-    /** Roughly log-normal: most near `typical`, a long tail up to `max`. */
-    skewed: (min: number, typical: number, max: number) => Math.min(max, Math.max(min, typical * Math.exp((next() + next() + next() - 1.5) * 1.6))),
-    chance: (p: number) => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-    weighted: <T extends string>(w: Partial<Record<T, number>>): T => {
-      const entries = Object.entries(w) as [T, number][];
-      const total = entries.reduce((s, [, x]) => s + x, 0);
-      let r = next() * total;
-      for (const [k, x] of entries) if ((r -= x) < 0) return k;
-      return entries[entries.length - 1][0];
-    },
-  };
-}
-export type Rng = ReturnType<typeof rng>;
 
 // ───────────────────────────── HTTP ─────────────────────────────
 
@@ -249,6 +267,137 @@ export async function closedLoop(
   };
 }
 
+/** Runs `work` over `items` with `concurrency` in flight. */
+export async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i], i);
+      }
+    }),
+  );
+}
+
+// ───────────────────────────── query rows ─────────────────────────────
+
+export interface Query {
+  label: string;
+  paths: string[];
+  token?: string;
+  /** Counted against the bench's p99 goal (false for the baselines). */
+  goal: boolean;
+  /** The status of a good answer (200). */
+  expect?: number;
+}
+type LoopOptions = Parameters<typeof closedLoop>[5];
+export interface QueryRow {
+  label: string;
+  concurrency: number;
+  lat: Pct;
+  rps: number;
+  meanBytes: number;
+  lastBody: string;
+  serverCpuMs: number;
+  benchCpuMs: number;
+  otherCpuS: number;
+  errorKinds: Record<string, number>;
+  goal: boolean;
+}
+
+/**
+ * Every query at every concurrency: a warm-up loop, then a measured one, with the server's and the
+ * bench's CPU per request. `onPhase` is called after each warm-up ('between rows') and each row (a CPU profile cut).
+ */
+export async function measureQueries(
+  port: number,
+  queries: Query[],
+  concurrencies: number[],
+  server: { name: string; pid: number },
+  o: {
+    warmup: number;
+    requests: number;
+    log: (msg: string) => void;
+    warmupLoop?: (concurrency: number) => LoopOptions;
+    loop?: LoopOptions;
+    onPhase?: (label: string) => Promise<void>;
+  },
+): Promise<QueryRow[]> {
+  const rows: QueryRow[] = [];
+  for (const concurrency of concurrencies) {
+    for (const q of queries) {
+      o.log(`${q.label} at concurrency ${concurrency} (port ${port}): ${o.warmup} warm-up + ${o.requests}`);
+      await closedLoop(port, q.paths, q.token, concurrency, o.warmup, { expect: q.expect, ...o.warmupLoop?.(concurrency) });
+      await o.onPhase?.('between rows');
+      const meter = cpuMeter({ bench: process.pid, [server.name]: server.pid });
+      meter.start();
+      const r = await closedLoop(port, q.paths, q.token, concurrency, o.requests, { expect: q.expect, ...o.loop });
+      const cpu = meter.stop();
+      await o.onPhase?.(`${q.label} at concurrency ${concurrency} (${o.requests} requests)`);
+      const n = Math.max(1, r.requests);
+      rows.push({
+        label: q.label,
+        concurrency,
+        lat: pct(r.latencies),
+        rps: r.latencies.length / r.seconds,
+        meanBytes: r.meanBytes,
+        lastBody: r.last?.body ?? '',
+        serverCpuMs: (1000 * cpu.used[server.name]) / n,
+        benchCpuMs: (1000 * cpu.used.bench) / n,
+        otherCpuS: cpu.other,
+        errorKinds: r.errorKinds,
+        goal: q.goal,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The rows as a table: latency, rate, size, CPU per request, errors and the p99 goal; `total` and `other` add columns. */
+export function queryTable(
+  rows: QueryRow[],
+  server: string,
+  goalMs: number,
+  {
+    total,
+    other = false,
+    bytes = (r: QueryRow) => r.meanBytes,
+  }: { total?: (r: QueryRow) => string | number; other?: boolean; bytes?: (r: QueryRow) => number } = {},
+): string {
+  const head = ['query', 'conc', 'n', 'p50', 'p90', 'p99', 'max', 'req/s', ...(total ? ['total'] : []), 'bytes'];
+  head.push(`${server} cpu ms/req`, 'bench cpu ms/req', ...(other ? ['other cpu s'] : []), 'errors', `p99 ≤ ${goalMs} ms`);
+  const body = rows.map((r) => [
+    r.label,
+    r.concurrency,
+    ...pctCells(r.lat),
+    f(r.rps, 1),
+    ...(total ? [total(r)] : []),
+    int(bytes(r)),
+    f(r.serverCpuMs, 2),
+    f(r.benchCpuMs, 2),
+    ...(other ? [f(r.otherCpuS, 1)] : []),
+    Object.entries(r.errorKinds)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ') || 0,
+    r.goal ? goalCell(r.lat.p99, goalMs) : 'n/a',
+  ]);
+  return table([head, ...body], [...head.map((_, i) => (i === 0 ? 'l' : ('r' as const))).slice(0, -1), 'l']);
+}
+
+/** One line: how many goal rows met p99 ≤ `goalMs`, and the worst. */
+export function goalLine(what: string, rows: QueryRow[], goalMs: number): string {
+  const goals = rows.filter((r) => r.goal);
+  if (!goals.length) return `GOAL ${what}: no rows`;
+  const met = goals.filter((r) => r.lat.p99 <= goalMs).length;
+  const worst = goals.reduce((a, b) => (b.lat.p99 > a.lat.p99 ? b : a));
+  const over = worst.lat.p99 - goalMs;
+  return (
+    `GOAL ${what} p99 ≤ ${goalMs} ms: ${met === goals.length ? 'MET' : 'MISSED'} (${met}/${goals.length} rows met); ` +
+    `worst ${worst.label} at concurrency ${worst.concurrency}: p99 ${f(worst.lat.p99)} ms${over > 0 ? ` (over by ${f(over)} ms, ${f((100 * over) / goalMs, 0)} %)` : ''}`
+  );
+}
+
 // ───────────────────────────── /proc meters ─────────────────────────────
 
 // CPU accounting from /proc (clock ticks, USER_HZ = 100 on Linux).
@@ -275,6 +424,8 @@ export function pidFile(infraDataDir: string, name: string): number | undefined 
   const pid = Number(readFileSync(file, 'utf8').trim());
   return existsSync(`/proc/${pid}`) ? pid : undefined;
 }
+/** The local infra's Kafka and database pids (undefined when not found: their CPU then counts as other processes'). */
+export const infraPids = () => ({ kafka: pidFile(INFRA_DATA_DIR, 'kafka'), db: pidFile(INFRA_DATA_DIR, 'db') });
 export function rssMiB(pid: number | undefined): number {
   if (!pid) return NaN;
   try {
@@ -390,8 +541,136 @@ export function topSelfTime(file: string, top: number): string[] {
   ];
 }
 
+/** One service's CPU profiles (`--cpu-prof DIR`): cut at a bench's phase boundaries, summarised at the end. */
+export class CpuProfiles {
+  private readonly taken: { label: string; file: string }[] = [];
+
+  constructor(
+    readonly dir: string | undefined,
+    private readonly service: string,
+    private readonly log: (msg: string) => void,
+    private readonly tries = 100,
+    private readonly settleMs = 200,
+  ) {
+    if (dir) mkdirSync(dir, { recursive: true });
+  }
+
+  /** The service's environment for the preload (empty without a directory). */
+  get env(): Record<string, string> {
+    return cpuProfileEnv(this.dir);
+  }
+
+  async cut(pid: number, label: string): Promise<void> {
+    if (!this.dir) return;
+    const file = await cutCpuProfile(this.dir, this.service, pid, this.tries, this.settleMs);
+    if (file) this.taken.push({ label, file });
+    else this.log(`no profile written for ${label}`);
+  }
+
+  /** Once the service (`pid`) stopped: adds what it wrote at exit, and prints each profile's top `top` functions, but those labelled `skip`. */
+  async print(pid: number, top: number, skip?: string): Promise<void> {
+    if (!this.dir) return;
+    await sleep(500);
+    const dir = path.resolve(this.dir);
+    const rest = readdirSync(dir).filter((n) => n.startsWith(`${this.service}-${pid}-`) && !this.taken.some((p) => path.basename(p.file) === n));
+    for (const n of rest) this.taken.push({ label: 'until exit', file: path.join(dir, n) });
+    console.log(`\n=== CPU profiles of ${this.service} (sampled every 1 ms; written to ${dir}) ===`);
+    for (const p of this.taken.filter((x) => x.label !== skip)) {
+      console.log(`\n[${p.label}]`);
+      for (const line of topSelfTime(p.file, top)) console.log(line);
+    }
+  }
+}
+
 /** The machine in one phrase: cores and model, memory, node version. */
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
+
+// ───────────────────────────── Kafka ─────────────────────────────
+
+/** Retries `fn` (a topic just created answers offset requests with NOT_LEADER for a moment). */
+export async function retrying<T>(fn: () => Promise<T>, attempts = 20, waitMs = 500): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= attempts) throw e;
+      await sleep(waitMs);
+    }
+  }
+}
+
+/** Messages on a topic now (high − low over its partitions). */
+export const topicSize = async (admin: Admin, topic: string) =>
+  (await retrying(() => admin.fetchTopicOffsets(topic))).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+
+/** A plain kafkajs consumer of `topics`, resolved once it joined its group (or after 30 s). */
+export async function joinedConsumer(
+  kafka: Kafka,
+  config: Partial<ConsumerConfig> & { groupId: string },
+  topics: string[],
+  fromBeginning: boolean,
+  run: ConsumerRunConfig,
+): Promise<Consumer> {
+  const consumer = kafka.consumer({ sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false, ...config });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning });
+  await consumer.run(run);
+  await Promise.race([joined, sleep(30_000)]);
+  return consumer;
+}
+
+/**
+ * Kafka alone at `rate`: `count` copies of `sample` (fresh stream ids as keys), one per send with the
+ * relay's producer settings, to a plain kafkajs consumer in this process; send → received latencies.
+ * On a fresh topic unless `topic` is given (then only what is sent from now on is read).
+ */
+export async function kafkaOnlyLatency(
+  kafka: Kafka,
+  sample: EventEnvelope,
+  count: number,
+  rate: number,
+  { topic, groupId = `bench-baseline-${randomUUID().slice(0, 8)}`, left }: { topic?: string; groupId?: string; left?: Leftovers } = {},
+) {
+  const fresh = !topic;
+  topic ??= `bench.baseline.${randomUUID().slice(0, 8)}`;
+  left?.groups.add(groupId);
+  if (fresh) {
+    left?.topics.add(topic);
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic }]).finally(() => admin.disconnect());
+  }
+  const producer = createEventProducer(kafka);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let consumer: Consumer | undefined;
+  try {
+    await producer.connect();
+    consumer = await joinedConsumer(kafka, { groupId }, [topic], fresh, {
+      eachBatch: async ({ batch }) => {
+        const at = nowMs();
+        for (const m of batch.messages) {
+          const sent = sentAt.get(m.key?.toString() ?? '');
+          if (sent !== undefined) latencies.push(at - sent);
+        }
+      },
+    });
+    await sleep(1000); // let the group settle on its offsets
+    const sends: Promise<unknown>[] = [];
+    await openLoop(count, rate, () => {
+      const key = randomUUID();
+      sentAt.set(key, nowMs());
+      sends.push(producer.send({ topic, acks: -1, messages: [toKafkaMessage({ ...sample, streamId: key, eventId: randomUUID() })] }));
+    });
+    await Promise.all(sends);
+    for (let i = 0; i < 100 && latencies.length < count; i++) await sleep(100);
+    return { latencies, sent: count, bytes: Buffer.byteLength(JSON.stringify(sample)) };
+  } finally {
+    await consumer?.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+  }
+}
 
 // ───────────────────────────── Kafka's own tools ─────────────────────────────
 
@@ -426,8 +705,25 @@ export function kafkaTool(
   });
 }
 
-/** The figures of ConsumerPerformance's last CSV line (start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance ms, fetch ms, fetch MB.sec, fetch nMsg.sec). */
-export function consumerPerformanceFigures(out: string) {
+/**
+ * Kafka's ConsumerPerformance (the Java consumer) reading `messages` from the start of `topic`, with the
+ * figures of its last CSV line (start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance ms, fetch
+ * ms, fetch MB.sec, fetch nMsg.sec) and the wall time, the JVM's start included.
+ */
+export async function consumerPerformance(
+  brokers: string[],
+  topic: string,
+  messages: number,
+  { timeoutS = 60, group, heap, toolTimeoutMs, left }: { timeoutS?: number; group?: string; heap?: string; toolTimeoutMs?: number; left?: Leftovers } = {},
+) {
+  if (group) left?.groups.add(group);
+  const t0 = nowMs();
+  const args = ['--bootstrap-server', brokers.join(','), '--topic', topic, '--messages', String(messages), '--timeout', String(timeoutS * 1000)];
+  const out = await kafkaTool(KAFKA_LIBS, 'ConsumerPerformance', [...args, ...(group ? ['--group', group] : [])], {
+    heap,
+    timeoutMs: toolTimeoutMs,
+    track: left?.children,
+  });
   const line = out
     .split('\n')
     .map((l) => l.trim())
@@ -435,7 +731,17 @@ export function consumerPerformanceFigures(out: string) {
     .pop();
   const cells = line?.split(',').map((c) => Number(c.trim())) ?? [];
   if (cells.length < 10) throw new Error(`ConsumerPerformance: cannot read ${out.slice(-400)}`);
-  return { line: line!, mb: cells[2], messages: cells[4], nMsgSec: cells[5], rebalanceMs: cells[6], fetchMs: cells[7], fetchNMsgSec: cells[9] };
+  return {
+    topic,
+    line: line!,
+    mb: cells[2],
+    messages: cells[4],
+    nMsgSec: cells[5],
+    rebalanceMs: cells[6],
+    fetchMs: cells[7],
+    fetchNMsgSec: cells[9],
+    wallMs: nowMs() - t0,
+  };
 }
 
 // ───────────────────────────── clean-up ─────────────────────────────

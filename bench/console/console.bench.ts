@@ -10,9 +10,7 @@
  *
  * usage: node dist/bench/console/console.bench.js [--rate 5] [--seconds 60] [--operators 2] [--open-cases 10000] [--loads 5] [--port-base 13400]
  */
-import { parseArgs } from 'node:util';
-import { rssMiB } from '../harness';
-import { Summary, summarise } from '../latency';
+import { options, pct as summarise, Pct as Summary, rssMiB } from '../harness';
 import { Browser, Page } from 'playwright-core';
 import { fromKafkaMessage, TOPICS } from '@callcenter/events';
 import {
@@ -32,22 +30,18 @@ import { launchChromium, signIn } from '../../apps/console/test/browser';
 const GOAL_VISIBLE_P99_MS = 1_000;
 const GOAL_FIRST_LOAD_MS = 1_500;
 
-const { values: args } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '60' },
-    operators: { type: 'string', default: '2' },
-    'open-cases': { type: 'string', default: '10000' },
-    loads: { type: 'string', default: '5' },
-    'port-base': { type: 'string', default: '13400' }, // console B (its OIDC redirect URI), intake B+1, triage B+2, intake's gRPC B+51
-  },
-});
-const base = Number(args['port-base']);
+const { num } = options(
+  'usage: node dist/bench/console/console.bench.js [--rate 5] [--seconds 60] [--operators 2] [--open-cases 10000] [--loads 5]\n' +
+    '  [--port-base 13400: console B (its OIDC redirect URI), intake B+1, triage B+2, intake gRPC B+51]',
+  ['rate', 'seconds', 'operators', 'open-cases', 'loads', 'port-base'],
+  [],
+);
+const base = num('port-base', 13400);
 const PORTS = { console: base, intake: base + 1, triage: base + 2, grpc: base + 51 };
 const CONSOLE = `http://127.0.0.1:${PORTS.console}`;
-const rate = Number(args.rate);
-const seconds = Number(args.seconds);
-const openCases = Number(args['open-cases']);
+const rate = num('rate', 5);
+const seconds = num('seconds', 60);
+const openCases = num('open-cases', 10_000);
 
 const row = (label: string, s: Summary, goal = '') =>
   `  ${label.padEnd(58)} n=${String(s.n).padStart(5)}  p50 ${s.p50.toFixed(1).padStart(8)} ms  p99 ${s.p99.toFixed(1).padStart(8)} ms  max ${s.max.toFixed(1).padStart(8)} ms  ${goal}`;
@@ -93,10 +87,10 @@ async function main() {
   const kafka = testKafka();
   const consumer = kafka.consumer({ groupId: uniqueName('bench-console') });
   try {
-    console.log(`console bench: ${rate} reports/s for ${seconds} s, ${args.operators} operators signed in; then first load with ${openCases} open cases`);
+    console.log(`console bench: ${rate} reports/s for ${seconds} s, ${num('operators', 2)} operators signed in; then first load with ${openCases} open cases`);
 
     // ── 1. submission → row on the open screens ──
-    const operatorNames = ['op-budi', 'op-sari', 'spv-rina'].slice(0, Number(args.operators));
+    const operatorNames = ['op-budi', 'op-sari', 'spv-rina'].slice(0, num('operators', 2));
     const operators = await Promise.all(operatorNames.map((name) => signIn(browser, CONSOLE, name, { path: '/queue?channel=WALK_IN' })));
     for (const { page } of operators) {
       await page.getByText('Langsung', { exact: true }).waitFor({ timeout: 20_000 });
@@ -198,7 +192,7 @@ async function main() {
     const direct: number[] = [];
     const proxied: number[] = [];
     const loads: number[] = [];
-    for (let i = 0; i < Number(args.loads); i++) {
+    for (let i = 0; i < num('loads', 5); i++) {
       let t = performance.now();
       await triage.get('/api/v1/queue?limit=200');
       direct.push(performance.now() - t);

@@ -15,11 +15,9 @@
  *
  * usage: node dist/bench/console/dashboard.bench.js [--events 1000000] [--per-day 250] [--reuse-history] [--loads 5] [--port-base 13400]
  */
-import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { loadavg, rssMiB } from '../harness';
-import { Summary, summarise } from '../latency';
+import { loadavg, options, pct as summarise, Pct as Summary, rssMiB } from '../harness';
 import { Browser } from 'playwright-core';
 import { RunningService, startService, testMongo, testToken, uniqueName } from '@callcenter/testing';
 import { launchChromium, signIn } from '../../apps/console/test/browser';
@@ -28,17 +26,13 @@ const ROOT = path.resolve(__dirname, '../../..');
 const GOAL_FIRST_RENDER_MS = 2_000;
 const WIB_MS = 7 * 3600_000;
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: 'string', default: '1000000' },
-    'per-day': { type: 'string', default: '250' },
-    'reuse-history': { type: 'boolean', default: false },
-    loads: { type: 'string', default: '5' },
-    'start-timeout-s': { type: 'string', default: '900' },
-    'port-base': { type: 'string', default: '13400' }, // console B (its OIDC redirect URI), analytics B+4
-  },
-});
-const base = Number(args['port-base']);
+const { flag, num, has } = options(
+  'usage: node dist/bench/console/dashboard.bench.js [--events 1000000] [--per-day 250] [--reuse-history] [--loads 5] [--start-timeout-s 900]\n' +
+    '  [--port-base 13400: console B (its OIDC redirect URI), analytics B+4]',
+  ['events', 'per-day', 'loads', 'start-timeout-s', 'port-base'],
+  ['reuse-history'],
+);
+const base = num('port-base', 13400);
 const PORTS = { console: base, analytics: base + 4 };
 const CONSOLE = `http://127.0.0.1:${PORTS.console}`;
 const ANALYTICS = `http://127.0.0.1:${PORTS.analytics}`;
@@ -51,7 +45,7 @@ const wibDay = (ms: number) => new Date(ms + WIB_MS).toISOString().slice(0, 10);
 /** The analytics bench's generator, writing the history straight to the topics. */
 function generateHistory(): Promise<void> {
   const script = path.join(ROOT, 'dist/bench/analytics/analytics.bench.js');
-  const child = spawn(process.execPath, [script, '--history-only', '--events', args.events!, '--per-day', args['per-day']!], {
+  const child = spawn(process.execPath, [script, '--history-only', '--events', flag('events') ?? '1000000', '--per-day', flag('per-day') ?? '250'], {
     cwd: ROOT,
     env: process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,7 +63,7 @@ async function main() {
   let browser: Browser | undefined;
   try {
     console.log(`dashboard bench: load average at start ${loadavg()}`);
-    if (!args['reuse-history']) {
+    if (!has('reuse-history')) {
       const t = performance.now();
       await generateHistory();
       console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -77,7 +71,7 @@ async function main() {
 
     // Analytics reads a year of history before it is ready: longer than startService's default 60 s.
     const t0 = performance.now();
-    const analyticsService = await startService('analytics', PORTS.analytics, common, { readyTimeoutMs: Number(args['start-timeout-s']) * 1000 });
+    const analyticsService = await startService('analytics', PORTS.analytics, common, { readyTimeoutMs: num('start-timeout-s', 900) * 1000 });
     services.push(analyticsService);
     console.log(
       `  analytics ready (history read from offset 0) in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${rssMiB(analyticsService.pid).toFixed(0)} MiB`,
@@ -111,7 +105,7 @@ async function main() {
     const proxied: number[] = [];
     const loads: number[] = [];
     const answered: number[] = [];
-    for (let i = 0; i < Number(args.loads); i++) {
+    for (let i = 0; i < num('loads', 5); i++) {
       let t = performance.now();
       await (await fetch(`${ANALYTICS}/api/v1/stats/volume?${apiQuery}`, { headers: { authorization: `Bearer ${analyst}` } })).arrayBuffer();
       direct.push(performance.now() - t);

@@ -41,7 +41,7 @@ import { MongoClient } from 'mongodb';
 import type { Category, Channel } from '@callcenter/contracts';
 import { MongoEventStore, ReportReceived } from '@callcenter/events';
 import { sampleReport } from '@callcenter/testing';
-import { Summary, summarise } from '../latency';
+import { pct as summarise, Pct as Summary } from '../harness';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const INFRA = path.join(REPO_ROOT, 'infra/bin/infra');
@@ -88,7 +88,7 @@ const LABELS: Record<string, string> = {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-type Latency = Summary;
+type Latency = Pick<Summary, 'n' | 'p50' | 'p99' | 'max'>;
 
 function latency(values: number[]): Latency {
   const s = summarise(values);

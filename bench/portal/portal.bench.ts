@@ -11,11 +11,9 @@
  *
  * usage: node dist/bench/portal/portal.bench.js [--rate 20] [--seconds 45] [--warmup 20] [--port-base 13420]
  */
-import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { loadavg, rssMiB } from '../harness';
-import { Summary, summarise } from '../latency';
+import { loadavg, options, pct as summarise, Pct as Summary, rssMiB } from '../harness';
 import { loadJurisdiction } from '@callcenter/contracts';
 import { grpcCall, intakeClient, intakeMetadata, RunningService, startServices, testMongo, uniqueName } from '@callcenter/testing';
 import { checkCitizenReport, toSubmitRequest } from '../../apps/portal/src/report/citizen-report';
@@ -23,19 +21,16 @@ import { checkCitizenReport, toSubmitRequest } from '../../apps/portal/src/repor
 const PORTAL_KEY = 'dev-key-web-portal-0001';
 const GOAL_P99_MS = 300;
 
-const { values: args } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '20' },
-    seconds: { type: 'string', default: '45' },
-    warmup: { type: 'string', default: '20' },
-    'port-base': { type: 'string', default: '13420' }, // intake B, portal B+1, intake's gRPC B+51
-  },
-});
-const base = Number(args['port-base']);
+const { num } = options(
+  'usage: node dist/bench/portal/portal.bench.js [--rate 20] [--seconds 45] [--warmup 20] [--port-base 13420: intake B, portal B+1, intake gRPC B+51]',
+  ['rate', 'seconds', 'warmup', 'port-base'],
+  [],
+);
+const base = num('port-base', 13420);
 const PORTS = { intake: base, portal: base + 1, grpc: base + 51 };
 const PORTAL = `http://127.0.0.1:${PORTS.portal}`;
-const rate = Number(args.rate);
-const seconds = Number(args.seconds);
+const rate = num('rate', 20);
+const seconds = num('seconds', 45);
 
 const row = (label: string, s: Summary, goal = '') =>
   `  ${label.padEnd(62)} n=${String(s.n).padStart(5)}  p50 ${s.p50.toFixed(1).padStart(7)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  max ${s.max.toFixed(1).padStart(7)} ms  ${goal}`;
@@ -103,7 +98,7 @@ async function main() {
   }
 
   try {
-    for (let i = 0; i < Number(args.warmup); i++) await Promise.all([viaPortal(), direct()]);
+    for (let i = 0; i < num('warmup', 20); i++) await Promise.all([viaPortal(), direct()]);
     const portalMs: number[] = [];
     const directMs: number[] = [];
     const failures: string[] = [];
