@@ -13,9 +13,9 @@ const ReportIntake = (grpc.loadPackageDefinition(definition) as unknown as Intak
 
 export const MOBILE_APP_KEY = 'dev-key-mobile-app-0001';
 
-/** A gRPC client of intake as a calling system uses it (snake_case fields, as on the wire). */
-export function intakeClient(port: number): IntakeGrpc.ReportIntakeClient {
-  return new ReportIntake(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+/** A gRPC client of intake as a calling system uses it (snake_case fields, as on the wire), with the channel's options. */
+export function intakeClient(port: number, options: grpc.ChannelOptions = {}): IntakeGrpc.ReportIntakeClient {
+  return new ReportIntake(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options);
 }
 
 export function intakeMetadata(key: string | null = MOBILE_APP_KEY, correlationId?: string): grpc.Metadata {

@@ -154,7 +154,8 @@ function personName(rng: Prng): string {
   return `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`;
 }
 
-function fill(template: string, street: string, rng: Prng): string {
+/** A catalogue template with its street, landmark and number filled in. */
+export function fill(template: string, street: string, rng: Prng): string {
   return template
     .replace(/\{street\}/g, street)
     .replace(/\{landmark\}/g, rng.pick(LANDMARKS))
