@@ -40,38 +40,31 @@ import {
   OutboxRelay,
   toKafkaMessage,
 } from '@callcenter/events';
-import { consumerPerformanceFigures, cpuMeter, kafkaTool, options, pct, Pct, pidFile, sleep, table } from '../harness';
+import {
+  consumerPerformance,
+  cpuMeter,
+  INFRA_DATA_DIR,
+  joinedConsumer,
+  KAFKA_LIBS,
+  kafkaOnlyLatency,
+  kafkaTool,
+  options,
+  pct,
+  Pct,
+  pidFile,
+  readmeOptions,
+  sleep,
+  table,
+  topicSize,
+} from '../harness';
 
 // ───────────────────────────── configuration ─────────────────────────────
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
+type Config = ReturnType<typeof loadConfig>;
 
-interface Config {
-  mongoUri: string;
-  brokers: string[];
-  events: number;
-  concurrency: number;
-  eventsPerStream: number;
-  multiEvents: number;
-  latencyRate: number;
-  latencySeconds: number;
-  partitions: number;
-  /** Undefined: the relay's own defaults. */
-  relayBatchSize?: number;
-  relayRecoveryMs?: number;
-  appendBudgetMs: number;
-  drainBudgetMs: number;
-  baseline: boolean;
-  baselineRecords: number;
-  kafkaLibs: string;
-  infraDataDir: string;
-  out: string;
-  maxSeconds: number;
-}
-
-function loadConfig(): Config {
-  const { flag, num, has } = options(
-    readFileSync(path.join(REPO_ROOT, 'bench/backbone/README.md'), 'utf8'),
+function loadConfig() {
+  const { flag, num, has, whole } = options(
+    readmeOptions('backbone'),
     [
       'events',
       'concurrency',
@@ -92,7 +85,7 @@ function loadConfig(): Config {
     ],
     ['no-baseline'],
   );
-  const whole = (name: string, fallback: number, min = 0) => Math.max(min, Math.floor(num(name, fallback)));
+  /** Undefined: the relay's own defaults. */
   const optional = (name: string) => (flag(name) === undefined ? undefined : whole(name, 1, 1));
   return {
     // The defaults of `bash infra/bin/infra start` (docs/performance.md's command).
@@ -111,8 +104,8 @@ function loadConfig(): Config {
     drainBudgetMs: num('drain-budget-s', 60) * 1000,
     baseline: !has('no-baseline'),
     baselineRecords: whole('baseline-records', 100_000),
-    kafkaLibs: process.env.KAFKA_LIBS ?? path.join(REPO_ROOT, '.cache/kafka/libs'),
-    infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(REPO_ROOT, '.data'),
+    kafkaLibs: KAFKA_LIBS,
+    infraDataDir: INFRA_DATA_DIR,
     out: flag('out') ?? '/tmp/backbone-last-run.json',
     maxSeconds: num('max-s', 900),
   };
@@ -287,18 +280,9 @@ class BenchConsumer {
   }
 
   async start(topic: string): Promise<void> {
-    const consumer = (this.consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      sessionTimeout: 15_000,
-      heartbeatInterval: 1_000,
-      allowAutoTopicCreation: false,
-    }));
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     // Its group is throw-away: it commits nothing, so no offset commit sits on the fetch path (the
     // services' EventConsumer commits on a timer, off the path; the baselines below compare both).
-    await consumer.run({
+    this.consumer = await joinedConsumer(this.kafka, { groupId: this.groupId }, [topic], true, {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         const at = now();
@@ -316,7 +300,6 @@ class BenchConsumer {
         }
       },
     });
-    await joined;
   }
 
   async stop(): Promise<void> {
@@ -447,45 +430,7 @@ class RelayProbe {
 
 // ───────────────────────────── phases ─────────────────────────────
 
-interface ThroughputResult {
-  name: string;
-  collection: string;
-  targetEvents: number;
-  events: number;
-  streams: number;
-  eventsPerStream: number;
-  concurrency: number;
-  /** Appending stopped at the append budget before all target events were written. */
-  appendBudgetHit: boolean;
-  /** Appends that threw (the stream's remaining appends are skipped); first error message kept. */
-  appendErrors: number;
-  firstAppendError?: string;
-  /** The consumer saw every appended event within the drain budget. */
-  complete: boolean;
-  received: number;
-  appendSeconds: number;
-  appendedPerSec: number;
-  /** First append → relay had Kafka acks for all (NaN if incomplete). */
-  relayAckedSeconds: number;
-  /** First append → consumer had all (or, if incomplete, the last event it got). */
-  consumedSeconds: number;
-  relayedPerSec: number;
-  /** Relay rate once appending had stopped (consumer-side, events/s). */
-  relayedPerSecAfterAppends: number;
-  drainAfterAppendsMs: number;
-  /** Append rate over the first and the last 5 s of appending (does it slow down as the collection grows?). */
-  appendedPerSecFirst5s: number;
-  appendedPerSecLast5s: number;
-  appendLatencyMs: Percentiles;
-  relay: ReturnType<RelayProbe['summary']>;
-  duplicates: number;
-  outOfOrder: number;
-  avgValueBytes: number;
-  avgMessageBytes: number;
-  cpu: CpuDiff;
-  /** Once a second: seconds since start, appended, published (Kafka-acked), received. */
-  timeline: [number, number, number, number][];
-}
+type ThroughputResult = Awaited<ReturnType<Bench['throughput']>>;
 
 class Bench {
   private relay?: OutboxRelay;
@@ -546,7 +491,7 @@ class Bench {
     }
   }
 
-  async throughput(name: string, prefix: string, targetEvents: number, perStream: number, viaMongoose = false): Promise<ThroughputResult> {
+  async throughput(name: string, prefix: string, targetEvents: number, perStream: number, viaMongoose = false) {
     const collection = `commits_${prefix}`;
     const { store, probe } = await this.open(collection, viaMongoose);
     try {
@@ -605,18 +550,25 @@ class Bench {
           streams: Math.ceil(appended / perStream),
           eventsPerStream: perStream,
           concurrency: this.cfg.concurrency,
+          /** Appending stopped at the append budget before all target events were written. */
           appendBudgetHit: budgetHit,
+          /** Appends that threw (the stream's remaining appends are skipped); first error message kept. */
           appendErrors,
           firstAppendError,
+          /** The consumer saw every appended event within the drain budget. */
           complete,
           received: sink.unique,
           appendSeconds: s(tAppended - t0),
           appendedPerSec: Math.round((appended * 1000) / (tAppended - t0)),
+          /** First append → relay had Kafka acks for all (NaN if incomplete). */
           relayAckedSeconds: s(tRelayed - t0),
+          /** First append → consumer had all (or, if incomplete, the last event it got). */
           consumedSeconds: s((complete ? sink.lastAt : tEnd) - t0),
           relayedPerSec: Math.round((sink.unique * 1000) / ((complete ? sink.lastAt : tEnd) - t0)),
+          /** Relay rate once appending had stopped (consumer-side, events/s). */
           relayedPerSecAfterAppends: tEnd > tAppended ? round(((sink.unique - receivedAtAppendEnd) * 1000) / (tEnd - tAppended), 1) : NaN,
           drainAfterAppendsMs: Math.round(tEnd - tAppended),
+          /** Append rate over the first and the last 5 s of appending (does it slow down as the collection grows?). */
           appendedPerSecFirst5s: first ? Math.round(first[1] / first[0]) : NaN,
           appendedPerSecLast5s: lastFrom ? Math.round((appended - lastFrom[1]) / (appendS - lastFrom[0])) : NaN,
           appendLatencyMs: percentiles(appendLatency),
@@ -626,6 +578,7 @@ class Bench {
           avgValueBytes: sink.unique ? Math.round(sink.valueBytes / sink.unique) : 0,
           avgMessageBytes: sink.unique ? Math.round(sink.messageBytes / sink.unique) : 0,
           cpu: cpuUsed,
+          /** Once a second: seconds since start, appended, published (Kafka-acked), received. */
           timeline,
         };
       } finally {
@@ -853,56 +806,32 @@ async function kafkajsLatencyBaseline(
   sample: EventEnvelope,
 ) {
   const kafka = createKafka({ brokers: cfg.brokers, clientId: 'backbone-bench-latency', noDelay: variant !== 'kafkajs defaults' });
+  const total = Math.max(1, Math.round(rate * seconds));
+  const result = (latencies: number[]) => ({ variant, rate, seconds, sent: total, received: latencies.length, sendToConsumerMs: percentiles(latencies) });
+  if (variant !== 'TCP_NODELAY + EventConsumer') return result((await kafkaOnlyLatency(kafka, sample, total, rate, { topic, groupId })).latencies);
   const producer = createEventProducer(kafka);
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
-  const received = (key: string, at: number) => {
-    const sent = sentAt.get(key);
-    if (sent !== undefined) latencies.push(at - sent);
-  };
-  let stop: () => Promise<void> = async () => undefined;
+  // It reads the topic from the start: skip what is there already (the throughput baseline).
+  const consumer = new EventConsumer({
+    kafka,
+    groupId,
+    topics: [topic],
+    lagIntervalMs: 0,
+    deadLetterRetentionMs: 60_000,
+    handle: async (event) => {
+      const sent = sentAt.get(event.streamId);
+      if (sent !== undefined) latencies.push(now() - sent);
+    },
+  });
+  const admin = kafka.admin();
   try {
     await producer.connect();
-    if (variant === 'TCP_NODELAY + EventConsumer') {
-      // It reads the topic from the start: skip what is there already (the throughput baseline).
-      const consumer = new EventConsumer({
-        kafka,
-        groupId,
-        topics: [topic],
-        lagIntervalMs: 0,
-        deadLetterRetentionMs: 60_000,
-        handle: async (event) => received(event.streamId, now()),
-      });
-      stop = async () => {
-        await consumer.stop();
-        const admin = kafka.admin();
-        await admin.connect();
-        await admin.deleteTopics({ topics: [consumer.deadLetterTopic] }).catch(() => undefined);
-        await admin.disconnect();
-      };
-      const admin = kafka.admin();
-      await admin.connect();
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-      await admin.disconnect();
-      await consumer.start();
-    } else {
-      const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
-      stop = () => consumer.disconnect();
-      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-      await consumer.connect();
-      // Only what is produced from now on: the baseline topic already holds the throughput baseline.
-      await consumer.subscribe({ topics: [topic], fromBeginning: false });
-      await consumer.run({
-        eachBatch: async ({ batch }) => {
-          const at = now();
-          for (const m of batch.messages) received(m.key?.toString() ?? '', at);
-        },
-      });
-      await joined;
-    }
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    await consumer.start();
     await sleep(1_000); // let the group settle on the latest offsets
-    const total = Math.max(1, Math.round(rate * seconds));
     const t0 = now();
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
@@ -914,9 +843,11 @@ async function kafkajsLatencyBaseline(
     }
     await Promise.all(sends);
     for (let i = 0; i < 50 && latencies.length < total; i++) await sleep(100);
-    return { variant, rate, seconds, sent: total, received: latencies.length, sendToConsumerMs: percentiles(latencies) };
+    return result(latencies);
   } finally {
-    await stop().catch(() => undefined);
+    await consumer.stop().catch(() => undefined);
+    await admin.deleteTopics({ topics: [consumer.deadLetterTopic] }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
   }
 }
@@ -958,17 +889,7 @@ const javaTool = (cfg: Config, tool: string, args: string[]) => kafkaTool(cfg.ka
 
 /** Kafka's ConsumerPerformance: the Java consumer reading `records` from the start of the topic. */
 async function javaConsumerBaseline(cfg: Config, topic: string, records: number) {
-  const out = await javaTool(cfg, 'ConsumerPerformance', [
-    '--bootstrap-server',
-    cfg.brokers.join(','),
-    '--topic',
-    topic,
-    '--messages',
-    String(records),
-    '--timeout',
-    '30000',
-  ]);
-  const p = consumerPerformanceFigures(out);
+  const p = await consumerPerformance(cfg.brokers, topic, records, { timeoutS: 30 });
   return { records: p.messages, recordsPerSec: Math.round(p.nMsgSec), fetchRecordsPerSec: Math.round(p.fetchNMsgSec), raw: p.line };
 }
 
@@ -1219,7 +1140,7 @@ async function main(): Promise<number> {
         baselineErrors.push(`kafkajs: ${e}`);
       }
       // Both consumers read what kafkajs just wrote (envelopes; ProducerPerformance's records come later).
-      const onTopic = (await admin.fetchTopicOffsets(baselineTopic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+      const onTopic = await topicSize(admin, baselineTopic);
       console.error(`[bench] baseline: EventConsumer and Java ConsumerPerformance, ${onTopic} records`);
       try {
         eventConsumer = await eventConsumerThroughput(kafka, baselineTopic, `${groupId}-read`, onTopic);
