@@ -10,10 +10,11 @@
 import 'reflect-metadata';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { CATEGORIES } from '@callcenter/contracts';
+import { options, pct } from '../harness';
+import { Prng } from '../../tools/simulator/src';
 import {
   asLabelledReport,
   LabelledReport,
@@ -27,21 +28,9 @@ import {
 const ROOT = join(__dirname, '../../..');
 
 function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const { n, p50, p99, max } = pct(samples);
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  return { n: sorted.length, p50: round(at(0.5)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]) };
-}
-
-/** mulberry32, so every run generates the same reports. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return { n, p50: round(p50), p99: round(p99), max: round(max) };
 }
 
 /**
@@ -50,9 +39,11 @@ function random(seed: number) {
  * as it would with real traffic rather than repeating 1,600 texts.
  */
 function generate(pool: LabelledReport[], count: number): LabelledReport[] {
-  const next = random(18);
+  // The simulator's PRNG, so every run generates the same reports.
+  const rng = new Prng(18);
+  const next = () => rng.next();
   const byCategory = new Map(CATEGORIES.map((c) => [c, pool.filter((r) => r.category === c)]));
-  const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)];
+  const pick = <T>(xs: T[]) => rng.pick(xs);
   const slip = (text: string) => {
     if (next() > 0.3) return text;
     const i = 1 + Math.floor(next() * (text.length - 2));
@@ -69,11 +60,11 @@ function generate(pool: LabelledReport[], count: number): LabelledReport[] {
 }
 
 function main() {
-  const { values } = parseArgs({ options: { reports: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' } } });
+  const { whole } = options('usage: node dist/bench/triage/suggestions.bench.js [--reports 100000] [--rounds 5]', ['reports', 'rounds'], []);
   const modelFile = join(ROOT, new TriageConfig().SUGGESTION_MODEL_FILE);
   const model = loadSuggestionModel(modelFile);
   const corpus = readCorpus(join(ROOT, 'apps/triage/test/data/corpus')).map(asLabelledReport);
-  const rounds = Number(values.rounds);
+  const rounds = whole('rounds', 5, 1);
 
   // 1. Latency, model and baseline alternating per text so both see the same machine load.
   const learnt: number[] = [];
@@ -113,7 +104,7 @@ function main() {
   };
 
   // 2. Training on generated labelled reports.
-  const reports = generate(corpus, Number(values.reports));
+  const reports = generate(corpus, whole('reports', 100_000, 1));
   const heapBefore = process.memoryUsage().heapUsed;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();

@@ -14,11 +14,9 @@
 // @callcenter/events and the triage sources carry decorators that need the metadata polyfill first.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { Category, Channel, INTAKE_PROTO_PATH, loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
+import { Category, loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
 import {
   createKafka,
   fromKafkaMessage,
@@ -29,29 +27,34 @@ import {
   TriageCaseOpened,
   TriageCaseOpenedV1,
 } from '@callcenter/events';
-import { intakeMetadata, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
+import { intakeClient, intakeMetadata, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
 import {
-  closedLoop,
-  Leftovers,
-  machine,
   cpuLine as cpuLineOf,
   cpuMeter,
-  cpuProfileEnv,
+  CpuProfiles,
   f,
+  goalLine,
+  header,
+  infraPids,
+  joinedConsumer,
+  Leftovers,
   loadavg,
   logger,
+  measureQueries,
   nowMs,
+  openLoop,
   options,
   pct,
-  Pct,
   pctCells,
-  pidFile as infraPid,
+  Query,
+  queryTable,
+  readmeOptions,
   request,
+  ROOT,
   rssMiB,
+  run,
   sleep,
   table as ruledTable,
-  openLoop,
-  readmeOptions,
 } from '../harness';
 
 import {
@@ -63,15 +66,12 @@ import {
   TriageCaseState,
   triageCaseDecider,
 } from '../../apps/triage/src';
+import { CALLING_SYSTEMS, CHANNEL_MIX_OTHER, CHANNEL_MIX_URGENT, GENERIC_STREETS, Prng, STREETS, URGENT_CATEGORIES } from '../../tools/simulator/src';
 
 // ───────────────────────────── options ─────────────────────────────
 
-const ROOT = path.resolve(__dirname, '../../..');
-
-const HELP = readmeOptions('triage');
-
-const { flag, num, has } = options(
-  HELP,
+const { flag, num, has, whole, list } = options(
+  readmeOptions('triage'),
   [
     'rate',
     'seconds',
@@ -95,8 +95,6 @@ const { flag, num, has } = options(
   ],
   ['no-info-start', 'keep-db', 'trace'],
 );
-const argv = process.argv.slice(2);
-
 const wantPart1 = flag('rate') !== undefined || flag('seconds') !== undefined;
 const wantPart2 = flag('open-cases') !== undefined || flag('reuse-db') !== undefined;
 const RUN_PART1 = wantPart1 || !wantPart2;
@@ -105,18 +103,18 @@ const RUN_PART2 = wantPart2 || !wantPart1;
 const cfg = {
   rate: num('rate', 200),
   seconds: num('seconds', 30),
-  clients: Math.max(1, Math.floor(num('clients', 4))),
+  clients: whole('clients', 4, 1),
   pollMs: num('poll-ms', 10),
-  pollBack: Math.floor(num('poll-back', 100)),
+  pollBack: whole('poll-back', 100),
   drainS: num('drain-s', 30),
-  warmupReports: Math.floor(num('warmup-reports', 50)),
+  warmupReports: whole('warmup-reports', 50),
   intakeHttp: num('intake-http', 13100),
   intakeGrpc: num('intake-grpc', 15100),
   triageHttp: num('triage-http', 13101),
-  openCases: Math.floor(num('open-cases', 100_000)),
-  requests: Math.max(1, Math.floor(num('requests', 2000))),
-  warmup: Math.floor(num('warmup', 200)),
-  concurrency: (flag('concurrency') ?? '1,8').split(',').map((c) => Math.max(1, Math.floor(Number(c)))),
+  openCases: whole('open-cases', 100_000),
+  requests: whole('requests', 2000, 1),
+  warmup: whole('warmup', 200),
+  concurrency: list('concurrency', '1,8'),
   triageHttp2: num('triage-http2', 13110),
   maxRowMs: flag('max-row-s') === undefined ? Infinity : num('max-row-s', 0) * 1000,
   infoStart: !has('no-info-start'),
@@ -125,7 +123,6 @@ const cfg = {
   keepDb: has('keep-db'),
   cpuProf: flag('cpu-prof'),
   trace: has('trace'),
-  infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'),
 };
 
 /** Targets used in part 2 so that no case of the seeded 20 minutes turns overdue during the run. */
@@ -136,7 +133,7 @@ const PART2_LEASE_S = 3600;
 // ───────────────────────────── helpers ─────────────────────────────
 
 const log = logger('triage');
-const pidFile = (name: string) => infraPid(cfg.infraDataDir, name);
+const profiles = new CpuProfiles(cfg.cpuProf, 'triage', log);
 const get = (port: number, urlPath: string, token?: string) => request(port, 'GET', urlPath, token);
 /** This bench's tables have no rule under the header, and its CPU line says "other". */
 const table = (rows: (string | number)[][], align: ('l' | 'r')[] = []) => ruledTable(rows, align, false);
@@ -149,9 +146,8 @@ left.onSignals(log, 'stopping the services this bench started');
 
 async function launch(name: string, port: number, env: Record<string, string>, root?: string): Promise<{ service: RunningService; startupMs: number }> {
   const t0 = nowMs();
-  const profile = cpuProfileEnv(cfg.cpuProf);
   // Loading 100,000 cases takes 15–20 s on a quiet machine, minutes on a busy one.
-  const service = await startService(name, port, { ...env, ...profile }, { readyTimeoutMs: 600_000, root: root && path.resolve(root) });
+  const service = await startService(name, port, { ...env, ...profiles.env }, { readyTimeoutMs: 600_000, root: root && path.resolve(root) });
   left.services.add(service);
   if (cfg.cpuProf) log(`${name} pid ${service.pid} writes ${name}-${service.pid}-1.cpuprofile into ${cfg.cpuProf} when it stops`);
   return { service, startupMs: nowMs() - t0 };
@@ -191,12 +187,7 @@ async function part1(): Promise<void> {
   log(`ready: intake ${f(intake.startupMs, 0)} ms, triage ${f(triage.startupMs, 0)} ms`);
 
   // Several clients, each on its own channel (a local subchannel pool: its own TCP connection).
-  const definition = loadSync(INTAKE_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-  const ReportIntake = (grpc.loadPackageDefinition(definition) as any).callcenter.intake.v1.ReportIntake;
-  const clients: any[] = Array.from(
-    { length: cfg.clients },
-    () => new ReportIntake(`127.0.0.1:${cfg.intakeGrpc}`, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }),
-  );
+  const clients: any[] = Array.from({ length: cfg.clients }, () => intakeClient(cfg.intakeGrpc, { 'grpc.use_local_subchannel_pool': 1 }));
   left.closers.push(() => clients.forEach((c) => c.close()));
   const metadata = intakeMetadata();
   const token = testToken('bench-operator', ['operator']);
@@ -214,12 +205,9 @@ async function part1(): Promise<void> {
   const traceOf = (id: string) => traces.get(id) ?? (traces.set(id, {}), traces.get(id)!);
   const traceGroup = `bench-triage-trace-${runTag}`;
   const kafka = createKafka({ brokers: testInfra().brokers, clientId: 'bench-triage' });
-  const consumer = kafka.consumer({ groupId: traceGroup, maxWaitTimeInMs: 100 });
+  let consumer: Awaited<ReturnType<typeof joinedConsumer>> | undefined;
   if (cfg.trace) {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [TOPICS.intake, TOPICS.triage], fromBeginning: false });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.run({
+    consumer = await joinedConsumer(kafka, { groupId: traceGroup, maxWaitTimeInMs: 100 }, [TOPICS.intake, TOPICS.triage], false, {
       eachMessage: async ({ topic, message }) => {
         const at = nowMs();
         const e = fromKafkaMessage(message);
@@ -234,8 +222,7 @@ async function part1(): Promise<void> {
         }
       },
     });
-    await Promise.race([joined, sleep(30_000)]);
-    left.closers.push(() => void consumer.disconnect().catch(() => undefined));
+    left.closers.push(() => void consumer?.disconnect().catch(() => undefined));
   }
 
   const submitted: Submitted[] = [];
@@ -373,7 +360,7 @@ async function part1(): Promise<void> {
 
   // The measured load.
   const count = Math.round(cfg.rate * cfg.seconds);
-  const meter = cpuMeter({ bench: process.pid, intake: intake.service.pid, triage: triage.service.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+  const meter = cpuMeter({ bench: process.pid, intake: intake.service.pid, triage: triage.service.pid, ...infraPids() });
   const loadBefore = loadavg();
   log(`load: ${count} reports at ${cfg.rate}/s over ${cfg.clients} gRPC channels; polling every ${cfg.pollMs} ms`);
   meter.start();
@@ -391,7 +378,7 @@ async function part1(): Promise<void> {
   const drainMs = nowMs() - drainStart;
   polling = false;
   await poller;
-  if (cfg.trace) {
+  if (consumer) {
     await sleep(500); // the trace consumer's last fetch
     await consumer.disconnect();
     const admin = kafka.admin();
@@ -550,34 +537,7 @@ const TEMPLATES: Template[] = [
   { hint: 'INFORMASI_PENGADUAN', description: 'Mau tanya informasi jam pelayanan pembuatan laporan di Polsek', injured: 0, weight: 10 },
   { hint: 'INFORMASI_PENGADUAN', description: 'Pengaduan pelayanan lambat di loket Polsek', injured: 0, weight: 8 },
 ];
-const CHANNEL_MIX: [Channel, string, number][] = [
-  ['HOTLINE', 'hotline-110', 40],
-  ['WHATSAPP', 'whatsapp-gateway', 20],
-  ['MOBILE_APP', 'mobile-app', 18],
-  ['WEB', 'web-portal', 8],
-  ['SMS', 'sms-gateway', 8],
-  ['WALK_IN', 'hotline-110', 4],
-  ['OTHER_SYSTEM', 'partner-system', 2],
-];
-const STREETS = ['Jl. Raya', 'Jl. Melati', 'Jl. Kenanga', 'Gg. Mawar', 'Jl. Sudirman', 'Jl. Merdeka', 'Jl. Kebon Jeruk', 'Jl. Pahlawan'];
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-function weighted<T>(items: T[], weight: (t: T) => number): () => T {
-  const cumulative: number[] = [];
-  let sum = 0;
-  for (const item of items) cumulative.push((sum += weight(item)));
-  return () => {
-    const r = Math.random() * sum;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] > r) hi = mid;
-      else lo = mid + 1;
-    }
-    return items[lo];
-  };
-}
 
 /**
  * N open cases as the projector stores them: the state `triageCaseDecider.evolve` makes of
@@ -586,8 +546,8 @@ function weighted<T>(items: T[], weight: (t: T) => number): () => T {
  */
 function* seedCases(n: number, now: number) {
   const jurisdiction = loadJurisdiction(path.join(ROOT, 'config/jurisdiction.json'));
-  const template = weighted(TEMPLATES, (t) => t.weight);
-  const channel = weighted(CHANNEL_MIX, (c) => c[2]);
+  const rand = new Prng(1).fork('open cases');
+  const templateWeights = Object.fromEntries(TEMPLATES.map((t, i) => [i, t.weight]));
   const suggestions = new Map(
     TEMPLATES.map((t) => [
       t,
@@ -597,33 +557,34 @@ function* seedCases(n: number, now: number) {
   const leaseExpiresAt = new Date(now + PART2_LEASE_S * 1000).toISOString();
   const span = 20 * 60_000;
   const lastByCategory = new Map<Category, { reportId: string; receivedAt: number; callerRef: string | null }>();
-  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+  const pick = <T>(xs: readonly T[]) => rand.pick(xs);
   for (let i = 0; i < n; i++) {
-    const t = template();
+    const t = TEMPLATES[Number(rand.weighted(templateWeights))];
     const suggestion = suggestions.get(t)!;
-    const [ch, sourceSystem] = channel();
+    const ch = rand.weighted(URGENT_CATEGORIES.includes(t.hint) ? CHANNEL_MIX_URGENT : CHANNEL_MIX_OTHER);
+    const sourceSystem = CALLING_SYSTEMS[ch].sourceSystem;
     const district = pick(jurisdiction.districts);
-    const receivedAt = now - span + ((i + Math.random()) * (span - 1000)) / n;
+    const receivedAt = now - span + ((i + rand.next()) * (span - 1000)) / n;
     const reportId = randomUUID();
-    const phone = Math.random() < 0.04 ? null : `+628${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
+    const phone = rand.next() < 0.04 ? null : `+628${String(Math.floor(rand.next() * 1e10)).padStart(10, '0')}`;
     const callerRef = callerRefOf(phone, 'local-development-caller-ref-key');
-    const named = Math.random() < 0.5;
+    const named = rand.next() < 0.5;
     const reasons = [...suggestion.reasons];
     if (!named) reasons.push(`district ${district.name} from the coordinates`);
     // ~5 % flagged: possible duplicates (3.5 %) or a low-trust caller (1.6 %).
     const previous = lastByCategory.get(suggestion.category);
     const duplicateCandidates: TriageCaseOpenedV1['suggestion']['duplicateCandidates'] = [];
-    if (previous && Math.random() < 0.035) {
+    if (previous && rand.next() < 0.035) {
       duplicateCandidates.push({
         reportId: previous.reportId,
         reason: 'NEARBY_SAME_CATEGORY',
-        distanceMeters: Math.round(40 + Math.random() * 450),
+        distanceMeters: Math.round(40 + rand.next() * 450),
         minutesApart: Math.round((receivedAt - previous.receivedAt) / 60_000),
       });
     }
     const lowTrust =
-      Math.random() < 0.016
-        ? { flagged: true, prankRejections: 2 + Math.floor(Math.random() * 3), reason: '' as string | null }
+      rand.next() < 0.016
+        ? { flagged: true, prankRejections: 2 + Math.floor(rand.next() * 3), reason: '' as string | null }
         : { flagged: false, prankRejections: 0, reason: null as string | null };
     if (lowTrust.flagged) {
       lowTrust.reason = `caller's reports were rejected as prank ${lowTrust.prankRejections} times`;
@@ -638,11 +599,11 @@ function* seedCases(n: number, now: number) {
       channel: ch,
       receivedAt: new Date(receivedAt).toISOString(),
       description: t.description,
-      categoryHint: Math.random() < 0.7 ? t.hint : null,
+      categoryHint: rand.next() < 0.7 ? t.hint : null,
       location: {
-        latitude: Math.round((district.latitude + (Math.random() - 0.5) * 0.02) * 1e6) / 1e6,
-        longitude: Math.round((district.longitude + (Math.random() - 0.5) * 0.02) * 1e6) / 1e6,
-        address: `${pick(STREETS)} No. ${1 + Math.floor(Math.random() * 200)}`,
+        latitude: Math.round((district.latitude + (rand.next() - 0.5) * 0.02) * 1e6) / 1e6,
+        longitude: Math.round((district.longitude + (rand.next() - 0.5) * 0.02) * 1e6) / 1e6,
+        address: `${pick(STREETS[district.code] ?? GENERIC_STREETS)} No. ${1 + Math.floor(rand.next() * 200)}`,
         reportedDistrict: named ? district.name : null,
       },
       district: district.code,
@@ -654,10 +615,10 @@ function* seedCases(n: number, now: number) {
     lastByCategory.set(suggestion.category, { reportId, receivedAt, callerRef });
     let state: TriageCaseState = triageCaseDecider.evolve(triageCaseDecider.initialState(), TriageCaseOpened(data));
     let version = 1;
-    const r = Math.random();
+    const r = rand.next();
     if (r < 0.11) {
       // 11 %: claimed by one of 40 operators; a third of those also classified; 1 % escalated.
-      const operatorId = `op-${String(1 + Math.floor(Math.random() * 40)).padStart(2, '0')}`;
+      const operatorId = `op-${String(1 + Math.floor(rand.next() * 40)).padStart(2, '0')}`;
       state = triageCaseDecider.evolve(state, ReportClaimed({ reportId, operatorId, leaseExpiresAt }));
       version++;
       if (r < 0.01) {
@@ -675,21 +636,6 @@ function* seedCases(n: number, now: number) {
 
 // ───────────────────────────── part 2 ─────────────────────────────
 
-interface QueryResult {
-  label: string;
-  concurrency: number;
-  lat: Pct;
-  rps: number;
-  total: number | string;
-  bytes: number;
-  serverCpuMsPerReq: number;
-  benchCpuMsPerReq: number;
-  otherCpuS: number;
-  errors: Record<string, number>;
-  goal: boolean;
-}
-
-/** `requests` requests from `concurrency` workers, each sending its next when its answer is read; stops early after `maxMs`. */
 /** One triage build measured on the seeded cases: start-up, RSS, and every query at every concurrency. */
 interface Measured {
   build: string;
@@ -699,15 +645,15 @@ interface Measured {
   rssLoaded: number;
   rssAfter: number;
   stats: { open: number; depthByPriority: unknown; byStatus: unknown; overdue: number };
-  results: QueryResult[];
+  results: Awaited<ReturnType<typeof measureQueries>>;
   cpuAll: ReturnType<ReturnType<typeof cpuMeter>['stop']>;
   loadBefore: string;
   loadAfter: string;
 }
 
 /** Every filter operators use, alone and combined, a deep page, the statistics, and the bare-HTTP floor. */
-function part2Queries(operator: string, supervisor: string): { label: string; path: string; token?: string; goal: boolean }[] {
-  const list = (label: string, query: string) => ({ label: `queue ${label}`, path: `/api/v1/queue${query}`, token: operator, goal: true });
+function part2Queries(operator: string, supervisor: string): Query[] {
+  const list = (label: string, query: string) => ({ label: `queue ${label}`, paths: [`/api/v1/queue${query}`], token: operator, goal: true });
   return [
     list('no filter (limit 50)', ''),
     list('?priority=P2', '?priority=P2'),
@@ -723,8 +669,8 @@ function part2Queries(operator: string, supervisor: string): { label: string; pa
     list('?priority=P3&flagged=false&overdue=false', '?priority=P3&flagged=false&overdue=false'),
     list('?offset=50000&limit=50', '?offset=50000&limit=50'),
     list('?district=TEBET&offset=5000', '?district=TEBET&offset=5000'),
-    { label: 'supervisor/stats', path: '/api/v1/supervisor/stats', token: supervisor, goal: true },
-    { label: 'baseline: /health/live', path: '/health/live', goal: false },
+    { label: 'supervisor/stats', paths: ['/api/v1/supervisor/stats'], token: supervisor, goal: true },
+    { label: 'baseline: /health/live', paths: ['/health/live'], goal: false },
   ];
 }
 
@@ -755,40 +701,23 @@ async function measureTriage(build: string, prefix: string, root?: string): Prom
   const supervisor = testToken('bench-supervisor', ['supervisor']);
   const stats = JSON.parse((await get(cfg.triageHttp2, '/api/v1/supervisor/stats', supervisor)).body);
 
-  const results: QueryResult[] = [];
-  const meterAll = cpuMeter({ bench: process.pid, triage: triage.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+  const meterAll = cpuMeter({ bench: process.pid, triage: triage.pid, ...infraPids() });
   const loadBefore = loadavg();
   meterAll.start();
-  for (const concurrency of cfg.concurrency) {
-    for (const q of part2Queries(operator, supervisor)) {
-      log(`${build}: ${q.label} at concurrency ${concurrency}: ${cfg.warmup} warm-up + ${cfg.requests}`);
-      await closedLoop(cfg.triageHttp2, [q.path], q.token, concurrency, cfg.warmup, { maxS: cfg.maxRowMs / 1000, minRequests: 0 });
-      const meter = cpuMeter({ bench: process.pid, triage: triage.pid });
-      meter.start();
-      const run = await closedLoop(cfg.triageHttp2, [q.path], q.token, concurrency, cfg.requests, { maxS: cfg.maxRowMs / 1000, minRequests: 0 });
-      const cpu = meter.stop();
-      let total: number | string = '–';
-      try {
-        const body = JSON.parse(run.last?.body ?? 'null');
-        total = typeof body?.total === 'number' ? body.total : typeof body?.open === 'number' ? `open ${body.open}` : '–';
-      } catch {
-        /* not JSON */
-      }
-      results.push({
-        label: q.label,
-        concurrency,
-        lat: pct(run.latencies),
-        rps: run.latencies.length / run.seconds,
-        total,
-        bytes: Buffer.byteLength(run.last?.body ?? ''),
-        serverCpuMsPerReq: (1000 * cpu.used.triage) / run.requests,
-        benchCpuMsPerReq: (1000 * cpu.used.bench) / run.requests,
-        otherCpuS: cpu.other,
-        errors: run.errorKinds,
-        goal: q.goal,
-      });
-    }
-  }
+  const loop = { maxS: cfg.maxRowMs / 1000, minRequests: 0 };
+  const results = await measureQueries(
+    cfg.triageHttp2,
+    part2Queries(operator, supervisor),
+    cfg.concurrency,
+    { name: 'triage', pid: triage.pid },
+    {
+      warmup: cfg.warmup,
+      requests: cfg.requests,
+      log: (msg) => log(`${build}: ${msg}`),
+      warmupLoop: () => loop,
+      loop,
+    },
+  );
   const cpuAll = meterAll.stop();
   const loadAfter = loadavg();
   const rssAfter = rssMiB(triage.pid);
@@ -887,50 +816,16 @@ async function part2(): Promise<void> {
       `closed loop, ${cfg.warmup} warm-up + ${cfg.requests} measured requests per row${Number.isFinite(cfg.maxRowMs) ? ` (or ${cfg.maxRowMs / 1000} s, whichever first: see n)` : ''}, ` +
         `keep-alive HTTP/1.1; latency = request sent → whole body read; times in ms; cpu ms/req = process CPU time over the row / requests; other cpu s = CPU seconds of everything else on the machine during the row (noise)\n`,
     );
-    const rows: (string | number)[][] = [
-      [
-        'query',
-        'conc',
-        'n',
-        'p50',
-        'p90',
-        'p99',
-        'max',
-        'req/s',
-        'total',
-        'bytes',
-        'triage cpu ms/req',
-        'bench cpu ms/req',
-        'other cpu s',
-        'errors',
-        `p99 ≤ ${goal} ms`,
-      ],
-    ];
-    for (const r of m.results) {
-      rows.push([
-        r.label,
-        r.concurrency,
-        ...pctCells(r.lat),
-        f(r.rps, 0),
-        r.total,
-        r.bytes,
-        f(r.serverCpuMsPerReq, 2),
-        f(r.benchCpuMsPerReq, 2),
-        f(r.otherCpuS, 1),
-        Object.entries(r.errors)
-          .map(([k, n]) => `${n} ${k}`)
-          .join(', ') || 0,
-        r.goal ? (r.lat.p99 <= goal ? 'met' : `MISSED +${f(r.lat.p99 - goal)}`) : 'n/a',
-      ]);
-    }
-    console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
-    const lists = m.results.filter((r) => r.goal);
-    const worst = lists.reduce((a, b) => (b.lat.p99 > a.lat.p99 ? b : a));
-    console.log(
-      `\nGOAL list and stats p99 ≤ ${goal} ms: ${lists.every((r) => r.lat.p99 <= goal) ? 'MET' : 'MISSED'}, met by ${lists.filter((r) => r.lat.p99 <= goal).length} of ${lists.length} rows; ` +
-        `worst ${worst.label} at concurrency ${worst.concurrency}: p99 ${f(worst.lat.p99)} ms` +
-        (worst.lat.p99 > goal ? ` (over by ${f(worst.lat.p99 - goal)} ms, ${f((100 * (worst.lat.p99 - goal)) / goal, 0)} %)` : ''),
-    );
+    const total = (r: (typeof m.results)[number]) => {
+      try {
+        const body = JSON.parse(r.lastBody || 'null');
+        return typeof body?.total === 'number' ? body.total : typeof body?.open === 'number' ? `open ${body.open}` : '–';
+      } catch {
+        return '–';
+      }
+    };
+    console.log(queryTable(m.results, 'triage', goal, { total, other: true, bytes: (r) => Buffer.byteLength(r.lastBody) }));
+    console.log(`\n${goalLine('list and stats', m.results, goal)}`);
     console.log(cpuLine(m.cpuAll));
     console.log(`load average (1/5/15 min): before the measurements ${m.loadBefore}, after ${m.loadAfter}`);
   }
@@ -940,7 +835,7 @@ async function part2(): Promise<void> {
     const rows: (string | number)[][] = [['query', 'conc', 'this build p99', 'baseline p99', 'this build cpu ms/req', 'baseline cpu ms/req']];
     for (const r of current.results) {
       const b = base.results.find((x) => x.label === r.label && x.concurrency === r.concurrency);
-      rows.push([r.label, r.concurrency, f(r.lat.p99), b ? f(b.lat.p99) : '–', f(r.serverCpuMsPerReq, 2), b ? f(b.serverCpuMsPerReq, 2) : '–']);
+      rows.push([r.label, r.concurrency, f(r.lat.p99), b ? f(b.lat.p99) : '–', f(r.serverCpuMs, 2), b ? f(b.serverCpuMs, 2) : '–']);
     }
     rows.push(['RSS after loading (MiB)', '', f(current.rssLoaded, 0), f(base.rssLoaded, 0), '', '']);
     rows.push(['RSS after the measurements (MiB)', '', f(current.rssAfter, 0), f(base.rssAfter, 0), '', '']);
@@ -952,27 +847,9 @@ async function part2(): Promise<void> {
 // ───────────────────────────── main ─────────────────────────────
 
 async function main() {
-  const infra = testInfra();
-  const parts = [RUN_PART2 && 'part 2', RUN_PART1 && 'part 1'].filter(Boolean).join(', then ');
-  console.log(`bench/triage: ${parts}`);
-  console.log(
-    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR']
-      .filter((k) => process.env[k])
-      .map((k) => `${k}=${process.env[k]}`)
-      .join(' ')} ` + `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
-  );
-  console.log(`machine: ${machine()}; ` + `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`);
-  if (!pidFile('kafka') || !pidFile('db')) console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other")`);
-  if (cfg.cpuProf) mkdirSync(cfg.cpuProf, { recursive: true });
+  header(`bench/triage: ${[RUN_PART2 && 'part 2', RUN_PART1 && 'part 1'].filter(Boolean).join(', then ')}`, 'other');
   if (RUN_PART2) await part2();
   if (RUN_PART1) await part1();
 }
 
-main()
-  .then(() => left.cleanup())
-  .then(() => process.exit(0))
-  .catch(async (e) => {
-    console.error(e);
-    await left.cleanup();
-    process.exit(1);
-  });
+run(main, left);
