@@ -14,12 +14,10 @@
 // @callcenter/events and the dispatch sources carry decorators that need the metadata polyfill first.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import { Category, GeoPoint, incidentIdFor, loadJurisdiction, Priority, UnitStatus, UnitType } from '@callcenter/contracts';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { GeoPoint, incidentIdFor, loadJurisdiction, Priority, UnitStatus, UnitType } from '@callcenter/contracts';
 import {
-  createEventProducer,
   createKafka,
   ensureTopics,
   EventEnvelope,
@@ -34,32 +32,36 @@ import {
 } from '@callcenter/events';
 import { envelopeOf, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
 import {
-  closedLoop,
-  Leftovers,
-  machine,
+  CpuProfiles,
   cpuLine,
   cpuMeter,
-  cpuProfileEnv,
-  cutCpuProfile,
   f,
   goalCell,
+  header,
+  infraPids,
   int,
+  joinedConsumer,
+  kafkaOnlyLatency,
+  Leftovers,
   loadavg,
   logger,
+  measureQueries,
   nowMs,
+  openLoop,
   options,
   pct,
-  Pct,
   pctCells,
-  pidFile as infraPid,
+  pool,
+  Query,
+  queryTable,
+  readmeOptions,
   request,
-  rng,
+  retrying,
+  ROOT,
   rssMiB,
+  run,
   sleep,
   table,
-  topSelfTime,
-  openLoop,
-  readmeOptions,
 } from '../harness';
 
 import {
@@ -75,15 +77,25 @@ import {
   unitDecider,
   UnitState,
 } from '../../apps/dispatch/src';
+import {
+  CATEGORY_MIX,
+  CHANNEL_MIX_OTHER,
+  CHANNEL_MIX_URGENT,
+  fill,
+  GENERIC_STREETS,
+  planUnits,
+  pointInDistrict,
+  Prng,
+  STREETS,
+  TEMPLATES,
+  UNIT_MIX,
+  URGENT_CATEGORIES,
+} from '../../tools/simulator/src';
 
 // ───────────────────────────── options ─────────────────────────────
 
-const ROOT = path.resolve(__dirname, '../../..');
-
-const HELP = readmeOptions('dispatch');
-
-const { flag, num, has } = options(
-  HELP,
+const { flag, num, has, whole, list } = options(
+  readmeOptions('dispatch'),
   [
     'units',
     'incidents',
@@ -105,35 +117,31 @@ const { flag, num, has } = options(
   ],
   ['no-api-phase', 'force', 'keep-db'],
 );
-const argv = process.argv.slice(2);
-
 const wantPart1 = flag('units') !== undefined || flag('incidents') !== undefined;
 const wantPart2 = flag('rate') !== undefined || flag('seconds') !== undefined;
 const RUN_PART1 = wantPart1 || !wantPart2;
 const RUN_PART2 = wantPart2 || !wantPart1;
 
 const cfg = {
-  units: Math.floor(num('units', 2000)),
-  incidents: Math.floor(num('incidents', 500)),
-  seedConcurrency: Math.max(1, Math.floor(num('seed-concurrency', 16))),
-  rounds: Math.max(1, Math.floor(num('rounds', 4))),
-  requests: Math.max(1, Math.floor(num('requests', 2000))),
-  warmup: Math.floor(num('warmup', 200)),
-  concurrency: (flag('concurrency') ?? '1,8').split(',').map((c) => Math.max(1, Math.floor(Number(c)))),
+  units: whole('units', 2000),
+  incidents: whole('incidents', 500),
+  seedConcurrency: whole('seed-concurrency', 16, 1),
+  rounds: whole('rounds', 4, 1),
+  requests: whole('requests', 2000, 1),
+  warmup: whole('warmup', 200),
+  concurrency: list('concurrency', '1,8'),
   rate: num('rate', 50),
   seconds: num('seconds', 20),
   pollMs: num('poll-ms', 20),
-  pollConcurrency: Math.max(1, Math.floor(num('poll-concurrency', 2))),
+  pollConcurrency: whole('poll-concurrency', 2, 1),
   drainS: num('drain-s', 20),
   apiPhase: !has('no-api-phase'),
-  http: Math.floor(num('http', 13300)),
-  seed: Math.floor(num('seed', 1)),
-  lookbackMinutes: Math.max(1, Math.floor(num('lookback-minutes', 1))),
+  http: whole('http', 13300),
+  seed: whole('seed', 1),
+  lookbackMinutes: whole('lookback-minutes', 1, 1),
   force: has('force'),
   keepDb: has('keep-db'),
   baselineRoot: flag('baseline-root'),
-  cpuProf: flag('cpu-prof'),
-  infraDataDir: process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'),
 };
 
 /**
@@ -148,8 +156,8 @@ const GOAL_INCIDENT_DETAIL_P99_MS = 50;
 // ───────────────────────────── helpers ─────────────────────────────
 
 const log = logger('dispatch');
-const pidFile = (name: string) => infraPid(cfg.infraDataDir, name);
 const get = (port: number, urlPath: string, token?: string) => request(port, 'GET', urlPath, token);
+const profiles = new CpuProfiles(flag('cpu-prof'), 'dispatch', log);
 
 // ───────────────────────────── clean-up ─────────────────────────────
 
@@ -165,7 +173,6 @@ const prefix = `bench_dispatch_${Date.now()}`;
 
 async function startDispatch(root?: string, port = cfg.http): Promise<RunningService> {
   left.databases.add(`${prefix}_dispatch`);
-  const profile = cpuProfileEnv(cfg.cpuProf);
   const t0 = nowMs();
   const service = await startService(
     'dispatch',
@@ -176,7 +183,7 @@ async function startDispatch(root?: string, port = cfg.http): Promise<RunningSer
       LOG_LEVEL: 'warn',
       PRIORITY_TARGETS: BENCH_TARGETS,
       DISPATCH_LIVE_LOOKBACK_MINUTES: String(cfg.lookbackMinutes),
-      ...profile,
+      ...profiles.env,
     },
     { readyTimeoutMs: 300_000, root: root && path.resolve(root) },
   );
@@ -186,14 +193,7 @@ async function startDispatch(root?: string, port = cfg.http): Promise<RunningSer
   return service;
 }
 
-/** Cuts the service's CPU profile here (see cpu-profile.preload.ts); returns the file written. */
-async function cutProfile(service: RunningService, label: string): Promise<void> {
-  if (!cfg.cpuProf) return;
-  const file = await cutCpuProfile(cfg.cpuProf, 'dispatch', service.pid, 100, 200);
-  if (file) profiles.push({ label, file });
-  else log(`no profile written for ${label}`);
-}
-const profiles: { label: string; file: string }[] = [];
+const cutProfile = (service: RunningService, label: string) => profiles.cut(service.pid, label);
 
 /** How far dispatch's incident opener is behind on the triage topic (all of it when the group is new). */
 async function openerBacklog(admin: Admin): Promise<number> {
@@ -215,50 +215,6 @@ async function openerBacklog(admin: Admin): Promise<number> {
 const jurisdiction = loadJurisdiction(path.join(ROOT, 'config/jurisdiction.json'));
 const centroids = new Map(jurisdiction.districts.map((d) => [d.code, { latitude: d.latitude, longitude: d.longitude }]));
 
-const TYPE_MIX: Record<UnitType, number> = {
-  PATROL_CAR: 40,
-  MOTORCYCLE_PATROL: 25,
-  TRAFFIC: 12,
-  INVESTIGATION: 10,
-  FIRE_LIAISON: 6,
-  AMBULANCE_LIAISON: 7,
-};
-const CALL_SIGN_PREFIX: Record<UnitType, string> = {
-  PATROL_CAR: 'PATROL',
-  MOTORCYCLE_PATROL: 'MOTOR',
-  TRAFFIC: 'LANTAS',
-  INVESTIGATION: 'RESKRIM',
-  FIRE_LIAISON: 'DAMKAR',
-  AMBULANCE_LIAISON: 'AMBULANS',
-};
-/** Capability codes and how often a unit of each type carries them. */
-const CAPABILITY_ODDS: Record<UnitType, [string, number][]> = {
-  PATROL_CAR: [
-    ['FIRST_AID', 0.2],
-    ['CROWD_CONTROL', 0.1],
-    ['K9', 0.03],
-  ],
-  MOTORCYCLE_PATROL: [
-    ['FIRST_AID', 0.25],
-    ['TRAFFIC_CONTROL', 0.15],
-  ],
-  TRAFFIC: [
-    ['FIRST_AID', 0.2],
-    ['SEARCH', 0.05],
-  ],
-  INVESTIGATION: [
-    ['INVESTIGATION', 0.5],
-    ['K9', 0.1],
-    ['SEARCH', 0.15],
-  ],
-  FIRE_LIAISON: [
-    ['FIRE_SAFETY', 0.9],
-    ['SEARCH', 0.3],
-    ['FIRST_AID', 0.3],
-  ],
-  AMBULANCE_LIAISON: [['FIRST_AID', 1]],
-};
-
 interface SeedUnit {
   callSign: string;
   type: UnitType;
@@ -269,78 +225,28 @@ interface SeedUnit {
   report: { status?: UnitStatus; latitude?: number; longitude?: number } | null;
 }
 
-function seedUnits(n: number, seed: number): SeedUnit[] {
-  const r = rng(seed);
-  const counters = new Map<string, number>();
-  const units: SeedUnit[] = [];
-  for (let i = 0; i < n; i++) {
-    const type = r.weighted(TYPE_MIX);
-    const district = r.pick(jurisdiction.districts);
-    const key = `${CALL_SIGN_PREFIX[type]}-${district.code.replace(/_/g, '-')}`;
-    const k = (counters.get(key) ?? 0) + 1;
-    counters.set(key, k);
-    const capabilities = CAPABILITY_ODDS[type].filter(([, p]) => r.next() < p).map(([c]) => c);
-    const onShift = r.next() < 0.7;
-    let report: SeedUnit['report'] = null;
-    if (onShift && r.next() >= 0.08) {
-      // Somewhere around its district (±0.02° ≈ ±2.2 km); most free, some busy on other jobs.
-      const status = r.weighted({ AVAILABLE: 70, BUSY: 15, EN_ROUTE: 8, ON_SCENE: 7 } as Record<UnitStatus, number>);
-      report = {
-        ...(status === 'AVAILABLE' ? {} : { status }),
-        latitude: Math.round((district.latitude + (r.next() - 0.5) * 0.04) * 1e6) / 1e6,
-        longitude: Math.round((district.longitude + (r.next() - 0.5) * 0.04) * 1e6) / 1e6,
-      };
-    }
-    units.push({ callSign: `${key}-${String(k).padStart(3, '0')}`, type, capabilities, homeDistrict: district.code, onShift, report });
-  }
-  return units;
+/** The simulator's roster (tools/simulator), 70 % on shift; most free, some busy on other jobs, 8 % never reported a position. */
+function seedUnits(n: number, seed: number, runId: string): SeedUnit[] {
+  const r = new Prng(seed).fork('shifts');
+  return planUnits(n, jurisdiction.districts, seed, runId).map((u) => {
+    const onShift = r.chance(0.7);
+    const status = r.weighted({ AVAILABLE: 70, BUSY: 15, EN_ROUTE: 8, ON_SCENE: 7 } satisfies Partial<Record<UnitStatus, number>>);
+    const report = onShift && r.next() >= 0.08 ? { ...(status === 'AVAILABLE' ? {} : { status }), ...u.position } : null;
+    return { callSign: u.callSign, type: u.type, capabilities: u.capabilities, homeDistrict: u.homeDistrict, onShift, report };
+  });
 }
 
-const CATEGORY_MIX: Record<Category, number> = {
-  KEJAHATAN: 30,
-  KECELAKAAN_LALU_LINTAS: 20,
-  GANGGUAN_KETERTIBAN: 15,
-  DARURAT_MEDIS: 10,
-  LAINNYA: 7,
-  KEBAKARAN: 6,
-  ORANG_HILANG: 5,
-  INFORMASI_PENGADUAN: 5,
-  BENCANA: 2,
-};
-const DESCRIPTIONS: Record<Category, string> = {
-  KEJAHATAN: 'Pencurian motor di depan minimarket, pelaku dua orang kabur ke arah timur',
-  KECELAKAAN_LALU_LINTAS: 'Tabrakan motor dan mobil di perempatan, satu orang terluka, lalu lintas macet',
-  GANGGUAN_KETERTIBAN: 'Tawuran pelajar di depan sekolah, membawa senjata tajam',
-  DARURAT_MEDIS: 'Orang pingsan di trotoar, tidak sadarkan diri',
-  LAINNYA: 'Pohon tumbang menutup sebagian jalan',
-  KEBAKARAN: 'Kebakaran rumah, asap tebal, api mulai membesar',
-  ORANG_HILANG: 'Anak umur tujuh tahun hilang sejak sore di pasar',
-  INFORMASI_PENGADUAN: 'Pengaduan pungutan liar di parkiran pasar',
-  BENCANA: 'Banjir setinggi pinggang, warga terjebak di rumah',
-};
-const STREETS = [
-  'Jl. Tebet Raya',
-  'Jl. Kemang Raya',
-  'Jl. Fatmawati',
-  'Jl. Sudirman',
-  'Jl. Gatot Subroto',
-  'Jl. Pasar Minggu',
-  'Jl. Ciputat Raya',
-  'Jl. Warung Buncit',
-];
-
-/** A forward exactly as triage publishes it (apps/dispatch/test/dispatch-auto-assign.e2e.spec.ts). */
-function forwardEnvelope(r: ReturnType<typeof rng>, now: number, tag: string): EventEnvelope<'ReportForwardedForDispatch', ReportForwardedForDispatchV1> {
+/** A forward exactly as triage publishes it (apps/dispatch/test/dispatch-auto-assign.e2e.spec.ts), of a report from the simulator's catalogue. */
+function forwardEnvelope(r: Prng, now: number, tag: string): EventEnvelope<'ReportForwardedForDispatch', ReportForwardedForDispatchV1> {
   const reportId = randomUUID();
   const category = r.weighted(CATEGORY_MIX);
-  const priority = r.weighted({ P1: 15, P2: 35, P3: 50 } as Record<Priority, number>);
   const district = r.pick(jurisdiction.districts);
-  const withCoordinates = r.next() >= 0.05;
+  const street = r.pick(STREETS[district.code] ?? GENERIC_STREETS);
   const as = {
     streamId: reportId,
     streamVersion: 4,
     producer: 'triage',
-    actor: `op-${String(1 + Math.floor(r.next() * 40)).padStart(2, '0')}`,
+    actor: `op-${String(r.int(1, 40)).padStart(2, '0')}`,
     correlationId: `bench-dispatch-${tag}-${reportId.slice(0, 8)}`,
     at: new Date(now),
   };
@@ -349,19 +255,16 @@ function forwardEnvelope(r: ReturnType<typeof rng>, now: number, tag: string): E
     {
       reportId,
       trackingCode: `${randomUUID().slice(0, 5)}-${randomUUID().slice(0, 5)}`.toUpperCase(),
-      channel: r.weighted({ HOTLINE: 45, MOBILE_APP: 20, WHATSAPP: 15, WEB: 8, SMS: 7, WALK_IN: 3, OTHER_SYSTEM: 2 }),
+      channel: r.weighted(URGENT_CATEGORIES.includes(category) ? CHANNEL_MIX_URGENT : CHANNEL_MIX_OTHER),
       receivedAt: new Date(now - 60_000 - Math.floor(r.next() * 19 * 60_000)).toISOString(),
       category,
-      priority,
+      priority: r.weighted({ P1: 15, P2: 35, P3: 50 } satisfies Partial<Record<Priority, number>>),
       district: district.code,
-      location: withCoordinates
-        ? {
-            latitude: Math.round((district.latitude + (r.next() - 0.5) * 0.03) * 1e6) / 1e6,
-            longitude: Math.round((district.longitude + (r.next() - 0.5) * 0.03) * 1e6) / 1e6,
-            address: `${r.pick(STREETS)} No. ${1 + Math.floor(r.next() * 200)}`,
-          }
+      // 5 % without coordinates (the district's centre).
+      location: r.chance(0.95)
+        ? { ...pointInDistrict(district, r), address: `${street} No. ${r.int(1, 200)}` }
         : { latitude: null, longitude: null, address: null },
-      description: DESCRIPTIONS[category],
+      description: fill(r.pick(TEMPLATES[category]), street, r),
       peopleInjured: category === 'KECELAKAAN_LALU_LINTAS' || category === 'DARURAT_MEDIS' ? 1 : 0,
       peopleInvolved: 2,
     },
@@ -369,38 +272,13 @@ function forwardEnvelope(r: ReturnType<typeof rng>, now: number, tag: string): E
   );
 }
 
-/** Runs `work` over `items` with `concurrency` in flight. */
-async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await work(items[i], i);
-      }
-    }),
-  );
-}
-
 // ───────────────────────────── part 1 ─────────────────────────────
-
-interface ApiRow {
-  label: string;
-  concurrency: number;
-  lat: Pct;
-  rps: number;
-  bytes: number;
-  cpuMsPerReq: number;
-  benchCpuMsPerReq: number;
-  errors: number;
-  goal: boolean;
-}
 
 async function part1(service: RunningService, producer: Producer): Promise<void> {
   const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
-  const units = seedUnits(cfg.units, cfg.seed);
-  const forwardsRng = rng(cfg.seed + 1);
   const tag = randomUUID().slice(0, 8);
+  const units = seedUnits(cfg.units, cfg.seed, tag);
+  const forwardsRng = new Prng(cfg.seed + 1);
 
   // 1. units through the API
   log(`part 1: registering ${cfg.units} units (${cfg.seedConcurrency} in flight) and reporting their positions`);
@@ -464,9 +342,7 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
   const onShift = units.filter((u) => u.onShift).length;
   const available = units.filter((u) => u.onShift && (!u.report || !u.report.status)).length;
   const noPosition = units.filter((u) => u.onShift && !u.report).length;
-  const typeShare = Object.entries(TYPE_MIX)
-    .map(([t]) => `${t} ${units.filter((u) => u.type === t).length}`)
-    .join(', ');
+  const typeShare = UNIT_MIX.map(([t]) => `${t} ${units.filter((u) => u.type === t).length}`).join(', ');
   const withCapability = units.filter((u) => u.capabilities.length).length;
   const catShare = Object.keys(CATEGORY_MIX)
     .map((c) => `${c} ${forwards.filter((e) => e.data.category === c).length}`)
@@ -584,40 +460,28 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
     recCounts.push(JSON.parse((await get(cfg.http, p, dispatcher)).body).recommendations.length);
   });
   const unknownIds = Array.from({ length: 100 }, () => `/api/v1/incidents/${randomUUID()}`);
-  const queries: { label: string; paths: string[]; token?: string; goal: boolean; expect?: number }[] = [
+  const queries: Query[] = [
     { label: `GET /api/v1/incidents/{id} (recommendations + timeline), ${paths.length} ids in turn`, paths, token: dispatcher, goal: true },
     { label: 'GET /api/v1/incidents/{unknown id} → 404 (auth + one event-store read)', paths: unknownIds, token: dispatcher, goal: false, expect: 404 },
     { label: `GET /api/v1/incidents (list, first 100 of ${openTotal})`, paths: ['/api/v1/incidents'], token: dispatcher, goal: false },
     { label: 'baseline: GET /health/live', paths: ['/health/live'], goal: false },
   ];
   const measure = async (on: RunningService, port: number) => {
-    const rows: ApiRow[] = [];
-    const meterAll = cpuMeter({ bench: process.pid, dispatch: on.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+    const meterAll = cpuMeter({ bench: process.pid, dispatch: on.pid, ...infraPids() });
     const loadBefore = loadavg();
     meterAll.start();
-    for (const concurrency of cfg.concurrency) {
-      for (const q of queries) {
-        log(`${q.label} at concurrency ${concurrency} (port ${port}): ${cfg.warmup} warm-up + ${cfg.requests}`);
-        await closedLoop(port, q.paths, q.token, concurrency, cfg.warmup, { expect: q.expect });
-        await cutProfile(on, 'between rows');
-        const meter = cpuMeter({ bench: process.pid, dispatch: on.pid });
-        meter.start();
-        const run = await closedLoop(port, q.paths, q.token, concurrency, cfg.requests, { expect: q.expect });
-        const cpu = meter.stop();
-        await cutProfile(on, `${q.label} at concurrency ${concurrency} (${cfg.requests} requests)`);
-        rows.push({
-          label: q.label,
-          concurrency,
-          lat: pct(run.latencies),
-          rps: run.latencies.length / run.seconds,
-          bytes: run.meanBytes,
-          cpuMsPerReq: (1000 * cpu.used.dispatch) / cfg.requests,
-          benchCpuMsPerReq: (1000 * cpu.used.bench) / cfg.requests,
-          errors: run.errors,
-          goal: q.goal,
-        });
-      }
-    }
+    const rows = await measureQueries(
+      port,
+      queries,
+      cfg.concurrency,
+      { name: 'dispatch', pid: on.pid },
+      {
+        warmup: cfg.warmup,
+        requests: cfg.requests,
+        log,
+        onPhase: (label) => cutProfile(on, label),
+      },
+    );
     return { rows, cpuAll: meterAll.stop(), loadBefore, loadAfter: loadavg(), rss: rssMiB(on.pid) };
   };
   const { rows, cpuAll, loadBefore, loadAfter, rss: rssAfter } = await measure(service, cfg.http);
@@ -684,39 +548,7 @@ async function part1(service: RunningService, producer: Producer): Promise<void>
   console.log(
     `\n(b) through the API: closed loop, ${cfg.warmup} warm-up + ${cfg.requests} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`,
   );
-  const apiTable = (measured: ApiRow[]) => {
-    const apiRows: (string | number)[][] = [
-      [
-        'request',
-        'conc',
-        'n',
-        'p50',
-        'p90',
-        'p99',
-        'max',
-        'req/s',
-        'bytes',
-        'dispatch cpu ms/req',
-        'bench cpu ms/req',
-        'errors',
-        `goal p99 ≤ ${GOAL_INCIDENT_DETAIL_P99_MS} ms`,
-      ],
-    ];
-    for (const r of measured) {
-      apiRows.push([
-        r.label,
-        r.concurrency,
-        ...pctCells(r.lat),
-        f(r.rps, 0),
-        int(r.bytes),
-        f(r.cpuMsPerReq, 2),
-        f(r.benchCpuMsPerReq, 2),
-        r.errors,
-        r.goal ? goalCell(r.lat.p99, GOAL_INCIDENT_DETAIL_P99_MS) : 'n/a',
-      ]);
-    }
-    console.log(table(apiRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
-  };
+  const apiTable = (rows: Awaited<ReturnType<typeof measure>>['rows']) => console.log(queryTable(rows, 'dispatch', GOAL_INCIDENT_DETAIL_P99_MS));
   apiTable(rows);
   console.log(cpuLine(cpuAll));
   console.log(`load average (1/5/15 min): before the API measurements ${loadBefore}, after ${loadAfter}`);
@@ -745,19 +577,14 @@ interface Sent {
 
 async function part2(service: RunningService, producer: Producer): Promise<void> {
   const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
-  const r = rng(cfg.seed + 2);
+  const r = new Prng(cfg.seed + 2);
   const tag = randomUUID().slice(0, 8);
   const byReport = new Map<string, Sent>();
 
   // The bench's own consumer of the dispatch topic (own group, from the latest offsets).
   const group = `bench-dispatch-opened-${tag}`;
   left.groups.add(group);
-  const consumer: Consumer = kafka.consumer({ groupId: group, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
-  left.closers.push(() => consumer.disconnect());
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.connect();
-  await consumer.subscribe({ topics: [TOPICS.dispatch], fromBeginning: false });
-  await consumer.run({
+  const consumer = await joinedConsumer(kafka, { groupId: group }, [TOPICS.dispatch], false, {
     eachBatch: async ({ batch }) => {
       const at = nowMs();
       for (const m of batch.messages) {
@@ -775,7 +602,7 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
       }
     },
   });
-  await Promise.race([joined, sleep(30_000)]);
+  left.closers.push(() => consumer.disconnect());
   await sleep(1000);
 
   const send = (phase: Sent[]) => (_i: number) => {
@@ -800,7 +627,7 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   const total = Math.max(1, Math.round(cfg.rate * cfg.seconds));
   log(`part 2: Kafka-observed phase, ${total} forwards at ${cfg.rate}/s`);
   const phaseK: Sent[] = [];
-  const meterK = cpuMeter({ bench: process.pid, dispatch: service.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+  const meterK = cpuMeter({ bench: process.pid, dispatch: service.pid, ...infraPids() });
   const loadK = loadavg();
   meterK.start();
   const loopK = await openLoop(total, cfg.rate, send(phaseK));
@@ -851,7 +678,7 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
         }
       }
     };
-    const meterA = cpuMeter({ bench: process.pid, dispatch: service.pid, kafka: pidFile('kafka'), db: pidFile('db') });
+    const meterA = cpuMeter({ bench: process.pid, dispatch: service.pid, ...infraPids() });
     loadA = loadavg();
     meterA.start();
     const pollers = Promise.all(Array.from({ length: cfg.pollConcurrency }, poller));
@@ -867,11 +694,12 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
 
   // Kafka alone: same message size, same rate, kafkajs → kafkajs on a throw-away topic.
   log(`part 2: Kafka-only baseline, ${total} messages at ${cfg.rate}/s`);
-  const baseline = await kafkaBaseline(forwardEnvelope(rng(7), Date.now(), tag), total, cfg.rate);
+  const k = await kafkaOnlyLatency(kafka, forwardEnvelope(new Prng(7), Date.now(), tag), total, cfg.rate, { left });
+  const baseline = { ...k, lat: pct(k.latencies) };
   const rssAfter = rssMiB(service.pid);
 
   // ── report ──
-  const sizeOf = Buffer.byteLength(JSON.stringify(forwardEnvelope(rng(7), Date.now(), tag)));
+  const sizeOf = Buffer.byteLength(JSON.stringify(forwardEnvelope(new Prng(7), Date.now(), tag)));
   type Moment = 'sentAt' | 'onKafkaAt' | 'openedRecordedAt' | 'apiSeenAt';
   const lat = (xs: Sent[], from: Moment, to: Moment) => pct(xs.map((s) => (s[to] ?? NaN) - (s[from] ?? NaN)).filter(Number.isFinite));
   /** A row from one moment to another; `counted`: with how many were sent and never reached `to`. */
@@ -923,86 +751,15 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   console.log(`dispatch RSS (VmRSS) after part 2: ${f(rssAfter, 0)} MiB`);
 }
 
-/** Kafka alone at the same rate: one message per send with the relay's producer settings, to a kafkajs consumer here. */
-async function kafkaBaseline(sample: EventEnvelope, count: number, rate: number) {
-  const topic = `bench.dispatch.baseline.${randomUUID().slice(0, 8)}`;
-  const group = `bench-dispatch-baseline-${randomUUID().slice(0, 8)}`;
-  left.topics.add(topic);
-  left.groups.add(group);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [{ topic }]);
-  } finally {
-    await admin.disconnect();
-  }
-  const producer = createEventProducer(kafka);
-  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 15_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  try {
-    await producer.connect();
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        const at = nowMs();
-        for (const m of batch.messages) {
-          const sent = sentAt.get(m.key?.toString() ?? '');
-          if (sent !== undefined) latencies.push(at - sent);
-        }
-      },
-    });
-    await Promise.race([joined, sleep(30_000)]);
-    await sleep(1000);
-    const sends: Promise<unknown>[] = [];
-    await openLoop(count, rate, () => {
-      const key = randomUUID();
-      sentAt.set(key, nowMs());
-      sends.push(producer.send({ topic, acks: -1, messages: [toKafkaMessage({ ...sample, streamId: key, eventId: randomUUID() })] }));
-    });
-    await Promise.all(sends);
-    for (let i = 0; i < 100 && latencies.length < count; i++) await sleep(100);
-    return { lat: pct(latencies), sent: count, bytes: Buffer.byteLength(JSON.stringify(sample)) };
-  } finally {
-    await consumer.disconnect().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
-  }
-}
-
 // ───────────────────────────── main ─────────────────────────────
 
 async function main() {
-  const infra = testInfra();
-  const parts = [RUN_PART1 && 'part 1', RUN_PART2 && 'part 2'].filter(Boolean).join(', then ');
-  console.log(`bench/dispatch: ${parts}`);
-  console.log(
-    `command: ${['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR']
-      .filter((k) => process.env[k])
-      .map((k) => `${k}=${process.env[k]}`)
-      .join(' ')} ` + `node ${path.relative(ROOT, process.argv[1])} ${argv.join(' ')}`.trim(),
-  );
-  console.log(`machine: ${machine()}; ` + `Kafka ${infra.brokers.join(',')}, database ${infra.mongoUri}; load average at start ${loadavg()}`);
-  if (!pidFile('kafka') || !pidFile('db'))
-    console.log(`(no Kafka/database pid files under ${cfg.infraDataDir}/run: their CPU is counted in "other processes")`);
-  if (cfg.cpuProf) mkdirSync(cfg.cpuProf, { recursive: true });
-
+  header(`bench/dispatch: ${[RUN_PART1 && 'part 1', RUN_PART2 && 'part 2'].filter(Boolean).join(', then ')}`);
   const admin = kafka.admin();
   await admin.connect();
   try {
     await ensureTopics(admin, [{ topic: TOPICS.triage }, { topic: TOPICS.dispatch }]);
-    // A topic just created answers offset requests with NOT_LEADER for a moment.
-    let backlog = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        backlog = await openerBacklog(admin);
-        break;
-      } catch (e) {
-        if (attempt >= 20) throw e;
-        await sleep(500);
-      }
-    }
+    const backlog = await retrying(() => openerBacklog(admin));
     if (backlog > 100) {
       const msg = `dispatch's group ${INCIDENT_OPENER_GROUP} has ${backlog} triage events to catch up on (another run's history on this Kafka): it would open those incidents during the bench`;
       if (!cfg.force) throw new Error(`${msg}. Run on fresh infrastructure (infra reset with the bench's env), or pass --force.`);
@@ -1019,25 +776,7 @@ async function main() {
   if (RUN_PART1) await part1(dispatch, producer);
   if (RUN_PART2) await part2(dispatch, producer);
   await left.stopService(dispatch);
-  if (cfg.cpuProf) {
-    await sleep(500);
-    const dir = path.resolve(cfg.cpuProf);
-    const rest = readdirSync(dir).filter((n) => n.startsWith(`dispatch-${dispatch!.pid}-`) && !profiles.some((p) => path.basename(p.file) === n));
-    for (const n of rest) profiles.push({ label: 'until exit', file: path.join(dir, n) });
-    console.log(`\n=== CPU profiles of dispatch (sampled every 1 ms; written to ${dir}) ===`);
-    for (const p of profiles.filter((x) => x.label !== 'between rows')) {
-      console.log(`\n[${p.label}]`);
-      for (const line of topSelfTime(p.file, 15)) console.log(line);
-    }
-  }
+  await profiles.print(dispatch.pid, 15, 'between rows');
 }
 
-main()
-  .then(() => left.cleanup())
-  .then(() => process.exit(0))
-  .catch(async (e) => {
-    console.error(e);
-    if (dispatch) console.error(`dispatch's last output (pid ${dispatch.pid}):\n${dispatch.output().slice(-4000)}`);
-    await left.cleanup();
-    process.exit(1);
-  });
+run(main, left, () => dispatch);

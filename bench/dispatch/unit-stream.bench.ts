@@ -15,18 +15,20 @@
  */
 // The dispatch entry point loads its Nest module, whose decorators need the metadata polyfill first.
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Db } from 'mongodb';
 import { dispatchEvents, EventRegistry, handleCommand, MongoEventStore, UnitRegistered, UnitStatusChanged } from '@callcenter/events';
 import { testMongo } from '@callcenter/testing';
 import { unitDecider, UNIT_SNAPSHOTS, unitFold, UnitPositions } from '../../apps/dispatch/src';
+import { options } from '../harness';
 
-const { values: args } = parseArgs({
-  options: { reports: { type: 'string', default: '5000' }, commands: { type: 'string', default: '15' }, 'keep-db': { type: 'boolean', default: false } },
-});
-const REPORTS = Number(args.reports);
-const COMMANDS = Number(args.commands);
+const { whole, has } = options(
+  'usage: node dist/bench/dispatch/unit-stream.bench.js [--reports 5000] [--commands 15] [--keep-db]',
+  ['reports', 'commands'],
+  ['keep-db'],
+);
+const REPORTS = whole('reports', 5000, 1);
+const COMMANDS = whole('commands', 15, 1);
 const meta = (now = new Date()) => ({ actor: 'unit:BENCH', correlationId: 'bench', now });
 const store = (db: Db) => new MongoEventStore(db, { producer: 'dispatch', topic: 'unused', registry: new EventRegistry(dispatchEvents) });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -113,7 +115,7 @@ async function main() {
     const width = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     for (const r of rows) process.stdout.write(`${r.map((cell, c) => (c === 0 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ')}\n`);
   } finally {
-    if (!args['keep-db']) await db.dropDatabase();
+    if (!has('keep-db')) await db.dropDatabase();
     await mongo.close();
   }
 }
