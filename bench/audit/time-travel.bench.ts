@@ -35,7 +35,7 @@ import {
   TriageCaseState,
   TriageCommand,
 } from '../../apps/triage/src';
-import { options } from '../harness';
+import { options, pct } from '../harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const { num: option, has } = options(
@@ -154,11 +154,7 @@ function simulate(start: number, end: number): { events: EventEnvelope[]; open: 
   return { events, open };
 }
 
-function percentiles(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-  return { n: s.length, p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1] };
-}
+const percentiles = pct;
 const f = (n: number, digits = 1) => n.toFixed(digits);
 
 async function timed(requests: number, url: () => string, token: string): Promise<{ times: number[]; last: any }> {

@@ -39,7 +39,7 @@ import { toSubmitReportDto } from '../../apps/intake/src/grpc/wire';
 import { SubmitReportHandler } from '../../apps/intake/src/report/submit-report.handler';
 import { TrackingCodeReservations } from '../../apps/intake/src/report/tracking-code-reservations';
 import { CallersStore, ReporterErasure } from '../../apps/triage/src';
-import { options } from '../harness';
+import { options, pct } from '../harness';
 
 const { num: arg, has } = options(
   'usage: node dist/bench/privacy/privacy.bench.js [--seconds 10] [--concurrency 32] [--reports 100] [--rounds 4] [--verbose]',
@@ -68,8 +68,6 @@ class PlaintextVault {
     return { keyId: reportId, seal: ((t: string | null) => t) as ReportSealer['seal'] };
   }
 }
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function main() {
   const mongo = await testMongo();
@@ -123,10 +121,8 @@ async function main() {
   const rate = (v: string) => intake[v].n / intake[v].seconds;
   process.stdout.write(`\nintake: SubmitReportHandler in process, concurrency ${CONCURRENCY}, ${SECONDS} s each (${ROUNDS} rounds, alternating)\n`);
   for (const v of ['plaintext', 'sealed', 'oneKey']) {
-    const sorted = intake[v].latencies.sort((a, b) => a - b);
-    process.stdout.write(
-      `  ${v.padEnd(9)}  ${rate(v).toFixed(0).padStart(6)} submissions/s   p50 ${pct(sorted, 50).toFixed(1)} ms   p99 ${pct(sorted, 99).toFixed(1)} ms\n`,
-    );
+    const p = pct(intake[v].latencies);
+    process.stdout.write(`  ${v.padEnd(9)}  ${rate(v).toFixed(0).padStart(6)} submissions/s   p50 ${p.p50.toFixed(1)} ms   p99 ${p.p99.toFixed(1)} ms\n`);
   }
   process.stdout.write(`  cost of encryption: ${((1 - rate('sealed') / rate('plaintext')) * 100).toFixed(1)} % of throughput\n`);
 
