@@ -98,8 +98,14 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
 
   /** One operator's action on one of our open cases, as the live queue shows them. */
   async function act(): Promise<void> {
-    const page = await rina.get('/api/v1/queue?limit=200');
-    const open = page.body.items.filter((i: any) => ours.has(i.reportId));
+    // Paged: the queue may hold other suites' reports ahead of ours (the case opener's group is shared
+    // on the broker, so this triage opens what earlier suites left on the intake topic).
+    const open: any[] = [];
+    for (let offset = 0; ; offset += 200) {
+      const page = (await rina.get(`/api/v1/queue?limit=200&offset=${offset}`)).body;
+      open.push(...page.items.filter((i: any) => ours.has(i.reportId)));
+      if (offset + 200 >= page.total) break;
+    }
     if (open.length === 0) return;
     const item = pick(open) as any;
     const holder = operators.find((o) => o.id === item.claim?.operatorId && Date.parse(item.claim.leaseExpiresAt) > Date.now());
