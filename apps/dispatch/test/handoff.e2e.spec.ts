@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import type { Category } from '@callcenter/contracts';
+import { CATEGORIES, CATEGORY_LABELS, type Category } from '@callcenter/contracts';
 import { toKafkaMessage, TOPICS } from '@callcenter/events';
 import {
   consumerGroupCaughtUp,
@@ -205,6 +205,67 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
     expect((await restClient(DISPATCH, testToken('ana-rina', ['analyst'])).get(`/api/v1/incidents/${fireId}/eido`)).status).toBe(403);
     expect((await anyone.get(`/api/v1/incidents/${fireId}/eido`)).status).toBe(401);
     expect((await commander.get('/api/v1/incidents/00000000-0000-4000-8000-000000000000/eido')).status).toBe(404);
+  });
+
+  it('a simulated hour: every incident exports a valid EIDO, and every warning in the CAP feed follows its incident', async () => {
+    // An hour of forwarded reports, four of every category, spread over the district.
+    const urgent: Category[] = ['KEBAKARAN', 'DARURAT_MEDIS', 'KECELAKAAN_LALU_LINTAS', 'BENCANA'];
+    const hour = Array.from({ length: 36 }, (_, i) => {
+      const category = CATEGORIES[i % CATEGORIES.length];
+      const where = { latitude: -6.3 + ((i * 37) % 80) / 1000, longitude: 106.78 + ((i * 53) % 60) / 1000 };
+      const description = `${CATEGORY_LABELS[category].id} dilaporkan warga, laporan ke-${i + 1} jam ini`;
+      const event = reportForwarded(urgent.includes(category) ? 'P1' : 'P2', where, { category, description, address: `Jl. Raya Pasar Minggu ${i + 1}` });
+      return { i, category, where, event };
+    });
+    await producer.send({ topic: TOPICS.triage, acks: -1, messages: hour.map((h) => toKafkaMessage(h.event)) });
+    const incidents = await Promise.all(
+      hour.map(async (h) => {
+        const found = await eventually(
+          () => dispatcher.get(`/api/v1/incidents?reportId=${h.event.streamId}`),
+          (r) => r.body?.total === 1,
+          60_000,
+        );
+        return { ...h, incidentId: found.body.items[0].incidentId as string };
+      }),
+    );
+    // Supervisors warn the public about fires, disasters and road accidents; the hour then plays out:
+    // a quarter handled to the end, a quarter under way with the warning revised, a quarter withdrawn.
+    const warned = incidents.filter((x) => ['KEBAKARAN', 'BENCANA', 'KECELAKAAN_LALU_LINTAS'].includes(x.category));
+    expect(warned.length).toBeGreaterThanOrEqual(9);
+    for (const x of warned) {
+      const issued = await supervisor.post(`/api/v1/incidents/${x.incidentId}/public-warning`, { ...warning, headline: `Peringatan ${x.category} ${x.i}` });
+      expect(issued.status).toBe(200);
+    }
+    const fate = (x: { i: number }) => (['resolved', 'under way', 'withdrawn', 'open'] as const)[x.i % 4];
+    for (const x of incidents) {
+      if (fate(x) === 'resolved') await handle(x.incidentId, await unitAt(x.where));
+      else if (fate(x) === 'under way') {
+        const unitId = await unitAt(x.where);
+        expect((await dispatcher.post(`/api/v1/incidents/${x.incidentId}/assign`, { unitId })).status).toBe(200);
+        expect((await unitClient(unitId).post(`/api/v1/incidents/${x.incidentId}/acknowledge`)).status).toBe(200);
+        if (warned.includes(x))
+          expect((await supervisor.post(`/api/v1/incidents/${x.incidentId}/public-warning`, { ...warning, headline: `Diperbarui ${x.i}` })).status).toBe(200);
+      } else if (fate(x) === 'withdrawn' && warned.includes(x))
+        expect((await supervisor.post(`/api/v1/incidents/${x.incidentId}/public-warning/cancel`, { reason: 'Situasi terkendali' })).status).toBe(200);
+    }
+
+    // Every incident of the hour: a valid EIDO.
+    for (const x of incidents) {
+      const eido = await commander.get(`/api/v1/incidents/${x.incidentId}/eido`);
+      expect(eido.status).toBe(200);
+      expect({ incident: x.incidentId, violations: validEido(eido.body) }).toEqual({ incident: x.incidentId, violations: [] });
+    }
+    // The feed (each alert checked against the CAP schema by feed()): each warning's latest message follows its incident.
+    const xml = await feed();
+    const expected = { resolved: ['Update', 'AllClear'], 'under way': ['Update', null], withdrawn: ['Cancel', null], open: ['Alert', null] } as const;
+    for (const x of warned) {
+      const latest = latestOf(xml, x.incidentId);
+      expect(latest).toBeDefined();
+      const msgType = /<msgType>(\w+)<\/msgType>/.exec(latest!)?.[1];
+      const responseType = /<responseType>(\w+)<\/responseType>/.exec(latest!)?.[1] ?? null;
+      expect({ fate: fate(x), msgType, responseType }).toEqual({ fate: fate(x), msgType: expected[fate(x)][0], responseType: expected[fate(x)][1] });
+    }
+    for (const x of incidents.filter((y) => !warned.includes(y))) expect(latestOf(xml, x.incidentId)).toBeUndefined();
   });
 
   it('the checks can fail: xmllint refuses an alert that breaks the CAP schema, ajv a broken EIDO', async () => {
