@@ -73,7 +73,8 @@ if [[ ! -d node_modules ]]; then say "installing npm packages (npm ci) to compil
 say "compiling apps/ and libs/ without tests (swc) and the web apps (vite)"
 rm -rf "$APP/dist" "$APP/config" "$APP/infra" "$APP/apps"
 npx swc apps libs -d "$APP/dist" --copy-files --quiet \
-  --ignore '**/*.spec.ts' --ignore 'apps/*/test/**' --ignore 'libs/testing/**' --ignore 'apps/*/web/**' >&2
+  --ignore '**/*.spec.ts' --ignore '**/*.testing.ts' --ignore 'apps/*/test/**' --ignore 'libs/testing/**' --ignore 'libs/api-client/**' \
+  --ignore 'apps/*/web/**' >&2
 for config in apps/*/web/vite.config.mts; do # the single-page apps (console, portal)
   app="$(basename "$(dirname "$(dirname "$config")")")"
   npx vite build --config "$config" --outDir "$APP/dist/apps/$app/web" --emptyOutDir --logLevel error >&2
@@ -86,7 +87,7 @@ cp infra/oidc-provider/*.mjs "$APP/infra/oidc-provider/"
 for main in apps/*/src/main.ts; do
   [[ -f "$APP/dist/${main%.ts}.js" ]] || { say "missing dist/${main%.ts}.js"; exit 1; }
 done
-if find "$APP/dist" \( -name '*.spec.js' -o -path '*/bench/*' -o -path '*/simulator/*' -o -path '*/libs/testing/*' \) | grep -q .; then
+if find "$APP/dist" \( -name '*.spec.js' -o -name '*.testing.js' -o -path '*/bench/*' -o -path '*/simulator/*' -o -path '*/libs/testing/*' -o -path '*/libs/api-client/*' \) | grep -q .; then
   say "test, bench or simulator code reached the image staging directory"; exit 1
 fi
 build "callcenter/services:$TAG" "$IMAGES/services.Dockerfile" "$APP" --target services --build-arg "BASE_IMAGE=$BASE_IMAGE"

@@ -4,12 +4,12 @@ import { builtinModules } from 'node:module';
 import * as ts from 'typescript';
 
 /**
- * The service image holds what scripts/images.sh compiles (apps/ and libs/ without tests, the
- * testing library and the web apps) and production packages only (`npm ci --omit=dev`). A package
- * those files import at run time but that package.json lists under devDependencies, or not at all,
- * starts on a developer's machine and crashes in the image: analytics did, on hdr-histogram-js, and
- * only the container test found it, after the whole `npm test`. Type-only imports vanish in the
- * build and need no package.
+ * The service image holds what scripts/images.sh compiles (apps/ and libs/ without tests, in-process
+ * test setups (*.testing.ts), the testing library, the REST client and the web apps) and production
+ * packages only (`npm ci --omit=dev`). A package those files import at run time but that
+ * package.json lists under devDependencies, or not at all, starts on a developer's machine and
+ * crashes in the image: analytics did, on hdr-histogram-js, and only the container test found it,
+ * after the whole `npm test`. Type-only imports vanish in the build and need no package.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -17,6 +17,7 @@ const shipped = (file: string) =>
   file.endsWith('.ts') &&
   !file.endsWith('.d.ts') &&
   !file.endsWith('.spec.ts') &&
+  !file.endsWith('.testing.ts') &&
   !/^apps\/[^/]+\/(test|web)\//.test(file) &&
   !file.startsWith('libs/testing/') &&
   // The typed REST client is for the web apps (bundled by vite), the simulator and the tests; no service loads it (below).
@@ -78,8 +79,8 @@ describe('what the services import at run time is a production dependency', () =
     expect(missing).toEqual([]);
   });
 
-  it('keeps the typed REST client out of the services', () => {
-    const users = files.filter((file) => /from '@callcenter\/api-client'/.test(readFileSync(path.join(ROOT, file), 'utf8')));
+  it('keeps the typed REST client and the in-process test setups out of the services', () => {
+    const users = files.filter((file) => /from '(@callcenter\/api-client|[^']*\.testing)'/.test(readFileSync(path.join(ROOT, file), 'utf8')));
     expect(users).toEqual([]);
   });
 
