@@ -43,20 +43,26 @@ export function interleavedStreams(events: EventEnvelope[], keys: number[]): Eve
   return out;
 }
 
-/** Writes typed events in their envelopes, numbered per stream in the order written (generated histories). */
+/** Writes envelopes numbered per stream in the order written (generated histories). */
 export function streamWriter() {
   const versions = new Map<string, number>();
-  return <Type extends string, Data>(
-    producer: string,
-    streamId: string,
-    event: EventDefinition<Type, Data>,
-    at: string,
-    actor: string,
-    data: NoInfer<Data>,
-  ): EventEnvelope => {
+  return (producer: string, streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>): EventEnvelope => {
     const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
     versions.set(`${producer}:${streamId}`, streamVersion);
-    return envelopeOf(event, data, { eventId: `${streamId}-${streamVersion}`, streamId, streamVersion, producer, actor, at: new Date(at), correlationId: 'c' });
+    return {
+      eventId: `${streamId}-${streamVersion}`,
+      type,
+      schemaVersion: 1,
+      streamId,
+      streamVersion,
+      occurredAt: at,
+      recordedAt: at,
+      producer,
+      actor,
+      correlationId: 'c',
+      causationId: null,
+      data,
+    } as EventEnvelope;
   };
 }
 

@@ -1,35 +1,12 @@
 import fc from 'fast-check';
-import {
-  AssignmentAcknowledged,
-  AssignmentDeclined,
-  EventDefinition,
-  EventEnvelope,
-  IncidentClosed,
-  IncidentResolved,
-  ReportAdviceGiven,
-  ReportClaimed,
-  ReportClassified,
-  ReportEscalated,
-  ReportForwardedForDispatch,
-  ReportMarkedDuplicate,
-  ReportNoteAdded,
-  ReportReceived,
-  ReportRejected,
-  ReportReleased,
-  ReportSplitFromGroup,
-  TriageCaseOpened,
-  TriageOverdue,
-  UnitArrived,
-  UnitAssigned,
-} from '@callcenter/events';
-import { receivedReportData } from '@callcenter/testing';
+import type { EventEnvelope } from '@callcenter/events';
 import { deliveredInAnyOrder, streamWriter } from '../../test/scripted-lifecycles';
 import { hotspotsByWalking, loadByWalking, staffingByWalking, volumeByWalking, workloadByWalking } from '../../test/walking-queries';
 import { hotspots, load, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
 import { AnalyticsModel } from './analytics-model';
 import { HourlyAggregates } from './hourly-aggregates';
 
-const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'KECELAKAAN_LALU_LINTAS'] as const;
+const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'LALU_LINTAS'] as const;
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
 const CHANNELS = ['HOTLINE', 'SMS', 'WEB'] as const;
 const DISTRICTS = ['TEBET', 'CILANDAK', 'MENTENG'] as const;
@@ -100,93 +77,43 @@ function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
     const incidentId = `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
     let t = T0 + r.receivedAfterMs;
     const receivedAt = new Date(t).toISOString();
-    const occurredAt = r.occurredBeforeS === null ? null : new Date(t - r.occurredBeforeS * 1000).toISOString();
-    const emit = <Type extends string, Data>(producer: string, streamId: string, event: EventDefinition<Type, Data>, actor: string, data: NoInfer<Data>) =>
-      out.push(write(producer, streamId, event, new Date(t).toISOString(), actor, data));
-    const location = { latitude: r.place?.latitude ?? null, longitude: r.place?.longitude ?? null, address: null };
-    const report = {
-      trackingCode: '7KQ2M-94XHD',
-      channel: r.channel,
-      receivedAt,
-      description: 'Laporan',
-      peopleInjured: 0,
-      peopleInvolved: 1,
-    };
-    emit(
-      'intake',
-      reportId,
-      ReportReceived,
-      'system',
-      receivedReportData({
-        reportId,
-        receivedAt,
-        occurredAt,
-        channel: r.channel,
-        sourceSystem: 'test',
-        location: { ...location, district: null },
-        peopleInjured: 0,
-      }),
-    );
+    const occurredAt = r.occurredBeforeS === null ? undefined : new Date(t - r.occurredBeforeS * 1000).toISOString();
+    const emit = (producer: string, streamId: string, type: string, actor: string, data: Record<string, unknown>) =>
+      out.push(write(producer, streamId, type, new Date(t).toISOString(), actor, { reportId, ...data }));
+    const location = r.place ?? undefined;
+    emit('intake', reportId, 'ReportReceived', 'system', { receivedAt, occurredAt, channel: r.channel, sourceSystem: 'test', location, peopleInjured: 0 });
     if (!r.triageSeen) return;
-    emit('triage', reportId, TriageCaseOpened, 'system', {
-      ...report,
-      reportId,
-      sourceSystem: 'test',
+    emit('triage', reportId, 'TriageCaseOpened', 'system', {
+      receivedAt,
       occurredAt,
-      categoryHint: null,
-      location: { ...location, reportedDistrict: null },
+      channel: r.channel,
+      location,
       district: r.suggested.district,
-      callerRef: null,
-      suggestion: {
-        category: r.suggested.category,
-        priority: r.suggested.priority,
-        reasons: [],
-        duplicateCandidates: [],
-        lowTrust: { flagged: false, prankRejections: 0, reason: null },
-      },
+      suggestion: { category: r.suggested.category, priority: r.suggested.priority },
     });
-    const at = () => new Date(t).toISOString();
-    const triage = <Type extends string, Data extends { reportId: string }>(
-      event: EventDefinition<Type, Data>,
-      actor: string,
-      data: NoInfer<Omit<Data, 'reportId'>>,
-    ) => emit('triage', reportId, event, actor, { reportId, ...data } as Data);
-    const dispatch = <Type extends string, Data extends { reportId: string; incidentId: string }>(
-      event: EventDefinition<Type, Data>,
-      actor: string,
-      data: NoInfer<Omit<Data, 'reportId' | 'incidentId'>>,
-    ) => emit('dispatch', incidentId, event, actor, { reportId, incidentId, ...data } as Data);
-    const GROUP = '00000000-0000-4000-8000-000000000000';
+    const triage = (type: string, actor: string, data: Record<string, unknown> = {}) => emit('triage', reportId, type, actor, data);
+    const dispatch = (type: string, actor: string, data: Record<string, unknown> = {}) => emit('dispatch', incidentId, type, actor, { incidentId, ...data });
     for (const { action, actor, unit, gapS } of r.actions) {
       t += gapS * 1000;
       const act: Record<(typeof ACTIONS)[number], () => void> = {
-        claim: () => triage(ReportClaimed, actor, { operatorId: actor, leaseExpiresAt: at() }),
-        release: () => triage(ReportReleased, actor, { operatorId: actor, reason: 'LEASE_EXPIRED' }),
-        classify: () => triage(ReportClassified, actor, r.classified),
-        note: () => triage(ReportNoteAdded, actor, { text: 'catatan' }),
-        escalate: () => triage(ReportEscalated, actor, { reason: 'butuh supervisor' }),
-        reject: () => triage(ReportRejected, actor, { reason: 'NOT_POLICE_MATTER', explanation: 'perdata', callerRef: null }),
-        prank: () => triage(ReportRejected, actor, { reason: 'PRANK', explanation: 'iseng', callerRef: null }),
-        duplicate: () => triage(ReportMarkedDuplicate, actor, { duplicateOf: GROUP }),
-        advice: () => triage(ReportAdviceGiven, actor, { advice: 'datang ke Polsek' }),
-        forward: () => triage(ReportForwardedForDispatch, actor, { ...report, ...r.classified, location }),
-        split: () => triage(ReportSplitFromGroup, actor, { groupOf: GROUP, reason: 'other' }),
-        overdue: () => triage(TriageOverdue, 'system', { priority: r.suggested.priority, targetSeconds: 180, dueAt: at() }),
-        assign: () =>
-          dispatch(UnitAssigned, actor, {
-            unitId: unit,
-            callSign: unit,
-            previousUnitId: null,
-            distanceMeters: null,
-            etaSeconds: null,
-            automatic: false,
-            acknowledgeBy: at(),
-          }),
-        acknowledge: () => dispatch(AssignmentAcknowledged, unit, { unitId: unit }),
-        decline: () => dispatch(AssignmentDeclined, unit, { unitId: unit, reason: 'sibuk' }),
-        arrive: () => dispatch(UnitArrived, unit, { unitId: unit }),
-        resolve: () => dispatch(IncidentResolved, actor, { outcome: 'HANDLED_ON_SCENE', summary: 'selesai', unitId: unit }),
-        close: () => dispatch(IncidentClosed, actor, {}),
+        claim: () => triage('ReportClaimed', actor),
+        release: () => triage('ReportReleased', actor, { reason: 'LEASE_EXPIRED' }),
+        classify: () => triage('ReportClassified', actor, r.classified),
+        note: () => triage('ReportNoteAdded', actor),
+        escalate: () => triage('ReportEscalated', actor),
+        reject: () => triage('ReportRejected', actor, { reason: 'NOT_POLICE_MATTER' }),
+        prank: () => triage('ReportRejected', actor, { reason: 'PRANK' }),
+        duplicate: () => triage('ReportMarkedDuplicate', actor, { duplicateOf: '00000000-0000-4000-8000-000000000000' }),
+        advice: () => triage('ReportAdviceGiven', actor),
+        forward: () => triage('ReportForwardedForDispatch', actor, r.classified),
+        split: () => triage('ReportSplitFromGroup', actor, { groupOf: '00000000-0000-4000-8000-000000000000', reason: 'other' }),
+        overdue: () => triage('TriageOverdue', 'system'),
+        assign: () => dispatch('UnitAssigned', actor, { unitId: unit, previousUnitId: null }),
+        acknowledge: () => dispatch('AssignmentAcknowledged', unit, { unitId: unit }),
+        decline: () => dispatch('AssignmentDeclined', unit, { unitId: unit }),
+        arrive: () => dispatch('UnitArrived', unit, { unitId: unit }),
+        resolve: () => dispatch('IncidentResolved', actor, { outcome: 'HANDLED', unitId: unit }),
+        close: () => dispatch('IncidentClosed', actor),
       };
       act[action]();
     }
