@@ -1,31 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
-import type { Category, Channel, Priority } from '@callcenter/contracts';
-import {
-  AssignmentAcknowledged,
-  AssignmentDeclined,
-  DispatchOverdue,
-  EventDefinition,
-  EventEnvelope,
-  IncidentClosed,
-  IncidentOpened,
-  IncidentResolved,
-  ReportAdviceGiven,
-  ReportClaimed,
-  ReportClassified,
-  ReportForwardedForDispatch,
-  ReportMarkedDuplicate,
-  ReportReassigned,
-  ReportReceived,
-  ReportRejected,
-  ReportReleased,
-  TOPICS,
-  TriageCaseOpened,
-  TriageOverdue,
-  UnitArrived,
-  UnitAssigned,
-} from '@callcenter/events';
-import { envelopeOf } from '@callcenter/testing';
+import { EventEnvelope, TOPICS } from '@callcenter/events';
 
 const NS = '0b4c5a8e-1f7d-4c52-9e3a-7d2b6f1a0c99';
 
@@ -88,38 +64,34 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
     const [h, m] = hhmm.split(':').map(Number);
     return new Date(base + (h * 60 + m) * 60_000 + plusSeconds * 1000).toISOString();
   };
-  const emit = <Type extends string, Data>(
-    producer: 'intake' | 'triage' | 'dispatch',
-    streamId: string,
-    event: EventDefinition<Type, Data>,
-    at: string,
-    actor: string,
-    data: NoInfer<Data>,
-  ) => {
+  const emit = (producer: 'intake' | 'triage' | 'dispatch', streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>) => {
     const key = `${producer}:${streamId}`;
     const streamVersion = (versions.get(key) ?? 0) + 1;
     versions.set(key, streamVersion);
     out.push({
       topic: TOPICS[producer],
-      event: envelopeOf(event, data, { streamId, streamVersion, producer, actor, at: new Date(at), correlationId: `script-${tag}` }),
+      event: {
+        eventId: randomUUID(),
+        type,
+        schemaVersion: 1,
+        streamId,
+        streamVersion,
+        occurredAt: at,
+        recordedAt: at,
+        producer,
+        actor,
+        correlationId: `script-${tag}`,
+        causationId: null,
+        data,
+      },
     });
   };
 
-  /** What each report said, as triage and dispatch carry it on. */
-  const reports = new Map<string, { name: string; channel: Channel; at: string; latitude: number; longitude: number }>();
-  const received = (
-    name: string,
-    at: string,
-    channel: Channel,
-    latitude: number,
-    longitude: number,
-    category: Category,
-    priority: Priority,
-    district: string,
-  ) => {
+  const places = new Map<string, { latitude: number; longitude: number }>();
+  const received = (name: string, at: string, channel: string, latitude: number, longitude: number, category: string, priority: string, district: string) => {
     const reportId = id(name);
-    reports.set(reportId, { name, channel, at, latitude, longitude });
-    emit('intake', reportId, ReportReceived, at, 'mobile-app', {
+    places.set(reportId, { latitude, longitude });
+    emit('intake', reportId, 'ReportReceived', at, 'mobile-app', {
       reportId,
       trackingCode: 'AAAAA-AAAAA',
       sourceSystem: 'mobile-app',
@@ -134,7 +106,7 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
       peopleInvolved: 1,
       receivedAt: at,
     });
-    emit('triage', reportId, TriageCaseOpened, at, 'system', {
+    emit('triage', reportId, 'TriageCaseOpened', at, 'system', {
       reportId,
       trackingCode: 'AAAAA-AAAAA',
       sourceSystem: 'mobile-app',
@@ -151,136 +123,94 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
     });
     return reportId;
   };
-  const triage = <Type extends string, Data extends { reportId: string }>(
-    reportId: string,
-    event: EventDefinition<Type, Data>,
-    at: string,
-    actor: string,
-    data: NoInfer<Omit<Data, 'reportId'>>,
-  ) => emit('triage', reportId, event, at, actor, { reportId, ...data } as Data);
-  const incident = <Type extends string, Data extends { incidentId: string; reportId: string }>(
-    reportId: string,
-    event: EventDefinition<Type, Data>,
-    at: string,
-    actor: string,
-    data: NoInfer<Omit<Data, 'incidentId' | 'reportId'>>,
-  ) => emit('dispatch', id(`incident-${reportId}`), event, at, actor, { incidentId: id(`incident-${reportId}`), reportId, ...data } as Data);
-  // Forwarded and opened as triage and dispatch publish them: with what the report gave (event checks refuse an incident without its place).
-  const forwarded = (reportId: string, at: string, actor: string, category: Category, priority: Priority, district: string) => {
-    const r = reports.get(reportId)!;
-    triage(reportId, ReportForwardedForDispatch, at, actor, {
-      trackingCode: 'AAAAA-AAAAA',
-      channel: r.channel,
-      receivedAt: r.at,
-      category,
-      priority,
-      district,
-      location: { latitude: r.latitude, longitude: r.longitude, address: 'Jl. Contoh' },
-      description: `Laporan ${r.name}`,
-      peopleInjured: 0,
-      peopleInvolved: 1,
+  const triage = (reportId: string, type: string, at: string, actor: string, data: Record<string, unknown> = {}) =>
+    emit('triage', reportId, type, at, actor, { reportId, ...data });
+  // IncidentOpened as dispatch publishes it: with the place the report gave (event checks refuse one without).
+  const incident = (reportId: string, type: string, at: string, actor: string, data: Record<string, unknown> = {}) =>
+    emit('dispatch', id(`incident-${reportId}`), type, at, actor, {
+      incidentId: id(`incident-${reportId}`),
+      reportId,
+      ...(type === 'IncidentOpened' ? { location: { ...places.get(reportId), address: 'Jl. Contoh', approximate: false } } : {}),
+      ...data,
     });
+  const forward = (reportId: string, at: string, category: string, priority: string, district: string) => {
+    triage(reportId, 'ReportForwardedForDispatch', at, 'op-x', { category, priority, district });
+    incident(reportId, 'IncidentOpened', at, 'system', { category, priority, district, forwardedAt: at, receivedAt: at });
   };
-  const opened = (
-    reportId: string,
-    at: string,
-    fields: { category: Category; priority: Priority; district: string; forwardedAt: string; receivedAt: string },
-  ) => {
-    const r = reports.get(reportId)!;
-    incident(reportId, IncidentOpened, at, 'system', {
-      trackingCode: 'AAAAA-AAAAA',
-      location: { latitude: r.latitude, longitude: r.longitude, address: 'Jl. Contoh', approximate: false },
-      description: `Laporan ${r.name}`,
-      peopleInjured: 0,
-      ...fields,
-    });
-  };
-  const forward = (reportId: string, at: string, actor: string, category: Category, priority: Priority, district: string) => {
-    forwarded(reportId, at, actor, category, priority, district);
-    opened(reportId, at, { category, priority, district, forwardedAt: at, receivedAt: at });
-  };
-  /** A unit assigned by a dispatcher, with no route worked out; it has a minute to acknowledge. */
-  const assigned = (unitId: string, at: string) => ({
-    unitId,
-    callSign: unitId,
-    previousUnitId: null,
-    distanceMeters: null,
-    etaSeconds: null,
-    automatic: false,
-    acknowledgeBy: new Date(Date.parse(at) + 60_000).toISOString(),
-  });
 
   // R1 08:00 WIB: crime in Tebet, claimed 20 s, classified 60 s, forwarded 90 s, unit at 150 s, arrest, closed.
   const r1 = received('r1', t('01:00'), 'HOTLINE', -6.2297, 106.8532, 'KEJAHATAN', 'P2', 'TEBET');
-  triage(r1, ReportClaimed, t('01:00', 20), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:05') });
-  triage(r1, ReportClassified, t('01:00', 60), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
-  forwarded(r1, t('01:00', 90), 'op-a', 'KEJAHATAN', 'P2', 'TEBET');
-  opened(r1, t('01:00', 91), {
+  triage(r1, 'ReportClaimed', t('01:00', 20), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:05') });
+  triage(r1, 'ReportClassified', t('01:00', 60), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
+  triage(r1, 'ReportForwardedForDispatch', t('01:00', 90), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
+  incident(r1, 'IncidentOpened', t('01:00', 91), 'system', {
     category: 'KEJAHATAN',
     priority: 'P2',
     district: 'TEBET',
     forwardedAt: t('01:00', 90),
     receivedAt: t('01:00'),
   });
-  incident(r1, UnitAssigned, t('01:00', 150), 'dsp-andi', assigned('U1', t('01:00', 150)));
-  incident(r1, AssignmentAcknowledged, t('01:00', 160), 'unit:U1', { unitId: 'U1' });
-  incident(r1, UnitArrived, t('01:00', 600), 'unit:U1', { unitId: 'U1' });
-  incident(r1, IncidentResolved, t('01:00', 1500), 'unit:U1', { unitId: 'U1', outcome: 'ARREST_MADE', summary: 'diamankan' });
-  incident(r1, IncidentClosed, t('01:00', 1600), 'dsp-andi', {});
+  incident(r1, 'UnitAssigned', t('01:00', 150), 'dsp-andi', { unitId: 'U1', callSign: 'U1', previousUnitId: null });
+  incident(r1, 'AssignmentAcknowledged', t('01:00', 160), 'unit:U1', { unitId: 'U1' });
+  incident(r1, 'UnitArrived', t('01:00', 600), 'unit:U1', { unitId: 'U1' });
+  incident(r1, 'IncidentResolved', t('01:00', 1500), 'unit:U1', { unitId: 'U1', outcome: 'ARREST_MADE', summary: 'diamankan' });
+  incident(r1, 'IncidentClosed', t('01:00', 1600), 'dsp-andi');
 
   // R2 08:05 WIB: fire in Cilandak (P1); U2 declines, U3 goes; resolved, not closed.
   const r2 = received('r2', t('01:05'), 'MOBILE_APP', -6.2898, 106.7999, 'KEBAKARAN', 'P1', 'CILANDAK');
-  triage(r2, ReportClaimed, t('01:05', 10), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('01:10') });
-  triage(r2, ReportClassified, t('01:05', 30), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
-  forwarded(r2, t('01:05', 40), 'op-b', 'KEBAKARAN', 'P1', 'CILANDAK');
-  opened(r2, t('01:05', 41), {
+  triage(r2, 'ReportClaimed', t('01:05', 10), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('01:10') });
+  triage(r2, 'ReportClassified', t('01:05', 30), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
+  triage(r2, 'ReportForwardedForDispatch', t('01:05', 40), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
+  incident(r2, 'IncidentOpened', t('01:05', 41), 'system', {
     category: 'KEBAKARAN',
     priority: 'P1',
     district: 'CILANDAK',
     forwardedAt: t('01:05', 40),
     receivedAt: t('01:05'),
   });
-  incident(r2, UnitAssigned, t('01:05', 100), 'dsp-andi', assigned('U2', t('01:05', 100)));
-  incident(r2, AssignmentDeclined, t('01:05', 130), 'unit:U2', { unitId: 'U2', reason: 'ban kempes' });
-  incident(r2, UnitAssigned, t('01:05', 160), 'dsp-andi', assigned('U3', t('01:05', 160)));
-  incident(r2, AssignmentAcknowledged, t('01:05', 170), 'unit:U3', { unitId: 'U3' });
-  incident(r2, UnitArrived, t('01:05', 500), 'unit:U3', { unitId: 'U3' });
-  incident(r2, IncidentResolved, t('01:05', 900), 'unit:U3', { unitId: 'U3', outcome: 'HANDLED_ON_SCENE', summary: 'api padam' });
+  incident(r2, 'UnitAssigned', t('01:05', 100), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
+  incident(r2, 'AssignmentDeclined', t('01:05', 130), 'unit:U2', { unitId: 'U2', reason: 'ban kempes' });
+  incident(r2, 'UnitAssigned', t('01:05', 160), 'dsp-andi', { unitId: 'U3', callSign: 'U3', previousUnitId: null });
+  incident(r2, 'AssignmentAcknowledged', t('01:05', 170), 'unit:U3', { unitId: 'U3' });
+  incident(r2, 'UnitArrived', t('01:05', 500), 'unit:U3', { unitId: 'U3' });
+  incident(r2, 'IncidentResolved', t('01:05', 900), 'unit:U3', { unitId: 'U3', outcome: 'HANDLED_ON_SCENE', summary: 'api padam' });
 
   // R3 09:00 WIB: prank (P3), claimed after 300 s.
   const r3 = received('r3', t('02:00'), 'WEB', -6.2297, 106.8532, 'GANGGUAN_KETERTIBAN', 'P3', 'TEBET');
-  triage(r3, ReportClaimed, t('02:00', 300), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('02:10') });
-  triage(r3, ReportRejected, t('02:00', 330), 'op-a', { reason: 'PRANK', explanation: 'iseng', callerRef: 'caller-ref-secret' });
+  triage(r3, 'ReportClaimed', t('02:00', 300), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('02:10') });
+  triage(r3, 'ReportRejected', t('02:00', 330), 'op-a', { reason: 'PRANK', explanation: 'iseng', callerRef: 'caller-ref-secret' });
 
   // R4 09:10 WIB: not a police matter.
   const r4 = received('r4', t('02:10'), 'HOTLINE', -6.2476, 106.8243, 'LAINNYA', 'P3', 'MAMPANG_PRAPATAN');
-  triage(r4, ReportClaimed, t('02:10', 30), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('02:15') });
-  triage(r4, ReportRejected, t('02:10', 90), 'op-b', { reason: 'NOT_POLICE_MATTER', explanation: 'perdata', callerRef: null });
+  triage(r4, 'ReportClaimed', t('02:10', 30), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('02:15') });
+  triage(r4, 'ReportRejected', t('02:10', 90), 'op-b', { reason: 'NOT_POLICE_MATTER', explanation: 'perdata', callerRef: null });
 
   // R5 08:06 WIB: the same fire as R2.
   const r5 = received('r5', t('01:06'), 'HOTLINE', -6.2899, 106.8, 'KEBAKARAN', 'P1', 'CILANDAK');
-  triage(r5, ReportClaimed, t('01:06', 40), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:11') });
-  triage(r5, ReportMarkedDuplicate, t('01:06', 70), 'op-a', { duplicateOf: r2 });
+  triage(r5, 'ReportClaimed', t('01:06', 40), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:11') });
+  triage(r5, 'ReportMarkedDuplicate', t('01:06', 70), 'op-a', { duplicateOf: r2 });
 
   // R6 10:00 WIB: a question, answered with advice.
   const r6 = received('r6', t('03:00'), 'SMS', -6.3317, 106.8226, 'INFORMASI_PENGADUAN', 'P4', 'JAGAKARSA');
-  triage(r6, ReportClaimed, t('03:00', 15), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('03:05') });
-  triage(r6, ReportAdviceGiven, t('03:00', 120), 'op-b', { advice: 'datang ke Polsek' });
+  triage(r6, 'ReportClaimed', t('03:00', 15), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('03:05') });
+  triage(r6, 'ReportAdviceGiven', t('03:00', 120), 'op-b', { advice: 'datang ke Polsek' });
 
   // R7 10:30 WIB: overdue in triage (P2 target 180 s), lease expired, reassigned, forwarded late, overdue in dispatch.
   const r7 = received('r7', t('03:30'), 'WHATSAPP', -6.25, 106.845, 'KEJAHATAN', 'P2', 'PANCORAN');
-  triage(r7, TriageOverdue, t('03:30', 181), 'system', { priority: 'P2', targetSeconds: 180, dueAt: t('03:30', 180) });
-  triage(r7, ReportClaimed, t('03:30', 200), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('03:30', 500) });
-  triage(r7, ReportReleased, t('03:30', 500), 'system', { operatorId: 'op-a', reason: 'LEASE_EXPIRED' });
-  triage(r7, ReportReassigned, t('03:30', 520), 'spv-rina', { fromOperatorId: null, toOperatorId: 'op-b', leaseExpiresAt: t('03:40') });
-  triage(r7, ReportClassified, t('03:30', 540), 'op-b', { category: 'KEJAHATAN', priority: 'P2', district: 'PANCORAN' });
-  forward(r7, t('03:30', 560), 'op-b', 'KEJAHATAN', 'P2', 'PANCORAN');
-  incident(r7, DispatchOverdue, t('03:30', 601), 'system', { priority: 'P2', targetSeconds: 600, dueAt: t('03:30', 600) });
-  incident(r7, UnitAssigned, t('03:30', 650), 'dsp-andi', assigned('U2', t('03:30', 650)));
+  triage(r7, 'TriageOverdue', t('03:30', 181), 'system', { priority: 'P2', targetSeconds: 180, dueAt: t('03:30', 180) });
+  triage(r7, 'ReportClaimed', t('03:30', 200), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('03:30', 500) });
+  triage(r7, 'ReportReleased', t('03:30', 500), 'system', { operatorId: 'op-a', reason: 'LEASE_EXPIRED' });
+  triage(r7, 'ReportReassigned', t('03:30', 520), 'spv-rina', { fromOperatorId: null, toOperatorId: 'op-b', leaseExpiresAt: t('03:40') });
+  triage(r7, 'ReportClassified', t('03:30', 540), 'op-b', { category: 'KEJAHATAN', priority: 'P2', district: 'PANCORAN' });
+  forward(r7, t('03:30', 560), 'KEJAHATAN', 'P2', 'PANCORAN');
+  incident(r7, 'DispatchOverdue', t('03:30', 601), 'system', { priority: 'P2', targetSeconds: 600, dueAt: t('03:30', 600) });
+  incident(r7, 'UnitAssigned', t('03:30', 650), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
 
   // R8 11:00 WIB: nobody has taken it yet.
   received('r8', t('04:00'), 'HOTLINE', -6.2154, 106.83, 'LAINNYA', 'P3', 'SETIABUDI');
 
+  // The forward helper's generic actor is only used by R7; give it the operator who forwarded.
+  for (const { event } of out) if (event.actor === 'op-x') event.actor = 'op-b';
   return out;
 }
 
