@@ -129,6 +129,8 @@ const injuredBucket = (n: number): string => (n >= 3 ? '3+' : n > 0 ? String(Mat
 interface FeatureNames {
   /** Stems and two-stem phrases: what the operator is shown. */
   words: string[];
+  /** The report's stems in order, a negated one marked (`!luka`): where each word feature was written. */
+  stems: string[];
   /** Letter sequences inside words: spellings, slang and affixes the stemmer does not know. */
   grams: string[];
   /** The thesaurus' concepts the words touch. */
@@ -171,7 +173,7 @@ function featureNames(text: ReadText, report: ReportForSuggestion, gramLengths: 
   if (report.categoryHint) other.push(HINT + report.categoryHint);
   if (report.channel) other.push(CHANNEL + report.channel);
   const concepts = useConcepts ? conceptsOf(text.stems, negated ?? undefined).map((c) => CONCEPT + c) : [];
-  return { words: [...words], grams: [...grams], concepts, other };
+  return { words: [...words], stems, grams: [...grams], concepts, other };
 }
 
 /**
@@ -379,7 +381,7 @@ export class SuggestionModel {
     if (p1 >= 0 && priorityScores[p1] >= this.p1Threshold) best = p1;
     const modelPriority = this.priorities[best];
 
-    const words = this.weightiestWords(text, names.words, chosen, SHOWN_WORDS);
+    const words = this.weightiestWords(text.words, names, index, value, chosen, SHOWN_WORDS);
     const reasons = [
       words.length > 0
         ? `words ${words.map((w) => `"${w}"`).join(', ')} weighed most for ${category} (${categoryScores[chosen].toFixed(2)})`
@@ -404,20 +406,31 @@ export class SuggestionModel {
     return { category, priority, categories, words, reasons, modelVersion: this.version };
   }
 
-  /** Words (or two-word phrases) of the report that pushed most towards the label, as written. */
-  private weightiestWords({ words, stems }: ReadText, textFeatures: string[], label: number, limit: number): string[] {
+  /**
+   * Words (or two-word phrases) of the report that pushed most towards the label, as written, by
+   * what each actually added to the label's score: its value in the report (idf and the group's
+   * length included) times its weight for the label less its mean weight over the labels (a weight
+   * every label shares moves no probability). A negated word is shown with its negation
+   * ("tidak … luka").
+   */
+  private weightiestWords(words: readonly string[], names: FeatureNames, index: Int32Array, value: Float64Array, label: number, limit: number): string[] {
     const k = this.categoryModel.labelCount;
+    const valueOf = new Map<number, number>();
+    index.forEach((id, i) => valueOf.set(id, value[i]));
     const weighed: [string, number][] = [];
-    for (const name of textFeatures) {
+    for (const name of names.words) {
       const id = this.index.get(name);
       if (id === undefined) continue;
-      const weight = this.categoryModel.weights[id * k + label];
-      if (weight > 0) weighed.push([name, weight]);
+      const w = this.categoryModel.weights;
+      let mean = 0;
+      for (let c = 0; c < k; c++) mean += w[id * k + c] / k;
+      const contribution = (valueOf.get(id) ?? 0) * (w[id * k + label] - mean);
+      if (contribution > 0) weighed.push([name, contribution]);
     }
     weighed.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const shown: string[] = [];
     for (const [name] of weighed) {
-      const written = writtenAs(name, words, stems);
+      const written = writtenAs(name, words, names.stems);
       if (written && !STOPWORDS.has(written) && !shown.some((s) => s.includes(written) || written.includes(s))) shown.push(written);
       if (shown.length === limit) break;
     }
@@ -425,12 +438,28 @@ export class SuggestionModel {
   }
 }
 
-function writtenAs(feature: string, words: string[], stems: string[]): string | null {
+/**
+ * A word or phrase feature as the report wrote it (normalised, typing mistakes corrected), found
+ * by the marked stems; a negated one is preceded by its negation, with "…" for the words between.
+ */
+function writtenAs(feature: string, words: readonly string[], stems: readonly string[]): string | null {
+  const span = spanOf(feature, stems);
+  if (!span) return null;
+  const [from, to] = span;
+  const written = words.slice(from, to + 1).join(' ');
+  if (!stems[from].startsWith(NEGATED)) return written;
+  let negation = from - 1;
+  while (negation >= 0 && !NEGATIONS.has(words[negation])) negation--;
+  if (negation < 0) return written;
+  return `${words[negation]}${negation === from - 1 ? ' ' : ' … '}${written}`;
+}
+
+function spanOf(feature: string, stems: readonly string[]): [number, number] | null {
   if (feature.startsWith(WORD)) {
     const at = stems.indexOf(feature.slice(WORD.length));
-    return at >= 0 ? words[at] : null;
+    return at >= 0 ? [at, at] : null;
   }
   const [first, second] = feature.slice(PHRASE.length).split(' ');
-  for (let i = 1; i < stems.length; i++) if (stems[i - 1] === first && stems[i] === second) return `${words[i - 1]} ${words[i]}`;
+  for (let i = 1; i < stems.length; i++) if (stems[i - 1] === first && stems[i] === second) return [i - 1, i];
   return null;
 }

@@ -169,6 +169,26 @@ describe('SuggestionModel', () => {
     expect(off.features.filter((f) => f.includes('!'))).toEqual([]);
   });
 
+  it('shows a negated word with its negation, and only words that moved the score towards the label', () => {
+    const negating = new SuggestionModel(
+      trainSuggestionModel(
+        [
+          ...FIXTURE,
+          labelled('kabel listrik putus tidak ada api', 'LAINNYA', 'P3'),
+          labelled('kabel telepon jatuh ke jalan tidak ada api', 'LAINNYA', 'P3'),
+          labelled('cable down on the road, no fire', 'LAINNYA', 'P3'),
+        ],
+        { trainedAt: AT, source: 'unit fixture' },
+        { ...DEFAULT_HYPERPARAMETERS, negationWindow: 3 },
+      ),
+    );
+    const s = negating.suggest({ description: 'Kabel putus depan rumah, TIDAK ada api', categoryHint: null, channel: null, peopleInjured: 0 });
+    expect(s.category).toBe('LAINNYA');
+    expect(s.words.some((w) => /^tidak (… )?(ada )?api$/.test(w))).toBe(true);
+    expect(s.words).not.toContain('api'); // never the bare word: it argues for fire
+    expect(s.words).not.toContain('di'); // a word every label shares moves no probability
+  });
+
   it.each<[string, (a: any) => void, RegExp]>([
     ['another format', (a) => (a.format = 'something/2'), /format/],
     ['idf that does not fit the features', (a) => (a.idf = [1, 2]), /idf does not fit/],
