@@ -49,28 +49,42 @@ export function readCorpus(dir: string): CorpusEntry[] {
   return readJsonl(dir).filter((e) => !heldBack.has(comparableText(e.text)));
 }
 
-/** The fresh held-back part of the corpus in `dir` (its `held-back` folder), for evaluation only. */
+/** Every held-back line of the corpus in `dir` (its `held-back` folder, all files), for evaluation only. */
 export function readHeldBack(dir: string): CorpusEntry[] {
-  const folder = join(dir, HELD_BACK_FOLDER);
-  return existsSync(folder) ? readJsonl(folder) : [];
+  return readHeldBackParts(dir).flatMap((part) => part.entries);
 }
 
-function readJsonl(dir: string): CorpusEntry[] {
-  const entries: CorpusEntry[] = [];
-  for (const file of readdirSync(dir)
+/**
+ * The held-back folder file by file, oldest first. Each file was written apart on the day it is
+ * named after; the newest is the fresh one a new model is judged on, the older ones (already looked
+ * at) are printed beside it and stay out of training.
+ */
+export function readHeldBackParts(dir: string): { file: string; entries: CorpusEntry[] }[] {
+  const folder = join(dir, HELD_BACK_FOLDER);
+  return existsSync(folder) ? jsonlFiles(folder).map((file) => ({ file, entries: readJsonlFile(folder, file) })) : [];
+}
+
+const jsonlFiles = (dir: string) =>
+  readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
-    .sort()) {
-    readFileSync(join(dir, file), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        if (!line.trim()) return;
-        const e = JSON.parse(line) as CorpusEntry;
-        if (typeof e.text !== 'string' || !CATEGORIES.includes(e.category) || !PRIORITIES.includes(e.priority)) {
-          throw new Error(`${file}:${i + 1}: not a labelled report`);
-        }
-        entries.push(e);
-      });
-  }
+    .sort();
+
+function readJsonl(dir: string): CorpusEntry[] {
+  return jsonlFiles(dir).flatMap((file) => readJsonlFile(dir, file));
+}
+
+function readJsonlFile(dir: string, file: string): CorpusEntry[] {
+  const entries: CorpusEntry[] = [];
+  readFileSync(join(dir, file), 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      const e = JSON.parse(line) as CorpusEntry;
+      if (typeof e.text !== 'string' || !CATEGORIES.includes(e.category) || !PRIORITIES.includes(e.priority)) {
+        throw new Error(`${file}:${i + 1}: not a labelled report`);
+      }
+      entries.push(e);
+    });
   return entries;
 }
 
