@@ -290,7 +290,7 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     expect(refused(dispatch, 'dispatch-board-live', TOPICS.dispatch)).toBe(1);
     for (const topic of [TOPICS.intake, TOPICS.triage, TOPICS.dispatch]) expect(refused(analytics, 'analytics-g1', topic)).toBe(1);
     // and logged at error level with its topic, key, event type and reason
-    expect(procs.triage.output()).toMatch(
+    expect(procs.triage.errors()).toMatch(
       /dead-lettered callcenter\.intake\.events\.v1\/\d+@\d+.*eventType\\?":\\?"ReportReceived\\?",\\?"reason\\?":\\?"invalid/,
     );
 

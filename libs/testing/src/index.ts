@@ -136,7 +136,14 @@ export async function holdsFor<T>(check: () => Promise<T>, ok: (v: T) => boolean
 export interface RunningService {
   name: string;
   pid: number;
+  /** The last 20,000 characters it printed: for diagnostics when something failed. */
   output: () => string;
+  /**
+   * Every line it logged at error or fatal level, from spawn on (at most 2 MB). A test that checks
+   * that something was logged reads these, not output(): a database outage's warnings can push an
+   * earlier error line out of the output's tail.
+   */
+  errors: () => string;
   /** SIGTERM and wait for a clean exit (killed, and a failure, after 60 s). */
   stop: () => Promise<number | null>;
   /** SIGKILL: a crash, nothing is flushed. */
@@ -202,8 +209,16 @@ export async function startService(
   running.add(child);
   child.on('exit', () => running.delete(child));
   let output = '';
-  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  let errors = '';
+  const partial = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]!.on('data', (d) => {
+      output = (output + d).slice(-20_000);
+      const lines = (partial[stream] + d).split('\n');
+      partial[stream] = lines.pop()!;
+      for (const line of lines) if (/"level":"(error|fatal)"/.test(line) && errors.length < 2_000_000) errors += `${line}\n`;
+    });
+  }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const spawnedAt = Date.now();
   const deadline = spawnedAt + (options.readyTimeoutMs ?? 60_000);
@@ -230,6 +245,7 @@ export async function startService(
     name,
     pid: child.pid!,
     output: () => output,
+    errors: () => errors,
     listenMs,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
