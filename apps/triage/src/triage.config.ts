@@ -58,7 +58,7 @@ export class TriageConfig extends AuditedServiceConfig {
    */
   @IsString()
   @MinLength(1)
-  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261203-53845a14393b.json.gz';
+  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261204-06204857eb07.json.gz';
 
   /**
    * The folder of models an admin may switch to (`POST /api/v1/admin/suggestion-model`, file

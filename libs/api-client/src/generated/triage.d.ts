@@ -635,7 +635,7 @@ export interface components {
         ActivateSuggestionModelDto: {
             /**
              * @description Version of a model in triage's models folder (file suggestions-<version>.json.gz)
-             * @example 20261203-53845a14393b
+             * @example 20261204-06204857eb07
              */
             version: string;
             /** @description Why, for the record (e.g. the shadow run it follows) */
