@@ -125,9 +125,15 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
     expect(top.distanceMeters).toBeLessThan(900);
     expect(top.reasons.join(' ')).toMatch(/km\/h/);
 
+    // Each update carries the report's whole timeline: milestones that land together (one batch of
+    // dispatch events read by intake) arrive in one update, none is lost.
     const watched: string[] = [];
+    let timeline: string[] = [];
     const watch = grpcIntake.WatchReport({ report_id: incident.reportId }, intakeMetadata());
-    watch.on('data', (s: any) => watched.push(s.state));
+    watch.on('data', (s: any) => {
+      watched.push(s.state);
+      timeline = s.timeline.map((step: any) => step.state);
+    });
     const watchEnded = new Promise((resolve) => watch.on('end', resolve).on('error', resolve));
 
     const id = incident.incidentId;
@@ -147,7 +153,7 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
 
     await Promise.race([watchEnded, new Promise((r) => setTimeout(r, 30_000))]);
     watch.cancel();
-    expect(watched).toEqual(expect.arrayContaining(['FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED']));
+    expect(timeline).toEqual(expect.arrayContaining(['FORWARDED', 'DISPATCHED', 'ON_SCENE', 'RESOLVED', 'CLOSED']));
     expect(watched.at(-1)).toBe('CLOSED');
     const afterwards = (await dispatcher.get('/api/v1/units')).body.items.find((u: any) => u.unitId === near);
     expect(afterwards).toMatchObject({ status: 'AVAILABLE', currentIncident: null });
