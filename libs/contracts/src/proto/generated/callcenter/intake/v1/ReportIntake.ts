@@ -50,12 +50,12 @@ export interface ReportIntakeClient extends grpc.Client {
   submitReports(options?: grpc.CallOptions): grpc.ClientDuplexStream<_callcenter_intake_v1_SubmitReportRequest, _callcenter_intake_v1_SubmitReportResponse__Output>;
   
   /**
-   * The current status, then each change as it happens; ends when the report reaches a final state.
+   * The current status, then an update whenever it changes, each with the whole timeline (milestones that land together come in one update); ends when the report reaches a final state.
    */
   WatchReport(argument: _callcenter_intake_v1_ReportRef, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_callcenter_intake_v1_ReportStatus__Output>;
   WatchReport(argument: _callcenter_intake_v1_ReportRef, options?: grpc.CallOptions): grpc.ClientReadableStream<_callcenter_intake_v1_ReportStatus__Output>;
   /**
-   * The current status, then each change as it happens; ends when the report reaches a final state.
+   * The current status, then an update whenever it changes, each with the whole timeline (milestones that land together come in one update); ends when the report reaches a final state.
    */
   watchReport(argument: _callcenter_intake_v1_ReportRef, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_callcenter_intake_v1_ReportStatus__Output>;
   watchReport(argument: _callcenter_intake_v1_ReportRef, options?: grpc.CallOptions): grpc.ClientReadableStream<_callcenter_intake_v1_ReportStatus__Output>;
@@ -79,7 +79,7 @@ export interface ReportIntakeHandlers extends grpc.UntypedServiceImplementation 
   SubmitReports: grpc.handleBidiStreamingCall<_callcenter_intake_v1_SubmitReportRequest__Output, _callcenter_intake_v1_SubmitReportResponse>;
   
   /**
-   * The current status, then each change as it happens; ends when the report reaches a final state.
+   * The current status, then an update whenever it changes, each with the whole timeline (milestones that land together come in one update); ends when the report reaches a final state.
    */
   WatchReport: grpc.handleServerStreamingCall<_callcenter_intake_v1_ReportRef__Output, _callcenter_intake_v1_ReportStatus>;
   
