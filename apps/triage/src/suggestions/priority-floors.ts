@@ -63,6 +63,41 @@ const RULES: readonly FloorRule[] = [
   },
   { phrase: [['not', 'stopped'], ['breathing']], priority: 'P1', reason: LIFE },
   { phrase: [['heart'], ['attack']], priority: 'P1', reason: LIFE },
+  // Signs a call-taker's protocol treats as a threat to life, in street spellings and English too:
+  // no response, choking, a stroke, someone buried, pinned or swept away, self-harm.
+  // ("tidak respon" is left out: "laporan saya tidak direspon" is a complaint, not a collapse.)
+  {
+    phrase: [
+      ['tidak', 'not', 'no'],
+      ['bangun', 'moving', 'pulse'],
+    ],
+    priority: 'P1',
+    reason: LIFE,
+  },
+  {
+    phrase: [
+      [
+        'tersedak',
+        'keselek',
+        'stroke',
+        'struk',
+        'tertimbun',
+        'ketimbun',
+        'terjepit',
+        'kejepit',
+        'hanyut',
+        'sekarat',
+        'unresponsive',
+        'choking',
+        'buried',
+        'collapsed',
+      ],
+    ],
+    priority: 'P1',
+    reason: LIFE,
+  },
+  { phrase: [['bunuh', 'gantung'], ['diri']], priority: 'P1', reason: LIFE },
+  { phrase: [['barely'], ['breathing', 'breathe']], priority: 'P1', reason: LIFE },
 ];
 
 /** The rules by stem, so every written form of a word counts ("ditusuk", "penusukan"). */

@@ -92,6 +92,15 @@ describe('priority floors', () => {
     ['kakek tidak bernafas', 0, 'P1'],
     ['ibu sesak nafas', 0, 'P1'],
     ['tetangga berisik', 0, null],
+    ['bapak tiba2 stroke, mulut mencong', 0, 'P1'],
+    ['anak keselek permen', 0, 'P1'],
+    ['dua orang ketimbun longsoran', 0, 'P1'],
+    ['pengemudi kejepit di dalam mobil', 0, 'P1'],
+    ['nenek ga bangun2 dipanggil', 0, 'P1'],
+    ['he is not moving and barely breathing', 0, 'P1'],
+    ['mau gantung diri di jembatan', 0, 'P1'],
+    ['laporan saya tidak direspon petugas', 0, null], // a complaint, not a collapse
+    ['lupa pin atm', 0, null],
     ['motor ditabrak', 1, 'P2'],
     ['motor ditabrak', 3, 'P1'],
   ])('%j with %d injured → %s', (text, injured, priority) => {
