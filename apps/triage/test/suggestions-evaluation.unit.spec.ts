@@ -69,9 +69,10 @@ describe(`suggestion model ${model.version} on the fresh held-back part ${newest
     expect(fresh.top3).toBeGreaterThanOrEqual(TARGETS.top3);
   });
 
-  // Every category meets the recall target on the third fresh part (model 20261204-06204857eb07, its
-  // first look). Under a name here a category would be guarded at the level reached, below the target.
-  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = {};
+  // Missed on the fourth fresh part's first look (model 20261204-4a94df14ca5b): INFORMASI_PENGADUAN,
+  // 49 of 60 (0.817; 51 would be 0.850). The assertion guards the level reached, the target line above
+  // prints NOT MET (docs/suggestions.md). Every other category is held to the target.
+  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = { INFORMASI_PENGADUAN: 0.81 };
 
   it(`recalls at least ${TARGETS.recall} (issue 18's target) of every category with ${TARGETS.recallFromExamples} or more examples in the corpus, but those guarded below it`, () => {
     const large = CATEGORIES.filter((c) => examples(c) >= TARGETS.recallFromExamples);
@@ -83,12 +84,7 @@ describe(`suggestion model ${model.version} on the fresh held-back part ${newest
     expect(weak).toEqual([]);
   });
 
-  // Missed on the third fresh part's first look: 69 of its 74 P1 reports (0.932; 71 would be 0.959),
-  // the model before had the same. The assertion guards the level reached and the target line above
-  // prints NOT MET (docs/suggestions.md); the second part's P1 recall was 0.975 and 0.987.
-  const P1_RECALL_GUARD = 0.93;
-
-  it(`recalls at least ${P1_RECALL_GUARD} of P1 reports as P1 (issue 18's target ${TARGETS.p1Recall}: missed, guarded at the level reached)`, () => {
-    expect(fresh.p1Recall).toBeGreaterThanOrEqual(P1_RECALL_GUARD);
+  it(`recalls at least ${TARGETS.p1Recall} of P1 reports as P1 (issue 18's target)`, () => {
+    expect(fresh.p1Recall).toBeGreaterThanOrEqual(TARGETS.p1Recall);
   });
 });
