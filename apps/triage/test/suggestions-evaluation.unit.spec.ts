@@ -80,11 +80,12 @@ describe(`suggestion model ${model.version} on the fresh held-back parts ${judge
     expect(fresh.top3).toBeGreaterThanOrEqual(TARGETS.top3);
   });
 
-  // Missed on the fifth fresh part's first look (model 20261204-062b5c9fc43c): GANGGUAN_KETERTIBAN,
-  // 50 of 60 (0.833; 51 would be 0.850), five of them taken for crime. The assertion guards the level
+  // Missed on the fifth and sixth fresh parts pooled (the rule written before the sixth was read;
+  // model 20261204-062b5c9fc43c): INFORMASI_PENGADUAN, 100 of 120 (0.833; 102 would be 0.850), nine
+  // of them questions about medical services taken for medical calls. The assertion guards the level
   // reached, the target line above prints NOT MET (docs/suggestions.md). Every other category is held
   // to the target.
-  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = { GANGGUAN_KETERTIBAN: 0.83 };
+  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = { INFORMASI_PENGADUAN: 0.83 };
 
   it(`recalls at least ${TARGETS.recall} (issue 18's target) of every category with ${TARGETS.recallFromExamples} or more examples in the corpus, but those guarded below it`, () => {
     const large = CATEGORIES.filter((c) => examples(c) >= TARGETS.recallFromExamples);
