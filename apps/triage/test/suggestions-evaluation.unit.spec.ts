@@ -35,7 +35,7 @@ const evaluationOf = (p: (typeof parts)[number]) => ({
   file: p.file,
   evaluation: evaluateSuggestions(p.entries.map(asLabelledReport), (r) => model.suggest(r)),
 });
-const each = judged.length > 1 ? judged.map(evaluationOf) : [];
+const each = judged.map(evaluationOf);
 const earlier = parts.filter((p) => !JUDGED_ON.includes(p.file)).map(evaluationOf);
 const examples = (c: string) => corpus.filter((e) => e.category === c).length;
 
