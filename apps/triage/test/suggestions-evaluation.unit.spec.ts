@@ -11,9 +11,10 @@ import { TriageConfig } from '../src/triage.config';
  * Issue 18's measure: a model trained the way the committed default is trained (and the test checks
  * it is that model), judged on the fresh held-back parts of the evaluation corpus it is judged on
  * (each written apart, never trained or tuned on: corpus/README.md). Which parts those are was
- * written down before they were read (docs/suggestions.md): for the present default, the fifth and
- * sixth parts together, both by writers who never saw the project. The other held-back parts and
- * the hash-split test part, each looked at for earlier models, are printed beside them.
+ * written down before they were read (docs/suggestions.md): for the present default, the seventh and
+ * eighth parts together, both by writers who never saw the project; until they land, the fifth and
+ * sixth (no longer untouched for it: their misses led to it). The other held-back parts and the
+ * hash-split test part, each looked at for earlier models, are printed beside them.
  */
 const dir = join(__dirname, 'data/corpus');
 const corpus = readCorpus(dir);
@@ -80,12 +81,9 @@ describe(`suggestion model ${model.version} on the fresh held-back parts ${judge
     expect(fresh.top3).toBeGreaterThanOrEqual(TARGETS.top3);
   });
 
-  // Missed on the fifth and sixth fresh parts pooled (the rule written before the sixth was read;
-  // model 20261204-062b5c9fc43c): INFORMASI_PENGADUAN, 100 of 120 (0.833; 102 would be 0.850), nine
-  // of them questions about medical services taken for medical calls. The assertion guards the level
-  // reached, the target line above prints NOT MET (docs/suggestions.md). Every other category is held
-  // to the target.
-  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = { INFORMASI_PENGADUAN: 0.83 };
+  // A category missed on the parts judged would be guarded here at the level reached, its target line
+  // printing NOT MET (docs/suggestions.md); none is today.
+  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = {};
 
   it(`recalls at least ${TARGETS.recall} (issue 18's target) of every category with ${TARGETS.recallFromExamples} or more examples in the corpus, but those guarded below it`, () => {
     const large = CATEGORIES.filter((c) => examples(c) >= TARGETS.recallFromExamples);

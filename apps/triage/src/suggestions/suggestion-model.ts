@@ -77,7 +77,7 @@ export const DEFAULT_HYPERPARAMETERS: ModelHyperparameters = {
   gramLengths: [3, 4, 5],
   concepts: true,
   conceptWeight: 1,
-  p1Threshold: 0.07, // the largest (0.005 steps) with 5-fold CV P1 recall ≥ 0.97 over train + tune (docs/suggestions.md)
+  p1Threshold: 0.065, // the largest (0.005 steps) with 5-fold CV P1 recall ≥ 0.97 over train + tune (docs/suggestions.md)
   balanceCategories: true,
   hintPrior: 1,
   idf: true,
