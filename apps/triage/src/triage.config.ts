@@ -58,7 +58,7 @@ export class TriageConfig extends AuditedServiceConfig {
    */
   @IsString()
   @MinLength(1)
-  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261204-1e388ddb3dbc.json.gz';
+  SUGGESTION_MODEL_FILE = 'apps/triage/models/suggestions-20261204-c452d9182af3.json.gz';
 
   /**
    * The folder of models an admin may switch to (`POST /api/v1/admin/suggestion-model`, file

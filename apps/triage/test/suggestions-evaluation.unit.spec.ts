@@ -11,9 +11,10 @@ import { TriageConfig } from '../src/triage.config';
  * Issue 18's measure: a model trained the way the committed default is trained (and the test checks
  * it is that model), judged on the fresh held-back parts of the evaluation corpus it is judged on
  * (each written apart, never trained or tuned on: corpus/README.md). Which parts those are was
- * written down before they were read (docs/suggestions.md): for the present default, the seventh and
- * eighth parts together, both by writers who never saw the project. The other held-back parts and
- * the hash-split test part, each looked at for earlier models, are printed beside them.
+ * written down before they were read (docs/suggestions.md): for the present default, the ninth and
+ * tenth parts together, both by writers who never saw the project; until they land, the seventh and
+ * eighth (no longer untouched for it: they checked its choices). The other held-back parts and the
+ * hash-split test part, each looked at for earlier models, are printed beside them.
  */
 const dir = join(__dirname, 'data/corpus');
 const corpus = readCorpus(dir);
@@ -54,7 +55,10 @@ describe(`suggestion model ${model.version} on the fresh held-back parts ${judge
         ...earlier.map((e) =>
           report(`earlier held-back part, ${e.evaluation.reports} reports (corpus/held-back/${e.file}; looked at for earlier models):`, e.evaluation),
         ),
-        report(`older test part, ${testPart.length} of ${corpus.length} corpus reports (hash of the text; looked at for five models before):`, old),
+        report(
+          `older test part, ${testPart.length} of ${corpus.length} corpus reports (hash of the text, never trained on; its older lines looked at for earlier models):`,
+          old,
+        ),
       ].join('\n\n'),
     );
   });
@@ -72,12 +76,10 @@ describe(`suggestion model ${model.version} on the fresh held-back parts ${judge
     expect(() => readCorpus(join(dir, 'held-back'))).toThrow(/held-back part/);
   });
 
-  // Missed on the seventh and eighth parts pooled (the rule written before they were read; model
-  // 20261204-1e388ddb3dbc): top-1 0.882, P1 recall 0.942 (163 of 173), DARURAT_MEDIS 0.842 and LAINNYA
-  // 0.767 — the tenth batch sent too much to information (docs/suggestions.md). The assertions guard
-  // the levels reached; the target lines above print NOT MET. Everything else is held to the target.
-  const GUARDED = { top1: 0.88, p1Recall: 0.94 };
-  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = { DARURAT_MEDIS: 0.84, LAINNYA: 0.76 };
+  // A figure missed on the parts judged is guarded here at the level reached, its target line printing
+  // NOT MET (docs/suggestions.md); none is today.
+  const GUARDED: { top1?: number; p1Recall?: number } = {};
+  const GUARDED_BELOW_TARGET: Partial<Record<(typeof CATEGORIES)[number], number>> = {};
 
   it(`suggests the right category first for at least ${TARGETS.top1} of the fresh held-back reports (issue 18's target), or the level guarded`, () => {
     expect(fresh.top1).toBeGreaterThanOrEqual(GUARDED.top1 ?? TARGETS.top1);

@@ -6,7 +6,8 @@ import { asLabelledReport, corpusPart, CorpusEntry } from './corpus';
 import { LabelledReport } from './suggestion-model';
 
 /** Where the committed default model and the evaluation both learn from, in words. */
-export const DEFAULT_TRAINING_SOURCE = "evaluation corpus, training part (hash of the text, 70 %), and the simulator's catalogue templates";
+export const DEFAULT_TRAINING_SOURCE =
+  "evaluation corpus with the held-back parts already judged, training part (hash of the text, 70 %), and the simulator's catalogue templates";
 
 /** The simulator's report templates, each once, with the place left out. */
 export function catalogueReports(): LabelledReport[] {

@@ -77,7 +77,7 @@ export const DEFAULT_HYPERPARAMETERS: ModelHyperparameters = {
   gramLengths: [3, 4, 5],
   concepts: true,
   conceptWeight: 1,
-  p1Threshold: 0.065, // the largest (0.005 steps) with 5-fold CV P1 recall ≥ 0.97 over train + tune (docs/suggestions.md)
+  p1Threshold: 0.06, // the largest (0.005 steps) with 5-fold CV P1 recall ≥ 0.97 over train + tune (docs/suggestions.md)
   balanceCategories: true,
   hintPrior: 1,
   idf: true,
@@ -269,8 +269,8 @@ export function trainSuggestionModel(
     words: [...wordCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     features,
     ...(idf ? { idf } : {}),
-    category: { labels: categories, bias: [...categoryModel.bias].map((w) => round(w, 4)), weights: [...categoryModel.weights].map((w) => round(w, 4)) },
-    priority: { labels: priorities, bias: [...priorityModel.bias].map((w) => round(w, 4)), weights: [...priorityModel.weights].map((w) => round(w, 4)) },
+    category: { labels: categories, bias: [...categoryModel.bias].map((w) => round(w, 3)), weights: [...categoryModel.weights].map((w) => round(w, 3)) },
+    priority: { labels: priorities, bias: [...priorityModel.bias].map((w) => round(w, 3)), weights: [...priorityModel.weights].map((w) => round(w, 3)) },
   } satisfies Omit<SuggestionModelArtefact, 'version' | 'trainedAt'>;
   const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12);
   const day = provenance.trainedAt.slice(0, 10).replace(/-/g, '');

@@ -635,7 +635,7 @@ export interface components {
         ActivateSuggestionModelDto: {
             /**
              * @description Version of a model in triage's models folder (file suggestions-<version>.json.gz)
-             * @example 20261204-1e388ddb3dbc
+             * @example 20261204-c452d9182af3
              */
             version: string;
             /** @description Why, for the record (e.g. the shadow run it follows) */

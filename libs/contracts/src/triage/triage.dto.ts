@@ -178,9 +178,9 @@ export class EraseReporterDataDto {
 
 /** An admin switches the model triage suggests with (docs/suggestions.md). */
 export class ActivateSuggestionModelDto {
-  @ApiProperty({ description: "Version of a model in triage's models folder (file suggestions-<version>.json.gz)", example: '20261204-1e388ddb3dbc' })
+  @ApiProperty({ description: "Version of a model in triage's models folder (file suggestions-<version>.json.gz)", example: '20261204-c452d9182af3' })
   @IsString()
-  @Matches(/^\d{8}-[0-9a-f]{12}$/, { message: 'version must be a model version, e.g. 20261204-1e388ddb3dbc' })
+  @Matches(/^\d{8}-[0-9a-f]{12}$/, { message: 'version must be a model version, e.g. 20261204-c452d9182af3' })
   version: string;
 
   @ApiProperty({ description: 'Why, for the record (e.g. the shadow run it follows)', maxLength: 500 })
