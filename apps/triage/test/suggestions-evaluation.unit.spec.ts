@@ -12,15 +12,15 @@ import { TriageConfig } from '../src/triage.config';
  * it is that model), judged on the fresh held-back parts of the evaluation corpus it is judged on
  * (each written apart, never trained or tuned on: corpus/README.md). Which parts those are was
  * written down before they were read (docs/suggestions.md): for the present default, the ninth and
- * tenth parts together, both by writers who never saw the project; until they land, the seventh and
- * eighth (no longer untouched for it: they checked its choices). The other held-back parts and the
- * hash-split test part, each looked at for earlier models, are printed beside them.
+ * tenth parts together, both by writers who never saw the project. The other held-back parts (the
+ * seventh and eighth checked its choices) and the hash-split test part, each looked at for earlier
+ * models, are printed beside them.
  */
 const dir = join(__dirname, 'data/corpus');
 const corpus = readCorpus(dir);
 const parts = readHeldBackParts(dir);
 /** The parts the committed default is judged on, pooled (docs/suggestions.md, "Rule for the next look"). */
-const JUDGED_ON = ['2026-12-04f.jsonl', '2026-12-04g.jsonl'];
+const JUDGED_ON = ['2026-12-04h.jsonl', '2026-12-04i.jsonl'];
 const judged = parts.filter((p) => JUDGED_ON.includes(p.file));
 const judgedNames = judged.map((p) => p.file).join(' + ');
 const heldBack = judged.flatMap((p) => p.entries.map(asLabelledReport));
