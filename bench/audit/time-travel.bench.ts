@@ -49,7 +49,6 @@ const REQUESTS = option('requests', 200);
 const HTTP = option('triage-http', 14280);
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const SLOT_MS = 10_000;
 
 const TEMPLATES = [
   { hint: 'KEJAHATAN', description: 'Motor saya dicuri di parkiran pasar, pelaku dua orang kabur ke arah utara', injured: 0 },
@@ -185,12 +184,12 @@ async function main() {
       `simulated ${events.length} events of ${Math.round((DAYS + 1) * REPORTS_PER_DAY)} reports (${open.size} open at the end) in ${f((performance.now() - t0) / 1000)} s`,
     );
 
-    // The recorder's documents: the events of each 10 s slot (bulk instead of one $push an event).
+    // The recorder's documents: the events of each slot (bulk instead of one $push an event).
     t0 = performance.now();
-    const timeline = new EventTimeline(db, 'triage_audit', openCasesFold, { checkpointEveryMs: HOUR, settleMs: 120_000, slotMs: SLOT_MS });
+    const timeline = new EventTimeline(db, 'triage_audit', openCasesFold, { checkpointEveryMs: HOUR, settleMs: 120_000 });
     const slots = new Map<string, EventEnvelope[]>();
     for (const e of events) {
-      const slot = new Date(Math.floor(Date.parse(e.recordedAt) / SLOT_MS) * SLOT_MS).toISOString();
+      const slot = new Date(Math.floor(Date.parse(e.recordedAt) / timeline.slotMs) * timeline.slotMs).toISOString();
       const list = slots.get(slot);
       if (list) list.push(e);
       else slots.set(slot, [e]);

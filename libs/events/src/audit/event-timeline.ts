@@ -22,7 +22,11 @@ export interface EventTimelineOptions {
   checkpointEveryMs?: number;
   /** A checkpoint is taken only once this long past its moment, so late events are in (2 minutes). */
   settleMs?: number;
-  /** Events are kept in documents of this much time each (10 s). */
+  /**
+   * Events are kept in documents of this much time each (1 s). Each write pushes into its slot's
+   * document, which the embedded database copies, sizes and serialises whole: a slot of 10 s at
+   * 50 reports/s cost that database more than the reports themselves (docs/performance.md).
+   */
   slotMs?: number;
 }
 
@@ -100,7 +104,7 @@ export class EventTimeline<State, Stored> {
   ) {
     this.slots = db.collection(`${name}_slots`);
     this.checkpoints = db.collection(`${name}_checkpoints`);
-    this.slotMs = options.slotMs ?? 10_000;
+    this.slotMs = options.slotMs ?? 1_000;
     this.checkpointEveryMs = Math.max(this.slotMs, floorTo(options.checkpointEveryMs ?? 3_600_000, this.slotMs));
     this.settleMs = options.settleMs ?? 120_000;
   }
