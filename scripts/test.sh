@@ -13,11 +13,10 @@ ensure_node
 ensure_built
 # Lint (typescript-eslint and the import boundaries of eslint.config.mjs), formatting (Prettier) and
 # the generated gRPC types, first: a violation fails the run before any infrastructure starts.
-say "lint and import boundaries (npm run lint), format (npm run format:check), gRPC and OpenAPI types current"
+say "lint and import boundaries (npm run lint), format (npm run format:check), gRPC types current"
 npm run --silent lint
 npm run --silent format:check
 bash scripts/proto-types.sh --check
-bash scripts/openapi-types.sh --check
 ensure_grpc_tools
 ensure_chromium
 ensure_prometheus

@@ -1,7 +1,7 @@
 /**
  * The one typed REST client of triage, dispatch and analytics: openapi-fetch over the types
- * openapi-typescript generates from each service's OpenAPI document (src/generated, committed;
- * `npm run openapi` regenerates them and `npm test` fails when they are stale). Used by the
+ * openapi-typescript generates at build from each service's committed OpenAPI document
+ * (src/generated; `npm run openapi` re-exports the documents, and a unit test fails when they are stale). Used by the
  * console's browser app, the simulator, the tests and the benches. Browser-safe: no Node imports.
  */
 import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
