@@ -1,6 +1,4 @@
-import { MongoClient } from 'mongodb';
-import { TOPICS } from '@callcenter/events';
-import { consumerGroupCaughtUp, restClient, RunningService, startServices, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { restClient, servicesForSpec, testToken } from '@callcenter/testing';
 import { runSimulation } from '../../tools/simulator/src/simulate';
 
 /**
@@ -15,24 +13,7 @@ const PORT = { intake: 13071, triage: 13072, dispatch: 13073, analytics: 13074 }
 const GRPC_PORT = 15101;
 
 describe('acceptance: a simulated hour end to end', () => {
-  const prefix = uniqueName('accept').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), LOG_LEVEL: 'error' };
-  const services: RunningService[] = [];
-  let mongo: MongoClient;
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    services.push(...(await startServices((Object.keys(PORT) as (keyof typeof PORT)[]).map((s) => [s, PORT[s], env]))));
-    const kafka = testKafka();
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    for (const s of Object.keys(PORT)) await mongo.db(`${prefix}_${s}`).dropDatabase();
-    await mongo.close();
-  });
+  const spec = servicesForSpec('accept', PORT, { env: { LOG_LEVEL: 'error' }, intakeGrpc: GRPC_PORT });
 
   it('accepts every report once, carries each to its expected end, and analytics reconciles with the ledger', async () => {
     const result = await runSimulation({
@@ -68,8 +49,8 @@ describe('acceptance: a simulated hour end to end', () => {
     // Every accepted report exactly once in every read model.
     const reportIds = result.entries.map((e) => e.submission.reportId).filter((id): id is string => !!id);
     expect(new Set(reportIds).size).toBe(summary.acknowledged);
-    const opened = await mongo
-      .db(`${prefix}_triage`)
+    const opened = await spec
+      .database('triage')
       .collection('event_commits')
       .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
     expect(opened).toBe(reportIds.length);

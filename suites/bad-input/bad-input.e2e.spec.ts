@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
-import { intakeClient, intakeMetadata, RunningService, startServices, testMongo, uniqueName } from '@callcenter/testing';
-import { MalformedCase, malformedRequests, STREAMS_NAMED, validPortalReport } from './malformed-requests';
+import { intakeClient, intakeMetadata, portalReport, RunningService, startServices, testMongo, uniqueName } from '@callcenter/testing';
+import { MalformedCase, malformedRequests, STREAMS_NAMED } from './malformed-requests';
 
 const PORTS = { intake: 13041, triage: 13042, dispatch: 13043, analytics: 13044, portal: 13045 } as const;
 const GRPC_PORT = 15081;
@@ -138,7 +138,7 @@ describe('bad-input suite: generated malformed requests across gRPC and REST', (
       fetch(`${portal}/api/public/reports`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(validPortalReport({ phone: `+62813${String(5_000_000 + i).padStart(7, '0')}` })),
+        body: JSON.stringify(portalReport({ phone: `+62813${String(5_000_000 + i).padStart(7, '0')}` })),
       });
     const refusedWell = async (res: Response, code: string) => {
       const body = (await res.json()) as { code?: string; message?: unknown };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as protobuf from 'protobufjs';
 import { INTAKE_PROTO_PATH } from '@callcenter/contracts';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
-import { testToken } from '@callcenter/testing';
+import { portalReport, testToken } from '@callcenter/testing';
 
 /**
  * Generated malformed requests for every public API, each with the answer it must get. The suite
@@ -438,19 +438,6 @@ function restCases(): MalformedCase[] {
   return cases;
 }
 
-/** A report as the portal's form sends it (the portal's field names, not intake's). */
-export const validPortalReport = (overrides: Record<string, unknown> = {}) => ({
-  idempotencyKey: randomUUID(),
-  category: 'KEBAKARAN',
-  description: 'Gudang kayu terbakar di belakang pasar, api membesar',
-  location: { district: 'SETIABUDI', address: 'Jl. Setiabudi Tengah 3' },
-  peopleInjured: 0,
-  anonymous: false,
-  name: 'Rina Marlina',
-  phone: '+6281311112222',
-  ...overrides,
-});
-
 /** JSON of `value` with the marker QQQQ replaced by raw bytes no UTF-8 decoder accepts. */
 const withBadUtf8 = (value: object) => {
   const [before, after] = JSON.stringify(value).split('QQQQ');
@@ -470,7 +457,7 @@ function portalCases(): MalformedCase[] {
   for (const path of ['/api/public/reports', '/api/public/reports/check', '/api/public/reports?lang=en']) {
     const post = (name: string, body: string | Buffer, expect: number[], field?: string, contentType?: string) =>
       cases.push({ ...base, name: `POST ${path}: ${name}`, method: 'POST', path, body, expect, field, contentType });
-    const report = (name: string, overrides: Record<string, unknown>, field: string) => post(name, JSON.stringify(validPortalReport(overrides)), [400], field);
+    const report = (name: string, overrides: Record<string, unknown>, field: string) => post(name, JSON.stringify(portalReport(overrides)), [400], field);
     const at = (location: Record<string, unknown>) => ({ location: { address: 'Jl. Tebet Raya 12', ...location } });
 
     // Missing fields.
@@ -528,8 +515,8 @@ function portalCases(): MalformedCase[] {
     report('description of 15,000 characters (under the body limit)', { description: 'Kebakaran '.repeat(1_500) }, 'description');
     report('address of 301 characters', at({ address: 'a'.repeat(301) }), 'location.address');
     report('name of 121 characters', { name: 'S'.repeat(121) }, 'name');
-    post("a body over the portal's 16 KiB", JSON.stringify(validPortalReport({ description: 'x'.repeat(3_000), pad: 'x'.repeat(17 * 1024) })), [413]);
-    post('a body over 64 KiB', JSON.stringify(validPortalReport({ description: 'x'.repeat(70 * 1024) })), [413]);
+    post("a body over the portal's 16 KiB", JSON.stringify(portalReport({ description: 'x'.repeat(3_000), pad: 'x'.repeat(17 * 1024) })), [413]);
+    post('a body over 64 KiB', JSON.stringify(portalReport({ description: 'x'.repeat(70 * 1024) })), [413]);
     // Script tags and injections where the field has a format.
     INJECTIONS.forEach((text, i) => {
       report(`category injection #${i}`, { category: text }, 'category');
@@ -546,7 +533,7 @@ function portalCases(): MalformedCase[] {
       ['location.address', at({ address: 'QQQQ' })],
       ['phone', { phone: 'QQQQ' }],
     ] as const) {
-      post(`${field} with bad UTF-8`, withBadUtf8(validPortalReport(where)), [400], field);
+      post(`${field} with bad UTF-8`, withBadUtf8(portalReport(where)), [400], field);
     }
     for (const [label, ch] of [
       ['a NUL', '\u0000'],
@@ -560,7 +547,7 @@ function portalCases(): MalformedCase[] {
       report(`address with ${label}`, at({ address: `Jl. Tebet ${ch} Raya` }), 'location.address');
     }
     // Broken bodies.
-    const body = JSON.stringify(validPortalReport());
+    const body = JSON.stringify(portalReport());
     for (const [name, raw] of [
       ['truncated JSON', body.slice(0, -3)],
       ['JSON with a trailing comma', body.replace(/}$/, ',}')],
@@ -588,7 +575,7 @@ function portalCases(): MalformedCase[] {
     name: 'POST /api/public/reports: the honeypot filled',
     method: 'POST',
     path: '/api/public/reports',
-    body: JSON.stringify(validPortalReport({ website: 'http://spam.example' })),
+    body: JSON.stringify(portalReport({ website: 'http://spam.example' })),
     expect: [201],
   });
 

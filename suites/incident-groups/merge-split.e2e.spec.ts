@@ -1,20 +1,5 @@
-import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  ConditionFailed,
-  eventually,
-  grpcCall,
-  intakeClient,
-  restClient,
-  RunningService,
-  sampleReport,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { ConditionFailed, eventually, grpcCall, restClient, sampleReport, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 /**
  * Reversible merges (issue 17), through the four services as processes on real Kafka and the
@@ -27,35 +12,19 @@ const GRPC_PORT = 14305;
 const url = (service: keyof typeof PORT) => `http://127.0.0.1:${PORT[service]}`;
 
 describe('incident groups: merge and split of a pair of reports, end to end', () => {
-  const prefix = uniqueName('groups').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), LOG_LEVEL: 'error' };
-  const services: RunningService[] = [];
+  const spec = servicesForSpec('groups', PORT, {
+    env: { LOG_LEVEL: 'error' },
+    intakeGrpc: GRPC_PORT,
+    caughtUp: [['triage-incident-groups', [TOPICS.triage, TOPICS.dispatch]]],
+    alsoDrop: ['keyvault'],
+  });
   const since = new Date(Date.now() - 1000).toISOString();
-  let mongo: MongoClient;
-  let intake: any;
 
   const operator = restClient(url('triage'), testToken('op-budi', ['operator']));
   const supervisor = restClient(url('triage'), testToken('spv-rina', ['supervisor']));
   const dispatcher = restClient(url('dispatch'), testToken('dsp-andi', ['dispatcher']));
   const analyst = restClient(url('analytics'), testToken('an-dewi', ['analyst']));
   const unitClient = (unitId: string) => restClient(url('dispatch'), testToken(`unit:${unitId}`, ['unit']));
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    services.push(...(await startServices((Object.keys(PORT) as (keyof typeof PORT)[]).map((s) => [s, PORT[s], env]))));
-    const kafka = testKafka();
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
-    await consumerGroupCaughtUp(kafka, 'triage-incident-groups', [TOPICS.triage, TOPICS.dispatch]);
-    intake = intakeClient(GRPC_PORT);
-  });
-
-  afterAll(async () => {
-    intake?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    for (const s of [...Object.keys(PORT), 'keyvault']) await mongo?.db(`${prefix}_${s}`).dropDatabase();
-    await mongo?.close();
-  });
 
   /** `eventually`, its failure (with what it last saw) saying which read model never got there. */
   async function settled<T>(what: string, check: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -67,7 +36,7 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
   const statusOf = (reportId: string, state: string) =>
     settled(
       `status ${state} of ${reportId}`,
-      () => grpcCall<any>(intake, 'GetReportStatus', { report_id: reportId }).catch((e) => ({ state: String(e.code) })),
+      () => grpcCall<any>(spec.grpcIntake, 'GetReportStatus', { report_id: reportId }).catch((e) => ({ state: String(e.code) })),
       (s) => s.state === state,
     );
   const incidentOf = (reportId: string, ok: (incident: any) => boolean) =>
@@ -92,7 +61,7 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
 
   async function submit(name: string, phone: string, description: string): Promise<string> {
     const answer = await grpcCall<any>(
-      intake,
+      spec.grpcIntake,
       'SubmitReport',
       sampleReport({ reporter: { name, phone, anonymous: false }, description, category_hint: 'KEBAKARAN' }),
     );
@@ -159,8 +128,8 @@ describe('incident groups: merge and split of a pair of reports, end to end', ()
     await settled(
       'the split case in the queue snapshot',
       () =>
-        mongo
-          .db(`${prefix}_triage`)
+        spec
+          .database('triage')
           .collection('triage_queue')
           .findOne({ _id: second as never }),
       (d) => d?._version === split.body.version && d?.status === 'QUEUED',

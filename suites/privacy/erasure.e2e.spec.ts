@@ -2,24 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { Kafka } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import { TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  grpcCall,
-  intakeClient,
-  restClient,
-  RunningService,
-  sampleReport,
-  startService,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { eventually, grpcCall, restClient, sampleReport, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 /**
  * Erasure of a reporter's personal data (UU 27/2022, issue 14): reports with a distinctive name,
@@ -34,12 +17,7 @@ const ROOT = resolve(__dirname, '../..');
 const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
 
 describe('privacy: erasure leaves no trace of the reporter, even after a rebuild', () => {
-  const prefix = uniqueName('privacy').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), LOG_LEVEL: 'error' };
-  const services: Partial<Record<keyof typeof PORT, RunningService>> = {};
-  let mongo: MongoClient;
-  let kafka: Kafka;
-  let grpcIntake: any;
+  const spec = servicesForSpec('privacy', PORT, { env: { LOG_LEVEL: 'error' }, intakeGrpc: GRPC_PORT, alsoDrop: ['keyvault'] });
 
   const token = letters(10);
   const name = `Wiryo ${token[0].toUpperCase()}${token.slice(1)}`;
@@ -70,7 +48,7 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
 
   /** Every message of every topic, as raw bytes (key, value, headers), read by an independent consumer. */
   async function everyTopicRaw(): Promise<{ topic: string; text: string }[]> {
-    const adminClient = kafka.admin();
+    const adminClient = spec.kafka.admin();
     await adminClient.connect();
     const topics = (await adminClient.listTopics()).filter((t) => !t.startsWith('__'));
     const ends = new Map<string, number>();
@@ -79,7 +57,7 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
     }
     await adminClient.disconnect();
     const groupId = uniqueName('privacy-scan');
-    const consumer = kafka.consumer({ groupId });
+    const consumer = spec.kafka.consumer({ groupId });
     const seen: { topic: string; text: string }[] = [];
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
@@ -107,10 +85,10 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
   /** Every document of every collection of every database. */
   async function everyDocument(): Promise<{ where: string; text: string }[]> {
     const out: { where: string; text: string }[] = [];
-    const { databases } = await mongo.db('admin').admin().listDatabases();
+    const { databases } = await spec.mongo.db('admin').admin().listDatabases();
     for (const { name: dbName } of databases) {
       if (['admin', 'local', 'config'].includes(dbName)) continue;
-      const db = mongo.db(dbName);
+      const db = spec.mongo.db(dbName);
       for (const { name: collection } of await db.listCollections().toArray()) {
         for (const doc of await db.collection(collection).find({}).toArray()) out.push({ where: `${dbName}.${collection}`, text: JSON.stringify(doc) });
       }
@@ -132,34 +110,17 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
       await get(supervisor, `/api/v1/reports/${id}/reporter`);
       await get(dispatcher, `/api/v1/incidents?reportId=${id}`);
       await get(commander, `/api/v1/reports/${id}/timeline`);
-      answers.push({ where: `intake status ${id}`, body: await grpcCall<any>(grpcIntake, 'GetReportStatus', { report_id: id }) });
+      answers.push({ where: `intake status ${id}`, body: await grpcCall<any>(spec.grpcIntake, 'GetReportStatus', { report_id: id }) });
     }
     await get(dispatcher, '/api/v1/incidents?limit=200');
     await get(commander, '/api/v1/reports?limit=200');
     return answers.map(({ where, body }) => ({ where, text: JSON.stringify(body) }));
   }
 
-  beforeAll(async () => {
-    mongo = await testMongo();
-    kafka = testKafka();
-    const started = await startServices((Object.keys(PORT) as (keyof typeof PORT)[]).map((s) => [s, PORT[s], env]));
-    for (const s of started) services[s.name as keyof typeof PORT] = s;
-    grpcIntake = intakeClient(GRPC_PORT);
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    grpcIntake?.close();
-    await Promise.all(Object.values(services).map((s) => s!.stop()));
-    for (const s of [...Object.keys(PORT), 'keyvault']) await mongo.db(`${prefix}_${s}`).dropDatabase();
-    await mongo.close();
-  });
-
   it('erases by phone and by report id; topics, collections and answers keep no trace after a rebuild', async () => {
     // Two reports from one phone (one of them forwarded to dispatch), one from another phone.
     const submitted: string[] = [];
-    for (const p of [phone, phone, otherPhone]) submitted.push((await grpcCall<any>(grpcIntake, 'SubmitReport', report(p))).report_id);
+    for (const p of [phone, phone, otherPhone]) submitted.push((await grpcCall<any>(spec.grpcIntake, 'SubmitReport', report(p))).report_id);
     const [forwarded, second, byId] = submitted;
     for (const id of submitted)
       await eventually(
@@ -204,7 +165,7 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
     );
     expect(cli.stdout).toContain(`1 report(s) now read "[dihapus]"`);
     expect(cli.stdout).toContain(byId);
-    const erasures = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ 'events.type': 'ReporterDataErased' }).toArray();
+    const erasures = await spec.database('triage').collection('event_commits').find({ 'events.type': 'ReporterDataErased' }).toArray();
     expect(erasures.flatMap((c) => c.events).map((e: any) => ({ actor: e.actor, by: e.data.by, reportIds: e.data.reportIds }))).toEqual(
       expect.arrayContaining([
         { actor: 'adm-privacy', by: 'PHONE', reportIds: [forwarded, second].sort() },
@@ -222,8 +183,7 @@ describe('privacy: erasure leaves no trace of the reporter, even after a rebuild
       90_000,
     );
     for (const s of ['triage', 'dispatch'] as const) {
-      await services[s]!.stop();
-      services[s] = await startService(s, PORT[s], env);
+      await spec.restart(s);
     }
 
     const detail = await eventually(

@@ -1,54 +1,30 @@
-import { Admin, Kafka, Producer } from 'kafkajs';
-import { deleteTopics, eventually, holdsFor, testKafka, uniqueName } from '@callcenter/testing';
-import { EventConsumer, EventEnvelope, ensureTopics, headerString, readWholeTopic, REPLAYED_FROM_HEADER, toKafkaMessage } from '@callcenter/events';
+import { eventually, handBuiltEnvelope, holdsFor, kafkaForSpec, uniqueName } from '@callcenter/testing';
+import { EventConsumer, headerString, readWholeTopic, REPLAYED_FROM_HEADER, toKafkaMessage } from '@callcenter/events';
 import { deadLetterTopic } from '@callcenter/events';
 import { runDeadLetterTool } from './dlt.cli';
 
 // Built by hand on purpose, not with envelopeOf: the dead-letter tool moves any envelope whatever its
 // type, so the test uses a type no catalogue has, numbered so each replayed letter can be recognised.
-function event(streamId: string, streamVersion: number): EventEnvelope {
-  const now = new Date().toISOString();
-  return {
-    eventId: `${streamId}-${streamVersion}`,
-    type: 'ReportReceivedLike',
-    schemaVersion: 1,
-    streamId,
-    streamVersion,
-    occurredAt: now,
-    recordedAt: now,
-    producer: 'test',
-    actor: 'system',
-    correlationId: 'corr-1',
-    causationId: null,
-    data: { n: streamVersion },
-  };
-}
+const event = (streamId: string, streamVersion: number) => handBuiltEnvelope(streamId, streamVersion, { type: 'ReportReceivedLike', correlationId: 'corr-1' });
 
 describe('npm run dlt: list, show and replay dead letters after a fix (real Kafka)', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  let consumer: EventConsumer;
-  const topic = uniqueName('it.dlt-tool');
+  const bus = kafkaForSpec();
+  let topic: string;
   const group = uniqueName('dlt-group');
   const handled: string[] = [];
   let fixed = false;
 
   const tool = async (...argv: string[]) => {
     const lines: string[] = [];
-    const code = await runDeadLetterTool(argv, kafka, (l) => lines.push(l));
+    const code = await runDeadLetterTool(argv, bus.kafka, (l) => lines.push(l));
     return { code, text: lines.join('\n') };
   };
 
   beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    producer = kafka.producer();
-    await producer.connect();
-    await ensureTopics(admin, [{ topic, partitions: 3 }]);
-    consumer = new EventConsumer({
-      kafka,
+    topic = await bus.freshTopic('it.dlt-tool', 3);
+    bus.topics.push(deadLetterTopic(group));
+    const consumer = new EventConsumer({
+      kafka: bus.kafka,
       groupId: group,
       topics: [topic],
       maxAttempts: 2,
@@ -60,18 +36,13 @@ describe('npm run dlt: list, show and replay dead letters after a fix (real Kafk
         handled.push(e.eventId);
       },
     });
+    bus.stopAfterAll(consumer);
     await consumer.start();
-  });
-  afterAll(async () => {
-    await consumer.stop();
-    await deleteTopics(admin, [topic, deadLetterTopic(group)]);
-    await producer.disconnect();
-    await admin.disconnect();
   });
 
   it('lists and shows a parked event, replays it once to its source topic with its key and headers, and a second replay changes nothing', async () => {
     const original = toKafkaMessage(event('broken', 1));
-    await producer.send({ topic, messages: [original, toKafkaMessage(event('fine', 1))] });
+    await bus.producer.send({ topic, messages: [original, toKafkaMessage(event('fine', 1))] });
     await eventually(
       async () => handled,
       (h) => h.includes('fine-1'),
@@ -110,7 +81,7 @@ describe('npm run dlt: list, show and replay dead letters after a fix (real Kafk
       1_500,
     ); // the skipped replay is not handled again
     // On the source topic: the original and its one replay, with the same key and headers.
-    const copies = (await readWholeTopic(kafka, topic)).filter((m) => m.key?.toString() === 'broken');
+    const copies = (await readWholeTopic(bus.kafka, topic)).filter((m) => m.key?.toString() === 'broken');
     expect(copies).toHaveLength(2);
     const replay = copies.find((m) => headerString(m.headers, REPLAYED_FROM_HEADER))!;
     expect(copies[0].partition).toBe(replay.partition);

@@ -1,8 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { Kafka, Producer } from 'kafkajs';
-import { Db, MongoClient } from 'mongodb';
 import { toKafkaMessage } from '@callcenter/events';
-import { eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { eventually, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 import { scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 14410;
@@ -14,13 +12,8 @@ const DAY = new Date(Date.UTC(2013, 0, 1) + Math.floor(Math.random() * 1000) * 8
  * snapshots; it is written to `analytics_timelines` and `GET /reports/{id}/timeline` reads it there.
  */
 describe('analytics: closed reports’ timelines in the database (real Kafka and database)', () => {
-  const prefix = uniqueName('e2etl').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, ANALYTICS_SNAPSHOT_INTERVAL_SECONDS: '1' };
-  let analytics: RunningService | undefined;
-  let mongo: MongoClient;
-  let db: Db;
-  let kafka: Kafka;
-  let producer: Producer;
+  const spec = servicesForSpec('e2etl', { analytics: HTTP }, { env: { ANALYTICS_SNAPSHOT_INTERVAL_SECONDS: '1' }, producer: true });
+  const db = () => spec.database('analytics');
   const analyst = restClient(ANALYTICS, testToken('an-tl', ['analyst']));
   const script = scriptedLifecycles(DAY, uniqueName('tl'));
   const closing = script.find((s) => s.event.type === 'IncidentClosed')!.event;
@@ -37,33 +30,20 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
   /** The report ids whose timelines a snapshot holds (its 'reports' chunks). */
   const timelinesInSnapshot = async (snapshotId: unknown) => {
     const held: string[] = [];
-    for (const chunk of await db.collection('analytics_snapshot_chunks').find({ snapshot: snapshotId }).toArray()) {
+    for (const chunk of await db().collection('analytics_snapshot_chunks').find({ snapshot: snapshotId }).toArray()) {
       const content = JSON.parse(gunzipSync(chunk.data.buffer).toString('utf8'));
       if (content.kind === 'reports') for (const [id, , timeline] of content.items) if (timeline) held.push(id);
     }
     return held;
   };
 
-  beforeAll(async () => {
-    mongo = await testMongo();
-    db = mongo.db(`${prefix}_analytics`);
-    kafka = testKafka();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    analytics = await startService('analytics', HTTP, env);
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await analytics?.stop();
-    await db?.dropDatabase();
-    await mongo?.close();
-  });
-
   it('answers a closed report’s whole timeline from the database after it left memory, also after a restart from a snapshot', async () => {
-    for (const { topic, event } of script) await producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
+    for (const { topic, event } of script) await spec.producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
     const written = await eventually(
-      () => db.collection('analytics_timelines').findOne({ _id: closedId as never }),
+      () =>
+        db()
+          .collection('analytics_timelines')
+          .findOne({ _id: closedId as never }),
       (doc) => doc?.entries.length === eventsOfClosed.length,
       30_000,
     );
@@ -75,7 +55,7 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
     // The snapshot holds open reports' timelines only.
     const seen = new Date().toISOString();
     const snapshot = await eventually(
-      async () => (await db.collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0],
+      async () => (await db().collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0],
       (s) => !!s && s.takenAt > seen,
       15_000,
     );
@@ -86,9 +66,8 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
     expect(held).not.toContain(rejectedId);
     expect(held.filter((id) => settled.has(id))).toEqual([]);
 
-    await analytics!.stop();
-    analytics = await startService('analytics', HTTP, env);
-    expect((await db.collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0]).toMatchObject({ reason: 'snapshot' });
+    await spec.restart('analytics');
+    expect((await db().collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0]).toMatchObject({ reason: 'snapshot' });
     const again = await analyst.get(`/api/v1/reports/${closedId}/timeline`);
     expect(again.status).toBe(200);
     expect(again.body.events).toEqual(first.body.events);
@@ -96,7 +75,9 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
     expect((await analyst.get(`/api/v1/reports/${rejectedId}/timeline`)).body.events.at(-1).type).toBe('ReportRejected');
 
     // Read from the database, not from memory: without its documents the report has no timeline.
-    await db.collection('analytics_timelines').deleteOne({ _id: closedId as never });
+    await db()
+      .collection('analytics_timelines')
+      .deleteOne({ _id: closedId as never });
     expect((await analyst.get(`/api/v1/reports/${closedId}/timeline`)).status).toBe(404);
   });
 });

@@ -1,7 +1,5 @@
-import { Kafka, Producer } from 'kafkajs';
-import { Db, MongoClient } from 'mongodb';
 import { EventEnvelope, toKafkaMessage } from '@callcenter/events';
-import { eventually, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { eventually, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 import { scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 14401;
@@ -18,21 +16,16 @@ const range = (day: string) =>
  * rebuilds from offset 0.
  */
 describe('analytics snapshots (real Kafka and database; the service restarted)', () => {
-  const prefix = uniqueName('e2esnap').replace(/-/g, '_');
+  const spec = servicesForSpec('e2esnap', { analytics: HTTP }, { env: { ANALYTICS_SNAPSHOT_INTERVAL_SECONDS: '1' }, producer: true });
+  const db = () => spec.database('analytics');
   const tag = uniqueName('snap');
-  const env = { MONGODB_DB_PREFIX: prefix, ANALYTICS_SNAPSHOT_INTERVAL_SECONDS: '1' };
-  let analytics: RunningService | undefined;
-  let mongo: MongoClient;
-  let db: Db;
-  let kafka: Kafka;
-  let producer: Producer;
   const analyst = restClient(ANALYTICS, testToken('an-snap', ['analyst']));
   const admin = restClient(ANALYTICS, testToken('adm-snap', ['admin']));
   const copyA = scriptedLifecycles(A, `${tag}-a`);
   const copyB = scriptedLifecycles(B, `${tag}-b`);
 
   const publish = async (items: { topic: string; event: EventEnvelope }[]) => {
-    for (const { topic, event } of items) await producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
+    for (const { topic, event } of items) await spec.producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
   };
   const everyTable = async (day: string) =>
     Object.fromEntries(
@@ -43,11 +36,11 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
         ]),
       ),
     );
-  const latestGeneration = async () => (await db.collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0];
-  const latestSnapshot = async () => (await db.collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0];
+  const latestGeneration = async () => (await db().collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0];
+  const latestSnapshot = async () => (await db().collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0];
   /** How many events the topics hold past the given "topic/partition" → next offset positions. */
   const eventsAfter = async (offsets: Record<string, string>) => {
-    const kafkaAdmin = kafka.admin();
+    const kafkaAdmin = spec.kafka.admin();
     await kafkaAdmin.connect();
     try {
       let count = 0;
@@ -59,10 +52,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
       await kafkaAdmin.disconnect();
     }
   };
-  const restart = async () => {
-    await analytics?.stop();
-    analytics = await startService('analytics', HTTP, env);
-  };
+  const restart = () => spec.restart('analytics');
   /** The same numbers for both days and the same digest of every read model as a rebuild from offset 0 in the same process. */
   const expectSameAsRebuildFromZero = async () => {
     const restored = { a: await everyTable(A), b: await everyTable(B), digest: (await latestGeneration()).digest };
@@ -81,22 +71,6 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
     return restored;
   };
 
-  beforeAll(async () => {
-    mongo = await testMongo();
-    db = mongo.db(`${prefix}_analytics`);
-    kafka = testKafka();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    analytics = await startService('analytics', HTTP, env);
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await analytics?.stop();
-    await db?.dropDatabase();
-    await mongo?.close();
-  });
-
   it('restarts from its snapshot, reads only what came after its offsets, and answers what a rebuild from offset 0 answers', async () => {
     await publish(copyA);
     await eventually(
@@ -107,8 +81,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
     const seen = new Date().toISOString();
     const snapshot = await eventually(latestSnapshot, (s) => !!s && s.takenAt > seen, 15_000);
     expect(snapshot).toMatchObject({ schemaVersion: 2, complete: true });
-    await analytics!.stop();
-    analytics = undefined;
+    await spec.running.analytics.stop();
     await publish(copyB); // while analytics is down: only the tail after the snapshot's offsets has it
     await restart();
     const generation = await latestGeneration();
@@ -126,10 +99,11 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
 
   it('ignores a corrupt snapshot and rebuilds from offset 0, then snapshots again', async () => {
     const before = await everyTable(A);
-    await analytics!.stop();
-    analytics = undefined;
+    await spec.running.analytics.stop();
     const snapshot = await latestSnapshot();
-    await db.collection('analytics_snapshot_chunks').updateOne({ snapshot: snapshot._id, index: 0 }, { $set: { data: Buffer.from('not a snapshot') } });
+    await db()
+      .collection('analytics_snapshot_chunks')
+      .updateOne({ snapshot: snapshot._id, index: 0 }, { $set: { data: Buffer.from('not a snapshot') } });
     await restart();
     expect(await latestGeneration()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
     expect(await everyTable(A)).toEqual(before);
@@ -138,9 +112,10 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
 
   it('ignores a snapshot of an older schema version and rebuilds from offset 0', async () => {
     const before = await everyTable(B);
-    await analytics!.stop();
-    analytics = undefined;
-    await db.collection('analytics_snapshots').updateMany({}, { $set: { schemaVersion: 0 } });
+    await spec.running.analytics.stop();
+    await db()
+      .collection('analytics_snapshots')
+      .updateMany({}, { $set: { schemaVersion: 0 } });
     await restart();
     expect(await latestGeneration()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
     expect(await everyTable(B)).toEqual(before);

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { Kafka, Producer } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { EventEnvelope, ReportReceived, toKafkaMessage, TOPICS, TriageCaseOpened } from '@callcenter/events';
-import { envelopeOf, eventually, holdsFor, restClient, RunningService, startService, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { envelopeOf, eventually, holdsFor, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 13031;
@@ -21,17 +19,13 @@ const DAY_B = window(B);
 const range = (day: { from: string; to: string }) => `from=${encodeURIComponent(day.from)}&to=${encodeURIComponent(day.to)}`;
 
 describe('analytics service (real Kafka; events as the other services publish them)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const spec = servicesForSpec('e2e', { analytics: HTTP }, { producer: true });
   const tag = uniqueName('run');
-  let analytics: RunningService;
-  let mongo: MongoClient;
-  let kafka: Kafka;
-  let producer: Producer;
   const analyst = restClient(ANALYTICS, testToken('an-dewi', ['analyst']));
   const admin = restClient(ANALYTICS, testToken('adm-1', ['admin']));
 
   async function publish(items: { topic: string; event: EventEnvelope }[]) {
-    for (const { topic, event } of items) await producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
+    for (const { topic, event } of items) await spec.producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
   }
 
   const everyTable = async (day: { from: string; to: string }) => {
@@ -40,21 +34,6 @@ describe('analytics service (real Kafka; events as the other services publish th
       ['volume', 'durations', 'load', 'staffing', 'hotspots', 'workload'].map(async (name) => [name, (await analyst.get(`/api/v1/stats/${name}?${q}`)).body]),
     ).then(Object.fromEntries);
   };
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    kafka = testKafka();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    analytics = await startService('analytics', HTTP, { MONGODB_DB_PREFIX: prefix });
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await analytics?.stop();
-    await mongo.db(`${prefix}_analytics`).dropDatabase();
-    await mongo.close();
-  });
 
   it('adds a scripted day of lifecycles up to exactly the expected numbers in every read model', async () => {
     await publish(scriptedLifecycles(A, `${tag}-a`));
@@ -178,7 +157,7 @@ describe('analytics service (real Kafka; events as the other services publish th
     expect(done.body.currentGeneration).toBe(started.body.generation);
     expect(done.body.rebuild.done).toBeGreaterThanOrEqual(80);
     expect(await everyTable(DAY_A)).toEqual(live);
-    const generations = await mongo.db(`${prefix}_analytics`).collection('analytics_generations').find({}).toArray();
+    const generations = await spec.database('analytics').collection('analytics_generations').find({}).toArray();
     expect(generations.map((g) => g._id)).toContain(started.body.generation);
   });
 

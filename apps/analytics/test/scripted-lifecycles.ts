@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
 import { EventEnvelope, TOPICS } from '@callcenter/events';
+import { handBuiltEnvelope } from '@callcenter/testing';
 
 const NS = '0b4c5a8e-1f7d-4c52-9e3a-7d2b6f1a0c99';
 
@@ -25,20 +26,7 @@ export function streamWriter() {
   return (producer: string, streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>): EventEnvelope => {
     const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
     versions.set(`${producer}:${streamId}`, streamVersion);
-    return {
-      eventId: `${streamId}-${streamVersion}`,
-      type,
-      schemaVersion: 1,
-      streamId,
-      streamVersion,
-      occurredAt: at,
-      recordedAt: at,
-      producer,
-      actor,
-      correlationId: 'c',
-      causationId: null,
-      data,
-    } as EventEnvelope;
+    return handBuiltEnvelope(streamId, streamVersion, { type, occurredAt: at, recordedAt: at, producer, actor, data });
   };
 }
 

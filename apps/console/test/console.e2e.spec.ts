@@ -1,21 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { expect as playwrightExpect } from '@playwright/test';
-import { TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  grpcCall,
-  intakeClient,
-  restClient,
-  RunningService,
-  sampleReport,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
-import type { MongoClient } from 'mongodb';
+import { eventually, grpcCall, restClient, sampleReport, servicesForSpec, testToken } from '@callcenter/testing';
 import { accessibilityProblems, launchChromium, PHONE, screenshot, signIn } from './browser';
 
 const CONSOLE_HTTP = 13300;
@@ -36,11 +21,25 @@ const SPOT = { latitude: -6.2361, longitude: 106.8587 };
 const QUEUE = '/queue?channel=WALK_IN';
 
 describe('console in a real browser (Chromium; real provider, services, Kafka and database)', () => {
-  const prefix = uniqueName('console').replace(/-/g, '_');
-  let services: RunningService[] = [];
+  const spec = servicesForSpec(
+    'console',
+    {
+      intake: INTAKE_HTTP,
+      triage: TRIAGE_HTTP,
+      dispatch: [DISPATCH_HTTP, { DISPATCH_ACK_TIMEOUT_SECONDS: '600' }],
+      console: [
+        CONSOLE_HTTP,
+        {
+          CONSOLE_PUBLIC_URL: CONSOLE,
+          TRIAGE_URL: `http://127.0.0.1:${TRIAGE_HTTP}`,
+          DISPATCH_URL: `http://127.0.0.1:${DISPATCH_HTTP}`,
+          ANALYTICS_URL: 'http://127.0.0.1:13304',
+        },
+      ],
+    },
+    { env: { OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' }, intakeGrpc: INTAKE_GRPC },
+  );
   let browser: Browser;
-  let mongo: MongoClient;
-  let grpcIntake: any;
   const dispatcher = restClient(`http://127.0.0.1:${DISPATCH_HTTP}`, testToken('dsp-setup', ['dispatcher']));
 
   const triageApi = restClient(`http://127.0.0.1:${TRIAGE_HTTP}`, testToken('op-setup', ['operator']));
@@ -55,7 +54,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
   /** A walk-in report at Tebet; answers its ids and tracking code. */
   async function submit(description: string): Promise<{ reportId: string; trackingCode: string }> {
     const answer = await grpcCall<any>(
-      grpcIntake,
+      spec.grpcIntake,
       'SubmitReport',
       sampleReport({
         channel: 'WALK_IN',
@@ -70,30 +69,6 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
   }
 
   beforeAll(async () => {
-    const oidc = { OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
-    const common = { MONGODB_DB_PREFIX: prefix, ...oidc };
-    services = await startServices([
-      ['intake', INTAKE_HTTP, { ...common, INTAKE_GRPC_PORT: String(INTAKE_GRPC) }],
-      ['triage', TRIAGE_HTTP, common],
-      ['dispatch', DISPATCH_HTTP, { ...common, DISPATCH_ACK_TIMEOUT_SECONDS: '600' }],
-      [
-        'console',
-        CONSOLE_HTTP,
-        {
-          ...common,
-          CONSOLE_PUBLIC_URL: CONSOLE,
-          TRIAGE_URL: `http://127.0.0.1:${TRIAGE_HTTP}`,
-          DISPATCH_URL: `http://127.0.0.1:${DISPATCH_HTTP}`,
-          ANALYTICS_URL: 'http://127.0.0.1:13304',
-        },
-      ],
-    ]);
-    mongo = await testMongo();
-    grpcIntake = intakeClient(INTAKE_GRPC);
-    // Earlier suites leave reports on the shared topics: let triage and dispatch work through them first.
-    const kafka = testKafka();
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
     // The three demo units of the realm, on shift at their districts.
     for (const [callSign, latitude, longitude, type, district] of [
       ['PATROL-TEBET-01', SPOT.latitude, SPOT.longitude, 'PATROL_CAR', 'TEBET'],
@@ -109,10 +84,6 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
 
   afterAll(async () => {
     await browser?.close();
-    grpcIntake?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    for (const service of ['intake', 'triage', 'dispatch', 'console']) await mongo?.db(`${prefix}_${service}`).dropDatabase();
-    await mongo?.close();
   });
 
   async function expectAccessible(page: Page, screen: string) {

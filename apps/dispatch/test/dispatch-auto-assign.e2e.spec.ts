@@ -1,50 +1,19 @@
-import { Producer } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { toKafkaMessage, TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  reportForwarded,
-  restClient,
-  RunningService,
-  startService,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { eventually, reportForwarded, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 const HTTP = 13024;
 
 describe('dispatch with DISPATCH_AUTO_ASSIGN_P1 (real Kafka and database)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
-  let dispatch: RunningService;
-  let mongo: MongoClient;
-  let producer: Producer;
+  // Dispatch works through the shared topic before the tests: earlier tests' P1 forwards would be auto-assigned to this test's unit.
+  const spec = servicesForSpec('e2e', { dispatch: HTTP }, { env: { DISPATCH_AUTO_ASSIGN_P1: 'true' }, producer: true });
   const dispatcher = restClient(`http://127.0.0.1:${HTTP}`, testToken('dsp-andi', ['dispatcher']));
 
   /** A forward as triage publishes it. */
   async function forward(priority: 'P1' | 'P2', where: { latitude: number; longitude: number }) {
     const event = reportForwarded(priority, where);
-    await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
+    await spec.producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
     return event.streamId;
   }
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    dispatch = await startService('dispatch', HTTP, { MONGODB_DB_PREFIX: prefix, DISPATCH_AUTO_ASSIGN_P1: 'true' });
-    // Earlier tests' P1 forwards on the shared topic would be auto-assigned to this test's unit.
-    await consumerGroupCaughtUp(testKafka(), 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await dispatch?.stop();
-    await mongo.db(`${prefix}_dispatch`).dropDatabase();
-    await mongo.close();
-  });
 
   it('assigns the top recommended unit to a P1 incident at once, and leaves a P2 to the dispatcher', async () => {
     // Off Tebet's centre: units of other suites seen on the shared dispatch topic have no position

@@ -1,21 +1,5 @@
-import { MongoClient } from 'mongodb';
-import { EventEnvelope, TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  grpcCall,
-  intakeClient,
-  holdsFor,
-  intakeMetadata,
-  restClient,
-  RunningService,
-  sampleReport,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { EventEnvelope } from '@callcenter/events';
+import { eventually, grpcCall, holdsFor, intakeMetadata, restClient, sampleReport, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 const INTAKE_HTTP = 13021;
 const INTAKE_GRPC = 15071;
@@ -30,26 +14,21 @@ const spot = () => ({ latitude: -6.33 + Math.random() * 0.1, longitude: 106.76 +
 const east = (p: { latitude: number; longitude: number }, km: number) => ({ latitude: p.latitude, longitude: p.longitude + km / 110.6 });
 
 describe('dispatch service (real Kafka and database; intake, triage and dispatch as processes)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
   const env = {
-    MONGODB_DB_PREFIX: prefix,
-    INTAKE_GRPC_PORT: String(INTAKE_GRPC),
     // P1 must have a unit 4 s after receipt here, so the overdue timer can be seen firing.
     PRIORITY_TARGETS: 'P1=600/4/900,P2=600/600/1800,P3=600/1800/3600,P4=1800/-/-',
     DISPATCH_ACK_TIMEOUT_SECONDS: String(ACK_SECONDS),
     DISPATCH_TIMER_INTERVAL_MS: '200',
     DISPATCH_ORPHAN_GRACE_SECONDS: '5',
   };
-  let services: RunningService[] = [];
-  let mongo: MongoClient;
-  let grpcIntake: any;
+  const spec = servicesForSpec('e2e', { intake: INTAKE_HTTP, triage: TRIAGE_HTTP, dispatch: DISPATCH_HTTP }, { env, intakeGrpc: INTAKE_GRPC });
 
   const operator = restClient(`http://127.0.0.1:${TRIAGE_HTTP}`, testToken('op-budi', ['operator']));
   const dispatcher = restClient(DISPATCH, testToken('dsp-andi', ['dispatcher']));
   const unitClient = (unitId: string) => restClient(DISPATCH, testToken(`unit:${unitId}`, ['unit']));
 
   async function dispatchEvents(streamId: string): Promise<EventEnvelope[]> {
-    const commits = await mongo.db(`${prefix}_dispatch`).collection('event_commits').find({ streamId }).toArray();
+    const commits = await spec.database('dispatch').collection('event_commits').find({ streamId }).toArray();
     return commits.sort((a, b) => a.base - b.base).flatMap((c) => c.events as EventEnvelope[]);
   }
 
@@ -65,7 +44,7 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
   /** Submits a report over gRPC, triages it through the operator API and waits for its incident. */
   async function forwardedIncident(where = spot(), classification = { category: 'KEJAHATAN', priority: 'P2' }): Promise<any> {
     const { report_id: reportId } = await grpcCall<any>(
-      grpcIntake,
+      spec.grpcIntake,
       'SubmitReport',
       sampleReport({
         category_hint: 'KEJAHATAN',
@@ -91,26 +70,6 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
     return found.body.items[0];
   }
 
-  beforeAll(async () => {
-    mongo = await testMongo();
-    services = await startServices([
-      ['intake', INTAKE_HTTP, env],
-      ['triage', TRIAGE_HTTP, env],
-      ['dispatch', DISPATCH_HTTP, env],
-    ]);
-    grpcIntake = intakeClient(INTAKE_GRPC);
-    const kafka = testKafka();
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    grpcIntake?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    for (const service of ['intake', 'triage', 'dispatch']) await mongo.db(`${prefix}_${service}`).dropDatabase();
-    await mongo.close();
-  });
-
   it('follows a report from gRPC to resolution; the reporter watches each milestone', async () => {
     const where = spot();
     const near = await unitAt(east(where, 0.8));
@@ -129,7 +88,7 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
     // dispatch events read by intake) arrive in one update, none is lost.
     const watched: string[] = [];
     let timeline: string[] = [];
-    const watch = grpcIntake.WatchReport({ report_id: incident.reportId }, intakeMetadata());
+    const watch = spec.grpcIntake.WatchReport({ report_id: incident.reportId }, intakeMetadata());
     watch.on('data', (s: any) => {
       watched.push(s.state);
       timeline = s.timeline.map((step: any) => step.state);

@@ -2,22 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Producer } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import { CATEGORIES, CATEGORY_LABELS, type Category } from '@callcenter/contracts';
+import { CATEGORIES, type Category, CATEGORY_LABELS } from '@callcenter/contracts';
 import { toKafkaMessage, TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  reportForwarded,
-  restClient,
-  RunningService,
-  startService,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { eventually, reportForwarded, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 import { eidoValidator } from '../src/handoff/schemas/eido-validator';
 
 const HTTP = 14801;
@@ -29,11 +16,9 @@ const CAP_XSD = join(__dirname, '../src/handoff/schemas/CAP-v1.2.xsd');
 const alertsOf = (feed: string) => [...feed.matchAll(/<alert xmlns="urn:oasis:names:tc:emergency:cap:1\.2">[\s\S]*?<\/alert>/g)].map((m) => m[0]);
 
 describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; dispatch as a process)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const spec = servicesForSpec('e2e', { dispatch: [HTTP, { DISPATCH_AGENCY_ID: 'polres-jaksel.example.id' }] }, { producer: true });
   const dir = mkdtempSync(join(tmpdir(), 'handoff-'));
-  let dispatch: RunningService;
-  let mongo: MongoClient;
-  let producer: Producer;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const validEido = eidoValidator();
   const dispatcher = restClient(DISPATCH, testToken('dsp-andi', ['dispatcher']));
   const supervisor = restClient(DISPATCH, testToken('spv-sari', ['supervisor']));
@@ -71,7 +56,7 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
       description: 'Asap tebal dari gudang, pelapor Budi di rumah no. 7',
       address: 'Jl. Tebet Barat Dalam 7',
     });
-    await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
+    await spec.producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
     const found = await eventually(
       () => dispatcher.get(`/api/v1/incidents?reportId=${event.streamId}`),
       (r) => r.body?.total === 1,
@@ -109,22 +94,6 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
     certainty: 'Observed',
     area: { description: 'Kel. Tebet Barat dan sekitarnya', radiusKm: 1.5 },
   };
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    dispatch = await startService('dispatch', HTTP, { MONGODB_DB_PREFIX: prefix, DISPATCH_AGENCY_ID: 'polres-jaksel.example.id' });
-    await consumerGroupCaughtUp(testKafka(), 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await dispatch?.stop();
-    await mongo?.db(`${prefix}_dispatch`).dropDatabase();
-    await mongo?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('every incident exports a valid EIDO; the CAP feed follows a warning through resolve, and another through cancel', async () => {
     const fire = { latitude: -6.2265, longitude: 106.8583 };
@@ -217,7 +186,7 @@ describe('standard hand-offs: EIDO and the CAP feed (real Kafka and database; di
       const event = reportForwarded(urgent.includes(category) ? 'P1' : 'P2', where, { category, description, address: `Jl. Raya Pasar Minggu ${i + 1}` });
       return { i, category, where, event };
     });
-    await producer.send({ topic: TOPICS.triage, acks: -1, messages: hour.map((h) => toKafkaMessage(h.event)) });
+    await spec.producer.send({ topic: TOPICS.triage, acks: -1, messages: hour.map((h) => toKafkaMessage(h.event)) });
     const incidents = await Promise.all(
       hour.map(async (h) => {
         const found = await eventually(

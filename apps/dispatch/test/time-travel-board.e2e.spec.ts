@@ -1,20 +1,7 @@
 import * as os from 'node:os';
-import { Producer } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { incidentIdFor } from '@callcenter/contracts';
-import { TOPICS, toKafkaMessage } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  reportForwarded,
-  restClient,
-  RunningService,
-  startService,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { toKafkaMessage, TOPICS } from '@callcenter/events';
+import { consumerGroupCaughtUp, eventually, reportForwarded, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 const HTTP = 14211;
 const DISPATCH = `http://127.0.0.1:${HTTP}`;
@@ -27,43 +14,25 @@ const spot = () => ({ latitude: -6.3 + Math.random() * 0.08, longitude: 106.78 +
  * incidents, as GET /units and GET /incidents showed them then, rebuilt from the dispatch log.
  */
 describe('time travel over the dispatch board (real Kafka and database, dispatch as a process)', () => {
-  const prefix = uniqueName('e2e_ttb').replace(/-/g, '_');
-  let dispatch: RunningService;
-  let mongo: MongoClient;
-  let producer: Producer;
+  // Acknowledgement times out in 6 s, so the timers act during the run too.
+  const env = {
+    DISPATCH_ACK_TIMEOUT_SECONDS: '6',
+    DISPATCH_TIMER_INTERVAL_MS: '200',
+    DISPATCH_LIVE_LOOKBACK_MINUTES: '1',
+    AUDIT_CHECKPOINT_SECONDS: '10',
+    AUDIT_CHECKPOINT_SETTLE_SECONDS: '2',
+  };
+  const spec = servicesForSpec('e2e_ttb', { dispatch: HTTP }, { env, producer: true });
   const dispatcher = restClient(DISPATCH, testToken('dsp-andi', ['dispatcher']));
   const supervisor = restClient(DISPATCH, testToken('spv-rina', ['supervisor']));
   const unitClient = (unitId: string) => restClient(DISPATCH, testToken(`unit:${unitId}`, ['unit']));
   const units: string[] = [];
   const incidents = new Set<string>();
 
-  beforeAll(async () => {
-    mongo = await testMongo();
-    producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    dispatch = await startService('dispatch', HTTP, {
-      MONGODB_DB_PREFIX: prefix,
-      // Acknowledgement times out in 6 s, so the timers act during the run too.
-      DISPATCH_ACK_TIMEOUT_SECONDS: '6',
-      DISPATCH_TIMER_INTERVAL_MS: '200',
-      DISPATCH_LIVE_LOOKBACK_MINUTES: '1',
-      AUDIT_CHECKPOINT_SECONDS: '10',
-      AUDIT_CHECKPOINT_SETTLE_SECONDS: '2',
-    });
-    await consumerGroupCaughtUp(testKafka(), 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await dispatch?.stop();
-    await mongo?.db(`${prefix}_dispatch`).dropDatabase();
-    await mongo?.close();
-  });
-
   /** A report forwarded by triage, as it arrives on the triage topic; waits for its incident on the board. */
   async function newIncident(): Promise<void> {
     const event = reportForwarded(pick(['P2', 'P3']), spot(), { category: 'KEJAHATAN', description: 'Pencurian motor di parkiran' });
-    await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
+    await spec.producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
     const id = incidentIdFor((event.data as { reportId: string }).reportId);
     incidents.add(id);
     await eventually(
@@ -129,7 +98,7 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
       await new Promise((r) => setTimeout(r, Math.random() * 300));
     }
     phase(`traffic: ${captured.length} moments captured`);
-    await consumerGroupCaughtUp(testKafka(), 'dispatch-audit-timeline', [TOPICS.dispatch]);
+    await consumerGroupCaughtUp(spec.kafka, 'dispatch-audit-timeline', [TOPICS.dispatch]);
     phase('the audit timeline caught up');
     // The position trail reads the stored positions every 15 s.
     await new Promise((r) => setTimeout(r, 16_000));
@@ -188,8 +157,8 @@ describe('time travel over the dispatch board (real Kafka and database, dispatch
     expect(fromCheckpoint).toBeGreaterThan(captured.length / 2);
 
     expect((await dispatcher.get(`/api/v1/audit/board?at=${encodeURIComponent(new Date().toISOString())}`)).status).toBe(403);
-    const views = await mongo
-      .db(`${prefix}_dispatch`)
+    const views = await spec
+      .database('dispatch')
       .collection('event_commits')
       .countDocuments({ 'events.type': 'PastStateViewed', 'events.data.view': 'BOARD', 'events.actor': 'spv-rina' });
     expect(views).toBe(looks);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Browser, Page } from 'playwright-core';
 import { expect as playwrightExpect } from '@playwright/test';
 import type { MongoClient } from 'mongodb';
-import { eventually, restClient, RunningService, startService, startServices, testMongo, testToken, uniqueName } from '@callcenter/testing';
-import { reportIdFor } from '@callcenter/contracts';
+import { eventually, portalReport, restClient, RunningService, startService, startServices, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import { CATEGORIES, reportIdFor } from '@callcenter/contracts';
 import { accessibilityProblems, launchChromium, PHONE, screenshot } from '../../console/test/browser';
 
 const INTAKE_HTTP = 13501;
@@ -37,17 +37,8 @@ describe("citizens' portal in a real browser (Chromium; real intake, triage, dis
       .find({ streamId: reportIdFor('web-portal', key) })
       .toArray();
 
-  const report = (overrides: Record<string, unknown> = {}) => ({
-    idempotencyKey: randomUUID(),
-    category: 'KEBAKARAN',
-    description: 'Gudang kayu terbakar di belakang pasar, api membesar',
-    location: { district: 'SETIABUDI', address: 'Jl. Setiabudi Tengah 3' },
-    peopleInjured: 0,
-    anonymous: false,
-    name: 'Rina Marlina',
-    phone: `+62813${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
-    ...overrides,
-  });
+  const report = (overrides: Record<string, unknown> = {}) =>
+    portalReport({ phone: `+62813${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`, ...overrides });
 
   /** The report id triage knows for a tracking code (the citizen only ever has the code). */
   async function caseOf(trackingCode: string): Promise<string> {
@@ -428,17 +419,7 @@ describe("citizens' portal in a real browser (Chromium; real intake, triage, dis
       for (const s of sent) for (const secret of [s.description, s.name, s.trackingCode]) expect(text).not.toContain(secret);
       expect(text).not.toMatch(/latitude|longitude|-6\.\d{3}|106\.\d{3}|\+62|Jl\./);
     }
-    const allowedKeys = new Set([
-      'KEJAHATAN',
-      'KECELAKAAN_LALU_LINTAS',
-      'KEBAKARAN',
-      'GANGGUAN_KETERTIBAN',
-      'BENCANA',
-      'DARURAT_MEDIS',
-      'ORANG_HILANG',
-      'INFORMASI_PENGADUAN',
-      'LAINNYA',
-    ]);
+    const allowedKeys = new Set<string>(CATEGORIES);
     expect(Object.keys(row.byCategory).every((k) => allowedKeys.has(k))).toBe(true);
     expect(Object.keys(row.byDistrict)).toContain('UNKNOWN');
 

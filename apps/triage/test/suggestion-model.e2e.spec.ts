@@ -1,24 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import { EventEnvelope, TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  grpcCall,
-  intakeClient,
-  restClient,
-  RunningService,
-  sampleReport,
-  startService,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { EventEnvelope } from '@callcenter/events';
+import { eventually, grpcCall, restClient, sampleReport, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 import { LabelledReport, trainSuggestionModel } from '../src/suggestions/suggestion-model';
 
 const INTAKE_HTTP = 14201;
@@ -56,27 +40,27 @@ function secondModel() {
  * (SuggestionModelActivated), and triage suggests with it from then on, also after a restart.
  */
 describe('switching the suggestion model by an event (intake and triage as processes)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
   const modelsDir = mkdtempSync(join(tmpdir(), 'suggestion-models-'));
   const model = secondModel();
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(INTAKE_GRPC), SUGGESTION_MODELS_DIR: modelsDir };
-  let intake: RunningService;
-  let triage: RunningService;
-  let mongo: MongoClient;
-  let kafka: Kafka;
-  let grpcIntake: any;
+  // Written before the services start (hooks run in the order registered).
+  beforeAll(() => {
+    writeFileSync(join(modelsDir, `suggestions-${model.version}.json`), JSON.stringify(model));
+    writeFileSync(join(modelsDir, 'suggestions-20261202-000000000000.json'), '{"not":"a model"}');
+  });
+  afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
+  const spec = servicesForSpec('e2e', { intake: INTAKE_HTTP, triage: TRIAGE_HTTP }, { env: { SUGGESTION_MODELS_DIR: modelsDir }, intakeGrpc: INTAKE_GRPC });
   const admin = restClient(TRIAGE, testToken('adm-wati', ['admin']));
   const operator = restClient(TRIAGE, testToken('op-budi', ['operator']));
 
   async function storedEvents(streamId: string): Promise<EventEnvelope[]> {
-    const commits = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ streamId }).toArray();
+    const commits = await spec.database('triage').collection('event_commits').find({ streamId }).toArray();
     return commits.sort((a, b) => a.base - b.base).flatMap((c) => c.events as EventEnvelope[]);
   }
 
   /** The model version recorded on the TriageCaseOpened of a report submitted now. */
   async function modelOfANewCase(): Promise<string> {
     const { report_id: reportId } = await grpcCall<any>(
-      grpcIntake,
+      spec.grpcIntake,
       'SubmitReport',
       sampleReport({
         description: 'Tetangga berisik memutar musik keras sampai larut malam',
@@ -90,27 +74,6 @@ describe('switching the suggestion model by an event (intake and triage as proce
     );
     return ((await storedEvents(reportId))[0].data as { suggestionModel: string }).suggestionModel;
   }
-
-  beforeAll(async () => {
-    writeFileSync(join(modelsDir, `suggestions-${model.version}.json`), JSON.stringify(model));
-    writeFileSync(join(modelsDir, 'suggestions-20261202-000000000000.json'), '{"not":"a model"}');
-    mongo = await testMongo();
-    kafka = testKafka();
-    [intake, triage] = await startServices([
-      ['intake', INTAKE_HTTP, env],
-      ['triage', TRIAGE_HTTP, env],
-    ]);
-    grpcIntake = intakeClient(INTAKE_GRPC);
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-  }, 120_000);
-
-  afterAll(async () => {
-    grpcIntake?.close();
-    await Promise.all([intake?.stop(), triage?.stop()]);
-    for (const service of ['intake', 'triage']) await mongo.db(`${prefix}_${service}`).dropDatabase();
-    await mongo.close();
-    rmSync(modelsDir, { recursive: true, force: true });
-  });
 
   it('refuses other roles, unknown models and files that are not the model named', async () => {
     const body = { version: model.version, reason: 'shadow run of 1 December agrees better' };
@@ -144,8 +107,7 @@ describe('switching the suggestion model by an event (intake and triage as proce
     expect(await modelOfANewCase()).toBe(model.version);
 
     // A triage that starts takes the latest activation, not SUGGESTION_MODEL_FILE.
-    await triage.stop();
-    triage = await startService('triage', TRIAGE_HTTP, env);
+    await spec.restart('triage');
     expect(await modelOfANewCase()).toBe(model.version);
   }, 120_000);
 });

@@ -1,21 +1,6 @@
 import * as os from 'node:os';
-import { Kafka } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  grpcCall,
-  intakeClient,
-  restClient,
-  RunningService,
-  sampleReport,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { consumerGroupCaughtUp, eventually, grpcCall, restClient, sampleReport, servicesForSpec, testToken } from '@callcenter/testing';
 
 const INTAKE_HTTP = 14200;
 const INTAKE_GRPC = 14250;
@@ -36,10 +21,7 @@ const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)];
 const phone = () => `+62813${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
 describe('time travel (issue 17): the audit API answers the live queue of any past moment', () => {
-  const prefix = uniqueName('e2e_tt').replace(/-/g, '_');
   const env = {
-    MONGODB_DB_PREFIX: prefix,
-    INTAKE_GRPC_PORT: String(INTAKE_GRPC),
     // Short targets and leases: cases go overdue (by the clock and by TriageOverdue) and claims lapse during the run.
     PRIORITY_TARGETS: 'P1=8/180/900,P2=15/600/1800,P3=30/1800/3600,P4=45/-/-',
     TRIAGE_CLAIM_LEASE_SECONDS: '10',
@@ -50,41 +32,19 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
     AUDIT_CHECKPOINT_SECONDS: '10',
     AUDIT_CHECKPOINT_SETTLE_SECONDS: '2',
   };
-  let intake: RunningService;
-  let triage: RunningService;
-  let mongo: MongoClient;
-  let kafka: Kafka;
-  let grpcIntake: any;
+  const spec = servicesForSpec('e2e_tt', { intake: INTAKE_HTTP, triage: TRIAGE_HTTP }, { env, intakeGrpc: INTAKE_GRPC });
 
   const operators = ['op-budi', 'op-sari', 'op-dewi'].map((id) => ({ id, api: restClient(TRIAGE, testToken(id, ['operator'])) }));
   const rina = restClient(TRIAGE, testToken('spv-rina', ['supervisor']));
   const komandan = restClient(TRIAGE, testToken('cmd-agus', ['commander']));
   const ours = new Set<string>();
 
-  beforeAll(async () => {
-    mongo = await testMongo();
-    kafka = testKafka();
-    [intake, triage] = await startServices([
-      ['intake', INTAKE_HTTP, env],
-      ['triage', TRIAGE_HTTP, env],
-    ]);
-    grpcIntake = intakeClient(INTAKE_GRPC);
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-  });
-
-  afterAll(async () => {
-    grpcIntake?.close();
-    await Promise.all([intake?.stop(), triage?.stop()]);
-    for (const service of ['intake', 'triage']) await mongo.db(`${prefix}_${service}`).dropDatabase();
-    await mongo.close();
-  });
-
   /** Submits over gRPC and waits until the live queue shows the case (the case opener applies it as it stores it). */
   async function submit(): Promise<void> {
     const kind = pick(KINDS);
     const location = { latitude: -6.3 + Math.random() * 0.08, longitude: 106.78 + Math.random() * 0.06, address: 'Jl. Raya' };
     const res = await grpcCall<any>(
-      grpcIntake,
+      spec.grpcIntake,
       'SubmitReport',
       sampleReport({ ...kind, location, reporter: { name: 'Warga', phone: phone(), anonymous: false } }),
     );
@@ -145,7 +105,7 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
       await new Promise((r) => setTimeout(r, Math.random() * 300));
     }
     // The timeline is fed by its own consumer of the triage topic: let it read what was written.
-    await consumerGroupCaughtUp(kafka, 'triage-audit-timeline', [TOPICS.triage]);
+    await consumerGroupCaughtUp(spec.kafka, 'triage-audit-timeline', [TOPICS.triage]);
 
     expect(captured.length).toBeGreaterThan(15);
     expect(captured.filter((c) => c.items.length > 0).length).toBeGreaterThan(10);
@@ -228,8 +188,8 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
     const now = await rina.get(`/api/v1/audit/reports/${reportId}?at=${encodeURIComponent(nowAt)}`);
     expect(now.body).toMatchObject({ classified: true, category: 'KEJAHATAN', priority: 'P2' });
 
-    const views = await mongo
-      .db(`${prefix}_triage`)
+    const views = await spec
+      .database('triage')
       .collection('event_commits')
       .find({ 'events.type': 'PastStateViewed', 'events.data.reportId': reportId })
       .toArray();
@@ -243,8 +203,8 @@ describe('time travel (issue 17): the audit API answers the live queue of any pa
       { actor: 'cmd-agus', data: { view: 'REPORT', at: claimed, reportId, filter: null } },
       { actor: 'spv-rina', data: { view: 'REPORT', at: nowAt, reportId, filter: null } },
     ]);
-    const queueViews = await mongo
-      .db(`${prefix}_triage`)
+    const queueViews = await spec
+      .database('triage')
       .collection('event_commits')
       .countDocuments({ 'events.type': 'PastStateViewed', 'events.data.view': 'QUEUE', 'events.actor': 'spv-rina' });
     expect(queueViews).toBeGreaterThan(15);

@@ -1,21 +1,4 @@
-import { Kafka } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import { TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  grpcCall,
-  intakeClient,
-  intakeMetadata,
-  restClient,
-  RunningService,
-  sampleReport,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { eventually, grpcCall, intakeMetadata, restClient, sampleReport, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 const INTAKE_HTTP = 14301;
 const INTAKE_GRPC = 14361;
@@ -32,38 +15,13 @@ const SMS_GATEWAY_KEY = 'dev-key-sms-gateway-0001';
  * candidates triage suggests must pair only reports that happened around the same time.
  */
 describe('triage duplicate candidates for a backlog flushed at once (intake and triage as processes)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
   const env = {
-    MONGODB_DB_PREFIX: prefix,
-    INTAKE_GRPC_PORT: String(INTAKE_GRPC),
     TRIAGE_DUPLICATE_RADIUS_METERS: '500',
     TRIAGE_DUPLICATE_WINDOW_MINUTES: '30',
     TRIAGE_SAME_CALLER_MINUTES: '10',
   };
-  let intake: RunningService;
-  let triage: RunningService;
-  let mongo: MongoClient;
-  let kafka: Kafka;
-  let grpcIntake: any;
+  const spec = servicesForSpec('e2e', { intake: INTAKE_HTTP, triage: TRIAGE_HTTP }, { env, intakeGrpc: INTAKE_GRPC });
   const operator = restClient(TRIAGE, testToken('op-backlog', ['operator']));
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    kafka = testKafka();
-    [intake, triage] = await startServices([
-      ['intake', INTAKE_HTTP, env],
-      ['triage', TRIAGE_HTTP, env],
-    ]);
-    grpcIntake = intakeClient(INTAKE_GRPC);
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-  }, 120_000);
-
-  afterAll(async () => {
-    grpcIntake?.close();
-    await Promise.all([intake?.stop(), triage?.stop()]);
-    for (const service of ['intake', 'triage']) await mongo.db(`${prefix}_${service}`).dropDatabase();
-    await mongo.close();
-  });
 
   it('suggests no duplicate across days, and still pairs reports of the same incident', async () => {
     // One junction, away from where other tests put their reports.
@@ -92,7 +50,9 @@ describe('triage duplicate candidates for a backlog flushed at once (intake and 
     const started = Date.now();
     const occurredOf = new Map<string, number>();
     for (let i = 0; i < planned.length; i += 20) {
-      const answers = await Promise.all(planned.slice(i, i + 20).map((r) => grpcCall<any>(grpcIntake, 'SubmitReport', r, intakeMetadata(SMS_GATEWAY_KEY))));
+      const answers = await Promise.all(
+        planned.slice(i, i + 20).map((r) => grpcCall<any>(spec.grpcIntake, 'SubmitReport', r, intakeMetadata(SMS_GATEWAY_KEY))),
+      );
       answers.forEach((a, j) => occurredOf.set(a.report_id, Number(planned[i + j].occurred_at.seconds) * 1000));
     }
     expect(Date.now() - started).toBeLessThan(60_000); // the whole backlog arrives within a minute

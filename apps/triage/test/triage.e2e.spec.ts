@@ -1,23 +1,5 @@
-import { Kafka } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { EventEnvelope, fromKafkaMessage, TOPICS } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  grpcCall,
-  holdsFor,
-  intakeClient,
-  readTopic,
-  restClient,
-  RunningService,
-  sampleReport,
-  startService,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { eventually, grpcCall, holdsFor, readTopic, restClient, sampleReport, servicesForSpec, testToken } from '@callcenter/testing';
 
 const INTAKE_HTTP = 13011;
 const INTAKE_GRPC = 15061;
@@ -46,21 +28,14 @@ function nonUrgent(overrides: Record<string, unknown> = {}) {
 }
 
 describe('triage service (real Kafka and database, intake and triage as processes)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
   const env = {
-    MONGODB_DB_PREFIX: prefix,
-    INTAKE_GRPC_PORT: String(INTAKE_GRPC),
     // P2 must be triaged within 3 s here, so the overdue timer can be seen firing (P1 is left long:
     // the shared test topics hold many fire reports from other tests, which would all go overdue).
     PRIORITY_TARGETS: 'P1=600/180/900,P2=3/600/1800,P3=600/1800/3600,P4=1800/-/-',
     TRIAGE_CLAIM_LEASE_SECONDS: String(LEASE_SECONDS),
     TRIAGE_TIMER_INTERVAL_MS: '200',
   };
-  let intake: RunningService;
-  let triage: RunningService;
-  let mongo: MongoClient;
-  let kafka: Kafka;
-  let grpcIntake: any;
+  const spec = servicesForSpec('e2e', { intake: INTAKE_HTTP, triage: TRIAGE_HTTP }, { env, intakeGrpc: INTAKE_GRPC });
 
   const budi = restClient(TRIAGE, testToken('op-budi', ['operator']));
   const sari = restClient(TRIAGE, testToken('op-sari', ['operator']));
@@ -68,7 +43,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
 
   /** Every triage event of a report, from triage's own event store. */
   async function storedEvents(reportId: string): Promise<EventEnvelope[]> {
-    const commits = await mongo.db(`${prefix}_triage`).collection('event_commits').find({ streamId: reportId }).toArray();
+    const commits = await spec.database('triage').collection('event_commits').find({ streamId: reportId }).toArray();
     return commits.sort((a, b) => a.base - b.base).flatMap((c) => c.events as EventEnvelope[]);
   }
 
@@ -76,7 +51,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
   const ours = new Set<string>();
 
   async function submit(report = nonUrgent()): Promise<string> {
-    const res = await grpcCall<any>(grpcIntake, 'SubmitReport', report);
+    const res = await grpcCall<any>(spec.grpcIntake, 'SubmitReport', report);
     ours.add(res.report_id);
     return res.report_id;
   }
@@ -92,25 +67,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
     return found.body;
   }
 
-  const reporterStatus = (reportId: string) => grpcCall<any>(grpcIntake, 'GetReportStatus', { report_id: reportId });
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    kafka = testKafka();
-    [intake, triage] = await startServices([
-      ['intake', INTAKE_HTTP, env],
-      ['triage', TRIAGE_HTTP, env],
-    ]);
-    grpcIntake = intakeClient(INTAKE_GRPC);
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-  });
-
-  afterAll(async () => {
-    grpcIntake?.close();
-    await Promise.all([intake?.stop(), triage?.stop()]);
-    for (const service of ['intake', 'triage']) await mongo.db(`${prefix}_${service}`).dropDatabase();
-    await mongo.close();
-  });
+  const reporterStatus = (reportId: string) => grpcCall<any>(spec.grpcIntake, 'GetReportStatus', { report_id: reportId });
 
   it('puts a report submitted over gRPC in the queue with suggestions, and the reporter for the operator holding it', async () => {
     const reportId = await submit(
@@ -152,8 +109,8 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect((await budi.get(`/api/v1/reports/${reportId}`)).body).toMatchObject({ reporter: null, reporterVisible: true });
     const shown = await budi.get(`/api/v1/reports/${reportId}/reporter`);
     expect(shown.body).toEqual({ reportId, name: 'Siti Aminah', phone: expect.stringMatching(/^\+62812/) });
-    const views = await mongo
-      .db(`${prefix}_triage`)
+    const views = await spec
+      .database('triage')
       .collection('event_commits')
       .find({ 'events.type': 'ReporterIdentityViewed', 'events.data.reportId': reportId })
       .toArray();
@@ -184,7 +141,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
     expect(forwarded.body.status).toBe('FORWARDED');
 
     const [message] = await readTopic(
-      kafka,
+      spec.kafka,
       TOPICS.triage,
       (r) => r.length > 0,
       30_000,
@@ -467,8 +424,7 @@ describe('triage service (real Kafka and database, intake and triage as processe
         .filter((id: string) => ours.has(id))
         .sort();
     const before = openOfOurs(await budi.get(mine));
-    await triage.stop();
-    triage = await startService('triage', TRIAGE_HTTP, env);
+    await spec.restart('triage');
     const after = await budi.get(mine);
     // IN_TRIAGE, or QUEUED again if the lease ran out during the restart
     expect(after.body.items.find((i: any) => i.reportId === reportId)).toMatchObject({ version: expect.any(Number) });

@@ -7,24 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { MongoClient } from 'mongodb';
-import { TOPICS } from '@callcenter/events';
-import {
-  analyticsApi,
-  consumerGroupCaughtUp,
-  dispatchApi,
-  eventually,
-  grpcCall,
-  intakeClient,
-  RunningService,
-  sampleReport,
-  startService,
-  testKafka,
-  testMongo,
-  testToken,
-  triageApi,
-  uniqueName,
-} from '@callcenter/testing';
+import { analyticsApi, dispatchApi, eventually, grpcCall, sampleReport, servicesForSpec, testToken, triageApi, uniqueName } from '@callcenter/testing';
 
 const PORT = { intake: 14401, triage: 14402, dispatch: 14403, analytics: 14404 };
 const INTAKE_GRPC = 14405;
@@ -88,36 +71,16 @@ async function expectDocumented(
 }
 
 describe('the OpenAPI documents describe the real answers (typed client, ajv)', () => {
-  const prefix = uniqueName('contracts').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(INTAKE_GRPC), LOG_LEVEL: 'error' };
+  // One after another: four services starting at once on a busy machine can outlast the readiness wait.
+  const spec = servicesForSpec('contracts', PORT, { env: { LOG_LEVEL: 'error' }, intakeGrpc: INTAKE_GRPC, oneAtATime: true });
   const operator = triageApi(PORT.triage, testToken('op-kontrak', ['operator']));
   const supervisor = triageApi(PORT.triage, testToken('spv-kontrak', ['supervisor']));
   const dispatcher = dispatchApi(PORT.dispatch, testToken('dsp-kontrak', ['dispatcher']));
   const analyst = analyticsApi(PORT.analytics, testToken('ana-kontrak', ['analyst']));
-  const services: RunningService[] = [];
-  let mongo: MongoClient;
-  let grpcIntake: any;
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    // One after another: four services starting at once on a busy machine can outlast the readiness wait.
-    for (const s of Object.keys(PORT) as (keyof typeof PORT)[]) services.push(await startService(s, PORT[s], env, { readyTimeoutMs: 120_000 }));
-    grpcIntake = intakeClient(INTAKE_GRPC);
-    const kafka = testKafka();
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    grpcIntake?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    for (const s of Object.keys(PORT)) await mongo.db(`${prefix}_${s}`).dropDatabase();
-    await mongo.close();
-  });
 
   it('a report from queue to incident to analytics: every answer and every refusal as documented', async () => {
     const { report_id: reportId } = await grpcCall<any>(
-      grpcIntake,
+      spec.grpcIntake,
       'SubmitReport',
       sampleReport({ location: { latitude: -6.2297, longitude: 106.8532, address: 'Jl. Tebet Raya 12', district: 'TEBET' } }),
     );

@@ -16,3 +16,4 @@ export * from './incident-time';
 export * from './audit/audit.dto';
 export * from './dispatch/incident-id';
 export * from './intake/reporter-messages';
+export * from './query-params';

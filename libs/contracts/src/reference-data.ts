@@ -36,6 +36,24 @@ export type Channel = (typeof CHANNELS)[number];
 export const ROLES = ['operator', 'supervisor', 'dispatcher', 'unit', 'analyst', 'commander', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The states of a report's life across every service, as the reporter follows it (proto ReportState)
+ * and analytics counts it: received, in triage, ended by a triage decision or forwarded, then dispatched to its close.
+ */
+export const REPORT_STATES = [
+  'RECEIVED',
+  'IN_TRIAGE',
+  'REJECTED',
+  'DUPLICATE',
+  'ADVICE_GIVEN',
+  'FORWARDED',
+  'DISPATCHED',
+  'ON_SCENE',
+  'RESOLVED',
+  'CLOSED',
+] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
 /** Shown to people in this zone; UTC on the wire and in storage. */
 export const DISPLAY_TIME_ZONE = 'Asia/Jakarta';
 

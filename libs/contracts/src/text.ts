@@ -1,4 +1,6 @@
-import { registerDecorator, ValidationArguments } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { IsString, Length, Matches, registerDecorator, ValidationArguments } from 'class-validator';
 
 /**
  * Text as people write it: well-formed Unicode, no U+FFFD (what a decoder makes of bytes that were
@@ -24,4 +26,22 @@ export function IsWellFormedText() {
         defaultMessage: (args?: ValidationArguments) => `${args?.property} must be valid UTF-8 text without control characters or bidirectional overrides`,
       },
     });
+}
+
+/**
+ * A required field people write in: a string of `min`..`max` characters, not blank, well-formed
+ * ({@link IsWellFormedText}). Messages name the field as `name` (default: the property).
+ */
+export function NonBlankText(min: number, max: number, { name, ...api }: ApiPropertyOptions & { name?: string } = {}) {
+  return (target: object, propertyName: string) => {
+    const field = name ?? propertyName;
+    // In the order stacked decorators apply (bottom-up), so violations are reported as before.
+    IsWellFormedText()(target, propertyName);
+    applyDecorators(
+      Matches(/\S/, { message: `${field} must not be blank` }),
+      Length(min, max, { message: `${field} must be ${min}..${max} characters` }),
+      IsString(),
+      ApiProperty({ ...api, maxLength: max }),
+    )(target, propertyName);
+  };
 }

@@ -1,66 +1,29 @@
-import { Admin, Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { deleteTopics, eventually, holdsFor, readTopic, testKafka, testMongo, uniqueName } from '@callcenter/testing';
+import { eventually, handBuiltEnvelope, holdsFor, kafkaForSpec, readTopic, testMongo, uniqueName } from '@callcenter/testing';
 import { headerString, toKafkaMessage } from './codec';
 import { EventConsumer } from './consumer';
 import { EventEnvelope } from './envelope';
-import { ensureTopics } from './kafka';
 import { projectOnce, Projected } from './projection';
 import { replay } from './replay';
 import { deadLetterTopic } from './topics';
 
 type Tally = { count: number; last: number };
 
-function event(streamId: string, streamVersion: number, type = 'Counted'): EventEnvelope {
-  const now = new Date().toISOString();
-  return {
-    eventId: `${streamId}-${streamVersion}`,
-    type,
-    schemaVersion: 1,
-    streamId,
-    streamVersion,
-    occurredAt: now,
-    recordedAt: now,
-    producer: 'test',
-    actor: 'system',
-    correlationId: 'c',
-    causationId: null,
-    data: { n: streamVersion },
-  };
-}
+const event = (streamId: string, streamVersion: number, type = 'Counted') => handBuiltEnvelope(streamId, streamVersion, { type });
 
 const evolveTally = (doc: Tally | null, e: EventEnvelope): Tally => ({ count: (doc?.count ?? 0) + 1, last: e.streamVersion });
 
 describe('EventConsumer, projections and replay (real Kafka and database)', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
+  // Idempotent: a send retried after a slow answer must not write the batch twice (the replay test counts exactly).
+  const bus = kafkaForSpec({ idempotent: true });
+  const freshTopic = () => bus.freshTopic('it.consumer', 3);
   let mongo: MongoClient;
   const dbName = uniqueName('it_consumer');
-  const topics: string[] = [];
-  const consumers: EventConsumer[] = [];
-
-  async function freshTopic() {
-    const topic = uniqueName('it.consumer');
-    topics.push(topic);
-    await ensureTopics(admin, [{ topic, partitions: 3 }]);
-    return topic;
-  }
 
   beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    // Idempotent: a send retried after a slow answer must not write the batch twice (the replay test counts exactly).
-    producer = kafka.producer({ idempotent: true });
-    await producer.connect();
     mongo = await testMongo();
   });
   afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.stop()));
-    await deleteTopics(admin, topics);
-    await producer.disconnect();
-    await admin.disconnect();
     await mongo.db(dbName).dropDatabase();
     await mongo.close();
   });
@@ -70,15 +33,15 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
     const groupId = uniqueName('group');
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       handle: async (e) => void (await projectOnce(tallies, e.streamId, e, evolveTally)),
     });
-    consumers.push(consumer);
+    bus.stopAfterAll(consumer);
     await consumer.start();
     const messages = [event('r1', 1), event('r1', 2), event('r1', 2), event('r1', 1), event('r1', 3), event('r2', 1), event('r2', 1)];
-    await producer.send({ topic, messages: messages.map(toKafkaMessage) });
+    await bus.producer.send({ topic, messages: messages.map(toKafkaMessage) });
     const docs = await eventually(
       () => tallies.find().sort({ _id: 1 }).toArray(),
       (d) => d.length === 2 && d[0]._version === 3 && d[1]._version === 1,
@@ -98,7 +61,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const handled: string[] = [];
     let attemptsOnPoison = 0;
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       maxAttempts: 3,
@@ -111,11 +74,11 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
         handled.push(`${e.streamId}@${e.streamVersion}`);
       },
     });
-    consumers.push(consumer);
-    topics.push(deadLetterTopic(groupId));
+    bus.stopAfterAll(consumer);
+    bus.topics.push(deadLetterTopic(groupId));
     await consumer.start();
     // same key => same partition: the good event after the poison one must still be handled
-    await producer.send({
+    await bus.producer.send({
       topic,
       messages: [
         { ...toKafkaMessage(event('poison', 1)), key: 'k' },
@@ -127,7 +90,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
       async () => handled,
       (h) => h.includes('good@1'),
     );
-    const parked = await readTopic(kafka, deadLetterTopic(groupId), (r) => r.length >= 2);
+    const parked = await readTopic(bus.kafka, deadLetterTopic(groupId), (r) => r.length >= 2);
     expect(attemptsOnPoison).toBe(3);
     expect(parked).toHaveLength(2);
     const [poison, garbage] = parked.map((p) => p.message);
@@ -144,7 +107,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const groupId = uniqueName('group');
     let attempts = 0;
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       initialBackoffMs: 20,
@@ -154,9 +117,9 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
         throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }); // transient: retried without end
       },
     });
-    topics.push(deadLetterTopic(groupId));
+    bus.topics.push(deadLetterTopic(groupId));
     await consumer.start();
-    await producer.send({ topic, messages: [{ ...toKafkaMessage(event('outage', 1)), key: 'k' }] });
+    await bus.producer.send({ topic, messages: [{ ...toKafkaMessage(event('outage', 1)), key: 'k' }] });
     await eventually(
       async () => attempts,
       (n) => n >= 3,
@@ -169,18 +132,18 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const topic = await freshTopic();
     const groupId = uniqueName('group');
     const seen: string[] = [];
-    const first = new EventConsumer({ kafka, groupId, topics: [topic], handle: async (e) => void seen.push(e.eventId) });
+    const first = new EventConsumer({ kafka: bus.kafka, groupId, topics: [topic], handle: async (e) => void seen.push(e.eventId) });
     await first.start();
-    await producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('x', v)), partition: 0 })) });
+    await bus.producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('x', v)), partition: 0 })) });
     await eventually(
       async () => seen.length,
       (n) => n === 3,
     );
     await first.stop();
-    const second = new EventConsumer({ kafka, groupId, topics: [topic], handle: async (e) => void seen.push(e.eventId) });
-    consumers.push(second);
+    const second = new EventConsumer({ kafka: bus.kafka, groupId, topics: [topic], handle: async (e) => void seen.push(e.eventId) });
+    bus.stopAfterAll(second);
     await second.start();
-    await producer.send({ topic, messages: [{ ...toKafkaMessage(event('x', 4)), partition: 0 }] });
+    await bus.producer.send({ topic, messages: [{ ...toKafkaMessage(event('x', 4)), partition: 0 }] });
     await eventually(
       async () => seen.length,
       (n) => n === 4,
@@ -199,7 +162,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const seen: string[] = [];
     const commits: string[][] = [];
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       commitIntervalMs: 1_000,
@@ -207,14 +170,14 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
       handle: async (e) => void seen.push(e.eventId),
       onCommit: (offsets) => commits.push(offsets.map((o) => `${o.partition}:${o.offset}`)),
     });
-    consumers.push(consumer);
+    bus.stopAfterAll(consumer);
     await consumer.start();
-    const committed = async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions.find((p) => p.partition === 0)?.offset;
+    const committed = async () => (await bus.admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions.find((p) => p.partition === 0)?.offset;
     // Twelve batches of one event, 100 ms apart: committed after every batch, the broker would
     // have each one's offset about as soon as it is handled.
     let caughtUp = 0;
     for (let v = 1; v <= 12; v++) {
-      await producer.send({ topic, messages: [{ ...toKafkaMessage(event('t', v)), partition: 0 }] });
+      await bus.producer.send({ topic, messages: [{ ...toKafkaMessage(event('t', v)), partition: 0 }] });
       await eventually(
         async () => seen.length,
         (n) => n === v,
@@ -239,7 +202,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const batches: string[][] = [];
     const oneByOne: string[] = [];
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       maxAttempts: 2,
@@ -254,10 +217,10 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
         oneByOne.push(e.eventId);
       },
     });
-    consumers.push(consumer);
-    topics.push(deadLetterTopic(groupId));
+    bus.stopAfterAll(consumer);
+    bus.topics.push(deadLetterTopic(groupId));
     await consumer.start();
-    await producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('b', v)), partition: 1 })) });
+    await bus.producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('b', v)), partition: 1 })) });
     await eventually(
       async () => batches.flat(),
       (b) => b.includes('b-3'),
@@ -265,25 +228,25 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     expect(batches.flat()).toEqual(['b-1', 'b-2', 'b-3']);
     expect(batches.length).toBeLessThan(3);
     expect(oneByOne).toEqual([]);
-    await producer.send({ topic, messages: [event('c', 1), event('poison', 1), event('c', 2)].map((e) => ({ ...toKafkaMessage(e), partition: 1 })) });
+    await bus.producer.send({ topic, messages: [event('c', 1), event('poison', 1), event('c', 2)].map((e) => ({ ...toKafkaMessage(e), partition: 1 })) });
     await eventually(
       async () => oneByOne,
       (o) => o.includes('c-2'),
     );
     expect(oneByOne).toEqual(['c-1', 'c-2']);
-    const parked = await readTopic(kafka, deadLetterTopic(groupId), (r) => r.length >= 1);
+    const parked = await readTopic(bus.kafka, deadLetterTopic(groupId), (r) => r.length >= 1);
     expect(JSON.parse(parked[0].message.value!.toString()).streamId).toBe('poison');
   });
 
   it('replays every event from offset 0 and reports progress', async () => {
     const a = await freshTopic();
     const b = await freshTopic();
-    await producer.send({ topic: a, messages: Array.from({ length: 300 }, (_, i) => toKafkaMessage(event(`a${i % 17}`, Math.floor(i / 17) + 1))) });
-    await producer.send({ topic: b, messages: Array.from({ length: 200 }, (_, i) => toKafkaMessage(event(`b${i % 7}`, Math.floor(i / 7) + 1))) });
+    await bus.producer.send({ topic: a, messages: Array.from({ length: 300 }, (_, i) => toKafkaMessage(event(`a${i % 17}`, Math.floor(i / 17) + 1))) });
+    await bus.producer.send({ topic: b, messages: Array.from({ length: 200 }, (_, i) => toKafkaMessage(event(`b${i % 7}`, Math.floor(i / 7) + 1))) });
     const seen = new Set<string>();
     const progress: number[] = [];
     const result = await replay({
-      kafka,
+      kafka: bus.kafka,
       topics: [a, b],
       handle: async (e) => void seen.add(e.eventId),
       onProgress: (p) => progress.push(p.done),

@@ -1,30 +1,13 @@
-import { Admin, Kafka, Producer } from 'kafkajs';
-import { deleteTopics, eventually, holdsFor, testKafka, uniqueName } from '@callcenter/testing';
+import { Admin } from 'kafkajs';
+import { eventually, handBuiltEnvelope, holdsFor, kafkaForSpec, uniqueName } from '@callcenter/testing';
 import { toKafkaMessage } from './codec';
 import { EventConsumer } from './consumer';
 import { ensureDeadLetterTopic, topicConfig } from './dead-letters';
-import { EventEnvelope } from './envelope';
 import { ensureTopics, KafkaLogger } from './kafka';
 import { consumerMetrics } from './metrics';
 import { deadLetterTopic } from './topics';
 
-function event(streamId: string, streamVersion: number, type = 'Counted'): EventEnvelope {
-  const now = new Date().toISOString();
-  return {
-    eventId: `${streamId}-${streamVersion}`,
-    type,
-    schemaVersion: 1,
-    streamId,
-    streamVersion,
-    occurredAt: now,
-    recordedAt: now,
-    producer: 'test',
-    actor: 'system',
-    correlationId: 'c',
-    causationId: null,
-    data: { n: streamVersion },
-  };
-}
+const event = (streamId: string, streamVersion: number, type = 'Counted') => handBuiltEnvelope(streamId, streamVersion, { type });
 
 /** What a MongoDB driver throws while the server is away. */
 function databaseAway(): Error {
@@ -37,41 +20,17 @@ async function members(admin: Admin, groupId: string): Promise<string[]> {
 }
 
 describe('dead letters and consumer liveness (real Kafka)', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const topics: string[] = [];
-  const consumers: EventConsumer[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    producer = kafka.producer();
-    await producer.connect();
-  });
-  afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.stop()));
-    await deleteTopics(admin, topics);
-    await producer.disconnect();
-    await admin.disconnect();
-  });
-
-  async function freshTopic(partitions = 1) {
-    const topic = uniqueName('it.dlt');
-    topics.push(topic);
-    await ensureTopics(admin, [{ topic, partitions }]);
-    return topic;
-  }
+  const bus = kafkaForSpec();
+  const freshTopic = (partitions = 1) => bus.freshTopic('it.dlt', partitions);
 
   it('keeps its group membership while a handler waits out a database outage longer than the session timeout, and handles everything once', async () => {
     const topic = await freshTopic();
     const groupId = uniqueName('group');
-    topics.push(deadLetterTopic(groupId));
+    bus.topics.push(deadLetterTopic(groupId));
     const handled: string[] = [];
     let outageUntil = 0;
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       sessionTimeoutMs: 6_000,
@@ -83,15 +42,15 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
         handled.push(e.eventId);
       },
     });
-    consumers.push(consumer);
+    bus.stopAfterAll(consumer);
     await consumer.start();
     const before = await eventually(
-      () => members(admin, groupId),
+      () => members(bus.admin, groupId),
       (m) => m.length === 1,
       30_000,
     );
     // Events 1–3 are handled before the outage, in the same batch as 4 (resolved, not yet committed).
-    await producer.send({ topic, messages: [1, 2, 3, 4, 5, 6].map((v) => toKafkaMessage(event('r', v))) });
+    await bus.producer.send({ topic, messages: [1, 2, 3, 4, 5, 6].map((v) => toKafkaMessage(event('r', v))) });
     await eventually(
       async () => handled.length,
       (n) => n >= 6,
@@ -105,17 +64,17 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     ); // a redelivery after a rebalance would show by now
     expect(Date.now()).toBeGreaterThan(outageUntil);
     expect(handled).toEqual(['r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6']);
-    expect(await members(admin, groupId)).toEqual(before);
+    expect(await members(bus.admin, groupId)).toEqual(before);
   }, 90_000);
 
   it('logs every dead letter at error level with its topic, key, event type and reason, and counts it', async () => {
     const topic = await freshTopic(3);
     const groupId = uniqueName('group');
-    topics.push(deadLetterTopic(groupId));
+    bus.topics.push(deadLetterTopic(groupId));
     const errors: { message: string; context: any }[] = [];
     const logger: KafkaLogger = { log() {}, warn() {}, error: (message, context) => void errors.push({ message, context }) };
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       maxAttempts: 2,
@@ -126,9 +85,9 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
         if (e.streamId === 'poison') throw new TypeError("Cannot read properties of undefined (reading 'reportId')");
       },
     });
-    consumers.push(consumer);
+    bus.stopAfterAll(consumer);
     await consumer.start();
-    await producer.send({ topic, messages: [toKafkaMessage(event('poison', 1, 'ReportClaimed'))] });
+    await bus.producer.send({ topic, messages: [toKafkaMessage(event('poison', 1, 'ReportClaimed'))] });
     const [logged] = await eventually(
       async () => errors.filter((e) => e.message.startsWith('dead-lettered')),
       (e) => e.length === 1,
@@ -150,26 +109,26 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     const topic = await freshTopic();
     const groupId = uniqueName('group');
     const dlt = deadLetterTopic(groupId);
-    topics.push(dlt);
+    bus.topics.push(dlt);
     const threeDays = String(3 * 86_400_000);
     const consumer = new EventConsumer({
-      kafka,
+      kafka: bus.kafka,
       groupId,
       topics: [topic],
       lagIntervalMs: 0,
       deadLetterRetentionMs: 3 * 86_400_000,
       handle: async () => undefined,
     });
-    consumers.push(consumer);
+    bus.stopAfterAll(consumer);
     await consumer.start();
-    expect((await topicConfig(admin, dlt))['retention.ms']).toBe(threeDays);
-    expect((await topicConfig(admin, topic))['retention.ms']).toBe('-1'); // event topics keep everything
+    expect((await topicConfig(bus.admin, dlt))['retention.ms']).toBe(threeDays);
+    expect((await topicConfig(bus.admin, topic))['retention.ms']).toBe('-1'); // event topics keep everything
 
     const older = deadLetterTopic(uniqueName('group'));
-    topics.push(older);
-    await ensureTopics(admin, [{ topic: older }]); // as dead-letter topics were created before
-    expect((await topicConfig(admin, older))['retention.ms']).toBe('-1');
-    await ensureDeadLetterTopic(admin, older, 3 * 86_400_000);
-    expect((await topicConfig(admin, older))['retention.ms']).toBe(threeDays);
+    bus.topics.push(older);
+    await ensureTopics(bus.admin, [{ topic: older }]); // as dead-letter topics were created before
+    expect((await topicConfig(bus.admin, older))['retention.ms']).toBe('-1');
+    await ensureDeadLetterTopic(bus.admin, older, 3 * 86_400_000);
+    expect((await topicConfig(bus.admin, older))['retention.ms']).toBe(threeDays);
   });
 });

@@ -1,27 +1,11 @@
 import { Collection, MongoClient } from 'mongodb';
-import { testMongo, uniqueName } from '@callcenter/testing';
+import { handBuiltEnvelope, testMongo, uniqueName } from '@callcenter/testing';
 import { EventEnvelope } from './envelope';
 import { projectMany, projectOnce, Projected } from './projection';
 
 type Tally = { count: number; last: number; seen: number[] };
 
-function event(streamId: string, streamVersion: number): EventEnvelope {
-  const now = new Date().toISOString();
-  return {
-    eventId: `${streamId}-${streamVersion}`,
-    type: 'Counted',
-    schemaVersion: 1,
-    streamId,
-    streamVersion,
-    occurredAt: now,
-    recordedAt: now,
-    producer: 'test',
-    actor: 'system',
-    correlationId: 'c',
-    causationId: null,
-    data: {},
-  };
-}
+const event = (streamId: string, streamVersion: number) => handBuiltEnvelope(streamId, streamVersion);
 
 const evolve = (doc: Tally | null, e: EventEnvelope): Tally => ({
   count: (doc?.count ?? 0) + 1,

@@ -1,73 +1,32 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Admin, Kafka, Producer } from 'kafkajs';
-import { deleteTopics, eventually, holdsFor, readTopic, testKafka, uniqueName } from '@callcenter/testing';
+import { eventually, handBuiltEnvelope, holdsFor, kafkaForSpec, readTopic, uniqueName } from '@callcenter/testing';
 import { headerString, toKafkaMessage } from './codec';
-import { EventEnvelope } from './envelope';
-import { ensureTopics, whileBrokerSettles } from './kafka';
+import { whileBrokerSettles } from './kafka';
 import { TopicTail } from './tail';
 import { deadLetterTopic } from './topics';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
 
-function event(streamId: string, streamVersion: number, type = 'Counted', data: unknown = { n: streamVersion }): EventEnvelope {
-  const now = new Date().toISOString();
-  return {
-    eventId: `${streamId}-${streamVersion}`,
-    type,
-    schemaVersion: 1,
-    streamId,
-    streamVersion,
-    occurredAt: now,
-    recordedAt: now,
-    producer: 'test',
-    actor: 'system',
-    correlationId: 'c',
-    causationId: null,
-    data,
-  };
-}
+const event = (streamId: string, streamVersion: number, type = 'Counted', data: unknown = { n: streamVersion }) =>
+  handBuiltEnvelope(streamId, streamVersion, { type, data });
 
 const owners = (topic: string) => ({ [topic]: 'test' });
 
 describe('TopicTail: in-memory views (real Kafka)', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const topics: string[] = [];
-  const tails: TopicTail[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    producer = kafka.producer();
-    await producer.connect();
-  });
-  afterAll(async () => {
-    await Promise.all(tails.map((t) => t.stop()));
-    await deleteTopics(admin, topics);
-    await producer.disconnect();
-    await admin.disconnect();
-  });
-
-  async function freshTopic() {
-    const topic = uniqueName('it.tail');
-    topics.push(topic);
-    await ensureTopics(admin, [{ topic, partitions: 3 }]);
-    return topic;
-  }
+  const bus = kafkaForSpec();
+  const freshTopic = () => bus.freshTopic('it.tail', 3);
 
   it('skips and dead-letters an event that is JSON but invalid, and one the view throws on, and goes on with the next', async () => {
     const topic = await freshTopic();
     const group = uniqueName('view');
-    topics.push(deadLetterTopic(group));
+    bus.topics.push(deadLetterTopic(group));
     const handed: string[] = [];
     const refused: string[] = [];
     const tail = new TopicTail({
-      kafka,
+      kafka: bus.kafka,
       topic,
       since: 'earliest',
       groupPrefix: group,
@@ -79,10 +38,10 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
         handed.push(...events.map((e) => e.eventId));
       },
     });
-    tails.push(tail);
+    bus.stopAfterAll(tail);
     await tail.start();
     // One stream, so one partition and this order.
-    await producer.send({
+    await bus.producer.send({
       topic,
       messages: [
         event('s', 1),
@@ -97,7 +56,7 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     );
     expect(handed).toEqual(['s-1', 's-4']);
     expect(refused.sort()).toEqual(['handler-failed', 'invalid']);
-    const parked = await readTopic(kafka, deadLetterTopic(group), (r) => r.length >= 2);
+    const parked = await readTopic(bus.kafka, deadLetterTopic(group), (r) => r.length >= 2);
     expect(parked.map((p) => headerString(p.message.headers, 'dlt-reason')).sort()).toEqual(['handler-failed', 'invalid']);
     expect(headerString(parked.find((p) => headerString(p.message.headers, 'dlt-reason') === 'invalid')!.message.headers, 'dlt-error')).toMatch(
       /InvalidEvent: TriageCaseOpened s@2: data\.reportId must be string/,
@@ -107,18 +66,18 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
   it('starts at given offsets (a view restored from a snapshot), and at the beginning of a partition not named', async () => {
     const topic = await freshTopic();
     // Two streams, each keyed to its own partition.
-    await producer.send({ topic, messages: [1, 2, 3, 4].map((v) => ({ ...toKafkaMessage(event('p0', v)), partition: 0 })) });
-    await producer.send({ topic, messages: [1, 2].map((v) => ({ ...toKafkaMessage(event('p1', v)), partition: 1 })) });
+    await bus.producer.send({ topic, messages: [1, 2, 3, 4].map((v) => ({ ...toKafkaMessage(event('p0', v)), partition: 0 })) });
+    await bus.producer.send({ topic, messages: [1, 2].map((v) => ({ ...toKafkaMessage(event('p1', v)), partition: 1 })) });
     const handed: string[] = [];
     const tail = new TopicTail({
-      kafka,
+      kafka: bus.kafka,
       topic,
       since: { offsets: new Map([[`${topic}/0`, '2']]) },
       groupPrefix: uniqueName('view'),
       topicOwners: owners(topic),
       handle: (events) => void handed.push(...events.map((e) => e.eventId)),
     });
-    tails.push(tail);
+    bus.stopAfterAll(tail);
     await tail.start();
     await eventually(
       async () => handed,
@@ -132,17 +91,17 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     const topic = await freshTopic();
     const handed: string[] = [];
     const tail = new TopicTail({
-      kafka,
+      kafka: bus.kafka,
       topic,
       since: 'earliest',
       groupPrefix: uniqueName('view'),
       topicOwners: owners(topic),
       handle: (events) => void handed.push(...events.map((e) => e.eventId)),
     });
-    tails.push(tail);
+    bus.stopAfterAll(tail);
     await tail.start();
     const batch = (from: number) => Array.from({ length: 30 }, (_, i) => toKafkaMessage(event(`s${i % 6}`, from + Math.floor(i / 6))));
-    await producer.send({ topic, messages: batch(1) });
+    await bus.producer.send({ topic, messages: batch(1) });
     await eventually(
       async () => handed.length,
       (n) => n === 30,
@@ -150,12 +109,12 @@ describe('TopicTail: in-memory views (real Kafka)', () => {
     await run('bash', [resolve(ROOT, 'infra/bin/infra'), 'restart-kafka'], { env: process.env, timeout: 120_000 });
     // One send once the broker answers again, by an idempotent producer: its own retries cannot
     // write a message twice, so the topic holds exactly 60 and any extra is the tail's doing.
-    await whileBrokerSettles(() => admin.fetchTopicOffsets(topic), 30);
-    const once = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await whileBrokerSettles(() => bus.admin.fetchTopicOffsets(topic), 30);
+    const once = bus.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await once.connect();
     await once.send({ topic, messages: batch(6) });
     await once.disconnect();
-    const stored = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+    const stored = (await bus.admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
     expect(stored).toBe(60);
     await eventually(
       async () => handed.length,

@@ -52,6 +52,21 @@ export function sampleReport(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** A report as the portal's form sends it (the portal's field names, not intake's); override what a test is about. */
+export function portalReport(overrides: Record<string, unknown> = {}) {
+  return {
+    idempotencyKey: randomUUID(),
+    category: 'KEBAKARAN',
+    description: 'Gudang kayu terbakar di belakang pasar, api membesar',
+    location: { district: 'SETIABUDI', address: 'Jl. Setiabudi Tengah 3' },
+    peopleInjured: 0,
+    anonymous: false,
+    name: 'Rina Marlina',
+    phone: '+6281311112222',
+    ...overrides,
+  };
+}
+
 /** A token as the services' development secret signs it (tests run with NODE_ENV=test DEV_AUTH=1). */
 export function testToken(sub: string, roles: Role[], secret = new PlatformConfig().AUTH_JWT_SECRET): string {
   return mintDevelopmentToken({ NODE_ENV: 'test', DEV_AUTH: true, HTTP_HOST: '127.0.0.1', AUTH_JWT_SECRET: secret }, { sub, roles, ttlSeconds: 3_600 });

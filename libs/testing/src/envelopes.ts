@@ -41,6 +41,30 @@ export function envelopeOf<Type extends string, Data>(definition: EventDefinitio
   return envelope as EventEnvelope<Type, Data>;
 }
 
+/**
+ * An envelope built by hand, outside every catalogue, for tests of the event plumbing itself
+ * (consumers, views, projections, the dead-letter tool), which must carry any type and any data.
+ * Its id is `<streamId>-<streamVersion>`, so a test can recognise each delivery; `fields` override the rest.
+ */
+export function handBuiltEnvelope(streamId: string, streamVersion: number, fields: Partial<EventEnvelope> = {}): EventEnvelope {
+  const now = new Date().toISOString();
+  return {
+    eventId: `${streamId}-${streamVersion}`,
+    type: 'Counted',
+    schemaVersion: 1,
+    streamId,
+    streamVersion,
+    occurredAt: now,
+    recordedAt: now,
+    producer: 'test',
+    actor: 'system',
+    correlationId: 'c',
+    causationId: null,
+    data: { n: streamVersion },
+    ...fields,
+  };
+}
+
 /** A received report's data as intake stores it (personal fields in clear, as version 1 had them), for fixtures. */
 export function receivedReportData(overrides: Partial<ReportReceivedV1> & Pick<ReportReceivedV1, 'reportId'>): ReportReceivedV1 {
   return {

@@ -288,6 +288,8 @@ export * from './decider-spec';
 export * from './in-memory-event-store';
 export * from './rejection';
 export * from './envelopes';
+export * from './spec-kafka';
+export * from './spec-services';
 
 /**
  * Waits until a service's consumer group has handled everything already on its topics, so a test

@@ -1,26 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Category, Priority, RejectionReason, ResolutionOutcome } from '@callcenter/contracts';
+import { REPORT_STATES } from '@callcenter/contracts';
+import type { Category, Priority, RejectionReason, ReportState, ResolutionOutcome } from '@callcenter/contracts';
 import type { ExpectedDecision, GeneratedReport, ReportKind } from './traffic/generate';
 
-/** The lifecycle state the simulator drove a report to, in analytics' vocabulary (apps/analytics/src/model/report-fact.ts). */
-export type LedgerState = 'NOT_SENT' | 'REFUSED' | 'RECEIVED' | 'IN_TRIAGE' | ExpectedDecision | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
+/** The lifecycle state the simulator drove a report to, in the shared vocabulary of report states (REPORT_STATES in libs/contracts). */
+export type LedgerState = 'NOT_SENT' | 'REFUSED' | ReportState;
 
-const ORDER: LedgerState[] = [
-  'NOT_SENT',
-  'REFUSED',
-  'RECEIVED',
-  'IN_TRIAGE',
-  'REJECTED',
-  'DUPLICATE',
-  'ADVICE_GIVEN',
-  'FORWARDED',
-  'DISPATCHED',
-  'ON_SCENE',
-  'RESOLVED',
-  'CLOSED',
-];
+const ORDER: LedgerState[] = ['NOT_SENT', 'REFUSED', ...REPORT_STATES];
 
 export interface LedgerEntry {
   seq: number;

@@ -1,8 +1,8 @@
-import type { Category, Channel, Priority, RejectionReason, ResolutionOutcome } from '@callcenter/contracts';
+import type { Category, Channel, Priority, RejectionReason, ReportState, ResolutionOutcome } from '@callcenter/contracts';
 import type { EventEnvelope } from '@callcenter/events';
 
 export type Decision = 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN' | 'FORWARDED';
-export type ReportState = 'RECEIVED' | 'IN_TRIAGE' | Decision | 'DISPATCHED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED';
+export type { ReportState };
 
 /** Who did what to a report, for workload. */
 export interface ActorStep {

@@ -1,17 +1,9 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
+import type { LiveEvent } from '../../src/live/live-event';
 import { signIn } from './api/client';
 
-/** What the console pushes (apps/console/src/live/live-event.ts): a stream moved to a version. */
-export interface LiveEvent {
-  source: 'triage' | 'dispatch';
-  type: string;
-  streamId: string;
-  version: number;
-  at: string;
-  reportId: string | null;
-  incidentId: string | null;
-  unitId: string | null;
-}
+/** What the console pushes: a stream moved to a version (type only: nothing of the server enters the bundle). */
+export type { LiveEvent };
 
 export type LiveStatus = 'live' | 'reconnecting' | 'down';
 

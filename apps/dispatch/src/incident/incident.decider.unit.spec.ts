@@ -219,16 +219,6 @@ describe('incident decider', () => {
         .when(assign(andi, tebet02))
         .thenThrows('INCIDENT_ALREADY_ASSIGNED');
     });
-
-    it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(assign(andi, tebet02))
-        .thenThrows('INCIDENT_CLOSED');
-    });
-
-    it('refuses when there is no incident', () => {
-      given().when(assign()).thenThrows('INCIDENT_NOT_OPENED');
-    });
   });
 
   describe('ReassignUnit', () => {
@@ -274,16 +264,6 @@ describe('incident decider', () => {
         .when(reassign(byUnit(tebet02), tebet02))
         .thenThrows('DISPATCHER_REQUIRED');
     });
-
-    it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(reassign(andi, tebet02))
-        .thenThrows('INCIDENT_CLOSED');
-    });
-
-    it('refuses when there is no incident', () => {
-      given().when(reassign()).thenThrows('INCIDENT_NOT_OPENED');
-    });
   });
 
   describe('AcknowledgeAssignment', () => {
@@ -294,38 +274,10 @@ describe('incident decider', () => {
       expect(state).toMatchObject({ status: 'ACKNOWLEDGED', assignment: { unitId: 'PATROL-TEBET-01' } });
     });
 
-    it('is acknowledged by a dispatcher on behalf of the unit (by radio), in the unit’s name', () => {
-      given(opened(), assigned())
-        .when(acknowledge(andi))
-        .then([acknowledged(tebet01)]);
-    });
-
-    it('refuses another unit', () => {
-      given(opened(), assigned(tebet01))
-        .when(acknowledge(byUnit(tebet02)))
-        .thenThrows('NOT_YOUR_ASSIGNMENT');
-    });
-
     it('refuses the replaced unit after a reassignment', () => {
       given(opened(), assigned(tebet01), assigned(tebet02, '2026-11-28T03:07:00.000Z', 'PATROL-TEBET-01'))
         .when(acknowledge(byUnit(tebet01)))
         .thenThrows('NOT_YOUR_ASSIGNMENT');
-    });
-
-    it.each<Status>(['AWAITING_UNIT', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE'])('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(acknowledge(byUnit(tebet01)))
-        .thenThrows('ILLEGAL_TRANSITION');
-    });
-
-    it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(acknowledge(byUnit(tebet01)))
-        .thenThrows('INCIDENT_CLOSED');
-    });
-
-    it('refuses when there is no incident', () => {
-      given().when(acknowledge(andi)).thenThrows('INCIDENT_NOT_OPENED');
     });
   });
 
@@ -336,34 +288,6 @@ describe('incident decider', () => {
         .then([AssignmentDeclined({ incidentId: INCIDENT_ID, reportId: REPORT_ID, unitId: 'PATROL-TEBET-01', reason: 'Ban kempes di Jl. MT Haryono' })]);
       expect(state).toMatchObject({ status: 'AWAITING_UNIT', assignment: null, excludedUnitIds: ['PATROL-TEBET-01'], everAssigned: true });
     });
-
-    it('is declined by a dispatcher on behalf of the unit, in the unit’s name', () => {
-      given(opened(), assigned())
-        .when(decline(andi))
-        .then([declined(tebet01)]);
-    });
-
-    it('refuses another unit', () => {
-      given(opened(), assigned(tebet01))
-        .when(decline(byUnit(tebet02)))
-        .thenThrows('NOT_YOUR_ASSIGNMENT');
-    });
-
-    it.each<Status>(['AWAITING_UNIT', 'EN_ROUTE', 'ON_SCENE'])('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(decline(byUnit(tebet01)))
-        .thenThrows('ILLEGAL_TRANSITION');
-    });
-
-    it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(decline(byUnit(tebet01)))
-        .thenThrows('INCIDENT_CLOSED');
-    });
-
-    it('refuses when there is no incident', () => {
-      given().when(decline(andi)).thenThrows('INCIDENT_NOT_OPENED');
-    });
   });
 
   describe('MarkEnRoute', () => {
@@ -373,34 +297,6 @@ describe('incident decider', () => {
         .then([UnitEnRoute({ incidentId: INCIDENT_ID, reportId: REPORT_ID, unitId: 'PATROL-TEBET-01' })]);
       expect(state).toMatchObject({ status: 'EN_ROUTE' });
     });
-
-    it('is marked by a dispatcher on behalf of the unit', () => {
-      given(...states.ACKNOWLEDGED)
-        .when(markEnRoute(andi))
-        .then([enRoute(tebet01)]);
-    });
-
-    it('refuses another unit', () => {
-      given(...states.ACKNOWLEDGED)
-        .when(markEnRoute(byUnit(tebet02)))
-        .thenThrows('NOT_YOUR_ASSIGNMENT');
-    });
-
-    it.each<Status>(['AWAITING_UNIT', 'ASSIGNED', 'EN_ROUTE', 'ON_SCENE'])('refuses a %s incident (needs ACKNOWLEDGED)', (status) => {
-      given(...states[status])
-        .when(markEnRoute(byUnit(tebet01)))
-        .thenThrows('ILLEGAL_TRANSITION');
-    });
-
-    it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(markEnRoute(byUnit(tebet01)))
-        .thenThrows('INCIDENT_CLOSED');
-    });
-
-    it('refuses when there is no incident', () => {
-      given().when(markEnRoute(andi)).thenThrows('INCIDENT_NOT_OPENED');
-    });
   });
 
   describe('MarkArrived', () => {
@@ -409,34 +305,6 @@ describe('incident decider', () => {
         .when(markArrived(byUnit(tebet01)))
         .then([UnitArrived({ incidentId: INCIDENT_ID, reportId: REPORT_ID, unitId: 'PATROL-TEBET-01' })]);
       expect(state).toMatchObject({ status: 'ON_SCENE' });
-    });
-
-    it('is marked by a dispatcher on behalf of the unit', () => {
-      given(...states.EN_ROUTE)
-        .when(markArrived(andi))
-        .then([arrived(tebet01)]);
-    });
-
-    it('refuses another unit', () => {
-      given(...states.EN_ROUTE)
-        .when(markArrived(byUnit(tebet02)))
-        .thenThrows('NOT_YOUR_ASSIGNMENT');
-    });
-
-    it.each<Status>(['AWAITING_UNIT', 'ASSIGNED', 'ON_SCENE'])('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(markArrived(byUnit(tebet01)))
-        .thenThrows('ILLEGAL_TRANSITION');
-    });
-
-    it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(markArrived(byUnit(tebet01)))
-        .thenThrows('INCIDENT_CLOSED');
-    });
-
-    it('refuses when there is no incident', () => {
-      given().when(markArrived(andi)).thenThrows('INCIDENT_NOT_OPENED');
     });
   });
 
@@ -516,16 +384,6 @@ describe('incident decider', () => {
           .thenThrows('RESOLVE_REQUIRES_ON_SCENE');
       });
     });
-
-    it.each(finished)('refuses a %s incident', (status) => {
-      given(...states[status])
-        .when(resolve(andi, 'CANCELLED'))
-        .thenThrows('INCIDENT_CLOSED');
-    });
-
-    it('refuses when there is no incident', () => {
-      given().when(resolve(andi, 'CANCELLED')).thenThrows('INCIDENT_NOT_OPENED');
-    });
   });
 
   describe('CloseIncident', () => {
@@ -553,15 +411,71 @@ describe('incident decider', () => {
         .when(close(andi))
         .thenThrows('RESOLVE_BEFORE_CLOSE');
     });
+  });
 
-    it('refuses an incident already closed', () => {
-      given(...states.CLOSED)
-        .when(close(andi))
+  // The unit's steps: only the unit holding the assignment takes them, or a dispatcher in its name, each in its turn.
+  describe.each<{ step: string; command: (by: IncidentActor) => IncidentCommand; inTurn: Status; outOfTurn: Status[]; inUnitsName: IncidentEvent }>([
+    {
+      step: 'AcknowledgeAssignment',
+      command: acknowledge,
+      inTurn: 'ASSIGNED',
+      outOfTurn: ['AWAITING_UNIT', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE'],
+      inUnitsName: acknowledged(tebet01),
+    },
+    {
+      step: 'DeclineAssignment',
+      command: decline,
+      inTurn: 'ASSIGNED',
+      outOfTurn: ['AWAITING_UNIT', 'EN_ROUTE', 'ON_SCENE'],
+      inUnitsName: declined(tebet01),
+    },
+    {
+      step: 'MarkEnRoute',
+      command: markEnRoute,
+      inTurn: 'ACKNOWLEDGED',
+      outOfTurn: ['AWAITING_UNIT', 'ASSIGNED', 'EN_ROUTE', 'ON_SCENE'],
+      inUnitsName: enRoute(tebet01),
+    },
+    { step: 'MarkArrived', command: markArrived, inTurn: 'EN_ROUTE', outOfTurn: ['AWAITING_UNIT', 'ASSIGNED', 'ON_SCENE'], inUnitsName: arrived(tebet01) },
+  ])('$step: by the unit holding the assignment, in its turn', ({ command, inTurn, outOfTurn, inUnitsName }) => {
+    it(`is taken by a dispatcher on behalf of the unit (by radio), in the unit’s name (${inTurn})`, () => {
+      given(...states[inTurn])
+        .when(command(andi))
+        .then([inUnitsName]);
+    });
+
+    it(`refuses another unit (${inTurn})`, () => {
+      given(...states[inTurn])
+        .when(command(byUnit(tebet02)))
+        .thenThrows('NOT_YOUR_ASSIGNMENT');
+    });
+
+    it.each(outOfTurn)(`refuses a %s incident (needs ${inTurn})`, (status) => {
+      given(...states[status])
+        .when(command(byUnit(tebet01)))
+        .thenThrows('ILLEGAL_TRANSITION');
+    });
+  });
+
+  // Every step after the opening is refused once the incident is finished (closing: once it is closed) and when there is none.
+  describe.each<{ step: string; command: IncidentCommand; finishedIn: Status[] }>([
+    { step: 'AssignUnit', command: assign(andi, tebet02), finishedIn: finished },
+    { step: 'ReassignUnit', command: reassign(andi, tebet02), finishedIn: finished },
+    { step: 'AcknowledgeAssignment', command: acknowledge(byUnit(tebet01)), finishedIn: finished },
+    { step: 'DeclineAssignment', command: decline(byUnit(tebet01)), finishedIn: finished },
+    { step: 'MarkEnRoute', command: markEnRoute(byUnit(tebet01)), finishedIn: finished },
+    { step: 'MarkArrived', command: markArrived(byUnit(tebet01)), finishedIn: finished },
+    { step: 'ResolveIncident', command: resolve(andi, 'CANCELLED'), finishedIn: finished },
+    { step: 'CloseIncident', command: close(andi), finishedIn: ['CLOSED'] },
+  ])('$step on a finished incident, or none', ({ command, finishedIn }) => {
+    it.each(finishedIn)('refuses a %s incident', (status) => {
+      given(...states[status])
+        .when(command)
         .thenThrows('INCIDENT_CLOSED');
     });
 
     it('refuses when there is no incident', () => {
-      given().when(close(andi)).thenThrows('INCIDENT_NOT_OPENED');
+      given().when(command).thenThrows('INCIDENT_NOT_OPENED');
     });
   });
 
@@ -596,20 +510,8 @@ describe('incident decider', () => {
         .then([timedOut(tebet02)]);
     });
 
-    it.each<Status>(['AWAITING_UNIT', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE', 'RESOLVED', 'CLOSED'])('does nothing for a %s incident', (status) => {
-      given(...states[status])
-        .when(timeOut(at('2026-11-28T03:15:00Z')))
-        .thenNothing();
-    });
-
     it('does nothing after the assignment timed out already', () => {
       given(opened(), assigned(), timedOut())
-        .when(timeOut(at('2026-11-28T03:15:00Z')))
-        .thenNothing();
-    });
-
-    it('does nothing when there is no incident', () => {
-      given()
         .when(timeOut(at('2026-11-28T03:15:00Z')))
         .thenNothing();
     });
@@ -668,12 +570,6 @@ describe('incident decider', () => {
         .thenNothing();
     });
 
-    it.each<Status>(['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE', 'RESOLVED', 'CLOSED'])('does nothing for a %s incident', (status) => {
-      given(...states[status])
-        .when(markOverdue(at('2026-11-28T03:30:00Z')))
-        .thenNothing();
-    });
-
     it('does nothing once a unit was ever assigned, even if it declined or timed out', () => {
       given(opened(), assigned(), declined())
         .when(markOverdue(at('2026-11-28T03:30:00Z')))
@@ -689,16 +585,34 @@ describe('incident decider', () => {
         .thenNothing();
     });
 
-    it('does nothing when there is no incident', () => {
-      given()
-        .when(markOverdue(at('2026-11-28T03:30:00Z')))
-        .thenNothing();
-    });
-
     it('dispatchDueAt is receivedAt plus the dispatch target, none for P4', () => {
       expect(dispatchDueAt(asIncident(fold([opened()])), targets)).toEqual(at('2026-11-28T03:10:00Z'));
       expect(dispatchDueAt(asIncident(fold([opened(incident({ priority: 'P1' }))])), targets)).toEqual(at('2026-11-28T03:03:00Z'));
       expect(dispatchDueAt(asIncident(fold([opened(incident({ priority: 'P4' }))])), targets)).toBeNull();
+    });
+  });
+
+  // A timer that fires when its wait no longer applies (or there is no incident) finds nothing to do.
+  describe.each<{ timer: string; command: IncidentCommand; idleIn: Status[] }>([
+    {
+      timer: 'TimeOutAssignment',
+      command: timeOut(at('2026-11-28T03:15:00Z')),
+      idleIn: ['AWAITING_UNIT', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE', 'RESOLVED', 'CLOSED'],
+    },
+    {
+      timer: 'MarkDispatchOverdue',
+      command: markOverdue(at('2026-11-28T03:30:00Z')),
+      idleIn: ['ASSIGNED', 'ACKNOWLEDGED', 'EN_ROUTE', 'ON_SCENE', 'RESOLVED', 'CLOSED'],
+    },
+  ])('$timer out of its wait', ({ command, idleIn }) => {
+    it.each(idleIn)('does nothing for a %s incident', (status) => {
+      given(...states[status])
+        .when(command)
+        .thenNothing();
+    });
+
+    it('does nothing when there is no incident', () => {
+      given().when(command).thenNothing();
     });
   });
 
@@ -756,8 +670,17 @@ describe('incident decider', () => {
       });
       const unit = byUnit(tebet01);
 
-      const history: IncidentEvent[] = [IncidentOpened(p1)];
-      let state = given().when({ type: 'OpenIncident', data: p1 }).then(history);
+      const history: IncidentEvent[] = [];
+      /** Decides the command on the history so far, expecting these events, and records them. */
+      const step = (command: IncidentCommand, expected: IncidentEvent[]): IncidentState => {
+        const after = given(...history)
+          .when(command)
+          .then(expected);
+        history.push(...expected);
+        return after;
+      };
+
+      let state = step({ type: 'OpenIncident', data: p1 }, [IncidentOpened(p1)]);
       expect(state).toEqual({
         status: 'AWAITING_UNIT',
         incident: p1,
@@ -768,21 +691,7 @@ describe('incident decider', () => {
         resolution: null,
       });
 
-      let emitted = incidentDecider.decide(assign(andi, tebet01, at('2026-11-28T03:01:45Z')), state);
-      expect(emitted).toEqual([
-        UnitAssigned({
-          ...IDS,
-          unitId: 'PATROL-TEBET-01',
-          callSign: 'PATROL-TEBET-01',
-          previousUnitId: null,
-          distanceMeters: 850,
-          etaSeconds: 102,
-          automatic: false,
-          acknowledgeBy: '2026-11-28T03:02:45.000Z',
-        }),
-      ]);
-      history.push(...emitted);
-      state = fold(emitted, state);
+      state = step(assign(andi, tebet01, at('2026-11-28T03:01:45Z')), [assigned(tebet01, '2026-11-28T03:02:45.000Z')]);
       expect(state).toEqual({
         status: 'ASSIGNED',
         incident: p1,
@@ -795,27 +704,17 @@ describe('incident decider', () => {
       // Within the P1 dispatch target (03:03:00): never overdue.
       expect(incidentDecider.decide(markOverdue(at('2026-11-28T03:20:00Z')), state)).toEqual([]);
 
-      emitted = incidentDecider.decide(acknowledge(unit), state);
-      expect(emitted).toEqual([AssignmentAcknowledged({ ...IDS, unitId: 'PATROL-TEBET-01' })]);
-      history.push(...emitted);
-      state = fold(emitted, state);
+      state = step(acknowledge(unit), [AssignmentAcknowledged({ ...IDS, unitId: 'PATROL-TEBET-01' })]);
       expect(state).toMatchObject({ status: 'ACKNOWLEDGED', assignment: { unitId: 'PATROL-TEBET-01' } });
       expect(incidentDecider.decide(timeOut(at('2026-11-28T03:05:00Z')), state)).toEqual([]);
 
-      emitted = incidentDecider.decide(markEnRoute(unit), state);
-      expect(emitted).toEqual([UnitEnRoute({ ...IDS, unitId: 'PATROL-TEBET-01' })]);
-      history.push(...emitted);
-      state = fold(emitted, state);
+      state = step(markEnRoute(unit), [UnitEnRoute({ ...IDS, unitId: 'PATROL-TEBET-01' })]);
       expect(state).toMatchObject({ status: 'EN_ROUTE', assignment: { unitId: 'PATROL-TEBET-01' } });
 
-      emitted = incidentDecider.decide(markArrived(unit), state);
-      expect(emitted).toEqual([UnitArrived({ ...IDS, unitId: 'PATROL-TEBET-01' })]);
-      history.push(...emitted);
-      state = fold(emitted, state);
+      state = step(markArrived(unit), [UnitArrived({ ...IDS, unitId: 'PATROL-TEBET-01' })]);
       expect(state).toMatchObject({ status: 'ON_SCENE', assignment: { unitId: 'PATROL-TEBET-01' } });
 
-      emitted = incidentDecider.decide(resolve(unit, 'HANDLED_ON_SCENE', 'Korban diantar ke RS Tebet, laporan dibuat di Polsek Tebet'), state);
-      expect(emitted).toEqual([
+      state = step(resolve(unit, 'HANDLED_ON_SCENE', 'Korban diantar ke RS Tebet, laporan dibuat di Polsek Tebet'), [
         IncidentResolved({
           ...IDS,
           unitId: 'PATROL-TEBET-01',
@@ -823,17 +722,12 @@ describe('incident decider', () => {
           summary: 'Korban diantar ke RS Tebet, laporan dibuat di Polsek Tebet',
         }),
       ]);
-      history.push(...emitted);
-      state = fold(emitted, state);
       expect(state).toMatchObject({
         status: 'RESOLVED',
         resolution: { outcome: 'HANDLED_ON_SCENE', summary: 'Korban diantar ke RS Tebet, laporan dibuat di Polsek Tebet' },
       });
 
-      emitted = incidentDecider.decide(close(andi), state);
-      expect(emitted).toEqual([IncidentClosed(IDS)]);
-      history.push(...emitted);
-      state = fold(emitted, state);
+      state = step(close(andi), [IncidentClosed(IDS)]);
       expect(state).toEqual({
         status: 'CLOSED',
         incident: p1,

@@ -46,6 +46,9 @@ const statusChanged = (
   reportedAt = '2026-11-28T02:30:00.000Z',
   incidentId: string | null = null,
 ) => UnitStatusChanged({ unitId: UNIT_ID, status, previousStatus, position, incidentId, reportedAt });
+/** The status change a command records at its now: never a position (positions stay out of the stream). */
+const changedAt = (now: Date, status: UnitStatus, previousStatus: UnitStatus, incidentId: string | null = null) =>
+  statusChanged(status, previousStatus, null, now.toISOString(), incidentId);
 const committed = (incidentId = INCIDENT_ID, reportId = REPORT_ID, committedAt = COMMIT_AT.toISOString()) =>
   UnitCommitted({ unitId: UNIT_ID, incidentId, reportId, committedAt });
 const released = (incidentId = INCIDENT_ID, reason: UnitReleasedV1['reason'] = 'RESOLVED') => UnitReleased({ unitId: UNIT_ID, incidentId, reason });
@@ -91,16 +94,7 @@ describe('unit decider', () => {
     it('registers a unit off shift as OFF_DUTY', () => {
       const state = given()
         .when(register(false))
-        .then([
-          UnitRegistered({
-            unitId: 'PATROL-TEBET-01',
-            callSign: 'PATROL-TEBET-01',
-            type: 'PATROL_CAR',
-            capabilities: ['FIRST_AID'],
-            homeDistrict: 'TEBET',
-            status: 'OFF_DUTY',
-          }),
-        ]);
+        .then([registered('OFF_DUTY')]);
       expect(state).toMatchObject({ status: 'OFF_DUTY' });
     });
 
@@ -147,32 +141,14 @@ describe('unit decider', () => {
     it('takes an available unit off shift (OFF_DUTY)', () => {
       const state = given(registered('AVAILABLE'))
         .when(update({}, false))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'OFF_DUTY',
-            previousStatus: 'AVAILABLE',
-            position: null,
-            incidentId: null,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'OFF_DUTY', 'AVAILABLE')]);
       expect(state).toMatchObject({ status: 'OFF_DUTY' });
     });
 
     it('takes a busy unit without an assignment off shift', () => {
       given(registered(), statusChanged('BUSY', 'AVAILABLE'))
         .when(update({}, false))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'OFF_DUTY',
-            previousStatus: 'BUSY',
-            position: null,
-            incidentId: null,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'OFF_DUTY', 'BUSY')]);
     });
 
     it('refuses to take a committed unit off shift', () => {
@@ -188,16 +164,7 @@ describe('unit decider', () => {
     it('puts an off-duty unit on shift (AVAILABLE)', () => {
       const state = given(registered('OFF_DUTY'))
         .when(update({}, true, SHIFT_START))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'AVAILABLE',
-            previousStatus: 'OFF_DUTY',
-            position: null,
-            incidentId: null,
-            reportedAt: '2026-11-28T00:00:00.000Z',
-          }),
-        ]);
+        .then([changedAt(SHIFT_START, 'AVAILABLE', 'OFF_DUTY')]);
       expect(state).toMatchObject({ status: 'AVAILABLE' });
     });
 
@@ -206,14 +173,7 @@ describe('unit decider', () => {
         .when(update({ capabilities: ['FIRST_AID', 'K9'] }, true, SHIFT_START))
         .then([
           UnitUpdated({ unitId: UNIT_ID, type: 'PATROL_CAR', capabilities: ['FIRST_AID', 'K9'], homeDistrict: 'TEBET' }),
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'AVAILABLE',
-            previousStatus: 'OFF_DUTY',
-            position: null,
-            incidentId: null,
-            reportedAt: '2026-11-28T00:00:00.000Z',
-          }),
+          changedAt(SHIFT_START, 'AVAILABLE', 'OFF_DUTY'),
         ]);
     });
 
@@ -251,70 +211,25 @@ describe('unit decider', () => {
     it('names the incident the unit is committed to', () => {
       given(registered(), committed())
         .when(report({ status: 'EN_ROUTE' }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'EN_ROUTE',
-            previousStatus: 'AVAILABLE',
-            position: null,
-            incidentId: INCIDENT_ID,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'EN_ROUTE', 'AVAILABLE', INCIDENT_ID)]);
     });
 
     it('names the incident given with the report (the dispatch handler following an incident)', () => {
       given(registered(), committed())
         .when(report({ status: 'ON_SCENE', incidentId: INCIDENT_ID }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'ON_SCENE',
-            previousStatus: 'AVAILABLE',
-            position: null,
-            incidentId: INCIDENT_ID,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'ON_SCENE', 'AVAILABLE', INCIDENT_ID)]);
     });
 
     it('lets a committed unit go EN_ROUTE, ON_SCENE and BUSY', () => {
       given(registered(), committed())
         .when(report({ status: 'EN_ROUTE' }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'EN_ROUTE',
-            previousStatus: 'AVAILABLE',
-            position: null,
-            incidentId: INCIDENT_ID,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'EN_ROUTE', 'AVAILABLE', INCIDENT_ID)]);
       given(registered(), committed(), statusChanged('EN_ROUTE', 'AVAILABLE'))
         .when(report({ status: 'ON_SCENE' }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'ON_SCENE',
-            previousStatus: 'EN_ROUTE',
-            position: null,
-            incidentId: INCIDENT_ID,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'ON_SCENE', 'EN_ROUTE', INCIDENT_ID)]);
       given(registered(), committed(), statusChanged('ON_SCENE', 'EN_ROUTE'))
         .when(report({ status: 'BUSY' }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'BUSY',
-            previousStatus: 'ON_SCENE',
-            position: null,
-            incidentId: INCIDENT_ID,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'BUSY', 'ON_SCENE', INCIDENT_ID)]);
     });
 
     it('lets a committed unit that has not set off yet repeat its status (nothing recorded)', () => {
@@ -336,16 +251,7 @@ describe('unit decider', () => {
     it('lets a released unit report AVAILABLE again', () => {
       given(registered(), committed(), statusChanged('ON_SCENE', 'AVAILABLE'), released(), statusChanged('BUSY', 'AVAILABLE'))
         .when(report({ status: 'AVAILABLE' }))
-        .then([
-          UnitStatusChanged({
-            unitId: UNIT_ID,
-            status: 'AVAILABLE',
-            previousStatus: 'BUSY',
-            position: null,
-            incidentId: null,
-            reportedAt: '2026-11-28T03:05:00.000Z',
-          }),
-        ]);
+        .then([changedAt(NOW, 'AVAILABLE', 'BUSY')]);
     });
 
     it('refuses an unregistered unit', () => {

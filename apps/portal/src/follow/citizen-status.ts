@@ -1,20 +1,8 @@
-import { reporterMessageInEnglish } from '@callcenter/contracts';
+import { REPORT_STATES, ReportState, reporterMessageInEnglish } from '@callcenter/contracts';
 import type { Lang } from '../report/citizen-report';
 
 /** The reporter-facing states intake produces (proto ReportState). */
-export const CITIZEN_STATES = [
-  'RECEIVED',
-  'IN_TRIAGE',
-  'REJECTED',
-  'DUPLICATE',
-  'ADVICE_GIVEN',
-  'FORWARDED',
-  'DISPATCHED',
-  'ON_SCENE',
-  'RESOLVED',
-  'CLOSED',
-] as const;
-export type CitizenState = (typeof CITIZEN_STATES)[number];
+export type CitizenState = ReportState;
 
 /** Intake's stored Indonesian message, or its English from the shared table (an unknown one as intake wrote it). */
 export function messageIn(message: string, lang: Lang): string {
@@ -39,7 +27,7 @@ export interface CitizenStatus {
 const iso = (t: { seconds?: string | number; nanos?: number } | null | undefined) =>
   t && t.seconds !== undefined ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : null;
 
-const stateOf = (s: unknown): CitizenState => ((CITIZEN_STATES as readonly string[]).includes(String(s)) ? (s as CitizenState) : 'RECEIVED');
+const stateOf = (s: unknown): CitizenState => ((REPORT_STATES as readonly string[]).includes(String(s)) ? (s as CitizenState) : 'RECEIVED');
 
 /**
  * Pure: intake's ReportStatus (proto, snake_case) to the citizen's view. Picks fields one by one, so

@@ -5,6 +5,7 @@ import {
   ReportClassified,
   ReportEscalated,
   ReportForwardedForDispatch,
+  ReportForwardedForDispatchV1,
   ReportMarkedDuplicate,
   ReportNoteAdded,
   ReportReassigned,
@@ -112,7 +113,8 @@ const escalated = () => ReportEscalated({ reportId: REPORT_ID, reason: 'Pelapor 
 const rejected = () => ReportRejected({ reportId: REPORT_ID, reason: 'PRANK', explanation: 'Pelapor tertawa dan menutup telepon', callerRef: CALLER_REF });
 const markedDuplicate = () => ReportMarkedDuplicate({ reportId: REPORT_ID, duplicateOf: OTHER_REPORT_ID });
 const adviceGiven = () => ReportAdviceGiven({ reportId: REPORT_ID, advice: 'Silakan membuat laporan kehilangan di Polsek terdekat' });
-const forwarded = () =>
+/** The forward of the report as opened and classified P2 in Pasar Minggu; overrides for other classifications. */
+const forwarded = (overrides: Partial<ReportForwardedForDispatchV1> = {}) =>
   ReportForwardedForDispatch({
     reportId: REPORT_ID,
     trackingCode: '7KQ2M-94XHD',
@@ -125,6 +127,7 @@ const forwarded = () =>
     description: report().description,
     peopleInjured: 1,
     peopleInvolved: 2,
+    ...overrides,
   });
 const reassigned = (to: Operator, from: Operator | null, leaseExpiresAt: string) =>
   ReportReassigned({ reportId: REPORT_ID, fromOperatorId: from?.id ?? null, toOperatorId: to.id, leaseExpiresAt });
@@ -567,66 +570,31 @@ describe('triage case decider', () => {
       given(opened(halfLocation), claimed(budi), classified('P2', null)).when(forward(budi)).thenThrows('LOCATION_REQUIRED');
     });
 
-    it('forwards a report without coordinates when the operator classified a district', () => {
-      given(opened(withoutLocation()), claimed(budi), classified('P2', 'CILANDAK'))
-        .when(forward(budi))
-        .then([
-          ReportForwardedForDispatch({
-            reportId: REPORT_ID,
-            trackingCode: '7KQ2M-94XHD',
-            channel: 'HOTLINE',
-            receivedAt: RECEIVED_AT,
-            category: 'KEJAHATAN',
-            priority: 'P2',
-            district: 'CILANDAK',
-            location: { latitude: null, longitude: null, address: 'dekat warung bakso, gang sempit' },
-            description: report().description,
-            peopleInjured: 1,
-            peopleInvolved: 2,
-          }),
-        ]);
-    });
-
-    it('forwards a report without coordinates when the report named a district', () => {
-      const noCoordinates = withoutLocation({ district: 'JAGAKARSA' });
-      given(opened(noCoordinates), claimed(budi), classified('P3', null))
-        .when(forward(budi))
-        .then([
-          ReportForwardedForDispatch({
-            reportId: REPORT_ID,
-            trackingCode: '7KQ2M-94XHD',
-            channel: 'HOTLINE',
-            receivedAt: RECEIVED_AT,
-            category: 'KEJAHATAN',
-            priority: 'P3',
-            district: 'JAGAKARSA',
-            location: { latitude: null, longitude: null, address: 'dekat warung bakso, gang sempit' },
-            description: report().description,
-            peopleInjured: 1,
-            peopleInvolved: 2,
-          }),
-        ]);
-    });
-
-    it('forwards a report with coordinates and no district at all', () => {
-      given(opened(report({ district: null })), claimed(budi), classified('P2', null))
-        .when(forward(budi))
-        .then([
-          ReportForwardedForDispatch({
-            reportId: REPORT_ID,
-            trackingCode: '7KQ2M-94XHD',
-            channel: 'HOTLINE',
-            receivedAt: RECEIVED_AT,
-            category: 'KEJAHATAN',
-            priority: 'P2',
-            district: null,
-            location: { latitude: -6.2843, longitude: 106.8446, address: 'Jl. Raya Pasar Minggu, depan Stasiun Pasar Minggu' },
-            description: report().description,
-            peopleInjured: 1,
-            peopleInvolved: 2,
-          }),
-        ]);
-    });
+    const noCoordinates = { latitude: null, longitude: null, address: 'dekat warung bakso, gang sempit' };
+    it.each([
+      {
+        when: 'without coordinates when the operator classified a district',
+        history: [opened(withoutLocation()), claimed(budi), classified('P2', 'CILANDAK')],
+        forward: { district: 'CILANDAK', location: noCoordinates },
+      },
+      {
+        when: 'without coordinates when the report named a district',
+        history: [opened(withoutLocation({ district: 'JAGAKARSA' })), claimed(budi), classified('P3', null)],
+        forward: { priority: 'P3', district: 'JAGAKARSA', location: noCoordinates },
+      },
+      {
+        when: 'with coordinates and no district at all',
+        history: [opened(report({ district: null })), claimed(budi), classified('P2', null)],
+        forward: { district: null },
+      },
+    ] satisfies { when: string; history: TriageEvent[]; forward: Partial<ReportForwardedForDispatchV1> }[])(
+      'forwards a report $when',
+      ({ history, forward: expected }) => {
+        given(...history)
+          .when(forward(budi))
+          .then([forwarded(expected)]);
+      },
+    );
 
     it("carries the classification's category, priority and district (not the suggestion's) and the report's details", () => {
       const whatsapp = report({

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { commaList, PageLimit, PageOffset } from '../query-params';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -17,15 +18,18 @@ import {
 } from 'class-validator';
 import { parseStrictIsoTime } from '../dates';
 import { TIME_BASES, TimeBasis } from '../incident-time';
-import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority, REJECTION_REASONS, RejectionReason } from '../reference-data';
-
-const list = ({ value }: { value: unknown }) =>
-  value === undefined
-    ? undefined
-    : (Array.isArray(value) ? value : [value])
-        .flatMap((v) => String(v).split(','))
-        .map((v) => v.trim())
-        .filter(Boolean);
+import {
+  CATEGORIES,
+  Category,
+  CHANNELS,
+  Channel,
+  PRIORITIES,
+  Priority,
+  REJECTION_REASONS,
+  RejectionReason,
+  REPORT_STATES,
+  ReportState,
+} from '../reference-data';
 
 /**
  * Only an ISO-8601 time with a zone (`2026-11-28T00:00:00+07:00` or `…Z`) is accepted, so no one
@@ -71,25 +75,25 @@ export class StatsQueryDto {
 
   @ApiPropertyOptional({ type: String, example: 'TEBET,CILANDAK' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @Matches(/^[A-Z0-9_]{2,40}$/, { each: true, message: 'district must be district codes (UPPER_SNAKE)' })
   district?: string[];
 
   @ApiPropertyOptional({ type: String, example: 'KEJAHATAN' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(CATEGORIES, { each: true, message: `category must be among ${CATEGORIES.join(', ')}` })
   category?: Category[];
 
   @ApiPropertyOptional({ type: String, example: 'HOTLINE' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(CHANNELS, { each: true, message: `channel must be among ${CHANNELS.join(', ')}` })
   channel?: Channel[];
 
   @ApiPropertyOptional({ type: String, example: 'P1,P2' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(PRIORITIES, { each: true, message: `priority must be among ${PRIORITIES.join(', ')}` })
   priority?: Priority[];
 
@@ -152,45 +156,21 @@ export class StaffingQueryDto extends StatsQueryDto {
   withinSeconds?: number;
 }
 
-/** The states a report can be in, as analytics reads them across every service. */
-export const REPORT_STATES = [
-  'RECEIVED',
-  'IN_TRIAGE',
-  'REJECTED',
-  'DUPLICATE',
-  'ADVICE_GIVEN',
-  'FORWARDED',
-  'DISPATCHED',
-  'ON_SCENE',
-  'RESOLVED',
-  'CLOSED',
-] as const;
-
 /** Drill-down: the reports behind a count, with the stats filters plus a state or a rejection reason. */
 export class ReportListQueryDto extends TimeSeriesQueryDto {
   @ApiPropertyOptional({ enum: REPORT_STATES, description: 'Only reports in this state (or ended by this triage decision)' })
   @IsOptional()
   @IsIn(REPORT_STATES, { message: `state must be one of ${REPORT_STATES.join(', ')}` })
-  state?: (typeof REPORT_STATES)[number];
+  state?: ReportState;
 
   @ApiPropertyOptional({ enum: REJECTION_REASONS })
   @IsOptional()
   @IsIn(REJECTION_REASONS, { message: `rejectionReason must be one of ${REJECTION_REASONS.join(', ')}` })
   rejectionReason?: RejectionReason;
 
-  @ApiPropertyOptional({ type: Number, default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number' })
-  @Min(0)
-  @Max(1_000_000)
+  @PageOffset()
   offset = 0;
 
-  @ApiPropertyOptional({ type: Number, default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(500)
+  @PageLimit(500, 50)
   limit = 50;
 }

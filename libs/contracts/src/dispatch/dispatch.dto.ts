@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { IsWellFormedText } from '../text';
+import { commaList } from '../query-params';
+import { NonBlankText } from '../text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { RESOLUTION_OUTCOMES, ResolutionOutcome, UNIT_STATUSES, UNIT_TYPES, UnitStatus, UnitType } from '../reference-data';
 
 /** A unit's call sign is its id: `PATROL-TEBET-01`. */
@@ -89,11 +90,7 @@ export class AssignUnitDto {
 }
 
 export class DeclineAssignmentDto {
-  @ApiProperty({ maxLength: 500 })
-  @IsString()
-  @Length(3, 500, { message: 'reason must be 3..500 characters' })
-  @Matches(/\S/, { message: 'reason must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 500)
   reason: string;
 }
 
@@ -102,21 +99,9 @@ export class ResolveIncidentDto {
   @IsIn(RESOLUTION_OUTCOMES, { message: `outcome must be one of ${RESOLUTION_OUTCOMES.join(', ')}` })
   outcome: ResolutionOutcome;
 
-  @ApiProperty({ maxLength: 2000 })
-  @IsString()
-  @Length(3, 2000, { message: 'summary must be 3..2000 characters' })
-  @Matches(/\S/, { message: 'summary must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 2000)
   summary: string;
 }
-
-const list = ({ value }: { value: unknown }) =>
-  value === undefined
-    ? undefined
-    : (Array.isArray(value) ? value : [value])
-        .flatMap((v) => String(v).split(','))
-        .map((v) => v.trim())
-        .filter(Boolean);
 
 export class IncidentQueryDto {
   @ApiPropertyOptional({ description: 'The incident of this report' })
@@ -126,7 +111,7 @@ export class IncidentQueryDto {
 
   @ApiPropertyOptional({ example: 'AWAITING_UNIT,ASSIGNED' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(INCIDENT_STATUSES, { each: true, message: `status must be among ${INCIDENT_STATUSES.join(', ')}` })
   status?: (typeof INCIDENT_STATUSES)[number][];
 

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsWellFormedText } from '../text';
+import { IsIn, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsWellFormedText, NonBlankText } from '../text';
 import { DeclineAssignmentDto } from './dispatch.dto';
 
 /** CAP 1.2's closed vocabularies (OASIS CAP-v1.2 §3.2.2). */
@@ -14,11 +14,7 @@ export type CapUrgency = (typeof CAP_URGENCIES)[number];
 export type CapCertainty = (typeof CAP_CERTAINTIES)[number];
 
 export class PublicWarningAreaDto {
-  @ApiProperty({ maxLength: 200, example: 'Kel. Tebet Barat dan sekitarnya' })
-  @IsString()
-  @Length(3, 200, { message: 'area.description must be 3..200 characters' })
-  @Matches(/\S/, { message: 'area.description must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 200, { name: 'area.description', example: 'Kel. Tebet Barat dan sekitarnya' })
   description: string;
 
   @ApiProperty({ minimum: 0.1, maximum: 50, description: 'radius in km around the incident (its position rounded to ~100 m)' })
@@ -30,18 +26,10 @@ export class PublicWarningAreaDto {
 
 /** A public warning as the supervisor words it: published to anyone, so no names, numbers or addresses of people. */
 export class IssuePublicWarningDto {
-  @ApiProperty({ maxLength: 160, example: 'Kebakaran gudang di Tebet: hindari Jl. Tebet Raya' })
-  @IsString()
-  @Length(5, 160, { message: 'headline must be 5..160 characters' })
-  @Matches(/\S/, { message: 'headline must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(5, 160, { example: 'Kebakaran gudang di Tebet: hindari Jl. Tebet Raya' })
   headline: string;
 
-  @ApiProperty({ maxLength: 2000 })
-  @IsString()
-  @Length(5, 2000, { message: 'description must be 5..2000 characters' })
-  @Matches(/\S/, { message: 'description must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(5, 2000)
   description: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })

@@ -1,54 +1,46 @@
 import 'reflect-metadata';
-import { IsWellFormedText } from '../text';
+import { commaList, PageLimit, PageOffset } from '../query-params';
+import { NonBlankText } from '../text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { CATEGORIES, Category, CHANNELS, Channel, PRIORITIES, Priority, REJECTION_REASONS, RejectionReason } from '../reference-data';
 
-const NOT_BLANK = /\S/;
 /** Ids of people and units in tokens and commands: `op-budi`, `spv.rina`, `unit:PATROL-01`. */
 export const PERSON_ID = /^[A-Za-z0-9:._-]{1,64}$/;
 export const CASE_STATUSES = ['QUEUED', 'IN_TRIAGE', 'ESCALATED', 'REJECTED', 'DUPLICATE', 'ADVICE_GIVEN', 'FORWARDED'] as const;
 export const OPEN_CASE_STATUSES = ['QUEUED', 'IN_TRIAGE', 'ESCALATED'] as const;
 
-/** `a,b` or repeated parameters, as a list. */
-const list = ({ value }: { value: unknown }) =>
-  value === undefined
-    ? undefined
-    : (Array.isArray(value) ? value : [value])
-        .flatMap((v) => String(v).split(','))
-        .map((v) => v.trim())
-        .filter(Boolean);
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class QueueQueryDto {
   @ApiPropertyOptional({ description: 'Open states, comma-separated', example: 'QUEUED,ESCALATED' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(OPEN_CASE_STATUSES, { each: true, message: `status must be among ${OPEN_CASE_STATUSES.join(', ')}` })
   status?: (typeof OPEN_CASE_STATUSES)[number][];
 
   @ApiPropertyOptional({ example: 'P1,P2' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(PRIORITIES, { each: true, message: `priority must be among ${PRIORITIES.join(', ')}` })
   priority?: Priority[];
 
   @ApiPropertyOptional({ example: 'KEBAKARAN' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(CATEGORIES, { each: true, message: `category must be among ${CATEGORIES.join(', ')}` })
   category?: Category[];
 
   @ApiPropertyOptional({ description: 'District codes of the jurisdiction', example: 'TEBET' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @Matches(/^[A-Z0-9_]{2,40}$/, { each: true, message: 'district must be district codes (UPPER_SNAKE)' })
   district?: string[];
 
   @ApiPropertyOptional({ example: 'HOTLINE' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(CHANNELS, { each: true, message: `channel must be among ${CHANNELS.join(', ')}` })
   channel?: Channel[];
 
@@ -69,20 +61,10 @@ export class QueueQueryDto {
   @Matches(PERSON_ID, { message: 'claimedBy must be an operator id' })
   claimedBy?: string;
 
-  @ApiPropertyOptional({ type: Number, default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number' })
-  @Min(0)
-  @Max(1_000_000)
+  @PageOffset()
   offset = 0;
 
-  @ApiPropertyOptional({ type: Number, default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(200)
+  @PageLimit(200, 50)
   limit = 50;
 }
 
@@ -102,11 +84,7 @@ export class ClassifyReportDto {
 }
 
 export class AddNoteDto {
-  @ApiProperty({ maxLength: 2000 })
-  @IsString()
-  @Length(1, 2000, { message: 'text must be 1..2000 characters' })
-  @Matches(NOT_BLANK, { message: 'text must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(1, 2000)
   text: string;
 }
 
@@ -121,29 +99,17 @@ export class RejectReportDto {
   @IsIn(REJECTION_REASONS, { message: `reason must be one of ${REJECTION_REASONS.join(', ')}` })
   reason: RejectionReason;
 
-  @ApiProperty({ maxLength: 1000 })
-  @IsString()
-  @Length(3, 1000, { message: 'explanation must be 3..1000 characters' })
-  @Matches(NOT_BLANK, { message: 'explanation must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 1000)
   explanation: string;
 }
 
 export class GiveAdviceDto {
-  @ApiProperty({ description: 'Shown to the reporter', maxLength: 2000 })
-  @IsString()
-  @Length(3, 2000, { message: 'advice must be 3..2000 characters' })
-  @Matches(NOT_BLANK, { message: 'advice must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 2000, { description: 'Shown to the reporter' })
   advice: string;
 }
 
 export class EscalateReportDto {
-  @ApiProperty({ maxLength: 1000 })
-  @IsString()
-  @Length(3, 1000, { message: 'reason must be 3..1000 characters' })
-  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 1000)
   reason: string;
 }
 
@@ -168,11 +134,7 @@ export class EraseReporterDataDto {
   @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 format, e.g. +6281234567890' })
   phone?: string;
 
-  @ApiProperty({ description: 'Why, for the record (e.g. the request it answers)', maxLength: 500 })
-  @IsString()
-  @Length(3, 500, { message: 'reason must be 3..500 characters' })
-  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 500, { description: 'Why, for the record (e.g. the request it answers)' })
   reason: string;
 }
 
@@ -183,10 +145,6 @@ export class ActivateSuggestionModelDto {
   @Matches(/^\d{8}-[0-9a-f]{12}$/, { message: 'version must be a model version, e.g. 20261204-c452d9182af3' })
   version: string;
 
-  @ApiProperty({ description: 'Why, for the record (e.g. the shadow run it follows)', maxLength: 500 })
-  @IsString()
-  @Length(3, 500, { message: 'reason must be 3..500 characters' })
-  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
-  @IsWellFormedText()
+  @NonBlankText(3, 500, { description: 'Why, for the record (e.g. the shadow run it follows)' })
   reason: string;
 }

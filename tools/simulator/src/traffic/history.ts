@@ -1,5 +1,5 @@
 import type { Category, District, Priority, RejectionReason, ResolutionOutcome, UnitType } from '@callcenter/contracts';
-import { CATEGORIES, incidentIdFor } from '@callcenter/contracts';
+import { CATEGORIES, DEFAULT_PRIORITY_TARGETS, incidentIdFor, parsePriorityTargets } from '@callcenter/contracts';
 import { dispatchEvents, EventEnvelope, EventRegistry, intakeEvents, triageEvents } from '@callcenter/events';
 import { GeneratedReport, generateTraffic } from './generate';
 import { Prng } from './prng';
@@ -26,13 +26,8 @@ export interface HistoryOptions {
 }
 
 const DAY_MS = 86_400_000;
-/** Seconds to triage / dispatch per priority (the default PRIORITY_TARGETS). */
-const TARGETS: Record<Priority, { triage: number; dispatch: number | null }> = {
-  P1: { triage: 60, dispatch: 180 },
-  P2: { triage: 180, dispatch: 600 },
-  P3: { triage: 600, dispatch: 1800 },
-  P4: { triage: 1800, dispatch: null },
-};
+/** Seconds to triage / dispatch per priority, as the services run by default. */
+const TARGETS = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
 const UNIT_TYPES_FOR: Record<Category, UnitType[]> = {
   KEJAHATAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL', 'INVESTIGATION'],
   KECELAKAAN_LALU_LINTAS: ['TRAFFIC', 'PATROL_CAR', 'MOTORCYCLE_PATROL'],
@@ -223,7 +218,7 @@ export class HistoryGenerator {
       }),
     );
 
-    const triageTarget = TARGETS[priority].triage;
+    const triageTarget = TARGETS[priority].triageSeconds;
     const triage = (type: string, at: number, actor: string, data: object = {}) =>
       out.push(this.envelope('triage', reportId, ++tv, type, at, actor, { reportId, ...data }));
     const overdue = () =>
@@ -332,7 +327,7 @@ export class HistoryGenerator {
       receivedAt,
       forwardedAt: new Date(forwardedAt).toISOString(),
     });
-    const dispatchTarget = TARGETS[finalPriority].dispatch;
+    const dispatchTarget = TARGETS[finalPriority].dispatchSeconds;
     const assignDelay = finalPriority === 'P1' ? this.skewed(10, 40, 600) : this.skewed(20, 150, 3600);
     if (dispatchTarget !== null && (t - t0) / 1000 + assignDelay > dispatchTarget) {
       // The timer notices within a second of the due time (or at once, if triage forwarded it late).

@@ -4,6 +4,7 @@ import { PRIORITY_LABELS } from '@reference';
 import type { ApiError } from '../api/client';
 import { clock, elapsed, serverNow } from '../format';
 import { Translate, useI18n } from '../i18n';
+import { useSession } from '../session';
 
 /** A word beside the colour, never colour alone. */
 export function PriorityBadge({ priority, classified = true }: { priority: Priority | null; classified?: boolean }) {
@@ -104,3 +105,53 @@ export const withKey = (text: string, key: string) =>
   ) : (
     text
   );
+
+/** A stream's history, oldest first: when, what and who; a note's text where the event carries one. */
+export function EventTimeline({ entries }: { entries: { version: number; at: string; type: string; actor: string; data?: Record<string, unknown> }[] }) {
+  return (
+    <ol className="timeline">
+      {entries.map((entry) => (
+        <li key={entry.version}>
+          <time dateTime={entry.at}>{clock(entry.at)}</time> <strong>{entry.type}</strong> <span className="muted">{entry.actor}</span>
+          {typeof entry.data?.text === 'string' && <p>{entry.data.text}</p>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The report categories as a select's options, in the person's language. */
+export function CategoryOptions() {
+  const { reference } = useSession();
+  const { language } = useI18n();
+  return reference.categories.map((category) => (
+    <option key={category.code} value={category.code}>
+      {category[language]}
+    </option>
+  ));
+}
+
+/** The jurisdiction's districts as a select's options. */
+export function DistrictOptions() {
+  const { reference } = useSession();
+  return reference.jurisdiction.districts.map((district) => (
+    <option key={district.code} value={district.code}>
+      {district.name}
+    </option>
+  ));
+}
+
+/** A form's submit button, as the screen's big action, and its cancel button. */
+export function FormActions({ submit, busy, onCancel }: { submit: string; busy: boolean; onCancel: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="actions">
+      <button type="submit" className="big-action" disabled={busy}>
+        {submit}
+      </button>
+      <button type="button" onClick={onCancel}>
+        {t('cancel')}
+      </button>
+    </div>
+  );
+}

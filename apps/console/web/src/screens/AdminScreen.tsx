@@ -1,24 +1,13 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
+import type { AnalyticsSchemas } from '@callcenter/api-client';
 import { analytics, answer } from '../api/client';
 import { Announcer, explain, Section } from '../components/common';
 import { dateTime, number } from '../format';
 import { useI18n } from '../i18n';
 
-interface RebuildStatus {
-  currentGeneration: number;
-  rebuild: {
-    generation: number;
-    state: 'RUNNING' | 'SWITCHED' | 'FAILED';
-    done: number;
-    total: number;
-    eventsPerSecond: number;
-    etaSeconds: number | null;
-    startedAt: string;
-    finishedAt: string | null;
-    error: string | null;
-  } | null;
-}
+/** As analytics documents it (GET /api/v1/admin/rebuild). */
+type RebuildStatus = AnalyticsSchemas['RebuildStatusBody'];
 
 /**
  * Rebuild every analytics read model from offset 0 and watch it until the switch. A rebuild is a job

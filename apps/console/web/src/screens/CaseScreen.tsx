@@ -13,7 +13,19 @@ import {
 } from '@reference';
 import { answer, ApiError, triage } from '../api/client';
 import type { CaseDetail } from '../api/views';
-import { Announcer, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
+import {
+  Announcer,
+  CategoryOptions,
+  DistrictOptions,
+  EventTimeline,
+  explain,
+  PriorityBadge,
+  Section,
+  Timer,
+  useKeys,
+  useNow,
+  withKey,
+} from '../components/common';
 import { LazyMapView as MapView, MapPoint } from '../components/LazyMap';
 import { clock, dateTime, label, phone } from '../format';
 import { MessageKey, useI18n } from '../i18n';
@@ -248,11 +260,7 @@ export function CaseScreen({ reportId }: { reportId: string }) {
                 <label>
                   {t('category')}
                   <select value={classification.category} onChange={(e) => setClassification({ ...classification, category: e.target.value })}>
-                    {reference.categories.map((cat) => (
-                      <option key={cat.code} value={cat.code}>
-                        {cat[language]}
-                      </option>
-                    ))}
+                    <CategoryOptions />
                   </select>
                 </label>
                 <fieldset className="chips">
@@ -273,11 +281,7 @@ export function CaseScreen({ reportId }: { reportId: string }) {
                   {t('district')}
                   <select value={classification.district} onChange={(e) => setClassification({ ...classification, district: e.target.value })}>
                     <option value="">—</option>
-                    {reference.jurisdiction.districts.map((d) => (
-                      <option key={d.code} value={d.code}>
-                        {d.name}
-                      </option>
-                    ))}
+                    <DistrictOptions />
                   </select>
                 </label>
                 <button type="submit" disabled={act.isPending}>
@@ -386,14 +390,7 @@ export function CaseScreen({ reportId }: { reportId: string }) {
             <MapView points={points} selectedId={c.reportId} height={220} />
           </Section>
           <Section title={t('timeline')} id="timeline">
-            <ol className="timeline">
-              {c.timeline.map((entry) => (
-                <li key={entry.version}>
-                  <time dateTime={entry.at}>{clock(entry.at)}</time> <strong>{entry.type}</strong> <span className="muted">{entry.actor}</span>
-                  {typeof entry.data.text === 'string' && <p>{entry.data.text}</p>}
-                </li>
-              ))}
-            </ol>
+            <EventTimeline entries={c.timeline} />
           </Section>
         </div>
       </div>

@@ -4,9 +4,9 @@ import { Link, useLocation } from 'wouter';
 import { CATEGORY_LABELS, INCIDENT_STATUS_LABELS, UNIT_STATUS_LABELS, UNIT_TYPE_LABELS } from '@reference';
 import { answer, dispatch } from '../api/client';
 import type { IncidentDetail, IncidentView, Page, UnitView } from '../api/views';
-import { Announcer, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
+import { Announcer, EventTimeline, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
 import { LazyMapView as MapView, MapPoint } from '../components/LazyMap';
-import { clock, elapsed, label, number } from '../format';
+import { elapsed, label, number } from '../format';
 import { useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
 import { useSession } from '../session';
@@ -205,13 +205,7 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
                 </button>
               )}
               <h3>{t('timeline')}</h3>
-              <ol className="timeline">
-                {detail.timeline.map((e) => (
-                  <li key={e.version}>
-                    <time dateTime={e.at}>{clock(e.at)}</time> <strong>{e.type}</strong> <span className="muted">{e.actor}</span>
-                  </li>
-                ))}
-              </ol>
+              <EventTimeline entries={detail.timeline} />
             </Section>
           )}
         </div>

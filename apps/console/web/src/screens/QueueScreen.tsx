@@ -6,7 +6,7 @@ import { CATEGORY_LABELS, CHANNEL_LABELS, CHANNELS, Priority, PRIORITIES } from 
 import { answer, triage } from '../api/client';
 import type { TriagePaths } from '@callcenter/api-client';
 import type { QueueItem, QueuePage } from '../api/views';
-import { Announcer, PriorityBadge, Timer, useNow } from '../components/common';
+import { Announcer, CategoryOptions, DistrictOptions, PriorityBadge, Timer, useNow } from '../components/common';
 import { label, number } from '../format';
 import { useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
@@ -51,7 +51,6 @@ function queryOf(params: URLSearchParams): QueueQuery {
  */
 export function QueueScreen() {
   const { t, language } = useI18n();
-  const { reference } = useSession();
   const [params, setFilter] = useFilters();
   const query = useMemo(() => queryOf(params), [params]);
   const key = JSON.stringify(query);
@@ -147,22 +146,14 @@ export function QueueScreen() {
           {t('filterCategory')}{' '}
           <select value={params.get('category') ?? ''} onChange={(e) => setFilter('category', e.target.value || null)}>
             <option value="">{t('filterAll')}</option>
-            {reference.categories.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c[language]}
-              </option>
-            ))}
+            <CategoryOptions />
           </select>
         </label>
         <label>
           {t('filterDistrict')}{' '}
           <select value={params.get('district') ?? ''} onChange={(e) => setFilter('district', e.target.value || null)}>
             <option value="">{t('filterAll')}</option>
-            {reference.jurisdiction.districts.map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.name}
-              </option>
-            ))}
+            <DistrictOptions />
           </select>
         </label>
         <label>

@@ -11,7 +11,7 @@ import {
 } from '@reference';
 import { answer, dispatch } from '../api/client';
 import type { IncidentDetail, Page, UnitView } from '../api/views';
-import { Announcer, explain, PriorityBadge, Timer, useNow } from '../components/common';
+import { Announcer, explain, FormActions, PriorityBadge, Timer, useNow } from '../components/common';
 import { elapsed, label } from '../format';
 import { MessageKey, useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
@@ -212,14 +212,7 @@ function DeclineForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (r
         {t('declineReason')}
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} autoFocus />
       </label>
-      <div className="actions">
-        <button type="submit" className="big-action" disabled={busy}>
-          {t('decline')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormActions submit={t('decline')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -244,14 +237,7 @@ function ResolveForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (o
         {t('summary')}
         <textarea value={summary} onChange={(e) => setSummary(e.target.value)} rows={3} />
       </label>
-      <div className="actions">
-        <button type="submit" className="big-action" disabled={busy}>
-          {t('resolve')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormActions submit={t('resolve')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
