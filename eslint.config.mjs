@@ -29,7 +29,7 @@ export default tseslint.config(
       'coverage/**',
       '.scratch-*/**',
       'docs/screens/**',
-      // Generated: OpenAPI documents and types (npm run openapi) and the gRPC types (npm run proto:types).
+      // Generated: OpenAPI documents and types (npm run openapi) and the gRPC types (npm run build).
       'libs/api-client/src/generated/**',
       'libs/contracts/src/proto/generated/**',
     ],
