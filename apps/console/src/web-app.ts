@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
-import express, { NextFunction, Request, Response } from 'express';
+import { serveSinglePageApp } from '@callcenter/platform';
 import type { ConsoleConfig } from './console.config';
 
 /** Paths the single-page app never owns. */
@@ -29,23 +28,14 @@ function contentSecurityPolicy(config: ConsoleConfig): string {
  * only ever in API answers, and none of them may be cached, so the back button after sign-out shows nothing.
  */
 export function serveWebApp(app: INestApplication, config: ConsoleConfig): void {
-  const root = join(__dirname, '..', 'web');
-  const csp = contentSecurityPolicy(config);
   app.use(cookieParser());
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', csp);
-    if (/^\/(api|auth)\//.test(req.path)) res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  if (!existsSync(join(root, 'index.html'))) return;
-  app.use('/assets', express.static(join(root, 'assets'), { immutable: true, maxAge: '365d', index: false }));
-  app.use(express.static(root, { index: false, maxAge: '1h' }));
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || SERVER_PATHS.test(req.path)) return next();
-    res.setHeader('Cache-Control', 'no-store');
-    res.sendFile(join(root, 'index.html'));
+  serveSinglePageApp(app, {
+    root: join(__dirname, '..', 'web'),
+    contentSecurityPolicy: contentSecurityPolicy(config),
+    serverPaths: SERVER_PATHS,
+    indexCacheControl: 'no-store',
+    headers: (req, res) => {
+      if (/^\/(api|auth)\//.test(req.path)) res.setHeader('Cache-Control', 'no-store');
+    },
   });
 }

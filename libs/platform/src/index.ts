@@ -15,3 +15,4 @@ export * from './bootstrap';
 export * from './auth';
 export * from './grpc-metrics';
 export * from './personal-data.interceptor';
+export * from './single-page-app';
