@@ -3,7 +3,7 @@ import { AnalyticsModel } from '../src/model/analytics-model';
 import { placedAt } from '../src/model/hourly-aggregates';
 import { categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../src/model/report-fact';
 import { seconds } from '../src/model/spans';
-import { localTime, selectFacts, StatsFilter } from '../src/queries/analytics-queries';
+import { arrivalCounts, loadAnswer, selectFacts, StatsFilter } from '../src/queries/analytics-queries';
 import { agentsNeeded } from '../src/staffing/erlang-c';
 
 /**
@@ -103,57 +103,14 @@ export function volumeByWalking(model: AnalyticsModel, filter: StatsFilter) {
  */
 export function loadByWalking(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
   const facts = selectFacts(model, { ...filter, basis: 'received' });
-  const byHour = Array.from({ length: 24 }, () => 0);
-  const byWeekday = Array.from({ length: 7 }, () => 0);
-  const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
-  const perHour = new Map<string, number>();
-  let first = Infinity;
-  let last = -Infinity;
-  for (const f of facts) {
-    const { hour, weekday } = localParts(f.receivedAt!);
-    byHour[hour]++;
-    byWeekday[weekday]++;
-    byWeekdayHour[weekday][hour]++;
-    const t = Date.parse(f.receivedAt!);
-    const hourStart = new Date(Math.floor(t / 3_600_000) * 3_600_000).toISOString();
-    perHour.set(hourStart, (perHour.get(hourStart) ?? 0) + 1);
-    first = Math.min(first, t);
-    last = Math.max(last, t);
-  }
-  // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
-  const depth: { at: string; waiting: number }[] = [];
-  if (facts.length > 0) {
-    const start = filter.from?.getTime() ?? first;
-    const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
-    const step = Math.max(stepMinutes * 60_000, Math.ceil((end - start) / 500)); // at most ~500 points
-    const arrivals = facts.map((f) => Date.parse(f.receivedAt!)).sort((a, b) => a - b);
-    const taken = facts
-      .map((f) => [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse))
-      .map((times) => (times.length ? Math.min(...times) : Infinity))
-      .sort((a, b) => a - b);
-    let a = 0;
-    let b = 0;
-    for (let t = start; t <= end; t += step) {
-      while (a < arrivals.length && arrivals[a] <= t) a++;
-      while (b < taken.length && taken[b] <= t) b++;
-      depth.push({ at: localTime(new Date(t))!, waiting: a - b });
-    }
-  }
-  const peaks = [...perHour.entries()]
-    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
-    .slice(0, 5)
-    .map(([hour, arrivals]) => ({ hourStarting: localTime(hour), arrivals }));
-  const weekdays = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-  return {
-    basis: 'received' as const,
-    timeZone: DISPLAY_TIME_ZONE,
-    arrivalsByHourOfDay: byHour.map((arrivals, hour) => ({ hour, arrivals })),
-    arrivalsByDayOfWeek: byWeekday.map((arrivals, day) => ({ day: weekdays[day], arrivals })),
-    /** The heat map: arrivals for each day of week (SUN…SAT) and hour of day. */
-    arrivalsByDayAndHour: byWeekdayHour.map((hours, day) => ({ day: weekdays[day], hours })),
-    queueDepth: depth,
-    peaks,
-  };
+  const counts = arrivalCounts();
+  for (const f of facts) counts.add(new Date(Math.floor(Date.parse(f.receivedAt!) / 3_600_000) * 3_600_000).toISOString(), 1);
+  const arrivals = facts.map((f) => Date.parse(f.receivedAt!)).sort((a, b) => a - b);
+  const taken = facts
+    .map((f) => [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse))
+    .map((times) => (times.length ? Math.min(...times) : Infinity))
+    .sort((a, b) => a - b);
+  return loadAnswer(counts, arrivals, taken, filter, stepMinutes);
 }
 
 /**

@@ -335,25 +335,42 @@ const timesOf = (counts: Map<number, number>[]) => {
  */
 export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
   const { aggregates, hours } = aggregatesFor(model, filter, 'received');
-  const cells = cellsIn(aggregates.reports.values(), filter, hours);
+  const counts = arrivalCounts();
+  for (const c of cellsIn(aggregates.reports.values(), filter, hours)) counts.add(hourStart(c.hour), c.reports);
+  const waiting = cellsIn(aggregates.waiting.values(), filter, hours);
+  const arrivals = timesOf(waiting.map((w) => w.arrivals));
+  const taken = timesOf(waiting.map((w) => w.taken));
+  return loadAnswer(counts, arrivals, taken, filter, stepMinutes);
+}
+
+/** Arrivals counted by local hour of day, day of week, both (the heat map), and by hour (the peaks). */
+export function arrivalCounts() {
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
   const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
   const perHour = new Map<string, number>();
-  for (const c of cells) {
-    const start = hourStart(c.hour);
+  /** `n` arrivals in the hour that starts at `start` (ISO, UTC). */
+  const add = (start: string, n: number) => {
     const { hour, weekday } = localParts(start);
-    byHour[hour] += c.reports;
-    byWeekday[weekday] += c.reports;
-    byWeekdayHour[weekday][hour] += c.reports;
-    perHour.set(start, (perHour.get(start) ?? 0) + c.reports);
-  }
+    byHour[hour] += n;
+    byWeekday[weekday] += n;
+    byWeekdayHour[weekday][hour] += n;
+    perHour.set(start, (perHour.get(start) ?? 0) + n);
+  };
+  return { byHour, byWeekday, byWeekdayHour, perHour, add };
+}
+
+/** The load answer from the arrival counts and the sorted arrival and taken times (ms) of the period. */
+export function loadAnswer(
+  { byHour, byWeekday, byWeekdayHour, perHour }: ReturnType<typeof arrivalCounts>,
+  arrivals: number[],
+  taken: number[],
+  filter: StatsFilter,
+  stepMinutes: number,
+) {
   // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
   const depth: { at: string; waiting: number }[] = [];
-  const waiting = cellsIn(aggregates.waiting.values(), filter, hours);
-  if (waiting.length > 0) {
-    const arrivals = timesOf(waiting.map((w) => w.arrivals));
-    const taken = timesOf(waiting.map((w) => w.taken));
+  if (arrivals.length > 0) {
     const [first, last] = [arrivals[0], arrivals[arrivals.length - 1]];
     const start = filter.from?.getTime() ?? first;
     const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
