@@ -1,9 +1,9 @@
 import { CATEGORIES, Category, DISPLAY_TIME_ZONE } from '@callcenter/contracts';
 import { AnalyticsModel } from '../src/model/analytics-model';
 import { placedAt } from '../src/model/hourly-aggregates';
-import { categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../src/model/report-fact';
+import { categoryOf, districtOf, priorityOf, stateOf } from '../src/model/report-fact';
 import { seconds } from '../src/model/spans';
-import { arrivalCounts, loadAnswer, selectFacts, StatsFilter } from '../src/queries/analytics-queries';
+import { arrivalCounts, loadAnswer, selectFacts, StatsFilter, volumeAnswer } from '../src/queries/analytics-queries';
 import { agentsNeeded } from '../src/staffing/erlang-c';
 
 /**
@@ -18,83 +18,23 @@ const localParts = (iso: string) => {
   return { hour: d.getUTCHours(), weekday: d.getUTCDay(), day: d.toISOString().slice(0, 10) };
 };
 
-const countBy = <K extends string>(facts: ReportFact[], key: (f: ReportFact) => K | null) => {
-  const counts: Record<string, number> = {};
-  for (const f of facts) {
-    const k = key(f) ?? 'UNKNOWN';
-    counts[k] = (counts[k] ?? 0) + 1;
-  }
-  return counts;
-};
-
-const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
-
 /** 2. Volume and filtering: how much came in, what became of it, and how much could not be acted on. */
 export function volumeByWalking(model: AnalyticsModel, filter: StatsFilter) {
   const basis = filter.basis ?? 'received';
-  const facts = selectFacts(model, filter);
-  const total = facts.length;
-  const rejected = facts.filter((f) => f.decision === 'REJECTED').length;
-  const duplicates = facts.filter((f) => f.decision === 'DUPLICATE').length;
-  const advice = facts.filter((f) => f.decision === 'ADVICE_GIVEN').length;
-  const pranks = facts.filter((f) => f.rejectionReason === 'PRANK').length;
-  // Per local day, for volume over time; and what could not be acted on, by channel and by district.
-  const days = new Map<string, ReportFact[]>();
-  for (const f of facts) {
-    const day = localParts(placedAt(f, basis)).day;
-    days.set(day, [...(days.get(day) ?? []), f]);
-  }
-  const notActionableBy = (key: (f: ReportFact) => string | null) => {
-    const groups: Record<string, { total: number; rejected: number; duplicates: number; pranks: number; notActionableShare: number }> = {};
-    for (const f of facts) {
-      const g = (groups[key(f) ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0, notActionableShare: 0 });
-      g.total++;
-      if (f.decision === 'REJECTED') g.rejected++;
-      if (f.decision === 'DUPLICATE') g.duplicates++;
-      if (f.rejectionReason === 'PRANK') g.pranks++;
-    }
-    for (const g of Object.values(groups)) g.notActionableShare = share(g.rejected + g.duplicates, g.total);
-    return groups;
-  };
-  return {
-    basis,
-    total,
-    overTime: [...days.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, dayFacts]) => ({
-        day,
-        total: dayFacts.length,
-        byCategory: countBy(dayFacts, categoryOf),
-        byChannel: countBy(dayFacts, (f) => f.channel),
-        byDistrict: countBy(dayFacts, districtOf),
-      })),
-    notActionableByChannel: notActionableBy((f) => f.channel),
-    notActionableByDistrict: notActionableBy(districtOf),
-    byState: countBy(facts, stateOf),
-    byCategory: countBy(facts, categoryOf),
-    byChannel: countBy(facts, (f) => f.channel),
-    byDistrict: countBy(facts, districtOf),
-    byPriority: countBy(facts, priorityOf),
-    rejectionReasons: countBy(
-      facts.filter((f) => f.rejectionReason),
-      (f) => f.rejectionReason,
-    ),
-    notActionable: {
-      rejected,
-      duplicates,
-      adviceOnly: advice,
-      pranks,
-      rejectedShare: share(rejected, total),
-      duplicateShare: share(duplicates, total),
-      prankShare: share(pranks, total),
-      notActionableShare: share(rejected + duplicates, total),
-    },
-    // Reports merged into another's incident group now, and reports split out of one (each counts as its own).
-    incidentGroups: {
-      merged: facts.filter((f) => f.mergedInto).length,
-      splitOut: facts.filter((f) => (f.splits ?? 0) > 0).length,
-    },
-  };
+  const reports = selectFacts(model, filter).map((f) => ({
+    category: categoryOf(f),
+    channel: f.channel,
+    district: districtOf(f),
+    priority: priorityOf(f),
+    state: stateOf(f),
+    decision: f.decision,
+    rejectionReason: f.rejectionReason,
+    merged: !!f.mergedInto,
+    splitOut: (f.splits ?? 0) > 0,
+    reports: 1,
+    day: localParts(placedAt(f, basis)).day,
+  }));
+  return volumeAnswer(basis, reports, (r) => r.day);
 }
 
 /**

@@ -152,20 +152,31 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
   const { aggregates, hours } = aggregatesFor(model, filter, basis);
   const placed = basis === 'received' ? (c: ReportCell) => c.hour : (c: ReportCell) => c.occurredHour;
   const cells = cellsIn(aggregates.reports.values(), filter, hours, placed);
+  return volumeAnswer(basis, cells, (c) => localParts(hourStart(placed(c))).day);
+}
+
+/** What volume counts of a report: one cell of the aggregates (many reports), or one report (the brute-force reference). */
+export type VolumeCell = Pick<
+  ReportCell,
+  'category' | 'channel' | 'district' | 'priority' | 'state' | 'decision' | 'rejectionReason' | 'merged' | 'splitOut' | 'reports'
+>;
+
+/** The volume answer from the cells of the period and the local day each is placed on. */
+export function volumeAnswer<C extends VolumeCell>(basis: TimeBasis, cells: C[], dayOf: (c: C) => string) {
   const total = reportsOf(cells);
   const rejected = reportsOf(cells.filter((c) => c.decision === 'REJECTED'));
   const duplicates = reportsOf(cells.filter((c) => c.decision === 'DUPLICATE'));
   const advice = reportsOf(cells.filter((c) => c.decision === 'ADVICE_GIVEN'));
   const pranks = reportsOf(cells.filter((c) => c.rejectionReason === 'PRANK'));
   // Per local day, for volume over time; and what could not be acted on, by channel and by district.
-  const days = new Map<string, ReportCell[]>();
+  const days = new Map<string, C[]>();
   for (const c of cells) {
-    const day = localParts(hourStart(placed(c))).day;
+    const day = dayOf(c);
     const dayCells = days.get(day);
     if (dayCells) dayCells.push(c);
     else days.set(day, [c]);
   }
-  const notActionableBy = (key: (c: ReportCell) => string | null) => {
+  const notActionableBy = (key: (c: C) => string | null) => {
     const groups: Record<string, { total: number; rejected: number; duplicates: number; pranks: number; notActionableShare: number }> = {};
     for (const c of cells) {
       const g = (groups[key(c) ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0, notActionableShare: 0 });
