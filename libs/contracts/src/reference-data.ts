@@ -65,6 +65,24 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 export const UNIT_TYPES = ['PATROL_CAR', 'MOTORCYCLE_PATROL', 'TRAFFIC', 'INVESTIGATION', 'FIRE_LIAISON', 'AMBULANCE_LIAISON'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
 
+/**
+ * Which unit types can handle each category, best suited first: the order is the dispatcher's
+ * preference when two units would arrive at the same time (dispatch's recommendation;
+ * the simulator's histories send units the same way). Every category includes PATROL_CAR,
+ * because a patrol can always secure the scene and report back until a specialist arrives.
+ */
+export const CATEGORY_UNIT_TYPES: Readonly<Record<Category, readonly UnitType[]>> = {
+  KEJAHATAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL', 'INVESTIGATION'],
+  KECELAKAAN_LALU_LINTAS: ['TRAFFIC', 'PATROL_CAR', 'MOTORCYCLE_PATROL', 'AMBULANCE_LIAISON'],
+  KEBAKARAN: ['FIRE_LIAISON', 'PATROL_CAR'],
+  GANGGUAN_KETERTIBAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
+  BENCANA: ['PATROL_CAR', 'FIRE_LIAISON', 'AMBULANCE_LIAISON'],
+  DARURAT_MEDIS: ['AMBULANCE_LIAISON', 'PATROL_CAR'],
+  ORANG_HILANG: ['PATROL_CAR', 'INVESTIGATION', 'MOTORCYCLE_PATROL'],
+  INFORMASI_PENGADUAN: ['PATROL_CAR'],
+  LAINNYA: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
+};
+
 /** What a unit reports about itself. */
 export const UNIT_STATUSES = ['AVAILABLE', 'EN_ROUTE', 'ON_SCENE', 'BUSY', 'OFF_DUTY'] as const;
 export type UnitStatus = (typeof UNIT_STATUSES)[number];

@@ -1,4 +1,4 @@
-import { Category, UNIT_TYPES, UnitType } from '@callcenter/contracts';
+import { Category, CATEGORY_UNIT_TYPES, UNIT_TYPES, UnitType } from '@callcenter/contracts';
 
 /**
  * Kinds of unit (in libs/contracts): general patrol cars (Sabhara), motorcycle patrols that get
@@ -8,22 +8,7 @@ import { Category, UNIT_TYPES, UnitType } from '@callcenter/contracts';
 export { UNIT_STATUSES, UNIT_TYPES } from '@callcenter/contracts';
 export type { UnitStatus, UnitType } from '@callcenter/contracts';
 
-/**
- * Which unit types can handle each category, best suited first: the order is the dispatcher's
- * preference when two units would arrive at the same time. Every category includes PATROL_CAR,
- * because a patrol can always secure the scene and report back until a specialist arrives.
- */
-export const CATEGORY_UNIT_TYPES: Readonly<Record<Category, readonly UnitType[]>> = {
-  KEJAHATAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL', 'INVESTIGATION'],
-  KECELAKAAN_LALU_LINTAS: ['TRAFFIC', 'PATROL_CAR', 'MOTORCYCLE_PATROL', 'AMBULANCE_LIAISON'],
-  KEBAKARAN: ['FIRE_LIAISON', 'PATROL_CAR'],
-  GANGGUAN_KETERTIBAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
-  BENCANA: ['PATROL_CAR', 'FIRE_LIAISON', 'AMBULANCE_LIAISON'],
-  DARURAT_MEDIS: ['AMBULANCE_LIAISON', 'PATROL_CAR'],
-  ORANG_HILANG: ['PATROL_CAR', 'INVESTIGATION', 'MOTORCYCLE_PATROL'],
-  INFORMASI_PENGADUAN: ['PATROL_CAR'],
-  LAINNYA: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
-};
+export { CATEGORY_UNIT_TYPES } from '@callcenter/contracts';
 
 /**
  * Capabilities (free upper-case codes on a unit, e.g. a motorcycle patrol trained in first aid)

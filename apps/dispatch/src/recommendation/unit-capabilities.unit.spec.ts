@@ -91,15 +91,10 @@ describe('domain tables', () => {
     }
   });
 
-  it('has an urban Jakarta speed for every unit type', () => {
-    expect(DEFAULT_SPEEDS_KMH).toEqual({
-      PATROL_CAR: 30,
-      MOTORCYCLE_PATROL: 35,
-      TRAFFIC: 35,
-      INVESTIGATION: 25,
-      FIRE_LIAISON: 30,
-      AMBULANCE_LIAISON: 30,
-    });
+  it('has an urban Jakarta speed for every unit type: a jam-bound car, a motorcycle faster, none a highway speed', () => {
+    expect(Object.keys(DEFAULT_SPEEDS_KMH).sort()).toEqual([...UNIT_TYPES].sort());
+    for (const speed of Object.values(DEFAULT_SPEEDS_KMH)) expect(speed >= 15 && speed <= 40).toBe(true);
+    expect(DEFAULT_SPEEDS_KMH.MOTORCYCLE_PATROL).toBeGreaterThan(DEFAULT_SPEEDS_KMH.PATROL_CAR);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Category, District, Priority, RejectionReason, ResolutionOutcome, UnitType } from '@callcenter/contracts';
-import { CATEGORIES, DEFAULT_PRIORITY_TARGETS, incidentIdFor, parsePriorityTargets } from '@callcenter/contracts';
+import { CATEGORIES, CATEGORY_UNIT_TYPES, DEFAULT_PRIORITY_TARGETS, incidentIdFor, parsePriorityTargets } from '@callcenter/contracts';
 import { dispatchEvents, EventEnvelope, EventRegistry, intakeEvents, triageEvents } from '@callcenter/events';
 import { GeneratedReport, generateTraffic } from './generate';
 import { Prng } from './prng';
@@ -28,17 +28,6 @@ export interface HistoryOptions {
 const DAY_MS = 86_400_000;
 /** Seconds to triage / dispatch per priority, as the services run by default. */
 const TARGETS = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
-const UNIT_TYPES_FOR: Record<Category, UnitType[]> = {
-  KEJAHATAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL', 'INVESTIGATION'],
-  KECELAKAAN_LALU_LINTAS: ['TRAFFIC', 'PATROL_CAR', 'MOTORCYCLE_PATROL'],
-  KEBAKARAN: ['FIRE_LIAISON', 'PATROL_CAR'],
-  GANGGUAN_KETERTIBAN: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
-  BENCANA: ['PATROL_CAR', 'FIRE_LIAISON', 'AMBULANCE_LIAISON'],
-  DARURAT_MEDIS: ['AMBULANCE_LIAISON', 'PATROL_CAR'],
-  ORANG_HILANG: ['PATROL_CAR', 'INVESTIGATION', 'MOTORCYCLE_PATROL'],
-  INFORMASI_PENGADUAN: ['PATROL_CAR'],
-  LAINNYA: ['PATROL_CAR', 'MOTORCYCLE_PATROL'],
-};
 const REJECTIONS = { NOT_POLICE_MATTER: 60, INSUFFICIENT_INFORMATION: 25, OUT_OF_JURISDICTION: 15 } satisfies Partial<Record<RejectionReason, number>>;
 const OUTCOMES = { HANDLED_ON_SCENE: 55, ARREST_MADE: 10, REFERRED: 12, FALSE_ALARM: 12, NO_TRACE: 11 } satisfies Partial<Record<ResolutionOutcome, number>>;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -133,7 +122,7 @@ export class HistoryGenerator {
 
   private pickUnit(category: Category, district: string, except: string | null): string {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const pool = this.unitsByType.get(this.r.chance(0.7) ? UNIT_TYPES_FOR[category][0] : this.r.pick(UNIT_TYPES_FOR[category]));
+      const pool = this.unitsByType.get(this.r.chance(0.7) ? CATEGORY_UNIT_TYPES[category][0] : this.r.pick(CATEGORY_UNIT_TYPES[category]));
       if (!pool?.length) continue;
       const local = pool.filter((u) => u.district === district);
       const u = local.length && this.r.chance(0.75) ? this.r.pick(local) : this.r.pick(pool);
