@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEnvelope, ReportReceived, toKafkaMessage, TOPICS, TriageCaseOpened } from '@callcenter/events';
-import { envelopeOf, eventually, holdsFor, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
+import { envelopeOf, eventually, openedCaseData, holdsFor, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 13031;
@@ -198,28 +198,14 @@ describe('analytics service (real Kafka; events as the other services publish th
           topic: TOPICS.triage,
           event: envelopeOf(
             TriageCaseOpened,
-            {
+            openedCaseData({
               reportId,
               trackingCode: 'BBBBB-BBBBB',
-              sourceSystem: 'sms-gateway',
-              channel: 'SMS',
               receivedAt: at,
               occurredAt,
               description: 'laporan tertunda',
-              categoryHint: null,
               location: { ...location, address: null, reportedDistrict: null },
-              district: 'TEBET',
-              peopleInjured: 0,
-              peopleInvolved: 1,
-              callerRef: null,
-              suggestion: {
-                category: 'KEJAHATAN',
-                priority: 'P3',
-                reasons: [],
-                duplicateCandidates: [],
-                lowTrust: { flagged: false, prankRejections: 0, reason: null },
-              },
-            },
+            }),
             { ...recordedAs, producer: 'triage' },
           ),
         },

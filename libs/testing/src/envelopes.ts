@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, EventDefinition, EventEnvelope, ReportReceivedV1, toEnvelopes } from '@callcenter/events';
+import { DomainEvent, EventDefinition, EventEnvelope, ReportReceivedV1, toEnvelopes, TriageCaseOpenedV1 } from '@callcenter/events';
 
 /** Where and by whom a fixture event was recorded; everything but the stream has a test default. */
 export interface RecordedAs {
@@ -81,6 +81,35 @@ export function receivedReportData(overrides: Partial<ReportReceivedV1> & Pick<R
     peopleInvolved: 1,
     receivedAt: '2026-11-28T02:00:00.000Z',
     ...overrides,
+  };
+}
+
+/** A triage case's opening data for fixtures: a theft by SMS in Tebet, no one hurt, suggested P3 with no flags. */
+export function openedCaseData(
+  overrides: Partial<Omit<TriageCaseOpenedV1, 'suggestion'>> & Pick<TriageCaseOpenedV1, 'reportId'>,
+  suggestion: Partial<TriageCaseOpenedV1['suggestion']> = {},
+): TriageCaseOpenedV1 {
+  return {
+    trackingCode: '7KQ2M-94XHD',
+    sourceSystem: 'sms-gateway',
+    channel: 'SMS',
+    receivedAt: '2026-11-28T02:00:00.000Z',
+    description: 'Motor dicuri di depan warung',
+    categoryHint: null,
+    location: { latitude: -6.2264, longitude: 106.8584, address: null, reportedDistrict: null },
+    district: 'TEBET',
+    peopleInjured: 0,
+    peopleInvolved: 1,
+    callerRef: null,
+    ...overrides,
+    suggestion: {
+      category: 'KEJAHATAN',
+      priority: 'P3',
+      reasons: [],
+      duplicateCandidates: [],
+      lowTrust: { flagged: false, prankRejections: 0, reason: null },
+      ...suggestion,
+    },
   };
 }
 

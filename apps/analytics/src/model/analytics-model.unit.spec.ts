@@ -8,7 +8,7 @@ import {
   SuggestionModelActivated,
   TriageCaseOpened,
 } from '@callcenter/events';
-import { envelopeOf, receivedReportData } from '@callcenter/testing';
+import { envelopeOf, openedCaseData, receivedReportData } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
 import { durations, hotspots, load, overview, reports, staffing, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from '../http/csv';
@@ -264,28 +264,7 @@ describe('time basis (issue 18): when it happened or when it was received', () =
       envelope(
         TriageCaseOpened,
         'triage',
-        {
-          reportId,
-          trackingCode: '7KQ2M-94XHD',
-          channel: 'SMS',
-          sourceSystem: 'sms-gateway',
-          receivedAt: at,
-          occurredAt,
-          description: 'Motor dicuri di depan warung',
-          categoryHint: null,
-          location: { ...location, address: null, reportedDistrict: null },
-          district,
-          peopleInjured: 0,
-          peopleInvolved: 1,
-          callerRef: null,
-          suggestion: {
-            category: 'KEJAHATAN',
-            priority: 'P3',
-            reasons: [],
-            duplicateCandidates: [],
-            lowTrust: { flagged: false, prankRejections: 0, reason: null },
-          },
-        },
+        openedCaseData({ reportId, receivedAt: at, occurredAt, location: { ...location, address: null, reportedDistrict: null }, district }),
         at,
       ),
     ];

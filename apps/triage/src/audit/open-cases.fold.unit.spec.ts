@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parsePriorityTargets } from '@callcenter/contracts';
 import { EventEnvelope, toEnvelopes, TriageEnvelope } from '@callcenter/events';
+import { openedCaseData } from '@callcenter/testing';
 import { triageCaseDecider, TriageCaseState, TriageCommand } from '../case/triage-case.decider';
 import { QueueIndex } from '../queue/queue-index';
 import { openCasesFold, queueIndexOf } from './open-cases.fold';
@@ -39,27 +40,18 @@ function traffic(reports: number, steps = 4): EventEnvelope[] {
     const receivedAt = new Date(time).toISOString();
     run({
       type: 'OpenCase',
-      data: {
-        reportId,
-        trackingCode: reportId.slice(0, 10),
-        sourceSystem: 'hotline',
-        channel: pick(['HOTLINE', 'MOBILE_APP']),
-        receivedAt,
-        description: 'Motor dicuri di parkiran',
-        categoryHint: null,
-        location: { latitude: -6.24, longitude: 106.85, address: 'Jl. Tebet Raya', reportedDistrict: null },
-        district: 'TEBET',
-        peopleInjured: 0,
-        peopleInvolved: 1,
-        callerRef: null,
-        suggestion: {
-          category: 'KEJAHATAN',
-          priority: pick(['P1', 'P2', 'P3']),
-          reasons: [],
-          duplicateCandidates: [],
-          lowTrust: { flagged: false, prankRejections: 0, reason: null },
+      data: openedCaseData(
+        {
+          reportId,
+          trackingCode: reportId.slice(0, 10),
+          sourceSystem: 'hotline',
+          channel: pick(['HOTLINE', 'MOBILE_APP']),
+          receivedAt,
+          description: 'Motor dicuri di parkiran',
+          location: { latitude: -6.24, longitude: 106.85, address: 'Jl. Tebet Raya', reportedDistrict: null },
         },
-      },
+        { priority: pick(['P1', 'P2', 'P3']) },
+      ),
     });
     const groupOf = randomUUID();
     for (let step = 0; step < steps && Math.random() < 0.8; step++) {
