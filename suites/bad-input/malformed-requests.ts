@@ -360,11 +360,18 @@ function restCases(): MalformedCase[] {
         rest(`query ${q}`, [400], { path: `${route.path}?${q}` });
       }
     }
+    // Paging is shared (@PageOffset, @PageLimit): whole numbers in range only.
+    if (route.path === '/api/v1/incidents') {
+      for (const q of ['limit=0', 'limit=501', 'limit=2.5', 'offset=-1', 'offset=1.5', 'offset=lima', 'status=PARKED']) {
+        rest(`query ${q}`, [400], { path: `${route.path}?${q}` });
+      }
+    }
     if (route.path === '/api/v1/queue') {
       for (const q of [
         'limit=0',
         'limit=201',
         'limit=ten',
+        'limit=2.5',
         'offset=-1',
         'status=REJECTED',
         'flagged=maybe',

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { commaList } from '../query-params';
+import { commaList, PageLimit, PageOffset } from '../query-params';
 import { NonBlankText } from '../text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { RESOLUTION_OUTCOMES, ResolutionOutcome, UNIT_STATUSES, UNIT_TYPES, UnitStatus, UnitType } from '../reference-data';
 
@@ -115,19 +115,9 @@ export class IncidentQueryDto {
   @IsIn(INCIDENT_STATUSES, { each: true, message: `status must be among ${INCIDENT_STATUSES.join(', ')}` })
   status?: (typeof INCIDENT_STATUSES)[number][];
 
-  @ApiPropertyOptional({ type: Number, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber({}, { message: 'offset must be a number' })
-  @Min(0)
-  @Max(1_000_000)
+  @PageOffset()
   offset = 0;
 
-  @ApiPropertyOptional({ type: Number, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber({}, { message: 'limit must be a number' })
-  @Min(1)
-  @Max(500)
+  @PageLimit(500, 100)
   limit = 100;
 }
