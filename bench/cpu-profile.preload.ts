@@ -1,8 +1,5 @@
-/**
- * `--cpu-prof DIR` of the analytics, dispatch and triage benches (CpuProfiles in harness.ts loads this with NODE_OPTIONS=--require,
- * as node refuses --cpu-prof there): samples the CPU from start; each SIGWINCH writes what was sampled since the previous cut to
- * DIR/<service>-<pid>-<n>.cpuprofile and starts anew; the rest is written at exit. A diagnosis only.
- */
+// `--cpu-prof DIR` of the benches (harness.ts's CpuProfiles loads this with NODE_OPTIONS=--require: node refuses --cpu-prof there): samples the CPU
+// from start; each SIGWINCH writes DIR/<service>-<pid>-<n>.cpuprofile (what was sampled since the previous cut) and starts anew; the rest at exit.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import * as path from 'node:path';

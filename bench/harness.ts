@@ -14,21 +14,19 @@ import { createEventProducer, ensureTopics, EventEnvelope, toKafkaMessage } from
 import { RunningService, testInfra, testMongo } from '@callcenter/testing';
 
 export const ROOT = path.resolve(__dirname, '../..');
-/** The local infra's data directory (its pid files tell the Kafka and database pids) and Kafka's jars. */
-export const INFRA_DATA_DIR = process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data');
+export const INFRA_DATA_DIR = process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'); // the local infra's: its run/*.pid tell the Kafka and database pids
 export const KAFKA_LIBS = process.env.KAFKA_LIBS ?? path.join(ROOT, '.cache/kafka/libs');
-
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const quietly = (p?: Promise<unknown>) => p?.catch(() => undefined);
+const within = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => true), sleep(ms).then(() => false)]);
 // ───────────────────────────── options, header, exit ─────────────────────────────
-
 const quit = (code: number, message: string): never => ((code ? console.error : console.log)(message), process.exit(code));
-/** node:util's parseArgs: `strings` take a value (`--x 1`, `--x=1`), `booleans` none; `--help`/`-h` prints `help`, an unknown option prints it and exits 2. */
+/** node:util's parseArgs: `strings` take a value (`--x 1`, `--x=1`), `booleans` none; `--help`/`-h` prints `help`, an unknown option prints it and exits 2; `list` reads 1,4,16. */
 export function options(help: string, strings: string[], booleans: string[]) {
   const spec = Object.fromEntries([...strings.map((s) => [s, { type: 'string' }]), ...booleans.map((b) => [b, { type: 'boolean' }])]);
-  const parse = () =>
-    parseArgs({ options: { ...spec, help: { type: 'boolean', short: 'h' } }, allowPositionals: true }).values as Record<string, string | boolean | undefined>;
   let values: Record<string, string | boolean | undefined> = {};
   try {
-    values = parse();
+    values = parseArgs({ options: { ...spec, help: { type: 'boolean', short: 'h' } }, allowPositionals: true }).values as typeof values;
   } catch (e) {
     quit(2, `${(e as Error).message}\n\n${help}`);
   }
@@ -39,7 +37,6 @@ export function options(help: string, strings: string[], booleans: string[]) {
     return Number.isFinite(n) && n >= 0 ? n : quit(2, `--${name} must be a number ≥ 0, not ${flag(name)}`);
   };
   const whole = (name: string, fallback: number, min = 0) => Math.max(min, Math.floor(num(name, fallback)));
-  /** `list`: a comma-separated list of whole numbers ≥ 1 (concurrencies). */
   const list = (name: string, fallback: string) => (flag(name) ?? fallback).split(',').map((c) => Math.max(1, Math.floor(Number(c))));
   return { flag, has: (name: string) => values[name] === true, num, whole, list };
 }
@@ -52,34 +49,24 @@ export function readmeOptions(dir: string): string {
 export function header(title: string, otherLabel = 'other processes'): void {
   const { brokers, mongoUri } = testInfra();
   const env = ['KAFKA_BROKERS', 'MONGODB_URI', 'INFRA_DATA_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
   console.log(`${title}\ncommand: ${[...env, 'node', path.relative(ROOT, process.argv[1]), ...process.argv.slice(2)].join(' ')}`);
-  console.log(`machine: ${machine()}; Kafka ${brokers.join(',')}, database ${mongoUri}; load average at start ${loadavg()}`);
+  console.log(`machine: ${machine}; Kafka ${brokers.join(',')}, database ${mongoUri}; load average at start ${loadavg()}`);
   const { kafka, db } = infraPids();
   if (!kafka || !db) console.log(`(no Kafka/database pid files under ${INFRA_DATA_DIR}/run: their CPU is counted in "${otherLabel}")`);
 }
 /** Runs a bench's main, cleans up what it left and exits 0; on a failure prints the service's last output and exits 1. */
 export function run(main: () => unknown, left = new Leftovers(), service: () => RunningService | undefined = () => undefined): void {
-  const failed = async (e: unknown, s = service()) => {
-    console.error(e);
-    if (s) console.error(`${s.name}'s last output (pid ${s.pid}):\n${s.output().slice(-4000)}`);
-    await left.cleanup().then(() => process.exit(1));
-  };
-  Promise.resolve()
-    .then(main)
-    .then(() => left.cleanup())
-    .then(() => process.exit(0), failed);
+  const exit = (code: number) => left.cleanup().finally(() => process.exit(code));
+  const failed = (e: unknown, s = service()) => (console.error(e, s ? `\n${s.name}'s last output (pid ${s.pid}):\n${s.output().slice(-4000)}` : ''), exit(1));
+  void (async () => main())().then(() => exit(0), failed);
 }
-
 // ───────────────────────────── time, figures, tables ─────────────────────────────
-
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable with the services' clocks. */
 export const nowMs = () => performance.timeOrigin + performance.now();
 export const logger = (bench: string) => (msg: string) => process.stderr.write(`[bench:${bench} ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 export const loadavg = () => Array.from(os.loadavg(), (l) => l.toFixed(2)).join(' ');
-/** The machine in one phrase: cores and model, memory, node version. */
-export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 /** Open loop: send i is due at start + i/rate whatever the answers; `lag` is how late each went (ms). */
 export async function openLoop(count: number, rate: number, send: (i: number) => void): Promise<{ start: number; end: number; lag: number[] }> {
   const [start, lag] = [nowMs(), [] as number[]];
@@ -89,12 +76,8 @@ export async function openLoop(count: number, rate: number, send: (i: number) =>
   }
   return { start, end: nowMs(), lag };
 }
-
 export type Pct = { n: number; p50: number; p90: number; p99: number; max: number; mean: number };
-/**
- * Percentiles through an HDR histogram (hdr-histogram-js: microseconds, 3 significant digits, so within 0.1 % of the exact nearest-rank
- * figures); n, max and mean exact. Values below 0 (clocks of two processes) are recorded from the smallest one up.
- */
+/** Percentiles through an HDR histogram (µs, 3 significant digits: within 0.1 % of nearest-rank); n, max, mean exact; values < 0 (two clocks) shifted up. */
 export function pct(values: ArrayLike<number>): Pct {
   const n = values.length;
   if (n === 0) return { n, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
@@ -119,18 +102,14 @@ export function table(rows: (string | number)[][], align: ('l' | 'r')[] = [], ru
 export const pctCells = (p: Pct, d = 1) => [p.n, f(p.p50, d), f(p.p90, d), f(p.p99, d), f(p.max, d)];
 export const goalCell = (p99: number, goal: number) =>
   p99 <= goal ? `met (p99 ${f(p99, 2)} ≤ ${goal})` : `MISSED by ${f(p99 - goal, 1)} ms (+${f((100 * (p99 - goal)) / goal, 0)} %)`;
-
 // ───────────────────────────── HTTP and query rows ─────────────────────────────
-
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 export type Answer = { status: number; body: string; ms: number; end: number };
 /** A small keep-alive HTTP client; the time includes reading the whole body. */
 export function request(port: number, method: string, urlPath: string, token?: string, body?: unknown, timeoutMs = 30_000, retried = false): Promise<Answer> {
   const [start, payload] = [nowMs(), body === undefined ? undefined : JSON.stringify(body)];
-  const headers = {
-    ...(token && { authorization: `Bearer ${token}` }),
-    ...(payload && { 'content-type': 'application/json', 'content-length': `${Buffer.byteLength(payload)}` }),
-  };
+  const headers: http.OutgoingHttpHeaders = payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {};
+  if (token) headers.authorization = `Bearer ${token}`;
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -143,15 +122,14 @@ export function request(port: number, method: string, urlPath: string, token?: s
     req.on('error', (e) => (retry(e) ? resolve(request(port, method, urlPath, token, body, timeoutMs, true)) : reject(e))).end(payload);
   });
 }
+const workers = (n: number, work: () => Promise<void>) => Promise.all(Array.from({ length: n }, work));
 /** Runs `work` over `items` with `concurrency` in flight. */
 export async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async () => {
+  await workers(Math.min(concurrency, items.length), async () => {
     while (next < items.length) await work(items[next], next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  });
 }
-
 type LoopOptions = { maxS?: number; minRequests?: number; expect?: number; timeoutMs?: number };
 /** GETs of `paths` in turn, `concurrency` at a time: up to `requests`, past `maxS` s only while fewer than `minRequests` started; errors by kind. */
 async function closedLoop(port: number, paths: string[], token: string | undefined, concurrency: number, requests: number, o: LoopOptions = {}) {
@@ -160,27 +138,19 @@ async function closedLoop(port: number, paths: string[], token: string | undefin
   let [started, bytes, last] = [0, 0, undefined as Answer | undefined];
   const fail = (kind: string) => (errorKinds[kind] = (errorKinds[kind] ?? 0) + 1);
   const get = (i: number) => request(port, 'GET', paths[i % paths.length], token, undefined, timeoutMs);
-  const worker = async () => {
-    while (started < requests && (started < minRequests || nowMs() - t0 < maxS * 1000))
-      await get(started++).then(
-        (a) => (a.status !== expect && fail(`HTTP ${a.status}`), latencies.push(a.ms), (bytes += Buffer.byteLength(a.body)), (last = a)),
-        (e) => fail(e.code ?? e.message),
-      );
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const got = (a: Answer) => (a.status !== expect && fail(`HTTP ${a.status}`), latencies.push(a.ms), (bytes += Buffer.byteLength(a.body)), (last = a));
+  await workers(concurrency, async () => {
+    while (started < requests && (started < minRequests || nowMs() - t0 < maxS * 1000)) await get(started++).then(got, (e) => fail(e.code ?? e.message));
+  });
   const [seconds, meanBytes] = [(nowMs() - t0) / 1000, bytes / Math.max(1, latencies.length)];
   return { latencies, requests: started, seconds, meanBytes, lastBody: last?.body ?? '', errorKinds };
 }
-
 /** A query row's GETs (`paths` in turn); `goal`: counted against the p99 goal (false for the baselines); `expect`: a good answer's status (200). */
 export type Query = { label: string; paths: string[]; token?: string; goal: boolean; expect?: number };
 export type QueryRow = Awaited<ReturnType<typeof measureQueries>>[number];
 type Loops = { warmup: number; requests: number; warmupLoop?: (concurrency: number) => LoopOptions; loop?: LoopOptions };
 type Phases = { log: (msg: string) => void; onPhase?: (label: string) => Promise<void> };
-/**
- * Every query at every concurrency: a warm-up loop, then a measured one, with the server's and the bench's CPU per request.
- * `onPhase` is called after each warm-up ('between rows') and each row (a CPU profile cut).
- */
+/** Every query at every concurrency: warm-up, `onPhase('between rows')` (a CPU profile cut), measured loop with the server's and bench's CPU, `onPhase(row)`. */
 export async function measureQueries(port: number, queries: Query[], concurrencies: number[], server: { name: string; pid: number }, o: Loops & Phases) {
   const rows = [];
   for (const concurrency of concurrencies) {
@@ -214,15 +184,11 @@ export function goalLine(what: string, rows: QueryRow[], goalMs: number): string
   const goals = rows.filter((r) => r.goal);
   if (!goals.length) return `GOAL ${what}: no rows`;
   const [met, worst] = [goals.filter((r) => r.lat.p99 <= goalMs).length, goals.reduce((a, b) => (b.lat.p99 > a.lat.p99 ? b : a))];
-  const over = worst.lat.p99 - goalMs;
-  return (
-    `GOAL ${what} p99 ≤ ${goalMs} ms: ${met === goals.length ? 'MET' : 'MISSED'} (${met}/${goals.length} rows met); ` +
-    `worst ${worst.label} at concurrency ${worst.concurrency}: p99 ${f(worst.lat.p99)} ms${over > 0 ? ` (over by ${f(over)} ms, ${f((100 * over) / goalMs, 0)} %)` : ''}`
-  );
+  const [over, verdict] = [worst.lat.p99 - goalMs, `${met === goals.length ? 'MET' : 'MISSED'} (${met}/${goals.length} rows met)`];
+  const by = over > 0 ? ` (over by ${f(over)} ms, ${f((100 * over) / goalMs, 0)} %)` : '';
+  return `GOAL ${what} p99 ≤ ${goalMs} ms: ${verdict}; worst ${worst.label} at concurrency ${worst.concurrency}: p99 ${f(worst.lat.p99)} ms${by}`;
 }
-
 // ───────────────────────────── /proc meters (clock ticks, USER_HZ = 100 on Linux) ─────────────────────────────
-
 export const HZ = 100;
 function proc(file: string): string {
   try {
@@ -233,9 +199,8 @@ function proc(file: string): string {
 }
 /** A process's CPU so far (utime + stime, in ticks; NaN when it is gone). */
 export function cpuTicks(pid: number | undefined): number {
-  const stat = proc(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  const [, utime, stime] = /.*\) (?:\S+ ){11}(\d+) (\d+)/s.exec(proc(`/proc/${pid}/stat`)) ?? [];
+  return Number(utime) + Number(stime);
 }
 /** The pid of an infrastructure process (kafka, db …) from its pid file under the infra data dir. */
 export function pidFile(infraDataDir: string, name: string): number | undefined {
@@ -247,10 +212,8 @@ export const infraPids = () => ({ kafka: pidFile(INFRA_DATA_DIR, 'kafka'), db: p
 export const rssMiB = (pid: number | undefined) => Number(/VmRSS:\s+(\d+)\s+kB/.exec(proc(`/proc/${pid}/status`))?.[1] ?? NaN) / 1024;
 /** CPU seconds per process (and the machine's) from `start()` (or the meter's creation) to `stop()`. */
 export function cpuMeter(pids: Record<string, number | undefined>) {
-  const read = () => {
-    const all = proc('/proc/stat').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-    return { at: nowMs(), total: sum(all), busy: sum(all) - all[3] - all[4], each: Object.values(pids).map(cpuTicks) };
-  };
+  const jiffies = () => proc('/proc/stat').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const read = (all = jiffies()) => ({ at: nowMs(), total: sum(all), busy: sum(all) - all[3] - all[4], each: Object.values(pids).map(cpuTicks) });
   let t0 = read();
   const stop = (t1 = read()) => {
     const used: Record<string, number> = Object.fromEntries(Object.keys(pids).map((n, i) => [n, (t1.each[i] - t0.each[i]) / HZ]));
@@ -264,34 +227,30 @@ export function cpuLine(r: CpuReading, otherLabel = 'other processes'): string {
   const parts = [...Object.entries(r.used).map(([n, s]) => `${n} ${f(s, 1)} s (${f((100 * s) / r.wall, 0)} %)`), `${otherLabel} ${f(r.other, 1)} s`];
   return `CPU over ${f(r.wall, 1)} s wall (% of one core): ${parts.join(', ')}; machine ${f(100 * r.machineShare, 0)} % busy of ${os.cpus().length} cores`;
 }
-
 // ───────────────────────────── CPU profiles ─────────────────────────────
-
 /** One service's CPU profiles (`--cpu-prof DIR`): `env` loads cpu-profile.preload.ts, `cut` ends one at a phase boundary, `print` sums them up at the end. */
 export class CpuProfiles {
+  readonly dir?: string;
   readonly env: Record<string, string> = {};
   private readonly taken: { label: string; file: string }[] = [];
-  constructor(
-    readonly dir: string | undefined,
-    private readonly service: string,
-    private readonly log: (msg: string) => void,
-    private readonly tries = 100,
-    private readonly settleMs = 200,
-  ) {
+  private readonly o: { service: string; log: (msg: string) => void };
+  constructor(dir: string | undefined, service: string, log: (msg: string) => void) {
+    this.o = { service, log };
     if (!dir) return;
     mkdirSync((this.dir = path.resolve(dir)), { recursive: true });
     this.env = { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.preload.js')}`, BENCH_CPU_PROF_DIR: this.dir };
   }
-  private files = (pid: number, except: string[] = []) => readdirSync(this.dir!).filter((n) => n.startsWith(`${this.service}-${pid}-`) && !except.includes(n));
-  /** Asks the service to write what it sampled so far (SIGWINCH) and waits for the file. */
+  private files = (pid: number, except: string[] = []) =>
+    readdirSync(this.dir!).filter((n) => n.startsWith(`${this.o.service}-${pid}-`) && !except.includes(n));
+  /** Asks the service to write what it sampled so far (SIGWINCH), waits up to 30 s for the file, then 0.5 s for it to settle. */
   async cut(pid: number, label: string): Promise<void> {
     if (!this.dir) return;
     const before = this.files(pid);
     process.kill(pid, 'SIGWINCH');
-    for (let i = 0; i < this.tries && !this.files(pid, before).length; i++) await sleep(100);
+    for (let i = 0; i < 300 && !this.files(pid, before).length; i++) await sleep(100);
     const [file] = this.files(pid, before);
-    if (!file) return this.log(`no profile written for ${label}`);
-    await sleep(this.settleMs);
+    if (!file) return this.o.log(`no profile written for ${label}`);
+    await sleep(500);
     this.taken.push({ label, file });
   }
   /** Once the service (`pid`) stopped: adds what it wrote at exit, and prints each profile's top `top` functions, but those labelled `skip`. */
@@ -301,11 +260,10 @@ export class CpuProfiles {
     const known = this.taken.map((p) => p.file);
     const atExit = this.files(pid, known);
     this.taken.push(...atExit.map((file) => ({ label: 'until exit', file })));
-    console.log(`\n=== CPU profiles of ${this.service} (sampled every 1 ms; written to ${this.dir}) ===`);
+    console.log(`\n=== CPU profiles of ${this.o.service} (sampled every 1 ms; written to ${this.dir}) ===`);
     for (const p of this.taken.filter((x) => x.label !== skip)) console.log(`\n[${p.label}]\n${topSelfTime(path.join(this.dir, p.file), top).join('\n')}`);
   }
 }
-
 /** Top self-time functions of a .cpuprofile (Chrome DevTools format), and self time by package; the preload's own frames (writing the previous profile) left out. */
 function topSelfTime(file: string, top: number): string[] {
   type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
@@ -323,8 +281,7 @@ function topSelfTime(file: string, top: number): string[] {
     const where = file.startsWith('node:') ? 'node internals' : file || (functionName.startsWith('(') ? functionName : 'native (no script)');
     add(byPackage, pkg ?? where, timeDeltas[i]);
   });
-  const total = sum([...self.values()]);
-  const busy = total - (self.get('(idle)') ?? 0);
+  const [total, busy] = [sum([...self.values()]), sum([...self.values()]) - (self.get('(idle)') ?? 0)];
   [self, byPackage].forEach((m) => m.delete('(idle)'));
   const share = (us: number, d: number) => f((100 * us) / Math.max(1, busy), d);
   const most = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
@@ -335,9 +292,7 @@ function topSelfTime(file: string, top: number): string[] {
     `  by package: ${packages.join(', ')}`,
   ];
 }
-
 // ───────────────────────────── Kafka ─────────────────────────────
-
 /** Retries `fn` (a topic just created answers offset requests with NOT_LEADER for a moment). */
 export const retrying = <T>(fn: () => Promise<T>, attempts = 20, waitMs = 500): Promise<T> =>
   fn().catch((e) => (attempts <= 1 ? Promise.reject(e) : sleep(waitMs).then(() => retrying(fn, attempts - 1, waitMs))));
@@ -345,10 +300,8 @@ export const retrying = <T>(fn: () => Promise<T>, attempts = 20, waitMs = 500): 
 export const topicSize = async (admin: Admin, topic: string) => sum((await retrying(() => admin.fetchTopicOffsets(topic))).map((p) => +p.high - +p.low));
 async function withAdmin(kafka: Kafka, work: (admin: Admin) => Promise<unknown>): Promise<void> {
   const admin = kafka.admin();
-  await admin
-    .connect()
-    .then(() => work(admin))
-    .finally(() => admin.disconnect().catch(() => undefined));
+  await admin.connect();
+  await work(admin).finally(() => quietly(admin.disconnect()));
 }
 type Group = Partial<ConsumerConfig> & { groupId: string };
 /** A plain kafkajs consumer of `topics`, resolved once it joined its group (or after 30 s). */
@@ -362,16 +315,12 @@ export async function joinedConsumer(kafka: Kafka, config: Group, topics: string
   return consumer;
 }
 type BaselineOptions = { topic?: string; groupId?: string; left?: Leftovers };
-/**
- * Kafka alone at `rate`: `count` copies of `sample` (fresh stream ids as keys), one per send with the relay's producer settings, to a plain
- * kafkajs consumer in this process; send → received latencies. On a fresh topic unless `topic` is given (then only what is sent from now on is read).
- */
-export async function kafkaOnlyLatency(kafka: Kafka, sample: EventEnvelope, count: number, rate: number, { topic, groupId, left }: BaselineOptions = {}) {
-  const fresh = !topic;
-  topic ??= `bench.baseline.${randomUUID().slice(0, 8)}`;
-  groupId ??= `bench-baseline-${randomUUID().slice(0, 8)}`;
-  left?.groups.add(groupId);
-  if (fresh) (left?.topics.add(topic), await withAdmin(kafka, (admin) => ensureTopics(admin, [{ topic }])));
+/** Kafka alone: `count` copies of `sample` (fresh keys) at `rate`, sent one by one as the relay does, to a consumer here (on a fresh topic unless `topic`); ms. */
+export async function kafkaOnlyLatency(kafka: Kafka, sample: EventEnvelope, count: number, rate: number, o: BaselineOptions = {}) {
+  const [fresh, id] = [!o.topic, randomUUID().slice(0, 8)];
+  const [topic, groupId] = [o.topic ?? `bench.baseline.${id}`, o.groupId ?? `bench-baseline-${id}`];
+  o.left?.groups.add(groupId);
+  if (fresh) (o.left?.topics.add(topic), await withAdmin(kafka, (admin) => ensureTopics(admin, [{ topic }])));
   const [producer, sentAt, latencies] = [createEventProducer(kafka), new Map<string, number>(), [] as number[]];
   let consumer: Consumer | undefined;
   try {
@@ -393,26 +342,21 @@ export async function kafkaOnlyLatency(kafka: Kafka, sample: EventEnvelope, coun
     for (let i = 0; i < 100 && latencies.length < count; i++) await sleep(100);
     return { latencies, sent: count, bytes: Buffer.byteLength(JSON.stringify(sample)) };
   } finally {
-    await consumer?.disconnect().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
+    await Promise.all([quietly(consumer?.disconnect()), quietly(producer.disconnect())]);
   }
 }
-type ToolOptions = { heap?: string; timeoutMs?: number; track?: Set<ChildProcess> };
 /** Runs one of Kafka's Java tools (org.apache.kafka.tools.<tool>) from the jars under `libs`; resolves with its stdout. `track` holds the child while it runs. */
-export function kafkaTool(libs: string, tool: string, args: string[], o: ToolOptions = {}): Promise<string> {
-  const { heap = '256m', timeoutMs = 120_000, track = new Set() } = o;
-  const argv = [`-Xmx${heap}`, '-cp', `${libs}/*`, `org.apache.kafka.tools.${tool}`, ...args];
-  const java = promisify(execFile)('java', argv, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 2 ** 26 });
-  track.add(java.child);
-  java.child.on('close', () => track.delete(java.child));
+export function kafkaTool(libs: string, tool: string, args: string[], o: { heap?: string; timeoutMs?: number; track?: Set<ChildProcess> } = {}) {
+  const argv = [`-Xmx${o.heap ?? '256m'}`, '-cp', `${libs}/*`, `org.apache.kafka.tools.${tool}`, ...args];
+  const java = promisify(execFile)('java', argv, { timeout: o.timeoutMs ?? 120_000, killSignal: 'SIGKILL', maxBuffer: 2 ** 26 });
+  o.track?.add(java.child);
+  java.child.on('close', () => o.track?.delete(java.child));
   const failed = (e: { code?: number; stdout?: string; stderr?: string }) => `${tool} failed (exit ${e.code}): ${(e.stderr || e.stdout || '').slice(-800)}`;
   return java.then(({ stdout }) => stdout).catch((e) => Promise.reject(new Error(failed(e))));
 }
 type PerfOptions = { timeoutS?: number; group?: string; heap?: string; toolTimeoutMs?: number; left?: Leftovers };
-/**
- * Kafka's ConsumerPerformance (the Java consumer) reading `messages` from the start of `topic`: the figures of its last CSV line (start.time, end.time,
- * MB, MB.sec, nMsg, nMsg.sec, rebalance ms, fetch ms, fetch MB.sec, fetch nMsg.sec) and the wall time, the JVM's start included.
- */
+/** Kafka's ConsumerPerformance reading `messages` from the start of `topic`: the figures of its last CSV line, and the wall time with the JVM's start. */
+// The CSV: start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance ms, fetch ms, fetch MB.sec, fetch nMsg.sec.
 export async function consumerPerformance(brokers: string[], topic: string, messages: number, o: PerfOptions = {}) {
   const [{ timeoutS = 60, group, heap, toolTimeoutMs, left }, t0] = [o, nowMs()];
   if (group) left?.groups.add(group);
@@ -424,10 +368,7 @@ export async function consumerPerformance(brokers: string[], topic: string, mess
   if (c.length < 10) throw new Error(`ConsumerPerformance: cannot read ${out.slice(-400)}`);
   return { topic, line: line!, mb: c[2], messages: c[4], nMsgSec: c[5], rebalanceMs: c[6], fetchMs: c[7], fetchNMsgSec: c[9], wallMs: nowMs() - t0 };
 }
-
 // ───────────────────────────── clean-up ─────────────────────────────
-
-const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
 /** What a bench started or created: stopped, deleted and dropped at the end, or on SIGINT/SIGTERM. */
 export class Leftovers {
   readonly services = new Set<RunningService>();
@@ -443,18 +384,15 @@ export class Leftovers {
     private readonly kafka?: Kafka,
   ) {}
   /** One database client for the bench, closed by cleanup(). */
-  async mongo(): Promise<MongoClient> {
-    return (this.client ??= await testMongo());
-  }
+  readonly mongo = async (): Promise<MongoClient> => (this.client ??= await testMongo());
   async stopService(s: RunningService, graceMs = 20_000): Promise<void> {
-    if (!(await Promise.race([s.stop().then(() => true), sleep(graceMs).then(() => false)]))) await s.kill();
+    if (!(await within(s.stop(), graceMs))) await s.kill();
     this.services.delete(s);
   }
   /** SIGTERM, then SIGKILL if the child is still there after `graceMs`. */
   async stopChild(child: ChildProcess, graceMs = 20_000): Promise<void> {
     const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(true) : child.once('exit', r)));
-    if (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'))
-      await Promise.race([exited, sleep(graceMs).then(() => child.kill('SIGKILL'))]);
+    if (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM') && !(await within(exited, graceMs))) child.kill('SIGKILL');
     this.children.delete(child);
   }
   /** Cleans up on SIGINT/SIGTERM, saying so with `message`, and exits 130. */
@@ -472,8 +410,20 @@ export class Leftovers {
       if (this.kafka && (groups.length || topics.length)) await quietly(withAdmin(this.kafka, deleteBoth)); // Kafka gone: nothing to delete
       if (!this.keepDb() && this.databases.size)
         await quietly(this.mongo().then((m) => Promise.all([...this.databases].map((db) => quietly(m.db(db).dropDatabase())))));
-      await this.client?.close().catch(() => undefined);
+      await quietly(this.client?.close());
       agent.destroy();
     })());
   }
 }
+
+// ───────────────────────────── latency lines of the browser benches (console, dashboard, portal) ─────────────────────────────
+
+/** `  label  n=…  p50 … ms  p99 … ms  max … ms  goal`: one latency line, `cols` the figures shown. */
+export const pctLine = (label: string, p: Pct, goal = '', cols: ('p50' | 'p99' | 'max')[] = ['p50', 'p99', 'max']) =>
+  `  ${label.padEnd(66)} n=${String(p.n).padStart(5)}  ${cols.map((c) => `${c} ${f(p[c]).padStart(8)} ms`).join('  ')}  ${goal}`;
+export const p99Goal = (p: Pct, goalMs: number) => `goal p99 ≤ ${goalMs} ms: ${p.p99 <= goalMs ? 'MET' : 'MISSED'}`;
+/** A few page loads against a goal: all of them within it, the median only, or missed. */
+export const loadsGoal = (p: Pct, goalMs: number) =>
+  `goal ≤ ${goalMs} ms: ${p.max <= goalMs ? 'MET (every load)' : p.p50 <= goalMs ? 'MET at p50 only' : 'MISSED'}`;
+/** Times `work` in ms into `into`. */
+export const timed = (into: number[], work: () => Promise<unknown>, t = performance.now()) => work().then(() => void into.push(performance.now() - t));

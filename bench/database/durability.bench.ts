@@ -1,15 +1,8 @@
-/**
- * The embedded database candidates side by side (issue 15): acknowledged-write durability and speed of
- * `MongoEventStore.append`, the platform's own write path, against each database `infra start-db` runs.
- * Per engine: speed (closed loop, the candidates taking rounds in turns), kill -9 and a power cut (ext4 on a loop
- * device, its image copied while the database is frozen) half-way through a steady phase, and `--strace` (does an
- * fsync come before each answer?). Method, options and results: docs/performance.md, "Embedded database (issue 15)".
- * A table to stdout, JSON to BENCH_OUT (/tmp/durability-last-run.json); data under BENCH_DATA_DIR (.data/bench-database).
- */
+// bench/database: acknowledged-write durability and speed of MongoEventStore.append on each database `infra start-db` runs (issue 15). See README.md.
 import 'reflect-metadata'; // @callcenter/events pulls in @callcenter/contracts, whose DTO decorators need it first
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
@@ -18,10 +11,8 @@ import { MongoEventStore, ReportReceived } from '@callcenter/events';
 import { sampleReport } from '@callcenter/testing';
 import * as h from '../harness';
 
-const HELP = `node dist/bench/database/durability.bench.js [--engines=mongo-java-server,mongo-java-server-memory,ferretdb-postgresql]
-  (also mongo-java-server-nosync, ferretdb) [--seconds=5] [--rounds=3] [--concurrency=32] [--rate=200] [--steady-seconds=6]
-  [--repeat=3] [--port=14710] [--no-power-cut] [--strace] [--keep]; as root for the power cut (loop devices)`;
-const o = h.options(HELP, ['engines', 'seconds', 'rounds', 'concurrency', 'rate', 'steady-seconds', 'repeat', 'port'], ['no-power-cut', 'strace', 'keep']);
+const strings = ['engines', 'seconds', 'rounds', 'concurrency', 'rate', 'steady-seconds', 'repeat', 'port'];
+const o = h.options(h.readmeOptions('database'), strings, ['no-power-cut', 'strace', 'keep']);
 const config = {
   engines: (o.flag('engines') ?? 'mongo-java-server,mongo-java-server-memory,ferretdb-postgresql').split(',').filter(Boolean),
   ...{ speedSeconds: o.num('seconds', 5), rounds: o.num('rounds', 3), concurrency: o.num('concurrency', 32), rate: o.num('rate', 200) },
@@ -37,164 +28,90 @@ const LABELS: Record<string, string> = {
   ferretdb: 'FerretDB 1.24 on SQLite',
 };
 
+const INFRA = path.join(h.ROOT, 'infra/bin/infra');
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
-type Latency = Pick<h.Pct, 'n' | 'p50' | 'p99' | 'max'>;
-const latency = (values: number[]): Latency => ((s) => ({ n: s.n, p50: round(s.p50, 2), p99: round(s.p99, 2), max: round(s.max, 2) }))(h.pct(values));
+const latency = (values: number[]) => ((s) => ({ n: s.n, p50: round(s.p50, 2), p99: round(s.p99, 2), max: round(s.max, 2) }))(h.pct(values));
 const run = (cmd: string, argv: string[], env = process.env) => execFileSync(cmd, argv, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-/** /proc/<pid>/<file>, or undefined when the process is gone. */
-function proc(pid: number, file: string): string | undefined {
+/** `fn`'s value, or `otherwise`'s when it throws (a process or a file already gone, a command that failed). */
+function attempt<T>(fn: () => T, otherwise?: (e: unknown) => T): T | undefined {
   try {
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return undefined;
+    return fn();
+  } catch (e) {
+    return otherwise?.(e);
   }
 }
+const stderrOf = (e: unknown) => (e as { stderr?: string }).stderr ?? String(e);
+/** The stderr (or message) of `fn`'s failure; undefined when it succeeds. */
+const failure = (fn: () => unknown) => attempt(() => void fn(), stderrOf);
+const proc = (pid: number, file: string) => attempt(() => readFileSync(`/proc/${pid}/${file}`, 'utf8')) ?? '';
 /** A zombie (killed, not yet reaped) still answers kill 0: read its state instead. */
-const alive = (pid: number) => !/^\d+ \(.*\) Z/.test(proc(pid, 'stat') ?? '0 () Z');
+const alive = (pid: number) => !/^\d+ \(.*\) Z/.test(proc(pid, 'stat') || '0 () Z');
 function children(pid: number): number[] {
-  const direct = (proc(pid, `task/${pid}/children`) ?? '').split(/\s+/).filter(Boolean);
+  const direct = proc(pid, `task/${pid}/children`).split(/\s+/).filter(Boolean);
   return direct.map(Number).flatMap((c) => [c, ...children(c)]);
 }
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
+const signal = (pid: number, sig: NodeJS.Signals) => attempt(() => process.kill(pid, sig));
 
-// ───────────────────────────── one database, through infra/bin/infra ─────────────────────────────
-
-class Database {
-  readonly dir: string;
-  readonly dbPort: number;
-  readonly uri: string;
-  /** The loop device and backing image the data directory is mounted from, when there is one. */
-  private mounted?: { device: string; image: string };
-  private cuts = 0;
-
-  constructor(
-    readonly engine: string,
-    index: number,
-  ) {
-    this.dir = path.join(config.dataDir, engine);
-    this.dbPort = config.port + 2 * index;
-    this.uri = `mongodb://127.0.0.1:${this.dbPort}`;
-  }
-
-  /** Where `infra` keeps the database's files: the mount point of the loop filesystem. */
-  get dataFiles(): string {
-    return path.join(this.dir, 'db');
-  }
-
-  infra(command: string): void {
-    // Only the database: the Kafka and OIDC parts count as external and are left alone.
-    const env = { ...process.env, INFRA_DATA_DIR: this.dir, DB_ENGINE: this.engine, DB_PORT: `${this.dbPort}`, PG_PORT: `${this.dbPort + 1}` };
-    Object.assign(env, { KAFKA_BROKERS: 'unused', OIDC_ISSUER: 'unused', MONGODB_URI: undefined });
-    try {
-      run('bash', [path.join(h.ROOT, 'infra/bin/infra'), command], env);
-    } catch (e) {
-      throw new Error(`infra ${command} (${this.engine}) failed: ${(e as { stderr?: string }).stderr ?? e}\n${this.log()}`, { cause: e });
-    }
-  }
-
-  log(): string {
-    const logs = ['db.log', 'pg.log'].map((f) => path.join(this.dir, f)).filter(existsSync);
-    return logs.map((f) => readFileSync(f, 'utf8').slice(-2000)).join('\n');
-  }
-
-  /** Fresh directory; with `loop`, an empty ext4 filesystem on a loop device mounted as its db/. */
-  prepare(loop: boolean): void {
-    this.cleanup();
-    mkdirSync(this.dataFiles, { recursive: true });
-    if (!loop) return;
-    const image = path.join(config.dataDir, `${this.engine}.img`);
-    rmSync(image, { force: true });
-    run('truncate', ['-s', '2G', image]);
-    run('mkfs.ext4', ['-q', '-F', image]);
-    this.mount(image);
-  }
-
-  private mount(image: string): void {
-    const device = run('losetup', ['-f', '--show', image]).trim();
-    run('mount', [device, this.dataFiles]);
-    this.mounted = { device, image };
-  }
-
-  private unmount(): void {
-    if (!this.mounted) return;
-    // A killed JVM's main thread shows as a zombie while its other threads still close their files.
-    for (let i = 0; ; i++) {
-      try {
-        run('umount', [this.dataFiles]);
-        break;
-      } catch (e) {
-        if (i >= 100) throw e;
-        execFileSync('sleep', ['0.1']);
-      }
-    }
-    run('losetup', ['-d', this.mounted.device]);
-    this.mounted = undefined;
-  }
-
+/** One database through infra/bin/infra: `engine` on `port` (PostgreSQL on `port` + 1), its files in <dir>/db, with a loop device an ext4 filesystem of their own. */
+function database(engine: string, port: number) {
+  const [dir, uri, images] = [path.join(config.dataDir, engine), `mongodb://127.0.0.1:${port}`, [] as string[]];
+  const [files, env] = [path.join(dir, 'db'), { ...process.env, INFRA_DATA_DIR: dir, DB_ENGINE: engine, DB_PORT: `${port}`, PG_PORT: `${port + 1}` }];
+  let device: string | undefined; // the loop device db/ is mounted from; its image is the last of `images`
+  const logs = () => ['db.log', 'pg.log'].map((f) => attempt(() => readFileSync(path.join(dir, f), 'utf8').slice(-2000)) ?? '').join('\n');
+  const infra = (command: string) => {
+    // Only the database: Kafka and OIDC count as external and are left alone.
+    const error = failure(() => run('bash', [INFRA, command], { ...env, KAFKA_BROKERS: 'unused', OIDC_ISSUER: 'unused', MONGODB_URI: undefined }));
+    if (error) throw new Error(`infra ${command} (${engine}) failed: ${error}\n${logs()}`);
+  };
+  const mount = (image: string) => {
+    device = run('losetup', ['-f', '--show', image]).trim();
+    run('mount', [device, files]);
+    images.push(image);
+  };
+  const unmount = () => {
+    // A killed JVM's main thread shows as a zombie while its other threads still close their files: umount is retried for up to 10 s.
+    const script = 'for i in $(seq 100); do umount "$1" 2>/dev/null && exec losetup -d "$2"; sleep 0.1; done; umount "$1" && losetup -d "$2"';
+    if (device) run('bash', ['-c', script, '-', files, device]);
+    device = undefined;
+  };
   /** The database's processes: the JVM or FerretDB, and PostgreSQL's postmaster with all its children. */
-  pids(): number[] {
-    const files = ['db.pid', 'pg.pid'].map((f) => path.join(this.dir, 'run', f)).filter(existsSync);
-    return files.map((f) => Number(readFileSync(f, 'utf8').trim())).flatMap((pid) => (alive(pid) ? [pid, ...children(pid)] : []));
-  }
-
+  const pids = () => [h.pidFile(dir, 'db'), h.pidFile(dir, 'pg')].flatMap((pid) => (pid && alive(pid) ? [pid, ...children(pid)] : []));
   /** SIGKILL to every database process at once, then wait until they are gone. */
-  async kill9(): Promise<void> {
-    const pids = this.pids();
-    for (const pid of pids) signal(pid, 'SIGKILL');
-    for (let i = 0; i < 100 && pids.some(alive); i++) await h.sleep(50);
+  const kill9 = async () => {
+    const all = pids();
+    all.forEach((pid) => signal(pid, 'SIGKILL'));
+    for (let i = 0; i < 100 && all.some(alive); i++) await h.sleep(50);
     // infra's pid files now name dead processes (a reused pid would look alive): start-db writes new ones.
-    for (const file of ['db.pid', 'pg.pid']) rmSync(path.join(this.dir, 'run', file), { force: true });
-  }
-
+    for (const name of ['db', 'pg']) rmSync(path.join(dir, 'run', `${name}.pid`), { force: true });
+  };
   /** A power cut: freeze the processes, keep only what reached the loop device (its image, copied), kill them, mount the copy. */
-  async powerCut(): Promise<void> {
-    if (!this.mounted) throw new Error('power cut needs the loop filesystem');
-    for (const pid of this.pids()) signal(pid, 'SIGSTOP');
-    const copy = path.join(config.dataDir, `${this.engine}.cut${++this.cuts}.img`);
-    run('cp', ['--sparse=always', this.mounted.image, copy]);
-    await this.kill9();
-    const image = this.mounted.image;
-    this.unmount();
+  const powerCut = async () => {
+    if (!device) throw new Error('power cut needs the loop filesystem');
+    pids().forEach((pid) => signal(pid, 'SIGSTOP'));
+    const [image, copy] = [images.at(-1)!, path.join(config.dataDir, `${engine}.cut${images.length}.img`)];
+    run('cp', ['--sparse=always', image, copy]);
+    await kill9();
+    unmount();
     rmSync(image, { force: true });
-    this.mount(copy);
-  }
-
-  cleanup(): void {
-    const pids = this.pids();
-    try {
-      if (pids.length) this.infra('stop-db');
-    } catch {
-      for (const pid of pids) signal(pid, 'SIGKILL');
-    }
-    try {
-      this.unmount();
-    } catch (e) {
-      console.error(`could not unmount ${this.dataFiles}: ${e}`);
-    }
-    if (config.keep) return;
-    rmSync(this.dir, { recursive: true, force: true });
-    for (let i = 0; i <= this.cuts; i++) rmSync(path.join(config.dataDir, i ? `${this.engine}.cut${i}.img` : `${this.engine}.img`), { force: true });
-  }
+    mount(copy);
+  };
+  const cleanup = () => {
+    if (pids().length) attempt(() => infra('stop-db'));
+    pids().forEach((pid) => signal(pid, 'SIGKILL')); // when stop-db failed
+    attempt(unmount, (e) => console.error(`could not unmount ${files}: ${e}`));
+    if (!config.keep) for (const f of [dir, ...images.splice(0)]) rmSync(f, { recursive: true, force: true });
+  };
+  /** A fresh directory; with `loop`, an empty ext4 filesystem on a loop device mounted as its db/. */
+  const prepare = (loop: boolean, image = path.join(config.dataDir, `${engine}.img`)) => {
+    cleanup();
+    mkdirSync(files, { recursive: true });
+    if (!loop) return;
+    run('bash', ['-c', 'rm -f "$1" && truncate -s 2G "$1" && mkfs.ext4 -q -F "$1"', '-', image]);
+    mount(image);
+  };
+  return { engine, port, uri, dir, infra, pids, kill9, powerCut, prepare, cleanup };
 }
-
-/** Root with working loop devices (a container may have neither). */
-function loopDevicesWork(): { ok: boolean; why?: string } {
-  if (process.getuid?.() !== 0) return { ok: false, why: 'not root' };
-  try {
-    run('losetup', ['-f']);
-    return { ok: true };
-  } catch (e) {
-    return { ok: false, why: `losetup: ${(e as { stderr?: string }).stderr ?? e}` };
-  }
-}
-
-// ───────────────────────────── the write path ─────────────────────────────
+type Database = ReturnType<typeof database>;
 
 /** What intake stores for a submitted report (the tests' sample report, as its event). */
 function reportReceived(reportId: string) {
@@ -208,134 +125,83 @@ function reportReceived(reportId: string) {
   });
 }
 
+/** The write path: the platform's event store on one database. */
 class Writer {
-  client!: MongoClient;
+  client?: MongoClient;
   store!: MongoEventStore;
   /** Every acknowledged commit `_id` with the time of its acknowledgement (performance.now()). */
   readonly acked = new Map<string, number>();
-
   constructor(private readonly uri: string) {}
-
   async connect(): Promise<void> {
     // The platform's client options (libs/platform), but fail fast while the database is down.
     this.client = await new MongoClient(this.uri, { appName: 'durability-bench', serverSelectionTimeoutMS: 2_000 }).connect();
     this.store = new MongoEventStore(this.client.db('callcenter_bench'), { producer: 'durability-bench', topic: 'bench.durability' });
     await this.store.ensureIndexes();
   }
-
-  async close(): Promise<void> {
-    await this.client?.close(true).catch(() => undefined);
-  }
-
+  close = () => this.client?.close(true).catch(() => undefined);
   /** One intake-like command: a new report stream with its ReportReceived event. Resolves with the ms it took. */
-  async append(): Promise<number> {
-    const streamId = `report-${randomUUID()}`;
-    const started = performance.now();
+  async append(streamId = `report-${randomUUID()}`, started = performance.now()): Promise<number> {
     await this.store.append(streamId, 0, [reportReceived(streamId)], { actor: 'durability-bench', correlationId: randomUUID(), now: new Date() });
-    const done = performance.now();
-    this.acked.set(`${streamId}#0`, done);
-    return done - started;
+    this.acked.set(`${streamId}#0`, performance.now());
+    return this.acked.get(`${streamId}#0`)! - started;
   }
-
   /** Closed loop: `concurrency` appends in flight for `seconds`. */
-  async speed(concurrency: number, seconds: number): Promise<{ appendsPerSecond: number; times: number[]; failed: number }> {
-    const [times, started] = [[] as number[], performance.now()];
+  async speed(concurrency: number, seconds: number) {
+    const [times, started, end] = [[] as number[], performance.now(), performance.now() + seconds * 1000];
     let failed = 0;
+    const count = () => void failed++;
     const loop = async () => {
-      while (performance.now() < started + seconds * 1000)
-        await this.append().then(
-          (ms) => times.push(ms),
-          () => failed++,
-        );
+      while (performance.now() < end) await this.append().then((ms) => times.push(ms), count);
     };
     await Promise.all(Array.from({ length: concurrency }, loop));
     return { appendsPerSecond: Math.round(times.length / ((performance.now() - started) / 1000)), times, failed };
   }
-
   /** Open loop at `rate`/s for `seconds`; `fault` runs once half-way. What was sent, acknowledged and failed, and the latency before the fault. */
   async steady(rate: number, seconds: number, fault?: () => Promise<void>) {
-    const [before, times, inflight, started] = [this.acked.size, [] as number[], new Set<Promise<void>>(), performance.now()];
-    let [sent, failed, faultAt] = [0, 0, undefined as number | undefined];
-    for (let i = 0, total = Math.round(rate * seconds); i < total; i++) {
-      const wait = started + (i * 1000) / rate - performance.now();
-      if (wait > 0) await h.sleep(wait);
-      if (fault && faultAt === undefined && i >= total / 2) {
-        faultAt = performance.now();
-        await fault();
-      }
-      sent++;
-      const p: Promise<void> = this.append()
-        .then((ms) => void (faultAt === undefined && times.push(ms)))
-        .catch(() => void failed++)
-        .finally(() => inflight.delete(p));
-      inflight.add(p);
+    const [before, times, sends, total] = [this.acked.size, [] as number[], [] as Promise<void>[], Math.round(rate * seconds)];
+    let [failed, faultAt] = [0, undefined as number | undefined];
+    const count = () => void failed++;
+    const send = () => void sends.push(this.append().then((ms) => void (faultAt === undefined && times.push(ms)), count));
+    const half = fault ? Math.ceil(total / 2) : total;
+    const first = await h.openLoop(half, rate, send);
+    if (fault) {
+      await h.sleep(first.start + (half * 1000) / rate - h.nowMs()); // half-way: when the next append is due
+      faultAt = performance.now();
+      await fault();
+      await h.openLoop(total - half, rate, send); // on at `rate`: these fail until the restart
     }
-    await Promise.race([Promise.allSettled([...inflight]), h.sleep(20_000)]);
-    return { sent, acked: this.acked.size - before, failed, latency: latency(times), faultAt };
+    await Promise.race([Promise.allSettled(sends), h.sleep(20_000)]);
+    return { sent: total, acked: this.acked.size - before, failed, latency: latency(times), faultAt };
   }
 }
 
-/**
- * Appends acknowledged so far (all phases) and not already counted missing at an earlier fault; of them
- * `acknowledgedAfterFault` were answers read after the fault; `window`: seconds from the oldest missing one to the fault.
- */
-interface LossReport {
-  acknowledged: number;
-  acknowledgedAfterFault: number;
-  missing: number;
-  window: number | null;
-  stored: number;
-  restartSeconds: number;
-  error?: string;
-}
-
-/** Restarts the database on its files and looks up every acknowledged commit (one scan of all `_id`s on a fresh connection). */
-async function restartAndCount(db: Database, writer: Writer, faultAt: number): Promise<LossReport> {
-  const t = performance.now();
-  const acknowledged = writer.acked.size;
+/** Restarts the database on its files and looks up every acknowledged commit (one scan of all `_id`s on a fresh connection): the figures of README.md. */
+async function restartAndCount(db: Database, writer: Writer, faultAt: number) {
+  const [t, acknowledged] = [performance.now(), writer.acked.size];
   const acknowledgedAfterFault = [...writer.acked.values()].filter((at) => at > faultAt).length;
-  try {
-    db.infra('start-db');
-  } catch (e) {
-    return { acknowledged, acknowledgedAfterFault, missing: acknowledged, window: null, stored: 0, restartSeconds: NaN, error: String(e).slice(0, 500) };
-  }
+  const error = failure(() => db.infra('start-db'))?.slice(0, 500);
+  if (error) return { acknowledged, acknowledgedAfterFault, missing: acknowledged, window: null, stored: 0, restartSeconds: NaN, error };
   const restartSeconds = round((performance.now() - t) / 1000, 2);
-  // One scan: FerretDB 1.x answers `_id: {$in: …}` with a scan of the whole collection each time.
-  const client = await new MongoClient(db.uri, { serverSelectionTimeoutMS: 10_000 }).connect();
-  const found = new Set<string>();
-  try {
-    const commits = client.db('callcenter_bench').collection<{ _id: string }>('event_commits');
-    for await (const d of commits.find({}, { projection: { _id: 1 } })) found.add(d._id);
-  } finally {
-    await client.close();
-  }
+  const [client, projection] = [await new MongoClient(db.uri, { serverSelectionTimeoutMS: 10_000 }).connect(), { _id: 1 }];
+  const [commits, close] = [client.db('callcenter_bench').collection<{ _id: string }>('event_commits'), () => client.close()];
+  const docs = await commits.find({}, { projection }).toArray().finally(close);
+  const found = new Set(docs.map((d) => d._id));
   const missing = [...writer.acked.keys()].filter((id) => !found.has(id));
   const oldest = Math.min(...missing.map((id) => writer.acked.get(id)!));
-  // Counted once: the next fault's count is over what is still there plus what is acknowledged after.
-  for (const id of missing) writer.acked.delete(id);
+  for (const id of missing) writer.acked.delete(id); // counted once: the next fault counts what is still there plus what is acknowledged after
   const window = missing.length ? round((faultAt - oldest) / 1000, 2) : null;
   return { acknowledged, acknowledgedAfterFault, missing: missing.length, window, stored: found.size, restartSeconds };
 }
 
-// ───────────────────────────── strace: is an answer preceded by an fsync? ─────────────────────────────
-
-/**
- * A steady phase with strace on the database's processes: answers are writes to a socket whose local port is the
- * database's, requests reads from one. An answer "follows an fsync" when an fsync/fdatasync on a file started
- * after that socket's last request and before the answer.
- */
+/** A steady phase under strace on the database's processes: how many answers follow an fsync (see README.md). */
 async function straceSteady(db: Database, writer: Writer, seconds: number) {
-  const out = path.join(db.dir, 'strace.txt');
-  const calls = 'trace=read,recvfrom,readv,write,writev,sendto,sendmsg,fsync,fdatasync';
-  const pids = db.pids().flatMap((p) => ['-p', String(p)]);
-  const tracer: ChildProcess = spawn('strace', ['-f', '-tt', '-yy', '-qq', '-o', out, '-e', calls, ...pids], { stdio: 'ignore' });
+  const [out, calls, pids] = [path.join(db.dir, 'strace.txt'), 'trace=read,recvfrom,readv,write,writev,sendto,sendmsg,fsync,fdatasync', db.pids()];
+  const tracer = spawn('strace', ['-f', '-tt', '-yy', '-qq', '-o', out, '-e', calls, ...pids.flatMap((p) => ['-p', String(p)])], { stdio: 'ignore' });
   await h.sleep(1_000);
   await writer.steady(config.rate, seconds);
   tracer.kill('SIGINT');
   await new Promise((r) => tracer.once('exit', r));
-  const port = `:${db.dbPort}->`;
-  const lastRequest = new Map<string, number>();
-  const fsyncTimes: number[] = [];
+  const [port, lastRequest, fsyncTimes] = [`:${db.port}->`, new Map<string, number>(), [] as number[]];
   let [answers, after] = [0, 0];
   for (const line of readFileSync(out, 'utf8').split('\n')) {
     // `-yy` decorates a descriptor with its path or socket, e.g. write(44<TCPv6:[[::ffff:127.0.0.1]:14710->[…]:48060]>, …
@@ -348,65 +214,50 @@ async function straceSteady(db: Database, writer: Writer, seconds: number) {
     } else if (target.includes(port) && /^(read|recvfrom|readv)$/.test(call)) lastRequest.set(target, t);
     else if (target.includes(port)) {
       answers++;
-      const since = lastRequest.get(target) ?? -Infinity;
-      if (fsyncTimes.some((f) => f >= since && f <= t)) after++;
+      if (fsyncTimes.some((f) => f >= (lastRequest.get(target) ?? -Infinity) && f <= t)) after++;
     }
   }
   rmSync(out, { force: true });
   return { answers, answersAfterFsync: after, fsyncs: fsyncTimes.length };
 }
 
-// ───────────────────────────── main ─────────────────────────────
+type Loss = Awaited<ReturnType<typeof restartAndCount>> & { sent: number; failedDuringFault: number };
+type Latency = ReturnType<typeof latency>;
+type Speed = { appendsPerSecond: number; rounds: number[]; latency: Latency; failed: number };
+type Result = { engine: string; label: string; filesystem: string; kill9: Loss[]; powerCut: Loss[] } & Partial<{ speed: Speed; error: string }> &
+  Partial<{ steady: { rate: number; latency: Latency }; strace: Awaited<ReturnType<typeof straceSteady>> }>;
+type Candidate = ReturnType<typeof candidate>;
 
-type Loss = LossReport & { sent: number; failedDuringFault: number };
-interface EngineResult {
-  engine: string;
-  label: string;
-  filesystem: string;
-  /** Median appends/s of the rounds, their range, and the latency of every append of every round. */
-  speed?: { appendsPerSecond: number; rounds: number[]; latency: Latency; failed: number };
-  steady?: { rate: number; latency: Latency };
-  kill9: Loss[];
-  powerCut: Loss[];
-  strace?: Awaited<ReturnType<typeof straceSteady>>;
-  error?: string;
-}
-type Candidate = Awaited<ReturnType<typeof start>>;
-
-async function start(engine: string, index: number, loop: boolean) {
-  const [db, filesystem] = [new Database(engine, index), loop ? 'ext4 on a loop device' : 'the data directory’s filesystem'];
-  const result: EngineResult = { engine, label: LABELS[engine] ?? engine, filesystem, kill9: [], powerCut: [] };
+function candidate(engine: string, index: number, loop: boolean) {
+  const [db, filesystem] = [database(engine, config.port + 2 * index), loop ? 'ext4 on a loop device' : 'the data directory’s filesystem'];
+  const [writer, result]: [Writer, Result] = [new Writer(db.uri), { engine, label: LABELS[engine] ?? engine, filesystem, kill9: [], powerCut: [] }];
   const step = (s: string) => console.error(`[${engine}] ${s}`);
-  const writer = new Writer(db.uri);
-  try {
-    db.prepare(loop);
-    db.infra('start-db');
-    await writer.connect();
-  } catch (e) {
+  const fail = (what: string) => (e: unknown) => {
     result.error = String((e as Error).stack ?? e).slice(0, 2000);
-    step(`failed to start: ${result.error}`);
-  }
-  return { db, writer, result, step };
+    step(`${what}: ${result.error}`);
+  };
+  const start = () =>
+    Promise.resolve()
+      .then(() => db.prepare(loop))
+      .then(() => db.infra('start-db'))
+      .then(() => writer.connect())
+      .catch(fail('failed to start'));
+  return { db, writer, result, step, fail, start, stop: () => Promise.resolve(writer.close()).then(db.cleanup) };
 }
 
-/**
- * Speed, every candidate up at once and the rounds taken in turns (A B C A B C …), so that a busy spell of the
- * shared machine does not land on one candidate only; a warm-up round each (JIT, pool, first collection) not counted.
- */
+/** Speed: every candidate up at once, a warm-up round each (JIT, pool, first collection), then the rounds taken in turns (A B C A B C …). */
 async function speed(candidates: Candidate[]): Promise<void> {
   const live = candidates.filter((c) => !c.result.error);
   for (const c of live) await c.writer.speed(config.concurrency, Math.min(2, config.speedSeconds));
   const rounds = new Map(live.map((c) => [c, { perSecond: [] as number[], times: [] as number[], failed: 0 }]));
-  for (let r = 1; r <= config.rounds; r++) {
-    for (const c of live) {
+  for (let r = 1; r <= config.rounds; r++)
+    for (const [c, acc] of rounds) {
       const one = await c.writer.speed(config.concurrency, config.speedSeconds);
-      const acc = rounds.get(c)!;
       acc.perSecond.push(one.appendsPerSecond);
       acc.times.push(...one.times);
       acc.failed += one.failed;
       c.step(`speed round ${r}: ${one.appendsPerSecond} appends/s`);
     }
-  }
   for (const [c, { perSecond, times, failed }] of rounds) {
     const median = [...perSecond].sort((a, b) => a - b)[Math.floor(perSecond.length / 2)];
     c.result.speed = { appendsPerSecond: median, rounds: perSecond, latency: latency(times), failed };
@@ -417,73 +268,64 @@ async function speed(candidates: Candidate[]): Promise<void> {
 async function durability({ db, writer, result, step }: Candidate, loop: boolean): Promise<void> {
   if (result.error) return;
   const faults = [
-    ...Array.from({ length: config.repeat }, () => ['kill -9', result.kill9, () => db.kill9()] as const),
-    ...Array.from({ length: loop ? config.repeat : 0 }, () => ['power cut', result.powerCut, () => db.powerCut()] as const),
+    ...Array.from({ length: config.repeat }, () => ['kill -9', result.kill9, db.kill9] as const),
+    ...Array.from({ length: loop ? config.repeat : 0 }, () => ['power cut', result.powerCut, db.powerCut] as const),
   ];
-  try {
-    for (const [i, [what, losses, fault]] of faults.entries()) {
-      if (i > 0) await writer.connect();
-      step(`${what} half-way through ${config.steadySeconds} s at ${config.rate}/s`);
-      const s = await writer.steady(config.rate, config.steadySeconds, fault);
-      if (i === 0) result.steady = { rate: config.rate, latency: s.latency };
-      await writer.close();
-      const loss = { ...(await restartAndCount(db, writer, s.faultAt!)), sent: s.sent, failedDuringFault: s.failed };
-      losses.push(loss);
-      step(`${what}: ${loss.missing} of ${loss.acknowledged} acknowledged missing`);
-    }
-    if (config.strace) {
-      await writer.connect();
-      step('strace: answers and fsyncs');
-      result.strace = await straceSteady(db, writer, 3);
-    }
-  } catch (e) {
-    result.error = String((e as Error).stack ?? e).slice(0, 2000);
-    step(`failed: ${result.error}`);
+  for (const [i, [what, losses, fault]] of faults.entries()) {
+    if (i > 0) await writer.connect();
+    step(`${what} half-way through ${config.steadySeconds} s at ${config.rate}/s`);
+    const s = await writer.steady(config.rate, config.steadySeconds, fault);
+    if (i === 0) result.steady = { rate: config.rate, latency: s.latency };
+    await writer.close();
+    const loss = { ...(await restartAndCount(db, writer, s.faultAt!)), sent: s.sent, failedDuringFault: s.failed };
+    losses.push(loss);
+    step(`${what}: ${loss.missing} of ${loss.acknowledged} acknowledged missing`);
   }
+  if (!config.strace) return;
+  await writer.connect();
+  step('strace: answers and fsyncs');
+  result.strace = await straceSteady(db, writer, 3);
 }
 
-function table(results: EngineResult[]): string {
-  const one = (l: LossReport) => (l.error ? 'did not restart' : `${l.missing} / ${l.acknowledged}`);
-  const loss = (ls: LossReport[]) => {
-    const windows = ls.flatMap((l) => (l.window === null ? [] : [l.window]));
-    return ls.length ? `${ls.map(one).join(', ')}${windows.length ? ` (up to ${Math.max(...windows)} s before the fault)` : ''}` : 'n/a';
-  };
-  const rows = results.map(({ label, speed: s, steady, kill9, powerCut, strace }) => [
-    label,
-    s ? `${s.appendsPerSecond.toLocaleString('en-US')} (${Math.min(...s.rounds)}–${Math.max(...s.rounds)})` : 'n/a',
-    s ? `${s.latency.p50} / ${s.latency.p99}` : 'n/a',
-    steady ? `${steady.latency.p50} / ${steady.latency.p99}` : 'n/a',
-    loss(kill9),
-    loss(powerCut),
-    strace ? `${strace.answersAfterFsync} / ${strace.answers} (${strace.fsyncs} fsyncs)` : 'n/a',
-  ]);
-  const head = ['database', `appends/s (${config.concurrency} in flight)`, 'p50 / p99 ms', `p50 / p99 ms at ${config.rate}/s`];
-  head.push('kill -9: acked lost / acked so far, each time', 'power cut: acked lost / acked so far, each time', 'answers after an fsync');
-  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+function table(results: Result[]): string {
+  const one = (l: Loss) => (l.error ? 'did not restart' : `${l.missing} / ${l.acknowledged}`);
+  const loss = (ls: Loss[], windows = ls.flatMap((l) => (l.window === null ? [] : [l.window]))) =>
+    ls.length ? `${ls.map(one).join(', ')}${windows.length ? ` (up to ${Math.max(...windows)} s before the fault)` : ''}` : 'n/a';
+  const pair = (l?: Latency) => (l ? `${l.p50} / ${l.p99}` : 'n/a');
+  const rate = (s: Speed) => `${s.appendsPerSecond.toLocaleString('en-US')} (${Math.min(...s.rounds)}–${Math.max(...s.rounds)})`;
+  const columns: [string, (r: Result) => string][] = [
+    ['database', (r) => r.label],
+    [`appends/s (${config.concurrency} in flight)`, (r) => (r.speed ? rate(r.speed) : 'n/a')],
+    ['p50 / p99 ms', (r) => pair(r.speed?.latency)],
+    [`p50 / p99 ms at ${config.rate}/s`, (r) => pair(r.steady?.latency)],
+    ['kill -9: acked lost / acked so far, each time', (r) => loss(r.kill9)],
+    ['power cut: acked lost / acked so far, each time', (r) => loss(r.powerCut)],
+    ['answers after an fsync', ({ strace: s }) => (s ? `${s.answersAfterFsync} / ${s.answers} (${s.fsyncs} fsyncs)` : 'n/a')],
+  ];
+  const rows = [columns.map(([head]) => head), columns.map(() => '---'), ...results.map((r) => columns.map(([, cell]) => cell(r)))];
+  return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
 async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
-  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  const loadAtStart = load();
-  const loop = config.powerCut ? loopDevicesWork() : { ok: false, why: '--no-power-cut' };
-  if (!loop.ok) console.error(`power cut skipped: ${loop.why}`);
-  const candidates: Candidate[] = [];
-  const stop = (c: Candidate) => c.writer.close().then(() => c.db.cleanup());
+  const [loadAtStart, root] = [h.loadavg(), process.getuid?.() === 0];
+  const losetup = config.powerCut && root ? failure(() => run('losetup', ['-f'])) : undefined; // root with working loop devices (a container may have neither)
+  const noLoop = !config.powerCut ? '--no-power-cut' : !root ? 'not root' : losetup && `losetup: ${losetup}`;
+  if (noLoop) console.error(`power cut skipped: ${noLoop}`);
+  const candidates = config.engines.map((engine, i) => candidate(engine, i, !noLoop));
   try {
-    for (const [i, engine] of config.engines.entries()) candidates.push(await start(engine, i, loop.ok));
+    for (const c of candidates) await c.start();
     await speed(candidates);
-    for (const c of candidates) await durability(c, loop.ok).then(() => stop(c));
+    for (const c of candidates) await durability(c, !noLoop).catch(c.fail('failed')).then(c.stop);
   } finally {
-    for (const c of candidates) await stop(c);
+    for (const c of candidates) await c.stop();
   }
   const results = candidates.map((c) => c.result);
   console.log(table(results));
-  console.log(
-    `\n${config.engines.length} engines; speed: ${config.rounds} rounds of ${config.speedSeconds} s each, taken in turns (median appends/s; p50/p99 over all rounds); ` +
-      `${config.repeat} × kill -9, then ${config.repeat} × power cut, each half-way through ${config.steadySeconds} s at ${config.rate}/s; ` +
-      `filesystem: ${results[0]?.filesystem}; load average ${loadAtStart} at the start, ${load()} at the end`,
-  );
+  const { engines, rounds, speedSeconds, repeat, steadySeconds, rate } = config;
+  const speedNote = `speed: ${rounds} rounds of ${speedSeconds} s each, taken in turns (median appends/s; p50/p99 over all rounds)`;
+  const faults = `${repeat} × kill -9, then ${repeat} × power cut, each half-way through ${steadySeconds} s at ${rate}/s; filesystem: ${results[0]?.filesystem}`;
+  console.log(`\n${engines.length} engines; ${speedNote}; ${faults}; load average ${loadAtStart} at the start, ${h.loadavg()} at the end`);
   writeFileSync(config.out, JSON.stringify({ config, results }, null, 2));
   console.log(`JSON: ${config.out}`);
   process.exit(results.some((r) => r.error) ? 1 : 0);

@@ -1,9 +1,8 @@
-// bench/dispatch: how fast dispatch recommends units with 2,000 units and 500 open incidents (part 1: --units, --incidents), and how long
-// a forwarded report takes to become an open incident (part 2: --rate, --seconds). Prints figures; not a pass/fail test. See README.md.
+// bench/dispatch: recommendation latency with many units and open incidents (part 1), forward → incident open (part 2). Prints figures; see README.md.
 import 'reflect-metadata'; // @callcenter/events and the dispatch sources carry decorators that need the metadata polyfill first
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import type { Admin, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, EachBatchPayload, Producer } from 'kafkajs';
 import { GeoPoint, incidentIdFor, loadJurisdiction, Priority, UnitStatus } from '@callcenter/contracts';
 import * as ev from '@callcenter/events';
 import { envelopeOf, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
@@ -24,7 +23,6 @@ const [API_PHASE, BASELINE_ROOT, LOOKBACK, DRAIN_S] = [!has('no-api-phase'), fla
 const BENCH_TARGETS = 'P1=60/86400/86400,P2=180/86400/86400,P3=600/86400/86400,P4=1800/-/-';
 const [GOAL_RECOMMEND_P99_MS, GOAL_INCIDENT_DETAIL_P99_MS] = [20, 50]; // the second: issue 15, GET /incidents/{id} at concurrency 8 with 2,000 units
 const log = h.logger('dispatch');
-const get = (urlPath: string, token?: string, port = HTTP) => h.request(port, 'GET', urlPath, token);
 const profiles = new h.CpuProfiles(flag('cpu-prof'), 'dispatch', log);
 const kafka = ev.createKafka({ brokers: testInfra().brokers, clientId: 'bench-dispatch' });
 const left = new h.Leftovers(() => has('keep-db'), kafka);
@@ -32,6 +30,8 @@ left.onSignals(log, 'stopping what this bench started');
 /** console.log of a template literal (one that prettier leaves on one line). */
 const say = (parts: TemplateStringsArray, ...values: unknown[]) => console.log(parts.reduce((a, p, i) => a + String(values[i - 1]) + p));
 const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
+const get = (urlPath: string) => h.request(HTTP, 'GET', urlPath, dispatcher);
+const json = async (urlPath: string) => JSON.parse((await get(urlPath)).body);
 const meter = (service: RunningService) => ((m) => (m.start(), m))(h.cpuMeter({ bench: process.pid, dispatch: service.pid, ...h.infraPids() }));
 
 type Service = RunningService & { startupMs: number };
@@ -39,8 +39,7 @@ let dispatch: Service | undefined;
 const prefix = `bench_dispatch_${Date.now()}`;
 async function startDispatch(root?: string, port = HTTP): Promise<Service> {
   left.databases.add(`${prefix}_dispatch`);
-  const t0 = h.nowMs();
-  const env = { MONGODB_DB_PREFIX: prefix, NODE_ENV: 'test', LOG_LEVEL: 'warn', PRIORITY_TARGETS: BENCH_TARGETS, ...profiles.env };
+  const [t0, env] = [h.nowMs(), { MONGODB_DB_PREFIX: prefix, NODE_ENV: 'test', LOG_LEVEL: 'warn', PRIORITY_TARGETS: BENCH_TARGETS, ...profiles.env }];
   const options = { readyTimeoutMs: 300_000, root: root && path.resolve(root) };
   const service = await startService('dispatch', port, { ...env, DISPATCH_LIVE_LOOKBACK_MINUTES: String(LOOKBACK) }, options);
   left.services.add(service);
@@ -59,7 +58,7 @@ async function openerBacklog(admin: Admin): Promise<number> {
 const jurisdiction = loadJurisdiction(path.join(h.ROOT, 'config/jurisdiction.json'));
 const centroids = new Map(jurisdiction.districts.map((x) => [x.code, { latitude: x.latitude, longitude: x.longitude }]));
 
-type Report = { status?: UnitStatus; latitude?: number; longitude?: number };
+type Report = { status?: UnitStatus; latitude: number; longitude: number };
 /** The simulator's roster, 70 % on shift; most free, some busy on other jobs, 8 % never reported a position (`report` null, as off shift). */
 function seedUnits(n: number, seed: number, runId: string) {
   const r = new sim.Prng(seed).fork('shifts');
@@ -96,11 +95,13 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   // 1. units through the API
   log(`part 1: registering ${UNITS} units (${SEED_CONCURRENCY} in flight) and reporting their positions`);
   const [seedStart, seedErrors, registerMs, statusMs] = [h.nowMs(), [] as string[], [] as number[], [] as number[]];
-  const expect = (r: h.Answer, status: number, what: string, into: number[]) =>
-    into.push(r.ms) && r.status !== status && seedErrors.push(`${what}: ${r.status} ${r.body.slice(0, 200)}`);
+  const post = async (urlPath: string, body: object, status: number, into: number[]) => {
+    const r = await h.request(HTTP, 'POST', urlPath, dispatcher, body);
+    if (into.push(r.ms) && r.status !== status) seedErrors.push(`POST ${urlPath}: ${r.status} ${r.body.slice(0, 200)}`);
+  };
   await h.pool(units, SEED_CONCURRENCY, async ({ report, ...u }, i) => {
-    expect(await h.request(HTTP, 'POST', '/api/v1/units', dispatcher, u), 201, `register ${u.callSign}`, registerMs);
-    if (report) expect(await h.request(HTTP, 'POST', `/api/v1/units/${u.callSign}/status`, dispatcher, report), 200, `status ${u.callSign}`, statusMs);
+    await post('/api/v1/units', u, 201, registerMs);
+    if (report) await post(`/api/v1/units/${u.callSign}/status`, report, 200, statusMs);
     if ((i + 1) % 500 === 0) log(`  ${i + 1} units`);
   });
   const unitsSeconds = (h.nowMs() - seedStart) / 1000;
@@ -113,67 +114,63 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   for (let i = 0; i < forwards.length; i += 100) await producer.send({ topic: ev.TOPICS.triage, acks: -1, messages: messages.slice(i, i + 100) });
   let listed = 0;
   let openTotal: number;
-  const found = async (e: (typeof forwards)[number]) => JSON.parse((await get(`/api/v1/incidents?reportId=${e.data.reportId}`, dispatcher)).body).total === 1;
+  const found = async (e: (typeof forwards)[number]) => void ((await json(`/api/v1/incidents?reportId=${e.data.reportId}`)).total === 1 && listed++);
   // The list shows at most 500; ours are recognised by id through ?reportId= once the total says so.
-  while ((openTotal = JSON.parse((await get('/api/v1/incidents?limit=500', dispatcher)).body).total) < INCIDENTS || listed < INCIDENTS) {
+  while ((openTotal = (await json('/api/v1/incidents?limit=500')).total) < INCIDENTS || listed < INCIDENTS) {
     listed = 0;
-    if (openTotal >= INCIDENTS) await h.pool(forwards, 8, async (e) => void ((await found(e)) && listed++));
+    if (openTotal >= INCIDENTS) await h.pool(forwards, 8, found);
     if (listed === INCIDENTS) break;
     if (Date.now() > deadline) throw new Error(`only ${listed}/${INCIDENTS} incidents open after 180 s (list total ${openTotal})`);
     await h.sleep(250);
   }
   const incidentsSeconds = (h.nowMs() - incidentsStart) / 1000;
   await h.sleep(1000); // let the projector and relay settle before measuring
-  const [rssSeeded, unitsListed] = [h.rssMiB(service.pid), JSON.parse((await get('/api/v1/units', dispatcher)).body).total as number];
+  const [rssSeeded, unitsListed] = [h.rssMiB(service.pid), (await json('/api/v1/units')).total as number];
   await profiles.cut(service.pid, 'seeding');
   // 3a. in process: recommendUnits over the same units and incidents, then the board's path as GET /incidents/{id} runs it
   log('part 1: in-process recommendUnits');
-  const position = (u: (typeof units)[number]) => (u.report?.latitude !== undefined ? { latitude: u.report.latitude, longitude: u.report.longitude! } : null);
+  const position = ({ report: r }: (typeof units)[number]) => (r ? { latitude: r.latitude, longitude: r.longitude } : null);
   const candidates: d.UnitCandidate[] = units.map((u) => {
-    const [status, homeDistrictCentroid] = [!u.onShift ? 'OFF_DUTY' : (u.report?.status ?? 'AVAILABLE'), centroids.get(u.homeDistrict) ?? null];
-    const unit = { unitId: u.callSign, callSign: u.callSign, type: u.type, capabilities: u.capabilities, onShift: u.onShift };
-    return { ...unit, status, assignedIncidentId: null, position: position(u), homeDistrictCentroid, workload: 0 };
+    const unit = { unitId: u.callSign, callSign: u.callSign, type: u.type, capabilities: u.capabilities, onShift: u.onShift, assignedIncidentId: null };
+    const status = !u.onShift ? 'OFF_DUTY' : (u.report?.status ?? 'AVAILABLE');
+    return { ...unit, status, position: position(u), homeDistrictCentroid: centroids.get(u.homeDistrict) ?? null, workload: 0 };
   });
   const located = ({ latitude, longitude }: ev.ReportForwardedForDispatchV1['location'], district: string) =>
     latitude !== null && longitude !== null ? { latitude, longitude } : (centroids.get(district) as GeoPoint);
   const needs: d.IncidentNeed[] = forwards.map(({ data: e }) => ({ category: e.category, priority: e.priority, location: located(e.location, e.district!) }));
   const speedsKmh = { ...d.DEFAULT_SPEEDS_KMH };
-  const timeCalls = (call: (i: number) => number): { lat: number[]; returned: number[] } => {
+  const timeCalls = (call: (i: number) => number) => {
     const [lat, returned] = [[] as number[], [] as number[]];
-    for (let i = 0; i < needs.length; i++) call(i); // warm-up round (JIT), not counted
-    for (let round = 0; round < ROUNDS; round++)
-      for (let i = 0; i < needs.length; i++) {
-        const t = performance.now();
-        returned.push(call(i));
-        lat.push(performance.now() - t);
-      }
+    needs.forEach((_, i) => call(i)); // warm-up round (JIT), not counted
+    for (let k = 0; k < ROUNDS * needs.length; k++) {
+      const t = performance.now();
+      returned.push(call(k % needs.length));
+      lat.push(performance.now() - t);
+    }
     return { lat, returned };
   };
   const plain = timeCalls((i) => d.recommendUnits(needs[i], candidates, { speedsKmh }).length);
   const [board, at] = [new d.DispatchBoard(jurisdiction), new Date().toISOString()];
   const as = (streamId: string, streamVersion: number) => ({ streamId, streamVersion, producer: 'dispatch', actor: 'bench', at: new Date(at) });
   for (const u of units) {
-    const { callSign, type, capabilities, homeDistrict } = u;
+    const { callSign, type, capabilities, homeDistrict, report } = u;
     const registered = { unitId: callSign, callSign, type, capabilities, homeDistrict, status: u.onShift ? 'AVAILABLE' : 'OFF_DUTY' } as const;
-    let state: d.UnitState = d.unitDecider.evolve(d.unitDecider.initialState(), envelopeOf(ev.UnitRegistered, registered, as(u.callSign, 1)));
-    const moved = u.report && ({ unitId: u.callSign, status: u.report.status ?? 'AVAILABLE', previousStatus: 'AVAILABLE', position: position(u) } as const);
-    if (moved) state = d.unitDecider.evolve(state, envelopeOf(ev.UnitStatusChanged, { ...moved, incidentId: null, reportedAt: at }, as(u.callSign, 2)));
+    let state: d.UnitState = d.unitDecider.evolve(d.unitDecider.initialState(), envelopeOf(ev.UnitRegistered, registered, as(callSign, 1)));
+    const moved = report && ({ unitId: callSign, status: report.status ?? 'AVAILABLE', previousStatus: 'AVAILABLE', position: position(u) } as const);
+    if (moved) state = d.unitDecider.evolve(state, envelopeOf(ev.UnitStatusChanged, { ...moved, incidentId: null, reportedAt: at }, as(callSign, 2)));
     board.loadUnit({ state: state as d.Unit, version: moved ? 2 : 1 });
-    // Positions live in the latest-position read model, not in the unit's events.
-    if (position(u)) board.applyPosition(u.callSign, { position: position(u)!, reportedAt: at });
+    if (moved) board.applyPosition(callSign, { position: moved.position!, reportedAt: at }); // positions live in the latest-position read model
   }
   const incidents = forwards.map(({ data: { channel: _c, peopleInvolved: _p, ...e } }, i) => {
-    const incidentId = incidentIdFor(e.reportId);
-    const location = { ...needs[i].location, address: e.location.address, approximate: e.location.latitude === null };
-    const opened = { ...e, incidentId, location, forwardedAt: at };
+    const [incidentId, approximate] = [incidentIdFor(e.reportId), e.location.latitude === null];
+    const opened = { ...e, incidentId, location: { ...needs[i].location, address: e.location.address, approximate }, forwardedAt: at };
     return d.incidentDecider.evolve(d.incidentDecider.initialState(), envelopeOf(ev.IncidentOpened, opened, as(incidentId, 1))) as d.Incident;
   });
   const viaBoard = timeCalls((i) => board.recommend(incidents[i], speedsKmh, new Date()).length);
   // 3b. through the API
   const paths = forwards.map((e) => `/api/v1/incidents/${incidentIdFor(e.data.reportId)}`);
-  const sample = JSON.parse((await get(paths[0], dispatcher)).body);
-  const recCounts: number[] = [];
-  await h.pool(paths.slice(0, 100), 8, async (p) => void recCounts.push(JSON.parse((await get(p, dispatcher)).body).recommendations.length));
+  const [sample, recCounts] = [await json(paths[0]), [] as number[]];
+  await h.pool(paths.slice(0, 100), 8, async (p) => void recCounts.push((await json(p)).recommendations.length));
   const unknownIds = Array.from({ length: 100 }, () => `/api/v1/incidents/${randomUUID()}`);
   const queries: h.Query[] = [
     { label: `GET /api/v1/incidents/{id} (recommendations + timeline), ${paths.length} ids in turn`, paths, token: dispatcher, goal: true },
@@ -188,18 +185,13 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   };
   const { rows, cpuAll, loadBefore, loadAfter, rss: rssAfter } = await measure(service, HTTP);
   // The baseline build on the same units and incidents, while this build idles (it keeps its Kafka groups).
-  let baseline: (Awaited<ReturnType<typeof measure>> & { rssLoaded: number; startupMs: number }) | undefined;
-  if (BASELINE_ROOT) {
-    const other = await startDispatch(BASELINE_ROOT, HTTP + 1);
-    await h.sleep(1000);
-    baseline = { startupMs: other.startupMs, rssLoaded: h.rssMiB(other.pid), ...(await measure(other, HTTP + 1)) };
-    await left.stopService(other);
-  }
+  const other = BASELINE_ROOT ? await startDispatch(BASELINE_ROOT, HTTP + 1) : undefined;
+  const baseline = other && { startupMs: other.startupMs, rssLoaded: await h.sleep(1000).then(() => h.rssMiB(other.pid)), ...(await measure(other, HTTP + 1)) };
+  if (other) await left.stopService(other);
   // ── report ──
   const count = <T>(xs: T[], keys: string[], key: (x: T) => string) => keys.map((k) => `${k} ${xs.filter((x) => key(x) === k).length}`).join(', ');
   const [onShift, withCapability] = [units.filter((u) => u.onShift).length, units.filter((u) => u.capabilities.length).length];
-  const available = units.filter((u) => u.onShift && (!u.report || !u.report.status)).length;
-  const noPosition = units.filter((u) => u.onShift && !u.report).length;
+  const [available, noPosition] = [units.filter((u) => u.onShift && !u.report?.status).length, units.filter((u) => u.onShift && !u.report).length];
   const [reg, st, recP] = [h.pct(registerMs), h.pct(statusMs), h.pct(recCounts)];
   say`\n=== Part 1 — recommendation latency with ${h.int(UNITS)} units and ${h.int(INCIDENTS)} open incidents ===`;
   say`seeded ${h.int(UNITS)} units in ${h.f(unitsSeconds, 1)} s through POST /api/v1/units + POST /api/v1/units/{id}/status (${SEED_CONCURRENCY} in flight; register p50 ${h.f(reg.p50)} / p99 ${h.f(reg.p99)} ms, status p50 ${h.f(st.p50)} / p99 ${h.f(st.p99)} ms)`;
@@ -211,19 +203,13 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   say`  categories: ${count(forwards, Object.keys(sim.CATEGORY_MIX), (e) => e.data.category)}; priorities: ${count(forwards, ['P1', 'P2', 'P3'], (e) => e.data.priority)}; 5 % without coordinates (district centre)`;
   const notSeeded = `  ← NOT what was seeded: the board also holds earlier runs' units/incidents (re-read from the dispatch topic); run on fresh infrastructure for exact figures`;
   say`board: GET /units lists ${unitsListed}, GET /incidents total ${openTotal}${unitsListed !== UNITS || openTotal !== INCIDENTS ? notSeeded : ' (exactly what was seeded)'}`;
-  say`NOTE: dispatch ran with PRIORITY_TARGETS=${BENCH_TARGETS} so no timer appends DispatchOverdue while it is measured`;
   say`dispatch start-up until /health/ready ${h.f(service.startupMs, 0)} ms; RSS (VmRSS) after seeding ${h.f(rssSeeded, 0)} MiB, after the measurements ${h.f(rssAfter, 0)} MiB`;
   say`recommendations per incident (first 100 via the API): min ${Math.min(...recCounts)}, p50 ${recP.p50}, max ${recP.max}; detail answer ~${h.int(JSON.stringify(sample).length)} B with ${sample.recommendations?.length} recommendations and ${sample.timeline?.length} timeline entries`;
   say`\n(a) in process (this bench's node process): one call = one incident against all ${h.int(UNITS)} candidates; 1 warm-up round + ${ROUNDS} rounds × ${INCIDENTS} incidents; ms`;
+  const call = (label: string, lat: number[], p = h.pct(lat)) => [label, ...h.pctCells(p, 3), h.f(p.mean, 3), h.goalCell(p.p99, GOAL_RECOMMEND_P99_MS)];
   const inRows: (string | number)[][] = [['call', 'n', 'p50', 'p90', 'p99', 'max', 'mean', `goal p99 ≤ ${GOAL_RECOMMEND_P99_MS} ms`]];
-  const calls = [
-    [`recommendUnits(need, UnitCandidate[${candidates.length}], speeds)`, plain],
-    ['DispatchBoard.recommend (Map + workload, as the API)', viaBoard],
-  ] as const;
-  for (const [label, { lat }] of calls) {
-    const p = h.pct(lat);
-    inRows.push([label, ...h.pctCells(p, 3), h.f(p.mean, 3), h.goalCell(p.p99, GOAL_RECOMMEND_P99_MS)]);
-  }
+  inRows.push(call(`recommendUnits(need, UnitCandidate[${candidates.length}], speeds)`, plain.lat));
+  inRows.push(call('DispatchBoard.recommend (Map + workload, as the API)', viaBoard.lat));
   say`${h.table(inRows)}\n  recommendations returned per call: p50 ${h.pct(plain.returned).p50}, min ${Math.min(...plain.returned)} (limit 5)`;
   say`\n(b) through the API: closed loop, ${WARMUP} warm-up + ${REQUESTS} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`;
   say`${h.queryTable(rows, 'dispatch', GOAL_INCIDENT_DETAIL_P99_MS)}\n${h.cpuLine(cpuAll)}\nload average (1/5/15 min): before the API measurements ${loadBefore}, after ${loadAfter}`;
@@ -235,23 +221,21 @@ async function part1(service: Service, producer: Producer): Promise<void> {
 }
 
 // ── part 2 ──
-/** One forward: when sent, its IncidentOpened seen by the bench's kafkajs consumer (and its recordedAt), first listed by GET ?reportId=. */
-type Sent = { reportId: string; sentAt: number; onKafkaAt?: number; openedRecordedAt?: number; apiSeenAt?: number };
+/** One forward: when sent, its IncidentOpened seen by the bench's kafkajs consumer (and its recordedAt), first listed by GET ?reportId=; the poller's marks. */
+type Sent = { reportId: string; sentAt: number; onKafkaAt?: number; openedRecordedAt?: number; apiSeenAt?: number; polledAt?: number; polling?: boolean };
 async function part2(service: RunningService, producer: Producer): Promise<void> {
   const [r, tag, byReport] = [new sim.Prng(SEED + 2), randomUUID().slice(0, 8), new Map<string, Sent>()];
-  // The bench's own consumer of the dispatch topic (own group, from the latest offsets).
-  const group = `bench-dispatch-opened-${tag}`;
+  const group = `bench-dispatch-opened-${tag}`; // the bench's own consumer of the dispatch topic (own group, from the latest offsets)
   left.groups.add(group);
-  const opened = async (m: KafkaMessage, at: number) => {
-    const e = await Promise.resolve(m)
-      .then(ev.fromKafkaMessage)
-      .catch(() => undefined); // undefined: not an envelope
-    const s = e?.type === 'IncidentOpened' ? byReport.get((e.data as { reportId: string }).reportId) : undefined;
-    if (s && s.onKafkaAt === undefined) [s.onKafkaAt, s.openedRecordedAt] = [at, Date.parse(e!.recordedAt)];
-  };
   const eachBatch = async ({ batch }: EachBatchPayload) => {
     const at = h.nowMs();
-    for (const m of batch.messages) await opened(m, at);
+    for (const m of batch.messages) {
+      const e = await Promise.resolve(m)
+        .then(ev.fromKafkaMessage)
+        .catch(() => undefined); // undefined: not an envelope
+      const s = e?.type === 'IncidentOpened' ? byReport.get((e.data as { reportId: string }).reportId) : undefined;
+      if (s && s.onKafkaAt === undefined) [s.onKafkaAt, s.openedRecordedAt] = [at, Date.parse(e!.recordedAt)];
+    }
   };
   const consumer = await h.joinedConsumer(kafka, { groupId: group }, [ev.TOPICS.dispatch], false, { eachBatch });
   left.closers.push(() => consumer.disconnect());
@@ -259,59 +243,58 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   const send = (phase: Sent[]) => () => {
     const e = forwardEnvelope(r, Date.now(), tag);
     const s: Sent = { reportId: e.data.reportId, sentAt: h.nowMs() };
-    byReport.set(s.reportId, s);
-    phase.push(s);
+    [byReport.set(s.reportId, s), phase.push(s)];
     void producer.send({ topic: ev.TOPICS.triage, acks: -1, messages: [ev.toKafkaMessage(e)] }).catch((err) => log(`send failed: ${err}`));
   };
   const drain = async (phase: Sent[], done: (s: Sent) => boolean) => {
     for (const until = Date.now() + DRAIN_S * 1000; Date.now() < until && !phase.every(done);) await h.sleep(50);
   };
+  const [warm, phaseK, phaseA, pollRtt, pollGap] = [[] as Sent[], [] as Sent[], [] as Sent[], [] as number[], [] as number[]];
+  const total = Math.max(1, Math.round(RATE * SECONDS));
   log('part 2: warm-up, 20 forwards at 10/s');
-  const warm: Sent[] = [];
   await h.openLoop(20, 10, send(warm));
   await drain(warm, (s) => s.onKafkaAt !== undefined);
-  // Phase K: Kafka-observed only.
-  const total = Math.max(1, Math.round(RATE * SECONDS));
+  /** One load phase: `total` forwards at RATE into `xs`, drained until `done` for each; `after` ends what ran beside it. CPU, load average, send lag. */
+  const phase = async (xs: Sent[], done: (s: Sent) => boolean, profile: string, after?: () => Promise<unknown>) => {
+    const [m, load] = [meter(service), h.loadavg()];
+    const loop = await h.openLoop(total, RATE, send(xs));
+    await drain(xs, done);
+    await after?.();
+    const cpu = m.stop();
+    await profiles.cut(service.pid, profile);
+    return { loop, cpu, load };
+  };
   log(`part 2: Kafka-observed phase, ${total} forwards at ${RATE}/s`);
-  const [phaseK, meterK, loadK] = [[] as Sent[], meter(service), h.loadavg()];
-  const loopK = await h.openLoop(total, RATE, send(phaseK));
-  await drain(phaseK, (s) => s.onKafkaAt !== undefined);
-  const cpuK = meterK.stop();
-  await profiles.cut(service.pid, 'forward → IncidentOpened (Kafka phase)');
-  // Phase A: the same load, with a poller of GET /incidents?reportId=.
-  const [phaseA, pollRtt, pollGap] = [[] as Sent[], [] as number[], [] as number[]];
-  let [loopA, cpuA, loadA] = [undefined as Awaited<ReturnType<typeof h.openLoop>> | undefined, undefined as h.CpuReading | undefined, ''];
+  const K = await phase(phaseK, (s) => s.onKafkaAt !== undefined, 'forward → IncidentOpened (Kafka phase)');
+  // Phase A: the same load, with a poller of GET /incidents?reportId= (each pending report at most every POLL_MS; a failure is "not yet"; given up on after
+  // DRAIN_S + SECONDS).
+  let A: Awaited<ReturnType<typeof phase>> | undefined;
   if (API_PHASE) {
     log(`part 2: API-observed phase, ${total} forwards at ${RATE}/s, polling each pending report every ${POLL_MS} ms (${POLL_CONCURRENCY} in flight)`);
-    const [lastPoll, inFlight] = [new Map<string, number>(), new Set<string>()];
     let sending = true;
+    const due = (s: Sent, now: number) => s.apiSeenAt === undefined && !s.polling && now - (s.polledAt ?? 0) >= POLL_MS;
     const poller = async () => {
-      while (sending || phaseA.some((s) => s.apiSeenAt === undefined)) {
-        const now = h.nowMs();
-        const next = phaseA.find((s) => s.apiSeenAt === undefined && !inFlight.has(s.reportId) && now - (lastPoll.get(s.reportId) ?? 0) >= POLL_MS);
+      for (let now = h.nowMs(); sending || phaseA.some((s) => s.apiSeenAt === undefined); now = h.nowMs()) {
+        const next = phaseA.find((s) => due(s, now));
         if (!next) await h.sleep(1);
-        else if (now - next.sentAt > (DRAIN_S + SECONDS) * 1000)
-          next.apiSeenAt = NaN; // give up on it
+        else if (now - next.sentAt > (DRAIN_S + SECONDS) * 1000) next.apiSeenAt = NaN;
         else {
-          if (lastPoll.has(next.reportId)) pollGap.push(now - lastPoll.get(next.reportId)!);
-          lastPoll.set(next.reportId, now);
-          inFlight.add(next.reportId);
-          const res = await get(`/api/v1/incidents?reportId=${next.reportId}`, dispatcher).catch(() => undefined); // a failure counts as not seen yet
-          inFlight.delete(next.reportId);
+          if (next.polledAt !== undefined) pollGap.push(now - next.polledAt);
+          [next.polledAt, next.polling] = [now, true];
+          const res = await get(`/api/v1/incidents?reportId=${next.reportId}`).catch(() => undefined);
+          next.polling = false;
           if (res) pollRtt.push(res.ms);
           if (res?.status === 200 && JSON.parse(res.body).total === 1) next.apiSeenAt = res.end;
         }
       }
     };
-    const [meterA, pollers] = [meter(service), Promise.all(Array.from({ length: POLL_CONCURRENCY }, poller))];
-    loadA = h.loadavg();
-    loopA = await h.openLoop(total, RATE, send(phaseA));
-    await drain(phaseA, (s) => s.apiSeenAt !== undefined && s.onKafkaAt !== undefined);
-    sending = false;
-    for (const s of phaseA) s.apiSeenAt ??= NaN;
-    await pollers;
-    cpuA = meterA.stop();
-    await profiles.cut(service.pid, 'forward → found by GET ?reportId= (API phase)');
+    const pollers = Promise.all(Array.from({ length: POLL_CONCURRENCY }, poller));
+    const stop = async () => {
+      sending = false;
+      for (const s of phaseA) s.apiSeenAt ??= NaN;
+      await pollers;
+    };
+    A = await phase(phaseA, (s) => s.apiSeenAt !== undefined && s.onKafkaAt !== undefined, 'forward → found by GET ?reportId= (API phase)', stop);
   }
   // Kafka alone: same message size, same rate, kafkajs → kafkajs on a throw-away topic.
   log(`part 2: Kafka-only baseline, ${total} messages at ${RATE}/s`);
@@ -344,18 +327,18 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   say`${h.table(kRows)}\ntwo Kafka hops alone ≈ 2 × ${h.f(baseline.lat.p50)} = ${h.f(floor)} ms at p50; dispatch adds ≈ ${h.f(lat(phaseK, 'sentAt', 'onKafkaAt').p50 - floor)} ms at p50 over that floor (Kafka-observed)`;
   const sliceRows: (string | number)[][] = [['by when the forward was sent', 'n', 'p50', 'p90', 'p99', 'max']];
   for (const [from, to] of [0, 1, 2, 3].map((q) => [(q * SECONDS) / 4, ((q + 1) * SECONDS) / 4])) {
-    const part = phaseK.filter((s) => s.sentAt - loopK.start >= from * 1000 && s.sentAt - loopK.start < to * 1000);
+    const part = phaseK.filter((s) => s.sentAt - K.loop.start >= from * 1000 && s.sentAt - K.loop.start < to * 1000);
     sliceRows.push([`Kafka phase ${h.f(from, 1)}–${h.f(to, 1)} s`, ...h.pctCells(lat(part, 'sentAt', 'onKafkaAt'))]);
   }
-  say`${h.table(sliceRows)}\nsend schedule lag (open loop): Kafka phase p99 ${h.f(h.pct(loopK.lag).p99, 2)} ms${loopA ? `, API phase p99 ${h.f(h.pct(loopA.lag).p99, 2)} ms` : ''}`;
-  say`Kafka phase: ${h.cpuLine(cpuK)}; load average at its start ${loadK}`;
-  if (cpuA) say`API phase: ${h.cpuLine(cpuA)}; load average at its start ${loadA}`;
+  say`${h.table(sliceRows)}\nsend schedule lag (open loop): Kafka phase p99 ${h.f(h.pct(K.loop.lag).p99, 2)} ms${A ? `, API phase p99 ${h.f(h.pct(A.loop.lag).p99, 2)} ms` : ''}`;
+  say`Kafka phase: ${h.cpuLine(K.cpu)}; load average at its start ${K.load}`;
+  if (A) say`API phase: ${h.cpuLine(A.cpu)}; load average at its start ${A.load}`;
   say`dispatch RSS (VmRSS) after part 2: ${h.f(rssAfter, 0)} MiB`;
 }
 
 async function main() {
   const [part1Too, part2Too] = [wantPart1 || !wantPart2, wantPart2 || !wantPart1];
-  h.header(`bench/dispatch: ${[part1Too && 'part 1', part2Too && 'part 2'].filter(Boolean).join(', then ')}`);
+  h.header(`bench/dispatch: ${[part1Too && 'part 1', part2Too && 'part 2'].filter(Boolean).join(', then ')} (method and settings: bench/dispatch/README.md)`);
   const admin = kafka.admin();
   await admin.connect();
   await ev.ensureTopics(admin, [{ topic: ev.TOPICS.triage }, { topic: ev.TOPICS.dispatch }]);

@@ -2,12 +2,11 @@
 import 'reflect-metadata'; // the dispatch sources' decorators need the metadata polyfill first
 import { Db } from 'mongodb';
 import { dispatchEvents, EventRegistry, handleCommand, MongoEventStore, UnitRegistered, UnitStatusChanged } from '@callcenter/events';
-import { testMongo } from '@callcenter/testing';
 import { unitDecider, UNIT_SNAPSHOTS, unitFold, UnitPositions } from '../../apps/dispatch/src';
 import * as h from '../harness';
 const usage = 'usage: node dist/bench/dispatch/unit-stream.bench.js [--reports 5000] [--commands 15] [--keep-db]';
 const { whole, has } = h.options(usage, ['reports', 'commands'], ['keep-db']);
-const [REPORTS, COMMANDS] = [whole('reports', 5000, 1), whole('commands', 15, 1)];
+const [REPORTS, COMMANDS, left] = [whole('reports', 5000, 1), whole('commands', 15, 1), new h.Leftovers(() => has('keep-db'))];
 const meta = () => ({ actor: 'unit:BENCH', correlationId: 'bench', now: new Date() });
 const store = (db: Db) => new MongoEventStore(db, { producer: 'dispatch', topic: 'unused', registry: new EventRegistry(dispatchEvents) });
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
@@ -32,7 +31,9 @@ async function timeCommands(db: Db, unitId: string, snapshots: boolean): Promise
   });
   return times.map(median);
 }
-async function main(db: Db) {
+async function main() {
+  const db = (await left.mongo()).db(`bench_unit_stream_${Date.now()}`);
+  left.databases.add(db.databaseName); // dropped at the end unless --keep-db
   console.log(`unit command after ${REPORTS} position reports (median of ${COMMANDS}; database ${process.env.MONGODB_URI ?? 'default test'})`);
   await register(db, 'PATROL-BEFORE'); // before: every report is an event of the unit's stream
   const writer = store(db);
@@ -52,9 +53,4 @@ async function main(db: Db) {
   ];
   console.log(h.table(rows, [], false));
 }
-void testMongo().then(async (mongo) => {
-  const db = mongo.db(`bench_unit_stream_${Date.now()}`);
-  const failed = await main(db).catch((e) => (console.error(e), 1));
-  if (!has('keep-db')) await db.dropDatabase();
-  await mongo.close().finally(() => process.exit(failed ? 1 : 0));
-});
+h.run(main, left);
