@@ -201,8 +201,9 @@ describe('triage service (real Kafka and database, intake and triage as processe
     const second = await submitToQueue(
       nonUrgent({ category_hint: 'BENCANA', description: 'Ada pohon tumbang di jalan depan pasar', location: { ...place, latitude: place.latitude + 0.001 } }),
     );
-    expect(second.suggestion.duplicateCandidates).toEqual([expect.objectContaining({ reportId: first.reportId, reason: 'NEARBY_SAME_CATEGORY' })]);
-    expect(second.flags.possibleDuplicates).toBe(1);
+    // Other suites' reports on the shared topics may stand near by chance (a random place, 500 m): ours must be among the candidates.
+    expect(second.suggestion.duplicateCandidates).toContainEqual(expect.objectContaining({ reportId: first.reportId, reason: 'NEARBY_SAME_CATEGORY' }));
+    expect(second.flags.possibleDuplicates).toBe(second.suggestion.duplicateCandidates.length);
 
     const flagged = await budi.get(`/api/v1/queue?flagged=true&category=BENCANA&district=${second.district}&limit=200`);
     expect(flagged.body.items.map((i: any) => i.reportId)).toContain(second.reportId);
