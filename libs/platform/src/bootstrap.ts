@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { InvalidConfiguration, PlatformConfig } from './config';
+import { InvalidConfiguration, loadConfig, PlatformConfig } from './config';
 import { PLATFORM_CONFIG } from './tokens';
 import { HttpErrorsFilter, validationExceptionFactory } from './http-errors.filter';
 import { httpMetricsMiddleware, serviceUp } from './metrics';
@@ -101,6 +101,22 @@ export function exitIfStopHangs(service: string, timeoutMs: number) {
       }, timeoutMs).unref();
     });
   }
+}
+
+/**
+ * A service's main: reads and validates its settings from the environment, builds its module from them and starts it
+ * (bootstrapService, on HTTP_HOST); a service that cannot start says why in one line and exits non-zero.
+ */
+export function runService<Config extends PlatformConfig>(
+  service: string,
+  settings: new () => Config,
+  build: (config: Config) => Omit<ServiceBootstrap, 'service' | 'host' | 'config'> & { module: unknown },
+): void {
+  void (async () => {
+    const config = loadConfig(settings);
+    const { module, ...options } = build(config);
+    await bootstrapService(module, { service, host: config.HTTP_HOST, config, ...options });
+  })().catch(exitOnStartupFailure(service));
 }
 
 /** A service that cannot start says why in one line and exits non-zero. */
