@@ -1,10 +1,9 @@
-import { CATEGORIES, Category, DISPLAY_TIME_ZONE } from '@callcenter/contracts';
+import { CATEGORIES, Category } from '@callcenter/contracts';
 import { AnalyticsModel } from '../src/model/analytics-model';
 import { placedAt } from '../src/model/hourly-aggregates';
 import { categoryOf, districtOf, priorityOf, stateOf } from '../src/model/report-fact';
 import { seconds } from '../src/model/spans';
-import { arrivalCounts, loadAnswer, selectFacts, StatsFilter, volumeAnswer } from '../src/queries/analytics-queries';
-import { agentsNeeded } from '../src/staffing/erlang-c';
+import { arrivalCounts, loadAnswer, selectFacts, staffingAnswer, StatsFilter, volumeAnswer } from '../src/queries/analytics-queries';
 
 /**
  * The reference for the hourly aggregates: volume, load, staffing, hotspots and workload as they
@@ -77,30 +76,10 @@ export function staffingByWalking(model: AnalyticsModel, filter: StatsFilter, le
       active[p.hour].get(p.day)!.add(s.actor);
     }
   }
-  const dayCount = Math.max(1, days.size);
   const allHandling = handling.flat();
   const overallAht = allHandling.length ? allHandling.reduce((a, b) => a + b, 0) / allHandling.length : null;
-  return {
-    basis: 'received' as const,
-    timeZone: DISPLAY_TIME_ZONE,
-    serviceLevel: level,
-    days: days.size,
-    hours: arrivals.map((count, hour) => {
-      const arrivalsPerHour = count / dayCount;
-      const own = handling[hour];
-      const aht = own.length ? own.reduce((a, b) => a + b, 0) / own.length : overallAht;
-      const need = aht && arrivalsPerHour > 0 ? agentsNeeded(arrivalsPerHour, aht, level) : null;
-      const activeCounts = [...active[hour].values()].map((s) => s.size);
-      return {
-        hour,
-        arrivalsPerHour: Math.round(arrivalsPerHour * 100) / 100,
-        averageHandlingSeconds: aht === null ? null : Math.round(aht * 10) / 10,
-        operatorsNeeded: need?.agents ?? 0,
-        expectedServiceLevel: need ? Math.round(need.serviceLevel * 10_000) / 10_000 : null,
-        operatorsActive: activeCounts.length ? Math.round((activeCounts.reduce((a, b) => a + b, 0) / dayCount) * 100) / 100 : 0,
-      };
-    }),
-  };
+  const averageOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : overallAht);
+  return staffingAnswer(level, days, arrivals, active, (hour) => averageOf(handling[hour]));
 }
 
 /** 6. Hotspots: per district and per grid cell, with the category mix; the top `limit` cells. */

@@ -439,9 +439,24 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
     if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
     active[p.hour].get(p.day)!.add(a.actor);
   }
-  const dayCount = Math.max(1, days.size);
   const allHandled = handled.reduce((x, y) => x + y, 0);
   const overallAht = allHandled ? handlingMs.reduce((x, y) => x + y, 0) / allHandled / 1000 : null;
+  return staffingAnswer(level, days, arrivals, active, (hour) => (handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht));
+}
+
+/**
+ * Staffing's answer from its counts (the aggregates' and the walking reference's alike): per local hour, arrivals per
+ * day, the average handling time (`handlingSeconds`: the hour's own, else the overall), the operators Erlang C says
+ * the service level needs, and how many worked that hour on an average day.
+ */
+export function staffingAnswer(
+  level: { share: number; withinSeconds: number },
+  days: Set<string>,
+  arrivals: number[],
+  active: Map<string, Set<string>>[],
+  handlingSeconds: (hour: number) => number | null,
+) {
+  const dayCount = Math.max(1, days.size);
   return {
     basis: 'received' as const,
     timeZone: DISPLAY_TIME_ZONE,
@@ -449,7 +464,7 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
     days: days.size,
     hours: arrivals.map((count, hour) => {
       const arrivalsPerHour = count / dayCount;
-      const aht = handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht;
+      const aht = handlingSeconds(hour);
       const need = aht && arrivalsPerHour > 0 ? agentsNeeded(arrivalsPerHour, aht, level) : null;
       const activeCounts = [...active[hour].values()].map((s) => s.size);
       return {
