@@ -20,14 +20,23 @@ export function interleavedStreams(events: EventEnvelope[], keys: number[]): Eve
   return out;
 }
 
-/** Writes envelopes numbered per stream in the order written (generated histories). */
-export function streamWriter() {
-  const versions = new Map<string, number>();
-  return (producer: string, streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>): EventEnvelope => {
+/** An event of a generated history, written at `at` (ISO) by `actor`. */
+export type Emit = (producer: string, streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>) => void;
+
+/**
+ * The events of generated reports, numbered per stream in the order emitted: `lifecycle` is given the nth report, its ids
+ * (report `00000000-…-<n>`, incident `10000000-…-<n>`) and an `emit`.
+ */
+export function generatedHistory<R>(reports: R[], lifecycle: (report: R, ids: { reportId: string; incidentId: string }, emit: Emit) => void): EventEnvelope[] {
+  const [out, versions] = [[] as EventEnvelope[], new Map<string, number>()];
+  const emit: Emit = (producer, streamId, type, at, actor, data) => {
     const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
     versions.set(`${producer}:${streamId}`, streamVersion);
-    return handBuiltEnvelope(streamId, streamVersion, { type, occurredAt: at, recordedAt: at, producer, actor, data });
+    out.push(handBuiltEnvelope(streamId, streamVersion, { type, occurredAt: at, recordedAt: at, producer, actor, data }));
   };
+  const id = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  reports.forEach((r, n) => lifecycle(r, { reportId: id('00000000', n), incidentId: id('10000000', n) }, emit));
+  return out;
 }
 
 /** Generated events as Kafka may deliver them: streams interleaved in any order, each in its own order, some events twice. */

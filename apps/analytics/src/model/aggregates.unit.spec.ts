@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets } from '@callcenter/contracts';
 import type { EventEnvelope } from '@callcenter/events';
-import { deliveredInAnyOrder, streamWriter } from '../../test/scripted-lifecycles';
+import { deliveredInAnyOrder, generatedHistory } from '../../test/scripted-lifecycles';
 import { durationsFromAggregates, durationsOfFacts, volume } from '../queries/analytics-queries';
 import { DailyAggregates, HISTOGRAM_RELATIVE_ERROR } from './aggregates';
 import { AnalyticsModel } from './analytics-model';
@@ -28,16 +28,12 @@ const reportArb = fc.record({
 
 type GeneratedReport = typeof reportArb extends fc.Arbitrary<infer T> ? T : never;
 
-function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
-  const out: EventEnvelope[] = [];
-  const write = streamWriter();
-  reports.forEach((r, n) => {
-    const reportId = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-    const incidentId = `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const eventsOf = (reports: GeneratedReport[]) =>
+  generatedHistory(reports, (r, { reportId, incidentId }, write) => {
     let t = T0 + r.receivedAfterS * 1000;
     const receivedAt = new Date(t).toISOString();
     const emit = (producer: string, streamId: string, type: string, data: Record<string, unknown>) =>
-      out.push(write(producer, streamId, type, new Date(t).toISOString(), 'op-1', data));
+      write(producer, streamId, type, new Date(t).toISOString(), 'op-1', data);
     emit('intake', reportId, 'ReportReceived', {
       reportId,
       receivedAt,
@@ -71,8 +67,6 @@ function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
       steps[i]();
     });
   });
-  return out;
-}
 
 /** Streams interleaved in any order, each in its own order (what Kafka guarantees), some events twice. */
 const historyArb = fc.array(reportArb, { minLength: 1, maxLength: 40 }).chain((reports) => deliveredInAnyOrder(eventsOf(reports)));

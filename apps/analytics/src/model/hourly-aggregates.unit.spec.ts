@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { EventEnvelope } from '@callcenter/events';
-import { deliveredInAnyOrder, streamWriter } from '../../test/scripted-lifecycles';
+import { deliveredInAnyOrder, generatedHistory } from '../../test/scripted-lifecycles';
 import { hotspotsByWalking, loadByWalking, staffingByWalking, volumeByWalking, workloadByWalking } from '../../test/walking-queries';
 import { hotspots, load, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
 import { AnalyticsModel } from './analytics-model';
@@ -69,17 +69,13 @@ const reportArb = fc.record({
 
 type GeneratedReport = typeof reportArb extends fc.Arbitrary<infer T> ? T : never;
 
-function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
-  const out: EventEnvelope[] = [];
-  const write = streamWriter();
-  reports.forEach((r, n) => {
-    const reportId = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-    const incidentId = `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const eventsOf = (reports: GeneratedReport[]) =>
+  generatedHistory(reports, (r, { reportId, incidentId }, write) => {
     let t = T0 + r.receivedAfterMs;
     const receivedAt = new Date(t).toISOString();
     const occurredAt = r.occurredBeforeS === null ? undefined : new Date(t - r.occurredBeforeS * 1000).toISOString();
     const emit = (producer: string, streamId: string, type: string, actor: string, data: Record<string, unknown>) =>
-      out.push(write(producer, streamId, type, new Date(t).toISOString(), actor, { reportId, ...data }));
+      write(producer, streamId, type, new Date(t).toISOString(), actor, { reportId, ...data });
     const location = r.place ?? undefined;
     emit('intake', reportId, 'ReportReceived', 'system', { receivedAt, occurredAt, channel: r.channel, sourceSystem: 'test', location, peopleInjured: 0 });
     if (!r.triageSeen) return;
@@ -118,8 +114,6 @@ function eventsOf(reports: GeneratedReport[]): EventEnvelope[] {
       act[action]();
     }
   });
-  return out;
-}
 
 /** Streams interleaved in any order, each in its own order (what Kafka guarantees), some events twice. */
 const historyArb = fc
