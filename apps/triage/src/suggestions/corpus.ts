@@ -92,6 +92,6 @@ function readJsonlFile(dir: string, file: string): CorpusEntry[] {
  * A corpus line as a report: the text is the description. Its style is how it was written, not
  * the channel it came by, so no channel, hint or injured count is claimed.
  */
-export function asLabelledReport(e: CorpusEntry): LabelledReport {
+export function asLabelledReport(e: Pick<CorpusEntry, 'text' | 'category' | 'priority'>): LabelledReport {
   return { description: e.text, categoryHint: null, channel: null, peopleInjured: 0, category: e.category, priority: e.priority };
 }

@@ -1,15 +1,9 @@
 import { Category, Priority } from '@callcenter/contracts';
+import { asLabelledReport } from './corpus';
 import { crossValidate, foldOf } from './cross-validation';
 import { DEFAULT_HYPERPARAMETERS, LabelledReport } from './suggestion-model';
 
-const labelled = (description: string, category: Category, priority: Priority): LabelledReport => ({
-  description,
-  categoryHint: null,
-  channel: null,
-  peopleInjured: 0,
-  category,
-  priority,
-});
+const labelled = (text: string, category: Category, priority: Priority) => asLabelledReport({ text, category, priority });
 
 const REPORTS: LabelledReport[] = [
   ...[

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Category, Priority } from '@callcenter/contracts';
+import { asLabelledReport } from './corpus';
 import { loadSuggestionModel, modelFileOf, saveSuggestionModel } from './suggestion-model.file';
 import { priorityFloor } from './priority-floors';
 import { normaliseWords, SpellingIndex, stemOf } from './report-text';
@@ -9,14 +10,7 @@ import { DEFAULT_HYPERPARAMETERS, LabelledReport, parseSuggestionModel, Suggesti
 import { conceptsOf } from './thesaurus';
 import { TriageConfig } from '../triage.config';
 
-const labelled = (description: string, category: Category, priority: Priority): LabelledReport => ({
-  description,
-  categoryHint: null,
-  channel: null,
-  peopleInjured: 0,
-  category,
-  priority,
-});
+const labelled = (text: string, category: Category, priority: Priority) => asLabelledReport({ text, category, priority });
 
 /** A tiny fixture: enough to see the model learn words, not a measure of it (that is the corpus test). */
 const FIXTURE: LabelledReport[] = [
