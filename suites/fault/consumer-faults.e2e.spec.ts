@@ -2,18 +2,16 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import type { Admin, Message } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { EventEnvelope, readWholeTopic, toKafkaMessage, TOPICS } from '@callcenter/events';
+import { steadyLoad } from './steady-load';
 import {
   consumerGroupCaughtUp,
   eventually,
-  grpcCall,
   intakeClient,
   restClient,
   RunningService,
-  sampleReport,
   startService,
   startServices,
   testKafka,
@@ -141,36 +139,14 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     const producer = kafka.producer();
     await producer.connect();
     const tag = uniqueName('cf');
-    const acknowledged = new Map<string, string>();
-    let sent = 0;
-    let retries = 0;
-    const submit = async (externalId: string) => {
-      const report = sampleReport({
-        external_id: externalId,
-        category_hint: 'KEJAHATAN',
-        description: 'Pencurian motor di depan minimarket',
-        people_injured: 0,
-      });
-      for (;;) {
-        try {
-          acknowledged.set(externalId, (await grpcCall<any>(client, 'SubmitReport', report)).report_id);
-          return;
-        } catch (e) {
-          const code = (e as grpc.ServiceError).code;
-          if (![grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.INTERNAL, grpc.status.UNKNOWN].includes(code)) throw e;
-          retries++;
-          await sleep(500);
-        }
-      }
-    };
-    const inFlight: Promise<void>[] = [];
-    const load = (async () => {
-      const end = Date.now() + SECONDS * 1000;
-      while (Date.now() < end) {
-        inFlight.push(submit(`${tag}-${sent++}`));
-        await sleep(1000 / RATE);
-      }
-    })();
+    const load = steadyLoad(client, {
+      tag,
+      rate: RATE,
+      seconds: SECONDS,
+      retryMs: 500,
+      report: () => ({ category_hint: 'KEJAHATAN', description: 'Pencurian motor di depan minimarket', people_injured: 0 }),
+    });
+    const { acknowledged, counts } = load;
 
     await sleep(4_000);
     // Work for the consumers while the database is away: copies of events already handled (taken
@@ -208,9 +184,9 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     databaseIsDown = false;
     say(`database back after ${Math.round((Date.now() - down) / 1000)} s`);
 
-    await load;
-    await Promise.all(inFlight);
+    await load.done;
     await producer.disconnect();
+    const { sent, retries } = counts;
     say(`${sent} sent, ${acknowledged.size} acknowledged after ${retries} client retries`);
     const reportIds = [...acknowledged.values()];
     expect(acknowledged.size).toBe(sent);

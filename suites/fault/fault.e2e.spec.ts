@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
+import { steadyLoad } from './steady-load';
 import {
   consumerGroupCaughtUp,
   ConditionFailed,
@@ -12,7 +12,6 @@ import {
   readTopic,
   restClient,
   RunningService,
-  sampleReport,
   startService,
   testKafka,
   testMongo,
@@ -83,44 +82,22 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
 
   it('keeps every acknowledged report exactly once through broker, service and database failures, and completes every lifecycle', async () => {
     say(`load ${RATE}/s for ${SECONDS} s`);
+    // A calling system that retries with the same external id until it gets an answer; a fault every SECONDS/8.
     const tag = uniqueName('f');
-    const acknowledged = new Map<string, string>(); // external id → report id
-    let sent = 0;
-    let retries = 0;
-
-    /** A calling system that retries with the same external id until it gets an answer. */
-    const submit = async (externalId: string) => {
-      const report = sampleReport({
-        external_id: externalId,
+    const load = steadyLoad(client, {
+      tag,
+      rate: RATE,
+      seconds: SECONDS,
+      retryMs: 300,
+      report: (i) => ({
         category_hint: 'KEJAHATAN',
         description: 'Pencurian helm di parkiran pasar, pelaku sudah pergi',
-        reporter: { name: 'Warga', phone: `+62815${String(sent).padStart(7, '0')}`, anonymous: false },
+        reporter: { name: 'Warga', phone: `+62815${String(i).padStart(7, '0')}`, anonymous: false },
         location: { latitude: -6.24 - Math.random() * 0.05, longitude: 106.8 + Math.random() * 0.05, address: 'Pasar' },
         people_injured: 0,
-      });
-      for (;;) {
-        try {
-          const res = await grpcCall<any>(client, 'SubmitReport', report);
-          acknowledged.set(externalId, res.report_id);
-          return;
-        } catch (e) {
-          const code = (e as grpc.ServiceError).code;
-          if (![grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.INTERNAL, grpc.status.UNKNOWN].includes(code)) throw e;
-          retries++;
-          await new Promise((r) => setTimeout(r, 300));
-        }
-      }
-    };
-
-    // Steady load for SECONDS, with a fault every SECONDS/8.
-    const inFlight: Promise<void>[] = [];
-    const load = (async () => {
-      const end = Date.now() + SECONDS * 1000;
-      while (Date.now() < end) {
-        inFlight.push(submit(`${tag}-${sent++}`));
-        await new Promise((r) => setTimeout(r, 1000 / RATE));
-      }
-    })();
+      }),
+    });
+    const { acknowledged, counts } = load;
     const pause = () => new Promise((r) => setTimeout(r, (SECONDS * 1000) / 8));
     await pause();
     await infra('restart-kafka');
@@ -140,10 +117,9 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     faults.push('kill -9 triageB (not restarted)');
     await procs.analyticsB.kill();
     faults.push('kill -9 analyticsB (not restarted)');
-    await load;
-    say(`load done: ${sent} sent; waiting for the last answers`);
-    await Promise.all(inFlight);
-    say(`${acknowledged.size} acknowledged after ${retries} retries`);
+    await load.done;
+    const { sent, retries } = counts;
+    say(`${sent} sent, ${acknowledged.size} acknowledged after ${retries} retries`);
 
     const reportIds = [...acknowledged.values()];
     expect(acknowledged.size).toBe(sent);
