@@ -32,14 +32,11 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const topic = await freshTopic();
     const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
     const groupId = uniqueName('group');
-    const consumer = new EventConsumer({
-      kafka: bus.kafka,
+    await bus.startConsumer({
       groupId,
       topics: [topic],
       handle: async (e) => void (await projectOnce(tallies, e.streamId, e, evolveTally)),
     });
-    bus.stopAfterAll(consumer);
-    await consumer.start();
     const messages = [event('r1', 1), event('r1', 2), event('r1', 2), event('r1', 1), event('r1', 3), event('r2', 1), event('r2', 1)];
     await bus.producer.send({ topic, messages: messages.map(toKafkaMessage) });
     const docs = await eventually(
@@ -60,8 +57,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const groupId = uniqueName('group');
     const handled: string[] = [];
     let attemptsOnPoison = 0;
-    const consumer = new EventConsumer({
-      kafka: bus.kafka,
+    await bus.startConsumer({
       groupId,
       topics: [topic],
       maxAttempts: 3,
@@ -74,9 +70,6 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
         handled.push(`${e.streamId}@${e.streamVersion}`);
       },
     });
-    bus.stopAfterAll(consumer);
-    bus.topics.push(deadLetterTopic(groupId));
-    await consumer.start();
     // same key => same partition: the good event after the poison one must still be handled
     await bus.producer.send({
       topic,
@@ -117,7 +110,6 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
         throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }); // transient: retried without end
       },
     });
-    bus.topics.push(deadLetterTopic(groupId));
     await consumer.start();
     await bus.producer.send({ topic, messages: [{ ...toKafkaMessage(event('outage', 1)), key: 'k' }] });
     await eventually(
@@ -161,8 +153,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const groupId = uniqueName('group');
     const seen: string[] = [];
     const commits: string[][] = [];
-    const consumer = new EventConsumer({
-      kafka: bus.kafka,
+    await bus.startConsumer({
       groupId,
       topics: [topic],
       commitIntervalMs: 1_000,
@@ -170,8 +161,6 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
       handle: async (e) => void seen.push(e.eventId),
       onCommit: (offsets) => commits.push(offsets.map((o) => `${o.partition}:${o.offset}`)),
     });
-    bus.stopAfterAll(consumer);
-    await consumer.start();
     const committed = async () => (await bus.admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions.find((p) => p.partition === 0)?.offset;
     // Twelve batches of one event, 100 ms apart: committed after every batch, the broker would
     // have each one's offset about as soon as it is handled.
@@ -201,8 +190,7 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
     const groupId = uniqueName('group');
     const batches: string[][] = [];
     const oneByOne: string[] = [];
-    const consumer = new EventConsumer({
-      kafka: bus.kafka,
+    await bus.startConsumer({
       groupId,
       topics: [topic],
       maxAttempts: 2,
@@ -217,9 +205,6 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
         oneByOne.push(e.eventId);
       },
     });
-    bus.stopAfterAll(consumer);
-    bus.topics.push(deadLetterTopic(groupId));
-    await consumer.start();
     await bus.producer.send({ topic, messages: [1, 2, 3].map((v) => ({ ...toKafkaMessage(event('b', v)), partition: 1 })) });
     await eventually(
       async () => batches.flat(),

@@ -1,7 +1,6 @@
 import { Admin } from 'kafkajs';
 import { eventually, handBuiltEnvelope, holdsFor, kafkaForSpec, uniqueName } from '@callcenter/testing';
 import { toKafkaMessage } from './codec';
-import { EventConsumer } from './consumer';
 import { ensureDeadLetterTopic, topicConfig } from './dead-letters';
 import { ensureTopics, KafkaLogger } from './kafka';
 import { consumerMetrics } from './metrics';
@@ -26,11 +25,9 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
   it('keeps its group membership while a handler waits out a database outage longer than the session timeout, and handles everything once', async () => {
     const topic = await freshTopic();
     const groupId = uniqueName('group');
-    bus.topics.push(deadLetterTopic(groupId));
     const handled: string[] = [];
     let outageUntil = 0;
-    const consumer = new EventConsumer({
-      kafka: bus.kafka,
+    await bus.startConsumer({
       groupId,
       topics: [topic],
       sessionTimeoutMs: 6_000,
@@ -42,8 +39,6 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
         handled.push(e.eventId);
       },
     });
-    bus.stopAfterAll(consumer);
-    await consumer.start();
     const before = await eventually(
       () => members(bus.admin, groupId),
       (m) => m.length === 1,
@@ -70,11 +65,9 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
   it('logs every dead letter at error level with its topic, key, event type and reason, and counts it', async () => {
     const topic = await freshTopic(3);
     const groupId = uniqueName('group');
-    bus.topics.push(deadLetterTopic(groupId));
     const errors: { message: string; context: any }[] = [];
     const logger: KafkaLogger = { log() {}, warn() {}, error: (message, context) => void errors.push({ message, context }) };
-    const consumer = new EventConsumer({
-      kafka: bus.kafka,
+    await bus.startConsumer({
       groupId,
       topics: [topic],
       maxAttempts: 2,
@@ -85,8 +78,6 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
         if (e.streamId === 'poison') throw new TypeError("Cannot read properties of undefined (reading 'reportId')");
       },
     });
-    bus.stopAfterAll(consumer);
-    await consumer.start();
     await bus.producer.send({ topic, messages: [toKafkaMessage(event('poison', 1, 'ReportClaimed'))] });
     const [logged] = await eventually(
       async () => errors.filter((e) => e.message.startsWith('dead-lettered')),
@@ -111,16 +102,13 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
     const dlt = deadLetterTopic(groupId);
     bus.topics.push(dlt);
     const threeDays = String(3 * 86_400_000);
-    const consumer = new EventConsumer({
-      kafka: bus.kafka,
+    await bus.startConsumer({
       groupId,
       topics: [topic],
       lagIntervalMs: 0,
       deadLetterRetentionMs: 3 * 86_400_000,
       handle: async () => undefined,
     });
-    bus.stopAfterAll(consumer);
-    await consumer.start();
     expect((await topicConfig(bus.admin, dlt))['retention.ms']).toBe(threeDays);
     expect((await topicConfig(bus.admin, topic))['retention.ms']).toBe('-1'); // event topics keep everything
 

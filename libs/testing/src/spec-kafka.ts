@@ -1,5 +1,5 @@
 import { Admin, Kafka, Producer, ProducerConfig } from 'kafkajs';
-import { ensureTopics } from '@callcenter/events';
+import { deadLetterTopic, ensureTopics, EventConsumer, EventConsumerOptions } from '@callcenter/events';
 import { deleteTopics, testKafka, uniqueName } from './index';
 
 /** Kafka as one integration spec uses it: ready in its tests, once its `beforeAll` has run. */
@@ -13,6 +13,8 @@ export interface SpecKafka {
   freshTopic(prefix: string, partitions?: number): Promise<string>;
   /** Consumers and views stopped after the spec, before its topics are deleted. */
   stopAfterAll(...running: { stop(): Promise<unknown> }[]): void;
+  /** An EventConsumer on this Kafka, started; stopped after the spec, and its group's dead-letter topic deleted. */
+  startConsumer(options: Omit<EventConsumerOptions, 'kafka'>): Promise<EventConsumer>;
 }
 
 /**
@@ -30,6 +32,13 @@ export function kafkaForSpec(producerConfig: ProducerConfig = {}): SpecKafka {
       return topic;
     },
     stopAfterAll: (...more: { stop(): Promise<unknown> }[]) => void running.push(...more),
+    async startConsumer(options: Omit<EventConsumerOptions, 'kafka'>) {
+      const consumer = new EventConsumer({ kafka: spec.kafka, ...options });
+      spec.topics.push(deadLetterTopic(options.groupId));
+      running.push(consumer);
+      await consumer.start();
+      return consumer;
+    },
   } as SpecKafka;
   beforeAll(async () => {
     spec.kafka = testKafka();
