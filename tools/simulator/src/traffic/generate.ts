@@ -277,6 +277,22 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
     return rng.chance(share[channel]) ? category : '';
   };
 
+  /** A report as the bots, the ledger and intake see it: what the three kinds below differ in, and the calling system's part. */
+  type Drawn = Omit<GeneratedReport, 'seq' | 'atMs' | 'expected' | 'sourceSystem' | 'apiKey' | 'request'> & {
+    request: Omit<SubmitReportRequest, 'source_system' | 'external_id' | 'channel'>;
+  };
+  const reportOf = (seq: number, atMs: number, { request, ...r }: Drawn): GeneratedReport => {
+    const system = CALLING_SYSTEMS[r.channel];
+    return {
+      seq,
+      atMs,
+      ...r,
+      expected: expectedFor(r.kind, r.category),
+      sourceSystem: system.sourceSystem,
+      apiKey: system.apiKey,
+      request: { source_system: system.sourceSystem, external_id: externalId(r.channel, seq), channel: r.channel, ...request },
+    };
+  };
   for (const [index, atMs] of arrivals.entries()) {
     const seq = index + 1;
     while (recent.length > 0 && atMs - recent[0].atMs > Math.max(duplicateWindowMs, repeatWindowMs)) recent.shift();
@@ -299,25 +315,16 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
       const channel: SimChannel = rng.weighted({ HOTLINE: 70, SMS: 15, WHATSAPP: 15 });
       const where = somewhere();
       const category: Category = rng.pick(['KEJAHATAN', 'GANGGUAN_KETERTIBAN', 'LAINNYA', 'KEBAKARAN'] as const);
-      const system = CALLING_SYSTEMS[channel];
-      report = {
-        seq,
-        atMs,
+      report = reportOf(seq, atMs, {
         kind,
         duplicateOfSeq: null,
         category,
         district: where.district.code,
         point: where.point,
         priority: null,
-        expected: expectedFor(kind, category),
         channel,
-        sourceSystem: system.sourceSystem,
-        apiKey: system.apiKey,
         occurredSecondsBefore: null,
         request: {
-          source_system: system.sourceSystem,
-          external_id: externalId(channel, seq),
-          channel,
           reporter: { ...caller },
           category_hint: channel === 'HOTLINE' && rng.chance(0.3) ? category : '',
           description: fill(rng.pick(PRANK_TEMPLATES), where.street, rng),
@@ -325,7 +332,7 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
           people_injured: 0,
           people_involved: rng.int(0, 3),
         },
-      };
+      });
     } else if (kind === 'DUPLICATE' || kind === 'REPEAT_CALLER') {
       const o = original!;
       const repeat = kind === 'REPEAT_CALLER';
@@ -340,25 +347,16 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
         ? fill(rng.pick(REPEAT_CALL_TEMPLATES), o.street, rng)
         : `${rng.pick(WITNESS_PREFIXES)}${fill(rng.pick(others.length ? others : TEMPLATES[o.category]), o.street, rng)}`;
       const injured = injuredFor(o.category, rng);
-      const system = CALLING_SYSTEMS[channel];
-      report = {
-        seq,
-        atMs,
+      report = reportOf(seq, atMs, {
         kind,
         duplicateOfSeq: o.seq,
         category: o.category,
         district: o.district.code,
         point,
         priority: null,
-        expected: expectedFor(kind, o.category),
         channel,
-        sourceSystem: system.sourceSystem,
-        apiKey: system.apiKey,
         occurredSecondsBefore: rng.chance(0.5) ? Math.round((atMs - o.atMs) / 1000) + rng.int(30, 300) : null,
         request: {
-          source_system: system.sourceSystem,
-          external_id: externalId(channel, seq),
-          channel,
           reporter: { ...caller },
           category_hint: hintFor(channel, o.category),
           description: description.charAt(0).toUpperCase() + description.slice(1),
@@ -367,7 +365,7 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
           people_injured: injured,
           people_involved: injured + rng.int(0, 4),
         },
-      };
+      });
     } else {
       const category = drawCategory(rng);
       const channel = rng.weighted(URGENT_CATEGORIES.includes(category) ? CHANNEL_MIX_URGENT : CHANNEL_MIX_OTHER);
@@ -375,26 +373,16 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
       const caller = newCaller(channel);
       const template = rng.pick(TEMPLATES[category]);
       const injured = injuredFor(category, rng);
-      const system = CALLING_SYSTEMS[channel];
-      const expected = expectedFor(kind, category);
-      report = {
-        seq,
-        atMs,
+      report = reportOf(seq, atMs, {
         kind,
         duplicateOfSeq: null,
         category,
         district: where.district.code,
         point: where.point,
-        priority: expected === 'FORWARDED' ? priorityFor(category, injured) : null,
-        expected,
+        priority: expectedFor(kind, category) === 'FORWARDED' ? priorityFor(category, injured) : null,
         channel,
-        sourceSystem: system.sourceSystem,
-        apiKey: system.apiKey,
         occurredSecondsBefore: rng.chance(0.7) ? rng.int(30, category === 'ORANG_HILANG' ? 86_400 : 1_200) : null,
         request: {
-          source_system: system.sourceSystem,
-          external_id: externalId(channel, seq),
-          channel,
           reporter: caller,
           category_hint: hintFor(channel, category),
           description: fill(template, where.street, rng),
@@ -402,7 +390,7 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
           people_injured: injured,
           people_involved: injured + rng.int(0, 4),
         },
-      };
+      });
       recent.push({ seq, atMs, category, district: where.district, point: where.point, street: where.street, caller, channel, template });
     }
     reports.push(report);
