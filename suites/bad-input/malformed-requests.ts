@@ -183,22 +183,16 @@ function grpcCases(): MalformedCase[] {
 
   // Status lookups.
   for (const id of ['not-a-uuid', ...INJECTIONS]) {
-    cases.push({
-      api: 'grpc',
-      name: `GetReportStatus: report_id ${JSON.stringify(id)}`,
-      method: 'GetReportStatus',
-      apiKey: KEYS['mobile-app'],
-      request: { report_id: id },
-      expect: [GRPC.INVALID_ARGUMENT],
-    });
-    cases.push({
-      api: 'grpc',
-      name: `GetReportStatus: tracking_code ${JSON.stringify(id)}`,
-      method: 'GetReportStatus',
-      apiKey: KEYS['mobile-app'],
-      request: { tracking_code: id },
-      expect: [GRPC.INVALID_ARGUMENT],
-    });
+    for (const field of ['report_id', 'tracking_code']) {
+      cases.push({
+        api: 'grpc',
+        name: `GetReportStatus: ${field} ${JSON.stringify(id)}`,
+        method: 'GetReportStatus',
+        apiKey: KEYS['mobile-app'],
+        request: { [field]: id },
+        expect: [GRPC.INVALID_ARGUMENT],
+      });
+    }
   }
   cases.push({
     api: 'grpc',
