@@ -278,15 +278,18 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
   };
 
   /** A report as the bots, the ledger and intake see it: what the three kinds below differ in, and the calling system's part. */
-  type Drawn = Omit<GeneratedReport, 'seq' | 'atMs' | 'expected' | 'sourceSystem' | 'apiKey' | 'request'> & {
+  type Drawn = Omit<GeneratedReport, 'seq' | 'atMs' | 'district' | 'point' | 'expected' | 'sourceSystem' | 'apiKey' | 'request'> & {
+    where: Where;
     request: Omit<SubmitReportRequest, 'source_system' | 'external_id' | 'channel'>;
   };
-  const reportOf = (seq: number, atMs: number, { request, ...r }: Drawn): GeneratedReport => {
+  const reportOf = (seq: number, atMs: number, { where, request, ...r }: Drawn): GeneratedReport => {
     const system = CALLING_SYSTEMS[r.channel];
     return {
       seq,
       atMs,
       ...r,
+      district: where.district.code,
+      point: where.point,
       expected: expectedFor(r.kind, r.category),
       sourceSystem: system.sourceSystem,
       apiKey: system.apiKey,
@@ -319,8 +322,7 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
         kind,
         duplicateOfSeq: null,
         category,
-        district: where.district.code,
-        point: where.point,
+        where,
         priority: null,
         channel,
         occurredSecondsBefore: null,
@@ -351,8 +353,7 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
         kind,
         duplicateOfSeq: o.seq,
         category: o.category,
-        district: o.district.code,
-        point,
+        where,
         priority: null,
         channel,
         occurredSecondsBefore: rng.chance(0.5) ? Math.round((atMs - o.atMs) / 1000) + rng.int(30, 300) : null,
@@ -377,8 +378,7 @@ export function generateTraffic(options: TrafficOptions): GeneratedReport[] {
         kind,
         duplicateOfSeq: null,
         category,
-        district: where.district.code,
-        point: where.point,
+        where,
         priority: expectedFor(kind, category) === 'FORWARDED' ? priorityFor(category, injured) : null,
         channel,
         occurredSecondsBefore: rng.chance(0.7) ? rng.int(30, category === 'ORANG_HILANG' ? 86_400 : 1_200) : null,
