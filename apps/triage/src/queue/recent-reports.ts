@@ -18,6 +18,10 @@ export class RecentReports {
   private readonly cellDegrees: number;
   private readonly keepMs: number;
   private readonly seen = new Set<string>();
+  /** Every kept report in the order added (the order of receipt, but for stragglers): pruning reads only what it forgets. */
+  private byArrival: RecentReport[] = [];
+  /** Where the kept reports begin in `byArrival`. */
+  private oldest = 0;
 
   constructor(private readonly rules: DuplicateRules) {
     this.cellDegrees = rules.radiusMeters / METERS_PER_DEGREE;
@@ -42,6 +46,7 @@ export class RecentReports {
       push(this.byCell, key, report);
     }
     if (report.callerRef) push(this.byCaller, report.callerRef, report);
+    this.byArrival.push(report);
   }
 
   /** Possible duplicates of a report among the recent ones (the report itself excluded). */
@@ -61,17 +66,32 @@ export class RecentReports {
    * Forgets reports received longer ago than the longest window (relative to `now`). By receipt, not
    * by when they happened: this bounds memory; which of the kept reports are candidates is decided
    * by when each happened (`incidentTime`), so a backlog flushed at once is not matched across days.
+   * It reads the oldest reports only, in the order they were added, and stops at the first one still
+   * in the window (a straggler received earlier than one added before it is forgotten with or after
+   * that one): every second, with hundreds of thousands of reports kept, walking them all held up
+   * every request (issue 15).
    */
   prune(now: Date): void {
     const horizon = new Date(now.getTime() - this.keepMs).toISOString();
-    for (const map of [this.byCell, this.byCaller]) {
-      for (const [key, reports] of map) {
-        const kept = reports.filter((r) => r.receivedAt >= horizon);
-        if (kept.length === 0) map.delete(key);
-        else if (kept.length !== reports.length) map.set(key, kept);
-        for (const r of reports) if (r.receivedAt < horizon) this.seen.delete(r.reportId);
-      }
-    }
+    const reports = this.byArrival;
+    let next = this.oldest;
+    for (; next < reports.length && reports[next].receivedAt < horizon; next++) this.forget(reports[next]);
+    this.oldest = next;
+    if (next > 1_024 && next * 2 > reports.length) [this.byArrival, this.oldest] = [reports.slice(next), 0];
+  }
+
+  /** Puts the kept reports in order of receipt, after adding them in another order (the queue's snapshot at start), so pruning finds the oldest first. */
+  orderByReceipt(): void {
+    [this.byArrival, this.oldest] = [
+      this.byArrival.slice(this.oldest).sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0)),
+      0,
+    ];
+  }
+
+  private forget(report: RecentReport): void {
+    this.seen.delete(report.reportId);
+    if (report.latitude !== null && report.longitude !== null) drop(this.byCell, this.cell(report.category, report.latitude, report.longitude)[2], report);
+    if (report.callerRef) drop(this.byCaller, report.callerRef, report);
   }
 }
 
@@ -81,4 +101,13 @@ function push(map: Map<string, RecentReport[]>, key: string, report: RecentRepor
   const list = map.get(key);
   if (list) list.push(report);
   else map.set(key, [report]);
+}
+
+/** Takes `report` out of its list (the first one, as lists grow by arrival), and the list once empty. */
+function drop(map: Map<string, RecentReport[]>, key: string, report: RecentReport) {
+  const list = map.get(key) ?? [];
+  const at = list[0] === report ? 0 : list.indexOf(report);
+  if (at < 0) return;
+  if (list.length === 1) map.delete(key);
+  else list.splice(at, 1);
 }

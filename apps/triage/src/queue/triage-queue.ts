@@ -91,6 +91,7 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
           this.recent.add(recentReportOf(c as TriageCase));
           loaded++;
         }
+        this.recent.orderByReceipt();
       },
       (events) => this.apply(events),
     );
