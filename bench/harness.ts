@@ -55,11 +55,11 @@ export function header(title: string, otherLabel = 'other processes'): void {
   const { kafka, db } = infraPids();
   if (!kafka || !db) console.log(`(no Kafka/database pid files under ${INFRA_DATA_DIR}/run: their CPU is counted in "${otherLabel}")`);
 }
-/** Runs a bench's main, cleans up what it left and exits 0; on a failure prints the service's last output and exits 1. */
+/** Runs a bench's main, cleans up what it left and exits 0 (or the `process.exitCode` main set); on a failure prints the service's last output and exits 1. */
 export function run(main: () => unknown, left = new Leftovers(), service: () => RunningService | undefined = () => undefined): void {
   const exit = (code: number) => left.cleanup().finally(() => process.exit(code));
   const failed = (e: unknown, s = service()) => (console.error(e, s ? `\n${s.name}'s last output (pid ${s.pid}):\n${s.output().slice(-4000)}` : ''), exit(1));
-  void (async () => main())().then(() => exit(0), failed);
+  void (async () => main())().then(() => exit(Number(process.exitCode ?? 0)), failed);
 }
 // ───────────────────────────── time, figures, tables ─────────────────────────────
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

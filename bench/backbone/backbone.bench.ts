@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
-import type { Consumer, Kafka, KafkaMessage, Producer, ProducerBatch } from 'kafkajs';
+import type { Kafka, KafkaMessage, ProducerBatch } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import * as ev from '@callcenter/events';
 import * as h from '../harness';
@@ -33,8 +33,6 @@ const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US'
 const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
 /** The harness's percentiles, rounded to 0.01 for the JSON record. */
 const percentiles = (xs: number[]) => Object.fromEntries(Object.entries(h.pct(xs)).map(([k, v]) => [k, round(v)])) as h.Pct;
-/** Resolves with the promise's value, or with `fallback` after `ms` (the promise keeps running). */
-const within = <T, F>(promise: Promise<T>, ms: number, fallback: F) => Promise.race([promise, h.sleep(ms).then(() => fallback)]);
 /** Waits until `ok()` or `ms` passed; resolves with `ok()`. */
 async function until(ok: () => boolean, ms: number): Promise<boolean> {
   for (const end = now() + ms; !ok() && now() < end;) await h.sleep(2);
@@ -84,12 +82,9 @@ let relay: ev.OutboxRelay | undefined;
 
 // ───────────────────────────── consumer and relay probes ─────────────────────────────
 
-/** Per stream: the last version the consumer saw and when; in the latency phase also just before append, append returned, relay send and Kafka ack. */
-type Stream = { version: number; received?: number; started?: number; appended?: number; sent?: number; acked?: number };
-/**
- * One phase's figures: what the consumer saw (phases are told apart by the stream id prefix), its failed appends, and the relay's rounds,
- * timed by wrapping the phase's own relay (`publishQueued`, `recover`) and the producer handle it is given (`sendBatch`).
- */
+/** Per stream: the last version the consumer saw and when; in the latency phase also just before append, append returned, relay send and Kafka ack (NaN: not yet). */
+type Stream = { version: number; received: number; started: number; appended: number; sent: number; acked: number };
+/** One phase's figures: what the consumer saw (phases are told apart by the stream id prefix), its failed appends, and its relay's rounds. */
 class Probe {
   static readonly all = new Map<string, Probe>();
   static readonly stray = { undecodable: 0, foreign: 0 };
@@ -104,7 +99,8 @@ class Probe {
   constructor(prefix: string) {
     Probe.all.set(prefix, this);
   }
-  stream = (id: string) => this.streams.get(id) ?? this.streams.set(id, { version: 0 }).get(id)!;
+  stream = (id: string) =>
+    this.streams.get(id) ?? this.streams.set(id, { version: 0, received: NaN, started: NaN, appended: NaN, sent: NaN, acked: NaN }).get(id)!;
 
   /** One append; a failure is counted (the first kept) and resolves false. */
   append(store: ev.MongoEventStore, id: string, version: number, event: { type: string; data: object }): Promise<boolean> {
@@ -121,21 +117,25 @@ class Probe {
     g.messageBytes += (m.value?.length ?? 0) + (m.key?.length ?? 0) + headers;
   }
 
-  /** The producer handle the relay is given, its `sendBatch` timed. */
-  wrap(producer: Producer): Producer {
+  /** The phase's relay on `store`, timed by wrapping the producer handle it is given (`sendBatch`) and its own `publishQueued` and `recover`. */
+  relayOn(store: ev.MongoEventStore): ev.OutboxRelay {
+    const r = this.relay;
     const sendBatch = async (batch: ProducerBatch) => {
       const start = (this.send[0] = now());
       const tracked = this.trackSends ? (batch.topicMessages ?? []).flatMap((t) => t.messages.map((m) => this.streams.get(`${m.key}`))) : [];
       const result = await producer.sendBatch(batch).finally(() => (this.send[1] = now()));
-      for (const s of tracked) if (s && s.sent === undefined) [s.sent, s.acked] = [start, this.send[1]];
+      for (const s of tracked) if (s && Number.isNaN(s.sent)) [s.sent, s.acked] = [start, this.send[1]];
       return result;
     };
-    return new Proxy(producer, { get: (p, prop, r) => (prop === 'sendBatch' ? sendBatch : Reflect.get(p, prop, r)) });
-  }
-
-  /** A round = prepare → sendBatch (Kafka) → mark published (database); and the recovery scans. */
-  instrument(relay: ev.OutboxRelay): void {
-    const [publishQueued, recover, r] = [relay.publishQueued.bind(relay), relay.recover.bind(relay), this.relay];
+    const onPublished = (count: number) => {
+      [r.published, r.rounds] = [r.published + count, r.rounds + 1];
+      if (r.published >= r.target && Number.isNaN(r.allAt)) r.allAt = now();
+    };
+    const handle = new Proxy(producer, { get: (p, prop, receiver) => (prop === 'sendBatch' ? sendBatch : Reflect.get(p, prop, receiver)) });
+    const options = { batchSize: cfg.relayBatchSize, recoveryIntervalMs: cfg.relayRecoveryMs, logger: logger('relay'), onPublished };
+    const relay = new ev.OutboxRelay(store, handle, options);
+    const [publishQueued, recover] = [relay.publishQueued.bind(relay), relay.recover.bind(relay)];
+    // A round = prepare → sendBatch (Kafka) → mark published (database); and the recovery scans.
     relay.publishQueued = async () => {
       const start = now();
       this.send = [NaN, NaN];
@@ -150,12 +150,7 @@ class Probe {
       r.recovered += found;
       return found;
     };
-  }
-
-  onPublished(count: number): void {
-    const r = this.relay;
-    [r.published, r.rounds] = [r.published + count, r.rounds + 1];
-    if (r.published >= r.target && Number.isNaN(r.allAt)) r.allAt = now();
+    return relay;
   }
 
   summary() {
@@ -200,10 +195,7 @@ async function phase<T>(prefix: string, viaMongoose: boolean, body: (store: ev.M
   const store = new ev.MongoEventStore(db, { producer: 'backbone-bench', topic, collection, commitModel });
   await store.ensureIndexes();
   const probe = new Probe(prefix);
-  const options = { batchSize: cfg.relayBatchSize, recoveryIntervalMs: cfg.relayRecoveryMs, logger: logger('relay') };
-  relay = new ev.OutboxRelay(store, probe.wrap(producer), { ...options, onPublished: (n) => probe.onPublished(n) });
-  probe.instrument(relay);
-  relay.start();
+  (relay = probe.relayOn(store)).start();
   return body(store, probe).finally(closeRelay);
 }
 
@@ -211,7 +203,7 @@ async function phase<T>(prefix: string, viaMongoose: boolean, body: (store: ev.M
 async function closeRelay(): Promise<void> {
   const r = relay;
   relay = undefined;
-  if (r && (await within(r.stop(), 30_000, 'late')) === 'late')
+  if (r && !(await Promise.race([r.stop().then(() => true), h.sleep(30_000)])))
     console.error('[bench] relay did not stop within 30 s (a round is stuck in the database); abandoning it');
 }
 
@@ -266,15 +258,26 @@ const throughput = (name: string, prefix: string, targetEvents: number, perStrea
   });
 type Throughput = Awaited<ReturnType<typeof throughput>>;
 
+/** The latency phase's figures: each event's span (ms; NaN where not measured), its label in the table and its JSON key. */
+const relayed = (s: Stream) => Number.isFinite(s.received + s.appended + s.sent + s.acked);
+const SPANS = [
+  ['just before append → consumer received', 'appendToConsumerMs', (s: Stream) => s.received - s.started],
+  ['  append call (head lookup + insert)', 'appendCallMs', (s: Stream) => s.appended - s.started],
+  ['  append returned → consumer (relay + Kafka)', 'appendReturnedToConsumerMs', (s: Stream) => s.received - s.appended],
+  ['    append returned → relay sends it', 'appendReturnedToRelaySendMs', (s: Stream) => (relayed(s) ? s.sent - s.appended : NaN)],
+  ['    relay send → consumer received', 'relaySendToConsumerMs', (s: Stream) => (relayed(s) ? s.received - s.sent : NaN)],
+  ['    relay send → Kafka ack (acks=all)', 'relaySendToKafkaAckMs', (s: Stream) => (relayed(s) ? s.acked - s.sent : NaN)],
+] as const;
+
 /** Open loop at --rate for --seconds: just before append → consumer, and where that time goes. */
 const latency = () =>
   phase('l', false, async (store, probe) => {
-    const [{ latencyRate: targetRate, latencySeconds: seconds }, inFlight] = [cfg, new Set<Promise<void>>()];
+    const [{ latencyRate: targetRate, latencySeconds: seconds }, inFlight, { got, errors }] = [cfg, new Set<Promise<void>>(), probe];
     let [maxInFlight, lateStarts, events] = [0, 0, 0];
     probe.trackSends = true;
     meter.start();
     const t0 = now();
-    for (let i = 0; i < Math.max(1, Math.round(targetRate * seconds)) && probe.errors.count < MAX_APPEND_ERRORS; i++) {
+    for (let i = 0; i < Math.max(1, Math.round(targetRate * seconds)) && errors.count < MAX_APPEND_ERRORS; i++) {
       const wait = t0 + (i * 1000) / targetRate - now();
       if (wait >= 1) await h.sleep(wait);
       else if (wait < -50) lateStarts++;
@@ -290,27 +293,14 @@ const latency = () =>
     }
     const achievedRate = Math.round((events * 1000) / (now() - t0));
     await Promise.all(inFlight);
-    const complete = await until(() => probe.got.unique >= events - probe.errors.count, cfg.drainBudgetMs);
-    const cpu = cpuStop();
-    // Per event: the append call, and once received, the whole (also per second of the run) and its parts.
-    const [call, e2e, afterAppend, relayWait, produce, sendToConsumer]: number[][] = [[], [], [], [], [], []];
-    const bySecond: number[][] = [];
-    for (const { started, appended, received, sent, acked } of probe.streams.values()) {
-      if (started === undefined) continue;
-      if (appended !== undefined) call.push(appended - started);
-      if (received === undefined) continue;
-      e2e.push(received - started);
-      (bySecond[Math.floor((started - t0) / 1000)] ??= []).push(received - started);
-      if (appended === undefined) continue;
-      afterAppend.push(received - appended);
-      if (sent !== undefined && acked !== undefined) [relayWait.push(sent - appended), produce.push(acked - sent), sendToConsumer.push(received - sent)];
-    }
-    const [received, appendErrors, firstAppendError, relayMs] = [probe.got.unique, probe.errors.count, probe.errors.first, percentiles(relayWait)];
+    const complete = await until(() => got.unique >= events - errors.count, cfg.drainBudgetMs);
+    const [cpu, streams, bySecond] = [cpuStop(), [...probe.streams.values()], [] as number[][]];
+    const spans = Object.fromEntries(SPANS.map(([, key, span]) => [key, percentiles(streams.map(span).filter(Number.isFinite))]));
+    for (const s of streams) if (Number.isFinite(s.received)) (bySecond[Math.floor((s.started - t0) / 1000)] ??= []).push(s.received - s.started);
     return {
-      ...{ targetRate, seconds, events, achievedRate, complete, received, appendErrors, firstAppendError, lateStarts, maxInFlight },
-      ...{ appendToConsumerMs: percentiles(e2e), appendCallMs: percentiles(call), appendReturnedToConsumerMs: percentiles(afterAppend) },
-      ...{ appendReturnedToRelaySendMs: relayMs, relaySendToKafkaAckMs: percentiles(produce), relaySendToConsumerMs: percentiles(sendToConsumer) },
-      ...{ p50BySecondMs: Array.from(bySecond, (xs) => percentiles(xs ?? []).p50), relay: probe.summary(), duplicates: probe.got.duplicates, cpu },
+      ...{ targetRate, seconds, events, achievedRate, complete, received: got.unique, appendErrors: errors.count, firstAppendError: errors.first, lateStarts },
+      ...{ maxInFlight, ...(spans as Record<(typeof SPANS)[number][1], h.Pct>), relay: probe.summary(), duplicates: got.duplicates, cpu },
+      p50BySecondMs: Array.from(bySecond, (xs) => percentiles(xs ?? []).p50),
     };
   });
 
@@ -345,17 +335,19 @@ async function operationCosts(collection: string) {
   }
   // The group commit's call itself, driver and mongoose Model taking turns (20 each), with the process CPU each used.
   const model = ev.modelOn(db, `BenchCommit_${collection}`, ev.commitSchema(collection));
-  const driver = { ms: [] as number[], cpuMs: 0, insert: () => commits.insertMany(probes(50), { ordered: false }) };
-  const paths = { driver, 'mongoose Model': { ms: [] as number[], cpuMs: 0, insert: () => model.insertMany(probes(50), { ordered: false }) } };
+  const inserts = {
+    driver: () => commits.insertMany(probes(50), { ordered: false }),
+    'mongoose Model': () => model.insertMany(probes(50), { ordered: false }),
+  };
+  const paths = Object.entries(inserts).map(([name, insert]) => ({ name, insert, ms: [] as number[], cpuMs: 0 }));
   for (let i = 0; i < 40; i++) {
-    const path = i % 2 === 0 ? driver : paths['mongoose Model'];
-    const [ms, { user, system }] = await timed(path.insert);
-    path.ms.push(ms);
-    path.cpuMs += (user + system) / 1000 / 20;
+    const p = paths[i % 2];
+    const [ms, { user, system }] = await timed(p.insert);
+    p.ms.push(ms);
+    p.cpuMs += (user + system) / 1000 / 20;
   }
-  for (const [name, p] of Object.entries(paths))
-    operationsMs[`insertMany 50 commits, ${name} (20 in turn; node CPU ${p.cpuMs.toFixed(2)} ms each)`] = percentiles(p.ms);
-  return { documents, operationsMs, commitCallCpuMs: { driver: driver.cpuMs, mongoose: paths['mongoose Model'].cpuMs } };
+  for (const p of paths) operationsMs[`insertMany 50 commits, ${p.name} (20 in turn; node CPU ${p.cpuMs.toFixed(2)} ms each)`] = percentiles(p.ms);
+  return { documents, operationsMs, commitCallCpuMs: { driver: paths[0].cpuMs, mongoose: paths[1].cpuMs } };
 }
 
 // ───────────────────────────── baselines: the same broker, no database ─────────────────────────────
@@ -513,14 +505,6 @@ const RELAY: [string, (t: Pick<Throughput, 'name' | 'relay' | 'cpu'>) => string]
   ['cpu s node/db/Kafka/other', ({ cpu: c }) => [c.nodeS, c.databaseS, c.kafkaS, c.otherS].map((x) => fmt(x, 1)).join(' / ')],
   ['wall s', (t) => fmt(t.cpu.wallS, 1)],
 ];
-const LATENCY = [
-  ['just before append → consumer received', 'appendToConsumerMs'],
-  ['  append call (head lookup + insert)', 'appendCallMs'],
-  ['  append returned → consumer (relay + Kafka)', 'appendReturnedToConsumerMs'],
-  ['    append returned → relay sends it', 'appendReturnedToRelaySendMs'],
-  ['    relay send → consumer received', 'relaySendToConsumerMs'],
-  ['    relay send → Kafka ack (acks=all)', 'relaySendToKafkaAckMs'],
-] as const;
 
 /** The baselines' table and lines; ratios against phase 1 ("1 event / new stream"). */
 function baselineReport(b: Awaited<ReturnType<typeof baselines>>, single: Throughput): string[] {
@@ -532,6 +516,12 @@ function baselineReport(b: Awaited<ReturnType<typeof baselines>>, single: Throug
   ];
   const row = (c: (typeof clients)[number]) => [c.label, fmt(c.records), fmt(c.recordSize), fmt(c.recordsPerSec), ratio(single.relayedPerSec, c.recordsPerSec)];
   const java = jc ? `; Java ConsumerPerformance ${fmt(jc.recordsPerSec)} records/s (fetch only ${fmt(jc.fetchRecordsPerSec)}) over ${fmt(jc.records)}` : '';
+  const javaAndConsuming = [
+    jl &&
+      `  Kafka only, Java EndToEndLatency (acks=all, ${fmt(jl.records)} records one at a time): p50 ${p1(jl.p50Ms)}, p99 ${p1(jl.p99Ms)}, p99.9 ${p1(jl.p999Ms)}, avg ${p1(jl.avgMs)} ms`,
+    ec &&
+      `  Consuming: EventConsumer (libs/events, no-op handler) ${fmt(ec.recordsPerSec)} records/s over ${fmt(ec.records)}${java}${jc ? `: ${ratio(ec.recordsPerSec, jc.fetchRecordsPerSec)}` : ''}`,
+  ];
   return [
     'Baselines on the same broker (no database)',
     h.table([
@@ -542,16 +532,7 @@ function baselineReport(b: Awaited<ReturnType<typeof baselines>>, single: Throug
       ({ variant, rate, received, sent, sendToConsumerMs: p }) =>
         `  Kafka only, kafkajs send → consumer (${variant}) at ${fmt(rate)} ev/s (${fmt(received)}/${fmt(sent)}): p50 ${p1(p.p50)}, p90 ${p1(p.p90)}, p99 ${p1(p.p99)}, max ${p1(p.max)} ms`,
     ),
-    ...(jl
-      ? [
-          `  Kafka only, Java EndToEndLatency (acks=all, ${fmt(jl.records)} records one at a time): p50 ${p1(jl.p50Ms)}, p99 ${p1(jl.p99Ms)}, p99.9 ${p1(jl.p999Ms)}, avg ${p1(jl.avgMs)} ms`,
-        ]
-      : []),
-    ...(ec
-      ? [
-          `  Consuming: EventConsumer (libs/events, no-op handler) ${fmt(ec.recordsPerSec)} records/s over ${fmt(ec.records)}${java}${jc ? `: ${ratio(ec.recordsPerSec, jc.fetchRecordsPerSec)}` : ''}`,
-        ]
-      : []),
+    ...javaAndConsuming.filter((line) => line !== undefined),
     ...b.producerPerformance.map((j) => `  ${j.label}: ${j.raw}`),
     ...b.errors.map((e) => `  baseline error: ${e}`),
     '  (ratios against the "1 event / new stream" phase; ProducerPerformance records carry no key/headers)',
@@ -560,14 +541,18 @@ function baselineReport(b: Awaited<ReturnType<typeof baselines>>, single: Throug
 
 // ───────────────────────────── main ─────────────────────────────
 
-async function main(): Promise<number> {
+async function main(): Promise<void> {
   const [startedAt, loadBefore] = [new Date(), os.loadavg()];
   console.error(`[bench] db ${dbName} at ${cfg.mongoUri}, topic ${topic} (${cfg.partitions} partitions) at ${cfg.brokers.join(',')}`);
   for (const k of ['db', 'kafka'] as const) if (!pids[k]) console.error(`[bench] no ${k}.pid under ${cfg.infraDataDir}/run: its CPU is not measured`);
   for (const g of [groupId, `${groupId}-read`, ...CONSUMER_VARIANTS.map((_, i) => `${groupId}-baseline-${i}`)]) left.groups.add(g);
-  let consumer: Consumer | undefined;
-  const disconnect = [() => consumer?.disconnect(), () => producer.disconnect(), () => db.dropDatabase(), () => mongo.close(true), () => admin.disconnect()];
-  left.closers.push(closeRelay, ...disconnect);
+  left.closers.push(
+    closeRelay,
+    () => producer.disconnect(),
+    () => db.dropDatabase(),
+    () => mongo.close(true),
+    () => admin.disconnect(),
+  );
   /** Results so far, written after every phase so an interrupted run still leaves its figures. */
   const partial: Record<string, unknown> = { startedAt: startedAt.toISOString(), partial: true, dbName, topic };
   const write = (record: object) => {
@@ -589,95 +574,81 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => stop('interrupted')).on('SIGTERM', () => stop('interrupted'));
   const deadline = setTimeout(() => stop(`overall deadline of ${cfg.maxSeconds} s reached`), cfg.maxSeconds * 1000).unref();
 
-  try {
-    await Promise.all([mongo.connect(), admin.connect()]);
-    const server = await serverDescription();
-    const ensureTopic = (name: string) => ev.ensureTopics(admin, [{ topic: name, partitions: cfg.partitions }]).then(() => left.topics.add(name));
-    await ensureTopic(topic).then(() => ensureTopic(baselineTopic));
-    consumer = await producer.connect().then(startConsumer);
-    console.error('[bench] warm-up');
-    await warmUp();
-    const each = `${cfg.events} events, 1 per new stream`;
-    console.error(`[bench] throughput: ${each}, ${cfg.concurrency} in flight`);
-    const single = save('throughputSingle', await throughput('1 event / new stream', 's', cfg.events, 1));
-    // Commits through a mongoose Model instead of the driver, in turns (driver, mongoose, mongoose, driver): README.md.
-    const commitPaths: Throughput[] = [];
-    const turns = [
-      ['mongoose Model', 'g', true],
-      ['mongoose Model, again', 'g2', true],
-      ['driver, again', 's2', false],
-    ] as const;
-    for (const [label, prefix, viaMongoose] of turns) {
-      console.error(`[bench] throughput: ${each}, commits through the ${label}`);
-      commitPaths.push(await throughput(`1 event / new stream, ${label}`, prefix, cfg.events, 1, viaMongoose));
-      save('throughputCommitPaths', commitPaths);
-    }
-    const throughputs = [single, ...commitPaths];
-    if (cfg.multiEvents > 0 && cfg.eventsPerStream > 1) {
-      console.error(`[bench] throughput: ${cfg.multiEvents} events, ${cfg.eventsPerStream} successive appends per stream`);
-      throughputs.push(save('throughputMulti', await throughput(`${cfg.eventsPerStream} appends / stream`, 'm', cfg.multiEvents, cfg.eventsPerStream)));
-    }
-    console.error(`[bench] latency: ${cfg.latencyRate} events/s for ${cfg.latencySeconds} s`);
-    const lat = save('latency', await latency());
-    console.error('[bench] single operation costs');
-    const costs = save('operationCosts', await operationCosts(single.collection));
-    // A type outside the catalogue, so the EventConsumer baselines hand it on rather than check its data as a report's.
-    const stored = (await db.collection<{ events: ev.EventEnvelope[] }>(single.collection).findOne({}))?.events[0];
-    const sample = stored && { ...stored, type: 'BenchRecorded' };
-    const b = cfg.baseline && sample ? await baselines(sample, single.avgValueBytes || JSON.stringify(sample).length, ensureTopic) : undefined;
-
-    const [cpus, loads, ops] = [os.cpus(), (l: number[]) => l.map((x) => x.toFixed(2)).join(' '), Object.entries(costs.operationsMs)];
-    const latencyRows = LATENCY.map(([label, k]) => [label, ...[lat[k].p50, lat[k].p90, lat[k].p99, lat[k].max].map((x) => fmt(x, 1))]);
-    const failed = lat.appendErrors ? `, ${lat.appendErrors} appends FAILED` : '';
-    const out = [
-      `Backbone benchmark ${startedAt.toISOString()}: node ${process.version}, ${cpus.length} CPU (${cpus[0]?.model.trim()}), load avg before ${loads(loadBefore)}`,
-      `${server}; Kafka ${cfg.brokers.join(',')}, topic ${cfg.partitions} partitions; relay batchSize ${cfg.relayBatchSize ?? 'default'}, ` +
-        `recoveryIntervalMs ${cfg.relayRecoveryMs ?? 'default'}; envelope ${single.avgValueBytes} B JSON (${single.avgMessageBytes} B with key + headers)`,
-      `budgets: append ${cfg.appendBudgetMs / 1000} s, drain ${cfg.drainBudgetMs / 1000} s per phase`,
-      '',
-      'Throughput (bounded concurrency; relayed = first append → consumer has them; each phase on a fresh collection)',
-      tableOf(THROUGHPUT, throughputs),
-      ...throughputs.filter((t) => t.firstAppendError).map((t) => `  ${t.name}: first append error: ${t.firstAppendError}`),
-      '',
-      'Relay rounds (where the relay spends its time) and CPU seconds per phase',
-      tableOf(RELAY, [...throughputs, { ...lat, name: 'latency' }]),
-      '',
-      `Latency, open loop at ${fmt(lat.targetRate)} ev/s for ${fmt(lat.seconds)} s (issued at ${fmt(lat.achievedRate)} ev/s, ${fmt(lat.received)}/${fmt(lat.events)} received ` +
-        `within the drain budget${lat.complete ? '' : ' INCOMPLETE'}, max ${lat.maxInFlight} appends in flight${failed})`,
-      h.table([['ms', 'p50', 'p90', 'p99', 'max'], ...latencyRows]),
-      `  median latency by second of the run (ms): ${lat.p50BySecondMs.map((x) => fmt(x)).join(', ')}`,
-      '',
-      ...(ops.length ? [`Single database operations on phase 1's collection of ${fmt(costs.documents)} commits (relay stopped)`] : []),
-      ...(ops.length ? [h.table([['operation', 'p50 ms', 'max ms'], ...ops.map(([k, p]) => [k, fmt(p.p50, 2), fmt(p.max, 2)])]), ''] : []),
-      ...(b ? baselineReport(b, single) : []),
-    ];
-    const loadAfter = os.loadavg();
-    out.push(`load avg after ${loads(loadAfter)}`);
-    console.log(out.join('\n'));
-
-    const machine = { cpus: cpus.length, cpuModel: cpus[0]?.model.trim(), memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-    const [finishedAt, config] = [new Date().toISOString(), { ...cfg, mongoUri: cfg.mongoUri.replace(/\/\/[^@/]*@/, '//***@') }];
-    const baselinesRecord = b ?? { kafkaLatency: [], producerPerformance: [], errors: [] };
-    write({
-      ...{
-        startedAt: startedAt.toISOString(),
-        finishedAt,
-        machine: { ...machine, loadAvgBefore: loadBefore, loadAvgAfter: loadAfter },
-        server,
-        config,
-        dbName,
-      },
-      ...{ topic, throughput: throughputs, latency: lat, operationCosts: costs, baselines: baselinesRecord, consumer: Probe.stray, table: out.join('\n') },
-    });
-    clearTimeout(deadline);
-    console.error(`[bench] summary written to ${cfg.out}`);
-    return throughputs.every((t) => t.complete && t.appendErrors === 0) && lat.complete && lat.appendErrors === 0 ? 0 : 1;
-  } finally {
-    await left.cleanup();
+  await Promise.all([mongo.connect(), admin.connect()]);
+  const server = await serverDescription();
+  const ensureTopic = (name: string) => ev.ensureTopics(admin, [{ topic: name, partitions: cfg.partitions }]).then(() => left.topics.add(name));
+  await ensureTopic(topic).then(() => ensureTopic(baselineTopic));
+  const consumer = await producer.connect().then(startConsumer);
+  left.closers.unshift(() => consumer.disconnect());
+  console.error('[bench] warm-up');
+  await warmUp();
+  const each = `${cfg.events} events, 1 per new stream`;
+  console.error(`[bench] throughput: ${each}, ${cfg.concurrency} in flight`);
+  const single = save('throughputSingle', await throughput('1 event / new stream', 's', cfg.events, 1));
+  // Commits through a mongoose Model instead of the driver, in turns (driver, mongoose, mongoose, driver): README.md.
+  const commitPaths: Throughput[] = [];
+  const turns = [
+    ['mongoose Model', 'g', true],
+    ['mongoose Model, again', 'g2', true],
+    ['driver, again', 's2', false],
+  ] as const;
+  for (const [label, prefix, viaMongoose] of turns) {
+    console.error(`[bench] throughput: ${each}, commits through the ${label}`);
+    commitPaths.push(await throughput(`1 event / new stream, ${label}`, prefix, cfg.events, 1, viaMongoose));
+    save('throughputCommitPaths', commitPaths);
   }
+  const throughputs = [single, ...commitPaths];
+  if (cfg.multiEvents > 0 && cfg.eventsPerStream > 1) {
+    console.error(`[bench] throughput: ${cfg.multiEvents} events, ${cfg.eventsPerStream} successive appends per stream`);
+    throughputs.push(save('throughputMulti', await throughput(`${cfg.eventsPerStream} appends / stream`, 'm', cfg.multiEvents, cfg.eventsPerStream)));
+  }
+  console.error(`[bench] latency: ${cfg.latencyRate} events/s for ${cfg.latencySeconds} s`);
+  const lat = save('latency', await latency());
+  console.error('[bench] single operation costs');
+  const costs = save('operationCosts', await operationCosts(single.collection));
+  // A type outside the catalogue, so the EventConsumer baselines hand it on rather than check its data as a report's.
+  const stored = (await db.collection<{ events: ev.EventEnvelope[] }>(single.collection).findOne({}))?.events[0];
+  const sample = stored && { ...stored, type: 'BenchRecorded' };
+  const b = cfg.baseline && sample ? await baselines(sample, single.avgValueBytes || JSON.stringify(sample).length, ensureTopic) : undefined;
+
+  const [cpus, loads, ops] = [os.cpus(), (l: number[]) => l.map((x) => x.toFixed(2)).join(' '), Object.entries(costs.operationsMs)];
+  const latencyRows = SPANS.map(([label, k]) => [label, ...[lat[k].p50, lat[k].p90, lat[k].p99, lat[k].max].map((x) => fmt(x, 1))]);
+  const failed = lat.appendErrors ? `, ${lat.appendErrors} appends FAILED` : '';
+  const out = [
+    `Backbone benchmark ${startedAt.toISOString()}: node ${process.version}, ${cpus.length} CPU (${cpus[0]?.model.trim()}), load avg before ${loads(loadBefore)}`,
+    `${server}; Kafka ${cfg.brokers.join(',')}, topic ${cfg.partitions} partitions; relay batchSize ${cfg.relayBatchSize ?? 'default'}, ` +
+      `recoveryIntervalMs ${cfg.relayRecoveryMs ?? 'default'}; envelope ${single.avgValueBytes} B JSON (${single.avgMessageBytes} B with key + headers)`,
+    `budgets: append ${cfg.appendBudgetMs / 1000} s, drain ${cfg.drainBudgetMs / 1000} s per phase`,
+    '',
+    'Throughput (bounded concurrency; relayed = first append → consumer has them; each phase on a fresh collection)',
+    tableOf(THROUGHPUT, throughputs),
+    ...throughputs.filter((t) => t.firstAppendError).map((t) => `  ${t.name}: first append error: ${t.firstAppendError}`),
+    '',
+    'Relay rounds (where the relay spends its time) and CPU seconds per phase',
+    tableOf(RELAY, [...throughputs, { ...lat, name: 'latency' }]),
+    '',
+    `Latency, open loop at ${fmt(lat.targetRate)} ev/s for ${fmt(lat.seconds)} s (issued at ${fmt(lat.achievedRate)} ev/s, ${fmt(lat.received)}/${fmt(lat.events)} received ` +
+      `within the drain budget${lat.complete ? '' : ' INCOMPLETE'}, max ${lat.maxInFlight} appends in flight${failed})`,
+    h.table([['ms', 'p50', 'p90', 'p99', 'max'], ...latencyRows]),
+    `  median latency by second of the run (ms): ${lat.p50BySecondMs.map((x) => fmt(x)).join(', ')}`,
+    '',
+    ...(ops.length ? [`Single database operations on phase 1's collection of ${fmt(costs.documents)} commits (relay stopped)`] : []),
+    ...(ops.length ? [h.table([['operation', 'p50 ms', 'max ms'], ...ops.map(([k, p]) => [k, fmt(p.p50, 2), fmt(p.max, 2)])]), ''] : []),
+    ...(b ? baselineReport(b, single) : []),
+  ];
+  const loadAfter = os.loadavg();
+  out.push(`load avg after ${loads(loadAfter)}`);
+  console.log(out.join('\n'));
+
+  const machine = { cpus: cpus.length, cpuModel: cpus[0]?.model.trim(), memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const [finishedAt, config] = [new Date().toISOString(), { ...cfg, mongoUri: cfg.mongoUri.replace(/\/\/[^@/]*@/, '//***@') }];
+  const [times, baselinesRecord] = [{ startedAt: startedAt.toISOString(), finishedAt }, b ?? { kafkaLatency: [], producerPerformance: [], errors: [] }];
+  const figures = { throughput: throughputs, latency: lat, operationCosts: costs, baselines: baselinesRecord, consumer: Probe.stray, table: out.join('\n') };
+  write({ ...times, machine: { ...machine, loadAvgBefore: loadBefore, loadAvgAfter: loadAfter }, server, config, dbName, topic, ...figures });
+  clearTimeout(deadline);
+  console.error(`[bench] summary written to ${cfg.out}`);
+  // Exit 1 unless every appended event reached the consumer and no append failed.
+  if (![...throughputs, lat].every((t) => t.complete && t.appendErrors === 0)) process.exitCode = 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => (console.error(`[bench] failed: ${e instanceof Error ? e.stack : e}`), process.exit(1)),
-);
+h.run(main, left);
