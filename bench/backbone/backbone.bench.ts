@@ -207,13 +207,6 @@ async function closeRelay(): Promise<void> {
     console.error('[bench] relay did not stop within 30 s (a round is stuck in the database); abandoning it');
 }
 
-const warmUp = () =>
-  phase('w', false, async (store, probe) => {
-    for (let i = 0, id = `w-${randomUUID()}`; i < 20; i++, id = `w-${randomUUID()}`)
-      if (!(await probe.append(store, id, 0, reportReceived(id, i)))) throw new Error(`warm-up append failed: ${probe.errors.first}`);
-    if (!(await until(() => probe.got.unique >= 20, 60_000))) throw new Error('warm-up events never reached the consumer');
-  });
-
 /** `targetEvents` appends, `perStream` successive ones per stream, `--concurrency` streams in flight. */
 const throughput = (name: string, prefix: string, targetEvents: number, perStream: number, viaMongoose = false) =>
   phase(prefix, viaMongoose, async (store, probe) => {
@@ -546,13 +539,8 @@ async function main(): Promise<void> {
   console.error(`[bench] db ${dbName} at ${cfg.mongoUri}, topic ${topic} (${cfg.partitions} partitions) at ${cfg.brokers.join(',')}`);
   for (const k of ['db', 'kafka'] as const) if (!pids[k]) console.error(`[bench] no ${k}.pid under ${cfg.infraDataDir}/run: its CPU is not measured`);
   for (const g of [groupId, `${groupId}-read`, ...CONSUMER_VARIANTS.map((_, i) => `${groupId}-baseline-${i}`)]) left.groups.add(g);
-  left.closers.push(
-    closeRelay,
-    () => producer.disconnect(),
-    () => db.dropDatabase(),
-    () => mongo.close(true),
-    () => admin.disconnect(),
-  );
+  const disconnect = [() => producer.disconnect(), () => db.dropDatabase(), () => mongo.close(true), () => admin.disconnect()];
+  left.closers.push(closeRelay, ...disconnect);
   /** Results so far, written after every phase so an interrupted run still leaves its figures. */
   const partial: Record<string, unknown> = { startedAt: startedAt.toISOString(), partial: true, dbName, topic };
   const write = (record: object) => {
@@ -581,7 +569,8 @@ async function main(): Promise<void> {
   const consumer = await producer.connect().then(startConsumer);
   left.closers.unshift(() => consumer.disconnect());
   console.error('[bench] warm-up');
-  await warmUp();
+  const warm = await throughput('warm-up', 'w', 20, 1);
+  if (!warm.complete || warm.appendErrors) throw new Error(`warm-up: ${warm.firstAppendError ?? 'the events never reached the consumer'}`);
   const each = `${cfg.events} events, 1 per new stream`;
   console.error(`[bench] throughput: ${each}, ${cfg.concurrency} in flight`);
   const single = save('throughputSingle', await throughput('1 event / new stream', 's', cfg.events, 1));
