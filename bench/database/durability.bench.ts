@@ -6,9 +6,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
-import type { Category, Channel } from '@callcenter/contracts';
 import { MongoEventStore, ReportReceived } from '@callcenter/events';
-import { sampleReport } from '@callcenter/testing';
+import { receivedReportData } from '@callcenter/testing';
 import * as h from '../harness';
 
 const strings = ['engines', 'seconds', 'rounds', 'concurrency', 'rate', 'steady-seconds', 'repeat', 'port'];
@@ -113,17 +112,9 @@ function database(engine: string, port: number) {
 }
 type Database = ReturnType<typeof database>;
 
-/** What intake stores for a submitted report (the tests' sample report, as its event). */
-function reportReceived(reportId: string) {
-  const r = sampleReport();
-  const { reporter, description, location } = r;
-  return ReportReceived({
-    ...{ reportId, trackingCode: `BENCH-${reportId.slice(-8).toUpperCase()}`, sourceSystem: r.source_system, externalId: r.external_id },
-    ...{ channel: r.channel as Channel, reporter, categoryHint: r.category_hint as Category, description, location },
-    ...{ occurredAt: new Date(Number(r.occurred_at.seconds) * 1000).toISOString(), peopleInjured: r.people_injured, peopleInvolved: r.people_involved },
-    receivedAt: new Date().toISOString(),
-  });
-}
+/** What intake stores for a submitted report (the fixtures' received report, as its event). */
+const reportReceived = (reportId: string) =>
+  ReportReceived(receivedReportData({ reportId, trackingCode: `BENCH-${reportId.slice(-8).toUpperCase()}`, receivedAt: new Date().toISOString() }));
 
 /** The write path: the platform's event store on one database. */
 class Writer {
@@ -249,17 +240,16 @@ function candidate(engine: string, index: number, loop: boolean) {
 async function speed(candidates: Candidate[]): Promise<void> {
   const live = candidates.filter((c) => !c.result.error);
   for (const c of live) await c.writer.speed(config.concurrency, Math.min(2, config.speedSeconds));
-  const rounds = new Map(live.map((c) => [c, { perSecond: [] as number[], times: [] as number[], failed: 0 }]));
+  const rounds = new Map(live.map((c) => [c, [] as Awaited<ReturnType<Writer['speed']>>[]]));
   for (let r = 1; r <= config.rounds; r++)
-    for (const [c, acc] of rounds) {
-      const one = await c.writer.speed(config.concurrency, config.speedSeconds);
-      acc.perSecond.push(one.appendsPerSecond);
-      acc.times.push(...one.times);
-      acc.failed += one.failed;
-      c.step(`speed round ${r}: ${one.appendsPerSecond} appends/s`);
+    for (const [c, runs] of rounds) {
+      runs.push(await c.writer.speed(config.concurrency, config.speedSeconds));
+      c.step(`speed round ${r}: ${runs[r - 1].appendsPerSecond} appends/s`);
     }
-  for (const [c, { perSecond, times, failed }] of rounds) {
+  for (const [c, runs] of rounds) {
+    const perSecond = runs.map((one) => one.appendsPerSecond);
     const median = [...perSecond].sort((a, b) => a - b)[Math.floor(perSecond.length / 2)];
+    const [times, failed] = [runs.flatMap((one) => one.times), runs.reduce((n, one) => n + one.failed, 0)];
     c.result.speed = { appendsPerSecond: median, rounds: perSecond, latency: latency(times), failed };
   }
 }
