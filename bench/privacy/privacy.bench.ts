@@ -17,7 +17,6 @@ const [SECONDS, CONCURRENCY, REPORTS, ROUNDS] = [num('seconds', 10), num('concur
 const [OPEN_CONCURRENCY, SECRET] = [50, 'bench-master-key-0123456789abcdefghijklmnop']; // reports opened at once, as triage's case opener does
 const VARIANTS = ['plaintext', 'sealed', 'oneKey'] as const;
 const left = new h.Leftovers();
-const out = (line: string) => process.stdout.write(`${line}\n`);
 /** A vault stand-in whose sealer applies `seal` to every value but null. */
 const sealing = (seal: (reportId: string, t: string) => string) => ({
   sealerFor: async (keyId: string) => ({ keyId, seal: (t: string | null) => (t === null ? null : seal(keyId, t)) }) as ev.ReportSealer,
@@ -43,30 +42,28 @@ async function main() {
   const written = { plaintext: [] as string[], sealed: [] as string[], oneKey: [] as string[] };
 
   // ── 1. intake: SubmitReportHandler in process, the variants alternating ──
-  let intake: Record<string, { n: number; seconds: number; latencies: number[] }> = {};
-  const run = async (variant: (typeof VARIANTS)[number], seconds: number) => {
+  const intake = Object.fromEntries(VARIANTS.map((v) => [v, { seconds: 0, latencies: [] as number[] }]));
+  /** `seconds` of submissions of `variant`, CONCURRENCY at a time; added to `intake` unless a warm-up. */
+  const run = async (variant: (typeof VARIANTS)[number], seconds: number, warmUp = false) => {
     const [started, latencies] = [performance.now(), [] as number[]];
     const worker = async () => {
       while (performance.now() < started + seconds * 1000) {
-        const [dto, t] = [await report(`bench-${randomUUID()}`, 'Siti Aminah'), performance.now()];
-        written[variant].push((await handlers[variant].submit(dto, 'bench')).reportId);
-        latencies.push(performance.now() - t);
+        const dto = await report(`bench-${randomUUID()}`, 'Siti Aminah');
+        await h.timed(latencies, async () => written[variant].push((await handlers[variant].submit(dto, 'bench')).reportId));
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const s = (performance.now() - started) / 1000;
-    if (has('verbose')) out(`  round ${variant}: ${(latencies.length / s).toFixed(0)}/s`);
-    const r = (intake[variant] ??= { n: 0, seconds: 0, latencies: [] });
-    ((r.n += latencies.length), (r.seconds += s), r.latencies.push(...latencies));
+    if (has('verbose')) console.log(`  round ${variant}: ${(latencies.length / s).toFixed(0)}/s`);
+    if (!warmUp) intake[variant] = { seconds: intake[variant].seconds + s, latencies: [...intake[variant].latencies, ...latencies] };
   };
-  for (const v of ['plaintext', 'sealed'] as const) await run(v, 2); // warm-up: connections, JIT
-  intake = {};
+  for (const v of ['plaintext', 'sealed'] as const) await run(v, 2, true); // warm-up: connections, JIT
   for (let i = 0; i < ROUNDS; i++) for (const variant of VARIANTS) await run(variant, SECONDS / ROUNDS);
-  const rate = (v: string) => intake[v].n / intake[v].seconds;
-  out(`\nintake: SubmitReportHandler in process, concurrency ${CONCURRENCY}, ${SECONDS} s each (${ROUNDS} rounds, alternating)`);
+  const rate = (v: string) => intake[v].latencies.length / intake[v].seconds;
+  console.log(`\nintake: SubmitReportHandler in process, concurrency ${CONCURRENCY}, ${SECONDS} s each (${ROUNDS} rounds, alternating)`);
   for (const [v, p] of VARIANTS.map((v) => [v, h.pct(intake[v].latencies)] as const))
-    out(`  ${v.padEnd(9)}  ${rate(v).toFixed(0).padStart(6)} submissions/s   p50 ${p.p50.toFixed(1)} ms   p99 ${p.p99.toFixed(1)} ms`);
-  out(`  cost of encryption: ${cost(rate('sealed'), rate('plaintext'))} of throughput`);
+    console.log(`  ${v.padEnd(9)}  ${rate(v).toFixed(0).padStart(6)} submissions/s   p50 ${p.p50.toFixed(1)} ms   p99 ${p.p99.toFixed(1)} ms`);
+  console.log(`  cost of encryption: ${cost(rate('sealed'), rate('plaintext'))} of throughput`);
 
   // ── 2. replay: ReportReceived decoded from its Kafka value into the analytics model; sealed + opened as triage's case opener does ──
   const count = Math.min(written.plaintext.length, written.sealed.length, 20_000);
@@ -95,11 +92,11 @@ async function main() {
   for (let i = 0; i < 5; i++)
     for (const k of ['plain', 'sealed', 'opened'] as const) runs[k].push(await replay(k === 'plain' ? 'plaintext' : 'sealed', k === 'opened'));
   const [plain, sealed, opened] = [runs.plain, runs.sealed, runs.opened].map(median);
-  out(`\nreplay: ${count} ReportReceived each, decoded from their Kafka value and applied to the analytics model (median of 5 alternating runs)`);
-  out(`  plaintext            ${plain.toFixed(0).padStart(7)} events/s   (${bytes('plaintext')} bytes per event)`);
-  out(`  sealed               ${sealed.toFixed(0).padStart(7)} events/s   (${bytes('sealed')} bytes per event)   cost ${cost(sealed, plain)}`);
+  console.log(`\nreplay: ${count} ReportReceived each, decoded from their Kafka value and applied to the analytics model (median of 5 alternating runs)`);
+  console.log(`  plaintext            ${plain.toFixed(0).padStart(7)} events/s   (${bytes('plaintext')} bytes per event)`);
+  console.log(`  sealed               ${sealed.toFixed(0).padStart(7)} events/s   (${bytes('sealed')} bytes per event)   cost ${cost(sealed, plain)}`);
   const how = `one key look-up per report, cold cache, ${OPEN_CONCURRENCY} at a time`;
-  out(`  sealed + 2 opened    ${opened.toFixed(0).padStart(7)} events/s   (${how})   cost ${cost(opened, plain)}`);
+  console.log(`  sealed + 2 opened    ${opened.toFixed(0).padStart(7)} events/s   (${how})   cost ${cost(opened, plain)}`);
 
   // ── 3. erasure by phone (ReporterErasure) ──
   const reporter = phone();
@@ -114,7 +111,7 @@ async function main() {
   const check = vault();
   const after = await Promise.all(names.filter((n) => n !== null && n !== undefined).map((n) => check.open(n)));
   const outcome = after.every((v) => v === ev.ERASED) ? 'all read "[dihapus]" afterwards' : 'SOME STILL READABLE';
-  out(`\nerasure by phone: ${receipt.reportIds.length} reports of one reporter among ${keys} keys: ${ms.toFixed(0)} ms (${outcome})`);
+  console.log(`\nerasure by phone: ${receipt.reportIds.length} reports of one reporter among ${keys} keys: ${ms.toFixed(0)} ms (${outcome})`);
 }
 
 h.run(main, left);
