@@ -135,23 +135,26 @@ async function part1(service: Service, producer: Producer): Promise<void> {
     const status = !u.onShift ? 'OFF_DUTY' : (u.report?.status ?? 'AVAILABLE');
     return { ...unit, status, position: position(u), homeDistrictCentroid: centroids.get(u.homeDistrict) ?? null, workload: 0 };
   });
-  const located = ({ latitude, longitude }: ev.ReportForwardedForDispatchV1['location'], district: string) =>
-    latitude !== null && longitude !== null ? { latitude, longitude } : (centroids.get(district) as GeoPoint);
-  const needs: d.IncidentNeed[] = forwards.map(({ data: e }) => ({ category: e.category, priority: e.priority, location: located(e.location, e.district!) }));
   const speedsKmh = { ...d.DEFAULT_SPEEDS_KMH };
+  const [board, at] = [new d.DispatchBoard(jurisdiction), new Date().toISOString()];
+  const as = (streamId: string, streamVersion: number) => ({ streamId, streamVersion, producer: 'dispatch', actor: 'bench', at: new Date(at) });
+  const incidents = forwards.map(({ data: { channel: _c, peopleInvolved: _p, ...e } }) => {
+    const [incidentId, { latitude, longitude, address }] = [incidentIdFor(e.reportId), e.location];
+    const point = latitude !== null && longitude !== null ? { latitude, longitude } : (centroids.get(e.district!) as GeoPoint);
+    const opened = { ...e, incidentId, location: { ...point, address, approximate: latitude === null }, forwardedAt: at };
+    return d.incidentDecider.evolve(d.incidentDecider.initialState(), envelopeOf(ev.IncidentOpened, opened, as(incidentId, 1))) as d.Incident;
+  });
   const timeCalls = (call: (i: number) => number) => {
     const [lat, returned] = [[] as number[], [] as number[]];
-    needs.forEach((_, i) => call(i)); // warm-up round (JIT), not counted
-    for (let k = 0; k < ROUNDS * needs.length; k++) {
+    incidents.forEach((_, i) => call(i)); // warm-up round (JIT), not counted
+    for (let k = 0; k < ROUNDS * incidents.length; k++) {
       const t = performance.now();
-      returned.push(call(k % needs.length));
+      returned.push(call(k % incidents.length));
       lat.push(performance.now() - t);
     }
     return { lat, returned };
   };
-  const plain = timeCalls((i) => d.recommendUnits(needs[i], candidates, { speedsKmh }).length);
-  const [board, at] = [new d.DispatchBoard(jurisdiction), new Date().toISOString()];
-  const as = (streamId: string, streamVersion: number) => ({ streamId, streamVersion, producer: 'dispatch', actor: 'bench', at: new Date(at) });
+  const plain = timeCalls((i) => d.recommendUnits(incidents[i].incident, candidates, { speedsKmh }).length);
   for (const u of units) {
     const { callSign, type, capabilities, homeDistrict, report } = u;
     const registered = { unitId: callSign, callSign, type, capabilities, homeDistrict, status: u.onShift ? 'AVAILABLE' : 'OFF_DUTY' } as const;
@@ -161,11 +164,6 @@ async function part1(service: Service, producer: Producer): Promise<void> {
     board.loadUnit({ state: state as d.Unit, version: moved ? 2 : 1 });
     if (moved) board.applyPosition(callSign, { position: moved.position!, reportedAt: at }); // positions live in the latest-position read model
   }
-  const incidents = forwards.map(({ data: { channel: _c, peopleInvolved: _p, ...e } }, i) => {
-    const [incidentId, approximate] = [incidentIdFor(e.reportId), e.location.latitude === null];
-    const opened = { ...e, incidentId, location: { ...needs[i].location, address: e.location.address, approximate }, forwardedAt: at };
-    return d.incidentDecider.evolve(d.incidentDecider.initialState(), envelopeOf(ev.IncidentOpened, opened, as(incidentId, 1))) as d.Incident;
-  });
   const viaBoard = timeCalls((i) => board.recommend(incidents[i], speedsKmh, new Date()).length);
   // 3b. through the API
   const paths = forwards.map((e) => `/api/v1/incidents/${incidentIdFor(e.data.reportId)}`);
