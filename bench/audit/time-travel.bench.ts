@@ -3,42 +3,33 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Category, loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
+import { loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
 import { EventEnvelope, EventTimeline, toEnvelopes, TriageEnvelope } from '@callcenter/events';
 import { startService, testToken } from '@callcenter/testing';
 import * as triage from '../../apps/triage/src';
 import * as h from '../harness';
+import * as sim from '../../tools/simulator/src';
 
 const USAGE = 'usage: node dist/bench/audit/time-travel.bench.js [--reports-per-day 2000] [--days 30] [--requests 200] [--triage-http 14280] [--keep-db]';
 const { num, has } = h.options(USAGE, ['reports-per-day', 'days', 'requests', 'triage-http'], ['keep-db']);
 const [REPORTS_PER_DAY, DAYS, REQUESTS, HTTP] = [num('reports-per-day', 2_000), num('days', 30), num('requests', 200), num('triage-http', 14280)];
 const [DAY, HOUR] = [86_400_000, 3_600_000];
-/** Category hint, description, people injured. */
-const TEXTS: [Category, string, number][] = [
-  ['KEJAHATAN', 'Motor saya dicuri di parkiran pasar, pelaku dua orang kabur ke arah utara', 0],
-  ['KECELAKAAN_LALU_LINTAS', 'Tabrakan motor dengan mobil di perempatan, satu orang luka', 1],
-  ['GANGGUAN_KETERTIBAN', 'Tawuran pelajar di depan sekolah, membawa senjata tajam', 0],
-  ['KEBAKARAN', 'Kebakaran rumah, asap tebal, warga berusaha memadamkan', 0],
-  ['INFORMASI_PENGADUAN', 'Lampu jalan mati sudah seminggu, rawan kejahatan malam hari', 0],
-];
-const TEMPLATES = TEXTS.map(([categoryHint, description, peopleInjured]) => ({ categoryHint, description, peopleInjured, peopleInvolved: 1 + peopleInjured }));
-const SUGGESTED = TEMPLATES.map((t) => triage.suggestClassification(t));
 const left = new h.Leftovers(() => has('keep-db'));
 const random = (n: number) => Math.floor(Math.random() * n);
-const jitter = () => (Math.random() - 0.5) * 0.02;
 const lowTrust = { flagged: false, prankRejections: 0, reason: null };
-const HOTLINE = { sourceSystem: 'hotline-cti', channel: 'HOTLINE', callerRef: null } as const;
 /** Seconds `work` took, and what it returned. */
 const took = async <T>(work: () => T | Promise<T>, t0 = performance.now()) => [await work(), (performance.now() - t0) / 1000] as const;
 
-/** Every event of the history in recording order, and the open cases at its end: each report opened, claimed, classified, then forwarded, rejected or given advice. */
+/** Every event of the history in recording order, and the open cases at its end: each simulator report opened, claimed, classified, then decided. */
 function simulate(start: number, end: number) {
   const { districts } = loadJurisdiction(path.join(h.ROOT, 'config/jurisdiction.json'));
+  const traffic = { startMs: start, endMs: end, reportsPerHour: REPORTS_PER_DAY / 24, seed: 1, runId: randomUUID().slice(0, 8), districts };
   const [events, open] = [[] as EventEnvelope[], new Map<string, { case: triage.TriageCase; version: number }>()];
-  for (let i = 0, total = Math.round(((end - start) / DAY) * REPORTS_PER_DAY); i < total; i++) {
-    const [k, district, reportId] = [random(TEMPLATES.length), districts[random(districts.length)], randomUUID()];
+  const reports = sim.generateTraffic(traffic);
+  for (const { atMs, category: categoryHint, district, point, channel, sourceSystem, request: q } of reports) {
+    const reportId = randomUUID();
     const by = { id: `op-${String(1 + random(40)).padStart(2, '0')}`, supervisor: false };
-    let [state, version, time] = [triage.triageCaseDecider.initialState(), 0, start + Math.random() * (end - start)];
+    let [state, version, time] = [triage.triageCaseDecider.initialState(), 0, atMs];
     const run = (command: triage.TriageCommand, actor = by.id) => {
       if (time > end) return false;
       const meta = { actor, correlationId: randomUUID(), now: new Date(time) };
@@ -47,14 +38,15 @@ function simulate(start: number, end: number) {
       for (const e of envelopes) state = triage.triageCaseDecider.evolve(state, e as TriageEnvelope);
       return (events.push(...envelopes), (version += envelopes.length), true);
     };
-    const { category, priority, reasons } = SUGGESTED[k];
-    const location = { latitude: district.latitude + jitter(), longitude: district.longitude + jitter(), address: 'Jl. Raya', reportedDistrict: null };
+    const texts = { categoryHint, description: q.description, peopleInjured: q.people_injured, peopleInvolved: q.people_involved };
+    const { category, priority, reasons } = triage.suggestClassification(texts);
+    const location = { ...point, address: q.location.address, reportedDistrict: null };
     const [trackingCode, receivedAt] = [`${reportId.slice(0, 5)}-${reportId.slice(9, 13)}`.toUpperCase(), new Date(time).toISOString()];
     const suggestion = { category, priority, reasons, duplicateCandidates: [], lowTrust };
-    const report = { reportId, trackingCode, receivedAt, location, district: district.code, ...HOTLINE };
-    run({ type: 'OpenCase', data: { ...report, ...TEMPLATES[k], suggestion } }, 'system');
+    const report = { reportId, trackingCode, receivedAt, location, district, sourceSystem, channel, callerRef: null };
+    run({ type: 'OpenCase', data: { ...report, ...texts, suggestion } }, 'system');
     const now = (from: number, to: number) => new Date((time += (from + Math.random() * (to - from)) * 60_000));
-    const classify = { type: 'Classify', category, priority: PRIORITIES[random(3)], district: district.code } as const;
+    const classify = { type: 'Classify', category, priority: PRIORITIES[random(3)], district } as const;
     if (run({ type: 'Claim', by, now: now(0.2, 8), leaseSeconds: 600 }) && run({ ...classify, by, now: now(0.5, 3) })) {
       const [r, at] = [Math.random(), now(0.5, 4)]; // forwarded 60 %, advice 25 %, rejected 15 %
       if (r < 0.6) run({ type: 'Forward', by, now: at });
@@ -64,7 +56,7 @@ function simulate(start: number, end: number) {
     if (state.status !== 'NONE' && triage.isOpen(state)) open.set(reportId, { case: state, version });
   }
   events.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.streamVersion - b.streamVersion));
-  return { events, open };
+  return { events, open, reports: reports.length };
 }
 
 async function main() {
@@ -72,8 +64,8 @@ async function main() {
   left.databases.add(`${prefix}_triage`).add(`${prefix}_keyvault`); // the second is triage's own
   const db = (await left.mongo()).db(`${prefix}_triage`);
   console.log(`time travel bench: ${REPORTS_PER_DAY} reports/day for ${DAYS + 1} days of history (db ${prefix}_triage)`);
-  const [{ events, open }, simulated] = await took(() => simulate(now - DAYS * DAY - DAY, now - 60_000));
-  console.log(`simulated ${events.length} events of ${Math.round((DAYS + 1) * REPORTS_PER_DAY)} reports (${open.size} open at the end) in ${h.f(simulated)} s`);
+  const [{ events, open, reports }, simulated] = await took(() => simulate(now - DAYS * DAY - DAY, now - 60_000));
+  console.log(`simulated ${events.length} events of ${reports} reports (${open.size} open at the end) in ${h.f(simulated)} s`);
   // The recorder's documents: the events of each slot (bulk instead of one $push an event).
   const timeline = new EventTimeline(db, 'triage_audit', triage.openCasesFold, { checkpointEveryMs: HOUR, settleMs: 120_000 });
   const [docs, stored] = await took(async () => {
