@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { loadJurisdiction } from '@callcenter/contracts';
 import * as ev from '@callcenter/events';
-import { startService, testInfra, testToken } from '@callcenter/testing';
+import { eventually, startService, testInfra, testToken } from '@callcenter/testing';
 import * as h from '../harness';
 import { AnalyticsModel } from '../../apps/analytics/src';
 import { HistoryGenerator } from '../../tools/simulator/src';
@@ -89,13 +89,8 @@ async function topicSizes(create = false): Promise<Record<string, number>> {
   return Object.fromEntries(sizes);
 }
 /** Polls `probe` every 250 ms until it answers, for at most --start-timeout-s. */
-async function poll<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (const until = Date.now() + START_TIMEOUT_S * 1000; Date.now() < until; await h.sleep(250)) {
-    const answer = await probe();
-    if (answer) return answer;
-  }
-  throw new Error(`${what} after ${START_TIMEOUT_S} s`);
-}
+const poll = <T>(what: string, probe: () => Promise<T | null | undefined | false>) =>
+  eventually(probe, Boolean, START_TIMEOUT_S * 1000, 250).catch(() => Promise.reject(new Error(`${what} after ${START_TIMEOUT_S} s`))) as Promise<T>;
 /** A plain kafkajs consumer (own group) of `topics` from offset 0 until it read `total` messages (or `timeoutMs`), each given to `each`. */
 async function readAll(name: string, topics: string[], total: number, timeoutMs: number, each: (m: KafkaMessage) => void) {
   const [group, t0] = [`bench-analytics-${name}-${randomUUID().slice(0, 8)}`, h.nowMs()];
