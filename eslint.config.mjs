@@ -119,7 +119,8 @@ export default tseslint.config(
               },
             },
             // bench, tools and scripts: their own files, the libs' public entry points (@callcenter/*)
-            // and an app's public entry point (apps/<name>/src/index.ts) only.
+            // and an app's public entry point (apps/<name>/src/index.ts) only; bench also a tool's
+            // (tools/<name>/src/index.ts: the simulator's catalogue, PRNG and generators).
             {
               from: { element: { types: ['bench', 'tools', 'scripts'] } },
               allow: {
@@ -132,6 +133,7 @@ export default tseslint.config(
                 },
               },
             },
+            { from: { element: { type: 'bench' } }, allow: { to: { element: [{ type: 'tools', fileInternalPath: '*/src/index.ts' }] } } },
             // suites test the system as a whole: any app, the simulator (tools), the libs' entry points.
             {
               from: { element: { type: 'suites' } },
