@@ -14,9 +14,7 @@ const BOUNDARY_CROSSINGS_TO_REMOVE = [
   'apps/console/web/src/api/views.ts', // types from triage, dispatch: the generated OpenAPI types
   'apps/console/web/src/screens/*.tsx', // types from analytics, dispatch, triage
   'apps/console/test/dashboard.e2e.spec.ts', // the simulator (tools)
-  'apps/portal/test/portal.e2e.spec.ts', // console's browser helpers
   'apps/triage/src/suggestions/default-training.ts', // the simulator's catalogue (tools)
-  'bench/**', // app internals: deciders, read models, handlers
 ];
 
 export default tseslint.config(

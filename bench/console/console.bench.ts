@@ -1,8 +1,7 @@
 /** bench/console (README.md; docs/performance.md, "Console"): submission → row on the operators' open queues; first load of a long queue. */
 import type { Page } from 'playwright-core';
 import { fromKafkaMessage, TOPICS } from '@callcenter/events';
-import { grpcCall, intakeClient, restClient, sampleReport, startServices, testKafka, testToken, uniqueName } from '@callcenter/testing';
-import { launchChromium, signIn } from '../../apps/console/test/browser';
+import { grpcCall, intakeClient, launchChromium, restClient, sampleReport, signIn, startServices, testKafka, testToken, uniqueName } from '@callcenter/testing';
 import * as h from '../harness';
 
 const [GOAL_VISIBLE_P99_MS, GOAL_FIRST_LOAD_MS] = [1_000, 1_500];

@@ -1,8 +1,7 @@
 /** bench/console/dashboard (README.md; docs/performance.md, "Dashboard"): navigation → the volume view of a year of history drawn. */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { startService, testToken, uniqueName } from '@callcenter/testing';
-import { launchChromium, signIn } from '../../apps/console/test/browser';
+import { launchChromium, signIn, startService, testToken, uniqueName } from '@callcenter/testing';
 import * as h from '../harness';
 
 const GOAL_FIRST_RENDER_MS = 2_000;

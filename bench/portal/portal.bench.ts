@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { loadJurisdiction } from '@callcenter/contracts';
 import { grpcCall, intakeClient, intakeMetadata, startServices, uniqueName } from '@callcenter/testing';
-import { checkCitizenReport, toSubmitRequest } from '../../apps/portal/src/report/citizen-report';
+import { checkCitizenReport, toSubmitRequest } from '../../apps/portal/src';
 import * as h from '../harness';
 
 const GOAL_P99_MS = 300;

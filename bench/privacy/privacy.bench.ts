@@ -5,9 +5,7 @@ import { performance } from 'node:perf_hooks';
 import * as ev from '@callcenter/events';
 import { sampleReport, uniqueName } from '@callcenter/testing';
 import { AnalyticsModel } from '../../apps/analytics/src';
-import { toSubmitReportDto } from '../../apps/intake/src/grpc/wire';
-import { SubmitReportHandler } from '../../apps/intake/src/report/submit-report.handler';
-import { TrackingCodeReservations } from '../../apps/intake/src/report/tracking-code-reservations';
+import { SubmitReportHandler, toSubmitReportDto, TrackingCodeReservations } from '../../apps/intake/src';
 import { CallersStore, ReporterErasure } from '../../apps/triage/src';
 import * as h from '../harness';
 

@@ -1,7 +1,18 @@
 import { Browser, Page } from 'playwright-core';
 import { expect as playwrightExpect } from '@playwright/test';
-import { eventually, grpcCall, restClient, sampleReport, servicesForSpec, testToken } from '@callcenter/testing';
-import { accessibilityProblems, launchChromium, PHONE, screenshot, signIn } from './browser';
+import {
+  accessibilityProblems,
+  eventually,
+  grpcCall,
+  launchChromium,
+  PHONE,
+  restClient,
+  sampleReport,
+  screenshot,
+  servicesForSpec,
+  signIn,
+  testToken,
+} from '@callcenter/testing';
 
 const CONSOLE_HTTP = 13300;
 const INTAKE_HTTP = 13301;

@@ -2,10 +2,23 @@ import { readFileSync } from 'node:fs';
 import { Browser, Page } from 'playwright-core';
 import { expect as playwrightExpect } from '@playwright/test';
 import type { MongoClient } from 'mongodb';
-import { consumerGroupCaughtUp, eventually, restClient, RunningService, startServices, testKafka, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  accessibilityProblems,
+  consumerGroupCaughtUp,
+  eventually,
+  launchChromium,
+  restClient,
+  RunningService,
+  screenshot,
+  signIn,
+  startServices,
+  testKafka,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 import { TOPICS } from '@callcenter/events';
 import { runSimulation } from '../../../tools/simulator/src/simulate';
-import { accessibilityProblems, launchChromium, screenshot, signIn } from './browser';
 
 const PORT = { console: 13300, intake: 13311, triage: 13312, dispatch: 13313, analytics: 13314 };
 const GRPC = 13361;

@@ -2,9 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Browser, Page } from 'playwright-core';
 import { expect as playwrightExpect } from '@playwright/test';
 import type { MongoClient } from 'mongodb';
-import { eventually, portalReport, restClient, RunningService, startService, startServices, testMongo, testToken, uniqueName } from '@callcenter/testing';
+import {
+  accessibilityProblems,
+  eventually,
+  launchChromium,
+  PHONE,
+  portalReport,
+  restClient,
+  RunningService,
+  screenshot,
+  startService,
+  startServices,
+  testMongo,
+  testToken,
+  uniqueName,
+} from '@callcenter/testing';
 import { CATEGORIES, reportIdFor } from '@callcenter/contracts';
-import { accessibilityProblems, launchChromium, PHONE, screenshot } from '../../console/test/browser';
 
 const INTAKE_HTTP = 13501;
 const TRIAGE_HTTP = 13502;

@@ -332,3 +332,4 @@ export async function startServices(specs: [name: string, httpPort: number, env:
   }
   return results.map((r) => (r as PromiseFulfilledResult<RunningService>).value);
 }
+export * from './browser';

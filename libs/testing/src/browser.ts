@@ -1,13 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { OIDC_DEMO_PASSWORD } from '@callcenter/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { OIDC_DEMO_PASSWORD } from './oidc';
+
+// The browser helpers of the console's and the portal's browser tests and benches. Playwright and axe-core are loaded
+// when first used, so the many specs that import @callcenter/testing without a browser do not pay for them.
 
 /** Debian's Chromium (scripts/test.sh installs it); CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
     // Root in a container has no user namespace for the sandbox; SwiftShader draws the map's WebGL.
@@ -43,6 +46,7 @@ export async function signIn(
 
 /** axe-core on the page as it is: the serious and critical violations, each with its nodes. */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
