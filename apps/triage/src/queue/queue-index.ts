@@ -340,7 +340,7 @@ export class QueueIndex {
     while (at < rows.length && rows[at] !== row) at++;
     if (at === rows.length) return;
     rows.splice(at, 1);
-    const slot = this.slotOf(row.reportId);
+    const slot = this.slots.get(row.reportId)!; // given when the row went in
     for (const key of countKeys(row)) {
       const members = lane.members.get(key)!;
       members.delete(row);
