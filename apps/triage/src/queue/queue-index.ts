@@ -206,15 +206,87 @@ function countInBits(bits: Map<string, FastBitSet>, fields: string[][], notFlagg
   return flagged ? all.difference_size(flagged) : all.size();
 }
 
+/** The value fields a filter names, each as its counters' keys (`district:TEBET`, …); not `flagged` or `overdue`. */
+function valueFields(filter: QueueFilter): string[][] {
+  const fields: string[][] = [];
+  if (filter.status) fields.push([...new Set(filter.status)].map((v) => `status:${v}`));
+  if (filter.category) fields.push([...new Set(filter.category)].map((v) => `category:${v}`));
+  if (filter.district) fields.push([...new Set(filter.district)].map((v) => `district:${v}`));
+  if (filter.channel) fields.push([...new Set(filter.channel)].map((v) => `channel:${v}`));
+  if (filter.claimedBy !== undefined) fields.push([`claimedBy:${filter.claimedBy}`]);
+  return fields;
+}
+
 interface Lane {
   /** Sorted by arrival (receivedAtMs, then reportId). */
   rows: QueueRow[];
-  /** The rows of each filter value (`status:QUEUED`, `district:TEBET`, `flagged`, …): its count is the size. */
-  members: Map<string, Set<QueueRow>>;
+  /**
+   * The rows of each filter value (`status:QUEUED`, `district:TEBET`, `flagged`, …), in the lane's
+   * order: its count is the length, and a deep page of one value is read by index.
+   */
+  members: Map<string, QueueRow[]>;
   /** Rows with TriageOverdue recorded: the only overdue ones past the lane's time cut. */
   marked: Set<QueueRow>;
   /** The same rows of each filter value as a bitset of their cases' slots: a combined filter counts by intersecting them. */
   bits: Map<string, FastBitSet>;
+}
+
+/** The first place in rows in queue order whose row does not come before `row`. */
+function positionOf(rows: QueueRow[], row: QueueRow): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareQueueRows(rows[mid], row) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Puts a row in its place in rows in queue order; usually the end, as arrivals come in order. */
+function insertInOrder(rows: QueueRow[], row: QueueRow): void {
+  if (rows.length === 0 || compareQueueRows(rows[rows.length - 1], row) < 0) rows.push(row);
+  else rows.splice(positionOf(rows, row), 0, row);
+}
+
+/** Takes a row out of rows in queue order; false if it was not there. */
+function removeInOrder(rows: QueueRow[], row: QueueRow): boolean {
+  let at = positionOf(rows, row);
+  while (at < rows.length && rows[at] !== row) at++;
+  return removeAt(rows, at);
+}
+
+function removeAt(rows: QueueRow[], at: number): boolean {
+  if (at < 0 || at >= rows.length) return false;
+  rows.splice(at, 1);
+  return true;
+}
+
+/** The rows of several lists in queue order, merged (a field's values are disjoint, so no row comes twice). */
+function* mergedInOrder(lists: QueueRow[][]): Generator<QueueRow> {
+  if (lists.length === 1) {
+    yield* lists[0];
+    return;
+  }
+  const at = lists.map(() => 0);
+  for (;;) {
+    let next = -1;
+    for (let i = 0; i < lists.length; i++) {
+      if (at[i] < lists[i].length && (next < 0 || compareQueueRows(lists[i][at[i]], lists[next][at[next]]) < 0)) next = i;
+    }
+    if (next < 0) return;
+    yield lists[next][at[next]++];
+  }
+}
+
+/**
+ * The rows of the field with the fewest in a lane, one list per value. A row has one value per
+ * field, so they are disjoint, and every row that matches the whole filter is among them.
+ */
+function smallestField(lane: Lane, fields: string[][]): QueueRow[][] {
+  const listsOf = (keys: string[]): QueueRow[][] => keys.map((key) => lane.members.get(key) ?? []);
+  const sizeOf = (lists: QueueRow[][]) => lists.reduce((n, rows) => n + rows.length, 0);
+  return fields.map(listsOf).reduce((a, b) => (sizeOf(b) < sizeOf(a) ? b : a));
 }
 
 /** How many rows of a sorted lane arrived at or before `ms`. */
@@ -255,6 +327,8 @@ export class QueueIndex {
   /** Each open case's number in the lanes' bitsets, kept while it is open; numbers of closed cases are reused. */
   private readonly slots = new Map<string, number>();
   private readonly freeSlots: number[] = [];
+  /** While a snapshot loads, rows are appended as they come and each list is sorted once at the end. */
+  private unsorted = false;
 
   get size(): number {
     return this.entries.size;
@@ -299,6 +373,24 @@ export class QueueIndex {
     this.put(entry);
   }
 
+  /**
+   * Loads many cases in whatever order they come (the stored snapshot at start, in id order): placing
+   * each row in its lane would move half the lane every time, so rows are appended while `fill` runs
+   * and every lane is sorted once when it is done.
+   */
+  async loadInBulk(fill: (load: (entry: QueueEntry) => void) => Promise<void>): Promise<void> {
+    this.unsorted = true;
+    try {
+      await fill((entry) => this.load(entry));
+    } finally {
+      this.unsorted = false;
+      for (const lane of Object.values(this.lanes)) {
+        lane.rows.sort(compareQueueRows);
+        for (const rows of lane.members.values()) rows.sort(compareQueueRows);
+      }
+    }
+  }
+
   private put(entry: QueueEntry): void {
     const id = entry.case.report.reportId;
     const previous = this.entries.get(id);
@@ -316,15 +408,14 @@ export class QueueIndex {
 
   private insert(row: QueueRow): void {
     const lane = this.lanes[row.priority];
-    const { rows } = lane;
     // Usually the end: arrivals come in order. A case that moved lanes goes back by binary search.
-    const at = rows.length === 0 || compareQueueRows(rows[rows.length - 1], row) < 0 ? rows.length : this.position(rows, row);
-    rows.splice(at, 0, row);
+    const place = this.unsorted ? (rows: QueueRow[]) => rows.push(row) : (rows: QueueRow[]) => insertInOrder(rows, row);
+    place(lane.rows);
     const slot = this.slotOf(row.reportId);
     for (const key of countKeys(row)) {
       const members = lane.members.get(key);
-      if (members) members.add(row);
-      else lane.members.set(key, new Set([row]));
+      if (members) place(members);
+      else lane.members.set(key, [row]);
       const bits = lane.bits.get(key);
       if (bits) bits.add(slot);
       else lane.bits.set(key, new FastBitSet([slot]));
@@ -335,17 +426,14 @@ export class QueueIndex {
 
   private remove(row: QueueRow): void {
     const lane = this.lanes[row.priority];
-    const { rows } = lane;
-    let at = this.position(rows, row);
-    while (at < rows.length && rows[at] !== row) at++;
-    if (at === rows.length) return;
-    rows.splice(at, 1);
+    const take = this.unsorted ? (rows: QueueRow[]) => removeAt(rows, rows.indexOf(row)) : (rows: QueueRow[]) => removeInOrder(rows, row);
+    if (!take(lane.rows)) return;
     const slot = this.slots.get(row.reportId)!; // given when the row went in
     for (const key of countKeys(row)) {
       const members = lane.members.get(key)!;
-      members.delete(row);
+      take(members);
       lane.bits.get(key)!.remove(slot);
-      if (members.size === 0) {
+      if (members.length === 0) {
         lane.members.delete(key);
         lane.bits.delete(key);
       }
@@ -371,18 +459,6 @@ export class QueueIndex {
     this.freeSlots.push(slot);
   }
 
-  /** The first place in a lane whose row does not come before `row`. */
-  private position(rows: QueueRow[], row: QueueRow): number {
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareQueueRows(rows[mid], row) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   private noteActivity(actor: string, at: string): void {
     if (actor === SYSTEM_ACTOR) return;
     const time = Date.parse(at);
@@ -405,13 +481,8 @@ export class QueueIndex {
    */
   private countIn(priority: Priority, filter: QueueFilter, matches: (row: QueueRow) => boolean, nowMs: number, targets: PriorityTargets): number {
     const lane = this.lanes[priority];
-    const size = (key: string) => lane.members.get(key)?.size ?? 0;
-    const fields: string[][] = [];
-    if (filter.status) fields.push([...new Set(filter.status)].map((v) => `status:${v}`));
-    if (filter.category) fields.push([...new Set(filter.category)].map((v) => `category:${v}`));
-    if (filter.district) fields.push([...new Set(filter.district)].map((v) => `district:${v}`));
-    if (filter.channel) fields.push([...new Set(filter.channel)].map((v) => `channel:${v}`));
-    if (filter.claimedBy !== undefined) fields.push([`claimedBy:${filter.claimedBy}`]);
+    const size = (key: string) => lane.members.get(key)?.length ?? 0;
+    const fields = valueFields(filter);
     const named = fields.length + (filter.flagged === undefined ? 0 : 1) + (filter.overdue === undefined ? 0 : 1);
     if (named === 0) return lane.rows.length;
     if (named === 1) {
@@ -429,12 +500,21 @@ export class QueueIndex {
       return (filter.overdue ? overdue : lane.rows.length - overdue) - flaggedToo;
     }
     if (filter.overdue === undefined) return countInBits(lane.bits, fields, filter.flagged === false);
-    // Rows have one value per field, so a field's values are disjoint: walk the smallest field's rows.
-    const sizeOf = (keys: string[]) => keys.reduce((n, key) => n + size(key), 0);
-    const smallest = fields.reduce((a, b) => (sizeOf(b) < sizeOf(a) ? b : a));
     let n = 0;
-    for (const key of smallest) for (const row of lane.members.get(key) ?? []) if (matches(row)) n++;
+    for (const row of mergedInOrder(smallestField(lane, fields))) if (matches(row)) n++;
     return n;
+  }
+
+  /**
+   * The rows a filtered page of a lane is read from, in the lane's order: the rows of the filter's
+   * most selective named value (or of `flagged`), else the whole lane; `exact` when every one of
+   * them matches, so the page can start by index instead of by reading the rows before it.
+   */
+  private candidates(lane: Lane, filter: QueueFilter): { lists: QueueRow[][]; exact: boolean } {
+    const fields = valueFields(filter);
+    if (filter.flagged === true) fields.push(['flagged']);
+    if (fields.length === 0) return { lists: [lane.rows], exact: false };
+    return { lists: smallestField(lane, fields), exact: fields.length === 1 && filter.flagged !== false && filter.overdue === undefined };
   }
 
   /** Most urgent first, then longest waiting. */
@@ -455,13 +535,20 @@ export class QueueIndex {
         const from = Math.max(0, offset - total);
         for (let k = from; k < rows.length && items.length < limit; k++) items.push(queueItemOf(rows[k], now, targets));
       } else if (wanted && total + counted > offset) {
-        // Read rows until the page is full.
-        let seen = total;
-        for (const row of rows) {
-          if (items.length >= limit) break;
-          if (!matches(row)) continue;
-          if (seen >= offset) items.push(queueItemOf(row, now, targets));
-          seen++;
+        const { lists, exact } = this.candidates(this.lanes[priority], rest);
+        const skip = Math.max(0, offset - total);
+        if (exact && lists.length === 1) {
+          // Every row of the one value matches: the page is a slice of them.
+          for (let k = skip; k < lists[0].length && items.length < limit; k++) items.push(queueItemOf(lists[0][k], now, targets));
+        } else {
+          // Read the candidates until the page is full.
+          let seen = 0;
+          for (const row of mergedInOrder(lists)) {
+            if (items.length >= limit) break;
+            if (!matches(row)) continue;
+            if (seen >= skip) items.push(queueItemOf(row, now, targets));
+            seen++;
+          }
         }
       }
       total += counted;
@@ -483,7 +570,7 @@ export class QueueIndex {
     for (const priority of PRIORITIES) {
       const lane = this.lanes[priority];
       depthByPriority[priority] = lane.rows.length;
-      for (const status of Object.keys(byStatus) as (keyof typeof byStatus)[]) byStatus[status] += lane.members.get(`status:${status}`)?.size ?? 0;
+      for (const status of Object.keys(byStatus) as (keyof typeof byStatus)[]) byStatus[status] += lane.members.get(`status:${status}`)?.length ?? 0;
       overdue += this.overdueIn(priority, nowMs, targets);
       // The lane's longest waiting case not being worked on: claimed cases are few, so this stops early.
       const waiting = lane.rows.find((row) => row.status !== 'IN_TRIAGE');

@@ -85,12 +85,14 @@ export class TriageQueue implements OnApplicationBootstrap, OnModuleDestroy {
         logger: kafkaLogger('TriageQueueTail'),
       },
       async () => {
-        for await (const doc of this.snapshot.find({}, { batchSize: 5_000 })) {
-          const { _id, _version, _versions, ...c } = doc;
-          this.index.load({ case: c as TriageCase, version: _version ?? 1 });
-          this.recent.add(recentReportOf(c as TriageCase));
-          loaded++;
-        }
+        await this.index.loadInBulk(async (load) => {
+          for await (const doc of this.snapshot.find({}, { batchSize: 5_000 })) {
+            const { _id, _version, _versions, ...c } = doc;
+            load({ case: c as TriageCase, version: _version ?? 1 });
+            this.recent.add(recentReportOf(c as TriageCase));
+            loaded++;
+          }
+        });
         this.recent.orderByReceipt();
       },
       (events) => this.apply(events),
