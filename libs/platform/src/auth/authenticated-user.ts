@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { JwtModuleOptions } from '@nestjs/jwt';
 import { Role, ROLES } from '@callcenter/contracts';
 import type { PlatformConfig } from '../config';
@@ -37,7 +38,9 @@ export function oidcAudience(service: string): string {
 /** One token format for the guard, the dev endpoint and the CLI: HS256 only, our issuer. */
 export function tokenOptions(config: Pick<AuthConfig, 'AUTH_JWT_SECRET'>): JwtModuleOptions {
   return {
-    secret: config.AUTH_JWT_SECRET,
+    // A key object, not the string: given a string, jsonwebtoken first tries it as a public key and
+    // fails (an exception per request), then makes the secret key anew each time.
+    secret: createSecretKey(Buffer.from(config.AUTH_JWT_SECRET, 'utf8')),
     signOptions: { algorithm: 'HS256', issuer: TOKEN_ISSUER },
     // Pinning the algorithm is what stops `alg: none` and key-confusion tokens.
     verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER },
