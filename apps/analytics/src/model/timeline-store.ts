@@ -1,5 +1,5 @@
 import { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { onlyDuplicateKeys } from '@callcenter/events';
+import { onlyDuplicateKeys, versionIndexOn } from '@callcenter/events';
 import { AnalyticsModel, mergeTimeline, TimelineEntry } from './analytics-model';
 
 /** A settled report's timeline; `version` is its count of entries, which only grows. */
@@ -38,6 +38,9 @@ export class TimelineStore {
 
   /** One attempt: true when every report's document now holds its parts. */
   private async write(byReport: Map<string, TimelineEntry[][]>): Promise<boolean> {
+    // Without it every conditional update below scans the collection: a start from offset 0 slowed
+    // to a crawl as the settled timelines grew (issue 15).
+    await versionIndexOn(this.docs, 'version');
     // One lookup by `_id` each (the embedded database scans the collection for `$in`).
     const found = await Promise.all([...byReport.keys()].map((_id) => this.docs.findOne({ _id })));
     const stored = new Map(found.filter((d) => d !== null).map((d) => [d._id, d]));
