@@ -131,7 +131,10 @@ export class EventTimeline<State, Stored> {
     // An event older than the latest checkpoint (a late relay, a consumer catching up partition by
     // partition) makes the checkpoints after it wrong: the chain goes back to the one before it.
     const before = new Date(floorTo(earliest, this.checkpointEveryMs));
-    await this.checkpoints.updateOne({ _id: 'meta', last: { $gt: before } } as any, { $set: { last: before } });
+    // Read by `_id`, then `$min` by `_id`: a filter on `last` too would make the embedded database
+    // read every checkpoint (each holds the whole folded state) on every call.
+    const meta = await this.meta();
+    if (meta?.last && meta.last > before) await this.checkpoints.updateOne({ _id: 'meta' } as any, { $min: { last: before } });
   }
 
   /** Two first writers of one document: one inserts, the other's upsert collides and is retried as an update. */
