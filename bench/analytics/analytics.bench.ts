@@ -91,28 +91,69 @@ async function topicSizes(create = false): Promise<Record<string, number>> {
 /** Polls `probe` every 250 ms until it answers, for at most --start-timeout-s. */
 const poll = <T>(what: string, probe: () => Promise<T | null | undefined | false>) =>
   eventually(probe, Boolean, START_TIMEOUT_S * 1000, 250).catch(() => Promise.reject(new Error(`${what} after ${START_TIMEOUT_S} s`))) as Promise<T>;
-/** A plain kafkajs consumer (own group) of `topics` from offset 0 until it read `total` messages (or `timeoutMs`), each given to `each`. */
-async function readAll(name: string, topics: string[], total: number, timeoutMs: number, each: (m: KafkaMessage) => void) {
-  const [group, t0] = [`bench-analytics-${name}-${randomUUID().slice(0, 8)}`, h.nowMs()];
+/**
+ * Where each non-empty partition of `topics` ends now ("topic/partition" → its high watermark). A reader is through when it has
+ * read every partition up to these offsets: counting the events it was handed against the messages on the topics never ends when
+ * the reader does not hand over every message (TopicTail refuses events from a foreign producer or that it cannot trust).
+ */
+async function endOffsets(topics: string[]): Promise<Map<string, bigint>> {
+  const [admin, ends] = [kafka.admin(), new Map<string, bigint>()];
+  await admin.connect();
+  try {
+    for (const topic of topics)
+      for (const p of await h.retrying(() => admin.fetchTopicOffsets(topic)))
+        if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  return ends;
+}
+/** A reader's position in each partition of `ends`: `reached` with the last offset of each batch handled; `through` once every partition is read to its end. */
+function progress(ends: Map<string, bigint>) {
+  const behind = new Set(ends.keys());
+  return {
+    reached: (topic: string, partition: number, lastOffset: string) => {
+      const key = `${topic}/${partition}`;
+      if (BigInt(lastOffset) + 1n >= (ends.get(key) ?? 0n)) behind.delete(key);
+    },
+    through: () => behind.size === 0,
+    behind: () => [...behind].join(', '),
+  };
+}
+/**
+ * A plain kafkajs consumer (own group) of `topics` from offset 0 to where they end when it starts (or `timeoutMs`), each message
+ * given to `each` once: a batch fetched again after a rejoin (the group commits nothing, so it starts over) is not counted twice,
+ * and messages written after the start are not this read's.
+ */
+async function readAll(name: string, topics: string[], timeoutMs: number, each: (m: KafkaMessage) => void) {
+  const [ends, group] = [await endOffsets(topics), `bench-analytics-${name}-${randomUUID().slice(0, 8)}`];
+  const [at, next, t0] = [progress(ends), new Map<string, bigint>(), h.nowMs()];
   let [read, first, last] = [0, NaN, NaN];
   left.groups.add(group);
   const consumer = await h.joinedConsumer(kafka, { groupId: group }, topics, true, {
     autoCommit: false,
     eachBatch: async ({ batch }) => {
       if (Number.isNaN(first)) first = h.nowMs();
-      for (const m of batch.messages) each(m);
-      [read, last] = [read + batch.messages.length, h.nowMs()];
+      const key = `${batch.topic}/${batch.partition}`;
+      const [from, end] = [next.get(key) ?? 0n, ends.get(key) ?? 0n];
+      let n = 0;
+      for (const m of batch.messages) if (BigInt(m.offset) >= from && BigInt(m.offset) < end) (each(m), n++);
+      if (n) [read, last] = [read + n, h.nowMs()];
+      next.set(key, BigInt(batch.lastOffset()) + 1n > from ? BigInt(batch.lastOffset()) + 1n : from);
+      at.reached(batch.topic, batch.partition, batch.lastOffset());
     },
   });
-  for (const end = t0 + timeoutMs; read < total && h.nowMs() < end;) await h.sleep(20);
+  for (const end = t0 + timeoutMs; !at.through() && h.nowMs() < end;) await h.sleep(20);
   await consumer.disconnect();
+  const behind = at.behind();
+  if (behind) throw new Error(`kafkajs loop (${name}) not through after ${h.f(timeoutMs / 1000, 0)} s: read ${read} messages; not yet at the end of ${behind}`);
   return { read, seconds: (last - t0) / 1000, firstToLastSeconds: (last - first) / 1000, joinMs: first - t0 };
 }
 /** When reusing a history: the intake topic's span, and a reservoir sample of its report ids (every report equally likely). */
-async function sampleIntake(want: number, messages: number) {
+async function sampleIntake(want: number) {
   const ids: string[] = [];
   let [seen, first, last] = [0, '', ''];
-  await readAll('sample', [ev.TOPICS.intake], messages, 120_000, (m) => {
+  await readAll('sample', [ev.TOPICS.intake], 120_000, (m) => {
     const e = JSON.parse(m.value!.toString());
     if (e.type !== 'ReportReceived') return;
     [first, last] = [!first || e.data.receivedAt < first ? e.data.receivedAt : first, e.data.receivedAt > last ? e.data.receivedAt : last];
@@ -122,23 +163,31 @@ async function sampleIntake(want: number, messages: number) {
   });
   return { timelineIds: ids, firstDay: wibDay(Date.parse(first)), lastDay: wibDay(Date.parse(last)) };
 }
-/** The service's replay path without Nest: a TopicTail over the three topics from offset 0 into an AnalyticsModel, model.apply timed apart; then its digest. */
-async function inProcessFold(total: number) {
+/**
+ * The service's replay path without Nest: a TopicTail over the three topics from offset 0 into an AnalyticsModel, model.apply timed
+ * apart, until it is through to where the topics ended when it started (events it refuses are never handed over, but their batch's
+ * position is); then its digest.
+ */
+async function inProcessFold() {
   const registry = new ev.EventRegistry([...ev.intakeEvents, ...ev.triageEvents, ...ev.dispatchEvents]);
-  const [model, t0] = [new AnalyticsModel(), h.nowMs()];
+  const [model, at, refused] = [new AnalyticsModel(), progress(await endOffsets(TOPICS)), {} as Record<string, number>];
+  const t0 = h.nowMs();
   let [read, applyMs, last] = [0, 0, NaN];
-  const handle = (events: ev.EventEnvelope[]) => {
+  const handle = (events: ev.EventEnvelope[], p: ev.TailPosition) => {
     const a = performance.now();
     for (const e of events) model.apply(e);
     [applyMs, read, last] = [applyMs + performance.now() - a, read + events.length, h.nowMs()];
+    at.reached(p.topic, p.partition, p.offset);
   };
-  const tail = new ev.TopicTail({ kafka, topic: TOPICS, since: 'earliest', registry, groupPrefix: `bench-analytics-fold-${randomUUID().slice(0, 8)}`, handle });
+  const groupPrefix = `bench-analytics-fold-${randomUUID().slice(0, 8)}`;
+  const tail = new ev.TopicTail({ kafka, topic: TOPICS, since: 'earliest', registry, groupPrefix, handle, onRefused: (r) => tally(refused, r.reason) });
   await tail.start();
-  for (const end = t0 + 900_000; read < total && h.nowMs() < end;) await h.sleep(20);
+  for (const end = t0 + 900_000; !at.through() && h.nowMs() < end;) await h.sleep(20);
   await tail.stop();
+  if (!at.through()) throw new Error(`TopicTail + AnalyticsModel not through after 900 s: handed ${read} events; not yet at the end of ${at.behind()}`);
   const [d0, heapMiB] = [performance.now(), process.memoryUsage().heapUsed / 2 ** 20];
   model.digest();
-  return { read, seconds: (last - t0) / 1000, applyMs, digestMs: performance.now() - d0, reports: model.facts.size, heapMiB };
+  return { read, refused, seconds: (last - t0) / 1000, applyMs, digestMs: performance.now() - d0, reports: model.facts.size, heapMiB };
 }
 /** startService with a deadline of --start-timeout-s (analytics reads the history before it is ready), and the start-up's peak RSS. */
 async function startAnalytics() {
@@ -158,7 +207,7 @@ async function main() {
   if (REUSE) {
     if (preexisting < 1000) throw new Error(`--reuse-history: the topics hold only ${preexisting} events`);
     log(`reusing the ${h.int(preexisting)} events on the topics; sampling report ids from ${ev.TOPICS.intake}`);
-    history = await sampleIntake(500, before[ev.TOPICS.intake]);
+    history = await sampleIntake(500);
     say`\nhistory: reused, ${h.int(preexisting)} events already on the topics (${counts(before)}); reports ${history.firstDay} … ${history.lastDay} (Asia/Jakarta)`;
   } else {
     log(`generating ≥ ${h.int(EVENTS)} events (${PER_DAY} reports/day), batches of ${BATCH}, ${IN_FLIGHT} in flight`);
@@ -282,13 +331,13 @@ async function main() {
     const sum = (pick: (p: (typeof perf)[number]) => number) => perf.reduce((s, p) => s + pick(p), 0);
     log(`bare kafkajs loop (read + JSON.parse) over the 3 topics, ${h.int(total)} messages, then TopicTail + AnalyticsModel in this process`);
     let checksum = 0; // uses the parsed value, so the parse is not optimised away
-    const k = await readAll('parse', TOPICS, total, 900_000, (m) => (checksum += JSON.parse(m.value!.toString('utf8')).streamVersion));
-    if (k.read < total) throw new Error(`kafkajs loop read only ${k.read}/${total} in 15 min`);
-    const fold = await inProcessFold(total);
+    const k = await readAll('parse', TOPICS, 900_000, (m) => (checksum += JSON.parse(m.value!.toString('utf8')).streamVersion));
+    const fold = await inProcessFold();
     const perfNote = perf.map((p) => `${p.topic.split('.')[1]} ${h.int(p.messages)} msgs ${h.f(p.mb, 0)} MB fetch.nMsg.sec ${h.int(p.fetchNMsgSec)}`);
     const nMsgNote = `nMsg.sec ${perf.map((p) => h.int(p.nMsgSec)).join(' / ')}`;
     const kNote = `incl. ${h.f(k.joinMs / 1000, 1)} s group join; first → last message ${h.f(k.firstToLastSeconds, 1)} s (${h.int(k.read / k.firstToLastSeconds)}/s)`;
-    const foldNote = `model.apply ${h.f(fold.applyMs / 1000, 1)} s of it (${h.int(fold.read / (fold.applyMs / 1000))} events/s alone); digest ${h.f(fold.digestMs / 1000, 1)} s; ${h.int(fold.reports)} reports, heap ${h.f(fold.heapMiB, 0)} MiB`;
+    const refusedNote = sumOf(fold.refused) ? `; refused by the tail, never applied: ${counts(fold.refused)}` : '';
+    const foldNote = `model.apply ${h.f(fold.applyMs / 1000, 1)} s of it (${h.int(fold.read / (fold.applyMs / 1000))} events/s alone); digest ${h.f(fold.digestMs / 1000, 1)} s; ${h.int(fold.reports)} reports, heap ${h.f(fold.heapMiB, 0)} MiB${refusedNote}`;
     const [ref, msgs] = [rebuild ? rebuild.reported.total / rebuild.caughtUpS : total / (first.startupMs / 1000), sum((p) => p.messages)];
     const share = (eps: number) => `${h.f((100 * ref) / eps, 1)} %`;
     console.log(`\nbaselines over the same ${h.int(total)} events, analytics stopped (load average at their start ${loadB}):`);
