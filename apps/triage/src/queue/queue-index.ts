@@ -506,39 +506,32 @@ export class QueueIndex {
   }
 
   /**
-   * The rows a filtered page of a lane is read from, in the lane's order: the rows of the filter's
-   * most selective named value (or of `flagged`), else the whole lane; `exact` when every one of
-   * them matches, so the page can start by index instead of by reading the rows before it.
+   * The rows a page of a lane is read from, in the lane's order: the rows of the filter's most
+   * selective named value (or of `flagged`), else the whole lane; `exact` when every one of them
+   * matches, so the page can start by index instead of by reading the rows before it.
    */
   private candidates(lane: Lane, filter: QueueFilter): { lists: QueueRow[][]; exact: boolean } {
     const fields = valueFields(filter);
     if (filter.flagged === true) fields.push(['flagged']);
-    if (fields.length === 0) return { lists: [lane.rows], exact: false };
-    return { lists: smallestField(lane, fields), exact: fields.length === 1 && filter.flagged !== false && filter.overdue === undefined };
+    const exact = fields.length <= 1 && filter.flagged !== false && filter.overdue === undefined;
+    return { lists: fields.length === 0 ? [lane.rows] : smallestField(lane, fields), exact };
   }
 
   /** Most urgent first, then longest waiting. */
   list(filter: QueueFilter, offset: number, limit: number, now: Date, targets: PriorityTargets): { total: number; items: QueueItem[] } {
     const { priority: _priority, ...rest } = filter;
-    const unfiltered = Object.values(rest).every((v) => v === undefined);
     const matches = queueFilter(rest, now, targets);
     const nowMs = now.getTime();
     const items: QueueItem[] = [];
     let total = 0;
     for (const priority of PRIORITIES) {
       if (filter.priority && !filter.priority.includes(priority)) continue;
-      const { rows } = this.lanes[priority];
       const counted = this.countIn(priority, rest, matches, nowMs, targets);
-      const wanted = items.length < limit;
-      if (unfiltered) {
-        // The page is a slice of the lane.
-        const from = Math.max(0, offset - total);
-        for (let k = from; k < rows.length && items.length < limit; k++) items.push(queueItemOf(rows[k], now, targets));
-      } else if (wanted && total + counted > offset) {
+      if (items.length < limit && total + counted > offset) {
         const { lists, exact } = this.candidates(this.lanes[priority], rest);
         const skip = Math.max(0, offset - total);
         if (exact && lists.length === 1) {
-          // Every row of the one value matches: the page is a slice of them.
+          // Every row of the lane (no filter) or of the one value matches: the page is a slice of them.
           for (let k = skip; k < lists[0].length && items.length < limit; k++) items.push(queueItemOf(lists[0][k], now, targets));
         } else {
           // Read the candidates until the page is full.
