@@ -21,7 +21,8 @@ import org.h2.mvstore.MVStore;
  * H2's MVStore commits in a background thread every second and fsyncs only when it closes, so
  * mongo-java-server's H2 backend answers a write before it is on disk (kill -9 lost up to 372
  * acknowledged commits, a power cut up to 405: docs/reliability.md). {@link DurableH2Backend}
- * commits and fsyncs the store before it answers any command that changed it. {@code --no-sync}
+ * commits and fsyncs the store before it answers any command that changed it (but a write sent
+ * with {@code j: false}). {@code --no-sync}
  * keeps the old behaviour, for bench/database/durability.bench.ts to measure against.
  */
 public final class LocalMongoServer {
@@ -90,8 +91,21 @@ public final class LocalMongoServer {
             } finally {
                 if (pinned != null) store.deregisterVersionUsage(pinned);
                 // Also after a failed command: a bulk write may have changed the store before its error.
-                makeDurable();
+                if (!unjournaled(query)) makeDurable();
             }
+        }
+
+        /**
+         * A write whose client asked not to wait for the journal ({@code writeConcern: {j: false}},
+         * or {@code w: 0}), as MongoDB allows: answered without the commit and fsync. What it changed
+         * is committed by the next command that finds the store changed, or by H2's background
+         * commit within a second. For data a crash may lose, such as rate-limit counters.
+         */
+        static boolean unjournaled(Document query) {
+            Object concern = query.get("writeConcern");
+            if (!(concern instanceof Document)) return false;
+            Document wc = (Document) concern;
+            return Boolean.FALSE.equals(wc.get("j")) || Integer.valueOf(0).equals(wc.get("w"));
         }
 
         private boolean dirty(MVStore store) {

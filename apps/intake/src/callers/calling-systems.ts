@@ -35,7 +35,7 @@ interface Limiter {
 /**
  * A rate limit that holds across intake instances: one counter per calling system and window in
  * the database (rate-limiter-flexible's Mongo store: an atomic findOneAndUpdate with $inc, expired
- * by a TTL index). While the database does not answer, each process falls back to its own counter
+ * by a TTL index; written without waiting for the journal). While the database does not answer, each process falls back to its own counter
  * of the same size (the submission itself then fails UNAVAILABLE anyway). Without a database (unit
  * tests) the process' own counter is all there is.
  */
@@ -43,7 +43,10 @@ function limiter(name: Allowance, perSecond: number, db?: Db): Limiter {
   const size = { points: perSecond * WINDOW_SECONDS, duration: WINDOW_SECONDS };
   const own = new RateLimiterMemory({ ...size, keyPrefix: name });
   if (!db) return { own };
-  return { own, shared: new RateLimiterMongo({ ...size, keyPrefix: name, tableName: 'rate_limits', storeClient: db, insuranceLimiter: own }) };
+  // A crash may lose a counter: that lets a caller a few submissions more in the next two seconds.
+  // So a count is written without waiting for the journal (a disk sync per submission otherwise).
+  const counters = db.client.db(db.databaseName, { writeConcern: { w: 1, journal: false } });
+  return { own, shared: new RateLimiterMongo({ ...size, keyPrefix: name, tableName: 'rate_limits', storeClient: counters, insuranceLimiter: own }) };
 }
 
 /**
