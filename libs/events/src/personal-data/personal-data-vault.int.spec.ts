@@ -44,6 +44,7 @@ describe('the personal-data vault on the real database', () => {
     const kept = (await writer.sealerFor(other, '+6281234500003', new Date()))!.seal('Siti');
     expect((await writer.reportsOfPhone('+62 812-3450-0002')).sort()).toEqual([...ids].sort());
 
+    expect(await Promise.all(values.map((v) => writer.open(v)))).toEqual(['Budi Santoso', 'Budi Santoso']); // opened, and kept opened
     await writer.erase(ids, 'erasure-1', new Date());
     expect(await Promise.all(values.map((v) => writer.open(v)))).toEqual([ERASED, ERASED]);
     expect(await Promise.all(values.map((v) => vault().open(v)))).toEqual([ERASED, ERASED]);
@@ -87,5 +88,16 @@ describe('the personal-data vault on the real database', () => {
     expect(await other.open(sealed)).toBe('Wati'); // within KEY_CACHE_MS, until it hears
     other.markErased([id]);
     expect(await other.open(sealed)).toBe(ERASED);
+  });
+
+  it('keeps what it opened no longer than the key: once the key expires, an erasure elsewhere shows', async () => {
+    const id = uniqueName('report');
+    const sealed = (await vault().sealerFor(id, null, new Date()))!.seal('Joko');
+    const reader = new PersonalDataVault(new MongoKeyStore(mongo.db(dbName)), SECRET, 200);
+    expect(await reader.open(sealed)).toBe('Joko');
+    await vault().erase([id], 'erasure-4', new Date());
+    expect(await reader.open(sealed)).toBe('Joko'); // key and value still cached
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await reader.open(sealed)).toBe(ERASED);
   });
 });

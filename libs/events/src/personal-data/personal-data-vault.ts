@@ -16,13 +16,14 @@ const KEY_CACHE_MAX = 20_000;
 /**
  * What every service uses to seal and open personal data. A sealed value is opened with its
  * report's key; a value that is not sealed (events from before encryption) is returned as it is; a
- * value whose key was destroyed opens as "[dihapus]". Keys are cached briefly (erased ones for
+ * value whose key was destroyed opens as "[dihapus]". Keys, and the values opened with them, are cached briefly (erased ones for
  * good); the process that erases drops them at once.
  */
 export class PersonalDataVault {
   private readonly master: MasterKeys;
-  private readonly cache = new Map<string, { key: Buffer | null; until: number }>();
-  private readonly loading = new Map<string, Promise<Buffer | null>>();
+  /** Per report: its key (null once erased), until when it may be used, and the values opened with it meanwhile. */
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly loading = new Map<string, Promise<CachedKey>>();
 
   constructor(
     readonly store: MongoKeyStore,
@@ -53,15 +54,21 @@ export class PersonalDataVault {
   async open(value: string | null): Promise<string | null>;
   async open(value: string | null): Promise<string | null> {
     if (value === null || !isSealed(value)) return value;
-    const keyId = sealedKeyId(value)!;
-    const key = await this.keyOf(keyId);
-    if (!key) return ERASED;
-    try {
-      return unseal(key, value);
-    } catch {
-      // Not this key's value (tampered or misfiled): shown as unreadable, never as plaintext.
-      return ERASED;
+    const entry = await this.keyOf(sealedKeyId(value)!);
+    if (!entry.key) return ERASED;
+    // A list shows the same sealed summaries request after request: each is deciphered once while its
+    // key is cached, and forgotten with it (expiry or erasure), so nothing outlives the key in memory.
+    let plain = entry.opened.get(value);
+    if (plain === undefined) {
+      try {
+        plain = unseal(entry.key, value);
+      } catch {
+        // Not this key's value (tampered or misfiled): shown as unreadable, never as plaintext.
+        plain = ERASED;
+      }
+      entry.opened.set(value, plain);
     }
+    return plain;
   }
 
   /** Opens every sealed string in a plain JSON value (a DTO, a timeline entry), leaving the rest. */
@@ -77,7 +84,7 @@ export class PersonalDataVault {
 
   /** Whether the report's key has been destroyed. */
   async erased(reportId: string): Promise<boolean> {
-    return (await this.keyOf(reportId)) === null && (await this.store.get(reportId)) !== null;
+    return (await this.keyOf(reportId)).key === null && (await this.store.get(reportId)) !== null;
   }
 
   /** Reports whose reporter gave this phone number (as far as their keys were made with it). */
@@ -96,28 +103,28 @@ export class PersonalDataVault {
     for (const id of reportIds) this.remember(id, null);
   }
 
-  private keyOf(keyId: string): Promise<Buffer | null> {
+  private keyOf(keyId: string): Promise<CachedKey> {
     const cached = this.cache.get(keyId);
-    if (cached && (cached.key === null || cached.until > Date.now())) return Promise.resolve(cached.key);
+    if (cached && (cached.key === null || cached.until > Date.now())) return Promise.resolve(cached);
     // One look-up per key however many fields of the report are opened at once.
     let pending = this.loading.get(keyId);
     if (!pending) {
       pending = this.store
         .get(keyId)
-        .then((doc) => {
-          const key = doc?.wrapped ? unwrapDataKey(this.master, keyId, doc.wrapped) : null;
-          this.remember(keyId, key);
-          return key;
-        })
+        .then((doc) => this.remember(keyId, doc?.wrapped ? unwrapDataKey(this.master, keyId, doc.wrapped) : null))
         .finally(() => this.loading.delete(keyId));
       this.loading.set(keyId, pending);
     }
     return pending;
   }
 
-  private remember(keyId: string, key: Buffer | null): void {
+  private remember(keyId: string, key: Buffer | null): CachedKey {
     this.cache.delete(keyId);
     if (this.cache.size >= KEY_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(keyId, { key, until: Date.now() + this.cacheMs });
+    const entry = { key, until: Date.now() + this.cacheMs, opened: new Map<string, string>() };
+    this.cache.set(keyId, entry);
+    return entry;
   }
 }
+
+type CachedKey = { key: Buffer | null; until: number; opened: Map<string, string> };
