@@ -224,7 +224,7 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       if (status.state !== 'CLOSED') {
         const db = mongo.db(`${prefix}_intake`);
         const parts = await Promise.all(['intake', 'triage', 'dispatch'].map((s) => db.collection('report_status').findOne({ _id: `${id}/${s}` } as any)));
-        const code = await db.collection('report_tracking_codes').findOne({ reportId: id });
+        const code = await db.collection('tracking_code_reservations').findOne({ reportId: id });
         const statusDocs = await db.collection('report_status').countDocuments();
         say(
           `report #${reportIds.indexOf(id)} of ${reportIds.length}; tracking code doc: ${JSON.stringify(code)}; status docs in all: ${statusDocs}; faults: ${faults.join(', ')}`,

@@ -44,7 +44,6 @@ export async function intakeInProcess() {
   const views = new Map<string, ReportStatusView>();
   const statuses = {
     byReportId: async (reportId: string) => views.get(reportId) ?? null,
-    byTrackingCode: async (code: string) => [...views.values()].find((v) => v.trackingCode === code) ?? null,
   } as unknown as ReportStatusStore;
 
   const app = await NestFactory.createApplicationContext(

@@ -67,6 +67,22 @@ describe('projectOnce: read-model writes conditional on the stored version (real
     expect(await tallies.findOne({ _id: 'r1' })).toEqual({ _id: 'r1', _version: 3, count: 3, last: 3, seen: [1, 2, 3] });
   });
 
+  it("inserts a stream's first event without reading first, and a redelivery of it still changes nothing", async () => {
+    const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    let reads = 0;
+    const counted = new Proxy(tallies, {
+      get: (target, property, receiver) =>
+        property === 'findOne'
+          ? (...args: unknown[]) => (reads++, (target.findOne as (...a: unknown[]) => unknown)(...args))
+          : Reflect.get(target, property, receiver),
+    });
+    expect(await projectOnce(counted, 'r9', event('r9', 1), evolve)).toBe(true);
+    expect(reads).toBe(0);
+    expect(await projectOnce(counted, 'r9', event('r9', 1), evolve)).toBe(false); // the insert collides, the read finds it applied
+    expect(await projectOnce(counted, 'r9', event('r9', 2), evolve)).toBe(true);
+    expect(await tallies.findOne({ _id: 'r9' })).toEqual({ _id: 'r9', _version: 2, count: 2, last: 2, seen: [1, 2] });
+  });
+
   it('a late writer of a newer event applies it on top of what was written meanwhile, never instead of it', async () => {
     const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
     await projectOnce(tallies, 'r2', event('r2', 1), evolve);
@@ -103,6 +119,22 @@ describe('projectOnce: read-model writes conditional on the stored version (real
         )
       ).size,
     ).toBe(0);
+  });
+
+  it("projectMany reads only the documents earlier events made: a stream's first event inserts without a read", async () => {
+    const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    const read: unknown[] = [];
+    const counted = new Proxy(tallies, {
+      get: (target, property, receiver) =>
+        property === 'find' ? (filter: unknown) => (read.push(filter), target.find(filter as object)) : Reflect.get(target, property, receiver),
+    });
+    const batch = (...events: EventEnvelope[]) => events.map((e) => ({ id: e.streamId, event: e }));
+    expect([...(await projectMany(counted, batch(event('c', 1), event('d', 1), event('d', 2)), evolve))].sort()).toEqual(['c', 'd']);
+    expect(read).toEqual([]);
+    expect([...(await projectMany(counted, batch(event('c', 2), event('e', 1)), evolve))].sort()).toEqual(['c', 'e']);
+    expect(read).toEqual([{ _id: { $in: ['c'] } }]);
+    expect((await tallies.findOne({ _id: 'd' }))?.seen).toEqual([1, 2]);
+    expect((await tallies.findOne({ _id: 'c' }))?.seen).toEqual([1, 2]);
   });
 
   it('projectMany, when another writer got in between its read and its write, re-applies one by one and loses nothing', async () => {

@@ -32,16 +32,22 @@ export async function projectOnce<D extends Document>(
   const source = options.source;
   if (!source) await versionIndexOn(collection);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const current = (await collection.findOne({ _id: id } as any)) as Projected<D> | null;
+    // A stream's first event finds its document absent unless it was applied already (a redelivery,
+    // a rebalance overlap): it is inserted without a read, and a duplicate key re-reads below.
+    const unread = attempt === 0 && !source && event.streamVersion === 1;
+    const current = unread ? null : ((await collection.findOne({ _id: id } as any)) as Projected<D> | null);
     const applied = source ? (current?._versions?.[source] ?? 0) : (current?._version ?? 0);
     if (current && applied >= event.streamVersion) return false;
     const { _id, _version, _versions, ...state } = current ?? ({} as Projected<D>);
     const before = current ? (state as unknown as D) : null;
     const next = evolve(before, event);
-    if (next === before) return false;
+    if (next === before && !unread) return false;
     const position = source ? { _versions: { ...(_versions ?? {}), [source]: event.streamVersion } } : { _version: event.streamVersion };
     if (current === null) {
-      if (next === null) return false;
+      if (next === null) {
+        if (unread) continue; // nothing to insert: whether a document is there decides, so read it
+        return false;
+      }
       try {
         await collection.insertOne({ ...next, _id: id, ...position } as any);
         return true;
@@ -69,7 +75,7 @@ export async function projectOnce<D extends Document>(
 
 /**
  * `projectOnce` for the events of a fetched batch at once: one read of every document they touch
- * and one unordered bulk write, instead of a read and a write per event. Each document's events
+ * (but those their stream's first event creates) and one unordered bulk write, instead of a read and a write per event. Each document's events
  * are folded in the order given (skipping what its stored version has applied), and each write is
  * conditional on the version it was computed from, as in `projectOnce`. If any write finds another
  * version stored (a rebalance overlap) or a document inserted meanwhile, every event is applied
@@ -84,9 +90,13 @@ export async function projectMany<D extends Document>(
   const changed = new Set<string>();
   if (items.length === 0) return changed;
   await versionIndexOn(collection);
-  const ids = [...new Set(items.map((i) => i.id))];
+  // A document whose first event here is its stream's first is taken as absent, as in projectOnce:
+  // only the others are read, and an insert that collides sends the batch down the one-by-one path.
+  const firstVersion = new Map<string, number>();
+  for (const { id, event } of items) if (!firstVersion.has(id)) firstVersion.set(id, event.streamVersion);
+  const ids = [...firstVersion].filter(([, version]) => version !== 1).map(([id]) => id);
   const stored = new Map<string, Projected<D>>();
-  for (const doc of (await collection.find({ _id: { $in: ids } } as any).toArray()) as Projected<D>[]) stored.set(doc._id, doc);
+  if (ids.length > 0) for (const doc of (await collection.find({ _id: { $in: ids } } as any).toArray()) as Projected<D>[]) stored.set(doc._id, doc);
   const plans = new Map<string, { exists: boolean; applied: number; version: number; state: D | null }>();
   for (const { id, event } of items) {
     let plan = plans.get(id);
@@ -104,15 +114,18 @@ export async function projectMany<D extends Document>(
     plan.version = event.streamVersion;
     changed.add(id);
   }
-  const writes: AnyBulkWriteOperation<Projected<D>>[] = [];
+  const [writes, written] = [[] as AnyBulkWriteOperation<Projected<D>>[], [] as string[]];
   for (const id of changed) {
     const { exists, applied, version, state } = plans.get(id)!;
+    if (!exists && state === null) {
+      changed.delete(id);
+      continue;
+    }
     const filter = { _id: id, _version: applied === 0 ? { $in: [null, 0] } : applied } as any;
-    if (!exists) {
-      if (state === null) changed.delete(id);
-      else writes.push({ insertOne: { document: { ...state, _id: id, _version: version } as any } });
-    } else if (state === null) writes.push({ deleteOne: { filter } });
+    if (!exists) writes.push({ insertOne: { document: { ...state, _id: id, _version: version } as any } });
+    else if (state === null) writes.push({ deleteOne: { filter } });
     else writes.push({ replaceOne: { filter, replacement: { ...state, _version: version } as any } });
+    written.push(id);
   }
   if (writes.length === 0) return changed;
   let done: number;
@@ -121,11 +134,13 @@ export async function projectMany<D extends Document>(
     done = result.insertedCount + result.matchedCount + result.deletedCount;
   } catch (e) {
     if (!onlyDuplicateKeys(e)) throw e;
+    // An insert that collided changed nothing (a redelivered first event, or another writer's).
+    for (const w of writeErrorsOf(e)) changed.delete(written[w.index]);
     done = -1;
   }
   if (done === writes.length) return changed;
   // Someone else wrote one of these documents meanwhile: one event at a time, as projectOnce does
-  // (which of the writes above landed is not known, so every planned change is reported).
+  // (which replacement above matched nothing is not known, so every other planned change is reported).
   for (const { id, event } of items) if (await projectOnce(collection, id, event, evolve)) changed.add(id);
   return changed;
 }
@@ -133,8 +148,10 @@ export async function projectMany<D extends Document>(
 /** An unordered bulk insert or write that failed only because some documents were there already. */
 export function onlyDuplicateKeys(e: unknown): boolean {
   if (!(e instanceof MongoBulkWriteError)) return isDuplicateKey(e);
-  return (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]).every((w) => isDuplicateKey(w));
+  return writeErrorsOf(e).every((w) => isDuplicateKey(w));
 }
+
+const writeErrorsOf = (e: unknown) => (e instanceof MongoBulkWriteError ? (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) : []);
 
 const uniqueIndexes = new Map<string, Promise<unknown>>();
 

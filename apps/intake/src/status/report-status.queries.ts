@@ -45,11 +45,12 @@ export class ReportStatusQueryHandler implements IQueryHandler<ReportStatusQuery
       if (view) return { ...view, trackingCode: view.trackingCode ?? received?.data.trackingCode ?? null };
       return evolveReportStatus(null, received!)!;
     }
+    // The reservation names the report (it is made before the report is stored, and only once per code).
     const code = ref.trackingCode;
-    const view = await this.statuses.byTrackingCode(code);
-    if (view) return view;
-    // The reservation names the report, and the store has it if it was accepted.
     const reportId = await this.trackingCodes.reportIdOf(code);
+    const view = reportId ? await this.statuses.byReportId(reportId) : null;
+    if (view) return { ...view, trackingCode: code };
+    // Not projected yet: the store has the report if it was accepted (a crash between reservation and append leaves none).
     const received = reportId ? await this.received(reportId) : null;
     if (!received || received.data.trackingCode !== code) throw new NotFound('report with tracking code', code);
     return evolveReportStatus(null, received)!;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Collection, Db } from 'mongodb';
 import { Subject } from 'rxjs';
-import { EventEnvelope, isDuplicateKey, onlyDuplicateKeys, projectMany, projectOnce, Projected } from '@callcenter/events';
+import { EventEnvelope, projectMany, projectOnce, Projected } from '@callcenter/events';
 import { MONGO_DB } from '@callcenter/platform';
 import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './report-status.projection';
 
@@ -10,37 +10,23 @@ const STATUS_SOURCES = ['intake', 'triage', 'dispatch'] as const;
 const partId = (reportId: string, producer: string) => `${reportId}/${producer}`;
 const reportIdOf = (event: EventEnvelope) => (event.data as { reportId?: string })?.reportId ?? event.streamId;
 
-interface TrackingCodeDocument {
-  _id: string;
-  reportId: string;
-}
-
-/** The reporter-facing status read model: one document per report, found by id or tracking code. */
+/**
+ * The reporter-facing status read model: one document per report, found by id (a tracking code
+ * names its report through its reservation: `TrackingCodeReservations`, written before the report).
+ */
 @Injectable()
 export class ReportStatusStore {
   private readonly statuses: Collection<Projected<ReportStatusView>>;
-  private readonly trackingCodes: Collection<TrackingCodeDocument>;
   /** Report ids whose status changed in this process (WatchReport listens; it also polls). */
   readonly changes = new Subject<string>();
 
   constructor(@Inject(MONGO_DB) db: Db) {
     this.statuses = db.collection('report_status');
-    this.trackingCodes = db.collection('report_tracking_codes');
   }
 
   /** Idempotent: a redelivered event changes nothing. */
   async apply(event: EventEnvelope): Promise<void> {
     const reportId = reportIdOf(event);
-    // The mapping goes first: once the status has applied the event, a redelivery is a no-op, so a
-    // crash between the two writes must not be able to leave the mapping out.
-    if (event.type === 'ReportReceived') {
-      const { trackingCode } = event.data as { trackingCode: string };
-      try {
-        await this.trackingCodes.insertOne({ _id: trackingCode, reportId });
-      } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
-      }
-    }
     // Each service's stream of the report feeds its own part: events of different topics are
     // handled at the same time (other partitions, other instances), and one document per writer
     // means no update can overwrite another.
@@ -48,22 +34,8 @@ export class ReportStatusStore {
     if (changed) this.changes.next(reportId);
   }
 
-  /**
-   * `apply` for the events of a fetched batch: one write of the batch's tracking codes and one read
-   * and one write of the status parts they touch, instead of two or three round trips per event.
-   * Idempotent like `apply`, in the same order (mapping first).
-   */
+  /** `apply` for the events of a fetched batch: one read and one write of the status parts they touch, instead of a round trip or two per event. */
   async applyMany(events: EventEnvelope[]): Promise<void> {
-    const codes = events
-      .filter((e) => e.type === 'ReportReceived')
-      .map((e) => ({ _id: (e.data as { trackingCode: string }).trackingCode, reportId: reportIdOf(e) }));
-    if (codes.length > 0) {
-      try {
-        await this.trackingCodes.insertMany(codes, { ordered: false });
-      } catch (e) {
-        if (!onlyDuplicateKeys(e)) throw e;
-      }
-    }
     const reportOf = new Map<string, string>();
     const items = events.map((event) => {
       const id = partId(reportIdOf(event), event.producer);
@@ -84,10 +56,5 @@ export class ReportStatusStore {
       }),
     );
     return mergeReportStatus(reportId, parts);
-  }
-
-  async byTrackingCode(trackingCode: string): Promise<ReportStatusView | null> {
-    const code = await this.trackingCodes.findOne({ _id: trackingCode });
-    return code ? this.byReportId(code.reportId) : null;
   }
 }
