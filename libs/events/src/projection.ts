@@ -133,9 +133,8 @@ export async function projectMany<D extends Document>(
     const result = await collection.bulkWrite(writes, { ordered: false });
     done = result.insertedCount + result.matchedCount + result.deletedCount;
   } catch (e) {
-    if (!onlyDuplicateKeys(e)) throw e;
     // An insert that collided changed nothing (a redelivered first event, or another writer's).
-    for (const w of writeErrorsOf(e)) changed.delete(written[w.index]);
+    for (const i of collidedWrites(e)) changed.delete(written[i]);
     done = -1;
   }
   if (done === writes.length) return changed;
@@ -149,6 +148,12 @@ export async function projectMany<D extends Document>(
 export function onlyDuplicateKeys(e: unknown): boolean {
   if (!(e instanceof MongoBulkWriteError)) return isDuplicateKey(e);
   return writeErrorsOf(e).every((w) => isDuplicateKey(w));
+}
+
+/** The indexes of an unordered bulk write's operations that hit a document already there; rethrows any other error. */
+export function collidedWrites(e: unknown): number[] {
+  if (!onlyDuplicateKeys(e)) throw e;
+  return writeErrorsOf(e).map((w) => w.index);
 }
 
 const writeErrorsOf = (e: unknown) => (e instanceof MongoBulkWriteError ? (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) : []);

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { testMongo, uniqueName } from '@callcenter/testing';
+import { testInfra, testMongo, uniqueName } from '@callcenter/testing';
 import type { AnalyticsModel, TimelineEntry } from './analytics-model';
 import { TimelineStore } from './timeline-store';
 
@@ -43,5 +43,27 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
       .findOne({ _id: id as never });
     expect(stored).toEqual({ _id: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')], version: 2 });
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')]);
+  });
+
+  it('inserts a report settled whole without reading first; a replay of it after later entries does not take them away', async () => {
+    const id = uniqueName('report');
+    const watched = await new MongoClient(testInfra().mongoUri, { monitorCommands: true }).connect();
+    const reads: string[] = [];
+    watched.on('commandStarted', (c) => c.commandName === 'find' && reads.push(JSON.stringify(c.command.filter)));
+    try {
+      const watchedStore = new TimelineStore(watched.db(dbName));
+      const whole = [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')];
+      await watchedStore.flush(modelWith([[id, { reportId: id, entries: whole }]]));
+      expect(reads).toEqual([]);
+      await watchedStore.flush(modelWith([[`${id}|triage:r-1|3`, { reportId: id, entries: [entry(3, 'ReportSplit')] }]]));
+      await watchedStore.flush(modelWith([[id, { reportId: id, entries: whole }]])); // a replay from before the entry after
+    } finally {
+      await watched.close();
+    }
+    const stored = await mongo
+      .db(dbName)
+      .collection('analytics_timelines')
+      .findOne({ _id: id as never });
+    expect(stored).toEqual({ _id: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')], version: 3 });
   });
 });

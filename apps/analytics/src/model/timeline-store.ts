@@ -1,5 +1,5 @@
 import { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { onlyDuplicateKeys, versionIndexOn } from '@callcenter/events';
+import { collidedWrites, onlyDuplicateKeys, versionIndexOn } from '@callcenter/events';
 import { AnalyticsModel, mergeTimeline, TimelineEntry } from './analytics-model';
 
 /** A settled report's timeline; `version` is its count of entries, which only grows. */
@@ -7,8 +7,10 @@ type TimelineDoc = { _id: string; entries: TimelineEntry[]; version: number };
 
 /**
  * Settled reports' timelines (closed, rejected, advice given, merged: `timelineSettled`) in the database (`analytics_timelines`), one document per report
- * addressed by its id (the embedded database looks up by `_id` only). A flush writes a batch's
- * parts in one bulk write: each report's document becomes the union of what it held and the new
+ * addressed by its id (the embedded database looks up by `_id` only). A report that has just
+ * settled is inserted whole without a read (a start from offset 0 writes each settled report once),
+ * unless its document is there already (a replay). Otherwise a flush writes the batch's parts in
+ * one bulk write: each report's document becomes the union of what it held and the new
  * parts (each event once, in order), written only if it grew, and conditionally on the version read
  * (its count of entries), so a replay (a rebuild's generation, a restart from a snapshot, a
  * redelivery) never regresses it and two generations writing at once never lose each other's
@@ -25,15 +27,32 @@ export class TimelineStore {
   async flush(model: AnalyticsModel): Promise<number> {
     if (model.unsaved.size === 0) return 0;
     const batch = [...model.unsaved];
-    const byReport = new Map<string, TimelineEntry[][]>();
-    for (const [, part] of batch) byReport.set(part.reportId, [...(byReport.get(part.reportId) ?? []), part.entries]);
-    for (let attempt = 1; ; attempt++) {
+    const [byReport, settled] = [new Map<string, TimelineEntry[][]>(), new Set<string>()];
+    for (const [id, part] of batch) {
+      byReport.set(part.reportId, [...(byReport.get(part.reportId) ?? []), part.entries]);
+      if (id === part.reportId) settled.add(id); // its whole timeline, at settling; other parts are entries after
+    }
+    for (const id of await this.insertSettled(byReport, settled)) byReport.delete(id);
+    for (let attempt = 1; byReport.size > 0; attempt++) {
       if (await this.write(byReport)) break;
       if (attempt === 5) throw new Error('analytics_timelines: lost the race 5 times');
     }
     // Only what this batch wrote: parts added meanwhile wait for the next flush.
     for (const [id, part] of batch) if (model.unsaved.get(id) === part) model.unsaved.delete(id);
     return batch.length;
+  }
+
+  /** Inserts the timelines of reports just settled, without reading first; returns those inserted (the others' documents were there already). */
+  private async insertSettled(byReport: Map<string, TimelineEntry[][]>, settled: Set<string>): Promise<string[]> {
+    const ids = [...settled];
+    if (ids.length === 0) return [];
+    await versionIndexOn(this.docs, 'version');
+    const inserts = ids.map((_id) => {
+      const entries = mergeTimeline(byReport.get(_id)!);
+      return { insertOne: { document: { _id, entries, version: entries.length } } };
+    });
+    const collided = new Set(await this.docs.bulkWrite(inserts, { ordered: false }).then(() => [], collidedWrites));
+    return ids.filter((_, i) => !collided.has(i));
   }
 
   /** One attempt: true when every report's document now holds its parts. */
