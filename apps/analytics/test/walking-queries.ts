@@ -43,13 +43,15 @@ export function volumeByWalking(model: AnalyticsModel, filter: StatsFilter) {
 export function loadByWalking(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
   const facts = selectFacts(model, { ...filter, basis: 'received' });
   const counts = arrivalCounts();
-  for (const f of facts) counts.add(new Date(Math.floor(Date.parse(f.receivedAt!) / 3_600_000) * 3_600_000).toISOString(), 1);
-  const arrivals = facts.map((f) => Date.parse(f.receivedAt!)).sort((a, b) => a - b);
-  const taken = facts
-    .map((f) => [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse))
-    .map((times) => (times.length ? Math.min(...times) : Infinity))
-    .sort((a, b) => a - b);
-  return loadAnswer(counts, arrivals, taken, filter, stepMinutes);
+  for (const f of facts) counts.add(Math.floor(Date.parse(f.receivedAt!) / 3_600_000), 1);
+  const [arrivals, taken] = [new Map<number, number>(), new Map<number, number>()];
+  const add = (times: Map<number, number>, t: number) => times.set(t, (times.get(t) ?? 0) + 1);
+  for (const f of facts) {
+    add(arrivals, Date.parse(f.receivedAt!));
+    const takes = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
+    if (takes.length) add(taken, Math.min(...takes));
+  }
+  return loadAnswer(counts, [arrivals], [taken], filter, stepMinutes);
 }
 
 /**

@@ -10,7 +10,8 @@ import {
 } from '@callcenter/events';
 import { envelopeOf, openedCaseData, receivedReportData } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
-import { durations, hotspots, load, overview, reports, staffing, volume, workload } from '../queries/analytics-queries';
+import fc from 'fast-check';
+import { arrivalCounts, durations, hotspots, load, loadAnswer, overview, reports, staffing, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from '../http/csv';
 import { AnalyticsModel } from './analytics-model';
 
@@ -165,6 +166,24 @@ describe('analytics read models over a scripted day', () => {
     // The heat map holds the same arrivals, by day of week and hour.
     const monday = l.arrivalsByDayAndHour.find((d) => d.day === 'MON')!.hours;
     expect(Object.fromEntries(monday.flatMap((n, hour) => (n ? [[hour, n]] : [])))).toEqual(X.arrivalsByHourOfDayWib);
+  });
+
+  it('samples queue depth as counting each arrival and first take at or before the instant does (property)', () => {
+    // Whole seconds: the depth's instants are shown to the second.
+    const second = fc.integer({ min: 0, max: 10_000 }).map((t) => t * 1000);
+    const times = fc.array(fc.tuple(second, fc.integer({ min: 1, max: 3 })), { maxLength: 60 });
+    const window = fc.record({ from: fc.option(second), stepMinutes: fc.integer({ min: 1, max: 30 }) });
+    fc.assert(
+      fc.property(times, times, window, (arrived, took, { from, stepMinutes }) => {
+        const counts = (pairs: [number, number][]) => pairs.reduce((m, [t, n]) => m.set(t, (m.get(t) ?? 0) + n), new Map<number, number>());
+        const filter = from === null ? {} : { from: new Date(from) };
+        const { queueDepth } = loadAnswer(arrivalCounts(), [counts(arrived)], [counts(took)], filter, stepMinutes);
+        const upTo = (pairs: [number, number][], at: number) => pairs.reduce((n, [t, k]) => n + (t <= at ? k : 0), 0);
+        const expected = queueDepth.map(({ at }) => upTo(arrived, Date.parse(at)) - upTo(took, Date.parse(at)));
+        expect(queueDepth.map((d) => d.waiting)).toEqual(expected);
+        if (arrived.length && from === null) expect(Date.parse(queueDepth[0].at)).toBe(Math.min(...arrived.map(([t]) => t)));
+      }),
+    );
   });
 
   it('counts workload per operator and per unit', () => {

@@ -48,10 +48,15 @@ export function localTime(iso: string | Date | null): string | null {
   return `${new Date(t + OFFSET_MS).toISOString().slice(0, 19)}${OFFSET_TEXT}`;
 }
 
-const localParts = (iso: string) => {
-  const d = new Date(Date.parse(iso) + OFFSET_MS);
+type LocalParts = { hour: number; weekday: number; day: string };
+const partsAt = (ms: number): LocalParts => {
+  const d = new Date(ms + OFFSET_MS);
   return { hour: d.getUTCHours(), weekday: d.getUTCDay(), day: d.toISOString().slice(0, 10) };
 };
+const localParts = (iso: string) => partsAt(Date.parse(iso));
+/** An hour's local parts, remembered: the aggregates' queries ask for the same few thousand hours once per cell. */
+const partsOfHour = new Map<number, LocalParts>();
+export const hourParts = (hour: number): LocalParts => partsOfHour.get(hour) ?? partsOfHour.set(hour, partsAt(hour * HOUR_MS)).get(hour)!;
 
 /** The reports a query covers: placed (received, or on `basis`) in [from, to) and matching every given dimension. */
 export function selectFacts(model: AnalyticsModel, filter: StatsFilter): ReportFact[] {
@@ -152,7 +157,7 @@ export function volume(model: AnalyticsModel, filter: StatsFilter) {
   const { aggregates, hours } = aggregatesFor(model, filter, basis);
   const placed = basis === 'received' ? (c: ReportCell) => c.hour : (c: ReportCell) => c.occurredHour;
   const cells = cellsIn(aggregates.reports.values(), filter, hours, placed);
-  return volumeAnswer(basis, cells, (c) => localParts(hourStart(placed(c))).day);
+  return volumeAnswer(basis, cells, (c) => hourParts(placed(c)).day);
 }
 
 /** What volume counts of a report: one cell of the aggregates (many reports), or one report (the brute-force reference). */
@@ -334,12 +339,6 @@ export function durationsOfFacts(model: AnalyticsModel, filter: StatsFilter, tar
 }
 
 /** Each arrival (or take) time as often as it was counted, ascending. */
-const timesOf = (counts: Map<number, number>[]) => {
-  const times: number[] = [];
-  for (const byTime of counts) for (const [at, n] of byTime) for (let i = 0; i < n; i++) times.push(at);
-  return times.sort((a, b) => a - b);
-};
-
 /**
  * 4. Load: arrivals by hour of day and day of week (Asia/Jakarta), queue depth over time, peaks.
  * Always by receipt: load is the work that reached operators, whenever the incident happened.
@@ -347,11 +346,15 @@ const timesOf = (counts: Map<number, number>[]) => {
 export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
   const { aggregates, hours } = aggregatesFor(model, filter, 'received');
   const counts = arrivalCounts();
-  for (const c of cellsIn(aggregates.reports.values(), filter, hours)) counts.add(hourStart(c.hour), c.reports);
+  for (const c of cellsIn(aggregates.reports.values(), filter, hours)) counts.add(c.hour, c.reports);
   const waiting = cellsIn(aggregates.waiting.values(), filter, hours);
-  const arrivals = timesOf(waiting.map((w) => w.arrivals));
-  const taken = timesOf(waiting.map((w) => w.taken));
-  return loadAnswer(counts, arrivals, taken, filter, stepMinutes);
+  return loadAnswer(
+    counts,
+    waiting.map((w) => w.arrivals),
+    waiting.map((w) => w.taken),
+    filter,
+    stepMinutes,
+  );
 }
 
 /** Arrivals counted by local hour of day, day of week, both (the heat map), and by hour (the peaks). */
@@ -359,45 +362,57 @@ export function arrivalCounts() {
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
   const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
-  const perHour = new Map<string, number>();
-  /** `n` arrivals in the hour that starts at `start` (ISO, UTC). */
-  const add = (start: string, n: number) => {
-    const { hour, weekday } = localParts(start);
+  const perHour = new Map<number, number>();
+  /** `n` arrivals in an hour (since the epoch). */
+  const add = (at: number, n: number) => {
+    const { hour, weekday } = hourParts(at);
     byHour[hour] += n;
     byWeekday[weekday] += n;
     byWeekdayHour[weekday][hour] += n;
-    perHour.set(start, (perHour.get(start) ?? 0) + n);
+    perHour.set(at, (perHour.get(at) ?? 0) + n);
   };
   return { byHour, byWeekday, byWeekdayHour, perHour, add };
 }
 
-/** The load answer from the arrival counts and the sorted arrival and taken times (ms) of the period. */
+/** Times counted (time in ms → how many): the period's arrivals, or its first takes. */
+type TimeCounts = Map<number, number>[];
+
+/** How many of the counted times fall at or before each of `samples` instants `start`, `start + step`, …: one pass, no sort. */
+function countedBy(times: TimeCounts, start: number, step: number, samples: number): number[] {
+  const upTo = new Array<number>(samples).fill(0);
+  for (const counts of times)
+    for (const [t, n] of counts) {
+      const k = t <= start ? 0 : Math.ceil((t - start) / step);
+      if (k < samples) upTo[k] += n;
+    }
+  for (let k = 1; k < samples; k++) upTo[k] += upTo[k - 1];
+  return upTo;
+}
+
+/** The load answer from the arrival counts and the arrival and first-take times of the period. */
 export function loadAnswer(
   { byHour, byWeekday, byWeekdayHour, perHour }: ReturnType<typeof arrivalCounts>,
-  arrivals: number[],
-  taken: number[],
+  arrivals: TimeCounts,
+  taken: TimeCounts,
   filter: StatsFilter,
   stepMinutes: number,
 ) {
   // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
   const depth: { at: string; waiting: number }[] = [];
-  if (arrivals.length > 0) {
-    const [first, last] = [arrivals[0], arrivals[arrivals.length - 1]];
+  let [first, last] = [Infinity, -Infinity];
+  for (const counts of arrivals) for (const t of counts.keys()) [first, last] = [Math.min(first, t), Math.max(last, t)];
+  if (first <= last) {
     const start = filter.from?.getTime() ?? first;
     const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
     const step = Math.max(stepMinutes * 60_000, Math.ceil((end - start) / 500)); // at most ~500 points
-    let a = 0;
-    let b = 0;
-    for (let t = start; t <= end; t += step) {
-      while (a < arrivals.length && arrivals[a] <= t) a++;
-      while (b < taken.length && taken[b] <= t) b++;
-      depth.push({ at: localTime(new Date(t))!, waiting: a - b });
-    }
+    const samples = end >= start ? Math.floor((end - start) / step) + 1 : 0;
+    const [received, takenBy] = [countedBy(arrivals, start, step, samples), countedBy(taken, start, step, samples)];
+    for (let k = 0; k < samples; k++) depth.push({ at: localTime(new Date(start + k * step))!, waiting: received[k] - takenBy[k] });
   }
   const peaks = [...perHour.entries()]
-    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .sort((x, y) => y[1] - x[1] || x[0] - y[0])
     .slice(0, 5)
-    .map(([hour, arrivals]) => ({ hourStarting: localTime(hour), arrivals }));
+    .map(([hour, arrivals]) => ({ hourStarting: localTime(hourStart(hour)), arrivals }));
   const weekdays = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
   return {
     basis: 'received' as const,
@@ -427,7 +442,7 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
   const handled = Array.from({ length: 24 }, () => 0);
   const active: Map<string, Set<string>>[] = Array.from({ length: 24 }, () => new Map());
   for (const c of cellsIn(aggregates.reports.values(), filter, hours)) {
-    const { hour, day } = localParts(hourStart(c.hour));
+    const { hour, day } = hourParts(c.hour);
     days.add(day);
     arrivals[hour] += c.reports;
     handlingMs[hour] += c.handlingMs;
@@ -435,7 +450,7 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
   }
   for (const a of cellsIn(aggregates.actors.values(), filter, hours)) {
     if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
-    const p = localParts(hourStart(a.stepHour));
+    const p = hourParts(a.stepHour);
     if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
     active[p.hour].get(p.day)!.add(a.actor);
   }
@@ -620,10 +635,12 @@ export function overview(model: AnalyticsModel, now: Date, weeksBack = 4) {
   const sameWeekdayDays = new Set<string>();
   const earliest = new Date(now.getTime() - weeksBack * 7 * 86_400_000).toISOString();
   let breachesLastHour = 0;
+  // Reports received before both today and the weeks compared count only for breaches: their local time is not needed.
+  const counted = [earliest, new Date(Date.parse(`${today}T00:00:00Z`) - OFFSET_MS).toISOString()].sort()[0];
   for (const f of model.receivedFacts()) {
-    const at = localParts(f.receivedAt!);
-    if (at.day === today) todayByHour[at.hour]++;
-    else if (at.weekday === weekday && f.receivedAt! >= earliest) {
+    const at = f.receivedAt! >= counted ? localParts(f.receivedAt!) : null;
+    if (at?.day === today) todayByHour[at.hour]++;
+    else if (at && at.weekday === weekday && f.receivedAt! >= earliest) {
       sameWeekday[at.hour]++;
       sameWeekdayDays.add(at.day);
     }
