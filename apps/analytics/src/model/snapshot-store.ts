@@ -1,6 +1,9 @@
 import { Binary, Collection, Db, ObjectId } from 'mongodb';
 import { AnalyticsModel } from './analytics-model';
-import { CapturedModel, CorruptSnapshot, decodeSnapshot, encodeChunks, headerOf, SNAPSHOT_SCHEMA_VERSION, SnapshotChunk, SnapshotHeader } from './snapshot';
+import { CapturedModel, CorruptSnapshot, encodeChunks, headerOf, SNAPSHOT_SCHEMA_VERSION, SnapshotDecoder, SnapshotHeader } from './snapshot';
+
+/** Chunks read ahead of the one being decoded. */
+const READ_AHEAD = 3;
 
 type HeaderDoc = SnapshotHeader & { _id: ObjectId; complete: boolean };
 type ChunkDoc = { _id: string; snapshot: ObjectId; index: number; data: Binary | Buffer; sha256: string };
@@ -64,14 +67,22 @@ export class SnapshotStore {
     if (header.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
       return { ignored: `snapshot ${_id.toHexString()} has schema version ${header.schemaVersion}, this build reads ${SNAPSHOT_SCHEMA_VERSION}` };
     }
-    const docs = await this.chunks.find({ snapshot: _id }).toArray();
-    const chunks: SnapshotChunk[] = docs.map((c) => ({
-      index: c.index,
-      sha256: c.sha256,
-      data: c.data instanceof Binary ? Buffer.from(c.data.buffer) : c.data,
-    }));
     try {
-      return { restored: { header, model: decodeSnapshot(header, chunks), offsets: new Map(Object.entries(header.offsets ?? {})) } };
+      const decoder = new SnapshotDecoder(header);
+      // A few chunks read ahead by `_id` while the one before is decoded: the database reads as this process decodes.
+      const read = (index: number) => {
+        const doc = this.chunks.findOne({ _id: `${_id.toHexString()}:${index}` });
+        doc.catch(() => undefined); // awaited in turn below, unless decoding stopped first
+        return doc;
+      };
+      const ahead = Array.from({ length: Math.min(READ_AHEAD, header.chunks) }, (_, i) => read(i));
+      for (let index = 0; index < header.chunks; index++) {
+        const doc = await ahead.shift()!;
+        if (index + READ_AHEAD < header.chunks) ahead.push(read(index + READ_AHEAD));
+        if (!doc) throw new CorruptSnapshot(`chunk ${index} is missing`);
+        decoder.add({ index: doc.index, sha256: doc.sha256, data: doc.data instanceof Binary ? Buffer.from(doc.data.buffer) : doc.data });
+      }
+      return { restored: { header, model: decoder.finish(), offsets: new Map(Object.entries(header.offsets ?? {})) } };
     } catch (e) {
       if (e instanceof CorruptSnapshot) return { ignored: `snapshot ${_id.toHexString()} is corrupt: ${e.message}` };
       throw e;

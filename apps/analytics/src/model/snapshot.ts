@@ -132,15 +132,24 @@ export async function encodeSnapshot(
   return { header: headerOf(captured, chunks), chunks };
 }
 
-/** The model a snapshot holds; throws CorruptSnapshot when any part is missing, altered or unreadable. */
-export function decodeSnapshot(header: SnapshotHeader, chunks: SnapshotChunk[]): AnalyticsModel {
-  const offsets = Object.values(header.offsets ?? { missing: '' });
-  if (!offsets.every((o) => typeof o === 'string' && /^\d+$/.test(o))) throw new CorruptSnapshot('its offsets are not offsets');
-  if (chunks.length !== header.chunks) throw new CorruptSnapshot(`${chunks.length} of ${header.chunks} chunks`);
-  const ordered = [...chunks].sort((a, b) => a.index - b.index);
-  if (headerHash(ordered) !== header.sha256) throw new CorruptSnapshot('the chunks are not the ones the header names');
-  const model = new AnalyticsModel();
-  for (const chunk of ordered) {
+/**
+ * Rebuilds the model a snapshot holds from its chunks in index order, one at a time as they arrive
+ * (each decoded and counted into the aggregates at once, so reading the next can go on meanwhile);
+ * `finish` checks that they were all there and the ones the header names. Throws CorruptSnapshot
+ * when any part is missing, altered, out of order or unreadable.
+ */
+export class SnapshotDecoder {
+  private readonly model = new AnalyticsModel();
+  private readonly hashes: string[] = [];
+
+  constructor(private readonly header: SnapshotHeader) {
+    const offsets = Object.values(header.offsets ?? { missing: '' });
+    if (!offsets.every((o) => typeof o === 'string' && /^\d+$/.test(o))) throw new CorruptSnapshot('its offsets are not offsets');
+  }
+
+  add(chunk: SnapshotChunk): void {
+    if (chunk.index !== this.hashes.length) throw new CorruptSnapshot(`chunk ${chunk.index} came where chunk ${this.hashes.length} belongs`);
+    if (chunk.index >= this.header.chunks) throw new CorruptSnapshot(`chunk ${chunk.index} of ${this.header.chunks}`);
     if (sha256(chunk.data) !== chunk.sha256) throw new CorruptSnapshot(`chunk ${chunk.index} does not match its hash`);
     let content: ChunkContent;
     try {
@@ -148,10 +157,12 @@ export function decodeSnapshot(header: SnapshotHeader, chunks: SnapshotChunk[]):
     } catch (e) {
       throw new CorruptSnapshot(`chunk ${chunk.index} is unreadable: ${(e as Error).message}`);
     }
+    const model = this.model;
     switch (content.kind) {
       case 'reports':
         for (const [id, fact, timeline] of content.items) {
-          if (fact) model.facts.set(id, fact);
+          // The aggregates are derived from the facts, so not stored: counted as each fact comes.
+          if (fact) (model.facts.set(id, fact), model.aggregates.count(fact, 1), model.hourly.count(fact, 1));
           if (timeline) model.timelines.set(id, timeline);
         }
         break;
@@ -167,12 +178,20 @@ export function decodeSnapshot(header: SnapshotHeader, chunks: SnapshotChunk[]):
       default:
         throw new CorruptSnapshot(`chunk ${chunk.index} is of no known kind`);
     }
+    this.hashes.push(chunk.sha256);
   }
-  model.eventsApplied = header.eventsApplied;
-  // Derived from the facts, so not stored: recounted in one pass.
-  for (const fact of model.facts.values()) {
-    model.aggregates.count(fact, 1);
-    model.hourly.count(fact, 1);
+
+  finish(): AnalyticsModel {
+    if (this.hashes.length !== this.header.chunks) throw new CorruptSnapshot(`${this.hashes.length} of ${this.header.chunks} chunks`);
+    if (headerHash(this.hashes.map((sha256) => ({ sha256 }))) !== this.header.sha256) throw new CorruptSnapshot('the chunks are not the ones the header names');
+    this.model.eventsApplied = this.header.eventsApplied;
+    return this.model;
   }
-  return model;
+}
+
+/** The model a snapshot holds, from all its chunks at once (in any order). */
+export function decodeSnapshot(header: SnapshotHeader, chunks: SnapshotChunk[]): AnalyticsModel {
+  const decoder = new SnapshotDecoder(header);
+  for (const chunk of [...chunks].sort((a, b) => a.index - b.index)) decoder.add(chunk);
+  return decoder.finish();
 }

@@ -1,6 +1,6 @@
 import { scriptedLifecycles } from '../../test/scripted-lifecycles';
 import { AnalyticsModel } from './analytics-model';
-import { captureModel, CorruptSnapshot, decodeSnapshot, encodeChunks, encodeSnapshot, headerOf, SNAPSHOT_SCHEMA_VERSION } from './snapshot';
+import { captureModel, CorruptSnapshot, decodeSnapshot, encodeChunks, encodeSnapshot, headerOf, SNAPSHOT_SCHEMA_VERSION, SnapshotDecoder } from './snapshot';
 
 const meta = { generation: 3, takenAt: '2026-12-02T08:00:00.000Z', offsets: { 'callcenter.intake.events.v1/0': '42' } };
 const modelOf = () => {
@@ -37,6 +37,21 @@ describe('analytics snapshot codec', () => {
     const rehashed = altered.map((c, i) => (i === 1 ? { ...c, sha256: 'f'.repeat(64) } : c));
     expect(() => decodeSnapshot(header, rehashed)).toThrow(CorruptSnapshot);
     expect(() => decodeSnapshot({ ...header, offsets: { 'callcenter.intake.events.v1/0': 'x' } }, chunks)).toThrow(CorruptSnapshot);
+    expect(() => decodeSnapshot(header, [...chunks, chunks[0]])).toThrow(CorruptSnapshot);
+  });
+
+  it('decodes chunks one at a time only in index order, and finishes only when all were there', async () => {
+    const model = modelOf();
+    const { header, chunks } = await encodeSnapshot(model, meta, 3);
+    const skipping = new SnapshotDecoder(header);
+    skipping.add(chunks[0]);
+    expect(() => skipping.add(chunks[2])).toThrow(/chunk 2 came where chunk 1 belongs/);
+    const short = new SnapshotDecoder(header);
+    for (const c of chunks.slice(0, -1)) short.add(c);
+    expect(() => short.finish()).toThrow(CorruptSnapshot);
+    const whole = new SnapshotDecoder(header);
+    for (const c of chunks) whole.add(c);
+    expect(whole.finish().digest()).toBe(model.digest());
   });
 
   it('holds the model as captured, not as it is once events apply during the encoding', async () => {
