@@ -89,7 +89,7 @@ async function main() {
     const b = timed(walk);
     console.log(`| ${name} | ${f(a.ms)} | ${f(b.ms)} | ${isDeepStrictEqual(a.value, b.value) ? 'yes' : 'NO'} |`);
   }
-  const cells = [model.hourly.reports, model.hourly.spots, model.hourly.actors, model.hourly.waiting].map((m) => m.size).join(' / ');
+  const cells = (['reports', 'spots', 'actors', 'waiting'] as const).map((kind) => [...model.hourly.cells(kind)].length).join(' / ');
   const full = heapMiB();
   let settled = 0;
   for (const [id, fact] of model.facts)

@@ -3,7 +3,7 @@ import { AnalyticsModel } from '../src/model/analytics-model';
 import { placedAt } from '../src/model/hourly-aggregates';
 import { categoryOf, districtOf, priorityOf, stateOf } from '../src/model/report-fact';
 import { seconds } from '../src/model/spans';
-import { arrivalCounts, loadAnswer, selectFacts, staffingAnswer, StatsFilter, volumeAnswer } from '../src/queries/analytics-queries';
+import { addArrivals, arrivalCounts, loadAnswer, selectFacts, staffingAnswer, StatsFilter, timeRun, volumeAnswer } from '../src/queries/analytics-queries';
 
 /**
  * The reference for the hourly aggregates: volume, load, staffing, hotspots and workload as they
@@ -43,7 +43,7 @@ export function volumeByWalking(model: AnalyticsModel, filter: StatsFilter) {
 export function loadByWalking(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
   const facts = selectFacts(model, { ...filter, basis: 'received' });
   const counts = arrivalCounts();
-  for (const f of facts) counts.add(Math.floor(Date.parse(f.receivedAt!) / 3_600_000), 1);
+  for (const f of facts) addArrivals(counts, Math.floor(Date.parse(f.receivedAt!) / 3_600_000), 1);
   const [arrivals, taken] = [new Map<number, number>(), new Map<number, number>()];
   const add = (times: Map<number, number>, t: number) => times.set(t, (times.get(t) ?? 0) + 1);
   for (const f of facts) {
@@ -51,7 +51,7 @@ export function loadByWalking(model: AnalyticsModel, filter: StatsFilter, stepMi
     const takes = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
     if (takes.length) add(taken, Math.min(...takes));
   }
-  return loadAnswer(counts, [arrivals], [taken], filter, stepMinutes);
+  return loadAnswer(counts, [timeRun([arrivals])], [timeRun([taken])], filter, stepMinutes);
 }
 
 /**

@@ -21,6 +21,10 @@ export const secondsOf = (bucket: number) => Number(SCALE.medianEquivalentValue(
 /** Asia/Jakarta has kept UTC+7 without daylight saving since 1964 (as in public-stats). */
 const JAKARTA_OFFSET_MS = 7 * 3_600_000;
 export const localDayOf = (iso: string) => new Date(Date.parse(iso) + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+/** The local day an hour (since the epoch) falls in, remembered: a few thousand hours, asked for once per fact counted. */
+const daysOfHours = new Map<number, string>();
+export const dayOfHour = (hour: number) =>
+  daysOfHours.get(hour) ?? daysOfHours.set(hour, new Date(hour * 3_600_000 + JAKARTA_OFFSET_MS).toISOString().slice(0, 10)).get(hour)!;
 
 /** What one local day holds for one combination of the dimensions a query filters by. */
 export interface DayCell {
@@ -46,6 +50,13 @@ export abstract class FactCounter {
   abstract count(f: ReportFact, sign: 1 | -1): void;
 }
 
+/** One local day's cells of the daily aggregates, with a version that changes whenever one of them does. */
+export interface DayOfDurations {
+  day: string;
+  version: number;
+  cells: Map<string, DayCell>;
+}
+
 /**
  * Counts and duration histograms per local day (by receipt) and per category, district, channel
  * and priority, kept as reports' facts change: a changed fact is taken out as it was and added as
@@ -53,15 +64,24 @@ export abstract class FactCounter {
  * instead of walking reports.
  */
 export class DailyAggregates extends FactCounter {
-  readonly cells = new Map<string, DayCell>();
+  readonly days = new Map<string, DayOfDurations>();
+  private changes = 0;
+
+  /** Every day's cells. */
+  *cells(): Iterable<DayCell> {
+    for (const d of this.days.values()) yield* d.cells.values();
+  }
 
   count(f: ReportFact, sign: 1 | -1): void {
     if (!f.receivedAt) return;
     const day = localDayOf(f.receivedAt);
     const [category, district, channel, priority] = [categoryOf(f), districtOf(f), f.channel, priorityOf(f)];
-    const key = `${day}|${category}|${district ?? ''}|${channel ?? ''}|${priority ?? ''}`;
-    let cell = this.cells.get(key);
-    if (!cell) this.cells.set(key, (cell = { day, category, district, channel, priority, reports: 0, spans: [] }));
+    const key = `${category}|${district ?? ''}|${channel ?? ''}|${priority ?? ''}`;
+    let ofDay = this.days.get(day);
+    if (!ofDay) this.days.set(day, (ofDay = { day, version: 0, cells: new Map() }));
+    ofDay.version = ++this.changes;
+    let cell = ofDay.cells.get(key);
+    if (!cell) ofDay.cells.set(key, (cell = { day, category, district, channel, priority, reports: 0, spans: [] }));
     cell.reports += sign;
     SPANS.forEach(({ span }, i) => {
       const s = span(f);
@@ -72,7 +92,7 @@ export class DailyAggregates extends FactCounter {
       if (n !== 0) buckets.set(bucket, n);
       else if (buckets.delete(bucket) && buckets.size === 0) cell.spans[i] = undefined;
     });
-    if (cell.reports === 0) this.cells.delete(key);
+    if (cell.reports === 0 && ofDay.cells.delete(key) && ofDay.cells.size === 0) this.days.delete(day);
   }
 }
 

@@ -1,8 +1,10 @@
 import { incidentTime, TimeBasis } from '@callcenter/contracts';
-import { FactCounter } from './aggregates';
+import { dayOfHour, FactCounter } from './aggregates';
 import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from './report-fact';
 
 const HOUR_MS = 3_600_000;
+/** Asia/Jakarta is UTC+7 (as the daily aggregates and public-stats say). */
+const JAKARTA_OFFSET_HOURS = 7;
 /** The hour (since the epoch, UTC) a time falls in. Asia/Jakarta is a whole number of hours from UTC, so it is also a local hour. */
 export const hourOf = (iso: string) => Math.floor(Date.parse(iso) / HOUR_MS);
 /** The start of an hour, ISO 8601 UTC. */
@@ -84,21 +86,39 @@ const add = (counts: Map<number, number>, at: number, sign: number) => {
   else counts.set(at, n);
 };
 
+/** The cells of the reports received on one local day (Asia/Jakarta): what a day's part of a query's answer is made of. */
+export interface DayOfCells {
+  day: string;
+  /** The first hour of the day (since the epoch). */
+  firstHour: number;
+  /** Changes whenever a cell of the day does (the aggregates' own counter of changes): a part of an answer made at this version still holds. */
+  version: number;
+  reports: Map<string, ReportCell>;
+  spots: Map<string, SpotCell>;
+  actors: Map<string, ActorCell>;
+  waiting: Map<string, WaitingCell>;
+}
+
 /**
  * Counts per hour (of receipt, and of occurrence where a query may place by it) and per category,
  * district, channel and priority, kept as reports' facts change (a changed fact is taken out as it
  * was and added as it is), so the cells always equal a recomputation from the facts: volume, load,
- * staffing, hotspots and workload over whole hours sum cells instead of walking reports.
+ * staffing, hotspots and workload over whole hours sum cells instead of walking reports. Every cell
+ * of a report is keyed by its hour of receipt, so the cells are held by local day of receipt, each
+ * day with a version that says when it last changed.
  */
 export class HourlyAggregates extends FactCounter {
-  readonly reports = new Map<string, ReportCell>();
-  readonly spots = new Map<string, SpotCell>();
-  readonly actors = new Map<string, ActorCell>();
-  readonly waiting = new Map<string, WaitingCell>();
+  readonly days = new Map<string, DayOfCells>();
+  private changes = 0;
 
   /** `cellDegrees`: the grid of the hotspot cells. */
   constructor(private readonly cellDegrees = SPOT_DEGREES) {
     super();
+  }
+
+  /** Every day's cells of one kind. */
+  *cells<K extends 'reports' | 'spots' | 'actors' | 'waiting'>(kind: K): Iterable<DayOfCells[K] extends Map<string, infer C> ? C : never> {
+    for (const d of this.days.values()) yield* d[kind].values() as any;
   }
 
   count(f: ReportFact, sign: 1 | -1): void {
@@ -107,30 +127,32 @@ export class HourlyAggregates extends FactCounter {
     const dimsKey = `${dims.hour}|${dims.category}|${dims.district}|${dims.channel}|${dims.priority}`;
     const occurredHour = hourOf(placedAt(f, 'occurred'));
     const claimedMs = f.claimedAt ? Date.parse(f.claimedAt) : null;
+    const day = this.dayOf(dims.hour);
+    day.version = ++this.changes;
 
     const outcome = { state: stateOf(f), decision: f.decision, rejectionReason: f.rejectionReason, merged: !!f.mergedInto, splitOut: (f.splits ?? 0) > 0 };
     const reportKey = `${dimsKey}|${occurredHour}|${outcome.state}|${outcome.decision}|${outcome.rejectionReason}|${outcome.merged}|${outcome.splitOut}`;
-    const cell = getOrMake(this.reports, reportKey, () => ({ ...dims, occurredHour, ...outcome, reports: 0, handlingMs: 0, handled: 0 }));
+    const cell = getOrMake(day.reports, reportKey, () => ({ ...dims, occurredHour, ...outcome, reports: 0, handlingMs: 0, handled: 0 }));
     cell.reports += sign;
     const handling = claimedMs !== null && f.decidedAt ? Date.parse(f.decidedAt) - claimedMs : null;
     if (handling !== null && handling >= 0) {
       cell.handlingMs += sign * handling;
       cell.handled += sign;
     }
-    if (cell.reports === 0) this.reports.delete(reportKey);
+    if (cell.reports === 0) day.reports.delete(reportKey);
 
     if (f.latitude !== null && f.longitude !== null) {
       const [row, column] = [Math.floor(f.latitude / this.cellDegrees), Math.floor(f.longitude / this.cellDegrees)];
       const spotKey = `${dimsKey}|${occurredHour}|${row}|${column}`;
-      const spot = getOrMake(this.spots, spotKey, () => ({ ...dims, occurredHour, row, column, reports: 0 }));
+      const spot = getOrMake(day.spots, spotKey, () => ({ ...dims, occurredHour, row, column, reports: 0 }));
       spot.reports += sign;
-      if (spot.reports === 0) this.spots.delete(spotKey);
+      if (spot.reports === 0) day.spots.delete(spotKey);
     }
 
     for (const s of f.steps) {
       const stepHour = hourOf(s.at);
       const actorKey = `${dimsKey}|${s.actor}|${stepHour}`;
-      const a = getOrMake<ActorCell>(this.actors, actorKey, () => ({
+      const a = getOrMake<ActorCell>(day.actors, actorKey, () => ({
         ...dims,
         actor: s.actor,
         stepHour,
@@ -150,15 +172,30 @@ export class HourlyAggregates extends FactCounter {
           a.decidedHandled += sign;
         }
       }
-      if (a.total === 0) this.actors.delete(actorKey);
+      if (a.total === 0) day.actors.delete(actorKey);
     }
 
-    const w = getOrMake(this.waiting, dimsKey, () => ({ ...dims, reports: 0, arrivals: new Map(), taken: new Map() }));
+    const w = getOrMake(day.waiting, dimsKey, () => ({ ...dims, reports: 0, arrivals: new Map(), taken: new Map() }));
     w.reports += sign;
     add(w.arrivals, Date.parse(f.receivedAt), sign);
     const taken = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
     if (taken.length) add(w.taken, Math.min(...taken), sign);
-    if (w.reports === 0) this.waiting.delete(dimsKey);
+    if (w.reports === 0) day.waiting.delete(dimsKey);
+    // A day keeps its cells' waiting cell while it has any report, so it has none left when that is gone.
+    if (day.waiting.size === 0) this.days.delete(day.day);
+  }
+
+  private dayOf(hour: number): DayOfCells {
+    const day = dayOfHour(hour);
+    return getOrMake(this.days, day, () => ({
+      day,
+      firstHour: Date.parse(`${day}T00:00:00Z`) / HOUR_MS - JAKARTA_OFFSET_HOURS,
+      version: 0,
+      reports: new Map(),
+      spots: new Map(),
+      actors: new Map(),
+      waiting: new Map(),
+    }));
   }
 }
 

@@ -3,8 +3,10 @@ import { AnalyticsModel } from '../model/analytics-model';
 import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../model/report-fact';
 import { agentsNeeded } from '../staffing/erlang-c';
 import { bucketOf, bucketPercentile } from '../model/aggregates';
-import { ACTIVE_STEPS, ActorCell, Dimensions, hourStart, HourlyAggregates, placedAt, ReportCell, SPOT_DEGREES, UNIT_STEPS } from '../model/hourly-aggregates';
+import { DayCell } from '../model/aggregates';
+import { ACTIVE_STEPS, ActorCell, DayOfCells, hourStart, HourlyAggregates, placedAt, ReportCell, SPOT_DEGREES, UNIT_STEPS } from '../model/hourly-aggregates';
 import { SPANS } from '../model/spans';
+import { addCounts, dayPartsOf } from './day-parts';
 
 export { placedAt };
 const HOUR_MS = 3_600_000;
@@ -114,50 +116,80 @@ export function dimensionsMatch(filter: StatsFilter) {
     (!priority || priority.has(c.priority ?? ''));
 }
 
-/** The cells placed in the window (by receipt unless `placed` says otherwise) and matching the filter's dimensions. */
-function cellsIn<C extends Dimensions>(cells: Iterable<C>, filter: StatsFilter, hours: HourWindow, placed: (c: C) => number = (c) => c.hour): C[] {
-  const matches = dimensionsMatch(filter);
-  const out: C[] = [];
-  for (const c of cells) {
-    const h = placed(c);
-    if ((hours.from === null || h >= hours.from) && (hours.to === null || h < hours.to) && matches(c)) out.push(c);
-  }
-  return out;
-}
+/** The filter's dimensions as a key (the window apart): what a query's day parts are remembered under. */
+const dimensionsKey = (filter: StatsFilter) =>
+  JSON.stringify([filter.district, filter.category, filter.channel, filter.priority].map((values) => values && [...new Set<string>(values)].sort()));
 
 /**
- * The aggregates a query reads: the model's over whole hours (or the whole history); over any other
- * period (or hotspots on another grid), those of the reports placed in it, counted on the spot
- * (exact, and as costly as walking them).
+ * The aggregates a query reads: the model's over whole hours (or the whole history), with the day
+ * parts remembered for them; over any other period (or hotspots on another grid), those of the
+ * reports placed in it, counted on the spot (exact, and as costly as walking them).
  */
 function aggregatesFor(model: AnalyticsModel, filter: StatsFilter, basis: TimeBasis, cellDegrees = SPOT_DEGREES) {
   const hours = wholeHours(filter);
-  if (hours && cellDegrees === SPOT_DEGREES) return { aggregates: model.hourly, hours };
+  if (hours && cellDegrees === SPOT_DEGREES) return { aggregates: model.hourly, hours, remembered: dayPartsOf(model.hourly) };
   const aggregates = new HourlyAggregates(cellDegrees);
   for (const f of selectFacts(model, { ...filter, basis })) aggregates.count(f, 1);
-  return { aggregates, hours: { from: null, to: null } };
+  return { aggregates, hours: { from: null, to: null } as HourWindow, remembered: null };
 }
 
-/** Reports per value of a key, over cells (a missing value counts as UNKNOWN). */
-const tally = <C extends { reports: number }>(cells: C[], key: (c: C) => string | null) => {
-  const counts: Record<string, number> = {};
-  for (const c of cells) {
-    const k = key(c) ?? 'UNKNOWN';
-    counts[k] = (counts[k] ?? 0) + c.reports;
+type CellKind = 'reports' | 'spots' | 'actors' | 'waiting';
+/** A day's cells of one kind that match the filter (and, on a day the window cuts, lie inside it). */
+type PickCells = <K extends CellKind>(kind: K) => (DayOfCells[K] extends Map<string, infer C> ? C : never)[];
+
+/**
+ * A query's parts, one per local day of receipt the window reaches. A day wholly inside the window
+ * (every day, over the whole history) has its part made once and remembered until one of its cells
+ * changes; a day the window cuts has it made from its cells inside the window. `placed`: the hour
+ * that places a cell in the window (the hour of receipt, or of occurrence on that basis).
+ */
+function dayParts<P>(
+  { aggregates, hours, remembered }: ReturnType<typeof aggregatesFor>,
+  query: string,
+  filter: StatsFilter,
+  placed: 'hour' | 'occurredHour',
+  make: (pick: PickCells) => P,
+): P[] {
+  const matches = dimensionsMatch(filter);
+  const [from, to] = [hours.from, hours.to];
+  const inWindow = (c: { hour: number; occurredHour?: number }) => {
+    const h = c[placed]!;
+    return (from === null || h >= from) && (to === null || h < to);
+  };
+  const key = `${query}|${placed}|${dimensionsKey(filter)}`;
+  const parts: P[] = [];
+  for (const day of aggregates.days.values()) {
+    const [first, end] = [day.firstHour, day.firstHour + 24];
+    if (placed === 'hour' && ((from !== null && end <= from) || (to !== null && first >= to))) continue;
+    const wholly = (from === null || (placed === 'hour' && first >= from)) && (to === null || (placed === 'hour' && end <= to));
+    const pick: PickCells = (kind) => {
+      const cells = [];
+      for (const c of day[kind].values()) if (matches(c) && (wholly || inWindow(c))) cells.push(c);
+      return cells as any;
+    };
+    parts.push(wholly && remembered ? remembered.part(key, day.day, day.version, () => make(pick)) : make(pick));
   }
-  return counts;
-};
-const reportsOf = (cells: { reports: number }[]) => cells.reduce((n, c) => n + c.reports, 0);
+  return parts;
+}
 
 const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
+/** Adds `n` to a key's count (a missing value counts as UNKNOWN). */
+const tally = (counts: Record<string, number>, key: string | null, n: number) => (counts[key ?? 'UNKNOWN'] = (counts[key ?? 'UNKNOWN'] ?? 0) + n);
 
 /** 2. Volume and filtering: how much came in, what became of it, and how much could not be acted on. */
 export function volume(model: AnalyticsModel, filter: StatsFilter) {
   const basis = filter.basis ?? 'received';
-  const { aggregates, hours } = aggregatesFor(model, filter, basis);
-  const placed = basis === 'received' ? (c: ReportCell) => c.hour : (c: ReportCell) => c.occurredHour;
-  const cells = cellsIn(aggregates.reports.values(), filter, hours, placed);
-  return volumeAnswer(basis, cells, (c) => hourParts(placed(c)).day);
+  const placed = basis === 'received' ? 'hour' : 'occurredHour';
+  const parts = dayParts(aggregatesFor(model, filter, basis), 'volume', filter, placed, (pick) =>
+    volumeTallies(pick('reports'), (c) => hourParts(c[placed]).day),
+  );
+  return volumeOf(
+    basis,
+    parts.reduce(
+      addCounts,
+      volumeTallies([], () => ''),
+    ),
+  );
 }
 
 /** What volume counts of a report: one cell of the aggregates (many reports), or one report (the brute-force reference). */
@@ -165,72 +197,102 @@ export type VolumeCell = Pick<
   ReportCell,
   'category' | 'channel' | 'district' | 'priority' | 'state' | 'decision' | 'rejectionReason' | 'merged' | 'splitOut' | 'reports'
 >;
+type NotActionable = { total: number; rejected: number; duplicates: number; pranks: number };
+
+/** Volume's counts over some cells (a day's, or a period's), each placed on the local day `dayOf` says: they add up. */
+export function volumeTallies<C extends VolumeCell>(cells: Iterable<C>, dayOf: (c: C) => string) {
+  const t = {
+    total: 0,
+    rejected: 0,
+    duplicates: 0,
+    adviceOnly: 0,
+    pranks: 0,
+    merged: 0,
+    splitOut: 0,
+    overTime: {} as Record<
+      string,
+      { total: number; byCategory: Record<string, number>; byChannel: Record<string, number>; byDistrict: Record<string, number> }
+    >,
+    notActionableByChannel: {} as Record<string, NotActionable>,
+    notActionableByDistrict: {} as Record<string, NotActionable>,
+    byState: {} as Record<string, number>,
+    byCategory: {} as Record<string, number>,
+    byChannel: {} as Record<string, number>,
+    byDistrict: {} as Record<string, number>,
+    byPriority: {} as Record<string, number>,
+    rejectionReasons: {} as Record<string, number>,
+  };
+  for (const c of cells) {
+    const n = c.reports;
+    const [rejected, duplicates, pranks] = [c.decision === 'REJECTED' ? n : 0, c.decision === 'DUPLICATE' ? n : 0, c.rejectionReason === 'PRANK' ? n : 0];
+    t.total += n;
+    t.rejected += rejected;
+    t.duplicates += duplicates;
+    t.pranks += pranks;
+    if (c.decision === 'ADVICE_GIVEN') t.adviceOnly += n;
+    if (c.merged) t.merged += n;
+    if (c.splitOut) t.splitOut += n;
+    const day = (t.overTime[dayOf(c)] ??= { total: 0, byCategory: {}, byChannel: {}, byDistrict: {} });
+    day.total += n;
+    tally(day.byCategory, c.category, n);
+    tally(day.byChannel, c.channel, n);
+    tally(day.byDistrict, c.district, n);
+    // What could not be acted on, by channel and by district.
+    for (const [groups, key] of [
+      [t.notActionableByChannel, c.channel],
+      [t.notActionableByDistrict, c.district],
+    ] as const) {
+      const g = (groups[key ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0 });
+      g.total += n;
+      g.rejected += rejected;
+      g.duplicates += duplicates;
+      g.pranks += pranks;
+    }
+    tally(t.byState, c.state, n);
+    tally(t.byCategory, c.category, n);
+    tally(t.byChannel, c.channel, n);
+    tally(t.byDistrict, c.district, n);
+    tally(t.byPriority, c.priority, n);
+    if (c.rejectionReason) tally(t.rejectionReasons, c.rejectionReason, n);
+  }
+  return t;
+}
 
 /** The volume answer from the cells of the period and the local day each is placed on. */
 export function volumeAnswer<C extends VolumeCell>(basis: TimeBasis, cells: C[], dayOf: (c: C) => string) {
-  const total = reportsOf(cells);
-  const rejected = reportsOf(cells.filter((c) => c.decision === 'REJECTED'));
-  const duplicates = reportsOf(cells.filter((c) => c.decision === 'DUPLICATE'));
-  const advice = reportsOf(cells.filter((c) => c.decision === 'ADVICE_GIVEN'));
-  const pranks = reportsOf(cells.filter((c) => c.rejectionReason === 'PRANK'));
-  // Per local day, for volume over time; and what could not be acted on, by channel and by district.
-  const days = new Map<string, C[]>();
-  for (const c of cells) {
-    const day = dayOf(c);
-    const dayCells = days.get(day);
-    if (dayCells) dayCells.push(c);
-    else days.set(day, [c]);
-  }
-  const notActionableBy = (key: (c: C) => string | null) => {
-    const groups: Record<string, { total: number; rejected: number; duplicates: number; pranks: number; notActionableShare: number }> = {};
-    for (const c of cells) {
-      const g = (groups[key(c) ?? 'UNKNOWN'] ??= { total: 0, rejected: 0, duplicates: 0, pranks: 0, notActionableShare: 0 });
-      g.total += c.reports;
-      if (c.decision === 'REJECTED') g.rejected += c.reports;
-      if (c.decision === 'DUPLICATE') g.duplicates += c.reports;
-      if (c.rejectionReason === 'PRANK') g.pranks += c.reports;
-    }
-    for (const g of Object.values(groups)) g.notActionableShare = share(g.rejected + g.duplicates, g.total);
-    return groups;
-  };
+  return volumeOf(basis, volumeTallies(cells, dayOf));
+}
+
+/** The volume answer from its counts: the days in order, and the shares. */
+function volumeOf(basis: TimeBasis, t: ReturnType<typeof volumeTallies>) {
+  const withShares = (groups: Record<string, NotActionable>) =>
+    Object.fromEntries(Object.entries(groups).map(([key, g]) => [key, { ...g, notActionableShare: share(g.rejected + g.duplicates, g.total) }]));
   return {
     basis,
-    total,
-    overTime: [...days.entries()]
+    total: t.total,
+    overTime: Object.entries(t.overTime)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, dayCells]) => ({
-        day,
-        total: reportsOf(dayCells),
-        byCategory: tally(dayCells, (c) => c.category),
-        byChannel: tally(dayCells, (c) => c.channel),
-        byDistrict: tally(dayCells, (c) => c.district),
-      })),
-    notActionableByChannel: notActionableBy((c) => c.channel),
-    notActionableByDistrict: notActionableBy((c) => c.district),
-    byState: tally(cells, (c) => c.state),
-    byCategory: tally(cells, (c) => c.category),
-    byChannel: tally(cells, (c) => c.channel),
-    byDistrict: tally(cells, (c) => c.district),
-    byPriority: tally(cells, (c) => c.priority),
-    rejectionReasons: tally(
-      cells.filter((c) => c.rejectionReason),
-      (c) => c.rejectionReason,
-    ),
+      .map(([day, counts]) => ({ day, ...counts })),
+    notActionableByChannel: withShares(t.notActionableByChannel),
+    notActionableByDistrict: withShares(t.notActionableByDistrict),
+    byState: t.byState,
+    byCategory: t.byCategory,
+    byChannel: t.byChannel,
+    byDistrict: t.byDistrict,
+    byPriority: t.byPriority,
+    rejectionReasons: t.rejectionReasons,
     notActionable: {
-      rejected,
-      duplicates,
-      adviceOnly: advice,
-      pranks,
-      rejectedShare: share(rejected, total),
-      duplicateShare: share(duplicates, total),
-      prankShare: share(pranks, total),
-      notActionableShare: share(rejected + duplicates, total),
+      rejected: t.rejected,
+      duplicates: t.duplicates,
+      adviceOnly: t.adviceOnly,
+      pranks: t.pranks,
+      rejectedShare: share(t.rejected, t.total),
+      duplicateShare: share(t.duplicates, t.total),
+      prankShare: share(t.pranks, t.total),
+      notActionableShare: share(t.rejected + t.duplicates, t.total),
     },
     // Reports merged into another's incident group now, and reports split out of one (each counts as its own).
-    incidentGroups: {
-      merged: reportsOf(cells.filter((c) => c.merged)),
-      splitOut: reportsOf(cells.filter((c) => c.splitOut)),
-    },
+    incidentGroups: { merged: t.merged, splitOut: t.splitOut },
   };
 }
 
@@ -252,7 +314,8 @@ export function wholeLocalDays(filter: StatsFilter): { from: string | null; to: 
 }
 
 /**
- * Durations from the daily aggregates: the cells of the days and dimensions asked for, merged.
+ * Durations from the daily aggregates: per local day, the cells of the dimensions asked for merged
+ * into one part (remembered until the day changes), and the parts of the days asked for added up.
  * Percentiles are read from HDR buckets: within 0.1 % of the exact ones; a share within target
  * counts the limit's whole bucket as within (values at most 0.1 % above the limit).
  */
@@ -263,25 +326,16 @@ export function durationsFromAggregates(
   targets: PriorityTargets,
 ) {
   const matches = dimensionsMatch(filter);
-  const cells = [...model.aggregates.cells.values()].filter((c) => (!days.from || c.day >= days.from) && (!days.to || c.day < days.to) && matches(c));
+  const [remembered, key] = [dayPartsOf(model.aggregates), `durations|${dimensionsKey(filter)}|${JSON.stringify(targets)}`];
+  const total = durationsPart([], matches, targets);
+  for (const d of model.aggregates.days.values())
+    if ((!days.from || d.day >= days.from) && (!days.to || d.day < days.to))
+      addCounts(
+        total,
+        remembered.part(key, d.day, d.version, () => durationsPart(d.cells.values(), matches, targets)),
+      );
   return SPANS.map(({ measure, target }, i) => {
-    const merged = new Map<number, number>();
-    const within: Record<string, { inside: number; of: number }> = {};
-    for (const c of cells) {
-      const buckets = c.spans[i];
-      if (!buckets) continue;
-      const limit = target && c.priority ? targets[c.priority as Priority][target] : null;
-      const limitBucket = limit !== null && limit !== undefined ? bucketOf(limit) : null;
-      const w = limitBucket !== null ? (within[c.priority!] ??= { inside: 0, of: 0 }) : null;
-      for (const [bucket, n] of buckets) {
-        merged.set(bucket, (merged.get(bucket) ?? 0) + n);
-        if (w) {
-          w.of += n;
-          if (bucket <= limitBucket!) w.inside += n;
-        }
-      }
-    }
-    const sorted = [...merged.entries()].sort((a, b) => a[0] - b[0]);
+    const [sorted, within] = [[...total.spans[i]].sort((a, b) => a[0] - b[0]), total.within[i]];
     const count = sorted.reduce((sum, [, n]) => sum + n, 0);
     return {
       measure,
@@ -293,6 +347,30 @@ export function durationsFromAggregates(
       withinTargetShare: Object.fromEntries(PRIORITIES.filter((p) => within[p]).map((p) => [p, share(within[p].inside, within[p].of)])),
     };
   });
+}
+
+/** Per span, the buckets of the matching cells merged, and per priority how many of them fall within its target. */
+function durationsPart(cells: Iterable<DayCell>, matches: (c: DayCell) => boolean, targets: PriorityTargets) {
+  const part = { spans: SPANS.map(() => new Map<number, number>()), within: SPANS.map(() => ({}) as Record<string, { inside: number; of: number }>) };
+  for (const c of cells) {
+    if (!matches(c)) continue;
+    SPANS.forEach(({ target }, i) => {
+      const buckets = c.spans[i];
+      if (!buckets) return;
+      const limit = target && c.priority ? targets[c.priority as Priority][target] : null;
+      const limitBucket = limit !== null && limit !== undefined ? bucketOf(limit) : null;
+      const w = limitBucket !== null ? (part.within[i][c.priority!] ??= { inside: 0, of: 0 }) : null;
+      const merged = part.spans[i];
+      for (const [bucket, n] of buckets) {
+        merged.set(bucket, (merged.get(bucket) ?? 0) + n);
+        if (w) {
+          w.of += n;
+          if (bucket <= limitBucket!) w.inside += n;
+        }
+      }
+    });
+  }
+  return part;
 }
 
 /**
@@ -338,69 +416,106 @@ export function durationsOfFacts(model: AnalyticsModel, filter: StatsFilter, tar
   });
 }
 
-/** Each arrival (or take) time as often as it was counted, ascending. */
 /**
  * 4. Load: arrivals by hour of day and day of week (Asia/Jakarta), queue depth over time, peaks.
  * Always by receipt: load is the work that reached operators, whenever the incident happened.
  */
 export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
-  const { aggregates, hours } = aggregatesFor(model, filter, 'received');
+  const parts = dayParts(aggregatesFor(model, filter, 'received'), 'load', filter, 'hour', (pick) => {
+    const counts = arrivalCounts();
+    for (const c of pick('reports')) addArrivals(counts, c.hour, c.reports);
+    const waiting = pick('waiting');
+    return { counts, arrivals: timeRun(waiting.map((w) => w.arrivals)), taken: timeRun(waiting.map((w) => w.taken)) };
+  });
   const counts = arrivalCounts();
-  for (const c of cellsIn(aggregates.reports.values(), filter, hours)) counts.add(c.hour, c.reports);
-  const waiting = cellsIn(aggregates.waiting.values(), filter, hours);
+  for (const p of parts) addCounts(counts, p.counts);
   return loadAnswer(
     counts,
-    waiting.map((w) => w.arrivals),
-    waiting.map((w) => w.taken),
+    parts.map((p) => p.arrivals),
+    parts.map((p) => p.taken),
     filter,
     stepMinutes,
   );
 }
 
-/** Arrivals counted by local hour of day, day of week, both (the heat map), and by hour (the peaks). */
-export function arrivalCounts() {
-  const byHour = Array.from({ length: 24 }, () => 0);
-  const byWeekday = Array.from({ length: 7 }, () => 0);
-  const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
-  const perHour = new Map<number, number>();
-  /** `n` arrivals in an hour (since the epoch). */
-  const add = (at: number, n: number) => {
-    const { hour, weekday } = hourParts(at);
-    byHour[hour] += n;
-    byWeekday[weekday] += n;
-    byWeekdayHour[weekday][hour] += n;
-    perHour.set(at, (perHour.get(at) ?? 0) + n);
-  };
-  return { byHour, byWeekday, byWeekdayHour, perHour, add };
+/** Arrivals counted by local hour of day, day of week, both (the heat map), and by hour since the epoch (the peaks). */
+export const arrivalCounts = () => ({
+  byHour: Array.from({ length: 24 }, () => 0),
+  byWeekday: Array.from({ length: 7 }, () => 0),
+  byWeekdayHour: Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0)),
+  perHour: new Map<number, number>(),
+});
+type ArrivalCounts = ReturnType<typeof arrivalCounts>;
+
+/** Counts `n` arrivals in an hour (since the epoch). */
+export function addArrivals(counts: ArrivalCounts, at: number, n: number) {
+  const { hour, weekday } = hourParts(at);
+  counts.byHour[hour] += n;
+  counts.byWeekday[weekday] += n;
+  counts.byWeekdayHour[weekday][hour] += n;
+  counts.perHour.set(at, (counts.perHour.get(at) ?? 0) + n);
 }
 
-/** Times counted (time in ms → how many): the period's arrivals, or its first takes. */
-type TimeCounts = Map<number, number>[];
+/** Times counted (arrivals, or first takes), ascending, with how many were counted at or before each. */
+export interface TimeRun {
+  times: Float64Array;
+  upTo: Float64Array;
+}
 
-/** How many of the counted times fall at or before each of `samples` instants `start`, `start + step`, …: one pass, no sort. */
-function countedBy(times: TimeCounts, start: number, step: number, samples: number): number[] {
+/** The run of the times some counts hold (time in ms → how many). */
+export function timeRun(counts: Iterable<Map<number, number>>): TimeRun {
+  const entries: [number, number][] = [];
+  for (const m of counts) for (const e of m) entries.push(e);
+  entries.sort((a, b) => a[0] - b[0]);
+  const [times, upTo] = [new Float64Array(entries.length), new Float64Array(entries.length)];
+  let sum = 0;
+  entries.forEach(([t, n], i) => ((times[i] = t), (upTo[i] = sum += n)));
+  return { times, upTo };
+}
+
+/** How many of a run's times are at or before `t`. */
+function countedAtOrBefore({ times, upTo }: TimeRun, t: number): number {
+  let [lo, hi] = [0, times.length]; // ends at the first time after t
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : upTo[lo - 1];
+}
+
+/**
+ * How many of the runs' times fall at or before each of `samples` instants `start`, `start + step`, …:
+ * a run counts whole from the first instant at or after its last time, and is searched only at the
+ * instants among its times (a day's run meets a few of them).
+ */
+function countedBy(runs: TimeRun[], start: number, step: number, samples: number): number[] {
   const upTo = new Array<number>(samples).fill(0);
-  for (const counts of times)
-    for (const [t, n] of counts) {
-      const k = t <= start ? 0 : Math.ceil((t - start) / step);
-      if (k < samples) upTo[k] += n;
-    }
-  for (let k = 1; k < samples; k++) upTo[k] += upTo[k - 1];
+  const whole = new Array<number>(samples).fill(0); // runs counted whole from this instant on
+  const firstInstant = (t: number) => (t <= start ? 0 : Math.ceil((t - start) / step));
+  for (const run of runs) {
+    const n = run.times.length;
+    if (n === 0) continue;
+    const [from, all] = [firstInstant(run.times[0]), firstInstant(run.times[n - 1])];
+    for (let k = from; k < Math.min(all, samples); k++) upTo[k] += countedAtOrBefore(run, start + k * step);
+    if (all < samples) whole[all] += run.upTo[n - 1];
+  }
+  for (let k = 0, sum = 0; k < samples; k++) upTo[k] += sum += whole[k];
   return upTo;
 }
 
-/** The load answer from the arrival counts and the arrival and first-take times of the period. */
+/** The load answer from the arrival counts and the runs of arrival and first-take times of the period. */
 export function loadAnswer(
-  { byHour, byWeekday, byWeekdayHour, perHour }: ReturnType<typeof arrivalCounts>,
-  arrivals: TimeCounts,
-  taken: TimeCounts,
+  { byHour, byWeekday, byWeekdayHour, perHour }: ArrivalCounts,
+  arrivals: TimeRun[],
+  taken: TimeRun[],
   filter: StatsFilter,
   stepMinutes: number,
 ) {
   // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
   const depth: { at: string; waiting: number }[] = [];
   let [first, last] = [Infinity, -Infinity];
-  for (const counts of arrivals) for (const t of counts.keys()) [first, last] = [Math.min(first, t), Math.max(last, t)];
+  for (const { times } of arrivals) if (times.length) [first, last] = [Math.min(first, times[0]), Math.max(last, times[times.length - 1])];
   if (first <= last) {
     const start = filter.from?.getTime() ?? first;
     const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
@@ -434,29 +549,42 @@ const stepsOf = (a: ActorCell, kinds: ReadonlySet<string>) => Object.entries(a.s
  * Always by receipt: operators are needed when calls arrive, not when the incidents happened.
  */
 export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { share: number; withinSeconds: number }) {
-  const { aggregates, hours } = aggregatesFor(model, filter, 'received');
-  const days = new Set<string>();
-  const arrivals = Array.from({ length: 24 }, () => 0);
-  // Handling time: from an operator taking the report to their decision (sum in ms, and how many).
-  const handlingMs = Array.from({ length: 24 }, () => 0);
-  const handled = Array.from({ length: 24 }, () => 0);
-  const active: Map<string, Set<string>>[] = Array.from({ length: 24 }, () => new Map());
-  for (const c of cellsIn(aggregates.reports.values(), filter, hours)) {
-    const { hour, day } = hourParts(c.hour);
-    days.add(day);
-    arrivals[hour] += c.reports;
-    handlingMs[hour] += c.handlingMs;
-    handled[hour] += c.handled;
-  }
-  for (const a of cellsIn(aggregates.actors.values(), filter, hours)) {
-    if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
-    const p = hourParts(a.stepHour);
-    if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
-    active[p.hour].get(p.day)!.add(a.actor);
-  }
+  const hours = () => Array.from({ length: 24 }, () => 0);
+  const empty = () => ({
+    days: {} as Record<string, number>,
+    arrivals: hours(),
+    // Handling time: from an operator taking the report to their decision (sum in ms, and how many).
+    handlingMs: hours(),
+    handled: hours(),
+    /** Per local hour of the step: local day → operators active then (as keys). */
+    active: Array.from({ length: 24 }, () => ({}) as Record<string, Record<string, number>>),
+  });
+  const parts = dayParts(aggregatesFor(model, filter, 'received'), 'staffing', filter, 'hour', (pick) => {
+    const p = empty();
+    for (const c of pick('reports')) {
+      const { hour, day } = hourParts(c.hour);
+      p.days[day] = 1;
+      p.arrivals[hour] += c.reports;
+      p.handlingMs[hour] += c.handlingMs;
+      p.handled[hour] += c.handled;
+    }
+    for (const a of pick('actors')) {
+      if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
+      const { hour, day } = hourParts(a.stepHour);
+      (p.active[hour][day] ??= {})[a.actor] = 1;
+    }
+    return p;
+  });
+  const { days, arrivals, handlingMs, handled, active } = parts.reduce(addCounts, empty());
   const allHandled = handled.reduce((x, y) => x + y, 0);
   const overallAht = allHandled ? handlingMs.reduce((x, y) => x + y, 0) / allHandled / 1000 : null;
-  return staffingAnswer(level, days, arrivals, active, (hour) => (handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht));
+  return staffingAnswer(
+    level,
+    new Set(Object.keys(days)),
+    arrivals,
+    active.map((byDay) => new Map(Object.entries(byDay).map(([day, actors]) => [day, new Set(Object.keys(actors))]))),
+    (hour) => (handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht),
+  );
 }
 
 /**
@@ -497,84 +625,83 @@ export function staffingAnswer(
 /** 6. Hotspots: per district and per grid cell, with the category mix; the top `limit` cells. */
 export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10, cellDegrees = SPOT_DEGREES) {
   const basis = filter.basis ?? 'received';
-  const { aggregates, hours } = aggregatesFor(model, filter, basis, cellDegrees);
-  const placed = basis === 'received' ? (c: Dimensions & { occurredHour: number }) => c.hour : (c: { occurredHour: number }) => c.occurredHour;
-  const empty = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<string, number>;
-  const districts = new Map<string, { total: number; byCategory: Record<string, number> }>();
-  const cells = new Map<string, { latitude: number; longitude: number; total: number; byCategory: Record<string, number> }>();
-  for (const c of cellsIn(aggregates.reports.values(), filter, hours, placed)) {
-    const district = c.district ?? 'UNKNOWN';
-    const d = districts.get(district) ?? { total: 0, byCategory: empty() };
-    d.total += c.reports;
-    d.byCategory[c.category] += c.reports;
-    districts.set(district, d);
-  }
-  for (const s of cellsIn(aggregates.spots.values(), filter, hours, placed)) {
-    const key = `${s.row}:${s.column}`;
-    const c = cells.get(key) ?? {
-      latitude: Math.round((s.row + 0.5) * cellDegrees * 1e5) / 1e5,
-      longitude: Math.round((s.column + 0.5) * cellDegrees * 1e5) / 1e5,
-      total: 0,
-      byCategory: empty(),
-    };
-    c.total += s.reports;
-    c.byCategory[s.category] += s.reports;
-    cells.set(key, c);
-  }
+  type Counted = { total: number; byCategory: Record<string, number> };
+  const counted = (): Counted => ({ total: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) });
+  const empty = () => ({ districts: {} as Record<string, Counted>, cells: {} as Record<string, Counted> });
+  const placed = basis === 'received' ? 'hour' : 'occurredHour';
+  const parts = dayParts(aggregatesFor(model, filter, basis, cellDegrees), 'hotspots', filter, placed, (pick) => {
+    const p = empty();
+    for (const c of pick('reports')) {
+      const d = (p.districts[c.district ?? 'UNKNOWN'] ??= counted());
+      d.total += c.reports;
+      d.byCategory[c.category] += c.reports;
+    }
+    for (const s of pick('spots')) {
+      const c = (p.cells[`${s.row}:${s.column}`] ??= counted());
+      c.total += s.reports;
+      c.byCategory[s.category] += s.reports;
+    }
+    return p;
+  });
+  const { districts, cells } = parts.reduce(addCounts, empty());
+  const middle = (index: string) => Math.round((Number(index) + 0.5) * cellDegrees * 1e5) / 1e5;
   return {
     basis,
     cellDegrees,
-    byDistrict: [...districts.entries()].map(([district, v]) => ({ district, ...v })).sort((a, b) => b.total - a.total || a.district.localeCompare(b.district)),
-    topCells: [...cells.values()].sort((a, b) => b.total - a.total || a.latitude - b.latitude || a.longitude - b.longitude).slice(0, limit),
+    byDistrict: Object.entries(districts)
+      .map(([district, v]) => ({ district, ...v }))
+      .sort((a, b) => b.total - a.total || a.district.localeCompare(b.district)),
+    topCells: Object.entries(cells)
+      .map(([key, v]) => ({ latitude: middle(key.split(':')[0]), longitude: middle(key.split(':')[1]), ...v }))
+      .sort((a, b) => b.total - a.total || a.latitude - b.latitude || a.longitude - b.longitude)
+      .slice(0, limit),
   };
 }
 
 /** 7. Workload per operator and per unit. */
 export function workload(model: AnalyticsModel, filter: StatsFilter) {
   // What operators and units did with the reports received in the period.
-  const { aggregates, hours } = aggregatesFor(model, filter, 'received');
-  const operators = new Map<
-    string,
-    { operatorId: string; claimed: number; classified: number; decided: number; notes: number; escalated: number; handlingMs: number; handled: number }
-  >();
-  const units = new Map<
-    string,
-    { unitId: string; assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number }
-  >();
-  for (const a of cellsIn(aggregates.actors.values(), filter, hours)) {
-    const n = (step: ActorStep['step']) => a.steps[step] ?? 0;
-    const unitSteps = stepsOf(a, UNIT_STEPS);
-    if (unitSteps > 0) {
-      const u = units.get(a.actor) ?? { unitId: a.actor, assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 };
-      u.assigned += n('ASSIGNED');
-      u.acknowledged += n('ACKNOWLEDGED');
-      u.declined += n('DECLINED');
-      u.timedOut += n('TIMED_OUT');
-      u.arrived += n('ARRIVED');
-      u.resolved += n('RESOLVED');
-      units.set(a.actor, u);
+  type Operator = { claimed: number; classified: number; decided: number; notes: number; escalated: number; handlingMs: number; handled: number };
+  type Unit = { assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number };
+  const empty = () => ({ operators: {} as Record<string, Operator>, units: {} as Record<string, Unit> });
+  const parts = dayParts(aggregatesFor(model, filter, 'received'), 'workload', filter, 'hour', (pick) => {
+    const p = empty();
+    for (const a of pick('actors')) {
+      const n = (step: ActorStep['step']) => a.steps[step] ?? 0;
+      const unitSteps = stepsOf(a, UNIT_STEPS);
+      if (unitSteps > 0) {
+        const u = (p.units[a.actor] ??= { assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 });
+        u.assigned += n('ASSIGNED');
+        u.acknowledged += n('ACKNOWLEDGED');
+        u.declined += n('DECLINED');
+        u.timedOut += n('TIMED_OUT');
+        u.arrived += n('ARRIVED');
+        u.resolved += n('RESOLVED');
+      }
+      if (a.total === unitSteps || a.actor === 'system') continue;
+      const o = (p.operators[a.actor] ??= { claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handlingMs: 0, handled: 0 });
+      o.claimed += n('CLAIMED');
+      o.classified += n('CLASSIFIED');
+      o.decided += n('DECIDED');
+      o.notes += n('NOTED');
+      o.escalated += n('ESCALATED');
+      o.handlingMs += a.decidedMs;
+      o.handled += a.decidedHandled;
     }
-    if (a.total === unitSteps || a.actor === 'system') continue;
-    const o = operators.get(a.actor) ?? { operatorId: a.actor, claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handlingMs: 0, handled: 0 };
-    o.claimed += n('CLAIMED');
-    o.classified += n('CLASSIFIED');
-    o.decided += n('DECIDED');
-    o.notes += n('NOTED');
-    o.escalated += n('ESCALATED');
-    o.handlingMs += a.decidedMs;
-    o.handled += a.decidedHandled;
-    operators.set(a.actor, o);
-  }
+    return p;
+  });
+  const { operators, units } = parts.reduce(addCounts, empty());
   return {
     basis: 'received' as const,
-    operators: [...operators.values()]
-      .map(({ handlingMs, handled, ...o }) => ({
+    operators: Object.entries(operators)
+      .map(([operatorId, { handlingMs, handled, ...o }]) => ({
+        operatorId,
         ...o,
         averageHandlingSeconds: handled ? Math.round((handlingMs / handled / 1000) * 10) / 10 : null,
       }))
       .sort((a, b) => b.decided - a.decided || a.operatorId.localeCompare(b.operatorId)),
-    units: [...units.values()]
-      .map((u) => ({ ...u, callSign: model.units.get(u.unitId)?.callSign ?? u.unitId, type: model.units.get(u.unitId)?.type ?? null }))
+    units: Object.entries(units)
+      .map(([unitId, u]) => ({ unitId, ...u, callSign: model.units.get(unitId)?.callSign ?? unitId, type: model.units.get(unitId)?.type ?? null }))
       .sort((a, b) => b.assigned - a.assigned || a.unitId.localeCompare(b.unitId)),
   };
 }
