@@ -3,7 +3,7 @@ import { AnalyticsModel } from '../src/model/analytics-model';
 import { placedAt } from '../src/model/hourly-aggregates';
 import { categoryOf, districtOf, priorityOf, stateOf } from '../src/model/report-fact';
 import { seconds } from '../src/model/spans';
-import { addArrivals, arrivalCounts, loadAnswer, selectFacts, staffingAnswer, StatsFilter, timeRun, volumeAnswer } from '../src/queries/analytics-queries';
+import { addArrivals, arrivalCounts, loadAnswer, selectFacts, staffingAnswer, StatsFilter, runOf, volumeAnswer } from '../src/queries/analytics-queries';
 
 /**
  * The reference for the hourly aggregates: volume, load, staffing, hotspots and workload as they
@@ -51,7 +51,7 @@ export function loadByWalking(model: AnalyticsModel, filter: StatsFilter, stepMi
     const takes = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
     if (takes.length) add(taken, Math.min(...takes));
   }
-  return loadAnswer(counts, [timeRun([arrivals])], [timeRun([taken])], filter, stepMinutes);
+  return loadAnswer(counts, [runOf([arrivals])], [runOf([taken])], filter, stepMinutes);
 }
 
 /**

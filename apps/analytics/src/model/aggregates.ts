@@ -95,15 +95,3 @@ export class DailyAggregates extends FactCounter {
     if (cell.reports === 0 && ofDay.cells.delete(key) && ofDay.cells.size === 0) this.days.delete(day);
   }
 }
-
-/** Nearest-rank percentile over merged buckets (sorted by bucket), as its bucket's value. */
-export function bucketPercentile(sorted: [number, number][], total: number, p: number): number | null {
-  if (total === 0) return null;
-  const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
-  let seen = 0;
-  for (const [bucket, n] of sorted) {
-    seen += n;
-    if (seen >= rank) return secondsOf(bucket);
-  }
-  return null;
-}

@@ -11,7 +11,7 @@ import {
 import { envelopeOf, openedCaseData, receivedReportData } from '@callcenter/testing';
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
 import fc from 'fast-check';
-import { arrivalCounts, durations, hotspots, load, loadAnswer, overview, reports, staffing, timeRun, volume, workload } from '../queries/analytics-queries';
+import { arrivalCounts, durations, hotspots, load, loadAnswer, overview, reports, staffing, runOf, volume, workload } from '../queries/analytics-queries';
 import { toCsv } from '../http/csv';
 import { AnalyticsModel } from './analytics-model';
 
@@ -178,7 +178,7 @@ describe('analytics read models over a scripted day', () => {
         const counts = (pairs: [number, number][]) => pairs.reduce((m, [t, n]) => m.set(t, (m.get(t) ?? 0) + n), new Map<number, number>());
         const filter = from === null ? {} : { from: new Date(from) };
         // In three runs that overlap in time, as days' first takes do.
-        const runs = (pairs: [number, number][]) => [0, 1, 2].map((r) => timeRun([counts(pairs.filter((_, i) => i % 3 === r))]));
+        const runs = (pairs: [number, number][]) => [0, 1, 2].map((r) => runOf([counts(pairs.filter((_, i) => i % 3 === r))]));
         const { queueDepth } = loadAnswer(arrivalCounts(), runs(arrived), runs(took), filter, stepMinutes);
         const upTo = (pairs: [number, number][], at: number) => pairs.reduce((n, [t, k]) => n + (t <= at ? k : 0), 0);
         const expected = queueDepth.map(({ at }) => upTo(arrived, Date.parse(at)) - upTo(took, Date.parse(at)));

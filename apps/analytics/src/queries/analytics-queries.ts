@@ -2,11 +2,11 @@ import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, Priority, PRIORITIES,
 import { AnalyticsModel } from '../model/analytics-model';
 import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../model/report-fact';
 import { agentsNeeded } from '../staffing/erlang-c';
-import { bucketOf, bucketPercentile } from '../model/aggregates';
+import { bucketOf, secondsOf } from '../model/aggregates';
 import { DayCell } from '../model/aggregates';
 import { ACTIVE_STEPS, ActorCell, DayOfCells, hourStart, HourlyAggregates, placedAt, ReportCell, SPOT_DEGREES, UNIT_STEPS } from '../model/hourly-aggregates';
 import { SPANS } from '../model/spans';
-import { addCounts, dayPartsOf } from './day-parts';
+import { addCounts, Counts, dayPartsOf, ReachedDay, sumOfDays } from './day-parts';
 
 export { placedAt };
 const HOUR_MS = 3_600_000;
@@ -138,38 +138,52 @@ type CellKind = 'reports' | 'spots' | 'actors' | 'waiting';
 type PickCells = <K extends CellKind>(kind: K) => (DayOfCells[K] extends Map<string, infer C> ? C : never)[];
 
 /**
- * A query's parts, one per local day of receipt the window reaches. A day wholly inside the window
- * (every day, over the whole history) has its part made once and remembered until one of its cells
- * changes; a day the window cuts has it made from its cells inside the window. `placed`: the hour
- * that places a cell in the window (the hour of receipt, or of occurrence on that basis).
+ * The local days of receipt a query's window reaches, each with its part of the answer. A day
+ * wholly inside the window (every day, over the whole history) has its part made once and
+ * remembered until one of its cells changes; a day the window cuts has it made from its cells
+ * inside the window. `placed`: the hour that places a cell in the window (the hour of receipt, or
+ * of occurrence on that basis).
  */
-function dayParts<P>(
+function reachedDays<P>(
   { aggregates, hours, remembered }: ReturnType<typeof aggregatesFor>,
-  query: string,
+  key: string,
   filter: StatsFilter,
   placed: 'hour' | 'occurredHour',
   make: (pick: PickCells) => P,
-): P[] {
+): ReachedDay<P>[] {
   const matches = dimensionsMatch(filter);
   const [from, to] = [hours.from, hours.to];
   const inWindow = (c: { hour: number; occurredHour?: number }) => {
     const h = c[placed]!;
     return (from === null || h >= from) && (to === null || h < to);
   };
-  const key = `${query}|${placed}|${dimensionsKey(filter)}`;
-  const parts: P[] = [];
+  const reached: ReachedDay<P>[] = [];
   for (const day of aggregates.days.values()) {
     const [first, end] = [day.firstHour, day.firstHour + 24];
     if (placed === 'hour' && ((from !== null && end <= from) || (to !== null && first >= to))) continue;
-    const wholly = (from === null || (placed === 'hour' && first >= from)) && (to === null || (placed === 'hour' && end <= to));
+    const whole = (from === null || (placed === 'hour' && first >= from)) && (to === null || (placed === 'hour' && end <= to));
     const pick: PickCells = (kind) => {
       const cells = [];
-      for (const c of day[kind].values()) if (matches(c) && (wholly || inWindow(c))) cells.push(c);
+      for (const c of day[kind].values()) if (matches(c) && (whole || inWindow(c))) cells.push(c);
       return cells as any;
     };
-    parts.push(wholly && remembered ? remembered.part(key, day.day, day.version, () => make(pick)) : make(pick));
+    const part = whole && remembered ? () => remembered.part(key, day.day, day.version, () => make(pick)) : () => make(pick);
+    reached.push({ day: day.day, version: day.version, whole, part });
   }
-  return parts;
+  return reached;
+}
+
+/** A query's answer counted from its parts: the sum of the days the window reaches (see `reachedDays`, `sumOfDays`). */
+function summed<P extends Counts>(
+  source: ReturnType<typeof aggregatesFor>,
+  query: string,
+  filter: StatsFilter,
+  placed: 'hour' | 'occurredHour',
+  make: (pick: PickCells) => P,
+  empty: () => P,
+): P {
+  const key = `${query}|${placed}|${dimensionsKey(filter)}`;
+  return sumOfDays(reachedDays(source, key, filter, placed, make), source.remembered, key, empty);
 }
 
 const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
@@ -180,16 +194,15 @@ const tally = (counts: Record<string, number>, key: string | null, n: number) =>
 export function volume(model: AnalyticsModel, filter: StatsFilter) {
   const basis = filter.basis ?? 'received';
   const placed = basis === 'received' ? 'hour' : 'occurredHour';
-  const parts = dayParts(aggregatesFor(model, filter, basis), 'volume', filter, placed, (pick) =>
-    volumeTallies(pick('reports'), (c) => hourParts(c[placed]).day),
+  const tallies = summed(
+    aggregatesFor(model, filter, basis),
+    'volume',
+    filter,
+    placed,
+    (pick) => volumeTallies(pick('reports'), (c) => hourParts(c[placed]).day),
+    () => volumeTallies([], () => ''),
   );
-  return volumeOf(
-    basis,
-    parts.reduce(
-      addCounts,
-      volumeTallies([], () => ''),
-    ),
-  );
+  return volumeOf(basis, tallies);
 }
 
 /** What volume counts of a report: one cell of the aggregates (many reports), or one report (the brute-force reference). */
@@ -315,7 +328,9 @@ export function wholeLocalDays(filter: StatsFilter): { from: string | null; to: 
 
 /**
  * Durations from the daily aggregates: per local day, the cells of the dimensions asked for merged
- * into one part (remembered until the day changes), and the parts of the days asked for added up.
+ * into one part (remembered until the day changes), each span's buckets as a sorted run; a
+ * percentile is the smallest bucket with enough of the days' runs at or below it (a binary search
+ * over buckets, each step counting in every run: no merge of the days' histograms).
  * Percentiles are read from HDR buckets: within 0.1 % of the exact ones; a share within target
  * counts the limit's whole bucket as within (values at most 0.1 % above the limit).
  */
@@ -327,31 +342,29 @@ export function durationsFromAggregates(
 ) {
   const matches = dimensionsMatch(filter);
   const [remembered, key] = [dayPartsOf(model.aggregates), `durations|${dimensionsKey(filter)}|${JSON.stringify(targets)}`];
-  const total = durationsPart([], matches, targets);
+  const parts: ReturnType<typeof durationsPart>[] = [];
   for (const d of model.aggregates.days.values())
     if ((!days.from || d.day >= days.from) && (!days.to || d.day < days.to))
-      addCounts(
-        total,
-        remembered.part(key, d.day, d.version, () => durationsPart(d.cells.values(), matches, targets)),
-      );
+      parts.push(remembered.part(key, d.day, d.version, () => durationsPart(d.cells.values(), matches, targets)));
   return SPANS.map(({ measure, target }, i) => {
-    const [sorted, within] = [[...total.spans[i]].sort((a, b) => a[0] - b[0]), total.within[i]];
-    const count = sorted.reduce((sum, [, n]) => sum + n, 0);
+    const runs = parts.map((p) => p.spans[i]).filter((r) => r.values.length > 0);
+    const within = parts.reduce((sum, p) => addCounts(sum, p.within[i]), {} as Record<string, { inside: number; of: number }>);
+    const count = runs.reduce((n, r) => n + r.upTo[r.upTo.length - 1], 0);
     return {
       measure,
       count,
-      p50Seconds: bucketPercentile(sorted, count, 50),
-      p90Seconds: bucketPercentile(sorted, count, 90),
-      p99Seconds: bucketPercentile(sorted, count, 99),
+      p50Seconds: percentileOfRuns(runs, count, 50),
+      p90Seconds: percentileOfRuns(runs, count, 90),
+      p99Seconds: percentileOfRuns(runs, count, 99),
       target: target ?? null,
       withinTargetShare: Object.fromEntries(PRIORITIES.filter((p) => within[p]).map((p) => [p, share(within[p].inside, within[p].of)])),
     };
   });
 }
 
-/** Per span, the buckets of the matching cells merged, and per priority how many of them fall within its target. */
+/** Per span, the matching cells' buckets as a run, and per priority how many of them fall within its target. */
 function durationsPart(cells: Iterable<DayCell>, matches: (c: DayCell) => boolean, targets: PriorityTargets) {
-  const part = { spans: SPANS.map(() => new Map<number, number>()), within: SPANS.map(() => ({}) as Record<string, { inside: number; of: number }>) };
+  const [spans, within] = [SPANS.map(() => new Map<number, number>()), SPANS.map(() => ({}) as Record<string, { inside: number; of: number }>)];
   for (const c of cells) {
     if (!matches(c)) continue;
     SPANS.forEach(({ target }, i) => {
@@ -359,10 +372,9 @@ function durationsPart(cells: Iterable<DayCell>, matches: (c: DayCell) => boolea
       if (!buckets) return;
       const limit = target && c.priority ? targets[c.priority as Priority][target] : null;
       const limitBucket = limit !== null && limit !== undefined ? bucketOf(limit) : null;
-      const w = limitBucket !== null ? (part.within[i][c.priority!] ??= { inside: 0, of: 0 }) : null;
-      const merged = part.spans[i];
+      const w = limitBucket !== null ? (within[i][c.priority!] ??= { inside: 0, of: 0 }) : null;
       for (const [bucket, n] of buckets) {
-        merged.set(bucket, (merged.get(bucket) ?? 0) + n);
+        spans[i].set(bucket, (spans[i].get(bucket) ?? 0) + n);
         if (w) {
           w.of += n;
           if (bucket <= limitBucket!) w.inside += n;
@@ -370,7 +382,21 @@ function durationsPart(cells: Iterable<DayCell>, matches: (c: DayCell) => boolea
       }
     });
   }
-  return part;
+  return { spans: spans.map((buckets) => runOf([buckets])), within };
+}
+
+/** Nearest-rank percentile over runs of buckets: the smallest bucket with at least that rank's count at or below it, as its value. */
+function percentileOfRuns(runs: CountedRun[], total: number, p: number): number | null {
+  if (total === 0) return null;
+  const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const { values } of runs) [lo, hi] = [Math.min(lo, values[0]), Math.max(hi, values[values.length - 1])];
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (runs.reduce((n, r) => n + countedAtOrBefore(r, mid), 0) >= rank) hi = mid;
+    else lo = mid + 1;
+  }
+  return secondsOf(lo);
 }
 
 /**
@@ -421,12 +447,15 @@ export function durationsOfFacts(model: AnalyticsModel, filter: StatsFilter, tar
  * Always by receipt: load is the work that reached operators, whenever the incident happened.
  */
 export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
-  const parts = dayParts(aggregatesFor(model, filter, 'received'), 'load', filter, 'hour', (pick) => {
+  const source = aggregatesFor(model, filter, 'received');
+  const reached = reachedDays(source, `load|${dimensionsKey(filter)}`, filter, 'hour', (pick) => {
     const counts = arrivalCounts();
     for (const c of pick('reports')) addArrivals(counts, c.hour, c.reports);
     const waiting = pick('waiting');
-    return { counts, arrivals: timeRun(waiting.map((w) => w.arrivals)), taken: timeRun(waiting.map((w) => w.taken)) };
+    return { counts, arrivals: runOf(waiting.map((w) => w.arrivals)), taken: runOf(waiting.map((w) => w.taken)) };
   });
+  // The runs of times are not sums, so each day's part stands on its own (24 + 7 + 168 counts and its runs).
+  const parts = reached.map((d) => d.part());
   const counts = arrivalCounts();
   for (const p of parts) addCounts(counts, p.counts);
   return loadAnswer(
@@ -456,29 +485,29 @@ export function addArrivals(counts: ArrivalCounts, at: number, n: number) {
   counts.perHour.set(at, (counts.perHour.get(at) ?? 0) + n);
 }
 
-/** Times counted (arrivals, or first takes), ascending, with how many were counted at or before each. */
-export interface TimeRun {
-  times: Float64Array;
+/** Values counted (arrival or first-take times, or a histogram's buckets), ascending, with how many were counted at or before each. */
+export interface CountedRun {
+  values: Float64Array;
   upTo: Float64Array;
 }
 
-/** The run of the times some counts hold (time in ms → how many). */
-export function timeRun(counts: Iterable<Map<number, number>>): TimeRun {
+/** The run of the values some counts hold (value → how many). */
+export function runOf(counts: Iterable<Map<number, number>>): CountedRun {
   const entries: [number, number][] = [];
   for (const m of counts) for (const e of m) entries.push(e);
   entries.sort((a, b) => a[0] - b[0]);
-  const [times, upTo] = [new Float64Array(entries.length), new Float64Array(entries.length)];
+  const [values, upTo] = [new Float64Array(entries.length), new Float64Array(entries.length)];
   let sum = 0;
-  entries.forEach(([t, n], i) => ((times[i] = t), (upTo[i] = sum += n)));
-  return { times, upTo };
+  entries.forEach(([v, n], i) => ((values[i] = v), (upTo[i] = sum += n)));
+  return { values, upTo };
 }
 
-/** How many of a run's times are at or before `t`. */
-function countedAtOrBefore({ times, upTo }: TimeRun, t: number): number {
-  let [lo, hi] = [0, times.length]; // ends at the first time after t
+/** How many of a run's values are at or before `v`. */
+function countedAtOrBefore({ values, upTo }: CountedRun, v: number): number {
+  let [lo, hi] = [0, values.length]; // ends at the first value after v
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (times[mid] <= t) lo = mid + 1;
+    if (values[mid] <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo === 0 ? 0 : upTo[lo - 1];
@@ -489,14 +518,14 @@ function countedAtOrBefore({ times, upTo }: TimeRun, t: number): number {
  * a run counts whole from the first instant at or after its last time, and is searched only at the
  * instants among its times (a day's run meets a few of them).
  */
-function countedBy(runs: TimeRun[], start: number, step: number, samples: number): number[] {
+function countedBy(runs: CountedRun[], start: number, step: number, samples: number): number[] {
   const upTo = new Array<number>(samples).fill(0);
   const whole = new Array<number>(samples).fill(0); // runs counted whole from this instant on
   const firstInstant = (t: number) => (t <= start ? 0 : Math.ceil((t - start) / step));
   for (const run of runs) {
-    const n = run.times.length;
+    const n = run.values.length;
     if (n === 0) continue;
-    const [from, all] = [firstInstant(run.times[0]), firstInstant(run.times[n - 1])];
+    const [from, all] = [firstInstant(run.values[0]), firstInstant(run.values[n - 1])];
     for (let k = from; k < Math.min(all, samples); k++) upTo[k] += countedAtOrBefore(run, start + k * step);
     if (all < samples) whole[all] += run.upTo[n - 1];
   }
@@ -507,15 +536,15 @@ function countedBy(runs: TimeRun[], start: number, step: number, samples: number
 /** The load answer from the arrival counts and the runs of arrival and first-take times of the period. */
 export function loadAnswer(
   { byHour, byWeekday, byWeekdayHour, perHour }: ArrivalCounts,
-  arrivals: TimeRun[],
-  taken: TimeRun[],
+  arrivals: CountedRun[],
+  taken: CountedRun[],
   filter: StatsFilter,
   stepMinutes: number,
 ) {
   // Waiting at time t: received by t and not yet taken by an operator (claimed or decided).
   const depth: { at: string; waiting: number }[] = [];
   let [first, last] = [Infinity, -Infinity];
-  for (const { times } of arrivals) if (times.length) [first, last] = [Math.min(first, times[0]), Math.max(last, times[times.length - 1])];
+  for (const { values } of arrivals) if (values.length) [first, last] = [Math.min(first, values[0]), Math.max(last, values[values.length - 1])];
   if (first <= last) {
     const start = filter.from?.getTime() ?? first;
     const end = Math.min(filter.to?.getTime() ?? last, Math.max(last, start));
@@ -559,23 +588,30 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
     /** Per local hour of the step: local day → operators active then (as keys). */
     active: Array.from({ length: 24 }, () => ({}) as Record<string, Record<string, number>>),
   });
-  const parts = dayParts(aggregatesFor(model, filter, 'received'), 'staffing', filter, 'hour', (pick) => {
-    const p = empty();
-    for (const c of pick('reports')) {
-      const { hour, day } = hourParts(c.hour);
-      p.days[day] = 1;
-      p.arrivals[hour] += c.reports;
-      p.handlingMs[hour] += c.handlingMs;
-      p.handled[hour] += c.handled;
-    }
-    for (const a of pick('actors')) {
-      if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
-      const { hour, day } = hourParts(a.stepHour);
-      (p.active[hour][day] ??= {})[a.actor] = 1;
-    }
-    return p;
-  });
-  const { days, arrivals, handlingMs, handled, active } = parts.reduce(addCounts, empty());
+  const sums = summed(
+    aggregatesFor(model, filter, 'received'),
+    'staffing',
+    filter,
+    'hour',
+    (pick) => {
+      const p = empty();
+      for (const c of pick('reports')) {
+        const { hour, day } = hourParts(c.hour);
+        p.days[day] = 1;
+        p.arrivals[hour] += c.reports;
+        p.handlingMs[hour] += c.handlingMs;
+        p.handled[hour] += c.handled;
+      }
+      for (const a of pick('actors')) {
+        if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
+        const { hour, day } = hourParts(a.stepHour);
+        (p.active[hour][day] ??= {})[a.actor] = 1;
+      }
+      return p;
+    },
+    empty,
+  );
+  const { days, arrivals, handlingMs, handled, active } = sums;
   const allHandled = handled.reduce((x, y) => x + y, 0);
   const overallAht = allHandled ? handlingMs.reduce((x, y) => x + y, 0) / allHandled / 1000 : null;
   return staffingAnswer(
@@ -629,21 +665,28 @@ export function hotspots(model: AnalyticsModel, filter: StatsFilter, limit = 10,
   const counted = (): Counted => ({ total: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) });
   const empty = () => ({ districts: {} as Record<string, Counted>, cells: {} as Record<string, Counted> });
   const placed = basis === 'received' ? 'hour' : 'occurredHour';
-  const parts = dayParts(aggregatesFor(model, filter, basis, cellDegrees), 'hotspots', filter, placed, (pick) => {
-    const p = empty();
-    for (const c of pick('reports')) {
-      const d = (p.districts[c.district ?? 'UNKNOWN'] ??= counted());
-      d.total += c.reports;
-      d.byCategory[c.category] += c.reports;
-    }
-    for (const s of pick('spots')) {
-      const c = (p.cells[`${s.row}:${s.column}`] ??= counted());
-      c.total += s.reports;
-      c.byCategory[s.category] += s.reports;
-    }
-    return p;
-  });
-  const { districts, cells } = parts.reduce(addCounts, empty());
+  const sums = summed(
+    aggregatesFor(model, filter, basis, cellDegrees),
+    'hotspots',
+    filter,
+    placed,
+    (pick) => {
+      const p = empty();
+      for (const c of pick('reports')) {
+        const d = (p.districts[c.district ?? 'UNKNOWN'] ??= counted());
+        d.total += c.reports;
+        d.byCategory[c.category] += c.reports;
+      }
+      for (const s of pick('spots')) {
+        const c = (p.cells[`${s.row}:${s.column}`] ??= counted());
+        c.total += s.reports;
+        c.byCategory[s.category] += s.reports;
+      }
+      return p;
+    },
+    empty,
+  );
+  const { districts, cells } = sums;
   const middle = (index: string) => Math.round((Number(index) + 0.5) * cellDegrees * 1e5) / 1e5;
   return {
     basis,
@@ -664,33 +707,40 @@ export function workload(model: AnalyticsModel, filter: StatsFilter) {
   type Operator = { claimed: number; classified: number; decided: number; notes: number; escalated: number; handlingMs: number; handled: number };
   type Unit = { assigned: number; acknowledged: number; declined: number; timedOut: number; arrived: number; resolved: number };
   const empty = () => ({ operators: {} as Record<string, Operator>, units: {} as Record<string, Unit> });
-  const parts = dayParts(aggregatesFor(model, filter, 'received'), 'workload', filter, 'hour', (pick) => {
-    const p = empty();
-    for (const a of pick('actors')) {
-      const n = (step: ActorStep['step']) => a.steps[step] ?? 0;
-      const unitSteps = stepsOf(a, UNIT_STEPS);
-      if (unitSteps > 0) {
-        const u = (p.units[a.actor] ??= { assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 });
-        u.assigned += n('ASSIGNED');
-        u.acknowledged += n('ACKNOWLEDGED');
-        u.declined += n('DECLINED');
-        u.timedOut += n('TIMED_OUT');
-        u.arrived += n('ARRIVED');
-        u.resolved += n('RESOLVED');
+  const sums = summed(
+    aggregatesFor(model, filter, 'received'),
+    'workload',
+    filter,
+    'hour',
+    (pick) => {
+      const p = empty();
+      for (const a of pick('actors')) {
+        const n = (step: ActorStep['step']) => a.steps[step] ?? 0;
+        const unitSteps = stepsOf(a, UNIT_STEPS);
+        if (unitSteps > 0) {
+          const u = (p.units[a.actor] ??= { assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 });
+          u.assigned += n('ASSIGNED');
+          u.acknowledged += n('ACKNOWLEDGED');
+          u.declined += n('DECLINED');
+          u.timedOut += n('TIMED_OUT');
+          u.arrived += n('ARRIVED');
+          u.resolved += n('RESOLVED');
+        }
+        if (a.total === unitSteps || a.actor === 'system') continue;
+        const o = (p.operators[a.actor] ??= { claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handlingMs: 0, handled: 0 });
+        o.claimed += n('CLAIMED');
+        o.classified += n('CLASSIFIED');
+        o.decided += n('DECIDED');
+        o.notes += n('NOTED');
+        o.escalated += n('ESCALATED');
+        o.handlingMs += a.decidedMs;
+        o.handled += a.decidedHandled;
       }
-      if (a.total === unitSteps || a.actor === 'system') continue;
-      const o = (p.operators[a.actor] ??= { claimed: 0, classified: 0, decided: 0, notes: 0, escalated: 0, handlingMs: 0, handled: 0 });
-      o.claimed += n('CLAIMED');
-      o.classified += n('CLASSIFIED');
-      o.decided += n('DECIDED');
-      o.notes += n('NOTED');
-      o.escalated += n('ESCALATED');
-      o.handlingMs += a.decidedMs;
-      o.handled += a.decidedHandled;
-    }
-    return p;
-  });
-  const { operators, units } = parts.reduce(addCounts, empty());
+      return p;
+    },
+    empty,
+  );
+  const { operators, units } = sums;
   return {
     basis: 'received' as const,
     operators: Object.entries(operators)

@@ -17,7 +17,7 @@ export function addCounts<T extends Counts>(into: T, part: T): T {
   return into;
 }
 
-type Held = { version: number; part: unknown };
+type Held = { version: number | string; part: unknown };
 
 /**
  * Each query's part of an answer for each local day, remembered until that day's cells change (a
@@ -30,8 +30,8 @@ export class DayParts {
 
   constructor(private readonly maxQueries = 24) {}
 
-  /** The query's part for `day` at `version`, made by `make` when not held. */
-  part<P>(query: string, day: string, version: number, make: () => P): P {
+  /** The query's part for `day` (or a month) at `version`, made by `make` when not held. */
+  part<P>(query: string, day: string, version: number | string, make: () => P): P {
     let days = this.byQuery.get(query);
     if (days)
       this.byQuery.delete(query); // set again below: the most recently asked last
@@ -44,6 +44,31 @@ export class DayParts {
     days.set(day, { version, part });
     return part;
   }
+}
+
+/** A local day a query reaches: its version, whether the window holds it whole (only then may its part be remembered), and its part. */
+export interface ReachedDay<P> {
+  day: string;
+  version: number;
+  whole: boolean;
+  part: () => P;
+}
+
+/**
+ * The sum of the days' parts. The days of a month that are all whole are summed once and
+ * remembered as the month's part while none of them changes (nor is added or gone), so a
+ * whole-history answer adds up one part a month; the days of a month the window cuts add up one by one.
+ */
+export function sumOfDays<P extends Counts>(days: ReachedDay<P>[], remembered: DayParts | null, query: string, empty: () => P): P {
+  const months = new Map<string, ReachedDay<P>[]>();
+  for (const d of days) (months.get(d.day.slice(0, 7)) ?? months.set(d.day.slice(0, 7), []).get(d.day.slice(0, 7))!).push(d);
+  const total = empty();
+  for (const [month, ofMonth] of months) {
+    const addUp = () => ofMonth.reduce((sum, d) => addCounts(sum, d.part()), empty());
+    if (!remembered || !ofMonth.every((d) => d.whole)) addCounts(total, addUp());
+    else addCounts(total, remembered.part(query, month, ofMonth.map((d) => `${d.day}@${d.version}`).join(' '), addUp));
+  }
+  return total;
 }
 
 const held = new WeakMap<object, DayParts>();
