@@ -41,7 +41,15 @@ chart.setOption({
   ],
   legend: panels.map((p, i) => ({ data: [...Object.keys(p.series), p.goalName], left: grid[i].left, top: 662, width: 300, orient: 'horizontal' })),
   grid,
-  xAxis: panels.map((_, i) => ({ gridIndex: i, type: 'value', min: 0, max: Math.ceil(Math.max(...points.map(millions))) + 1, name: 'M events', nameLocation: 'middle', nameGap: 28 })),
+  xAxis: panels.map((_, i) => ({
+    gridIndex: i,
+    type: 'value',
+    min: 0,
+    max: Math.ceil(Math.max(...points.map(millions))) + 1,
+    name: 'M events',
+    nameLocation: 'middle',
+    nameGap: 28,
+  })),
   yAxis: panels.map((p, i) => ({ gridIndex: i, type: p.log ? 'log' : 'value', min: p.log ? 10 : 0 })),
   series: panels.flatMap((p, i) => [
     ...Object.entries(p.series).map(([name, value]) => ({
