@@ -44,7 +44,7 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
         db()
           .collection('analytics_timelines')
           .findOne({ _id: closedId as never }),
-      (doc) => doc?.entries.length === eventsOfClosed.length,
+      (doc) => doc?.version === eventsOfClosed.length,
       30_000,
     );
     expect(written!.version).toBe(eventsOfClosed.length);

@@ -1,4 +1,4 @@
-import { MongoClient } from 'mongodb';
+import { Binary, MongoClient } from 'mongodb';
 import { testInfra, testMongo, uniqueName } from '@callcenter/testing';
 import type { AnalyticsModel, TimelineEntry } from './analytics-model';
 import { TimelineStore } from './timeline-store';
@@ -27,6 +27,11 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
     mongo = await testMongo();
     store = new TimelineStore(mongo.db(dbName));
   });
+  const stored = (id: string) =>
+    mongo
+      .db(dbName)
+      .collection('analytics_timelines')
+      .findOne({ _id: id as never });
   afterAll(async () => {
     await mongo.db(dbName).dropDatabase();
     await mongo.close();
@@ -37,11 +42,7 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
     expect(await store.flush(modelWith([['a', { reportId: id, entries: [entry(1, 'ReportClaimed')] }]]))).toBe(1);
     await store.flush(modelWith([['b', { reportId: id, entries: [entry(2, 'ReportRejected')] }]]));
     await store.flush(modelWith([['c', { reportId: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')] }]]));
-    const stored = await mongo
-      .db(dbName)
-      .collection('analytics_timelines')
-      .findOne({ _id: id as never });
-    expect(stored).toEqual({ _id: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')], version: 2 });
+    expect(await stored(id)).toEqual({ _id: id, packed: expect.any(Binary), version: 2 });
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')]);
   });
 
@@ -60,10 +61,17 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
     } finally {
       await watched.close();
     }
-    const stored = await mongo
-      .db(dbName)
-      .collection('analytics_timelines')
-      .findOne({ _id: id as never });
-    expect(stored).toEqual({ _id: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')], version: 3 });
+    expect(await stored(id)).toEqual({ _id: id, packed: expect.any(Binary), version: 3 });
+    expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')]);
+  });
+
+  it('reads a timeline written before packing (entries as an array), and packs it when it grows', async () => {
+    const id = uniqueName('report');
+    const timelines = mongo.db(dbName).collection('analytics_timelines');
+    await timelines.insertOne({ _id: id as never, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')], version: 2 });
+    expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')]);
+    await store.flush(modelWith([[`${id}|triage:r-1|3`, { reportId: id, entries: [entry(3, 'ReportSplit')] }]]));
+    expect(await stored(id)).toEqual({ _id: id, packed: expect.any(Binary), version: 3 });
+    expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')]);
   });
 });

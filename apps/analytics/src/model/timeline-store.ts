@@ -1,9 +1,19 @@
-import { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { AnyBulkWriteOperation, Binary, Collection, Db } from 'mongodb';
 import { collidedWrites, onlyDuplicateKeys, versionIndexOn } from '@callcenter/events';
 import { AnalyticsModel, mergeTimeline, TimelineEntry } from './analytics-model';
 
-/** A settled report's timeline; `version` is its count of entries, which only grows. */
-type TimelineDoc = { _id: string; entries: TimelineEntry[]; version: number };
+/**
+ * A settled report's timeline, packed: its entries as deflated JSON in one binary field. The
+ * embedded database clones, sizes and serialises a nested document field by field on every write
+ * and read; a byte array it copies whole (docs/performance.md, "Timelines packed"). `version` is
+ * the count of entries, which only grows. A document written before packing (`entries` as an
+ * array) is read as it is and packed when it next grows.
+ */
+type TimelineDoc = { _id: string; version: number; packed?: Binary; entries?: TimelineEntry[] };
+
+const packed = (entries: TimelineEntry[]) => new Binary(deflateRawSync(JSON.stringify(entries), { level: 1 }));
+const entriesOf = (doc: TimelineDoc): TimelineEntry[] => (doc.packed ? JSON.parse(inflateRawSync(doc.packed.buffer).toString('utf8')) : (doc.entries ?? []));
 
 /**
  * Settled reports' timelines (closed, rejected, advice given, merged: `timelineSettled`) in the database (`analytics_timelines`), one document per report
@@ -49,7 +59,7 @@ export class TimelineStore {
     await versionIndexOn(this.docs, 'version');
     const inserts = ids.map((_id) => {
       const entries = mergeTimeline(byReport.get(_id)!);
-      return { insertOne: { document: { _id, entries, version: entries.length } } };
+      return { insertOne: { document: { _id, packed: packed(entries), version: entries.length } } };
     });
     const collided = new Set(await this.docs.bulkWrite(inserts, { ordered: false }).then(() => [], collidedWrites));
     return ids.filter((_, i) => !collided.has(i));
@@ -66,10 +76,11 @@ export class TimelineStore {
     const ops: AnyBulkWriteOperation<TimelineDoc>[] = [];
     for (const [_id, parts] of byReport) {
       const was = stored.get(_id);
-      const entries = mergeTimeline([was?.entries ?? [], ...parts]);
+      const entries = mergeTimeline([was ? entriesOf(was) : [], ...parts]);
       if (was && entries.length === was.version) continue; // a replay: nothing new
-      if (was) ops.push({ updateOne: { filter: { _id, version: was.version }, update: { $set: { entries, version: entries.length } } } });
-      else ops.push({ insertOne: { document: { _id, entries, version: entries.length } } });
+      const doc = { packed: packed(entries), version: entries.length };
+      if (was) ops.push({ updateOne: { filter: { _id, version: was.version }, update: { $set: doc, $unset: { entries: '' } } } });
+      else ops.push({ insertOne: { document: { _id, ...doc } } });
     }
     if (ops.length === 0) return true;
     try {
@@ -88,6 +99,6 @@ export class TimelineStore {
     if (resident) return resident;
     const held = model.heldTimeline(reportId);
     const doc = await this.docs.findOne({ _id: reportId });
-    return doc ? mergeTimeline([doc.entries, held]) : held;
+    return doc ? mergeTimeline([entriesOf(doc), held]) : held;
   }
 }
