@@ -5,6 +5,7 @@ import { IllegalState } from '@callcenter/contracts';
 import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents, whileBrokerSettles } from '@callcenter/events';
 import { KAFKA, kafkaLogger, MONGO_DB, ReadinessGate, scrapedGauge } from '@callcenter/platform';
 import { AnalyticsModel } from './analytics-model';
+import { PipelinedWrites } from './pipelined-writes';
 import { captureModel } from './snapshot';
 import { RestoredSnapshot, SnapshotStore } from './snapshot-store';
 import { TimelineStore } from './timeline-store';
@@ -51,6 +52,7 @@ class Generation {
   readonly startedAt = Date.now();
   total = 0;
   read = 0;
+  private readonly writes: PipelinedWrites;
 
   /** From offset 0, or from a snapshot: its model and the offsets it includes. */
   constructor(
@@ -61,6 +63,15 @@ class Generation {
   ) {
     this.model = from?.model ?? new AnalyticsModel();
     this.positions = new Map(from?.offsets ?? []);
+    const logger = new Logger(`AnalyticsGeneration${number}`);
+    this.writes = new PipelinedWrites(
+      () => this.timelines.flush(this.model),
+      (positions) => {
+        for (const [tp, next] of positions) this.positions.set(tp, next);
+        this.checkCaughtUp();
+      },
+      (e) => logger.warn(`settled timelines not written (${e.message}): the next batch writes them`),
+    );
   }
 
   /** Reads every topic from its first offset (or the snapshot's); `complete` resolves once the end offsets seen now are reached. */
@@ -92,11 +103,9 @@ class Generation {
       logger: kafkaLogger(`AnalyticsGeneration${this.number}`),
       handle: async (events, position) => {
         for (const event of events) this.model.apply(event);
-        // Closed reports' timelines, one write per batch; the position moves only once they are in the database.
-        await this.timelines.flush(this.model);
         this.read += events.length;
-        this.positions.set(`${position.topic}/${position.partition}`, String(BigInt(position.offset) + 1n));
-        this.checkCaughtUp();
+        // Settled reports' timelines are written while the next batch applies; the position moves once they are in the database.
+        await this.writes.afterBatch(`${position.topic}/${position.partition}`, String(BigInt(position.offset) + 1n));
       },
     });
     await this.tail.start();
@@ -123,6 +132,7 @@ class Generation {
 
   async stop() {
     await this.tail?.stop();
+    await this.writes.drain();
   }
 }
 
