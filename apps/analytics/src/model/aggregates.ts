@@ -1,6 +1,6 @@
 import { JsHistogram, build } from 'hdr-histogram-js';
 import { categoryOf, districtOf, priorityOf, ReportFact } from './report-fact';
-import { SPANS } from './spans';
+import { sameSpans, SPANS } from './spans';
 
 /**
  * The bucketing of every duration histogram: HDR (hdr-histogram-js) in milliseconds with 4
@@ -20,11 +20,12 @@ export const secondsOf = (bucket: number) => Number(SCALE.medianEquivalentValue(
 
 /** Asia/Jakarta has kept UTC+7 without daylight saving since 1964 (as in public-stats). */
 const JAKARTA_OFFSET_MS = 7 * 3_600_000;
-export const localDayOf = (iso: string) => new Date(Date.parse(iso) + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
 /** The local day an hour (since the epoch) falls in, remembered: a few thousand hours, asked for once per fact counted. */
 const daysOfHours = new Map<number, string>();
 export const dayOfHour = (hour: number) =>
   daysOfHours.get(hour) ?? daysOfHours.set(hour, new Date(hour * 3_600_000 + JAKARTA_OFFSET_MS).toISOString().slice(0, 10)).get(hour)!;
+/** Asia/Jakarta is a whole number of hours from UTC, so a time's local day is its hour's. */
+export const localDayOf = (iso: string) => dayOfHour(Math.floor(Date.parse(iso) / 3_600_000));
 
 /** What one local day holds for one combination of the dimensions a query filters by. */
 export interface DayCell {
@@ -70,6 +71,19 @@ export class DailyAggregates extends FactCounter {
   /** Every day's cells. */
   *cells(): Iterable<DayCell> {
     for (const d of this.days.values()) yield* d.cells.values();
+  }
+
+  /** A change that leaves a fact's day, dimensions and every span as they were (most events: a step, a unit's note) counts nothing. */
+  override replace(before: ReportFact | undefined, after: ReportFact): void {
+    const same =
+      before?.receivedAt &&
+      before.receivedAt === after.receivedAt &&
+      before.channel === after.channel &&
+      categoryOf(before) === categoryOf(after) &&
+      districtOf(before) === districtOf(after) &&
+      priorityOf(before) === priorityOf(after) &&
+      sameSpans(before, after);
+    if (!same) super.replace(before, after);
   }
 
   count(f: ReportFact, sign: 1 | -1): void {

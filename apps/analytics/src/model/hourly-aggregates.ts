@@ -123,66 +123,98 @@ export class HourlyAggregates extends FactCounter {
 
   count(f: ReportFact, sign: 1 | -1): void {
     if (!f.receivedAt) return;
-    const dims: Dimensions = { hour: hourOf(f.receivedAt), category: categoryOf(f), district: districtOf(f), channel: f.channel, priority: priorityOf(f) };
-    const dimsKey = `${dims.hour}|${dims.category}|${dims.district}|${dims.channel}|${dims.priority}`;
-    const occurredHour = hourOf(placedAt(f, 'occurred'));
-    const claimedMs = f.claimedAt ? Date.parse(f.claimedAt) : null;
-    const day = this.dayOf(dims.hour);
+    const p = placing(f);
+    const day = this.dayOf(p.dims.hour);
     day.version = ++this.changes;
+    this.countReport(day, f, p, sign);
+    this.countSpot(day, f, p, sign);
+    for (const s of f.steps) this.countStep(day, s, p, sign);
+    const w = getOrMake(day.waiting, p.dimsKey, () => ({ ...p.dims, reports: 0, arrivals: new Map(), taken: new Map() }));
+    w.reports += sign;
+    add(w.arrivals, Date.parse(f.receivedAt), sign);
+    const taken = firstTake(f);
+    if (taken !== null) add(w.taken, taken, sign);
+    if (w.reports === 0) day.waiting.delete(p.dimsKey);
+    // A day keeps its cells' waiting cell while it has any report, so it has none left when that is gone.
+    if (day.waiting.size === 0) this.days.delete(day.day);
+  }
 
+  /**
+   * A fact's change counted as its difference, when it stays in the same cells (the same hour of
+   * receipt, dimensions and claim): its report cell and hotspot only if their key changed, only the
+   * steps it gained or lost (`evolveFact` keeps a step's object), its first take only if it moved.
+   * Most events add one step to a report: this does not count its other steps out and in again.
+   */
+  override replace(before: ReportFact | undefined, after: ReportFact): void {
+    if (before === after) return;
+    if (!before?.receivedAt || before.receivedAt !== after.receivedAt) return super.replace(before, after);
+    const [b, a] = [placing(before), placing(after)];
+    if (b.dimsKey !== a.dimsKey || b.claimedMs !== a.claimedMs) return super.replace(before, after);
+    const day = this.dayOf(a.dims.hour);
+    let changed = false;
+    if (reportKeyOf(before, b) !== reportKeyOf(after, a) || handlingOf(before, b) !== handlingOf(after, a)) {
+      this.countReport(day, before, b, -1);
+      this.countReport(day, after, a, 1);
+      changed = true;
+    }
+    if (b.occurredHour !== a.occurredHour || before.latitude !== after.latitude || before.longitude !== after.longitude) {
+      this.countSpot(day, before, b, -1);
+      this.countSpot(day, after, a, 1);
+      changed = true;
+    }
+    if (before.steps !== after.steps) {
+      const [had, has] = [new Set(before.steps), new Set(after.steps)];
+      for (const s of before.steps) if (!has.has(s)) (this.countStep(day, s, b, -1), (changed = true));
+      for (const s of after.steps) if (!had.has(s)) (this.countStep(day, s, a, 1), (changed = true));
+    }
+    const [tookBefore, tookAfter] = [firstTake(before), firstTake(after)];
+    if (tookBefore !== tookAfter) {
+      const w = day.waiting.get(a.dimsKey)!;
+      if (tookBefore !== null) add(w.taken, tookBefore, -1);
+      if (tookAfter !== null) add(w.taken, tookAfter, 1);
+      changed = true;
+    }
+    if (changed) day.version = ++this.changes;
+  }
+
+  private countReport(day: DayOfCells, f: ReportFact, p: Placing, sign: 1 | -1): void {
+    const reportKey = reportKeyOf(f, p);
     const outcome = { state: stateOf(f), decision: f.decision, rejectionReason: f.rejectionReason, merged: !!f.mergedInto, splitOut: (f.splits ?? 0) > 0 };
-    const reportKey = `${dimsKey}|${occurredHour}|${outcome.state}|${outcome.decision}|${outcome.rejectionReason}|${outcome.merged}|${outcome.splitOut}`;
-    const cell = getOrMake(day.reports, reportKey, () => ({ ...dims, occurredHour, ...outcome, reports: 0, handlingMs: 0, handled: 0 }));
+    const cell = getOrMake(day.reports, reportKey, () => ({ ...p.dims, occurredHour: p.occurredHour, ...outcome, reports: 0, handlingMs: 0, handled: 0 }));
     cell.reports += sign;
-    const handling = claimedMs !== null && f.decidedAt ? Date.parse(f.decidedAt) - claimedMs : null;
-    if (handling !== null && handling >= 0) {
+    const handling = handlingOf(f, p);
+    if (handling !== null) {
       cell.handlingMs += sign * handling;
       cell.handled += sign;
     }
     if (cell.reports === 0) day.reports.delete(reportKey);
+  }
 
-    if (f.latitude !== null && f.longitude !== null) {
-      const [row, column] = [Math.floor(f.latitude / this.cellDegrees), Math.floor(f.longitude / this.cellDegrees)];
-      const spotKey = `${dimsKey}|${occurredHour}|${row}|${column}`;
-      const spot = getOrMake(day.spots, spotKey, () => ({ ...dims, occurredHour, row, column, reports: 0 }));
-      spot.reports += sign;
-      if (spot.reports === 0) day.spots.delete(spotKey);
-    }
+  private countSpot(day: DayOfCells, f: ReportFact, p: Placing, sign: 1 | -1): void {
+    if (f.latitude === null || f.longitude === null) return;
+    const [row, column] = [Math.floor(f.latitude / this.cellDegrees), Math.floor(f.longitude / this.cellDegrees)];
+    const spotKey = `${p.dimsKey}|${p.occurredHour}|${row}|${column}`;
+    const spot = getOrMake(day.spots, spotKey, () => ({ ...p.dims, occurredHour: p.occurredHour, row, column, reports: 0 }));
+    spot.reports += sign;
+    if (spot.reports === 0) day.spots.delete(spotKey);
+  }
 
-    for (const s of f.steps) {
-      const stepHour = hourOf(s.at);
-      const actorKey = `${dimsKey}|${s.actor}|${stepHour}`;
-      const a = getOrMake<ActorCell>(day.actors, actorKey, () => ({
-        ...dims,
-        actor: s.actor,
-        stepHour,
-        steps: {},
-        total: 0,
-        decidedMs: 0,
-        decidedHandled: 0,
-      }));
-      const n = (a.steps[s.step] ?? 0) + sign;
-      if (n === 0) delete a.steps[s.step];
-      else a.steps[s.step] = n;
-      a.total += sign;
-      if (s.step === 'DECIDED' && claimedMs !== null) {
-        const h = Date.parse(s.at) - claimedMs;
-        if (h >= 0) {
-          a.decidedMs += sign * h;
-          a.decidedHandled += sign;
-        }
+  private countStep(day: DayOfCells, s: ActorStep, p: Placing, sign: 1 | -1): void {
+    const stepHour = hourOf(s.at);
+    const actorKey = `${p.dimsKey}|${s.actor}|${stepHour}`;
+    const a = getOrMake<ActorCell>(day.actors, actorKey, () => ({ ...p.dims, actor: s.actor, stepHour, steps: {}, total: 0, decidedMs: 0, decidedHandled: 0 }));
+    const n = (a.steps[s.step] ?? 0) + sign;
+    if (n === 0) delete a.steps[s.step];
+    else a.steps[s.step] = n;
+    a.total += sign;
+    if (s.step === 'DECIDED' && p.claimedMs !== null) {
+      const h = Date.parse(s.at) - p.claimedMs;
+      if (h >= 0) {
+        a.decidedMs += sign * h;
+        a.decidedHandled += sign;
       }
-      if (a.total === 0) day.actors.delete(actorKey);
     }
-
-    const w = getOrMake(day.waiting, dimsKey, () => ({ ...dims, reports: 0, arrivals: new Map(), taken: new Map() }));
-    w.reports += sign;
-    add(w.arrivals, Date.parse(f.receivedAt), sign);
-    const taken = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
-    if (taken.length) add(w.taken, Math.min(...taken), sign);
-    if (w.reports === 0) day.waiting.delete(dimsKey);
-    // A day keeps its cells' waiting cell while it has any report, so it has none left when that is gone.
-    if (day.waiting.size === 0) this.days.delete(day.day);
+    if (a.total === 0) day.actors.delete(actorKey);
   }
 
   private dayOf(hour: number): DayOfCells {
@@ -203,4 +235,37 @@ function getOrMake<T>(cells: Map<string, T>, key: string, make: () => T): T {
   let cell = cells.get(key);
   if (!cell) cells.set(key, (cell = make()));
   return cell;
+}
+
+/** Where a received fact's cells are: its dimensions and their key, its hour placed on basis `occurred`, and its claim. */
+interface Placing {
+  dims: Dimensions;
+  dimsKey: string;
+  occurredHour: number;
+  claimedMs: number | null;
+}
+
+function placing(f: ReportFact): Placing {
+  const dims: Dimensions = { hour: hourOf(f.receivedAt!), category: categoryOf(f), district: districtOf(f), channel: f.channel, priority: priorityOf(f) };
+  return {
+    dims,
+    dimsKey: `${dims.hour}|${dims.category}|${dims.district}|${dims.channel}|${dims.priority}`,
+    occurredHour: hourOf(placedAt(f, 'occurred')),
+    claimedMs: f.claimedAt ? Date.parse(f.claimedAt) : null,
+  };
+}
+
+const reportKeyOf = (f: ReportFact, p: Placing) =>
+  `${p.dimsKey}|${p.occurredHour}|${stateOf(f)}|${f.decision}|${f.rejectionReason}|${!!f.mergedInto}|${(f.splits ?? 0) > 0}`;
+
+/** Staffing's handling time: claimed → decided, when not negative. */
+function handlingOf(f: ReportFact, p: Placing): number | null {
+  const handling = p.claimedMs !== null && f.decidedAt ? Date.parse(f.decidedAt) - p.claimedMs : null;
+  return handling !== null && handling >= 0 ? handling : null;
+}
+
+/** The first take of a report (claim or decision), for queue depth. */
+function firstTake(f: ReportFact): number | null {
+  const taken = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
+  return taken.length ? Math.min(...taken) : null;
 }

@@ -170,6 +170,29 @@ describe('hourly aggregates (property: equal to a brute-force recomputation on g
     );
   });
 
+  it('move a day’s version whenever one of its cells changes, daily and hourly (what keeps a remembered day part true)', () => {
+    // Cells as text (maps as their entries), to compare a day's cells before and after an event.
+    const text = (cells: unknown) => JSON.stringify(cells, (_, v) => (v instanceof Map ? [...v] : v));
+    const held = (days: Map<string, { version: number }>) => new Map([...days].map(([day, { version, ...cells }]) => [day, { version, cells: text(cells) }]));
+    fc.assert(
+      fc.property(historyArb, (events) => {
+        const model = new AnalyticsModel();
+        for (const e of events) {
+          const kinds = [model.hourly.days, model.aggregates.days] as Map<string, { version: number }>[];
+          const before = kinds.map(held);
+          model.apply(e);
+          kinds.forEach((days, i) => {
+            for (const [day, { version, ...cells }] of days) {
+              const was = before[i].get(day);
+              if (was && was.cells !== text(cells)) expect(version).not.toBe(was.version);
+            }
+          });
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('answer volume, load, staffing, hotspots and workload exactly as walking every report does', () => {
     fc.assert(
       fc.property(historyArb, filterArb, (events, filter) => {

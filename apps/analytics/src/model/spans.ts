@@ -4,14 +4,28 @@ import type { ReportFact } from './report-fact';
 /** Seconds from one time to another, or null when either is missing. */
 export const seconds = (from: string | null, to: string | null) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
 
-/** Each measured span, and which priority target it is held against (from receipt). */
-export const SPANS: { measure: string; span: (f: ReportFact) => number | null; target: keyof PriorityTargets['P1'] | null }[] = [
-  { measure: 'received_to_claimed', span: (f) => seconds(f.receivedAt, f.claimedAt), target: 'triageSeconds' },
-  { measure: 'received_to_classified', span: (f) => seconds(f.receivedAt, f.classifiedAt), target: 'triageSeconds' },
-  { measure: 'received_to_decided', span: (f) => seconds(f.receivedAt, f.decidedAt), target: 'triageSeconds' },
-  { measure: 'forwarded_to_assigned', span: (f) => seconds(f.forwardedAt, f.assignedAt), target: null },
-  { measure: 'received_to_assigned', span: (f) => seconds(f.receivedAt, f.assignedAt), target: 'dispatchSeconds' },
-  { measure: 'assigned_to_arrived', span: (f) => seconds(f.assignedAt, f.arrivedAt), target: null },
-  { measure: 'received_to_arrived', span: (f) => seconds(f.receivedAt, f.arrivedAt), target: 'arriveSeconds' },
-  { measure: 'received_to_resolved', span: (f) => seconds(f.receivedAt, f.resolvedAt), target: null },
+/** The times of a report a span runs between. */
+type Moment = 'receivedAt' | 'claimedAt' | 'classifiedAt' | 'decidedAt' | 'forwardedAt' | 'assignedAt' | 'arrivedAt' | 'resolvedAt';
+
+const span = (measure: string, from: Moment, to: Moment, target: keyof PriorityTargets['P1'] | null) => ({
+  measure,
+  from,
+  to,
+  span: (f: ReportFact) => seconds(f[from], f[to]),
+  target,
+});
+
+/** Each measured span: the two times it runs between, and which priority target it is held against (from receipt). */
+export const SPANS = [
+  span('received_to_claimed', 'receivedAt', 'claimedAt', 'triageSeconds'),
+  span('received_to_classified', 'receivedAt', 'classifiedAt', 'triageSeconds'),
+  span('received_to_decided', 'receivedAt', 'decidedAt', 'triageSeconds'),
+  span('forwarded_to_assigned', 'forwardedAt', 'assignedAt', null),
+  span('received_to_assigned', 'receivedAt', 'assignedAt', 'dispatchSeconds'),
+  span('assigned_to_arrived', 'assignedAt', 'arrivedAt', null),
+  span('received_to_arrived', 'receivedAt', 'arrivedAt', 'arriveSeconds'),
+  span('received_to_resolved', 'receivedAt', 'resolvedAt', null),
 ];
+
+/** Whether two versions of a fact have the same times for every span (so the same spans). */
+export const sameSpans = (a: ReportFact, b: ReportFact) => SPANS.every(({ from, to }) => a[from] === b[from] && a[to] === b[to]);
