@@ -70,10 +70,13 @@ export interface TimelinePart {
   entries: TimelineEntry[];
 }
 
+/** The event an entry is of: a timeline holds each once. */
+export const entryKey = (e: TimelineEntry) => `${e.producer}:${e.streamId}:${e.streamVersion}`;
+
 /** One timeline from its parts (the database's and those not yet written): each event once, in order. */
 export function mergeTimeline(parts: Iterable<TimelineEntry[]>): TimelineEntry[] {
   const byEvent = new Map<string, TimelineEntry>();
-  for (const entries of parts) for (const e of entries) byEvent.set(`${e.producer}:${e.streamId}:${e.streamVersion}`, e);
+  for (const entries of parts) for (const e of entries) byEvent.set(entryKey(e), e);
   return [...byEvent.values()].sort(byTime);
 }
 

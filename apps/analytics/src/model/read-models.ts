@@ -161,7 +161,8 @@ export const SNAPSHOT_INTERVAL = Symbol('SNAPSHOT_INTERVAL');
  * generation replaces the old one in one step once it has caught up, and then goes on following
  * the topics live. The models live in memory (the embedded database cannot filter and aggregate
  * hundreds of thousands of reports fast enough), except settled reports' timelines, which each
- * generation writes to `analytics_timelines` per Kafka batch (TimelineStore); each switch is
+ * generation writes to `analytics_timelines` (and `analytics_timeline_additions`) per Kafka batch
+ * (TimelineStore); each switch is
  * recorded in `analytics_generations`.
  * The current generation is snapshotted periodically (model and offsets, SnapshotStore); a
  * snapshot of another schema version, or a corrupt one, is ignored and the service rebuilds from

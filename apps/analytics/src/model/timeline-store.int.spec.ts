@@ -27,22 +27,26 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
     mongo = await testMongo();
     store = new TimelineStore(mongo.db(dbName));
   });
-  const stored = (id: string) =>
-    mongo
-      .db(dbName)
-      .collection('analytics_timelines')
-      .findOne({ _id: id as never });
+  /** What each collection holds of a report: its whole timeline at settling, and what was added after. */
+  const stored = async (id: string) => {
+    const db = mongo.db(dbName);
+    const [whole, added] = await Promise.all(
+      ['analytics_timelines', 'analytics_timeline_additions'].map((c) => db.collection(c).findOne({ _id: id as never })),
+    );
+    return { whole, added };
+  };
+  const packedDoc = (id: string, version: number) => ({ _id: id, packed: expect.any(Binary), version });
   afterAll(async () => {
     await mongo.db(dbName).dropDatabase();
     await mongo.close();
   });
 
-  it('merges parts into one document per report, and a replay of them changes nothing', async () => {
+  it('merges the parts after settling into one document per report, and a replay of them changes nothing', async () => {
     const id = uniqueName('report');
     expect(await store.flush(modelWith([['a', { reportId: id, entries: [entry(1, 'ReportClaimed')] }]]))).toBe(1);
     await store.flush(modelWith([['b', { reportId: id, entries: [entry(2, 'ReportRejected')] }]]));
     await store.flush(modelWith([['c', { reportId: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')] }]]));
-    expect(await stored(id)).toEqual({ _id: id, packed: expect.any(Binary), version: 2 });
+    expect(await stored(id)).toEqual({ whole: null, added: packedDoc(id, 2) });
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')]);
   });
 
@@ -61,17 +65,25 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
     } finally {
       await watched.close();
     }
-    expect(await stored(id)).toEqual({ _id: id, packed: expect.any(Binary), version: 3 });
+    expect(await stored(id)).toEqual({ whole: packedDoc(id, 2), added: packedDoc(id, 1) });
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')]);
   });
 
-  it('reads a timeline written before packing (entries as an array), and packs it when it grows', async () => {
+  it('adds what a replay settled with that the stored timeline lacks (the topics read in another order), and only that', async () => {
+    const id = uniqueName('report');
+    await store.flush(modelWith([[id, { reportId: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')] }]]));
+    await store.flush(modelWith([[id, { reportId: id, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')] }]]));
+    expect(await stored(id)).toEqual({ whole: packedDoc(id, 2), added: packedDoc(id, 1) });
+    expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')]);
+  });
+
+  it('reads a timeline written before packing (entries as an array), with what is added after', async () => {
     const id = uniqueName('report');
     const timelines = mongo.db(dbName).collection('analytics_timelines');
     await timelines.insertOne({ _id: id as never, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')], version: 2 });
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')]);
     await store.flush(modelWith([[`${id}|triage:r-1|3`, { reportId: id, entries: [entry(3, 'ReportSplit')] }]]));
-    expect(await stored(id)).toEqual({ _id: id, packed: expect.any(Binary), version: 3 });
+    expect((await stored(id)).added).toEqual(packedDoc(id, 1));
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')]);
   });
 });
