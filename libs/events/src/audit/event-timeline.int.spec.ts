@@ -107,4 +107,47 @@ describe('EventTimeline (the database): the state at a moment equals the whole l
       expect((await timeline.stateAt(new Date(T0 + 20 * MINUTE - 1))).state.has('late-stream')).toBe(false);
     }
   });
+
+  it('jumps a stretch of years without events (imported history) instead of folding and storing every checkpoint in it', async () => {
+    // Checkpoints every 10 s, as the time-travel e2e suites run: 8 years of them one by one would be 25 M.
+    const timeline = new EventTimeline(db, 'c', versionsFold, { checkpointEveryMs: 10_000, settleMs: 2_000, slotMs: 1_000 });
+    const YEAR = 365 * 24 * 60 * MINUTE;
+    const imported = [event('old-1', 1, T0 - 8 * YEAR), event('old-1', 2, T0 - 8 * YEAR + 25_000), event('old-2', 1, T0 - 3 * YEAR)];
+    const live = history(20, 10);
+    const events = [...imported, ...live].sort(byRecordedTime);
+    await timeline.record(live);
+    await timeline.record(imported); // late: the chain goes back 8 years
+    const now = T0 + 15 * MINUTE;
+    const built = await timeline.checkpointUpTo(new Date(now));
+    // A checkpoint at each stretch's end and at each jump's landing: a few hundred, not millions.
+    expect(built).toBeGreaterThan(3);
+    expect(built).toBeLessThan(200);
+    const moments = [
+      T0 - 8 * YEAR - 1,
+      T0 - 8 * YEAR + 12_000,
+      T0 - 5 * YEAR,
+      T0 - 3 * YEAR,
+      T0 - 1,
+      ...Array.from({ length: 10 }, () => T0 + Math.random() * 15 * MINUTE),
+    ];
+    for (const at of moments) {
+      const answer = await timeline.stateAt(new Date(at));
+      expect({ at: new Date(at).toISOString(), state: [...answer.state].sort() }).toEqual({
+        at: new Date(at).toISOString(),
+        state: [...expected(events, at)].sort(),
+      });
+    }
+    // A moment in the middle of the gap is read from the checkpoint before it, not folded from 8 years back.
+    expect((await timeline.stateAt(new Date(T0 - 5 * YEAR))).checkpoint).not.toBeNull();
+
+    // A late event inside the gap: in from its time on, before and after the chain is rebuilt.
+    const late = event('late-in-gap', 1, T0 - 5 * YEAR);
+    await timeline.record([late]);
+    for (const rebuild of [false, true]) {
+      if (rebuild) expect(await timeline.checkpointUpTo(new Date(now))).toBeGreaterThan(0);
+      for (const at of [T0 - 5 * YEAR - 1, T0 - 4 * YEAR, T0 - 1, T0 + 5 * MINUTE]) {
+        expect([...(await timeline.stateAt(new Date(at))).state].sort()).toEqual([...expected([...events, late].sort(byRecordedTime), at)].sort());
+      }
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { Collection, Db } from 'mongodb';
+import { Collection, Db, Filter } from 'mongodb';
 import { EventEnvelope } from '../envelope';
 import { isDuplicateKey } from '../event-store';
 
@@ -61,6 +61,9 @@ export interface StateAt<State> {
   eventsFolded: number;
 }
 
+/** Slots read by their listed ids at most (see slotFilters). */
+const LISTED_SLOTS = 10_000;
+
 const floorTo = (time: number, step: number) => Math.floor(time / step) * step;
 const iso = (time: number) => new Date(time).toISOString();
 
@@ -82,7 +85,8 @@ export function byRecordedTime(a: EventEnvelope, b: EventEnvelope): number {
  * that the picture at any past moment is a checkpoint plus at most `checkpointEveryMs` of events
  * (issue 17, "time travel"). Two collections: `<name>_slots` (the events of each `slotMs`,
  * `_id` = the slot's start) and `<name>_checkpoints` (`_id` = the checkpoint's time, plus `meta`).
- * Only `_id` lookups and updates: the embedded database scans on anything else.
+ * Lookups and updates by `_id` (the embedded database scans on anything else), except around a
+ * stretch without events, which gets no checkpoint of its own (see checkpointUpTo).
  *
  * "At T" means every event with `recordedAt` ≤ T: what the service's own in-memory view had
  * applied by then (it applies its own commands when stored and others' within the Kafka round trip).
@@ -151,14 +155,28 @@ export class EventTimeline<State, Stored> {
     return (await this.checkpoints.findOne({ _id: 'meta' } as any)) as TimelineMeta | null;
   }
 
+  /**
+   * The filters that read the slots of [from, to]: their ids, listed (the embedded database finds
+   * each by its index), for a span of up to LISTED_SLOTS slots; a range of `_id` (ISO times sort as
+   * they read) for a longer one, which that database answers by a scan: listing the ids of a span of
+   * years (an event recorded years back: imported history) would not fit in memory.
+   */
+  private slotFilters(from: number, to: number): Filter<SlotDocument>[] {
+    const first = floorTo(from, this.slotMs);
+    if ((to - first) / this.slotMs >= LISTED_SLOTS) return [{ _id: { $gte: iso(first), $lte: iso(to) } }];
+    const ids: string[] = [];
+    for (let slot = first; slot <= to; slot += this.slotMs) ids.push(iso(slot));
+    const filters: Filter<SlotDocument>[] = [];
+    for (let k = 0; k < ids.length; k += 1_000) filters.push({ _id: { $in: ids.slice(k, k + 1_000) } });
+    return filters;
+  }
+
   /** Events recorded in [from, to], deduplicated and in fold order. */
   async between(from: number, to: number): Promise<EventEnvelope[]> {
-    const ids: string[] = [];
-    for (let slot = floorTo(from, this.slotMs); slot <= to; slot += this.slotMs) ids.push(iso(slot));
     const seen = new Set<string>();
     const events: EventEnvelope[] = [];
-    for (let k = 0; k < ids.length; k += 1_000) {
-      for await (const doc of this.slots.find({ _id: { $in: ids.slice(k, k + 1_000) } })) {
+    for (const filter of this.slotFilters(from, to)) {
+      for await (const doc of this.slots.find(filter)) {
         for (const event of doc.events) {
           const time = Date.parse(event.recordedAt);
           if (time < from || time > to || seen.has(event.eventId)) continue;
@@ -168,6 +186,29 @@ export class EventTimeline<State, Stored> {
       }
     }
     return events.sort(byRecordedTime);
+  }
+
+  /** The start of the first slot at or after `from` that holds events, or null: by id for LISTED_SLOTS slots, then one range query. */
+  private async firstSlotFrom(from: number): Promise<number | null> {
+    const listedUpTo = floorTo(from, this.slotMs) + (LISTED_SLOTS - 1) * this.slotMs;
+    for (const filter of this.slotFilters(from, listedUpTo)) {
+      const found = await this.slots.find(filter, { projection: { _id: 1 } }).toArray();
+      if (found.length > 0) return Math.min(...found.map((doc) => Date.parse(doc._id)));
+    }
+    const next = await this.slots.findOne({ _id: { $gt: iso(listedUpTo) } }, { sort: { _id: 1 }, projection: { _id: 1 } });
+    return next ? Date.parse(next._id) : null;
+  }
+
+  /**
+   * The checkpoint of this fold at `time`, or else the latest before it and at or after `from`: a
+   * stretch without events gets none of its own (checkpointUpTo jumps it), so the one before it
+   * stands for it. Only then a query other than by `_id` (a scan on the embedded database).
+   */
+  private async checkpointAtOrBefore(time: number, from: number): Promise<CheckpointDocument | null> {
+    const exact = (await this.checkpoints.findOne({ _id: iso(time) })) as CheckpointDocument | null;
+    if (exact) return exact.schemaVersion === this.fold.schemaVersion ? exact : null;
+    const filter = { _id: { $gte: iso(from), $lt: iso(time) }, schemaVersion: this.fold.schemaVersion };
+    return (await this.checkpoints.findOne(filter as any, { sort: { _id: -1 } })) as CheckpointDocument | null;
   }
 
   /** The folded state with every event recorded at or before `at`. */
@@ -180,10 +221,10 @@ export class EventTimeline<State, Stored> {
     let checkpoint: string | null = null;
     if (meta.last && meta.schemaVersion === this.fold.schemaVersion) {
       const nearest = Math.min(floorTo(time, this.checkpointEveryMs), meta.last.getTime());
-      const stored = nearest >= from ? ((await this.checkpoints.findOne({ _id: iso(nearest) })) as CheckpointDocument | null) : null;
-      if (stored && stored.schemaVersion === this.fold.schemaVersion) {
+      const stored = nearest >= from ? await this.checkpointAtOrBefore(nearest, from) : null;
+      if (stored) {
         state = this.fold.load(stored.state as Stored);
-        from = nearest;
+        from = Date.parse(stored._id);
         checkpoint = stored._id;
       }
     }
@@ -201,20 +242,32 @@ export class EventTimeline<State, Stored> {
     if (!meta) return 0;
     let at: number;
     let state: State;
+    const first = floorTo(meta.first.getTime(), this.checkpointEveryMs);
     const current = meta.last && meta.schemaVersion === this.fold.schemaVersion ? meta.last.getTime() : null;
-    const stored = current === null ? null : ((await this.checkpoints.findOne({ _id: iso(current) })) as CheckpointDocument | null);
-    if (current !== null && stored && stored.schemaVersion === this.fold.schemaVersion) {
-      at = current;
+    const stored = current === null ? null : await this.checkpointAtOrBefore(current, first);
+    if (stored) {
+      at = Date.parse(stored._id);
       state = this.fold.load(stored.state as Stored);
     } else {
-      at = floorTo(meta.first.getTime(), this.checkpointEveryMs);
+      at = first;
       state = this.fold.initial();
       await this.store(at, state, meta.schemaVersion !== this.fold.schemaVersion);
     }
     let built = 0;
     while (at + this.checkpointEveryMs + this.settleMs <= now.getTime()) {
-      for (const event of await this.between(at, at + this.checkpointEveryMs - 1)) this.fold.apply(state, event);
-      at += this.checkpointEveryMs;
+      const events = await this.between(at, at + this.checkpointEveryMs - 1);
+      if (events.length > 0) {
+        for (const event of events) this.fold.apply(state, event);
+        at += this.checkpointEveryMs;
+      } else {
+        // Nothing changes up to the next event (hours of a quiet night, or years before it when history
+        // was imported): the next checkpoint is at the start of its stretch, once that is settled. So
+        // every checkpoint borders a stretch with events, and one chain rebuilt after a late event
+        // stores again at every place an older chain did (a moment between is read from the one before).
+        const next = await this.firstSlotFrom(at + this.checkpointEveryMs);
+        if (next === null || floorTo(next, this.checkpointEveryMs) + this.settleMs > now.getTime()) break;
+        at = floorTo(next, this.checkpointEveryMs);
+      }
       await this.store(at, state, false);
       built++;
     }
