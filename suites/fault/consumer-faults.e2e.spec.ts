@@ -199,14 +199,17 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
         .collection('event_commits')
         .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
     expect(await commitsOf('intake')).toBe(sent);
-    expect(
-      await eventually(
-        () => commitsOf('triage'),
-        (n) => n === sent,
-        120_000,
-        1_000,
-      ),
-    ).toBe(sent);
+    const opened = await eventually(
+      () => commitsOf('triage'),
+      (n) => n === sent,
+      120_000,
+      1_000,
+    ).catch((e) => {
+      // Seen once in CI (triage opened none of the reports after the outage): keep what triage said.
+      say(`triage fell short; the tail of its log:\n${procs.triage.output().slice(-8_000)}`);
+      throw e;
+    });
+    expect(opened).toBe(sent);
     await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake], 120_000);
     await consumerGroupCaughtUp(kafka, 'dispatch-read-models', [TOPICS.dispatch], 60_000);
 
