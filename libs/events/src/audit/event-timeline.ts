@@ -188,14 +188,19 @@ export class EventTimeline<State, Stored> {
     return events.sort(byRecordedTime);
   }
 
-  /** The start of the first slot at or after `from` that holds events, or null: by id for LISTED_SLOTS slots, then one range query. */
-  private async firstSlotFrom(from: number): Promise<number | null> {
-    const listedUpTo = floorTo(from, this.slotMs) + (LISTED_SLOTS - 1) * this.slotMs;
+  /**
+   * The start of the first slot in [from, to] that holds events, or null: by id for up to
+   * LISTED_SLOTS slots, then one range query (only when the span is longer: a chain catching up,
+   * not one waiting at the present for its next event).
+   */
+  private async firstSlotIn(from: number, to: number): Promise<number | null> {
+    const listedUpTo = Math.min(to, floorTo(from, this.slotMs) + (LISTED_SLOTS - 1) * this.slotMs);
     for (const filter of this.slotFilters(from, listedUpTo)) {
       const found = await this.slots.find(filter, { projection: { _id: 1 } }).toArray();
       if (found.length > 0) return Math.min(...found.map((doc) => Date.parse(doc._id)));
     }
-    const next = await this.slots.findOne({ _id: { $gt: iso(listedUpTo) } }, { sort: { _id: 1 }, projection: { _id: 1 } });
+    if (listedUpTo >= to) return null;
+    const next = await this.slots.findOne({ _id: { $gt: iso(listedUpTo), $lte: iso(to) } }, { sort: { _id: 1 }, projection: { _id: 1 } });
     return next ? Date.parse(next._id) : null;
   }
 
@@ -264,7 +269,7 @@ export class EventTimeline<State, Stored> {
         // was imported): the next checkpoint is at the start of its stretch, once that is settled. So
         // every checkpoint borders a stretch with events, and one chain rebuilt after a late event
         // stores again at every place an older chain did (a moment between is read from the one before).
-        const next = await this.firstSlotFrom(at + this.checkpointEveryMs);
+        const next = await this.firstSlotIn(at + this.checkpointEveryMs, now.getTime() - this.settleMs);
         if (next === null || floorTo(next, this.checkpointEveryMs) + this.settleMs > now.getTime()) break;
         at = floorTo(next, this.checkpointEveryMs);
       }
