@@ -204,9 +204,13 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
       (n) => n === sent,
       120_000,
       1_000,
-    ).catch((e) => {
-      // Seen once in CI (triage opened none of the reports after the outage): keep what triage said.
-      say(`triage fell short; the tail of its log:\n${procs.triage.output().slice(-8_000)}`);
+    ).catch(async (e) => {
+      // Seen once in CI (triage opened none of the reports after the outage): tell whether intake's
+      // relay published them, and keep what intake and triage said.
+      const onTopic = (await readWholeTopic(kafka, TOPICS.intake)).map((m) => m.value?.toString() ?? '');
+      const published = reportIds.filter((id) => onTopic.some((value) => value.includes(id))).length;
+      say(`triage fell short: ${published} of ${sent} reports are on the intake topic`);
+      for (const service of ['intake', 'triage'] as const) say(`the tail of ${service}'s log:\n${procs[service].output().slice(-6_000)}`);
       throw e;
     });
     expect(opened).toBe(sent);
