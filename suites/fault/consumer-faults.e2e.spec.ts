@@ -10,6 +10,7 @@ import {
   consumerGroupCaughtUp,
   eventually,
   intakeClient,
+  missingFromQueue,
   restClient,
   RunningService,
   startService,
@@ -235,14 +236,7 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     }
     // Triage's queue shows them.
     const operator = restClient(`http://127.0.0.1:${PORT.triage}`, testToken('op-cfault', ['operator']));
-    const inQueue = new Set<string>();
-    for (let offset = 0; ; offset += 200) {
-      const page = await operator.get(`/api/v1/queue?limit=200&offset=${offset}`);
-      expect(page.status).toBe(200);
-      for (const item of page.body.items as { reportId: string }[]) inQueue.add(item.reportId);
-      if (page.body.items.length < 200) break;
-    }
-    expect(reportIds.filter((id) => !inQueue.has(id))).toEqual([]);
+    expect(await missingFromQueue(operator, reportIds)).toEqual([]);
     // The dispatch board and its read models go on after the poison event: a unit registered now is seen.
     const dispatcher = restClient(`http://127.0.0.1:${PORT.dispatch}`, testToken('dsp-cfault', ['dispatcher']));
     const callSign = `CF-${tag.slice(3, 9).toUpperCase()}`;

@@ -6,7 +6,7 @@ import { INTAKE_PROTO_PATH, IntakeGrpc, Priority, Role } from '@callcenter/contr
 import { EventEnvelope, ReportForwardedForDispatch, ReportForwardedForDispatchV1 } from '@callcenter/events';
 import { envelopeOf } from './envelopes';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
-import { uniqueName } from './index';
+import { eventually, uniqueName } from './index';
 
 const definition = loadSync(INTAKE_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
 const ReportIntake = (grpc.loadPackageDefinition(definition) as unknown as IntakeGrpc.ProtoGrpcType).callcenter.intake.v1.ReportIntake;
@@ -114,6 +114,28 @@ export function restClient(baseUrl: string, token?: string) {
     post: <T = any>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, body, headers),
     patch: <T = any>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('PATCH', path, body, headers),
   };
+}
+
+/**
+ * Which of `reportIds` triage's queue (`GET /api/v1/queue`, paged by offset) has not shown within
+ * `timeoutMs`: it pages through the whole queue again until it has seen each. One pass is not
+ * enough, because the list moves while it is read: a case that leaves it ahead of the page being
+ * read shifts the next page by one, and on the test broker that happens all the time (the queue
+ * follows the shared topic, so it holds other suites' cases, which its overdue timer drops as
+ * unknown to this run's event store).
+ */
+export async function missingFromQueue(operator: ReturnType<typeof restClient>, reportIds: string[], timeoutMs = 30_000): Promise<string[]> {
+  const unseen = new Set(reportIds);
+  const scan = async () => {
+    for (let offset = 0; unseen.size > 0; offset += 200) {
+      const page = await operator.get(`/api/v1/queue?limit=200&offset=${offset}`);
+      if (page.status !== 200) throw new Error(`GET /api/v1/queue answered ${page.status}: ${JSON.stringify(page.body)}`);
+      for (const item of page.body.items as { reportId: string }[]) unseen.delete(item.reportId);
+      if (page.body.items.length < 200) break;
+    }
+    return [...unseen];
+  };
+  return eventually(scan, (missing) => missing.length === 0, timeoutMs, 1_000).catch(() => [...unseen]);
 }
 
 /** A report forward to dispatch as triage publishes it on its topic (for dispatch tests that skip intake and triage). */
