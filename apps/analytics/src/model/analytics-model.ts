@@ -56,6 +56,14 @@ const STAGE: Record<string, number> = { intake: 0, triage: 1, dispatch: 2 };
 const byTime = (a: TimelineEntry, b: TimelineEntry) =>
   a.at.localeCompare(b.at) || (STAGE[a.producer] ?? 3) - (STAGE[b.producer] ?? 3) || a.streamId.localeCompare(b.streamId) || a.streamVersion - b.streamVersion;
 
+/** Puts an entry in its place in a timeline; mostly at the end (events of another topic may arrive earlier or later than their time). */
+function insertByTime(timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
+  let at = timeline.length;
+  while (at > 0 && byTime(entry, timeline[at - 1]) < 0) at--;
+  timeline.splice(at, 0, entry);
+  return timeline;
+}
+
 /**
  * When a report's timeline leaves memory: once its incident is closed, or triage settled it without
  * one (rejected, advice given, merged as a duplicate). A report split out of a group afterwards
@@ -132,15 +140,16 @@ export class AnalyticsModel {
     };
     const timeline = this.timelines.get(reportId);
     if (!timeline) {
+      const whole = this.unsaved.get(reportId);
+      // Settled, its whole timeline not written yet (held back while another partition may still bring an entry of it):
+      // the entry joins it, in a new array (a write in flight holds the old one, and writes it again if it changed).
+      if (whole) this.unsaved.set(reportId, { reportId, entries: insertByTime(whole.entries.slice(), entry) });
       // New and not settled: resident. Otherwise its timeline has left memory (or never enters it): the entry is a part to write.
-      if (!before && !timelineSettled(after)) this.timelines.set(reportId, [entry]);
+      else if (!before && !timelineSettled(after)) this.timelines.set(reportId, [entry]);
       else this.unsaved.set(`${reportId}|${stream}|${event.streamVersion}`, { reportId, entries: [entry] });
       return true;
     }
-    // Mostly appends; events of another topic may arrive earlier or later than their time.
-    let at = timeline.length;
-    while (at > 0 && byTime(entry, timeline[at - 1]) < 0) at--;
-    timeline.splice(at, 0, entry);
+    insertByTime(timeline, entry);
     if (timelineSettled(after)) {
       // Settled: its timeline leaves memory once written, for good (what comes after is written on its own).
       this.timelines.delete(reportId);

@@ -4,7 +4,9 @@ import { retryWithBackoff } from '@callcenter/events';
  * A generation's writes of settled reports' timelines, pipelined with the batches that settle
  * them: the write of what the batches so far settled runs while the next batch applies, and at
  * most one is in flight (a batch waits for the one before). A position (`topic/partition` → the
- * next offset) is reported as written only once everything applied up to it is in the database.
+ * next offset) is reported as written only once everything applied up to it is in the database,
+ * or held back in the model's `unsaved` (a whole timeline that a partition behind may still add
+ * to while the generation catches up; a snapshot carries it).
  * A write is tried a few times (after the last batch of a history, none comes to retry it); if it
  * still fails, the next batch throws its error (kafkajs fetches that batch again: applied already,
  * it changes nothing) and its parts wait in the model's `unsaved` for the next write.

@@ -8,7 +8,7 @@ import { AnalyticsModel } from './analytics-model';
 import { PipelinedWrites } from './pipelined-writes';
 import { captureModel } from './snapshot';
 import { RestoredSnapshot, SnapshotStore } from './snapshot-store';
-import { TimelineStore } from './timeline-store';
+import { ANY_TIME, TimelineStore } from './timeline-store';
 
 const ALL_TOPICS = [TOPICS.intake, TOPICS.triage, TOPICS.dispatch];
 
@@ -40,6 +40,30 @@ export function reportsAwaitingCase(model: AnalyticsModel, now: number): number 
   return count;
 }
 
+/**
+ * While catching up, a settled report's whole timeline is written once every partition still behind
+ * has been read this far past its last entry (an event is not always later in its partition than
+ * the events recorded before it: producers' clocks, a relay that publishes a backlog late).
+ */
+export const SETTLED_HOLD_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The time before which a settled timeline is written (ISO), by partition ("topic/partition"): while
+ * catching up, the earliest time (ms) read up to on the partitions not yet past their `targets` (the
+ * last offset to read), less SETTLED_HOLD_MARGIN_MS; the beginning of time while one of them has given
+ * nothing yet; any time once none is behind (caught up, or the last batch applied). Pure.
+ */
+export function ripeBefore(targets: ReadonlyMap<string, bigint>, appliedTo: ReadonlyMap<string, bigint>, reachedAt: ReadonlyMap<string, number>): string {
+  let earliest = Infinity;
+  for (const [tp, target] of targets) {
+    if ((appliedTo.get(tp) ?? 0n) > target) continue;
+    earliest = Math.min(earliest, reachedAt.get(tp) ?? -Infinity);
+  }
+  if (earliest === Infinity) return ANY_TIME;
+  const before = earliest - SETTLED_HOLD_MARGIN_MS;
+  return Number.isFinite(before) && before > 0 ? new Date(before).toISOString() : '';
+}
+
 /** One generation: a model, the tail that feeds it, and how far it must read to be complete. */
 class Generation {
   readonly model: AnalyticsModel;
@@ -47,6 +71,9 @@ class Generation {
   /** "topic/partition" → the next offset to read: every event before it is in the model. */
   private readonly positions: Map<string, string>;
   private targets = new Map<string, bigint>();
+  /** "topic/partition" → the next offset to apply, and the latest time (ms) of an event applied from it. */
+  private readonly appliedTo = new Map<string, bigint>();
+  private readonly reachedAt = new Map<string, number>();
   private caughtUp!: () => void;
   readonly complete = new Promise<void>((resolve) => (this.caughtUp = resolve));
   readonly startedAt = Date.now();
@@ -65,7 +92,7 @@ class Generation {
     this.positions = new Map(from?.offsets ?? []);
     const logger = new Logger(`AnalyticsGeneration${number}`);
     this.writes = new PipelinedWrites(
-      () => this.timelines.flush(this.model),
+      () => this.timelines.flush(this.model, this.ripeBefore()),
       (positions) => {
         for (const [tp, next] of positions) this.positions.set(tp, next);
         this.checkCaughtUp();
@@ -102,10 +129,17 @@ class Generation {
       groupPrefix: `analytics-g${this.number}`,
       logger: kafkaLogger(`AnalyticsGeneration${this.number}`),
       handle: async (events, position) => {
-        for (const event of events) this.model.apply(event);
+        const [tp, next] = [`${position.topic}/${position.partition}`, BigInt(position.offset) + 1n];
+        let reached = this.reachedAt.get(tp) ?? -Infinity;
+        for (const event of events) {
+          this.model.apply(event);
+          reached = Math.max(reached, Date.parse(event.occurredAt));
+        }
+        this.reachedAt.set(tp, reached);
+        this.appliedTo.set(tp, next);
         this.read += events.length;
-        // Settled reports' timelines are written while the next batch applies; the position moves once they are in the database.
-        await this.writes.afterBatch(`${position.topic}/${position.partition}`, String(BigInt(position.offset) + 1n));
+        // Settled reports' timelines are written while the next batch applies; the position moves once they are written (or held, in `unsaved`).
+        await this.writes.afterBatch(tp, String(next));
       },
     });
     await this.tail.start();
@@ -114,6 +148,10 @@ class Generation {
   /** The offsets the model includes, at this instant (read it in the same tick as the model). */
   offsets(): Record<string, string> {
     return Object.fromEntries(this.positions);
+  }
+
+  private ripeBefore(): string {
+    return ripeBefore(this.targets, this.appliedTo, this.reachedAt);
   }
 
   private checkCaughtUp() {

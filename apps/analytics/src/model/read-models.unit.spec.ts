@@ -1,7 +1,8 @@
 import { ReportReceived, TriageCaseOpened } from '@callcenter/events';
 import { envelopeOf, openedCaseData, receivedReportData } from '@callcenter/testing';
 import { AnalyticsModel } from './analytics-model';
-import { AWAITING_CASE_AFTER_MS, AWAITING_CASE_LOOKBACK_MS, reportsAwaitingCase } from './read-models';
+import { ANY_TIME } from './timeline-store';
+import { AWAITING_CASE_AFTER_MS, AWAITING_CASE_LOOKBACK_MS, reportsAwaitingCase, ripeBefore, SETTLED_HOLD_MARGIN_MS } from './read-models';
 
 describe('reports awaiting a triage case (the gauge behind ReportsNotOpenedByTriage)', () => {
   const now = Date.parse('2026-12-04T08:00:00.000Z');
@@ -41,4 +42,43 @@ describe('reports awaiting a triage case (the gauge behind ReportsNotOpenedByTri
   });
 
   it('counts nothing for an empty model', () => expect(reportsAwaitingCase(new AnalyticsModel(), now)).toBe(0));
+});
+
+describe('which settled timelines a generation catching up writes (ripeBefore)', () => {
+  const t = (iso: string) => Date.parse(iso);
+  const targets = new Map([
+    ['callcenter.triage.events.v1/0', 99n],
+    ['callcenter.dispatch.events.v1/0', 199n],
+    ['callcenter.dispatch.events.v1/1', 149n],
+  ]);
+
+  it('holds every one back while a partition still behind has given nothing', () => {
+    const applied = new Map([['callcenter.triage.events.v1/0', 50n]]);
+    expect(ripeBefore(targets, applied, new Map([['callcenter.triage.events.v1/0', t('2026-11-02T08:00:00Z')]]))).toBe('');
+  });
+
+  it('writes those before the earliest time read on the partitions behind, less the margin; a partition through does not hold back', () => {
+    const applied = new Map([
+      ['callcenter.triage.events.v1/0', 100n], // past its target: through
+      ['callcenter.dispatch.events.v1/0', 120n],
+      ['callcenter.dispatch.events.v1/1', 80n],
+    ]);
+    const reached = new Map([
+      ['callcenter.triage.events.v1/0', t('2026-11-01T00:00:00Z')],
+      ['callcenter.dispatch.events.v1/0', t('2026-11-20T10:00:00Z')],
+      ['callcenter.dispatch.events.v1/1', t('2026-11-18T10:00:00Z')],
+    ]);
+    const before = ripeBefore(targets, applied, reached);
+    expect(before).toBe(new Date(t('2026-11-18T10:00:00Z') - SETTLED_HOLD_MARGIN_MS).toISOString());
+    // Compared as ISO strings with the last entry's time.
+    expect('2026-11-18T09:54:59.999Z' < before).toBe(true);
+    expect('2026-11-18T09:55:00.000Z' < before).toBe(false);
+  });
+
+  it('writes all once every partition is through, or nothing was left to read', () => {
+    const through = new Map([...targets].map(([tp, target]) => [tp, target + 1n]));
+    expect(ripeBefore(targets, through, new Map())).toBe(ANY_TIME);
+    expect(ripeBefore(new Map(), new Map(), new Map())).toBe(ANY_TIME);
+    expect('9999-12-31T23:59:59.999Z' < ANY_TIME).toBe(true);
+  });
 });

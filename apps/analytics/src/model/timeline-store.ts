@@ -11,6 +11,9 @@ import { AnalyticsModel, entryKey, mergeTimeline, TimelineEntry } from './analyt
  */
 type TimelineDoc = { _id: string; version: number; packed?: Binary; entries?: TimelineEntry[] };
 
+/** Later than any ISO time: every settled timeline is ripe. */
+export const ANY_TIME = '\uffff';
+
 const packed = (entries: TimelineEntry[]) => new Binary(deflateRawSync(JSON.stringify(entries), { level: 1 }));
 const entriesOf = (doc: TimelineDoc | null): TimelineEntry[] =>
   !doc ? [] : doc.packed ? JSON.parse(inflateRawSync(doc.packed.buffer).toString('utf8')) : (doc.entries ?? []);
@@ -41,10 +44,16 @@ export class TimelineStore {
     this.additions = db.collection('analytics_timeline_additions');
   }
 
-  /** Writes the model's unsaved parts, then forgets those written (the model holds open reports' timelines only). */
-  async flush(model: AnalyticsModel): Promise<number> {
+  /**
+   * Writes the model's unsaved parts, then forgets those written (the model holds open reports'
+   * timelines only). A whole timeline whose last entry is at or after `ripeBefore` (an ISO time)
+   * stays unsaved: a generation catching up holds it back while a partition behind it may still
+   * bring an entry of the report, which then joins it instead of being added after.
+   */
+  async flush(model: AnalyticsModel, ripeBefore = ANY_TIME): Promise<number> {
     if (model.unsaved.size === 0) return 0;
-    const batch = [...model.unsaved];
+    const batch = [...model.unsaved].filter(([id, part]) => id !== part.reportId || part.entries[part.entries.length - 1].at < ripeBefore);
+    if (batch.length === 0) return 0;
     const [byReport, settled] = [new Map<string, TimelineEntry[][]>(), new Set<string>()];
     for (const [id, part] of batch) {
       byReport.set(part.reportId, [...(byReport.get(part.reportId) ?? []), part.entries]);
