@@ -77,6 +77,22 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')]);
   });
 
+  it('holds back a whole timeline whose last entry is not before `ripeBefore`; an entry after is never held', async () => {
+    const [early, late, after] = [uniqueName('report'), uniqueName('report'), uniqueName('report')];
+    const model = modelWith([
+      [early, { reportId: early, entries: [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')] }], // last entry 03:00:02
+      [late, { reportId: late, entries: [entry(1, 'ReportClaimed'), entry(4, 'ReportRejected')] }], // last entry 03:00:04
+      [`${after}|triage:r-1|3`, { reportId: after, entries: [entry(3, 'ReportSplit')] }],
+    ]);
+    expect(await store.flush(model, '2026-12-02T03:00:03.000Z')).toBe(2);
+    expect([...model.unsaved.keys()]).toEqual([late]);
+    expect(await stored(early)).toEqual({ whole: packedDoc(early, 2), added: null });
+    expect(await stored(late)).toEqual({ whole: null, added: null });
+    expect((await stored(after)).added).toEqual(packedDoc(after, 1));
+    expect(await store.flush(model)).toBe(1);
+    expect(await stored(late)).toEqual({ whole: packedDoc(late, 2), added: null });
+  });
+
   it('reads a timeline written before packing (entries as an array), with what is added after', async () => {
     const id = uniqueName('report');
     const timelines = mongo.db(dbName).collection('analytics_timelines');
