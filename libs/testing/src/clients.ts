@@ -6,7 +6,7 @@ import { INTAKE_PROTO_PATH, IntakeGrpc, Priority, Role } from '@callcenter/contr
 import { EventEnvelope, ReportForwardedForDispatch, ReportForwardedForDispatchV1 } from '@callcenter/events';
 import { envelopeOf } from './envelopes';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
-import { eventually, uniqueName } from './index';
+import { ConditionFailed, eventually, uniqueName } from './index';
 
 const definition = loadSync(INTAKE_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
 const ReportIntake = (grpc.loadPackageDefinition(definition) as unknown as IntakeGrpc.ProtoGrpcType).callcenter.intake.v1.ReportIntake;
@@ -135,7 +135,11 @@ export async function missingFromQueue(operator: ReturnType<typeof restClient>, 
     }
     return [...unseen];
   };
-  return eventually(scan, (missing) => missing.length === 0, timeoutMs, 1_000).catch(() => [...unseen]);
+  // Time up: the ids never seen. Any other failure (the queue answering an error) is thrown as it is.
+  return eventually(scan, (missing) => missing.length === 0, timeoutMs, 1_000).catch((e) => {
+    if (e instanceof ConditionFailed) return [...unseen];
+    throw e;
+  });
 }
 
 /** A report forward to dispatch as triage publishes it on its topic (for dispatch tests that skip intake and triage). */

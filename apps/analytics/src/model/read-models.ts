@@ -60,8 +60,7 @@ export function ripeBefore(targets: ReadonlyMap<string, bigint>, appliedTo: Read
     earliest = Math.min(earliest, reachedAt.get(tp) ?? -Infinity);
   }
   if (earliest === Infinity) return ANY_TIME;
-  const before = earliest - SETTLED_HOLD_MARGIN_MS;
-  return Number.isFinite(before) && before > 0 ? new Date(before).toISOString() : '';
+  return earliest === -Infinity ? '' : new Date(earliest - SETTLED_HOLD_MARGIN_MS).toISOString();
 }
 
 /** One generation: a model, the tail that feeds it, and how far it must read to be complete. */
