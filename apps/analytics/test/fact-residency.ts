@@ -13,11 +13,10 @@
  * KAFKA_BROKERS points at the broker holding the history.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { dispatchEvents, EventRegistry, intakeEvents, TopicTail, TOPICS, triageEvents } from '@callcenter/events';
-import { testKafka } from '@callcenter/testing';
+import { dispatchEvents, EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/events';
+import { tailToEnd, testKafka } from '@callcenter/testing';
 import { AnalyticsModel, timelineSettled } from '../src/model/analytics-model';
 import { HourlyAggregates } from '../src/model/hourly-aggregates';
 import { hotspots, load, staffing, volume, workload } from '../src/queries/analytics-queries';
@@ -31,32 +30,11 @@ const heapMiB = () => {
 const f = (n: number, digits = 1) => n.toFixed(digits);
 
 async function fold(): Promise<AnalyticsModel> {
-  const kafka = testKafka('bench-fact-residency');
-  const admin = kafka.admin();
-  await admin.connect();
-  let total = 0;
-  for (const topic of [TOPICS.intake, TOPICS.triage, TOPICS.dispatch])
-    for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
-  await admin.disconnect();
   const model = new AnalyticsModel();
-  let read = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  const tail = new TopicTail({
-    kafka,
-    topic: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch],
-    since: 'earliest',
-    registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),
-    groupPrefix: `bench-fact-residency-${randomUUID().slice(0, 8)}`,
-    handle: (events) => {
-      for (const e of events) model.apply(e);
-      read += events.length;
-      if (read >= total) done();
-    },
+  const registry = new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]);
+  await tailToEnd(testKafka('bench-fact-residency'), [TOPICS.intake, TOPICS.triage, TOPICS.dispatch], (events) => events.forEach((e) => model.apply(e)), {
+    registry,
   });
-  await tail.start();
-  await finished;
-  await tail.stop();
   // Settled timelines would be in the database by now: they are not what this measures.
   model.unsaved.clear();
   return model;

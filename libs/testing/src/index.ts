@@ -333,3 +333,4 @@ export async function startServices(specs: [name: string, httpPort: number, env:
   return results.map((r) => (r as PromiseFulfilledResult<RunningService>).value);
 }
 export * from './browser';
+export * from './read-to-end';
