@@ -10,8 +10,8 @@ import { parseArgs, promisify } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import type { Admin, Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
-import { createEventProducer, ensureTopics, EventEnvelope, toKafkaMessage } from '@callcenter/events';
-import { RunningService, testInfra, testMongo } from '@callcenter/testing';
+import { createEventProducer, createKafka, ensureTopics, EventEnvelope, toKafkaMessage } from '@callcenter/events';
+import { RunningService, startService, testInfra, testMongo } from '@callcenter/testing';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const INFRA_DATA_DIR = process.env.INFRA_DATA_DIR ?? path.join(ROOT, '.data'); // the local infra's: its run/*.pid tell the Kafka and database pids
@@ -55,6 +55,25 @@ export function header(title: string, otherLabel = 'other processes'): void {
   const { kafka, db } = infraPids();
   if (!kafka || !db) console.log(`(no Kafka/database pid files under ${INFRA_DATA_DIR}/run: their CPU is counted in "${otherLabel}")`);
 }
+/** A service bench's start: its logger, CPU profiles (`--cpu-prof DIR`), Kafka client and leftovers, cleaned up on SIGINT/SIGTERM. */
+export function setup(bench: string, cpuProf: string | undefined, keepDb: () => boolean) {
+  const [log, kafka] = [logger(bench), createKafka({ brokers: testInfra().brokers, clientId: `bench-${bench}` })];
+  const left = new Leftovers(keepDb, kafka);
+  left.onSignals(log, 'stopping what this bench started');
+  return { log, profiles: new CpuProfiles(cpuProf, bench, log), kafka, left };
+}
+/** console.log of a template literal (one that prettier leaves on one line). */
+export const say = (parts: TemplateStringsArray, ...values: unknown[]) => console.log(parts.reduce((a, p, i) => a + String(values[i - 1]) + p));
+/** `startService` for a bench: with the CPU profiles' env, kept in `left`, timed (`startupMs`, `listenMs`), its start-up's peak RSS (`peakRss`, MiB). */
+export async function launch(left: Leftovers, name: string, port: number, env: Record<string, string>, o: LaunchOptions = {}) {
+  const [t0, peak] = [nowMs(), { rss: 0 }];
+  const whileStarting = (pid: number) => void (peak.rss = Math.max(peak.rss, rssMiB(pid) || 0));
+  const options = { readyTimeoutMs: o.readyTimeoutMs, root: o.root && path.resolve(o.root), whileStarting };
+  const service = await startService(name, port, { ...env, ...o.profiles?.env }, options);
+  left.services.add(service);
+  return Object.assign(service, { startupMs: nowMs() - t0, listenMs: service.listenMs ?? NaN, peakRss: peak.rss });
+}
+type LaunchOptions = { profiles?: CpuProfiles; readyTimeoutMs?: number; root?: string };
 /** Runs a bench's main, cleans up what it left and exits 0 (or the `process.exitCode` main set); on a failure prints the service's last output and exits 1. */
 export function run(main: () => unknown, left = new Leftovers(), service: () => RunningService | undefined = () => undefined): void {
   const exit = (code: number) => left.cleanup().finally(() => process.exit(code));
@@ -89,6 +108,11 @@ export function pct(values: ArrayLike<number>): Pct {
   const p = { n, p50: at(50), p90: at(90), p99: at(99), max, mean: total / n };
   return (h.destroy(), p);
 }
+export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+/** `pct` rounded to `d` decimals (a JSON record's figures), only `keys` of it if given. */
+export const pctRounded = <K extends keyof Pct>(xs: ArrayLike<number>, d = 2, keys?: K[], p = pct(xs)) =>
+  Object.fromEntries((keys ?? (Object.keys(p) as K[])).map((k) => [k, round(p[k], d)])) as Pick<Pct, K>;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 export const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '–');
 /** Columns padded to width, the first left-aligned unless `align` says otherwise; a rule under the header unless `rule` is false. */

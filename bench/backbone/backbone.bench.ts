@@ -28,11 +28,8 @@ const cfg = {
 };
 
 const now = h.nowMs;
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
 const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
-/** The harness's percentiles, rounded to 0.01 for the JSON record. */
-const percentiles = (xs: number[]) => Object.fromEntries(Object.entries(h.pct(xs)).map(([k, v]) => [k, round(v)])) as h.Pct;
 /** Waits until `ok()` or `ms` passed; resolves with `ok()`. */
 async function until(ok: () => boolean, ms: number): Promise<boolean> {
   for (const end = now() + ms; !ok() && now() < end;) await h.sleep(2);
@@ -59,8 +56,8 @@ const pids = { node: process.pid, db: h.pidFile(cfg.infraDataDir, 'db'), kafka: 
 const meter = h.cpuMeter(pids);
 function cpuStop() {
   const { wall, used: u, other, machineShare } = meter.stop();
-  const [nodeS, databaseS, kafkaS, otherS] = [u.node, u.db, u.kafka, other].map((x) => round(x));
-  return { wallS: round(wall), nodeS, databaseS, kafkaS, otherS, machineBusyPct: round(100 * machineShare, 1) };
+  const [nodeS, databaseS, kafkaS, otherS] = [u.node, u.db, u.kafka, other].map((x) => h.round(x));
+  return { wallS: h.round(wall), nodeS, databaseS, kafkaS, otherS, machineBusyPct: h.round(100 * machineShare, 1) };
 }
 
 // ───────────────────────────── the run's names and clients ─────────────────────────────
@@ -157,10 +154,10 @@ class Probe {
     const { times, rounds, published, recoverScan, recovered: found } = this.relay;
     const span = (a: number, b: number) => times.map((t) => t[b] - t[a]).filter(Number.isFinite);
     const total = sum(span(0, 3));
-    const part = (a: number, b: number) => ({ ...percentiles(span(a, b)), sharePct: total ? round((100 * sum(span(a, b))) / total, 1) : NaN });
+    const part = (a: number, b: number) => ({ ...h.pctRounded(span(a, b)), sharePct: total ? h.round((100 * sum(span(a, b))) / total, 1) : NaN });
     return {
-      ...{ rounds, published, avgEventsPerRound: rounds ? round(published / rounds, 1) : 0, roundMs: percentiles(span(0, 3)), prepareMs: part(0, 1) },
-      ...{ sendBatchMs: part(1, 2), markPublishedMs: part(2, 3), recoveryScans: { ...percentiles(recoverScan), found } },
+      ...{ rounds, published, avgEventsPerRound: rounds ? h.round(published / rounds, 1) : 0, roundMs: h.pctRounded(span(0, 3)), prepareMs: part(0, 1) },
+      ...{ sendBatchMs: part(1, 2), markPublishedMs: part(2, 3), recoveryScans: { ...h.pctRounded(recoverScan), found } },
     };
   }
 }
@@ -214,7 +211,7 @@ const throughput = (name: string, prefix: string, targetEvents: number, perStrea
     let [appended, next, appendBudgetHit] = [0, 0, false];
     meter.start();
     const t0 = now();
-    const sampler = setInterval(() => timeline.push([round((now() - t0) / 1000, 1), appended, r.published, g.unique]), 1000);
+    const sampler = setInterval(() => timeline.push([h.round((now() - t0) / 1000, 1), appended, r.published, g.unique]), 1000);
     const worker = async () => {
       for (let s = next++; s < streams; s = next++) {
         if (now() - t0 > cfg.appendBudgetMs || errors.count >= MAX_APPEND_ERRORS) return void (appendBudgetHit = true);
@@ -239,13 +236,13 @@ const throughput = (name: string, prefix: string, targetEvents: number, perStrea
     return {
       ...{ name, collection: `commits_${prefix}`, targetEvents: streams * perStream, events: appended, streams: Math.ceil(appended / perStream) },
       ...{ eventsPerStream: perStream, concurrency, appendBudgetHit, appendErrors: errors.count, firstAppendError: errors.first, complete, received },
-      ...{ appendSeconds: round(appendS, 3), appendedPerSec: Math.round(appended / appendS), relayAckedSeconds: round((tRelayed - t0) / 1000, 3) },
-      ...{ consumedSeconds: round((tEnd - t0) / 1000, 3), relayedPerSec: Math.round((received * 1000) / (tEnd - t0)) },
-      relayedPerSecAfterAppends: tEnd > tAppended ? round(((received - receivedAtAppendEnd) * 1000) / (tEnd - tAppended), 1) : NaN,
+      ...{ appendSeconds: h.round(appendS, 3), appendedPerSec: Math.round(appended / appendS), relayAckedSeconds: h.round((tRelayed - t0) / 1000, 3) },
+      ...{ consumedSeconds: h.round((tEnd - t0) / 1000, 3), relayedPerSec: Math.round((received * 1000) / (tEnd - t0)) },
+      relayedPerSecAfterAppends: tEnd > tAppended ? h.round(((received - receivedAtAppendEnd) * 1000) / (tEnd - tAppended), 1) : NaN,
       drainAfterAppendsMs: Math.round(tEnd - tAppended),
       appendedPerSecFirst5s: first ? Math.round(first[1] / first[0]) : NaN,
       appendedPerSecLast5s: lastFrom ? Math.round((appended - lastFrom[1]) / (appendS - lastFrom[0])) : NaN,
-      ...{ appendLatencyMs: percentiles(latency), relay: probe.summary(), duplicates: g.duplicates, outOfOrder: g.outOfOrder },
+      ...{ appendLatencyMs: h.pctRounded(latency), relay: probe.summary(), duplicates: g.duplicates, outOfOrder: g.outOfOrder },
       ...{ avgValueBytes: avgBytes(g.valueBytes), avgMessageBytes: avgBytes(g.messageBytes), cpu, timeline },
     };
   });
@@ -288,12 +285,12 @@ const latency = () =>
     await Promise.all(inFlight);
     const complete = await until(() => got.unique >= events - errors.count, cfg.drainBudgetMs);
     const [cpu, streams, bySecond] = [cpuStop(), [...probe.streams.values()], [] as number[][]];
-    const spans = Object.fromEntries(SPANS.map(([, key, span]) => [key, percentiles(streams.map(span).filter(Number.isFinite))]));
+    const spans = Object.fromEntries(SPANS.map(([, key, span]) => [key, h.pctRounded(streams.map(span).filter(Number.isFinite))]));
     for (const s of streams) if (Number.isFinite(s.received)) (bySecond[Math.floor((s.started - t0) / 1000)] ??= []).push(s.received - s.started);
     return {
       ...{ targetRate, seconds, events, achievedRate, complete, received: got.unique, appendErrors: errors.count, firstAppendError: errors.first, lateStarts },
       ...{ maxInFlight, ...(spans as Record<(typeof SPANS)[number][1], h.Pct>), relay: probe.summary(), duplicates: got.duplicates, cpu },
-      p50BySecondMs: Array.from(bySecond, (xs) => percentiles(xs ?? []).p50),
+      p50BySecondMs: Array.from(bySecond, (xs) => h.pctRounded(xs ?? []).p50),
     };
   });
 
@@ -324,7 +321,7 @@ async function operationCosts(collection: string) {
   for (const [label, op] of ops) {
     const xs: number[] = [];
     for (let i = 0; i < 5; i++) xs.push((await timed(op))[0]);
-    operationsMs[label] = percentiles(xs);
+    operationsMs[label] = h.pctRounded(xs);
   }
   // The group commit's call itself, driver and mongoose Model taking turns (20 each), with the process CPU each used.
   const model = ev.modelOn(db, `BenchCommit_${collection}`, ev.commitSchema(collection));
@@ -339,7 +336,7 @@ async function operationCosts(collection: string) {
     p.ms.push(ms);
     p.cpuMs += (user + system) / 1000 / 20;
   }
-  for (const p of paths) operationsMs[`insertMany 50 commits, ${p.name} (20 in turn; node CPU ${p.cpuMs.toFixed(2)} ms each)`] = percentiles(p.ms);
+  for (const p of paths) operationsMs[`insertMany 50 commits, ${p.name} (20 in turn; node CPU ${p.cpuMs.toFixed(2)} ms each)`] = h.pctRounded(p.ms);
   return { documents, operationsMs, commitCallCpuMs: { driver: paths[0].cpuMs, mongoose: paths[1].cpuMs } };
 }
 
@@ -356,7 +353,7 @@ async function kafkajsBaseline(records: number, batchSize: number, sample: ev.Ev
     const t0 = now();
     for (let i = 0; i < records; i += batchSize) await send(i);
     const seconds = (now() - t0) / 1000;
-    return { records, batchSize, seconds: round(seconds, 3), recordsPerSec: Math.round(records / seconds) };
+    return { records, batchSize, seconds: h.round(seconds, 3), recordsPerSec: Math.round(records / seconds) };
   } finally {
     await p.disconnect();
   }
@@ -376,7 +373,7 @@ async function eventConsumerThroughput(records: number) {
   const received = () => at.push(now());
   await withEventConsumer(kafka, `${groupId}-read`, received, (c) => c.start().then(() => until(() => at.length >= records, 60_000)));
   const [seen, seconds] = [at.length, ((at.at(-1) ?? NaN) - (at[0] ?? NaN)) / 1000];
-  return { records: seen, startToFirstMs: round((at[0] ?? NaN) - t0), seconds: round(seconds, 3), recordsPerSec: Math.round(seen / seconds) };
+  return { records: seen, startToFirstMs: h.round((at[0] ?? NaN) - t0), seconds: h.round(seconds, 3), recordsPerSec: Math.round(seen / seconds) };
 }
 
 const CONSUMER_VARIANTS = ['kafkajs defaults', 'TCP_NODELAY', 'TCP_NODELAY + EventConsumer'] as const;
@@ -384,7 +381,7 @@ const CONSUMER_VARIANTS = ['kafkajs defaults', 'TCP_NODELAY', 'TCP_NODELAY + Eve
 async function kafkaLatencyBaseline(variant: (typeof CONSUMER_VARIANTS)[number], group: string, seconds: number, sample: ev.EventEnvelope) {
   const client = ev.createKafka({ brokers: cfg.brokers, clientId: 'backbone-bench-latency', noDelay: variant !== 'kafkajs defaults' });
   const [rate, sent] = [cfg.latencyRate, Math.max(1, Math.round(cfg.latencyRate * seconds))];
-  const result = (latencies: number[]) => ({ variant, rate, seconds, sent, received: latencies.length, sendToConsumerMs: percentiles(latencies) });
+  const result = (latencies: number[]) => ({ variant, rate, seconds, sent, received: latencies.length, sendToConsumerMs: h.pctRounded(latencies) });
   if (variant !== 'TCP_NODELAY + EventConsumer')
     return result((await h.kafkaOnlyLatency(client, sample, sent, rate, { topic: baselineTopic, groupId: group })).latencies);
   const [p, sentAt, latencies] = [ev.createEventProducer(client), new Map<string, number>(), [] as number[]];

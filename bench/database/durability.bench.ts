@@ -28,8 +28,7 @@ const LABELS: Record<string, string> = {
 };
 
 const INFRA = path.join(h.ROOT, 'infra/bin/infra');
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
-const latency = (values: number[]) => ((s) => ({ n: s.n, p50: round(s.p50, 2), p99: round(s.p99, 2), max: round(s.max, 2) }))(h.pct(values));
+const latency = (values: number[]) => h.pctRounded(values, 2, ['n', 'p50', 'p99', 'max']);
 const run = (cmd: string, argv: string[], env = process.env) => execFileSync(cmd, argv, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 /** `fn`'s value, or `otherwise`'s when it throws (a process or a file already gone, a command that failed). */
 function attempt<T>(fn: () => T, otherwise?: (e: unknown) => T): T | undefined {
@@ -172,7 +171,7 @@ async function restartAndCount(db: Database, writer: Writer, faultAt: number) {
   const acknowledgedAfterFault = [...writer.acked.values()].filter((at) => at > faultAt).length;
   const error = failure(() => db.infra('start-db'))?.slice(0, 500);
   if (error) return { acknowledged, acknowledgedAfterFault, missing: acknowledged, window: null, stored: 0, restartSeconds: NaN, error };
-  const restartSeconds = round((performance.now() - t) / 1000, 2);
+  const restartSeconds = h.round((performance.now() - t) / 1000, 2);
   const [client, projection] = [await new MongoClient(db.uri, { serverSelectionTimeoutMS: 10_000 }).connect(), { _id: 1 }];
   const [commits, close] = [client.db('callcenter_bench').collection<{ _id: string }>('event_commits'), () => client.close()];
   const docs = await commits.find({}, { projection }).toArray().finally(close);
@@ -180,7 +179,7 @@ async function restartAndCount(db: Database, writer: Writer, faultAt: number) {
   const missing = [...writer.acked.keys()].filter((id) => !found.has(id));
   const oldest = Math.min(...missing.map((id) => writer.acked.get(id)!));
   for (const id of missing) writer.acked.delete(id); // counted once: the next fault counts what is still there plus what is acknowledged after
-  const window = missing.length ? round((faultAt - oldest) / 1000, 2) : null;
+  const window = missing.length ? h.round((faultAt - oldest) / 1000, 2) : null;
   return { acknowledged, acknowledgedAfterFault, missing: missing.length, window, stored: found.size, restartSeconds };
 }
 
@@ -248,9 +247,8 @@ async function speed(candidates: Candidate[]): Promise<void> {
     }
   for (const [c, runs] of rounds) {
     const perSecond = runs.map((one) => one.appendsPerSecond);
-    const median = [...perSecond].sort((a, b) => a - b)[Math.floor(perSecond.length / 2)];
     const [times, failed] = [runs.flatMap((one) => one.times), runs.reduce((n, one) => n + one.failed, 0)];
-    c.result.speed = { appendsPerSecond: median, rounds: perSecond, latency: latency(times), failed };
+    c.result.speed = { appendsPerSecond: h.median(perSecond), rounds: perSecond, latency: latency(times), failed };
   }
 }
 

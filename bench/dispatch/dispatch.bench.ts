@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Admin, EachBatchPayload, Producer } from 'kafkajs';
 import { GeoPoint, incidentIdFor, loadJurisdiction, Priority, UnitStatus } from '@callcenter/contracts';
 import * as ev from '@callcenter/events';
-import { envelopeOf, RunningService, startService, testInfra, testToken } from '@callcenter/testing';
+import { envelopeOf, RunningService, testToken } from '@callcenter/testing';
 import * as h from '../harness';
 import * as d from '../../apps/dispatch/src';
 import * as sim from '../../tools/simulator/src';
@@ -22,29 +22,21 @@ const [API_PHASE, BASELINE_ROOT, LOOKBACK, DRAIN_S] = [!has('no-api-phase'), fla
 /** A day to dispatch, so no timer appends DispatchOverdue to the seeded incidents while they are measured (timer work, not recommendation). */
 const BENCH_TARGETS = 'P1=60/86400/86400,P2=180/86400/86400,P3=600/86400/86400,P4=1800/-/-';
 const [GOAL_RECOMMEND_P99_MS, GOAL_INCIDENT_DETAIL_P99_MS] = [20, 50]; // the second: issue 15, GET /incidents/{id} at concurrency 8 with 2,000 units
-const log = h.logger('dispatch');
-const profiles = new h.CpuProfiles(flag('cpu-prof'), 'dispatch', log);
-const kafka = ev.createKafka({ brokers: testInfra().brokers, clientId: 'bench-dispatch' });
-const left = new h.Leftovers(() => has('keep-db'), kafka);
-left.onSignals(log, 'stopping what this bench started');
-/** console.log of a template literal (one that prettier leaves on one line). */
-const say = (parts: TemplateStringsArray, ...values: unknown[]) => console.log(parts.reduce((a, p, i) => a + String(values[i - 1]) + p));
+const { log, profiles, kafka, left } = h.setup('dispatch', flag('cpu-prof'), () => has('keep-db'));
 const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
 const get = (urlPath: string) => h.request(HTTP, 'GET', urlPath, dispatcher);
 const json = async (urlPath: string) => JSON.parse((await get(urlPath)).body);
 const meter = (service: RunningService) => ((m) => (m.start(), m))(h.cpuMeter({ bench: process.pid, dispatch: service.pid, ...h.infraPids() }));
 
-type Service = RunningService & { startupMs: number };
+type Service = Awaited<ReturnType<typeof h.launch>>;
 let dispatch: Service | undefined;
 const prefix = `bench_dispatch_${Date.now()}`;
 async function startDispatch(root?: string, port = HTTP): Promise<Service> {
   left.databases.add(`${prefix}_dispatch`);
-  const [t0, env] = [h.nowMs(), { MONGODB_DB_PREFIX: prefix, NODE_ENV: 'test', LOG_LEVEL: 'warn', PRIORITY_TARGETS: BENCH_TARGETS, ...profiles.env }];
-  const options = { readyTimeoutMs: 300_000, root: root && path.resolve(root) };
-  const service = await startService('dispatch', port, { ...env, DISPATCH_LIVE_LOOKBACK_MINUTES: String(LOOKBACK) }, options);
-  left.services.add(service);
-  log(`dispatch${root ? ` (baseline ${root})` : ''} pid ${service.pid} ready on ${port} in ${h.f(h.nowMs() - t0, 0)} ms (db prefix ${prefix})`);
-  return Object.assign(service, { startupMs: h.nowMs() - t0 });
+  const env = { MONGODB_DB_PREFIX: prefix, PRIORITY_TARGETS: BENCH_TARGETS, DISPATCH_LIVE_LOOKBACK_MINUTES: `${LOOKBACK}` }; // NODE_ENV test, LOG_LEVEL warn
+  const service = await h.launch(left, 'dispatch', port, env, { profiles, readyTimeoutMs: 300_000, root });
+  log(`dispatch${root ? ` (baseline ${root})` : ''} pid ${service.pid} ready on ${port} in ${h.f(service.startupMs, 0)} ms (db prefix ${prefix})`);
+  return service;
 }
 
 /** How far dispatch's incident opener is behind on the triage topic (all of it when the group is new). */
@@ -191,31 +183,31 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   const [onShift, withCapability] = [units.filter((u) => u.onShift).length, units.filter((u) => u.capabilities.length).length];
   const [available, noPosition] = [units.filter((u) => u.onShift && !u.report?.status).length, units.filter((u) => u.onShift && !u.report).length];
   const [reg, st, recP] = [h.pct(registerMs), h.pct(statusMs), h.pct(recCounts)];
-  say`\n=== Part 1 — recommendation latency with ${h.int(UNITS)} units and ${h.int(INCIDENTS)} open incidents ===`;
-  say`seeded ${h.int(UNITS)} units in ${h.f(unitsSeconds, 1)} s through POST /api/v1/units + POST /api/v1/units/{id}/status (${SEED_CONCURRENCY} in flight; register p50 ${h.f(reg.p50)} / p99 ${h.f(reg.p99)} ms, status p50 ${h.f(st.p50)} / p99 ${h.f(st.p99)} ms)`;
+  h.say`\n=== Part 1 — recommendation latency with ${h.int(UNITS)} units and ${h.int(INCIDENTS)} open incidents ===`;
+  h.say`seeded ${h.int(UNITS)} units in ${h.f(unitsSeconds, 1)} s through POST /api/v1/units + POST /api/v1/units/{id}/status (${SEED_CONCURRENCY} in flight; register p50 ${h.f(reg.p50)} / p99 ${h.f(reg.p99)} ms, status p50 ${h.f(st.p50)} / p99 ${h.f(st.p99)} ms)`;
   const unitTypes: string[] = sim.UNIT_MIX.map(([t]) => t);
   const types = count(units, unitTypes, (u) => u.type);
-  say`  types: ${types}; ${withCapability} with capabilities (FIRST_AID, K9, SEARCH, …); home districts evenly over ${jurisdiction.districts.length}`;
-  say`  on shift ${onShift} (${h.f((100 * onShift) / UNITS, 0)} %), of which AVAILABLE ${available} (${noPosition} never reported a position: home district centre), the rest BUSY / EN_ROUTE / ON_SCENE; off shift ${UNITS - onShift}`;
-  say`opened ${h.int(INCIDENTS)} incidents in ${h.f(incidentsSeconds, 1)} s by ReportForwardedForDispatch on ${ev.TOPICS.triage} (batches of 100, acks -1) until all were found by GET /incidents?reportId=`;
-  say`  categories: ${count(forwards, Object.keys(sim.CATEGORY_MIX), (e) => e.data.category)}; priorities: ${count(forwards, ['P1', 'P2', 'P3'], (e) => e.data.priority)}; 5 % without coordinates (district centre)`;
+  h.say`  types: ${types}; ${withCapability} with capabilities (FIRST_AID, K9, SEARCH, …); home districts evenly over ${jurisdiction.districts.length}`;
+  h.say`  on shift ${onShift} (${h.f((100 * onShift) / UNITS, 0)} %), of which AVAILABLE ${available} (${noPosition} never reported a position: home district centre), the rest BUSY / EN_ROUTE / ON_SCENE; off shift ${UNITS - onShift}`;
+  h.say`opened ${h.int(INCIDENTS)} incidents in ${h.f(incidentsSeconds, 1)} s by ReportForwardedForDispatch on ${ev.TOPICS.triage} (batches of 100, acks -1) until all were found by GET /incidents?reportId=`;
+  h.say`  categories: ${count(forwards, Object.keys(sim.CATEGORY_MIX), (e) => e.data.category)}; priorities: ${count(forwards, ['P1', 'P2', 'P3'], (e) => e.data.priority)}; 5 % without coordinates (district centre)`;
   const notSeeded = `  ← NOT what was seeded: the board also holds earlier runs' units/incidents (re-read from the dispatch topic); run on fresh infrastructure for exact figures`;
-  say`board: GET /units lists ${unitsListed}, GET /incidents total ${openTotal}${unitsListed !== UNITS || openTotal !== INCIDENTS ? notSeeded : ' (exactly what was seeded)'}`;
-  say`dispatch start-up until /health/ready ${h.f(service.startupMs, 0)} ms; RSS (VmRSS) after seeding ${h.f(rssSeeded, 0)} MiB, after the measurements ${h.f(rssAfter, 0)} MiB`;
-  say`recommendations per incident (first 100 via the API): min ${Math.min(...recCounts)}, p50 ${recP.p50}, max ${recP.max}; detail answer ~${h.int(JSON.stringify(sample).length)} B with ${sample.recommendations?.length} recommendations and ${sample.timeline?.length} timeline entries`;
-  say`\n(a) in process (this bench's node process): one call = one incident against all ${h.int(UNITS)} candidates; 1 warm-up round + ${ROUNDS} rounds × ${INCIDENTS} incidents; ms`;
+  h.say`board: GET /units lists ${unitsListed}, GET /incidents total ${openTotal}${unitsListed !== UNITS || openTotal !== INCIDENTS ? notSeeded : ' (exactly what was seeded)'}`;
+  h.say`dispatch start-up until /health/ready ${h.f(service.startupMs, 0)} ms; RSS (VmRSS) after seeding ${h.f(rssSeeded, 0)} MiB, after the measurements ${h.f(rssAfter, 0)} MiB`;
+  h.say`recommendations per incident (first 100 via the API): min ${Math.min(...recCounts)}, p50 ${recP.p50}, max ${recP.max}; detail answer ~${h.int(JSON.stringify(sample).length)} B with ${sample.recommendations?.length} recommendations and ${sample.timeline?.length} timeline entries`;
+  h.say`\n(a) in process (this bench's node process): one call = one incident against all ${h.int(UNITS)} candidates; 1 warm-up round + ${ROUNDS} rounds × ${INCIDENTS} incidents; ms`;
   const call = (label: string, lat: number[], p = h.pct(lat)) => [label, ...h.pctCells(p, 3), h.f(p.mean, 3), h.goalCell(p.p99, GOAL_RECOMMEND_P99_MS)];
   const inRows: (string | number)[][] = [['call', 'n', 'p50', 'p90', 'p99', 'max', 'mean', `goal p99 ≤ ${GOAL_RECOMMEND_P99_MS} ms`]];
   inRows.push(call(`recommendUnits(need, UnitCandidate[${candidates.length}], speeds)`, plain.lat));
   inRows.push(call('DispatchBoard.recommend (Map + workload, as the API)', viaBoard.lat));
-  say`${h.table(inRows)}\n  recommendations returned per call: p50 ${h.pct(plain.returned).p50}, min ${Math.min(...plain.returned)} (limit 5)`;
-  say`\n(b) through the API: closed loop, ${WARMUP} warm-up + ${REQUESTS} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`;
-  say`${h.queryTable(rows, 'dispatch', GOAL_INCIDENT_DETAIL_P99_MS)}\n${h.cpuLine(cpuAll)}\nload average (1/5/15 min): before the API measurements ${loadBefore}, after ${loadAfter}`;
+  h.say`${h.table(inRows)}\n  recommendations returned per call: p50 ${h.pct(plain.returned).p50}, min ${Math.min(...plain.returned)} (limit 5)`;
+  h.say`\n(b) through the API: closed loop, ${WARMUP} warm-up + ${REQUESTS} measured requests per row, keep-alive HTTP/1.1; request sent → whole body read; ms`;
+  h.say`${h.queryTable(rows, 'dispatch', GOAL_INCIDENT_DETAIL_P99_MS)}\n${h.cpuLine(cpuAll)}\nload average (1/5/15 min): before the API measurements ${loadBefore}, after ${loadAfter}`;
   if (!baseline) return;
-  say`\n(c) baseline: the dispatch built under ${BASELINE_ROOT}, on the same units and incidents (port ${HTTP + 1}), right after; ms`;
-  say`baseline start-up until /health/ready ${h.f(baseline.startupMs, 0)} ms; RSS (VmRSS) after start ${h.f(baseline.rssLoaded, 0)} MiB, after the measurements ${h.f(baseline.rss, 0)} MiB`;
-  say`${h.queryTable(baseline.rows, 'dispatch', GOAL_INCIDENT_DETAIL_P99_MS)}\n${h.cpuLine(baseline.cpuAll)}`;
-  say`load average (1/5/15 min): before the baseline's measurements ${baseline.loadBefore}, after ${baseline.loadAfter}`;
+  h.say`\n(c) baseline: the dispatch built under ${BASELINE_ROOT}, on the same units and incidents (port ${HTTP + 1}), right after; ms`;
+  h.say`baseline start-up until /health/ready ${h.f(baseline.startupMs, 0)} ms; RSS (VmRSS) after start ${h.f(baseline.rssLoaded, 0)} MiB, after the measurements ${h.f(baseline.rss, 0)} MiB`;
+  h.say`${h.queryTable(baseline.rows, 'dispatch', GOAL_INCIDENT_DETAIL_P99_MS)}\n${h.cpuLine(baseline.cpuAll)}`;
+  h.say`load average (1/5/15 min): before the baseline's measurements ${baseline.loadBefore}, after ${baseline.loadAfter}`;
 }
 
 // ── part 2 ──
@@ -305,8 +297,8 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   /** A row from one moment to another; `counted`: with how many were sent and never reached `to`. */
   const span = (label: string, xs: Sent[], from: Moment, to: Moment, counted = false) =>
     ((p) => [label, ...h.pctCells(p), counted ? total : '', counted ? total - p.n : ''])(lat(xs, from, to));
-  say`\n=== Part 2 — forward → incident open, ${RATE}/s for ${SECONDS} s (${total} forwards per phase, open loop) ===`;
-  say`each forward: a ReportForwardedForDispatch envelope of ~${sizeOf} B sent to ${ev.TOPICS.triage} (kafkajs, idempotent producer, 1 request in flight, acks -1); dispatch's group ${d.INCIDENT_OPENER_GROUP} opens the incident (event store append), its outbox relay publishes IncidentOpened to ${ev.TOPICS.dispatch}: two Kafka hops`;
+  h.say`\n=== Part 2 — forward → incident open, ${RATE}/s for ${SECONDS} s (${total} forwards per phase, open loop) ===`;
+  h.say`each forward: a ReportForwardedForDispatch envelope of ~${sizeOf} B sent to ${ev.TOPICS.triage} (kafkajs, idempotent producer, 1 request in flight, acks -1); dispatch's group ${d.INCIDENT_OPENER_GROUP} opens the incident (event store append), its outbox relay publishes IncidentOpened to ${ev.TOPICS.dispatch}: two Kafka hops`;
   const kRows: (string | number)[][] = [
     ['', 'n', 'p50', 'p90', 'p99', 'max', 'of sent', 'lost'],
     span('forward sent → IncidentOpened received (kafkajs consumer)', phaseK, 'sentAt', 'onKafkaAt', true),
@@ -322,16 +314,16 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
   const kafkaOnly = `baseline: Kafka only, kafkajs send → kafkajs consumer (one hop, ${baseline.bytes} B)`;
   kRows.push([kafkaOnly, ...h.pctCells(baseline.lat), baseline.sent, baseline.sent - baseline.lat.n]);
   const floor = 2 * baseline.lat.p50;
-  say`${h.table(kRows)}\ntwo Kafka hops alone ≈ 2 × ${h.f(baseline.lat.p50)} = ${h.f(floor)} ms at p50; dispatch adds ≈ ${h.f(lat(phaseK, 'sentAt', 'onKafkaAt').p50 - floor)} ms at p50 over that floor (Kafka-observed)`;
+  h.say`${h.table(kRows)}\ntwo Kafka hops alone ≈ 2 × ${h.f(baseline.lat.p50)} = ${h.f(floor)} ms at p50; dispatch adds ≈ ${h.f(lat(phaseK, 'sentAt', 'onKafkaAt').p50 - floor)} ms at p50 over that floor (Kafka-observed)`;
   const sliceRows: (string | number)[][] = [['by when the forward was sent', 'n', 'p50', 'p90', 'p99', 'max']];
   for (const [from, to] of [0, 1, 2, 3].map((q) => [(q * SECONDS) / 4, ((q + 1) * SECONDS) / 4])) {
     const part = phaseK.filter((s) => s.sentAt - K.loop.start >= from * 1000 && s.sentAt - K.loop.start < to * 1000);
     sliceRows.push([`Kafka phase ${h.f(from, 1)}–${h.f(to, 1)} s`, ...h.pctCells(lat(part, 'sentAt', 'onKafkaAt'))]);
   }
-  say`${h.table(sliceRows)}\nsend schedule lag (open loop): Kafka phase p99 ${h.f(h.pct(K.loop.lag).p99, 2)} ms${A ? `, API phase p99 ${h.f(h.pct(A.loop.lag).p99, 2)} ms` : ''}`;
-  say`Kafka phase: ${h.cpuLine(K.cpu)}; load average at its start ${K.load}`;
-  if (A) say`API phase: ${h.cpuLine(A.cpu)}; load average at its start ${A.load}`;
-  say`dispatch RSS (VmRSS) after part 2: ${h.f(rssAfter, 0)} MiB`;
+  h.say`${h.table(sliceRows)}\nsend schedule lag (open loop): Kafka phase p99 ${h.f(h.pct(K.loop.lag).p99, 2)} ms${A ? `, API phase p99 ${h.f(h.pct(A.loop.lag).p99, 2)} ms` : ''}`;
+  h.say`Kafka phase: ${h.cpuLine(K.cpu)}; load average at its start ${K.load}`;
+  if (A) h.say`API phase: ${h.cpuLine(A.cpu)}; load average at its start ${A.load}`;
+  h.say`dispatch RSS (VmRSS) after part 2: ${h.f(rssAfter, 0)} MiB`;
 }
 
 async function main() {

@@ -19,7 +19,6 @@ const update = (n: number) => ({ type: 'UpdateUnit' as const, now: new Date(), d
 const inTurn = (n: number, step: (k: number) => Promise<unknown>) =>
   Array.from({ length: n }).reduce<Promise<unknown>>((p, _, k) => p.then(() => step(k)), Promise.resolve());
 const timed = (work: () => Promise<unknown>) => ((t) => work().then(() => performance.now() - t))(performance.now());
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const perReport = async (step: (k: number) => Promise<unknown>) => (await timed(() => inTurn(REPORTS, step))) / REPORTS;
 /** `COMMANDS` times, in a fresh event store (nothing cached: another instance, or after a restart), a cold then a warm command: the two medians. */
 async function timeCommands(db: Db, unitId: string, snapshots: boolean): Promise<number[]> {
@@ -29,7 +28,7 @@ async function timeCommands(db: Db, unitId: string, snapshots: boolean): Promise
     for (const warm of [0, 1])
       times[warm].push(await timed(() => handleCommand(instance, unitDecider, unitId, update(warm), meta(), snapshots ? { snapshots: UNIT_SNAPSHOTS } : {})));
   });
-  return times.map(median);
+  return times.map(h.median);
 }
 async function main() {
   const db = (await left.mongo()).db(`bench_unit_stream_${Date.now()}`);

@@ -23,7 +23,6 @@ const KEY = ev.newDataKey();
 const phone = () => `+62812${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 const report = (external_id: string, name: string, number = phone()) =>
   toSubmitReportDto(sampleReport({ external_id, reporter: { name, phone: number, anonymous: false } }));
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cost = (x: number, of: number) => `${((1 - x / of) * 100).toFixed(1)} %`;
 
 async function main() {
@@ -89,7 +88,7 @@ async function main() {
   const runs = { plain: [] as number[], sealed: [] as number[], opened: [] as number[] }; // alternating, the median of each: other load moves single runs a lot
   for (let i = 0; i < 5; i++)
     for (const k of ['plain', 'sealed', 'opened'] as const) runs[k].push(await replay(k === 'plain' ? 'plaintext' : 'sealed', k === 'opened'));
-  const [plain, sealed, opened] = [runs.plain, runs.sealed, runs.opened].map(median);
+  const [plain, sealed, opened] = [runs.plain, runs.sealed, runs.opened].map(h.median);
   console.log(`\nreplay: ${count} ReportReceived each, decoded from their Kafka value and applied to the analytics model (median of 5 alternating runs)`);
   console.log(`  plaintext            ${plain.toFixed(0).padStart(7)} events/s   (${bytes('plaintext')} bytes per event)`);
   console.log(`  sealed               ${sealed.toFixed(0).padStart(7)} events/s   (${bytes('sealed')} bytes per event)   cost ${cost(sealed, plain)}`);

@@ -10,8 +10,7 @@ import * as h from '../harness';
 import { Prng } from '../../tools/simulator/src';
 import * as triage from '../../apps/triage/src';
 
-const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
-const percentiles = (samples: number[], { n, p50, p99, max } = h.pct(samples)) => ({ n, p50: round(p50), p99: round(p99), max: round(max) });
+const percentiles = (samples: number[]) => h.pctRounded(samples, 3, ['n', 'p50', 'p99', 'max']);
 /** CPU seconds: on a shared machine the wall clock includes waiting for a core, CPU time does not. */
 const cpuSeconds = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1e6;
 
@@ -42,7 +41,7 @@ function main() {
   // CPU time per suggestion: all texts, and a long hotline transcript (the 7 longest corpus texts joined).
   const cpuMsEach = (texts: triage.LabelledReport[], times: number, before = process.cpuUsage()) => {
     for (let k = 0; k < times; k++) for (const r of texts) model.suggest(r);
-    return round((1000 * cpuSeconds(process.cpuUsage(before))) / (times * texts.length));
+    return h.round((1000 * cpuSeconds(process.cpuUsage(before))) / (times * texts.length), 3);
   };
   const longest = [...corpus].sort((a, b) => b.description.length - a.description.length);
   const transcript = { ...longest[0], description: Array.from(longest.slice(0, 7), (r) => r.description).join(' ') };
@@ -53,7 +52,7 @@ function main() {
   const [heapBefore, started, cpuBefore] = [process.memoryUsage().heapUsed, performance.now(), process.cpuUsage()];
   const artefact = triage.trainSuggestionModel(reports, { trainedAt: new Date().toISOString(), source: 'bench: generated reports' });
   const [seconds, cpu] = [(performance.now() - started) / 1000, cpuSeconds(process.cpuUsage(cpuBefore))];
-  const timing = { reports: reports.length, seconds: round(seconds, 1), cpuSeconds: round(cpu, 1) };
+  const timing = { reports: reports.length, seconds: h.round(seconds, 1), cpuSeconds: h.round(cpu, 1) };
   const json = JSON.stringify(artefact);
   // The gzipped size is the artefact's as npm run suggestions:train stores it (suggestions-<version>.json.gz).
   const sizes = { features: artefact.features.length, artefactBytes: Buffer.byteLength(json), artefactGzipBytes: gzipSync(json, { level: 9 }).length };

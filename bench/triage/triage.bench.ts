@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Category, loadJurisdiction, PRIORITIES } from '@callcenter/contracts';
 import * as ev from '@callcenter/events';
-import { intakeClient, intakeMetadata, startService, testInfra, testToken } from '@callcenter/testing';
+import { intakeClient, intakeMetadata, testToken } from '@callcenter/testing';
 import * as h from '../harness';
 import { callerRefOf, effectivePriority, QUEUE_SNAPSHOT_COLLECTION, suggestClassification, TriageCase, triageCaseDecider } from '../../apps/triage/src';
 import { CALLING_SYSTEMS, CHANNEL_MIX_OTHER, CHANNEL_MIX_URGENT, GENERIC_STREETS, Prng, STREETS, URGENT_CATEGORIES } from '../../tools/simulator/src';
@@ -25,25 +25,14 @@ const [RUN_PART1, RUN_PART2, GOAL_VISIBLE_MS, GOAL_LIST_MS] = [wantPart1 || !wan
 /** Part 2: no seeded case turns overdue, and no seeded claim lapses, while triage is measured. */
 const [PART2_TARGETS, LEASE_S] = ['P1=86400/180/900,P2=86400/600/1800,P3=86400/1800/3600,P4=86400/-/-', 3600];
 
-const log = h.logger('triage');
-const profiles = new h.CpuProfiles(flag('cpu-prof'), 'triage', log);
-const kafka = ev.createKafka({ brokers: testInfra().brokers, clientId: 'bench-triage' });
-const left = new h.Leftovers(() => has('keep-db'), kafka);
-left.onSignals(log, 'stopping the services this bench started');
-/** console.log of a template literal (one that prettier leaves on one line). */
-const say = (parts: TemplateStringsArray, ...values: unknown[]) => console.log(parts.reduce((a, p, i) => a + String(values[i - 1]) + p));
+const { log, profiles, kafka, left } = h.setup('triage', flag('cpu-prof'), () => has('keep-db'));
 /** This bench's tables have no rule under the header; `pctTable`: a row of percentiles per [label, figures]. */
 const table = (rows: (string | number)[][]) => h.table(rows, [], false);
 const pctTable = (head: string, rows: [string, h.Pct][]) => table([[head, 'n', 'p50', 'p90', 'p99', 'max'], ...rows.map(([l, p]) => [l, ...h.pctCells(p)])]);
 
 /** Starts a built service (under `root`/dist if given); loading 100,000 cases takes 15–20 s on a quiet machine, minutes on a busy one. */
-async function launch(name: string, port: number, env: Record<string, string>, root?: string) {
-  const t0 = h.nowMs();
-  const service = await startService(name, port, { ...env, ...profiles.env }, { readyTimeoutMs: 600_000, root: root && path.resolve(root) });
-  left.services.add(service);
-  if (profiles.dir) log(`${name} pid ${service.pid} writes ${name}-${service.pid}-1.cpuprofile into ${profiles.dir} when it stops`);
-  return { service, startupMs: h.nowMs() - t0 };
-}
+const launch = (name: string, port: number, env: Record<string, string>, root?: string) =>
+  h.launch(left, name, port, env, { profiles, readyTimeoutMs: 600_000, root });
 
 /** Reports as they come in: [category hint, description, people injured, weight]. Triage's own rules suggest P1 for the first 7, P2 for the
  * next 5, P3 for the next 8, P4 for the last 3 (part 1 sends those three and checks they are P4). */
@@ -209,7 +198,7 @@ async function part1() {
 
   // The measured load, then the drain.
   const count = Math.round(RATE * SECONDS);
-  const [meter, loadBefore] = [h.cpuMeter({ bench: process.pid, intake: intake.service.pid, triage: triage.service.pid, ...h.infraPids() }), h.loadavg()];
+  const [meter, loadBefore] = [h.cpuMeter({ bench: process.pid, intake: intake.pid, triage: triage.pid, ...h.infraPids() }), h.loadavg()];
   log(`load: ${count} reports at ${RATE}/s over ${CLIENTS} gRPC channels; polling every ${POLL_MS} ms`);
   meter.start();
   const window = await load(count, RATE, warm.length);
@@ -231,12 +220,12 @@ async function part1() {
   const toSeen = (from: (s: Sent) => number, of = visible) => h.pct(of.map((s) => seen.get(s.reportId!)! - from(s)));
   const [sentToSeen, lag, sendSpan] = [toSeen((s) => s.sentAt), h.pct(schedLag), (submitted[submitted.length - 1].sentAt - submitted[0].sentAt) / 1000];
 
-  say`\n=== Part 1 — submit → visible in GET /api/v1/queue (open loop, ${RATE}/s for ${SECONDS} s, ${CLIENTS} gRPC channels) ===`;
-  say`intake ready in ${h.f(intake.startupMs, 0)} ms, triage in ${h.f(triage.startupMs, 0)} ms (NODE_ENV=test LOG_LEVEL=warn, db prefix ${prefix}); warm-up ${warm.length} reports, ${warmSeen} seen, not counted`;
+  h.say`\n=== Part 1 — submit → visible in GET /api/v1/queue (open loop, ${RATE}/s for ${SECONDS} s, ${CLIENTS} gRPC channels) ===`;
+  h.say`intake ready in ${h.f(intake.startupMs, 0)} ms, triage in ${h.f(triage.startupMs, 0)} ms (NODE_ENV=test LOG_LEVEL=warn, db prefix ${prefix}); warm-up ${warm.length} reports, ${warmSeen} seen, not counted`;
   const [achieved, unanswered] = [(submitted.length - 1) / sendSpan, submitted.filter((s) => !s.answeredAt).length];
   const lagMs = `p50 ${h.f(lag.p50, 2)} / p99 ${h.f(lag.p99, 2)} / max ${h.f(lag.max, 1)} ms`;
-  say`sent ${submitted.length} in ${h.f(sendSpan, 2)} s = ${h.f(achieved, 1)}/s achieved (schedule lag ${lagMs}); accepted ${accepted.length}, errors ${JSON.stringify(errors)}, unanswered ${unanswered}`;
-  say`the P4 lane held ${baseAtStart} older cases before the run (${base} at the end); only this run's reports are counted\n`;
+  h.say`sent ${submitted.length} in ${h.f(sendSpan, 2)} s = ${h.f(achieved, 1)}/s achieved (schedule lag ${lagMs}); accepted ${accepted.length}, errors ${JSON.stringify(errors)}, unanswered ${unanswered}`;
+  h.say`the P4 lane held ${baseAtStart} older cases before the run (${base} at the end); only this run's reports are counted\n`;
   const latencies: [string, h.Pct][] = [
     ['submit sent → first seen in GET /queue', sentToSeen],
     ['intake receivedAt → first seen in GET /queue', toSeen((s) => s.receivedAt!)],
@@ -251,22 +240,22 @@ async function part1() {
     const sentIn = visible.filter((s) => s.sentAt - window.start >= from * 1000 && s.sentAt - window.start < (from + bucketS) * 1000);
     buckets.push([`${from}–${Math.min(SECONDS, from + bucketS)}`, toSeen((s) => s.sentAt, sentIn)]);
   }
-  say`${pctTable('latency (ms)', latencies)}\n\nsubmit sent → first seen, by when the report was sent:\n${pctTable('sent during (s)', buckets)}`;
+  h.say`${pctTable('latency (ms)', latencies)}\n\nsubmit sent → first seen, by when the report was sent:\n${pctTable('sent during (s)', buckets)}`;
   if (TRACE) {
     const timesOf = (s: Sent) =>
       ({ ...traces.get(s.reportId!), sentAt: s.sentAt, receivedAt: s.receivedAt!, seenAt: seen.get(s.reportId!)! }) as Record<string, number>;
     const times = visible.map(timesOf).filter((t) => t.intakeRecordedAt && t.intakeOnKafka && t.triageRecordedAt);
     const steps = STEPS.map(([label, from, to]): [string, h.Pct] => [label, h.pct(times.map((t) => t[to] - t[from]))]);
-    say`\nwhere the time goes (${times.length} reports traced from the envelopes on Kafka; ms; one clock, one machine):\n${pctTable('step', steps)}`;
+    h.say`\nwhere the time goes (${times.length} reports traced from the envelopes on Kafka; ms; one clock, one machine):\n${pctTable('step', steps)}`;
   }
-  say`\npolls during the load: ${polls} (${h.f(polls / ((window.end - window.start) / 1000), 0)}/s), failed polls ${pollErrors}, extra pages around the window (out-of-order arrivals) ${extraPages}`;
+  h.say`\npolls during the load: ${polls} (${h.f(polls / ((window.end - window.start) / 1000), 0)}/s), failed polls ${pollErrors}, extra pages around the window (out-of-order arrivals) ${extraPages}`;
   const late = ` (of which listed by a full scan of the lane right after the drain, i.e. late rather than lost: ${missing.filter((s) => listed.has(s.reportId!)).length})`;
-  say`never seen after a drain of ${h.f(drainMs / 1000, 1)} s (budget ${DRAIN_S} s): ${missing.length}${missing.length ? late : ''}`;
+  h.say`never seen after a drain of ${h.f(drainMs / 1000, 1)} s (budget ${DRAIN_S} s): ${missing.length}${missing.length ? late : ''}`;
   const over = sentToSeen.p99 - GOAL_VISIBLE_MS;
   const margin = over > 0 ? `over by ${h.f(over)} ms (${h.f((100 * over) / GOAL_VISIBLE_MS, 0)} %)` : `${h.f(-over)} ms to spare`;
-  say`GOAL p99 ≤ ${GOAL_VISIBLE_MS} ms (submit sent → visible): ${over <= 0 ? 'MET' : 'MISSED'} — p99 ${h.f(sentToSeen.p99)} ms, ${margin}`;
-  say`${h.cpuLine(cpu)}\nload average (1/5/15 min): before the load ${loadBefore}, at its end ${loadDuring}`;
-  await Promise.all([left.stopService(intake.service), left.stopService(triage.service)]);
+  h.say`GOAL p99 ≤ ${GOAL_VISIBLE_MS} ms (submit sent → visible): ${over <= 0 ? 'MET' : 'MISSED'} — p99 ${h.f(sentToSeen.p99)} ms, ${margin}`;
+  h.say`${h.cpuLine(cpu)}\nload average (1/5/15 min): before the load ${loadBefore}, at its end ${loadDuring}`;
+  await Promise.all([left.stopService(intake), left.stopService(triage)]);
 }
 
 // ───────────── part 2: listing with many open cases (README.md, "Part 2") ─────────────
@@ -344,12 +333,12 @@ async function measureTriage(build: string, prefix: string, root?: string) {
   if (INFO_START) {
     log(`${build}: first start at LOG_LEVEL=info, to read the "queue loaded" line`);
     const first = await launch('triage', TRIAGE_HTTP2, { ...env, LOG_LEVEL: 'info' }, root);
-    const line = /^.*queue loaded.*$/m.exec(first.service.output())?.[0];
+    const line = /^.*queue loaded.*$/m.exec(first.output())?.[0];
     [infoLine, infoStartupMs] = [line ? (JSON.parse(line).msg as string) : '(not found in the output)', first.startupMs];
-    await left.stopService(first.service);
+    await left.stopService(first);
   }
   log(`${build}: start at LOG_LEVEL=warn for the measurement`);
-  const { service, startupMs } = await launch('triage', TRIAGE_HTTP2, { ...env, LOG_LEVEL: 'warn' }, root);
+  const service = await launch('triage', TRIAGE_HTTP2, { ...env, LOG_LEVEL: 'warn' }, root);
   const [rssLoaded, operator, supervisor] = [h.rssMiB(service.pid), testToken('bench-operator', ['operator']), testToken('bench-supervisor', ['supervisor'])];
   const stats = JSON.parse((await h.request(TRIAGE_HTTP2, 'GET', '/api/v1/supervisor/stats', supervisor)).body);
   const [meter, loadBefore] = [h.cpuMeter({ bench: process.pid, triage: service.pid, ...h.infraPids() }), h.loadavg()];
@@ -358,7 +347,7 @@ async function measureTriage(build: string, prefix: string, root?: string) {
   const results = await h.measureQueries(TRIAGE_HTTP2, queries(operator, supervisor), CONCURRENCY, { name: 'triage', pid: service.pid }, o);
   const [cpu, loadAfter, rssAfter] = [meter.stop(), h.loadavg(), h.rssMiB(service.pid)];
   await left.stopService(service);
-  return { build, startupMs, infoStartupMs, infoLine, rssLoaded, rssAfter, stats, results, cpu, loadBefore, loadAfter };
+  return { build, startupMs: service.startupMs, infoStartupMs, infoLine, rssLoaded, rssAfter, stats, results, cpu, loadBefore, loadAfter };
 }
 
 async function part2() {
@@ -384,25 +373,25 @@ async function part2() {
   const measured = [await measureTriage('this build', prefix)];
   if (BASELINE_ROOT) measured.push(await measureTriage(`baseline ${BASELINE_ROOT}`, prefix, BASELINE_ROOT));
 
-  say`\n=== Part 2 — queue listing latency with ${inserted.toLocaleString('en')} open cases ===`;
+  h.say`\n=== Part 2 — queue listing latency with ${inserted.toLocaleString('en')} open cases ===`;
   const share = (n: number) => `${h.f((100 * n) / OPEN_CASES, 1)}%`;
   const shares = (m: Record<string, number>) => (Object.entries(m).sort() as [string, number][]).map(([k, n]) => `${k} ${share(n)}`).join(', ');
-  if (REUSE_DB) say`reused ${inserted} documents of ${where}, seeded by an earlier run (--reuse-db)`;
+  if (REUSE_DB) h.say`reused ${inserted} documents of ${where}, seeded by an earlier run (--reuse-db)`;
   else {
-    say`seeded ${inserted} documents into ${where} in ${h.f(seedS, 1)} s (${h.f(inserted / seedS, 0)} docs/s, insertMany × 1,000, ~${h.f(bytes / 200, 0)} B of JSON each)`;
-    say`${DIMENSIONS.map(([label], d) => `  ${label}: ${shares(counts[d])}`).join('\n')}; classified ${share(classified)}; flagged (low trust or duplicates) ${share(flagged)}`;
+    h.say`seeded ${inserted} documents into ${where} in ${h.f(seedS, 1)} s (${h.f(inserted / seedS, 0)} docs/s, insertMany × 1,000, ~${h.f(bytes / 200, 0)} B of JSON each)`;
+    h.say`${DIMENSIONS.map(([label], d) => `  ${label}: ${shares(counts[d])}`).join('\n')}; classified ${share(classified)}; flagged (low trust or duplicates) ${share(flagged)}`;
   }
   for (const m of measured) {
     const { open, depthByPriority, byStatus, overdue } = m.stats;
     const info = INFO_START ? `; ${h.f(m.infoStartupMs, 0)} ms on a first start at LOG_LEVEL=info, whose log said: "${m.infoLine}"` : '';
-    say`\n--- ${m.build} ---\ntriage start-up until /health/ready (snapshot load included): ${h.f(m.startupMs, 0)} ms at LOG_LEVEL=warn${info}`;
-    say`triage RSS (VmRSS): ${h.f(m.rssLoaded, 0)} MiB after loading, ${h.f(m.rssAfter, 0)} MiB after the measurements`;
+    h.say`\n--- ${m.build} ---\ntriage start-up until /health/ready (snapshot load included): ${h.f(m.startupMs, 0)} ms at LOG_LEVEL=warn${info}`;
+    h.say`triage RSS (VmRSS): ${h.f(m.rssLoaded, 0)} MiB after loading, ${h.f(m.rssAfter, 0)} MiB after the measurements`;
     const more = `; ${open - inserted} more: re-read from the triage topic's last hour — run on fresh infrastructure for exact figures`;
-    say`supervisor/stats after start: open ${open} (seeded ${inserted}${open !== inserted ? more : ''}), depth ${JSON.stringify(depthByPriority)}, byStatus ${JSON.stringify(byStatus)}, overdue ${overdue}`;
-    say`closed loop, ${WARMUP} warm-up + ${REQUESTS} measured requests per row${Number.isFinite(MAX_ROW_S) ? ` (or ${MAX_ROW_S} s, whichever first: see n)` : ''}; times in ms\n`;
+    h.say`supervisor/stats after start: open ${open} (seeded ${inserted}${open !== inserted ? more : ''}), depth ${JSON.stringify(depthByPriority)}, byStatus ${JSON.stringify(byStatus)}, overdue ${overdue}`;
+    h.say`closed loop, ${WARMUP} warm-up + ${REQUESTS} measured requests per row${Number.isFinite(MAX_ROW_S) ? ` (or ${MAX_ROW_S} s, whichever first: see n)` : ''}; times in ms\n`;
     console.log(h.queryTable(m.results, 'triage', GOAL_LIST_MS, { total: matched, other: true, bytes: (r) => Buffer.byteLength(r.lastBody) }));
-    say`\n${h.goalLine('list and stats', m.results, GOAL_LIST_MS)}\n${h.cpuLine(m.cpu)}`;
-    say`load average (1/5/15 min): before the measurements ${m.loadBefore}, after ${m.loadAfter}`;
+    h.say`\n${h.goalLine('list and stats', m.results, GOAL_LIST_MS)}\n${h.cpuLine(m.cpu)}`;
+    h.say`load average (1/5/15 min): before the measurements ${m.loadBefore}, after ${m.loadAfter}`;
   }
   if (measured.length < 2) return;
   const [current, base] = measured;
@@ -416,7 +405,7 @@ async function part2() {
   const both = (label: string, figure: (m: typeof current) => number) => [label, '', ...[current, base].map((m) => h.f(figure(m), 0)), '', ''];
   const extra = [both('RSS after loading (MiB)', (m) => m.rssLoaded), both('RSS after the measurements (MiB)', (m) => m.rssAfter)];
   const sideBySide = table([head, ...rows, ...extra, both('start-up until ready (ms)', (m) => m.startupMs)]);
-  say`\n--- side by side: p99 ms (triage cpu ms/req), this build vs ${base.build} ---\n\n${sideBySide}`;
+  h.say`\n--- side by side: p99 ms (triage cpu ms/req), this build vs ${base.build} ---\n\n${sideBySide}`;
 }
 
 async function main() {
