@@ -449,5 +449,13 @@ export const p99Goal = (p: Pct, goalMs: number) => `goal p99 ≤ ${goalMs} ms: $
 /** A few page loads against a goal: all of them within it, the median only, or missed. */
 export const loadsGoal = (p: Pct, goalMs: number) =>
   `goal ≤ ${goalMs} ms: ${p.max <= goalMs ? 'MET (every load)' : p.p50 <= goalMs ? 'MET at p50 only' : 'MISSED'}`;
+/** `work`'s wall time and the longest the event loop went without running a 1 ms timer meanwhile (ms). */
+export async function longestBlock(work: () => Promise<unknown>) {
+  const t0 = performance.now();
+  let [last, longest] = [t0, 0];
+  const tick = setInterval(() => ([longest, last] = [Math.max(longest, performance.now() - last), performance.now()]), 1);
+  await work().finally(() => ((longest = Math.max(longest, performance.now() - last)), clearInterval(tick)));
+  return { ms: performance.now() - t0, longest };
+}
 /** Times `work` in ms into `into`. */
 export const timed = (into: number[], work: () => Promise<unknown>, t = performance.now()) => work().then(() => void into.push(performance.now() - t));

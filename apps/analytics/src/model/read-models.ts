@@ -364,9 +364,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
         const old = this.current;
         this.current = next; // the switch: one assignment, so a query sees one generation or the other
         await old?.stop();
-        await this.record(next, 'rebuild');
+        const { digest } = await this.record(next, 'rebuild');
         this.lastRebuild = this.snapshotOf(next, 'SWITCHED', null);
-        this.logger.log(`rebuilt generation ${next.number}: ${next.progress().done} events, digest ${next.model.digest().slice(0, 12)}`);
+        this.logger.log(`rebuilt generation ${next.number}: ${next.progress().done} events, digest ${digest.slice(0, 12)}`);
         // The next start resumes from what the rebuild found, not from an older generation's snapshot.
         if (this.snapshotIntervalSeconds > 0) await this.snapshot();
       } catch (e) {
@@ -395,16 +395,11 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
+  /** The generation's record: what it had applied, and the digest of its model at that moment (taken in the same tick). */
   private async record(g: Generation, reason: string) {
-    const doc = {
-      switchedAt: new Date().toISOString(),
-      events: g.model.eventsApplied,
-      read: g.read,
-      reports: g.model.facts.size,
-      digest: g.model.digest(),
-      reason,
-      snapshotTakenAt: g.from?.header.takenAt ?? null,
-    };
+    const [switchedAt, events, read, reports] = [new Date().toISOString(), g.model.eventsApplied, g.read, g.model.facts.size];
+    const doc = { switchedAt, events, read, reports, digest: await g.model.digest(), reason, snapshotTakenAt: g.from?.header.takenAt ?? null };
     await this.generations.replaceOne({ _id: g.number }, doc, { upsert: true });
+    return doc;
   }
 }

@@ -73,7 +73,7 @@ describe('analytics memory holds open reports only', () => {
     const chunks = [];
     for await (const c of encodeChunks(captured, 3)) chunks.push(c);
     const restored = decodeSnapshot(headerOf(captured, chunks), chunks);
-    expect(restored.digest()).toBe(model.digest());
+    expect(await restored.digest()).toBe(await model.digest());
     expect([...restored.timelines.keys()].sort()).toEqual([...model.timelines.keys()].sort());
     expect(restored.unsaved.size).toBe(unsaved);
     for (const f of model.facts.values()) expect(restored.heldTimeline(f.reportId)).toEqual(model.heldTimeline(f.reportId));
