@@ -40,4 +40,19 @@ describe('the rate counter intake instances share (the real database)', () => {
     // A lost count costs a caller's allowance a few submissions; a disk sync would cost every submission.
     for (const e of counts) expect(e.command.writeConcern).toEqual({ w: 1, j: false });
   });
+
+  it('does not end the process when the database goes away before the counters’ indexes are made', async () => {
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      const closing = await new MongoClient(testInfra().mongoUri, { serverSelectionTimeoutMS: 5_000 }).connect();
+      new CallingSystems({ apiKeys: ApiKeys.parse('mobile-app=mobile-key-aaaaaaaaaa'), ratePerSecond: 1 }, closing.db(dbName)); // starts the index builds
+      await closing.close(true); // under them
+      await new Promise((r) => setTimeout(r, 500));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+  });
 });

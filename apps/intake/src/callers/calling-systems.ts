@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 import type { Db } from 'mongodb';
@@ -33,6 +33,23 @@ interface Limiter {
 }
 
 /**
+ * rate-limiter-flexible's Mongo store as it is, but for its two indexes: the library starts creating them in its constructor and
+ * neither awaits nor catches them, so a database that goes away (or a client closed) before they answer is an unhandled
+ * rejection, which ends the process. Here a failure is logged: the counters work without the indexes meanwhile, and the next
+ * start creates them again.
+ */
+class SharedCounters extends RateLimiterMongo {
+  _initCollection(): void {
+    const self = this as unknown as { client: Db; tableName: string; indexKeyPrefix: object; _collection: unknown };
+    const collection = self.client.collection(self.tableName);
+    const failed = (e: Error) => new Logger(CallingSystems.name).warn(`rate counter index on ${self.tableName} not created: ${e.message}`);
+    collection.createIndex({ expire: -1 }, { expireAfterSeconds: 0 }).catch(failed);
+    collection.createIndex({ ...self.indexKeyPrefix, key: 1 }, { unique: true }).catch(failed);
+    self._collection = collection;
+  }
+}
+
+/**
  * A rate limit that holds across intake instances: one counter per calling system and window in
  * the database (rate-limiter-flexible's Mongo store: an atomic findOneAndUpdate with $inc, expired
  * by a TTL index; written without waiting for the journal). While the database does not answer, each process falls back to its own counter
@@ -46,7 +63,7 @@ function limiter(name: Allowance, perSecond: number, db?: Db): Limiter {
   // A crash may lose a counter: that lets a caller a few submissions more in the next two seconds.
   // So a count is written without waiting for the journal (a disk sync per submission otherwise).
   const counters = db.client.db(db.databaseName, { writeConcern: { w: 1, journal: false } });
-  return { own, shared: new RateLimiterMongo({ ...size, keyPrefix: name, tableName: 'rate_limits', storeClient: counters, insuranceLimiter: own }) };
+  return { own, shared: new SharedCounters({ ...size, keyPrefix: name, tableName: 'rate_limits', storeClient: counters, insuranceLimiter: own }) };
 }
 
 /**
