@@ -1,6 +1,6 @@
 import { JsHistogram, build } from 'hdr-histogram-js';
 import { categoryOf, districtOf, priorityOf, ReportFact } from './report-fact';
-import { sameSpans, SPANS } from './spans';
+import { SPANS } from './spans';
 
 /**
  * The bucketing of every duration histogram: HDR (hdr-histogram-js) in milliseconds with 4
@@ -39,6 +39,19 @@ export interface DayCell {
   spans: (Map<number, number> | undefined)[];
 }
 
+/** A fact's cell within its day: its category, district, channel and priority. */
+const keyOf = (f: ReportFact) => `${categoryOf(f)}|${districtOf(f) ?? ''}|${f.channel ?? ''}|${priorityOf(f) ?? ''}`;
+
+/** One report's span (seconds; null: not spanned) counted in or out of a cell's histogram of it. */
+function countSpan(cell: DayCell, i: number, spanSeconds: number | null, sign: 1 | -1): void {
+  if (spanSeconds === null) return;
+  const buckets = (cell.spans[i] ??= new Map());
+  const bucket = bucketOf(spanSeconds);
+  const n = (buckets.get(bucket) ?? 0) + sign;
+  if (n !== 0) buckets.set(bucket, n);
+  else if (buckets.delete(bucket) && buckets.size === 0) cell.spans[i] = undefined;
+}
+
 /** Aggregates kept as reports' facts change: a changed fact is taken out as it was and added as it is. */
 export abstract class FactCounter {
   /** Accounts for a fact changing from `before` (absent: new) to `after`. */
@@ -60,8 +73,8 @@ export interface DayOfDurations {
 
 /**
  * Counts and duration histograms per local day (by receipt) and per category, district, channel
- * and priority, kept as reports' facts change: a changed fact is taken out as it was and added as
- * it is, so the cells always equal a recomputation from the facts. A whole-history query sums days
+ * and priority, kept as reports' facts change (by difference, or a changed fact taken out as it was
+ * and added as it is), so the cells always equal a recomputation from the facts. A whole-history query sums days
  * instead of walking reports.
  */
 export class DailyAggregates extends FactCounter {
@@ -73,39 +86,42 @@ export class DailyAggregates extends FactCounter {
     for (const d of this.days.values()) yield* d.cells.values();
   }
 
-  /** A change that leaves a fact's day, dimensions and every span as they were (most events: a step, a unit's note) counts nothing. */
+  /**
+   * A change that keeps a fact's day and dimensions (most events: a step, a time, a unit's note) is
+   * counted by difference: only the spans whose times changed move between buckets, and a change
+   * that leaves every span as it was counts nothing. Any other change is counted out and in again.
+   */
   override replace(before: ReportFact | undefined, after: ReportFact): void {
-    const same =
-      before?.receivedAt &&
-      before.receivedAt === after.receivedAt &&
-      before.channel === after.channel &&
-      categoryOf(before) === categoryOf(after) &&
-      districtOf(before) === districtOf(after) &&
-      priorityOf(before) === priorityOf(after) &&
-      sameSpans(before, after);
-    if (!same) super.replace(before, after);
+    if (before === after) return;
+    if (!before?.receivedAt || before.receivedAt !== after.receivedAt) return super.replace(before, after);
+    const key = keyOf(after);
+    if (keyOf(before) !== key) return super.replace(before, after);
+    let ofDay: DayOfDurations | undefined;
+    SPANS.forEach(({ from, to, span }, i) => {
+      if (before[from] === after[from] && before[to] === after[to]) return;
+      ofDay ??= this.days.get(localDayOf(after.receivedAt!))!;
+      const cell = ofDay.cells.get(key)!;
+      countSpan(cell, i, span(before), -1);
+      countSpan(cell, i, span(after), 1);
+    });
+    if (ofDay) ofDay.version = ++this.changes;
   }
 
   count(f: ReportFact, sign: 1 | -1): void {
     if (!f.receivedAt) return;
     const day = localDayOf(f.receivedAt);
-    const [category, district, channel, priority] = [categoryOf(f), districtOf(f), f.channel, priorityOf(f)];
-    const key = `${category}|${district ?? ''}|${channel ?? ''}|${priority ?? ''}`;
+    const key = keyOf(f);
     let ofDay = this.days.get(day);
     if (!ofDay) this.days.set(day, (ofDay = { day, version: 0, cells: new Map() }));
     ofDay.version = ++this.changes;
     let cell = ofDay.cells.get(key);
-    if (!cell) ofDay.cells.set(key, (cell = { day, category, district, channel, priority, reports: 0, spans: [] }));
+    if (!cell)
+      ofDay.cells.set(
+        key,
+        (cell = { day, category: categoryOf(f), district: districtOf(f), channel: f.channel, priority: priorityOf(f), reports: 0, spans: [] }),
+      );
     cell.reports += sign;
-    SPANS.forEach(({ span }, i) => {
-      const s = span(f);
-      if (s === null) return;
-      const buckets = (cell.spans[i] ??= new Map());
-      const bucket = bucketOf(s);
-      const n = (buckets.get(bucket) ?? 0) + sign;
-      if (n !== 0) buckets.set(bucket, n);
-      else if (buckets.delete(bucket) && buckets.size === 0) cell.spans[i] = undefined;
-    });
+    SPANS.forEach(({ span }, i) => countSpan(cell, i, span(f), sign));
     if (cell.reports === 0 && ofDay.cells.delete(key) && ofDay.cells.size === 0) this.days.delete(day);
   }
 }

@@ -121,9 +121,9 @@ export class HourlyAggregates extends FactCounter {
     for (const d of this.days.values()) yield* d[kind].values() as any;
   }
 
-  count(f: ReportFact, sign: 1 | -1): void {
-    if (!f.receivedAt) return;
-    const p = placing(f);
+  /** `p`: the fact's placing, when the caller has it already. */
+  count(f: ReportFact, sign: 1 | -1, p = f.receivedAt ? placing(f) : undefined): void {
+    if (!p) return;
     const day = this.dayOf(p.dims.hour);
     day.version = ++this.changes;
     this.countReport(day, f, p, sign);
@@ -131,8 +131,8 @@ export class HourlyAggregates extends FactCounter {
     for (const s of f.steps) this.countStep(day, s, p, sign);
     const w = getOrMake(day.waiting, p.dimsKey, () => ({ ...p.dims, reports: 0, arrivals: new Map(), taken: new Map() }));
     w.reports += sign;
-    add(w.arrivals, Date.parse(f.receivedAt), sign);
-    const taken = firstTake(f);
+    add(w.arrivals, p.receivedMs, sign);
+    const taken = firstTake(f, p);
     if (taken !== null) add(w.taken, taken, sign);
     if (w.reports === 0) day.waiting.delete(p.dimsKey);
     // A day keeps its cells' waiting cell while it has any report, so it has none left when that is gone.
@@ -149,12 +149,13 @@ export class HourlyAggregates extends FactCounter {
     if (before === after) return;
     if (!before?.receivedAt || before.receivedAt !== after.receivedAt) return super.replace(before, after);
     const [b, a] = [placing(before), placing(after)];
-    if (b.dimsKey !== a.dimsKey || b.claimedMs !== a.claimedMs) return super.replace(before, after);
+    if (b.dimsKey !== a.dimsKey || b.claimedMs !== a.claimedMs) return (this.count(before, -1, b), this.count(after, 1, a));
     const day = this.dayOf(a.dims.hour);
     let changed = false;
-    if (reportKeyOf(before, b) !== reportKeyOf(after, a) || handlingOf(before, b) !== handlingOf(after, a)) {
-      this.countReport(day, before, b, -1);
-      this.countReport(day, after, a, 1);
+    const [keyBefore, keyAfter, handledBefore, handledAfter] = [reportKeyOf(before, b), reportKeyOf(after, a), handlingOf(before, b), handlingOf(after, a)];
+    if (keyBefore !== keyAfter || handledBefore !== handledAfter) {
+      this.countReport(day, before, b, -1, keyBefore, handledBefore);
+      this.countReport(day, after, a, 1, keyAfter, handledAfter);
       changed = true;
     }
     if (b.occurredHour !== a.occurredHour || before.latitude !== after.latitude || before.longitude !== after.longitude) {
@@ -167,7 +168,7 @@ export class HourlyAggregates extends FactCounter {
       for (const s of before.steps) if (!has.has(s)) (this.countStep(day, s, b, -1), (changed = true));
       for (const s of after.steps) if (!had.has(s)) (this.countStep(day, s, a, 1), (changed = true));
     }
-    const [tookBefore, tookAfter] = [firstTake(before), firstTake(after)];
+    const [tookBefore, tookAfter] = [firstTake(before, b), firstTake(after, a)];
     if (tookBefore !== tookAfter) {
       const w = day.waiting.get(a.dimsKey)!;
       if (tookBefore !== null) add(w.taken, tookBefore, -1);
@@ -177,12 +178,10 @@ export class HourlyAggregates extends FactCounter {
     if (changed) day.version = ++this.changes;
   }
 
-  private countReport(day: DayOfCells, f: ReportFact, p: Placing, sign: 1 | -1): void {
-    const reportKey = reportKeyOf(f, p);
+  private countReport(day: DayOfCells, f: ReportFact, p: Placing, sign: 1 | -1, reportKey = reportKeyOf(f, p), handling = handlingOf(f, p)): void {
     const outcome = { state: stateOf(f), decision: f.decision, rejectionReason: f.rejectionReason, merged: !!f.mergedInto, splitOut: (f.splits ?? 0) > 0 };
     const cell = getOrMake(day.reports, reportKey, () => ({ ...p.dims, occurredHour: p.occurredHour, ...outcome, reports: 0, handlingMs: 0, handled: 0 }));
     cell.reports += sign;
-    const handling = handlingOf(f, p);
     if (handling !== null) {
       cell.handlingMs += sign * handling;
       cell.handled += sign;
@@ -237,8 +236,9 @@ function getOrMake<T>(cells: Map<string, T>, key: string, make: () => T): T {
   return cell;
 }
 
-/** Where a received fact's cells are: its dimensions and their key, its hour placed on basis `occurred`, and its claim. */
+/** Where a received fact's cells are: its receipt, its dimensions and their key, its hour placed on basis `occurred`, and its claim (ms). */
 interface Placing {
+  receivedMs: number;
   dims: Dimensions;
   dimsKey: string;
   occurredHour: number;
@@ -246,11 +246,20 @@ interface Placing {
 }
 
 function placing(f: ReportFact): Placing {
-  const dims: Dimensions = { hour: hourOf(f.receivedAt!), category: categoryOf(f), district: districtOf(f), channel: f.channel, priority: priorityOf(f) };
+  const received = Date.parse(f.receivedAt!);
+  const dims: Dimensions = {
+    hour: Math.floor(received / HOUR_MS),
+    category: categoryOf(f),
+    district: districtOf(f),
+    channel: f.channel,
+    priority: priorityOf(f),
+  };
+  const occurred = f.occurredAt ? incidentTime({ receivedAt: f.receivedAt!, occurredAt: f.occurredAt }) : received;
   return {
+    receivedMs: received,
     dims,
     dimsKey: `${dims.hour}|${dims.category}|${dims.district}|${dims.channel}|${dims.priority}`,
-    occurredHour: hourOf(placedAt(f, 'occurred')),
+    occurredHour: Math.floor(occurred / HOUR_MS),
     claimedMs: f.claimedAt ? Date.parse(f.claimedAt) : null,
   };
 }
@@ -265,7 +274,7 @@ function handlingOf(f: ReportFact, p: Placing): number | null {
 }
 
 /** The first take of a report (claim or decision), for queue depth. */
-function firstTake(f: ReportFact): number | null {
-  const taken = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
-  return taken.length ? Math.min(...taken) : null;
+function firstTake(f: ReportFact, p: Placing): number | null {
+  const decided = f.decidedAt ? Date.parse(f.decidedAt) : null;
+  return p.claimedMs === null ? decided : decided === null ? p.claimedMs : Math.min(p.claimedMs, decided);
 }

@@ -26,6 +26,3 @@ export const SPANS = [
   span('received_to_arrived', 'receivedAt', 'arrivedAt', 'arriveSeconds'),
   span('received_to_resolved', 'receivedAt', 'resolvedAt', null),
 ];
-
-/** Whether two versions of a fact have the same times for every span (so the same spans). */
-export const sameSpans = (a: ReportFact, b: ReportFact) => SPANS.every(({ from, to }) => a[from] === b[from] && a[to] === b[to]);
