@@ -81,7 +81,8 @@ export function staffingByWalking(model: AnalyticsModel, filter: StatsFilter, le
   const allHandling = handling.flat();
   const overallAht = allHandling.length ? allHandling.reduce((a, b) => a + b, 0) / allHandling.length : null;
   const averageOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : overallAht);
-  return staffingAnswer(level, days, arrivals, active, (hour) => averageOf(handling[hour]));
+  const activePairs = active.map((byDay) => [...byDay.values()].reduce((n, actors) => n + actors.size, 0));
+  return staffingAnswer(level, days, arrivals, activePairs, (hour) => averageOf(handling[hour]));
 }
 
 /** 6. Hotspots: per district and per grid cell, with the category mix; the top `limit` cells. */

@@ -585,8 +585,8 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
     // Handling time: from an operator taking the report to their decision (sum in ms, and how many).
     handlingMs: hours(),
     handled: hours(),
-    /** Per local hour of the step: local day → operators active then (as keys). */
-    active: Array.from({ length: 24 }, () => ({}) as Record<string, Record<string, number>>),
+    /** Per local hour of the step: `day|operator` for each operator active then on that local day (the keys count; a flat map merges fast). */
+    active: Array.from({ length: 24 }, () => new Map<string, number>()),
   });
   const sums = summed(
     aggregatesFor(model, filter, 'received'),
@@ -605,7 +605,7 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
       for (const a of pick('actors')) {
         if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
         const { hour, day } = hourParts(a.stepHour);
-        (p.active[hour][day] ??= {})[a.actor] = 1;
+        p.active[hour].set(`${day}|${a.actor}`, 1);
       }
       return p;
     },
@@ -618,7 +618,7 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
     level,
     new Set(Object.keys(days)),
     arrivals,
-    active.map((byDay) => new Map(Object.entries(byDay).map(([day, actors]) => [day, new Set(Object.keys(actors))]))),
+    active.map((pairs) => pairs.size),
     (hour) => (handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht),
   );
 }
@@ -626,13 +626,14 @@ export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { sh
 /**
  * Staffing's answer from its counts (the aggregates' and the walking reference's alike): per local hour, arrivals per
  * day, the average handling time (`handlingSeconds`: the hour's own, else the overall), the operators Erlang C says
- * the service level needs, and how many worked that hour on an average day.
+ * the service level needs, and how many worked that hour on an average day (`activePairs`: per local hour, the
+ * distinct local days and operators active in it).
  */
 export function staffingAnswer(
   level: { share: number; withinSeconds: number },
   days: Set<string>,
   arrivals: number[],
-  active: Map<string, Set<string>>[],
+  activePairs: number[],
   handlingSeconds: (hour: number) => number | null,
 ) {
   const dayCount = Math.max(1, days.size);
@@ -645,14 +646,13 @@ export function staffingAnswer(
       const arrivalsPerHour = count / dayCount;
       const aht = handlingSeconds(hour);
       const need = aht && arrivalsPerHour > 0 ? agentsNeeded(arrivalsPerHour, aht, level) : null;
-      const activeCounts = [...active[hour].values()].map((s) => s.size);
       return {
         hour,
         arrivalsPerHour: Math.round(arrivalsPerHour * 100) / 100,
         averageHandlingSeconds: aht === null ? null : Math.round(aht * 10) / 10,
         operatorsNeeded: need?.agents ?? 0,
         expectedServiceLevel: need ? Math.round(need.serviceLevel * 10_000) / 10_000 : null,
-        operatorsActive: activeCounts.length ? Math.round((activeCounts.reduce((a, b) => a + b, 0) / dayCount) * 100) / 100 : 0,
+        operatorsActive: Math.round((activePairs[hour] / dayCount) * 100) / 100,
       };
     }),
   };
