@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { toKafkaMessage } from '@callcenter/events';
 import { eventually, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
+import { restartedGeneration } from './generations';
 import { scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 14410;
@@ -69,8 +70,7 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
     expect(held).not.toContain(rejectedId);
     expect(held.filter((id) => settled.has(id))).toEqual([]);
 
-    await spec.restart('analytics');
-    expect((await db().collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0]).toMatchObject({ reason: 'snapshot' });
+    expect(await restartedGeneration(db(), () => spec.restart('analytics'))).toMatchObject({ reason: 'snapshot' });
     const again = await analyst.get(`/api/v1/reports/${closedId}/timeline`);
     expect(again.status).toBe(200);
     expect(again.body.events).toEqual(first.body.events);

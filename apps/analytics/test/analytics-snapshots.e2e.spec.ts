@@ -1,5 +1,6 @@
 import { EventEnvelope, toKafkaMessage } from '@callcenter/events';
 import { eventually, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
+import { latestGeneration as newestGeneration, restartedGeneration } from './generations';
 import { scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 14401;
@@ -36,7 +37,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
         ]),
       ),
     );
-  const latestGeneration = async () => (await db().collection('analytics_generations').find({}).sort({ _id: -1 }).limit(1).toArray())[0];
+  const latestGeneration = () => newestGeneration(db());
   const latestSnapshot = async () => (await db().collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0];
   /** How many events the topics hold past the given "topic/partition" → next offset positions. */
   const eventsAfter = async (offsets: Record<string, string>) => {
@@ -52,7 +53,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
       await kafkaAdmin.disconnect();
     }
   };
-  const restart = () => spec.restart('analytics');
+  const restart = () => restartedGeneration(db(), () => spec.restart('analytics'));
   /** The same numbers for both days and the same digest of every read model as a rebuild from offset 0 in the same process. */
   const expectSameAsRebuildFromZero = async () => {
     const restored = { a: await everyTable(A), b: await everyTable(B), digest: (await latestGeneration()).digest };
@@ -83,8 +84,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
     expect(snapshot).toMatchObject({ schemaVersion: 2, complete: true });
     await spec.running.analytics.stop();
     await publish(copyB); // while analytics is down: only the tail after the snapshot's offsets has it
-    await restart();
-    const generation = await latestGeneration();
+    const generation = await restart();
     expect(generation).toMatchObject({ reason: 'snapshot', snapshotTakenAt: snapshot.takenAt });
     // It read what came after the snapshot's offsets: copy B, and whatever else the shared topics
     // received meanwhile (other suites' services on the same broker), never the history before them.
@@ -105,8 +105,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
       .collection('analytics_snapshot_chunks')
       .deleteOne({ snapshot: snapshot._id, index: snapshot.chunks - 1 });
     expect(removed.deletedCount).toBe(1);
-    await restart();
-    expect(await latestGeneration()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
+    expect(await restart()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
     expect(await everyTable(A)).toEqual(before);
     await eventually(latestSnapshot, (s) => !!s && !s._id.equals(snapshot._id), 15_000);
   });
@@ -117,8 +116,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
     await db()
       .collection('analytics_snapshots')
       .updateMany({}, { $set: { schemaVersion: 0 } });
-    await restart();
-    expect(await latestGeneration()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
+    expect(await restart()).toMatchObject({ reason: 'start', snapshotTakenAt: null });
     expect(await everyTable(B)).toEqual(before);
     await expectSameAsRebuildFromZero();
   });
