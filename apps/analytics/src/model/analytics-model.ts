@@ -3,6 +3,7 @@ import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/e
 import { DailyAggregates } from './aggregates';
 import { HourlyAggregates } from './hourly-aggregates';
 import { emptyFact, evolveFact, ReportFact, reportIdOf } from './report-fact';
+import { UnsavedTimelines } from './unsaved-timelines';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
 export interface TimelineEntry {
@@ -104,7 +105,7 @@ export class AnalyticsModel {
   /** Open reports' timelines (a settled report's is in the database, or in `unsaved` until written). */
   readonly timelines = new Map<string, TimelineEntry[]>();
   /** Settled reports' timeline parts not yet written, by part id: the report id (its timeline when settled), or `report|stream|version` (an entry after). */
-  readonly unsaved = new Map<string, TimelinePart>();
+  readonly unsaved = new UnsavedTimelines();
   readonly units = new Map<string, UnitFact>();
   /** Stream (`producer:streamId`) → the last version applied: what makes `apply` idempotent. */
   readonly applied = new Map<string, number>();
@@ -162,7 +163,7 @@ export class AnalyticsModel {
   heldTimeline(reportId: string): TimelineEntry[] {
     const resident = this.timelines.get(reportId);
     if (resident) return resident;
-    const parts = [...this.unsaved.values()].filter((p) => p.reportId === reportId).map((p) => p.entries);
+    const parts = this.unsaved.ofReport(reportId);
     return parts.length ? mergeTimeline(parts) : [];
   }
 

@@ -1,6 +1,6 @@
 import { Binary, MongoClient } from 'mongodb';
 import { testInfra, testMongo, uniqueName } from '@callcenter/testing';
-import type { AnalyticsModel, TimelineEntry } from './analytics-model';
+import { AnalyticsModel, TimelineEntry } from './analytics-model';
 import { TimelineStore } from './timeline-store';
 
 const entry = (streamVersion: number, type: string): TimelineEntry => ({
@@ -15,7 +15,9 @@ const entry = (streamVersion: number, type: string): TimelineEntry => ({
 
 /** What TimelineStore reads of the model: its unsaved parts, its resident and held timelines. */
 function modelWith(parts: [string, { reportId: string; entries: TimelineEntry[] }][]): AnalyticsModel {
-  return { unsaved: new Map(parts), timelines: new Map(), heldTimeline: () => [] } as unknown as AnalyticsModel;
+  const model = new AnalyticsModel();
+  for (const [id, part] of parts) model.unsaved.set(id, part);
+  return model;
 }
 
 describe('TimelineStore, settled reports timelines (real database)', () => {
@@ -85,7 +87,7 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
       [`${after}|triage:r-1|3`, { reportId: after, entries: [entry(3, 'ReportSplit')] }],
     ]);
     expect(await store.flush(model, '2026-12-02T03:00:03.000Z')).toBe(2);
-    expect([...model.unsaved.keys()]).toEqual([late]);
+    expect([...model.unsaved].map(([id]) => id)).toEqual([late]);
     expect(await stored(early)).toEqual({ whole: packedDoc(early, 2), added: null });
     expect(await stored(late)).toEqual({ whole: null, added: null });
     expect((await stored(after)).added).toEqual(packedDoc(after, 1));

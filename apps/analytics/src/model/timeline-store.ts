@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { AnyBulkWriteOperation, Binary, Collection, Db } from 'mongodb';
 import { collidedWrites, onlyDuplicateKeys, versionIndexOn } from '@callcenter/events';
-import { AnalyticsModel, entryKey, mergeTimeline, TimelineEntry, TimelinePart } from './analytics-model';
+import { AnalyticsModel, entryKey, mergeTimeline, TimelineEntry } from './analytics-model';
 
 /**
  * A part of a settled report's timeline, packed: its entries as deflated JSON in one binary field.
@@ -51,12 +51,7 @@ export class TimelineStore {
    * bring an entry of the report, which then joins it instead of being added after.
    */
   async flush(model: AnalyticsModel, ripeBefore = ANY_TIME): Promise<number> {
-    if (model.unsaved.size === 0) return 0;
-    // Read in place, not copied: while catching up, thousands of held timelines are looked at every batch and few are taken.
-    const batch: [string, TimelinePart][] = [];
-    model.unsaved.forEach((part, id) => {
-      if (id !== part.reportId || part.entries[part.entries.length - 1].at < ripeBefore) batch.push([id, part]);
-    });
+    const batch = model.unsaved.ripe(ripeBefore);
     if (batch.length === 0) return 0;
     const [byReport, settled] = [new Map<string, TimelineEntry[][]>(), new Set<string>()];
     for (const [id, part] of batch) {
