@@ -1,6 +1,6 @@
 import { EventEnvelope, toKafkaMessage } from '@callcenter/events';
 import { eventually, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
-import { latestGeneration as newestGeneration, restartedGeneration } from './generations';
+import { latestGeneration, restartedGeneration } from './generations';
 import { scriptedLifecycles } from './scripted-lifecycles';
 
 const HTTP = 14401;
@@ -37,7 +37,6 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
         ]),
       ),
     );
-  const latestGeneration = () => newestGeneration(db());
   const latestSnapshot = async () => (await db().collection('analytics_snapshots').find({ complete: true }).sort({ takenAt: -1 }).limit(1).toArray())[0];
   /** How many events the topics hold past the given "topic/partition" → next offset positions. */
   const eventsAfter = async (offsets: Record<string, string>) => {
@@ -56,7 +55,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
   const restart = () => restartedGeneration(db(), () => spec.restart('analytics'));
   /** The same numbers for both days and the same digest of every read model as a rebuild from offset 0 in the same process. */
   const expectSameAsRebuildFromZero = async () => {
-    const restored = { a: await everyTable(A), b: await everyTable(B), digest: (await latestGeneration()).digest };
+    const restored = { a: await everyTable(A), b: await everyTable(B), digest: (await latestGeneration(db())).digest };
     const started = await admin.post('/api/v1/admin/rebuild');
     expect(started.status).toBe(202);
     await eventually(
@@ -64,7 +63,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
       (r) => r.body.rebuild?.state === 'SWITCHED' && r.body.currentGeneration === started.body.generation,
       60_000,
     );
-    const rebuilt = await latestGeneration();
+    const rebuilt = await latestGeneration(db());
     expect(rebuilt).toMatchObject({ _id: started.body.generation, reason: 'rebuild', snapshotTakenAt: null });
     expect({ a: await everyTable(A), b: await everyTable(B), digest: rebuilt.digest }).toEqual(restored);
     // The next start resumes from what the rebuild found (same number of events, another generation).

@@ -1,7 +1,7 @@
 import type { TimelineEntry, TimelinePart } from './analytics-model';
 
 /** The hour a whole timeline is filed under: that of its last entry ("YYYY-MM-DDTHH" of an ISO time). */
-const hourOfLast = (part: TimelinePart) => part.entries[part.entries.length - 1].at.slice(0, 13);
+const hourOfLast = (part: TimelinePart) => part.entries.at(-1)!.at.slice(0, 13);
 
 /**
  * Settled reports' timeline parts not yet written, by part id: the report id for its whole
