@@ -12,7 +12,8 @@ const CHANNELS = ['HOTLINE', 'SMS', 'WEB'] as const;
 const DISTRICTS = ['TEBET', 'CILANDAK', 'MENTENG'] as const;
 const OPERATORS = ['op-1', 'op-2', 'system'] as const;
 const UNITS = ['u-1', 'u-2'] as const;
-const T0 = Date.parse('2024-05-01T00:00:00Z');
+/** Local 07:00 on 30 April: reports received from 23:00 on run into May, so histories cross the end of a month (whole months are remembered apart). */
+const T0 = Date.parse('2024-04-30T00:00:00Z');
 
 /** What may happen to a report, in any order (the fold tolerates it), each by one of a few actors. */
 const ACTIONS = [

@@ -6,7 +6,7 @@ import { bucketOf, secondsOf } from '../model/aggregates';
 import { DayCell } from '../model/aggregates';
 import { ACTIVE_STEPS, ActorCell, DayOfCells, hourStart, HourlyAggregates, placedAt, ReportCell, SPOT_DEGREES, UNIT_STEPS } from '../model/hourly-aggregates';
 import { SPANS } from '../model/spans';
-import { addCounts, Counts, dayPartsOf, ReachedDay, sumOfDays } from './day-parts';
+import { addCounts, Counts, dayPartsOf, monthParts, ReachedDay, sumOfDays } from './day-parts';
 
 export { placedAt };
 const HOUR_MS = 3_600_000;
@@ -328,9 +328,10 @@ export function wholeLocalDays(filter: StatsFilter): { from: string | null; to: 
 
 /**
  * Durations from the daily aggregates: per local day, the cells of the dimensions asked for merged
- * into one part (remembered until the day changes), each span's buckets as a sorted run; a
- * percentile is the smallest bucket with enough of the days' runs at or below it (a binary search
- * over buckets, each step counting in every run: no merge of the days' histograms).
+ * into one part (remembered until the day changes), and the days of each month merged into the
+ * month's part, each span's buckets as a sorted run (remembered until one of its days changes); a
+ * percentile is the smallest bucket with enough of the months' runs at or below it (a binary search
+ * over buckets, each step counting in every run: no merge of the months' histograms per request).
  * Percentiles are read from HDR buckets: within 0.1 % of the exact ones; a share within target
  * counts the limit's whole bucket as within (values at most 0.1 % above the limit).
  */
@@ -342,13 +343,20 @@ export function durationsFromAggregates(
 ) {
   const matches = dimensionsMatch(filter);
   const [remembered, key] = [dayPartsOf(model.aggregates), `durations|${dimensionsKey(filter)}|${JSON.stringify(targets)}`];
-  const parts: ReturnType<typeof durationsPart>[] = [];
-  for (const d of model.aggregates.days.values())
-    if ((!days.from || d.day >= days.from) && (!days.to || d.day < days.to))
-      parts.push(remembered.part(key, d.day, d.version, () => durationsPart(d.cells.values(), matches, targets)));
+  const reached: ReachedDay<DurationsOfDay>[] = [];
+  for (const { day, version, cells } of model.aggregates.days.values())
+    if ((!days.from || day >= days.from) && (!days.to || day < days.to))
+      reached.push({ day, version, whole: true, part: () => remembered.part(key, day, version, () => durationsOfDay(cells.values(), matches, targets)) });
+  const months = monthParts(reached, remembered, key, (parts) => ({
+    runs: SPANS.map((_, i) => runOf([parts.reduce((sum, p) => addCounts(sum, p.buckets[i]), new Map<number, number>())])),
+    within: parts.reduce(
+      (sum, p) => addCounts(sum, p.within),
+      SPANS.map(() => ({})),
+    ),
+  }));
   return SPANS.map(({ measure, target }, i) => {
-    const runs = parts.map((p) => p.spans[i]).filter((r) => r.values.length > 0);
-    const within = parts.reduce((sum, p) => addCounts(sum, p.within[i]), {} as Record<string, { inside: number; of: number }>);
+    const runs = months.map((m) => m.part.runs[i]).filter((r) => r.values.length > 0);
+    const within = months.reduce((sum, m) => addCounts(sum, m.part.within[i]), {} as Record<string, { inside: number; of: number }>);
     const count = runs.reduce((n, r) => n + r.upTo[r.upTo.length - 1], 0);
     return {
       measure,
@@ -362,19 +370,24 @@ export function durationsFromAggregates(
   });
 }
 
-/** Per span, the matching cells' buckets as a run, and per priority how many of them fall within its target. */
-function durationsPart(cells: Iterable<DayCell>, matches: (c: DayCell) => boolean, targets: PriorityTargets) {
-  const [spans, within] = [SPANS.map(() => new Map<number, number>()), SPANS.map(() => ({}) as Record<string, { inside: number; of: number }>)];
+/** A day's part of durations: per span, bucket → reports of the matching cells, and per priority how many of them fall within its target. */
+interface DurationsOfDay {
+  buckets: Map<number, number>[];
+  within: Record<string, { inside: number; of: number }>[];
+}
+
+function durationsOfDay(cells: Iterable<DayCell>, matches: (c: DayCell) => boolean, targets: PriorityTargets): DurationsOfDay {
+  const [buckets, within] = [SPANS.map(() => new Map<number, number>()), SPANS.map(() => ({}) as Record<string, { inside: number; of: number }>)];
   for (const c of cells) {
     if (!matches(c)) continue;
     SPANS.forEach(({ target }, i) => {
-      const buckets = c.spans[i];
-      if (!buckets) return;
+      const counted = c.spans[i];
+      if (!counted) return;
       const limit = target && c.priority ? targets[c.priority as Priority][target] : null;
       const limitBucket = limit !== null && limit !== undefined ? bucketOf(limit) : null;
       const w = limitBucket !== null ? (within[i][c.priority!] ??= { inside: 0, of: 0 }) : null;
-      for (const [bucket, n] of buckets) {
-        spans[i].set(bucket, (spans[i].get(bucket) ?? 0) + n);
+      for (const [bucket, n] of counted) {
+        buckets[i].set(bucket, (buckets[i].get(bucket) ?? 0) + n);
         if (w) {
           w.of += n;
           if (bucket <= limitBucket!) w.inside += n;
@@ -382,7 +395,7 @@ function durationsPart(cells: Iterable<DayCell>, matches: (c: DayCell) => boolea
       }
     });
   }
-  return { spans: spans.map((buckets) => runOf([buckets])), within };
+  return { buckets, within };
 }
 
 /** Nearest-rank percentile over runs of buckets: the smallest bucket with at least that rank's count at or below it, as its value. */
@@ -448,20 +461,24 @@ export function durationsOfFacts(model: AnalyticsModel, filter: StatsFilter, tar
  */
 export function load(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
   const source = aggregatesFor(model, filter, 'received');
-  const reached = reachedDays(source, `load|${dimensionsKey(filter)}`, filter, 'hour', (pick) => {
+  const key = `load|${dimensionsKey(filter)}`;
+  const reached = reachedDays(source, key, filter, 'hour', (pick) => {
     const counts = arrivalCounts();
     for (const c of pick('reports')) addArrivals(counts, c.hour, c.reports);
     const waiting = pick('waiting');
     return { counts, arrivals: runOf(waiting.map((w) => w.arrivals)), taken: runOf(waiting.map((w) => w.taken)) };
   });
-  // The runs of times are not sums, so each day's part stands on its own (24 + 7 + 168 counts and its runs).
-  const parts = reached.map((d) => d.part());
-  const counts = arrivalCounts();
-  for (const p of parts) addCounts(counts, p.counts);
+  // The counts add up month by month; a month keeps only its five peak hours (months share no hour, so the five of the
+  // whole are among the months' fives). The runs of times are not sums: each day's stands on its own.
+  const months = monthParts(reached, source.remembered, key, (parts) => {
+    const counts = parts.reduce((sum, p) => addCounts(sum, p.counts), arrivalCounts());
+    return { counts: { ...counts, perHour: new Map(peakHours(counts.perHour)) }, arrivals: parts.map((p) => p.arrivals), taken: parts.map((p) => p.taken) };
+  });
+  const counts = months.reduce((sum, m) => addCounts(sum, m.part.counts), arrivalCounts());
   return loadAnswer(
     counts,
-    parts.map((p) => p.arrivals),
-    parts.map((p) => p.taken),
+    months.flatMap((m) => m.part.arrivals),
+    months.flatMap((m) => m.part.taken),
     filter,
     stepMinutes,
   );
@@ -484,6 +501,9 @@ export function addArrivals(counts: ArrivalCounts, at: number, n: number) {
   counts.byWeekdayHour[weekday][hour] += n;
   counts.perHour.set(at, (counts.perHour.get(at) ?? 0) + n);
 }
+
+/** The five hours (since the epoch) with the most arrivals, the earliest first among equals. */
+const peakHours = (perHour: Map<number, number>) => [...perHour].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, 5);
 
 /** Values counted (arrival or first-take times, or a histogram's buckets), ascending, with how many were counted at or before each. */
 export interface CountedRun {
@@ -553,10 +573,7 @@ export function loadAnswer(
     const [received, takenBy] = [countedBy(arrivals, start, step, samples), countedBy(taken, start, step, samples)];
     for (let k = 0; k < samples; k++) depth.push({ at: localTime(new Date(start + k * step))!, waiting: received[k] - takenBy[k] });
   }
-  const peaks = [...perHour.entries()]
-    .sort((x, y) => y[1] - x[1] || x[0] - y[0])
-    .slice(0, 5)
-    .map(([hour, arrivals]) => ({ hourStarting: localTime(hourStart(hour)), arrivals }));
+  const peaks = peakHours(perHour).map(([hour, arrivals]) => ({ hourStarting: localTime(hourStart(hour)), arrivals }));
   const weekdays = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
   return {
     basis: 'received' as const,
@@ -579,47 +596,53 @@ const stepsOf = (a: ActorCell, kinds: ReadonlySet<string>) => Object.entries(a.s
  */
 export function staffing(model: AnalyticsModel, filter: StatsFilter, level: { share: number; withinSeconds: number }) {
   const hours = () => Array.from({ length: 24 }, () => 0);
-  const empty = () => ({
+  const counts = () => ({
     days: {} as Record<string, number>,
     arrivals: hours(),
     // Handling time: from an operator taking the report to their decision (sum in ms, and how many).
     handlingMs: hours(),
     handled: hours(),
-    /** Per local hour of the step: `day|operator` for each operator active then on that local day (the keys count; a flat map merges fast). */
-    active: Array.from({ length: 24 }, () => new Map<string, number>()),
   });
-  const sums = summed(
-    aggregatesFor(model, filter, 'received'),
-    'staffing',
-    filter,
-    'hour',
-    (pick) => {
-      const p = empty();
-      for (const c of pick('reports')) {
-        const { hour, day } = hourParts(c.hour);
-        p.days[day] = 1;
-        p.arrivals[hour] += c.reports;
-        p.handlingMs[hour] += c.handlingMs;
-        p.handled[hour] += c.handled;
-      }
-      for (const a of pick('actors')) {
-        if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
-        const { hour, day } = hourParts(a.stepHour);
-        p.active[hour].set(`${day}|${a.actor}`, 1);
-      }
-      return p;
-    },
-    empty,
-  );
-  const { days, arrivals, handlingMs, handled, active } = sums;
+  /** Per local hour of the step: `day|operator` for each operator active then on that local day (the pairs count). */
+  const pairs = () => Array.from({ length: 24 }, () => new Set<string>());
+  const source = aggregatesFor(model, filter, 'received');
+  const key = `staffing|${dimensionsKey(filter)}`;
+  const reached = reachedDays(source, key, filter, 'hour', (pick) => {
+    const [p, active] = [counts(), pairs()];
+    for (const c of pick('reports')) {
+      const { hour, day } = hourParts(c.hour);
+      p.days[day] = 1;
+      p.arrivals[hour] += c.reports;
+      p.handlingMs[hour] += c.handlingMs;
+      p.handled[hour] += c.handled;
+    }
+    for (const a of pick('actors')) {
+      if (stepsOf(a, ACTIVE_STEPS) === 0) continue;
+      const { hour, day } = hourParts(a.stepHour);
+      active[hour].add(`${day}|${a.actor}`);
+    }
+    return { counts: p, active };
+  });
+  // The pairs of a month's own days (`own`, counted) are in no other month's part; those of another month's day (a step
+  // taken in the next month on a report of this one: `later`, few) may be, and are counted once each below.
+  const months = monthParts(reached, source.remembered, key, (parts, month) => {
+    const [own, later] = [hours(), hours().map(() => [] as string[])];
+    const active = pairs();
+    for (const p of parts) p.active.forEach((ofHour, hour) => ofHour.forEach((pair) => active[hour].add(pair)));
+    active.forEach((ofHour, hour) => ofHour.forEach((pair) => (pair.startsWith(month) ? own[hour]++ : later[hour].push(pair))));
+    return { counts: parts.reduce((sum, p) => addCounts(sum, p.counts), counts()), active, own, later };
+  });
+  const { days, arrivals, handlingMs, handled } = months.reduce((sum, m) => addCounts(sum, m.part.counts), counts());
+  const activeOf = new Map(months.map((m) => [m.month, m.part.active]));
+  const activePairs = hours().map((_, hour) => {
+    const elsewhere = new Set<string>();
+    for (const { part } of months) for (const pair of part.later[hour]) if (!activeOf.get(pair.slice(0, 7))?.[hour].has(pair)) elsewhere.add(pair);
+    return months.reduce((n, m) => n + m.part.own[hour], elsewhere.size);
+  });
   const allHandled = handled.reduce((x, y) => x + y, 0);
   const overallAht = allHandled ? handlingMs.reduce((x, y) => x + y, 0) / allHandled / 1000 : null;
-  return staffingAnswer(
-    level,
-    new Set(Object.keys(days)),
-    arrivals,
-    active.map((pairs) => pairs.size),
-    (hour) => (handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht),
+  return staffingAnswer(level, new Set(Object.keys(days)), arrivals, activePairs, (hour) =>
+    handled[hour] ? handlingMs[hour] / handled[hour] / 1000 : overallAht,
   );
 }
 

@@ -56,21 +56,41 @@ export interface ReachedDay<P> {
   part: () => P;
 }
 
+/** A calendar month's part of an answer: the days of it the window reaches, merged. */
+export interface MonthPart<P> {
+  month: string;
+  part: P;
+}
+
 /**
- * The sum of the days' parts. The days of a month that are all whole are summed once and
- * remembered as the month's part while none of them changes (nor is added or gone), so a
- * whole-history answer adds up one part a month; the days of a month the window cuts add up one by one.
+ * The days' parts merged month by month. A month whose days are all whole is merged once and
+ * remembered as the month's part while none of its days changes (nor is added or gone), so a
+ * whole-history answer reads one part a month, however long the history; a month the window cuts
+ * is merged afresh. Months never share a local day, so what is counted by day is never in two months.
  */
-export function sumOfDays<P extends Counts>(days: ReachedDay<P>[], remembered: DayParts | null, query: string, empty: () => P): P {
+export function monthParts<P, M = P>(
+  days: ReachedDay<P>[],
+  remembered: DayParts | null,
+  query: string,
+  merge: (parts: P[], month: string) => M,
+): MonthPart<M>[] {
   const months = new Map<string, ReachedDay<P>[]>();
   for (const d of days) (months.get(d.day.slice(0, 7)) ?? months.set(d.day.slice(0, 7), []).get(d.day.slice(0, 7))!).push(d);
-  const total = empty();
-  for (const [month, ofMonth] of months) {
-    const addUp = () => ofMonth.reduce((sum, d) => addCounts(sum, d.part()), empty());
-    if (!remembered || !ofMonth.every((d) => d.whole)) addCounts(total, addUp());
-    else addCounts(total, remembered.part(query, month, ofMonth.map((d) => `${d.day}@${d.version}`).join(' '), addUp));
-  }
-  return total;
+  return Array.from(months, ([month, ofMonth]) => {
+    const merged = () =>
+      merge(
+        ofMonth.map((d) => d.part()),
+        month,
+      );
+    if (!remembered || !ofMonth.every((d) => d.whole)) return { month, part: merged() };
+    return { month, part: remembered.part(query, month, ofMonth.map((d) => `${d.day}@${d.version}`).join(' '), merged) };
+  });
+}
+
+/** The sum of the days' parts, added up one month's part at a time (see `monthParts`). */
+export function sumOfDays<P extends Counts>(days: ReachedDay<P>[], remembered: DayParts | null, query: string, empty: () => P): P {
+  const sum = (parts: P[]) => parts.reduce((total, p) => addCounts(total, p), empty());
+  return sum(monthParts(days, remembered, query, sum).map((m) => m.part));
 }
 
 const held = new WeakMap<object, DayParts>();
