@@ -81,6 +81,9 @@ export class SnapshotStore {
         if (index + READ_AHEAD < header.chunks) ahead.push(read(index + READ_AHEAD));
         if (!doc) throw new CorruptSnapshot(`chunk ${index} is missing`);
         decoder.add({ index: doc.index, sha256: doc.sha256, data: doc.data instanceof Binary ? Buffer.from(doc.data.buffer) : doc.data });
+        // A turn of the event loop between chunks: a chunk read ahead is often in already, and without it the chunks
+        // decode back to back while health checks and requests (answered 503 until ready) wait.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       return { restored: { header, model: decoder.finish(), offsets: new Map(Object.entries(header.offsets ?? {})) } };
     } catch (e) {

@@ -89,8 +89,14 @@ export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, '
   };
 }
 
+/**
+ * Reports a chunk holds: restoring one takes the event loop for a few tens of milliseconds at most, so a service
+ * restoring a snapshot of millions of reports still answers its health checks (and 503 to queries) between chunks.
+ */
+const REPORTS_PER_CHUNK = 500;
+
 /** Encodes a captured model chunk by chunk (yielding to the event loop between chunks when `yieldEvery`). */
-export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = 2_000): AsyncGenerator<SnapshotChunk> {
+export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = REPORTS_PER_CHUNK): AsyncGenerator<SnapshotChunk> {
   let index = 0;
   const encode = (content: ChunkContent): SnapshotChunk => {
     const data = gzipSync(JSON.stringify(content), { level: 1 });
@@ -124,7 +130,7 @@ export function headerOf(captured: CapturedModel, chunks: { sha256: string }[]):
 export async function encodeSnapshot(
   model: AnalyticsModel,
   meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>,
-  reportsPerChunk = 2_000,
+  reportsPerChunk = REPORTS_PER_CHUNK,
 ): Promise<{ header: SnapshotHeader; chunks: SnapshotChunk[] }> {
   const captured = captureModel(model, meta);
   const chunks: SnapshotChunk[] = [];
