@@ -211,7 +211,8 @@ async function main() {
   const fromSnapshot = `resumed from the snapshot (${snap.chunks} chunks, ${h.f(bytes / 2 ** 20, 0)} MiB compressed), read ${h.int(gen?.read ?? NaN)} events after its offsets`;
   const resumed = gen?.reason === 'snapshot' ? fromSnapshot : `did NOT resume from a snapshot (${gen?.reason})`;
   const restartGoal = restartS <= GOAL_START_S ? `met (≤ ${GOAL_START_S} s)` : `MISSED (goal ≤ ${GOAL_START_S} s)`;
-  const restartNote = `listening (503 warming up) after ${h.f(service.listenMs / 1000, 1)} s; ${resumed}`;
+  const answers = `every /health/ready poll answered within ${h.int(service.slowestAnswerMs ?? NaN)} ms`;
+  const restartNote = `listening (503 warming up) after ${h.f(service.listenMs / 1000, 1)} s, ${answers}; ${resumed}`;
   rows.push(['analytics restart with its snapshot: spawn → /health/ready', h.int(total), h.f(restartS, 1), '', restartGoal, restartNote]);
   const applied = rebuild?.gen?.events ?? gen1.events;
   const skipped = `${h.int(total - applied)} skipped because their stream had already reached that version (duplicates, or a stream's events out of order on its partition)`;

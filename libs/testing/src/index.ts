@@ -150,6 +150,8 @@ export interface RunningService {
   kill: () => Promise<void>;
   /** Spawn → the first answer of /health/ready (a 503 while it warms up counts), in ms. */
   listenMs?: number;
+  /** The slowest answer of /health/ready from the first until ready (polled every 200 ms), in ms: how long it kept a health check waiting while warming up. */
+  slowestAnswerMs?: number;
 }
 
 /**
@@ -222,14 +224,16 @@ export async function startService(
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const spawnedAt = Date.now();
   const deadline = spawnedAt + (options.readyTimeoutMs ?? 60_000);
-  let listenMs: number | undefined;
+  let [listenMs, slowestAnswerMs] = [undefined as number | undefined, undefined as number | undefined];
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${output}`);
     options.whileStarting?.(child.pid!);
     try {
+      const asked = Date.now();
       const status = options.https
         ? (await httpsGet(`https://127.0.0.1:${httpPort}/health/ready`, options.https.ca)).status
         : (await fetch(`http://127.0.0.1:${httpPort}/health/ready`)).status;
+      slowestAnswerMs = Math.max(slowestAnswerMs ?? 0, Date.now() - asked);
       listenMs ??= Date.now() - spawnedAt;
       if (status === 200) break;
     } catch {
@@ -247,6 +251,7 @@ export async function startService(
     output: () => output,
     errors: () => errors,
     listenMs,
+    slowestAnswerMs,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       // A service exits on its own within SHUTDOWN_TIMEOUT_MS (20 s); one still running after 60 s
