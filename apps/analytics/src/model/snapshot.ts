@@ -95,7 +95,7 @@ export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, '
  */
 const REPORTS_PER_CHUNK = 500;
 
-/** Encodes a captured model chunk by chunk (yielding to the event loop between chunks when `yieldEvery`). */
+/** Encodes a captured model chunk by chunk, yielding to the event loop after each chunk of reports and of applied versions. */
 export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = REPORTS_PER_CHUNK): AsyncGenerator<SnapshotChunk> {
   let index = 0;
   const encode = (content: ChunkContent): SnapshotChunk => {
