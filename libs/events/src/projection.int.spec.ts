@@ -137,6 +137,21 @@ describe('projectOnce: read-model writes conditional on the stored version (real
     expect((await tallies.findOne({ _id: 'c' }))?.seen).toEqual([1, 2]);
   });
 
+  it('projectMany removes what an earlier delivery wrote when a redelivery from the first event folds to nothing', async () => {
+    const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
+    // A tally closes (its document goes) at its third event, like a case leaving the queue.
+    const closing = (doc: Tally | null, e: EventEnvelope) => (e.streamVersion === 3 ? null : evolve(doc, e));
+    const batch = (...events: EventEnvelope[]) => events.map((e) => ({ id: e.streamId, event: e }));
+    await projectMany(tallies, batch(event('k', 1)), closing);
+    // Redelivered from the first event (a rebalance), with what came after it and a new stream.
+    const changed = await projectMany(tallies, batch(event('k', 1), event('p', 1), event('k', 2), event('k', 3)), closing);
+    expect([...changed].sort()).toEqual(['k', 'p']);
+    expect(await tallies.find().toArray()).toEqual([{ _id: 'p', _version: 1, count: 1, last: 1, seen: [1] }]);
+    // Opened and closed within one batch, never written: nothing to remove, nothing changed.
+    expect((await projectMany(tallies, batch(event('n', 1), event('n', 2), event('n', 3)), closing)).size).toBe(0);
+    expect(await tallies.countDocuments()).toBe(1);
+  });
+
   it('projectMany, when another writer got in between its read and its write, re-applies one by one and loses nothing', async () => {
     const tallies = mongo.db(dbName).collection<Projected<Tally>>(uniqueName('tallies'));
     await projectOnce(tallies, 'x', event('x', 1), evolve);

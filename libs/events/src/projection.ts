@@ -73,31 +73,15 @@ export async function projectOnce<D extends Document>(
   throw new Error(`projection of ${event.streamId}@${event.streamVersion} kept colliding on ${id}`);
 }
 
-/**
- * `projectOnce` for the events of a fetched batch at once: one read of every document they touch
- * (but those their stream's first event creates) and one unordered bulk write, instead of a read and a write per event. Each document's events
- * are folded in the order given (skipping what its stored version has applied), and each write is
- * conditional on the version it was computed from, as in `projectOnce`. If any write finds another
- * version stored (a rebalance overlap) or a document inserted meanwhile, every event is applied
- * again through `projectOnce`, which recognises what this write applied. Returns the ids of the
- * documents that changed (after a collision, of those that may have).
- */
-export async function projectMany<D extends Document>(
-  collection: Collection<Projected<D>>,
+type BatchPlan<D> = { exists: boolean; applied: number; version: number; state: D | null };
+
+/** Each document's events of a batch folded from its stored state (or from nothing when none is stored), skipping what it applied. */
+function foldBatch<D extends Document>(
   items: { id: string; event: EventEnvelope }[],
+  stored: Map<string, Projected<D>>,
   evolve: (doc: D | null, event: EventEnvelope) => D | null,
-): Promise<Set<string>> {
-  const changed = new Set<string>();
-  if (items.length === 0) return changed;
-  await versionIndexOn(collection);
-  // A document whose first event here is its stream's first is taken as absent, as in projectOnce:
-  // only the others are read, and an insert that collides sends the batch down the one-by-one path.
-  const firstVersion = new Map<string, number>();
-  for (const { id, event } of items) if (!firstVersion.has(id)) firstVersion.set(id, event.streamVersion);
-  const ids = [...firstVersion].filter(([, version]) => version !== 1).map(([id]) => id);
-  const stored = new Map<string, Projected<D>>();
-  if (ids.length > 0) for (const doc of (await collection.find({ _id: { $in: ids } } as any).toArray()) as Projected<D>[]) stored.set(doc._id, doc);
-  const plans = new Map<string, { exists: boolean; applied: number; version: number; state: D | null }>();
+): { plans: Map<string, BatchPlan<D>>; changed: Set<string> } {
+  const [plans, changed] = [new Map<string, BatchPlan<D>>(), new Set<string>()];
   for (const { id, event } of items) {
     let plan = plans.get(id);
     if (!plan) {
@@ -113,6 +97,43 @@ export async function projectMany<D extends Document>(
     plan.state = next;
     plan.version = event.streamVersion;
     changed.add(id);
+  }
+  return { plans, changed };
+}
+
+/**
+ * `projectOnce` for the events of a fetched batch at once: one read of every document they touch
+ * (but those their stream's first event creates) and one unordered bulk write, instead of a read and a write per event. Each document's events
+ * are folded in the order given (skipping what its stored version has applied), and each write is
+ * conditional on the version it was computed from, as in `projectOnce`. If any write finds another
+ * version stored (a rebalance overlap) or a document inserted meanwhile, every event is applied
+ * again through `projectOnce`, which recognises what this write applied. Returns the ids of the
+ * documents that changed (after a collision, of those that may have).
+ */
+export async function projectMany<D extends Document>(
+  collection: Collection<Projected<D>>,
+  items: { id: string; event: EventEnvelope }[],
+  evolve: (doc: D | null, event: EventEnvelope) => D | null,
+): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  await versionIndexOn(collection);
+  // A document whose first event here is its stream's first is taken as absent, as in projectOnce:
+  // only the others are read, and an insert that collides sends the batch down the one-by-one path.
+  const firstVersion = new Map<string, number>();
+  for (const { id, event } of items) if (!firstVersion.has(id)) firstVersion.set(id, event.streamVersion);
+  const stored = new Map<string, Projected<D>>();
+  const read = async (ids: string[]) => {
+    if (ids.length > 0) for (const doc of (await collection.find({ _id: { $in: ids } } as any).toArray()) as Projected<D>[]) stored.set(doc._id, doc);
+  };
+  await read([...firstVersion].filter(([, version]) => version !== 1).map(([id]) => id));
+  let { plans, changed } = foldBatch(items, stored, evolve);
+  // Taken as absent and folded to nothing (a case opened and closed within the batch): a redelivery
+  // of its first event finds a document an earlier delivery wrote, which must go. Whether one is
+  // there decides, so those are read, and if one is, the batch is folded again from what is stored.
+  const unread = [...plans].filter(([id, plan]) => firstVersion.get(id) === 1 && !plan.exists && plan.state === null).map(([id]) => id);
+  if (unread.length > 0) {
+    await read(unread);
+    if (unread.some((id) => stored.has(id))) ({ plans, changed } = foldBatch(items, stored, evolve));
   }
   const [writes, written] = [[] as AnyBulkWriteOperation<Projected<D>>[], [] as string[]];
   for (const id of changed) {
