@@ -3,6 +3,7 @@ import { parsePriorityTargets } from '@callcenter/contracts';
 import { EventEnvelope, toEnvelopes, TriageEnvelope } from '@callcenter/events';
 import { openedCaseData } from '@callcenter/testing';
 import { triageCaseDecider, TriageCaseState, TriageCommand } from '../case/triage-case.decider';
+import { caseRecorder } from '../case/triage-case.testing';
 import { QueueIndex } from '../queue/queue-index';
 import { openCasesFold, queueIndexOf } from './open-cases.fold';
 
@@ -17,26 +18,8 @@ function traffic(reports: number, steps = 4): EventEnvelope[] {
   for (let i = 0; i < reports; i++) {
     const reportId = randomUUID();
     let time = T0 + Math.random() * 3_600_000;
-    let state: TriageCaseState = triageCaseDecider.initialState();
-    let version = 0;
-    const run = (command: TriageCommand) => {
-      const made = triageCaseDecider.decide(command, state);
-      const envelopes = toEnvelopes(
-        reportId,
-        version,
-        made,
-        { actor: 'by' in command ? command.by.id : 'system', correlationId: 'c', now: new Date(time) },
-        {
-          producer: 'triage',
-          recordedAt: new Date(time),
-          schemaVersionOf: () => 1,
-          newId: randomUUID,
-        },
-      );
-      for (const e of envelopes) state = triageCaseDecider.evolve(state, e as TriageEnvelope);
-      version += envelopes.length;
-      events.push(...envelopes);
-    };
+    const record = caseRecorder(reportId, events);
+    const run = (command: TriageCommand) => record(command, new Date(time));
     const receivedAt = new Date(time).toISOString();
     run({
       type: 'OpenCase',

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
-import { EventEnvelope, EventRegistry, MongoEventStore, projectOnce, Projected, ReportRejectedV1, TOPICS, triageEvents } from '@callcenter/events';
+import { EventEnvelope, EventRegistry, MongoEventStore, projectMany, projectOnce, Projected, ReportRejectedV1, TOPICS, triageEvents } from '@callcenter/events';
 import { EVENT_STORE, KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
 import { TriageCase, foldCase } from '../case/triage-case.decider';
 import { CallersStore } from '../callers/callers.store';
@@ -28,6 +28,23 @@ export class TriageTopicProjector extends ServiceConsumer {
     this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
   }
 
+  /**
+   * A fetched batch in one read and one bulk write of the snapshot (projectMany) and one write per
+   * prank. A batch with a split goes event by event: the split reads the case's stream first.
+   */
+  protected override async handleBatch(events: EventEnvelope[]) {
+    if (events.some((e) => e.type === 'ReportSplitFromGroup')) {
+      for (const event of events) await this.handle(event);
+      return;
+    }
+    await projectMany(
+      this.snapshot,
+      events.map((event) => ({ id: event.streamId, event })),
+      evolveQueueSnapshot,
+    );
+    for (const event of events) await this.recordPrank(event);
+  }
+
   protected async handle(event: EventEnvelope) {
     if (event.type === 'ReportSplitFromGroup') {
       // A split reopens a case the snapshot dropped when it closed: its state up to the split comes from the store.
@@ -38,9 +55,12 @@ export class TriageTopicProjector extends ServiceConsumer {
     } else {
       await projectOnce(this.snapshot, event.streamId, event, evolveQueueSnapshot);
     }
-    if (event.type === 'ReportRejected') {
-      const { reason, callerRef, reportId } = event.data as ReportRejectedV1;
-      if (reason === 'PRANK' && callerRef) await this.callers.recordPrank(callerRef, reportId);
-    }
+    await this.recordPrank(event);
+  }
+
+  private async recordPrank(event: EventEnvelope) {
+    if (event.type !== 'ReportRejected') return;
+    const { reason, callerRef, reportId } = event.data as ReportRejectedV1;
+    if (reason === 'PRANK' && callerRef) await this.callers.recordPrank(callerRef, reportId);
   }
 }
