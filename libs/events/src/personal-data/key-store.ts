@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Db } from 'mongodb';
 import { Model, Schema } from 'mongoose';
 import { isDuplicateKey } from '../event-store';
@@ -37,9 +38,14 @@ export const reportKeySchema = new Schema<ReportKeyDocument>(
 );
 reportKeySchema.index({ phoneRef: 1 }, { sparse: true });
 
+/** Batches collected over a turn of the event loop (not only its microtasks: requests arrive as separate I/O events). */
+const perTurn = { batchScheduleFn: (run: () => void) => setImmediate(run), maxBatchSize: 1_000 };
+
 /** The Mongo adapter of the key store: inserts and `_id` look-ups, except the look-up by phone. */
 export class MongoKeyStore {
   readonly keys: Model<ReportKeyDocument>;
+  private readonly inserts = new DataLoader<ReportKeyDocument, ReportKeyDocument>((docs) => this.insertMany(docs), { ...perTurn, cache: false });
+  private readonly lookups = new DataLoader<string, ReportKeyDocument | null>((ids) => this.findMany(ids), { ...perTurn, cache: false });
 
   constructor(db: Db) {
     this.keys = modelOn(db, 'ReportKey', reportKeySchema);
@@ -55,49 +61,40 @@ export class MongoKeyStore {
    * intake pays about one round trip per batch rather than one per report.
    */
   insertOrGet(doc: ReportKeyDocument): Promise<ReportKeyDocument> {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ doc, resolve, reject });
-      if (this.batch.length === 1) setImmediate(() => void this.flush());
-    });
+    return this.inserts.load(doc);
   }
 
-  private batch: { doc: ReportKeyDocument; resolve: (d: ReportKeyDocument) => void; reject: (e: unknown) => void }[] = [];
+  /** Look-ups in the same turn of the event loop (a page of a list, a fetched batch) are one `$in` read. */
+  get(keyId: string): Promise<ReportKeyDocument | null> {
+    return this.lookups.load(keyId);
+  }
 
-  private async flush(): Promise<void> {
-    const batch = this.batch;
-    this.batch = [];
+  private async insertMany(docs: readonly ReportKeyDocument[]): Promise<(ReportKeyDocument | Error)[]> {
     let failed = new Set<number>();
     try {
-      await this.keys.insertMany(
-        batch.map((b) => b.doc),
-        // Validated against the schema; a document that fails rejects the batch rather than being skipped.
-        { ordered: false, throwOnValidationError: true },
-      );
+      // Validated against the schema; a document that fails rejects the batch rather than being skipped.
+      await this.keys.insertMany(docs, { ordered: false, throwOnValidationError: true });
     } catch (e) {
       const errors = (e as { writeErrors?: { index: number }[] | { index: number } }).writeErrors;
       const list = errors === undefined ? undefined : Array.isArray(errors) ? errors : [errors];
-      if (!list || list.some((w) => !isDuplicateKey(w))) {
-        for (const b of batch) b.reject(e);
-        return;
-      }
+      if (!list || list.some((w) => !isDuplicateKey(w))) throw e;
       failed = new Set(list.map((w) => w.index));
     }
-    await Promise.all(
-      batch.map(async (b, i) => {
-        if (!failed.has(i)) return b.resolve(b.doc);
-        try {
-          const stored = await this.keys.findById(b.doc._id).lean<ReportKeyDocument>().exec();
-          if (stored) b.resolve(stored);
-          else b.reject(new Error(`key of ${b.doc._id}: duplicate on insert but not found`));
-        } catch (e) {
-          b.reject(e);
-        }
-      }),
-    );
+    const stored = failed.size === 0 ? new Map() : await this.byId(docs.filter((_, i) => failed.has(i)).map((d) => d._id));
+    return docs.map((doc, i) => (!failed.has(i) ? doc : (stored.get(doc._id) ?? new Error(`key of ${doc._id}: duplicate on insert but not found`))));
   }
 
-  get(keyId: string): Promise<ReportKeyDocument | null> {
-    return this.keys.findById(keyId).lean<ReportKeyDocument>().exec();
+  private async findMany(ids: readonly string[]): Promise<(ReportKeyDocument | null)[]> {
+    const found = await this.byId(ids);
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  private async byId(ids: readonly string[]): Promise<Map<string, ReportKeyDocument>> {
+    const docs = await this.keys
+      .find({ _id: { $in: [...new Set(ids)] } })
+      .lean<ReportKeyDocument[]>()
+      .exec();
+    return new Map(docs.map((d) => [d._id, d]));
   }
 
   async keyIdsOfPhone(phoneRef: string): Promise<string[]> {

@@ -1,9 +1,9 @@
 import { MongoClient } from 'mongodb';
-import { testMongo, uniqueName } from '@callcenter/testing';
+import { testInfra, testMongo, uniqueName } from '@callcenter/testing';
 import { MongoKeyStore } from './key-store';
 import { deadLetterPersonalData, MASKED } from './dead-letter-payload';
 import { PersonalDataVault } from './personal-data-vault';
-import { ERASED, isSealed } from './sealed';
+import { ERASED, isSealed, sealedKeyId } from './sealed';
 
 const SECRET = 'an-integration-test-master-key-0123456789';
 
@@ -33,6 +33,29 @@ describe('the personal-data vault on the real database', () => {
         .collection('report_keys')
         .countDocuments({ _id: reportId as any }),
     ).toBe(1);
+  });
+
+  it('opens a page of many reports with one read of their keys, each value with its own key', async () => {
+    const writer = vault();
+    const ids = Array.from({ length: 30 }, () => uniqueName('report'));
+    const values = await Promise.all(ids.map(async (id, i) => (await writer.sealerFor(id, null, new Date()))!.seal(`Jl. Kenanga ${i}`)));
+    const gone = (await writer.sealerFor(uniqueName('report'), null, new Date()))!.seal('tanpa kunci');
+    await mongo
+      .db(dbName)
+      .collection('report_keys')
+      .deleteOne({ _id: sealedKeyId(gone) as any });
+    const watched = await new MongoClient(testInfra().mongoUri, { monitorCommands: true }).connect();
+    try {
+      const reads: unknown[] = [];
+      watched.on('commandStarted', (e) => e.commandName === 'find' && e.command.find === 'report_keys' && reads.push(e.command.filter));
+      const reader = new PersonalDataVault(new MongoKeyStore(watched.db(dbName)), SECRET);
+      // Each value twice, as a list's summary and its detail would be.
+      const opened = await Promise.all([...values, ...values, gone].map((v) => reader.open(v)));
+      expect(opened).toEqual([...ids.map((_, i) => `Jl. Kenanga ${i}`), ...ids.map((_, i) => `Jl. Kenanga ${i}`), ERASED]);
+      expect(reads).toHaveLength(1);
+    } finally {
+      await watched.close();
+    }
   });
 
   it('erases: every sealed value of the reports opens as "[dihapus]", at once here and in a fresh process, and no key is made again', async () => {
