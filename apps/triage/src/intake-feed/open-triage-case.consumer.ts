@@ -52,19 +52,26 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
   protected override async handleBatch(events: EventEnvelope[]) {
     const received = events.filter((e): e is EventEnvelope<'ReportReceived', ReportReceivedV1> => e.type === 'ReportReceived');
     if (received.length === 0) return;
+    // Identity before the case: once the case is open a redelivery stops here, so it must not be
+    // left out. It is kept sealed, so its write needs no key and runs while the fields are opened.
+    const identities = this.callers.keepReporters(
+      received.map(({ data }) => ({ reportId: data.reportId, name: data.reporter.name, phone: data.reporter.phone })),
+    );
     // Personal fields come sealed (ReportReceived v2): triage opens the phone and the description to
     // suggest, and passes the sealed values on, so they stay erasable wherever they are copied.
+    const [, { opened, pranks }] = await Promise.all([identities, this.openWithPranks(received)]);
+    const cases = opened.map((o) => ({ event: o.event, data: this.suggest(o.event.data, o.description, o.callerRef, pranks.get(o.callerRef ?? '') ?? 0) }));
+    await Promise.all(cases.map(({ event, data }) => this.open(event, data)));
+  }
+
+  private async openWithPranks(received: EventEnvelope<'ReportReceived', ReportReceivedV1>[]) {
     const opened = await Promise.all(
       received.map(async (event) => {
         const [phone, description] = await Promise.all([this.personalData.open(event.data.reporter.phone), this.personalData.open(event.data.description)]);
         return { event, description, callerRef: phone === ERASED ? null : callerRefOf(phone, this.rules.callerRefKey) };
       }),
     );
-    // Identity first: once the case is open a redelivery stops here, so it must not be left out.
-    await this.callers.keepReporters(received.map(({ data }) => ({ reportId: data.reportId, name: data.reporter.name, phone: data.reporter.phone })));
-    const pranks = await this.callers.prankRejectionsOf(opened.map((o) => o.callerRef));
-    const cases = opened.map((o) => ({ event: o.event, data: this.suggest(o.event.data, o.description, o.callerRef, pranks.get(o.callerRef ?? '') ?? 0) }));
-    await Promise.all(cases.map(({ event, data }) => this.open(event, data)));
+    return { opened, pranks: await this.callers.prankRejectionsOf(opened.map((o) => o.callerRef)) };
   }
 
   /** The case a report opens: the model's classification and the recent reports are this process's state. */
