@@ -150,6 +150,14 @@ describe('projectOnce: read-model writes conditional on the stored version (real
     // Opened and closed within one batch, never written: nothing to remove, nothing changed.
     expect((await projectMany(tallies, batch(event('n', 1), event('n', 2), event('n', 3)), closing)).size).toBe(0);
     expect(await tallies.countDocuments()).toBe(1);
+    // A stream that makes no document here (another service's part of a report) is not read for it.
+    const read: unknown[] = [];
+    const counted = new Proxy(tallies, {
+      get: (target, property, receiver) =>
+        property === 'find' ? (filter: unknown) => (read.push(filter), target.find(filter as object)) : Reflect.get(target, property, receiver),
+    });
+    expect((await projectMany(counted, batch(event('q', 1), event('q', 2)), (doc) => doc)).size).toBe(0);
+    expect(read).toEqual([]);
   });
 
   it('projectMany, when another writer got in between its read and its write, re-applies one by one and loses nothing', async () => {

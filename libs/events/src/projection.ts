@@ -73,7 +73,8 @@ export async function projectOnce<D extends Document>(
   throw new Error(`projection of ${event.streamId}@${event.streamVersion} kept colliding on ${id}`);
 }
 
-type BatchPlan<D> = { exists: boolean; applied: number; version: number; state: D | null };
+/** `created`: the fold passed through a document, which an earlier delivery of these events may have written. */
+type BatchPlan<D> = { exists: boolean; applied: number; version: number; state: D | null; created: boolean };
 
 /** Each document's events of a batch folded from its stored state (or from nothing when none is stored), skipping what it applied. */
 function foldBatch<D extends Document>(
@@ -88,7 +89,7 @@ function foldBatch<D extends Document>(
       const current = stored.get(id);
       const { _id, _version, _versions, ...state } = current ?? ({} as Projected<D>);
       const applied = current?._version ?? 0;
-      plan = { exists: !!current, applied, version: applied, state: current ? (state as unknown as D) : null };
+      plan = { exists: !!current, applied, version: applied, state: current ? (state as unknown as D) : null, created: false };
       plans.set(id, plan);
     }
     if (plan.version >= event.streamVersion) continue;
@@ -96,6 +97,7 @@ function foldBatch<D extends Document>(
     if (next === plan.state) continue;
     plan.state = next;
     plan.version = event.streamVersion;
+    plan.created ||= next !== null;
     changed.add(id);
   }
   return { plans, changed };
@@ -127,10 +129,10 @@ export async function projectMany<D extends Document>(
   };
   await read([...firstVersion].filter(([, version]) => version !== 1).map(([id]) => id));
   let { plans, changed } = foldBatch(items, stored, evolve);
-  // Taken as absent and folded to nothing (a case opened and closed within the batch): a redelivery
-  // of its first event finds a document an earlier delivery wrote, which must go. Whether one is
-  // there decides, so those are read, and if one is, the batch is folded again from what is stored.
-  const unread = [...plans].filter(([id, plan]) => firstVersion.get(id) === 1 && !plan.exists && plan.state === null).map(([id]) => id);
+  // Taken as absent, made and then folded to nothing (a case opened and closed within the batch): a
+  // redelivery of its first event finds the document an earlier delivery wrote, which must go.
+  // Whether one is there decides, so those are read, and if one is, the batch is folded again.
+  const unread = [...plans].filter(([id, plan]) => firstVersion.get(id) === 1 && !plan.exists && plan.created && plan.state === null).map(([id]) => id);
   if (unread.length > 0) {
     await read(unread);
     if (unread.some((id) => stored.has(id))) ({ plans, changed } = foldBatch(items, stored, evolve));
