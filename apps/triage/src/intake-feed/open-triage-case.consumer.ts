@@ -64,6 +64,7 @@ export class OpenTriageCaseConsumer extends ServiceConsumer {
     await Promise.all(cases.map(({ event, data }) => this.open(event, data)));
   }
 
+  /** The reports' phones and descriptions opened with their keys (one read for the batch), then their callers' prank counts. */
   private async openWithPranks(received: EventEnvelope<'ReportReceived', ReportReceivedV1>[]) {
     const opened = await Promise.all(
       received.map(async (event) => {

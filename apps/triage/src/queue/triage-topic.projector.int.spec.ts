@@ -68,7 +68,7 @@ describe('the triage topic projector on the real database', () => {
   it('keeps the same queue snapshot and prank record from fetched batches, redelivered ones too, as event by event', async () => {
     const events = traffic(40);
     const [batched, each] = dbNames.map(projectorOn);
-    // Batches of 1–17 events, each batch after the first also redelivering the end of the one before (a rebalance's overlap).
+    // Batches of 1–16 events, each batch after the first also redelivering the end of the one before (a rebalance's overlap).
     for (let start = 0, size = 1; start < events.length; start += size, size = (size * 7) % 17 || 1) {
       await batched.handleBatch(events.slice(Math.max(0, start - 3), start + size));
     }
