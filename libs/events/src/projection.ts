@@ -105,7 +105,7 @@ function foldBatch<D extends Document>(
 
 /**
  * `projectOnce` for the events of a fetched batch at once: one read of every document they touch
- * (but those their stream's first event creates) and one unordered bulk write, instead of a read and a write per event. Each document's events
+ * (but those their stream's first event creates, unless it also closes them) and one unordered bulk write, instead of a read and a write per event. Each document's events
  * are folded in the order given (skipping what its stored version has applied), and each write is
  * conditional on the version it was computed from, as in `projectOnce`. If any write finds another
  * version stored (a rebalance overlap) or a document inserted meanwhile, every event is applied
@@ -132,7 +132,7 @@ export async function projectMany<D extends Document>(
   // Taken as absent, made and then folded to nothing (a case opened and closed within the batch): a
   // redelivery of its first event finds the document an earlier delivery wrote, which must go.
   // Whether one is there decides, so those are read, and if one is, the batch is folded again.
-  const unread = [...plans].filter(([id, plan]) => firstVersion.get(id) === 1 && !plan.exists && plan.created && plan.state === null).map(([id]) => id);
+  const unread = [...plans].filter(([id, plan]) => firstVersion.get(id) === 1 && plan.created && plan.state === null).map(([id]) => id);
   if (unread.length > 0) {
     await read(unread);
     if (unread.some((id) => stored.has(id))) ({ plans, changed } = foldBatch(items, stored, evolve));
