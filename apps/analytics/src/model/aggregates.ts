@@ -35,21 +35,37 @@ export interface DayCell {
   channel: string | null;
   priority: string | null;
   reports: number;
-  /** Per SPANS entry: bucket → reports whose span falls in it. */
-  spans: (Map<number, number> | undefined)[];
+  /** Per SPANS entry: the bucket of each report spanned, ascending (a sorted run: a bucket counted n times is there n times). */
+  spans: (readonly number[] | undefined)[];
 }
 
 /** A fact's cell within its day: its category, district, channel and priority. */
 const keyOf = (f: ReportFact) => `${categoryOf(f)}|${districtOf(f) ?? ''}|${f.channel ?? ''}|${priorityOf(f) ?? ''}`;
 
+/**
+ * The aggregates' values counted per cell (buckets, times) are held as sorted runs, replaced rather
+ * than changed in place: exactly as long as what they hold, where a map of counts or an array grown
+ * in place costs some hundreds of bytes even for one value, and a cell holds about one report at a
+ * command's traffic. An empty run is this one.
+ */
+export const NONE: readonly never[] = Object.freeze([]);
+/** A sorted run with a value added (sign 1), or one occurrence of it taken out (sign -1). */
+export function counted(run: readonly number[], value: number, sign: 1 | -1): readonly number[] {
+  let [lo, hi] = [0, run.length]; // the first index whose value is ≥ value
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (run[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  if (sign > 0) return run.toSpliced(lo, 0, value);
+  return run[lo] !== value ? run : run.length === 1 ? NONE : run.toSpliced(lo, 1);
+}
+
 /** One report's span (seconds; null: not spanned) counted in or out of a cell's histogram of it. */
 function countSpan(cell: DayCell, i: number, spanSeconds: number | null, sign: 1 | -1): void {
   if (spanSeconds === null) return;
-  const buckets = (cell.spans[i] ??= new Map());
-  const bucket = bucketOf(spanSeconds);
-  const n = (buckets.get(bucket) ?? 0) + sign;
-  if (n !== 0) buckets.set(bucket, n);
-  else if (buckets.delete(bucket) && buckets.size === 0) cell.spans[i] = undefined;
+  const buckets = counted(cell.spans[i] ?? NONE, bucketOf(spanSeconds), sign);
+  cell.spans[i] = buckets.length ? buckets : undefined;
 }
 
 /** Aggregates kept as reports' facts change: a changed fact is taken out as it was and added as it is. */
@@ -118,7 +134,15 @@ export class DailyAggregates extends FactCounter {
     if (!cell)
       ofDay.cells.set(
         key,
-        (cell = { day, category: categoryOf(f), district: districtOf(f), channel: f.channel, priority: priorityOf(f), reports: 0, spans: [] }),
+        (cell = {
+          day,
+          category: categoryOf(f),
+          district: districtOf(f),
+          channel: f.channel,
+          priority: priorityOf(f),
+          reports: 0,
+          spans: SPANS.map(() => undefined),
+        }),
       );
     cell.reports += sign;
     SPANS.forEach(({ span }, i) => countSpan(cell, i, span(f), sign));

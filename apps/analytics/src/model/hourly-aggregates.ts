@@ -1,5 +1,5 @@
 import { incidentTime, TimeBasis } from '@callcenter/contracts';
-import { dayOfHour, FactCounter } from './aggregates';
+import { counted, dayOfHour, FactCounter, NONE } from './aggregates';
 import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from './report-fact';
 
 const HOUR_MS = 3_600_000;
@@ -33,58 +33,116 @@ export interface Dimensions {
   priority: string | null;
 }
 
+/** A cell's dimensions: its group's, copied (a reference to the group would make a cycle of every cell's JSON). */
+abstract class InGroup implements Dimensions {
+  readonly hour: number;
+  readonly category: string;
+  readonly district: string | null;
+  readonly channel: string | null;
+  readonly priority: string | null;
+
+  constructor(g: Dimensions) {
+    this.hour = g.hour;
+    this.category = g.category;
+    this.district = g.district;
+    this.channel = g.channel;
+    this.priority = g.priority;
+  }
+}
+
 /** Reports by hour placed (received and occurred), dimensions and outcome: volume, load, staffing, hotspots by district. */
-export interface ReportCell extends Dimensions {
-  /** Hour placed on basis `occurred`. */
-  occurredHour: number;
-  state: string;
-  decision: string | null;
-  rejectionReason: string | null;
-  merged: boolean;
-  splitOut: boolean;
-  reports: number;
+export class ReportCell extends InGroup {
+  reports = 0;
   /** Staffing's handling time (claimed → decided, when not negative): sum in milliseconds, and how many. */
-  handlingMs: number;
-  handled: number;
+  handlingMs = 0;
+  handled = 0;
+
+  constructor(
+    g: CellGroup,
+    /** Hour placed on basis `occurred`. */
+    readonly occurredHour: number,
+    readonly state: string,
+    readonly decision: string | null,
+    readonly rejectionReason: string | null,
+    readonly merged: boolean,
+    readonly splitOut: boolean,
+  ) {
+    super(g);
+  }
 }
 
 /** Reports with a location by hour placed, dimensions and grid cell: hotspots' top cells. */
-export interface SpotCell extends Dimensions {
-  occurredHour: number;
-  row: number;
-  column: number;
-  reports: number;
+export class SpotCell extends InGroup {
+  reports = 0;
+
+  constructor(
+    g: CellGroup,
+    readonly occurredHour: number,
+    readonly row: number,
+    readonly column: number,
+  ) {
+    super(g);
+  }
 }
 
-/** An actor's steps on the reports of one cell, by the hour the steps were taken in: workload, and operators active for staffing. */
-export interface ActorCell extends Dimensions {
-  actor: string;
-  stepHour: number;
-  steps: Partial<Record<ActorStep['step'], number>>;
+/** An actor's steps on the reports of one group, by the hour the steps were taken in: workload, and operators active for staffing. */
+export class ActorCell extends InGroup {
+  /** Steps by kind; a kind counted out to 0 stays, as 0 (a property deleted would turn the object into a slow, larger dictionary). */
+  readonly steps: Partial<Record<ActorStep['step'], number>> = {};
   /** All its steps (the cell goes when it is 0). */
-  total: number;
+  total = 0;
   /** Decisions' handling time (the report's claim → the decision, when not negative): sum in milliseconds, and how many. */
-  decidedMs: number;
-  decidedHandled: number;
+  decidedMs = 0;
+  decidedHandled = 0;
+
+  constructor(
+    g: CellGroup,
+    readonly actor: string,
+    readonly stepHour: number,
+  ) {
+    super(g);
+  }
 }
 
 /**
- * Queue depth at any instant needs each report's exact arrival and first take (claim or decision):
- * kept per hour of receipt and dimensions as counts by millisecond. The one part that grows with
- * the count of reports (two numbers each), because load's queue depth is sampled at instants
- * that are not on the hour.
+ * The cells of the reports received in one hour with the same dimensions, and what queue depth
+ * needs of them: each report's exact arrival and first take (claim or decision), as sorted runs of
+ * times (a time counted n times is there n times). Queue depth is sampled at instants that are not
+ * on the hour, so this part grows with the count of reports (two numbers each). At a command's
+ * traffic an hour's reports rarely share their dimensions, so a group holds about one report: it
+ * holds its cells in arrays, found by a look at each, not in maps under string keys.
  */
-export interface WaitingCell extends Dimensions {
-  reports: number;
-  arrivals: Map<number, number>;
-  taken: Map<number, number>;
-}
+export class CellGroup implements Dimensions {
+  reportCells: readonly ReportCell[] = NONE;
+  spotCells: readonly SpotCell[] = NONE;
+  actorCells: readonly ActorCell[] = NONE;
+  /** The reports of the group (it goes when there are none). */
+  reports = 0;
+  arrivals: readonly number[] = NONE;
+  taken: readonly number[] = NONE;
 
-const add = (counts: Map<number, number>, at: number, sign: number) => {
-  const n = (counts.get(at) ?? 0) + sign;
-  if (n === 0) counts.delete(at);
-  else counts.set(at, n);
-};
+  constructor(
+    readonly hour: number,
+    readonly category: string,
+    readonly district: string | null,
+    readonly channel: string | null,
+    readonly priority: string | null,
+  ) {}
+}
+/** Queue depth's view of a group: its reports' arrivals and first takes. */
+export type WaitingCell = CellGroup;
+
+/** A group's arrays of cells are replaced, not changed in place, as its runs of times are (`counted`). */
+const spliced = <T>(xs: readonly T[], at: number, sign: 1 | -1, x?: T): readonly T[] =>
+  sign < 0 ? (xs.length === 1 ? NONE : xs.toSpliced(at, 1)) : xs.toSpliced(at, 0, x!);
+
+/** Every kind of cell, and where a group keeps it. */
+const KINDS = { reports: 'reportCells', spots: 'spotCells', actors: 'actorCells' } as const;
+export type CellKind = keyof typeof KINDS | 'waiting';
+export type CellOf<K extends CellKind> = K extends 'reports' ? ReportCell : K extends 'spots' ? SpotCell : K extends 'actors' ? ActorCell : WaitingCell;
+/** A group's cells of one kind (its own waiting view for `waiting`). */
+export const cellsOf = <K extends CellKind>(g: CellGroup, kind: K): readonly CellOf<K>[] =>
+  (kind === 'waiting' ? [g] : g[KINDS[kind as keyof typeof KINDS]]) as any;
 
 /** The cells of the reports received on one local day (Asia/Jakarta): what a day's part of a query's answer is made of. */
 export interface DayOfCells {
@@ -93,11 +151,21 @@ export interface DayOfCells {
   firstHour: number;
   /** Changes whenever a cell of the day does (the aggregates' own counter of changes): a part of an answer made at this version still holds. */
   version: number;
-  reports: Map<string, ReportCell>;
-  spots: Map<string, SpotCell>;
-  actors: Map<string, ActorCell>;
-  waiting: Map<string, WaitingCell>;
+  /** By dimensions and hour: the dimensions' number (`dimensionsCode`) × 24 + the hour of the day. */
+  groups: Map<number, CellGroup>;
 }
+
+/**
+ * The dimensions' combinations, each with a number for as long as the process runs: a group's key
+ * within its day is made of it and the hour, so no key string is kept per cell. Shared by every
+ * aggregate, so the same cells have the same keys in each (bounded by the reference data's
+ * categories × districts × channels × priorities, not by the reports).
+ */
+const DIMENSIONS = new Map<string, number>();
+const dimensionsCode = (d: Omit<Dimensions, 'hour'>) => {
+  const key = `${d.category}|${d.district}|${d.channel}|${d.priority}`;
+  return DIMENSIONS.get(key) ?? DIMENSIONS.set(key, DIMENSIONS.size).get(key)!;
+};
 
 /**
  * Counts per hour (of receipt, and of occurrence where a query may place by it) and per category,
@@ -117,8 +185,8 @@ export class HourlyAggregates extends FactCounter {
   }
 
   /** Every day's cells of one kind. */
-  *cells<K extends 'reports' | 'spots' | 'actors' | 'waiting'>(kind: K): Iterable<DayOfCells[K] extends Map<string, infer C> ? C : never> {
-    for (const d of this.days.values()) yield* d[kind].values() as any;
+  *cells<K extends CellKind>(kind: K): Iterable<CellOf<K>> {
+    for (const d of this.days.values()) for (const g of d.groups.values()) yield* cellsOf(g, kind);
   }
 
   /** `p`: the fact's placing, when the caller has it already. */
@@ -126,22 +194,24 @@ export class HourlyAggregates extends FactCounter {
     if (!p) return;
     const day = this.dayOf(p.dims.hour);
     day.version = ++this.changes;
-    this.countReport(day, f, p, sign);
-    this.countSpot(day, f, p, sign);
-    for (const s of f.steps) this.countStep(day, s, p, sign);
-    const w = getOrMake(day.waiting, p.dimsKey, () => ({ ...p.dims, reports: 0, arrivals: new Map(), taken: new Map() }));
-    w.reports += sign;
-    add(w.arrivals, p.receivedMs, sign);
+    const key = p.dimsCode * 24 + (p.dims.hour - day.firstHour);
+    let g = day.groups.get(key);
+    if (!g) day.groups.set(key, (g = new CellGroup(p.dims.hour, p.dims.category, p.dims.district, p.dims.channel, p.dims.priority)));
+    this.countReport(g, f, p, sign);
+    this.countSpot(g, f, p, sign);
+    for (const s of f.steps) this.countStep(g, s, p, sign);
+    g.reports += sign;
+    g.arrivals = counted(g.arrivals, p.receivedMs, sign);
     const taken = firstTake(f, p);
-    if (taken !== null) add(w.taken, taken, sign);
-    if (w.reports === 0) day.waiting.delete(p.dimsKey);
-    // A day keeps its cells' waiting cell while it has any report, so it has none left when that is gone.
-    if (day.waiting.size === 0) this.days.delete(day.day);
+    if (taken !== null) g.taken = counted(g.taken, taken, sign);
+    // A group has reports while it has any cell, so it has none left when they are gone; and a day none when its groups are.
+    if (g.reports === 0) day.groups.delete(key);
+    if (day.groups.size === 0) this.days.delete(day.day);
   }
 
   /**
-   * A fact's change counted as its difference, when it stays in the same cells (the same hour of
-   * receipt, dimensions and claim): its report cell and hotspot only if their key changed, only the
+   * A fact's change counted as its difference, when it stays in the same group and claim (the same
+   * hour of receipt and dimensions): its report cell and hotspot only if they changed, only the
    * steps it gained or lost (`evolveFact` keeps a step's object), its first take only if it moved.
    * Most events add one step to a report: this does not count its other steps out and in again.
    */
@@ -149,62 +219,71 @@ export class HourlyAggregates extends FactCounter {
     if (before === after) return;
     if (!before?.receivedAt || before.receivedAt !== after.receivedAt) return super.replace(before, after);
     const [b, a] = [placing(before), placing(after)];
-    if (b.dimsKey !== a.dimsKey || b.claimedMs !== a.claimedMs) return (this.count(before, -1, b), this.count(after, 1, a));
+    if (b.dimsCode !== a.dimsCode || b.claimedMs !== a.claimedMs) return (this.count(before, -1, b), this.count(after, 1, a));
     const day = this.dayOf(a.dims.hour);
+    const g = day.groups.get(a.dimsCode * 24 + (a.dims.hour - day.firstHour))!;
     let changed = false;
-    const [keyBefore, keyAfter, handledBefore, handledAfter] = [reportKeyOf(before, b), reportKeyOf(after, a), handlingOf(before, b), handlingOf(after, a)];
-    if (keyBefore !== keyAfter || handledBefore !== handledAfter) {
-      this.countReport(day, before, b, -1, keyBefore, handledBefore);
-      this.countReport(day, after, a, 1, keyAfter, handledAfter);
+    const [handledBefore, handledAfter] = [handlingOf(before, b), handlingOf(after, a)];
+    if (!sameOutcome(before, b, after, a) || handledBefore !== handledAfter) {
+      this.countReport(g, before, b, -1, handledBefore);
+      this.countReport(g, after, a, 1, handledAfter);
       changed = true;
     }
     if (b.occurredHour !== a.occurredHour || before.latitude !== after.latitude || before.longitude !== after.longitude) {
-      this.countSpot(day, before, b, -1);
-      this.countSpot(day, after, a, 1);
+      this.countSpot(g, before, b, -1);
+      this.countSpot(g, after, a, 1);
       changed = true;
     }
     if (before.steps !== after.steps) {
       const [had, has] = [new Set(before.steps), new Set(after.steps)];
-      for (const s of before.steps) if (!has.has(s)) (this.countStep(day, s, b, -1), (changed = true));
-      for (const s of after.steps) if (!had.has(s)) (this.countStep(day, s, a, 1), (changed = true));
+      for (const s of before.steps) if (!has.has(s)) (this.countStep(g, s, b, -1), (changed = true));
+      for (const s of after.steps) if (!had.has(s)) (this.countStep(g, s, a, 1), (changed = true));
     }
     const [tookBefore, tookAfter] = [firstTake(before, b), firstTake(after, a)];
     if (tookBefore !== tookAfter) {
-      const w = day.waiting.get(a.dimsKey)!;
-      if (tookBefore !== null) add(w.taken, tookBefore, -1);
-      if (tookAfter !== null) add(w.taken, tookAfter, 1);
+      if (tookBefore !== null) g.taken = counted(g.taken, tookBefore, -1);
+      if (tookAfter !== null) g.taken = counted(g.taken, tookAfter, 1);
       changed = true;
     }
     if (changed) day.version = ++this.changes;
   }
 
-  private countReport(day: DayOfCells, f: ReportFact, p: Placing, sign: 1 | -1, reportKey = reportKeyOf(f, p), handling = handlingOf(f, p)): void {
-    const outcome = { state: stateOf(f), decision: f.decision, rejectionReason: f.rejectionReason, merged: !!f.mergedInto, splitOut: (f.splits ?? 0) > 0 };
-    const cell = getOrMake(day.reports, reportKey, () => ({ ...p.dims, occurredHour: p.occurredHour, ...outcome, reports: 0, handlingMs: 0, handled: 0 }));
+  private countReport(g: CellGroup, f: ReportFact, p: Placing, sign: 1 | -1, handling = handlingOf(f, p)): void {
+    const [state, decision, rejectionReason, merged, splitOut] = [stateOf(f), f.decision, f.rejectionReason, !!f.mergedInto, (f.splits ?? 0) > 0];
+    const cells = g.reportCells;
+    let at = cells.findIndex(
+      (c) =>
+        c.occurredHour === p.occurredHour &&
+        c.state === state &&
+        c.decision === decision &&
+        c.rejectionReason === rejectionReason &&
+        c.merged === merged &&
+        c.splitOut === splitOut,
+    );
+    if (at < 0) g.reportCells = spliced(cells, (at = cells.length), 1, new ReportCell(g, p.occurredHour, state, decision, rejectionReason, merged, splitOut));
+    const cell = g.reportCells[at];
     cell.reports += sign;
     if (handling !== null) {
       cell.handlingMs += sign * handling;
       cell.handled += sign;
     }
-    if (cell.reports === 0) day.reports.delete(reportKey);
+    if (cell.reports === 0) g.reportCells = spliced(g.reportCells, at, -1);
   }
 
-  private countSpot(day: DayOfCells, f: ReportFact, p: Placing, sign: 1 | -1): void {
+  private countSpot(g: CellGroup, f: ReportFact, p: Placing, sign: 1 | -1): void {
     if (f.latitude === null || f.longitude === null) return;
-    const [row, column] = [Math.floor(f.latitude / this.cellDegrees), Math.floor(f.longitude / this.cellDegrees)];
-    const spotKey = `${p.dimsKey}|${p.occurredHour}|${row}|${column}`;
-    const spot = getOrMake(day.spots, spotKey, () => ({ ...p.dims, occurredHour: p.occurredHour, row, column, reports: 0 }));
-    spot.reports += sign;
-    if (spot.reports === 0) day.spots.delete(spotKey);
+    const [row, column, cells] = [Math.floor(f.latitude / this.cellDegrees), Math.floor(f.longitude / this.cellDegrees), g.spotCells];
+    let at = cells.findIndex((c) => c.occurredHour === p.occurredHour && c.row === row && c.column === column);
+    if (at < 0) g.spotCells = spliced(cells, (at = cells.length), 1, new SpotCell(g, p.occurredHour, row, column));
+    if ((g.spotCells[at].reports += sign) === 0) g.spotCells = spliced(g.spotCells, at, -1);
   }
 
-  private countStep(day: DayOfCells, s: ActorStep, p: Placing, sign: 1 | -1): void {
-    const stepHour = hourOf(s.at);
-    const actorKey = `${p.dimsKey}|${s.actor}|${stepHour}`;
-    const a = getOrMake<ActorCell>(day.actors, actorKey, () => ({ ...p.dims, actor: s.actor, stepHour, steps: {}, total: 0, decidedMs: 0, decidedHandled: 0 }));
-    const n = (a.steps[s.step] ?? 0) + sign;
-    if (n === 0) delete a.steps[s.step];
-    else a.steps[s.step] = n;
+  private countStep(g: CellGroup, s: ActorStep, p: Placing, sign: 1 | -1): void {
+    const [stepHour, cells] = [hourOf(s.at), g.actorCells];
+    let at = cells.findIndex((c) => c.actor === s.actor && c.stepHour === stepHour);
+    if (at < 0) g.actorCells = spliced(cells, (at = cells.length), 1, new ActorCell(g, s.actor, stepHour));
+    const a = g.actorCells[at];
+    a.steps[s.step] = (a.steps[s.step] ?? 0) + sign;
     a.total += sign;
     if (s.step === 'DECIDED' && p.claimedMs !== null) {
       const h = Date.parse(s.at) - p.claimedMs;
@@ -213,34 +292,24 @@ export class HourlyAggregates extends FactCounter {
         a.decidedHandled += sign;
       }
     }
-    if (a.total === 0) day.actors.delete(actorKey);
+    if (a.total === 0) g.actorCells = spliced(g.actorCells, at, -1);
   }
 
   private dayOf(hour: number): DayOfCells {
     const day = dayOfHour(hour);
-    return getOrMake(this.days, day, () => ({
-      day,
-      firstHour: Date.parse(`${day}T00:00:00Z`) / HOUR_MS - JAKARTA_OFFSET_HOURS,
-      version: 0,
-      reports: new Map(),
-      spots: new Map(),
-      actors: new Map(),
-      waiting: new Map(),
-    }));
+    let cells = this.days.get(day);
+    if (!cells)
+      this.days.set(day, (cells = { day, firstHour: Date.parse(`${day}T00:00:00Z`) / HOUR_MS - JAKARTA_OFFSET_HOURS, version: 0, groups: new Map() }));
+    return cells;
   }
 }
 
-function getOrMake<T>(cells: Map<string, T>, key: string, make: () => T): T {
-  let cell = cells.get(key);
-  if (!cell) cells.set(key, (cell = make()));
-  return cell;
-}
-
-/** Where a received fact's cells are: its receipt, its dimensions and their key, its hour placed on basis `occurred`, and its claim (ms). */
+/** Where a received fact's cells are: its receipt, its dimensions and their number, its hour placed on basis `occurred`, and its claim (ms). */
 interface Placing {
   receivedMs: number;
   dims: Dimensions;
-  dimsKey: string;
+  /** The dimensions' number (`dimensionsCode`): with the hour, the group the fact's cells are in. */
+  dimsCode: number;
   occurredHour: number;
   claimedMs: number | null;
 }
@@ -258,14 +327,20 @@ function placing(f: ReportFact): Placing {
   return {
     receivedMs: received,
     dims,
-    dimsKey: `${dims.hour}|${dims.category}|${dims.district}|${dims.channel}|${dims.priority}`,
+    dimsCode: dimensionsCode(dims),
     occurredHour: Math.floor(occurred / HOUR_MS),
     claimedMs: f.claimedAt ? Date.parse(f.claimedAt) : null,
   };
 }
 
-const reportKeyOf = (f: ReportFact, p: Placing) =>
-  `${p.dimsKey}|${p.occurredHour}|${stateOf(f)}|${f.decision}|${f.rejectionReason}|${!!f.mergedInto}|${(f.splits ?? 0) > 0}`;
+/** Whether two facts of one group are in the same report cell. */
+const sameOutcome = (x: ReportFact, px: Placing, y: ReportFact, py: Placing) =>
+  px.occurredHour === py.occurredHour &&
+  stateOf(x) === stateOf(y) &&
+  x.decision === y.decision &&
+  x.rejectionReason === y.rejectionReason &&
+  !!x.mergedInto === !!y.mergedInto &&
+  (x.splits ?? 0) > 0 === (y.splits ?? 0) > 0;
 
 /** Staffing's handling time: claimed → decided, when not negative. */
 function handlingOf(f: ReportFact, p: Placing): number | null {

@@ -4,7 +4,19 @@ import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } fr
 import { agentsNeeded } from '../staffing/erlang-c';
 import { bucketOf, secondsOf } from '../model/aggregates';
 import { DayCell } from '../model/aggregates';
-import { ACTIVE_STEPS, ActorCell, DayOfCells, hourStart, HourlyAggregates, placedAt, ReportCell, SPOT_DEGREES, UNIT_STEPS } from '../model/hourly-aggregates';
+import {
+  ACTIVE_STEPS,
+  ActorCell,
+  CellKind,
+  CellOf,
+  cellsOf,
+  hourStart,
+  HourlyAggregates,
+  placedAt,
+  ReportCell,
+  SPOT_DEGREES,
+  UNIT_STEPS,
+} from '../model/hourly-aggregates';
 import { SPANS } from '../model/spans';
 import { addCounts, Counts, dayPartsOf, monthParts, ReachedDay, sumOfDays } from './day-parts';
 
@@ -133,9 +145,8 @@ function aggregatesFor(model: AnalyticsModel, filter: StatsFilter, basis: TimeBa
   return { aggregates, hours: { from: null, to: null } as HourWindow, remembered: null };
 }
 
-type CellKind = 'reports' | 'spots' | 'actors' | 'waiting';
 /** A day's cells of one kind that match the filter (and, on a day the window cuts, lie inside it). */
-type PickCells = <K extends CellKind>(kind: K) => (DayOfCells[K] extends Map<string, infer C> ? C : never)[];
+type PickCells = <K extends CellKind>(kind: K) => CellOf<K>[];
 
 /**
  * The local days of receipt a query's window reaches, each with its part of the answer. A day
@@ -162,10 +173,10 @@ function reachedDays<P>(
     const [first, end] = [day.firstHour, day.firstHour + 24];
     if (placed === 'hour' && ((from !== null && end <= from) || (to !== null && first >= to))) continue;
     const whole = (from === null || (placed === 'hour' && first >= from)) && (to === null || (placed === 'hour' && end <= to));
-    const pick: PickCells = (kind) => {
-      const cells = [];
-      for (const c of day[kind].values()) if (matches(c) && (whole || inWindow(c))) cells.push(c);
-      return cells as any;
+    const pick: PickCells = <K extends CellKind>(kind: K) => {
+      const cells: CellOf<K>[] = [];
+      for (const g of day.groups.values()) if (matches(g)) for (const c of cellsOf(g, kind)) if (whole || inWindow(c)) cells.push(c);
+      return cells;
     };
     const part = whole && remembered ? () => remembered.part(key, day.day, day.version, () => make(pick)) : () => make(pick);
     reached.push({ day: day.day, version: day.version, whole, part });
@@ -386,11 +397,11 @@ function durationsOfDay(cells: Iterable<DayCell>, matches: (c: DayCell) => boole
       const limit = target && c.priority ? targets[c.priority as Priority][target] : null;
       const limitBucket = limit !== null && limit !== undefined ? bucketOf(limit) : null;
       const w = limitBucket !== null ? (within[i][c.priority!] ??= { inside: 0, of: 0 }) : null;
-      for (const [bucket, n] of counted) {
-        buckets[i].set(bucket, (buckets[i].get(bucket) ?? 0) + n);
+      for (const bucket of counted) {
+        buckets[i].set(bucket, (buckets[i].get(bucket) ?? 0) + 1);
         if (w) {
-          w.of += n;
-          if (bucket <= limitBucket!) w.inside += n;
+          w.of++;
+          if (bucket <= limitBucket!) w.inside++;
         }
       }
     });
@@ -511,10 +522,12 @@ export interface CountedRun {
   upTo: Float64Array;
 }
 
-/** The run of the values some counts hold (value → how many). */
-export function runOf(counts: Iterable<Map<number, number>>): CountedRun {
+/** The run of the values some counts hold: value → how many, or a list of values each counted once. */
+export function runOf(counts: Iterable<Map<number, number> | readonly number[]>): CountedRun {
   const entries: [number, number][] = [];
-  for (const m of counts) for (const e of m) entries.push(e);
+  for (const m of counts)
+    if (m instanceof Map) for (const e of m) entries.push(e);
+    else for (const v of m) entries.push([v, 1]);
   entries.sort((a, b) => a[0] - b[0]);
   const [values, upTo] = [new Float64Array(entries.length), new Float64Array(entries.length)];
   let sum = 0;
