@@ -50,7 +50,7 @@ chart.setOption({
     nameLocation: 'middle',
     nameGap: 28,
   })),
-  yAxis: panels.map((p, i) => ({ gridIndex: i, type: p.log ? 'log' : 'value', min: p.log ? 10 : 0 })),
+  yAxis: panels.map((p, i) => ({ gridIndex: i, type: p.log ? 'log' : 'value', min: p.log ? 1 : 0 })),
   series: panels.flatMap((p, i) => [
     ...Object.entries(p.series).map(([name, value]) => ({
       name,
