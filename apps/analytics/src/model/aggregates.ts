@@ -49,6 +49,9 @@ const keyOf = (f: ReportFact) => `${categoryOf(f)}|${districtOf(f) ?? ''}|${f.ch
  * command's traffic. An empty run is this one.
  */
 export const NONE: readonly never[] = Object.freeze([]);
+/** An array with `x` put in at `at` (sign 1), or without the item at `at` (sign -1): a new one, exactly as long (NONE when empty). */
+export const spliced = <T>(xs: readonly T[], at: number, sign: 1 | -1, x?: T): readonly T[] =>
+  sign < 0 ? (xs.length === 1 ? NONE : xs.toSpliced(at, 1)) : xs.toSpliced(at, 0, x!);
 /** A sorted run with a value added (sign 1), or one occurrence of it taken out (sign -1). */
 export function counted(run: readonly number[], value: number, sign: 1 | -1): readonly number[] {
   let [lo, hi] = [0, run.length]; // the first index whose value is ≥ value
@@ -57,8 +60,7 @@ export function counted(run: readonly number[], value: number, sign: 1 | -1): re
     if (run[mid] < value) lo = mid + 1;
     else hi = mid;
   }
-  if (sign > 0) return run.toSpliced(lo, 0, value);
-  return run[lo] !== value ? run : run.length === 1 ? NONE : run.toSpliced(lo, 1);
+  return sign < 0 && run[lo] !== value ? run : spliced(run, lo, sign, value);
 }
 
 /** One report's span (seconds; null: not spanned) counted in or out of a cell's histogram of it. */

@@ -1,5 +1,5 @@
 import { incidentTime, TimeBasis } from '@callcenter/contracts';
-import { counted, dayOfHour, FactCounter, NONE } from './aggregates';
+import { counted, dayOfHour, FactCounter, NONE, spliced } from './aggregates';
 import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from './report-fact';
 
 const HOUR_MS = 3_600_000;
@@ -131,10 +131,6 @@ export class CellGroup implements Dimensions {
 }
 /** Queue depth's view of a group: its reports' arrivals and first takes. */
 export type WaitingCell = CellGroup;
-
-/** A group's arrays of cells are replaced, not changed in place, as its runs of times are (`counted`). */
-const spliced = <T>(xs: readonly T[], at: number, sign: 1 | -1, x?: T): readonly T[] =>
-  sign < 0 ? (xs.length === 1 ? NONE : xs.toSpliced(at, 1)) : xs.toSpliced(at, 0, x!);
 
 /** Every kind of cell, and where a group keeps it. */
 const KINDS = { reports: 'reportCells', spots: 'spotCells', actors: 'actorCells' } as const;
