@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { toKafkaMessage } from '@callcenter/events';
 import { eventually, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
+import { SNAPSHOT_SCHEMA_VERSION } from '../src/model/snapshot';
 import { restartedGeneration } from './generations';
 import { scriptedLifecycles } from './scripted-lifecycles';
 
@@ -63,7 +64,7 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
       (s) => !!s && s.takenAt > seen,
       15_000,
     );
-    expect(snapshot.schemaVersion).toBe(2);
+    expect(snapshot.schemaVersion).toBe(SNAPSHOT_SCHEMA_VERSION);
     const held = await timelinesInSnapshot(snapshot._id);
     expect(held).toContain(openId);
     expect(held).not.toContain(closedId);

@@ -1,5 +1,6 @@
 import { EventEnvelope, toKafkaMessage } from '@callcenter/events';
 import { eventually, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
+import { SNAPSHOT_SCHEMA_VERSION } from '../src/model/snapshot';
 import { latestGeneration, restartedGeneration } from './generations';
 import { scriptedLifecycles } from './scripted-lifecycles';
 
@@ -80,7 +81,7 @@ describe('analytics snapshots (real Kafka and database; the service restarted)',
     );
     const seen = new Date().toISOString();
     const snapshot = await eventually(latestSnapshot, (s) => !!s && s.takenAt > seen, 15_000);
-    expect(snapshot).toMatchObject({ schemaVersion: 2, complete: true });
+    expect(snapshot).toMatchObject({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, complete: true });
     await spec.running.analytics.stop();
     await publish(copyB); // while analytics is down: only the tail after the snapshot's offsets has it
     const generation = await restart();

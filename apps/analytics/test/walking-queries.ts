@@ -12,8 +12,8 @@ import { addArrivals, arrivalCounts, loadAnswer, selectFacts, staffingAnswer, St
  */
 
 const OFFSET_MS = 7 * 3_600_000;
-const localParts = (iso: string) => {
-  const d = new Date(Date.parse(iso) + OFFSET_MS);
+const localParts = (ms: number) => {
+  const d = new Date(ms + OFFSET_MS);
   return { hour: d.getUTCHours(), weekday: d.getUTCDay(), day: d.toISOString().slice(0, 10) };
 };
 
@@ -43,12 +43,12 @@ export function volumeByWalking(model: AnalyticsModel, filter: StatsFilter) {
 export function loadByWalking(model: AnalyticsModel, filter: StatsFilter, stepMinutes = 15) {
   const facts = selectFacts(model, { ...filter, basis: 'received' });
   const counts = arrivalCounts();
-  for (const f of facts) addArrivals(counts, Math.floor(Date.parse(f.receivedAt!) / 3_600_000), 1);
+  for (const f of facts) addArrivals(counts, Math.floor(f.receivedAt! / 3_600_000), 1);
   const [arrivals, taken] = [new Map<number, number>(), new Map<number, number>()];
   const add = (times: Map<number, number>, t: number) => times.set(t, (times.get(t) ?? 0) + 1);
   for (const f of facts) {
-    add(arrivals, Date.parse(f.receivedAt!));
-    const takes = [f.claimedAt, f.decidedAt].filter((x): x is string => !!x).map(Date.parse);
+    add(arrivals, f.receivedAt!);
+    const takes = [f.claimedAt, f.decidedAt].filter((x): x is number => x !== null);
     if (takes.length) add(taken, Math.min(...takes));
   }
   return loadAnswer(counts, [runOf([arrivals])], [runOf([taken])], filter, stepMinutes);

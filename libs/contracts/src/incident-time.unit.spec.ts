@@ -14,6 +14,10 @@ describe('incidentTime: when a report happened', () => {
     ['an unreadable stated time: the receipt', 'last Tuesday', received],
   ])('%s', (_name, occurredAt, expected) => {
     expect(new Date(incidentTime({ receivedAt: received, occurredAt })).toISOString()).toBe(expected);
+    // The same from epoch ms (analytics' facts hold their times so).
+    const ms = (iso: string | null | undefined) => (typeof iso === 'string' ? Date.parse(iso) : iso);
+    const fromMs = incidentTime({ receivedAt: Date.parse(received), occurredAt: ms(occurredAt) });
+    expect(new Date(fromMs).toISOString()).toBe(expected);
   });
 
   it('is NaN when the receipt cannot be read, whatever was stated', () => {

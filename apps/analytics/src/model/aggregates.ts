@@ -1,5 +1,5 @@
 import { JsHistogram, build } from 'hdr-histogram-js';
-import { categoryOf, districtOf, priorityOf, ReportFact } from './report-fact';
+import { categoryOf, districtOf, EpochMs, priorityOf, ReportFact } from './report-fact';
 import { SPANS } from './spans';
 
 /**
@@ -25,7 +25,7 @@ const daysOfHours = new Map<number, string>();
 export const dayOfHour = (hour: number) =>
   daysOfHours.get(hour) ?? daysOfHours.set(hour, new Date(hour * 3_600_000 + JAKARTA_OFFSET_MS).toISOString().slice(0, 10)).get(hour)!;
 /** Asia/Jakarta is a whole number of hours from UTC, so a time's local day is its hour's. */
-export const localDayOf = (iso: string) => dayOfHour(Math.floor(Date.parse(iso) / 3_600_000));
+export const localDayOf = (ms: EpochMs) => dayOfHour(Math.floor(ms / 3_600_000));
 
 /** What one local day holds for one combination of the dimensions a query filters by. */
 export interface DayCell {
@@ -111,7 +111,7 @@ export class DailyAggregates extends FactCounter {
    */
   override replace(before: ReportFact | undefined, after: ReportFact): void {
     if (before === after) return;
-    if (!before?.receivedAt || before.receivedAt !== after.receivedAt) return super.replace(before, after);
+    if (!before || before.receivedAt === null || before.receivedAt !== after.receivedAt) return super.replace(before, after);
     const key = keyOf(after);
     if (keyOf(before) !== key) return super.replace(before, after);
     let ofDay: DayOfDurations | undefined;
@@ -126,7 +126,7 @@ export class DailyAggregates extends FactCounter {
   }
 
   count(f: ReportFact, sign: 1 | -1): void {
-    if (!f.receivedAt) return;
+    if (f.receivedAt === null) return;
     const day = localDayOf(f.receivedAt);
     const key = keyOf(f);
     let ofDay = this.days.get(day);

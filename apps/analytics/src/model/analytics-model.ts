@@ -196,7 +196,7 @@ export class AnalyticsModel {
 
   /** Facts of reports that were received (a report seen only through later streams waits for its receipt). */
   *receivedFacts(): Iterable<ReportFact> {
-    for (const f of this.facts.values()) if (f.receivedAt) yield f;
+    for (const f of this.facts.values()) if (f.receivedAt !== null) yield f;
   }
 
   /**

@@ -1,19 +1,17 @@
 import { incidentTime, TimeBasis } from '@callcenter/contracts';
 import { counted, dayOfHour, FactCounter, NONE, spliced } from './aggregates';
-import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from './report-fact';
+import { ActorStep, categoryOf, districtOf, EpochMs, priorityOf, ReportFact, stateOf } from './report-fact';
 
 const HOUR_MS = 3_600_000;
 /** Asia/Jakarta is UTC+7 (as the daily aggregates and public-stats say). */
 const JAKARTA_OFFSET_HOURS = 7;
-/** The hour (since the epoch, UTC) a time falls in. Asia/Jakarta is a whole number of hours from UTC, so it is also a local hour. */
-export const hourOf = (iso: string) => Math.floor(Date.parse(iso) / HOUR_MS);
 /** The start of an hour, ISO 8601 UTC. */
 export const hourStart = (hour: number) => new Date(hour * HOUR_MS).toISOString();
 
-/** The time a report counts at on a basis (ISO 8601, UTC); the fact must have been received. */
-export function placedAt(f: ReportFact, basis: TimeBasis = 'received'): string {
-  if (basis === 'received' || !f.occurredAt) return f.receivedAt!;
-  return new Date(incidentTime({ receivedAt: f.receivedAt!, occurredAt: f.occurredAt })).toISOString();
+/** The time a report counts at on a basis; the fact must have been received. */
+export function placedAt(f: ReportFact, basis: TimeBasis = 'received'): EpochMs {
+  if (basis === 'received' || f.occurredAt === null) return f.receivedAt!;
+  return incidentTime({ receivedAt: f.receivedAt!, occurredAt: f.occurredAt });
 }
 
 /** The grid the model's hotspot cells are kept at (the API's default `cellDegrees`); another grid counts the reports on the spot. */
@@ -186,7 +184,7 @@ export class HourlyAggregates extends FactCounter {
   }
 
   /** `p`: the fact's placing, when the caller has it already. */
-  count(f: ReportFact, sign: 1 | -1, p = f.receivedAt ? placing(f) : undefined): void {
+  count(f: ReportFact, sign: 1 | -1, p = f.receivedAt !== null ? placing(f) : undefined): void {
     if (!p) return;
     const day = this.dayOf(p.dims.hour);
     day.version = ++this.changes;
@@ -213,7 +211,7 @@ export class HourlyAggregates extends FactCounter {
    */
   override replace(before: ReportFact | undefined, after: ReportFact): void {
     if (before === after) return;
-    if (!before?.receivedAt || before.receivedAt !== after.receivedAt) return super.replace(before, after);
+    if (!before || before.receivedAt === null || before.receivedAt !== after.receivedAt) return super.replace(before, after);
     const [b, a] = [placing(before), placing(after)];
     if (b.dimsCode !== a.dimsCode || b.claimedMs !== a.claimedMs) return (this.count(before, -1, b), this.count(after, 1, a));
     const day = this.dayOf(a.dims.hour);
@@ -275,14 +273,14 @@ export class HourlyAggregates extends FactCounter {
   }
 
   private countStep(g: CellGroup, s: ActorStep, p: Placing, sign: 1 | -1): void {
-    const [stepHour, cells] = [hourOf(s.at), g.actorCells];
+    const [stepHour, cells] = [Math.floor(s.at / HOUR_MS), g.actorCells];
     let at = cells.findIndex((c) => c.actor === s.actor && c.stepHour === stepHour);
     if (at < 0) g.actorCells = spliced(cells, (at = cells.length), 1, new ActorCell(g, s.actor, stepHour));
     const a = g.actorCells[at];
     a.steps[s.step] = (a.steps[s.step] ?? 0) + sign;
     a.total += sign;
     if (s.step === 'DECIDED' && p.claimedMs !== null) {
-      const h = Date.parse(s.at) - p.claimedMs;
+      const h = s.at - p.claimedMs;
       if (h >= 0) {
         a.decidedMs += sign * h;
         a.decidedHandled += sign;
@@ -311,7 +309,7 @@ interface Placing {
 }
 
 function placing(f: ReportFact): Placing {
-  const received = Date.parse(f.receivedAt!);
+  const received = f.receivedAt!;
   const dims: Dimensions = {
     hour: Math.floor(received / HOUR_MS),
     category: categoryOf(f),
@@ -319,13 +317,13 @@ function placing(f: ReportFact): Placing {
     channel: f.channel,
     priority: priorityOf(f),
   };
-  const occurred = f.occurredAt ? incidentTime({ receivedAt: f.receivedAt!, occurredAt: f.occurredAt }) : received;
+  const occurred = placedAt(f, 'occurred');
   return {
     receivedMs: received,
     dims,
     dimsCode: dimensionsCode(dims),
     occurredHour: Math.floor(occurred / HOUR_MS),
-    claimedMs: f.claimedAt ? Date.parse(f.claimedAt) : null,
+    claimedMs: f.claimedAt,
   };
 }
 
@@ -340,12 +338,12 @@ const sameOutcome = (x: ReportFact, px: Placing, y: ReportFact, py: Placing) =>
 
 /** Staffing's handling time: claimed → decided, when not negative. */
 function handlingOf(f: ReportFact, p: Placing): number | null {
-  const handling = p.claimedMs !== null && f.decidedAt ? Date.parse(f.decidedAt) - p.claimedMs : null;
+  const handling = p.claimedMs !== null && f.decidedAt !== null ? f.decidedAt - p.claimedMs : null;
   return handling !== null && handling >= 0 ? handling : null;
 }
 
 /** The first take of a report (claim or decision), for queue depth. */
 function firstTake(f: ReportFact, p: Placing): number | null {
-  const decided = f.decidedAt ? Date.parse(f.decidedAt) : null;
+  const decided = f.decidedAt;
   return p.claimedMs === null ? decided : decided === null ? p.claimedMs : Math.min(p.claimedMs, decided);
 }

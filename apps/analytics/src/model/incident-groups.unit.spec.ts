@@ -101,7 +101,7 @@ describe('analytics follows merges and splits of incident groups', () => {
     expect(v.incidentGroups).toEqual({ merged: 0, splitOut: 1 });
     const fact = model.facts.get(B)!;
     expect(stateOf(fact)).toBe('IN_TRIAGE');
-    expect(fact.steps.filter((s) => s.step === 'SPLIT')).toEqual([{ actor: 'spv-rina', step: 'SPLIT', at: '2026-11-28T03:08:00.000Z' }]);
+    expect(fact.steps.filter((s) => s.step === 'SPLIT')).toEqual([{ actor: 'spv-rina', step: 'SPLIT', at: Date.parse('2026-11-28T03:08:00.000Z') }]);
   });
 
   it('a split report forwarded on its own is counted as its own forward', () => {

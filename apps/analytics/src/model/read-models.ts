@@ -33,8 +33,8 @@ export const AWAITING_CASE_LOOKBACK_MS = 3_600_000;
 export function reportsAwaitingCase(model: AnalyticsModel, now: number): number {
   let count = 0;
   for (const f of model.facts.values()) {
-    if (!f.receivedAt || f.suggestedPriority !== null) continue;
-    const age = now - Date.parse(f.receivedAt);
+    if (f.receivedAt === null || f.suggestedPriority !== null) continue;
+    const age = now - f.receivedAt;
     if (age >= AWAITING_CASE_AFTER_MS && age <= AWAITING_CASE_LOOKBACK_MS) count++;
   }
   return count;

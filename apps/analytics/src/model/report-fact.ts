@@ -4,12 +4,24 @@ import type { EventEnvelope } from '@callcenter/events';
 export type Decision = 'REJECTED' | 'DUPLICATE' | 'ADVICE_GIVEN' | 'FORWARDED';
 export type { ReportState };
 
+/**
+ * A time as milliseconds since the epoch (UTC). A fact holds its times so, not as the events' ISO
+ * 8601 text: a number is a third of a string's memory, and spans and hours are arithmetic on it.
+ */
+export type EpochMs = number;
+
+/** An event's ISO 8601 time as epoch ms; null when absent or unreadable. */
+export const msOf = (iso: unknown): EpochMs | null => {
+  const ms = typeof iso === 'string' ? Date.parse(iso) : NaN;
+  return Number.isNaN(ms) ? null : ms;
+};
+
 /** Who did what to a report, for workload. */
 export interface ActorStep {
   actor: string;
   step:
     'CLAIMED' | 'CLASSIFIED' | 'DECIDED' | 'NOTED' | 'ESCALATED' | 'SPLIT' | 'ASSIGNED' | 'ACKNOWLEDGED' | 'DECLINED' | 'TIMED_OUT' | 'ARRIVED' | 'RESOLVED';
-  at: string;
+  at: EpochMs;
 }
 
 /**
@@ -20,9 +32,9 @@ export interface ActorStep {
  */
 export interface ReportFact {
   reportId: string;
-  receivedAt: string | null;
+  receivedAt: EpochMs | null;
   /** When the reporter says it happened, if they said (placed by it only when plausible: `incidentTime`). */
-  occurredAt: string | null;
+  occurredAt: EpochMs | null;
   channel: Channel | null;
   sourceSystem: string | null;
   latitude: number | null;
@@ -38,21 +50,21 @@ export interface ReportFact {
   suggestedDistrict: string | null;
   lowTrust: boolean;
   possibleDuplicate: boolean;
-  claimedAt: string | null;
-  classifiedAt: string | null;
+  claimedAt: EpochMs | null;
+  classifiedAt: EpochMs | null;
   decision: Decision | null;
-  decidedAt: string | null;
+  decidedAt: EpochMs | null;
   rejectionReason: RejectionReason | null;
   escalated: boolean;
   leaseExpiries: number;
   reassignments: number;
   triageOverdue: boolean;
   incidentId: string | null;
-  forwardedAt: string | null;
-  assignedAt: string | null;
-  arrivedAt: string | null;
-  resolvedAt: string | null;
-  closedAt: string | null;
+  forwardedAt: EpochMs | null;
+  assignedAt: EpochMs | null;
+  arrivedAt: EpochMs | null;
+  resolvedAt: EpochMs | null;
+  closedAt: EpochMs | null;
   outcome: ResolutionOutcome | null;
   dispatchOverdue: boolean;
   unitReassignments: number;
@@ -104,7 +116,14 @@ export function emptyFact(reportId: string): ReportFact {
   };
 }
 
-const first = (current: string | null, at: string) => (current === null || at < current ? at : current);
+/**
+ * One copy of each actor's id (operators and units: some hundreds), however many steps name it: an
+ * id read from an event or a snapshot is a string of its own, unless it is short.
+ */
+const actorIds = new Map<string, string>();
+export const actorId = (id: string) => actorIds.get(id) ?? (actorIds.set(id, id), id);
+
+const first = (current: EpochMs | null, at: EpochMs) => (current === null || at < current ? at : current);
 
 export const categoryOf = (f: ReportFact): Category => f.classifiedCategory ?? f.suggestedCategory ?? f.categoryHint ?? 'LAINNYA';
 export const priorityOf = (f: ReportFact): Priority | null => f.classifiedPriority ?? f.suggestedPriority;
@@ -134,17 +153,19 @@ export function reportIdOf(event: EventEnvelope): string | null {
  */
 export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
   const d = event.data as any;
-  const at = event.occurredAt;
+  const at = Date.parse(event.occurredAt);
   const f = { ...fact };
   // Kept sorted, so the fact is the same whatever order its streams were read in.
   const add = (actor: string, s: ActorStep['step']) => {
-    f.steps = [...f.steps, { actor, step: s, at }].sort((a, b) => a.at.localeCompare(b.at) || a.step.localeCompare(b.step) || a.actor.localeCompare(b.actor));
+    f.steps = [...f.steps, { actor: actorId(actor), step: s, at }].sort(
+      (a, b) => a.at - b.at || a.step.localeCompare(b.step) || a.actor.localeCompare(b.actor),
+    );
   };
   const step = (s: ActorStep['step']) => add(event.actor, s);
   switch (event.type) {
     case 'ReportReceived':
-      f.receivedAt = d.receivedAt;
-      f.occurredAt = d.occurredAt ?? null;
+      f.receivedAt = msOf(d.receivedAt);
+      f.occurredAt = msOf(d.occurredAt);
       f.channel = d.channel;
       f.sourceSystem = d.sourceSystem;
       f.latitude = d.location?.latitude ?? null;
@@ -153,8 +174,8 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
       f.categoryHint = d.categoryHint ?? null;
       break;
     case 'TriageCaseOpened':
-      f.receivedAt ??= d.receivedAt;
-      f.occurredAt ??= d.occurredAt ?? null;
+      f.receivedAt ??= msOf(d.receivedAt);
+      f.occurredAt ??= msOf(d.occurredAt);
       f.channel ??= d.channel;
       f.sourceSystem ??= d.sourceSystem;
       f.latitude ??= d.location?.latitude ?? null;
@@ -226,7 +247,7 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
       break;
     case 'IncidentOpened':
       f.incidentId = d.incidentId;
-      f.forwardedAt ??= d.forwardedAt;
+      f.forwardedAt ??= msOf(d.forwardedAt);
       break;
     case 'UnitAssigned':
       f.assignedAt = first(f.assignedAt, at);

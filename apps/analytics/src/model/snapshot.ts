@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AnalyticsModel, TimelineEntry, TimelinePart, UnitFact } from './analytics-model';
-import { ReportFact } from './report-fact';
+import { actorId, ReportFact } from './report-fact';
 
 /**
  * The shape of a snapshot's content. Raise it whenever the model's shape or meaning changes (a
  * field of ReportFact, what `apply` does with an event): a snapshot of another version is ignored
  * and the service rebuilds from offset 0, which stays the source of truth.
  * 2: timelines of open reports only (settled ones are in the database), and the parts not yet written.
+ * 3: a fact's times (and its steps') in epoch ms, not ISO 8601 text.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 2;
+export const SNAPSHOT_SCHEMA_VERSION = 3;
 
 /** A part of a snapshot, compressed, with the SHA-256 of its compressed bytes. */
 export interface SnapshotChunk {
@@ -168,7 +169,12 @@ export class SnapshotDecoder {
       case 'reports':
         for (const [id, fact, timeline] of content.items) {
           // The aggregates are derived from the facts, so not stored: counted as each fact comes.
-          if (fact) (model.facts.set(id, fact), model.aggregates.count(fact, 1), model.hourly.count(fact, 1));
+          if (fact) {
+            for (const s of fact.steps) s.actor = actorId(s.actor);
+            model.facts.set(id, fact);
+            model.aggregates.count(fact, 1);
+            model.hourly.count(fact, 1);
+          }
           if (timeline) model.timelines.set(id, timeline);
         }
         break;

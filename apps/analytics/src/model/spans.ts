@@ -1,8 +1,8 @@
 import type { PriorityTargets } from '@callcenter/contracts';
-import type { ReportFact } from './report-fact';
+import type { EpochMs, ReportFact } from './report-fact';
 
 /** Seconds from one time to another, or null when either is missing. */
-export const seconds = (from: string | null, to: string | null) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
+export const seconds = (from: EpochMs | null, to: EpochMs | null) => (from !== null && to !== null ? (to - from) / 1000 : null);
 
 /** The times of a report a span runs between. */
 type Moment = 'receivedAt' | 'claimedAt' | 'classifiedAt' | 'decidedAt' | 'forwardedAt' | 'assignedAt' | 'arrivedAt' | 'resolvedAt';

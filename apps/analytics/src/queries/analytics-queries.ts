@@ -55,10 +55,10 @@ const OFFSET_TEXT = (() => {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 })();
 
-/** A time as people in the command read it: `2026-11-28T17:05:00+07:00`. */
-export function localTime(iso: string | Date | null): string | null {
+/** A time (ISO 8601, a Date or epoch ms) as people in the command read it: `2026-11-28T17:05:00+07:00`. */
+export function localTime(iso: string | Date | number | null): string | null {
   if (iso === null) return null;
-  const t = typeof iso === 'string' ? Date.parse(iso) : iso.getTime();
+  const t = typeof iso === 'string' ? Date.parse(iso) : typeof iso === 'number' ? iso : iso.getTime();
   return `${new Date(t + OFFSET_MS).toISOString().slice(0, 19)}${OFFSET_TEXT}`;
 }
 
@@ -67,7 +67,6 @@ const partsAt = (ms: number): LocalParts => {
   const d = new Date(ms + OFFSET_MS);
   return { hour: d.getUTCHours(), weekday: d.getUTCDay(), day: d.toISOString().slice(0, 10) };
 };
-const localParts = (iso: string) => partsAt(Date.parse(iso));
 /** An hour's local parts, remembered: the aggregates' queries ask for the same few thousand hours once per cell. */
 const partsOfHour = new Map<number, LocalParts>();
 export const hourParts = (hour: number): LocalParts => partsOfHour.get(hour) ?? partsOfHour.set(hour, partsAt(hour * HOUR_MS)).get(hour)!;
@@ -75,8 +74,8 @@ export const hourParts = (hour: number): LocalParts => partsOfHour.get(hour) ?? 
 /** The reports a query covers: placed (received, or on `basis`) in [from, to) and matching every given dimension. */
 export function selectFacts(model: AnalyticsModel, filter: StatsFilter): ReportFact[] {
   const basis = filter.basis ?? 'received';
-  const from = filter.from?.toISOString();
-  const to = filter.to?.toISOString();
+  const from = filter.from?.getTime();
+  const to = filter.to?.getTime();
   const district = filter.district && new Set(filter.district);
   const category = filter.category && new Set(filter.category);
   const channel = filter.channel && new Set(filter.channel);
@@ -84,8 +83,8 @@ export function selectFacts(model: AnalyticsModel, filter: StatsFilter): ReportF
   const out: ReportFact[] = [];
   for (const f of model.receivedFacts()) {
     const at = basis === 'received' ? f.receivedAt! : placedAt(f, basis);
-    if (from && at < from) continue;
-    if (to && at >= to) continue;
+    if (from !== undefined && at < from) continue;
+    if (to !== undefined && at >= to) continue;
     if (district && !district.has(districtOf(f) ?? '')) continue;
     if (category && !category.has(categoryOf(f))) continue;
     if (channel && !channel.has(f.channel!)) continue;
@@ -804,7 +803,7 @@ export function reports(model: AnalyticsModel, filter: ReportListFilter, offset 
   const facts = selectFacts(model, filter)
     .filter((f) => !filter.state || stateOf(f) === filter.state || f.decision === filter.state)
     .filter((f) => !filter.rejectionReason || f.rejectionReason === filter.rejectionReason)
-    .sort((a, b) => placedAt(b, basis).localeCompare(placedAt(a, basis)) || a.reportId.localeCompare(b.reportId));
+    .sort((a, b) => placedAt(b, basis) - placedAt(a, basis) || a.reportId.localeCompare(b.reportId));
   return {
     basis,
     total: facts.length,
@@ -814,7 +813,7 @@ export function reports(model: AnalyticsModel, filter: ReportListFilter, offset 
       reportId: f.reportId,
       receivedAt: localTime(f.receivedAt),
       /** As the reporter stated it, plausible or not; on basis `occurred` a report is placed by it only when plausible. */
-      occurredAt: localTime(f.occurredAt ?? null),
+      occurredAt: localTime(f.occurredAt),
       channel: f.channel,
       category: categoryOf(f),
       priority: priorityOf(f),
@@ -841,24 +840,24 @@ export function overview(model: AnalyticsModel, now: Date, weeksBack = 4) {
     const p = priorityOf(f) ?? 'UNKNOWN';
     row[p] = (row[p] ?? 0) + 1;
   }
-  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
-  const { day: today, weekday } = localParts(now.toISOString());
+  const hourAgo = now.getTime() - 3_600_000;
+  const { day: today, weekday } = partsAt(now.getTime());
   const todayByHour = Array.from({ length: 24 }, () => 0);
   const sameWeekday = Array.from({ length: 24 }, () => 0);
   const sameWeekdayDays = new Set<string>();
-  const earliest = new Date(now.getTime() - weeksBack * 7 * 86_400_000).toISOString();
+  const earliest = now.getTime() - weeksBack * 7 * 86_400_000;
   let breachesLastHour = 0;
   // Reports received before both today and the weeks compared count only for breaches: their local time is not needed.
-  const counted = [earliest, new Date(Date.parse(`${today}T00:00:00Z`) - OFFSET_MS).toISOString()].sort()[0];
+  const counted = Math.min(earliest, Date.parse(`${today}T00:00:00Z`) - OFFSET_MS);
   for (const f of model.receivedFacts()) {
-    const at = f.receivedAt! >= counted ? localParts(f.receivedAt!) : null;
+    const at = f.receivedAt! >= counted ? partsAt(f.receivedAt!) : null;
     if (at?.day === today) todayByHour[at.hour]++;
     else if (at && at.weekday === weekday && f.receivedAt! >= earliest) {
       sameWeekday[at.hour]++;
       sameWeekdayDays.add(at.day);
     }
-    const breachedAt = [f.triageOverdue ? f.receivedAt : null, f.dispatchOverdue ? f.forwardedAt : null].filter((x): x is string => !!x);
-    if (breachedAt.some((t) => t >= hourAgo)) breachesLastHour++;
+    const breachedAt = [f.triageOverdue ? f.receivedAt : null, f.dispatchOverdue ? f.forwardedAt : null];
+    if (breachedAt.some((t) => t !== null && t >= hourAgo)) breachesLastHour++;
   }
   const units = { available: 0, committed: 0, busy: 0, offDuty: 0 };
   for (const u of model.units.values()) {
