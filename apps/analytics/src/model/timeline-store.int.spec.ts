@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import { Binary, MongoClient } from 'mongodb';
 import { testInfra, testMongo, uniqueName } from '@callcenter/testing';
 import { AnalyticsModel, TimelineEntry } from './analytics-model';
@@ -103,5 +104,16 @@ describe('TimelineStore, settled reports timelines (real database)', () => {
     await store.flush(modelWith([[`${id}|triage:r-1|3`, { reportId: id, entries: [entry(3, 'ReportSplit')] }]]));
     expect((await stored(id)).added).toEqual(packedDoc(id, 1));
     expect(await store.timeline(modelWith([]), id)).toEqual([entry(1, 'ReportClaimed'), entry(2, 'ReportRejected'), entry(3, 'ReportSplit')]);
+  });
+
+  it("reads a timeline packed with zlib's default window (as builds before the smaller one wrote it)", async () => {
+    const id = uniqueName('report');
+    const entries = [entry(1, 'ReportClaimed'), entry(2, 'ReportRejected')];
+    const packed = new Binary(deflateRawSync(JSON.stringify(entries), { level: 1 }));
+    await mongo
+      .db(dbName)
+      .collection('analytics_timelines')
+      .insertOne({ _id: id as never, packed, version: 2 });
+    expect(await store.timeline(modelWith([]), id)).toEqual(entries);
   });
 });
