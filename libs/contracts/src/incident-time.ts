@@ -11,7 +11,7 @@ export const OCCURRED_AT_SKEW_MINUTES = 5;
 export const OCCURRED_AT_MAX_AGE_DAYS = 30;
 
 const MS_PER_MINUTE = 60_000;
-const msOf = (t: string | number) => (typeof t === 'number' ? t : Date.parse(t));
+const epochMs = (t: string | number) => (typeof t === 'number' ? t : Date.parse(t));
 
 /** Which time a figure is placed by: when it happened, or when the call centre received it. */
 export const TIME_BASES = ['received', 'occurred'] as const;
@@ -23,9 +23,9 @@ export type TimeBasis = (typeof TIME_BASES)[number];
  * time. NaN when even the receipt time cannot be read. Times are ISO 8601 or epoch ms.
  */
 export function incidentTime(report: { receivedAt: string | number; occurredAt?: string | number | null }): number {
-  const received = msOf(report.receivedAt);
+  const received = epochMs(report.receivedAt);
   if (report.occurredAt === null || report.occurredAt === undefined || report.occurredAt === '' || Number.isNaN(received)) return received;
-  const occurred = msOf(report.occurredAt);
+  const occurred = epochMs(report.occurredAt);
   const plausible =
     !Number.isNaN(occurred) &&
     occurred <= received + OCCURRED_AT_SKEW_MINUTES * MS_PER_MINUTE &&

@@ -193,10 +193,10 @@ export class HourlyAggregates extends FactCounter {
     if (!g) day.groups.set(key, (g = new CellGroup(p.dims.hour, p.dims.category, p.dims.district, p.dims.channel, p.dims.priority)));
     this.countReport(g, f, p, sign);
     this.countSpot(g, f, p, sign);
-    for (const s of f.steps) this.countStep(g, s, p, sign);
+    for (const s of f.steps) this.countStep(g, s, f.claimedAt, sign);
     g.reports += sign;
-    g.arrivals = counted(g.arrivals, p.receivedMs, sign);
-    const taken = firstTake(f, p);
+    g.arrivals = counted(g.arrivals, f.receivedAt!, sign);
+    const taken = firstTake(f);
     if (taken !== null) g.taken = counted(g.taken, taken, sign);
     // A group has reports while it has any cell, so it has none left when they are gone; and a day none when its groups are.
     if (g.reports === 0) day.groups.delete(key);
@@ -213,11 +213,11 @@ export class HourlyAggregates extends FactCounter {
     if (before === after) return;
     if (!before || before.receivedAt === null || before.receivedAt !== after.receivedAt) return super.replace(before, after);
     const [b, a] = [placing(before), placing(after)];
-    if (b.dimsCode !== a.dimsCode || b.claimedMs !== a.claimedMs) return (this.count(before, -1, b), this.count(after, 1, a));
+    if (b.dimsCode !== a.dimsCode || before.claimedAt !== after.claimedAt) return (this.count(before, -1, b), this.count(after, 1, a));
     const day = this.dayOf(a.dims.hour);
     const g = day.groups.get(a.dimsCode * 24 + (a.dims.hour - day.firstHour))!;
     let changed = false;
-    const [handledBefore, handledAfter] = [handlingOf(before, b), handlingOf(after, a)];
+    const [handledBefore, handledAfter] = [handlingOf(before), handlingOf(after)];
     if (!sameOutcome(before, b, after, a) || handledBefore !== handledAfter) {
       this.countReport(g, before, b, -1, handledBefore);
       this.countReport(g, after, a, 1, handledAfter);
@@ -230,10 +230,10 @@ export class HourlyAggregates extends FactCounter {
     }
     if (before.steps !== after.steps) {
       const [had, has] = [new Set(before.steps), new Set(after.steps)];
-      for (const s of before.steps) if (!has.has(s)) (this.countStep(g, s, b, -1), (changed = true));
-      for (const s of after.steps) if (!had.has(s)) (this.countStep(g, s, a, 1), (changed = true));
+      for (const s of before.steps) if (!has.has(s)) (this.countStep(g, s, before.claimedAt, -1), (changed = true));
+      for (const s of after.steps) if (!had.has(s)) (this.countStep(g, s, after.claimedAt, 1), (changed = true));
     }
-    const [tookBefore, tookAfter] = [firstTake(before, b), firstTake(after, a)];
+    const [tookBefore, tookAfter] = [firstTake(before), firstTake(after)];
     if (tookBefore !== tookAfter) {
       if (tookBefore !== null) g.taken = counted(g.taken, tookBefore, -1);
       if (tookAfter !== null) g.taken = counted(g.taken, tookAfter, 1);
@@ -242,7 +242,7 @@ export class HourlyAggregates extends FactCounter {
     if (changed) day.version = ++this.changes;
   }
 
-  private countReport(g: CellGroup, f: ReportFact, p: Placing, sign: 1 | -1, handling = handlingOf(f, p)): void {
+  private countReport(g: CellGroup, f: ReportFact, p: Placing, sign: 1 | -1, handling = handlingOf(f)): void {
     const [state, decision, rejectionReason, merged, splitOut] = [stateOf(f), f.decision, f.rejectionReason, !!f.mergedInto, (f.splits ?? 0) > 0];
     const cells = g.reportCells;
     let at = cells.findIndex(
@@ -272,15 +272,16 @@ export class HourlyAggregates extends FactCounter {
     if ((g.spotCells[at].reports += sign) === 0) g.spotCells = spliced(g.spotCells, at, -1);
   }
 
-  private countStep(g: CellGroup, s: ActorStep, p: Placing, sign: 1 | -1): void {
+  /** `claimedAt`: the report's claim, for the handling time of a decision. */
+  private countStep(g: CellGroup, s: ActorStep, claimedAt: EpochMs | null, sign: 1 | -1): void {
     const [stepHour, cells] = [Math.floor(s.at / HOUR_MS), g.actorCells];
     let at = cells.findIndex((c) => c.actor === s.actor && c.stepHour === stepHour);
     if (at < 0) g.actorCells = spliced(cells, (at = cells.length), 1, new ActorCell(g, s.actor, stepHour));
     const a = g.actorCells[at];
     a.steps[s.step] = (a.steps[s.step] ?? 0) + sign;
     a.total += sign;
-    if (s.step === 'DECIDED' && p.claimedMs !== null) {
-      const h = s.at - p.claimedMs;
+    if (s.step === 'DECIDED' && claimedAt !== null) {
+      const h = s.at - claimedAt;
       if (h >= 0) {
         a.decidedMs += sign * h;
         a.decidedHandled += sign;
@@ -298,33 +299,23 @@ export class HourlyAggregates extends FactCounter {
   }
 }
 
-/** Where a received fact's cells are: its receipt, its dimensions and their number, its hour placed on basis `occurred`, and its claim (ms). */
+/** Where a received fact's cells are: its dimensions (with its hour of receipt) and their number, and its hour placed on basis `occurred`. */
 interface Placing {
-  receivedMs: number;
   dims: Dimensions;
   /** The dimensions' number (`dimensionsCode`): with the hour, the group the fact's cells are in. */
   dimsCode: number;
   occurredHour: number;
-  claimedMs: number | null;
 }
 
 function placing(f: ReportFact): Placing {
-  const received = f.receivedAt!;
   const dims: Dimensions = {
-    hour: Math.floor(received / HOUR_MS),
+    hour: Math.floor(f.receivedAt! / HOUR_MS),
     category: categoryOf(f),
     district: districtOf(f),
     channel: f.channel,
     priority: priorityOf(f),
   };
-  const occurred = placedAt(f, 'occurred');
-  return {
-    receivedMs: received,
-    dims,
-    dimsCode: dimensionsCode(dims),
-    occurredHour: Math.floor(occurred / HOUR_MS),
-    claimedMs: f.claimedAt,
-  };
+  return { dims, dimsCode: dimensionsCode(dims), occurredHour: Math.floor(placedAt(f, 'occurred') / HOUR_MS) };
 }
 
 /** Whether two facts of one group are in the same report cell. */
@@ -337,13 +328,12 @@ const sameOutcome = (x: ReportFact, px: Placing, y: ReportFact, py: Placing) =>
   (x.splits ?? 0) > 0 === (y.splits ?? 0) > 0;
 
 /** Staffing's handling time: claimed → decided, when not negative. */
-function handlingOf(f: ReportFact, p: Placing): number | null {
-  const handling = p.claimedMs !== null && f.decidedAt !== null ? f.decidedAt - p.claimedMs : null;
+function handlingOf(f: ReportFact): number | null {
+  const handling = f.claimedAt !== null && f.decidedAt !== null ? f.decidedAt - f.claimedAt : null;
   return handling !== null && handling >= 0 ? handling : null;
 }
 
 /** The first take of a report (claim or decision), for queue depth. */
-function firstTake(f: ReportFact, p: Placing): number | null {
-  const decided = f.decidedAt;
-  return p.claimedMs === null ? decided : decided === null ? p.claimedMs : Math.min(p.claimedMs, decided);
+function firstTake({ claimedAt, decidedAt }: ReportFact): EpochMs | null {
+  return claimedAt === null ? decidedAt : decidedAt === null ? claimedAt : Math.min(claimedAt, decidedAt);
 }
