@@ -90,6 +90,38 @@ export function mergeTimeline(parts: Iterable<TimelineEntry[]>): TimelineEntry[]
 }
 
 /**
+ * The last version applied of each stream, by producer and stream id. A new stream of a known
+ * report is filed under its fact's id string (a map keeps the first key it was given), so a
+ * report's id is held once for its fact and its intake and triage streams, not once more per stream
+ * as a `producer:streamId` key (about 70 bytes each, three streams a report).
+ */
+export class StreamVersions {
+  private readonly byProducer = new Map<string, Map<string, number>>();
+
+  constructor(private readonly facts: ReadonlyMap<string, ReportFact>) {}
+
+  /** The last version applied of a stream; 0 when none was. */
+  get(producer: string, streamId: string): number {
+    return this.byProducer.get(producer)?.get(streamId) ?? 0;
+  }
+
+  set(producer: string, streamId: string, version: number): void {
+    let versions = this.byProducer.get(producer);
+    if (!versions) this.byProducer.set(producer, (versions = new Map()));
+    versions.set(versions.has(streamId) ? streamId : (this.facts.get(streamId)?.reportId ?? streamId), version);
+  }
+
+  /** Every stream as [producer, stream id, last version applied]. */
+  *entries(): Iterable<[string, string, number]> {
+    for (const [producer, versions] of this.byProducer) for (const [streamId, version] of versions) yield [producer, streamId, version];
+  }
+
+  clear(): void {
+    this.byProducer.clear();
+  }
+}
+
+/**
  * Every analytics read model, in memory, fed by the events of all three topics, except settled
  * reports' timelines: a report's timeline is resident while it is open; once settled
  * (`timelineSettled`: closed, rejected, advice given, merged as a duplicate) it moves to `unsaved`
@@ -107,8 +139,8 @@ export class AnalyticsModel {
   /** Settled reports' timeline parts not yet written, by part id: the report id (its timeline when settled), or `report|stream|version` (an entry after). */
   readonly unsaved = new UnsavedTimelines();
   readonly units = new Map<string, UnitFact>();
-  /** Stream (`producer:streamId`) → the last version applied: what makes `apply` idempotent. */
-  readonly applied = new Map<string, number>();
+  /** The last version applied of every stream: what makes `apply` idempotent. */
+  readonly applied = new StreamVersions(this.facts);
   /** Counts and duration histograms per day and dimension, kept as facts change (whole-history queries sum them). */
   readonly aggregates = new DailyAggregates();
   /** Counts per hour and dimension for volume, load, staffing, hotspots and workload, kept as facts change. */
@@ -116,9 +148,8 @@ export class AnalyticsModel {
   eventsApplied = 0;
 
   apply(event: EventEnvelope): boolean {
-    const stream = `${event.producer}:${event.streamId}`;
-    if (event.streamVersion <= (this.applied.get(stream) ?? 0)) return false;
-    this.applied.set(stream, event.streamVersion);
+    if (event.streamVersion <= this.applied.get(event.producer, event.streamId)) return false;
+    this.applied.set(event.producer, event.streamId, event.streamVersion);
     this.eventsApplied++;
     // Audit records of personal data (erasures, identity views) and model switches are no report's history.
     if (REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type)) return true;
@@ -147,7 +178,7 @@ export class AnalyticsModel {
       if (whole) this.unsaved.set(reportId, { reportId, entries: insertByTime(whole.entries.slice(), entry) });
       // New and not settled: resident. Otherwise its timeline has left memory (or never enters it): the entry is a part to write.
       else if (!before && !timelineSettled(after)) this.timelines.set(reportId, [entry]);
-      else this.unsaved.set(`${reportId}|${stream}|${event.streamVersion}`, { reportId, entries: [entry] });
+      else this.unsaved.set(`${reportId}|${event.producer}:${event.streamId}|${event.streamVersion}`, { reportId, entries: [entry] });
       return true;
     }
     insertByTime(timeline, entry);

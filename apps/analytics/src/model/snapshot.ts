@@ -8,7 +8,7 @@ import { actorId, ReportFact } from './report-fact';
  * field of ReportFact, what `apply` does with an event): a snapshot of another version is ignored
  * and the service rebuilds from offset 0, which stays the source of truth.
  * 2: timelines of open reports only (settled ones are in the database), and the parts not yet written.
- * 3: a fact's times (and its steps') in epoch ms, not ISO 8601 text.
+ * 3: a fact's times (and its steps') in epoch ms, not ISO 8601 text; applied versions as [producer, stream id, version].
  */
 export const SNAPSHOT_SCHEMA_VERSION = 3;
 
@@ -37,7 +37,7 @@ type ChunkContent =
   | { kind: 'reports'; items: [string, ReportFact | null, TimelineEntry[] | null][] }
   | { kind: 'units'; items: UnitFact[] }
   | { kind: 'unsaved'; items: [string, TimelinePart][] }
-  | { kind: 'applied'; items: [string, number][] };
+  | { kind: 'applied'; items: [string, string, number][] };
 
 export class CorruptSnapshot extends Error {
   constructor(message: string) {
@@ -75,7 +75,8 @@ export interface CapturedModel {
   units: UnitFact[];
   /** Settled reports' timeline parts not yet in the database when captured: restored, they are written with the next batch. */
   unsaved: [string, TimelinePart][];
-  applied: [string, number][];
+  /** [producer, stream id, last version applied] of every stream. */
+  applied: [string, string, number][];
 }
 
 export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>): CapturedModel {
@@ -86,7 +87,7 @@ export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, '
     reports: [...ids].map((id) => [id, model.facts.get(id) ?? null, model.timelines.get(id)?.slice() ?? null]),
     units: [...model.units.values()].map((u) => ({ ...u })),
     unsaved: [...model.unsaved].map(([id, part]) => [id, { reportId: part.reportId, entries: part.entries.slice() }]),
-    applied: [...model.applied],
+    applied: [...model.applied.entries()],
   };
 }
 
@@ -185,7 +186,7 @@ export class SnapshotDecoder {
         for (const [id, part] of content.items) model.unsaved.set(id, part);
         break;
       case 'applied':
-        for (const [stream, version] of content.items) model.applied.set(stream, version);
+        for (const [producer, streamId, version] of content.items) model.applied.set(producer, streamId, version);
         break;
       default:
         throw new CorruptSnapshot(`chunk ${chunk.index} is of no known kind`);
