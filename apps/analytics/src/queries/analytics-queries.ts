@@ -56,9 +56,9 @@ const OFFSET_TEXT = (() => {
 })();
 
 /** A time (ISO 8601, a Date or epoch ms) as people in the command read it: `2026-11-28T17:05:00+07:00`. */
-export function localTime(iso: string | Date | number | null): string | null {
-  if (iso === null) return null;
-  const t = typeof iso === 'string' ? Date.parse(iso) : typeof iso === 'number' ? iso : iso.getTime();
+export function localTime(time: string | Date | number | null): string | null {
+  if (time === null) return null;
+  const t = typeof time === 'string' ? Date.parse(time) : typeof time === 'number' ? time : time.getTime();
   return `${new Date(t + OFFSET_MS).toISOString().slice(0, 19)}${OFFSET_TEXT}`;
 }
 
