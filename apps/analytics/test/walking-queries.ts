@@ -1,7 +1,7 @@
 import { CATEGORIES, Category } from '@callcenter/contracts';
 import { AnalyticsModel } from '../src/model/analytics-model';
 import { placedAt } from '../src/model/hourly-aggregates';
-import { categoryOf, districtOf, priorityOf, stateOf } from '../src/model/report-fact';
+import { categoryOf, districtOf, priorityOf, stateOf, stepsOf } from '../src/model/report-fact';
 import { seconds } from '../src/model/spans';
 import { addArrivals, arrivalCounts, loadAnswer, selectFacts, staffingAnswer, StatsFilter, runOf, volumeAnswer } from '../src/queries/analytics-queries';
 
@@ -71,7 +71,7 @@ export function staffingByWalking(model: AnalyticsModel, filter: StatsFilter, le
     // Handling time: from an operator taking the report to their decision.
     const h = seconds(f.claimedAt, f.decidedAt);
     if (h !== null && h >= 0) handling[hour].push(h);
-    for (const s of f.steps) {
+    for (const s of stepsOf(f.steps)) {
       if (s.step !== 'CLAIMED' && s.step !== 'CLASSIFIED' && s.step !== 'DECIDED') continue;
       const p = localParts(s.at);
       if (!active[p.hour].has(p.day)) active[p.hour].set(p.day, new Set());
@@ -135,7 +135,7 @@ export function workloadByWalking(model: AnalyticsModel, filter: StatsFilter) {
   >();
   const unitSteps = new Set(['ASSIGNED', 'ACKNOWLEDGED', 'DECLINED', 'TIMED_OUT', 'ARRIVED', 'RESOLVED']);
   for (const f of facts) {
-    for (const s of f.steps) {
+    for (const s of stepsOf(f.steps)) {
       if (unitSteps.has(s.step)) {
         const u = units.get(s.actor) ?? { unitId: s.actor, assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 };
         if (s.step === 'ASSIGNED') u.assigned++;

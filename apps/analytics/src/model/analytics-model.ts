@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import { DailyAggregates } from './aggregates';
 import { HourlyAggregates } from './hourly-aggregates';
-import { emptyFact, evolveFact, ReportFact, reportIdOf } from './report-fact';
+import { emptyFact, evolveFact, factJson, ReportFact, reportIdOf } from './report-fact';
 import { UnsavedTimelines } from './unsaved-timelines';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
@@ -238,12 +238,14 @@ export class AnalyticsModel {
    * hashing takes seconds, which queries and events would otherwise wait for.
    */
   async digest(slice = 250): Promise<string> {
-    const reports = Array.from(this.facts, ([id, fact]) => [fact, this.timelines.get(id)?.slice() ?? []]);
-    const units = Array.from(this.units.values(), (unit) => [{ ...unit }]);
+    const reports = Array.from(this.facts, ([id, fact]) => [fact, this.timelines.get(id)?.slice() ?? []] as const);
+    const units = Array.from(this.units.values(), (unit) => ({ ...unit }));
+    // A fact as a snapshot writes it: its steps name actors by id, not by this process's numbers.
+    const parts = (i: number) => (i < reports.length ? [factJson(reports[i][0]), reports[i][1]] : [units[i - reports.length]]);
     const digest = Buffer.alloc(32);
     for (let i = 0; i < reports.length + units.length; i++) {
       const hash = createHash('sha256');
-      for (const part of reports[i] ?? units[i - reports.length]) hash.update(JSON.stringify(part));
+      for (const part of parts(i)) hash.update(JSON.stringify(part));
       hash.digest().forEach((byte, at) => (digest[at] ^= byte));
       if (i % slice === slice - 1) await new Promise((r) => setImmediate(r));
     }

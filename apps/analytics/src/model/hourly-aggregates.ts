@@ -1,6 +1,6 @@
 import { incidentTime, TimeBasis } from '@callcenter/contracts';
 import { counted, dayOfHour, FactCounter, NONE, spliced } from './aggregates';
-import { ActorStep, categoryOf, districtOf, EpochMs, priorityOf, ReportFact, stateOf } from './report-fact';
+import { categoryOf, districtOf, EpochMs, forEachStep, forEachStepChanged, priorityOf, ReportFact, stateOf, StepKind } from './report-fact';
 
 const HOUR_MS = 3_600_000;
 /** Asia/Jakarta is UTC+7 (as the daily aggregates and public-stats say). */
@@ -86,7 +86,7 @@ export class SpotCell extends InGroup {
 /** An actor's steps on the reports of one group, by the hour the steps were taken in: workload, and operators active for staffing. */
 export class ActorCell extends InGroup {
   /** Steps by kind; a kind counted out to 0 stays, as 0 (a property deleted would turn the object into a slow, larger dictionary). */
-  readonly steps: Partial<Record<ActorStep['step'], number>> = {};
+  readonly steps: Partial<Record<StepKind, number>> = {};
   /** All its steps (the cell goes when it is 0). */
   total = 0;
   /** Decisions' handling time (the report's claim → the decision, when not negative): sum in milliseconds, and how many. */
@@ -193,7 +193,7 @@ export class HourlyAggregates extends FactCounter {
     if (!g) day.groups.set(key, (g = new CellGroup(p.dims.hour, p.dims.category, p.dims.district, p.dims.channel, p.dims.priority)));
     this.countReport(g, f, p, sign);
     this.countSpot(g, f, p, sign);
-    for (const s of f.steps) this.countStep(g, s, f.claimedAt, sign);
+    forEachStep(f.steps, (actor, kind, at) => this.countStep(g, actor, kind, at, f.claimedAt, sign));
     g.reports += sign;
     g.arrivals = counted(g.arrivals, f.receivedAt!, sign);
     const taken = firstTake(f);
@@ -206,7 +206,7 @@ export class HourlyAggregates extends FactCounter {
   /**
    * A fact's change counted as its difference, when it stays in the same group and claim (the same
    * hour of receipt and dimensions): its report cell and hotspot only if they changed, only the
-   * steps it gained or lost (`evolveFact` keeps a step's object), its first take only if it moved.
+   * steps it gained or lost, its first take only if it moved.
    * Most events add one step to a report: this does not count its other steps out and in again.
    */
   override replace(before: ReportFact | undefined, after: ReportFact): void {
@@ -229,9 +229,10 @@ export class HourlyAggregates extends FactCounter {
       changed = true;
     }
     if (before.steps !== after.steps) {
-      const [had, has] = [new Set(before.steps), new Set(after.steps)];
-      for (const s of before.steps) if (!has.has(s)) (this.countStep(g, s, before.claimedAt, -1), (changed = true));
-      for (const s of after.steps) if (!had.has(s)) (this.countStep(g, s, after.claimedAt, 1), (changed = true));
+      forEachStepChanged(before.steps, after.steps, (sign, actor, kind, at) => {
+        this.countStep(g, actor, kind, at, sign < 0 ? before.claimedAt : after.claimedAt, sign);
+        changed = true;
+      });
     }
     const [tookBefore, tookAfter] = [firstTake(before), firstTake(after)];
     if (tookBefore !== tookAfter) {
@@ -273,15 +274,15 @@ export class HourlyAggregates extends FactCounter {
   }
 
   /** `claimedAt`: the report's claim, for the handling time of a decision. */
-  private countStep(g: CellGroup, s: ActorStep, claimedAt: EpochMs | null, sign: 1 | -1): void {
-    const [stepHour, cells] = [Math.floor(s.at / HOUR_MS), g.actorCells];
-    let at = cells.findIndex((c) => c.actor === s.actor && c.stepHour === stepHour);
-    if (at < 0) g.actorCells = spliced(cells, (at = cells.length), 1, new ActorCell(g, s.actor, stepHour));
+  private countStep(g: CellGroup, actor: string, kind: StepKind, stepAt: EpochMs, claimedAt: EpochMs | null, sign: 1 | -1): void {
+    const [stepHour, cells] = [Math.floor(stepAt / HOUR_MS), g.actorCells];
+    let at = cells.findIndex((c) => c.actor === actor && c.stepHour === stepHour);
+    if (at < 0) g.actorCells = spliced(cells, (at = cells.length), 1, new ActorCell(g, actor, stepHour));
     const a = g.actorCells[at];
-    a.steps[s.step] = (a.steps[s.step] ?? 0) + sign;
+    a.steps[kind] = (a.steps[kind] ?? 0) + sign;
     a.total += sign;
-    if (s.step === 'DECIDED' && claimedAt !== null) {
-      const h = s.at - claimedAt;
+    if (kind === 'DECIDED' && claimedAt !== null) {
+      const h = stepAt - claimedAt;
       if (h >= 0) {
         a.decidedMs += sign * h;
         a.decidedHandled += sign;

@@ -10,7 +10,7 @@ import {
 import { envelopeOf, receivedReportData } from '@callcenter/testing';
 import { volume } from '../queries/analytics-queries';
 import { AnalyticsModel } from './analytics-model';
-import { stateOf } from './report-fact';
+import { stateOf, stepsOf } from './report-fact';
 
 // A report merged into another's incident group counts as a duplicate; split out, it counts as its own report again.
 
@@ -101,7 +101,7 @@ describe('analytics follows merges and splits of incident groups', () => {
     expect(v.incidentGroups).toEqual({ merged: 0, splitOut: 1 });
     const fact = model.facts.get(B)!;
     expect(stateOf(fact)).toBe('IN_TRIAGE');
-    expect(fact.steps.filter((s) => s.step === 'SPLIT')).toEqual([{ actor: 'spv-rina', step: 'SPLIT', at: Date.parse('2026-11-28T03:08:00.000Z') }]);
+    expect(stepsOf(fact.steps).filter((s) => s.step === 'SPLIT')).toEqual([{ actor: 'spv-rina', step: 'SPLIT', at: Date.parse('2026-11-28T03:08:00.000Z') }]);
   });
 
   it('a split report forwarded on its own is counted as its own forward', () => {

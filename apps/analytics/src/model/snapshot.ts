@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AnalyticsModel, TimelineEntry, TimelinePart, UnitFact } from './analytics-model';
-import { actorId, ReportFact } from './report-fact';
+import { factFromJson, factJson, ReportFact, ReportFactJson } from './report-fact';
 
 /**
  * The shape of a snapshot's content. Raise it whenever the model's shape or meaning changes (a
@@ -9,8 +9,9 @@ import { actorId, ReportFact } from './report-fact';
  * and the service rebuilds from offset 0, which stays the source of truth.
  * 2: timelines of open reports only (settled ones are in the database), and the parts not yet written.
  * 3: a fact's times (and its steps') in epoch ms, not ISO 8601 text; applied versions as [producer, stream id, version].
+ * 4: a fact's steps as one run `[actor, kind, at, …]`, not an object each.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 3;
+export const SNAPSHOT_SCHEMA_VERSION = 4;
 
 /** A part of a snapshot, compressed, with the SHA-256 of its compressed bytes. */
 export interface SnapshotChunk {
@@ -34,7 +35,7 @@ export interface SnapshotHeader {
 }
 
 type ChunkContent =
-  | { kind: 'reports'; items: [string, ReportFact | null, TimelineEntry[] | null][] }
+  | { kind: 'reports'; items: [string, ReportFactJson | null, TimelineEntry[] | null][] }
   | { kind: 'units'; items: UnitFact[] }
   | { kind: 'unsaved'; items: [string, TimelinePart][] }
   | { kind: 'applied'; items: [string, string, number][] };
@@ -104,8 +105,8 @@ export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = R
     const data = gzipSync(JSON.stringify(content), { level: 1 });
     return { index: index++, data, sha256: sha256(data) };
   };
-  for (const items of slices(captured.reports, reportsPerChunk)) {
-    yield encode({ kind: 'reports', items });
+  for (const reports of slices(captured.reports, reportsPerChunk)) {
+    yield encode({ kind: 'reports', items: reports.map(([id, fact, timeline]) => [id, fact && factJson(fact), timeline]) });
     await new Promise((r) => setImmediate(r));
   }
   yield encode({ kind: 'units', items: captured.units });
@@ -168,10 +169,10 @@ export class SnapshotDecoder {
     const model = this.model;
     switch (content.kind) {
       case 'reports':
-        for (const [id, fact, timeline] of content.items) {
+        for (const [id, json, timeline] of content.items) {
           // The aggregates are derived from the facts, so not stored: counted as each fact comes.
-          if (fact) {
-            for (const s of fact.steps) s.actor = actorId(s.actor);
+          if (json) {
+            const fact = factFromJson(json);
             model.facts.set(id, fact);
             model.aggregates.count(fact, 1);
             model.hourly.count(fact, 1);

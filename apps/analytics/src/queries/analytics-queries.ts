@@ -1,6 +1,6 @@
 import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, Priority, PRIORITIES, PriorityTargets, TimeBasis } from '@callcenter/contracts';
 import { AnalyticsModel } from '../model/analytics-model';
-import { ActorStep, categoryOf, districtOf, priorityOf, ReportFact, stateOf } from '../model/report-fact';
+import { categoryOf, districtOf, priorityOf, ReportFact, stateOf, StepKind } from '../model/report-fact';
 import { agentsNeeded } from '../staffing/erlang-c';
 import { bucketOf, secondsOf } from '../model/aggregates';
 import { DayCell } from '../model/aggregates';
@@ -750,7 +750,7 @@ export function workload(model: AnalyticsModel, filter: StatsFilter) {
     (pick) => {
       const p = empty();
       for (const a of pick('actors')) {
-        const n = (step: ActorStep['step']) => a.steps[step] ?? 0;
+        const n = (step: StepKind) => a.steps[step] ?? 0;
         const unitSteps = stepsOf(a, UNIT_STEPS);
         if (unitSteps > 0) {
           const u = (p.units[a.actor] ??= { assigned: 0, acknowledged: 0, declined: 0, timedOut: 0, arrived: 0, resolved: 0 });
