@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import { DailyAggregates } from './aggregates';
 import { HourlyAggregates } from './hourly-aggregates';
-import { emptyFact, evolveFact, factJson, ReportFact, reportIdOf } from './report-fact';
+import { emptyFact, EpochMs, evolveFact, factJson, ReportFact, reportIdOf } from './report-fact';
 import { UnsavedTimelines } from './unsaved-timelines';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
@@ -66,12 +66,25 @@ function insertByTime(timeline: TimelineEntry[], entry: TimelineEntry): Timeline
 }
 
 /**
- * When a report's timeline leaves memory: once its incident is closed, or triage settled it without
- * one (rejected, advice given, merged as a duplicate). A report split out of a group afterwards
- * stays out of memory: its later entries are written as they come.
+ * How long a report may stay resolved and not closed before its timeline leaves memory too (a
+ * dispatcher closes an incident within minutes or hours of its resolution, or never: one in ten in
+ * the simulator's traffic, whose timelines would otherwise be held for good).
  */
-export const timelineSettled = (f: ReportFact): boolean =>
-  f.closedAt !== null || f.decision === 'REJECTED' || f.decision === 'ADVICE_GIVEN' || f.decision === 'DUPLICATE';
+export const QUIET_AFTER_RESOLUTION_MS = 24 * 3_600_000;
+
+/**
+ * When a report's timeline leaves memory: once its incident is closed, or triage settled it without
+ * one (rejected, advice given, merged as a duplicate), or it was resolved `QUIET_AFTER_RESOLUTION_MS`
+ * before `clock` (the model's: the latest time of an event applied) and not closed. A report
+ * split out of a group, or closed, afterwards stays out of memory: its later entries are written
+ * as they come.
+ */
+export const timelineSettled = (f: ReportFact, clock = -Infinity): boolean =>
+  f.closedAt !== null ||
+  f.decision === 'REJECTED' ||
+  f.decision === 'ADVICE_GIVEN' ||
+  f.decision === 'DUPLICATE' ||
+  (f.resolvedAt !== null && f.resolvedAt + QUIET_AFTER_RESOLUTION_MS <= clock);
 
 /** A part of a settled report's timeline to write to the database: its whole timeline at closing, or one entry that came after. */
 export interface TimelinePart {
@@ -124,7 +137,8 @@ export class StreamVersions {
 /**
  * Every analytics read model, in memory, fed by the events of all three topics, except settled
  * reports' timelines: a report's timeline is resident while it is open; once settled
- * (`timelineSettled`: closed, rejected, advice given, merged as a duplicate) it moves to `unsaved`
+ * (`timelineSettled`: closed, rejected, advice given, merged as a duplicate, resolved a day ago on
+ * the model's clock and not closed) it moves to `unsaved`
  * (and every entry that comes after, on its own), which the generation writes to the database in
  * one batch per Kafka batch and then forgets (TimelineStore). So the timelines held are those of
  * open reports only. `apply` is
@@ -146,11 +160,25 @@ export class AnalyticsModel {
   /** Counts per hour and dimension for volume, load, staffing, hotspots and workload, kept as facts change. */
   readonly hourly = new HourlyAggregates();
   eventsApplied = 0;
+  /**
+   * The latest time of an event applied (epoch ms; 0 before any): the model's own clock, the same
+   * whatever order the topics were read in, so a rebuilt model holds the same timelines as a live one.
+   */
+  clock = 0;
+  /** Open reports that were resolved, with their resolution: settled once the clock is QUIET_AFTER_RESOLUTION_MS past it. */
+  private readonly resolvedOpen = new Map<string, EpochMs>();
+  /** The earliest the clock settles one of `resolvedOpen`. */
+  private nextQuiet = Infinity;
 
   apply(event: EventEnvelope): boolean {
     if (event.streamVersion <= this.applied.get(event.producer, event.streamId)) return false;
     this.applied.set(event.producer, event.streamId, event.streamVersion);
     this.eventsApplied++;
+    const at = Date.parse(event.occurredAt);
+    if (at > this.clock) {
+      this.clock = at;
+      if (at >= this.nextQuiet) this.settleQuiet();
+    }
     // Audit records of personal data (erasures, identity views) and model switches are no report's history.
     if (REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type)) return true;
     this.applyToUnit(event);
@@ -177,17 +205,44 @@ export class AnalyticsModel {
       // the entry joins it, in a new array (a write in flight holds the old one, and writes it again if it changed).
       if (whole) this.unsaved.set(reportId, { reportId, entries: insertByTime(whole.entries.slice(), entry) });
       // New and not settled: resident. Otherwise its timeline has left memory (or never enters it): the entry is a part to write.
-      else if (!before && !timelineSettled(after)) this.timelines.set(reportId, [entry]);
+      else if (!before && !timelineSettled(after, this.clock)) this.timelines.set(reportId, [entry]);
       else this.unsaved.set(`${reportId}|${event.producer}:${event.streamId}|${event.streamVersion}`, { reportId, entries: [entry] });
-      return true;
+    } else {
+      insertByTime(timeline, entry);
+      if (timelineSettled(after, this.clock)) this.settle(reportId, timeline);
     }
-    insertByTime(timeline, entry);
-    if (timelineSettled(after)) {
-      // Settled: its timeline leaves memory once written, for good (what comes after is written on its own).
-      this.timelines.delete(reportId);
-      this.unsaved.set(reportId, { reportId, entries: timeline });
-    }
+    if (after.resolvedAt !== null && this.timelines.has(reportId)) this.awaitQuiet(reportId, after.resolvedAt);
     return true;
+  }
+
+  /** Settled: the report's timeline leaves memory once written, for good (what comes after is written on its own). */
+  private settle(reportId: string, timeline: TimelineEntry[]): void {
+    this.timelines.delete(reportId);
+    this.resolvedOpen.delete(reportId);
+    this.unsaved.set(reportId, { reportId, entries: timeline });
+  }
+
+  private awaitQuiet(reportId: string, resolvedAt: EpochMs): void {
+    this.resolvedOpen.set(reportId, resolvedAt);
+    this.nextQuiet = Math.min(this.nextQuiet, resolvedAt + QUIET_AFTER_RESOLUTION_MS);
+  }
+
+  /** Settles the reports resolved long enough ago on the clock (the clock just passed the earliest of them). */
+  private settleQuiet(): void {
+    this.nextQuiet = Infinity;
+    for (const [reportId, resolvedAt] of this.resolvedOpen) {
+      if (resolvedAt + QUIET_AFTER_RESOLUTION_MS <= this.clock) this.settle(reportId, this.timelines.get(reportId)!);
+      else this.nextQuiet = Math.min(this.nextQuiet, resolvedAt + QUIET_AFTER_RESOLUTION_MS);
+    }
+  }
+
+  /** A restored model's clock (the snapshot's), and the resolved reports it holds open, to settle as the clock goes on. */
+  restoreClock(clock: number): void {
+    this.clock = clock;
+    for (const reportId of this.timelines.keys()) {
+      const resolvedAt = this.facts.get(reportId)?.resolvedAt ?? null;
+      if (resolvedAt !== null) this.awaitQuiet(reportId, resolvedAt);
+    }
   }
 
   /** What the model holds of a report's timeline: all of it while open; once settled, the parts not yet written (the rest is in the database). */

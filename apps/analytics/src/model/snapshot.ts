@@ -9,7 +9,7 @@ import { factFromJson, factJson, ReportFact, ReportFactJson } from './report-fac
  * and the service rebuilds from offset 0, which stays the source of truth.
  * 2: timelines of open reports only (settled ones are in the database), and the parts not yet written.
  * 3: a fact's times (and its steps') in epoch ms, not ISO 8601 text; applied versions as [producer, stream id, version].
- * 4: a fact's steps as one run `[actor, kind, at, …]`, not an object each.
+ * 4: a fact's steps as one run `[actor, kind, at, …]`, not an object each; the model's clock in the header.
  */
 export const SNAPSHOT_SCHEMA_VERSION = 4;
 
@@ -28,6 +28,8 @@ export interface SnapshotHeader {
   /** "topic/partition" → the next offset to read: every event before it is in the snapshot. */
   offsets: Record<string, string>;
   eventsApplied: number;
+  /** The model's clock: the latest time of an event it applied (epoch ms). */
+  clock: number;
   reports: number;
   chunks: number;
   /** SHA-256 over the chunks' hashes in order. */
@@ -72,6 +74,7 @@ function* slices<T>(items: Iterable<T>, size: number): Iterable<T[]> {
 export interface CapturedModel {
   meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>;
   eventsApplied: number;
+  clock: number;
   reports: [string, ReportFact | null, TimelineEntry[] | null][];
   units: UnitFact[];
   /** Settled reports' timeline parts not yet in the database when captured: restored, they are written with the next batch. */
@@ -85,6 +88,7 @@ export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, '
   return {
     meta,
     eventsApplied: model.eventsApplied,
+    clock: model.clock,
     reports: [...ids].map((id) => [id, model.facts.get(id) ?? null, model.timelines.get(id)?.slice() ?? null]),
     units: [...model.units.values()].map((u) => ({ ...u })),
     unsaved: [...model.unsaved].map(([id, part]) => [id, { reportId: part.reportId, entries: part.entries.slice() }]),
@@ -123,6 +127,7 @@ export function headerOf(captured: CapturedModel, chunks: { sha256: string }[]):
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     ...captured.meta,
     eventsApplied: captured.eventsApplied,
+    clock: captured.clock,
     reports: captured.reports.filter(([, fact]) => fact).length,
     chunks: chunks.length,
     sha256: headerHash(chunks),
@@ -154,6 +159,7 @@ export class SnapshotDecoder {
   constructor(private readonly header: SnapshotHeader) {
     const offsets = Object.values(header.offsets ?? { missing: '' });
     if (!offsets.every((o) => typeof o === 'string' && /^\d+$/.test(o))) throw new CorruptSnapshot('its offsets are not offsets');
+    if (!Number.isFinite(header.clock)) throw new CorruptSnapshot('its clock is not a time');
   }
 
   add(chunk: SnapshotChunk): void {
@@ -199,6 +205,7 @@ export class SnapshotDecoder {
     if (this.hashes.length !== this.header.chunks) throw new CorruptSnapshot(`${this.hashes.length} of ${this.header.chunks} chunks`);
     if (headerHash(this.hashes.map((sha256) => ({ sha256 }))) !== this.header.sha256) throw new CorruptSnapshot('the chunks are not the ones the header names');
     this.model.eventsApplied = this.header.eventsApplied;
+    this.model.restoreClock(this.header.clock);
     return this.model;
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import { interleavedStreams, scriptedLifecycles } from '../../test/scripted-lifecycles';
-import { AnalyticsModel, mergeTimeline, TimelineEntry, timelineSettled } from './analytics-model';
+import { AnalyticsModel, mergeTimeline, QUIET_AFTER_RESOLUTION_MS, TimelineEntry, timelineSettled } from './analytics-model';
 import { reportIdOf } from './report-fact';
 import { captureModel, decodeSnapshot, encodeChunks, headerOf } from './snapshot';
 
@@ -44,14 +44,16 @@ describe('analytics memory holds open reports only', () => {
         interleaved(keys, repeats).forEach((e, i) => {
           model.apply(e);
           if (ends.has(i)) flush(holdBack[batch++ % Math.max(1, holdBack.length)] ?? false);
-          for (const id of model.timelines.keys()) expect(timelineSettled(model.facts.get(id)!)).toBe(false);
+          for (const id of model.timelines.keys()) expect(timelineSettled(model.facts.get(id)!, model.clock)).toBe(false);
         });
         flush();
-        expect([...model.facts.values()].filter(timelineSettled).length).toBeGreaterThan(1);
+        expect([...model.facts.values()].filter((f) => timelineSettled(f, model.clock)).length).toBeGreaterThan(1);
+        // Day one's report resolved and never closed has left memory by the clock of day two.
+        expect([...model.facts.values()].filter((f) => f.resolvedAt !== null && f.closedAt === null && !model.timelines.has(f.reportId))).not.toEqual([]);
         for (const f of model.facts.values()) {
-          expect(model.timelines.has(f.reportId)).toBe(!timelineSettled(f));
+          expect(model.timelines.has(f.reportId)).toBe(!timelineSettled(f, model.clock));
           const parts = [...database].filter(([id]) => id === f.reportId || id.startsWith(`${f.reportId}|`)).map(([, entries]) => entries);
-          const whole = timelineSettled(f) ? mergeTimeline(parts) : model.timelines.get(f.reportId)!;
+          const whole = timelineSettled(f, model.clock) ? mergeTimeline(parts) : model.timelines.get(f.reportId)!;
           // Every event of the report, once, in the same order whatever the interleaving.
           const expected = history.filter((e) => !REPORTLESS_TRIAGE_EVENT_TYPES.has(e.type) && reportIdOf(e) === f.reportId).length;
           expect(whole).toHaveLength(expected);
@@ -77,5 +79,25 @@ describe('analytics memory holds open reports only', () => {
     expect([...restored.timelines.keys()].sort()).toEqual([...model.timelines.keys()].sort());
     expect(restored.unsaved.size).toBe(unsaved);
     for (const f of model.facts.values()) expect(restored.heldTimeline(f.reportId)).toEqual(model.heldTimeline(f.reportId));
+  });
+
+  it('settles a report resolved and not closed once the clock is a day past its resolution, in a model restored before that too', async () => {
+    const [dayOne, dayTwo] = [scriptedLifecycles('2021-03-01', 'res-a'), scriptedLifecycles('2021-03-02', 'res-b')].map((s) => s.map((x) => x.event));
+    const model = new AnalyticsModel();
+    for (const e of dayOne) model.apply(e);
+    const resolved = [...model.facts.values()].filter((f) => f.resolvedAt !== null && f.closedAt === null).map((f) => f.reportId);
+    expect(resolved).not.toEqual([]);
+    for (const id of resolved) expect(model.timelines.has(id)).toBe(true);
+    const captured = captureModel(model, { generation: 1, takenAt: '2021-03-02T00:00:00.000Z', offsets: {} });
+    const chunks = [];
+    for await (const c of encodeChunks(captured)) chunks.push(c);
+    const restored = decodeSnapshot(headerOf(captured, chunks), chunks);
+    expect(restored.clock).toBe(model.clock);
+    for (const m of [model, restored]) {
+      for (const e of dayTwo) m.apply(e);
+      expect(m.clock).toBeGreaterThanOrEqual(Math.max(...resolved.map((id) => m.facts.get(id)!.resolvedAt!)) + QUIET_AFTER_RESOLUTION_MS);
+      for (const id of resolved) expect([m.timelines.has(id), m.unsaved.get(id)?.entries.length]).toEqual([false, model.heldTimeline(id).length]);
+    }
+    expect(await restored.digest()).toBe(await model.digest());
   });
 });

@@ -26,7 +26,7 @@ const entriesOf = (doc: TimelineDoc | null): TimelineEntry[] =>
   !doc ? [] : doc.packed ? JSON.parse(inflateRawSync(doc.packed.buffer).toString('utf8')) : (doc.entries ?? []);
 
 /**
- * Settled reports' timelines (closed, rejected, advice given, merged: `timelineSettled`) in the
+ * Settled reports' timelines (closed, rejected, advice given, merged, resolved a day ago: `timelineSettled`) in the
  * database, addressed by report id (the embedded database looks up by `_id` only), in two parts:
  *
  * - `analytics_timelines`: the whole timeline as it was when the report settled, inserted once,
