@@ -10,7 +10,7 @@ import { parseArgs, promisify } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import type { Admin, Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
-import { createEventProducer, createKafka, ensureTopics, EventEnvelope, toKafkaMessage } from '@callcenter/events';
+import { createEventProducer, createKafka, ensureTopics, EventEnvelope, toKafkaMessage, whileBrokerSettles } from '@callcenter/events';
 import { RunningService, startService, testInfra, testMongo } from '@callcenter/testing';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -317,11 +317,9 @@ function topSelfTime(file: string, top: number): string[] {
   ];
 }
 // ───────────────────────────── Kafka ─────────────────────────────
-/** Retries `fn` (a topic just created answers offset requests with NOT_LEADER for a moment). */
-export const retrying = <T>(fn: () => Promise<T>, attempts = 20, waitMs = 500): Promise<T> =>
-  fn().catch((e) => (attempts <= 1 ? Promise.reject(e) : sleep(waitMs).then(() => retrying(fn, attempts - 1, waitMs))));
-/** Messages on a topic now (high − low over its partitions). */
-export const topicSize = async (admin: Admin, topic: string) => sum((await retrying(() => admin.fetchTopicOffsets(topic))).map((p) => +p.high - +p.low));
+/** Messages on a topic now (high − low over its partitions; a topic just created answers NOT_LEADER for a moment). */
+export const topicSize = async (admin: Admin, topic: string) =>
+  sum((await whileBrokerSettles(() => admin.fetchTopicOffsets(topic))).map((p) => +p.high - +p.low));
 async function withAdmin(kafka: Kafka, work: (admin: Admin) => Promise<unknown>): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();

@@ -332,7 +332,7 @@ async function main() {
   const admin = kafka.admin();
   await admin.connect();
   await ev.ensureTopics(admin, [{ topic: ev.TOPICS.triage }, { topic: ev.TOPICS.dispatch }]);
-  const backlog = await h.retrying(() => openerBacklog(admin)).finally(() => admin.disconnect());
+  const backlog = await ev.whileBrokerSettles(() => openerBacklog(admin)).finally(() => admin.disconnect());
   const msg = `dispatch's group ${d.INCIDENT_OPENER_GROUP} has ${backlog} triage events to catch up on (another run's history on this Kafka): it would open those incidents during the bench`;
   if (backlog > 100 && !has('force')) throw new Error(`${msg}. Run on fresh infrastructure (infra reset with the bench's env), or pass --force.`);
   if (backlog > 100) console.log(`WARNING (--force): ${msg}`);
