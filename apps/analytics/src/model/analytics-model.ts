@@ -75,16 +75,15 @@ export const QUIET_AFTER_RESOLUTION_MS = 24 * 3_600_000;
 /**
  * When a report's timeline leaves memory: once its incident is closed, or triage settled it without
  * one (rejected, advice given, merged as a duplicate), or it was resolved `QUIET_AFTER_RESOLUTION_MS`
- * before `clock` (the model's: the latest time of an event applied) and not closed. A report
- * split out of a group, or closed, afterwards stays out of memory: its later entries are written
- * as they come.
+ * before `horizon` and not closed (`AnalyticsModel.settleQuiet`). A report split out of a group, or
+ * closed, afterwards stays out of memory: its later entries are written as they come.
  */
-export const timelineSettled = (f: ReportFact, clock = -Infinity): boolean =>
+export const timelineSettled = (f: ReportFact, horizon = -Infinity): boolean =>
   f.closedAt !== null ||
   f.decision === 'REJECTED' ||
   f.decision === 'ADVICE_GIVEN' ||
   f.decision === 'DUPLICATE' ||
-  (f.resolvedAt !== null && f.resolvedAt + QUIET_AFTER_RESOLUTION_MS <= clock);
+  (f.resolvedAt !== null && f.resolvedAt + QUIET_AFTER_RESOLUTION_MS <= horizon);
 
 /** A part of a settled report's timeline to write to the database: its whole timeline at closing, or one entry that came after. */
 export interface TimelinePart {
@@ -162,12 +161,12 @@ export class AnalyticsModel {
   eventsApplied = 0;
   /**
    * The latest time of an event applied (epoch ms; 0 before any): the model's own clock, the same
-   * whatever order the topics were read in, so a rebuilt model holds the same timelines as a live one.
+   * whatever order the topics were read in, what a caught-up generation settles quiet reports by.
    */
   clock = 0;
-  /** Open reports that were resolved, with their resolution: settled once the clock is QUIET_AFTER_RESOLUTION_MS past it. */
+  /** Open reports that were resolved, with their resolution: settled once `settleQuiet` is given a time QUIET_AFTER_RESOLUTION_MS past it. */
   private readonly resolvedOpen = new Map<string, EpochMs>();
-  /** The earliest the clock settles one of `resolvedOpen`. */
+  /** The earliest time that settles one of `resolvedOpen`. */
   private nextQuiet = Infinity;
 
   apply(event: EventEnvelope): boolean {
@@ -175,10 +174,7 @@ export class AnalyticsModel {
     this.applied.set(event.producer, event.streamId, event.streamVersion);
     this.eventsApplied++;
     const at = Date.parse(event.occurredAt);
-    if (at > this.clock) {
-      this.clock = at;
-      if (at >= this.nextQuiet) this.settleQuiet();
-    }
+    if (at > this.clock) this.clock = at;
     // Audit records of personal data (erasures, identity views) and model switches are no report's history.
     if (REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type)) return true;
     this.applyToUnit(event);
@@ -205,11 +201,11 @@ export class AnalyticsModel {
       // the entry joins it, in a new array (a write in flight holds the old one, and writes it again if it changed).
       if (whole) this.unsaved.set(reportId, { reportId, entries: insertByTime(whole.entries.slice(), entry) });
       // New and not settled: resident. Otherwise its timeline has left memory (or never enters it): the entry is a part to write.
-      else if (!before && !timelineSettled(after, this.clock)) this.timelines.set(reportId, [entry]);
+      else if (!before && !timelineSettled(after)) this.timelines.set(reportId, [entry]);
       else this.unsaved.set(`${reportId}|${event.producer}:${event.streamId}|${event.streamVersion}`, { reportId, entries: [entry] });
     } else {
       insertByTime(timeline, entry);
-      if (timelineSettled(after, this.clock)) this.settle(reportId, timeline);
+      if (timelineSettled(after)) this.settle(reportId, timeline);
     }
     if (after.resolvedAt !== null && this.timelines.has(reportId)) this.awaitQuiet(reportId, after.resolvedAt);
     return true;
@@ -227,11 +223,18 @@ export class AnalyticsModel {
     this.nextQuiet = Math.min(this.nextQuiet, resolvedAt + QUIET_AFTER_RESOLUTION_MS);
   }
 
-  /** Settles the reports resolved long enough ago on the clock (the clock just passed the earliest of them). */
-  private settleQuiet(): void {
+  /**
+   * Settles the open reports resolved QUIET_AFTER_RESOLUTION_MS before `horizon` (epoch ms) and not
+   * closed. A generation passes the model's clock once no partition is behind, and while it catches
+   * up the time the partitions still behind have been read to: a closing still to come on one of
+   * them then joins the report's timeline instead of being added after it. Once caught up, the
+   * reports held are the same whatever order the topics were read in.
+   */
+  settleQuiet(horizon: EpochMs): void {
+    if (horizon < this.nextQuiet) return;
     this.nextQuiet = Infinity;
     for (const [reportId, resolvedAt] of this.resolvedOpen) {
-      if (resolvedAt + QUIET_AFTER_RESOLUTION_MS <= this.clock) this.settle(reportId, this.timelines.get(reportId)!);
+      if (resolvedAt + QUIET_AFTER_RESOLUTION_MS <= horizon) this.settle(reportId, this.timelines.get(reportId)!);
       else this.nextQuiet = Math.min(this.nextQuiet, resolvedAt + QUIET_AFTER_RESOLUTION_MS);
     }
   }

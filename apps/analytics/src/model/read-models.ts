@@ -63,6 +63,13 @@ export function ripeBefore(targets: ReadonlyMap<string, bigint>, appliedTo: Read
   return earliest === -Infinity ? '' : new Date(earliest - SETTLED_HOLD_MARGIN_MS).toISOString();
 }
 
+/**
+ * Up to when a resolved report may have been quiet (epoch ms, for `AnalyticsModel.settleQuiet`),
+ * from `ripe` (`ripeBefore`): the model's clock once no partition is behind, else the time the
+ * partitions behind were read to, less the hold's margin; none while one of them has given nothing. Pure.
+ */
+export const quietHorizon = (ripe: string, clock: number): number => (ripe === ANY_TIME ? clock : ripe ? Date.parse(ripe) : -Infinity);
+
 /** One generation: a model, the tail that feeds it, and how far it must read to be complete. */
 class Generation {
   readonly model: AnalyticsModel;
@@ -136,6 +143,7 @@ class Generation {
         }
         this.reachedAt.set(tp, reached);
         this.appliedTo.set(tp, next);
+        this.model.settleQuiet(quietHorizon(this.ripeBefore(), this.model.clock));
         this.read += events.length;
         // Settled reports' timelines are written while the next batch applies; the position moves once they are written (or held, in `unsaved`).
         await this.writes.afterBatch(tp, String(next));

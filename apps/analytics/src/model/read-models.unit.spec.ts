@@ -2,7 +2,7 @@ import { ReportReceived, TriageCaseOpened } from '@callcenter/events';
 import { envelopeOf, openedCaseData, receivedReportData } from '@callcenter/testing';
 import { AnalyticsModel } from './analytics-model';
 import { ANY_TIME } from './timeline-store';
-import { AWAITING_CASE_AFTER_MS, AWAITING_CASE_LOOKBACK_MS, reportsAwaitingCase, ripeBefore, SETTLED_HOLD_MARGIN_MS } from './read-models';
+import { AWAITING_CASE_AFTER_MS, AWAITING_CASE_LOOKBACK_MS, quietHorizon, reportsAwaitingCase, ripeBefore, SETTLED_HOLD_MARGIN_MS } from './read-models';
 
 describe('reports awaiting a triage case (the gauge behind ReportsNotOpenedByTriage)', () => {
   const now = Date.parse('2026-12-04T08:00:00.000Z');
@@ -80,5 +80,15 @@ describe('which settled timelines a generation catching up writes (ripeBefore)',
     expect(ripeBefore(targets, through, new Map())).toBe(ANY_TIME);
     expect(ripeBefore(new Map(), new Map(), new Map())).toBe(ANY_TIME);
     expect('9999-12-31T23:59:59.999Z' < ANY_TIME).toBe(true);
+  });
+});
+
+describe('up to when a generation settles reports resolved and never closed (quietHorizon)', () => {
+  it('is the model clock once caught up, the time the partitions behind were read to while catching up, and none before they gave anything', () => {
+    const clock = Date.parse('2026-11-05T00:00:00Z');
+    expect(quietHorizon(ANY_TIME, clock)).toBe(clock);
+    // A partition behind was read to 2 November 08:00 less the margin, though another is three days ahead.
+    expect(quietHorizon('2026-11-02T07:55:00.000Z', clock)).toBe(Date.parse('2026-11-02T07:55:00Z'));
+    expect(quietHorizon('', clock)).toBe(-Infinity);
   });
 });
