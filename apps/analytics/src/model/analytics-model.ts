@@ -164,8 +164,8 @@ export class AnalyticsModel {
    * whatever order the topics were read in, what a caught-up generation settles quiet reports by.
    */
   clock = 0;
-  /** Open reports that were resolved, with their resolution: settled once `settleQuiet` is given a time QUIET_AFTER_RESOLUTION_MS past it. */
-  private readonly resolvedOpen = new Map<string, EpochMs>();
+  /** Open reports that were resolved: settled once `settleQuiet` is given a time QUIET_AFTER_RESOLUTION_MS past their resolution. */
+  private readonly resolvedOpen = new Set<string>();
   /** The earliest time that settles one of `resolvedOpen`. */
   private nextQuiet = Infinity;
 
@@ -181,7 +181,7 @@ export class AnalyticsModel {
     const reportId = reportIdOf(event);
     if (!reportId) return true;
     const before = this.facts.get(reportId);
-    const after = evolveFact(before ?? emptyFact(reportId), event);
+    const after = evolveFact(before ?? emptyFact(reportId), event, at);
     this.facts.set(reportId, after);
     this.aggregates.replace(before, after);
     this.hourly.replace(before, after);
@@ -219,7 +219,7 @@ export class AnalyticsModel {
   }
 
   private awaitQuiet(reportId: string, resolvedAt: EpochMs): void {
-    this.resolvedOpen.set(reportId, resolvedAt);
+    this.resolvedOpen.add(reportId);
     this.nextQuiet = Math.min(this.nextQuiet, resolvedAt + QUIET_AFTER_RESOLUTION_MS);
   }
 
@@ -233,9 +233,10 @@ export class AnalyticsModel {
   settleQuiet(horizon: EpochMs): void {
     if (horizon < this.nextQuiet) return;
     this.nextQuiet = Infinity;
-    for (const [reportId, resolvedAt] of this.resolvedOpen) {
-      if (resolvedAt + QUIET_AFTER_RESOLUTION_MS <= horizon) this.settle(reportId, this.timelines.get(reportId)!);
-      else this.nextQuiet = Math.min(this.nextQuiet, resolvedAt + QUIET_AFTER_RESOLUTION_MS);
+    for (const reportId of this.resolvedOpen) {
+      const fact = this.facts.get(reportId)!;
+      if (timelineSettled(fact, horizon)) this.settle(reportId, this.timelines.get(reportId)!);
+      else this.nextQuiet = Math.min(this.nextQuiet, fact.resolvedAt! + QUIET_AFTER_RESOLUTION_MS);
     }
   }
 

@@ -238,12 +238,11 @@ export function reportIdOf(event: EventEnvelope): string | null {
 }
 
 /**
- * Folds one event into a report's fact. Pure; mutates and returns a copy. Events of one stream come
+ * Folds one event into a report's fact (`at`: the event's time, when the caller has parsed it). Pure; mutates and returns a copy. Events of one stream come
  * in order (the caller drops repeats by stream version); across streams any order gives one result.
  */
-export function evolveFact(fact: ReportFact, event: EventEnvelope): ReportFact {
+export function evolveFact(fact: ReportFact, event: EventEnvelope, at: EpochMs = Date.parse(event.occurredAt)): ReportFact {
   const d = event.data as any;
-  const at = Date.parse(event.occurredAt);
   const f = { ...fact };
   const add = (actor: string, kind: StepKind) => void (f.steps = withStep(f.steps, actor, kind, at));
   const step = (kind: StepKind) => add(event.actor, kind);
