@@ -169,11 +169,11 @@ export class AnalyticsModel {
   /** The earliest time that settles one of `resolvedOpen`. */
   private nextQuiet = Infinity;
 
-  apply(event: EventEnvelope): boolean {
+  /** Folds an event in (`at`: its time, epoch ms, when the caller has parsed it already); false when its stream had it already. */
+  apply(event: EventEnvelope, at = Date.parse(event.occurredAt)): boolean {
     if (event.streamVersion <= this.applied.get(event.producer, event.streamId)) return false;
     this.applied.set(event.producer, event.streamId, event.streamVersion);
     this.eventsApplied++;
-    const at = Date.parse(event.occurredAt);
     if (at > this.clock) this.clock = at;
     // Audit records of personal data (erasures, identity views) and model switches are no report's history.
     if (REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type)) return true;

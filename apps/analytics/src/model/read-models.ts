@@ -138,8 +138,9 @@ class Generation {
         const [tp, next] = [`${position.topic}/${position.partition}`, BigInt(position.offset) + 1n];
         let reached = this.reachedAt.get(tp) ?? -Infinity;
         for (const event of events) {
-          this.model.apply(event);
-          reached = Math.max(reached, Date.parse(event.occurredAt));
+          const at = Date.parse(event.occurredAt);
+          this.model.apply(event, at);
+          reached = Math.max(reached, at);
         }
         this.reachedAt.set(tp, reached);
         this.appliedTo.set(tp, next);
