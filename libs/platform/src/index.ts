@@ -16,3 +16,4 @@ export * from './auth';
 export * from './grpc-metrics';
 export * from './personal-data.interceptor';
 export * from './single-page-app';
+export * from './csv';

@@ -22,13 +22,13 @@ import {
   HttpErrorBody,
   PERSONAL_DATA,
   PLATFORM_CONFIG,
+  toCsv,
   Roles,
 } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';
 import { WarmingUpGuard } from './warming-up.guard';
 import { durations, hotspots, load, localTime, overview, reports, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
-import { toCsv } from './csv';
 import {
   DurationsBody,
   HotspotsBody,

@@ -12,7 +12,6 @@ import { envelopeOf, openedCaseData, receivedReportData } from '@callcenter/test
 import { SCRIPTED_EXPECTATIONS as X, scriptedLifecycles } from '../../test/scripted-lifecycles';
 import fc from 'fast-check';
 import { arrivalCounts, durations, hotspots, load, loadAnswer, overview, reports, staffing, runOf, volume, workload } from '../queries/analytics-queries';
-import { toCsv } from '../http/csv';
 import { AnalyticsModel } from './analytics-model';
 
 const targets = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
@@ -252,15 +251,6 @@ describe('analytics read models over a scripted day', () => {
     expect(await during).toBe(expected);
     expect(ranMeanwhile).toBe(true);
     expect(await whole.digest()).not.toBe(expected);
-  });
-
-  it('exports any table as CSV, quoting what needs it and defusing formulas', () => {
-    expect(
-      toCsv([
-        { a: 1, b: { c: 'x,y' } },
-        { a: '=cmd()', d: 'q"uote' },
-      ]),
-    ).toBe('a,b.c,d\r\n1,"x,y",\r\n\'=cmd(),,"q""uote"\r\n');
   });
 });
 

@@ -2,16 +2,11 @@ import { Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CATEGORY_LABELS, Category, loadJurisdiction } from '@callcenter/contracts';
-import { PLATFORM_CONFIG } from '@callcenter/platform';
+import { csvOf, PLATFORM_CONFIG } from '@callcenter/platform';
 import { PortalConfig } from '../portal.config';
 import { langOf } from '../report/citizen-report';
 
 const MONTH = /^20\d\d-(0[1-9]|1[0-2])$/;
-
-const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** Public statistics as open data: analytics' anonymised aggregates, as JSON or CSV, cached briefly. */
 @ApiExcludeController()
@@ -74,10 +69,7 @@ export class PublicStatsHttpController {
           rows.push([m.month, 'district', k, this.districtNames[k] ?? (l === 'en' ? 'Unknown' : 'Tidak diketahui'), v, '', '']);
         for (const r of m.responseTimes) rows.push([m.month, 'response_time', r.measure, '', r.count, r.medianSeconds, r.p90Seconds]);
       }
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment('statistik-publik.csv')
-        .send(rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n');
+      res.type('text/csv; charset=utf-8').attachment('statistik-publik.csv').send(csvOf(rows));
       return;
     }
     res.json({
