@@ -146,7 +146,7 @@ class Generation {
         this.appliedTo.set(tp, next);
         this.model.settleQuiet(quietHorizon(this.ripeBefore(), this.model.clock));
         this.read += events.length;
-        // Settled reports' timelines are written while the next batch applies; the position moves once they are written (or held, in `unsaved`).
+        // Settled reports' timelines are written while the next batches apply; the position moves once they are written (or held, in `unsaved`).
         await this.writes.afterBatch(tp, String(next));
       },
     });
