@@ -22,8 +22,8 @@ import {
   HttpErrorBody,
   PERSONAL_DATA,
   PLATFORM_CONFIG,
-  toCsv,
   Roles,
+  toCsv,
 } from '@callcenter/platform';
 import { AnalyticsConfig } from '../analytics.config';
 import { ReadModels } from '../model/read-models';

@@ -7,7 +7,7 @@ function deferred() {
   return { promise, ...settle };
 }
 
-describe('PipelinedWrites: settled timelines written while the next batch applies', () => {
+describe('PipelinedWrites: settled timelines written while the next batches apply', () => {
   const tick = () => new Promise((r) => setImmediate(r));
 
   function pipeline(ahead = 2) {
