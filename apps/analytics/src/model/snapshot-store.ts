@@ -1,6 +1,6 @@
 import { Binary, Collection, Db, ObjectId } from 'mongodb';
 import { AnalyticsModel } from './analytics-model';
-import { CapturedModel, CorruptSnapshot, encodeChunks, headerOf, SNAPSHOT_SCHEMA_VERSION, SnapshotDecoder, SnapshotHeader } from './snapshot';
+import { CapturedModel, ChunkInflater, CorruptSnapshot, encodeChunks, headerOf, SNAPSHOT_SCHEMA_VERSION, SnapshotDecoder, SnapshotHeader } from './snapshot';
 
 /** Chunks read ahead of the one being decoded. */
 const READ_AHEAD = 3;
@@ -67,20 +67,24 @@ export class SnapshotStore {
     if (header.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
       return { ignored: `snapshot ${_id.toHexString()} has schema version ${header.schemaVersion}, this build reads ${SNAPSHOT_SCHEMA_VERSION}` };
     }
+    const inflater = new ChunkInflater();
     try {
       const decoder = new SnapshotDecoder(header);
-      // A few chunks read ahead by `_id` while the one before is decoded: the database reads as this process decodes.
+      // A few chunks read ahead by `_id` and inflated while the one before is decoded: the database reads and
+      // the inflater's thread inflates as this process decodes.
       const read = (index: number) => {
-        const doc = this.chunks.findOne({ _id: `${_id.toHexString()}:${index}` });
-        doc.catch(() => undefined); // awaited in turn below, unless decoding stopped first
-        return doc;
+        const chunk = this.chunks.findOne({ _id: `${_id.toHexString()}:${index}` }).then((doc) => {
+          if (!doc) throw new CorruptSnapshot(`chunk ${index} is missing`);
+          return inflater.inflate({ index: doc.index, sha256: doc.sha256, data: doc.data instanceof Binary ? Buffer.from(doc.data.buffer) : doc.data });
+        });
+        chunk.catch(() => undefined); // awaited in turn below, unless decoding stopped first
+        return chunk;
       };
       const ahead = Array.from({ length: Math.min(READ_AHEAD, header.chunks) }, (_, i) => read(i));
       for (let index = 0; index < header.chunks; index++) {
-        const doc = await ahead.shift()!;
+        const chunk = await ahead.shift()!;
         if (index + READ_AHEAD < header.chunks) ahead.push(read(index + READ_AHEAD));
-        if (!doc) throw new CorruptSnapshot(`chunk ${index} is missing`);
-        decoder.add({ index: doc.index, sha256: doc.sha256, data: doc.data instanceof Binary ? Buffer.from(doc.data.buffer) : doc.data });
+        decoder.add(chunk);
         // A turn of the event loop between chunks: a chunk read ahead is often in already, and without it the chunks
         // decode back to back while health checks and requests (answered 503 until ready) wait.
         await new Promise((resolve) => setImmediate(resolve));
@@ -89,6 +93,8 @@ export class SnapshotStore {
     } catch (e) {
       if (e instanceof CorruptSnapshot) return { ignored: `snapshot ${_id.toHexString()} is corrupt: ${e.message}` };
       throw e;
+    } finally {
+      await inflater.close();
     }
   }
 }

@@ -1,6 +1,18 @@
+import { createHash } from 'node:crypto';
 import { scriptedLifecycles } from '../../test/scripted-lifecycles';
 import { AnalyticsModel } from './analytics-model';
-import { captureModel, CorruptSnapshot, decodeSnapshot, encodeChunks, encodeSnapshot, headerOf, SNAPSHOT_SCHEMA_VERSION, SnapshotDecoder } from './snapshot';
+import {
+  captureModel,
+  ChunkInflater,
+  CorruptSnapshot,
+  decodeSnapshot,
+  encodeChunks,
+  encodeSnapshot,
+  headerOf,
+  inflateChunk,
+  SNAPSHOT_SCHEMA_VERSION,
+  SnapshotDecoder,
+} from './snapshot';
 
 const meta = { generation: 3, takenAt: '2026-12-02T08:00:00.000Z', offsets: { 'callcenter.intake.events.v1/0': '42' } };
 const modelOf = () => {
@@ -40,17 +52,35 @@ describe('analytics snapshot codec', () => {
     expect(() => decodeSnapshot(header, [...chunks, chunks[0]])).toThrow(CorruptSnapshot);
   });
 
+  it('inflates chunks in a worker thread as at once, and refuses one altered or not gzip', async () => {
+    const { chunks } = await encodeSnapshot(modelOf(), meta, 3);
+    const inflater = new ChunkInflater();
+    try {
+      const inflated = await Promise.all(chunks.map((c) => inflater.inflate(c)));
+      expect(inflated.map((c) => c.json.toString())).toEqual(chunks.map((c) => inflateChunk(c).json.toString()));
+      expect(inflated.map((c) => [c.index, c.sha256])).toEqual(chunks.map((c) => [c.index, c.sha256]));
+      const altered = { ...chunks[1], data: Buffer.from(chunks[1].data).fill(7, 10, 20) };
+      await expect(inflater.inflate(altered)).rejects.toThrow(/chunk 1 does not match its hash/);
+      const notGzip = { index: 1, data: Buffer.from('{}'), sha256: createHash('sha256').update('{}').digest('hex') };
+      await expect(inflater.inflate(notGzip)).rejects.toThrow(/chunk 1 is unreadable/);
+      expect(() => inflateChunk(notGzip)).toThrow(/chunk 1 is unreadable/);
+      expect((await inflater.inflate(chunks[0])).json.equals(inflateChunk(chunks[0]).json)).toBe(true); // still inflating after a refusal
+    } finally {
+      await inflater.close();
+    }
+  });
+
   it('decodes chunks one at a time only in index order, and finishes only when all were there', async () => {
     const model = modelOf();
     const { header, chunks } = await encodeSnapshot(model, meta, 3);
     const skipping = new SnapshotDecoder(header);
-    skipping.add(chunks[0]);
-    expect(() => skipping.add(chunks[2])).toThrow(/chunk 2 came where chunk 1 belongs/);
+    skipping.add(inflateChunk(chunks[0]));
+    expect(() => skipping.add(inflateChunk(chunks[2]))).toThrow(/chunk 2 came where chunk 1 belongs/);
     const short = new SnapshotDecoder(header);
-    for (const c of chunks.slice(0, -1)) short.add(c);
+    for (const c of chunks.slice(0, -1)) short.add(inflateChunk(c));
     expect(() => short.finish()).toThrow(CorruptSnapshot);
     const whole = new SnapshotDecoder(header);
-    for (const c of chunks) whole.add(c);
+    for (const c of chunks) whole.add(inflateChunk(c));
     expect(await whole.finish().digest()).toBe(await model.digest());
   });
 
