@@ -65,7 +65,7 @@ function checked(chunk: SnapshotChunk): SnapshotChunk {
   if (sha256(chunk.data) !== chunk.sha256) throw new CorruptSnapshot(`chunk ${chunk.index} does not match its hash`);
   return chunk;
 }
-const unreadable = (chunk: SnapshotChunk, e: unknown) => new CorruptSnapshot(`chunk ${chunk.index} is unreadable: ${(e as Error).message}`);
+const unreadable = (chunk: { index: number }, e: unknown) => new CorruptSnapshot(`chunk ${chunk.index} is unreadable: ${(e as Error).message}`);
 
 /** A chunk checked against its hash and inflated, at once; CorruptSnapshot when it is altered or not gzip. */
 export function inflateChunk(chunk: SnapshotChunk): InflatedChunk {
@@ -100,6 +100,8 @@ export class ChunkInflater {
   private readonly worker = new Worker(INFLATE_IN_WORKER, { eval: true });
   private readonly waiting = new Map<number, { chunk: SnapshotChunk; resolve: (c: InflatedChunk) => void; reject: (e: Error) => void }>();
   private ids = 0;
+  /** Why the thread stopped (closed, or failed): what a chunk handed over afterwards is refused with. */
+  private stopped?: Error;
 
   constructor() {
     this.worker.on('message', ({ id, json, error }: { id: number; json?: ArrayBuffer; error?: string }) => {
@@ -108,12 +110,13 @@ export class ChunkInflater {
       if (json) resolve({ index: chunk.index, sha256: chunk.sha256, json: Buffer.from(json) });
       else reject(unreadable(chunk, new Error(error)));
     });
-    this.worker.on('error', (e) => this.failAll(e));
-    this.worker.on('exit', () => this.failAll(new Error('the inflating thread stopped')));
+    this.worker.on('error', (e) => this.stop(e));
+    this.worker.on('exit', () => this.stop(new Error('the inflating thread stopped')));
   }
 
   inflate(chunk: SnapshotChunk): Promise<InflatedChunk> {
     return new Promise((resolve, reject) => {
+      if (this.stopped) throw this.stopped;
       const data = new Uint8Array(checked(chunk).data).buffer; // a copy to move: the driver's buffer may share its memory
       const id = this.ids++;
       this.waiting.set(id, { chunk, resolve, reject });
@@ -125,7 +128,8 @@ export class ChunkInflater {
     await this.worker.terminate();
   }
 
-  private failAll(e: Error): void {
+  private stop(e: Error): void {
+    this.stopped ??= e;
     for (const { reject } of this.waiting.values()) reject(e);
     this.waiting.clear();
   }
@@ -248,7 +252,7 @@ export class SnapshotDecoder {
     try {
       content = JSON.parse(chunk.json.toString('utf8')) as ChunkContent;
     } catch (e) {
-      throw new CorruptSnapshot(`chunk ${chunk.index} is unreadable: ${(e as Error).message}`);
+      throw unreadable(chunk, e);
     }
     const model = this.model;
     switch (content.kind) {

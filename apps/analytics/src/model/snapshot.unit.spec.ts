@@ -68,6 +68,7 @@ describe('analytics snapshot codec', () => {
     } finally {
       await inflater.close();
     }
+    await expect(inflater.inflate(chunks[0])).rejects.toThrow(/the inflating thread stopped/);
   });
 
   it('decodes chunks one at a time only in index order, and finishes only when all were there', async () => {
