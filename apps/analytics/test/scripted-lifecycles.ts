@@ -130,23 +130,17 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
       ...(type === 'IncidentOpened' ? { location: { ...places.get(reportId), address: 'Jl. Contoh', approximate: false } } : {}),
       ...data,
     });
-  const forward = (reportId: string, at: string, category: string, priority: string, district: string) => {
-    triage(reportId, 'ReportForwardedForDispatch', at, 'op-x', { category, priority, district });
-    incident(reportId, 'IncidentOpened', at, 'system', { category, priority, district, forwardedAt: at, receivedAt: at });
+  /** Forwarded by `operator` at `at`; dispatch opens the incident at `openedAt`, with the report's `receivedAt`. */
+  const forward = (reportId: string, operator: string, [at, openedAt, receivedAt]: string[], category: string, priority: string, district: string) => {
+    triage(reportId, 'ReportForwardedForDispatch', at, operator, { category, priority, district });
+    incident(reportId, 'IncidentOpened', openedAt, 'system', { category, priority, district, forwardedAt: at, receivedAt });
   };
 
   // R1 08:00 WIB: crime in Tebet, claimed 20 s, classified 60 s, forwarded 90 s, unit at 150 s, arrest, closed.
   const r1 = received('r1', t('01:00'), 'HOTLINE', -6.2297, 106.8532, 'KEJAHATAN', 'P2', 'TEBET');
   triage(r1, 'ReportClaimed', t('01:00', 20), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:05') });
   triage(r1, 'ReportClassified', t('01:00', 60), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
-  triage(r1, 'ReportForwardedForDispatch', t('01:00', 90), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
-  incident(r1, 'IncidentOpened', t('01:00', 91), 'system', {
-    category: 'KEJAHATAN',
-    priority: 'P2',
-    district: 'TEBET',
-    forwardedAt: t('01:00', 90),
-    receivedAt: t('01:00'),
-  });
+  forward(r1, 'op-a', [t('01:00', 90), t('01:00', 91), t('01:00')], 'KEJAHATAN', 'P2', 'TEBET');
   incident(r1, 'UnitAssigned', t('01:00', 150), 'dsp-andi', { unitId: 'U1', callSign: 'U1', previousUnitId: null });
   incident(r1, 'AssignmentAcknowledged', t('01:00', 160), 'unit:U1', { unitId: 'U1' });
   incident(r1, 'UnitArrived', t('01:00', 600), 'unit:U1', { unitId: 'U1' });
@@ -157,14 +151,7 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
   const r2 = received('r2', t('01:05'), 'MOBILE_APP', -6.2898, 106.7999, 'KEBAKARAN', 'P1', 'CILANDAK');
   triage(r2, 'ReportClaimed', t('01:05', 10), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('01:10') });
   triage(r2, 'ReportClassified', t('01:05', 30), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
-  triage(r2, 'ReportForwardedForDispatch', t('01:05', 40), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
-  incident(r2, 'IncidentOpened', t('01:05', 41), 'system', {
-    category: 'KEBAKARAN',
-    priority: 'P1',
-    district: 'CILANDAK',
-    forwardedAt: t('01:05', 40),
-    receivedAt: t('01:05'),
-  });
+  forward(r2, 'op-b', [t('01:05', 40), t('01:05', 41), t('01:05')], 'KEBAKARAN', 'P1', 'CILANDAK');
   incident(r2, 'UnitAssigned', t('01:05', 100), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
   incident(r2, 'AssignmentDeclined', t('01:05', 130), 'unit:U2', { unitId: 'U2', reason: 'ban kempes' });
   incident(r2, 'UnitAssigned', t('01:05', 160), 'dsp-andi', { unitId: 'U3', callSign: 'U3', previousUnitId: null });
@@ -199,7 +186,7 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
   triage(r7, 'ReportReleased', t('03:30', 500), 'system', { operatorId: 'op-a', reason: 'LEASE_EXPIRED' });
   triage(r7, 'ReportReassigned', t('03:30', 520), 'spv-rina', { fromOperatorId: null, toOperatorId: 'op-b', leaseExpiresAt: t('03:40') });
   triage(r7, 'ReportClassified', t('03:30', 540), 'op-b', { category: 'KEJAHATAN', priority: 'P2', district: 'PANCORAN' });
-  forward(r7, t('03:30', 560), 'KEJAHATAN', 'P2', 'PANCORAN');
+  forward(r7, 'op-x', [t('03:30', 560), t('03:30', 560), t('03:30', 560)], 'KEJAHATAN', 'P2', 'PANCORAN');
   incident(r7, 'DispatchOverdue', t('03:30', 601), 'system', { priority: 'P2', targetSeconds: 600, dueAt: t('03:30', 600) });
   incident(r7, 'UnitAssigned', t('03:30', 650), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
 

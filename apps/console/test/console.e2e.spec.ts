@@ -14,12 +14,9 @@ import {
   testToken,
 } from '@callcenter/testing';
 
-const CONSOLE_HTTP = 13300;
-const INTAKE_HTTP = 13301;
-const TRIAGE_HTTP = 13302;
-const DISPATCH_HTTP = 13303;
-const INTAKE_GRPC = 13351;
-const CONSOLE = `http://127.0.0.1:${CONSOLE_HTTP}`;
+/** This suite's ports (HTTP, and intake's gRPC). */
+const PORT = { console: 13300, intake: 13301, triage: 13302, dispatch: 13303, intakeGrpc: 13351 };
+const CONSOLE = `http://127.0.0.1:${PORT.console}`;
 const see = playwrightExpect.configure({ timeout: 20_000 });
 
 /**
@@ -35,25 +32,25 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
   const spec = servicesForSpec(
     'console',
     {
-      intake: INTAKE_HTTP,
-      triage: TRIAGE_HTTP,
-      dispatch: [DISPATCH_HTTP, { DISPATCH_ACK_TIMEOUT_SECONDS: '600' }],
+      intake: PORT.intake,
+      triage: PORT.triage,
+      dispatch: [PORT.dispatch, { DISPATCH_ACK_TIMEOUT_SECONDS: '600' }],
       console: [
-        CONSOLE_HTTP,
+        PORT.console,
         {
           CONSOLE_PUBLIC_URL: CONSOLE,
-          TRIAGE_URL: `http://127.0.0.1:${TRIAGE_HTTP}`,
-          DISPATCH_URL: `http://127.0.0.1:${DISPATCH_HTTP}`,
+          TRIAGE_URL: `http://127.0.0.1:${PORT.triage}`,
+          DISPATCH_URL: `http://127.0.0.1:${PORT.dispatch}`,
           ANALYTICS_URL: 'http://127.0.0.1:13304',
         },
       ],
     },
-    { env: { OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' }, intakeGrpc: INTAKE_GRPC },
+    { env: { OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' }, intakeGrpc: PORT.intakeGrpc },
   );
   let browser: Browser;
-  const dispatcher = restClient(`http://127.0.0.1:${DISPATCH_HTTP}`, testToken('dsp-setup', ['dispatcher']));
+  const dispatcher = restClient(`http://127.0.0.1:${PORT.dispatch}`, testToken('dsp-setup', ['dispatcher']));
 
-  const triageApi = restClient(`http://127.0.0.1:${TRIAGE_HTTP}`, testToken('op-setup', ['operator']));
+  const triageApi = restClient(`http://127.0.0.1:${PORT.triage}`, testToken('op-setup', ['operator']));
   /** Waits until triage has opened the report's case. */
   const opened = (reportId: string) =>
     eventually(
@@ -171,7 +168,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await see(floor.getByRole('heading', { name: 'Lantai operator' })).toBeVisible();
     await expectAccessible(floor, 'supervisor-floor');
     // Replay (issue 17): this hour, the slider moved by keyboard to its end (now); the board then holds the incident.
-    const dispatchSupervisor = restClient(`http://127.0.0.1:${DISPATCH_HTTP}`, testToken('spv-setup', ['supervisor']));
+    const dispatchSupervisor = restClient(`http://127.0.0.1:${PORT.dispatch}`, testToken('spv-setup', ['supervisor']));
     // The board's timeline is fed by its own consumer of the dispatch topic: wait until it holds the incident.
     await eventually(
       () => dispatchSupervisor.get(`/api/v1/audit/board?at=${encodeURIComponent(new Date().toISOString())}`),

@@ -13,18 +13,25 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** Indonesian and English labels for people-facing views (the console and the portal). */
+export type Labels<T extends string> = Record<T, { id: string; en: string }>;
+/** A label table written as [Indonesian, English] pairs. */
+function labels<T extends string>(pairs: Record<T, readonly [id: string, en: string]>): Labels<T> {
+  return Object.fromEntries(Object.entries<readonly [string, string]>(pairs).map(([k, [id, en]]) => [k, { id, en }])) as Labels<T>;
+}
+
 /** Indonesian label and English name of each category, for people-facing views. */
-export const CATEGORY_LABELS: Record<Category, { id: string; en: string }> = {
-  KEJAHATAN: { id: 'Kejahatan', en: 'Crime' },
-  KECELAKAAN_LALU_LINTAS: { id: 'Kecelakaan lalu lintas', en: 'Traffic accident' },
-  KEBAKARAN: { id: 'Kebakaran', en: 'Fire' },
-  GANGGUAN_KETERTIBAN: { id: 'Gangguan ketertiban', en: 'Public disorder' },
-  BENCANA: { id: 'Bencana', en: 'Disaster' },
-  DARURAT_MEDIS: { id: 'Darurat medis', en: 'Medical emergency' },
-  ORANG_HILANG: { id: 'Orang hilang', en: 'Missing person' },
-  INFORMASI_PENGADUAN: { id: 'Informasi / pengaduan', en: 'Information / complaint' },
-  LAINNYA: { id: 'Lainnya', en: 'Other' },
-};
+export const CATEGORY_LABELS = labels<Category>({
+  KEJAHATAN: ['Kejahatan', 'Crime'],
+  KECELAKAAN_LALU_LINTAS: ['Kecelakaan lalu lintas', 'Traffic accident'],
+  KEBAKARAN: ['Kebakaran', 'Fire'],
+  GANGGUAN_KETERTIBAN: ['Gangguan ketertiban', 'Public disorder'],
+  BENCANA: ['Bencana', 'Disaster'],
+  DARURAT_MEDIS: ['Darurat medis', 'Medical emergency'],
+  ORANG_HILANG: ['Orang hilang', 'Missing person'],
+  INFORMASI_PENGADUAN: ['Informasi / pengaduan', 'Information / complaint'],
+  LAINNYA: ['Lainnya', 'Other'],
+});
 
 /** P1 threat to life now; P2 urgent; P3 non-urgent; P4 no dispatch. */
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
@@ -91,75 +98,72 @@ export type UnitStatus = (typeof UNIT_STATUSES)[number];
 export const RESOLUTION_OUTCOMES = ['HANDLED_ON_SCENE', 'ARREST_MADE', 'REFERRED', 'FALSE_ALARM', 'NO_TRACE', 'CANCELLED'] as const;
 export type ResolutionOutcome = (typeof RESOLUTION_OUTCOMES)[number];
 
-/** Indonesian and English labels for people-facing views (the console and the portal). */
-export type Labels<T extends string> = Record<T, { id: string; en: string }>;
+export const PRIORITY_LABELS = labels<Priority>({
+  P1: ['P1 — ancaman nyawa', 'P1 — threat to life'],
+  P2: ['P2 — mendesak', 'P2 — urgent'],
+  P3: ['P3 — tidak mendesak', 'P3 — non-urgent'],
+  P4: ['P4 — tanpa pengiriman', 'P4 — no dispatch'],
+});
 
-export const PRIORITY_LABELS: Labels<Priority> = {
-  P1: { id: 'P1 — ancaman nyawa', en: 'P1 — threat to life' },
-  P2: { id: 'P2 — mendesak', en: 'P2 — urgent' },
-  P3: { id: 'P3 — tidak mendesak', en: 'P3 — non-urgent' },
-  P4: { id: 'P4 — tanpa pengiriman', en: 'P4 — no dispatch' },
-};
+export const CHANNEL_LABELS = labels<Channel>({
+  HOTLINE: ['Telepon 110', '110 hotline'],
+  MOBILE_APP: ['Aplikasi', 'Mobile app'],
+  WEB: ['Portal web', 'Web portal'],
+  SMS: ['SMS', 'SMS'],
+  WHATSAPP: ['WhatsApp', 'WhatsApp'],
+  WALK_IN: ['Datang langsung', 'Walk-in'],
+  OTHER_SYSTEM: ['Sistem lain', 'Other system'],
+});
 
-export const CHANNEL_LABELS: Labels<Channel> = {
-  HOTLINE: { id: 'Telepon 110', en: '110 hotline' },
-  MOBILE_APP: { id: 'Aplikasi', en: 'Mobile app' },
-  WEB: { id: 'Portal web', en: 'Web portal' },
-  SMS: { id: 'SMS', en: 'SMS' },
-  WHATSAPP: { id: 'WhatsApp', en: 'WhatsApp' },
-  WALK_IN: { id: 'Datang langsung', en: 'Walk-in' },
-  OTHER_SYSTEM: { id: 'Sistem lain', en: 'Other system' },
-};
+export const REJECTION_REASON_LABELS = labels<RejectionReason>({
+  PRANK: ['Iseng / palsu', 'Prank'],
+  NOT_POLICE_MATTER: ['Bukan ranah polisi', 'Not a police matter'],
+  INSUFFICIENT_INFORMATION: ['Informasi kurang', 'Insufficient information'],
+  OUT_OF_JURISDICTION: ['Di luar wilayah', 'Out of jurisdiction'],
+});
 
-export const REJECTION_REASON_LABELS: Labels<RejectionReason> = {
-  PRANK: { id: 'Iseng / palsu', en: 'Prank' },
-  NOT_POLICE_MATTER: { id: 'Bukan ranah polisi', en: 'Not a police matter' },
-  INSUFFICIENT_INFORMATION: { id: 'Informasi kurang', en: 'Insufficient information' },
-  OUT_OF_JURISDICTION: { id: 'Di luar wilayah', en: 'Out of jurisdiction' },
-};
+export const UNIT_TYPE_LABELS = labels<UnitType>({
+  PATROL_CAR: ['Mobil patroli', 'Patrol car'],
+  MOTORCYCLE_PATROL: ['Patroli motor', 'Motorcycle patrol'],
+  TRAFFIC: ['Satlantas', 'Traffic'],
+  INVESTIGATION: ['Reskrim', 'Investigation'],
+  FIRE_LIAISON: ['Penghubung Damkar', 'Fire liaison'],
+  AMBULANCE_LIAISON: ['Penghubung ambulans', 'Ambulance liaison'],
+});
 
-export const UNIT_TYPE_LABELS: Labels<UnitType> = {
-  PATROL_CAR: { id: 'Mobil patroli', en: 'Patrol car' },
-  MOTORCYCLE_PATROL: { id: 'Patroli motor', en: 'Motorcycle patrol' },
-  TRAFFIC: { id: 'Satlantas', en: 'Traffic' },
-  INVESTIGATION: { id: 'Reskrim', en: 'Investigation' },
-  FIRE_LIAISON: { id: 'Penghubung Damkar', en: 'Fire liaison' },
-  AMBULANCE_LIAISON: { id: 'Penghubung ambulans', en: 'Ambulance liaison' },
-};
+export const UNIT_STATUS_LABELS = labels<UnitStatus>({
+  AVAILABLE: ['Siaga', 'Available'],
+  EN_ROUTE: ['Menuju TKP', 'En route'],
+  ON_SCENE: ['Di TKP', 'On scene'],
+  BUSY: ['Sibuk', 'Busy'],
+  OFF_DUTY: ['Tidak aktif', 'Off duty'],
+});
 
-export const UNIT_STATUS_LABELS: Labels<UnitStatus> = {
-  AVAILABLE: { id: 'Siaga', en: 'Available' },
-  EN_ROUTE: { id: 'Menuju TKP', en: 'En route' },
-  ON_SCENE: { id: 'Di TKP', en: 'On scene' },
-  BUSY: { id: 'Sibuk', en: 'Busy' },
-  OFF_DUTY: { id: 'Tidak aktif', en: 'Off duty' },
-};
+export const RESOLUTION_OUTCOME_LABELS = labels<ResolutionOutcome>({
+  HANDLED_ON_SCENE: ['Ditangani di tempat', 'Handled on scene'],
+  ARREST_MADE: ['Ada penangkapan', 'Arrest made'],
+  REFERRED: ['Dirujuk', 'Referred'],
+  FALSE_ALARM: ['Laporan tidak terbukti', 'False alarm'],
+  NO_TRACE: ['Tidak ditemukan', 'No trace'],
+  CANCELLED: ['Dibatalkan', 'Cancelled'],
+});
 
-export const RESOLUTION_OUTCOME_LABELS: Labels<ResolutionOutcome> = {
-  HANDLED_ON_SCENE: { id: 'Ditangani di tempat', en: 'Handled on scene' },
-  ARREST_MADE: { id: 'Ada penangkapan', en: 'Arrest made' },
-  REFERRED: { id: 'Dirujuk', en: 'Referred' },
-  FALSE_ALARM: { id: 'Laporan tidak terbukti', en: 'False alarm' },
-  NO_TRACE: { id: 'Tidak ditemukan', en: 'No trace' },
-  CANCELLED: { id: 'Dibatalkan', en: 'Cancelled' },
-};
+export const CASE_STATUS_LABELS = labels({
+  QUEUED: ['Menunggu', 'Waiting'],
+  IN_TRIAGE: ['Ditriase', 'In triage'],
+  ESCALATED: ['Dieskalasi', 'Escalated'],
+  REJECTED: ['Ditolak', 'Rejected'],
+  DUPLICATE: ['Duplikat', 'Duplicate'],
+  ADVICE_GIVEN: ['Saran diberikan', 'Advice given'],
+  FORWARDED: ['Diteruskan ke dispatch', 'Forwarded to dispatch'],
+});
 
-export const CASE_STATUS_LABELS = {
-  QUEUED: { id: 'Menunggu', en: 'Waiting' },
-  IN_TRIAGE: { id: 'Ditriase', en: 'In triage' },
-  ESCALATED: { id: 'Dieskalasi', en: 'Escalated' },
-  REJECTED: { id: 'Ditolak', en: 'Rejected' },
-  DUPLICATE: { id: 'Duplikat', en: 'Duplicate' },
-  ADVICE_GIVEN: { id: 'Saran diberikan', en: 'Advice given' },
-  FORWARDED: { id: 'Diteruskan ke dispatch', en: 'Forwarded to dispatch' },
-} as const;
-
-export const INCIDENT_STATUS_LABELS = {
-  AWAITING_UNIT: { id: 'Menunggu unit', en: 'Awaiting unit' },
-  ASSIGNED: { id: 'Ditugaskan', en: 'Assigned' },
-  ACKNOWLEDGED: { id: 'Diterima unit', en: 'Acknowledged' },
-  EN_ROUTE: { id: 'Menuju TKP', en: 'En route' },
-  ON_SCENE: { id: 'Di TKP', en: 'On scene' },
-  RESOLVED: { id: 'Selesai', en: 'Resolved' },
-  CLOSED: { id: 'Ditutup', en: 'Closed' },
-} as const;
+export const INCIDENT_STATUS_LABELS = labels({
+  AWAITING_UNIT: ['Menunggu unit', 'Awaiting unit'],
+  ASSIGNED: ['Ditugaskan', 'Assigned'],
+  ACKNOWLEDGED: ['Diterima unit', 'Acknowledged'],
+  EN_ROUTE: ['Menuju TKP', 'En route'],
+  ON_SCENE: ['Di TKP', 'On scene'],
+  RESOLVED: ['Selesai', 'Resolved'],
+  CLOSED: ['Ditutup', 'Closed'],
+});

@@ -53,13 +53,9 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
   });
 
   it('parks a message whose handler always fails on the dead-letter topic and moves on', async () => {
-    const topic = await freshTopic();
-    const groupId = uniqueName('group');
     const handled: string[] = [];
     let attemptsOnPoison = 0;
-    await bus.startConsumer({
-      groupId,
-      topics: [topic],
+    const { topic, groupId } = await bus.consumeFresh('it.consumer', 3, {
       maxAttempts: 3,
       initialBackoffMs: 20,
       handle: async (e) => {
@@ -149,13 +145,9 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
   });
 
   it('commits handled offsets about once a second, not after every batch, and the broker has them while it runs', async () => {
-    const topic = await freshTopic();
-    const groupId = uniqueName('group');
     const seen: string[] = [];
     const commits: string[][] = [];
-    await bus.startConsumer({
-      groupId,
-      topics: [topic],
+    const { topic, groupId } = await bus.consumeFresh('it.consumer', 3, {
       commitIntervalMs: 1_000,
       lagIntervalMs: 0,
       handle: async (e) => void seen.push(e.eventId),
@@ -186,13 +178,9 @@ describe('EventConsumer, projections and replay (real Kafka and database)', () =
   });
 
   it('hands a fetched batch to the batch handler at once; when it throws, one by one, parking the poison event', async () => {
-    const topic = await freshTopic();
-    const groupId = uniqueName('group');
     const batches: string[][] = [];
     const oneByOne: string[] = [];
-    await bus.startConsumer({
-      groupId,
-      topics: [topic],
+    const { topic, groupId } = await bus.consumeFresh('it.consumer', 3, {
       maxAttempts: 2,
       initialBackoffMs: 10,
       lagIntervalMs: 0,

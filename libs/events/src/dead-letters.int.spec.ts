@@ -23,13 +23,9 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
   const freshTopic = (partitions = 1) => bus.freshTopic('it.dlt', partitions);
 
   it('keeps its group membership while a handler waits out a database outage longer than the session timeout, and handles everything once', async () => {
-    const topic = await freshTopic();
-    const groupId = uniqueName('group');
     const handled: string[] = [];
     let outageUntil = 0;
-    await bus.startConsumer({
-      groupId,
-      topics: [topic],
+    const { topic, groupId } = await bus.consumeFresh('it.dlt', 1, {
       sessionTimeoutMs: 6_000,
       maxBackoffMs: 1_000,
       lagIntervalMs: 0,
@@ -63,13 +59,9 @@ describe('dead letters and consumer liveness (real Kafka)', () => {
   }, 90_000);
 
   it('logs every dead letter at error level with its topic, key, event type and reason, and counts it', async () => {
-    const topic = await freshTopic(3);
-    const groupId = uniqueName('group');
     const errors: { message: string; context: any }[] = [];
     const logger: KafkaLogger = { log() {}, warn() {}, error: (message, context) => void errors.push({ message, context }) };
-    await bus.startConsumer({
-      groupId,
-      topics: [topic],
+    const { topic, groupId } = await bus.consumeFresh('it.dlt', 3, {
       maxAttempts: 2,
       initialBackoffMs: 10,
       lagIntervalMs: 0,

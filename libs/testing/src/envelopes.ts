@@ -42,6 +42,24 @@ export function envelopeOf<Type extends string, Data>(definition: EventDefinitio
 }
 
 /**
+ * Fixture events of reports' streams at one producer, numbered as its store numbers them:
+ * `next(ReportClaimed, 'r2', { … }, { at })` is the next version of stream r2, whose id is the report's.
+ */
+export function reportStreams(producer: string, defaults: Omit<Partial<RecordedAs>, 'streamId' | 'streamVersion' | 'producer'> = {}) {
+  const versions = new Map<string, number>();
+  return <Type extends string, Data extends { reportId: string }>(
+    definition: EventDefinition<Type, Data>,
+    reportId: string,
+    data: NoInfer<Omit<Data, 'reportId'>>,
+    as: Omit<Partial<RecordedAs>, 'streamId' | 'streamVersion' | 'producer'> = {},
+  ): EventEnvelope<Type, Data> => {
+    const streamVersion = (versions.get(reportId) ?? 0) + 1;
+    versions.set(reportId, streamVersion);
+    return envelopeOf(definition, { reportId, ...data } as Data, { ...defaults, ...as, streamId: reportId, streamVersion, producer });
+  };
+}
+
+/**
  * An envelope built by hand, outside every catalogue, for tests of the event plumbing itself
  * (consumers, views, projections, the dead-letter tool), which must carry any type and any data.
  * Its id is `<streamId>-<streamVersion>`, so a test can recognise each delivery; `fields` override the rest.

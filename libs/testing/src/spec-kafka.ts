@@ -15,6 +15,12 @@ export interface SpecKafka {
   stopAfterAll(...running: { stop(): Promise<unknown> }[]): void;
   /** An EventConsumer on this Kafka, started; stopped after the spec, and its group's dead-letter topic deleted. */
   startConsumer(options: Omit<EventConsumerOptions, 'kafka'>): Promise<EventConsumer>;
+  /** A started consumer in a group of its own on a fresh topic, `<prefix>-<random>`, as `startConsumer`. */
+  consumeFresh(
+    prefix: string,
+    partitions: number,
+    options: Omit<EventConsumerOptions, 'kafka' | 'groupId' | 'topics'>,
+  ): Promise<{ topic: string; groupId: string; consumer: EventConsumer }>;
 }
 
 /**
@@ -38,6 +44,10 @@ export function kafkaForSpec(producerConfig: ProducerConfig = {}): SpecKafka {
       running.push(consumer);
       await consumer.start();
       return consumer;
+    },
+    async consumeFresh(prefix: string, partitions: number, options: Omit<EventConsumerOptions, 'kafka' | 'groupId' | 'topics'>) {
+      const [topic, groupId] = [await spec.freshTopic(prefix, partitions), uniqueName('group')];
+      return { topic, groupId, consumer: await spec.startConsumer({ groupId, topics: [topic], ...options }) };
     },
   } as SpecKafka;
   beforeAll(async () => {

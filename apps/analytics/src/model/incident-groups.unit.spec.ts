@@ -7,7 +7,7 @@ import {
   ReportReceived,
   ReportSplitFromGroup,
 } from '@callcenter/events';
-import { envelopeOf, receivedReportData } from '@callcenter/testing';
+import { receivedReportData, reportStreams } from '@callcenter/testing';
 import { volume } from '../queries/analytics-queries';
 import { AnalyticsModel } from './analytics-model';
 import { stateOf, stepsOf } from './report-fact';
@@ -16,27 +16,16 @@ import { stateOf, stepsOf } from './report-fact';
 
 const A = 'a0000000-0000-4000-8000-000000000001';
 const B = 'b0000000-0000-4000-8000-000000000002';
-const versions = new Map<string, number>();
+const streams = { intake: reportStreams('intake'), triage: reportStreams('triage') };
 /** The next event of a report's stream at intake or triage, at `at` (hh:mm) on 2026-11-28. */
-function event<Type extends string, Data extends { reportId: string }>(
+const event = <Type extends string, Data extends { reportId: string }>(
   producer: 'intake' | 'triage',
-  streamId: string,
+  reportId: string,
   type: EventDefinition<Type, Data>,
   at: string,
   data: NoInfer<Omit<Data, 'reportId'>>,
   actor = 'op-budi',
-): EventEnvelope {
-  const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
-  versions.set(`${producer}:${streamId}`, streamVersion);
-  return envelopeOf(type, { reportId: streamId, ...data } as Data, {
-    eventId: `${streamId}-${producer}-${streamVersion}`,
-    streamId,
-    streamVersion,
-    producer,
-    actor,
-    at: new Date(`2026-11-28T${at}:00.000Z`),
-  });
-}
+) => streams[producer](type, reportId, data, { actor, at: new Date(`2026-11-28T${at}:00.000Z`) });
 const received = (id: string, at: string) =>
   event(
     'intake',

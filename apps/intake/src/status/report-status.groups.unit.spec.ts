@@ -1,50 +1,41 @@
-import {
-  EventDefinition,
-  EventEnvelope,
-  ReportClaimed,
-  ReportForwardedForDispatch,
-  ReportMarkedDuplicate,
-  ReportReceived,
-  ReportSplitFromGroup,
-} from '@callcenter/events';
-import { envelopeOf, receivedReportData } from '@callcenter/testing';
+import * as ev from '@callcenter/events';
+import { receivedReportData, reportStreams } from '@callcenter/testing';
 import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './report-status.projection';
 
 // What the reporter of a report merged into an incident group, and split out again, is told.
 
-let version = 0;
-/** The next event of report r2's triage stream. */
-const triage = <Type extends string, Data extends { reportId: string }>(
-  event: EventDefinition<Type, Data>,
-  at: string,
-  data: NoInfer<Omit<Data, 'reportId'>>,
-) =>
-  envelopeOf(event, { reportId: 'r2', ...data } as Data, { streamId: 'r2', streamVersion: ++version, producer: 'triage', actor: 'op-budi', at: new Date(at) });
-const received = envelopeOf(ReportReceived, receivedReportData({ reportId: 'r2', trackingCode: 'AB2CD-EF3GH', receivedAt: '2026-11-28T02:00:00.000Z' }), {
-  streamId: 'r2',
-  streamVersion: 1,
-  producer: 'intake',
-  actor: 'mobile-app',
-  at: new Date('2026-11-28T02:00:00.000Z'),
-});
+/** The next event of report r2's triage stream, and when (hh:mm on 2026-11-28). */
+const triage = reportStreams('triage', { actor: 'op-budi' });
+const at = (hhmm: string) => ({ at: new Date(`2026-11-28T${hhmm}:00.000Z`) });
+const received = reportStreams('intake', { actor: 'mobile-app' })(
+  ev.ReportReceived,
+  'r2',
+  receivedReportData({ reportId: 'r2', trackingCode: 'AB2CD-EF3GH', receivedAt: '2026-11-28T02:00:00.000Z' }),
+  at('02:00'),
+);
 
-const fold = (events: EventEnvelope[]) => events.reduce<ReportStatusView | null>(evolveReportStatus, null);
-const claimed = triage(ReportClaimed, '2026-11-28T02:01:00.000Z', { operatorId: 'op-budi', leaseExpiresAt: '2026-11-28T02:06:00.000Z' });
-const merged = triage(ReportMarkedDuplicate, '2026-11-28T02:02:00.000Z', { duplicateOf: 'r1' });
-const split = triage(ReportSplitFromGroup, '2026-11-28T02:05:00.000Z', { groupOf: 'r1', reason: 'Lokasi berbeda' });
-const claimedAgain = triage(ReportClaimed, '2026-11-28T02:06:00.000Z', { operatorId: 'op-sari', leaseExpiresAt: '2026-11-28T02:11:00.000Z' });
-const forwarded = triage(ReportForwardedForDispatch, '2026-11-28T02:07:00.000Z', {
-  trackingCode: 'AB2CD-EF3GH',
-  channel: 'MOBILE_APP',
-  receivedAt: '2026-11-28T02:00:00.000Z',
-  category: 'KEJAHATAN',
-  priority: 'P3',
-  district: 'TEBET',
-  location: { latitude: -6.2264, longitude: 106.8584, address: 'Jl. Tebet Raya 1' },
-  description: 'Motor dicuri di depan warung',
-  peopleInjured: 0,
-  peopleInvolved: 1,
-});
+const fold = (events: ev.EventEnvelope[]) => events.reduce<ReportStatusView | null>(evolveReportStatus, null);
+const claimed = triage(ev.ReportClaimed, 'r2', { operatorId: 'op-budi', leaseExpiresAt: '2026-11-28T02:06:00.000Z' }, at('02:01'));
+const merged = triage(ev.ReportMarkedDuplicate, 'r2', { duplicateOf: 'r1' }, at('02:02'));
+const split = triage(ev.ReportSplitFromGroup, 'r2', { groupOf: 'r1', reason: 'Lokasi berbeda' }, at('02:05'));
+const claimedAgain = triage(ev.ReportClaimed, 'r2', { operatorId: 'op-sari', leaseExpiresAt: '2026-11-28T02:11:00.000Z' }, at('02:06'));
+const forwarded = triage(
+  ev.ReportForwardedForDispatch,
+  'r2',
+  {
+    trackingCode: 'AB2CD-EF3GH',
+    channel: 'MOBILE_APP',
+    receivedAt: '2026-11-28T02:00:00.000Z',
+    category: 'KEJAHATAN',
+    priority: 'P3',
+    district: 'TEBET',
+    location: { latitude: -6.2264, longitude: 106.8584, address: 'Jl. Tebet Raya 1' },
+    description: 'Motor dicuri di depan warung',
+    peopleInjured: 0,
+    peopleInvolved: 1,
+  },
+  at('02:07'),
+);
 
 describe('reporter status through a merge and a split', () => {
   const intakePart = fold([received]);

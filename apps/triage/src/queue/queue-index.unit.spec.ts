@@ -1,22 +1,6 @@
 import { CATEGORIES, CHANNELS, parsePriorityTargets, Priority, PRIORITIES } from '@callcenter/contracts';
-import {
-  DomainEvent,
-  ReportAdviceGiven,
-  ReportClaimed,
-  ReportClassified,
-  ReportEscalated,
-  ReportForwardedForDispatch,
-  ReportMarkedDuplicate,
-  ReportNoteAdded,
-  ReportReassigned,
-  ReportRejected,
-  ReportReleased,
-  SYSTEM_ACTOR,
-  TriageCaseOpened,
-  TriageEnvelope,
-  TriageOverdue,
-  triageEvents,
-} from '@callcenter/events';
+import { DomainEvent, SYSTEM_ACTOR, TriageEnvelope, triageEvents } from '@callcenter/events';
+import * as triage from '@callcenter/events'; // the events' constructors: triage.ReportClaimed(…)
 import { envelopeOfEvent } from '@callcenter/testing';
 import {
   effectiveCategory,
@@ -60,7 +44,7 @@ function opening(g: Gen, n: number): DomainEvent {
   const reportId = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   // Ties in arrival time on purpose: the order then falls back to the report id.
   const receivedAt = iso(T0 + g.int(40) * 30_000);
-  return TriageCaseOpened({
+  return triage.TriageCaseOpened({
     reportId,
     trackingCode: `TRK${n}`,
     sourceSystem: 'hotline-110',
@@ -96,18 +80,21 @@ function nextEvent(g: Gen, c: TriageCase, atMs: number): { event: DomainEvent; a
   const operator = g.pick(OPERATORS);
   const lease = iso(atMs + (g.int(20) - 5) * 60_000);
   const choices: (() => { event: DomainEvent; actor: string })[] = [
-    () => ({ event: ReportClaimed({ reportId, operatorId: operator, leaseExpiresAt: lease, claimedAt: iso(atMs) }), actor: operator }),
-    () => ({ event: ReportReleased({ reportId, operatorId: c.claim?.operatorId ?? operator, reason: 'LEASE_EXPIRED' }), actor: SYSTEM_ACTOR }),
-    () => ({ event: ReportClassified({ reportId, category: g.pick(CATEGORIES), priority: g.pick(PRIORITIES), district: g.pick(DISTRICTS) }), actor: operator }),
-    () => ({ event: ReportEscalated({ reportId, reason: 'mohon arahan' }), actor: operator }),
-    () => ({ event: ReportReassigned({ reportId, fromOperatorId: null, toOperatorId: operator, leaseExpiresAt: lease }), actor: 'sup-dewi' }),
-    () => ({ event: TriageOverdue({ reportId, priority: effectivePriority(c), targetSeconds: 60, dueAt: iso(atMs) }), actor: SYSTEM_ACTOR }),
-    () => ({ event: ReportNoteAdded({ reportId, text: 'catatan' }), actor: operator }),
-    () => ({ event: ReportRejected({ reportId, reason: 'PRANK', explanation: 'iseng', callerRef: null }), actor: operator }),
-    () => ({ event: ReportMarkedDuplicate({ reportId, duplicateOf: 'other' }), actor: operator }),
-    () => ({ event: ReportAdviceGiven({ reportId, advice: 'ke Polsek' }), actor: operator }),
+    () => ({ event: triage.ReportClaimed({ reportId, operatorId: operator, leaseExpiresAt: lease, claimedAt: iso(atMs) }), actor: operator }),
+    () => ({ event: triage.ReportReleased({ reportId, operatorId: c.claim?.operatorId ?? operator, reason: 'LEASE_EXPIRED' }), actor: SYSTEM_ACTOR }),
     () => ({
-      event: ReportForwardedForDispatch({
+      event: triage.ReportClassified({ reportId, category: g.pick(CATEGORIES), priority: g.pick(PRIORITIES), district: g.pick(DISTRICTS) }),
+      actor: operator,
+    }),
+    () => ({ event: triage.ReportEscalated({ reportId, reason: 'mohon arahan' }), actor: operator }),
+    () => ({ event: triage.ReportReassigned({ reportId, fromOperatorId: null, toOperatorId: operator, leaseExpiresAt: lease }), actor: 'sup-dewi' }),
+    () => ({ event: triage.TriageOverdue({ reportId, priority: effectivePriority(c), targetSeconds: 60, dueAt: iso(atMs) }), actor: SYSTEM_ACTOR }),
+    () => ({ event: triage.ReportNoteAdded({ reportId, text: 'catatan' }), actor: operator }),
+    () => ({ event: triage.ReportRejected({ reportId, reason: 'PRANK', explanation: 'iseng', callerRef: null }), actor: operator }),
+    () => ({ event: triage.ReportMarkedDuplicate({ reportId, duplicateOf: 'other' }), actor: operator }),
+    () => ({ event: triage.ReportAdviceGiven({ reportId, advice: 'ke Polsek' }), actor: operator }),
+    () => ({
+      event: triage.ReportForwardedForDispatch({
         reportId,
         trackingCode: c.report.trackingCode,
         channel: c.report.channel,
@@ -339,9 +326,11 @@ describe('QueueIndex memory (issue 15)', () => {
     expect(index.size).toBe(1);
     const state = triageCaseDecider.evolve(
       full,
-      envelope(opened.streamId, 2, ReportAdviceGiven({ reportId: opened.streamId, advice: 'ke Polsek' }), 'op-budi', T0),
+      envelope(opened.streamId, 2, triage.ReportAdviceGiven({ reportId: opened.streamId, advice: 'ke Polsek' }), 'op-budi', T0),
     ) as TriageCaseState;
-    expect(index.apply(envelope(opened.streamId, 2, ReportAdviceGiven({ reportId: opened.streamId, advice: 'ke Polsek' }), 'op-budi', T0))).toBe('applied');
+    expect(index.apply(envelope(opened.streamId, 2, triage.ReportAdviceGiven({ reportId: opened.streamId, advice: 'ke Polsek' }), 'op-budi', T0))).toBe(
+      'applied',
+    );
     expect(state.status).toBe('ADVICE_GIVEN');
     expect(index.size).toBe(0);
     expect(index.get(opened.streamId)).toBeUndefined();
