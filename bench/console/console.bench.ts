@@ -1,7 +1,19 @@
 /** bench/console (README.md; docs/performance.md, "Console"): submission → row on the operators' open queues; first load of a long queue. */
 import type { Page } from 'playwright-core';
 import { fromKafkaMessage, TOPICS } from '@callcenter/events';
-import { grpcCall, intakeClient, launchChromium, restClient, sampleReport, signIn, startServices, testKafka, testToken, uniqueName } from '@callcenter/testing';
+import {
+  grpcCall,
+  intakeClient,
+  launchChromium,
+  restClient,
+  sampleReport,
+  signIn,
+  startServices,
+  testKafka,
+  testToken,
+  uniqueDbName,
+  uniqueName,
+} from '@callcenter/testing';
 import * as h from '../harness';
 
 const [GOAL_VISIBLE_P99_MS, GOAL_FIRST_LOAD_MS] = [1_000, 1_500];
@@ -28,7 +40,7 @@ const watchRows = (page: Page) =>
 const seenIn = (pages: Page[]) => Promise.all(pages.map((p) => p.evaluate(() => (globalThis as any).__seen as Seen).catch(() => ({}) as Seen)));
 
 async function main() {
-  const prefix = uniqueName('benchconsole').replace(/-/g, '_');
+  const prefix = uniqueDbName('benchconsole');
   const common = { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn', OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
   const urls = { TRIAGE_URL: `http://127.0.0.1:${base + 2}`, DISPATCH_URL: `http://127.0.0.1:${base + 3}`, ANALYTICS_URL: `http://127.0.0.1:${base + 4}` };
   ['intake', 'triage', 'console'].forEach((s) => left.databases.add(`${prefix}_${s}`));

@@ -1,7 +1,7 @@
 /** bench/console/dashboard (README.md; docs/performance.md, "Dashboard"): navigation → the volume view of a year of history drawn. */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { launchChromium, signIn, startService, testToken, uniqueName } from '@callcenter/testing';
+import { launchChromium, signIn, startService, testToken, uniqueDbName } from '@callcenter/testing';
 import * as h from '../harness';
 
 const GOAL_FIRST_RENDER_MS = 2_000;
@@ -15,7 +15,7 @@ const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 const left = new h.Leftovers();
 
 async function main() {
-  const prefix = uniqueName('benchdashboard').replace(/-/g, '_');
+  const prefix = uniqueDbName('benchdashboard');
   const common = { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn', OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
   ['analytics', 'console'].forEach((s) => left.databases.add(`${prefix}_${s}`));
   console.log(`dashboard bench: load average at start ${h.loadavg()}`);

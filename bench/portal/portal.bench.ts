@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { loadJurisdiction } from '@callcenter/contracts';
-import { grpcCall, intakeClient, intakeMetadata, startServices, uniqueName } from '@callcenter/testing';
+import { grpcCall, intakeClient, intakeMetadata, startServices, uniqueDbName } from '@callcenter/testing';
 import { checkCitizenReport, toSubmitRequest } from '../../apps/portal/src';
 import * as h from '../harness';
 
@@ -27,7 +27,7 @@ const citizenReport = (i: number) => ({
 });
 
 async function main() {
-  const prefix = uniqueName('benchportal').replace(/-/g, '_');
+  const prefix = uniqueDbName('benchportal');
   const common = { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn', OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
   ['intake', 'portal'].forEach((s) => left.databases.add(`${prefix}_${s}`));
   console.log(

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as ev from '@callcenter/events';
-import { sampleReport, uniqueName } from '@callcenter/testing';
+import { sampleReport, uniqueDbName } from '@callcenter/testing';
 import { AnalyticsModel } from '../../apps/analytics/src';
 import { SubmitReportHandler, toSubmitReportDto, TrackingCodeReservations } from '../../apps/intake/src';
 import { CallersStore, ReporterErasure } from '../../apps/triage/src';
@@ -26,7 +26,7 @@ const report = (external_id: string, name: string, number = phone()) =>
 const cost = (x: number, of: number) => `${((1 - x / of) * 100).toFixed(1)} %`;
 
 async function main() {
-  const prefix = uniqueName('bench_privacy').replace(/-/g, '_');
+  const prefix = uniqueDbName('bench_privacy');
   const [intakeDb, triageDb, keyDb] = ['intake', 'triage', 'keyvault'].map((d) => (left.databases.add(`${prefix}_${d}`), `${prefix}_${d}`));
   const mongo = await left.mongo();
   const store = new ev.MongoEventStore(mongo.db(intakeDb), { producer: 'intake', topic: 'unused', registry: new ev.EventRegistry(ev.intakeEvents) });

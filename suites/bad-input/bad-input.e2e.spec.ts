@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
-import { intakeClient, intakeMetadata, portalReport, RunningService, startServices, testMongo, uniqueName } from '@callcenter/testing';
+import { intakeClient, intakeMetadata, portalReport, RunningService, startServices, testMongo, uniqueDbName } from '@callcenter/testing';
 import { MalformedCase, malformedRequests, STREAMS_NAMED } from './malformed-requests';
 
 const PORTS = { intake: 13041, triage: 13042, dispatch: 13043, analytics: 13044, portal: 13045 } as const;
@@ -61,7 +61,7 @@ async function send(kase: MalformedCase, client: any): Promise<number | string> 
 }
 
 describe('bad-input suite: generated malformed requests across gRPC and REST', () => {
-  const prefix = uniqueName('badinput').replace(/-/g, '_');
+  const prefix = uniqueDbName('badinput');
   const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), LOG_LEVEL: 'error' };
   const portalEnv = {
     ...env,

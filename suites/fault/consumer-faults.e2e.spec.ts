@@ -3,23 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Admin, Message } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { EventEnvelope, readWholeTopic, toKafkaMessage, TOPICS } from '@callcenter/events';
 import { steadyLoad } from './steady-load';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  intakeClient,
-  missingFromQueue,
-  restClient,
-  RunningService,
-  startService,
-  startServices,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { consumerGroupCaughtUp, eventually, missingFromQueue, restClient, servicesForSpec, testKafka, testToken, uniqueName } from '@callcenter/testing';
 
 /**
  * Fault suite, consumers (issue 14): under steady load,
@@ -101,46 +87,27 @@ function metric(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('fault suite, consumers: a poison event on each topic and a database outage longer than the session timeout lose and duplicate nothing', () => {
-  const prefix = uniqueName('cfault').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' };
-  const procs: Record<string, RunningService> = {};
-  let mongo: MongoClient;
   let admin: Admin;
-  let client: any;
   let databaseIsDown = false;
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    const kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    procs.intake = await startService('intake', PORT.intake, env);
-    // All or none: a service that did not start must not leave the others behind in the groups.
-    [procs.triage, procs.dispatch, procs.analytics] = await startServices((['triage', 'dispatch', 'analytics'] as const).map((s) => [s, PORT[s], env]));
-    for (const [group, topics] of [
-      ['triage-case-opener', [TOPICS.intake]],
-      ['dispatch-incident-opener', [TOPICS.triage]],
-    ] as const) {
-      await consumerGroupCaughtUp(kafka, group, [...topics]);
-    }
-    client = intakeClient(GRPC_PORT);
-  }, 180_000);
-
+  // Before the services' afterAll, which stops them and drops their databases.
   afterAll(async () => {
     if (databaseIsDown) await databaseUp().catch((e) => say(`could not bring the database back: ${e}`));
-    client?.close();
-    await Promise.all(Object.values(procs).map((p) => p.stop()));
     await admin?.disconnect();
-    for (const s of ['intake', 'triage', 'dispatch', 'analytics']) await mongo?.db(`${prefix}_${s}`).dropDatabase();
-    await mongo?.close();
   });
+  const spec = servicesForSpec('cfault', PORT, { env: { OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }, intakeGrpc: GRPC_PORT });
+  const procs = spec.running;
+
+  beforeAll(async () => {
+    admin = spec.kafka.admin();
+    await admin.connect();
+  }, 180_000);
 
   it('refuses each poison event without stopping anything, keeps every consumer in its group through the outage, and handles every report once', async () => {
     const kafka = testKafka();
     const producer = kafka.producer();
     await producer.connect();
     const tag = uniqueName('cf');
-    const load = steadyLoad(client, {
+    const load = steadyLoad(spec.grpcIntake, {
       tag,
       rate: RATE,
       seconds: SECONDS,
@@ -194,9 +161,9 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     expect(new Set(reportIds).size).toBe(sent);
 
     // Every report stored once by intake and opened once by triage.
-    const commitsOf = (service: string) =>
-      mongo
-        .db(`${prefix}_${service}`)
+    const commitsOf = (service: 'intake' | 'triage') =>
+      spec
+        .database(service)
         .collection('event_commits')
         .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
     expect(await commitsOf('intake')).toBe(sent);
@@ -242,7 +209,7 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     const callSign = `CF-${tag.slice(3, 9).toUpperCase()}`;
     expect((await dispatcher.post('/api/v1/units', { callSign, type: 'PATROL_CAR', homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
     await eventually(
-      () => mongo.db(`${prefix}_dispatch`).collection('dispatch_units').countDocuments({ callSign }),
+      () => spec.database('dispatch').collection('dispatch_units').countDocuments({ callSign }),
       (n) => n === 1,
       30_000,
       500,

@@ -1,25 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Producer } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { dispatchEvents, EventEnvelope, EventRegistry, MongoEventStore, toKafkaMessage, TOPICS, UnitCommitted } from '@callcenter/events';
-import {
-  consumerGroupCaughtUp,
-  eventually,
-  holdsFor,
-  reportForwarded,
-  restClient,
-  RunningService,
-  startService,
-  testKafka,
-  testMongo,
-  testToken,
-  uniqueName,
-} from '@callcenter/testing';
+import { eventually, holdsFor, reportForwarded, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 /**
  * Two dispatch instances on one database and topic. Each sees the other's commands only through
@@ -53,24 +39,26 @@ globalThis.Date = Skewed;
 `;
 
 describe('two dispatch instances across a Kafka outage longer than the orphan grace', () => {
-  const prefix = uniqueName('pair').replace(/-/g, '_');
+  const preload = join(tmpdir(), `clock-ahead-${randomUUID()}.js`);
+  writeFileSync(preload, CLOCK_AHEAD);
+  afterAll(() => rmSync(preload, { force: true }));
   const env = {
-    MONGODB_DB_PREFIX: prefix,
     DISPATCH_ORPHAN_GRACE_SECONDS: String(GRACE_SECONDS),
     DISPATCH_TIMER_INTERVAL_MS: '100',
     DISPATCH_ACK_TIMEOUT_SECONDS: '3600',
     OUTBOX_RECOVERY_INTERVAL_MS: '1000',
   };
+  const spec = servicesForSpec(
+    'pair',
+    { a: [PORT.a, {}, 'dispatch'], b: [PORT.b, { CLOCK_SKEW_MS: String(SKEW_MS), NODE_OPTIONS: `--require ${preload}` }, 'dispatch'] },
+    { env, producer: true },
+  );
   const token = testToken('dsp-andi', ['dispatcher']);
   const viaA = restClient(`http://127.0.0.1:${PORT.a}`, token);
   const viaB = restClient(`http://127.0.0.1:${PORT.b}`, token);
-  let a: RunningService;
-  let b: RunningService;
-  let mongo: MongoClient;
-  let producer: Producer;
 
   async function streamEvents(streamId: string): Promise<EventEnvelope[]> {
-    const commits = await mongo.db(`${prefix}_dispatch`).collection('event_commits').find({ streamId }).toArray();
+    const commits = await spec.database('dispatch').collection('event_commits').find({ streamId }).toArray();
     return commits.sort((x, y) => x.base - y.base).flatMap((c) => c.events as EventEnvelope[]);
   }
 
@@ -82,7 +70,7 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
       { category: 'KEJAHATAN', description: 'Begal bersenjata tajam, korban terluka', peopleInjured: 1 },
     );
     const reportId = event.streamId;
-    await producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
+    await spec.producer.send({ topic: TOPICS.triage, acks: -1, messages: [toKafkaMessage(event)] });
     const found = await eventually(
       () => viaA.get(`/api/v1/incidents?reportId=${reportId}`),
       (r) => r.body.total === 1,
@@ -90,26 +78,6 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
     );
     return found.body.items[0].incidentId;
   }
-
-  beforeAll(async () => {
-    mongo = await testMongo();
-    producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    const preload = join(tmpdir(), `clock-ahead-${randomUUID()}.js`);
-    writeFileSync(preload, CLOCK_AHEAD);
-    [a, b] = await Promise.all([
-      startService('dispatch', PORT.a, env),
-      startService('dispatch', PORT.b, { ...env, CLOCK_SKEW_MS: String(SKEW_MS), NODE_OPTIONS: `--require ${preload}` }),
-    ]);
-    await consumerGroupCaughtUp(testKafka(), 'dispatch-incident-opener', [TOPICS.triage]);
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await Promise.all([a?.stop(), b?.stop()]);
-    await mongo.db(`${prefix}_dispatch`).dropDatabase();
-    await mongo.close();
-  });
 
   it('never releases a unit its incident holds, and never double-books one', async () => {
     const units: string[] = [];
@@ -187,7 +155,7 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
     expect((await viaA.post('/api/v1/units', { callSign, type: 'PATROL_CAR', capabilities: [], homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
     const incidentId = await p1Incident();
     // What a dispatch instance killed between the two appends leaves: the unit committed, the incident not.
-    const store = new MongoEventStore(mongo.db(`${prefix}_dispatch`), {
+    const store = new MongoEventStore(spec.database('dispatch'), {
       producer: 'dispatch',
       topic: TOPICS.dispatch,
       registry: new EventRegistry(dispatchEvents),

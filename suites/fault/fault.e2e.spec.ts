@@ -1,20 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
 import { steadyLoad } from './steady-load';
 import {
-  consumerGroupCaughtUp,
   ConditionFailed,
+  consumerGroupCaughtUp,
   eventually,
   grpcCall,
-  intakeClient,
   readTopic,
   restClient,
-  RunningService,
-  startService,
+  servicesForSpec,
   testKafka,
-  testMongo,
   testToken,
   uniqueName,
 } from '@callcenter/testing';
@@ -35,22 +31,26 @@ const PORT = { intake: 13061, triageA: 13062, triageB: 13063, dispatch: 13064, a
 const GRPC_PORT = 15091;
 
 describe('fault suite: restarts and kill -9 under load lose and duplicate nothing', () => {
-  const prefix = uniqueName('fault').replace(/-/g, '_');
-  const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT), OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' };
-  const procs: Record<string, RunningService> = {};
+  const spec = servicesForSpec(
+    'fault',
+    {
+      intake: PORT.intake,
+      triageA: [PORT.triageA, {}, 'triage'],
+      triageB: [PORT.triageB, {}, 'triage'],
+      dispatch: PORT.dispatch,
+      analyticsA: [PORT.analyticsA, {}, 'analytics'],
+      analyticsB: [PORT.analyticsB, {}, 'analytics'],
+    },
+    { env: { OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }, intakeGrpc: GRPC_PORT },
+  );
+  const procs = spec.running;
   const faults: string[] = [];
-  let mongo: MongoClient;
-  let client: any;
 
-  const start = async (name: keyof typeof PORT) => {
-    const service = name.replace(/[AB]$/, '');
-    procs[name] = await startService(service, PORT[name], env);
-  };
-  const killAndRestart = async (name: keyof typeof PORT) => {
+  const killAndRestart = async (name: keyof typeof procs) => {
     say(`kill -9 ${name}`);
     await procs[name].kill();
     faults.push(`kill -9 ${name}`);
-    await start(name);
+    await spec.restart(name);
     say(`${name} is back`);
   };
   const infra = async (command: 'restart-kafka' | 'restart-db') => {
@@ -61,30 +61,11 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     say(`${command} done`);
   };
 
-  beforeAll(async () => {
-    mongo = await testMongo();
-    await start('intake');
-    await Promise.all([start('triageA'), start('triageB'), start('dispatch'), start('analyticsA'), start('analyticsB')]);
-    const kafka = testKafka();
-    await consumerGroupCaughtUp(kafka, 'triage-case-opener', [TOPICS.intake]);
-    await consumerGroupCaughtUp(kafka, 'dispatch-incident-opener', [TOPICS.triage]);
-    client = intakeClient(GRPC_PORT);
-  });
-
-  afterAll(async () => {
-    client?.close();
-    // A service that does not stop in SHUTDOWN_TIMEOUT_MS exits with 1 and says what was open: shown here.
-    const codes = await Promise.all(Object.values(procs).map((p) => p.stop()));
-    Object.values(procs).forEach((p, i) => codes[i] === 1 && say(`${p.name} did not stop in time:\n${p.output().slice(-3_000)}`));
-    for (const s of ['intake', 'triage', 'dispatch', 'analytics']) await mongo.db(`${prefix}_${s}`).dropDatabase();
-    await mongo.close();
-  });
-
   it('keeps every acknowledged report exactly once through broker, service and database failures, and completes every lifecycle', async () => {
     say(`load ${RATE}/s for ${SECONDS} s`);
     // A calling system that retries with the same external id until it gets an answer; a fault every SECONDS/8.
     const tag = uniqueName('f');
-    const load = steadyLoad(client, {
+    const load = steadyLoad(spec.grpcIntake, {
       tag,
       rate: RATE,
       seconds: SECONDS,
@@ -126,16 +107,16 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
     expect(new Set(reportIds).size).toBe(sent); // no two submissions became one report
 
     // Every acknowledged report is stored once by intake and opened once by triage.
-    const received = await mongo
-      .db(`${prefix}_intake`)
+    const received = await spec
+      .database('intake')
       .collection('event_commits')
       .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any });
     expect(received).toBe(sent);
     const operator = restClient(`http://127.0.0.1:${PORT.triageA}`, testToken('op-fault', ['operator']));
     await eventually(
       async () =>
-        mongo
-          .db(`${prefix}_triage`)
+        spec
+          .database('triage')
           .collection('event_commits')
           .countDocuments({ _id: { $in: reportIds.map((id) => `${id}#0`) } as any }),
       (n) => n === sent,
@@ -216,13 +197,13 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       expect(types.filter((t: string) => t === 'IncidentClosed')).toHaveLength(1);
       // Not settled in time: the last status seen, to say below what was stored (then the expect fails).
       const status = await eventually(
-        () => grpcCall<any>(client, 'GetReportStatus', { report_id: id }),
+        () => grpcCall<any>(spec.grpcIntake, 'GetReportStatus', { report_id: id }),
         (s) => s.state === 'CLOSED',
         30_000,
         500,
       ).catch((e: ConditionFailed<any>) => e.last);
       if (status.state !== 'CLOSED') {
-        const db = mongo.db(`${prefix}_intake`);
+        const db = spec.database('intake');
         const parts = await Promise.all(['intake', 'triage', 'dispatch'].map((s) => db.collection('report_status').findOne({ _id: `${id}/${s}` } as any)));
         const code = await db.collection('tracking_code_reservations').findOne({ reportId: id });
         const statusDocs = await db.collection('report_status').countDocuments();

@@ -18,9 +18,9 @@ import {
   RunningService,
   startPrometheus,
   startService,
-  TestPrometheus,
   testKafka,
-  uniqueName,
+  TestPrometheus,
+  uniqueDbName,
 } from '@callcenter/testing';
 
 const HTTP_PORT = 14510;
@@ -38,7 +38,7 @@ describe('reports received but not opened by triage within a minute: gauge and a
   const dir = mkdtempSync(join(tmpdir(), 'callcenter-awaiting-'));
 
   beforeAll(async () => {
-    analytics = await startService('analytics', HTTP_PORT, { MONGODB_DB_PREFIX: uniqueName('awaiting').replace(/-/g, '_') });
+    analytics = await startService('analytics', HTTP_PORT, { MONGODB_DB_PREFIX: uniqueDbName('awaiting') });
   }, 120_000);
   afterAll(async () => {
     prometheus?.stop();

@@ -15,7 +15,7 @@ import {
   testKafka,
   testMongo,
   testToken,
-  uniqueName,
+  uniqueDbName,
 } from '@callcenter/testing';
 import { TOPICS } from '@callcenter/events';
 import { runSimulation } from '../../../tools/simulator/src/simulate';
@@ -29,7 +29,7 @@ const shown = (n: number) => new Intl.NumberFormat('id-ID', { maximumFractionDig
 const todayWib = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 describe('analyst dashboard, commander overview and admin rebuild in a real browser, after a simulated hour', () => {
-  const prefix = uniqueName('dashboard').replace(/-/g, '_');
+  const prefix = uniqueDbName('dashboard');
   const services: RunningService[] = [];
   let mongo: MongoClient;
   let browser: Browser;

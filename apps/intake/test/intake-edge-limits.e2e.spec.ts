@@ -1,7 +1,7 @@
 import { connect } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
-import { eventually, grpcCall, intakeClient, intakeMetadata, RunningService, sampleReport, startServices, testMongo, uniqueName } from '@callcenter/testing';
+import { eventually, grpcCall, intakeClient, intakeMetadata, RunningService, sampleReport, startServices, testMongo, uniqueDbName } from '@callcenter/testing';
 
 /**
  * Intake's edge under a flood (issue 14): submissions in flight are bounded per connection and
@@ -17,7 +17,7 @@ const RATE = 2; // submissions per second per calling system: 4 per 2-second win
 const WINDOW_MS = 2_000;
 
 describe('intake edge limits (two instances, real database)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const prefix = uniqueDbName('e2e');
   const env = {
     MONGODB_DB_PREFIX: prefix,
     INTAKE_RATE_LIMIT_PER_SECOND: String(RATE),

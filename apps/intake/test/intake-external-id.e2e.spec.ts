@@ -1,12 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
-import { grpcCall, intakeClient, intakeMetadata, RunningService, sampleReport, startService, testMongo, uniqueName } from '@callcenter/testing';
+import { grpcCall, intakeClient, intakeMetadata, RunningService, sampleReport, startService, testMongo, uniqueDbName, uniqueName } from '@callcenter/testing';
 
 const HTTP_PORT = 13081;
 const GRPC_PORT = 15181;
 
 describe('intake: an external id names one report (real database)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const prefix = uniqueDbName('e2e');
   let service: RunningService;
   let mongo: MongoClient;
   let intake: any;

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { MongoClient } from 'mongodb';
 import { INTAKE_PROTO_PATH } from '@callcenter/contracts';
-import { intakeMetadata, RunningService, sampleReport, startService, testMongo, uniqueName } from '@callcenter/testing';
+import { intakeMetadata, RunningService, sampleReport, startService, testMongo, uniqueDbName, uniqueName } from '@callcenter/testing';
 
 /**
  * Issue 14: a standard gRPC client, retrying UNAVAILABLE by its service config (no retry code of
@@ -48,7 +48,7 @@ interface Outcome {
 }
 
 describe('intake: a standard retrying gRPC client loses nothing across a database outage under load', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const prefix = uniqueDbName('e2e');
   let service: RunningService;
   let mongo: MongoClient;
   let client: any;

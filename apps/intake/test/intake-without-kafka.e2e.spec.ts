@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { TOPICS } from '@callcenter/events';
-import { grpcCall, intakeClient, readTopic, RunningService, sampleReport, startService, testKafka, testMongo, uniqueName } from '@callcenter/testing';
+import { grpcCall, intakeClient, readTopic, RunningService, sampleReport, startService, testKafka, testMongo, uniqueDbName } from '@callcenter/testing';
 
 /**
  * Issue 14: what intake needs to accept a report is its database, not Kafka. With the broker of
@@ -14,7 +14,7 @@ const GRPC_PORT = 14471;
 const run = promisify(execFile);
 
 describe('intake without Kafka', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const prefix = uniqueDbName('e2e');
   let service: RunningService | undefined;
   let mongo: MongoClient;
   let client: any;

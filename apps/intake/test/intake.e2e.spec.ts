@@ -18,6 +18,7 @@ import {
   startService,
   testKafka,
   testMongo,
+  uniqueDbName,
   uniqueName,
 } from '@callcenter/testing';
 
@@ -32,7 +33,7 @@ const call = grpcCall;
 const report = (externalId = uniqueName('ext'), overrides: Record<string, unknown> = {}) => sampleReport({ external_id: externalId, ...overrides });
 
 describe('intake service over gRPC (real Kafka and database)', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const prefix = uniqueDbName('e2e');
   const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(GRPC_PORT) };
   let service: RunningService;
   let mongo: MongoClient;

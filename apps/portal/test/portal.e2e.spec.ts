@@ -15,6 +15,7 @@ import {
   startServices,
   testMongo,
   testToken,
+  uniqueDbName,
   uniqueName,
 } from '@callcenter/testing';
 import { CATEGORIES, reportIdFor } from '@callcenter/contracts';
@@ -30,7 +31,7 @@ const PORTAL = `http://127.0.0.1:${PORTAL_HTTP}`;
 const see = playwrightExpect.configure({ timeout: 30_000 });
 
 describe("citizens' portal in a real browser (Chromium; real intake, triage, dispatch, analytics, Kafka and database)", () => {
-  const prefix = uniqueName('portal').replace(/-/g, '_');
+  const prefix = uniqueDbName('portal');
   const limitedPrefix = `${prefix}_limited`;
   let services: RunningService[] = [];
   let limited: RunningService | undefined;

@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
-import { testInfra, uniqueName } from '@callcenter/testing';
+import { testInfra, uniqueDbName } from '@callcenter/testing';
 
 /**
  * The built services (npm run build) as an operator would start them: with NODE_ENV unset. They
@@ -76,7 +76,7 @@ describe('a service started without NODE_ENV but with production settings', () =
   let issuer: string;
   let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   const secret = randomBytes(32).toString('base64url');
-  const prefix = uniqueName('failclosed').replace(/-/g, '_');
+  const prefix = uniqueDbName('failclosed');
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { KEY_VAULT_DATABASE_SUFFIX, REPORT_KEYS_COLLECTION } from '@callcenter/events';
-import { grpcCall, intakeClient, RunningService, sampleReport, startService, testMongo, uniqueName } from '@callcenter/testing';
+import { grpcCall, intakeClient, RunningService, sampleReport, startService, testMongo, uniqueDbName } from '@callcenter/testing';
 
 /**
  * Issue 16: a service opens one mongoose connection; the event store and the key store (a mongoose
@@ -27,7 +27,7 @@ async function until(what: string, check: () => Promise<boolean>, ms: number): P
 }
 
 describe('one mongoose connection per service', () => {
-  const prefix = uniqueName('e2e').replace(/-/g, '_');
+  const prefix = uniqueDbName('e2e');
   let service: RunningService | undefined;
   let mongo: MongoClient;
   let client: any;

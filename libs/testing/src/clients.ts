@@ -4,7 +4,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { analyticsClient, dispatchClient, triageClient } from '@callcenter/api-client';
 import { INTAKE_PROTO_PATH, IntakeGrpc, Priority, Role } from '@callcenter/contracts';
 import { EventEnvelope, ReportForwardedForDispatch, ReportForwardedForDispatchV1 } from '@callcenter/events';
-import { envelopeOf } from './envelopes';
+import { envelopeOf, SAMPLE_REPORTER } from './envelopes';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
 import { ConditionFailed, eventually, uniqueName } from './index';
 
@@ -41,7 +41,7 @@ export function sampleReport(overrides: Record<string, unknown> = {}) {
     source_system: 'mobile-app',
     external_id: uniqueName('ext'),
     channel: 'MOBILE_APP',
-    reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false },
+    reporter: { ...SAMPLE_REPORTER },
     category_hint: 'KEBAKARAN',
     description: 'Kebakaran rumah di Jl. Dago 120, asap tebal, satu orang terluka',
     location: { latitude: -6.8847, longitude: 107.6131, address: 'Jl. Dago 120', district: 'Coblong' },

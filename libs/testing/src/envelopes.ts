@@ -83,6 +83,9 @@ export function handBuiltEnvelope(streamId: string, streamVersion: number, field
   };
 }
 
+/** The reporter of the fixtures and sample reports. */
+export const SAMPLE_REPORTER = { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false };
+
 /** A received report's data as intake stores it (personal fields in clear, as version 1 had them), for fixtures. */
 export function receivedReportData(overrides: Partial<ReportReceivedV1> & Pick<ReportReceivedV1, 'reportId'>): ReportReceivedV1 {
   return {
@@ -90,7 +93,7 @@ export function receivedReportData(overrides: Partial<ReportReceivedV1> & Pick<R
     sourceSystem: 'mobile-app',
     externalId: `ext-${overrides.reportId}`,
     channel: 'MOBILE_APP',
-    reporter: { name: 'Siti Aminah', phone: '+6281234567890', anonymous: false },
+    reporter: { ...SAMPLE_REPORTER },
     categoryHint: 'KEJAHATAN',
     description: 'Motor dicuri di depan warung, pelaku kabur ke arah timur',
     location: { latitude: -6.2264, longitude: 106.8584, address: 'Jl. Tebet Raya 1', district: 'TEBET' },

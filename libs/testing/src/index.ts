@@ -15,6 +15,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/** A database name (or a service's MONGODB_DB_PREFIX) no other run uses: `<prefix>_<random>`. */
+export const uniqueDbName = (prefix: string): string => uniqueName(prefix).replace(/-/g, '_');
+
 export function testKafka(clientId = uniqueName('test')): Kafka {
   return createKafka({ brokers: testInfra().brokers, clientId });
 }

@@ -3,10 +3,13 @@ import type { Db, MongoClient } from 'mongodb';
 import { IntakeGrpc } from '@callcenter/contracts';
 import { TOPICS } from '@callcenter/events';
 import { intakeClient } from './clients';
-import { consumerGroupCaughtUp, RunningService, startService, startServices, testKafka, testMongo, uniqueName } from './index';
+import { consumerGroupCaughtUp, RunningService, startService, startServices, testKafka, testMongo, uniqueDbName } from './index';
 
-/** A service's HTTP port, or its port and the environment of its own it starts with. */
-export type ServicePort = number | [httpPort: number, env: Record<string, string>];
+/**
+ * A service's HTTP port, or its port and the environment of its own it starts with; and, for a
+ * second instance of a service under a name of its own (`triageB`), which service it is.
+ */
+export type ServicePort = number | [httpPort: number, env: Record<string, string>, service?: string];
 
 /** The group of a service that opens its work from the topic upstream (a triage case, an incident). */
 const OPENERS: Record<string, [groupId: string, topics: string[]]> = {
@@ -36,7 +39,7 @@ export interface SpecServices<Name extends string> {
   running: Record<Name, RunningService>;
   mongo: MongoClient;
   /** A service's database of this spec (`<prefix>_<service>`). */
-  database(service: Name | 'keyvault'): Db;
+  database(service: string): Db;
   kafka: Kafka;
   producer: Producer;
   grpcIntake: IntakeGrpc.ReportIntakeClient;
@@ -50,22 +53,24 @@ export interface SpecServices<Name extends string> {
  * topics; and its `afterAll`: everything stopped and the spec's databases dropped. Call it in a `describe`.
  */
 export function servicesForSpec<Name extends string>(name: string, ports: Record<Name, ServicePort>, options: SpecServicesOptions = {}): SpecServices<Name> {
-  const prefix = uniqueName(name).replace(/-/g, '_');
+  const prefix = uniqueDbName(name);
   const names = Object.keys(ports) as Name[];
+  /** Which service an instance is (its name, unless its port says otherwise). */
+  const serviceOf = (name: Name): string => (Array.isArray(ports[name]) && ports[name][2]) || name;
   /** The environment a service starts (and restarts) with. */
   const envOf = (service: Name): Record<string, string> => {
     const own = ports[service];
-    const intake: Record<string, string> = service === 'intake' && options.intakeGrpc ? { INTAKE_GRPC_PORT: String(options.intakeGrpc) } : {};
+    const intake: Record<string, string> = serviceOf(service) === 'intake' && options.intakeGrpc ? { INTAKE_GRPC_PORT: String(options.intakeGrpc) } : {};
     return { MONGODB_DB_PREFIX: prefix, ...intake, ...options.env, ...(Array.isArray(own) ? own[1] : {}) };
   };
   const spec = {
     prefix,
     running: {} as Record<Name, RunningService>,
-    database: (service: Name | 'keyvault') => spec.mongo.db(`${prefix}_${service}`),
-    async restart(service: Name) {
-      await spec.running[service].stop();
-      spec.running[service] = await startService(service, httpPort(ports[service]), envOf(service));
-      return spec.running[service];
+    database: (service: string) => spec.mongo.db(`${prefix}_${service}`),
+    async restart(name: Name) {
+      await spec.running[name].stop();
+      spec.running[name] = await startService(serviceOf(name), httpPort(ports[name]), envOf(name));
+      return spec.running[name];
     },
   } as SpecServices<Name>;
 
@@ -77,12 +82,13 @@ export function servicesForSpec<Name extends string>(name: string, ports: Record
       await spec.producer.connect();
     }
     if (options.oneAtATime) {
-      for (const service of names) spec.running[service] = await startService(service, httpPort(ports[service]), envOf(service), { readyTimeoutMs: 120_000 });
+      for (const name of names) spec.running[name] = await startService(serviceOf(name), httpPort(ports[name]), envOf(name), { readyTimeoutMs: 120_000 });
     } else {
-      const started = await startServices(names.map((service) => [service, httpPort(ports[service]), envOf(service)]));
+      const started = await startServices(names.map((name) => [serviceOf(name), httpPort(ports[name]), envOf(name)]));
       names.forEach((service, i) => (spec.running[service] = started[i]));
     }
-    for (const [groupId, topics] of [...names.flatMap((service) => (OPENERS[service] ? [OPENERS[service]] : [])), ...(options.caughtUp ?? [])]) {
+    const services = [...new Set(names.map(serviceOf))];
+    for (const [groupId, topics] of [...services.flatMap((service) => (OPENERS[service] ? [OPENERS[service]] : [])), ...(options.caughtUp ?? [])]) {
       await consumerGroupCaughtUp(spec.kafka, groupId, topics);
     }
     if (options.intakeGrpc) spec.grpcIntake = intakeClient(options.intakeGrpc);
@@ -91,8 +97,12 @@ export function servicesForSpec<Name extends string>(name: string, ports: Record
   afterAll(async () => {
     spec.grpcIntake?.close();
     await spec.producer?.disconnect();
-    await Promise.all(Object.values<RunningService>(spec.running).map((s) => s.stop()));
-    for (const db of [...names, ...(options.alsoDrop ?? [])]) await spec.mongo?.db(`${prefix}_${db}`).dropDatabase();
+    // A service that does not stop in SHUTDOWN_TIMEOUT_MS exits with 1 and says what was open: shown here.
+    const stopping = Object.values<RunningService>(spec.running).map(async (s) => {
+      if ((await s.stop()) === 1) console.error(`${s.name} did not stop in time:\n${s.output().slice(-3_000)}`);
+    });
+    await Promise.all(stopping);
+    for (const db of new Set([...names.map(serviceOf), ...(options.alsoDrop ?? [])])) await spec.mongo?.db(`${prefix}_${db}`).dropDatabase();
     await spec.mongo?.close();
   });
   return spec;

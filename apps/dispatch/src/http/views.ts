@@ -22,21 +22,12 @@ export function unitView(unit: Unit, version: number, latest: LatestPosition | u
 
 /** An incident in the dispatcher's list. */
 export function incidentView(incident: Incident, version: number, now: Date, targets: PriorityTargets) {
-  const i = incident.incident;
+  const { incidentId, reportId, trackingCode, priority, category, district, location, peopleInjured, receivedAt, forwardedAt } = incident.incident;
   const dueAt = dispatchDueAt(incident, targets);
   return {
-    incidentId: i.incidentId,
-    reportId: i.reportId,
-    trackingCode: i.trackingCode,
-    status: incident.status,
-    priority: i.priority,
-    category: i.category,
-    district: i.district,
-    location: i.location,
-    peopleInjured: i.peopleInjured,
-    receivedAt: i.receivedAt,
-    forwardedAt: i.forwardedAt,
-    ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(i.receivedAt)) / 1000)),
+    ...{ incidentId, reportId, trackingCode, status: incident.status, priority, category, district },
+    ...{ location, peopleInjured, receivedAt, forwardedAt },
+    ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(receivedAt)) / 1000)),
     assignment: incident.assignment,
     dispatchDueAt: dueAt?.toISOString() ?? null,
     overdue: incident.overdue || (!incident.everAssigned && dueAt !== null && now >= dueAt && incident.status === 'AWAITING_UNIT'),

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { EventRegistry, IntakeEnvelope, intakeEvents, MongoEventStore, MongoKeyStore, PersonalDataVault } from '@callcenter/events';
-import { sampleReport, testMongo, uniqueName } from '@callcenter/testing';
+import { sampleReport, testMongo, uniqueDbName } from '@callcenter/testing';
 import { toSubmitReportDto } from '../grpc/wire';
 import { SubmitReport, SubmitReportHandler } from './report.commands';
 import { TrackingCodeReservations, TrackingCodeSource } from './tracking-code-reservations';
@@ -13,7 +13,7 @@ function repeatingCodes(codes: string[]): TrackingCodeSource {
 
 describe('tracking codes are reserved before the report is stored (real database)', () => {
   let mongo: MongoClient;
-  const dbName = uniqueName('it_codes').replace(/-/g, '_');
+  const dbName = uniqueDbName('it_codes');
 
   beforeAll(async () => {
     mongo = await testMongo();

@@ -15,7 +15,7 @@ import {
   TriageCaseOpened,
   triageEvents,
 } from '@callcenter/events';
-import { envelopeOfEvent, testKafka, testMongo, uniqueName } from '@callcenter/testing';
+import { envelopeOfEvent, testKafka, testMongo, uniqueDbName } from '@callcenter/testing';
 import { PlatformConfig } from '@callcenter/platform';
 import { readTriageLog } from './triage-log.reader';
 
@@ -24,7 +24,7 @@ import { readTriageLog } from './triage-log.reader';
  * vault. Cases sit in a period of their own (a day of 2011; Kafka refuses future timestamps), so other tests' events on the topic do not count.
  */
 describe('readTriageLog (real Kafka and database)', () => {
-  const prefix = uniqueName('suggest').replace(/-/g, '_');
+  const prefix = uniqueDbName('suggest');
   const kafka = testKafka();
   let mongo: MongoClient;
   let vault: PersonalDataVault;

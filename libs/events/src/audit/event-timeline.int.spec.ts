@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Db, MongoClient } from 'mongodb';
-import { testMongo, uniqueName } from '@callcenter/testing';
+import { testMongo, uniqueDbName } from '@callcenter/testing';
 import { EventEnvelope } from '../envelope';
 import { byRecordedTime, EventTimeline, TimelineFold } from './event-timeline';
 
@@ -63,7 +63,7 @@ describe('EventTimeline (the database): the state at a moment equals the whole l
 
   beforeAll(async () => {
     mongo = await testMongo();
-    db = mongo.db(uniqueName('timeline').replace(/-/g, '_'));
+    db = mongo.db(uniqueDbName('timeline'));
   });
 
   afterAll(async () => {

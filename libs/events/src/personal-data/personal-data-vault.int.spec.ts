@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { testInfra, testMongo, uniqueName } from '@callcenter/testing';
+import { testInfra, testMongo, uniqueDbName, uniqueName } from '@callcenter/testing';
 import { MongoKeyStore } from './key-store';
 import { deadLetterPersonalData, MASKED } from './dead-letter-payload';
 import { PersonalDataVault } from './personal-data-vault';
@@ -9,7 +9,7 @@ const SECRET = 'an-integration-test-master-key-0123456789';
 
 describe('the personal-data vault on the real database', () => {
   let mongo: MongoClient;
-  const dbName = uniqueName('it_keyvault').replace(/-/g, '_');
+  const dbName = uniqueDbName('it_keyvault');
   const vault = () => new PersonalDataVault(new MongoKeyStore(mongo.db(dbName)), SECRET);
 
   beforeAll(async () => {
