@@ -1,6 +1,7 @@
-import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { EventConsumer, EventEnvelope, EventRegistry, retryWithBackoff } from '@callcenter/events';
+import { KAFKA } from './tokens';
 import { kafkaLogger } from './logging';
 import { backboneMetrics } from './metrics';
 
@@ -20,13 +21,12 @@ export interface ServiceConsumerOptions {
  * do with one event; delivery, retries and dead-lettering are the EventConsumer's.
  */
 export abstract class ServiceConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  /** Injected here, so a subclass's constructor names only what it needs itself. */
+  @Inject(KAFKA) private readonly kafka!: Kafka;
   private consumer?: EventConsumer;
   private stopped = false;
 
-  protected constructor(
-    private readonly kafka: Kafka,
-    private readonly options: ServiceConsumerOptions,
-  ) {}
+  protected constructor(private readonly options: ServiceConsumerOptions) {}
 
   protected abstract handle(event: EventEnvelope): Promise<void>;
 

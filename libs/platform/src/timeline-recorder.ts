@@ -1,6 +1,5 @@
 import { Logger, Provider } from '@nestjs/common';
 import { IsInt, Max, Min } from 'class-validator';
-import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { EventEnvelope, EventTimeline, TimelineFold } from '@callcenter/events';
 import { PlatformConfig } from './config';
@@ -50,11 +49,10 @@ export abstract class TimelineRecorder extends ServiceConsumer {
   private stopCheckpoints?: () => Promise<void>;
 
   protected constructor(
-    kafka: Kafka,
     private readonly timeline: EventTimeline<unknown, unknown>,
     options: ServiceConsumerOptions,
   ) {
-    super(kafka, { streamsConcurrently: 20, startInBackground: true, ...options });
+    super({ streamsConcurrently: 20, startInBackground: true, ...options });
   }
 
   protected async handle(event: EventEnvelope) {

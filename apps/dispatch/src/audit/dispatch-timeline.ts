@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { dispatchEvents, EventRegistry, EventTimeline, TOPICS } from '@callcenter/events';
-import { KAFKA, TimelineRecorder } from '@callcenter/platform';
+import { TimelineRecorder } from '@callcenter/platform';
 import { LatestPosition, UnitPositions } from '../positions/unit-positions';
 import { BoardAt, StoredBoard } from './board-at.fold';
 import { PositionTrail } from './position-trail';
@@ -24,12 +23,11 @@ export class DispatchTimelineRecorder extends TimelineRecorder {
   private trailSeenUntil: Date | null = null;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     @Inject(DISPATCH_TIMELINE) timeline: DispatchTimeline,
     private readonly positions: UnitPositions,
     private readonly trail: PositionTrail,
   ) {
-    super(kafka, timeline as EventTimeline<unknown, unknown>, {
+    super(timeline as EventTimeline<unknown, unknown>, {
       group: DISPATCH_TIMELINE_GROUP,
       topics: [TOPICS.dispatch],
       registry: new EventRegistry(dispatchEvents),

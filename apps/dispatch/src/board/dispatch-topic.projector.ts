@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { dispatchEvents, EventEnvelope, EventRegistry, INCIDENT_EVENT_TYPES, projectOnce, Projected, TOPICS } from '@callcenter/events';
-import { KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
+import { MONGO_DB, ServiceConsumer } from '@callcenter/platform';
 import { Incident } from '../incident/incident.decider';
 import { Unit } from '../unit/unit.decider';
 import { evolveOpenIncidentSnapshot, evolveUnitSnapshot } from './board-snapshot.projection';
@@ -16,8 +15,8 @@ export class DispatchTopicProjector extends ServiceConsumer {
   private readonly units: Collection<Projected<Unit>>;
   private readonly incidents: Collection<Projected<Incident>>;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(MONGO_DB) db: Db) {
-    super(kafka, { group: DISPATCH_PROJECTOR_GROUP, topics: [TOPICS.dispatch], registry: new EventRegistry(dispatchEvents), streamsConcurrently: 50 });
+  constructor(@Inject(MONGO_DB) db: Db) {
+    super({ group: DISPATCH_PROJECTOR_GROUP, topics: [TOPICS.dispatch], registry: new EventRegistry(dispatchEvents), streamsConcurrently: 50 });
     this.units = db.collection(UNITS_SNAPSHOT);
     this.incidents = db.collection(OPEN_INCIDENTS_SNAPSHOT);
   }

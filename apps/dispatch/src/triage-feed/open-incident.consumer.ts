@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { Injectable } from '@nestjs/common';
 import { EventEnvelope, EventRegistry, ReportForwardedForDispatchV1, TOPICS, triageEvents } from '@callcenter/events';
 import { CommandBus } from '@nestjs/cqrs';
-import { KAFKA, ServiceConsumer } from '@callcenter/platform';
+import { ServiceConsumer } from '@callcenter/platform';
 import { AutoAssignP1 } from '../assignment/assignment.commands';
 import { OpenIncident } from '../incident/incident.commands';
 import { IncidentGroupFollower } from './incident-group-follower';
@@ -16,11 +15,10 @@ export const INCIDENT_OPENER_GROUP = 'dispatch-incident-opener';
 @Injectable()
 export class OpenIncidentConsumer extends ServiceConsumer {
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     private readonly commands: CommandBus,
     private readonly groups: IncidentGroupFollower,
   ) {
-    super(kafka, { group: INCIDENT_OPENER_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 20 });
+    super({ group: INCIDENT_OPENER_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 20 });
   }
 
   protected async handle(event: EventEnvelope) {

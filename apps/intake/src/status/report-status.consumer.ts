@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { Injectable } from '@nestjs/common';
 import { dispatchEvents, EventEnvelope, EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/events';
-import { KAFKA, ServiceConsumer } from '@callcenter/platform';
+import { ServiceConsumer } from '@callcenter/platform';
 import { ReportStatusStore } from './report-status.store';
 
 export const STATUS_CONSUMER_GROUP = 'intake-report-status';
@@ -9,11 +8,8 @@ export const STATUS_CONSUMER_GROUP = 'intake-report-status';
 /** Keeps the reporter-facing status up to date from every topic of the report lifecycle. */
 @Injectable()
 export class ReportStatusConsumer extends ServiceConsumer {
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    private readonly statuses: ReportStatusStore,
-  ) {
-    super(kafka, {
+  constructor(private readonly statuses: ReportStatusStore) {
+    super({
       group: STATUS_CONSUMER_GROUP,
       topics: [TOPICS.intake, TOPICS.triage, TOPICS.dispatch],
       registry: new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]),

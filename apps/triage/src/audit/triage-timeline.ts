@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { EventRegistry, EventTimeline, TOPICS, triageEvents } from '@callcenter/events';
-import { KAFKA, TimelineRecorder } from '@callcenter/platform';
+import { TimelineRecorder } from '@callcenter/platform';
 import { QueueEntry } from '../queue/queue-index';
 import { OpenCases } from './open-cases.fold';
 
@@ -13,8 +12,8 @@ export const TRIAGE_TIMELINE_GROUP = 'triage-audit-timeline';
 /** Every event of the triage topic into the timeline, and its checkpoints as they fall due. */
 @Injectable()
 export class TriageTimelineRecorder extends TimelineRecorder {
-  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(TRIAGE_TIMELINE) timeline: TriageTimeline) {
-    super(kafka, timeline as EventTimeline<unknown, unknown>, {
+  constructor(@Inject(TRIAGE_TIMELINE) timeline: TriageTimeline) {
+    super(timeline as EventTimeline<unknown, unknown>, {
       group: TRIAGE_TIMELINE_GROUP,
       topics: [TOPICS.triage],
       registry: new EventRegistry(triageEvents),

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import {
   dispatchEvents,
@@ -13,7 +12,7 @@ import {
   triageEvents,
   UnitArrivedV1,
 } from '@callcenter/events';
-import { KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
+import { MONGO_DB, ServiceConsumer } from '@callcenter/platform';
 import { GroupIncident } from '../case/triage-case.decider';
 
 export const INCIDENT_GROUPS_GROUP = 'triage-incident-groups';
@@ -93,11 +92,8 @@ export class IncidentGroups {
 /** Keeps IncidentGroups from triage's own topic (merges, splits) and dispatch's (arrivals). */
 @Injectable()
 export class IncidentGroupsConsumer extends ServiceConsumer {
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    private readonly groups: IncidentGroups,
-  ) {
-    super(kafka, {
+  constructor(private readonly groups: IncidentGroups) {
+    super({
       group: INCIDENT_GROUPS_GROUP,
       topics: [TOPICS.triage, TOPICS.dispatch],
       registry: new EventRegistry([...triageEvents, ...dispatchEvents]),

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { ConcurrencyConflict } from '@callcenter/contracts';
 import {
   EventEnvelope,
@@ -13,7 +12,7 @@ import {
   TOPICS,
   TriageCaseOpenedV1,
 } from '@callcenter/events';
-import { EVENT_STORE, KAFKA, PERSONAL_DATA, ServiceConsumer } from '@callcenter/platform';
+import { EVENT_STORE, PERSONAL_DATA, ServiceConsumer } from '@callcenter/platform';
 import { caseOpenedFrom, recentReportFrom, reportForSuggestion } from '../case/case-opening';
 import { triageCaseDecider } from '../case/triage-case.decider';
 import { callerRefOf, CallersStore } from '../callers/callers.store';
@@ -29,14 +28,13 @@ export const CASE_OPENER_GROUP = 'triage-case-opener';
 @Injectable()
 export class OpenTriageCaseConsumer extends ServiceConsumer {
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
     private readonly callers: CallersStore,
     private readonly queue: TriageQueue,
     private readonly rules: TriageRules,
     @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataVault,
   ) {
-    super(kafka, { group: CASE_OPENER_GROUP, topics: [TOPICS.intake], registry: new EventRegistry(intakeEvents), streamsConcurrently: 50 });
+    super({ group: CASE_OPENER_GROUP, topics: [TOPICS.intake], registry: new EventRegistry(intakeEvents), streamsConcurrently: 50 });
   }
 
   protected async handle(event: EventEnvelope) {

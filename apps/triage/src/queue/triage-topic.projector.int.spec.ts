@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { EventEnvelope, MongoEventStore } from '@callcenter/events';
 import { openedCaseData, testMongo, uniqueName } from '@callcenter/testing';
@@ -58,7 +57,7 @@ describe('the triage topic projector on the real database', () => {
     const db = mongo.db(dbName);
     // Not started: the test hands it the events a consumer would fetch. A split would read this store.
     const store = new MongoEventStore(db, { producer: 'triage', topic: 'triage' });
-    return new TriageTopicProjector({} as Kafka, db, new CallersStore(db), store) as unknown as {
+    return new TriageTopicProjector(db, new CallersStore(db), store) as unknown as {
       handle(e: EventEnvelope): Promise<void>;
       handleBatch(es: EventEnvelope[]): Promise<void>;
     };

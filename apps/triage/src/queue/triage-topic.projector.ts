@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { EventEnvelope, EventRegistry, MongoEventStore, projectMany, projectOnce, Projected, ReportRejectedV1, TOPICS, triageEvents } from '@callcenter/events';
-import { EVENT_STORE, KAFKA, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
+import { EVENT_STORE, MONGO_DB, ServiceConsumer } from '@callcenter/platform';
 import { TriageCase, foldCase } from '../case/triage-case.decider';
 import { CallersStore } from '../callers/callers.store';
 import { evolveQueueSnapshot } from './queue-snapshot.projection';
@@ -19,12 +18,11 @@ export class TriageTopicProjector extends ServiceConsumer {
   private readonly snapshot: Collection<Projected<TriageCase>>;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     @Inject(MONGO_DB) db: Db,
     private readonly callers: CallersStore,
     @Inject(EVENT_STORE) private readonly store: MongoEventStore,
   ) {
-    super(kafka, { group: TRIAGE_PROJECTOR_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 50 });
+    super({ group: TRIAGE_PROJECTOR_GROUP, topics: [TOPICS.triage], registry: new EventRegistry(triageEvents), streamsConcurrently: 50 });
     this.snapshot = db.collection(QUEUE_SNAPSHOT_COLLECTION);
   }
 
