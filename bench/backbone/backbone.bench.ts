@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
-import type { Kafka, KafkaMessage, ProducerBatch } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import * as ev from '@callcenter/events';
 import * as h from '../harness';
@@ -92,7 +92,6 @@ class Probe {
   readonly relay = { times: [] as number[][], recoverScan: [] as number[], recovered: 0, published: 0, rounds: 0, target: Infinity, allAt: NaN };
   readonly streams = new Map<string, Stream>();
   trackSends = false; // each stream's relay send and Kafka ack (the latency phase)
-  private send = [NaN, NaN];
   constructor(prefix: string) {
     Probe.all.set(prefix, this);
   }
@@ -114,40 +113,19 @@ class Probe {
     g.messageBytes += (m.value?.length ?? 0) + (m.key?.length ?? 0) + headers;
   }
 
-  /** The phase's relay on `store`, timed by wrapping the producer handle it is given (`sendBatch`) and its own `publishQueued` and `recover`. */
+  /** The phase's relay on `store`, its rounds and recovery scans timed by the relay itself (`onRound`, `onRecovered`). */
   relayOn(store: ev.MongoEventStore): ev.OutboxRelay {
     const r = this.relay;
-    const sendBatch = async (batch: ProducerBatch) => {
-      const start = (this.send[0] = now());
-      const tracked = this.trackSends ? (batch.topicMessages ?? []).flatMap((t) => t.messages.map((m) => this.streams.get(`${m.key}`))) : [];
-      const result = await producer.sendBatch(batch).finally(() => (this.send[1] = now()));
-      for (const s of tracked) if (s && Number.isNaN(s.sent)) [s.sent, s.acked] = [start, this.send[1]];
-      return result;
-    };
-    const onPublished = (count: number) => {
-      [r.published, r.rounds] = [r.published + count, r.rounds + 1];
+    const onRound = ({ commits, events, startedAt, sentAt, ackedAt, markedAt }: ev.RelayRound) => {
+      [r.published, r.rounds] = [r.published + events, r.rounds + 1];
       if (r.published >= r.target && Number.isNaN(r.allAt)) r.allAt = now();
+      r.times.push([startedAt, sentAt, ackedAt, markedAt]);
+      for (const s of this.trackSends ? commits.map((c) => this.streams.get(c.streamId)) : [])
+        if (s && Number.isNaN(s.sent)) [s.sent, s.acked] = [sentAt, ackedAt];
     };
-    const handle = new Proxy(producer, { get: (p, prop, receiver) => (prop === 'sendBatch' ? sendBatch : Reflect.get(p, prop, receiver)) });
-    const options = { batchSize: cfg.relayBatchSize, recoveryIntervalMs: cfg.relayRecoveryMs, logger: logger('relay'), onPublished };
-    const relay = new ev.OutboxRelay(store, handle, options);
-    const [publishQueued, recover] = [relay.publishQueued.bind(relay), relay.recover.bind(relay)];
-    // A round = prepare → sendBatch (Kafka) → mark published (database); and the recovery scans.
-    relay.publishQueued = async () => {
-      const start = now();
-      this.send = [NaN, NaN];
-      const count = await publishQueued();
-      if (count > 0) r.times.push([start, ...this.send, now()]);
-      return count;
-    };
-    relay.recover = async () => {
-      const t = now();
-      const found = await recover();
-      r.recoverScan.push(now() - t);
-      r.recovered += found;
-      return found;
-    };
-    return relay;
+    const onRecovered = (found: number, scanMs: number) => (r.recoverScan.push(scanMs), (r.recovered += found));
+    const options = { batchSize: cfg.relayBatchSize, recoveryIntervalMs: cfg.relayRecoveryMs, logger: logger('relay'), onRound, onRecovered };
+    return new ev.OutboxRelay(store, producer, options);
   }
 
   summary() {

@@ -6,7 +6,7 @@ import { fromKafkaMessage, HEADERS } from './codec';
 import { defineEvent } from './event-registry';
 import { MongoEventStore } from './event-store';
 import { createEventProducer, ensureTopics } from './kafka';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, RelayRound } from './outbox-relay';
 
 const Happened = defineEvent<{ n: number }>()('ThingHappened');
 const meta = () => ({ actor: 'system', correlationId: uniqueName('corr'), now: new Date() });
@@ -93,7 +93,13 @@ describe('OutboxRelay (real Kafka and database)', () => {
       await Promise.all(Array.from({ length: streams }, (_, s) => store.append(`stream-${s}`, v, [Happened({ n: v + 1 }), Happened({ n: v + 2 })], meta())));
     }
     expect(await store.commits.countDocuments({ published: false })).toBe((streams * perStream) / 2); // one commit per append
-    const relay = new OutboxRelay(store, producer, { recoveryIntervalMs: 200, batchSize: 37 });
+    const [rounds, recovered] = [[] as RelayRound[], [] as number[]];
+    const relay = new OutboxRelay(store, producer, {
+      recoveryIntervalMs: 200,
+      batchSize: 37,
+      onRound: (r) => rounds.push(r),
+      onRecovered: (found) => recovered.push(found),
+    });
     relay.start();
     try {
       const received = await readTopic(kafka, topic, (r) => r.length >= streams * perStream, 60_000);
@@ -104,6 +110,15 @@ describe('OutboxRelay (real Kafka and database)', () => {
       const byStream = versionsByStream(again);
       expect(byStream.size).toBe(streams);
       for (const versions of byStream.values()) expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      // Each round says what it sent and where its time went; the scans found every commit once.
+      expect(recovered.reduce((a, b) => a + b, 0)).toBe((streams * perStream) / 2);
+      expect(rounds.reduce((n, r) => n + r.events, 0)).toBe(streams * perStream);
+      expect(new Set(rounds.flatMap((r) => r.commits.map((c) => c._id))).size).toBe((streams * perStream) / 2);
+      for (const r of rounds) {
+        expect(r.events).toBe(r.commits.reduce((n, c) => n + c.events.length, 0));
+        const times = [r.startedAt, r.sentAt, r.ackedAt, r.markedAt];
+        expect(times).toEqual([...times].sort((x, y) => x - y));
+      }
     } finally {
       await relay.stop();
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Collection } from 'mongodb';
 import type { Producer, TopicMessages } from 'kafkajs';
 import { toKafkaMessage } from './codec';
@@ -21,14 +22,33 @@ export interface OutboxRelayOptions {
   /** Commits waiting in memory; past this the recovery scan picks them up instead. */
   maxQueued?: number;
   logger?: RelayLogger;
-  /** Called after each published batch (metrics, benchmarks). */
-  onPublished?: (count: number) => void;
+  /** Called after each published round, with where its time went (metrics, benchmarks). */
+  onRound?: (round: RelayRound) => void;
+  /** Called after each recovery scan: the commits it queued and how long it read (ms). */
+  onRecovered?: (found: number, scanMs: number) => void;
   /**
    * `false`: the relay does not listen to the store itself; whoever runs it hands it each commit
    * through `appended` (a Nest service from its EventBus, libs/platform). Default true.
    */
   followAppends?: boolean;
 }
+
+/**
+ * One publishing round: its commits in the order sent (unpublished predecessors first), their
+ * events, and when (epoch ms) it began, sent to Kafka (the predecessors looked up), had Kafka's
+ * acknowledgement, and had marked them published in the store.
+ */
+export interface RelayRound {
+  commits: readonly CommitDocument[];
+  events: number;
+  startedAt: number;
+  sentAt: number;
+  ackedAt: number;
+  markedAt: number;
+}
+
+/** Wall-clock milliseconds at sub-millisecond resolution. */
+const nowMs = () => performance.timeOrigin + performance.now();
 
 interface LeaseDocument {
   _id: string;
@@ -101,11 +121,13 @@ export class OutboxRelay {
 
   /** Looks for unpublished commits in the store and queues them (the lease holder does this). */
   async recover(): Promise<number> {
+    const startedAt = nowMs();
     let found = 0;
     for await (const commit of this.store.commits.find({ published: false })) {
       if (this.queue.length >= this.maxQueued) break;
       if (this.enqueue(commit, false)) found++;
     }
+    this.options.onRecovered?.(found, nowMs() - startedAt);
     return found;
   }
 
@@ -113,6 +135,7 @@ export class OutboxRelay {
   async publishQueued(): Promise<number> {
     const batch = this.queue.splice(0, this.batchSize);
     if (batch.length === 0) return 0;
+    const startedAt = nowMs();
     try {
       const ordered = await this.withPredecessors(batch);
       const byTopic = new Map<string, TopicMessages>();
@@ -123,14 +146,16 @@ export class OutboxRelay {
         for (const e of commit.events) entry.messages.push(toKafkaMessage(e));
         count += commit.events.length;
       }
+      const sentAt = nowMs();
       await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      const ackedAt = nowMs();
       await this.store.commits.bulkWrite(
         ordered.map((c) => ({ updateOne: { filter: { _id: c._id }, update: { $set: { published: true } } } })),
         { ordered: false },
       );
       for (const c of ordered) this.remember(c._id);
       for (const c of batch) this.queued.delete(c._id);
-      this.options.onPublished?.(count);
+      this.options.onRound?.({ commits: ordered, events: count, startedAt, sentAt, ackedAt, markedAt: nowMs() });
       return count;
     } catch (e) {
       this.queue.unshift(...batch); // keep them, in order, for the next try

@@ -11,6 +11,13 @@ export const backboneMetrics = {
   deadLettered: consumerMetrics.deadLettered,
   /** Committed lag per consumer group and topic, sampled by the groups' members (libs/events). */
   consumerLag: consumerMetrics.lag,
+  /** Where the outbox relay's rounds spend their time: finding unpublished predecessors, Kafka's acknowledgement, marking them published. */
+  relayRound: new Histogram({
+    name: 'callcenter_outbox_relay_round_seconds',
+    help: 'Outbox relay rounds by phase: prepare (predecessors looked up), kafka (send to acknowledgement), mark (published marks written)',
+    labelNames: ['phase'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  }),
 };
 
 /** Latency buckets for request handling: 5 ms … 10 s. */

@@ -151,7 +151,13 @@ class BackboneLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
       followAppends: false,
       recoveryIntervalMs: this.config.OUTBOX_RECOVERY_INTERVAL_MS,
       logger: kafkaLogger('OutboxRelay'),
-      onPublished: (n) => backboneMetrics.published.inc(n),
+      onRound: (r) => {
+        backboneMetrics.published.inc(r.events);
+        const { relayRound } = backboneMetrics;
+        relayRound.observe({ phase: 'prepare' }, (r.sentAt - r.startedAt) / 1000);
+        relayRound.observe({ phase: 'kafka' }, (r.ackedAt - r.sentAt) / 1000);
+        relayRound.observe({ phase: 'mark' }, (r.markedAt - r.ackedAt) / 1000);
+      },
     });
     this.relay.start();
   }
