@@ -5,12 +5,12 @@ import {
   grpcCall,
   intakeClient,
   launchChromium,
-  restClient,
   sampleReport,
   signIn,
   startServices,
   testKafka,
   testToken,
+  triageApi,
   uniqueDbName,
   uniqueName,
 } from '@callcenter/testing';
@@ -52,7 +52,7 @@ async function main() {
   services.forEach((s) => left.services.add(s));
   const [, triageService, consoleService] = services;
   const grpc = intakeClient(base + 51);
-  const triage = restClient(`http://127.0.0.1:${base + 2}`, testToken('op-bench', ['operator']));
+  const triage = triageApi(base + 2, testToken('op-bench', ['operator'])); // the typed client (libs/api-client)
   const browser = await launchChromium();
   left.closers.push(() => (grpc.close(), browser.close()));
   console.log(`console bench: ${rate} reports/s for ${seconds} s, ${num('operators', 2)} operators signed in; then first load with ${openCases} open cases`);
@@ -82,8 +82,9 @@ async function main() {
     for (const [code, { reportId }] of sent) {
       if (worked.has(code) || !seen.every((s) => s[code])) continue;
       worked.add(code);
-      await triage.post(`/api/v1/reports/${reportId}/claim`);
-      await triage.post(`/api/v1/reports/${reportId}/reject`, { reason: 'NOT_POLICE_MATTER', explanation: 'benchmark traffic' });
+      const path = { reportId };
+      await triage.POST('/api/v1/reports/{reportId}/claim', { params: { path } });
+      await triage.POST('/api/v1/reports/{reportId}/reject', { params: { path }, body: { reason: 'NOT_POLICE_MATTER', explanation: 'benchmark traffic' } });
     }
   };
   const total = Math.round(rate * seconds);
@@ -113,21 +114,22 @@ async function main() {
 
   // ── 2. first load of the queue with many open cases ──
   console.log(`\n=== 2. First load of the queue with ${openCases} open cases ===`);
-  const queueTotal = async (query: string) => (await triage.get(`/api/v1/queue?${query}limit=1`)).body.total as number;
-  const [before, seedStarted] = [await queueTotal('channel=SMS&'), Date.now()];
+  const queueTotal = async (channel?: 'SMS') =>
+    (await triage.GET('/api/v1/queue', { params: { query: { channel: channel && [channel], limit: 1 } } })).data!.total;
+  const [before, seedStarted] = [await queueTotal('SMS'), Date.now()];
   await h.pool([...Array(openCases).keys()], 50, async (i) => {
     const description = `Pencurian helm di parkiran pasar, laporan ${i}`;
     const reporter = { name: 'Seed', phone: `+62813${String(1_000_000 + i).padStart(7, '0')}`, anonymous: false };
     const location = { latitude: -6.25 + (i % 97) * 0.001, longitude: 106.8 + (i % 89) * 0.001, address: 'Pasar', district: 'Tebet' };
     await grpcCall(grpc, 'SubmitReport', sampleReport({ channel: 'SMS', description, category_hint: 'KEJAHATAN', people_injured: 0, reporter, location }));
   });
-  while ((await queueTotal('channel=SMS&')) - before < openCases) await h.sleep(1_000);
-  console.log(`  seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s; ${await queueTotal('')} open cases in the queue`);
+  while ((await queueTotal('SMS')) - before < openCases) await h.sleep(1_000);
+  console.log(`  seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s; ${await queueTotal()} open cases in the queue`);
   const { context } = operators[0];
   const session = { headers: { cookie: `cc_session=${(await context.cookies()).find((c) => c.name === 'cc_session')!.value}` } };
   const [direct, proxied, loads] = [[], [], []] as number[][];
   for (let i = 0; i < num('loads', 5); i++) {
-    await h.timed(direct, () => triage.get('/api/v1/queue?limit=200'));
+    await h.timed(direct, () => triage.GET('/api/v1/queue', { params: { query: { limit: 200 } } }));
     await h.timed(proxied, async () => (await fetch(`${CONSOLE}/api/triage/api/v1/queue?limit=200`, session)).arrayBuffer());
     const page = await context.newPage();
     await h.timed(loads, async () => {

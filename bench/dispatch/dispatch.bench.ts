@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Admin, EachBatchPayload, Producer } from 'kafkajs';
 import { GeoPoint, incidentIdFor, loadJurisdiction, Priority, UnitStatus } from '@callcenter/contracts';
 import * as ev from '@callcenter/events';
-import { envelopeOf, RunningService, testToken } from '@callcenter/testing';
+import { dispatchApi, envelopeOf, RunningService, testToken } from '@callcenter/testing';
 import * as h from '../harness';
 import * as d from '../../apps/dispatch/src';
 import * as sim from '../../tools/simulator/src';
@@ -24,8 +24,9 @@ const BENCH_TARGETS = 'P1=60/86400/86400,P2=180/86400/86400,P3=600/86400/86400,P
 const [GOAL_RECOMMEND_P99_MS, GOAL_INCIDENT_DETAIL_P99_MS] = [20, 50]; // the second: issue 15, GET /incidents/{id} at concurrency 8 with 2,000 units
 const { log, profiles, kafka, left } = h.setup('dispatch', flag('cpu-prof'), () => has('keep-db'));
 const dispatcher = testToken('bench-dispatcher', ['dispatcher']);
-const get = (urlPath: string) => h.request(HTTP, 'GET', urlPath, dispatcher);
-const json = async (urlPath: string) => JSON.parse((await get(urlPath)).body);
+/** The typed client (libs/api-client) for what is set up and checked; the measured rows use the harness's own keep-alive client. */
+const api = dispatchApi(HTTP, dispatcher);
+const incidentsOf = async (query: { reportId?: string; limit?: number }) => (await api.GET('/api/v1/incidents', { params: { query } })).data!;
 const meter = (service: RunningService) => ((m) => (m.start(), m))(h.cpuMeter({ bench: process.pid, dispatch: service.pid, ...h.infraPids() }));
 
 type Service = Awaited<ReturnType<typeof h.launch>>;
@@ -87,13 +88,13 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   // 1. units through the API
   log(`part 1: registering ${UNITS} units (${SEED_CONCURRENCY} in flight) and reporting their positions`);
   const [seedStart, seedErrors, registerMs, statusMs] = [h.nowMs(), [] as string[], [] as number[], [] as number[]];
-  const post = async (urlPath: string, body: object, status: number, into: number[]) => {
-    const r = await h.request(HTTP, 'POST', urlPath, dispatcher, body);
-    if (into.push(r.ms) && r.status !== status) seedErrors.push(`POST ${urlPath}: ${r.status} ${r.body.slice(0, 200)}`);
+  const timed = async (into: number[], call: () => Promise<{ error?: unknown; response: Response }>, t = h.nowMs()) => {
+    const { error, response } = await call();
+    if (into.push(h.nowMs() - t) && error !== undefined) seedErrors.push(`POST ${response.url}: ${response.status} ${JSON.stringify(error).slice(0, 200)}`);
   };
   await h.pool(units, SEED_CONCURRENCY, async ({ report, ...u }, i) => {
-    await post('/api/v1/units', u, 201, registerMs);
-    if (report) await post(`/api/v1/units/${u.callSign}/status`, report, 200, statusMs);
+    await timed(registerMs, () => api.POST('/api/v1/units', { body: u }));
+    if (report) await timed(statusMs, () => api.POST('/api/v1/units/{unitId}/status', { params: { path: { unitId: u.callSign } }, body: report }));
     if ((i + 1) % 500 === 0) log(`  ${i + 1} units`);
   });
   const unitsSeconds = (h.nowMs() - seedStart) / 1000;
@@ -106,9 +107,9 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   for (let i = 0; i < forwards.length; i += 100) await producer.send({ topic: ev.TOPICS.triage, acks: -1, messages: messages.slice(i, i + 100) });
   let listed = 0;
   let openTotal: number;
-  const found = async (e: (typeof forwards)[number]) => void ((await json(`/api/v1/incidents?reportId=${e.data.reportId}`)).total === 1 && listed++);
+  const found = async (e: (typeof forwards)[number]) => void ((await incidentsOf({ reportId: e.data.reportId })).total === 1 && listed++);
   // The list shows at most 500; ours are recognised by id through ?reportId= once the total says so.
-  while ((openTotal = (await json('/api/v1/incidents?limit=500')).total) < INCIDENTS || listed < INCIDENTS) {
+  while ((openTotal = (await incidentsOf({ limit: 500 })).total) < INCIDENTS || listed < INCIDENTS) {
     listed = 0;
     if (openTotal >= INCIDENTS) await h.pool(forwards, 8, found);
     if (listed === INCIDENTS) break;
@@ -117,7 +118,7 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   }
   const incidentsSeconds = (h.nowMs() - incidentsStart) / 1000;
   await h.sleep(1000); // let the projector and relay settle before measuring
-  const [rssSeeded, unitsListed] = [h.rssMiB(service.pid), (await json('/api/v1/units')).total as number];
+  const [rssSeeded, unitsListed] = [h.rssMiB(service.pid), (await api.GET('/api/v1/units')).data!.total];
   await profiles.cut(service.pid, 'seeding');
   // 3a. in process: recommendUnits over the same units and incidents, then the board's path as GET /incidents/{id} runs it
   log('part 1: in-process recommendUnits');
@@ -158,9 +159,10 @@ async function part1(service: Service, producer: Producer): Promise<void> {
   }
   const viaBoard = timeCalls((i) => board.recommend(incidents[i], speedsKmh, new Date()).length);
   // 3b. through the API
-  const paths = forwards.map((e) => `/api/v1/incidents/${incidentIdFor(e.data.reportId)}`);
-  const [sample, recCounts] = [await json(paths[0]), [] as number[]];
-  await h.pool(paths.slice(0, 100), 8, async (p) => void recCounts.push((await json(p)).recommendations.length));
+  const ids = forwards.map((e) => incidentIdFor(e.data.reportId));
+  const incident = async (incidentId: string) => (await api.GET('/api/v1/incidents/{incidentId}', { params: { path: { incidentId } } })).data!;
+  const [sample, recCounts, paths] = [await incident(ids[0]), [] as number[], ids.map((id) => `/api/v1/incidents/${id}`)];
+  await h.pool(ids.slice(0, 100), 8, async (id) => void recCounts.push((await incident(id)).recommendations.length));
   const unknownIds = Array.from({ length: 100 }, () => `/api/v1/incidents/${randomUUID()}`);
   const queries: h.Query[] = [
     { label: `GET /api/v1/incidents/{id} (recommendations + timeline), ${paths.length} ids in turn`, paths, token: dispatcher, goal: true },
@@ -271,7 +273,7 @@ async function part2(service: RunningService, producer: Producer): Promise<void>
         else {
           if (next.polledAt !== undefined) pollGap.push(now - next.polledAt);
           [next.polledAt, next.polling] = [now, true];
-          const res = await get(`/api/v1/incidents?reportId=${next.reportId}`).catch(() => undefined);
+          const res = await h.request(HTTP, 'GET', `/api/v1/incidents?reportId=${next.reportId}`, dispatcher).catch(() => undefined);
           next.polling = false;
           if (res) pollRtt.push(res.ms);
           if (res?.status === 200 && JSON.parse(res.body).total === 1) next.apiSeenAt = res.end;
