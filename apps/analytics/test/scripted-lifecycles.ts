@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
-import { EventEnvelope, TOPICS } from '@callcenter/events';
-import { handBuiltEnvelope } from '@callcenter/testing';
+import { Category, Channel, Priority } from '@callcenter/contracts';
+import * as ev from '@callcenter/events';
+import { EventDefinition, EventEnvelope, TOPICS } from '@callcenter/events';
+import { envelopeOf } from '@callcenter/testing';
 
 const NS = '0b4c5a8e-1f7d-4c52-9e3a-7d2b6f1a0c99';
 
@@ -20,8 +21,15 @@ export function interleavedStreams(events: EventEnvelope[], keys: number[]): Eve
   return out;
 }
 
-/** An event of a generated history, written at `at` (ISO) by `actor`. */
-export type Emit = (producer: string, streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>) => void;
+/** An event of a generated history, built by its typed constructor, written at `at` (ISO) by `actor`. */
+export type Emit = <Type extends string, Data>(
+  producer: string,
+  streamId: string,
+  definition: EventDefinition<Type, Data>,
+  at: string,
+  actor: string,
+  data: NoInfer<Data>,
+) => void;
 
 /**
  * The events of generated reports, numbered per stream in the order emitted: `lifecycle` is given the nth report, its ids
@@ -29,10 +37,11 @@ export type Emit = (producer: string, streamId: string, type: string, at: string
  */
 export function generatedHistory<R>(reports: R[], lifecycle: (report: R, ids: { reportId: string; incidentId: string }, emit: Emit) => void): EventEnvelope[] {
   const [out, versions] = [[] as EventEnvelope[], new Map<string, number>()];
-  const emit: Emit = (producer, streamId, type, at, actor, data) => {
+  const emit: Emit = (producer, streamId, definition, at, actor, data) => {
     const streamVersion = (versions.get(`${producer}:${streamId}`) ?? 0) + 1;
     versions.set(`${producer}:${streamId}`, streamVersion);
-    out.push(handBuiltEnvelope(streamId, streamVersion, { type, occurredAt: at, recordedAt: at, producer, actor, data }));
+    const eventId = `${producer}:${streamId}-${streamVersion}`;
+    out.push(envelopeOf(definition, data, { streamId, streamVersion, producer, actor, at: new Date(at), eventId, correlationId: 'generated' }));
   };
   const id = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
   reports.forEach((r, n) => lifecycle(r, { reportId: id('00000000', n), incidentId: id('10000000', n) }, emit));
@@ -61,34 +70,35 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
     const [h, m] = hhmm.split(':').map(Number);
     return new Date(base + (h * 60 + m) * 60_000 + plusSeconds * 1000).toISOString();
   };
-  const emit = (producer: 'intake' | 'triage' | 'dispatch', streamId: string, type: string, at: string, actor: string, data: Record<string, unknown>) => {
+  const emit = <Type extends string, Data>(
+    producer: 'intake' | 'triage' | 'dispatch',
+    streamId: string,
+    definition: EventDefinition<Type, Data>,
+    at: string,
+    actor: string,
+    data: NoInfer<Data>,
+  ) => {
     const key = `${producer}:${streamId}`;
     const streamVersion = (versions.get(key) ?? 0) + 1;
     versions.set(key, streamVersion);
-    out.push({
-      topic: TOPICS[producer],
-      event: {
-        eventId: randomUUID(),
-        type,
-        schemaVersion: 1,
-        streamId,
-        streamVersion,
-        occurredAt: at,
-        recordedAt: at,
-        producer,
-        actor,
-        correlationId: `script-${tag}`,
-        causationId: null,
-        data,
-      },
-    });
+    const as = { streamId, streamVersion, producer, actor, at: new Date(at), correlationId: `script-${tag}`, causationId: null };
+    out.push({ topic: TOPICS[producer], event: envelopeOf(definition, data, as) });
   };
 
-  const places = new Map<string, { latitude: number; longitude: number }>();
-  const received = (name: string, at: string, channel: string, latitude: number, longitude: number, category: string, priority: string, district: string) => {
+  const reports = new Map<string, { channel: Channel; latitude: number; longitude: number; description: string; receivedAt: string }>();
+  const received = (
+    name: string,
+    at: string,
+    channel: Channel,
+    latitude: number,
+    longitude: number,
+    category: Category,
+    priority: Priority,
+    district: string,
+  ) => {
     const reportId = id(name);
-    places.set(reportId, { latitude, longitude });
-    emit('intake', reportId, 'ReportReceived', at, 'mobile-app', {
+    reports.set(reportId, { channel, latitude, longitude, description: `Laporan ${name}`, receivedAt: at });
+    emit('intake', reportId, ev.ReportReceived, at, 'mobile-app', {
       reportId,
       trackingCode: 'AAAAA-AAAAA',
       sourceSystem: 'mobile-app',
@@ -103,7 +113,7 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
       peopleInvolved: 1,
       receivedAt: at,
     });
-    emit('triage', reportId, 'TriageCaseOpened', at, 'system', {
+    emit('triage', reportId, ev.TriageCaseOpened, at, 'system', {
       reportId,
       trackingCode: 'AAAAA-AAAAA',
       sourceSystem: 'mobile-app',
@@ -120,75 +130,102 @@ export function scriptedLifecycles(day: string, tag: string): { topic: string; e
     });
     return reportId;
   };
-  const triage = (reportId: string, type: string, at: string, actor: string, data: Record<string, unknown> = {}) =>
-    emit('triage', reportId, type, at, actor, { reportId, ...data });
-  // IncidentOpened as dispatch publishes it: with the place the report gave (event checks refuse one without).
-  const incident = (reportId: string, type: string, at: string, actor: string, data: Record<string, unknown> = {}) =>
-    emit('dispatch', id(`incident-${reportId}`), type, at, actor, {
-      incidentId: id(`incident-${reportId}`),
-      reportId,
-      ...(type === 'IncidentOpened' ? { location: { ...places.get(reportId), address: 'Jl. Contoh', approximate: false } } : {}),
-      ...data,
+  const triage = <Type extends string, Data extends { reportId: string }>(
+    reportId: string,
+    definition: EventDefinition<Type, Data>,
+    at: string,
+    actor: string,
+    data: NoInfer<Omit<Data, 'reportId'>>,
+  ) => emit('triage', reportId, definition, at, actor, { reportId, ...data } as Data);
+  const incident = <Type extends string, Data extends { reportId: string; incidentId: string }>(
+    reportId: string,
+    definition: EventDefinition<Type, Data>,
+    at: string,
+    actor: string,
+    data: NoInfer<Omit<Data, 'reportId' | 'incidentId'>>,
+  ) => emit('dispatch', id(`incident-${reportId}`), definition, at, actor, { incidentId: id(`incident-${reportId}`), reportId, ...data } as Data);
+  const assign = (reportId: string, at: string, unitId: string) => {
+    const acknowledgeBy = new Date(Date.parse(at) + 60_000).toISOString();
+    incident(reportId, ev.UnitAssigned, at, 'dsp-andi', {
+      unitId,
+      callSign: unitId,
+      previousUnitId: null,
+      distanceMeters: null,
+      etaSeconds: null,
+      automatic: false,
+      acknowledgeBy,
     });
-  /** Forwarded by `operator` at `at`; dispatch opens the incident at `openedAt`, with the report's `receivedAt`. */
-  const forward = (reportId: string, operator: string, [at, openedAt, receivedAt]: string[], category: string, priority: string, district: string) => {
-    triage(reportId, 'ReportForwardedForDispatch', at, operator, { category, priority, district });
-    incident(reportId, 'IncidentOpened', openedAt, 'system', { category, priority, district, forwardedAt: at, receivedAt });
+  };
+  /** Forwarded by `operator` at `at` as triage publishes it; dispatch opens the incident at `openedAt`, at the place the report gave. */
+  const forward = (reportId: string, operator: string, [at, openedAt]: string[], category: Category, priority: Priority, district: string) => {
+    const { channel, latitude, longitude, description, receivedAt } = reports.get(reportId)!;
+    const common = { trackingCode: 'AAAAA-AAAAA', category, priority, district, description, peopleInjured: 0, receivedAt };
+    triage(reportId, ev.ReportForwardedForDispatch, at, operator, {
+      ...common,
+      channel,
+      location: { latitude, longitude, address: 'Jl. Contoh' },
+      peopleInvolved: 1,
+    });
+    incident(reportId, ev.IncidentOpened, openedAt, 'system', {
+      ...common,
+      location: { latitude, longitude, address: 'Jl. Contoh', approximate: false },
+      forwardedAt: at,
+    });
   };
 
   // R1 08:00 WIB: crime in Tebet, claimed 20 s, classified 60 s, forwarded 90 s, unit at 150 s, arrest, closed.
   const r1 = received('r1', t('01:00'), 'HOTLINE', -6.2297, 106.8532, 'KEJAHATAN', 'P2', 'TEBET');
-  triage(r1, 'ReportClaimed', t('01:00', 20), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:05') });
-  triage(r1, 'ReportClassified', t('01:00', 60), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
-  forward(r1, 'op-a', [t('01:00', 90), t('01:00', 91), t('01:00')], 'KEJAHATAN', 'P2', 'TEBET');
-  incident(r1, 'UnitAssigned', t('01:00', 150), 'dsp-andi', { unitId: 'U1', callSign: 'U1', previousUnitId: null });
-  incident(r1, 'AssignmentAcknowledged', t('01:00', 160), 'unit:U1', { unitId: 'U1' });
-  incident(r1, 'UnitArrived', t('01:00', 600), 'unit:U1', { unitId: 'U1' });
-  incident(r1, 'IncidentResolved', t('01:00', 1500), 'unit:U1', { unitId: 'U1', outcome: 'ARREST_MADE', summary: 'diamankan' });
-  incident(r1, 'IncidentClosed', t('01:00', 1600), 'dsp-andi');
+  triage(r1, ev.ReportClaimed, t('01:00', 20), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:05') });
+  triage(r1, ev.ReportClassified, t('01:00', 60), 'op-a', { category: 'KEJAHATAN', priority: 'P2', district: 'TEBET' });
+  forward(r1, 'op-a', [t('01:00', 90), t('01:00', 91)], 'KEJAHATAN', 'P2', 'TEBET');
+  assign(r1, t('01:00', 150), 'U1');
+  incident(r1, ev.AssignmentAcknowledged, t('01:00', 160), 'unit:U1', { unitId: 'U1' });
+  incident(r1, ev.UnitArrived, t('01:00', 600), 'unit:U1', { unitId: 'U1' });
+  incident(r1, ev.IncidentResolved, t('01:00', 1500), 'unit:U1', { unitId: 'U1', outcome: 'ARREST_MADE', summary: 'diamankan' });
+  incident(r1, ev.IncidentClosed, t('01:00', 1600), 'dsp-andi', {});
 
   // R2 08:05 WIB: fire in Cilandak (P1); U2 declines, U3 goes; resolved, not closed.
   const r2 = received('r2', t('01:05'), 'MOBILE_APP', -6.2898, 106.7999, 'KEBAKARAN', 'P1', 'CILANDAK');
-  triage(r2, 'ReportClaimed', t('01:05', 10), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('01:10') });
-  triage(r2, 'ReportClassified', t('01:05', 30), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
-  forward(r2, 'op-b', [t('01:05', 40), t('01:05', 41), t('01:05')], 'KEBAKARAN', 'P1', 'CILANDAK');
-  incident(r2, 'UnitAssigned', t('01:05', 100), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
-  incident(r2, 'AssignmentDeclined', t('01:05', 130), 'unit:U2', { unitId: 'U2', reason: 'ban kempes' });
-  incident(r2, 'UnitAssigned', t('01:05', 160), 'dsp-andi', { unitId: 'U3', callSign: 'U3', previousUnitId: null });
-  incident(r2, 'AssignmentAcknowledged', t('01:05', 170), 'unit:U3', { unitId: 'U3' });
-  incident(r2, 'UnitArrived', t('01:05', 500), 'unit:U3', { unitId: 'U3' });
-  incident(r2, 'IncidentResolved', t('01:05', 900), 'unit:U3', { unitId: 'U3', outcome: 'HANDLED_ON_SCENE', summary: 'api padam' });
+  triage(r2, ev.ReportClaimed, t('01:05', 10), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('01:10') });
+  triage(r2, ev.ReportClassified, t('01:05', 30), 'op-b', { category: 'KEBAKARAN', priority: 'P1', district: 'CILANDAK' });
+  forward(r2, 'op-b', [t('01:05', 40), t('01:05', 41)], 'KEBAKARAN', 'P1', 'CILANDAK');
+  assign(r2, t('01:05', 100), 'U2');
+  incident(r2, ev.AssignmentDeclined, t('01:05', 130), 'unit:U2', { unitId: 'U2', reason: 'ban kempes' });
+  assign(r2, t('01:05', 160), 'U3');
+  incident(r2, ev.AssignmentAcknowledged, t('01:05', 170), 'unit:U3', { unitId: 'U3' });
+  incident(r2, ev.UnitArrived, t('01:05', 500), 'unit:U3', { unitId: 'U3' });
+  incident(r2, ev.IncidentResolved, t('01:05', 900), 'unit:U3', { unitId: 'U3', outcome: 'HANDLED_ON_SCENE', summary: 'api padam' });
 
   // R3 09:00 WIB: prank (P3), claimed after 300 s.
   const r3 = received('r3', t('02:00'), 'WEB', -6.2297, 106.8532, 'GANGGUAN_KETERTIBAN', 'P3', 'TEBET');
-  triage(r3, 'ReportClaimed', t('02:00', 300), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('02:10') });
-  triage(r3, 'ReportRejected', t('02:00', 330), 'op-a', { reason: 'PRANK', explanation: 'iseng', callerRef: 'caller-ref-secret' });
+  triage(r3, ev.ReportClaimed, t('02:00', 300), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('02:10') });
+  triage(r3, ev.ReportRejected, t('02:00', 330), 'op-a', { reason: 'PRANK', explanation: 'iseng', callerRef: 'caller-ref-secret' });
 
   // R4 09:10 WIB: not a police matter.
   const r4 = received('r4', t('02:10'), 'HOTLINE', -6.2476, 106.8243, 'LAINNYA', 'P3', 'MAMPANG_PRAPATAN');
-  triage(r4, 'ReportClaimed', t('02:10', 30), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('02:15') });
-  triage(r4, 'ReportRejected', t('02:10', 90), 'op-b', { reason: 'NOT_POLICE_MATTER', explanation: 'perdata', callerRef: null });
+  triage(r4, ev.ReportClaimed, t('02:10', 30), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('02:15') });
+  triage(r4, ev.ReportRejected, t('02:10', 90), 'op-b', { reason: 'NOT_POLICE_MATTER', explanation: 'perdata', callerRef: null });
 
   // R5 08:06 WIB: the same fire as R2.
   const r5 = received('r5', t('01:06'), 'HOTLINE', -6.2899, 106.8, 'KEBAKARAN', 'P1', 'CILANDAK');
-  triage(r5, 'ReportClaimed', t('01:06', 40), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:11') });
-  triage(r5, 'ReportMarkedDuplicate', t('01:06', 70), 'op-a', { duplicateOf: r2 });
+  triage(r5, ev.ReportClaimed, t('01:06', 40), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('01:11') });
+  triage(r5, ev.ReportMarkedDuplicate, t('01:06', 70), 'op-a', { duplicateOf: r2 });
 
   // R6 10:00 WIB: a question, answered with advice.
   const r6 = received('r6', t('03:00'), 'SMS', -6.3317, 106.8226, 'INFORMASI_PENGADUAN', 'P4', 'JAGAKARSA');
-  triage(r6, 'ReportClaimed', t('03:00', 15), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('03:05') });
-  triage(r6, 'ReportAdviceGiven', t('03:00', 120), 'op-b', { advice: 'datang ke Polsek' });
+  triage(r6, ev.ReportClaimed, t('03:00', 15), 'op-b', { operatorId: 'op-b', leaseExpiresAt: t('03:05') });
+  triage(r6, ev.ReportAdviceGiven, t('03:00', 120), 'op-b', { advice: 'datang ke Polsek' });
 
   // R7 10:30 WIB: overdue in triage (P2 target 180 s), lease expired, reassigned, forwarded late, overdue in dispatch.
   const r7 = received('r7', t('03:30'), 'WHATSAPP', -6.25, 106.845, 'KEJAHATAN', 'P2', 'PANCORAN');
-  triage(r7, 'TriageOverdue', t('03:30', 181), 'system', { priority: 'P2', targetSeconds: 180, dueAt: t('03:30', 180) });
-  triage(r7, 'ReportClaimed', t('03:30', 200), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('03:30', 500) });
-  triage(r7, 'ReportReleased', t('03:30', 500), 'system', { operatorId: 'op-a', reason: 'LEASE_EXPIRED' });
-  triage(r7, 'ReportReassigned', t('03:30', 520), 'spv-rina', { fromOperatorId: null, toOperatorId: 'op-b', leaseExpiresAt: t('03:40') });
-  triage(r7, 'ReportClassified', t('03:30', 540), 'op-b', { category: 'KEJAHATAN', priority: 'P2', district: 'PANCORAN' });
-  forward(r7, 'op-x', [t('03:30', 560), t('03:30', 560), t('03:30', 560)], 'KEJAHATAN', 'P2', 'PANCORAN');
-  incident(r7, 'DispatchOverdue', t('03:30', 601), 'system', { priority: 'P2', targetSeconds: 600, dueAt: t('03:30', 600) });
-  incident(r7, 'UnitAssigned', t('03:30', 650), 'dsp-andi', { unitId: 'U2', callSign: 'U2', previousUnitId: null });
+  triage(r7, ev.TriageOverdue, t('03:30', 181), 'system', { priority: 'P2', targetSeconds: 180, dueAt: t('03:30', 180) });
+  triage(r7, ev.ReportClaimed, t('03:30', 200), 'op-a', { operatorId: 'op-a', leaseExpiresAt: t('03:30', 500) });
+  triage(r7, ev.ReportReleased, t('03:30', 500), 'system', { operatorId: 'op-a', reason: 'LEASE_EXPIRED' });
+  triage(r7, ev.ReportReassigned, t('03:30', 520), 'spv-rina', { fromOperatorId: null, toOperatorId: 'op-b', leaseExpiresAt: t('03:40') });
+  triage(r7, ev.ReportClassified, t('03:30', 540), 'op-b', { category: 'KEJAHATAN', priority: 'P2', district: 'PANCORAN' });
+  forward(r7, 'op-x', [t('03:30', 560), t('03:30', 560)], 'KEJAHATAN', 'P2', 'PANCORAN');
+  incident(r7, ev.DispatchOverdue, t('03:30', 601), 'system', { priority: 'P2', targetSeconds: 600, dueAt: t('03:30', 600) });
+  assign(r7, t('03:30', 650), 'U2');
 
   // R8 11:00 WIB: nobody has taken it yet.
   received('r8', t('04:00'), 'HOTLINE', -6.2154, 106.83, 'LAINNYA', 'P3', 'SETIABUDI');

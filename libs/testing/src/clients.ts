@@ -4,7 +4,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { analyticsClient, dispatchClient, triageClient } from '@callcenter/api-client';
 import { INTAKE_PROTO_PATH, IntakeGrpc, Priority, Role } from '@callcenter/contracts';
 import { EventEnvelope, ReportForwardedForDispatch, ReportForwardedForDispatchV1 } from '@callcenter/events';
-import { envelopeOf, SAMPLE_REPORTER } from './envelopes';
+import { envelopeOf, forwardedData, SAMPLE_REPORTER } from './envelopes';
 import { mintDevelopmentToken, PlatformConfig } from '@callcenter/platform';
 import { ConditionFailed, eventually, uniqueName } from './index';
 
@@ -153,20 +153,18 @@ export function reportForwarded(
   const { address = 'Jl. Tebet Barat', ...rest } = data;
   return envelopeOf(
     ReportForwardedForDispatch,
-    {
+    forwardedData({
       reportId,
       trackingCode: 'K7Q2M-94XHD',
       channel: 'HOTLINE',
       receivedAt: now.toISOString(),
       category: 'KEBAKARAN',
       priority,
-      district: 'TEBET',
       location: { ...where, address },
       description: 'Kebakaran gudang',
-      peopleInjured: 0,
       peopleInvolved: 2,
       ...rest,
-    },
+    }),
     { streamId: reportId, streamVersion: 4, producer: 'triage', actor: 'op-budi', at: now, correlationId: uniqueName('corr') },
   );
 }

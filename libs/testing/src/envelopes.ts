@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, EventDefinition, EventEnvelope, ReportReceivedV1, toEnvelopes, TriageCaseOpenedV1 } from '@callcenter/events';
+import {
+  DomainEvent,
+  EventDefinition,
+  EventEnvelope,
+  IncidentOpenedV1,
+  ReportForwardedForDispatchV1,
+  ReportReceivedV1,
+  toEnvelopes,
+  TriageCaseOpenedV1,
+  UnitAssignedV1,
+} from '@callcenter/events';
 
 /** Where and by whom a fixture event was recorded; everything but the stream has a test default. */
 export interface RecordedAs {
@@ -132,6 +142,42 @@ export function openedCaseData(
       ...suggestion,
     },
   };
+}
+
+/** A forward's data as triage publishes it, for fixtures: the theft in Tebet, P3. */
+export function forwardedData(overrides: Partial<ReportForwardedForDispatchV1> & Pick<ReportForwardedForDispatchV1, 'reportId'>): ReportForwardedForDispatchV1 {
+  return {
+    trackingCode: '7KQ2M-94XHD',
+    channel: 'SMS',
+    receivedAt: '2026-11-28T02:00:00.000Z',
+    category: 'KEJAHATAN',
+    priority: 'P3',
+    district: 'TEBET',
+    location: { latitude: -6.2264, longitude: 106.8584, address: 'Jl. Tebet Raya 1' },
+    description: 'Motor dicuri di depan warung',
+    peopleInjured: 0,
+    peopleInvolved: 1,
+    ...overrides,
+  };
+}
+
+/** The incident dispatch opens from that forward, for fixtures. */
+export function openedIncidentData(overrides: Partial<IncidentOpenedV1> & Pick<IncidentOpenedV1, 'reportId' | 'incidentId'>): IncidentOpenedV1 {
+  const { trackingCode, category, priority, district, description, peopleInjured, receivedAt, location } = forwardedData({ reportId: overrides.reportId });
+  const forward = { trackingCode, category, priority, district, description, peopleInjured, receivedAt };
+  return {
+    ...forward,
+    location: { ...location, latitude: location.latitude!, longitude: location.longitude!, approximate: false },
+    forwardedAt: receivedAt,
+    ...overrides,
+  };
+}
+
+/** A unit's assignment as a dispatcher makes it (not automatic, no route known), for fixtures. */
+export function assignedData(
+  overrides: Partial<UnitAssignedV1> & Pick<UnitAssignedV1, 'reportId' | 'incidentId' | 'unitId' | 'acknowledgeBy'>,
+): UnitAssignedV1 {
+  return { callSign: overrides.unitId, previousUnitId: null, distanceMeters: null, etaSeconds: null, automatic: false, ...overrides };
 }
 
 /**

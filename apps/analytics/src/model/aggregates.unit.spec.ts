@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { DEFAULT_PRIORITY_TARGETS, parsePriorityTargets } from '@callcenter/contracts';
-import type { EventEnvelope } from '@callcenter/events';
+import * as ev from '@callcenter/events';
+import type { EventDefinition, EventEnvelope } from '@callcenter/events';
+import { assignedData, forwardedData, openedCaseData, openedIncidentData, receivedReportData } from '@callcenter/testing';
 import { deliveredInAnyOrder, generatedHistory } from '../../test/scripted-lifecycles';
 import { durationsFromAggregates, durationsOfFacts, volume } from '../queries/analytics-queries';
 import { DailyAggregates, HISTOGRAM_RELATIVE_ERROR } from './aggregates';
 import { AnalyticsModel } from './analytics-model';
 
 const targets = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
-const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'LALU_LINTAS'] as const;
+const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'KECELAKAAN_LALU_LINTAS'] as const;
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 const CHANNELS = ['HOTLINE', 'SMS', 'WEB'] as const;
 const DISTRICTS = ['TEBET', 'CILANDAK', 'MENTENG'] as const;
@@ -33,35 +35,45 @@ const eventsOf = (reports: GeneratedReport[]) =>
   generatedHistory(reports, (r, { reportId, incidentId }, write) => {
     let t = T0 + r.receivedAfterS * 1000;
     const receivedAt = new Date(t).toISOString();
-    const emit = (producer: string, streamId: string, type: string, data: Record<string, unknown>) =>
-      write(producer, streamId, type, new Date(t).toISOString(), 'op-1', data);
-    emit('intake', reportId, 'ReportReceived', {
-      reportId,
-      receivedAt,
-      channel: r.channel,
-      sourceSystem: 'test',
-      location: { latitude: -6.2, longitude: 106.8 },
-      categoryHint: null,
-      peopleInjured: 0,
-    });
+    const emit = <Type extends string, Data>(producer: string, streamId: string, definition: EventDefinition<Type, Data>, data: NoInfer<Data>) =>
+      write(producer, streamId, definition, new Date(t).toISOString(), 'op-1', data);
+    const [location, placed] = [
+      { latitude: -6.2, longitude: 106.8, address: null },
+      { reportId, receivedAt, channel: r.channel },
+    ];
+    const report = { ...placed, sourceSystem: 'test', categoryHint: null, peopleInjured: 0 };
+    emit('intake', reportId, ev.ReportReceived, receivedReportData({ ...report, location: { ...location, district: null } }));
     if (!r.triageSeen) return;
-    emit('triage', reportId, 'TriageCaseOpened', {
+    emit(
+      'triage',
       reportId,
-      receivedAt,
-      channel: r.channel,
-      district: r.suggested.district,
-      suggestion: { category: r.suggested.category, priority: r.suggested.priority },
-    });
+      ev.TriageCaseOpened,
+      openedCaseData({ ...report, district: r.suggested.district }, { category: r.suggested.category, priority: r.suggested.priority }),
+    );
+    const decided = r.classified ?? r.suggested;
+    const unit = { reportId, incidentId, unitId: 'u-1' };
     const steps: (() => void)[] = [
-      () => emit('triage', reportId, 'ReportClaimed', { reportId }),
-      () => r.classified && emit('triage', reportId, 'ReportClassified', { reportId, ...r.classified }),
-      () => emit('triage', reportId, 'ReportForwardedForDispatch', { reportId, ...(r.classified ?? r.suggested) }),
+      () => emit('triage', reportId, ev.ReportClaimed, { reportId, operatorId: 'op-1', leaseExpiresAt: new Date(t + 300_000).toISOString() }),
+      () => r.classified && emit('triage', reportId, ev.ReportClassified, { reportId, ...r.classified }),
+      () => emit('triage', reportId, ev.ReportForwardedForDispatch, forwardedData({ ...placed, ...decided, location })),
       () => {
-        emit('dispatch', incidentId, 'IncidentOpened', { reportId, incidentId, forwardedAt: new Date(t).toISOString() });
-        emit('dispatch', incidentId, 'UnitAssigned', { reportId, incidentId, unitId: 'u-1', previousUnitId: null });
+        emit(
+          'dispatch',
+          incidentId,
+          ev.IncidentOpened,
+          openedIncidentData({
+            reportId,
+            receivedAt,
+            ...decided,
+            incidentId,
+            location: { ...location, approximate: false },
+            forwardedAt: new Date(t).toISOString(),
+          }),
+        );
+        emit('dispatch', incidentId, ev.UnitAssigned, assignedData({ ...unit, acknowledgeBy: new Date(t + 60_000).toISOString() }));
       },
-      () => emit('dispatch', incidentId, 'UnitArrived', { reportId, incidentId, unitId: 'u-1' }),
-      () => emit('dispatch', incidentId, 'IncidentResolved', { reportId, incidentId, outcome: 'HANDLED', unitId: 'u-1' }),
+      () => emit('dispatch', incidentId, ev.UnitArrived, unit),
+      () => emit('dispatch', incidentId, ev.IncidentResolved, { ...unit, outcome: 'HANDLED_ON_SCENE', summary: 'selesai' }),
     ];
     r.gaps.forEach((gap, i) => {
       t += gap * 1000;

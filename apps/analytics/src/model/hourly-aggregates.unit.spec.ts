@@ -1,12 +1,14 @@
 import fc from 'fast-check';
-import type { EventEnvelope } from '@callcenter/events';
+import * as ev from '@callcenter/events';
+import type { EventDefinition, EventEnvelope } from '@callcenter/events';
+import { assignedData, forwardedData, openedCaseData, receivedReportData } from '@callcenter/testing';
 import { deliveredInAnyOrder, generatedHistory } from '../../test/scripted-lifecycles';
 import { hotspotsByWalking, loadByWalking, staffingByWalking, volumeByWalking, workloadByWalking } from '../../test/walking-queries';
 import { hotspots, load, staffing, StatsFilter, volume, workload } from '../queries/analytics-queries';
 import { AnalyticsModel } from './analytics-model';
 import { ActorCell, CellGroup, HourlyAggregates } from './hourly-aggregates';
 
-const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'LALU_LINTAS'] as const;
+const CATEGORIES = ['KEJAHATAN', 'KEBAKARAN', 'KECELAKAAN_LALU_LINTAS'] as const;
 const PRIORITIES = ['P1', 'P2', 'P3'] as const;
 const CHANNELS = ['HOTLINE', 'SMS', 'WEB'] as const;
 const DISTRICTS = ['TEBET', 'CILANDAK', 'MENTENG'] as const;
@@ -73,44 +75,54 @@ type GeneratedReport = typeof reportArb extends fc.Arbitrary<infer T> ? T : neve
 const eventsOf = (reports: GeneratedReport[]) =>
   generatedHistory(reports, (r, { reportId, incidentId }, write) => {
     let t = T0 + r.receivedAfterMs;
-    const receivedAt = new Date(t).toISOString();
-    const occurredAt = r.occurredBeforeS === null ? undefined : new Date(t - r.occurredBeforeS * 1000).toISOString();
-    const emit = (producer: string, streamId: string, type: string, actor: string, data: Record<string, unknown>) =>
-      write(producer, streamId, type, new Date(t).toISOString(), actor, { reportId, ...data });
-    const location = r.place ?? undefined;
-    emit('intake', reportId, 'ReportReceived', 'system', { receivedAt, occurredAt, channel: r.channel, sourceSystem: 'test', location, peopleInjured: 0 });
+    const [receivedAt, iso] = [new Date(t).toISOString(), (ms: number) => new Date(ms).toISOString()];
+    const occurredAt = r.occurredBeforeS === null ? null : iso(t - r.occurredBeforeS * 1000);
+    const emit = <Type extends string, Data>(producer: string, streamId: string, definition: EventDefinition<Type, Data>, actor: string, data: NoInfer<Data>) =>
+      write(producer, streamId, definition, iso(t), actor, data);
+    const [latitude, longitude] = [r.place?.latitude ?? null, r.place?.longitude ?? null];
+    const report = { reportId, receivedAt, occurredAt, channel: r.channel, sourceSystem: 'test', categoryHint: null, peopleInjured: 0 };
+    emit('intake', reportId, ev.ReportReceived, 'system', receivedReportData({ ...report, location: { latitude, longitude, address: null, district: null } }));
     if (!r.triageSeen) return;
-    emit('triage', reportId, 'TriageCaseOpened', 'system', {
-      receivedAt,
-      occurredAt,
-      channel: r.channel,
-      location,
-      district: r.suggested.district,
-      suggestion: { category: r.suggested.category, priority: r.suggested.priority },
-    });
-    const triage = (type: string, actor: string, data: Record<string, unknown> = {}) => emit('triage', reportId, type, actor, data);
-    const dispatch = (type: string, actor: string, data: Record<string, unknown> = {}) => emit('dispatch', incidentId, type, actor, { incidentId, ...data });
+    const { category, priority, district } = r.suggested;
+    const opened = openedCaseData({ ...report, location: { latitude, longitude, address: null, reportedDistrict: null }, district }, { category, priority });
+    emit('triage', reportId, ev.TriageCaseOpened, 'system', opened);
+    const triage = <Type extends string, Data extends { reportId: string }>(
+      definition: EventDefinition<Type, Data>,
+      actor: string,
+      data: NoInfer<Omit<Data, 'reportId'>>,
+    ) => emit('triage', reportId, definition, actor, { reportId, ...data } as Data);
+    const dispatch = <Type extends string, Data extends { reportId: string; incidentId: string }>(
+      definition: EventDefinition<Type, Data>,
+      actor: string,
+      data: NoInfer<Omit<Data, 'reportId' | 'incidentId'>>,
+    ) => emit('dispatch', incidentId, definition, actor, { reportId, incidentId, ...data } as Data);
+    const group = '00000000-0000-4000-8000-000000000000';
     for (const { action, actor, unit, gapS } of r.actions) {
       t += gapS * 1000;
       const act: Record<(typeof ACTIONS)[number], () => void> = {
-        claim: () => triage('ReportClaimed', actor),
-        release: () => triage('ReportReleased', actor, { reason: 'LEASE_EXPIRED' }),
-        classify: () => triage('ReportClassified', actor, r.classified),
-        note: () => triage('ReportNoteAdded', actor),
-        escalate: () => triage('ReportEscalated', actor),
-        reject: () => triage('ReportRejected', actor, { reason: 'NOT_POLICE_MATTER' }),
-        prank: () => triage('ReportRejected', actor, { reason: 'PRANK' }),
-        duplicate: () => triage('ReportMarkedDuplicate', actor, { duplicateOf: '00000000-0000-4000-8000-000000000000' }),
-        advice: () => triage('ReportAdviceGiven', actor),
-        forward: () => triage('ReportForwardedForDispatch', actor, r.classified),
-        split: () => triage('ReportSplitFromGroup', actor, { groupOf: '00000000-0000-4000-8000-000000000000', reason: 'other' }),
-        overdue: () => triage('TriageOverdue', 'system'),
-        assign: () => dispatch('UnitAssigned', actor, { unitId: unit, previousUnitId: null }),
-        acknowledge: () => dispatch('AssignmentAcknowledged', unit, { unitId: unit }),
-        decline: () => dispatch('AssignmentDeclined', unit, { unitId: unit }),
-        arrive: () => dispatch('UnitArrived', unit, { unitId: unit }),
-        resolve: () => dispatch('IncidentResolved', actor, { outcome: 'HANDLED', unitId: unit }),
-        close: () => dispatch('IncidentClosed', actor),
+        claim: () => triage(ev.ReportClaimed, actor, { operatorId: actor, leaseExpiresAt: iso(t + 300_000) }),
+        release: () => triage(ev.ReportReleased, actor, { operatorId: actor, reason: 'LEASE_EXPIRED' }),
+        classify: () => triage(ev.ReportClassified, actor, r.classified),
+        note: () => triage(ev.ReportNoteAdded, actor, { text: 'catatan' }),
+        escalate: () => triage(ev.ReportEscalated, actor, { reason: 'mohon arahan' }),
+        reject: () => triage(ev.ReportRejected, actor, { reason: 'NOT_POLICE_MATTER', explanation: 'perdata', callerRef: null }),
+        prank: () => triage(ev.ReportRejected, actor, { reason: 'PRANK', explanation: 'iseng', callerRef: null }),
+        duplicate: () => triage(ev.ReportMarkedDuplicate, actor, { duplicateOf: group }),
+        advice: () => triage(ev.ReportAdviceGiven, actor, { advice: 'ke Polsek' }),
+        forward: () =>
+          triage(
+            ev.ReportForwardedForDispatch,
+            actor,
+            forwardedData({ reportId, receivedAt, channel: r.channel, ...r.classified, location: { latitude, longitude, address: null } }),
+          ),
+        split: () => triage(ev.ReportSplitFromGroup, actor, { groupOf: group, reason: 'other' }),
+        overdue: () => triage(ev.TriageOverdue, 'system', { priority, targetSeconds: 60, dueAt: iso(t) }),
+        assign: () => dispatch(ev.UnitAssigned, actor, assignedData({ reportId, incidentId, unitId: unit, acknowledgeBy: iso(t + 60_000) })),
+        acknowledge: () => dispatch(ev.AssignmentAcknowledged, unit, { unitId: unit }),
+        decline: () => dispatch(ev.AssignmentDeclined, unit, { unitId: unit, reason: 'ban kempes' }),
+        arrive: () => dispatch(ev.UnitArrived, unit, { unitId: unit }),
+        resolve: () => dispatch(ev.IncidentResolved, actor, { outcome: 'HANDLED_ON_SCENE', unitId: unit, summary: 'selesai' }),
+        close: () => dispatch(ev.IncidentClosed, actor, {}),
       };
       act[action]();
     }

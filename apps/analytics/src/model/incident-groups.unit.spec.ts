@@ -7,7 +7,7 @@ import {
   ReportReceived,
   ReportSplitFromGroup,
 } from '@callcenter/events';
-import { receivedReportData, reportStreams } from '@callcenter/testing';
+import { forwardedData, receivedReportData, reportStreams } from '@callcenter/testing';
 import { volume } from '../queries/analytics-queries';
 import { AnalyticsModel } from './analytics-model';
 import { stateOf, stepsOf } from './report-fact';
@@ -44,18 +44,21 @@ const received = (id: string, at: string) =>
   );
 const claimed = (id: string, at: string) => event('triage', id, ReportClaimed, at, { operatorId: 'op-budi', leaseExpiresAt: `2026-11-28T${at}:00.000Z` });
 const forwarded = (id: string, at: string) =>
-  event('triage', id, ReportForwardedForDispatch, at, {
-    trackingCode: '7KQ2M-94XHD',
-    channel: 'MOBILE_APP',
-    receivedAt: '2026-11-28T03:00:00.000Z',
-    category: 'KEBAKARAN',
-    priority: 'P2',
-    district: 'TEBET',
-    location: { latitude: -6.2, longitude: 106.8, address: null },
-    description: 'Kebakaran rumah',
-    peopleInjured: 0,
-    peopleInvolved: 1,
-  });
+  event(
+    'triage',
+    id,
+    ReportForwardedForDispatch,
+    at,
+    forwardedData({
+      reportId: id,
+      channel: 'MOBILE_APP',
+      receivedAt: '2026-11-28T03:00:00.000Z',
+      category: 'KEBAKARAN',
+      priority: 'P2',
+      location: { latitude: -6.2, longitude: 106.8, address: null },
+      description: 'Kebakaran rumah',
+    }),
+  );
 
 describe('analytics follows merges and splits of incident groups', () => {
   const history = [

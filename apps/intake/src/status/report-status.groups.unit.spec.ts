@@ -1,5 +1,5 @@
 import * as ev from '@callcenter/events';
-import { receivedReportData, reportStreams } from '@callcenter/testing';
+import { forwardedData, receivedReportData, reportStreams } from '@callcenter/testing';
 import { evolveReportStatus, mergeReportStatus, ReportStatusView } from './report-status.projection';
 
 // What the reporter of a report merged into an incident group, and split out again, is told.
@@ -22,18 +22,7 @@ const claimedAgain = triage(ev.ReportClaimed, 'r2', { operatorId: 'op-sari', lea
 const forwarded = triage(
   ev.ReportForwardedForDispatch,
   'r2',
-  {
-    trackingCode: 'AB2CD-EF3GH',
-    channel: 'MOBILE_APP',
-    receivedAt: '2026-11-28T02:00:00.000Z',
-    category: 'KEJAHATAN',
-    priority: 'P3',
-    district: 'TEBET',
-    location: { latitude: -6.2264, longitude: 106.8584, address: 'Jl. Tebet Raya 1' },
-    description: 'Motor dicuri di depan warung',
-    peopleInjured: 0,
-    peopleInvolved: 1,
-  },
+  forwardedData({ reportId: 'r2', trackingCode: 'AB2CD-EF3GH', channel: 'MOBILE_APP' }),
   at('02:07'),
 );
 
