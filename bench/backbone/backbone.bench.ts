@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import * as ev from '@callcenter/events';
+import { forwardedData, openedCaseData, receivedReportData } from '@callcenter/testing';
 import * as h from '../harness';
 
 const strings = 'events concurrency per-stream multi-events rate seconds partitions batch recovery-ms append-budget-s drain-budget-s baseline-records';
@@ -38,16 +39,29 @@ async function until(ok: () => boolean, ms: number): Promise<boolean> {
 /** A table from column specs: a header and one row per item. */
 const tableOf = <T>(cols: [string, (x: T) => string | number][], items: T[]) => h.table([cols.map((c) => c[0]), ...items.map((x) => cols.map((c) => c[1](x)))]);
 
-/** A report as intake would record it (the typical size of an event on the backbone), and the steps that follow it. */
+/** A report as intake records it (the typical size of an event on the backbone), built by the catalogue's typed constructor. */
 const reportReceived = (reportId: string, i: number) => {
-  const [caller, at] = [{ name: 'Budi Santoso', phone: `+62812${String(1_000_000 + (i % 9_000_000)).padStart(7, '0')}` }, (i % 1000) / 10_000];
-  const location = { lat: -6.2 + at, lon: 106.8 + at, address: 'Jl. Jenderal Sudirman No. 12, Kebayoran Baru, Jakarta Selatan' };
+  const [phone, at] = [`+62812${String(1_000_000 + (i % 9_000_000)).padStart(7, '0')}`, (i % 1000) / 10_000];
+  const address = 'Jl. Jenderal Sudirman No. 12, Kebayoran Baru, Jakarta Selatan';
+  const [location, channel] = [{ latitude: -6.2 + at, longitude: 106.8 + at, address, district: 'KEBAYORAN_BARU' }, i % 3 === 0 ? 'WEB' : 'HOTLINE'] as const;
   const description = 'Tabrakan dua motor di perempatan, satu orang luka ringan, lalu lintas tersendat.';
-  return { type: 'ReportReceived', data: { reportId, channel: i % 3 === 0 ? 'web' : 'phone', caller, category: 'traffic-accident', location, description } };
+  const reporter = { name: 'Budi Santoso', phone, anonymous: false };
+  return ev.ReportReceived(
+    receivedReportData({ reportId, channel, reporter, categoryHint: 'KECELAKAAN_LALU_LINTAS', location, description, peopleInjured: 1 }),
+  );
 };
-const STEPS = ['ReportTriaged', 'IncidentOpened', 'UnitAssigned', 'UnitArrived', 'IncidentClosed'];
-const note = 'Unit patroli 3 menuju lokasi, estimasi tiba 7 menit.';
-const followUp = (reportId: string, step: number) => ({ type: STEPS[(step - 2) % 5], data: { reportId, step, note } });
+/** The nth event of a triage case's stream: opened, claimed, classified, a note, forwarded for dispatch. */
+const caseStep = (reportId: string, n: number): ev.DomainEvent => {
+  const [category, priority, district] = ['KECELAKAAN_LALU_LINTAS', 'P2', 'KEBAYORAN_BARU'] as const;
+  const steps = [
+    () => ev.TriageCaseOpened(openedCaseData({ reportId, district }, { category, priority })),
+    () => ev.ReportClaimed({ reportId, operatorId: 'op-07', leaseExpiresAt: new Date(Date.now() + 300_000).toISOString() }),
+    () => ev.ReportClassified({ reportId, category, priority, district }),
+    () => ev.ReportNoteAdded({ reportId, text: 'Unit patroli 3 menuju lokasi, estimasi tiba 7 menit.' }),
+    () => ev.ReportForwardedForDispatch(forwardedData({ reportId, category, priority, district })),
+  ];
+  return steps[n % steps.length]();
+};
 /** A phase stops appending after this many failed appends (a database that refuses writes). */
 const MAX_APPEND_ERRORS = 50;
 
@@ -99,7 +113,7 @@ class Probe {
     this.streams.get(id) ?? this.streams.set(id, { version: 0, received: NaN, started: NaN, appended: NaN, sent: NaN, acked: NaN }).get(id)!;
 
   /** One append; a failure is counted (the first kept) and resolves false. */
-  append(store: ev.MongoEventStore, id: string, version: number, event: { type: string; data: object }): Promise<boolean> {
+  append(store: ev.MongoEventStore, id: string, version: number, event: ev.DomainEvent): Promise<boolean> {
     const failed = (e: unknown) => ((this.errors.first ??= String(e).slice(0, 300)), this.errors.count++, false);
     return store.append(id, version, [event], { actor: 'bench', correlationId: randomUUID(), now: new Date() }).then(() => true, failed);
   }
@@ -195,7 +209,7 @@ const throughput = (name: string, prefix: string, targetEvents: number, perStrea
         if (now() - t0 > cfg.appendBudgetMs || errors.count >= MAX_APPEND_ERRORS) return void (appendBudgetHit = true);
         const id = `${prefix}-${randomUUID()}`;
         for (let v = 0, started = now(); v < perStream; v++, started = now()) {
-          if (!(await probe.append(store, id, v, v === 0 ? reportReceived(id, s) : followUp(id, v + 1)))) break; // skips the rest of the stream
+          if (!(await probe.append(store, id, v, perStream === 1 ? reportReceived(id, s) : caseStep(id, v)))) break; // skips the rest of the stream
           latency.push(now() - started);
           appended++;
         }
