@@ -1,6 +1,7 @@
-import type { Category, District, Priority, RejectionReason, ResolutionOutcome, UnitType } from '@callcenter/contracts';
+import type { Category, District, GeoPoint, Priority, RejectionReason, ResolutionOutcome, UnitStatus, UnitType } from '@callcenter/contracts';
 import { CATEGORIES, CATEGORY_UNIT_TYPES, DEFAULT_PRIORITY_TARGETS, incidentIdFor, parsePriorityTargets } from '@callcenter/contracts';
-import { dispatchEvents, EventEnvelope, EventRegistry, intakeEvents, triageEvents } from '@callcenter/events';
+import * as ev from '@callcenter/events';
+import type { EventDefinition, EventEnvelope } from '@callcenter/events';
 import { GeneratedReport, generateTraffic } from './generate';
 import { Prng } from './prng';
 import { planUnits } from './units';
@@ -31,8 +32,6 @@ const TARGETS = parsePriorityTargets(DEFAULT_PRIORITY_TARGETS);
 const REJECTIONS = { NOT_POLICE_MATTER: 60, INSUFFICIENT_INFORMATION: 25, OUT_OF_JURISDICTION: 15 } satisfies Partial<Record<RejectionReason, number>>;
 const OUTCOMES = { HANDLED_ON_SCENE: 55, ARREST_MADE: 10, REFERRED: 12, FALSE_ALARM: 12, NO_TRACE: 11 } satisfies Partial<Record<ResolutionOutcome, number>>;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** Each event at its type's current schema version. */
-const REGISTRY = new EventRegistry([...intakeEvents, ...triageEvents, ...dispatchEvents]);
 
 export class HistoryGenerator {
   reports = 0;
@@ -64,11 +63,20 @@ export class HistoryGenerator {
     return Math.min(max, Math.max(min, typical * Math.exp((r.next() + r.next() + r.next() - 1.5) * 1.6)));
   }
 
-  private envelope(producer: Producer, streamId: string, streamVersion: number, type: string, atMs: number, actor: string, data: object): EventEnvelope {
+  /** An event of the catalogue (its typed constructor's type, data and current schema version) in its envelope. */
+  private envelope<Type extends string, Data>(
+    producer: Producer,
+    streamId: string,
+    streamVersion: number,
+    event: EventDefinition<Type, Data>,
+    atMs: number,
+    actor: string,
+    data: NoInfer<Data>,
+  ): EventEnvelope {
     return {
       eventId: this.uuid(),
-      type,
-      schemaVersion: REGISTRY.schemaVersionOf(type),
+      type: event.type,
+      schemaVersion: event.schemaVersion,
       streamId,
       streamVersion,
       occurredAt: new Date(atMs).toISOString(),
@@ -81,10 +89,16 @@ export class HistoryGenerator {
     };
   }
 
-  private unitEvent(unitId: string, type: string, atMs: number, actor: string, data: object): EventEnvelope {
+  private unitEvent<Type extends string, Data>(
+    unitId: string,
+    event: EventDefinition<Type, Data>,
+    atMs: number,
+    actor: string,
+    data: NoInfer<Data>,
+  ): EventEnvelope {
     const v = (this.unitVersions.get(unitId) ?? 0) + 1;
     this.unitVersions.set(unitId, v);
-    return this.envelope('dispatch', unitId, v, type, atMs, actor, data);
+    return this.envelope('dispatch', unitId, v, event, atMs, actor, data);
   }
 
   /** The units (the simulator's roster), registered at `atMs`. */
@@ -95,7 +109,7 @@ export class HistoryGenerator {
       list.push({ id: u.callSign, district: u.homeDistrict });
       this.unitsByType.set(u.type, list);
       this.units++;
-      yield this.unitEvent(u.callSign, 'UnitRegistered', atMs, 'dsp-admin', {
+      yield this.unitEvent(u.callSign, ev.UnitRegistered, atMs, 'dsp-admin', {
         unitId: u.callSign,
         callSign: u.callSign,
         type: u.type,
@@ -158,7 +172,7 @@ export class HistoryGenerator {
 
     let tv = 0;
     out.push(
-      this.envelope('intake', reportId, 1, 'ReportReceived', t0, g.sourceSystem, {
+      this.envelope('intake', reportId, 1, ev.ReportReceived, t0, g.sourceSystem, {
         reportId,
         trackingCode,
         sourceSystem: g.sourceSystem,
@@ -176,13 +190,13 @@ export class HistoryGenerator {
     );
     const original = g.duplicateOfSeq === null ? undefined : this.idOfSeq.get(g.duplicateOfSeq);
     const duplicateCandidates = original
-      ? [{ reportId: original, reason: 'NEARBY_SAME_CATEGORY', distanceMeters: Math.round(r.uniform(30, 300)), minutesApart: r.int(1, 8) }]
+      ? [{ reportId: original, reason: 'NEARBY_SAME_CATEGORY' as const, distanceMeters: Math.round(r.uniform(30, 300)), minutesApart: r.int(1, 8) }]
       : [];
     const lowTrust = g.kind === 'PRANK' && r.chance(0.6);
     const reasons = [`category ${category} from the description`, `priority ${priority}: ${injured ? 'people injured' : 'no one injured'}`];
     if (!q.location.district) reasons.push(`district ${district.name} from the coordinates`);
     out.push(
-      this.envelope('triage', reportId, ++tv, 'TriageCaseOpened', t0 + 40, 'system', {
+      this.envelope('triage', reportId, ++tv, ev.TriageCaseOpened, t0 + 40, 'system', {
         reportId,
         trackingCode,
         sourceSystem: g.sourceSystem,
@@ -208,10 +222,14 @@ export class HistoryGenerator {
     );
 
     const triageTarget = TARGETS[priority].triageSeconds;
-    const triage = (type: string, at: number, actor: string, data: object = {}) =>
-      out.push(this.envelope('triage', reportId, ++tv, type, at, actor, { reportId, ...data }));
+    const triage = <Type extends string, Data extends { reportId: string }>(
+      event: EventDefinition<Type, Data>,
+      at: number,
+      actor: string,
+      data: NoInfer<Omit<Data, 'reportId'>>,
+    ) => out.push(this.envelope('triage', reportId, ++tv, event, at, actor, { reportId, ...data } as Data));
     const overdue = () =>
-      triage('TriageOverdue', t0 + triageTarget * 1000 + 500, 'system', {
+      triage(ev.TriageOverdue, t0 + triageTarget * 1000 + 500, 'system', {
         priority,
         targetSeconds: triageTarget,
         dueAt: new Date(t0 + triageTarget * 1000).toISOString(),
@@ -227,23 +245,23 @@ export class HistoryGenerator {
     let t = t0 + claimDelay * 1000;
     if (claimDelay > triageTarget) overdue();
     let op = operator();
-    triage('ReportClaimed', t, op, { operatorId: op, leaseExpiresAt: new Date(t + 300_000).toISOString() });
+    triage(ev.ReportClaimed, t, op, { operatorId: op, leaseExpiresAt: new Date(t + 300_000).toISOString() });
     if (r.chance(0.03)) {
       t += 300_000;
-      triage('ReportReleased', t, 'system', { operatorId: op, reason: 'LEASE_EXPIRED' });
+      triage(ev.ReportReleased, t, 'system', { operatorId: op, reason: 'LEASE_EXPIRED' });
       const to = operator();
       t += r.uniform(5, 60) * 1000;
-      triage('ReportReassigned', t, supervisor, { fromOperatorId: null, toOperatorId: to, leaseExpiresAt: new Date(t + 300_000).toISOString() });
+      triage(ev.ReportReassigned, t, supervisor, { fromOperatorId: null, toOperatorId: to, leaseExpiresAt: new Date(t + 300_000).toISOString() });
       op = to;
     }
     if (r.chance(0.08)) {
       t += r.uniform(10, 90) * 1000;
-      triage('ReportNoteAdded', t, op, { text: 'Pelapor dihubungi kembali, lokasi dikonfirmasi' });
+      triage(ev.ReportNoteAdded, t, op, { text: 'Pelapor dihubungi kembali, lokasi dikonfirmasi' });
     }
     let decider = op;
     if (r.chance(0.015)) {
       t += r.uniform(20, 120) * 1000;
-      triage('ReportEscalated', t, op, { reason: 'Butuh keputusan supervisor' });
+      triage(ev.ReportEscalated, t, op, { reason: 'Butuh keputusan supervisor' });
       decider = supervisor;
     }
     let finalCategory = category;
@@ -252,7 +270,7 @@ export class HistoryGenerator {
       t += r.uniform(10, 120) * 1000;
       if (r.chance(0.1)) finalCategory = r.pick(CATEGORIES);
       if (r.chance(0.1)) finalPriority = r.pick(['P1', 'P2', 'P3'] as Priority[]);
-      triage('ReportClassified', t, decider, { category: finalCategory, priority: finalPriority, district: district.code });
+      triage(ev.ReportClassified, t, decider, { category: finalCategory, priority: finalPriority, district: district.code });
     }
     t += r.uniform(5, 90) * 1000;
     // The simulator's expected decision, with operators who sometimes judge otherwise.
@@ -266,11 +284,11 @@ export class HistoryGenerator {
             : r.weighted({ FORWARD: 85, REJECT: 5, ADVICE: 10 });
     this.decisions[decision] = (this.decisions[decision] ?? 0) + 1;
     if (decision === 'ADVICE') {
-      triage('ReportAdviceGiven', t, decider, { advice: 'Silakan datang ke Polsek terdekat dengan membawa KTP' });
+      triage(ev.ReportAdviceGiven, t, decider, { advice: 'Silakan datang ke Polsek terdekat dengan membawa KTP' });
       return out;
     }
     if (decision === 'REJECT') {
-      triage('ReportRejected', t, decider, {
+      triage(ev.ReportRejected, t, decider, {
         reason: g.kind === 'PRANK' ? 'PRANK' : r.weighted(REJECTIONS),
         explanation: 'Tidak dapat ditindaklanjuti',
         callerRef: null,
@@ -278,10 +296,10 @@ export class HistoryGenerator {
       return out;
     }
     if (decision === 'DUPLICATE') {
-      triage('ReportMarkedDuplicate', t, decider, { duplicateOf: original });
+      triage(ev.ReportMarkedDuplicate, t, decider, { duplicateOf: original! });
       return out;
     }
-    triage('ReportForwardedForDispatch', t, decider, {
+    triage(ev.ReportForwardedForDispatch, t, decider, {
       trackingCode,
       channel: g.channel,
       receivedAt,
@@ -298,11 +316,15 @@ export class HistoryGenerator {
     // Dispatch: the incident's stream and the units' streams.
     const incidentId = incidentIdFor(reportId);
     let dv = 0;
-    const incident = (type: string, at: number, actor: string, data: object = {}) =>
-      out.push(this.envelope('dispatch', incidentId, ++dv, type, at, actor, { incidentId, reportId, ...data }));
+    const incident = <Type extends string, Data extends { incidentId: string; reportId: string }>(
+      event: EventDefinition<Type, Data>,
+      at: number,
+      actor: string,
+      data: NoInfer<Omit<Data, 'incidentId' | 'reportId'>>,
+    ) => out.push(this.envelope('dispatch', incidentId, ++dv, event, at, actor, { incidentId, reportId, ...data } as Data));
     const forwardedAt = t;
     t += 80;
-    incident('IncidentOpened', t, 'system', {
+    incident(ev.IncidentOpened, t, 'system', {
       trackingCode,
       category: finalCategory,
       priority: finalPriority,
@@ -320,7 +342,7 @@ export class HistoryGenerator {
     const assignDelay = finalPriority === 'P1' ? this.skewed(10, 40, 600) : this.skewed(20, 150, 3600);
     if (dispatchTarget !== null && (t - t0) / 1000 + assignDelay > dispatchTarget) {
       // The timer notices within a second of the due time (or at once, if triage forwarded it late).
-      incident('DispatchOverdue', Math.max(t + 900, t0 + dispatchTarget * 1000 + 700), 'system', {
+      incident(ev.DispatchOverdue, Math.max(t + 900, t0 + dispatchTarget * 1000 + 700), 'system', {
         priority: finalPriority,
         targetSeconds: dispatchTarget,
         dueAt: new Date(t0 + dispatchTarget * 1000).toISOString(),
@@ -330,8 +352,8 @@ export class HistoryGenerator {
     let unit = this.pickUnit(finalCategory, district.code, null);
     const assign = () => {
       const distanceMeters = Math.round(r.uniform(300, 6000));
-      out.push(this.unitEvent(unit, 'UnitCommitted', t, dispatcher, { unitId: unit, incidentId, reportId, committedAt: new Date(t).toISOString() }));
-      incident('UnitAssigned', t + 20, dispatcher, {
+      out.push(this.unitEvent(unit, ev.UnitCommitted, t, dispatcher, { unitId: unit, incidentId, reportId, committedAt: new Date(t).toISOString() }));
+      incident(ev.UnitAssigned, t + 20, dispatcher, {
         unitId: unit,
         callSign: unit,
         previousUnitId: null,
@@ -346,20 +368,20 @@ export class HistoryGenerator {
     const lost = r.next();
     if (lost < 0.07) {
       t += lost < 0.05 ? r.uniform(10, 50) * 1000 : 60_000;
-      if (lost < 0.05) incident('AssignmentDeclined', t, `unit:${unit}`, { unitId: unit, reason: 'Sedang menangani kejadian lain' });
-      else incident('AssignmentTimedOut', t, 'system', { unitId: unit });
-      out.push(this.unitEvent(unit, 'UnitReleased', t + 15, 'system', { unitId: unit, incidentId, reason: lost < 0.05 ? 'DECLINED' : 'TIMED_OUT' }));
+      if (lost < 0.05) incident(ev.AssignmentDeclined, t, `unit:${unit}`, { unitId: unit, reason: 'Sedang menangani kejadian lain' });
+      else incident(ev.AssignmentTimedOut, t, 'system', { unitId: unit });
+      out.push(this.unitEvent(unit, ev.UnitReleased, t + 15, 'system', { unitId: unit, incidentId, reason: lost < 0.05 ? 'DECLINED' : 'TIMED_OUT' }));
       unit = this.pickUnit(finalCategory, district.code, unit);
       t += r.uniform(20, 120) * 1000;
       assign();
     }
     t += r.uniform(5, 60) * 1000;
-    incident('AssignmentAcknowledged', t, `unit:${unit}`, { unitId: unit });
+    incident(ev.AssignmentAcknowledged, t, `unit:${unit}`, { unitId: unit });
     const cancelled = r.chance(0.03);
     if (!cancelled) {
-      const status = (s: string, previousStatus: string, position: object | null) =>
+      const status = (s: UnitStatus, previousStatus: UnitStatus, position: GeoPoint | null) =>
         out.push(
-          this.unitEvent(unit, 'UnitStatusChanged', t + 10, `unit:${unit}`, {
+          this.unitEvent(unit, ev.UnitStatusChanged, t + 10, `unit:${unit}`, {
             unitId: unit,
             status: s,
             previousStatus,
@@ -369,22 +391,22 @@ export class HistoryGenerator {
           }),
         );
       t += r.uniform(10, 60) * 1000;
-      incident('UnitEnRoute', t, `unit:${unit}`, { unitId: unit });
+      incident(ev.UnitEnRoute, t, `unit:${unit}`, { unitId: unit });
       status('EN_ROUTE', 'AVAILABLE', null);
       t += this.skewed(120, 600, 3600) * 1000;
-      incident('UnitArrived', t, `unit:${unit}`, { unitId: unit });
+      incident(ev.UnitArrived, t, `unit:${unit}`, { unitId: unit });
       status('ON_SCENE', 'EN_ROUTE', { latitude: latitude ?? district.latitude, longitude: longitude ?? district.longitude });
     }
     t += this.skewed(300, 1500, 14_400) * 1000;
-    incident('IncidentResolved', t, `unit:${unit}`, {
+    incident(ev.IncidentResolved, t, `unit:${unit}`, {
       unitId: unit,
       outcome: cancelled ? 'CANCELLED' : r.weighted(OUTCOMES),
       summary: cancelled ? 'Dibatalkan pelapor' : 'Situasi terkendali, laporan dibuat',
     });
-    out.push(this.unitEvent(unit, 'UnitReleased', t + 15, 'system', { unitId: unit, incidentId, reason: 'RESOLVED' }));
+    out.push(this.unitEvent(unit, ev.UnitReleased, t + 15, 'system', { unitId: unit, incidentId, reason: 'RESOLVED' }));
     if (r.chance(0.9)) {
       t += r.uniform(60, 1800) * 1000;
-      incident('IncidentClosed', t, dispatcher);
+      incident(ev.IncidentClosed, t, dispatcher, {});
     }
     return out;
   }
