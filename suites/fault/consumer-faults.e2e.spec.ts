@@ -100,7 +100,7 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
   beforeAll(async () => {
     admin = spec.kafka.admin();
     await admin.connect();
-  }, 180_000);
+  });
 
   it('refuses each poison event without stopping anything, keeps every consumer in its group through the outage, and handles every report once', async () => {
     const kafka = testKafka();

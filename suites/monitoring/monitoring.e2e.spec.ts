@@ -122,6 +122,13 @@ describe('TLS for HTTP and gRPC, and Prometheus scraping a service', () => {
     );
     expect(metrics).toMatch(/callcenter_http_request_duration_seconds_bucket\{[^}]*method="GET"[^}]*route="\/health\/ready"[^}]*status="200"/);
     expect(metrics).toMatch(/callcenter_service_up\{[^}]*\} 1/);
+    // The relay published the report: where its round's time went is on /metrics too.
+    const relayed = await eventually(
+      async () => (await httpsGet(`https://127.0.0.1:${HTTP_PORT}/metrics`, readFileSync(CA))).body,
+      (m) => /callcenter_outbox_relay_round_seconds_count\{[^}]*phase="mark"[^}]*\} [1-9]/.test(m),
+    );
+    for (const phase of ['prepare', 'kafka'])
+      expect(relayed).toMatch(new RegExp(`callcenter_outbox_relay_round_seconds_count\\{[^}]*phase="${phase}"[^}]*\\} [1-9]`));
   });
 
   it('promtool accepts the Prometheus configuration and every alert passes its tests', async () => {

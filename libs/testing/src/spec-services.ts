@@ -56,21 +56,21 @@ export function servicesForSpec<Name extends string>(name: string, ports: Record
   const prefix = uniqueDbName(name);
   const names = Object.keys(ports) as Name[];
   /** Which service an instance is (its name, unless its port says otherwise). */
-  const serviceOf = (name: Name): string => (Array.isArray(ports[name]) && ports[name][2]) || name;
-  /** The environment a service starts (and restarts) with. */
-  const envOf = (service: Name): Record<string, string> => {
-    const own = ports[service];
-    const intake: Record<string, string> = serviceOf(service) === 'intake' && options.intakeGrpc ? { INTAKE_GRPC_PORT: String(options.intakeGrpc) } : {};
+  const serviceOf = (instance: Name): string => (Array.isArray(ports[instance]) && ports[instance][2]) || instance;
+  /** The environment an instance starts (and restarts) with. */
+  const envOf = (instance: Name): Record<string, string> => {
+    const own = ports[instance];
+    const intake: Record<string, string> = serviceOf(instance) === 'intake' && options.intakeGrpc ? { INTAKE_GRPC_PORT: String(options.intakeGrpc) } : {};
     return { MONGODB_DB_PREFIX: prefix, ...intake, ...options.env, ...(Array.isArray(own) ? own[1] : {}) };
   };
   const spec = {
     prefix,
     running: {} as Record<Name, RunningService>,
     database: (service: string) => spec.mongo.db(`${prefix}_${service}`),
-    async restart(name: Name) {
-      await spec.running[name].stop();
-      spec.running[name] = await startService(serviceOf(name), httpPort(ports[name]), envOf(name));
-      return spec.running[name];
+    async restart(instance: Name) {
+      await spec.running[instance].stop();
+      spec.running[instance] = await startService(serviceOf(instance), httpPort(ports[instance]), envOf(instance));
+      return spec.running[instance];
     },
   } as SpecServices<Name>;
 
@@ -82,10 +82,12 @@ export function servicesForSpec<Name extends string>(name: string, ports: Record
       await spec.producer.connect();
     }
     if (options.oneAtATime) {
-      for (const name of names) spec.running[name] = await startService(serviceOf(name), httpPort(ports[name]), envOf(name), { readyTimeoutMs: 120_000 });
+      for (const instance of names) {
+        spec.running[instance] = await startService(serviceOf(instance), httpPort(ports[instance]), envOf(instance), { readyTimeoutMs: 120_000 });
+      }
     } else {
-      const started = await startServices(names.map((name) => [serviceOf(name), httpPort(ports[name]), envOf(name)]));
-      names.forEach((service, i) => (spec.running[service] = started[i]));
+      const started = await startServices(names.map((instance) => [serviceOf(instance), httpPort(ports[instance]), envOf(instance)]));
+      names.forEach((instance, i) => (spec.running[instance] = started[i]));
     }
     const services = [...new Set(names.map(serviceOf))];
     for (const [groupId, topics] of [...services.flatMap((service) => (OPENERS[service] ? [OPENERS[service]] : [])), ...(options.caughtUp ?? [])]) {
