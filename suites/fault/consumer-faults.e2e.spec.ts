@@ -94,7 +94,11 @@ describe('fault suite, consumers: a poison event on each topic and a database ou
     if (databaseIsDown) await databaseUp().catch((e) => say(`could not bring the database back: ${e}`));
     await admin?.disconnect();
   });
-  const spec = servicesForSpec('cfault', PORT, { env: { OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }, intakeGrpc: GRPC_PORT });
+  const spec = servicesForSpec('cfault', PORT, {
+    env: { OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
+    intakeGrpc: GRPC_PORT,
+    alsoDrop: ['keyvault'],
+  });
   const procs = spec.running;
 
   beforeAll(async () => {

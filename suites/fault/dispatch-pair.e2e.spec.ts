@@ -41,7 +41,6 @@ globalThis.Date = Skewed;
 describe('two dispatch instances across a Kafka outage longer than the orphan grace', () => {
   const preload = join(tmpdir(), `clock-ahead-${randomUUID()}.js`);
   writeFileSync(preload, CLOCK_AHEAD);
-  afterAll(() => rmSync(preload, { force: true }));
   const env = {
     DISPATCH_ORPHAN_GRACE_SECONDS: String(GRACE_SECONDS),
     DISPATCH_TIMER_INTERVAL_MS: '100',
@@ -53,6 +52,7 @@ describe('two dispatch instances across a Kafka outage longer than the orphan gr
     { a: [PORT.a, {}, 'dispatch'], b: [PORT.b, { CLOCK_SKEW_MS: String(SKEW_MS), NODE_OPTIONS: `--require ${preload}` }, 'dispatch'] },
     { env, producer: true },
   );
+  afterAll(() => rmSync(preload, { force: true })); // after the services' own afterAll: instance b loads it at every start
   const token = testToken('dsp-andi', ['dispatcher']);
   const viaA = restClient(`http://127.0.0.1:${PORT.a}`, token);
   const viaB = restClient(`http://127.0.0.1:${PORT.b}`, token);

@@ -41,7 +41,7 @@ describe('fault suite: restarts and kill -9 under load lose and duplicate nothin
       analyticsA: [PORT.analyticsA, {}, 'analytics'],
       analyticsB: [PORT.analyticsB, {}, 'analytics'],
     },
-    { env: { OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }, intakeGrpc: GRPC_PORT },
+    { env: { OUTBOX_RECOVERY_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }, intakeGrpc: GRPC_PORT, alsoDrop: ['keyvault'] },
   );
   const procs = spec.running;
   const faults: string[] = [];

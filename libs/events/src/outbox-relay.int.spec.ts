@@ -124,6 +124,24 @@ describe('OutboxRelay (real Kafka and database)', () => {
     }
   });
 
+  it('publishes each event once when its metrics callbacks throw', async () => {
+    const { topic, store } = await freshStore();
+    const failing = () => {
+      throw new Error('metrics down');
+    };
+    const relay = new OutboxRelay(store, producer, { recoveryIntervalMs: 200, onRound: failing, onRecovered: failing });
+    relay.start();
+    try {
+      for (let v = 0; v < 3; v++) await store.append('report-T', v, [Happened({ n: v + 1 })], meta());
+      await readTopic(kafka, topic, (r) => r.length >= 3);
+      await new Promise((r) => setTimeout(r, 1_000)); // a round put back would go out again meanwhile
+      expect(versionsByStream(await readTopic(kafka, topic, (r) => r.length >= 3))).toEqual(new Map([['report-T', [1, 2, 3]]]));
+      expect(await store.commits.countDocuments({ published: false })).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   (ownsBroker ? it : it.skip)('loses nothing when the broker restarts in the middle of publishing', async () => {
     const { topic, store } = await freshStore();
     const relay = new OutboxRelay(store, producer, { recoveryIntervalMs: 200, batchSize: 50 });

@@ -127,7 +127,8 @@ export class OutboxRelay {
       if (this.queue.length >= this.maxQueued) break;
       if (this.enqueue(commit, false)) found++;
     }
-    this.options.onRecovered?.(found, nowMs() - startedAt);
+    const scanMs = nowMs() - startedAt;
+    this.report(() => this.options.onRecovered?.(found, scanMs));
     return found;
   }
 
@@ -136,6 +137,7 @@ export class OutboxRelay {
     const batch = this.queue.splice(0, this.batchSize);
     if (batch.length === 0) return 0;
     const startedAt = nowMs();
+    let round: RelayRound;
     try {
       const ordered = await this.withPredecessors(batch);
       const byTopic = new Map<string, TopicMessages>();
@@ -155,11 +157,21 @@ export class OutboxRelay {
       );
       for (const c of ordered) this.remember(c._id);
       for (const c of batch) this.queued.delete(c._id);
-      this.options.onRound?.({ commits: ordered, events: count, startedAt, sentAt, ackedAt, markedAt: nowMs() });
-      return count;
+      round = { commits: ordered, events: count, startedAt, sentAt, ackedAt, markedAt: nowMs() };
     } catch (e) {
       this.queue.unshift(...batch); // keep them, in order, for the next try
       throw e;
+    }
+    this.report(() => this.options.onRound?.(round));
+    return round.events;
+  }
+
+  /** A metrics callback that throws must not fail a round that is done: said, and passed over. */
+  private report(callback: () => void): void {
+    try {
+      callback();
+    } catch (e) {
+      this.logger.warn('outbox relay: a metrics callback failed', { error: String(e) });
     }
   }
 
