@@ -330,7 +330,10 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope, at: EpochMs =
       f.triageOverdue = true;
       break;
     case 'IncidentOpened':
-      f.incidentId = d.incidentId;
+      // One incident a report in service (its id is derived from the report's); should a report ever
+      // come with two (another dispatcher on the same topics), the fact names the same one whatever
+      // order their streams were read in.
+      if (f.incidentId === null || d.incidentId < f.incidentId) f.incidentId = d.incidentId;
       f.forwardedAt ??= msOf(d.forwardedAt);
       break;
     case 'UnitAssigned':
@@ -352,12 +355,12 @@ export function evolveFact(fact: ReportFact, event: EventEnvelope, at: EpochMs =
       add(d.unitId, 'ARRIVED');
       break;
     case 'IncidentResolved':
-      f.resolvedAt = at;
-      f.outcome = d.outcome;
+      // The first resolution and its outcome (the same, in whatever order two incidents' streams came).
+      if (f.resolvedAt === null || at < f.resolvedAt || (at === f.resolvedAt && d.outcome < f.outcome!)) [f.resolvedAt, f.outcome] = [at, d.outcome];
       if (d.unitId) add(d.unitId, 'RESOLVED');
       break;
     case 'IncidentClosed':
-      f.closedAt = at;
+      f.closedAt = first(f.closedAt, at);
       break;
     case 'DispatchOverdue':
       f.dispatchOverdue = true;

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { ActorStep, forEachStepChanged, StepKind, stepsFromJson, stepsJson, stepsOf, Steps, withStep } from './report-fact';
+import * as ev from '@callcenter/events';
+import { assignedData, envelopeOf, openedIncidentData } from '@callcenter/testing';
+import { interleavedStreams } from '../../test/scripted-lifecycles';
+import { ActorStep, emptyFact, evolveFact, factJson, forEachStepChanged, StepKind, stepsFromJson, stepsJson, stepsOf, Steps, withStep } from './report-fact';
 
 const KINDS: StepKind[] = ['CLAIMED', 'CLASSIFIED', 'DECIDED', 'NOTED', 'ASSIGNED', 'ARRIVED', 'TIMED_OUT'];
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -61,5 +64,44 @@ describe("a report's packed steps", () => {
     const json = stepsJson(run);
     expect(json).toEqual(['op-sari', 'CLAIMED', T0, 'unit-R2-07', 'ARRIVED', T0 + 120_000]);
     expect(stepsFromJson(JSON.parse(JSON.stringify(json)))).toEqual(run);
+  });
+});
+
+describe("a report's fact", () => {
+  // In service a report has one incident (its id derived from the report's). Another dispatcher on
+  // the same topics (a test's, a second deployment's) may open a second: the fact must still be
+  // the same whatever order the two incident streams are read in.
+  const reportId = 'r0000000-0000-4000-8000-000000000001';
+  const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+  const incident = (incidentId: string, events: [ev.EventDefinition<string, any>, number, object][]) =>
+    events.map(([definition, minutes, data], i) =>
+      envelopeOf(definition, { reportId, incidentId, ...data }, { streamId: incidentId, streamVersion: i + 1, producer: 'dispatch', at: at(minutes) }),
+    );
+  const opened = (incidentId: string) => openedIncidentData({ reportId, incidentId, forwardedAt: at(1).toISOString() });
+  const streams = [
+    ...incident('b-incident', [
+      [ev.IncidentOpened, 2, opened('b-incident')],
+      [ev.UnitAssigned, 4, assignedData({ reportId, incidentId: 'b-incident', unitId: 'U1', acknowledgeBy: at(5).toISOString() })],
+      [ev.UnitArrived, 9, { unitId: 'U1' }],
+      [ev.IncidentResolved, 20, { unitId: 'U1', outcome: 'HANDLED_ON_SCENE', summary: 'selesai' }],
+      [ev.IncidentClosed, 25, {}],
+    ]),
+    ...incident('a-incident', [
+      [ev.IncidentOpened, 3, opened('a-incident')],
+      [ev.DispatchOverdue, 6, { priority: 'P2', targetSeconds: 180, dueAt: at(5).toISOString() }],
+      [ev.IncidentResolved, 20, { unitId: null, outcome: 'FALSE_ALARM', summary: 'tidak ada' }],
+      [ev.IncidentClosed, 30, {}],
+    ]),
+  ];
+  const foldedIn = (events: ev.EventEnvelope[]) => factJson(events.reduce((f, e) => evolveFact(f, e), emptyFact(reportId)));
+
+  it('is the same whatever order two incidents of one report are read in', () => {
+    const expected = foldedIn(streams);
+    expect(expected).toMatchObject({ incidentId: 'a-incident', resolvedAt: at(20).getTime(), outcome: 'FALSE_ALARM', closedAt: at(25).getTime() });
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: streams.length, maxLength: streams.length }), (keys) => {
+        expect(foldedIn(interleavedStreams(streams, keys))).toEqual(expected);
+      }),
+    );
   });
 });
