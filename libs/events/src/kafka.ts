@@ -57,6 +57,44 @@ export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnec
   return socket;
 };
 
+/** The part of kafkajs's (internal) RequestQueue the patch below reads and replaces. */
+interface KafkajsRequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
+}
+
+/**
+ * kafkajs 2.2.4's request queue, after every answer, schedules its next check of waiting requests
+ * at `throttledUntil - now`: unthrottled (-1) that is a negative delay, which Node runs after 1 ms,
+ * and the check schedules itself again. So every broker connection woke the event loop about 1,000
+ * times a second for as long as it was open (a producer, an admin and a consumer: 2,937 timers a
+ * second, none once patched), and Node 24 warns "TimeoutNegativeWarning" (kafkajs#1751, fixed in
+ * no release). Replaced by the fix proposed there: a check is scheduled only while a request waits
+ * (after the throttle if there is one, else in 10 ms, as kafkajs does), or until a throttle ends;
+ * `push` schedules one whenever a request has to wait, and every answer checks the queue at once.
+ */
+export function checkOnlyWhileRequestsWait(queue: KafkajsRequestQueue): void {
+  if (queue.throttleCheckTimeoutId) return;
+  const throttledFor = queue.throttledUntil - Date.now();
+  if (queue.pending.length === 0 && throttledFor <= 0) return;
+  queue.throttleCheckTimeoutId = setTimeout(
+    () => {
+      queue.throttleCheckTimeoutId = null;
+      queue.checkPendingRequests();
+    },
+    throttledFor > 0 ? throttledFor : 10,
+  );
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's internal module, patched once for every client in the process
+(require('kafkajs/src/network/requestQueue') as { prototype: KafkajsRequestQueue }).prototype.scheduleCheckPendingRequests = function (
+  this: KafkajsRequestQueue,
+) {
+  checkOnlyWhileRequestsWait(this);
+};
+
 export function createKafka(options: CreateKafkaOptions): Kafka {
   const logger = options.logger;
   return new Kafka({
