@@ -76,7 +76,7 @@ interface KafkajsRequestQueue {
  * (after the throttle if there is one, else in 10 ms, as kafkajs does), or until a throttle ends;
  * `push` schedules one whenever a request has to wait, and every answer checks the queue at once.
  */
-export function checkOnlyWhileRequestsWait(queue: KafkajsRequestQueue): void {
+function checkOnlyWhileRequestsWait(queue: KafkajsRequestQueue): void {
   if (queue.throttleCheckTimeoutId) return;
   const throttledFor = queue.throttledUntil - Date.now();
   if (queue.pending.length === 0 && throttledFor <= 0) return;

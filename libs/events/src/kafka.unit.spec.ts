@@ -20,7 +20,7 @@ describe("kafkajs's request queue, patched (kafkajs#1751)", () => {
     jest.useFakeTimers();
     try {
       const queue = queueOf(0);
-      const request = { send: jest.fn(), sendRequest: jest.fn() };
+      const request = { correlationId: 1 };
       queue.sendSocketRequest = jest.fn();
       queue.pending.push(request);
       queue.checkPendingRequests();
