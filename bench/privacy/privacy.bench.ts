@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import * as ev from '@callcenter/events';
 import { sampleReport, uniqueDbName } from '@callcenter/testing';
 import { AnalyticsModel } from '../../apps/analytics/src';
-import { SubmitReportHandler, toSubmitReportDto, TrackingCodeReservations } from '../../apps/intake/src';
+import { SubmitReport, SubmitReportHandler, toSubmitReportDto, TrackingCodeReservations } from '../../apps/intake/src';
 import { CallersStore, ReporterErasure } from '../../apps/triage/src';
 import * as h from '../harness';
 
@@ -46,7 +46,7 @@ async function main() {
     const worker = async () => {
       while (performance.now() < started + seconds * 1000) {
         const dto = await report(`bench-${randomUUID()}`, 'Siti Aminah');
-        await h.timed(latencies, async () => written[variant].push((await handlers[variant].submit(dto, 'bench')).reportId));
+        await h.timed(latencies, async () => written[variant].push((await handlers[variant].execute(new SubmitReport(dto, 'bench'))).reportId));
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -97,7 +97,7 @@ async function main() {
 
   // ── 3. erasure by phone (ReporterErasure) ──
   const reporter = phone();
-  for (let i = 0; i < REPORTS; i++) await handlers.sealed.submit(await report(`erase-${randomUUID()}`, 'Budi Santoso', reporter), 'bench');
+  for (let i = 0; i < REPORTS; i++) await handlers.sealed.execute(new SubmitReport(await report(`erase-${randomUUID()}`, 'Budi Santoso', reporter), 'bench'));
   const triageStore = new ev.MongoEventStore(mongo.db(triageDb), { producer: 'triage', topic: 'unused', registry: new ev.EventRegistry(ev.triageEvents) });
   await triageStore.ensureIndexes();
   const erasure = new ReporterErasure(triageStore, sealers.sealed, new CallersStore(mongo.db(triageDb)));

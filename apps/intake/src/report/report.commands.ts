@@ -82,11 +82,6 @@ export class SubmitReportHandler implements ICommandHandler<SubmitReport> {
     if (state.status !== 'received') throw new Error(`report ${reportId} has no ReportReceived after its submission`);
     return { reportId, trackingCode: state.trackingCode, receivedAt: state.receivedAt, duplicate: events.length === 0 };
   }
-
-  /** @deprecated bench/privacy's direct call until it sends SubmitReport through intake's entry point (src/index.ts). */
-  submit(dto: SubmitReportDto, correlationId: string): Promise<SubmissionReceipt> {
-    return this.execute(new SubmitReport(dto, correlationId));
-  }
 }
 
 /** The received report with its personal fields sealed by the report's key (ReportReceived v2). */
