@@ -21,7 +21,13 @@ const [OPEN_CASES, REQUESTS, WARMUP, CONCURRENCY] = [whole('open-cases', 1e5), w
 const [TRIAGE_HTTP2, INFO_START, BASELINE_ROOT, REUSE_DB] = [num('triage-http2', 13110), !has('no-info-start'), flag('baseline-root'), flag('reuse-db')];
 const MAX_ROW_S = flag('max-row-s') === undefined ? Infinity : num('max-row-s', 0);
 const [wantPart1, wantPart2] = [flag('rate') !== undefined || flag('seconds') !== undefined, flag('open-cases') !== undefined || REUSE_DB !== undefined];
-const [RUN_PART1, RUN_PART2, GOAL_VISIBLE_MS, GOAL_LIST_MS] = [wantPart1 || !wantPart2, wantPart2 || !wantPart1, 250, 50];
+const [RUN_PART1, RUN_PART2, GOAL_LIST_MS] = [wantPart1 || !wantPart2, wantPart2 || !wantPart1, 50];
+/** Submit → visible, p99: issue 4's goal at any rate, and issue 15's at the rates it names. */
+const GOAL_VISIBLE_AT: Record<number, number> = { 5: 50, 50: 150, 200: 1000 };
+const GOALS_VISIBLE: [string, number][] = [
+  ['issue 4', 250],
+  ...(GOAL_VISIBLE_AT[RATE] ? [[`issue 15, at ${RATE}/s`, GOAL_VISIBLE_AT[RATE]] as [string, number]] : []),
+];
 /** Part 2: no seeded case turns overdue, and no seeded claim lapses, while triage is measured. */
 const [PART2_TARGETS, LEASE_S] = ['P1=86400/180/900,P2=86400/600/1800,P3=86400/1800/3600,P4=86400/-/-', 3600];
 
@@ -251,9 +257,7 @@ async function part1() {
   h.say`\npolls during the load: ${polls} (${h.f(polls / ((window.end - window.start) / 1000), 0)}/s), failed polls ${pollErrors}, extra pages around the window (out-of-order arrivals) ${extraPages}`;
   const late = ` (of which listed by a full scan of the lane right after the drain, i.e. late rather than lost: ${missing.filter((s) => listed.has(s.reportId!)).length})`;
   h.say`never seen after a drain of ${h.f(drainMs / 1000, 1)} s (budget ${DRAIN_S} s): ${missing.length}${missing.length ? late : ''}`;
-  const over = sentToSeen.p99 - GOAL_VISIBLE_MS;
-  const margin = over > 0 ? `over by ${h.f(over)} ms (${h.f((100 * over) / GOAL_VISIBLE_MS, 0)} %)` : `${h.f(-over)} ms to spare`;
-  h.say`GOAL p99 ≤ ${GOAL_VISIBLE_MS} ms (submit sent → visible): ${over <= 0 ? 'MET' : 'MISSED'} — p99 ${h.f(sentToSeen.p99)} ms, ${margin}`;
+  for (const [goal, ms] of GOALS_VISIBLE) h.say`GOAL (${goal}) p99 ≤ ${ms} ms (submit sent → visible): ${h.goalCell(sentToSeen.p99, ms)}`;
   h.say`${h.cpuLine(cpu)}\nload average (1/5/15 min): before the load ${loadBefore}, at its end ${loadDuring}`;
   await Promise.all([left.stopService(intake), left.stopService(triage)]);
 }
