@@ -434,15 +434,24 @@ async function follow(code: string, target: HTMLElement) {
   replace(target, h('p', {}, t.loading));
   const first = await api('GET', `/api/public/reports/${encodeURIComponent(code)}?lang=${lang}`);
   if (first.status !== 200) {
-    replace(target, h('p', { class: 'problem', role: 'alert' }, first.body?.message ?? t.offline));
+    replace(target, h('p', { class: 'problem', role: 'alert' }, first.body?.message ?? t.followOffline));
     return;
   }
   renderStatus(target, first.body, !first.body.final);
   if (first.body.final || typeof EventSource === 'undefined') return;
+  let last = first.body;
   const source = new EventSource(`/api/public/reports/${encodeURIComponent(code)}/live?lang=${lang}`);
-  source.addEventListener('status', (e) => renderStatus(target, JSON.parse((e as MessageEvent).data), true));
+  source.addEventListener('status', (e) => renderStatus(target, (last = JSON.parse((e as MessageEvent).data)), true));
   source.addEventListener('end', () => source.close());
-  closeLive = () => source.close();
+  // The browser gives up on a stream refused (busy, rate-limited): say so, and follow again in 15 s.
+  let retry: number | undefined;
+  source.onerror = () => {
+    if (source.readyState !== EventSource.CLOSED) return;
+    renderStatus(target, last, false);
+    target.append(h('p', { class: 'problem', role: 'status' }, t.liveStopped));
+    retry = window.setTimeout(() => void follow(code, target), 15_000);
+  };
+  closeLive = () => (source.close(), window.clearTimeout(retry));
 }
 
 // ---------------------------------------------------------------- statistics
