@@ -60,13 +60,13 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     );
 
   /** A walk-in report at Tebet; answers its ids and tracking code. */
-  async function submit(description: string): Promise<{ reportId: string; trackingCode: string }> {
+  async function submit(description: string, categoryHint = 'KEJAHATAN'): Promise<{ reportId: string; trackingCode: string }> {
     const answer = await grpcCall<any>(
       spec.grpcIntake,
       'SubmitReport',
       sampleReport({
         channel: 'WALK_IN',
-        category_hint: 'KEJAHATAN',
+        category_hint: categoryHint,
         description,
         reporter: { name: 'Wati Susanti', phone: '+6281311112222', anonymous: false },
         location: { ...SPOT, address: 'Jl. Tebet Raya 45', district: 'Tebet' },
@@ -225,6 +225,28 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await sari.context.close();
   });
 
+  it('shows the report it is sent to after another one, its form and its keys included', async () => {
+    const first = await submit('Pencurian kotak amal di musala dekat Tebet Utara, pelaku terekam kamera warga');
+    const second = await submit('Kebakaran dapur rumah makan di Jl. Tebet Raya, api sudah membesar dan asap tebal', 'KEBAKARAN');
+    await Promise.all([opened(first.reportId), opened(second.reportId)]);
+    const { context, page } = await signIn(browser, CONSOLE, 'op-sari', { path: `/queue/${first.reportId}` });
+    await see(page.getByRole('heading', { name: `Laporan ${first.trackingCode}` })).toBeVisible({ timeout: 30_000 });
+    await see(page.getByLabel('Kategori')).toHaveValue('KEJAHATAN');
+    // In-page navigation, as a duplicate's link or the back button makes it: the same route, another report.
+    await page.evaluate((id) => {
+      history.pushState(null, '', `/queue/${id}`);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, second.reportId);
+    await see(page.getByRole('heading', { name: `Laporan ${second.trackingCode}` })).toBeVisible();
+    await see(page.getByLabel('Kategori')).toHaveValue('KEBAKARAN');
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('a');
+    await see(page.getByText(/Ditangani Sari Wulandari sejak/)).toBeVisible();
+    const [firstCase, secondCase] = await Promise.all([first, second].map((r) => triageApi.get(`/api/v1/reports/${r.reportId}`)));
+    expect([firstCase.body.claim?.operatorId ?? null, secondCase.body.claim?.operatorId]).toEqual([null, 'op-sari']);
+    await context.close();
+  });
+
   it('refuses a wrong role on screen and at the API', async () => {
     const { reportId } = await submit('Laporan untuk uji peran: pencurian sepeda di halaman masjid dekat Tebet Barat');
     await opened(reportId);
@@ -256,7 +278,14 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await see(page.getByText(/Ditangani Budi Santoso/)).toBeVisible();
     const before = await page.locator('.timeline li').count();
     await page.getByRole('button', { name: 'Tolak' }).click();
-    await page.getByLabel('Penjelasan').fill('x');
+    const explanation = page.getByLabel('Penjelasan');
+    // Shorter than triage accepts: the browser says so, and nothing is sent.
+    await explanation.pressSequentially('x');
+    await page.getByRole('button', { name: 'Kirim', exact: true }).click();
+    expect(await explanation.evaluate((field: HTMLTextAreaElement) => [field.validity.tooShort, field.validationMessage !== ''])).toEqual([true, true]);
+    await see(page.getByRole('alert')).toHaveCount(0);
+    // Long enough but blank: triage refuses it, and the screen says which field.
+    await explanation.fill('   ');
     await page.getByRole('button', { name: 'Kirim', exact: true }).click();
     await see(page.getByRole('alert')).toContainText('Periksa isian: explanation');
     await expectAccessible(page, 'operator-bad-input');

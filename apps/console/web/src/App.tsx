@@ -1,4 +1,5 @@
 import { lazy, ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import type { Role } from '@reference';
 import { clock } from './format';
@@ -43,7 +44,7 @@ function LiveIndicator() {
     <div className="live" role="status" aria-live="polite">
       <span className={`dot dot-${state.status}`} aria-hidden="true" />
       <span>{word}</span>
-      {state.lastHeard && <span className="muted"> · {t('liveUpdated', { time: clock(state.lastHeard) })}</span>}
+      {state.lastHeard && <span className="muted"> · {t(state.status === 'live' ? 'liveUpdated' : 'stale', { time: clock(state.lastHeard) })}</span>}
       {state.status !== 'live' && (
         <button type="button" className="link" onClick={() => live.connect()}>
           {t('liveReconnect')}
@@ -119,11 +120,21 @@ export function RequireRole({ roles, children }: { roles: Role[]; children: Reac
 export function App() {
   const { t, language } = useI18n();
   const { user } = useSession();
+  const client = useQueryClient();
+  const { status } = useLiveState();
   useEffect(() => {
     document.documentElement.lang = language;
     live.connect();
     return () => live.close();
   }, [language]);
+  // Pushes missed while the stream was away are not sent again: reload what is on screen when it is
+  // back, and every 15 s while it is not.
+  useEffect(() => live.onResume(() => void client.invalidateQueries()), [client]);
+  useEffect(() => {
+    if (status === 'live') return;
+    const timer = window.setInterval(() => void client.invalidateQueries(), 15_000);
+    return () => window.clearInterval(timer);
+  }, [status, client]);
   const [helpOpen, setHelpOpen] = useState(false);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -150,7 +161,7 @@ export function App() {
             <Route path="/queue/:reportId">
               {(params) => (
                 <RequireRole roles={['operator', 'supervisor']}>
-                  <CaseScreen reportId={params.reportId} />
+                  <CaseScreen key={params.reportId} reportId={params.reportId} />
                 </RequireRole>
               )}
             </Route>
@@ -226,6 +237,10 @@ export function App() {
 
 function KeyHelp({ onClose }: { onClose: () => void }) {
   const { t, language } = useI18n();
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    return () => before?.focus();
+  }, []);
   const rows: [string, string, string][] = [
     ['?', 'Daftar pintasan', 'This list'],
     ['↑ ↓', 'Pindah baris di antrean', 'Move between queue rows'],

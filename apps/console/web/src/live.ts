@@ -24,7 +24,9 @@ class LiveConnection {
   private state: LiveState = { status: 'reconnecting', lastHeard: null };
   private readonly watchers = new Set<() => void>();
   private readonly listeners = new Set<Listener>();
+  private readonly resumeListeners = new Set<() => void>();
   private silenceTimer?: number;
+  private connectedBefore = false;
 
   connect() {
     this.source?.close();
@@ -35,7 +37,12 @@ class LiveConnection {
       window.clearTimeout(this.silenceTimer);
       this.silenceTimer = window.setTimeout(() => this.set({ ...this.state, status: 'down' }), 30_000);
     };
-    source.addEventListener('hello', heard);
+    source.addEventListener('hello', () => {
+      heard();
+      // A new stream after an earlier one: what changed in between was never pushed.
+      if (this.connectedBefore) for (const listener of this.resumeListeners) listener();
+      this.connectedBefore = true;
+    });
     source.addEventListener('heartbeat', heard);
     source.addEventListener('changes', (message) => {
       heard();
@@ -64,6 +71,12 @@ class LiveConnection {
   };
 
   snapshot = () => this.state;
+
+  /** Calls `listener` each time the stream is back after a break (a reconnect, a new connection). */
+  onResume(listener: () => void) {
+    this.resumeListeners.add(listener);
+    return () => void this.resumeListeners.delete(listener);
+  }
 
   listen(listener: Listener) {
     this.listeners.add(listener);

@@ -59,6 +59,19 @@ export function explain(error: unknown, t: Translate, operatorName: (id: string)
   return t('errUnknown', { status: e.status });
 }
 
+/** A read that failed, said as `explain` says it, and whether what still shows is older data. */
+export function LoadError({ queries }: { queries: { isError: boolean; error: unknown; data?: unknown }[] }) {
+  const { t } = useI18n();
+  const failed = queries.find((q) => q.isError);
+  if (!failed) return null;
+  return (
+    <p role="alert" className="notice notice-error">
+      {explain(failed.error, t)}
+      {failed.data !== undefined && ` ${t('keptData')}`}
+    </p>
+  );
+}
+
 /** A polite live region for routine news and an assertive one for what must not be missed. */
 export function Announcer({ message, urgent = false }: { message: string | null; urgent?: boolean }) {
   return (
@@ -85,6 +98,8 @@ export function useKeys(bindings: Record<string, () => void>, enabled = true) {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement;
       if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if (document.querySelector('[role="dialog"][aria-modal="true"]')) return; // the dialog has the keys
+
       const action = bindings[event.key] ?? bindings[event.key.toLowerCase()];
       if (action) {
         event.preventDefault();

@@ -86,7 +86,8 @@ export function CaseScreen({ reportId }: { reportId: string }) {
   // Every change names the version the person saw: if the case moved on, the service answers 409.
   const ifMatch = { 'if-match': String(c?.version ?? 0) };
   const path = { reportId };
-  const run = useCallback((what: MessageKey, call: () => Promise<CaseDetail>) => act.mutate({ run: call, what: t(what) }), [act, t]);
+  // One action at a time: a second key press or Enter while one is in flight is not sent.
+  const run = useCallback((what: MessageKey, call: () => Promise<CaseDetail>) => act.isPending || act.mutate({ run: call, what: t(what) }), [act, t]);
 
   const claim = () => run('claim', () => answer(triage.POST('/api/v1/reports/{reportId}/claim', { params: { path, header: ifMatch } })));
   const release = () => run('release', () => answer(triage.POST('/api/v1/reports/{reportId}/release', { params: { path, header: ifMatch } })));
@@ -129,9 +130,9 @@ export function CaseScreen({ reportId }: { reportId: string }) {
       Escape: () => (form ? setForm(null) : navigate('/queue')),
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [c?.version, form, classification],
+    [reportId, c?.version, form, classification],
   );
-  useKeys(keys, form === null || form !== null);
+  useKeys(keys);
 
   const mainRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => mainRef.current?.focus(), [reportId]);
@@ -440,6 +441,15 @@ function ActionForm({
     reassign: 'reassignTo',
     split: 'splitReason',
   };
+  /** What triage accepts (libs/contracts, triage.dto.ts): the browser says so before anything is sent. */
+  const limits: Partial<Record<Exclude<Form, null>, [number, number]>> = {
+    note: [1, 2000],
+    reject: [3, 1000],
+    advice: [3, 2000],
+    escalate: [3, 1000],
+    split: [3, 1000],
+  };
+  const [minLength, maxLength] = limits[form] ?? [1, 64];
   const first = useRef<HTMLElement | null>(null);
   useEffect(() => first.current?.focus(), []);
   const field = textLabel[form];
@@ -485,7 +495,7 @@ function ActionForm({
       onKeyDown={submitOnCtrlEnter}
       onSubmit={(e) => {
         e.preventDefault();
-        onSubmit({ text, choice });
+        if (!busy) onSubmit({ text, choice });
       }}
     >
       <h3 id="action-form-title">{t(titles[form])}</h3>
@@ -494,9 +504,24 @@ function ActionForm({
         <label>
           {t(field)}
           {form === 'reassign' ? (
-            <input value={text} onChange={(e) => setText(e.target.value)} ref={(el) => void (first.current ??= el)} autoComplete="off" />
+            <input
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              ref={(el) => void (first.current ??= el)}
+              autoComplete="off"
+              required
+              maxLength={maxLength}
+            />
           ) : (
-            <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} ref={(el) => void (first.current ??= el)} />
+            <textarea
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              rows={3}
+              ref={(el) => void (first.current ??= el)}
+              required
+              minLength={minLength}
+              maxLength={maxLength}
+            />
           )}
         </label>
       )}

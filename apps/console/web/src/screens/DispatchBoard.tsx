@@ -4,7 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { CATEGORY_LABELS, INCIDENT_STATUS_LABELS, UNIT_STATUS_LABELS, UNIT_TYPE_LABELS } from '@reference';
 import { answer, dispatch } from '../api/client';
 import type { IncidentDetail, IncidentView, Page, UnitView } from '../api/views';
-import { Announcer, EventTimeline, explain, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
+import { Announcer, EventTimeline, explain, LoadError, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
 import { LazyMapView as MapView, MapPoint } from '../components/LazyMap';
 import { elapsed, label, number } from '../format';
 import { useI18n } from '../i18n';
@@ -138,15 +138,16 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
   return (
     <div className="dispatch-board">
       <h1 className="visually-hidden">{t('dispatchTitle')}</h1>
+      <LoadError queries={[waiting, inProgress, units]} />
       <Announcer message={message?.text ?? null} urgent={message?.urgent} />
       <div className="board-grid">
         <div className="board-lists">
           <Section title={`${t('pendingIncidents')} (${number(waiting.data?.total ?? 0)})`} id="pending">
-            {pending.length === 0 && <p className="muted">{t('none')}</p>}
+            {pending.length === 0 && !waiting.isError && <p className="muted">{t('none')}</p>}
             <ul className="incident-list">{pending.map(row)}</ul>
           </Section>
           <Section title={`${t('activeIncidents')} (${number(inProgress.data?.total ?? 0)})`} id="active">
-            {active.length === 0 && <p className="muted">{t('none')}</p>}
+            {active.length === 0 && !inProgress.isError && <p className="muted">{t('none')}</p>}
             <ul className="incident-list">{active.map(row)}</ul>
           </Section>
           <Section title={`${t('units')} (${number(unitList.length)})`} id="units">

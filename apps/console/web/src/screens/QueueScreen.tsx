@@ -6,7 +6,7 @@ import { CATEGORY_LABELS, CHANNEL_LABELS, CHANNELS, Priority, PRIORITIES } from 
 import { answer, triage } from '../api/client';
 import type { TriagePaths } from '@callcenter/api-client';
 import type { QueueItem, QueuePage } from '../api/views';
-import { Announcer, CategoryOptions, DistrictOptions, PriorityBadge, Timer, useNow } from '../components/common';
+import { Announcer, CategoryOptions, DistrictOptions, LoadError, PriorityBadge, Timer, useNow } from '../components/common';
 import { label, number } from '../format';
 import { useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
@@ -177,11 +177,7 @@ export function QueueScreen() {
         </label>
       </div>
       <Announcer message={news} urgent={urgent} />
-      {pages[0]?.isError && (
-        <p role="alert" className="notice notice-error">
-          {String((pages[0].error as { message?: string })?.message ?? pages[0].error)}
-        </p>
-      )}
+      <LoadError queries={pages.slice(0, 1)} />
       <div className="queue-head" aria-hidden="true">
         <span>{t('colWaiting')}</span>
         <span>{t('colPriority')}</span>

@@ -4,7 +4,7 @@ import { CATEGORY_LABELS, PRIORITIES } from '@reference';
 import { answer, triage } from '../api/client';
 import type { QueuePage } from '../api/views';
 import type { QueueStats } from '../../../../triage/src/queue/queue-index';
-import { PriorityBadge, Section, Timer, useNow } from '../components/common';
+import { LoadError, PriorityBadge, Section, Timer, useNow } from '../components/common';
 import { elapsed, label, number } from '../format';
 import { useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
@@ -32,6 +32,7 @@ export function SupervisorScreen() {
   return (
     <div className="supervisor-screen">
       <h1>{t('supervisorTitle')}</h1>
+      <LoadError queries={[stats, overdue, escalated]} />
       <div className="tiles">
         <Section title={t('waitingByPriority')} id="depth">
           <dl className="depth">
