@@ -53,10 +53,12 @@ export function UnitScreen() {
 
   const act = useMutation({
     mutationFn: async ({ run }: { run: () => Promise<unknown>; what: string }) => run(),
-    onSuccess: (_, { what }) => {
+    // The buttons stay disabled until the unit and its incident are read again: the step just taken
+    // is not offered a second time (it would only meet a 409).
+    onSuccess: async (_, { what }) => {
       setMessage({ text: t('done', { what }), urgent: false });
       setForm(null);
-      void client.invalidateQueries({ queryKey: ['unit'] });
+      await client.invalidateQueries({ queryKey: ['unit'] });
     },
     onError: (error) => {
       setMessage({ text: explain(error, t), urgent: true });
