@@ -100,6 +100,10 @@ describe('reports received but not opened by triage within a minute: gauge and a
     const opening = await moves(reports, opened, TOPICS.triage, -1);
     for (const reportId of reports.slice(opening)) await producer.send({ topic: TOPICS.triage, messages: [toKafkaMessage(opened(reportId))] });
     await producer.disconnect();
-    if ((await awaiting()) === 0) expect(await eventually(alertState, (s) => s === 'inactive', 30_000, 500)).toBe('inactive');
+    // The gauge counts every report of the last hour on the shared topics: another suite's report still
+    // waiting for its case keeps the alert up, and then the clearing cannot be seen here (said, not skipped silently).
+    const left = await awaiting();
+    if (left === 0) expect(await eventually(alertState, (s) => s === 'inactive', 30_000, 500)).toBe('inactive');
+    else console.warn(`awaiting-triage-case: ${left} other reports still wait for a case on the shared topics; the alert's clearing was not checked`);
   }, 120_000);
 });

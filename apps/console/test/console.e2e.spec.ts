@@ -234,8 +234,9 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await see(page.getByLabel('Kategori')).toHaveValue('KEJAHATAN');
     // In-page navigation, as a duplicate's link or the back button makes it: the same route, another report.
     await page.evaluate((id) => {
-      history.pushState(null, '', `/queue/${id}`);
-      dispatchEvent(new PopStateEvent('popstate'));
+      const w = globalThis as any;
+      w.history.pushState(null, '', `/queue/${id}`);
+      w.dispatchEvent(new w.PopStateEvent('popstate'));
     }, second.reportId);
     await see(page.getByRole('heading', { name: `Laporan ${second.trackingCode}` })).toBeVisible();
     await see(page.getByLabel('Kategori')).toHaveValue('KEBAKARAN');
@@ -282,7 +283,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     // Shorter than triage accepts: the browser says so, and nothing is sent.
     await explanation.pressSequentially('x');
     await page.getByRole('button', { name: 'Kirim', exact: true }).click();
-    expect(await explanation.evaluate((field: HTMLTextAreaElement) => [field.validity.tooShort, field.validationMessage !== ''])).toEqual([true, true]);
+    expect(await explanation.evaluate((field: any) => [field.validity.tooShort, field.validationMessage !== ''])).toEqual([true, true]);
     await see(page.getByRole('alert')).toHaveCount(0);
     // Long enough but blank: triage refuses it, and the screen says which field.
     await explanation.fill('   ');

@@ -1,5 +1,5 @@
 import { toKafkaMessage, TOPICS } from '@callcenter/events';
-import { eventually, reportForwarded, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
+import { eventually, holdsFor, reportForwarded, restClient, servicesForSpec, testToken, uniqueName } from '@callcenter/testing';
 
 const HTTP = 13024;
 
@@ -33,12 +33,18 @@ describe('dispatch with DISPATCH_AUTO_ASSIGN_P1 (real Kafka and database)', () =
     expect(assigned.body.items[0].assignment).toMatchObject({ unitId: callSign, automatic: true });
     expect(assigned.body.items[0].timeline.find((e: any) => e.type === 'UnitAssigned')).toMatchObject({ actor: 'system' });
 
-    const p2 = await forward('P2', { latitude: where.latitude + 0.01, longitude: where.longitude });
-    const waiting = await eventually(
-      () => dispatcher.get(`/api/v1/incidents?reportId=${p2}`),
-      (r) => r.body.total === 1,
-      30_000,
-    );
-    expect(waiting.body.items[0]).toMatchObject({ status: 'AWAITING_UNIT', assignment: null });
+    // A P2 with a free unit of its own 110 m away: auto-assignment would take it, so it must not happen.
+    const p2Where = { latitude: where.latitude + 0.01, longitude: where.longitude };
+    const spare = `FIRE-${uniqueName('B').split('-')[1].toUpperCase()}`;
+    expect((await dispatcher.post('/api/v1/units', { callSign: spare, type: 'FIRE_LIAISON', homeDistrict: 'TEBET', onShift: true })).status).toBe(201);
+    await dispatcher.post(`/api/v1/units/${spare}/status`, { latitude: p2Where.latitude, longitude: p2Where.longitude + 0.001 });
+    const p2 = await forward('P2', p2Where);
+    const incident = () => dispatcher.get(`/api/v1/incidents?reportId=${p2}`);
+    await eventually(incident, (r) => r.body.total === 1, 30_000);
+    // Auto-assignment is a command of its own after the open is committed: watched for 3 s, not read once.
+    const waiting = await holdsFor(incident, (r) => r.body.items[0].status === 'AWAITING_UNIT' && r.body.items[0].assignment === null, 3_000, 200);
+    expect(waiting.body.items[0].timeline.map((e: any) => e.type)).not.toContain('UnitAssigned');
+    const board = (await dispatcher.get('/api/v1/units')).body;
+    expect((board.items ?? board).find((u: { unitId: string }) => u.unitId === spare)).toMatchObject({ status: 'AVAILABLE' });
   });
 });

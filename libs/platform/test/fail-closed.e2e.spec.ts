@@ -1,11 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
-import { exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
-import { testInfra, uniqueDbName } from '@callcenter/testing';
+import { OIDC_DEMO_PASSWORD, OIDC_RESOURCES, oidcSignIn, testInfra, testOidcIssuer, uniqueDbName } from '@callcenter/testing';
 
 /**
  * The built services (npm run build) as an operator would start them: with NODE_ENV unset. They
@@ -15,11 +12,11 @@ const ROOT = join(__dirname, '../../..');
 const SERVICES = ['intake', 'triage', 'dispatch', 'analytics'] as const;
 type Service = (typeof SERVICES)[number];
 
-/** A protected route of each service and a role it accepts (intake's HTTP side has none). */
-const PROTECTED: Record<Exclude<Service, 'intake'>, { path: string; role: string }> = {
-  triage: { path: '/api/v1/queue', role: 'operator' },
-  dispatch: { path: '/api/v1/incidents', role: 'dispatcher' },
-  analytics: { path: '/api/v1/admin/rebuild', role: 'admin' },
+/** A protected route of each service, a role it accepts and a demo user of the provider's realm who holds it (intake's HTTP side has none). */
+const PROTECTED: Record<Exclude<Service, 'intake'>, { path: string; role: string; user: string }> = {
+  triage: { path: '/api/v1/queue', role: 'operator', user: 'op-budi' },
+  dispatch: { path: '/api/v1/incidents', role: 'dispatcher', user: 'dsp-andi' },
+  analytics: { path: '/api/v1/admin/rebuild', role: 'admin', user: 'adm-eko' },
 };
 
 /** The environment of this process without any setting of the services, and without NODE_ENV. */
@@ -71,31 +68,10 @@ describe('a service started without NODE_ENV', () => {
   });
 });
 
-describe('a service started without NODE_ENV but with production settings', () => {
-  let provider: Server;
-  let issuer: string;
-  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+describe('a service started without NODE_ENV but with production settings (the real identity provider)', () => {
+  const issuer = testOidcIssuer();
   const secret = randomBytes(32).toString('base64url');
   const prefix = uniqueDbName('failclosed');
-
-  beforeAll(async () => {
-    const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey;
-    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'e2e-1', alg: 'RS256', use: 'sig' };
-    provider = createServer((request, response) => {
-      if (request.url === '/.well-known/openid-configuration')
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
-      else if (request.url === '/jwks') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
-      else response.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
-    issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    provider?.closeAllConnections();
-    await new Promise((resolve) => provider?.close(resolve));
-  });
 
   it.each(SERVICES)('%s serves no /dev/tokens, no docs, and refuses an HS256 token signed with its AUTH_JWT_SECRET', async (service) => {
     const httpPort = nextPort();
@@ -139,26 +115,19 @@ describe('a service started without NODE_ENV but with production settings', () =
       expect((await fetch(`${url}/metrics`)).status).toBe(200);
       if (service === 'intake') return;
 
-      const { path, role } = PROTECTED[service];
+      const { path, role, user } = PROTECTED[service];
       const hs256 = new JwtService({ secret }).sign({ sub: 'op-budi', roles: [role] }, { issuer: 'polres-callcenter', expiresIn: 60 });
       const refused = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${hs256}` } });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
       expect(await refused.json()).toEqual({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/invalid bearer token/) });
 
-      // The identity provider's token for this service is what gets in.
-      const token = async (audience: string) =>
-        new SignJWT({ roles: [role], name: 'Budi' })
-          .setProtectedHeader({ alg: 'RS256', kid: 'e2e-1' })
-          .setSubject('op-budi')
-          .setIssuer(issuer)
-          .setAudience(audience)
-          .setIssuedAt()
-          .setExpirationTime('5m')
-          .sign(privateKey);
-      const accepted = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${await token(`urn:callcenter:${service}`)}` } });
+      // The provider's token for this service, as a person signing in gets it, is what gets in; its token for another service is not.
+      const resources = [OIDC_RESOURCES[service], OIDC_RESOURCES.intake];
+      const { accessTokens } = await oidcSignIn({ issuer, username: user, password: OIDC_DEMO_PASSWORD, resources });
+      const accepted = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${accessTokens[OIDC_RESOURCES[service]]}` } });
       expect(accepted.status).toBe(200);
-      const elsewhere = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${await token('urn:callcenter:intake')}` } });
+      const elsewhere = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${accessTokens[OIDC_RESOURCES.intake]}` } });
       expect(elsewhere.status).toBe(401);
     } finally {
       started.child.kill('SIGTERM');

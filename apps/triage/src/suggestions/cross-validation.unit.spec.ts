@@ -49,7 +49,8 @@ describe('crossValidate', () => {
   });
 
   it('puts a text in the same fold every time, whatever else is in the set', () => {
-    expect(foldOf('rumah terbakar api besar', 5)).toBe(foldOf('rumah terbakar api besar', 5));
+    // Pinned: the fold comes from the text alone (its hash), so it is the same in any process, on any set.
+    expect([foldOf('rumah terbakar api besar', 5), foldOf('motor dicuri di parkiran', 5), foldOf('rumah terbakar api besar', 3)]).toEqual([2, 4, 2]);
     const folds = new Set(REPORTS.map((r) => foldOf(r.description, 3)));
     expect(folds.size).toBe(3);
   });
