@@ -241,6 +241,9 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await see(page.getByRole('heading', { name: `Laporan ${second.trackingCode}` })).toBeVisible();
     await see(page.getByLabel('Kategori')).toHaveValue('KEBAKARAN');
     await page.getByRole('heading', { level: 1 }).focus();
+    // Forwarding a case nobody holds: triage's rule, said in the screen's language.
+    await page.keyboard.press('k');
+    await see(page.getByRole('alert')).toHaveText('Tidak bisa sekarang: ambil laporan dulu (A) sebelum bertindak.');
     await page.keyboard.press('a');
     await see(page.getByText(/Ditangani Sari Wulandari sejak/)).toBeVisible();
     const [firstCase, secondCase] = await Promise.all([first, second].map((r) => triageApi.get(`/api/v1/reports/${r.reportId}`)));
@@ -288,7 +291,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     // Long enough but blank: triage refuses it, and the screen says which field.
     await explanation.fill('   ');
     await page.getByRole('button', { name: 'Kirim', exact: true }).click();
-    await see(page.getByRole('alert')).toContainText('Periksa isian: explanation');
+    await see(page.getByRole('alert')).toContainText('Periksa isian: Penjelasan — tidak boleh kosong');
     await expectAccessible(page, 'operator-bad-input');
     await page.reload();
     await see(page.getByRole('heading', { name: `Laporan ${trackingCode}` })).toBeVisible();

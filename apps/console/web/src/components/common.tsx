@@ -3,7 +3,7 @@ import type { Priority } from '@reference';
 import { PRIORITY_LABELS } from '@reference';
 import type { ApiError } from '../api/client';
 import { clock, elapsed, serverNow } from '../format';
-import { Translate, useI18n } from '../i18n';
+import { hasMessage, MessageKey, Translate, useI18n } from '../i18n';
 import { useSession } from '../session';
 
 /** A word beside the colour, never colour alone. */
@@ -40,10 +40,27 @@ export function Timer({ since, targetSeconds, now, label }: { since: string; tar
 }
 
 /** Turns a service's error into a sentence: who, what and the way out (CONSOLE.md, conflicts). */
+/** The label a form shows for a field triage names in a 400; the field's own name where the screens have none. */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  explanation: 'explanation',
+  text: 'noteText',
+  advice: 'adviceText',
+  reason: 'escalateReason',
+  operatorId: 'reassignTo',
+};
+const fieldLabel = (field: string, t: Translate) => (FIELD_LABELS[field] ? t(FIELD_LABELS[field]) : field);
+/** The text checks of libs/contracts (NonBlankText) said in the screen's language; any other message as the service wrote it. */
+function fieldProblem(message: string, t: Translate): string {
+  if (/must not be blank$/.test(message)) return t('fieldBlank');
+  const length = /must be (\d+)\.\.(\d+) characters$/.exec(message);
+  return length ? t('fieldLength', { min: length[1], max: length[2] }) : message;
+}
+
 export function explain(error: unknown, t: Translate, operatorName: (id: string) => string = (id) => id): string {
   const e = error as ApiError;
   if (!e || typeof e !== 'object' || typeof e.status !== 'number') return t('errUnknown', { status: String((error as Error)?.message ?? error) });
-  if (e.status === 400 && e.violations?.length) return t('errValidation', { fields: e.violations.map((v) => `${v.field} — ${v.message}`).join('; ') });
+  if (e.status === 400 && e.violations?.length)
+    return t('errValidation', { fields: e.violations.map((v) => `${fieldLabel(v.field, t)} — ${fieldProblem(v.message, t)}`).join('; ') });
   if (e.status === 401) return t('errSession');
   if (e.status === 403) return t('errForbidden');
   if (e.status === 404) return t('errNotFound');
@@ -53,7 +70,8 @@ export function explain(error: unknown, t: Translate, operatorName: (id: string)
       return t('errClaimedBy', { name: claim.operatorName ?? operatorName(claim.operatorId), time: claim.claimedAt ? clock(claim.claimedAt) : '—' });
     }
     if (e.code === 'CONCURRENCY_CONFLICT') return t('errConcurrency');
-    return t('errRule', { message: e.message ?? e.rule ?? '' });
+    const rule = `rule_${e.rule}`;
+    return t('errRule', { message: hasMessage(rule) ? t(rule) : (e.message ?? e.rule ?? '') });
   }
   if (e.status === 503) return t('errUnavailable', { service: e.service ?? '' });
   return t('errUnknown', { status: e.status });
