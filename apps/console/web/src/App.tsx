@@ -83,7 +83,7 @@ function Header() {
         </ul>
       </nav>
       <LiveIndicator />
-      <span className="clock" aria-label="Jam WIB">
+      <span className="clock" aria-label={t('clockLabel')}>
         {clock(now)}
       </span>
       <span className="who">

@@ -44,10 +44,11 @@ loadSession().then(
     }
     root.render(<Root session={session} />);
   },
-  (error) =>
+  // The console itself did not answer (restarting, or the network): say so, and what to do.
+  () =>
     root.render(
       <p role="alert" className="panel">
-        {String(error)}
+        {translator(initialLanguage())('errSessionLoad')}
       </p>,
     ),
 );

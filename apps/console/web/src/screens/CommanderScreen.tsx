@@ -73,9 +73,7 @@ export function CommanderScreen() {
         </Section>
         <Section title={t('overdueCases')} id="overdue">
           <p className="big">{number(o.overdue.triage + o.overdue.dispatch)}</p>
-          <p className="muted">
-            triase {number(o.overdue.triage)} · dispatch {number(o.overdue.dispatch)}
-          </p>
+          <p className="muted">{t('overdueSplit', { triage: number(o.overdue.triage), dispatch: number(o.overdue.dispatch) })}</p>
         </Section>
         <Section title={t('breachesLastHour')} id="breaches">
           <p className="big">{number(o.breachesLastHour)}</p>
@@ -104,7 +102,11 @@ export function CommanderScreen() {
       <div className="view-grid">
         <Section title={t('todayVsTypical', { weekday: (language === 'id' ? WEEKDAY_ID : WEEKDAY_EN)[weekday], weeks: o.today.weeksCompared })} id="today">
           {option && (
-            <Chart option={option} label={t('todayVsTypical', { weekday: WEEKDAY_ID[weekday], weeks: o.today.weeksCompared })} file="today-vs-typical" />
+            <Chart
+              option={option}
+              label={t('todayVsTypical', { weekday: (language === 'id' ? WEEKDAY_ID : WEEKDAY_EN)[weekday], weeks: o.today.weeksCompared })}
+              file="today-vs-typical"
+            />
           )}
         </Section>
         <Section title={`${t('openNow')} — ${t('district')}`} id="open-by-district">
