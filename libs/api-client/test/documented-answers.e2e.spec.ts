@@ -26,6 +26,8 @@ const jsonSchema = (node: any): any => {
   if (Array.isArray(node)) return node.map(jsonSchema);
   if (!node || typeof node !== 'object') return node;
   const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, jsonSchema(v)]));
+  // An object the document describes field by field has no fields it does not name: an answer carrying one is not "described".
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   if (out.nullable && out.allOf) {
     const { nullable: _nullable, type: _type, allOf, ...rest } = out;
     return { ...rest, anyOf: [{ type: 'null' }, { allOf }] };
@@ -52,7 +54,7 @@ function documentedAnswer(service: Service, method: Method, route: string, statu
     validate = ajv.compile(resolved);
     validators.set(key, validate);
   }
-  return { documented: true, errors: validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) };
+  return { documented: true, errors: validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params?.additionalProperty ? `: ${e.params.additionalProperty}` : ''}`) };
 }
 
 /** Asserts an answer is one the document describes for that route, body and all. */

@@ -3,7 +3,7 @@
  * libs/api-client, is typed from). Each class `implements` the shape the service builds
  * (views.ts, recommend-units.ts, cap.ts), so a field added there and not here fails the type-check.
  */
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { CATEGORIES, INCIDENT_STATUSES, PRIORITIES, RESOLUTION_OUTCOMES, UNIT_STATUSES, UNIT_TYPES, type Category, type Priority } from '@callcenter/contracts';
 import type { CapMessage } from '../handoff/cap';
 import type { Incident } from '../incident/incident.decider';
@@ -108,7 +108,12 @@ export class IncidentDetailBody extends IncidentViewBody {
 
 export class IncidentPageBody {
   @ApiProperty() total: number;
-  @ApiProperty({ type: [IncidentViewBody], description: 'with ?reportId= the one incident in full (IncidentDetail)' }) items: IncidentViewBody[];
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(IncidentViewBody) }, { $ref: getSchemaPath(IncidentDetailBody) }] },
+    description: 'IncidentView each; with ?reportId= the one incident in full (IncidentDetail)',
+  })
+  items: (IncidentViewBody | IncidentDetailBody)[];
 }
 
 export class CapMessageBody implements CapMessage {
