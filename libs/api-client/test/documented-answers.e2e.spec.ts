@@ -54,7 +54,12 @@ function documentedAnswer(service: Service, method: Method, route: string, statu
     validate = ajv.compile(resolved);
     validators.set(key, validate);
   }
-  return { documented: true, errors: validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params?.additionalProperty ? `: ${e.params.additionalProperty}` : ''}`) };
+  return {
+    documented: true,
+    errors: validate(body)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params?.additionalProperty ? `: ${e.params.additionalProperty}` : ''}`),
+  };
 }
 
 /** Asserts an answer is one the document describes for that route, body and all. */
