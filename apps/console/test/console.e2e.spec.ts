@@ -4,6 +4,7 @@ import {
   accessibilityProblems,
   eventually,
   grpcCall,
+  holdsFor,
   launchChromium,
   PHONE,
   restClient,
@@ -240,6 +241,24 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     }, second.reportId);
     await see(page.getByRole('heading', { name: `Laporan ${second.trackingCode}` })).toBeVisible();
     await see(page.getByLabel('Kategori')).toHaveValue('KEBAKARAN');
+    await page.getByRole('heading', { level: 1 }).focus();
+    // Single-key shortcuts can be turned off in the key list (WCAG 2.1.4): then A claims nothing; Esc closes the list and stays.
+    const letters = page.getByRole('dialog').getByLabel(/Pintasan satu huruf/);
+    await page.keyboard.press('?');
+    await letters.uncheck();
+    await page.keyboard.press('Escape');
+    await see(page.getByRole('dialog')).toHaveCount(0);
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('a');
+    await holdsFor(
+      () => triageApi.get(`/api/v1/reports/${second.reportId}`),
+      (r) => !r.body.claim,
+      1_500,
+    );
+    await see(page.getByRole('heading', { name: `Laporan ${second.trackingCode}` })).toBeVisible();
+    await page.keyboard.press('?');
+    await letters.check();
+    await page.keyboard.press('Escape');
     await page.getByRole('heading', { level: 1 }).focus();
     // Forwarding a case nobody holds: triage's rule, said in the screen's language.
     await page.keyboard.press('k');

@@ -6,7 +6,7 @@ import { clock } from './format';
 import { useI18n } from './i18n';
 import { live, useLiveState } from './live';
 import { hasRole, homeOf, useSession } from './session';
-import { useNow } from './components/common';
+import { letterKeys, useNow } from './components/common';
 import { CaseScreen } from './screens/CaseScreen';
 import { DispatchBoard } from './screens/DispatchBoard';
 import { QueueScreen } from './screens/QueueScreen';
@@ -237,6 +237,7 @@ export function App() {
 
 function KeyHelp({ onClose }: { onClose: () => void }) {
   const { t, language } = useI18n();
+  const [lettersOn, setLettersOn] = useState(letterKeys.on);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     return () => before?.focus();
@@ -246,7 +247,6 @@ function KeyHelp({ onClose }: { onClose: () => void }) {
     ['↑ ↓', 'Pindah baris di antrean', 'Move between queue rows'],
     ['Enter', 'Buka laporan', 'Open the report'],
     ['Esc', 'Kembali satu tingkat', 'Back one level'],
-    ['B', 'Tampilkan laporan baru', 'Show new reports'],
     ['A', 'Ambil laporan', 'Claim the report'],
     ['L', 'Lepas laporan', 'Release the report'],
     ['1–4', 'Prioritas P1–P4', 'Priority P1–P4'],
@@ -275,6 +275,17 @@ function KeyHelp({ onClose }: { onClose: () => void }) {
             ))}
           </tbody>
         </table>
+        <label>
+          <input
+            type="checkbox"
+            checked={lettersOn}
+            onChange={(e) => {
+              letterKeys.set(e.target.checked);
+              setLettersOn(e.target.checked);
+            }}
+          />{' '}
+          {t('letterKeysOn')}
+        </label>
         <button type="button" onClick={onClose} autoFocus>
           {t('cancel')}
         </button>

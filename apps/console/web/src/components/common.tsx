@@ -109,6 +109,15 @@ export function Section({ title, children, id, className }: { title: string; chi
 }
 
 /** Keys that act only when no text field has focus (WCAG 2.1.4), and never the browser's own. */
+/**
+ * Single-character shortcuts (a letter or a digit) can be turned off in this browser (WCAG 2.1.4):
+ * a speech-input user's words must not fire actions. Esc, Enter and the arrows stay.
+ */
+export const letterKeys = {
+  on: () => localStorage.getItem('cc.letterKeys') !== 'off',
+  set: (on: boolean) => localStorage.setItem('cc.letterKeys', on ? 'on' : 'off'),
+};
+
 export function useKeys(bindings: Record<string, () => void>, enabled = true) {
   useEffect(() => {
     if (!enabled) return;
@@ -117,6 +126,7 @@ export function useKeys(bindings: Record<string, () => void>, enabled = true) {
       const target = event.target as HTMLElement;
       if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
       if (document.querySelector('[role="dialog"][aria-modal="true"]')) return; // the dialog has the keys
+      if (event.key.length === 1 && !letterKeys.on()) return;
 
       const action = bindings[event.key] ?? bindings[event.key.toLowerCase()];
       if (action) {
