@@ -191,6 +191,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await floor.goto(`${CONSOLE}/dispatch/${incident.body.items[0].incidentId}`);
     await see(floor.getByRole('heading', { name: `${trackingCode} · Selesai` })).toBeVisible();
     await floor.getByRole('button', { name: 'Tutup insiden' }).click();
+    await floor.getByRole('button', { name: 'Ya, tutup insiden' }).click(); // closing cannot be undone: asked once more
     await see(floor.getByRole('heading', { name: `${trackingCode} · Ditutup` })).toBeVisible();
     // The dispatcher's open board drops it by push.
     await see(board.getByRole('link', { name: trackingCode })).toHaveCount(0);

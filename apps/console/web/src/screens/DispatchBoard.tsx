@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { CATEGORY_LABELS, INCIDENT_STATUS_LABELS, UNIT_STATUS_LABELS, UNIT_TYPE_LABELS } from '@reference';
@@ -24,6 +24,8 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
   const [, navigate] = useLocation();
   const now = useNow();
   const [message, setMessage] = useState<{ text: string; urgent: boolean } | null>(null);
+  const [closing, setClosing] = useState(false);
+  useEffect(() => setClosing(false), [incidentId]);
 
   // Waiting and in-progress incidents are read apart, so a long tail of active ones never hides one that waits.
   const waiting = useQuery({
@@ -200,10 +202,22 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
                   </li>
                 ))}
               </ul>
-              {detail.status === 'RESOLVED' && (
-                <button type="button" onClick={close} disabled={act.isPending}>
+              {detail.status === 'RESOLVED' && !closing && (
+                <button type="button" onClick={() => setClosing(true)} disabled={act.isPending}>
                   {t('close')}
                 </button>
+              )}
+              {detail.status === 'RESOLVED' && closing && (
+                // Closing cannot be undone: asked once more, with the confirmation focused.
+                <p role="group" aria-label={t('close')}>
+                  {t('closeConfirm')}{' '}
+                  <button type="button" onClick={() => (setClosing(false), close())} disabled={act.isPending} autoFocus>
+                    {t('closeYes')}
+                  </button>{' '}
+                  <button type="button" onClick={() => setClosing(false)}>
+                    {t('cancel')}
+                  </button>
+                </p>
               )}
               <h3>{t('timeline')}</h3>
               <EventTimeline entries={detail.timeline} />
