@@ -437,6 +437,7 @@ async function follow(code: string, target: HTMLElement) {
     replace(target, h('p', { class: 'problem', role: 'alert' }, first.body?.message ?? t.followOffline));
     return;
   }
+  if (!target.isConnected) return; // the person went elsewhere meanwhile
   renderStatus(target, first.body, !first.body.final);
   if (first.body.final || typeof EventSource === 'undefined') return;
   let last = first.body;

@@ -39,7 +39,6 @@ export function Timer({ since, targetSeconds, now, label }: { since: string; tar
   );
 }
 
-/** Turns a service's error into a sentence: who, what and the way out (CONSOLE.md, conflicts). */
 /** The label a form shows for a field triage names in a 400; the field's own name where the screens have none. */
 const FIELD_LABELS: Record<string, MessageKey> = {
   explanation: 'explanation',
@@ -56,6 +55,7 @@ function fieldProblem(message: string, t: Translate): string {
   return length ? t('fieldLength', { min: length[1], max: length[2] }) : message;
 }
 
+/** Turns a service's error into a sentence: who, what and the way out (CONSOLE.md, conflicts). */
 export function explain(error: unknown, t: Translate, operatorName: (id: string) => string = (id) => id): string {
   const e = error as ApiError;
   if (!e || typeof e !== 'object' || typeof e.status !== 'number') return t('errUnknown', { status: String((error as Error)?.message ?? error) });
@@ -108,7 +108,6 @@ export function Section({ title, children, id, className }: { title: string; chi
   );
 }
 
-/** Keys that act only when no text field has focus (WCAG 2.1.4), and never the browser's own. */
 /**
  * Single-character shortcuts (a letter or a digit) can be turned off in this browser (WCAG 2.1.4):
  * a speech-input user's words must not fire actions. Esc, Enter and the arrows stay.
@@ -118,6 +117,7 @@ export const letterKeys = {
   set: (on: boolean) => localStorage.setItem('cc.letterKeys', on ? 'on' : 'off'),
 };
 
+/** Keys that act only when no text field has focus (WCAG 2.1.4), and never the browser's own. */
 export function useKeys(bindings: Record<string, () => void>, enabled = true) {
   useEffect(() => {
     if (!enabled) return;
@@ -127,7 +127,6 @@ export function useKeys(bindings: Record<string, () => void>, enabled = true) {
       if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
       if (document.querySelector('[role="dialog"][aria-modal="true"]')) return; // the dialog has the keys
       if (event.key.length === 1 && !letterKeys.on()) return;
-
       const action = bindings[event.key] ?? bindings[event.key.toLowerCase()];
       if (action) {
         event.preventDefault();
