@@ -119,6 +119,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await see(queue.getByText('Identitas pelapor hanya terlihat oleh operator yang memegang laporan.')).toBeVisible();
     await queue.keyboard.press('a');
     await see(queue.getByText(/Ditangani Budi Santoso sejak/)).toBeVisible();
+    await see(queue.locator('.timeline li').last()).toContainText('Diambil op-budi'); // what happened, in words, and who
     // The holder may see the reporter, on asking (each view is recorded by triage).
     await queue.getByRole('button', { name: 'Tampilkan identitas pelapor (tercatat)' }).click();
     await see(queue.getByText('Wati Susanti')).toBeVisible();

@@ -2,6 +2,7 @@ import { ReactNode, useEffect, useState } from 'react';
 import type { Priority } from '@reference';
 import { PRIORITY_LABELS } from '@reference';
 import type { ApiError } from '../api/client';
+import { actorLabel, eventLabel } from '../event-labels';
 import { clock, elapsed, serverNow } from '../format';
 import { hasMessage, MessageKey, Translate, useI18n } from '../i18n';
 import { useSession } from '../session';
@@ -150,11 +151,13 @@ export const withKey = (text: string, key: string) =>
 
 /** A stream's history, oldest first: when, what and who; a note's text where the event carries one. */
 export function EventTimeline({ entries }: { entries: { version: number; at: string; type: string; actor: string; data?: Record<string, unknown> }[] }) {
+  const { language } = useI18n();
   return (
     <ol className="timeline">
       {entries.map((entry) => (
         <li key={entry.version}>
-          <time dateTime={entry.at}>{clock(entry.at)}</time> <strong>{entry.type}</strong> <span className="muted">{entry.actor}</span>
+          <time dateTime={entry.at}>{clock(entry.at)}</time> <strong>{eventLabel(entry.type, language)}</strong>{' '}
+          <span className="muted">{actorLabel(entry.actor, language)}</span>
           {typeof entry.data?.text === 'string' && <p>{entry.data.text}</p>}
         </li>
       ))}
