@@ -88,6 +88,8 @@ export class RecommendationBody implements Recommendation {
   @ApiProperty({ description: "whole seconds at the unit type's speed" }) etaSeconds: number;
   @ApiProperty() workload: number;
   @ApiProperty({ description: 'false when the distance is from the home district centre' }) positionKnown: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'the capability that qualifies it when its type alone does not; null when its type does' })
+  qualifiedBy: string | null;
   @ApiProperty({ type: [String], description: 'short explanations, most important first' }) reasons: string[];
 }
 

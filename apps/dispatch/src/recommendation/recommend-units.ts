@@ -47,6 +47,8 @@ export interface Recommendation {
   workload: number;
   /** False when the distance is from the home district centre, so the ETA is a rough guess. */
   positionKnown: boolean;
+  /** The capability that qualifies the unit when its type alone does not suit the category; null when its type does. */
+  qualifiedBy: string | null;
   /** Short English explanations for the dispatcher, most important first. */
   reasons: string[];
 }
@@ -159,8 +161,14 @@ function toRecommendation(ranked: Ranked, category: Category, speedKmh: number):
     etaSeconds,
     workload: unit.workload,
     positionKnown,
+    qualifiedBy: qualifiedBy(unit, category),
     reasons,
   };
+}
+
+function qualifiedBy(unit: UnitCandidate, category: Category): string | null {
+  const suited = suitability(unit, category);
+  return suited?.kind === 'CAPABILITY' ? suited.capability : null;
 }
 
 function suitabilityReason(unit: UnitCandidate, category: Category): string {

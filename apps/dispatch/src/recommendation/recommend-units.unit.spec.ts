@@ -274,6 +274,8 @@ describe('recommendUnits', () => {
     ])('%s', (_name, category, candidate, reasons) => {
       const [found] = recommendUnits({ ...THEFT_IN_TEBET, category }, [candidate], SETTINGS);
       expect(found.reasons).toEqual(reasons);
+      // The capability that qualified it, as a field too (the screens say it in their own language).
+      expect(found.qualifiedBy).toBe(/^qualified by capability (\S+)$/.exec(reasons.find((r) => r.startsWith('qualified')) ?? '')?.[1] ?? null);
     });
 
     it('carries the unit, its numbers and the reasons', () => {
@@ -288,6 +290,7 @@ describe('recommendUnits', () => {
           etaSeconds: 108,
           workload: 2,
           positionKnown: true,
+          qualifiedBy: null,
           reasons: ['PATROL_CAR 900 m away, ~2 min at 30 km/h', 'suited: ORANG_HILANG → PATROL_CAR', 'workload 2 today'],
         },
       ]);

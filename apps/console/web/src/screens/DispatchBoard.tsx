@@ -3,13 +3,20 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { CATEGORY_LABELS, INCIDENT_STATUS_LABELS, UNIT_STATUS_LABELS, UNIT_TYPE_LABELS } from '@reference';
 import { answer, dispatch } from '../api/client';
-import type { IncidentDetail, IncidentView, Page, UnitView } from '../api/views';
+import type { IncidentDetail, IncidentView, Page, Recommendation, UnitView } from '../api/views';
 import { Announcer, EventTimeline, explain, LoadError, PriorityBadge, Section, Timer, useKeys, useNow, withKey } from '../components/common';
 import { LazyMapView as MapView, MapPoint } from '../components/LazyMap';
 import { elapsed, label, number } from '../format';
-import { useI18n } from '../i18n';
+import { Translate, useI18n } from '../i18n';
 import { useLiveEvents } from '../live';
 import { useSession } from '../session';
+
+/** Why a unit is proposed, from its figures, in the screen's language (the service's `reasons` are English). */
+const recommendationNotes = (r: Recommendation, t: Translate) => [
+  ...(r.positionKnown ? [] : [t('positionUnknown')]),
+  ...(r.qualifiedBy ? [t('byCapability', { capability: r.qualifiedBy })] : []),
+  t('workloadToday', { count: r.workload }),
+];
 
 const unitKind = (u: UnitView): MapPoint['kind'] => (u.status === 'AVAILABLE' ? 'unit-available' : u.status === 'OFF_DUTY' ? 'unit-off' : 'unit-busy');
 
@@ -198,7 +205,7 @@ export function DispatchBoard({ incidentId }: { incidentId: string | null }) {
                     </button>{' '}
                     {label(UNIT_TYPE_LABELS, r.type, language)} · {t('eta', { minutes: Math.max(1, Math.round(r.etaSeconds / 60)) })} ·{' '}
                     {t('distance', { km: number(r.distanceMeters / 1000, 1) })}
-                    <span className="muted"> — {r.reasons.join('; ')}</span>
+                    <span className="muted"> — {recommendationNotes(r, t).join(' · ')}</span>
                   </li>
                 ))}
               </ul>
