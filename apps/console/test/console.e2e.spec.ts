@@ -110,6 +110,7 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     const { reportId, trackingCode } = await submit('Penjambretan tas di depan minimarket Jl. Tebet Raya, pelaku naik motor ke arah Pancoran');
     const row = queue.getByRole('link', { name: trackingCode });
     await see(row).toBeVisible({ timeout: 30_000 });
+    await see(queue.getByRole('alert')).toContainText(`P1 baru: ${trackingCode}`); // said at once to a screen reader too
     await expectAccessible(queue, 'operator-queue');
 
     // Keyboard: the row opens with Enter; the case claims with A.

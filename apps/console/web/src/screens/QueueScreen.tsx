@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Link, useLocation, useSearch } from 'wouter';
@@ -71,6 +71,20 @@ export function QueueScreen() {
   });
   const first = pages[0]?.data;
   const total = first?.total ?? 0;
+
+  // A new P1 on the first page is said at once (assertively), with its code; other news politely.
+  const seen = useRef<{ key: string; ids: Set<string> } | null>(null);
+  useEffect(() => {
+    if (!first) return;
+    if (seen.current?.key === key) {
+      const newP1 = first.items.filter((item) => item.priority === 'P1' && !seen.current!.ids.has(item.reportId));
+      if (newP1.length) {
+        setUrgent(true);
+        setNews(t('queueNewP1', { count: newP1.length, code: newP1[0].trackingCode }));
+      }
+    } else seen.current = { key, ids: new Set() };
+    for (const item of first.items) seen.current.ids.add(item.reportId);
+  }, [first, key, t]);
   const rowAt = (index: number): QueueItem | undefined => {
     const page = Math.floor(index / PAGE);
     const at = visiblePages.indexOf(page);
@@ -100,7 +114,7 @@ export function QueueScreen() {
       const opened = events.filter((e) => e.type === 'TriageCaseOpened').length;
       if (opened) {
         setUrgent(false);
-        setNews(t('queueNew', { count: opened }).replace(/ — .*/, ''));
+        setNews(t('queueNew', { count: opened }));
       }
     },
   );
