@@ -361,6 +361,21 @@ describe('console in a real browser (Chromium; real provider, services, Kafka an
     await context.close();
   });
 
+  it('says a quarter of an hour ahead that the session ends, and signs in again from there', async () => {
+    const { context, page } = await signIn(browser, CONSOLE, 'op-sari', { path: QUEUE });
+    await page.clock.install(); // the page's clock only: the session itself is the console's
+    await page.reload();
+    await see(page.getByRole('heading', { name: 'Antrean triase' })).toBeVisible();
+    const warning = page.getByRole('alert').filter({ hasText: 'Sesi Anda berakhir pukul' });
+    await see(warning).toHaveCount(0);
+    await page.clock.fastForward('11:46:00'); // CONSOLE_SESSION_HOURS 12
+    await see(warning).toBeVisible();
+    await warning.getByRole('button', { name: 'Masuk lagi sekarang' }).click();
+    await page.waitForURL(`${CONSOLE}${QUEUE}`); // through the provider, whose session still stands, and back to the same page
+    await see(page.getByRole('heading', { name: 'Antrean triase' })).toBeVisible();
+    await context.close();
+  });
+
   it('switches to English with ?lang=en', async () => {
     const { context, page } = await signIn(browser, CONSOLE, 'op-sari', { path: QUEUE, lang: 'en' });
     await see(page.getByRole('heading', { name: 'Triage queue' })).toBeVisible();

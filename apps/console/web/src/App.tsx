@@ -2,6 +2,7 @@ import { lazy, ReactNode, Suspense, useCallback, useEffect, useState } from 'rea
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import type { Role } from '@reference';
+import { signIn } from './api/client';
 import { clock } from './format';
 import { useI18n } from './i18n';
 import { live, useLiveState } from './live';
@@ -117,6 +118,25 @@ export function RequireRole({ roles, children }: { roles: Role[]; children: Reac
   return <>{children}</>;
 }
 
+/**
+ * A shift can outlast a session (CONSOLE_SESSION_HOURS): a quarter of an hour before it ends, say so
+ * and offer a fresh sign-in, so nobody is sent to the provider in the middle of typing.
+ */
+function SessionEnding() {
+  const { t } = useI18n();
+  const { expiresAt } = useSession();
+  const now = useNow(15_000);
+  if (Date.parse(expiresAt) - now > 15 * 60_000) return null;
+  return (
+    <p role="alert" className="notice notice-error">
+      {t('sessionEnding', { time: clock(expiresAt) })}{' '}
+      <button type="button" className="link" onClick={signIn}>
+        {t('signInAgain')}
+      </button>
+    </p>
+  );
+}
+
 export function App() {
   const { t, language } = useI18n();
   const { user } = useSession();
@@ -147,6 +167,7 @@ export function App() {
   return (
     <>
       <Header />
+      <SessionEnding />
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<p className="panel muted">{t('loading')}</p>}>
           <Switch>
