@@ -90,7 +90,7 @@ export class AbuseGuard implements OnModuleInit {
 
   /** Gives back what admitReport took (a repeat of a report already made costs nothing). */
   async giveBack(ip: string, phone: string | undefined): Promise<void> {
-    await Promise.all([this.byIp.reward(ip), phone ? this.byPhone.reward(phone) : undefined]).catch((e) =>
+    await Promise.all([this.byIp.reward(ip), phone ? this.byPhone.reward(phoneLookupRef(this.phoneKeys, phone)) : undefined]).catch((e) =>
       this.logger.warn(`giving back a report's allowance: ${(e as Error).message}`),
     );
   }
