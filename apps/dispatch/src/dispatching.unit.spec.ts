@@ -1,4 +1,4 @@
-import { incidentIdFor, IllegalState, NotFound, ValidationFailed } from '@callcenter/contracts';
+import { incidentIdFor, NotFound, ValidationFailed } from '@callcenter/contracts';
 import { SYSTEM_ACTOR } from '@callcenter/events';
 import { AuthenticatedUser } from '@callcenter/platform';
 import { rejectionOf } from '@callcenter/testing';
@@ -99,8 +99,9 @@ describe('dispatch command handlers: incidents', () => {
   it('ProgressIncident and FinishIncident follow the assigned unit from acknowledgement to resolution, then close', async () => {
     const { store, commands, dispatching } = await withIncidentAndUnits();
     await commands.execute(new AssignUnit(INCIDENT_ID, UNIT, andi, meta));
+    // Another unit's incident does not exist for it.
     expect(await rejectionOf(commands.execute(new ProgressIncident(INCIDENT_ID, 'AcknowledgeAssignment', unitActor(OTHER_UNIT), meta)))).toBeInstanceOf(
-      IllegalState,
+      NotFound,
     );
     await commands.execute(new ProgressIncident(INCIDENT_ID, 'AcknowledgeAssignment', unitActor(UNIT), meta));
     await commands.execute(new ProgressIncident(INCIDENT_ID, 'MarkEnRoute', unitActor(UNIT), meta));

@@ -164,8 +164,8 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
       10_000,
     );
     expect((await dispatchEvents(sleepy)).at(-1)).toMatchObject({ type: 'UnitReleased', data: { reason: 'TIMED_OUT', incidentId: id } });
-    // a late acknowledgement is refused
-    expect((await unitClient(sleepy).post(`/api/v1/incidents/${id}/acknowledge`)).body.rule).toBe('ILLEGAL_TRANSITION');
+    // a late acknowledgement finds the incident no longer the unit's: 404, as its GET now answers
+    expect(await unitClient(sleepy).post(`/api/v1/incidents/${id}/acknowledge`)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     expect((await dispatcher.post(`/api/v1/incidents/${id}/assign`, { unitId: awake })).status).toBe(200);
     // and a reassignment moves it on, releasing the previous unit
     const third = await unitAt(east(where, 2));
@@ -220,11 +220,12 @@ describe('dispatch service (real Kafka and database; intake, triage and dispatch
     const other = await unitAt(east(where, 5));
     const { incidentId: id } = await forwardedIncident(where);
     const unit = unitClient(unitId);
-    expect((await unit.post(`/api/v1/incidents/${id}/arrive`)).body.rule).toBe('ILLEGAL_TRANSITION');
+    expect(await unit.post(`/api/v1/incidents/${id}/arrive`)).toMatchObject({ status: 404 }); // not its incident (yet)
     expect((await dispatcher.post(`/api/v1/incidents/${id}/close`)).body.rule).toBe('RESOLVE_BEFORE_CLOSE');
     await dispatcher.post(`/api/v1/incidents/${id}/assign`, { unitId });
     expect((await dispatcher.post(`/api/v1/incidents/${id}/assign`, { unitId: other })).body.rule).toBe('INCIDENT_ALREADY_ASSIGNED');
-    expect((await unitClient(other).post(`/api/v1/incidents/${id}/acknowledge`)).body.rule).toBe('NOT_YOUR_ASSIGNMENT');
+    // Another unit's incident does not exist for this unit: 404 as its GET answers, nothing of it in the body.
+    expect(await unitClient(other).post(`/api/v1/incidents/${id}/acknowledge`)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     expect((await unit.post(`/api/v1/incidents/${id}/en-route`)).body.rule).toBe('ILLEGAL_TRANSITION'); // not acknowledged yet
     expect((await unit.post(`/api/v1/incidents/${id}/resolve`, { outcome: 'HANDLED_ON_SCENE', summary: 'Selesai' })).body.rule).toBe('ILLEGAL_TRANSITION');
     expect((await unitClient(other).post(`/api/v1/units/${unitId}/status`, { status: 'BUSY' })).body.rule).toBe('NOT_YOUR_UNIT');

@@ -1,9 +1,9 @@
-import { IllegalState } from '@callcenter/contracts';
+import { IllegalState, NotFound } from '@callcenter/contracts';
 import type { Decider, DomainEvent } from '@callcenter/events';
 
 /**
  * A decider's behaviour written as specifications, in emmett's manner:
- * `given(...history).when(command).then(events) | .thenNothing() | .thenThrows(rule)`.
+ * `given(...history).when(command).then(events) | .thenNothing() | .thenThrows(rule) | .thenNotFound()`.
  * Pure: no store, no clock (the time comes in with the command).
  */
 export function deciderSpec<Command, Event extends DomainEvent, State>(decider: Decider<Command, Event, State>) {
@@ -34,6 +34,10 @@ export function deciderSpec<Command, Event extends DomainEvent, State>(decider: 
             }
             if (!(thrown instanceof IllegalState)) throw thrown;
             expect(thrown.rule).toBe(rule);
+          },
+          /** The actor may not know the stream exists (404). */
+          thenNotFound(): void {
+            expect(() => decider.decide(command, state)).toThrow(NotFound);
           },
         };
       },

@@ -1,4 +1,4 @@
-import { IllegalState, PriorityTargets, ResolutionOutcome } from '@callcenter/contracts';
+import { IllegalState, NotFound, PriorityTargets, ResolutionOutcome } from '@callcenter/contracts';
 import {
   AssignmentAcknowledged,
   AssignmentDeclined,
@@ -79,24 +79,29 @@ export function dispatchDueAt(i: Incident, targets: PriorityTargets): Date | nul
   return seconds === null || Number.isNaN(received) ? null : new Date(received + seconds * 1000);
 }
 
+/** What a refusal (409) shows of the incident: how it stands and who holds it, nothing of the report. */
+const conflictView = (i: Incident) => ({ status: i.status, assignment: i.assignment && { unitId: i.assignment.unitId, callSign: i.assignment.callSign } });
+
 function existing(state: IncidentState): Incident {
-  if (state.status === 'NONE') throw new IllegalState('INCIDENT_NOT_OPENED', 'no such incident', state);
+  if (state.status === 'NONE') throw new IllegalState('INCIDENT_NOT_OPENED', 'no such incident');
   return state;
 }
 
-function active(state: IncidentState): Incident {
+/**
+ * An incident not closed yet. To a unit only its own exists: any other is not found (404, as its GET
+ * answers), since a refusal would tell the unit the incident is there and how it stands.
+ */
+function active(state: IncidentState, by?: IncidentActor): Incident {
   const i = existing(state);
-  if (!isActive(i)) throw new IllegalState('INCIDENT_CLOSED', `the incident is ${i.status}`, i);
+  if (by?.kind === 'unit' && !assignedToUnit(i, by.unitId)) throw new NotFound('incident', i.incident.incidentId);
+  if (!isActive(i)) throw new IllegalState('INCIDENT_CLOSED', `the incident is ${i.status}`, conflictView(i));
   return i;
 }
 
-/** The assigned unit acting for itself, or a dispatcher acting for it. */
-function assignedTo(i: Incident, by: IncidentActor, allowed: IncidentStatus[]): NonNullable<Incident['assignment']> {
+/** The assignment a step acts on: the assigned unit's own (`active` shows a unit no other), or a dispatcher's for it. */
+function assignedTo(i: Incident, allowed: IncidentStatus[]): NonNullable<Incident['assignment']> {
   if (!i.assignment || !allowed.includes(i.status)) {
-    throw new IllegalState('ILLEGAL_TRANSITION', `not possible while the incident is ${i.status}`, i);
-  }
-  if (by.kind === 'unit' && by.unitId !== i.assignment.unitId) {
-    throw new IllegalState('NOT_YOUR_ASSIGNMENT', `the incident is assigned to ${i.assignment.callSign}`, i);
+    throw new IllegalState('ILLEGAL_TRANSITION', `not possible while the incident is ${i.status}`, conflictView(i));
   }
   return i.assignment;
 }
@@ -117,9 +122,9 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
 
       case 'AssignUnit': {
         const i = active(state);
-        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'units do not assign themselves', i);
+        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'units do not assign themselves', conflictView(i));
         if (i.status !== 'AWAITING_UNIT') {
-          throw new IllegalState('INCIDENT_ALREADY_ASSIGNED', `${i.assignment?.callSign} holds the incident; reassign instead`, i);
+          throw new IllegalState('INCIDENT_ALREADY_ASSIGNED', `${i.assignment?.callSign} holds the incident; reassign instead`, conflictView(i));
         }
         return [
           UnitAssigned({
@@ -137,9 +142,9 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
 
       case 'ReassignUnit': {
         const i = active(state);
-        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'units do not assign themselves', i);
-        if (!i.assignment) throw new IllegalState('NO_UNIT_TO_REPLACE', 'no unit holds the incident; assign instead', i);
-        if (i.assignment.unitId === command.unit.unitId) throw new IllegalState('SAME_UNIT', `${command.unit.callSign} already holds it`, i);
+        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'units do not assign themselves', conflictView(i));
+        if (!i.assignment) throw new IllegalState('NO_UNIT_TO_REPLACE', 'no unit holds the incident; assign instead', conflictView(i));
+        if (i.assignment.unitId === command.unit.unitId) throw new IllegalState('SAME_UNIT', `${command.unit.callSign} already holds it`, conflictView(i));
         return [
           UnitAssigned({
             ...ids(i),
@@ -155,45 +160,45 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
       }
 
       case 'AcknowledgeAssignment': {
-        const i = active(state);
-        const a = assignedTo(i, command.by, ['ASSIGNED']);
+        const i = active(state, command.by);
+        const a = assignedTo(i, ['ASSIGNED']);
         return [AssignmentAcknowledged({ ...ids(i), unitId: a.unitId })];
       }
 
       case 'DeclineAssignment': {
-        const i = active(state);
-        const a = assignedTo(i, command.by, ['ASSIGNED', 'ACKNOWLEDGED']);
+        const i = active(state, command.by);
+        const a = assignedTo(i, ['ASSIGNED', 'ACKNOWLEDGED']);
         return [AssignmentDeclined({ ...ids(i), unitId: a.unitId, reason: command.reason })];
       }
 
       case 'MarkEnRoute': {
-        const i = active(state);
-        const a = assignedTo(i, command.by, ['ACKNOWLEDGED']);
+        const i = active(state, command.by);
+        const a = assignedTo(i, ['ACKNOWLEDGED']);
         return [UnitEnRoute({ ...ids(i), unitId: a.unitId })];
       }
 
       case 'MarkArrived': {
-        const i = active(state);
-        const a = assignedTo(i, command.by, ['ACKNOWLEDGED', 'EN_ROUTE']);
+        const i = active(state, command.by);
+        const a = assignedTo(i, ['ACKNOWLEDGED', 'EN_ROUTE']);
         return [UnitArrived({ ...ids(i), unitId: a.unitId })];
       }
 
       case 'ResolveIncident': {
-        const i = active(state);
+        const i = active(state, command.by);
         // The unit resolves what it attended; a dispatcher may also resolve an incident no unit reached
         // (a false alarm called off, a caller who cancelled).
-        if (command.by.kind === 'unit') assignedTo(i, command.by, ['ON_SCENE']);
+        if (command.by.kind === 'unit') assignedTo(i, ['ON_SCENE']);
         else if (i.status !== 'ON_SCENE' && i.status !== 'AWAITING_UNIT' && command.outcome !== 'CANCELLED' && command.outcome !== 'FALSE_ALARM') {
-          throw new IllegalState('RESOLVE_REQUIRES_ON_SCENE', 'a unit must be on scene, or the outcome must be CANCELLED or FALSE_ALARM', i);
+          throw new IllegalState('RESOLVE_REQUIRES_ON_SCENE', 'a unit must be on scene, or the outcome must be CANCELLED or FALSE_ALARM', conflictView(i));
         }
         return [IncidentResolved({ ...ids(i), unitId: i.assignment?.unitId ?? null, outcome: command.outcome, summary: command.summary })];
       }
 
       case 'CloseIncident': {
         const i = existing(state);
-        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'a dispatcher closes incidents', i);
-        if (i.status === 'CLOSED') throw new IllegalState('INCIDENT_CLOSED', 'the incident is already closed', i);
-        if (i.status !== 'RESOLVED') throw new IllegalState('RESOLVE_BEFORE_CLOSE', 'resolve the incident before closing it', i);
+        if (command.by.kind !== 'dispatcher') throw new IllegalState('DISPATCHER_REQUIRED', 'a dispatcher closes incidents', conflictView(i));
+        if (i.status === 'CLOSED') throw new IllegalState('INCIDENT_CLOSED', 'the incident is already closed', conflictView(i));
+        if (i.status !== 'RESOLVED') throw new IllegalState('RESOLVE_BEFORE_CLOSE', 'resolve the incident before closing it', conflictView(i));
         return [IncidentClosed(ids(i))];
       }
 

@@ -277,7 +277,7 @@ describe('incident decider', () => {
     it('refuses the replaced unit after a reassignment', () => {
       given(opened(), assigned(tebet01), assigned(tebet02, '2026-11-28T03:07:00.000Z', 'PATROL-TEBET-01'))
         .when(acknowledge(byUnit(tebet01)))
-        .thenThrows('NOT_YOUR_ASSIGNMENT');
+        .thenNotFound();
     });
   });
 
@@ -339,13 +339,13 @@ describe('incident decider', () => {
     it('refuses another unit', () => {
       given(...states.ON_SCENE)
         .when(resolve(byUnit(tebet02)))
-        .thenThrows('NOT_YOUR_ASSIGNMENT');
+        .thenNotFound();
     });
 
-    it('refuses a unit on an incident awaiting a unit', () => {
+    it('does not show a unit an incident awaiting a unit', () => {
       given(opened())
         .when(resolve(byUnit(tebet01), 'CANCELLED'))
-        .thenThrows('ILLEGAL_TRANSITION');
+        .thenNotFound();
     });
 
     it('is resolved by a dispatcher when the unit is on scene, naming the unit', () => {
@@ -447,13 +447,13 @@ describe('incident decider', () => {
     it(`refuses another unit (${inTurn})`, () => {
       given(...states[inTurn])
         .when(command(byUnit(tebet02)))
-        .thenThrows('NOT_YOUR_ASSIGNMENT');
+        .thenNotFound();
     });
 
-    it.each(outOfTurn)(`refuses a %s incident (needs ${inTurn})`, (status) => {
-      given(...states[status])
-        .when(command(byUnit(tebet01)))
-        .thenThrows('ILLEGAL_TRANSITION');
+    it.each(outOfTurn)(`refuses a %s incident (needs ${inTurn}); one awaiting a unit is not the unit's to see`, (status) => {
+      const step = given(...states[status]).when(command(byUnit(tebet01)));
+      if (status === 'AWAITING_UNIT') step.thenNotFound();
+      else step.thenThrows('ILLEGAL_TRANSITION');
     });
   });
 

@@ -61,7 +61,9 @@ export function UnitScreen() {
       await client.invalidateQueries({ queryKey: ['unit'] });
     },
     onError: (error) => {
-      setMessage({ text: explain(error, t), urgent: true });
+      // To a unit, an incident no longer its own (reassigned, or its time to acknowledge ran out) is not found.
+      const gone = (error as { status?: number }).status === 404;
+      setMessage({ text: gone ? t('assignmentGone') : explain(error, t), urgent: true });
       void client.invalidateQueries({ queryKey: ['unit'] });
     },
   });
