@@ -283,6 +283,14 @@ describe("citizens' portal in a real browser (Chromium; real intake, triage, dis
     expect(commits).toHaveLength(1);
     expect(commits[0].events).toHaveLength(1);
     expect(commits[0].events[0].data).toMatchObject({ sourceSystem: 'web-portal', externalId: body.idempotencyKey, channel: 'WEB' });
+
+    // The same key with other content (an edit after a send that reached intake): 409 saying so, and the first report stands alone.
+    const edited = await portal.post('/api/public/reports', { ...body, description: `${body.description}, dan api mulai terlihat` });
+    expect(edited).toMatchObject({
+      status: 409,
+      body: { code: 'REPORT_ALREADY_SENT', message: expect.stringMatching(/sudah kami terima sebelum Anda mengubahnya/) },
+    });
+    expect(await intakeCommits(body.idempotencyKey)).toHaveLength(1);
   });
 
   it('a filled honeypot is answered like a success and nothing is submitted', async () => {

@@ -136,6 +136,17 @@ export class ReportHttpController {
           l,
         );
       }
+      if (grpcCode(e) === grpc.status.ALREADY_EXISTS) {
+        // This form's key already made a report, with other content (an edit after a send that timed out here
+        // but reached intake): the first stands, and the page sends the changed one as a new report if asked.
+        return res.status(409).json({
+          code: 'REPORT_ALREADY_SENT',
+          message:
+            l === 'en'
+              ? 'A report from this form reached us before you changed it. Press Send again to send the changed one as a new report. In an emergency, call 110.'
+              : 'Laporan dari formulir ini sudah kami terima sebelum Anda mengubahnya. Tekan Kirim lagi untuk mengirim versi yang diubah sebagai laporan baru. Bila darurat, telepon 110.',
+        });
+      }
       this.logger.error({ err: (e as Error).message }, 'intake did not take the report');
       res.status(503).json({
         code: 'INTAKE_UNAVAILABLE',

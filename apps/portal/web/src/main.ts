@@ -329,6 +329,8 @@ function reportScreen() {
       send.textContent = t.send;
       if (answer.status === 201) return done(answer.body.trackingCode);
       if (answer.status === 400) return showErrors(answer.body.violations);
+      // The form's key already made a report (before an edit): the next send is a new report, as the message says.
+      if (answer.status === 409 && answer.body?.code === 'REPORT_ALREADY_SENT') draft.key = crypto.randomUUID();
       problem.textContent = answer.status === 0 ? t.offline : (answer.body?.message ?? t.offline);
       problem.hidden = false;
     });
