@@ -1,7 +1,7 @@
 import { incidentIdFor, NotFound, ValidationFailed } from '@callcenter/contracts';
-import { SYSTEM_ACTOR } from '@callcenter/events';
+import { EventEnvelope, SYSTEM_ACTOR } from '@callcenter/events';
 import { AuthenticatedUser } from '@callcenter/platform';
-import { rejectionOf } from '@callcenter/testing';
+import { rejectionOf, reportForwarded } from '@callcenter/testing';
 import { AssignUnit } from './assignment/assignment.commands';
 import { IncidentBoardQuery, UnitBoardQuery } from './board/board.queries';
 import { DispatchRules } from './dispatch.rules';
@@ -10,6 +10,8 @@ import { DeclineAssignment, FinishIncident, FollowIncidentGroup, OpenIncident, P
 import { IncidentActor } from './incident/incident.decider';
 import { MarkDispatchOverdue, ReleaseOrphanedUnit, TimeOutAssignment } from './timers/timer.commands';
 import { RegisterUnit, ReportUnitStatus, UpdateUnit } from './unit/unit.commands';
+import { OpenIncidentConsumer } from './triage-feed/open-incident.consumer';
+import { IncidentGroupFollower } from './triage-feed/incident-group-follower';
 import { UnitDetails } from './unit/unit.decider';
 
 // Every dispatch command and query handler, in process on Nest's buses over the in-memory event
@@ -128,6 +130,17 @@ describe('dispatch command handlers: incidents', () => {
     const after = await commands.execute(new DeclineAssignment(INCIDENT_ID, unitActor(UNIT), 'flat tyre', meta));
     expect(after).toMatchObject({ status: 'ASSIGNED', assignment: { unitId: OTHER_UNIT, automatic: true } });
     expect(store.typesOf(OTHER_UNIT)).toEqual(['UnitRegistered', 'UnitCommitted']);
+  });
+
+  it('a P1 forward delivered again after a crash between its open and its auto-assignment is assigned then, once', async () => {
+    const { store, commands } = await withIncidentAndUnits({ autoAssignP1: true }, { ...FORWARDED, priority: 'P1' }); // opened, not assigned: the crash
+    const consumer = new OpenIncidentConsumer(commands, { attachMembers: async () => undefined } as unknown as IncidentGroupFollower);
+    // The same forward as the one that opened it (its report, its data), delivered again.
+    const again: EventEnvelope = { ...reportForwarded('P1', { latitude: -6.2297, longitude: 106.8532 }), data: { ...FORWARDED, priority: 'P1' } };
+    await (consumer as unknown as { handle(e: EventEnvelope): Promise<void> }).handle(again);
+    expect(store.typesOf(INCIDENT_ID)).toEqual(['IncidentOpened', 'UnitAssigned']);
+    await (consumer as unknown as { handle(e: EventEnvelope): Promise<void> }).handle(again); // and a third delivery changes nothing
+    expect(store.typesOf(INCIDENT_ID)).toEqual(['IncidentOpened', 'UnitAssigned']);
   });
 
   it('FollowIncidentGroup records a merge on an open incident, and nothing on one not open yet', async () => {

@@ -44,6 +44,8 @@ export class OpenIncidentConsumer extends ServiceConsumer {
       ),
     );
     await this.groups.attachMembers(f.reportId, meta);
-    if (opened) await this.commands.execute(new AutoAssignP1(incident, meta));
+    // Not only when this delivery opened it: a redelivery after a crash between the open and the
+    // auto-assignment finds it open and never assigned, and assigns it then (AutoAssignP1 checks the rest).
+    if (opened || !incident.everAssigned) await this.commands.execute(new AutoAssignP1(incident, meta));
   }
 }
