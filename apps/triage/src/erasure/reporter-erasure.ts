@@ -19,8 +19,9 @@ export interface ErasureReceipt extends ReporterDataErasedV1 {
 /**
  * Erases reporters' personal data by destroying the reports' data keys (crypto-shredding): every
  * sealed copy, on every topic and in every read model, then opens as "[dihapus]". The erasure is
- * recorded as ReporterDataErased (who, when, which reports, why). Keys go first: a failure after
- * that leaves the data erased and the admin retries (idempotent) to get it recorded.
+ * recorded as ReporterDataErased (who, when, which reports, why) first, then the keys go: no erasure
+ * is ever done unrecorded. A failure after the record leaves the keys, so the admin's retry (by
+ * report or by phone) finds the reports again and finishes it, recorded once more.
  */
 @Injectable()
 export class ReporterErasure {
@@ -37,11 +38,11 @@ export class ReporterErasure {
     const reportIds = request.reportId ? await this.knownReport(request.reportId) : await this.reportsOfPhone(request.phone!);
     const now = new Date();
     const erasureId = uuidv4();
+    const data: ReporterDataErasedV1 = { erasureId, by: request.reportId ? 'REPORT' : 'PHONE', reportIds, reason: request.reason.trim() };
+    await this.store.append(erasureStreamId(erasureId), 0, [ReporterDataErased(data)], { actor, correlationId, now });
     await this.personalData.erase(reportIds, erasureId, now);
     // Identities kept in clear before encryption (ReportReceived v1) are overwritten too.
     await this.callers.forgetReporters(reportIds);
-    const data: ReporterDataErasedV1 = { erasureId, by: request.reportId ? 'REPORT' : 'PHONE', reportIds, reason: request.reason.trim() };
-    await this.store.append(erasureStreamId(erasureId), 0, [ReporterDataErased(data)], { actor, correlationId, now });
     return { ...data, erasedAt: now.toISOString(), erasedBy: actor };
   }
 
