@@ -43,7 +43,7 @@ async function main() {
   const prefix = uniqueDbName('benchconsole');
   const common = { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn', OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
   const urls = { TRIAGE_URL: `http://127.0.0.1:${base + 2}`, DISPATCH_URL: `http://127.0.0.1:${base + 3}`, ANALYTICS_URL: `http://127.0.0.1:${base + 4}` };
-  ['intake', 'triage', 'console'].forEach((s) => left.databases.add(`${prefix}_${s}`));
+  ['intake', 'triage', 'console', 'keyvault'].forEach((s) => left.databases.add(`${prefix}_${s}`));
   const services = await startServices([
     ['intake', base + 1, { ...common, INTAKE_GRPC_PORT: String(base + 51) }],
     ['triage', base + 2, common],

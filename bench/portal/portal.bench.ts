@@ -29,7 +29,7 @@ const citizenReport = (i: number) => ({
 async function main() {
   const prefix = uniqueDbName('benchportal');
   const common = { MONGODB_DB_PREFIX: prefix, LOG_LEVEL: 'warn', OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:18080' };
-  ['intake', 'portal'].forEach((s) => left.databases.add(`${prefix}_${s}`));
+  ['intake', 'portal', 'keyvault'].forEach((s) => left.databases.add(`${prefix}_${s}`));
   console.log(
     `portal bench: ${rate} reports/s through the portal and ${rate}/s straight to intake (interleaved) for ${seconds} s; load average at start ${h.loadavg()}`,
   );

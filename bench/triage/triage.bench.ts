@@ -89,7 +89,7 @@ async function part1() {
   for (const t of texts)
     if (suggest(t).priority !== 'P4') throw new Error(`"${t[1]}" is suggested ${suggest(t).priority}, not P4: the poller would not find it`);
   const prefix = `bench_triage_p1_${Date.now()}`;
-  left.databases.add(`${prefix}_intake`).add(`${prefix}_triage`);
+  left.databases.add(`${prefix}_intake`).add(`${prefix}_triage`).add(`${prefix}_keyvault`); // the key vault both share
   const env = { MONGODB_DB_PREFIX: prefix, INTAKE_GRPC_PORT: String(INTAKE_GRPC), NODE_ENV: 'test', LOG_LEVEL: 'warn' };
   log(`part 1: starting intake (http ${INTAKE_HTTP}, grpc ${INTAKE_GRPC}) and triage (http ${TRIAGE_HTTP}), db prefix ${prefix}`);
   // allSettled: if one fails to start, the other is already registered for the clean-up when we throw.
@@ -362,7 +362,7 @@ async function part2() {
   const flush = async () => (inserted += (await collection.insertMany(batch.splice(0), { ordered: false })).insertedCount);
   if (REUSE_DB) log(`part 2: measuring on the ${(inserted = await collection.countDocuments())} cases already in ${where} (--reuse-db)`);
   else {
-    left.databases.add(`${prefix}_triage`);
+    left.databases.add(`${prefix}_triage`).add(`${prefix}_keyvault`);
     log(`part 2: seeding ${OPEN_CASES} open cases into ${where}`);
     for (const doc of seedCases(OPEN_CASES, Date.now())) {
       DIMENSIONS.forEach(([, key], d) => (counts[d][key(doc)] = (counts[d][key(doc)] ?? 0) + 1));
