@@ -19,10 +19,6 @@ import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -516,17 +512,7 @@ public final class LocalMongoServer {
             }
             if (a instanceof byte[]) return Arrays.compare((byte[]) a, (byte[]) b);
             if (a instanceof Comparable) return ((Comparable) a).compareTo(b);
-            return a.equals(b) ? 0 : Arrays.compare(serialized(a), serialized(b));
-        }
-
-        private static byte[] serialized(Object v) {
-            try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                out.writeObject(v);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return a.equals(b) ? 0 : Arrays.compare(ObjectDataType.serialize(a), ObjectDataType.serialize(b));
         }
     }
 }
