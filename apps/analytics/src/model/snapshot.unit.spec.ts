@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { UnitRegistered, UnitRegisteredV1 } from '@callcenter/events';
+import { envelopeOf } from '@callcenter/testing';
 import { scriptedLifecycles } from '../../test/scripted-lifecycles';
 import { AnalyticsModel } from './analytics-model';
 import {
@@ -18,6 +20,9 @@ const meta = { generation: 3, takenAt: '2026-12-02T08:00:00.000Z', offsets: { 'c
 const modelOf = () => {
   const model = new AnalyticsModel();
   for (const { event } of [...scriptedLifecycles('2021-03-01', 'snap-a'), ...scriptedLifecycles('2021-03-02', 'snap-b')]) model.apply(event);
+  // A unit's stream: named by its id in a snapshot, as no report's.
+  const unit: UnitRegisteredV1 = { unitId: 'SABHARA-07', callSign: 'Sabhara 07', type: 'PATROL', capabilities: [], homeDistrict: 'TEBET', status: 'AVAILABLE' };
+  model.apply(envelopeOf(UnitRegistered, unit, { streamId: unit.unitId, streamVersion: 1, producer: 'dispatch', at: new Date('2021-03-01T00:00:00Z') }));
   return model;
 };
 
@@ -30,7 +35,22 @@ describe('analytics snapshot codec', () => {
     const restored = decodeSnapshot(header, chunks.reverse());
     expect(await restored.digest()).toBe(await model.digest());
     expect(restored.eventsApplied).toBe(model.eventsApplied);
-    expect([...restored.applied.entries()]).toEqual([...model.applied.entries()]);
+    const sorted = (m: AnalyticsModel) => [...m.applied.entries()].sort((a, b) => a.join().localeCompare(b.join()));
+    expect(sorted(restored)).toEqual(sorted(model));
+  });
+
+  it('names the streams of a report and of its incident by the report, not by their ids, and the rest by id', async () => {
+    const model = modelOf();
+    const { chunks } = await encodeSnapshot(model, meta, 3);
+    const versions = chunks.map((c) => JSON.parse(inflateChunk(c).json.toString())).filter((c) => c.kind === 'versions');
+    const byId = versions.flatMap((c) => c.byId.map(([id]: [string]) => id));
+    const ofReports = new Set([...model.facts.values()].flatMap((f) => [f.reportId, f.incidentId ?? []].flat()));
+    expect(byId.filter((id) => ofReports.has(id))).toEqual([]);
+    expect(byId.length).toBe([...model.applied.entries()].filter(([, id]) => !ofReports.has(id)).length);
+    expect(byId).toEqual(['SABHARA-07']);
+    const placed = (producer: string, by: string) => versions.filter((c) => c.producer === producer).flatMap((c) => c[by][0]).length;
+    expect([placed('intake', 'byReport'), placed('triage', 'byReport'), placed('dispatch', 'byIncident')]).toEqual([16, 16, expect.any(Number)]);
+    expect(placed('dispatch', 'byIncident')).toBeGreaterThan(0);
   });
 
   it('is a no-op when an event it already holds is delivered again after restoring', async () => {
