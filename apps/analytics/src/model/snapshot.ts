@@ -60,7 +60,7 @@ type ChunkContent =
    * The last version applied of a producer's streams: those whose id is a report's (intake's and
    * triage's) or its fact's incident (dispatch's) by the report's place in the reports chunks, so a
    * restore parses no id for them and files each under the string its fact already holds; the
-   * others (units', incident groups'…) by id.
+   * others (units', the public warnings' register, the suggestion model's…) by id.
    */
   | { kind: 'versions'; producer: string; byReport: ByPlace; byIncident: ByPlace; byId: [string, number][] };
 
