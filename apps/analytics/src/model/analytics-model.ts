@@ -118,8 +118,9 @@ export class StreamVersions {
   }
 
   set(producer: string, streamId: string, version: number): void {
-    const known = this.byProducer.get(producer)?.has(streamId);
-    this.restore(producer, known ? streamId : (this.facts.get(streamId)?.reportId ?? streamId), version);
+    const versions = this.byProducer.get(producer);
+    if (versions?.has(streamId)) versions.set(streamId, version);
+    else this.restore(producer, this.facts.get(streamId)?.reportId ?? streamId, version);
   }
 
   /** Every stream as [producer, stream id, last version applied]. */
