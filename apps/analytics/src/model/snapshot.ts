@@ -223,10 +223,10 @@ export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = R
       const content = { kind: 'versions' as const, producer, byReport: [[], []] as ByPlace, byIncident: [[], []] as ByPlace, byId: [] as [string, number][] };
       for (let i = from; i < Math.min(streamIds.length, from + reportsPerChunk * 10); i++) {
         const [id, version] = [streamIds[i], versions[i]];
-        const [report, incident] = [reportAt.get(id), incidentAt.get(id)];
-        const [places, placed] = report !== undefined ? [content.byReport, report] : incident !== undefined ? [content.byIncident, incident] : [];
-        if (places) (places[0].push(placed!), places[1].push(version));
-        else content.byId.push([id, version]);
+        const report = reportAt.get(id);
+        const [places, place] = report !== undefined ? [content.byReport, report] : [content.byIncident, incidentAt.get(id)];
+        if (place === undefined) content.byId.push([id, version]);
+        else (places[0].push(place), places[1].push(version));
       }
       yield encode(content);
       await turn();
