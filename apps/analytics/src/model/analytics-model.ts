@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { REPORTLESS_TRIAGE_EVENT_TYPES, type EventEnvelope } from '@callcenter/events';
 import { DailyAggregates } from './aggregates';
 import { HourlyAggregates } from './hourly-aggregates';
-import { emptyFact, EpochMs, evolveFact, factJson, ReportFact, reportIdOf } from './report-fact';
+import { emptyFact, EpochMs, evolveFact, factJson, ownStreamVersion, ReportFact, reportIdOf } from './report-fact';
 import { UnsavedTimelines } from './unsaved-timelines';
 
 /** One line of a report's audit trail: what happened, when, by whom, from which service. */
@@ -102,15 +102,11 @@ export function mergeTimeline(parts: Iterable<TimelineEntry[]>): TimelineEntry[]
 }
 
 /**
- * The last version applied of each stream, by producer and stream id. A new stream of a known
- * report is filed under its fact's id string (a map keeps the first key it was given), so a
- * report's id is held once for its fact and its intake and triage streams, not once more per stream
- * as a `producer:streamId` key (about 70 bytes each, three streams a report).
+ * The last version applied of each stream that is not a report's own (a report's intake and triage
+ * streams keep theirs on its fact): its incident's, units', by producer and stream id.
  */
 export class StreamVersions {
   private readonly byProducer = new Map<string, Map<string, number>>();
-
-  constructor(private readonly facts: ReadonlyMap<string, ReportFact>) {}
 
   /** The last version applied of a stream; 0 when none was. */
   get(producer: string, streamId: string): number {
@@ -118,9 +114,9 @@ export class StreamVersions {
   }
 
   set(producer: string, streamId: string, version: number): void {
-    const versions = this.byProducer.get(producer);
-    if (versions?.has(streamId)) versions.set(streamId, version);
-    else this.restore(producer, this.facts.get(streamId)?.reportId ?? streamId, version);
+    let versions = this.byProducer.get(producer);
+    if (!versions) this.byProducer.set(producer, (versions = new Map()));
+    versions.set(streamId, version);
   }
 
   /** Every stream as [producer, stream id, last version applied]. */
@@ -131,13 +127,6 @@ export class StreamVersions {
   /** Every producer's streams as a column of ids and one of versions: what a snapshot captures (tens of ms for millions, where a triple each took ten times as long). */
   columns(): [producer: string, streamIds: string[], versions: number[]][] {
     return Array.from(this.byProducer, ([producer, versions]) => [producer, [...versions.keys()], [...versions.values()]]);
-  }
-
-  /** A stream's version as a snapshot held it, under `streamId` as given (a restore passes the fact's own id string). */
-  restore(producer: string, streamId: string, version: number): void {
-    let versions = this.byProducer.get(producer);
-    if (!versions) this.byProducer.set(producer, (versions = new Map()));
-    versions.set(streamId, version);
   }
 
   clear(): void {
@@ -164,8 +153,8 @@ export class AnalyticsModel {
   /** Settled reports' timeline parts not yet written, by part id: the report id (its timeline when settled), or `report|stream|version` (an entry after). */
   readonly unsaved = new UnsavedTimelines();
   readonly units = new Map<string, UnitFact>();
-  /** The last version applied of every stream: what makes `apply` idempotent. */
-  readonly applied = new StreamVersions(this.facts);
+  /** The last version applied of every stream but reports' own (their facts hold those): with them, what makes `apply` idempotent. */
+  readonly applied = new StreamVersions();
   /** Counts and duration histograms per day and dimension, kept as facts change (whole-history queries sum them). */
   readonly aggregates = new DailyAggregates();
   /** Counts per hour and dimension for volume, load, staffing, hotspots and workload, kept as facts change. */
@@ -183,17 +172,23 @@ export class AnalyticsModel {
 
   /** Folds an event in (`at`: its time, epoch ms, when the caller has parsed it already); false when its stream had it already. */
   apply(event: EventEnvelope, at = Date.parse(event.occurredAt)): boolean {
-    if (event.streamVersion <= this.applied.get(event.producer, event.streamId)) return false;
-    this.applied.set(event.producer, event.streamId, event.streamVersion);
+    // Audit records of personal data (erasures, identity views) and model switches are no report's history.
+    const reportless = REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type);
+    const reportId = reportless ? null : reportIdOf(event);
+    const before = reportId === null ? undefined : this.facts.get(reportId);
+    const own = reportId === null ? null : ownStreamVersion(event);
+    if (event.streamVersion <= (own ? (before?.[own] ?? 0) : this.applied.get(event.producer, event.streamId))) return false;
+    if (!own) this.applied.set(event.producer, event.streamId, event.streamVersion);
     this.eventsApplied++;
     if (at > this.clock) this.clock = at;
-    // Audit records of personal data (erasures, identity views) and model switches are no report's history.
-    if (REPORTLESS_TRIAGE_EVENT_TYPES.has(event.type)) return true;
+    if (reportless) return true;
     this.applyToUnit(event);
-    const reportId = reportIdOf(event);
-    if (!reportId) return true;
-    const before = this.facts.get(reportId);
-    const after = evolveFact(before ?? emptyFact(reportId), event, at);
+    if (reportId === null) return true;
+    let after = evolveFact(before ?? emptyFact(reportId), event, at);
+    if (own) {
+      if (after === before) after = { ...after };
+      after[own] = event.streamVersion;
+    }
     this.facts.set(reportId, after);
     this.aggregates.replace(before, after);
     this.hourly.replace(before, after);

@@ -12,8 +12,9 @@ import { factFromJson, factJson, ReportFact, ReportFactJson } from './report-fac
  * 3: a fact's times (and its steps') in epoch ms, not ISO 8601 text; applied versions as [producer, stream id, version].
  * 4: a fact's steps as one run `[actor, kind, at, …]`, not an object each; the model's clock in the header.
  * 5: a report's id once (its fact's); the versions of a report's streams and of its incident's by the report's place, not by id.
+ * 6: the versions of a report's own streams (intake's, triage's) in its fact; its incident's still by the report's place.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 5;
+export const SNAPSHOT_SCHEMA_VERSION = 6;
 
 /** A part of a snapshot, compressed, with the SHA-256 of its compressed bytes. */
 export interface SnapshotChunk {
@@ -49,7 +50,7 @@ export interface SnapshotHeader {
 /** A report: its fact (whose `reportId` is the report's id) and open timeline, or, with no fact, its timeline and id. */
 type ReportItem = [ReportFactJson, TimelineEntry[] | null] | [null, TimelineEntry[] | null, string];
 
-/** Streams named by a report's place in the reports chunks: [places, versions]. */
+/** Incidents' streams named by their report's place in the reports chunks: [places, versions]. */
 type ByPlace = [number[], number[]];
 
 type ChunkContent =
@@ -57,12 +58,12 @@ type ChunkContent =
   | { kind: 'units'; items: UnitFact[] }
   | { kind: 'unsaved'; items: [string, TimelinePart][] }
   /**
-   * The last version applied of a producer's streams: those whose id is a report's (intake's and
-   * triage's) or its fact's incident (dispatch's) by the report's place in the reports chunks, so a
-   * restore parses no id for them and files each under the string its fact already holds; the
-   * others (units', the public warnings' register, the suggestion model's…) by id.
+   * The last version applied of a producer's streams other than reports' own (their facts hold
+   * those): an incident's (dispatch's) by its report's place in the reports chunks, so a restore
+   * parses no id for it and files it under the string the fact already holds; the others (units',
+   * the public warnings' register, the suggestion model's…) by id.
    */
-  | { kind: 'versions'; producer: string; byReport: ByPlace; byIncident: ByPlace; byId: [string, number][] };
+  | { kind: 'versions'; producer: string; byIncident: ByPlace; byId: [string, number][] };
 
 export class CorruptSnapshot extends Error {
   constructor(message: string) {
@@ -206,12 +207,13 @@ export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = R
     return { index: index++, data, sha256: sha256(data) };
   };
   const turn = () => new Promise((r) => setImmediate(r));
-  // Each report's place, and its incident's, filed as its chunk is encoded: what the versions name streams by.
-  const [reportAt, incidentAt] = [new Map<string, number>(), new Map<string, number>()];
+  // Each report's incident by the report's place, filed as its chunk is encoded: what the versions name incidents' streams by.
+  const incidentAt = new Map<string, number>();
+  let place = 0;
   for (const reports of slices(captured.reports, reportsPerChunk)) {
-    for (const [id, fact] of reports) {
-      if (fact?.incidentId) incidentAt.set(fact.incidentId, reportAt.size);
-      reportAt.set(id, reportAt.size);
+    for (const [, fact] of reports) {
+      if (fact?.incidentId) incidentAt.set(fact.incidentId, place);
+      place++;
     }
     yield encode({ kind: 'reports', items: reports.map(([id, fact, timeline]): ReportItem => (fact ? [factJson(fact), timeline] : [null, timeline, id])) });
     await turn();
@@ -220,13 +222,12 @@ export async function* encodeChunks(captured: CapturedModel, reportsPerChunk = R
   for (const items of slices(captured.unsaved, reportsPerChunk)) yield encode({ kind: 'unsaved', items });
   for (const [producer, streamIds, versions] of captured.applied) {
     for (let from = 0; from < streamIds.length; from += reportsPerChunk * 10) {
-      const content = { kind: 'versions' as const, producer, byReport: [[], []] as ByPlace, byIncident: [[], []] as ByPlace, byId: [] as [string, number][] };
+      const content = { kind: 'versions' as const, producer, byIncident: [[], []] as ByPlace, byId: [] as [string, number][] };
       for (let i = from; i < Math.min(streamIds.length, from + reportsPerChunk * 10); i++) {
         const [id, version] = [streamIds[i], versions[i]];
-        const report = reportAt.get(id);
-        const [places, place] = report !== undefined ? [content.byReport, report] : [content.byIncident, incidentAt.get(id)];
+        const place = incidentAt.get(id);
         if (place === undefined) content.byId.push([id, version]);
-        else (places[0].push(place), places[1].push(version));
+        else (content.byIncident[0].push(place), content.byIncident[1].push(version));
       }
       yield encode(content);
       await turn();
@@ -268,8 +269,7 @@ export async function encodeSnapshot(
 export class SnapshotDecoder {
   private readonly model = new AnalyticsModel();
   private readonly hashes: string[] = [];
-  /** The reports in the order of the chunks, and their facts (null: a timeline alone): what `versions` chunks name streams by. */
-  private ids: string[] = [];
+  /** The reports' facts in the order of the chunks (null: a timeline alone): what `versions` chunks name incidents' streams by. */
   private facts: (ReportFact | null)[] = [];
 
   constructor(private readonly header: SnapshotHeader) {
@@ -301,19 +301,16 @@ export class SnapshotDecoder {
             model.hourly.count(fact, 1);
           }
           if (timeline) model.timelines.set(id, timeline);
-          this.ids.push(id);
           this.facts.push(fact);
         }
         break;
       case 'versions': {
-        const { producer, byReport, byIncident, byId } = content;
-        const streamAt = (places: ByPlace, i: number, report: boolean) => {
-          const id = report ? this.ids[places[0][i]] : this.facts[places[0][i]]?.incidentId;
-          if (!id) throw new CorruptSnapshot(`chunk ${chunk.index} names a ${report ? 'report' : "report's incident"} it does not hold`);
-          return id;
-        };
-        for (let i = 0; i < byReport[0].length; i++) model.applied.restore(producer, streamAt(byReport, i, true), byReport[1][i]);
-        for (let i = 0; i < byIncident[0].length; i++) model.applied.restore(producer, streamAt(byIncident, i, false), byIncident[1][i]);
+        const { producer, byIncident, byId } = content;
+        for (let i = 0; i < byIncident[0].length; i++) {
+          const incidentId = this.facts[byIncident[0][i]]?.incidentId;
+          if (!incidentId) throw new CorruptSnapshot(`chunk ${chunk.index} names a report's incident it does not hold`);
+          model.applied.set(producer, incidentId, byIncident[1][i]);
+        }
         for (const [streamId, version] of byId) model.applied.set(producer, streamId, version);
         break;
       }
@@ -332,7 +329,7 @@ export class SnapshotDecoder {
   finish(): AnalyticsModel {
     if (this.hashes.length !== this.header.chunks) throw new CorruptSnapshot(`${this.hashes.length} of ${this.header.chunks} chunks`);
     if (headerHash(this.hashes.map((sha256) => ({ sha256 }))) !== this.header.sha256) throw new CorruptSnapshot('the chunks are not the ones the header names');
-    [this.ids, this.facts] = [[], []];
+    this.facts = [];
     this.model.eventsApplied = this.header.eventsApplied;
     this.model.restoreClock(this.header.clock);
     return this.model;
