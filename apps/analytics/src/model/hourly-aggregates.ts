@@ -31,20 +31,32 @@ export interface Dimensions {
   priority: string | null;
 }
 
-/** A cell's dimensions: its group's, copied (a reference to the group would make a cycle of every cell's JSON). */
+/**
+ * A cell's dimensions: its group's, read through the group, not copied (five fields a cell, about
+ * 100 MiB over the three million cells of 10 M events). The group is a private field, so a cell's
+ * JSON and spread are its own counts (a public reference would make a cycle of every cell's JSON).
+ */
 abstract class InGroup implements Dimensions {
-  readonly hour: number;
-  readonly category: string;
-  readonly district: string | null;
-  readonly channel: string | null;
-  readonly priority: string | null;
+  readonly #group: Dimensions;
 
   constructor(g: Dimensions) {
-    this.hour = g.hour;
-    this.category = g.category;
-    this.district = g.district;
-    this.channel = g.channel;
-    this.priority = g.priority;
+    this.#group = g;
+  }
+
+  get hour(): number {
+    return this.#group.hour;
+  }
+  get category(): string {
+    return this.#group.category;
+  }
+  get district(): string | null {
+    return this.#group.district;
+  }
+  get channel(): string | null {
+    return this.#group.channel;
+  }
+  get priority(): string | null {
+    return this.#group.priority;
   }
 }
 
