@@ -4,8 +4,8 @@
  * analytics bench's generator: `analytics.bench.js --history-only --events N`) into an
  * AnalyticsModel in this process, as a generation does, then measures the heap after a full GC:
  *   1. everything resident (facts of every report, open reports' timelines, all aggregates);
- *   2. without the hourly aggregates (what they cost);
- *   3. without settled reports' facts (what would stay if they lived in the database by id);
+ *   2. without settled reports' facts (what would stay if they lived in the database by id);
+ *   3. then without the hourly aggregates, the daily ones and the stream versions, one by one (what each costs);
  * and times each whole-history query from the aggregates beside walking every report (the old way).
  *
  *   node --expose-gc dist/apps/analytics/test/fact-residency.js
@@ -19,7 +19,7 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { dispatchEvents, EventRegistry, intakeEvents, TOPICS, triageEvents } from '@callcenter/events';
-import { tailToEnd, testKafka } from '@callcenter/testing';
+import { tailToEnd, testInfra, testKafka } from '@callcenter/testing';
 import { MongoClient } from 'mongodb';
 import { AnalyticsModel, timelineSettled } from '../src/model/analytics-model';
 import { DailyAggregates } from '../src/model/aggregates';
@@ -36,7 +36,7 @@ const heapMiB = () => {
 const f = (n: number, digits = 1) => n.toFixed(digits);
 
 async function restore(dbName: string): Promise<AnalyticsModel> {
-  const client = await MongoClient.connect(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+  const client = await MongoClient.connect(testInfra().mongoUri);
   try {
     const latest = await new SnapshotStore(client.db(dbName)).latest();
     if ('ignored' in latest) throw new Error(`${dbName}: ${latest.ignored}`);
