@@ -35,9 +35,20 @@ export interface DayCell {
   channel: string | null;
   priority: string | null;
   reports: number;
-  /** Per SPANS entry: the bucket of each report spanned, ascending (a sorted run: a bucket counted n times is there n times). */
-  spans: (readonly number[] | undefined)[];
+  /**
+   * Every span of every report in the cell as one sorted run of codes, `spanCode(i, bucket)`: span
+   * i's buckets together and ascending (a bucket counted n times is there n times). One run a cell,
+   * where a run a span cost an array each (about 400 bytes a resolved report's cell).
+   */
+  spans: readonly number[];
 }
+
+/** A span's bucket as a code of a cell's run: SPANS' index × the buckets' count + the bucket. */
+export const spanCode = (i: number, bucket: number) => i * SCALE.countsArrayLength + bucket;
+/** Which of SPANS a code of a cell's run is of (its index). */
+export const spanOfCode = (code: number) => Math.floor(code / SCALE.countsArrayLength);
+/** A code's bucket. */
+export const bucketOfCode = (code: number) => code % SCALE.countsArrayLength;
 
 /** A fact's cell within its day: its category, district, channel and priority. */
 const keyOf = (f: ReportFact) => `${categoryOf(f)}|${districtOf(f) ?? ''}|${f.channel ?? ''}|${priorityOf(f) ?? ''}`;
@@ -65,9 +76,7 @@ export function counted(run: readonly number[], value: number, sign: 1 | -1): re
 
 /** One report's span (seconds; null: not spanned) counted in or out of a cell's histogram of it. */
 function countSpan(cell: DayCell, i: number, spanSeconds: number | null, sign: 1 | -1): void {
-  if (spanSeconds === null) return;
-  const buckets = counted(cell.spans[i] ?? NONE, bucketOf(spanSeconds), sign);
-  cell.spans[i] = buckets.length ? buckets : undefined;
+  if (spanSeconds !== null) cell.spans = counted(cell.spans, spanCode(i, bucketOf(spanSeconds)), sign);
 }
 
 /** Aggregates kept as reports' facts change: a changed fact is taken out as it was and added as it is. */
@@ -143,7 +152,7 @@ export class DailyAggregates extends FactCounter {
           channel: f.channel,
           priority: priorityOf(f),
           reports: 0,
-          spans: SPANS.map(() => undefined),
+          spans: NONE,
         }),
       );
     cell.reports += sign;

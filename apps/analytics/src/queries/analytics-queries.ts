@@ -2,8 +2,7 @@ import { CATEGORIES, Category, Channel, DISPLAY_TIME_ZONE, Priority, PRIORITIES,
 import { AnalyticsModel } from '../model/analytics-model';
 import { categoryOf, districtOf, priorityOf, ReportFact, stateOf, StepKind } from '../model/report-fact';
 import { agentsNeeded } from '../staffing/erlang-c';
-import { bucketOf, secondsOf } from '../model/aggregates';
-import { DayCell } from '../model/aggregates';
+import { bucketOf, bucketOfCode, DayCell, secondsOf, spanOfCode } from '../model/aggregates';
 import {
   ACTIVE_STEPS,
   ActorCell,
@@ -390,20 +389,23 @@ function durationsOfDay(cells: Iterable<DayCell>, matches: (c: DayCell) => boole
   const [buckets, within] = [SPANS.map(() => new Map<number, number>()), SPANS.map(() => ({}) as Record<string, { inside: number; of: number }>)];
   for (const c of cells) {
     if (!matches(c)) continue;
-    SPANS.forEach(({ target }, i) => {
-      const counted = c.spans[i];
-      if (!counted) return;
-      const limit = target && c.priority ? targets[c.priority as Priority][target] : null;
-      const limitBucket = limit !== null && limit !== undefined ? bucketOf(limit) : null;
-      const w = limitBucket !== null ? (within[i][c.priority!] ??= { inside: 0, of: 0 }) : null;
-      for (const bucket of counted) {
-        buckets[i].set(bucket, (buckets[i].get(bucket) ?? 0) + 1);
-        if (w) {
-          w.of++;
-          if (bucket <= limitBucket!) w.inside++;
-        }
+    // A cell's run holds each span's buckets together: its target's limit is looked up once a span.
+    let [span, limitBucket, w]: [number, number | null, { inside: number; of: number } | null] = [-1, null, null];
+    for (const code of c.spans) {
+      const i = spanOfCode(code);
+      const bucket = bucketOfCode(code);
+      if (i !== span) {
+        const target = SPANS[(span = i)].target;
+        const limit = target && c.priority ? targets[c.priority as Priority][target] : null;
+        limitBucket = limit !== null && limit !== undefined ? bucketOf(limit) : null;
+        w = limitBucket !== null ? (within[i][c.priority!] ??= { inside: 0, of: 0 }) : null;
       }
-    });
+      buckets[i].set(bucket, (buckets[i].get(bucket) ?? 0) + 1);
+      if (w) {
+        w.of++;
+        if (bucket <= limitBucket!) w.inside++;
+      }
+    }
   }
   return { buckets, within };
 }
