@@ -50,8 +50,28 @@ export const spanOfCode = (code: number) => Math.floor(code / SCALE.countsArrayL
 /** A code's bucket. */
 export const bucketOfCode = (code: number) => code % SCALE.countsArrayLength;
 
+type Nested<V> = Map<string | null, V>;
+/**
+ * The dimensions' combinations (category, district, channel, priority), each with a number for as
+ * long as the process runs: what a cell is keyed by within its day, daily and hourly, so no key
+ * string is built for an event or kept for a cell (bounded by the reference data's categories ×
+ * districts × channels × priorities, not by the reports).
+ */
+const COMBINATIONS: Nested<Nested<Nested<Nested<number>>>> = new Map();
+let combinations = 0;
+export function dimensionsCode(category: string, district: string | null, channel: string | null, priority: string | null): number {
+  let byDistrict = COMBINATIONS.get(category);
+  if (!byDistrict) COMBINATIONS.set(category, (byDistrict = new Map()));
+  let byChannel = byDistrict.get(district);
+  if (!byChannel) byDistrict.set(district, (byChannel = new Map()));
+  let byPriority = byChannel.get(channel);
+  if (!byPriority) byChannel.set(channel, (byPriority = new Map()));
+  let code = byPriority.get(priority);
+  if (code === undefined) byPriority.set(priority, (code = combinations++));
+  return code;
+}
 /** A fact's cell within its day: its category, district, channel and priority. */
-const keyOf = (f: ReportFact) => `${categoryOf(f)}|${districtOf(f) ?? ''}|${f.channel ?? ''}|${priorityOf(f) ?? ''}`;
+const keyOf = (f: ReportFact) => dimensionsCode(categoryOf(f), districtOf(f), f.channel, priorityOf(f));
 
 /**
  * The aggregates' values counted per cell (buckets, times) are held as sorted runs, replaced rather
@@ -95,7 +115,8 @@ export abstract class FactCounter {
 export interface DayOfDurations {
   day: string;
   version: number;
-  cells: Map<string, DayCell>;
+  /** By the dimensions' number (`dimensionsCode`). */
+  cells: Map<number, DayCell>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { incidentTime, TimeBasis } from '@callcenter/contracts';
-import { counted, dayOfHour, FactCounter, NONE, spliced } from './aggregates';
+import { counted, dayOfHour, dimensionsCode, FactCounter, NONE, spliced } from './aggregates';
 import { categoryOf, districtOf, EpochMs, forEachStep, forEachStepChanged, priorityOf, ReportFact, stateOf, StepKind } from './report-fact';
 
 const HOUR_MS = 3_600_000;
@@ -162,18 +162,6 @@ export interface DayOfCells {
 }
 
 /**
- * The dimensions' combinations, each with a number for as long as the process runs: a group's key
- * within its day is made of it and the hour, so no key string is kept per cell. Shared by every
- * aggregate, so the same cells have the same keys in each (bounded by the reference data's
- * categories × districts × channels × priorities, not by the reports).
- */
-const DIMENSIONS = new Map<string, number>();
-const dimensionsCode = (d: Omit<Dimensions, 'hour'>) => {
-  const key = `${d.category}|${d.district}|${d.channel}|${d.priority}`;
-  return DIMENSIONS.get(key) ?? DIMENSIONS.set(key, DIMENSIONS.size).get(key)!;
-};
-
-/**
  * Counts per hour (of receipt, and of occurrence where a query may place by it) and per category,
  * district, channel and priority, kept as reports' facts change (a changed fact is taken out as it
  * was and added as it is), so the cells always equal a recomputation from the facts: volume, load,
@@ -328,7 +316,11 @@ function placing(f: ReportFact): Placing {
     channel: f.channel,
     priority: priorityOf(f),
   };
-  return { dims, dimsCode: dimensionsCode(dims), occurredHour: Math.floor(placedAt(f, 'occurred') / HOUR_MS) };
+  return {
+    dims,
+    dimsCode: dimensionsCode(dims.category, dims.district, dims.channel, dims.priority),
+    occurredHour: Math.floor(placedAt(f, 'occurred') / HOUR_MS),
+  };
 }
 
 /** Whether two facts of one group are in the same report cell. */
