@@ -69,6 +69,7 @@ async function main() {
   const model = process.env.SNAPSHOT_DB ? await restore(process.env.SNAPSHOT_DB) : await fold();
   // Settled timelines would be in the database by now: they are not what this measures.
   model.unsaved.clear();
+  const resident = heapMiB();
   const level = { share: 0.8, withinSeconds: 20 };
   const queries: [string, () => unknown, () => unknown][] = [
     ['volume', () => volume(model, {}), () => volumeByWalking(model, {})],
@@ -90,6 +91,10 @@ async function main() {
   const [cold, warm] = [timed(() => durations(model, {}, targets), 1), timed(() => durations(model, {}, targets))];
   console.log(`durations from the daily aggregates: ${f(cold.ms)} ms the first time, ${f(warm.ms)} ms remembered`);
   const cells = (['reports', 'spots', 'actors', 'waiting'] as const).map((kind) => [...model.hourly.cells(kind)].length).join(' / ');
+  const asked = heapMiB();
+  // What the queries remembered (day parts, held by each aggregate's identity: dayPartsOf) is let go with a copy of each, so the parts below weigh the model alone.
+  (model as { aggregates: DailyAggregates }).aggregates = Object.assign(Object.create(DailyAggregates.prototype), model.aggregates);
+  (model as { hourly: HourlyAggregates }).hourly = Object.assign(Object.create(HourlyAggregates.prototype), model.hourly);
   const full = heapMiB();
   let settled = 0;
   for (const [id, fact] of model.facts)
@@ -108,6 +113,7 @@ async function main() {
   console.log('| heap after a full GC (MiB, the model only: before folding subtracted) | MiB |');
   console.log('| --- | ---: |');
   console.log(`| everything resident (every report's facts, open timelines, daily and hourly aggregates, stream versions) | ${f(full - before)} |`);
+  console.log(`| (before the queries: ${f(resident - before)}; the day parts they remembered: ${f(asked - full)}) | |`);
   console.log(`| settled reports' facts evicted (${settled} of ${settled + model.facts.size}; open ones and all aggregates kept) | ${f(evicted - before)} |`);
   console.log(`| of which the hourly aggregates | ${f(evicted - withoutHourly)} |`);
   console.log(`| of which the daily aggregates | ${f(withoutHourly - withoutDaily)} |`);
