@@ -70,6 +70,7 @@ export function dimensionsCode(category: string, district: string | null, channe
   if (code === undefined) byPriority.set(priority, (code = combinations++));
   return code;
 }
+
 /** A fact's cell within its day: its category, district, channel and priority. */
 const keyOf = (f: ReportFact) => dimensionsCode(categoryOf(f), districtOf(f), f.channel, priorityOf(f));
 
