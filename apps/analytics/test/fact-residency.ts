@@ -117,7 +117,9 @@ async function main() {
   console.log(`| settled reports' facts evicted (${settled} of ${settled + model.facts.size}; open ones and all aggregates kept) | ${f(evicted - before)} |`);
   console.log(`| of which the hourly aggregates | ${f(evicted - withoutHourly)} |`);
   console.log(`| of which the daily aggregates | ${f(withoutHourly - withoutDaily)} |`);
-  console.log(`| of which the last version applied of each stream (what makes apply idempotent) | ${f(withoutDaily - withoutVersions)} |`);
+  console.log(
+    `| of which the last version applied of incidents' and units' streams (reports' own are on their facts) | ${f(withoutDaily - withoutVersions)} |`,
+  );
   console.log(`| what is left (open reports' facts and timelines, units) | ${f(withoutVersions - before)} |`);
   console.log(`process RSS at the end: ${f(process.memoryUsage().rss / 2 ** 20, 0)} MiB`);
 }
